@@ -1,0 +1,203 @@
+# The one build of the rump kernel.  `make` builds every library into $(O);
+# `make test` runs the tests, `make bench` the benchmarks, `make install
+# PREFIX=dir` installs headers, libraries and pkg-config files.
+#
+#   make CC=clang            build with clang
+#   make test SANITIZE=1     the same tests under AddressSanitizer and UBSan
+#                            (built into build-san so both builds coexist)
+
+SANITIZE ?= 0
+ifeq ($(SANITIZE),1)
+O ?= build-san
+SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
+	-fno-omit-frame-pointer
+else
+O ?= build
+SANFLAGS :=
+endif
+
+PREFIX ?= /usr/local
+AWK ?= awk
+OBJCOPY ?= objcopy
+NM ?= nm
+AR ?= ar
+
+# Commands print one short line each; V=1 prints them whole.
+ifeq ($(V),1)
+Q :=
+say = @true
+else
+Q := @
+say = @printf '  %-8s %s\n' $(1) $(2)
+endif
+
+OPT ?= -O2 -g
+WARN := -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes -Wmissing-prototypes
+COMMON_CFLAGS := -std=gnu11 $(OPT) $(WARN) -fPIC $(SANFLAGS) \
+	-iquote . -iquote librump -iquote include -iquote $(O)/gen -MMD -MP
+# Kernel code: no host headers are reachable, only the compiler's own.
+KERN_CFLAGS := $(COMMON_CFLAGS) -DRUMP_KERNEL -ffreestanding -nostdinc \
+	-I include -I $(O)/include \
+	-isystem $(shell $(CC) -print-file-name=include)
+HOST_CFLAGS := $(COMMON_CFLAGS) -D_GNU_SOURCE -I include -I $(O)/include
+LIBRUMPUSER_CFLAGS := $(HOST_CFLAGS) -DLIBRUMPUSER
+LDFLAGS += $(SANFLAGS)
+HOST_LIBS := -lpthread
+
+# Component libraries, bottom up.  Each is a directory of kernel sources;
+# files named *_user.c are the host halves and see host headers.
+KLIBS := rump rumpnet rumpnet_net rumpnet_netinet rumpnet_virtif
+dir_rump := librump/rumpkern
+dir_rumpnet := librump/rumpnet
+dir_rumpnet_net := net
+dir_rumpnet_netinet := netinet
+dir_rumpnet_virtif := virtif
+deps_rump :=
+deps_rumpnet := rump
+deps_rumpnet_net := rumpnet rump
+deps_rumpnet_netinet := rumpnet_net rumpnet rump
+deps_rumpnet_virtif := rumpnet_net rumpnet rump
+hostlibs_rumpnet_net := -lpcap
+
+# Which syscall component (syscalls.master, column 2) each library serves.
+sysent_rump := kern
+sysent_rumpnet := net
+
+GEN := $(O)/gen
+GEN_PUBH := $(O)/include/rump/rump_syscalls.h $(O)/include/rump/rumpkern_if_pub.h
+GEN_PRIVH := $(GEN)/syscallargs.h $(GEN)/rumpkern_if_priv.h
+SYSCALLS := librump/rumpkern/syscalls.master
+
+gen_srcs_rump := $(GEN)/rump_syscalls.c $(GEN)/kern_sysent.c \
+	$(GEN)/rumpkern_if_wrappers.c
+gen_srcs_rumpnet := $(GEN)/net_sysent.c
+
+srcs_of = $(sort $(wildcard $(dir_$(1))/*.c))
+objs_of = $(patsubst %.c,$(O)/robj/%.o,$(call srcs_of,$(1))) \
+	$(patsubst $(GEN)/%.c,$(O)/robj/gen/%.o,$(gen_srcs_$(1)))
+KOBJS := $(foreach l,$(KLIBS),$(patsubst $(O)/robj/%,$(O)/obj/%,$(call objs_of,$(l))))
+
+RUMPUSER_SRCS := $(sort $(wildcard librump/rumpuser/*.c))
+RUMPUSER_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(RUMPUSER_SRCS))
+
+LIBDIR := $(O)/lib
+STATIC_LIBS := $(LIBDIR)/librumpuser.a $(foreach l,$(KLIBS),$(LIBDIR)/lib$(l).a)
+SHARED_LIBS := $(LIBDIR)/librumpuser.so $(foreach l,$(KLIBS),$(LIBDIR)/lib$(l).so)
+
+# Tools and tests link everything statically; --whole-archive keeps every
+# component's self-registration.
+KERNEL_LINK := -Wl,--whole-archive $(foreach l,$(call reverse,$(KLIBS)),$(LIBDIR)/lib$(l).a) \
+	-Wl,--no-whole-archive $(LIBDIR)/librumpuser.a -lpcap $(HOST_LIBS)
+reverse = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
+
+all: libs tools tests
+libs: $(STATIC_LIBS) $(SHARED_LIBS)
+
+.PHONY: all libs tools tests test bench install clean
+# Generated sources are kept, not treated as intermediate files.
+.SECONDARY:
+
+# ---- generated glue --------------------------------------------------------
+
+$(O)/include/rump/rump_syscalls.h: $(SYSCALLS) mk/gen_syscalls.awk
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)
+	$(Q)$(AWK) -v out=pubh -f mk/gen_syscalls.awk $< > $@.tmp && mv $@.tmp $@
+$(GEN)/syscallargs.h: $(SYSCALLS) mk/gen_syscalls.awk
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)
+	$(Q)$(AWK) -v out=argsh -f mk/gen_syscalls.awk $< > $@.tmp && mv $@.tmp $@
+$(GEN)/rump_syscalls.c: $(SYSCALLS) mk/gen_syscalls.awk
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)
+	$(Q)$(AWK) -v out=wrappers -f mk/gen_syscalls.awk $< > $@.tmp && mv $@.tmp $@
+$(GEN)/%_sysent.c: $(SYSCALLS) mk/gen_syscalls.awk
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)
+	$(Q)$(AWK) -v out=sysent -v comp=$* -f mk/gen_syscalls.awk $< > $@.tmp && mv $@.tmp $@
+$(O)/include/rump/%_if_pub.h: librump/*/%.ifspec mk/gen_ifspec.awk
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)
+	$(Q)$(AWK) -v out=pubh -v comp=$* -f mk/gen_ifspec.awk $< > $@.tmp && mv $@.tmp $@
+$(GEN)/%_if_priv.h: librump/*/%.ifspec mk/gen_ifspec.awk
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)
+	$(Q)$(AWK) -v out=privh -v comp=$* -f mk/gen_ifspec.awk $< > $@.tmp && mv $@.tmp $@
+$(GEN)/%_if_wrappers.c: librump/*/%.ifspec mk/gen_ifspec.awk
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)
+	$(Q)$(AWK) -v out=wrappers -v comp=$* -f mk/gen_ifspec.awk $< > $@.tmp && mv $@.tmp $@
+
+# ---- compiling -------------------------------------------------------------
+
+$(O)/obj/librump/rumpuser/%.o: librump/rumpuser/%.c | $(GEN_PUBH) $(GEN_PRIVH)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(LIBRUMPUSER_CFLAGS) -c $< -o $@
+$(O)/obj/%_user.o: %_user.c | $(GEN_PUBH) $(GEN_PRIVH)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(HOST_CFLAGS) -DRUMP_KERNEL -c $< -o $@
+$(O)/obj/gen/%.o: $(GEN)/%.c | $(GEN_PUBH) $(GEN_PRIVH)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(KERN_CFLAGS) -c $< -o $@
+$(O)/obj/%.o: %.c | $(GEN_PUBH) $(GEN_PRIVH)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(KERN_CFLAGS) -c $< -o $@
+
+# Every global the kernel defines, except the public rump_* and the
+# hypercalls, is renamed to rumpns_*: a program may define its own ip_input
+# or kmem_alloc next to the kernel and nothing clashes.
+$(O)/kern.syms: $(KOBJS) mk/kern_syms.sh
+	@sh mk/kern_syms.sh $(NM) $@ $(KOBJS)
+$(O)/robj/%.o: $(O)/obj/%.o $(O)/kern.syms
+	@mkdir -p $(@D)
+	$(Q)$(OBJCOPY) --redefine-syms=$(O)/kern.syms $< $@
+
+# ---- libraries -------------------------------------------------------------
+
+$(LIBDIR)/librumpuser.a: $(RUMPUSER_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+$(LIBDIR)/librumpuser.so: $(RUMPUSER_OBJS)
+	@mkdir -p $(@D)
+	$(CC) -shared -Wl,-soname,librumpuser.so -o $@ $^ $(LDFLAGS) $(HOST_LIBS)
+
+define KLIB_RULES
+$(LIBDIR)/lib$(1).a: $(call objs_of,$(1))
+	@mkdir -p $$(@D)
+	rm -f $$@ && $(AR) rcs $$@ $$^
+$(LIBDIR)/lib$(1).so: $(call objs_of,$(1)) $(foreach d,$(deps_$(1)),$(LIBDIR)/lib$(d).so) $(LIBDIR)/librumpuser.so
+	@mkdir -p $$(@D)
+	$(CC) -shared -Wl,-soname,lib$(1).so -o $$@ $(call objs_of,$(1)) \
+		$(LDFLAGS) -L$(LIBDIR) $(foreach d,$(deps_$(1)),-l$(d)) -lrumpuser \
+		$(hostlibs_$(1)) $(HOST_LIBS)
+endef
+$(foreach l,$(KLIBS),$(eval $(call KLIB_RULES,$(l))))
+
+include mk/tools.mk
+include mk/tests.mk
+
+# ---- installing ------------------------------------------------------------
+
+PUB_HEADERS := include/rump/rump.h include/rump/rumpdefs.h include/rump/rumpuser.h \
+	$(wildcard include/rump/rump_*.h) $(GEN_PUBH)
+
+install: libs tools
+	install -d $(DESTDIR)$(PREFIX)/include/rump $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+		$(DESTDIR)$(PREFIX)/bin
+	install -m 644 $(sort $(PUB_HEADERS)) $(DESTDIR)$(PREFIX)/include/rump/
+	install -m 644 $(STATIC_LIBS) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(SHARED_LIBS) $(DESTDIR)$(PREFIX)/lib/
+	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
+	for pc in mk/*.pc.in; do \
+		sed -e 's|@PREFIX@|$(PREFIX)|g' $$pc > \
+		    $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$(basename $$pc .in); \
+	done
+
+clean:
+	rm -rf build build-san
+
+-include $(shell find $(O) -name '*.d' 2>/dev/null)

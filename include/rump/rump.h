@@ -1,0 +1,56 @@
+/*
+ * The rump kernel: kernel subsystems as a library.
+ *
+ * Everything a program using a rump kernel includes.  Calls into the
+ * kernel come in two kinds: rump_sys_* system calls (rump_syscalls.h),
+ * which return -1 and set errno on failure like their host namesakes, and
+ * the rump_* calls, which return 0 or an errno value.
+ *
+ * rump_init()       boots the kernel.  Runs once; later calls return 0.
+ *                   Parameters come from the environment: RUMP_NCPU
+ *                   (virtual CPUs, 1..64, default the host's count),
+ *                   RUMP_NOFILE (descriptors per process, 16..1048576,
+ *                   default 1024) and RUMP_VERBOSE (0 or 1).  A malformed
+ *                   parameter prints what was wrong and gives EINVAL.
+ * rump_fini()       shuts the kernel down: stops its threads, closes every
+ *                   descriptor, finalises the components and reports kernel
+ *                   memory still in use.  The kernel cannot boot again in
+ *                   the same process: rump_init() afterwards gives EALREADY.
+ * rump_lwproc_rfork(flags)
+ *                   gives the calling thread a new process whose descriptor
+ *                   table is a copy of its current one (RUMP_RFFDG) or empty
+ *                   (RUMP_RFCFDG).  Threads start out in process 1.
+ * rump_lwproc_releaselwp()
+ *                   detaches the calling thread from its process, which
+ *                   exits, closing its descriptors, when its last thread
+ *                   leaves.  The thread's next call runs in process 1.
+ * rump_kmem_stat(type, st)
+ *                   kernel memory of one type (ENOENT: no such type).
+ * rump_kmem_inuse() bytes of kernel memory in use, all types together.
+ * rump_kmem_dump()  prints every type with memory in use to the console.
+ * rump_schedule(), rump_unschedule()
+ *                   enter and leave the kernel around calls of kernel
+ *                   internals, for tests of kernel modules.
+ */
+#ifndef RUMP_RUMP_H
+#define RUMP_RUMP_H
+
+#include <rump/rumpdefs.h>
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+int rump_init(void);
+int rump_fini(void);
+void rump_schedule(void);
+void rump_unschedule(void);
+
+#ifdef __cplusplus
+}
+#endif
+
+#include <rump/rumpkern_if_pub.h>
+#include <rump/rump_syscalls.h>
+
+#endif /* RUMP_RUMP_H */

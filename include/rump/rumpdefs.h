@@ -1,0 +1,22 @@
+/*
+ * Constants and structures of the rump_* interface, shared by the kernel and
+ * its users.  Includes only freestanding headers.
+ */
+#ifndef RUMP_RUMPDEFS_H
+#define RUMP_RUMPDEFS_H
+
+#include <stdint.h>
+
+/* rump_lwproc_rfork(): copy the descriptor table, or start with none. */
+#define RUMP_RFFDG	0x01
+#define RUMP_RFCFDG	0x02
+
+/* rump_kmem_stat(): one type of kernel memory. */
+struct rump_kmem_stat {
+	uint64_t inuse;		/* bytes allocated and not yet freed */
+	uint64_t blocks;	/* allocations not yet freed */
+	uint64_t total;		/* allocations ever made */
+	uint64_t peak;		/* bytes, high-water mark */
+};
+
+#endif

@@ -1,0 +1,28 @@
+/*
+ * Kernel condition variables.  Waiting releases the interlock and the
+ * virtual CPU; both are held again when the wait returns.
+ */
+#ifndef RUMPKERN_CONDVAR_H
+#define RUMPKERN_CONDVAR_H
+
+#include "rumpkern/mutex.h"
+
+struct rumpuser_cv;
+
+typedef struct kcondvar {
+	struct rumpuser_cv *cv_host;
+	unsigned cv_waiters;
+} kcondvar_t;
+
+void cv_init(kcondvar_t *cv);
+void cv_destroy(kcondvar_t *cv);
+void cv_wait(kcondvar_t *cv, kmutex_t *mtx);
+/* Waits at most ticks (<= 0: forever); ETIMEDOUT when the time ran out. */
+int cv_timedwait(kcondvar_t *cv, kmutex_t *mtx, int ticks);
+/* Waits until the absolute uptime deadline (nanoseconds); ETIMEDOUT after it. */
+int cv_timedwait_until(kcondvar_t *cv, kmutex_t *mtx, uint64_t deadline_ns);
+void cv_signal(kcondvar_t *cv);
+void cv_broadcast(kcondvar_t *cv);
+bool cv_has_waiters(const kcondvar_t *cv);
+
+#endif

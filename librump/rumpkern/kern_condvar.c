@@ -1,0 +1,88 @@
+/*
+ * Kernel condition variables on host ones.  The waiter gives back its
+ * virtual CPU before the host wait and takes one again after; the
+ * interlock is held again before the CPU is, which cannot deadlock because
+ * a thread holding a CPU gives it back whenever it waits for a mutex.
+ */
+#include "rump/rumpuser.h"
+#include "rumpkern/condvar.h"
+#include "rumpkern/ktime.h"
+#include "rumpkern/lwp.h"
+
+void
+cv_init(kcondvar_t *cv)
+{
+	rumpuser_cv_init(&cv->cv_host);
+	cv->cv_waiters = 0;
+}
+
+void
+cv_destroy(kcondvar_t *cv)
+{
+	KASSERT(cv->cv_waiters == 0);
+	rumpuser_cv_destroy(cv->cv_host);
+}
+
+/* Waits at most nsec (0: forever); ETIMEDOUT when the time ran out. */
+static int
+cv_wait_ns(kcondvar_t *cv, kmutex_t *mtx, uint64_t nsec)
+{
+	struct lwp *l = curlwp;
+	int error = 0;
+
+	KASSERT(mtx->mtx_owner == l);
+	cv->cv_waiters++;
+	mtx->mtx_owner = NULL;
+	sched_give_cpu(l);
+	if (nsec == 0)
+		rumpuser_cv_wait(cv->cv_host, mtx->mtx_host);
+	else
+		error = rumpuser_cv_timedwait(cv->cv_host, mtx->mtx_host,
+		    (int64_t)(nsec / NSEC_PER_SEC), (long)(nsec % NSEC_PER_SEC));
+	sched_take_cpu(l);
+	mtx->mtx_owner = l;
+	cv->cv_waiters--;
+	return error;
+}
+
+void
+cv_wait(kcondvar_t *cv, kmutex_t *mtx)
+{
+	cv_wait_ns(cv, mtx, 0);
+}
+
+int
+cv_timedwait(kcondvar_t *cv, kmutex_t *mtx, int ticks)
+{
+	if (ticks <= 0)
+		return cv_wait_ns(cv, mtx, 0);
+	return cv_wait_ns(cv, mtx, (uint64_t)ticks * NSEC_PER_TICK);
+}
+
+int
+cv_timedwait_until(kcondvar_t *cv, kmutex_t *mtx, uint64_t deadline_ns)
+{
+	uint64_t now = getnsuptime();
+
+	if (now >= deadline_ns)
+		return ETIMEDOUT;
+	return cv_wait_ns(cv, mtx, deadline_ns - now);
+}
+
+void
+cv_signal(kcondvar_t *cv)
+{
+	rumpuser_cv_signal(cv->cv_host);
+}
+
+void
+cv_broadcast(kcondvar_t *cv)
+{
+	rumpuser_cv_broadcast(cv->cv_host);
+}
+
+bool
+cv_has_waiters(const kcondvar_t *cv)
+{
+	return cv->cv_waiters != 0;
+}

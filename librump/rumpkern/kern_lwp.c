@@ -1,0 +1,160 @@
+/*
+ * lwps: the kernel's view of a thread.
+ *
+ * A host thread entering the kernel for the first time gets an implicit
+ * lwp in process 1; the lwp stays bound to the thread (in host thread-local
+ * storage) and is freed when the host thread exits.  All lwps are on one
+ * list so rump_fini() can free those of threads still alive.
+ */
+#include "rump/rumpuser.h"
+#include "rumpkern/filedesc.h"
+#include "rumpkern/kmem.h"
+#include "rumpkern/lwp.h"
+#include "rump_private.h"
+#include "kern_private.h"
+
+KMEM_DEFINE(M_LWP, "lwp");
+
+static LIST_HEAD(, lwp) alllwp = LIST_HEAD_INITIALIZER(alllwp);
+
+struct lwp *
+curlwp_get(void)
+{
+	struct lwp *l = rumpuser_curlwp();
+
+	KASSERTMSG(l != NULL, "kernel code run by a thread outside the kernel");
+	return l;
+}
+
+struct lwp *
+lwp_alloc(struct proc *p, int flags, const char *name)
+{
+	struct lwp *l = kmem_zalloc(&M_LWP, sizeof(*l), KM_SLEEP);
+
+	l->l_flags = flags;
+	strlcpy(l->l_name, name, sizeof(l->l_name));
+	if (p != NULL)
+		lwp_attach(l, p);
+	return l;
+}
+
+/* Binds l to p; l is a member of p until lwp_free() or lwp_move(). */
+void
+lwp_attach(struct lwp *l, struct proc *p)
+{
+	mutex_enter(&proc_lock);
+	l->l_proc = p;
+	p->p_nlwps++;
+	LIST_INSERT_HEAD(&alllwp, l, l_list);
+	mutex_exit(&proc_lock);
+}
+
+/* Moves l to another process; the old one exits if l was its last lwp. */
+void
+lwp_move(struct lwp *l, struct proc *p)
+{
+	struct proc *old;
+
+	mutex_enter(&proc_lock);
+	old = l->l_proc;
+	l->l_proc = p;
+	p->p_nlwps++;
+	mutex_exit(&proc_lock);
+	proc_release(old);
+}
+
+/* Takes l out of its process; needs a CPU, unlike lwp_destroy(). */
+void
+lwp_detach(struct lwp *l)
+{
+	struct proc *p = l->l_proc;
+
+	mutex_enter(&proc_lock);
+	LIST_REMOVE(l, l_list);
+	mutex_exit(&proc_lock);
+	proc_release(p);
+}
+
+void
+lwp_destroy(struct lwp *l)
+{
+	kmem_free(&M_LWP, l, sizeof(*l));
+}
+
+void
+lwp_free(struct lwp *l)
+{
+	lwp_detach(l);
+	lwp_destroy(l);
+}
+
+/* The calling host thread enters the kernel for the first time. */
+static struct lwp *
+lwp_implicit(void)
+{
+	struct lwp *l = lwp_alloc(NULL, LW_IMPLICIT, "host");
+
+	rumpuser_curlwpop(RUMPUSER_LWP_SET, l);
+	sched_take_cpu(l);
+	lwp_attach(l, proc_default());
+	sched_give_cpu(l);
+	return l;
+}
+
+void
+rump_schedule(void)
+{
+	struct lwp *l = rumpuser_curlwp();
+
+	if (l == NULL)
+		l = lwp_implicit();
+	if (l->l_cpu != NULL) {
+		/* A kernel thread calling a public interface. */
+		l->l_nesting++;
+		return;
+	}
+	sched_take_cpu(l);
+}
+
+void
+rump_unschedule(void)
+{
+	struct lwp *l = curlwp;
+
+	if (l->l_nesting > 0) {
+		l->l_nesting--;
+		return;
+	}
+	sched_give_cpu(l);
+}
+
+/* Upcall from the host: a thread with an implicit lwp is exiting. */
+void
+lwp_hostexit(void *arg)
+{
+	struct lwp *l = arg;
+
+	if (!kernel_running())
+		return;
+	rumpuser_curlwpop(RUMPUSER_LWP_SET, l);
+	sched_take_cpu(l);
+	lwp_detach(l);
+	sched_give_cpu(l);
+	rumpuser_curlwpop(RUMPUSER_LWP_CLEAR, NULL);
+	lwp_destroy(l);
+}
+
+/* At shutdown: frees the lwps of host threads still alive, except ours. */
+void
+lwp_fini(void)
+{
+	struct lwp *l, *next, *self = curlwp;
+
+	LIST_FOREACH_SAFE(l, &alllwp, l_list, next) {
+		if (l == self)
+			continue;
+		KASSERTMSG(l->l_flags & LW_IMPLICIT,
+		    "lwp_fini: kernel thread %s still running", l->l_name);
+		lwp_free(l);
+	}
+}

@@ -1,0 +1,124 @@
+/*
+ * poll(2) wait queues.  One lock protects every pollhead list and waiter:
+ * recording and waking are short, and a single lock keeps the ordering
+ * argument of poll.h simple.
+ */
+#include "rumpkern/poll.h"
+
+static kmutex_t poll_lock;
+
+int
+poll_init(void)
+{
+	mutex_init(&poll_lock, MUTEX_DEFAULT);
+	return 0;
+}
+
+void
+poll_fini(void)
+{
+	mutex_destroy(&poll_lock);
+}
+
+void
+pollhead_init(struct pollhead *ph)
+{
+	LIST_INIT(&ph->ph_list);
+}
+
+void
+pollwaiter_init(struct pollwaiter *pw)
+{
+	cv_init(&pw->pw_cv);
+	pw->pw_woken = false;
+}
+
+void
+pollwaiter_destroy(struct pollwaiter *pw)
+{
+	cv_destroy(&pw->pw_cv);
+}
+
+void
+pollent_init(struct pollent *pe, struct pollwaiter *pw)
+{
+	pe->pe_waiter = pw;
+	pe->pe_head = NULL;
+}
+
+void
+pollrecord(struct pollhead *ph, struct pollent *pe)
+{
+	if (pe == NULL || pe->pe_head != NULL)
+		return;
+	mutex_enter(&poll_lock);
+	pe->pe_head = ph;
+	LIST_INSERT_HEAD(&ph->ph_list, pe, pe_link);
+	mutex_exit(&poll_lock);
+}
+
+void
+pollent_unrecord(struct pollent *pe)
+{
+	mutex_enter(&poll_lock);
+	if (pe->pe_head != NULL) {
+		LIST_REMOVE(pe, pe_link);
+		pe->pe_head = NULL;
+	}
+	mutex_exit(&poll_lock);
+}
+
+static void
+pollwakeup_locked(struct pollhead *ph, bool detach)
+{
+	struct pollent *pe, *next;
+
+	LIST_FOREACH_SAFE(pe, &ph->ph_list, pe_link, next) {
+		pe->pe_waiter->pw_woken = true;
+		cv_signal(&pe->pe_waiter->pw_cv);
+		if (detach) {
+			LIST_REMOVE(pe, pe_link);
+			pe->pe_head = NULL;
+		}
+	}
+}
+
+void
+pollwakeup(struct pollhead *ph)
+{
+	/*
+	 * Unlocked peek: the caller changed state under the object's lock,
+	 * and a recorder checks state under that lock after recording.
+	 */
+	if (__atomic_load_n(&ph->ph_list.lh_first, __ATOMIC_ACQUIRE) == NULL)
+		return;
+	mutex_enter(&poll_lock);
+	pollwakeup_locked(ph, false);
+	mutex_exit(&poll_lock);
+}
+
+void
+pollhead_destroy(struct pollhead *ph)
+{
+	mutex_enter(&poll_lock);
+	pollwakeup_locked(ph, true);
+	mutex_exit(&poll_lock);
+}
+
+int
+pollwaiter_sleep(struct pollwaiter *pw, uint64_t deadline_ns)
+{
+	int error = 0;
+
+	mutex_enter(&poll_lock);
+	while (!pw->pw_woken && error == 0) {
+		if (deadline_ns == 0)
+			cv_wait(&pw->pw_cv, &poll_lock);
+		else
+			error = cv_timedwait_until(&pw->pw_cv, &poll_lock,
+			    deadline_ns);
+	}
+	pw->pw_woken = false;
+	mutex_exit(&poll_lock);
+	return error;
+}

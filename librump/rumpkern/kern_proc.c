@@ -1,0 +1,123 @@
+/*
+ * Processes.  proc0 (pid 0) holds the kernel threads; proc1 (pid 1) is
+ * where host threads run unless they fork.  A forked process exits, closing
+ * its descriptors, when its last lwp leaves.
+ */
+#include "rumpkern/filedesc.h"
+#include "rumpkern/kmem.h"
+#include "rumpkern/lwp.h"
+#include "rump_private.h"
+#include "kern_private.h"
+
+KMEM_DEFINE(M_PROC, "proc");
+
+kmutex_t proc_lock;
+struct proc proc0;
+static struct proc *proc1;
+static LIST_HEAD(, proc) allproc = LIST_HEAD_INITIALIZER(allproc);
+static pid_t proc_nextpid = 1;
+
+int
+proc_init(void)
+{
+	mutex_init(&proc_lock, MUTEX_DEFAULT);
+	proc0.p_pid = 0;
+	proc0.p_fd = fd_create();
+	LIST_INSERT_HEAD(&allproc, &proc0, p_list);
+	proc1 = proc_create(fd_create());
+	/* Process 1 lives as long as the kernel, lwps or not. */
+	proc1->p_nlwps++;
+	return 0;
+}
+
+struct proc *
+proc_default(void)
+{
+	return proc1;
+}
+
+struct proc *
+proc_create(struct filedesc *fdp)
+{
+	struct proc *p = kmem_zalloc(&M_PROC, sizeof(*p), KM_SLEEP);
+
+	p->p_fd = fdp;
+	mutex_enter(&proc_lock);
+	p->p_pid = proc_nextpid++;
+	LIST_INSERT_HEAD(&allproc, p, p_list);
+	mutex_exit(&proc_lock);
+	return p;
+}
+
+static void
+proc_exit(struct proc *p)
+{
+	mutex_enter(&proc_lock);
+	LIST_REMOVE(p, p_list);
+	mutex_exit(&proc_lock);
+	fd_free(p->p_fd);
+	if (p != &proc0)
+		kmem_free(&M_PROC, p, sizeof(*p));
+}
+
+/* Drops one lwp's membership; the process exits with its last lwp. */
+void
+proc_release(struct proc *p)
+{
+	bool last;
+
+	mutex_enter(&proc_lock);
+	KASSERT(p->p_nlwps > 0);
+	last = --p->p_nlwps == 0 && p != &proc0;
+	mutex_exit(&proc_lock);
+	if (last)
+		proc_exit(p);
+}
+
+/* At shutdown, after every lwp but the caller's is gone. */
+void
+proc_fini(void)
+{
+	struct proc *p;
+
+	proc_release(proc1);
+	while ((p = LIST_FIRST(&allproc)) != NULL) {
+		KASSERTMSG(p == &proc0, "proc_fini: pid %d still has %u lwps",
+		    p->p_pid, p->p_nlwps);
+		proc_exit(p);
+	}
+}
+
+/* Last of all, once the kernel threads are joined. */
+void
+proc_shutdown(void)
+{
+	mutex_destroy(&proc_lock);
+}
+
+int
+rumppriv_lwproc_rfork(int flags)
+{
+	struct lwp *l = curlwp;
+	struct filedesc *fdp;
+
+	if (flags != RUMP_RFFDG && flags != RUMP_RFCFDG)
+		return EINVAL;
+	if (l->l_flags & LW_SYSTEM)
+		return EPERM;
+	fdp = flags == RUMP_RFFDG ? fd_copy(l->l_proc->p_fd) : fd_create();
+	lwp_move(l, proc_create(fdp));
+	return 0;
+}
+
+int
+rumppriv_lwproc_releaselwp(void)
+{
+	struct lwp *l = curlwp;
+
+	if (l->l_flags & LW_SYSTEM)
+		return EPERM;
+	if (l->l_proc != proc1)
+		lwp_move(l, proc1);
+	return 0;
+}

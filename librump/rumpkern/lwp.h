@@ -1,0 +1,77 @@
+/*
+ * Light-weight processes, processes and virtual CPUs.
+ *
+ * Every host thread inside the kernel has an lwp.  Kernel threads have
+ * theirs from birth; a host thread entering through a rump_sys_* call gets
+ * one bound to it on first entry (in the default process, pid 1) that lives
+ * until the host thread exits.  An lwp runs kernel code only while it holds
+ * a virtual CPU; it gives the CPU back whenever it blocks.
+ */
+#ifndef RUMPKERN_LWP_H
+#define RUMPKERN_LWP_H
+
+#include "rumpkern/kern.h"
+#include "rumpkern/mutex.h"
+
+struct filedesc;
+struct cpu_info;
+
+typedef int pid_t;
+
+struct proc {
+	pid_t p_pid;
+	unsigned p_nlwps;		/* under proc_lock */
+	struct filedesc *p_fd;
+	LIST_ENTRY(proc) p_list;
+};
+
+#define LW_SYSTEM	0x01	/* kernel thread */
+#define LW_IMPLICIT	0x02	/* bound to a host thread on entry */
+#define LW_JOINABLE	0x04	/* kernel thread freed by kthread_join() */
+
+struct lwp {
+	struct proc *l_proc;
+	struct cpu_info *l_cpu;		/* NULL while not running */
+	struct cpu_info *l_lastcpu;	/* affinity hint */
+	unsigned l_nesting;		/* rump_schedule depth */
+	int l_flags;
+	void *l_hostthread;		/* join cookie of a kernel thread */
+	void (*l_func)(void *);
+	void *l_arg;
+	char l_name[24];
+	LIST_ENTRY(lwp) l_list;
+};
+
+struct cpu_info {
+	unsigned ci_index;
+	struct lwp *ci_curlwp;		/* owner; NULL when free */
+	uint64_t ci_nswitch;		/* times taken */
+};
+
+extern struct proc proc0;		/* the kernel's own, pid 0 */
+extern unsigned ncpu;
+
+struct lwp *curlwp_get(void);
+#define curlwp		(curlwp_get())
+#define curproc		(curlwp->l_proc)
+#define curcpu()	(curlwp->l_cpu)
+
+/* Taking and giving back a virtual CPU (kern_sched.c). */
+void sched_take_cpu(struct lwp *l);
+void sched_give_cpu(struct lwp *l);
+int sched_init(unsigned ncpus);
+void sched_fini(void);
+/* Around a host call that may block. */
+void sched_block_begin(void);
+void sched_block_end(void);
+
+/* lwps and processes (kern_lwp.c, kern_proc.c). */
+struct lwp *lwp_alloc(struct proc *p, int flags, const char *name);
+void lwp_free(struct lwp *l);
+struct proc *proc_create(struct filedesc *fdp);
+void proc_release(struct proc *p);
+int proc_init(void);
+void proc_fini(void);
+void proc_shutdown(void);
+
+#endif

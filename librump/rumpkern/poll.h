@@ -1,0 +1,47 @@
+/*
+ * Waiting for readiness on many objects at once (poll(2)).
+ *
+ * An object that can be polled embeds a struct pollhead.  Its fo_poll
+ * records the caller's pollent with pollrecord() and checks its state, and
+ * whoever changes that state calls pollwakeup() after; both the check and
+ * the change are made under the object's own lock.  Then either the check
+ * sees the change or the waker sees the record: no wakeup is lost.
+ */
+#ifndef RUMPKERN_POLL_H
+#define RUMPKERN_POLL_H
+
+#include "rumpkern/condvar.h"
+
+struct pollwaiter {
+	kcondvar_t pw_cv;
+	bool pw_woken;
+};
+
+struct pollent {
+	LIST_ENTRY(pollent) pe_link;
+	struct pollwaiter *pe_waiter;
+	struct pollhead *pe_head;	/* where recorded, or NULL */
+};
+
+struct pollhead {
+	LIST_HEAD(, pollent) ph_list;
+};
+
+void pollhead_init(struct pollhead *ph);
+/* Wakes and detaches every waiter: the object is going away. */
+void pollhead_destroy(struct pollhead *ph);
+void pollrecord(struct pollhead *ph, struct pollent *pe);
+void pollwakeup(struct pollhead *ph);
+
+/* The waiting side, used by the poll system call. */
+void pollwaiter_init(struct pollwaiter *pw);
+void pollwaiter_destroy(struct pollwaiter *pw);
+void pollent_init(struct pollent *pe, struct pollwaiter *pw);
+void pollent_unrecord(struct pollent *pe);
+/* Sleeps unless woken already; deadline_ns 0 is none.  ETIMEDOUT after it. */
+int pollwaiter_sleep(struct pollwaiter *pw, uint64_t deadline_ns);
+
+int poll_init(void);
+void poll_fini(void);
+
+#endif

@@ -1,0 +1,206 @@
+/* System calls that work on any descriptor: read, write, ioctl, poll. */
+#include "rumpkern/filedesc.h"
+#include "rumpkern/kmem.h"
+#include "rumpkern/ktime.h"
+#include "rumpkern/lwp.h"
+#include "rumpkern/poll.h"
+#include "rumpkern/uio.h"
+#include "syscallargs.h"
+
+KMEM_DECLARE(M_TEMP);
+
+/* Reads or writes through fd's fileops; *retval is the bytes moved. */
+static int
+dofileio(int fd, struct iovec *iov, int iovcnt, enum uio_rw rw, long *retval)
+{
+	struct file *fp;
+	struct uio uio;
+	size_t total;
+	int error;
+
+	fp = fd_getfile(fd);
+	if (fp == NULL)
+		return EBADF;
+	if ((fp->f_flag & (rw == UIO_READ ? FREAD : FWRITE)) == 0) {
+		fd_putfile(fp);
+		return EBADF;
+	}
+	error = uio_setup(&uio, iov, iovcnt, rw);
+	if (error == 0) {
+		total = uio.uio_resid;
+		if (rw == UIO_READ)
+			error = fp->f_ops->fo_read(fp, &uio, fp->f_flag);
+		else
+			error = fp->f_ops->fo_write(fp, &uio, fp->f_flag);
+		/* A partial transfer succeeds; the error waits for next time. */
+		if (uio.uio_resid != total && (error == EINTR ||
+		    error == EAGAIN || error == EPIPE))
+			error = 0;
+		*retval = (long)(total - uio.uio_resid);
+	}
+	fd_putfile(fp);
+	return error;
+}
+
+int
+sys_read(struct lwp *l, const struct sys_read_args *uap, long *retval)
+{
+	struct iovec iov = { uap->buf, uap->nbyte };
+
+	(void)l;
+	return dofileio(uap->fd, &iov, 1, UIO_READ, retval);
+}
+
+int
+sys_write(struct lwp *l, const struct sys_write_args *uap, long *retval)
+{
+	struct iovec iov = { (void *)(uintptr_t)uap->buf, uap->nbyte };
+
+	(void)l;
+	return dofileio(uap->fd, &iov, 1, UIO_WRITE, retval);
+}
+
+/* Copies a caller's iovec array in, for readv and writev. */
+static int
+dofilev(int fd, const struct iovec *uiov, int iovcnt, enum uio_rw rw,
+    long *retval)
+{
+	struct iovec *iov;
+	size_t len;
+	int error;
+
+	if (iovcnt < 0 || iovcnt > IOV_MAX)
+		return EINVAL;
+	len = (size_t)iovcnt * sizeof(*iov);
+	iov = kmem_alloc(&M_TEMP, len, KM_SLEEP);
+	error = copyin(uiov, iov, len);
+	if (error == 0)
+		error = dofileio(fd, iov, iovcnt, rw, retval);
+	kmem_free(&M_TEMP, iov, len);
+	return error;
+}
+
+int
+sys_readv(struct lwp *l, const struct sys_readv_args *uap, long *retval)
+{
+	(void)l;
+	return dofilev(uap->fd, uap->iov, uap->iovcnt, UIO_READ, retval);
+}
+
+int
+sys_writev(struct lwp *l, const struct sys_writev_args *uap, long *retval)
+{
+	(void)l;
+	return dofilev(uap->fd, uap->iov, uap->iovcnt, UIO_WRITE, retval);
+}
+
+int
+sys_ioctl(struct lwp *l, const struct sys_ioctl_args *uap, long *retval)
+{
+	struct file *fp;
+	int error;
+
+	(void)l;
+	(void)retval;
+	fp = fd_getfile(uap->fd);
+	if (fp == NULL)
+		return EBADF;
+	if (uap->request == FIONBIO) {
+		int on;
+
+		error = copyin(uap->data, &on, sizeof(on));
+		if (error == 0) {
+			if (on)
+				__atomic_or_fetch(&fp->f_flag, FNONBLOCK,
+				    __ATOMIC_RELAXED);
+			else
+				__atomic_and_fetch(&fp->f_flag, ~FNONBLOCK,
+				    __ATOMIC_RELAXED);
+		}
+	}
+	if (fp->f_ops->fo_ioctl == NULL)
+		error = uap->request == FIONBIO ? 0 : ENOTTY;
+	else
+		error = fp->f_ops->fo_ioctl(fp, uap->request, uap->data);
+	fd_putfile(fp);
+	return error;
+}
+
+/*
+ * One pass over the descriptors: records a pollent on every one that is
+ * not ready (when pes is not NULL) and returns how many are ready.
+ */
+static int
+poll_scan(struct pollfd *fds, size_t nfds, struct pollent *pes)
+{
+	int nready = 0;
+
+	for (size_t i = 0; i < nfds; i++) {
+		struct file *fp;
+		int events = fds[i].events | POLLERR | POLLHUP;
+
+		fds[i].revents = 0;
+		if (fds[i].fd < 0)
+			continue;
+		fp = fd_getfile(fds[i].fd);
+		if (fp == NULL) {
+			fds[i].revents = POLLNVAL;
+		} else {
+			fds[i].revents = (short)(fp->f_ops->fo_poll(fp, events,
+			    pes != NULL ? &pes[i] : NULL) & events);
+			fd_putfile(fp);
+		}
+		if (fds[i].revents != 0)
+			nready++;
+	}
+	return nready;
+}
+
+static int
+dopoll(struct pollfd *fds, size_t nfds, int timeout, long *retval)
+{
+	struct pollwaiter pw;
+	struct pollent *pes;
+	uint64_t deadline = 0;
+	int nready, error = 0;
+
+	if (timeout > 0)
+		deadline = getnsuptime() + (uint64_t)timeout * 1000000;
+	pes = kmem_alloc(&M_TEMP, nfds * sizeof(*pes) + 1, KM_SLEEP);
+	pollwaiter_init(&pw);
+	for (;;) {
+		for (size_t i = 0; i < nfds; i++)
+			pollent_init(&pes[i], &pw);
+		nready = poll_scan(fds, nfds, timeout != 0 ? pes : NULL);
+		if (nready == 0 && timeout != 0)
+			error = pollwaiter_sleep(&pw, deadline);
+		for (size_t i = 0; i < nfds; i++)
+			pollent_unrecord(&pes[i]);
+		if (nready != 0 || timeout == 0 || error != 0)
+			break;
+	}
+	pollwaiter_destroy(&pw);
+	kmem_free(&M_TEMP, pes, nfds * sizeof(*pes) + 1);
+	*retval = nready;
+	return error == ETIMEDOUT ? 0 : error;
+}
+
+int
+sys_poll(struct lwp *l, const struct sys_poll_args *uap, long *retval)
+{
+	struct pollfd *fds;
+	size_t len;
+	int error;
+
+	if (uap->nfds > (nfds_t)l->l_proc->p_fd->fd_limit)
+		return EINVAL;
+	len = uap->nfds * sizeof(*fds);
+	fds = kmem_alloc(&M_TEMP, len + 1, KM_SLEEP);
+	error = copyin(uap->fds, fds, len);
+	if (error == 0)
+		error = dopoll(fds, uap->nfds, uap->timeout, retval);
+	if (error == 0)
+		error = copyout(fds, uap->fds, len);
+	kmem_free(&M_TEMP, fds, len + 1);
+	return error;
+}

@@ -1,0 +1,226 @@
+/*
+ * Pipes: a ring buffer shared by a read end and a write end.
+ *
+ * Writes of at most PIPE_BUF bytes are atomic; larger blocking writes may
+ * interleave with others.  Writing to a pipe whose reader is gone gives
+ * EPIPE (there are no signals); reading from one whose writer is gone gives
+ * end of file once the buffer is empty.
+ */
+#include "rumpkern/condvar.h"
+#include "rumpkern/filedesc.h"
+#include "rumpkern/kmem.h"
+#include "rumpkern/lwp.h"
+#include "rumpkern/poll.h"
+#include "rumpkern/uio.h"
+#include "syscallargs.h"
+
+KMEM_DEFINE(M_PIPE, "pipe");
+
+#define PIPE_SIZE	65536
+#define PIPE_BUF	4096
+
+struct pipe {
+	kmutex_t p_lock;
+	kcondvar_t p_cv;		/* readers and writers wait here */
+	char *p_buf;
+	size_t p_head;			/* next byte to read */
+	size_t p_count;			/* bytes buffered */
+	bool p_rclosed, p_wclosed;
+	struct pollhead p_rph, p_wph;
+};
+
+static void
+pipe_wakeup(struct pipe *p)
+{
+	cv_broadcast(&p->p_cv);
+	pollwakeup(&p->p_rph);
+	pollwakeup(&p->p_wph);
+}
+
+static int
+pipe_read(struct file *fp, struct uio *uio, int flags)
+{
+	struct pipe *p = fp->f_data;
+	int error = 0;
+
+	mutex_enter(&p->p_lock);
+	while (p->p_count == 0 && !p->p_wclosed) {
+		if (flags & FNONBLOCK) {
+			error = EAGAIN;
+			goto out;
+		}
+		cv_wait(&p->p_cv, &p->p_lock);
+	}
+	while (p->p_count > 0 && uio->uio_resid > 0) {
+		size_t n = MIN(p->p_count, PIPE_SIZE - p->p_head);
+
+		n = MIN(n, uio->uio_resid);
+		uiomove(p->p_buf + p->p_head, n, uio);
+		p->p_head = (p->p_head + n) % PIPE_SIZE;
+		p->p_count -= n;
+	}
+	pipe_wakeup(p);
+out:
+	mutex_exit(&p->p_lock);
+	return error;
+}
+
+static int
+pipe_write(struct file *fp, struct uio *uio, int flags)
+{
+	struct pipe *p = fp->f_data;
+	int error = 0;
+
+	mutex_enter(&p->p_lock);
+	while (uio->uio_resid > 0) {
+		size_t space = PIPE_SIZE - p->p_count;
+		size_t tail, n;
+
+		if (p->p_rclosed) {
+			error = EPIPE;
+			break;
+		}
+		/* A small write goes in whole or waits. */
+		if (space == 0 || (uio->uio_resid <= PIPE_BUF &&
+		    space < uio->uio_resid)) {
+			if (flags & FNONBLOCK) {
+				error = EAGAIN;
+				break;
+			}
+			cv_wait(&p->p_cv, &p->p_lock);
+			continue;
+		}
+		tail = (p->p_head + p->p_count) % PIPE_SIZE;
+		n = MIN(space, PIPE_SIZE - tail);
+		n = MIN(n, uio->uio_resid);
+		uiomove(p->p_buf + tail, n, uio);
+		p->p_count += n;
+		pipe_wakeup(p);
+	}
+	mutex_exit(&p->p_lock);
+	return error;
+}
+
+static int
+pipe_ioctl(struct file *fp, unsigned long cmd, void *data)
+{
+	struct pipe *p = fp->f_data;
+	int n;
+
+	switch (cmd) {
+	case FIONBIO:
+		return 0;
+	case FIONREAD:
+		mutex_enter(&p->p_lock);
+		n = (fp->f_flag & FREAD) ? (int)p->p_count : 0;
+		mutex_exit(&p->p_lock);
+		return copyout(&n, data, sizeof(n));
+	default:
+		return ENOTTY;
+	}
+}
+
+static int
+pipe_poll(struct file *fp, int events, struct pollent *pe)
+{
+	struct pipe *p = fp->f_data;
+	int revents = 0;
+
+	mutex_enter(&p->p_lock);
+	if (fp->f_flag & FREAD) {
+		pollrecord(&p->p_rph, pe);
+		if (p->p_count > 0)
+			revents |= events & (POLLIN | POLLRDNORM);
+		if (p->p_wclosed)
+			revents |= POLLHUP;
+	} else {
+		pollrecord(&p->p_wph, pe);
+		if (p->p_rclosed)
+			revents |= POLLERR;
+		else if (PIPE_SIZE - p->p_count >= PIPE_BUF)
+			revents |= events & (POLLOUT | POLLWRNORM);
+	}
+	mutex_exit(&p->p_lock);
+	return revents;
+}
+
+static void
+pipe_free(struct pipe *p)
+{
+	pollhead_destroy(&p->p_rph);
+	pollhead_destroy(&p->p_wph);
+	cv_destroy(&p->p_cv);
+	mutex_destroy(&p->p_lock);
+	kmem_free(&M_PIPE, p->p_buf, PIPE_SIZE);
+	kmem_free(&M_PIPE, p, sizeof(*p));
+}
+
+static int
+pipe_close(struct file *fp)
+{
+	struct pipe *p = fp->f_data;
+	bool last;
+
+	mutex_enter(&p->p_lock);
+	if (fp->f_flag & FREAD)
+		p->p_rclosed = true;
+	else
+		p->p_wclosed = true;
+	last = p->p_rclosed && p->p_wclosed;
+	pipe_wakeup(p);
+	mutex_exit(&p->p_lock);
+	if (last)
+		pipe_free(p);
+	return 0;
+}
+
+static const struct fileops pipeops = {
+	.fo_name = "pipe",
+	.fo_read = pipe_read,
+	.fo_write = pipe_write,
+	.fo_ioctl = pipe_ioctl,
+	.fo_poll = pipe_poll,
+	.fo_close = pipe_close,
+};
+
+int
+sys_pipe2(struct lwp *l, const struct sys_pipe2_args *uap, long *retval)
+{
+	struct filedesc *fdp = l->l_proc->p_fd;
+	struct file *rf, *wf;
+	struct pipe *p;
+	int fds[2], error;
+
+	(void)retval;
+	if ((uap->flags & ~(O_NONBLOCK | O_CLOEXEC)) != 0)
+		return EINVAL;
+	if (uap->fds == NULL)
+		return EFAULT;
+	p = kmem_zalloc(&M_PIPE, sizeof(*p), KM_SLEEP);
+	p->p_buf = kmem_alloc(&M_PIPE, PIPE_SIZE, KM_SLEEP);
+	mutex_init(&p->p_lock, MUTEX_DEFAULT);
+	cv_init(&p->p_cv);
+	pollhead_init(&p->p_rph);
+	pollhead_init(&p->p_wph);
+	rf = file_alloc(FREAD | (uap->flags & O_NONBLOCK));
+	wf = file_alloc(FWRITE | (uap->flags & O_NONBLOCK));
+	rf->f_ops = wf->f_ops = &pipeops;
+	rf->f_data = wf->f_data = p;
+
+	error = fd_install(fdp, rf, 0, &fds[0]);
+	if (error == 0) {
+		error = fd_install(fdp, wf, 0, &fds[1]);
+		if (error != 0)
+			fd_close(fdp, fds[0]);
+	}
+	if (error == 0 && (uap->flags & O_CLOEXEC)) {
+		fd_setcloexec(fdp, fds[0], true);
+		fd_setcloexec(fdp, fds[1], true);
+	}
+	if (error == 0)
+		memcpy(uap->fds, fds, sizeof(fds));
+	/* The table holds its own references now, or the files close here. */
+	file_release(rf);
+	file_release(wf);
+	return error;
+}

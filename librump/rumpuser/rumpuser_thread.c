@@ -1,0 +1,90 @@
+/* librumpuser: host threads and the kernel lwp each one carries. */
+#include <errno.h>
+#include <pthread.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "rumpuser_int.h"
+
+static pthread_key_t rumpuser_lwpkey;
+
+static void
+rumpuser_lwpkey_dtor(void *lwp)
+{
+	/* Runs at host thread exit; the value was already cleared to NULL. */
+	if (lwp != NULL && rumpuser_hyp != NULL && rumpuser_hyp->hyp_lwpexit)
+		rumpuser_hyp->hyp_lwpexit(lwp);
+}
+
+int
+rumpuser_thread_init(void)
+{
+	return pthread_key_create(&rumpuser_lwpkey, rumpuser_lwpkey_dtor);
+}
+
+int
+rumpuser_thread_create(void *(*fun)(void *), void *arg, const char *name,
+    int joinable, void **cookiep)
+{
+	pthread_attr_t attr;
+	pthread_t *thread;
+	int error;
+
+	thread = malloc(sizeof(*thread));
+	if (thread == NULL)
+		return ENOMEM;
+	pthread_attr_init(&attr);
+	if (!joinable)
+		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
+	error = pthread_create(thread, &attr, fun, arg);
+	pthread_attr_destroy(&attr);
+	if (error != 0) {
+		free(thread);
+		return error;
+	}
+	if (name != NULL) {
+		char shortname[16];
+
+		/* Linux keeps 15 characters of a thread name. */
+		strncpy(shortname, name, sizeof(shortname) - 1);
+		shortname[sizeof(shortname) - 1] = '\0';
+		pthread_setname_np(*thread, shortname);
+	}
+	if (joinable) {
+		*cookiep = thread;
+	} else {
+		free(thread);
+		if (cookiep != NULL)
+			*cookiep = NULL;
+	}
+	return 0;
+}
+
+void
+rumpuser_thread_exit(void)
+{
+	pthread_exit(NULL);
+}
+
+int
+rumpuser_thread_join(void *cookie)
+{
+	pthread_t *thread = cookie;
+	int error;
+
+	error = pthread_join(*thread, NULL);
+	free(thread);
+	return error;
+}
+
+void
+rumpuser_curlwpop(enum rumpuser_lwpop op, void *lwp)
+{
+	pthread_setspecific(rumpuser_lwpkey, op == RUMPUSER_LWP_SET ? lwp : NULL);
+}
+
+void *
+rumpuser_curlwp(void)
+{
+	return pthread_getspecific(rumpuser_lwpkey);
+}

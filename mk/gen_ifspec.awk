@@ -1,0 +1,91 @@
+# Generates the public wrappers of a component's interface table (.ifspec).
+#
+#   awk -v out=pubh  -v comp=NAME -f gen_ifspec.awk NAME.ifspec > NAME_if_pub.h
+#   awk -v out=privh -v comp=NAME -f gen_ifspec.awk NAME.ifspec > NAME_if_priv.h
+#   awk -v out=wrappers -v comp=NAME -f gen_ifspec.awk NAME.ifspec > NAME_if_wrappers.c
+#
+# Each line: return type | name | arguments ("void" or "type name, ...").
+# rump_<name>() takes a virtual CPU, calls rumppriv_<name>() and returns its
+# value.
+
+function trim(s) {
+	sub(/^[ \t]+/, "", s)
+	sub(/[ \t]+$/, "", s)
+	return s
+}
+
+BEGIN { FS = "|"; n = 0 }
+
+/^;/ || /^[ \t]*$/ { next }
+
+{
+	if (NF != 3) {
+		printf("%s:%d: want 3 columns separated by '|'\n", FILENAME, FNR) > "/dev/stderr"
+		exit 1
+	}
+	n++
+	ret[n] = trim($1)
+	name[n] = trim($2)
+	args[n] = trim($3)
+	# The names alone, for the call.
+	names = ""
+	if (args[n] != "void") {
+		na = split(args[n], parts, ",")
+		for (i = 1; i <= na; i++) {
+			a = trim(parts[i])
+			if (!match(a, /[A-Za-z_][A-Za-z0-9_]*$/)) {
+				printf("%s:%d: bad argument '%s'\n", FILENAME, FNR, a) > "/dev/stderr"
+				exit 1
+			}
+			names = names (i > 1 ? ", " : "") substr(a, RSTART)
+		}
+	}
+	callargs[n] = names
+	src = FILENAME
+}
+
+function banner() {
+	print "/* DO NOT EDIT: generated from " src " by mk/gen_ifspec.awk. */"
+}
+
+END {
+	guard = toupper(comp) "_IF_" toupper(out) "_H"
+	if (out == "pubh" || out == "privh") {
+		prefix = out == "pubh" ? "rump_" : "rumppriv_"
+		banner()
+		print "#ifndef " guard
+		print "#define " guard
+		print ""
+		print "#include <rump/rumpdefs.h>"
+		print ""
+		for (k = 1; k <= n; k++)
+			print ret[k] " " prefix name[k] "(" args[k] ");"
+		print ""
+		print "#endif"
+	} else if (out == "wrappers") {
+		banner()
+		print "#include <rump/" comp "_if_pub.h>"
+		print "#include \"rumpkern/rump_private.h\""
+		for (k = 1; k <= n; k++) {
+			print ""
+			print ret[k]
+			print "rump_" name[k] "(" args[k] ")"
+			print "{"
+			if (ret[k] != "void")
+				print "\t" ret[k] " rv;"
+			print ""
+			print "\trump_schedule();"
+			if (ret[k] != "void")
+				print "\trv = rumppriv_" name[k] "(" callargs[k] ");"
+			else
+				print "\trumppriv_" name[k] "(" callargs[k] ");"
+			print "\trump_unschedule();"
+			if (ret[k] != "void")
+				print "\treturn rv;"
+			print "}"
+		}
+	} else {
+		print "gen_ifspec.awk: out must be pubh, privh or wrappers" > "/dev/stderr"
+		exit 1
+	}
+}
