@@ -64,13 +64,17 @@ sysent_rump := kern
 sysent_rumpnet := net
 
 GEN := $(O)/gen
-GEN_PUBH := $(O)/include/rump/rump_syscalls.h $(O)/include/rump/rumpkern_if_pub.h
-GEN_PRIVH := $(GEN)/syscallargs.h $(GEN)/rumpkern_if_priv.h
+IFSPEC_COMPS := rumpkern rumpnet_net rumpnet_netinet
+GEN_PUBH := $(O)/include/rump/rump_syscalls.h \
+	$(foreach c,$(IFSPEC_COMPS),$(O)/include/rump/$(c)_if_pub.h)
+GEN_PRIVH := $(GEN)/syscallargs.h $(foreach c,$(IFSPEC_COMPS),$(GEN)/$(c)_if_priv.h)
 SYSCALLS := librump/rumpkern/syscalls.master
 
 gen_srcs_rump := $(GEN)/rump_syscalls.c $(GEN)/kern_sysent.c \
 	$(GEN)/rumpkern_if_wrappers.c
 gen_srcs_rumpnet := $(GEN)/net_sysent.c
+gen_srcs_rumpnet_net := $(GEN)/rumpnet_net_if_wrappers.c
+gen_srcs_rumpnet_netinet := $(GEN)/rumpnet_netinet_if_wrappers.c
 
 srcs_of = $(sort $(wildcard $(dir_$(1))/*.c))
 objs_of = $(patsubst %.c,$(O)/robj/%.o,$(call srcs_of,$(1))) \
@@ -84,11 +88,11 @@ LIBDIR := $(O)/lib
 STATIC_LIBS := $(LIBDIR)/librumpuser.a $(foreach l,$(KLIBS),$(LIBDIR)/lib$(l).a)
 SHARED_LIBS := $(LIBDIR)/librumpuser.so $(foreach l,$(KLIBS),$(LIBDIR)/lib$(l).so)
 
+reverse = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
 # Tools and tests link everything statically; --whole-archive keeps every
 # component's self-registration.
 KERNEL_LINK := -Wl,--whole-archive $(foreach l,$(call reverse,$(KLIBS)),$(LIBDIR)/lib$(l).a) \
 	-Wl,--no-whole-archive $(LIBDIR)/librumpuser.a -lpcap $(HOST_LIBS)
-reverse = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
 
 all: libs tools tests
 libs: $(STATIC_LIBS) $(SHARED_LIBS)
@@ -115,15 +119,16 @@ $(GEN)/%_sysent.c: $(SYSCALLS) mk/gen_syscalls.awk
 	@mkdir -p $(@D)
 	$(call say,GEN,$@)
 	$(Q)$(AWK) -v out=sysent -v comp=$* -f mk/gen_syscalls.awk $< > $@.tmp && mv $@.tmp $@
-$(O)/include/rump/%_if_pub.h: librump/*/%.ifspec mk/gen_ifspec.awk
+vpath %.ifspec librump/rumpkern net netinet virtif
+$(O)/include/rump/%_if_pub.h: %.ifspec mk/gen_ifspec.awk
 	@mkdir -p $(@D)
 	$(call say,GEN,$@)
 	$(Q)$(AWK) -v out=pubh -v comp=$* -f mk/gen_ifspec.awk $< > $@.tmp && mv $@.tmp $@
-$(GEN)/%_if_priv.h: librump/*/%.ifspec mk/gen_ifspec.awk
+$(GEN)/%_if_priv.h: %.ifspec mk/gen_ifspec.awk
 	@mkdir -p $(@D)
 	$(call say,GEN,$@)
 	$(Q)$(AWK) -v out=privh -v comp=$* -f mk/gen_ifspec.awk $< > $@.tmp && mv $@.tmp $@
-$(GEN)/%_if_wrappers.c: librump/*/%.ifspec mk/gen_ifspec.awk
+$(GEN)/%_if_wrappers.c: %.ifspec mk/gen_ifspec.awk
 	@mkdir -p $(@D)
 	$(call say,GEN,$@)
 	$(Q)$(AWK) -v out=wrappers -v comp=$* -f mk/gen_ifspec.awk $< > $@.tmp && mv $@.tmp $@

@@ -66,6 +66,7 @@ END {
 		banner()
 		print "#include <rump/" comp "_if_pub.h>"
 		print "#include \"rumpkern/rump_private.h\""
+		print "#include \"" comp "_if_priv.h\""
 		for (k = 1; k <= n; k++) {
 			print ""
 			print ret[k]

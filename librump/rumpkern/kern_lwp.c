@@ -144,17 +144,26 @@ lwp_hostexit(void *arg)
 	lwp_destroy(l);
 }
 
-/* At shutdown: frees the lwps of host threads still alive, except ours. */
+/*
+ * At shutdown: frees the lwps of host threads still alive, except the
+ * caller's.  Kernel threads are joined later by whoever started them.
+ */
 void
 lwp_fini(void)
 {
 	struct lwp *l, *next, *self = curlwp;
 
-	LIST_FOREACH_SAFE(l, &alllwp, l_list, next) {
-		if (l == self)
-			continue;
-		KASSERTMSG(l->l_flags & LW_IMPLICIT,
-		    "lwp_fini: kernel thread %s still running", l->l_name);
-		lwp_free(l);
-	}
+	LIST_FOREACH_SAFE(l, &alllwp, l_list, next)
+		if (l != self && (l->l_flags & LW_IMPLICIT))
+			lwp_free(l);
+}
+
+/* The last check: every kernel thread was joined. */
+void
+lwp_check_none(void)
+{
+	struct lwp *l = LIST_FIRST(&alllwp);
+
+	KASSERTMSG(l == NULL, "rump_fini: kernel thread %s still running",
+	    l != NULL ? l->l_name : "");
 }

@@ -17,6 +17,7 @@ void lwp_detach(struct lwp *l);
 void lwp_destroy(struct lwp *l);
 void lwp_hostexit(void *lwp);
 void lwp_fini(void);
+void lwp_check_none(void);
 
 int component_init_all(void);
 void component_fini_all(void);

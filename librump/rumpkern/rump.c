@@ -11,6 +11,7 @@
 #include "rumpkern/callout.h"
 #include "rumpkern/filedesc.h"
 #include "rumpkern/kmem.h"
+#include "rumpkern/kstat.h"
 #include "rumpkern/ktime.h"
 #include "rumpkern/lwp.h"
 #include "rumpkern/poll.h"
@@ -108,7 +109,8 @@ rump_boot(const struct rump_params *rp)
 	l = lwp_alloc(NULL, LW_IMPLICIT, "boot");
 	rumpuser_curlwpop(RUMPUSER_LWP_SET, l);
 	sched_take_cpu(l);
-	if ((error = proc_init()) != 0 || (error = poll_init()) != 0)
+	if ((error = proc_init()) != 0 || (error = poll_init()) != 0 ||
+	    (error = kstat_init()) != 0)
 		panic("rump_init: core failed to start: %d", error);
 	lwp_attach(l, proc_default());
 	if ((error = syscall_establish(kern_sysent)) != 0 ||
@@ -169,6 +171,7 @@ rump_fini(void)
 	component_fini_all();
 	callout_shutdown();
 	softint_shutdown();
+	lwp_check_none();
 	proc_shutdown();
 	poll_fini();
 	__atomic_store_n(&rump_state, RUMP_FINISHED, __ATOMIC_RELEASE);

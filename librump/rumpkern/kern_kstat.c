@@ -1,0 +1,93 @@
+/* Named counters, registered by layers and read by name. */
+#include "rumpkern/kstat.h"
+#include "rumpkern/mutex.h"
+#include "rump_private.h"
+
+static LIST_HEAD(, kstat_group) kstat_groups = LIST_HEAD_INITIALIZER(kstat_groups);
+static kmutex_t kstat_lock;
+static bool kstat_ready;
+
+int
+kstat_init(void)
+{
+	mutex_init(&kstat_lock, MUTEX_DEFAULT);
+	kstat_ready = true;
+	return 0;
+}
+
+void
+kstat_register(struct kstat_group *kg, const char *prefix,
+    const struct kstat_desc *desc, int ndesc, const void *base)
+{
+	strlcpy(kg->kg_prefix, prefix, sizeof(kg->kg_prefix));
+	kg->kg_desc = desc;
+	kg->kg_ndesc = ndesc;
+	kg->kg_base = base;
+	mutex_enter(&kstat_lock);
+	LIST_INSERT_HEAD(&kstat_groups, kg, kg_list);
+	mutex_exit(&kstat_lock);
+}
+
+void
+kstat_unregister(struct kstat_group *kg)
+{
+	mutex_enter(&kstat_lock);
+	LIST_REMOVE(kg, kg_list);
+	mutex_exit(&kstat_lock);
+}
+
+static uint64_t
+kstat_value(const struct kstat_group *kg, int i)
+{
+	const uint64_t *p = (const uint64_t *)(const void *)
+	    ((const char *)kg->kg_base + kg->kg_desc[i].ksd_off);
+
+	return __atomic_load_n(p, __ATOMIC_RELAXED);
+}
+
+int
+rumppriv_kstat_get(const char *name, uint64_t *val)
+{
+	struct kstat_group *kg;
+	int error = ENOENT;
+
+	mutex_enter(&kstat_lock);
+	LIST_FOREACH(kg, &kstat_groups, kg_list) {
+		size_t plen = strlen(kg->kg_prefix);
+
+		if (strncmp(name, kg->kg_prefix, plen) != 0 || name[plen] != '.')
+			continue;
+		for (int i = 0; i < kg->kg_ndesc; i++) {
+			if (strcmp(name + plen + 1, kg->kg_desc[i].ksd_name) == 0) {
+				*val = kstat_value(kg, i);
+				error = 0;
+				goto out;
+			}
+		}
+	}
+out:
+	mutex_exit(&kstat_lock);
+	return error;
+}
+
+void
+rumppriv_kstat_dump(const char *prefix)
+{
+	struct kstat_group *kg;
+	size_t plen = strlen(prefix);
+
+	mutex_enter(&kstat_lock);
+	LIST_FOREACH(kg, &kstat_groups, kg_list) {
+		if (strncmp(kg->kg_prefix, prefix, plen) != 0)
+			continue;
+		for (int i = 0; i < kg->kg_ndesc; i++) {
+			uint64_t v = kstat_value(kg, i);
+
+			if (v != 0)
+				kprintf("%s.%s %llu\n", kg->kg_prefix,
+				    kg->kg_desc[i].ksd_name,
+				    (unsigned long long)v);
+		}
+	}
+	mutex_exit(&kstat_lock);
+}

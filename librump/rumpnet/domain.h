@@ -1,0 +1,105 @@
+/*
+ * Protocol families (domains) and the protocol switch.
+ *
+ * A domain registers a table of protosw entries; sockets find their
+ * protocol by (family, type, protocol) and call it only through
+ * pr_usrreqs.  Network-layer input dispatches to transports through the
+ * same table (pr_input), and ICMP reports errors through pr_ctlinput.
+ * Nothing above or below names a protocol directly.
+ */
+#ifndef RUMPNET_DOMAIN_H
+#define RUMPNET_DOMAIN_H
+
+#include "rumpkern/kern.h"
+#include "rumpnet/net_abi.h"
+
+struct mbuf;
+struct socket;
+struct sockopt;
+struct ifnet;
+
+/* pr_flags */
+#define PR_ATOMIC	0x01	/* each send is one record (datagram) */
+#define PR_ADDR		0x02	/* records carry a source address */
+#define PR_CONNREQUIRED	0x04	/* must connect before sending */
+#define PR_WANTRCVD	0x08	/* tell the protocol when data is read */
+#define PR_LISTEN	0x10	/* supports listen() */
+
+/* pr_ctlinput commands: what an ICMP error reports. */
+enum prc_cmd {
+	PRC_UNREACH_NET,
+	PRC_UNREACH_HOST,
+	PRC_UNREACH_PROTOCOL,
+	PRC_UNREACH_PORT,
+	PRC_MSGSIZE,		/* fragmentation needed; arg has the MTU */
+	PRC_TIMXCEED_INTRANS,
+	PRC_TIMXCEED_REASS,
+	PRC_PARAMPROB,
+	PRC_QUENCH,
+	PRC_NCMDS
+};
+
+struct pr_usrreqs {
+	int (*pr_attach)(struct socket *so, int proto);
+	void (*pr_detach)(struct socket *so);
+	int (*pr_bind)(struct socket *so, const struct sockaddr *nam,
+	    socklen_t namelen);
+	int (*pr_listen)(struct socket *so, int backlog);
+	int (*pr_connect)(struct socket *so, const struct sockaddr *nam,
+	    socklen_t namelen);
+	/* A new connection from the listen queue: fill in the peer. */
+	int (*pr_accept)(struct socket *so, struct sockaddr_storage *nam);
+	int (*pr_disconnect)(struct socket *so);
+	/* No more sends (shutdown SHUT_WR). */
+	int (*pr_shutdown)(struct socket *so);
+	void (*pr_abort)(struct socket *so);
+	/* Owns m and control, also on error. nam is NULL when connected. */
+	int (*pr_send)(struct socket *so, struct mbuf *m,
+	    const struct sockaddr *nam, socklen_t namelen, struct mbuf *control,
+	    int flags);
+	/* Data was taken from the receive buffer (PR_WANTRCVD). */
+	int (*pr_rcvd)(struct socket *so, int flags);
+	int (*pr_sockaddr)(struct socket *so, struct sockaddr_storage *nam);
+	int (*pr_peeraddr)(struct socket *so, struct sockaddr_storage *nam);
+	/* Protocol ioctls; ENOTTY (or EOPNOTSUPP) for unknown ones. */
+	int (*pr_ioctl)(struct socket *so, unsigned long cmd, void *data);
+};
+
+struct protosw {
+	int pr_type;			/* SOCK_STREAM, SOCK_DGRAM, SOCK_RAW */
+	struct domain *pr_domain;
+	int pr_protocol;		/* IPPROTO_*, 0 for the family's default */
+	int pr_flags;
+	/* Network-layer input: m holds the packet, off where this header starts. */
+	void (*pr_input)(struct mbuf *m, int off, int proto);
+	/* An ICMP error about a packet we sent: ip is its returned header. */
+	void (*pr_ctlinput)(enum prc_cmd cmd, const struct sockaddr *dst,
+	    const void *ip, int iplen, uint32_t arg);
+	/* Protocol-level socket options (IP_*, TCP_*); set when dir is SOPT_SET. */
+	int (*pr_ctloutput)(int dir, struct socket *so, struct sockopt *sopt);
+	const struct pr_usrreqs *pr_usrreqs;
+	void (*pr_init)(void);
+	void (*pr_fini)(void);
+};
+
+struct domain {
+	int dom_family;
+	const char *dom_name;
+	const struct protosw *dom_protosw;
+	int dom_nprotosw;
+	void (*dom_init)(void);
+	void (*dom_fini)(void);
+	/* Interface ioctls for addresses of this family (SIOCSIFADDR...). */
+	int (*dom_ifioctl)(unsigned long cmd, void *data, struct ifnet *ifp);
+	LIST_ENTRY(domain) dom_list;
+};
+
+/* Registers a domain and runs its init and its protocols' pr_init. */
+int domain_attach(struct domain *dp);
+void domain_detach(struct domain *dp);
+struct domain *pffinddomain(int family);
+/* The protocol for a socket(family, type, protocol) call; NULL if none. */
+const struct protosw *pffindproto(int family, int protocol, int type);
+const struct protosw *pffindtype(int family, int type);
+
+#endif

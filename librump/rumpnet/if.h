@@ -1,0 +1,185 @@
+/*
+ * Network interfaces.
+ *
+ * An interface is split along two ops tables.  The driver (virtif, lo0)
+ * supplies if_driverops: how to transmit a finished frame, start, stop and
+ * configure the device.  The link layer (Ethernet, loopback) supplies
+ * if_linkops: how a protocol's packet becomes a frame (output, e.g. ARP
+ * resolution and the Ethernet header) and how a received frame is parsed
+ * and handed to a protocol (input).  Everything above calls through
+ * if_output() and drivers call if_input(); those wrappers are the single
+ * place for counting, packet capture and fault injection.
+ *
+ * Locking: the network stack runs under softnet_lock (see netlock.h).  A
+ * driver's receive thread takes it around if_input() of a batch of frames;
+ * if_output() is called with it held.
+ */
+#ifndef RUMPNET_IF_H
+#define RUMPNET_IF_H
+
+#include "rumpkern/kern.h"
+#include "rumpnet/net_abi.h"
+
+struct mbuf;
+struct ifnet;
+struct rtentry;
+struct if_tap;
+struct if_fault;
+
+/* if_flags, Linux's values */
+#define IFF_UP		0x0001
+#define IFF_BROADCAST	0x0002
+#define IFF_LOOPBACK	0x0008
+#define IFF_POINTOPOINT	0x0010
+#define IFF_RUNNING	0x0040
+#define IFF_NOARP	0x0080
+#define IFF_PROMISC	0x0100
+#define IFF_MULTICAST	0x1000
+
+/* if_type */
+#define IFT_ETHER	0x06
+#define IFT_LOOP	0x18
+
+#define IF_HWADDR_MAX	8
+
+/* Why an interface dropped a packet; each reason has its own counter. */
+enum if_drop {
+	IFDROP_DOWN,		/* interface not up */
+	IFDROP_SHORT,		/* frame shorter than its link header */
+	IFDROP_NOTFORUS,	/* destination MAC not ours */
+	IFDROP_NOPROTO,		/* no protocol for the ethertype */
+	IFDROP_TOOBIG,		/* larger than the MTU on output */
+	IFDROP_NOBUFS,		/* no memory */
+	IFDROP_HWERR,		/* the device refused the frame */
+	IFDROP_FAULT,		/* dropped by fault injection */
+	IFDROP_NDROPS
+};
+
+struct if_stats {
+	uint64_t ipackets, ibytes, ierrors;
+	uint64_t opackets, obytes, oerrors;
+	uint64_t imcasts, omcasts;
+	uint64_t drops[IFDROP_NDROPS];
+};
+
+struct if_driverops {
+	/* Sends one complete frame; owns m. */
+	int (*ifd_transmit)(struct ifnet *ifp, struct mbuf *m);
+	/* Brings the device up or down (IFF_UP changed); may be NULL. */
+	int (*ifd_init)(struct ifnet *ifp);
+	void (*ifd_stop)(struct ifnet *ifp);
+	/* Device-specific requests; ENOTTY for unknown ones; may be NULL. */
+	int (*ifd_ioctl)(struct ifnet *ifp, unsigned long cmd, void *data);
+	/* Releases the driver's resources at detach; may be NULL. */
+	void (*ifd_detach)(struct ifnet *ifp);
+};
+
+struct if_linkops {
+	/*
+	 * Sends a packet of protocol family af to dst (the next hop) over
+	 * the link: adds the link header and calls ifd_transmit.  Owns m.
+	 */
+	int (*ifl_output)(struct ifnet *ifp, struct mbuf *m,
+	    const struct sockaddr *dst, struct rtentry *rt);
+	/* Parses a received frame and hands it up.  Owns m. */
+	void (*ifl_input)(struct ifnet *ifp, struct mbuf *m);
+};
+
+/* An address assigned to an interface (struct in_ifaddr extends it). */
+struct ifaddr {
+	struct sockaddr_storage ifa_addr;
+	struct sockaddr_storage ifa_netmask;
+	struct sockaddr_storage ifa_broadaddr;
+	struct ifnet *ifa_ifp;
+	unsigned ifa_refcnt;
+	void (*ifa_free)(struct ifaddr *ifa);	/* with the last reference */
+	TAILQ_ENTRY(ifaddr) ifa_list;
+};
+
+struct ifnet {
+	char if_xname[IFNAMSIZ];
+	unsigned if_index;
+	int if_flags;
+	int if_mtu;
+	uint8_t if_type;
+	uint8_t if_addrlen;
+	uint8_t if_hdrlen;
+	uint8_t if_hwaddr[IF_HWADDR_MAX];
+	const struct if_driverops *if_drv;
+	const struct if_linkops *if_link;
+	void *if_softc;			/* the driver's */
+	void *if_linkstate;		/* the link layer's (ARP cache...) */
+	struct if_stats if_stats;
+	TAILQ_HEAD(, ifaddr) if_addrlist;
+	struct if_tap *if_taps;		/* packet capture, or NULL */
+	struct if_fault *if_fault;	/* fault injection, or NULL */
+	unsigned if_refcnt;
+	bool if_detaching;
+	TAILQ_ENTRY(ifnet) if_list;
+};
+
+/* Counts a drop by reason and frees the packet. */
+void if_drop(struct ifnet *ifp, struct mbuf *m, enum if_drop why);
+
+/*
+ * Called by drivers for every received frame; counts it, captures it,
+ * applies fault injection and passes it to ifl_input.  Takes
+ * softnet_lock itself: a driver may hand over a whole batch at once with
+ * if_input_batch(), which takes it once.
+ */
+void if_input(struct ifnet *ifp, struct mbuf *m);
+void if_input_batch(struct ifnet *ifp, struct mbuf *list);	/* m_nextpkt */
+/* Called by protocols: send m to dst over ifp.  Owns m. */
+int if_output(struct ifnet *ifp, struct mbuf *m, const struct sockaddr *dst,
+    struct rtentry *rt);
+/* Called by link layers: hand a finished frame to the driver.  Owns m. */
+int if_transmit(struct ifnet *ifp, struct mbuf *m);
+
+/* Interface list. */
+void if_init_ifnet(struct ifnet *ifp, const char *name);
+int if_attach(struct ifnet *ifp);
+void if_detach(struct ifnet *ifp);
+struct ifnet *if_find_byname(const char *name);	/* takes a reference */
+struct ifnet *if_find_byindex(unsigned index);	/* takes a reference */
+void if_ref(struct ifnet *ifp);
+void if_rele(struct ifnet *ifp);
+/* Calls fn for each interface until it returns non-zero. */
+int if_foreach(int (*fn)(struct ifnet *ifp, void *arg), void *arg);
+int if_setflags(struct ifnet *ifp, int flags);
+int if_setmtu(struct ifnet *ifp, int mtu);
+/* Socket ioctls on interfaces (SIOC*IF*), dispatched by protocol too. */
+int if_ioctl(unsigned long cmd, void *data);
+
+/* Addresses. */
+void ifa_ref(struct ifaddr *ifa);
+void ifa_rele(struct ifaddr *ifa);
+void ifa_insert(struct ifnet *ifp, struct ifaddr *ifa);
+void ifa_remove(struct ifnet *ifp, struct ifaddr *ifa);
+
+/*
+ * Hooks that address families register to hear of interface events (so
+ * that netinet can drop its addresses and routes when an interface goes).
+ */
+struct if_hooks {
+	void (*ifh_detach)(struct ifnet *ifp);
+	void (*ifh_updown)(struct ifnet *ifp, bool up);
+	LIST_ENTRY(if_hooks) ifh_list;
+};
+void if_hooks_register(struct if_hooks *h);
+void if_hooks_unregister(struct if_hooks *h);
+
+/* Interface cloning: a driver registers a name prefix ("virt"). */
+struct if_clone {
+	const char *ifc_name;
+	/* params: driver options ("tap=tap0,mac=..."), may be NULL. */
+	int (*ifc_create)(struct if_clone *ifc, int unit, const char *params);
+	int (*ifc_destroy)(struct ifnet *ifp);
+	LIST_ENTRY(if_clone) ifc_list;
+};
+void if_clone_attach(struct if_clone *ifc);
+void if_clone_detach(struct if_clone *ifc);
+/* Creates "virt0" from the clone named "virt". */
+int if_clone_create(const char *name, const char *params);
+int if_clone_destroy(const char *name);
+
+#endif

@@ -1,0 +1,189 @@
+/*
+ * mbufs: the one packet buffer of the network stack.
+ *
+ * An mbuf holds up to MLEN bytes inside itself (MHLEN when it carries a
+ * packet header), or points into external storage: a cluster of MCLBYTES
+ * or any buffer attached with m_extadd().  External storage is reference
+ * counted, so m_copym() shares bytes between, say, a retransmission queue
+ * and the wire instead of copying them.
+ *
+ * Invariants of a chain (checked by m_check()):
+ *   - the first mbuf of a packet has M_PKTHDR, no other one does, and
+ *     m_pkthdr.len is the sum of m_len over the chain;
+ *   - m_data lies within the mbuf's storage and m_data + m_len does too;
+ *   - chains are linked by m_next, packets in a queue by m_nextpkt.
+ *
+ * A function that is handed an mbuf owns it, also when it fails: it frees
+ * it or passes it on, never both.
+ */
+#ifndef RUMPNET_MBUF_H
+#define RUMPNET_MBUF_H
+
+#include "rumpkern/kern.h"
+
+struct ifnet;
+
+#define MSIZE		256	/* an mbuf, header included */
+#define MCLBYTES	2048	/* a cluster */
+#define MAXMCLBYTES	65536	/* largest external buffer m_getcl accepts */
+
+/* m_flags */
+#define M_EXT		0x0001	/* data in external storage */
+#define M_PKTHDR	0x0002	/* first of a packet: m_pkthdr valid */
+#define M_EOR		0x0004	/* end of record */
+#define M_BCAST		0x0010	/* received as link-level broadcast */
+#define M_MCAST		0x0020	/* received as link-level multicast */
+#define M_LOOP		0x0040	/* looped back to ourselves */
+#define M_COPYFLAGS	(M_PKTHDR | M_EOR | M_BCAST | M_MCAST | M_LOOP)
+
+/* m_type */
+#define MT_FREE		0
+#define MT_DATA		1
+#define MT_HEADER	2
+#define MT_SONAME	3
+#define MT_CONTROL	4
+#define MT_OOBDATA	5
+
+/* how */
+#define M_WAIT		0	/* may not fail */
+#define M_DONTWAIT	1	/* may return NULL */
+
+/* csum_flags: what the hardware (or a previous layer) checked. */
+#define M_CSUM_IPv4_OK	0x0001	/* IPv4 header checksum verified */
+#define M_CSUM_DATA_OK	0x0002	/* transport checksum verified */
+
+struct pkthdr {
+	struct ifnet *rcvif;	/* interface received on */
+	int len;		/* total packet length */
+	int csum_flags;
+	uint32_t csum_data;
+};
+
+struct m_ext {
+	char *ext_buf;
+	size_t ext_size;
+	void (*ext_free)(void *buf, size_t size, void *arg);
+	void *ext_arg;
+	unsigned *ext_refcnt;	/* shared by every mbuf that points here */
+};
+
+struct m_hdr {
+	struct mbuf *mh_next;
+	struct mbuf *mh_nextpkt;
+	char *mh_data;
+	int mh_len;
+	short mh_type;
+	short mh_flags;
+};
+
+#define MLEN		((int)(MSIZE - sizeof(struct m_hdr)))
+#define MHLEN		((int)(MLEN - sizeof(struct pkthdr)))
+
+struct mbuf {
+	struct m_hdr m_hdr;
+	union {
+		struct {
+			struct pkthdr mh_pkthdr;
+			union {
+				struct m_ext mh_ext;
+				char mh_databuf[MHLEN];
+			} mh_dat;
+		} mh;
+		struct m_ext mu_ext;	/* M_EXT without M_PKTHDR */
+		char mu_databuf[MLEN];
+	} m_u;
+};
+
+CTASSERT(sizeof(struct mbuf) == MSIZE);
+
+#define m_next		m_hdr.mh_next
+#define m_nextpkt	m_hdr.mh_nextpkt
+#define m_data		m_hdr.mh_data
+#define m_len		m_hdr.mh_len
+#define m_type		m_hdr.mh_type
+#define m_flags		m_hdr.mh_flags
+#define m_pkthdr	m_u.mh.mh_pkthdr
+#define m_pktdat	m_u.mh.mh_dat.mh_databuf
+#define m_dat		m_u.mu_databuf
+
+/* The external storage descriptor of m (where it lives depends on M_PKTHDR). */
+#define M_EXTP(m)	(((m)->m_flags & M_PKTHDR) ? &(m)->m_u.mh.mh_dat.mh_ext : \
+			    &(m)->m_u.mu_ext)
+
+#define mtod(m, t)	((t)(void *)((m)->m_data))
+
+/* Bytes free before m_data and after m_data + m_len. */
+int m_leadingspace(const struct mbuf *m);
+int m_trailingspace(const struct mbuf *m);
+#define M_LEADINGSPACE(m)	m_leadingspace(m)
+#define M_TRAILINGSPACE(m)	m_trailingspace(m)
+/* Whether m's data may be written (not shared external storage). */
+bool m_writable(const struct mbuf *m);
+
+struct mbuf *m_get(int how, int type);
+struct mbuf *m_gethdr(int how, int type);
+/* An mbuf (with a packet header if flags has M_PKTHDR) and a cluster. */
+struct mbuf *m_getcl(int how, int type, int flags);
+/* A packet header mbuf with room for len bytes in one piece (len <= MAXMCLBYTES). */
+struct mbuf *m_getlen(int how, int type, size_t len);
+/* Attaches external storage; free(buf, size, arg) runs with the last reference. */
+void m_extadd(struct mbuf *m, void *buf, size_t size,
+    void (*free)(void *, size_t, void *), void *arg);
+struct mbuf *m_free(struct mbuf *m);	/* returns m->m_next */
+void m_freem(struct mbuf *m);		/* the whole chain */
+void m_freem_list(struct mbuf *m);	/* m_nextpkt-linked packets */
+
+/* Moves the packet header from from to to (to must be fresh). */
+void m_move_pkthdr(struct mbuf *to, struct mbuf *from);
+void m_copy_pkthdr(struct mbuf *to, const struct mbuf *from);
+
+/*
+ * Prepends len bytes of room, in m's leading space if there is enough, else
+ * in a new mbuf.  On failure frees m and returns NULL.
+ */
+struct mbuf *m_prepend(struct mbuf *m, int len, int how);
+#define M_PREPEND(m, plen, how) do {					\
+	if (M_LEADINGSPACE(m) >= (plen)) {				\
+		(m)->m_data -= (plen);					\
+		(m)->m_len += (plen);					\
+		if ((m)->m_flags & M_PKTHDR)				\
+			(m)->m_pkthdr.len += (plen);			\
+	} else								\
+		(m) = m_prepend((m), (plen), (how));			\
+} while (0)
+/* Moves m_data so len bytes can be prepended later (fresh mbuf only). */
+void m_align(struct mbuf *m, int len);
+
+/* Makes the first len bytes contiguous in the first mbuf; frees on failure. */
+struct mbuf *m_pullup(struct mbuf *m, int len);
+/* Trims len bytes from the head (len > 0) or the tail (len < 0). */
+void m_adj(struct mbuf *m, int len);
+/* Appends chain n to chain m (packet headers of n are dropped). */
+void m_cat(struct mbuf *m, struct mbuf *n);
+/* Splits at len0: m keeps the head, the tail is returned (NULL on failure). */
+struct mbuf *m_split(struct mbuf *m, int len0, int how);
+/* A copy of len bytes from off (M_COPYALL: to the end) sharing storage. */
+#define M_COPYALL	1000000000
+struct mbuf *m_copym(struct mbuf *m, int off, int len, int how);
+/* A deep copy with writable storage. */
+struct mbuf *m_dup(struct mbuf *m, int off, int len, int how);
+/* Copies out of / into a chain.  m_copyback extends the chain if needed. */
+void m_copydata(const struct mbuf *m, int off, int len, void *buf);
+int m_copyback(struct mbuf *m, int off, int len, const void *buf);
+/* Appends len bytes at the end; returns 0 or ENOBUFS. */
+int m_append(struct mbuf *m, int len, const void *buf);
+/* A new packet holding a copy of a flat buffer. */
+struct mbuf *m_devget(const void *buf, int len, struct ifnet *rcvif);
+int m_length(const struct mbuf *m);
+/* Checks the invariants above; returns false (and prints why) on a bad chain. */
+bool m_check(const struct mbuf *m);
+
+/* Statistics, also the leak counter: mbufs and clusters in use. */
+struct mbstat {
+	uint64_t m_mbufs;	/* mbufs allocated now */
+	uint64_t m_clusters;	/* clusters allocated now */
+	uint64_t m_drops;	/* allocations that failed */
+};
+extern struct mbstat mbstat;
+
+#endif

@@ -1,0 +1,162 @@
+/*
+ * Sockets and socket buffers.
+ *
+ * A socket is the protocol-independent end of a communication: two socket
+ * buffers (receive, send), the state of the connection and, for a
+ * listening socket, the queues of connections being made (so_q0) and made
+ * (so_q).  The protocol keeps its own control block in so_pcb and is called
+ * only through so_proto->pr_usrreqs.
+ *
+ * Socket buffers hold mbuf chains.  For atomic protocols the buffer is a
+ * list of records linked by m_nextpkt, each starting with an MT_SONAME mbuf
+ * when the protocol passes addresses (PR_ADDR), then MT_CONTROL, then data.
+ * For stream protocols it is one chain of data.
+ *
+ * Everything here is protected by so->so_lock, which is softnet_lock for
+ * every protocol of this stack.
+ */
+#ifndef RUMPNET_SOCKETVAR_H
+#define RUMPNET_SOCKETVAR_H
+
+#include "rumpkern/condvar.h"
+#include "rumpkern/poll.h"
+#include "rumpnet/domain.h"
+
+struct mbuf;
+struct uio;
+
+struct sockbuf {
+	struct mbuf *sb_mb;		/* the first record */
+	struct mbuf *sb_mbtail;		/* the last mbuf of the last record */
+	struct mbuf *sb_lastrecord;	/* the first mbuf of the last record */
+	size_t sb_cc;			/* data bytes held */
+	size_t sb_hiwat;		/* data bytes allowed */
+	size_t sb_mbcnt;		/* storage held, mbufs and clusters */
+	size_t sb_mbmax;		/* storage allowed */
+	size_t sb_lowat;		/* poll/wakeup threshold */
+	uint64_t sb_timeo_ns;		/* SO_RCVTIMEO/SO_SNDTIMEO, 0: none */
+	int sb_flags;
+	kcondvar_t sb_cv;		/* readers or writers wait here */
+};
+
+#define SB_MAX		(4 * 1024 * 1024)	/* largest sb_hiwat */
+
+/* so_state */
+#define SS_ISCONNECTED		0x0001
+#define SS_ISCONNECTING		0x0002
+#define SS_ISDISCONNECTING	0x0004
+#define SS_CANTSENDMORE		0x0008
+#define SS_CANTRCVMORE		0x0010
+#define SS_ISDISCONNECTED	0x0020
+#define SS_NOFDREF		0x0040	/* no file refers to it any more */
+#define SS_ISCONFIRMING		0x0080
+
+/* so_options: the SO_* boolean options, as bits */
+#define SO_OPT_DEBUG		0x0001
+#define SO_OPT_ACCEPTCONN	0x0002
+#define SO_OPT_REUSEADDR	0x0004
+#define SO_OPT_KEEPALIVE	0x0008
+#define SO_OPT_DONTROUTE	0x0010
+#define SO_OPT_BROADCAST	0x0020
+#define SO_OPT_LINGER		0x0040
+#define SO_OPT_OOBINLINE	0x0080
+#define SO_OPT_REUSEPORT	0x0100
+
+struct socket {
+	kmutex_t *so_lock;
+	short so_type;
+	int so_options;
+	int so_linger;			/* seconds */
+	int so_state;
+	int so_error;			/* pending error, reported once */
+	const struct protosw *so_proto;
+	void *so_pcb;
+	/* Listening sockets: connections in progress and complete. */
+	struct socket *so_head;		/* the listener of a queued socket */
+	TAILQ_HEAD(, socket) so_q0;
+	TAILQ_HEAD(, socket) so_q;
+	int so_q0len, so_qlen, so_qlimit;
+	int so_onq;			/* 0, 1 (so_q0) or 2 (so_q) */
+	TAILQ_ENTRY(socket) so_qe;
+	struct sockbuf so_rcv, so_snd;
+	kcondvar_t so_cv;		/* connection state changes */
+	struct pollhead so_ph;
+	uint64_t so_rcvdrops;		/* datagrams dropped: buffer full */
+};
+
+/* The sockopt of a setsockopt/getsockopt call, already in kernel memory. */
+#define SOPT_SET	0
+#define SOPT_GET	1
+
+struct sockopt {
+	int sopt_dir;
+	int sopt_level;
+	int sopt_name;
+	void *sopt_data;
+	size_t sopt_size;		/* SET: bytes given; GET: room, then bytes set */
+};
+
+/* Helpers for protocols' pr_ctloutput. */
+int sockopt_getint(const struct sockopt *sopt, int *valp);
+int sockopt_setint(struct sockopt *sopt, int val);
+int sockopt_get(const struct sockopt *sopt, void *buf, size_t len);
+int sockopt_set(struct sockopt *sopt, const void *buf, size_t len);
+
+/* The socket calls (uipc_socket.c), all with softnet_lock NOT held. */
+int socreate(int family, struct socket **aso, int type, int proto);
+int soclose(struct socket *so);
+int sobind(struct socket *so, const struct sockaddr *nam, socklen_t namelen);
+int solisten(struct socket *so, int backlog);
+int soconnect(struct socket *so, const struct sockaddr *nam,
+    socklen_t namelen, bool nbio);
+/* Waits for a connection (unless nbio) and detaches it from the queue. */
+int soaccept(struct socket *head, struct socket **aso,
+    struct sockaddr_storage *nam, bool nbio);
+int soshutdown(struct socket *so, int how);
+/* nam: destination or NULL. top: data already in mbufs, or uio. */
+int sosend(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
+    struct uio *uio, struct mbuf *top, struct mbuf *control, int flags,
+    bool nbio);
+/* *paddr gets the source address (atomic protocols with PR_ADDR). */
+int soreceive(struct socket *so, struct sockaddr_storage *paddr,
+    socklen_t *paddrlen, struct uio *uio, struct mbuf **controlp,
+    int *flagsp, bool nbio);
+int sosetopt(struct socket *so, struct sockopt *sopt);
+int sogetopt(struct socket *so, struct sockopt *sopt);
+int sopoll(struct socket *so, int events, struct pollent *pe);
+int soioctl(struct socket *so, unsigned long cmd, void *data);
+
+/* For protocols (uipc_socket2.c), all with softnet_lock held. */
+void soisconnecting(struct socket *so);
+void soisconnected(struct socket *so);
+void soisdisconnecting(struct socket *so);
+void soisdisconnected(struct socket *so);
+/* A new socket on a listener's incomplete queue (or complete, if connected). */
+struct socket *sonewconn(struct socket *head, bool connected);
+void socantsendmore(struct socket *so);
+void socantrcvmore(struct socket *so);
+void sorwakeup(struct socket *so);
+void sowwakeup(struct socket *so);
+/* Reports an error to the socket's user (so_error) and wakes everyone. */
+void soseterror(struct socket *so, int error);
+/* Frees a socket the protocol has finished with and no file refers to. */
+void sofree(struct socket *so);
+
+int sbreserve(struct sockbuf *sb, size_t cc);
+long sbspace(const struct sockbuf *sb);
+/* Stream data: appends m to the only record. */
+void sbappendstream(struct sockbuf *sb, struct mbuf *m);
+/* A record: appends m (and control) as a new one. */
+void sbappendrecord(struct sockbuf *sb, struct mbuf *m);
+/*
+ * A datagram with its source address; 0 when appended, ENOBUFS when
+ * there was no room (m and control are then freed by the caller).
+ */
+int sbappendaddr(struct sockbuf *sb, const struct sockaddr *asa,
+    socklen_t salen, struct mbuf *m, struct mbuf *control);
+/* Drops len bytes of data from the front. */
+void sbdrop(struct sockbuf *sb, size_t len);
+void sbdroprecord(struct sockbuf *sb);
+void sbflush(struct sockbuf *sb);
+
+#endif

@@ -1,0 +1,52 @@
+/*
+ * IPv4 addresses of interfaces.
+ *
+ * Setting an address adds a route to the connected subnet and a local
+ * host route for the address itself, and announces the address (gratuitous
+ * ARP on Ethernet).  Called under softnet_lock.
+ */
+#ifndef NETINET_IN_VAR_H
+#define NETINET_IN_VAR_H
+
+#include "netinet/in.h"
+#include "rumpnet/if.h"
+
+struct in_ifaddr {
+	struct ifaddr ia_ifa;		/* first: an in_ifaddr is an ifaddr */
+	struct in_addr ia_addr;
+	struct in_addr ia_netmask;
+	struct in_addr ia_broadaddr;
+	int ia_plen;
+	TAILQ_ENTRY(in_ifaddr) ia_list;	/* all IPv4 addresses */
+};
+
+#define ifatoia(ifa)	((struct in_ifaddr *)(ifa))
+
+/* Adds addr/plen to ifp (and brings ifp up); EEXIST if already there. */
+int in_addr_add(struct ifnet *ifp, struct in_addr addr, int plen);
+int in_addr_delete(struct ifnet *ifp, struct in_addr addr);
+/* Removes every IPv4 address of ifp. */
+void in_ifdetach(struct ifnet *ifp);
+
+/* Lookups; none takes a reference (valid while softnet_lock is held). */
+struct in_ifaddr *in_ifaddr_first(struct ifnet *ifp);	/* primary of ifp */
+struct in_ifaddr *in_ifaddr_byaddr(struct in_addr addr); /* ours, on any ifp */
+/* Whether addr is one of ours, or a broadcast address of ifp's subnets. */
+bool in_islocal(struct in_addr addr);
+bool in_isbroadcast(struct in_addr addr, struct ifnet *ifp);
+/* The source address to use towards dst (from its route), or ENETUNREACH. */
+int in_selectsrc(struct in_addr dst, struct in_addr *src);
+
+/* Helpers for sockaddr_in. */
+void sockaddr_in_init(struct sockaddr_in *sin, struct in_addr addr,
+    in_port_t port);
+/* Parses dotted quads "198.18.0.2" (EINVAL) and "a.b.c.d/len" (plen). */
+int inet_aton_k(const char *s, struct in_addr *addr);
+int inet_cidr_k(const char *s, struct in_addr *addr, int *plen);
+/* Formats into buf of at least 16 bytes. */
+char *inet_ntoa_k(struct in_addr addr, char *buf);
+
+/* Prefix length <-> netmask (host order in, network order out). */
+struct in_addr in_plen2mask(int plen);
+
+#endif

@@ -1,0 +1,39 @@
+/*
+ * The IPv4 header on the wire (RFC 791, section 3.1).  Multi-byte fields
+ * stay in network byte order in the structure; code reads and writes them
+ * with ntohs/htons at the point of use in ip_input.c and ip_output.c.
+ */
+#ifndef NETINET_IP_H
+#define NETINET_IP_H
+
+#include "netinet/in.h"
+
+#define IPVERSION	4
+#define IP_MAXPACKET	65535
+#define IP_DEFTTL	64
+#define IP_MAXTTL	255
+
+struct ip {
+	uint8_t ip_vhl;			/* version << 4 | header length / 4 */
+	uint8_t ip_tos;
+	uint16_t ip_len;		/* total length */
+	uint16_t ip_id;
+	uint16_t ip_off;		/* flags and fragment offset / 8 */
+	uint8_t ip_ttl;
+	uint8_t ip_p;
+	uint16_t ip_sum;
+	struct in_addr ip_src;
+	struct in_addr ip_dst;
+} __packed;
+CTASSERT(sizeof(struct ip) == 20);
+
+#define IP_RF		0x8000		/* reserved fragment flag */
+#define IP_DF		0x4000		/* don't fragment */
+#define IP_MF		0x2000		/* more fragments */
+#define IP_OFFMASK	0x1fff
+
+#define IP_V(ip)	((ip)->ip_vhl >> 4)
+#define IP_HL(ip)	(((ip)->ip_vhl & 0x0f) << 2)	/* in bytes */
+#define IP_VHL(v, hl)	((uint8_t)((v) << 4 | ((hl) >> 2)))
+
+#endif

@@ -1,0 +1,228 @@
+/*
+ * Mutexes, reader/writer locks and condition variables, exercised by real
+ * kernel threads running at the same time.
+ */
+#include "ktest.h"
+#include "rumpkern/condvar.h"
+#include "rumpkern/kthread.h"
+#include "rumpkern/ktime.h"
+#include "rumpkern/rwlock.h"
+
+#define ROUNDS	200000
+
+struct counter {
+	kmutex_t lock;
+	uint64_t value;
+};
+
+static void
+count_up(void *arg)
+{
+	struct counter *c = arg;
+
+	for (int i = 0; i < ROUNDS; i++) {
+		mutex_enter(&c->lock);
+		/* A non-atomic read-modify-write: only the mutex keeps it exact. */
+		uint64_t v = c->value;
+		__asm__ volatile("" ::: "memory");
+		c->value = v + 1;
+		mutex_exit(&c->lock);
+	}
+}
+
+static void
+mutex_excludes_two_threads(void **state)
+{
+	struct counter c = { .value = 0 };
+	struct lwp *a, *b;
+
+	(void)state;
+	KTEST_ENTER();
+	mutex_init(&c.lock, MUTEX_DEFAULT);
+	assert_int_equal(kthread_create(KTHREAD_MUSTJOIN, count_up, &c, &a,
+	    "count a"), 0);
+	assert_int_equal(kthread_create(KTHREAD_MUSTJOIN, count_up, &c, &b,
+	    "count b"), 0);
+	assert_int_equal(kthread_join(a), 0);
+	assert_int_equal(kthread_join(b), 0);
+	assert_int_equal(c.value, 2 * ROUNDS);
+	mutex_destroy(&c.lock);
+	KTEST_EXIT();
+}
+
+static void
+mutex_tryenter_fails_when_held(void **state)
+{
+	kmutex_t m;
+
+	(void)state;
+	KTEST_ENTER();
+	mutex_init(&m, MUTEX_DEFAULT);
+	assert_true(mutex_tryenter(&m));
+	assert_true(mutex_owned(&m));
+	assert_false(mutex_tryenter(&m));
+	mutex_exit(&m);
+	assert_false(mutex_owned(&m));
+	mutex_destroy(&m);
+	KTEST_EXIT();
+}
+
+struct rwtest {
+	krwlock_t rw;
+	kmutex_t lock;
+	kcondvar_t cv;
+	int readers_in;
+	bool release;
+	bool writer_in;
+};
+
+static void
+rw_reader(void *arg)
+{
+	struct rwtest *t = arg;
+
+	rw_enter(&t->rw, RW_READER);
+	mutex_enter(&t->lock);
+	t->readers_in++;
+	cv_broadcast(&t->cv);
+	while (!t->release)
+		cv_wait(&t->cv, &t->lock);
+	mutex_exit(&t->lock);
+	rw_exit(&t->rw);
+}
+
+static void
+rw_writer(void *arg)
+{
+	struct rwtest *t = arg;
+
+	rw_enter(&t->rw, RW_WRITER);
+	mutex_enter(&t->lock);
+	t->writer_in = true;
+	mutex_exit(&t->lock);
+	rw_exit(&t->rw);
+}
+
+static void
+rwlock_readers_share_writer_waits(void **state)
+{
+	struct rwtest t = { .readers_in = 0 };
+	struct lwp *r1, *r2, *w;
+
+	(void)state;
+	KTEST_ENTER();
+	rw_init(&t.rw);
+	mutex_init(&t.lock, MUTEX_DEFAULT);
+	cv_init(&t.cv);
+	kthread_create(KTHREAD_MUSTJOIN, rw_reader, &t, &r1, "reader 1");
+	kthread_create(KTHREAD_MUSTJOIN, rw_reader, &t, &r2, "reader 2");
+	mutex_enter(&t.lock);
+	/* Both readers hold the lock at once, or this would never end. */
+	while (t.readers_in < 2)
+		cv_wait(&t.cv, &t.lock);
+	mutex_exit(&t.lock);
+
+	kthread_create(KTHREAD_MUSTJOIN, rw_writer, &t, &w, "writer");
+	kpause(20 * 1000 * 1000);
+	mutex_enter(&t.lock);
+	assert_false(t.writer_in);
+	t.release = true;
+	cv_broadcast(&t.cv);
+	mutex_exit(&t.lock);
+	kthread_join(r1);
+	kthread_join(r2);
+	kthread_join(w);
+	assert_true(t.writer_in);
+	assert_false(rw_lock_held(&t.rw));
+	cv_destroy(&t.cv);
+	mutex_destroy(&t.lock);
+	rw_destroy(&t.rw);
+	KTEST_EXIT();
+}
+
+struct pingpong {
+	kmutex_t lock;
+	kcondvar_t cv;
+	int turn;		/* whose turn: 0 or 1 */
+	int rounds;
+};
+
+static void
+pingpong_player(void *arg)
+{
+	struct pingpong *pp = arg;
+	int me = 1;
+
+	mutex_enter(&pp->lock);
+	for (int i = 0; i < pp->rounds; i++) {
+		while (pp->turn != me)
+			cv_wait(&pp->cv, &pp->lock);
+		pp->turn = !me;
+		cv_signal(&pp->cv);
+	}
+	mutex_exit(&pp->lock);
+}
+
+static void
+condvar_signal_alternates_two_threads(void **state)
+{
+	struct pingpong pp = { .turn = 0, .rounds = 2000 };
+	struct lwp *other;
+
+	(void)state;
+	KTEST_ENTER();
+	mutex_init(&pp.lock, MUTEX_DEFAULT);
+	cv_init(&pp.cv);
+	kthread_create(KTHREAD_MUSTJOIN, pingpong_player, &pp, &other, "pong");
+	mutex_enter(&pp.lock);
+	for (int i = 0; i < pp.rounds; i++) {
+		while (pp.turn != 0)
+			cv_wait(&pp.cv, &pp.lock);
+		pp.turn = 1;
+		cv_signal(&pp.cv);
+	}
+	mutex_exit(&pp.lock);
+	kthread_join(other);
+	assert_int_equal(pp.turn, 0);
+	cv_destroy(&pp.cv);
+	mutex_destroy(&pp.lock);
+	KTEST_EXIT();
+}
+
+static void
+condvar_timedwait_times_out(void **state)
+{
+	kmutex_t m;
+	kcondvar_t cv;
+	uint64_t start, waited;
+
+	(void)state;
+	KTEST_ENTER();
+	mutex_init(&m, MUTEX_DEFAULT);
+	cv_init(&cv);
+	mutex_enter(&m);
+	start = getnsuptime();
+	assert_int_equal(cv_timedwait(&cv, &m, mstohz(30)), ETIMEDOUT);
+	waited = getnsuptime() - start;
+	assert_true(mutex_owned(&m));
+	mutex_exit(&m);
+	/* It did wait; how long beyond the minimum is the host's business. */
+	assert_true(waited >= 29 * 1000 * 1000);
+	cv_destroy(&cv);
+	mutex_destroy(&m);
+	KTEST_EXIT();
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		leak_test(mutex_excludes_two_threads),
+		leak_test(mutex_tryenter_fails_when_held),
+		leak_test(rwlock_readers_share_writer_waits),
+		leak_test(condvar_signal_alternates_two_threads),
+		leak_test(condvar_timedwait_times_out),
+	};
+
+	return cmocka_run_group_tests(tests, ktest_boot, ktest_halt);
+}
