@@ -48,7 +48,8 @@ struct pr_usrreqs {
 	int (*pr_connect)(struct socket *so, const struct sockaddr *nam,
 	    socklen_t namelen);
 	/* A new connection from the listen queue: fill in the peer. */
-	int (*pr_accept)(struct socket *so, struct sockaddr_storage *nam);
+	int (*pr_accept)(struct socket *so, struct sockaddr_storage *nam,
+	    socklen_t *namelen);
 	int (*pr_disconnect)(struct socket *so);
 	/* No more sends (shutdown SHUT_WR). */
 	int (*pr_shutdown)(struct socket *so);
@@ -59,8 +60,11 @@ struct pr_usrreqs {
 	    int flags);
 	/* Data was taken from the receive buffer (PR_WANTRCVD). */
 	int (*pr_rcvd)(struct socket *so, int flags);
-	int (*pr_sockaddr)(struct socket *so, struct sockaddr_storage *nam);
-	int (*pr_peeraddr)(struct socket *so, struct sockaddr_storage *nam);
+	/* The local and the peer address, and their length; ENOTCONN: no peer. */
+	int (*pr_sockaddr)(struct socket *so, struct sockaddr_storage *nam,
+	    socklen_t *namelen);
+	int (*pr_peeraddr)(struct socket *so, struct sockaddr_storage *nam,
+	    socklen_t *namelen);
 	/* Protocol ioctls; ENOTTY (or EOPNOTSUPP) for unknown ones. */
 	int (*pr_ioctl)(struct socket *so, unsigned long cmd, void *data);
 };

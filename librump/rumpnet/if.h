@@ -18,6 +18,7 @@
 #define RUMPNET_IF_H
 
 #include "rumpkern/kern.h"
+#include "rumpkern/kstat.h"
 #include "rumpnet/net_abi.h"
 
 struct mbuf;
@@ -113,7 +114,8 @@ struct ifnet {
 	TAILQ_HEAD(, ifaddr) if_addrlist;
 	struct if_tap *if_taps;		/* packet capture, or NULL */
 	struct if_fault *if_fault;	/* fault injection, or NULL */
-	unsigned if_refcnt;
+	struct kstat_group if_kstat;	/* "virt0.ipackets", ... */
+	unsigned if_refcnt;		/* 1 while attached, + lookups, routes */
 	bool if_detaching;
 	TAILQ_ENTRY(ifnet) if_list;
 };
@@ -135,20 +137,32 @@ int if_output(struct ifnet *ifp, struct mbuf *m, const struct sockaddr *dst,
 /* Called by link layers: hand a finished frame to the driver.  Owns m. */
 int if_transmit(struct ifnet *ifp, struct mbuf *m);
 
-/* Interface list. */
+/* Passes on a frame that fault injection held back (reordering). */
+void if_fault_release(struct ifnet *ifp, struct mbuf *m, int dir);
+
+/*
+ * Interface list.  if_attach() and if_detach() take softnet_lock
+ * themselves; if_detach() then waits until no one holds a reference, after
+ * the driver's ifd_detach stopped its threads, so the caller may free ifp.
+ */
 void if_init_ifnet(struct ifnet *ifp, const char *name);
 int if_attach(struct ifnet *ifp);
 void if_detach(struct ifnet *ifp);
-struct ifnet *if_find_byname(const char *name);	/* takes a reference */
-struct ifnet *if_find_byindex(unsigned index);	/* takes a reference */
+int if_init(void);		/* the rumpnet component: creates lo0 */
+void if_fini(void);
+/* Lookups under softnet_lock; each returns a held reference or NULL. */
+struct ifnet *if_find_byname(const char *name);
+struct ifnet *if_find_byindex(unsigned index);
 void if_ref(struct ifnet *ifp);
 void if_rele(struct ifnet *ifp);
-/* Calls fn for each interface until it returns non-zero. */
+/* Calls fn for each interface until it returns non-zero (softnet_lock held). */
 int if_foreach(int (*fn)(struct ifnet *ifp, void *arg), void *arg);
+/* Changes IFF_UP and IFF_PROMISC; starts or stops the driver. */
 int if_setflags(struct ifnet *ifp, int flags);
 int if_setmtu(struct ifnet *ifp, int mtu);
-/* Socket ioctls on interfaces (SIOC*IF*), dispatched by protocol too. */
+/* Socket ioctls on interfaces (SIOC*IF*); address requests go to domains. */
 int if_ioctl(unsigned long cmd, void *data);
+extern struct ifnet *lo0ifp;
 
 /* Addresses. */
 void ifa_ref(struct ifaddr *ifa);

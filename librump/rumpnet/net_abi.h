@@ -118,6 +118,11 @@ struct ifreq {
 		int ifru_mtu;
 		char ifru_slave[IFNAMSIZ];
 		void *ifru_data;
+		struct {
+			unsigned long mem_start, mem_end;
+			unsigned short base_addr;
+			unsigned char irq, dma, port;
+		} ifru_map;
 	} ifr_ifru;
 };
 CTASSERT(sizeof(struct ifreq) == 40);

@@ -41,6 +41,9 @@ struct sockbuf {
 
 #define SB_MAX		(4 * 1024 * 1024)	/* largest sb_hiwat */
 
+/* sb_flags */
+#define SB_LOCK		0x01	/* a sender or receiver is working on it */
+
 /* so_state */
 #define SS_ISCONNECTED		0x0001
 #define SS_ISCONNECTING		0x0002
@@ -111,7 +114,7 @@ int soconnect(struct socket *so, const struct sockaddr *nam,
     socklen_t namelen, bool nbio);
 /* Waits for a connection (unless nbio) and detaches it from the queue. */
 int soaccept(struct socket *head, struct socket **aso,
-    struct sockaddr_storage *nam, bool nbio);
+    struct sockaddr_storage *nam, socklen_t *namelen, bool nbio);
 int soshutdown(struct socket *so, int how);
 /* nam: destination or NULL. top: data already in mbufs, or uio. */
 int sosend(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
@@ -137,10 +140,20 @@ void socantsendmore(struct socket *so);
 void socantrcvmore(struct socket *so);
 void sorwakeup(struct socket *so);
 void sowwakeup(struct socket *so);
+/* A new socket sharing so's protocol and options (sonewconn's helper). */
+struct socket *soalloc(const struct protosw *pr, int type);
+/* Takes a socket off its listener's queue. */
+void soqremove(struct socket *so);
 /* Reports an error to the socket's user (so_error) and wakes everyone. */
 void soseterror(struct socket *so, int error);
 /* Frees a socket the protocol has finished with and no file refers to. */
 void sofree(struct socket *so);
+
+/* Serialises senders (receivers) of one buffer across sleeps. */
+int sblock(struct socket *so, struct sockbuf *sb, bool nbio);
+void sbunlock(struct sockbuf *sb);
+/* Sleeps on sb until woken or its timeout (EAGAIN); softnet_lock held. */
+int sbwait(struct socket *so, struct sockbuf *sb, uint64_t deadline_ns);
 
 int sbreserve(struct sockbuf *sb, size_t cc);
 long sbspace(const struct sockbuf *sb);

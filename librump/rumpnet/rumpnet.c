@@ -1,0 +1,39 @@
+/*
+ * The rumpnet component: the network lock, mbufs, the interface layer with
+ * lo0, and the socket system calls.  Protocol families and drivers are
+ * components of their own and register on top of it.
+ */
+#include "rumpkern/component.h"
+#include "rumpkern/syscall.h"
+#include "rumpnet/if.h"
+#include "rumpnet/mbuf.h"
+#include "rumpnet/netlock.h"
+
+extern const struct sysent_init net_sysent[];
+
+kmutex_t softnet_lock;
+
+static int
+rumpnet_init(void)
+{
+	int error;
+
+	mutex_init(&softnet_lock, MUTEX_DEFAULT);
+	mbinit();
+	error = if_init();
+	if (error == 0)
+		error = syscall_establish(net_sysent);
+	return error;
+}
+
+static void
+rumpnet_fini(void)
+{
+	syscall_disestablish(net_sysent);
+	if_fini();
+	mbfini();
+	mutex_destroy(&softnet_lock);
+}
+
+RUMP_COMPONENT(rumpnet_component, "rumpnet", RUMP_COMPONENT_NET,
+    rumpnet_init, rumpnet_fini)

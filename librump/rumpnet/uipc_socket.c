@@ -1,0 +1,593 @@
+/*
+ * The socket calls: the half of the socket layer that system calls use.
+ * Each takes softnet_lock itself and reaches the protocol only through
+ * so_proto->pr_usrreqs.
+ */
+#include "rumpkern/kmem.h"
+#include "rumpkern/ktime.h"
+#include "rumpkern/uio.h"
+#include "rumpnet/if.h"
+#include "rumpnet/mbuf.h"
+#include "rumpnet/netlock.h"
+#include "rumpnet/socketvar.h"
+
+#define SO_DEFAULT_LOWAT_SND	2048	/* stream sockets: poll writable */
+
+static const struct pr_usrreqs *
+sousr(const struct socket *so)
+{
+	return so->so_proto->pr_usrreqs;
+}
+
+int
+socreate(int family, struct socket **aso, int type, int proto)
+{
+	const struct protosw *pr;
+	struct socket *so;
+	int error;
+
+	if (pffinddomain(family) == NULL)
+		return EAFNOSUPPORT;
+	pr = proto != 0 ? pffindproto(family, proto, type) :
+	    pffindtype(family, type);
+	if (pr == NULL)
+		return type == SOCK_STREAM || type == SOCK_DGRAM ||
+		    type == SOCK_RAW ? EPROTONOSUPPORT : ESOCKTNOSUPPORT;
+	so = soalloc(pr, type);
+	if (!(pr->pr_flags & PR_ATOMIC))
+		so->so_snd.sb_lowat = SO_DEFAULT_LOWAT_SND;
+	NET_LOCK();
+	error = pr->pr_usrreqs->pr_attach(so, proto);
+	if (error != 0) {
+		so->so_state |= SS_NOFDREF;
+		so->so_pcb = NULL;
+		sofree(so);
+		NET_UNLOCK();
+		return error;
+	}
+	NET_UNLOCK();
+	*aso = so;
+	return 0;
+}
+
+/* Waits, for SO_LINGER, until the protocol has disconnected. */
+static void
+solinger(struct socket *so)
+{
+	uint64_t deadline = getnsuptime() + (uint64_t)so->so_linger * NSEC_PER_SEC;
+
+	while ((so->so_state & SS_ISCONNECTED) && so->so_pcb != NULL) {
+		if (cv_timedwait_until(&so->so_cv, so->so_lock, deadline) != 0)
+			break;
+	}
+}
+
+int
+soclose(struct socket *so)
+{
+	struct socket *so2;
+	int error = 0;
+
+	NET_LOCK();
+	/* Connections nobody will accept now are reset. */
+	while ((so2 = TAILQ_FIRST(&so->so_q0)) != NULL ||
+	    (so2 = TAILQ_FIRST(&so->so_q)) != NULL) {
+		soqremove(so2);
+		sousr(so2)->pr_abort(so2);
+	}
+	if (so->so_pcb != NULL && (so->so_state & SS_ISCONNECTED) &&
+	    !(so->so_state & SS_ISDISCONNECTING)) {
+		error = sousr(so)->pr_disconnect(so);
+		if (error == 0 && (so->so_options & SO_OPT_LINGER) &&
+		    so->so_linger > 0)
+			solinger(so);
+	}
+	if (so->so_pcb != NULL)
+		sousr(so)->pr_detach(so);
+	so->so_state |= SS_NOFDREF;
+	sofree(so);
+	NET_UNLOCK();
+	return error;
+}
+
+int
+sobind(struct socket *so, const struct sockaddr *nam, socklen_t namelen)
+{
+	int error;
+
+	NET_LOCK();
+	error = sousr(so)->pr_bind(so, nam, namelen);
+	NET_UNLOCK();
+	return error;
+}
+
+int
+solisten(struct socket *so, int backlog)
+{
+	int error;
+
+	if (!(so->so_proto->pr_flags & PR_LISTEN))
+		return EOPNOTSUPP;
+	NET_LOCK();
+	if (so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING)) {
+		NET_UNLOCK();
+		return EINVAL;
+	}
+	error = sousr(so)->pr_listen(so, backlog);
+	if (error == 0) {
+		if (backlog < 0 || backlog > SOMAXCONN)
+			backlog = SOMAXCONN;
+		so->so_qlimit = MAX(backlog, 1);
+		so->so_options |= SO_OPT_ACCEPTCONN;
+	}
+	NET_UNLOCK();
+	return error;
+}
+
+/* The receive or send timeout as an absolute deadline, 0 for none. */
+static uint64_t
+sb_deadline(const struct sockbuf *sb)
+{
+	return sb->sb_timeo_ns != 0 ? getnsuptime() + sb->sb_timeo_ns : 0;
+}
+
+int
+soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
+    bool nbio)
+{
+	bool stream = (so->so_proto->pr_flags & PR_CONNREQUIRED) != 0;
+	uint64_t deadline;
+	int error;
+
+	NET_LOCK();
+	if (so->so_options & SO_OPT_ACCEPTCONN) {
+		error = EOPNOTSUPP;
+		goto out;
+	}
+	if (stream && (so->so_state & SS_ISCONNECTED)) {
+		error = EISCONN;
+		goto out;
+	}
+	if (stream && (so->so_state & SS_ISCONNECTING)) {
+		error = nbio ? EALREADY : EINPROGRESS;
+		goto out;
+	}
+	/* A datagram socket connects anew, or to AF_UNSPEC to disconnect. */
+	if (!stream && (so->so_state & SS_ISCONNECTED)) {
+		error = sousr(so)->pr_disconnect(so);
+		if (error != 0)
+			goto out;
+	}
+	if (!stream && namelen >= sizeof(sa_family_t) &&
+	    nam->sa_family == AF_UNSPEC) {
+		error = 0;
+		goto out;
+	}
+	error = sousr(so)->pr_connect(so, nam, namelen);
+	if (error != 0 || !stream)
+		goto out;
+	if (nbio && (so->so_state & SS_ISCONNECTING)) {
+		error = EINPROGRESS;
+		goto out;
+	}
+	deadline = sb_deadline(&so->so_snd);
+	while ((so->so_state & SS_ISCONNECTING) && so->so_error == 0) {
+		if (deadline == 0)
+			cv_wait(&so->so_cv, so->so_lock);
+		else if (cv_timedwait_until(&so->so_cv, so->so_lock,
+		    deadline) != 0) {
+			error = EINPROGRESS;
+			goto out;
+		}
+	}
+	error = so->so_error;
+	so->so_error = 0;
+out:
+	NET_UNLOCK();
+	return error;
+}
+
+int
+soaccept(struct socket *head, struct socket **aso,
+    struct sockaddr_storage *nam, socklen_t *namelen, bool nbio)
+{
+	uint64_t deadline = sb_deadline(&head->so_rcv);
+	struct socket *so;
+	int error = 0;
+
+	NET_LOCK();
+	if (!(head->so_options & SO_OPT_ACCEPTCONN)) {
+		error = EINVAL;
+		goto out;
+	}
+	while (head->so_qlen == 0 && head->so_error == 0) {
+		if (head->so_state & SS_CANTRCVMORE) {
+			error = ECONNABORTED;
+			goto out;
+		}
+		if (nbio) {
+			error = EAGAIN;
+			goto out;
+		}
+		if (deadline == 0)
+			cv_wait(&head->so_cv, head->so_lock);
+		else if (cv_timedwait_until(&head->so_cv, head->so_lock,
+		    deadline) != 0) {
+			error = EAGAIN;
+			goto out;
+		}
+	}
+	if (head->so_error != 0) {
+		error = head->so_error;
+		head->so_error = 0;
+		goto out;
+	}
+	so = TAILQ_FIRST(&head->so_q);
+	soqremove(so);
+	so->so_state &= ~SS_NOFDREF;
+	error = sousr(so)->pr_accept(so, nam, namelen);
+	*aso = so;
+out:
+	NET_UNLOCK();
+	return error;
+}
+
+int
+soshutdown(struct socket *so, int how)
+{
+	int error = 0;
+
+	if (how < SHUT_RD || how > SHUT_RDWR)
+		return EINVAL;
+	NET_LOCK();
+	if ((so->so_proto->pr_flags & PR_CONNREQUIRED) &&
+	    !(so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING |
+	    SS_ISDISCONNECTING))) {
+		error = ENOTCONN;
+		goto out;
+	}
+	if (how != SHUT_WR) {
+		socantrcvmore(so);
+		sbflush(&so->so_rcv);
+	}
+	if (how != SHUT_RD)
+		error = sousr(so)->pr_shutdown(so);
+out:
+	NET_UNLOCK();
+	return error;
+}
+
+/* Copies up to len bytes of a uio into a new packet (M_WAIT: cannot fail). */
+static struct mbuf *
+sosend_copyin(struct uio *uio, size_t len, bool atomic)
+{
+	struct mbuf *top = NULL, **mp = &top;
+	size_t total = len;
+
+	do {
+		/* One large piece first, then clusters. */
+		size_t n = MIN(len, top == NULL ? (size_t)MAXMCLBYTES : MCLBYTES);
+		struct mbuf *m = top == NULL ? m_getlen(M_WAIT, MT_DATA, n) :
+		    m_getcl(M_WAIT, MT_DATA, 0);
+
+		/* Leave room for protocol headers in front of small data. */
+		if (top == NULL && atomic && n + 128 <= (size_t)MHLEN)
+			m_align(m, (int)n);
+		uiomove(mtod(m, void *), n, uio);
+		m->m_len = (int)n;
+		*mp = m;
+		mp = &m->m_next;
+		len -= n;
+	} while (len > 0);
+	top->m_pkthdr.len = (int)total;
+	return top;
+}
+
+/* May sosend go on?  0, or the error that stops it. */
+static int
+sosend_check(struct socket *so, const struct sockaddr *nam)
+{
+	if (so->so_state & SS_CANTSENDMORE)
+		return EPIPE;
+	if (so->so_error != 0) {
+		int error = so->so_error;
+
+		so->so_error = 0;
+		return error;
+	}
+	if (!(so->so_state & SS_ISCONNECTED)) {
+		if (so->so_proto->pr_flags & PR_CONNREQUIRED)
+			return (so->so_state & SS_ISCONFIRMING) ? 0 : ENOTCONN;
+		if (nam == NULL)
+			return EDESTADDRREQ;
+	}
+	return 0;
+}
+
+int
+sosend(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
+    struct uio *uio, struct mbuf *top, struct mbuf *control, int flags,
+    bool nbio)
+{
+	bool atomic = (so->so_proto->pr_flags & PR_ATOMIC) != 0;
+	size_t resid = uio != NULL ? uio->uio_resid : (size_t)top->m_pkthdr.len;
+	uint64_t deadline = sb_deadline(&so->so_snd);
+	int error;
+
+	nbio = nbio || (flags & MSG_DONTWAIT);
+	if (atomic && resid > so->so_snd.sb_hiwat) {
+		error = EMSGSIZE;
+		goto release;
+	}
+	NET_LOCK();
+	if ((error = sblock(so, &so->so_snd, nbio)) != 0)
+		goto unlock;
+	do {
+		long space;
+		size_t len;
+		struct mbuf *m;
+
+		if ((error = sosend_check(so, nam)) != 0)
+			break;
+		space = sbspace(&so->so_snd);
+		if (space < (long)(atomic ? resid : MIN(resid, so->so_snd.sb_lowat))
+		    || space <= 0) {
+			if (nbio) {
+				error = EAGAIN;
+				break;
+			}
+			if ((error = sbwait(so, &so->so_snd, deadline)) != 0)
+				break;
+			continue;
+		}
+		len = atomic ? resid : MIN(resid, (size_t)space);
+		if (top != NULL) {
+			m = top;
+			top = NULL;
+		} else {
+			/* Copy without the lock; the send lock keeps our place. */
+			NET_UNLOCK();
+			m = sosend_copyin(uio, len, atomic);
+			NET_LOCK();
+		}
+		resid -= len;
+		error = sousr(so)->pr_send(so, m, nam, namelen, control,
+		    flags & (resid == 0 ? MSG_EOR | MSG_OOB : MSG_OOB));
+		control = NULL;
+	} while (error == 0 && resid > 0);
+	sbunlock(&so->so_snd);
+unlock:
+	NET_UNLOCK();
+release:
+	if (top != NULL)
+		m_freem(top);
+	if (control != NULL)
+		m_freem(control);
+	return error;
+}
+
+/* Why soreceive cannot return data now; 0 means wait (or data came). */
+static int
+soreceive_nodata(struct socket *so, struct uio *uio, bool *eof)
+{
+	*eof = false;
+	if (so->so_error != 0) {
+		int error = so->so_error;
+
+		so->so_error = 0;
+		return error;
+	}
+	if (so->so_state & SS_CANTRCVMORE) {
+		*eof = true;
+		return 0;
+	}
+	if ((so->so_proto->pr_flags & PR_CONNREQUIRED) &&
+	    !(so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING)))
+		return ENOTCONN;
+	if (uio->uio_resid == 0) {
+		*eof = true;
+		return 0;
+	}
+	return 0;
+}
+
+/*
+ * Takes the name and control mbufs off the front record of an atomic
+ * protocol's buffer.  m is the record; returns the first data mbuf.
+ */
+static struct mbuf *
+soreceive_meta(struct socket *so, struct mbuf *m, struct sockaddr_storage *paddr,
+    socklen_t *paddrlen, struct mbuf **controlp, bool peek)
+{
+	struct sockbuf *sb = &so->so_rcv;
+	struct mbuf *nextrec = m->m_nextpkt;
+
+	if (m->m_type == MT_SONAME) {
+		if (paddr != NULL) {
+			size_t n = MIN((size_t)m->m_len, sizeof(*paddr));
+
+			memcpy(paddr, mtod(m, void *), n);
+			*paddrlen = (socklen_t)m->m_len;
+		}
+		m = m->m_next;
+	}
+	while (m != NULL && m->m_type == MT_CONTROL) {
+		if (controlp != NULL && !peek) {
+			*controlp = m_copym(m, 0, m->m_len, M_WAIT);
+			controlp = &(*controlp)->m_next;
+		}
+		m = m->m_next;
+	}
+	if (!peek) {
+		/* Free the name and control mbufs we passed. */
+		struct mbuf *n = sb->sb_mb;
+
+		while (n != m) {
+			struct mbuf *next = n->m_next;
+
+			sb->sb_mbcnt -= MSIZE + ((n->m_flags & M_EXT) ?
+			    M_EXTP(n)->ext_size : 0);
+			m_free(n);
+			n = next;
+		}
+		if (m != NULL) {
+			m->m_nextpkt = nextrec;
+			sb->sb_mb = m;
+		} else {
+			sb->sb_mb = nextrec;
+		}
+		if (sb->sb_mb == NULL)
+			sb->sb_lastrecord = sb->sb_mbtail = NULL;
+		else if (sb->sb_lastrecord != NULL && nextrec == NULL)
+			sb->sb_lastrecord = sb->sb_mb;
+	}
+	return m;
+}
+
+/* Copies data out of the buffer; drops it unless peeking. */
+static int
+soreceive_data(struct socket *so, struct mbuf *m, struct uio *uio, int *flagsp,
+    bool atomic, bool peek)
+{
+	struct sockbuf *sb = &so->so_rcv;
+	size_t moved = 0, reclen = 0;
+	struct mbuf *n;
+
+	for (n = m; n != NULL; n = n->m_next)
+		reclen += (size_t)n->m_len;
+	for (n = m; n != NULL && uio->uio_resid > 0; n = n->m_next) {
+		size_t len = MIN((size_t)n->m_len, uio->uio_resid);
+
+		uiomove(mtod(n, void *), len, uio);
+		moved += len;
+	}
+	if (atomic) {
+		if (moved < reclen)
+			*flagsp |= MSG_TRUNC;
+		/* An empty datagram left nothing behind its name. */
+		if (!peek && m != NULL)
+			sbdroprecord(sb);
+	} else if (!peek) {
+		sbdrop(sb, moved);
+	}
+	return 0;
+}
+
+int
+soreceive(struct socket *so, struct sockaddr_storage *paddr,
+    socklen_t *paddrlen, struct uio *uio, struct mbuf **controlp,
+    int *flagsp, bool nbio)
+{
+	int flags = flagsp != NULL ? *flagsp : 0;
+	bool atomic = (so->so_proto->pr_flags & PR_ATOMIC) != 0;
+	bool peek = (flags & MSG_PEEK) != 0;
+	uint64_t deadline = sb_deadline(&so->so_rcv);
+	size_t orig = uio->uio_resid;
+	int outflags = 0, error;
+	bool eof;
+
+	nbio = nbio || (flags & MSG_DONTWAIT);
+	if (controlp != NULL)
+		*controlp = NULL;
+	NET_LOCK();
+	if ((error = sblock(so, &so->so_rcv, nbio)) != 0)
+		goto unlock;
+	for (;;) {
+		struct mbuf *m = so->so_rcv.sb_mb;
+
+		if (m == NULL) {
+			error = soreceive_nodata(so, uio, &eof);
+			/* MSG_WAITALL stops early on errors and end of file. */
+			if (error != 0 || eof || uio->uio_resid < orig)
+				break;
+			if (nbio) {
+				error = EAGAIN;
+				break;
+			}
+			if ((error = sbwait(so, &so->so_rcv, deadline)) != 0)
+				break;
+			continue;
+		}
+		if (atomic)
+			m = soreceive_meta(so, m, paddr, paddrlen, controlp, peek);
+		error = soreceive_data(so, m, uio, &outflags, atomic, peek);
+		if (!peek && (so->so_proto->pr_flags & PR_WANTRCVD) &&
+		    so->so_pcb != NULL)
+			sousr(so)->pr_rcvd(so, flags);
+		if (atomic || peek || !(flags & MSG_WAITALL) ||
+		    uio->uio_resid == 0)
+			break;
+	}
+	sbunlock(&so->so_rcv);
+unlock:
+	NET_UNLOCK();
+	if (flagsp != NULL)
+		*flagsp = outflags;
+	/* Data already moved is a success; the error comes next time. */
+	if (uio->uio_resid < orig && error != 0 && error != EAGAIN)
+		so->so_error = error;
+	return uio->uio_resid < orig ? 0 : error;
+}
+
+int
+soioctl(struct socket *so, unsigned long cmd, void *data)
+{
+	struct mbuf *m;
+	int error = 0, n = 0;
+
+	switch (cmd) {
+	case FIONBIO:
+		return 0;	/* kept in the file's flags */
+	case FIONREAD:
+		NET_LOCK();
+		/* A datagram socket reports its first datagram, as Linux does. */
+		m = so->so_rcv.sb_mb;
+		if (so->so_proto->pr_flags & PR_ATOMIC) {
+			for (; m != NULL; m = m->m_next)
+				if (m->m_type == MT_DATA || m->m_type == MT_HEADER)
+					n += m->m_len;
+		} else {
+			n = (int)so->so_rcv.sb_cc;
+		}
+		NET_UNLOCK();
+		return copyout(&n, data, sizeof(n));
+	case SIOCGIFFLAGS: case SIOCSIFFLAGS: case SIOCGIFADDR:
+	case SIOCSIFADDR: case SIOCGIFNETMASK: case SIOCSIFNETMASK:
+	case SIOCGIFMTU: case SIOCSIFMTU: case SIOCGIFHWADDR:
+	case SIOCGIFINDEX:
+		return if_ioctl(cmd, data);
+	default:
+		if (sousr(so)->pr_ioctl == NULL)
+			return ENOTTY;
+		NET_LOCK();
+		error = sousr(so)->pr_ioctl(so, cmd, data);
+		NET_UNLOCK();
+		return error;
+	}
+}
+
+int
+sopoll(struct socket *so, int events, struct pollent *pe)
+{
+	int revents = 0;
+
+	NET_LOCK();
+	pollrecord(&so->so_ph, pe);
+	if (so->so_rcv.sb_cc >= so->so_rcv.sb_lowat ||
+	    (so->so_rcv.sb_mb != NULL && (so->so_proto->pr_flags & PR_ATOMIC)) ||
+	    (so->so_state & SS_CANTRCVMORE) || so->so_qlen > 0)
+		revents |= events & (POLLIN | POLLRDNORM);
+	if ((!(so->so_proto->pr_flags & PR_CONNREQUIRED) ||
+	    (so->so_state & SS_ISCONNECTED)) &&
+	    sbspace(&so->so_snd) >= (long)so->so_snd.sb_lowat)
+		revents |= events & (POLLOUT | POLLWRNORM);
+	if (so->so_state & SS_CANTSENDMORE)
+		revents |= events & (POLLOUT | POLLWRNORM);
+	if (so->so_error != 0)
+		revents |= POLLERR;
+	if ((so->so_state & (SS_CANTRCVMORE | SS_CANTSENDMORE)) ==
+	    (SS_CANTRCVMORE | SS_CANTSENDMORE))
+		revents |= POLLHUP;
+	NET_UNLOCK();
+	return revents;
+}

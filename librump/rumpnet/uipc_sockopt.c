@@ -1,0 +1,215 @@
+/*
+ * Socket options: SOL_SOCKET is answered here, every other level by the
+ * protocol's pr_ctloutput.
+ */
+#include "rumpkern/ktime.h"
+#include "rumpnet/netlock.h"
+#include "rumpnet/socketvar.h"
+
+int
+sockopt_get(const struct sockopt *sopt, void *buf, size_t len)
+{
+	if (sopt->sopt_size < len)
+		return EINVAL;
+	memcpy(buf, sopt->sopt_data, len);
+	return 0;
+}
+
+int
+sockopt_getint(const struct sockopt *sopt, int *valp)
+{
+	return sockopt_get(sopt, valp, sizeof(*valp));
+}
+
+int
+sockopt_set(struct sockopt *sopt, const void *buf, size_t len)
+{
+	len = MIN(len, sopt->sopt_size);
+	memcpy(sopt->sopt_data, buf, len);
+	sopt->sopt_size = len;
+	return 0;
+}
+
+int
+sockopt_setint(struct sockopt *sopt, int val)
+{
+	return sockopt_set(sopt, &val, sizeof(val));
+}
+
+/* The boolean SO_* options and their bit in so_options. */
+static int
+so_optbit(int name)
+{
+	switch (name) {
+	case SO_DEBUG:		return SO_OPT_DEBUG;
+	case SO_REUSEADDR:	return SO_OPT_REUSEADDR;
+	case SO_REUSEPORT:	return SO_OPT_REUSEPORT;
+	case SO_KEEPALIVE:	return SO_OPT_KEEPALIVE;
+	case SO_DONTROUTE:	return SO_OPT_DONTROUTE;
+	case SO_BROADCAST:	return SO_OPT_BROADCAST;
+	case SO_OOBINLINE:	return SO_OPT_OOBINLINE;
+	default:		return 0;
+	}
+}
+
+static int
+so_settimeo(struct sockbuf *sb, const struct sockopt *sopt)
+{
+	struct timeval tv;
+	int error;
+
+	if ((error = sockopt_get(sopt, &tv, sizeof(tv))) != 0)
+		return error;
+	if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+		return EDOM;
+	sb->sb_timeo_ns = (uint64_t)tv.tv_sec * NSEC_PER_SEC +
+	    (uint64_t)tv.tv_usec * 1000;
+	return 0;
+}
+
+static int
+so_gettimeo(const struct sockbuf *sb, struct sockopt *sopt)
+{
+	struct timeval tv = {
+		.tv_sec = (time_t)(sb->sb_timeo_ns / NSEC_PER_SEC),
+		.tv_usec = (suseconds_t)(sb->sb_timeo_ns % NSEC_PER_SEC / 1000),
+	};
+
+	return sockopt_set(sopt, &tv, sizeof(tv));
+}
+
+/* Buffer sizes are clamped into range as Linux does, not refused. */
+static int
+so_setbuf(struct sockbuf *sb, int val)
+{
+	size_t cc = (size_t)MAX(val, 256);
+
+	return sbreserve(sb, MIN(cc, (size_t)SB_MAX));
+}
+
+static int
+so_setsockopt(struct socket *so, struct sockopt *sopt)
+{
+	struct linger lg;
+	int val, error;
+
+	if (so_optbit(sopt->sopt_name) != 0) {
+		if ((error = sockopt_getint(sopt, &val)) != 0)
+			return error;
+		if (val)
+			so->so_options |= so_optbit(sopt->sopt_name);
+		else
+			so->so_options &= ~so_optbit(sopt->sopt_name);
+		return 0;
+	}
+	switch (sopt->sopt_name) {
+	case SO_LINGER:
+		if ((error = sockopt_get(sopt, &lg, sizeof(lg))) != 0)
+			return error;
+		so->so_linger = MAX(lg.l_linger, 0);
+		if (lg.l_onoff)
+			so->so_options |= SO_OPT_LINGER;
+		else
+			so->so_options &= ~SO_OPT_LINGER;
+		return 0;
+	case SO_SNDBUF:
+	case SO_RCVBUF:
+	case SO_SNDLOWAT:
+	case SO_RCVLOWAT:
+		if ((error = sockopt_getint(sopt, &val)) != 0)
+			return error;
+		if (val < 0)
+			return EINVAL;
+		if (sopt->sopt_name == SO_SNDBUF)
+			return so_setbuf(&so->so_snd, val);
+		if (sopt->sopt_name == SO_RCVBUF)
+			return so_setbuf(&so->so_rcv, val);
+		if (sopt->sopt_name == SO_SNDLOWAT)
+			so->so_snd.sb_lowat = MIN((size_t)MAX(val, 1), so->so_snd.sb_hiwat);
+		else
+			so->so_rcv.sb_lowat = MIN((size_t)MAX(val, 1), so->so_rcv.sb_hiwat);
+		return 0;
+	case SO_RCVTIMEO:
+		return so_settimeo(&so->so_rcv, sopt);
+	case SO_SNDTIMEO:
+		return so_settimeo(&so->so_snd, sopt);
+	default:
+		return ENOPROTOOPT;
+	}
+}
+
+static int
+so_getsockopt(struct socket *so, struct sockopt *sopt)
+{
+	struct linger lg;
+	int val;
+
+	if (so_optbit(sopt->sopt_name) != 0)
+		return sockopt_setint(sopt,
+		    (so->so_options & so_optbit(sopt->sopt_name)) != 0);
+	switch (sopt->sopt_name) {
+	case SO_LINGER:
+		lg.l_onoff = (so->so_options & SO_OPT_LINGER) != 0;
+		lg.l_linger = so->so_linger;
+		return sockopt_set(sopt, &lg, sizeof(lg));
+	case SO_TYPE:
+		return sockopt_setint(sopt, so->so_type);
+	case SO_PROTOCOL:
+		return sockopt_setint(sopt, so->so_proto->pr_protocol);
+	case SO_DOMAIN:
+		return sockopt_setint(sopt, so->so_proto->pr_domain->dom_family);
+	case SO_ACCEPTCONN:
+		return sockopt_setint(sopt,
+		    (so->so_options & SO_OPT_ACCEPTCONN) != 0);
+	case SO_ERROR:
+		val = so->so_error;
+		so->so_error = 0;
+		return sockopt_setint(sopt, val);
+	case SO_SNDBUF:
+		return sockopt_setint(sopt, (int)so->so_snd.sb_hiwat);
+	case SO_RCVBUF:
+		return sockopt_setint(sopt, (int)so->so_rcv.sb_hiwat);
+	case SO_SNDLOWAT:
+		return sockopt_setint(sopt, (int)so->so_snd.sb_lowat);
+	case SO_RCVLOWAT:
+		return sockopt_setint(sopt, (int)so->so_rcv.sb_lowat);
+	case SO_RCVTIMEO:
+		return so_gettimeo(&so->so_rcv, sopt);
+	case SO_SNDTIMEO:
+		return so_gettimeo(&so->so_snd, sopt);
+	default:
+		return ENOPROTOOPT;
+	}
+}
+
+int
+sosetopt(struct socket *so, struct sockopt *sopt)
+{
+	int error;
+
+	NET_LOCK();
+	if (sopt->sopt_level == SOL_SOCKET)
+		error = so_setsockopt(so, sopt);
+	else if (so->so_proto->pr_ctloutput != NULL)
+		error = so->so_proto->pr_ctloutput(SOPT_SET, so, sopt);
+	else
+		error = ENOPROTOOPT;
+	NET_UNLOCK();
+	return error;
+}
+
+int
+sogetopt(struct socket *so, struct sockopt *sopt)
+{
+	int error;
+
+	NET_LOCK();
+	if (sopt->sopt_level == SOL_SOCKET)
+		error = so_getsockopt(so, sopt);
+	else if (so->so_proto->pr_ctloutput != NULL)
+		error = so->so_proto->pr_ctloutput(SOPT_GET, so, sopt);
+	else
+		error = ENOPROTOOPT;
+	NET_UNLOCK();
+	return error;
+}
