@@ -32,6 +32,18 @@ CTASSERT(sizeof(struct ip) == 20);
 #define IP_MF		0x2000		/* more fragments */
 #define IP_OFFMASK	0x1fff
 
+/*
+ * Options (RFC 791 section 3.1): a type octet, then for all but EOL and NOP
+ * a length octet counting the whole option.  The copied flag says whether
+ * the option is repeated in every fragment.
+ */
+#define IPOPT_OPTVAL	0		/* offset of the type */
+#define IPOPT_OLEN	1		/* offset of the length */
+#define IPOPT_EOL	0		/* end of the option list */
+#define IPOPT_NOP	1		/* no operation (padding) */
+#define IPOPT_COPIED(o)	((o) & 0x80)
+#define IP_MAXOPTLEN	40		/* 60-byte header less the fixed 20 */
+
 #define IP_V(ip)	((ip)->ip_vhl >> 4)
 #define IP_HL(ip)	(((ip)->ip_vhl & 0x0f) << 2)	/* in bytes */
 #define IP_VHL(v, hl)	((uint8_t)((v) << 4 | ((hl) >> 2)))

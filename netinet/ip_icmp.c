@@ -1,0 +1,458 @@
+/*
+ * ICMP (RFC 792, RFC 1122 section 3.2.2): answering echo requests,
+ * reporting errors about received packets to their protocols, and sending
+ * errors about packets we could not deliver or forward.
+ */
+#include "rumpkern/kstat.h"
+#include "rumpkern/ktime.h"
+#include "rumpnet/domain.h"
+#include "rumpnet/mbuf.h"
+#include "rumpnet/netlock.h"
+#include "netinet/in_var.h"
+#include "netinet/ip_icmp.h"
+#include "netinet/ip_private.h"
+
+struct icmpstat icmpstat;
+unsigned icmp_errppslimit = 100;
+
+/* Room left in front of an error for the link header (Ethernet's). */
+#define ICMP_LINKHDR	16
+
+static struct kstat_group icmp_kstat;
+
+#define ICMPSTAT(field, name)	KSTAT_DESC(struct icmpstat, field, name)
+static const struct kstat_desc icmp_kstat_desc[] = {
+	ICMPSTAT(icps_error, "error"),
+	ICMPSTAT(icps_oldicmp, "oldicmp"),
+	ICMPSTAT(icps_ratelimited, "ratelimited"),
+	ICMPSTAT(icps_suppressed, "suppressed"),
+	ICMPSTAT(icps_tooshort, "tooshort"),
+	ICMPSTAT(icps_checksum, "checksum"),
+	ICMPSTAT(icps_badtype, "badtype"),
+	ICMPSTAT(icps_badcode, "badcode"),
+	ICMPSTAT(icps_badlen, "badlen"),
+	ICMPSTAT(icps_bmcastecho, "bmcastecho"),
+	ICMPSTAT(icps_badaddr, "badaddr"),
+	ICMPSTAT(icps_nobufs, "nobufs"),
+	ICMPSTAT(icps_reflect, "reflect"),
+	ICMPSTAT(icps_inhist[ICMP_ECHOREPLY], "in.echoreply"),
+	ICMPSTAT(icps_inhist[ICMP_UNREACH], "in.unreach"),
+	ICMPSTAT(icps_inhist[ICMP_SOURCEQUENCH], "in.sourcequench"),
+	ICMPSTAT(icps_inhist[ICMP_REDIRECT], "in.redirect"),
+	ICMPSTAT(icps_inhist[ICMP_ECHO], "in.echo"),
+	ICMPSTAT(icps_inhist[ICMP_TIMXCEED], "in.timxceed"),
+	ICMPSTAT(icps_inhist[ICMP_PARAMPROB], "in.paramprob"),
+	ICMPSTAT(icps_inhist[ICMP_TSTAMP], "in.tstamp"),
+	ICMPSTAT(icps_outhist[ICMP_ECHOREPLY], "out.echoreply"),
+	ICMPSTAT(icps_outhist[ICMP_UNREACH], "out.unreach"),
+	ICMPSTAT(icps_outhist[ICMP_TIMXCEED], "out.timxceed"),
+	ICMPSTAT(icps_outhist[ICMP_PARAMPROB], "out.paramprob"),
+};
+
+/*
+ * The rate limit: a token bucket kept as nanoseconds of credit, at most
+ * one second's worth; an error costs 1 s / icmp_errppslimit.
+ */
+static struct {
+	uint64_t credit;
+	uint64_t last;
+} icmp_tb;
+
+void
+icmp_init(void)
+{
+	icmp_tb.credit = NSEC_PER_SEC;
+	icmp_tb.last = getnsuptime();
+	kstat_register(&icmp_kstat, "icmp", icmp_kstat_desc,
+	    __arraycount(icmp_kstat_desc), &icmpstat);
+}
+
+void
+icmp_fini(void)
+{
+	kstat_unregister(&icmp_kstat);
+}
+
+static bool
+icmp_ratecheck(void)
+{
+	unsigned limit = icmp_errppslimit;
+	uint64_t now = getnsuptime(), cost;
+
+	if (limit == 0)
+		return true;
+	icmp_tb.credit = MIN(icmp_tb.credit + (now - icmp_tb.last),
+	    NSEC_PER_SEC);
+	icmp_tb.last = now;
+	cost = NSEC_PER_SEC / limit;
+	if (icmp_tb.credit < cost)
+		return false;
+	icmp_tb.credit -= cost;
+	return true;
+}
+
+/* Whether a is an address a host may have (RFC 1122 3.2.1.3). */
+static bool
+icmp_unicast(struct in_addr a, struct ifnet *ifp)
+{
+	uint32_t h = ntohl(a.s_addr);
+
+	if (h == INADDR_ANY || IN_MULTICAST(h) || IN_EXPERIMENTAL(h))
+		return false;
+	return ifp == NULL || !in_isbroadcast(a, ifp);
+}
+
+/* Whether a packet to dst received so was sent to many hosts. */
+static bool
+icmp_tomany(const struct mbuf *m, struct in_addr dst)
+{
+	struct ifnet *ifp = m->m_pkthdr.rcvif;
+	uint32_t h = ntohl(dst.s_addr);
+
+	return (m->m_flags & (M_BCAST | M_MCAST)) || h == INADDR_BROADCAST ||
+	    IN_MULTICAST(h) || (ifp != NULL && in_isbroadcast(dst, ifp));
+}
+
+void
+icmp_error(struct mbuf *m, int type, int code, uint32_t arg)
+{
+	struct ifnet *rcvif = m->m_pkthdr.rcvif;
+	struct in_ifaddr *ia;
+	struct mbuf *n;
+	struct ip *oip, *nip;
+	struct icmp *icp;
+	int ohlen, olen, quote, total;
+
+	NET_ASSERT_LOCKED();
+	KASSERT(m->m_flags & M_PKTHDR);
+	KASSERT(type >= 0 && type <= ICMP_MAXTYPE);
+	if (m->m_pkthdr.len < (int)sizeof(struct ip))
+		goto suppress;
+	if (m->m_len < (int)sizeof(struct ip) &&
+	    (m = m_pullup(m, sizeof(struct ip))) == NULL) {
+		icmpstat.icps_nobufs++;
+		return;
+	}
+	oip = mtod(m, struct ip *);
+	ohlen = IP_HL(oip);
+	olen = MIN(ntohs(oip->ip_len), m->m_pkthdr.len);
+	if (ohlen < (int)sizeof(struct ip) || ohlen > olen)
+		goto suppress;
+
+	/*
+	 * RFC 1122 3.2.2: no error about a non-initial fragment, a datagram
+	 * sent to a broadcast or multicast address (at the link or IP
+	 * level), or one whose source does not name a single host.
+	 */
+	if ((ntohs(oip->ip_off) & IP_OFFMASK) != 0 ||
+	    icmp_tomany(m, oip->ip_dst) || !icmp_unicast(oip->ip_src, rcvif))
+		goto suppress;
+	/* ... nor about an ICMP error (queries are fine). */
+	if (oip->ip_p == IPPROTO_ICMP && type != ICMP_REDIRECT) {
+		uint8_t itype;
+
+		if (olen < ohlen + 1) {
+			icmpstat.icps_oldicmp++;
+			goto drop;
+		}
+		m_copydata(m, ohlen, 1, &itype);
+		if (!ICMP_INFOTYPE(itype)) {
+			icmpstat.icps_oldicmp++;
+			goto drop;
+		}
+	}
+	if (!icmp_ratecheck()) {
+		icmpstat.icps_ratelimited++;
+		goto drop;
+	}
+
+	/*
+	 * The error: an IP header, the ICMP header, and as much of the packet
+	 * as fits in 576 bytes (RFC 1812 4.3.2.3; RFC 792 asks for the
+	 * header and 8 bytes).
+	 */
+	quote = MIN(olen, ICMP_MAXERRLEN - (int)sizeof(struct ip) - ICMP_MINLEN);
+	total = (int)sizeof(struct ip) + ICMP_MINLEN + quote;
+	if (total + ICMP_LINKHDR <= MHLEN)
+		n = m_gethdr(M_DONTWAIT, MT_HEADER);
+	else
+		n = m_getcl(M_DONTWAIT, MT_HEADER, M_PKTHDR);
+	if (n == NULL) {
+		icmpstat.icps_nobufs++;
+		goto drop;
+	}
+	m_align(n, total);
+	n->m_len = n->m_pkthdr.len = total;
+	n->m_pkthdr.rcvif = rcvif;
+	nip = mtod(n, struct ip *);
+	icp = (struct icmp *)(void *)(nip + 1);
+	memset(nip, 0, sizeof(*nip) + ICMP_MINLEN);
+	m_copydata(m, 0, quote, icp + 1);
+	icp->icmp_type = (uint8_t)type;
+	icp->icmp_code = (uint8_t)code;
+	if (type == ICMP_UNREACH && code == ICMP_UNREACH_NEEDFRAG)
+		icp->icmp_hun.frag.mtu = htons((uint16_t)arg);
+	else if (type == ICMP_PARAMPROB)
+		icp->icmp_hun.pp.ptr = (uint8_t)arg;
+	icp->icmp_cksum = htons(in_cksum(n, sizeof(struct ip),
+	    ICMP_MINLEN + quote));
+
+	/*
+	 * From the address the packet was sent to if it is ours, else from
+	 * the interface it came in on (RFC 1812 4.3.2.4), else ip_output
+	 * takes the route's.
+	 */
+	nip->ip_vhl = IP_VHL(IPVERSION, sizeof(struct ip));
+	nip->ip_ttl = IP_DEFTTL;
+	nip->ip_p = IPPROTO_ICMP;
+	nip->ip_dst = oip->ip_src;
+	if (in_islocal(oip->ip_dst))
+		nip->ip_src = oip->ip_dst;
+	else if (rcvif != NULL && (ia = in_ifaddr_first(rcvif)) != NULL)
+		nip->ip_src = ia->ia_addr;
+	else
+		nip->ip_src.s_addr = htonl(INADDR_ANY);
+	m_freem(m);
+
+	icmpstat.icps_error++;
+	icmpstat.icps_outhist[type]++;
+	(void)ip_output(n, 0, NULL);
+	return;
+suppress:
+	icmpstat.icps_suppressed++;
+drop:
+	m_freem(m);
+}
+
+/*
+ * Answers an echo request (RFC 792, RFC 1122 3.2.2.6): the same message
+ * back with type echo reply, from the address it was sent to.  The
+ * request's IP options are not returned.  Owns m.
+ */
+static void
+icmp_echo(struct mbuf *m, int hlen)
+{
+	struct ip *ip = mtod(m, struct ip *);
+	struct in_addr src = ip->ip_src, dst = ip->ip_dst;
+	uint8_t tos = ip->ip_tos;
+	struct icmp icp;
+	uint16_t oldw, neww;
+
+	/*
+	 * Not to a broadcast or multicast request: an answer from every host
+	 * of a subnet is an amplifier (Linux's icmp_echo_ignore_broadcasts;
+	 * RFC 1122 3.2.2.6 leaves it to us).
+	 */
+	if (icmp_tomany(m, dst)) {
+		icmpstat.icps_bmcastecho++;
+		goto drop;
+	}
+	if (!icmp_unicast(src, m->m_pkthdr.rcvif)) {
+		icmpstat.icps_badaddr++;
+		goto drop;
+	}
+	m_adj(m, hlen);
+	M_PREPEND(m, (int)sizeof(struct ip), M_DONTWAIT);
+	if (m == NULL) {
+		icmpstat.icps_nobufs++;
+		return;
+	}
+	ip = mtod(m, struct ip *);
+	memset(ip, 0, sizeof(*ip));
+	ip->ip_vhl = IP_VHL(IPVERSION, sizeof(struct ip));
+	ip->ip_tos = tos;
+	ip->ip_ttl = IP_DEFTTL;
+	ip->ip_p = IPPROTO_ICMP;
+	ip->ip_src = dst;
+	ip->ip_dst = src;
+
+	/*
+	 * The ICMP header may lie in storage shared with the copy given to
+	 * raw sockets: it is changed through m_copyback, which unshares.
+	 * The checksum is updated for the type (RFC 1624).
+	 */
+	m_copydata(m, sizeof(struct ip), ICMP_MINLEN, &icp);
+	memcpy(&oldw, &icp, sizeof(oldw));
+	icp.icmp_type = ICMP_ECHOREPLY;
+	memcpy(&neww, &icp, sizeof(neww));
+	icp.icmp_cksum = ip_cksum_adjust(icp.icmp_cksum, oldw, neww);
+	if (m_copyback(m, sizeof(struct ip), ICMP_MINLEN, &icp) != 0) {
+		icmpstat.icps_nobufs++;
+		goto drop;
+	}
+	m->m_flags &= ~(M_BCAST | M_MCAST | M_LOOP);
+	m->m_pkthdr.csum_flags = 0;
+	icmpstat.icps_reflect++;
+	icmpstat.icps_outhist[ICMP_ECHOREPLY]++;
+	(void)ip_output(m, 0, NULL);
+	return;
+drop:
+	m_freem(m);
+}
+
+/* What an error of this type and code reports; PRC_NCMDS: unknown code. */
+static enum prc_cmd
+icmp_prc(int type, int code)
+{
+	switch (type) {
+	case ICMP_UNREACH:
+		switch (code) {
+		case ICMP_UNREACH_NET:
+		case ICMP_UNREACH_NET_UNKNOWN:
+		case ICMP_UNREACH_NET_PROHIB:
+		case ICMP_UNREACH_TOSNET:
+			return PRC_UNREACH_NET;
+		case ICMP_UNREACH_HOST:
+		case ICMP_UNREACH_SRCFAIL:
+		case ICMP_UNREACH_HOST_UNKNOWN:
+		case ICMP_UNREACH_ISOLATED:
+		case ICMP_UNREACH_HOST_PROHIB:
+		case ICMP_UNREACH_TOSHOST:
+		case ICMP_UNREACH_FILTER_PROHIB:
+		case ICMP_UNREACH_HOST_PRECEDENCE:
+		case ICMP_UNREACH_PRECEDENCE_CUTOFF:
+			return PRC_UNREACH_HOST;
+		case ICMP_UNREACH_PROTOCOL:
+			return PRC_UNREACH_PROTOCOL;
+		case ICMP_UNREACH_PORT:
+			return PRC_UNREACH_PORT;
+		case ICMP_UNREACH_NEEDFRAG:
+			return PRC_MSGSIZE;
+		}
+		break;
+	case ICMP_TIMXCEED:
+		if (code == ICMP_TIMXCEED_INTRANS)
+			return PRC_TIMXCEED_INTRANS;
+		if (code == ICMP_TIMXCEED_REASS)
+			return PRC_TIMXCEED_REASS;
+		break;
+	case ICMP_PARAMPROB:
+		if (code <= 2)
+			return PRC_PARAMPROB;
+		break;
+	}
+	return PRC_NCMDS;
+}
+
+/*
+ * Reports an error to the protocol of the packet it quotes.  The quote
+ * must hold the IP header and 8 bytes (RFC 792; RFC 1122 3.2.2: "the
+ * first 8 octets of the original datagram's data"), which is what
+ * transports need to find their connection.  Returns m (maybe moved by
+ * m_pullup) or NULL when it was freed.
+ */
+static struct mbuf *
+icmp_notify(struct mbuf *m, int off, int icmplen)
+{
+	const struct protosw *pr;
+	struct sockaddr_in sin;
+	struct icmp *icp;
+	struct ip *iip;
+	enum prc_cmd cmd;
+	uint32_t arg = 0;
+	int ihlen;
+
+	if (icmplen < ICMP_ADVLENMIN) {
+		icmpstat.icps_badlen++;
+		return m;
+	}
+	if (m->m_len < off + ICMP_ADVLENMIN &&
+	    (m = m_pullup(m, off + ICMP_ADVLENMIN)) == NULL) {
+		icmpstat.icps_nobufs++;
+		return NULL;
+	}
+	iip = (struct ip *)(void *)(mtod(m, char *) + off + ICMP_MINLEN);
+	ihlen = IP_HL(iip);
+	if (IP_V(iip) != IPVERSION || ihlen < (int)sizeof(struct ip) ||
+	    icmplen < ICMP_MINLEN + ihlen + 8) {
+		icmpstat.icps_badlen++;
+		return m;
+	}
+	if (m->m_len < off + ICMP_MINLEN + ihlen + 8 &&
+	    (m = m_pullup(m, off + ICMP_MINLEN + ihlen + 8)) == NULL) {
+		icmpstat.icps_nobufs++;
+		return NULL;
+	}
+	icp = (struct icmp *)(void *)(mtod(m, char *) + off);
+	iip = (struct ip *)(void *)(icp + 1);
+	cmd = icmp_prc(icp->icmp_type, icp->icmp_code);
+	if (cmd == PRC_NCMDS) {
+		icmpstat.icps_badcode++;
+		return m;
+	}
+	if (cmd == PRC_MSGSIZE)
+		arg = ntohs(icp->icmp_hun.frag.mtu);
+	else if (cmd == PRC_PARAMPROB)
+		arg = icp->icmp_hun.pp.ptr;
+	pr = ip_protosw(iip->ip_p);
+	if (pr != NULL && pr->pr_ctlinput != NULL) {
+		sockaddr_in_init(&sin, iip->ip_dst, 0);
+		pr->pr_ctlinput(cmd, (const struct sockaddr *)&sin, iip,
+		    ihlen + 8, arg);
+	}
+	return m;
+}
+
+void
+icmp_input(struct mbuf *m, int off, int proto)
+{
+	const struct protosw *rawpr;
+	struct mbuf *copy;
+	struct icmp *icp;
+	int icmplen;
+	uint8_t type;
+
+	NET_ASSERT_LOCKED();
+	KASSERT(off >= (int)sizeof(struct ip) && m->m_len >= off);
+	icmplen = m->m_pkthdr.len - off;
+	if (icmplen < ICMP_MINLEN) {
+		icmpstat.icps_tooshort++;
+		goto drop;
+	}
+	if (!(m->m_pkthdr.csum_flags & M_CSUM_DATA_OK) &&
+	    in_cksum(m, off, icmplen) != 0) {
+		icmpstat.icps_checksum++;
+		goto drop;
+	}
+	if (m->m_len < off + ICMP_MINLEN &&
+	    (m = m_pullup(m, off + ICMP_MINLEN)) == NULL) {
+		icmpstat.icps_nobufs++;
+		return;
+	}
+	icp = (struct icmp *)(void *)(mtod(m, char *) + off);
+	type = icp->icmp_type;
+	if (type > ICMP_MAXTYPE)
+		icmpstat.icps_badtype++;
+	else
+		icmpstat.icps_inhist[type]++;
+
+	/* Raw sockets see every valid message, whatever we do with it. */
+	rawpr = ip_protosw(IPPROTO_RAW);
+	if (rawpr != NULL && rawpr->pr_input != NULL &&
+	    rawpr->pr_input != icmp_input) {
+		if ((copy = m_copym(m, 0, M_COPYALL, M_DONTWAIT)) != NULL)
+			rawpr->pr_input(copy, off, proto);
+		else
+			icmpstat.icps_nobufs++;
+	}
+
+	switch (type) {
+	case ICMP_ECHO:
+		icmp_echo(m, off);
+		return;
+	case ICMP_UNREACH:
+	case ICMP_TIMXCEED:
+	case ICMP_PARAMPROB:
+		if ((m = icmp_notify(m, off, icmplen)) == NULL)
+			return;
+		break;
+	default:
+		/*
+		 * Replies are for raw sockets (ping); source quench is
+		 * ignored (RFC 6633), redirects too (we keep no route cache).
+		 */
+		break;
+	}
+drop:
+	m_freem(m);
+}

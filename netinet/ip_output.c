@@ -1,0 +1,330 @@
+/*
+ * IPv4 output (RFC 791 section 3.2, RFC 1122 section 3.3): routing,
+ * source address selection, the header fields IP owns, and fragmentation.
+ *
+ * Packets to our own addresses need nothing special: they follow the
+ * RTF_LOCAL host route that in.c adds for each address, whose interface
+ * is lo0.
+ */
+#include "rumpnet/mbuf.h"
+#include "rumpnet/netlock.h"
+#include "net/route.h"
+#include "netinet/in_var.h"
+#include "netinet/ip_icmp.h"
+#include "netinet/ip_private.h"
+
+static uint16_t ip_id;
+
+void
+ip_newid_init(void)
+{
+	ip_id = (uint16_t)cprng_u32();
+}
+
+uint16_t
+ip_newid(void)
+{
+	return __atomic_fetch_add(&ip_id, 1, __ATOMIC_RELAXED);
+}
+
+struct mbuf *
+ip_hdr_private(struct mbuf *m, int hlen)
+{
+	struct mbuf *n;
+
+	if (m->m_len >= hlen && m_writable(m))
+		return m;
+	KASSERT(hlen <= MHLEN);
+	if ((n = m_gethdr(M_DONTWAIT, MT_HEADER)) == NULL) {
+		m_freem(m);
+		return NULL;
+	}
+	m_move_pkthdr(n, m);
+	m_align(n, hlen);
+	m_copydata(m, 0, hlen, mtod(n, void *));
+	n->m_len = hlen;
+	m_adj(m, hlen);
+	n->m_next = m;
+	return n;
+}
+
+/*
+ * The options of fragments after the first: those with the copied flag
+ * (RFC 791 section 3.1, "copied flag"), padded with EOL to whole words.
+ * Returns their length.
+ */
+static int
+ip_optcopy(const uint8_t *hdr, int hlen, uint8_t *buf)
+{
+	int off, optlen, len = 0;
+
+	for (off = sizeof(struct ip); off < hlen; off += optlen) {
+		uint8_t opt = hdr[off + IPOPT_OPTVAL];
+
+		if (opt == IPOPT_EOL)
+			break;
+		if (opt == IPOPT_NOP) {
+			optlen = 1;
+			continue;
+		}
+		if (off + IPOPT_OLEN >= hlen)
+			break;
+		optlen = hdr[off + IPOPT_OLEN];
+		if (optlen < 2 || optlen > hlen - off)
+			break;
+		if (IPOPT_COPIED(opt)) {
+			memcpy(buf + len, hdr + off, optlen);
+			len += optlen;
+		}
+	}
+	while (len & 3)
+		buf[len++] = IPOPT_EOL;
+	return len;
+}
+
+/* Sends a list of packets (m_nextpkt); after the first error frees the rest. */
+static int
+ip_output_list(struct ifnet *ifp, struct mbuf *m, const struct sockaddr *dst,
+    struct rtentry *rt)
+{
+	struct mbuf *next;
+	int error = 0;
+
+	for (; m != NULL; m = next) {
+		next = m->m_nextpkt;
+		m->m_nextpkt = NULL;
+		if (error == 0)
+			error = if_output(ifp, m, dst, rt);
+		else
+			m_freem(m);
+	}
+	return error;
+}
+
+/*
+ * Fragments m to the MTU (RFC 791 section 3.2, "Fragmentation") and sends
+ * the fragments.  Every fragment but the last carries a multiple of 8
+ * bytes: (mtu - header) & ~7.  The first keeps the whole header and is m
+ * itself, trimmed; each later one is a new packet holding its header
+ * (with the copied options only) followed by an m_copym of its data.  A
+ * packet that was itself a fragment keeps its offset and MF.  Owns m.
+ */
+static int
+ip_fragment(struct mbuf *m, int hlen, int mtu, struct ifnet *ifp,
+    const struct sockaddr *dst, struct rtentry *rt)
+{
+	struct ip *ip = mtod(m, struct ip *), *fip;
+	struct mbuf *head = NULL, **tailp = &head, *n;
+	uint8_t opts[IP_MAXOPTLEN];
+	int len = m->m_pkthdr.len, firstlen, fraglen, fhlen, flen, off;
+	uint16_t ipoff = ntohs(ip->ip_off);
+	int origoff = (ipoff & IP_OFFMASK) << 3;
+	bool origmf = ipoff & IP_MF;
+
+	fhlen = (int)sizeof(struct ip) +
+	    ip_optcopy(mtod(m, const uint8_t *), hlen, opts);
+	firstlen = (mtu - hlen) & ~7;
+	fraglen = (mtu - fhlen) & ~7;
+	if (firstlen < 8) {
+		/* An MTU below 68 bytes, which RFC 791 does not allow. */
+		ipstat.ips_cantfrag++;
+		m_freem(m);
+		return EMSGSIZE;
+	}
+	for (off = hlen + firstlen; off < len; off += flen) {
+		flen = MIN(fraglen, len - off);
+		if ((n = m_gethdr(M_DONTWAIT, MT_HEADER)) == NULL)
+			goto nobufs;
+		m_align(n, fhlen);
+		n->m_len = fhlen;
+		n->m_pkthdr.len = fhlen + flen;
+		n->m_pkthdr.rcvif = m->m_pkthdr.rcvif;
+		n->m_flags |= m->m_flags & (M_BCAST | M_MCAST);
+		*tailp = n;
+		tailp = &n->m_nextpkt;
+		fip = mtod(n, struct ip *);
+		*fip = *ip;
+		memcpy(fip + 1, opts, fhlen - sizeof(struct ip));
+		fip->ip_vhl = IP_VHL(IPVERSION, fhlen);
+		fip->ip_len = htons(fhlen + flen);
+		fip->ip_off = htons(((origoff + off - hlen) >> 3) |
+		    (off + flen < len || origmf ? IP_MF : 0));
+		fip->ip_sum = 0;
+		if ((n->m_next = m_copym(m, off, flen, M_DONTWAIT)) == NULL)
+			goto nobufs;
+		fip->ip_sum = htons(in_cksum(n, 0, fhlen));
+		ipstat.ips_ofragments++;
+	}
+	/* The first fragment: m, cut after its share of the data. */
+	m_adj(m, hlen + firstlen - len);
+	ip->ip_len = htons(hlen + firstlen);
+	ip->ip_off = htons(ipoff | IP_MF);
+	ip->ip_sum = 0;
+	ip->ip_sum = htons(in_cksum(m, 0, hlen));
+	ipstat.ips_ofragments++;
+	ipstat.ips_fragmented++;
+	m->m_nextpkt = head;
+	return ip_output_list(ifp, m, dst, rt);
+nobufs:
+	ipstat.ips_odropped++;
+	m_freem_list(head);
+	m_freem(m);
+	return ENOBUFS;
+}
+
+/* Whether ip_output with these flags leaves the header as the caller made it. */
+#define IP_HDR_GIVEN	(IP_RAWOUTPUT | IP_FORWARDING)
+
+int
+ip_output(struct mbuf *m, int flags, const struct ip_opts *opts)
+{
+	const bool fwd = flags & IP_FORWARDING;
+	struct sockaddr_in sin;
+	const struct sockaddr *nexthop;
+	struct rtentry *rt = NULL;
+	struct ifnet *ifp;
+	struct ip *ip;
+	uint32_t hdst;
+	int hlen, len, mtu, error;
+
+	NET_ASSERT_LOCKED();
+	KASSERT(m->m_flags & M_PKTHDR);
+	len = m->m_pkthdr.len;
+	hlen = sizeof(struct ip);
+	if (len < hlen) {
+		ipstat.ips_obadhdr++;
+		error = EINVAL;
+		goto drop;
+	}
+	if (flags & IP_HDR_GIVEN) {
+		uint8_t vhl;
+
+		m_copydata(m, 0, 1, &vhl);
+		hlen = (vhl & 0x0f) << 2;
+		if (vhl >> 4 != IPVERSION || hlen < (int)sizeof(struct ip) ||
+		    hlen > len) {
+			ipstat.ips_obadhdr++;
+			error = EINVAL;
+			goto drop;
+		}
+	}
+	/* RFC 791: the total length field has 16 bits. */
+	if (len > IP_MAXPACKET) {
+		ipstat.ips_toolong++;
+		error = EMSGSIZE;
+		goto drop;
+	}
+	if ((m = ip_hdr_private(m, hlen)) == NULL) {
+		ipstat.ips_odropped++;
+		return ENOBUFS;
+	}
+	ip = mtod(m, struct ip *);
+	if (!(flags & IP_HDR_GIVEN)) {
+		ip->ip_vhl = IP_VHL(IPVERSION, hlen);
+		ip->ip_off &= htons(IP_DF);
+		if (opts != NULL) {
+			if (opts->ipo_ttl != 0)
+				ip->ip_ttl = opts->ipo_ttl;
+			ip->ip_tos = opts->ipo_tos;
+			if (opts->ipo_pmtudisc == IP_PMTUDISC_DONT)
+				ip->ip_off = 0;
+			else
+				ip->ip_off = htons(IP_DF);
+		}
+	}
+
+	/* The route, and from it the interface and the next hop. */
+	sockaddr_in_init(&sin, ip->ip_dst, 0);
+	rt = rt_lookup((const struct sockaddr *)&sin);
+	if (rt == NULL || !(rt->rt_flags & RTF_UP) ||
+	    (rt->rt_flags & RTF_REJECT) ||
+	    ((flags & IP_ROUTETOIF) && (rt->rt_flags & RTF_GATEWAY))) {
+		bool host = rt != NULL && (rt->rt_flags & RTF_UP) &&
+		    (rt->rt_flags & RTF_REJECT);
+
+		error = host ? EHOSTUNREACH : ENETUNREACH;
+		if (fwd) {
+			/* RFC 1812 5.2.7.1: destination unreachable. */
+			ipstat.ips_cantforward++;
+			icmp_error(m, ICMP_UNREACH, host &&
+			    (rt->rt_flags & RTF_HOST) ? ICMP_UNREACH_HOST :
+			    ICMP_UNREACH_NET, 0);
+			goto done;
+		}
+		ipstat.ips_noroute++;
+		goto drop;
+	}
+	ifp = rt->rt_ifp;
+	hdst = ntohl(ip->ip_dst.s_addr);
+	if (hdst == INADDR_BROADCAST || (rt->rt_flags & RTF_BROADCAST) ||
+	    in_isbroadcast(ip->ip_dst, ifp)) {
+		/*
+		 * A broadcast needs SO_BROADCAST; a router never forwards to
+		 * a directed broadcast (RFC 2644, updating RFC 1812 5.3.5.2).
+		 */
+		if (!(flags & IP_ALLOWBROADCAST)) {
+			if (fwd)
+				ipstat.ips_cantforward++;
+			else
+				ipstat.ips_bcastdenied++;
+			error = EACCES;
+			goto drop;
+		}
+		m->m_flags |= M_BCAST;
+		nexthop = (const struct sockaddr *)&sin;
+	} else if (IN_MULTICAST(hdst)) {
+		m->m_flags |= M_MCAST;
+		nexthop = (const struct sockaddr *)&sin;
+	} else if (rt->rt_flags & RTF_GATEWAY)
+		nexthop = (const struct sockaddr *)&rt->rt_gateway;
+	else
+		nexthop = (const struct sockaddr *)&sin;
+
+	if (!fwd) {
+		/* The source address: the route's (RFC 1122 3.3.4.3). */
+		if (ip->ip_src.s_addr == htonl(INADDR_ANY)) {
+			struct in_ifaddr *ia = rt->rt_ifa != NULL ?
+			    ifatoia(rt->rt_ifa) : in_ifaddr_first(ifp);
+
+			if (ia == NULL) {
+				ipstat.ips_noroute++;
+				error = EADDRNOTAVAIL;
+				goto drop;
+			}
+			ip->ip_src = ia->ia_addr;
+		}
+		ip->ip_len = htons(len);
+		if (!(flags & IP_RAWOUTPUT) || ip->ip_id == 0)
+			ip->ip_id = htons(ip_newid());
+		ip->ip_sum = 0;
+		ip->ip_sum = htons(in_cksum(m, 0, hlen));
+		ipstat.ips_localout++;
+	}
+
+	mtu = ifp->if_mtu;
+	if (rt->rt_mtu > 0 && rt->rt_mtu < mtu)
+		mtu = rt->rt_mtu;
+	if (len <= mtu) {
+		error = if_output(ifp, m, nexthop, rt);
+		goto done;
+	}
+	if (ip->ip_off & htons(IP_DF)) {
+		/* RFC 1191: the sender learns the MTU from this error. */
+		ipstat.ips_cantfrag++;
+		error = EMSGSIZE;
+		if (fwd) {
+			icmp_error(m, ICMP_UNREACH, ICMP_UNREACH_NEEDFRAG,
+			    (uint32_t)mtu);
+			goto done;
+		}
+		goto drop;
+	}
+	error = ip_fragment(m, hlen, mtu, ifp, nexthop, rt);
+	goto done;
+drop:
+	m_freem(m);
+done:
+	if (rt != NULL)
+		rt_rele(rt);
+	return error;
+}
