@@ -70,6 +70,10 @@ void ip_reass_init(void);
 void ip_reass_fini(void);
 unsigned ip_reass_count(void);		/* packets being reassembled */
 
+/* The netinet component starts and stops IP (statistics, reassembly). */
+void ip_init(void);
+void ip_fini(void);
+
 /* IPv4 forwarding (sysctl net.inet.ip.forwarding), off by default. */
 extern bool ip_forwarding;
 
