@@ -272,8 +272,10 @@ send1(struct virtif_user *vu, const struct virtif_user_seg *segs, int nsegs,
 	for (;;) {
 		len = writev(vu->vu_fd, (const struct iovec *)(const void *)segs,
 		    nsegs);
-		if (len >= 0)
+		if (len > 0)
 			return 0;	/* a tap takes a frame whole */
+		if (len == 0)
+			return EINVAL;	/* an empty frame: nothing was sent */
 		if (errno == EINTR)
 			continue;
 		if (errno != EAGAIN)
