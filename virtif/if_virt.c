@@ -164,7 +164,8 @@ virtif_receive(void *arg)
 	}
 
 	for (i = 0; i < VIRTIF_RXBATCH; i++) {
-		m_freem(sc->sc_rxm[i]);
+		if (sc->sc_rxm[i] != NULL)
+			m_freem(sc->sc_rxm[i]);
 		sc->sc_rxm[i] = NULL;
 	}
 	kthread_exit(0);
@@ -221,7 +222,8 @@ virtif_transmit(struct ifnet *ifp, struct mbuf *m)
 	}
 
 	error = virtif_send(sc, segs, nsegs);
-	m_freem(flat);
+	if (flat != NULL)
+		m_freem(flat);
 	if (error != 0) {
 		if_drop(ifp, m, error == ENOBUFS ? IFDROP_NOBUFS : IFDROP_HWERR);
 		return error;
