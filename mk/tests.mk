@@ -63,3 +63,8 @@ $(foreach d,api symbols,$(eval $(call APITEST_RULE,$(d))))
 
 test: all
 	@O=$(O) sh tests/run.sh $(KTESTS) $(HTESTS) $(APITESTS) $(wildcard tests/integration/*.sh)
+
+# Benchmarks: figures beside the Linux kernel doing the same work, never
+# pass/fail.
+bench: all
+	@for b in tests/bench/*.sh; do O=$(O) sh $$b || exit 1; done
