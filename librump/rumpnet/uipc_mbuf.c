@@ -4,8 +4,9 @@
  *
  * Every mbuf, cluster and reference count comes from kmem under its own
  * type ("mbuf", "mcluster", "mextref"), so a leak shows up by name.  There
- * is no cache of free mbufs: the host allocator's per-thread cache is as
- * fast, and a cache would hide leaks from those counters.
+ * is no cache of free mbufs or clusters, which would hide leaks from those
+ * counters; should allocation show in profiles, a per-CPU cache keeping
+ * its own counts is the place to add one.
  *
  * Storage we allocate ourselves (clusters, m_getlen buffers) carries its
  * reference count right after the data, so one allocation holds both;
