@@ -125,14 +125,10 @@ udp_validate(struct mbuf **mp, int off)
 	if (ulen < iplen)
 		m_adj(m, ulen - iplen);
 	/* A zero checksum means none was computed (RFC 768). */
-	if (uh->uh_sum != 0 && !(m->m_pkthdr.csum_flags & M_CSUM_DATA_OK)) {
-		uint32_t sum = in_pseudo(ip->ip_src, ip->ip_dst, IPPROTO_UDP,
-		    (uint16_t)ulen);
-
-		sum += (uint16_t)~in_cksum(m, off, ulen);
-		if (in_cksum_fold(sum) != 0xffff)
-			return &udpstat.udps_badsum;
-	}
+	if (uh->uh_sum != 0 && !(m->m_pkthdr.csum_flags & M_CSUM_DATA_OK) &&
+	    in_cksum_fold(in_cksum_add_mbuf(in_pseudo(ip->ip_src, ip->ip_dst,
+	    IPPROTO_UDP, (uint16_t)ulen), m, off, ulen)) != 0)
+		return &udpstat.udps_badsum;
 	return NULL;
 }
 
@@ -225,6 +221,7 @@ udp_output(struct inpcb *inp, struct mbuf *m, const struct sockaddr_in *to)
 	in_port_t fport;
 	struct udpiphdr *ui;
 	int len = m->m_pkthdr.len, flags = 0, error;
+	uint16_t sum;
 
 	if (to != NULL) {
 		faddr = to->sin_addr;
@@ -264,12 +261,11 @@ udp_output(struct inpcb *inp, struct mbuf *m, const struct sockaddr_in *to)
 	ui->ui_udp.uh_dport = fport;
 	ui->ui_udp.uh_ulen = htons((uint16_t)(len + sizeof(struct udphdr)));
 	ui->ui_udp.uh_sum = 0;
-	ui->ui_udp.uh_sum = ~in_cksum_fold(in_pseudo(laddr, faddr, IPPROTO_UDP,
-	    (uint16_t)(len + sizeof(struct udphdr))) +
-	    (uint16_t)~in_cksum(m, sizeof(struct ip), len + (int)sizeof(struct udphdr)));
+	sum = in_cksum_fold(in_cksum_add_mbuf(in_pseudo(laddr, faddr,
+	    IPPROTO_UDP, (uint16_t)(len + sizeof(struct udphdr))), m,
+	    sizeof(struct ip), len + (int)sizeof(struct udphdr)));
 	/* RFC 768: a computed zero is sent as all ones. */
-	if (ui->ui_udp.uh_sum == 0)
-		ui->ui_udp.uh_sum = 0xffff;
+	ui->ui_udp.uh_sum = htons(sum != 0 ? sum : 0xffff);
 	if (so->so_options & SO_OPT_BROADCAST)
 		flags |= IP_ALLOWBROADCAST;
 	if (so->so_options & SO_OPT_DONTROUTE)

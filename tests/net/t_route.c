@@ -2,9 +2,6 @@
  * The routing table: longest-prefix match, gateways, deletion of held
  * routes, purges, and the references routes hold on interfaces and
  * addresses, on fake interfaces that drop whatever they are given.
- *
- * Until the net component calls rt_init() and rt_fini() itself, the group
- * setup and teardown call them after rump_init() and before rump_fini().
  */
 #include "ktest.h"
 #include "net/route.h"
@@ -868,29 +865,6 @@ references_on_ifp_and_ifa_are_balanced(void **state)
 
 /* ---- the group ---- */
 
-static int
-route_boot(void **state)
-{
-	int error = ktest_boot(state);
-
-	if (error != 0)
-		return error;
-	/* The net component does not call these yet. */
-	KTEST_ENTER();
-	error = rt_init();
-	KTEST_EXIT();
-	return error;
-}
-
-static int
-route_halt(void **state)
-{
-	KTEST_ENTER();
-	rt_fini();
-	KTEST_EXIT();
-	return ktest_halt(state);
-}
-
 int
 main(void)
 {
@@ -917,5 +891,5 @@ main(void)
 		leak_test(references_on_ifp_and_ifa_are_balanced),
 	};
 
-	return cmocka_run_group_tests(tests, route_boot, route_halt);
+	return cmocka_run_group_tests(tests, ktest_boot, ktest_halt);
 }
