@@ -64,7 +64,7 @@ sysent_rump := kern
 sysent_rumpnet := net
 
 GEN := $(O)/gen
-IFSPEC_COMPS := rumpkern
+IFSPEC_COMPS := rumpkern rumpnet_net rumpnet_netinet
 GEN_PUBH := $(O)/include/rump/rump_syscalls.h \
 	$(foreach c,$(IFSPEC_COMPS),$(O)/include/rump/$(c)_if_pub.h)
 GEN_PRIVH := $(GEN)/syscallargs.h $(foreach c,$(IFSPEC_COMPS),$(GEN)/$(c)_if_priv.h)
@@ -73,6 +73,8 @@ SYSCALLS := librump/rumpkern/syscalls.master
 gen_srcs_rump := $(GEN)/rump_syscalls.c $(GEN)/kern_sysent.c \
 	$(GEN)/rumpkern_if_wrappers.c
 gen_srcs_rumpnet := $(GEN)/net_sysent.c
+gen_srcs_rumpnet_net := $(GEN)/rumpnet_net_if_wrappers.c
+gen_srcs_rumpnet_netinet := $(GEN)/rumpnet_netinet_if_wrappers.c
 
 srcs_of = $(sort $(wildcard $(dir_$(1))/*.c))
 objs_of = $(patsubst %.c,$(O)/robj/%.o,$(call srcs_of,$(1))) \

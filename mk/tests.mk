@@ -1,7 +1,16 @@
-# Tests.  Three kinds, by directory:
+# Tests.  Four kinds, by directory:
 #   tests/<layer>/t_*.c   unit tests of kernel internals (librump/.., net, ..):
 #                         built against private headers and renamed like the
 #                         kernel, linked with every kernel library;
+#   tests/host/t_*.c      tests of the host halves of components (*_user.c):
+#                         built with host headers like the host halves
+#                         themselves (HOST_CFLAGS -DRUMP_KERNEL, so they may
+#                         include "virtif/virtif_user.h" and use poll, sockets,
+#                         namespaces), then renamed like kernel tests so a call
+#                         to virtif_user_open() reaches the kernel's
+#                         rumpns_virtif_user_open(); linked like kernel tests.
+#                         Their own names must not collide with a kernel
+#                         global (see build/kern.syms);
 #   tests/api/t_*.c       tests through the public interface only;
 #   tests/integration/*.sh  the real thing in network namespaces.
 # Tests named in CORE_ONLY_TESTS link librump alone (no networking).
@@ -10,12 +19,14 @@ KTEST_SRCS := $(foreach d,$(KTEST_DIRS),$(wildcard tests/$(d)/t_*.c))
 API_SRCS := $(wildcard tests/api/t_*.c) $(wildcard tests/symbols/t_*.c)
 CORE_ONLY_TESTS := t_enosys t_collide
 
+HTEST_SRCS := $(wildcard tests/host/t_*.c)
 KTESTS := $(patsubst %.c,$(O)/%,$(KTEST_SRCS))
+HTESTS := $(patsubst %.c,$(O)/%,$(HTEST_SRCS))
 APITESTS := $(patsubst %.c,$(O)/%,$(API_SRCS))
 TEST_CFLAGS := -iquote tests/common -I tests/common
 CORE_LINK := $(LIBDIR)/librump.a $(LIBDIR)/librumpuser.a $(HOST_LIBS)
 
-tests: $(KTESTS) $(APITESTS)
+tests: $(KTESTS) $(HTESTS) $(APITESTS)
 
 # Kernel-internal tests see kernel headers and the host's only through cmocka.
 $(O)/obj/tests/%.ko: tests/%.c | $(GEN_PUBH) $(GEN_PRIVH)
@@ -24,6 +35,11 @@ $(O)/obj/tests/%.ko: tests/%.c | $(GEN_PUBH) $(GEN_PRIVH)
 	$(Q)$(CC) $(COMMON_CFLAGS) -DRUMP_KERNEL -I include -I $(O)/include $(TEST_CFLAGS) -c $< -o $@
 $(O)/obj/tests/%.kro: $(O)/obj/tests/%.ko $(O)/kern.syms
 	$(Q)$(OBJCOPY) --redefine-syms=$(O)/kern.syms $< $@
+# Host-half tests see the host's headers, like the host halves.
+$(O)/obj/tests/host/%.ko: tests/host/%.c | $(GEN_PUBH) $(GEN_PRIVH)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(HOST_CFLAGS) -DRUMP_KERNEL $(TEST_CFLAGS) -c $< -o $@
 $(O)/obj/tests/%.o: tests/%.c | $(GEN_PUBH)
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
@@ -35,7 +51,7 @@ $(O)/tests/$(1)/%: $(O)/obj/tests/$(1)/%.kro $(STATIC_LIBS)
 	$$(call say,LD,$$@)
 	$(Q)$(CC) -o $$@ $$< $(LDFLAGS) $(KERNEL_LINK) -lcmocka
 endef
-$(foreach d,$(KTEST_DIRS),$(eval $(call KTEST_RULE,$(d))))
+$(foreach d,$(KTEST_DIRS) host,$(eval $(call KTEST_RULE,$(d))))
 
 define APITEST_RULE
 $(O)/tests/$(1)/%: $(O)/obj/tests/$(1)/%.o $(STATIC_LIBS)
@@ -46,4 +62,9 @@ endef
 $(foreach d,api symbols,$(eval $(call APITEST_RULE,$(d))))
 
 test: all
-	@O=$(O) sh tests/run.sh $(KTESTS) $(APITESTS) $(wildcard tests/integration/*.sh)
+	@O=$(O) sh tests/run.sh $(KTESTS) $(HTESTS) $(APITESTS) $(wildcard tests/integration/*.sh)
+
+# Benchmarks: figures beside the Linux kernel doing the same work, never
+# pass/fail.
+bench: all
+	@for b in tests/bench/*.sh; do O=$(O) sh $$b || exit 1; done

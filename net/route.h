@@ -9,7 +9,13 @@
  *
  * Routes are reference counted: rt_lookup() returns a held route that the
  * caller gives back with rt_rele().  A deleted route stays valid for those
- * who hold it but is marked down (no RTF_UP).  Called under softnet_lock.
+ * who hold it but is marked down (no RTF_UP); it is freed, and its
+ * interface and address released, at the last rt_rele().  Every call but
+ * rt_init() and rt_fini() is made under softnet_lock.
+ *
+ * Families: AF_INET (4-byte keys).  Keys, bitmaps and tables are sized by
+ * RT_MAXKEYLEN, so a family with 16-byte keys (AF_INET6) is one more row
+ * in route.c's table of families.
  */
 #ifndef NET_ROUTE_H
 #define NET_ROUTE_H
@@ -52,24 +58,70 @@ struct rt_addinfo {
 	int mtu;
 };
 
-/* EEXIST when the same prefix exists; ENETUNREACH when no ifp for gateway. */
+/*
+ * Adds a route and, when rtp is not NULL, returns it held.  The route is
+ * RTF_UP, RTF_GATEWAY when a gateway is given and RTF_HOST when plen is
+ * the full key length; those three bits in info->flags are ignored.
+ *
+ * Without info->ifp, the interface is the one of the route that reaches
+ * the gateway, which must be a direct (neither RTF_GATEWAY nor
+ * RTF_REJECT) route; without a gateway it is info->ifa's interface.
+ * Without info->ifa, the source address is that of the route that reaches
+ * the gateway when it is on the same interface (the address of the
+ * gateway's subnet), else the first address of the family on the
+ * interface.  The route holds a reference on both.
+ *
+ * Errors: EAFNOSUPPORT for a family without routes; EINVAL for a prefix
+ * length out of range, a destination with bits set beyond the prefix (no
+ * silent masking: 10.1.2.3/8 is a mistake, not 10.0.0.0/8), a gateway or
+ * address of another family, a negative MTU, or neither ifp, ifa nor
+ * gateway; EEXIST when the same prefix exists; ENETUNREACH when no direct
+ * route reaches the gateway; EADDRNOTAVAIL when the interface has no
+ * address of the family; ENXIO when the interface is being detached;
+ * ENOMEM when out of memory.
+ */
 int rt_add(const struct rt_addinfo *info, struct rtentry **rtp);
-/* ESRCH when there is no such route. */
+/*
+ * Deletes the route for exactly dst/plen (dst read as an address of
+ * family): marks it down, unlinks it and drops the table's reference.
+ * ESRCH when there is no such route; EINVAL and EAFNOSUPPORT as rt_add.
+ */
 int rt_delete(int family, const struct sockaddr *dst, int plen);
-/* Longest-prefix match; NULL when no route. */
+/* Longest-prefix match, held, counted in rt_use; NULL when no route. */
 struct rtentry *rt_lookup(const struct sockaddr *dst);
-/* The exact prefix; NULL when none. */
+/* The exact prefix, held (not counted in rt_use); NULL when none. */
 struct rtentry *rt_lookup_exact(int family, const struct sockaddr *dst, int plen);
 void rt_ref(struct rtentry *rt);
 void rt_rele(struct rtentry *rt);
-/* Deletes every route through ifp (interface going away). */
+/*
+ * Deletes every route through ifp or whose source address is on ifp
+ * (interface going away: neither may outlive it).  rt_init() registers
+ * this as an interface detach hook.
+ */
 void rt_purge_ifp(struct ifnet *ifp);
 /* Deletes every route whose source address is ifa. */
 void rt_purge_ifa(struct ifaddr *ifa);
+/*
+ * Calls fn for each route of family (that is still up) until it returns
+ * non-zero, and returns that value.  fn may add and delete routes; it sees
+ * the routes that existed when rt_foreach began.  ENOMEM when out of memory.
+ */
 int rt_foreach(int family, int (*fn)(struct rtentry *rt, void *arg), void *arg);
 unsigned rt_count(int family);
 
-/* Key helpers: address bytes of a sockaddr, and their length. */
+/*
+ * The routing component: rt_init() registers the "route" counters
+ * (route.lookups, .misses, .adds, .deletes) and the interface detach hook;
+ * rt_fini() removes them and deletes every remaining route.  Both are
+ * called without softnet_lock.
+ */
+int rt_init(void);
+void rt_fini(void);
+
+/*
+ * Key helpers: address bytes of a sockaddr, and their length (NULL and 0
+ * for a family without routes).
+ */
 const uint8_t *rt_key(const struct sockaddr *sa, int *keylen);
 
 #endif

@@ -129,13 +129,6 @@ void icmp_error(struct mbuf *m, int type, int code, uint32_t arg);
 void icmp_input(struct mbuf *m, int off, int proto);
 
 /*
- * ICMP's set-up and tear-down (the kstat group "icmp"), for the netinet
- * component or the pr_init/pr_fini of the IPPROTO_ICMP protosw entry.
- */
-void icmp_init(void);
-void icmp_fini(void);
-
-/*
  * Errors per second allowed (a token bucket holding up to one second's
  * worth, so bursts of that many pass); 0 disables the limit.  Default 100.
  */

@@ -65,6 +65,7 @@ ip_init(void)
 {
 	kstat_register(&ip_kstat, "ip", ip_kstat_desc,
 	    __arraycount(ip_kstat_desc), &ipstat);
+	icmp_init();
 	ip_newid_init();
 	ip_reass_init();
 }
@@ -73,6 +74,7 @@ void
 ip_fini(void)
 {
 	ip_reass_fini();
+	icmp_fini();
 	kstat_unregister(&ip_kstat);
 }
 

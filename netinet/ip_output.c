@@ -226,10 +226,9 @@ ip_output(struct mbuf *m, int flags, const struct ip_opts *opts)
 			if (opts->ipo_ttl != 0)
 				ip->ip_ttl = opts->ipo_ttl;
 			ip->ip_tos = opts->ipo_tos;
-			if (opts->ipo_pmtudisc == IP_PMTUDISC_DONT)
-				ip->ip_off = 0;
-			else
-				ip->ip_off = htons(IP_DF);
+			/* WANT, the default, fragments to the route's MTU. */
+			ip->ip_off = opts->ipo_pmtudisc == IP_PMTUDISC_DO ?
+			    htons(IP_DF) : 0;
 		}
 	}
 

@@ -18,6 +18,10 @@ struct mbuf;
  */
 struct mbuf *ip_hdr_private(struct mbuf *m, int hlen);
 
+/* ICMP's kstat group "icmp"; called by ip_init and ip_fini. */
+void icmp_init(void);
+void icmp_fini(void);
+
 /* Seeds ip_newid() (ip_output.c); called by ip_init. */
 void ip_newid_init(void);
 

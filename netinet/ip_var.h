@@ -79,9 +79,10 @@ struct ip_opts {
  *     it is 0.
  *   - ip_src INADDR_ANY is replaced by the address of the route (rt_ifa,
  *     or the first address of the route's interface: EADDRNOTAVAIL if none).
- *   - opts, if not NULL, overrides the header's TTL (when ipo_ttl is not 0),
- *     TOS, and DF (IP_PMTUDISC_DONT clears it, WANT and DO set it); it is
- *     ignored with IP_RAWOUTPUT and IP_FORWARDING.
+ *   - opts, if not NULL, sets the header's TTL (when ipo_ttl is not 0),
+ *     TOS, and DF (set with IP_PMTUDISC_DO only: DONT and WANT, the
+ *     default, let IP fragment to the route's MTU); it is ignored with
+ *     IP_RAWOUTPUT and IP_FORWARDING.
  *   - Errors: ENETUNREACH (no route), EHOSTUNREACH (RTF_REJECT),
  *     EACCES (broadcast without IP_ALLOWBROADCAST), EMSGSIZE (DF and larger
  *     than the MTU, or larger than 65535 bytes), ENOBUFS, EINVAL (malformed
@@ -105,10 +106,10 @@ int ip_output(struct mbuf *m, int flags, const struct ip_opts *opts);
 void ip_input(struct ifnet *ifp, struct mbuf *m);
 
 /*
- * IP's own set-up and tear-down, for the netinet component (or the
- * pr_init/pr_fini of its IPPROTO_IP protosw entry): registers the kstat
- * group "ip", seeds ip_newid and starts reassembly.  Called once each,
- * without softnet_lock held.
+ * IP's set-up and tear-down, for the netinet component: registers the
+ * kstat groups "ip" and "icmp", seeds ip_newid and starts reassembly;
+ * ip_fini frees the fragments still held.  Called once each, without
+ * softnet_lock held.
  */
 void ip_init(void);
 void ip_fini(void);
@@ -146,12 +147,26 @@ extern bool ip_forwarding;
  */
 uint16_t ip_newid(void);
 
-/* The Internet checksum (RFC 1071) of len bytes of m from off. */
+/*
+ * The Internet checksum (RFC 1071).  A partial sum is the plain sum of
+ * big-endian 16-bit words, not yet folded: add ntohs(field) or two partial
+ * sums with +.  The final checksum (in_cksum, in_cksum_fold) is the folded
+ * sum's complement as a host-order number: store it with htons().  A sum
+ * continued by in_cksum_add* must cover an even number of bytes.
+ */
+/* The checksum of len bytes of m from off (which must lie in the chain). */
 uint16_t in_cksum(const struct mbuf *m, int off, int len);
 /* Of a flat buffer, continuing from a partial sum. */
 uint32_t in_cksum_add(uint32_t sum, const void *buf, size_t len);
+/* Of len bytes of m from off, continuing from a partial sum. */
+uint32_t in_cksum_add_mbuf(uint32_t sum, const struct mbuf *m, int off,
+    int len);
+/* The checksum of a partial sum. */
 uint16_t in_cksum_fold(uint32_t sum);
-/* The pseudo-header sum for TCP and UDP (RFC 793, 768). */
+/*
+ * The pseudo-header sum for TCP and UDP (RFC 793, 768), a partial sum;
+ * len is the TCP or UDP length in host order.
+ */
 uint32_t in_pseudo(struct in_addr src, struct in_addr dst, uint8_t proto,
     uint16_t len);
 

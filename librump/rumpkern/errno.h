@@ -45,6 +45,7 @@
 #define ELOOP		40
 #define EWOULDBLOCK	EAGAIN
 #define ENOMSG		42
+#define EBADFD		77
 #define ENOTSOCK	88
 #define EDESTADDRREQ	89
 #define EMSGSIZE	90
@@ -72,6 +73,7 @@
 #define EHOSTUNREACH	113
 #define EALREADY	114
 #define EINPROGRESS	115
+#define ECANCELED	125
 #define ENOTSUP		EOPNOTSUPP
 
 #endif

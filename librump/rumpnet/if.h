@@ -49,13 +49,14 @@ enum if_drop {
 	IFDROP_SHORT,		/* frame shorter than its link header */
 	IFDROP_NOTFORUS,	/* destination MAC not ours */
 	IFDROP_NOPROTO,		/* no protocol for the ethertype */
-	IFDROP_TOOBIG,		/* larger than the MTU on output */
+	IFDROP_TOOBIG,		/* larger than the MTU (or the driver's buffer) */
 	IFDROP_NOBUFS,		/* no memory */
 	IFDROP_HWERR,		/* the device refused the frame */
 	IFDROP_FAULT,		/* dropped by fault injection */
 	IFDROP_NDROPS
 };
 
+/* Updated under softnet_lock only; read without it by kstat. */
 struct if_stats {
 	uint64_t ipackets, ibytes, ierrors;
 	uint64_t opackets, obytes, oerrors;
@@ -64,12 +65,18 @@ struct if_stats {
 };
 
 struct if_driverops {
-	/* Sends one complete frame; owns m. */
+	/*
+	 * Sends one complete frame; owns m.  Called with softnet_lock held,
+	 * so it must not block for long (a full device queue: drop, count).
+	 */
 	int (*ifd_transmit)(struct ifnet *ifp, struct mbuf *m);
 	/* Brings the device up or down (IFF_UP changed); may be NULL. */
 	int (*ifd_init)(struct ifnet *ifp);
 	void (*ifd_stop)(struct ifnet *ifp);
-	/* Device-specific requests; ENOTTY for unknown ones; may be NULL. */
+	/*
+	 * Device-specific requests; ENOTTY for unknown ones; may be NULL.
+	 * SIOCSIFMTU passes an int * with the new MTU.
+	 */
 	int (*ifd_ioctl)(struct ifnet *ifp, unsigned long cmd, void *data);
 	/* Releases the driver's resources at detach; may be NULL. */
 	void (*ifd_detach)(struct ifnet *ifp);

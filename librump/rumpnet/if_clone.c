@@ -79,8 +79,11 @@ if_clone_destroy(const char *name)
 	NET_LOCK();
 	error = if_clone_lookup(name, &ifc, &unit);
 	ifp = error == 0 ? if_find_byname(name) : NULL;
-	if (error == 0 && ifp == NULL)
+	/* The first of two concurrent destroys wins; the second finds none. */
+	if (error == 0 && (ifp == NULL || ifp->if_detaching))
 		error = ENXIO;
+	if (error == 0)
+		ifp->if_detaching = true;
 	if (ifp != NULL)
 		if_rele(ifp);
 	NET_UNLOCK();

@@ -325,6 +325,16 @@ sys_sendto(struct lwp *l, const struct sys_sendto_args *uap, long *retval)
 }
 
 int
+sys_send(struct lwp *l, const struct sys_send_args *uap, long *retval)
+{
+	struct iovec iov = { (void *)(uintptr_t)uap->buf, uap->len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	(void)l;
+	return do_sendmsg(uap->s, &msg, uap->flags, retval);
+}
+
+int
 sys_sendmsg(struct lwp *l, const struct sys_sendmsg_args *uap, long *retval)
 {
 	struct msghdr msg;
@@ -424,6 +434,16 @@ sys_recvfrom(struct lwp *l, const struct sys_recvfrom_args *uap, long *retval)
 		error = sockaddr_copyout(&ss, msg.msg_namelen, uap->from,
 		    uap->fromlenaddr);
 	return error;
+}
+
+int
+sys_recv(struct lwp *l, const struct sys_recv_args *uap, long *retval)
+{
+	struct iovec iov = { uap->buf, uap->len };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1 };
+
+	(void)l;
+	return do_recvmsg(uap->s, &msg, uap->flags, retval);
 }
 
 int

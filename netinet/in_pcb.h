@@ -1,0 +1,91 @@
+/*
+ * Internet protocol control blocks: the protocol state of a socket that
+ * the IP layer and UDP, raw IP and TCP share — local and foreign address
+ * and port — and the tables that find a PCB for an arriving packet.
+ *
+ * A table keeps every PCB on a list, connected PCBs hashed by the full
+ * 4-tuple, and every bound PCB hashed by local port, so a lookup costs
+ * O(1) however many sockets exist.  Addresses and ports are in network
+ * byte order.  All under softnet_lock.
+ */
+#ifndef NETINET_IN_PCB_H
+#define NETINET_IN_PCB_H
+
+#include "netinet/in.h"
+#include "netinet/ip_var.h"
+
+struct socket;
+struct sockopt;
+
+struct inpcb {
+	struct socket *inp_socket;
+	struct inpcbtable *inp_table;
+	struct in_addr inp_laddr, inp_faddr;
+	in_port_t inp_lport, inp_fport;
+	int inp_proto;			/* raw sockets: protocol, 0 for all */
+	int inp_flags;
+	struct ip_opts inp_opts;	/* TTL, TOS, PMTU discovery */
+	void *inp_ppcb;			/* the transport's own block (TCP) */
+	TAILQ_ENTRY(inpcb) inp_queue;	/* all PCBs of the table */
+	LIST_ENTRY(inpcb) inp_hash;	/* connected: by 4-tuple */
+	LIST_ENTRY(inpcb) inp_lhash;	/* bound: by local port */
+	bool inp_hashed, inp_lhashed;
+};
+
+#define INP_HDRINCL	0x01	/* raw: the caller supplies the IP header */
+#define INP_RECVTTL	0x02
+
+struct inpcbtable {
+	const char *inpt_name;
+	TAILQ_HEAD(, inpcb) inpt_queue;
+	LIST_HEAD(inpcbhead, inpcb) *inpt_hash;		/* 4-tuple */
+	struct inpcbhead *inpt_lhash;			/* local port */
+	unsigned inpt_hashmask;
+	in_port_t inpt_lastport;			/* host order */
+	unsigned inpt_count;
+};
+
+/* The ephemeral port range (IANA, RFC 6335). */
+#define IPPORT_EPHEMERALFIRST	49152
+#define IPPORT_EPHEMERALLAST	65535
+#define IPPORT_RESERVED		1024
+
+void in_pcbtable_init(struct inpcbtable *t, const char *name, unsigned hashsize);
+void in_pcbtable_fini(struct inpcbtable *t);
+
+int in_pcballoc(struct socket *so, struct inpcbtable *t);
+/* Frees the PCB and tells the socket (so_pcb = NULL, sofree). */
+void in_pcbdetach(struct inpcb *inp);
+/* Binds to sin, or to a free ephemeral port of INADDR_ANY if sin is NULL. */
+int in_pcbbind(struct inpcb *inp, const struct sockaddr_in *sin);
+/* Sets the foreign end; picks the source address and a local port if needed. */
+int in_pcbconnect(struct inpcb *inp, const struct sockaddr_in *sin);
+void in_pcbdisconnect(struct inpcb *inp);
+
+/* An exact match on the 4-tuple of a connected PCB. */
+struct inpcb *in_pcblookup_connect(struct inpcbtable *t, struct in_addr faddr,
+    in_port_t fport, struct in_addr laddr, in_port_t lport);
+/* The best bound PCB for laddr:lport (exact address over wildcard). */
+struct inpcb *in_pcblookup_bind(struct inpcbtable *t, struct in_addr laddr,
+    in_port_t lport);
+/* Calls fn for every PCB bound to lport (for broadcast delivery). */
+void in_pcbforeach_port(struct inpcbtable *t, in_port_t lport,
+    void (*fn)(struct inpcb *inp, void *arg), void *arg);
+
+/* Reports error to every socket connected to faddr:fport from lport. */
+void in_pcbnotify(struct inpcbtable *t, struct in_addr faddr, in_port_t fport,
+    struct in_addr laddr, in_port_t lport, int error);
+
+void in_setsockaddr(const struct inpcb *inp, struct sockaddr_storage *ss,
+    socklen_t *len);
+void in_setpeeraddr(const struct inpcb *inp, struct sockaddr_storage *ss,
+    socklen_t *len);
+/* Checks a caller's sockaddr_in: length and family; EINVAL or EAFNOSUPPORT. */
+int in_sockaddr_check(const struct sockaddr *nam, socklen_t len);
+
+/* IP-level socket options shared by UDP, raw IP and TCP. */
+int in_ctloutput(int dir, struct inpcb *inp, struct sockopt *sopt);
+
+#define sotoinpcb(so)	((struct inpcb *)(so)->so_pcb)
+
+#endif

@@ -1,0 +1,141 @@
+/*
+ * The AF_INET protocol family: its protocol switch, and the netinet
+ * component that plugs IPv4 into the link layers below (Ethernet by
+ * ethertype, loopback by family) and into the socket layer above.
+ */
+#include "rumpkern/component.h"
+#include "rumpnet/domain.h"
+#include "rumpnet/if.h"
+#include "rumpnet/netisr.h"
+#include "rumpnet/netlock.h"
+#include "net/if_ether.h"
+#include "netinet/if_arp.h"
+#include "netinet/in_var.h"
+#include "netinet/ip_icmp.h"
+#include "netinet/ip_raw.h"
+#include "netinet/ip_var.h"
+#include "netinet/udp_var.h"
+
+extern struct domain inetdomain;
+int in_ifioctl(unsigned long cmd, void *data, struct ifnet *ifp);
+
+/* The last entry is the raw wildcard: protocols nobody else handles. */
+static const struct protosw inetsw[] = {
+	{
+		.pr_type = SOCK_DGRAM,
+		.pr_domain = &inetdomain,
+		.pr_protocol = IPPROTO_UDP,
+		.pr_flags = PR_ATOMIC | PR_ADDR,
+		.pr_input = udp_input,
+		.pr_ctlinput = udp_ctlinput,
+		.pr_ctloutput = udp_ctloutput,
+		.pr_usrreqs = &udp_usrreqs,
+		.pr_init = udp_init,
+		.pr_fini = udp_fini,
+	},
+	{
+		.pr_type = SOCK_RAW,
+		.pr_domain = &inetdomain,
+		.pr_protocol = IPPROTO_ICMP,
+		.pr_flags = PR_ATOMIC | PR_ADDR,
+		.pr_input = icmp_input,
+		.pr_ctloutput = rip_ctloutput,
+		.pr_usrreqs = &rip_usrreqs,
+	},
+	{
+		.pr_type = SOCK_RAW,
+		.pr_domain = &inetdomain,
+		.pr_protocol = 0,
+		.pr_flags = PR_ATOMIC | PR_ADDR,
+		.pr_input = rip_input,
+		.pr_ctloutput = rip_ctloutput,
+		.pr_usrreqs = &rip_usrreqs,
+		.pr_init = rip_init,
+		.pr_fini = rip_fini,
+	},
+};
+
+#define INETSW_RAW	(__arraycount(inetsw) - 1)
+
+/* Index into inetsw by protocol number: how IP finds a transport. */
+static uint8_t ip_protox[IPPROTO_MAX];
+
+const struct protosw *
+ip_protosw(int proto)
+{
+	if (proto < 0 || proto >= IPPROTO_MAX)
+		return &inetsw[INETSW_RAW];
+	return &inetsw[ip_protox[proto]];
+}
+
+static void
+in_dom_init(void)
+{
+	for (int p = 0; p < IPPROTO_MAX; p++)
+		ip_protox[p] = INETSW_RAW;
+	for (unsigned i = 0; i < __arraycount(inetsw); i++)
+		if (inetsw[i].pr_protocol != 0)
+			ip_protox[inetsw[i].pr_protocol] = (uint8_t)i;
+}
+
+struct domain inetdomain = {
+	.dom_family = AF_INET,
+	.dom_name = "internet",
+	.dom_protosw = inetsw,
+	.dom_nprotosw = __arraycount(inetsw),
+	.dom_init = in_dom_init,
+	.dom_ifioctl = in_ifioctl,
+};
+
+static void
+in_if_detach(struct ifnet *ifp)
+{
+	in_ifdetach(ifp);
+}
+
+static struct if_hooks in_hooks = {
+	.ifh_detach = in_if_detach,
+};
+
+static int
+netinet_init(void)
+{
+	struct in_addr loopback = { htonl(INADDR_LOOPBACK) };
+	int error;
+
+	ip_init();
+	if ((error = arp_init()) != 0)
+		return error;
+	NET_LOCK();
+	error = domain_attach(&inetdomain);
+	NET_UNLOCK();
+	if (error != 0)
+		return error;
+	if ((error = ether_proto_register(ETHERTYPE_IP, ip_input)) != 0 ||
+	    (error = netisr_register(AF_INET, ip_input)) != 0)
+		return error;
+	if_hooks_register(&in_hooks);
+	NET_LOCK();
+	error = in_addr_add(lo0ifp, loopback, 8);
+	NET_UNLOCK();
+	return error;
+}
+
+static void
+netinet_fini(void)
+{
+	NET_LOCK();
+	in_ifdetach(lo0ifp);
+	NET_UNLOCK();
+	if_hooks_unregister(&in_hooks);
+	netisr_unregister(AF_INET);
+	ether_proto_unregister(ETHERTYPE_IP);
+	NET_LOCK();
+	domain_detach(&inetdomain);
+	NET_UNLOCK();
+	arp_fini();
+	ip_fini();
+}
+
+RUMP_COMPONENT(netinet_component, "netinet", RUMP_COMPONENT_NET_PROTO,
+    netinet_init, netinet_fini)

@@ -1,0 +1,28 @@
+/* Raw IP sockets: their entry points in the protocol switch. */
+#ifndef NETINET_IP_RAW_H
+#define NETINET_IP_RAW_H
+
+#include "rumpnet/domain.h"
+
+struct rawstat {
+	uint64_t raws_delivered;	/* copies handed to sockets */
+	uint64_t raws_fullsock;		/* receive buffer full */
+	uint64_t raws_noproto;		/* unknown protocol, no socket */
+	uint64_t raws_opackets;
+	uint64_t raws_badhdrincl;	/* IP_HDRINCL header refused */
+};
+extern struct rawstat rawstat;
+
+extern const struct pr_usrreqs rip_usrreqs;
+/*
+ * Delivers a copy of packet m (IP header at 0) to every raw socket of
+ * protocol proto.  Reached for ICMP through icmp_input and for protocols
+ * nobody else handles through the protocol switch; for the latter, no
+ * socket means ICMP protocol unreachable (RFC 1122 3.2.2.1).
+ */
+void rip_input(struct mbuf *m, int off, int proto);
+int rip_ctloutput(int dir, struct socket *so, struct sockopt *sopt);
+void rip_init(void);
+void rip_fini(void);
+
+#endif

@@ -1,0 +1,295 @@
+/*
+ * Raw IP sockets, as ping(8) uses them: a socket of protocol p receives a
+ * copy of every IP packet of protocol p, IP header included, and sends
+ * its data with an IP header the kernel prepends (or, with IP_HDRINCL, one
+ * the caller wrote).  Linux and BSD behave alike here.
+ */
+#include "rumpkern/kstat.h"
+#include "rumpnet/mbuf.h"
+#include "rumpnet/netlock.h"
+#include "rumpnet/socketvar.h"
+#include "netinet/in_pcb.h"
+#include "netinet/in_var.h"
+#include "netinet/ip_icmp.h"
+#include "netinet/ip_raw.h"
+
+#define RIP_SNDBUF	(IP_MAXPACKET + 1024)
+#define RIP_RCVBUF	(256 * 1024)
+
+struct rawstat rawstat;
+static struct inpcbtable rawtable;
+static struct kstat_group rip_kstat;
+
+static const struct kstat_desc rip_kstat_desc[] = {
+	KSTAT_DESC(struct rawstat, raws_delivered, "delivered"),
+	KSTAT_DESC(struct rawstat, raws_fullsock, "fullsock"),
+	KSTAT_DESC(struct rawstat, raws_noproto, "noproto"),
+	KSTAT_DESC(struct rawstat, raws_opackets, "opackets"),
+	KSTAT_DESC(struct rawstat, raws_badhdrincl, "badhdrincl"),
+};
+
+void
+rip_init(void)
+{
+	in_pcbtable_init(&rawtable, "raw", 16);
+	kstat_register(&rip_kstat, "raw", rip_kstat_desc,
+	    __arraycount(rip_kstat_desc), &rawstat);
+}
+
+void
+rip_fini(void)
+{
+	kstat_unregister(&rip_kstat);
+	in_pcbtable_fini(&rawtable);
+}
+
+static bool
+rip_matches(const struct inpcb *inp, const struct ip *ip, int proto)
+{
+	if (inp->inp_proto != 0 && inp->inp_proto != proto)
+		return false;
+	if (inp->inp_laddr.s_addr != INADDR_ANY &&
+	    inp->inp_laddr.s_addr != ip->ip_dst.s_addr)
+		return false;
+	if (inp->inp_faddr.s_addr != INADDR_ANY &&
+	    inp->inp_faddr.s_addr != ip->ip_src.s_addr)
+		return false;
+	return true;
+}
+
+void
+rip_input(struct mbuf *m, int off, int proto)
+{
+	const struct ip *ip = mtod(m, const struct ip *);
+	struct sockaddr_in src;
+	struct inpcb *inp;
+	int ndelivered = 0;
+
+	(void)off;
+	NET_ASSERT_LOCKED();
+	sockaddr_in_init(&src, ip->ip_src, 0);
+	TAILQ_FOREACH(inp, &rawtable.inpt_queue, inp_queue) {
+		struct socket *so = inp->inp_socket;
+		struct mbuf *copy;
+
+		if (!rip_matches(inp, ip, proto) ||
+		    (so->so_state & SS_CANTRCVMORE))
+			continue;
+		ndelivered++;
+		copy = m_copym(m, 0, M_COPYALL, M_DONTWAIT);
+		if (copy == NULL || sbappendaddr(&so->so_rcv,
+		    (const struct sockaddr *)&src, sizeof(src), copy, NULL) != 0) {
+			rawstat.raws_fullsock++;
+			so->so_rcvdrops++;
+			if (copy != NULL)
+				m_freem(copy);
+			continue;
+		}
+		rawstat.raws_delivered++;
+		sorwakeup(so);
+	}
+	/* Only we were asked to handle this protocol, and nobody wanted it. */
+	if (ndelivered == 0 && ip_protosw(proto)->pr_input == rip_input &&
+	    !(m->m_flags & (M_BCAST | M_MCAST))) {
+		rawstat.raws_noproto++;
+		icmp_error(m, ICMP_UNREACH, ICMP_UNREACH_PROTOCOL, 0);
+		return;
+	}
+	m_freem(m);
+}
+
+/* Checks a caller-written IP header (IP_HDRINCL) before it is sent. */
+static int
+rip_check_hdrincl(struct mbuf **mp)
+{
+	struct ip *ip;
+	int hlen;
+
+	if ((*mp)->m_pkthdr.len < (int)sizeof(struct ip))
+		return EINVAL;
+	if ((*mp)->m_len < (int)sizeof(struct ip) &&
+	    (*mp = m_pullup(*mp, sizeof(struct ip))) == NULL)
+		return ENOBUFS;
+	ip = mtod(*mp, struct ip *);
+	hlen = IP_HL(ip);
+	if (IP_V(ip) != IPVERSION || hlen < (int)sizeof(struct ip) ||
+	    hlen > (*mp)->m_pkthdr.len)
+		return EINVAL;
+	/* ip_output fills the length; a length is the caller's promise. */
+	if (ntohs(ip->ip_len) != 0 &&
+	    ntohs(ip->ip_len) != (*mp)->m_pkthdr.len)
+		return EINVAL;
+	return 0;
+}
+
+static int
+rip_output(struct inpcb *inp, struct mbuf *m, struct in_addr dst)
+{
+	struct socket *so = inp->inp_socket;
+	int flags = 0, error;
+	struct ip *ip;
+
+	if (so->so_options & SO_OPT_BROADCAST)
+		flags |= IP_ALLOWBROADCAST;
+	if (so->so_options & SO_OPT_DONTROUTE)
+		flags |= IP_ROUTETOIF;
+	if (inp->inp_flags & INP_HDRINCL) {
+		if ((error = rip_check_hdrincl(&m)) != 0) {
+			rawstat.raws_badhdrincl++;
+			if (m != NULL)
+				m_freem(m);
+			return error;
+		}
+		flags |= IP_RAWOUTPUT;
+	} else {
+		if (m->m_pkthdr.len + (int)sizeof(struct ip) > IP_MAXPACKET) {
+			m_freem(m);
+			return EMSGSIZE;
+		}
+		M_PREPEND(m, (int)sizeof(struct ip), M_DONTWAIT);
+		if (m == NULL)
+			return ENOBUFS;
+		ip = mtod(m, struct ip *);
+		memset(ip, 0, sizeof(*ip));
+		ip->ip_vhl = IP_VHL(IPVERSION, sizeof(struct ip));
+		ip->ip_p = (uint8_t)inp->inp_proto;
+		ip->ip_src = inp->inp_laddr;
+		ip->ip_dst = dst;
+		ip->ip_ttl = inp->inp_opts.ipo_ttl;
+		ip->ip_tos = inp->inp_opts.ipo_tos;
+		if (inp->inp_opts.ipo_pmtudisc == IP_PMTUDISC_DO)
+			ip->ip_off = htons(IP_DF);
+	}
+	rawstat.raws_opackets++;
+	return ip_output(m, flags, &inp->inp_opts);
+}
+
+static int
+rip_attach(struct socket *so, int proto)
+{
+	int error;
+
+	if (proto < 0 || proto >= IPPROTO_MAX)
+		return EPROTONOSUPPORT;
+	if ((error = sbreserve(&so->so_snd, RIP_SNDBUF)) != 0 ||
+	    (error = sbreserve(&so->so_rcv, RIP_RCVBUF)) != 0)
+		return error;
+	if ((error = in_pcballoc(so, &rawtable)) != 0)
+		return error;
+	sotoinpcb(so)->inp_proto = proto;
+	/* IPPROTO_RAW sockets write their own headers (raw(7)). */
+	if (proto == IPPROTO_RAW)
+		sotoinpcb(so)->inp_flags |= INP_HDRINCL;
+	return 0;
+}
+
+static void
+rip_detach(struct socket *so)
+{
+	in_pcbdetach(sotoinpcb(so));
+}
+
+static int
+rip_bind(struct socket *so, const struct sockaddr *nam, socklen_t len)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)nam;
+	int error = in_sockaddr_check(nam, len);
+
+	if (error != 0)
+		return error;
+	if (sin->sin_addr.s_addr != INADDR_ANY && !in_islocal(sin->sin_addr))
+		return EADDRNOTAVAIL;
+	sotoinpcb(so)->inp_laddr = sin->sin_addr;
+	return 0;
+}
+
+static int
+rip_connect(struct socket *so, const struct sockaddr *nam, socklen_t len)
+{
+	const struct sockaddr_in *sin = (const struct sockaddr_in *)nam;
+	int error = in_sockaddr_check(nam, len);
+
+	if (error != 0)
+		return error;
+	sotoinpcb(so)->inp_faddr = sin->sin_addr;
+	soisconnected(so);
+	return 0;
+}
+
+static int
+rip_disconnect(struct socket *so)
+{
+	if (!(so->so_state & SS_ISCONNECTED))
+		return ENOTCONN;
+	sotoinpcb(so)->inp_faddr.s_addr = INADDR_ANY;
+	so->so_state &= ~SS_ISCONNECTED;
+	return 0;
+}
+
+static int
+rip_shutdown(struct socket *so)
+{
+	socantsendmore(so);
+	return 0;
+}
+
+static void
+rip_abort(struct socket *so)
+{
+	soisdisconnected(so);
+	in_pcbdetach(sotoinpcb(so));
+}
+
+static int
+rip_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
+    socklen_t namelen, struct mbuf *control, int flags)
+{
+	struct inpcb *inp = sotoinpcb(so);
+	struct in_addr dst = inp->inp_faddr;
+	int error;
+
+	(void)flags;
+	if (control != NULL)
+		m_freem(control);
+	if (nam != NULL) {
+		if ((error = in_sockaddr_check(nam, namelen)) != 0) {
+			m_freem(m);
+			return error;
+		}
+		dst = ((const struct sockaddr_in *)nam)->sin_addr;
+	}
+	return rip_output(inp, m, dst);
+}
+
+static int
+rip_sockaddr(struct socket *so, struct sockaddr_storage *ss, socklen_t *len)
+{
+	in_setsockaddr(sotoinpcb(so), ss, len);
+	return 0;
+}
+
+static int
+rip_peeraddr(struct socket *so, struct sockaddr_storage *ss, socklen_t *len)
+{
+	in_setpeeraddr(sotoinpcb(so), ss, len);
+	return 0;
+}
+
+int
+rip_ctloutput(int dir, struct socket *so, struct sockopt *sopt)
+{
+	return in_ctloutput(dir, sotoinpcb(so), sopt);
+}
+
+const struct pr_usrreqs rip_usrreqs = {
+	.pr_attach = rip_attach,
+	.pr_detach = rip_detach,
+	.pr_bind = rip_bind,
+	.pr_connect = rip_connect,
+	.pr_disconnect = rip_disconnect,
+	.pr_shutdown = rip_shutdown,
+	.pr_abort = rip_abort,
+	.pr_send = rip_send,
+	.pr_sockaddr = rip_sockaddr,
+	.pr_peeraddr = rip_peeraddr,
+};

@@ -1,0 +1,28 @@
+/* UDP: its statistics and its entry points in the protocol switch. */
+#ifndef NETINET_UDP_VAR_H
+#define NETINET_UDP_VAR_H
+
+#include "rumpnet/domain.h"
+
+struct udpstat {
+	uint64_t udps_ipackets;		/* datagrams received */
+	uint64_t udps_hdrops;		/* shorter than the header */
+	uint64_t udps_badlen;		/* length field wrong */
+	uint64_t udps_badsum;		/* checksum wrong */
+	uint64_t udps_noport;		/* no socket: port unreachable sent */
+	uint64_t udps_noportbcast;	/* no socket for a broadcast */
+	uint64_t udps_fullsock;		/* receive buffer full */
+	uint64_t udps_delivered;	/* handed to a socket */
+	uint64_t udps_opackets;		/* datagrams sent */
+};
+extern struct udpstat udpstat;
+
+extern const struct pr_usrreqs udp_usrreqs;
+void udp_input(struct mbuf *m, int off, int proto);
+void udp_ctlinput(enum prc_cmd cmd, const struct sockaddr *dst,
+    const void *ip, int iplen, uint32_t arg);
+int udp_ctloutput(int dir, struct socket *so, struct sockopt *sopt);
+void udp_init(void);
+void udp_fini(void);
+
+#endif

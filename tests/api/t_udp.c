@@ -1,0 +1,524 @@
+/*
+ * UDP and raw IP sockets through the public interface, over the loopback
+ * interface of one rump kernel: the calls a Linux socket program makes,
+ * with rump_sys_ in front.
+ */
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <poll.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <time.h>
+
+#include "apitest.h"
+
+static struct sockaddr_in
+loopback(in_port_t port)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr = { htonl(INADDR_LOOPBACK) },
+	};
+
+	return sin;
+}
+
+/* A UDP socket bound to 127.0.0.1 and an ephemeral port. */
+static int
+udp_bound(struct sockaddr_in *sin)
+{
+	socklen_t len = sizeof(*sin);
+	int s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
+
+	assert_true(s >= 0);
+	*sin = loopback(0);
+	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)sin, sizeof(*sin)), 0);
+	assert_int_equal(rump_sys_getsockname(s, (struct sockaddr *)sin, &len), 0);
+	assert_int_equal(len, sizeof(*sin));
+	assert_int_not_equal(sin->sin_port, 0);
+	return s;
+}
+
+static void
+udp_datagram_reaches_bound_socket_with_source_address(void **state)
+{
+	struct sockaddr_in a, b, from;
+	socklen_t fromlen = sizeof(from);
+	char buf[64];
+	int sa, sb;
+
+	(void)state;
+	sa = udp_bound(&a);
+	sb = udp_bound(&b);
+	assert_int_equal(rump_sys_sendto(sb, "hello", 5, 0,
+	    (struct sockaddr *)&a, sizeof(a)), 5);
+	assert_int_equal(rump_sys_recvfrom(sa, buf, sizeof(buf), 0,
+	    (struct sockaddr *)&from, &fromlen), 5);
+	assert_memory_equal(buf, "hello", 5);
+	assert_int_equal(fromlen, sizeof(from));
+	assert_int_equal(from.sin_family, AF_INET);
+	assert_int_equal(from.sin_port, b.sin_port);
+	assert_int_equal(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+	rump_sys_close(sa);
+	rump_sys_close(sb);
+}
+
+static void
+udp_connected_socket_sends_and_receives_with_send_recv(void **state)
+{
+	struct sockaddr_in a, b, peer;
+	socklen_t len = sizeof(peer);
+	char buf[16];
+	int sa, sb;
+
+	(void)state;
+	sa = udp_bound(&a);
+	sb = udp_bound(&b);
+	assert_int_equal(rump_sys_connect(sb, (struct sockaddr *)&a, sizeof(a)), 0);
+	assert_int_equal(rump_sys_getpeername(sb, (struct sockaddr *)&peer, &len), 0);
+	assert_int_equal(peer.sin_port, a.sin_port);
+	assert_int_equal(rump_sys_write(sb, "abc", 3), 3);
+	assert_int_equal(rump_sys_read(sa, buf, sizeof(buf)), 3);
+	rump_sys_close(sa);
+	rump_sys_close(sb);
+}
+
+static void
+udp_connected_socket_gets_econnrefused_from_closed_port(void **state)
+{
+	struct sockaddr_in a, closed;
+	char buf[16];
+	int sa, sc;
+
+	(void)state;
+	/* A port that was bound and closed again is certainly free. */
+	sc = udp_bound(&closed);
+	rump_sys_close(sc);
+	sa = udp_bound(&a);
+	assert_int_equal(rump_sys_connect(sa, (struct sockaddr *)&closed,
+	    sizeof(closed)), 0);
+	assert_int_equal(rump_sys_send(sa, "x", 1, 0), 1);
+	errno = 0;
+	assert_int_equal(rump_sys_recv(sa, buf, sizeof(buf), 0), -1);
+	assert_int_equal(errno, ECONNREFUSED);
+	rump_sys_close(sa);
+}
+
+static void
+udp_getpeername_on_unconnected_socket_is_enotconn(void **state)
+{
+	struct sockaddr_in a, peer;
+	socklen_t len = sizeof(peer);
+	int sa;
+
+	(void)state;
+	sa = udp_bound(&a);
+	assert_int_equal(rump_sys_getpeername(sa, (struct sockaddr *)&peer, &len), -1);
+	assert_int_equal(errno, ENOTCONN);
+	rump_sys_close(sa);
+}
+
+static void
+udp_bind_to_taken_port_is_eaddrinuse_unless_reuseaddr(void **state)
+{
+	struct sockaddr_in a;
+	int sa, sb, on = 1;
+
+	(void)state;
+	sa = udp_bound(&a);
+	sb = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
+	assert_int_equal(rump_sys_bind(sb, (struct sockaddr *)&a, sizeof(a)), -1);
+	assert_int_equal(errno, EADDRINUSE);
+	rump_sys_close(sb);
+	sb = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
+	assert_int_equal(rump_sys_setsockopt(sa, SOL_SOCKET, SO_REUSEADDR, &on,
+	    sizeof(on)), 0);
+	assert_int_equal(rump_sys_setsockopt(sb, SOL_SOCKET, SO_REUSEADDR, &on,
+	    sizeof(on)), 0);
+	assert_int_equal(rump_sys_bind(sb, (struct sockaddr *)&a, sizeof(a)), 0);
+	rump_sys_close(sa);
+	rump_sys_close(sb);
+}
+
+static void
+udp_bind_to_foreign_address_is_eaddrnotavail(void **state)
+{
+	struct sockaddr_in sin = loopback(0);
+	int s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
+
+	(void)state;
+	sin.sin_addr.s_addr = htonl(0xc6120063);	/* 198.18.0.99 */
+	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)&sin, sizeof(sin)), -1);
+	assert_int_equal(errno, EADDRNOTAVAIL);
+	rump_sys_close(s);
+}
+
+static void
+udp_recv_on_empty_nonblocking_socket_is_eagain(void **state)
+{
+	struct sockaddr_in a;
+	char buf[8];
+	int s, on = 1;
+
+	(void)state;
+	s = udp_bound(&a);
+	assert_int_equal(rump_sys_recv(s, buf, sizeof(buf), MSG_DONTWAIT), -1);
+	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(rump_sys_ioctl(s, FIONBIO, &on), 0);
+	assert_int_equal(rump_sys_recv(s, buf, sizeof(buf), 0), -1);
+	assert_int_equal(errno, EAGAIN);
+	rump_sys_close(s);
+	s = rump_sys_socket(AF_INET, SOCK_DGRAM | SOCK_NONBLOCK, 0);
+	assert_true(rump_sys_fcntl(s, F_GETFL, 0) & O_NONBLOCK);
+	assert_int_equal(rump_sys_recv(s, buf, sizeof(buf), 0), -1);
+	assert_int_equal(errno, EAGAIN);
+	rump_sys_close(s);
+}
+
+static void
+udp_recv_times_out_after_so_rcvtimeo(void **state)
+{
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 50000 }, got;
+	socklen_t len = sizeof(got);
+	struct timespec t0, t1;
+	struct sockaddr_in a;
+	char buf[8];
+	int s;
+
+	(void)state;
+	s = udp_bound(&a);
+	assert_int_equal(rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof(tv)), 0);
+	assert_int_equal(rump_sys_getsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &got,
+	    &len), 0);
+	assert_int_equal(got.tv_usec, 50000);
+	clock_gettime(CLOCK_MONOTONIC, &t0);
+	assert_int_equal(rump_sys_recv(s, buf, sizeof(buf), 0), -1);
+	clock_gettime(CLOCK_MONOTONIC, &t1);
+	assert_int_equal(errno, EAGAIN);
+	assert_true((t1.tv_sec - t0.tv_sec) * 1000000000L +
+	    (t1.tv_nsec - t0.tv_nsec) >= 49000000L);
+	rump_sys_close(s);
+}
+
+static void
+udp_short_buffer_truncates_datagram_and_says_so(void **state)
+{
+	struct sockaddr_in a;
+	struct iovec iov;
+	struct msghdr msg;
+	char buf[4];
+	int s;
+
+	(void)state;
+	s = udp_bound(&a);
+	assert_int_equal(rump_sys_sendto(s, "0123456789", 10, 0,
+	    (struct sockaddr *)&a, sizeof(a)), 10);
+	iov.iov_base = buf;
+	iov.iov_len = sizeof(buf);
+	memset(&msg, 0, sizeof(msg));
+	msg.msg_iov = &iov;
+	msg.msg_iovlen = 1;
+	assert_int_equal(rump_sys_recvmsg(s, &msg, 0), 4);
+	assert_true(msg.msg_flags & MSG_TRUNC);
+	assert_memory_equal(buf, "0123", 4);
+	/* The rest of the datagram is gone. */
+	assert_int_equal(rump_sys_recv(s, buf, sizeof(buf), MSG_DONTWAIT), -1);
+	assert_int_equal(errno, EAGAIN);
+	rump_sys_close(s);
+}
+
+static void
+udp_peek_leaves_the_datagram_and_fionread_reports_its_size(void **state)
+{
+	struct sockaddr_in a;
+	char buf[16];
+	int s, n = -1;
+
+	(void)state;
+	s = udp_bound(&a);
+	assert_int_equal(rump_sys_sendto(s, "first", 5, 0, (struct sockaddr *)&a,
+	    sizeof(a)), 5);
+	assert_int_equal(rump_sys_sendto(s, "second!", 7, 0,
+	    (struct sockaddr *)&a, sizeof(a)), 7);
+	assert_int_equal(rump_sys_ioctl(s, FIONREAD, &n), 0);
+	assert_int_equal(n, 5);
+	assert_int_equal(rump_sys_recv(s, buf, sizeof(buf), MSG_PEEK), 5);
+	assert_int_equal(rump_sys_recv(s, buf, sizeof(buf), 0), 5);
+	assert_int_equal(rump_sys_recv(s, buf, sizeof(buf), 0), 7);
+	assert_memory_equal(buf, "second!", 7);
+	rump_sys_close(s);
+}
+
+static void
+udp_empty_datagram_is_delivered_as_zero_bytes(void **state)
+{
+	struct sockaddr_in a;
+	char buf[8];
+	int s;
+
+	(void)state;
+	s = udp_bound(&a);
+	assert_int_equal(rump_sys_sendto(s, "", 0, 0, (struct sockaddr *)&a,
+	    sizeof(a)), 0);
+	assert_int_equal(rump_sys_sendto(s, "after", 5, 0,
+	    (struct sockaddr *)&a, sizeof(a)), 5);
+	assert_int_equal(rump_sys_recv(s, buf, sizeof(buf), 0), 0);
+	assert_int_equal(rump_sys_recv(s, buf, sizeof(buf), 0), 5);
+	rump_sys_close(s);
+}
+
+static void
+udp_large_datagram_crosses_loopback_whole(void **state)
+{
+	static char out[60000], in[60000];
+	struct sockaddr_in a;
+	int s;
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(out); i++)
+		out[i] = (char)(i * 7);
+	s = udp_bound(&a);
+	assert_int_equal(rump_sys_sendto(s, out, sizeof(out), 0,
+	    (struct sockaddr *)&a, sizeof(a)), (ssize_t)sizeof(out));
+	assert_int_equal(rump_sys_recv(s, in, sizeof(in), 0), (ssize_t)sizeof(in));
+	assert_memory_equal(in, out, sizeof(out));
+	rump_sys_close(s);
+}
+
+static void
+udp_datagram_beyond_65507_bytes_is_emsgsize(void **state)
+{
+	static char big[65508];
+	struct sockaddr_in a;
+	int s;
+
+	(void)state;
+	s = udp_bound(&a);
+	assert_int_equal(rump_sys_sendto(s, big, sizeof(big), 0,
+	    (struct sockaddr *)&a, sizeof(a)), -1);
+	assert_int_equal(errno, EMSGSIZE);
+	rump_sys_close(s);
+}
+
+static void
+udp_full_receive_buffer_drops_and_counts(void **state)
+{
+	struct sockaddr_in a;
+	uint64_t before, after;
+	char buf[1000];
+	int s, size = 4096, got = 0;
+
+	(void)state;
+	memset(buf, 0, sizeof(buf));
+	s = udp_bound(&a);
+	assert_int_equal(rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVBUF, &size,
+	    sizeof(size)), 0);
+	assert_int_equal(rump_kstat_get("udp.fullsock", &before), 0);
+	for (int i = 0; i < 20; i++)
+		assert_int_equal(rump_sys_sendto(s, buf, sizeof(buf), 0,
+		    (struct sockaddr *)&a, sizeof(a)), (ssize_t)sizeof(buf));
+	/* Loopback delivers asynchronously: drain until quiet. */
+	while (rump_sys_poll(&(struct pollfd){ .fd = s, .events = POLLIN }, 1,
+	    200) == 1 && rump_sys_recv(s, buf, sizeof(buf), 0) > 0)
+		got++;
+	assert_int_equal(rump_kstat_get("udp.fullsock", &after), 0);
+	assert_true(got >= 1 && got < 20);
+	assert_int_equal(after - before, (uint64_t)(20 - got));
+	rump_sys_close(s);
+}
+
+static void
+poll_finds_the_one_readable_socket_among_many(void **state)
+{
+	enum { N = 100 };
+	struct pollfd pfd[N];
+	struct sockaddr_in sin[N];
+	char buf[8];
+
+	(void)state;
+	for (int i = 0; i < N; i++) {
+		pfd[i].fd = udp_bound(&sin[i]);
+		pfd[i].events = POLLIN;
+	}
+	assert_int_equal(rump_sys_poll(pfd, N, 0), 0);
+	assert_int_equal(rump_sys_sendto(pfd[0].fd, "p", 1, 0,
+	    (struct sockaddr *)&sin[57], sizeof(sin[57])), 1);
+	assert_int_equal(rump_sys_poll(pfd, N, 5000), 1);
+	for (int i = 0; i < N; i++)
+		assert_int_equal(pfd[i].revents, i == 57 ? POLLIN : 0);
+	assert_int_equal(rump_sys_recv(pfd[57].fd, buf, sizeof(buf), 0), 1);
+	for (int i = 0; i < N; i++)
+		rump_sys_close(pfd[i].fd);
+}
+
+static void
+shutdown_rd_makes_recv_return_end_of_file(void **state)
+{
+	struct sockaddr_in a;
+	char buf[8];
+	int s;
+
+	(void)state;
+	s = udp_bound(&a);
+	assert_int_equal(rump_sys_shutdown(s, SHUT_RD), 0);
+	assert_int_equal(rump_sys_recv(s, buf, sizeof(buf), 0), 0);
+	assert_int_equal(rump_sys_shutdown(s, 7), -1);
+	assert_int_equal(errno, EINVAL);
+	rump_sys_close(s);
+}
+
+static void
+socket_options_read_back_what_was_set(void **state)
+{
+	int s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
+	int val, ttl = 7, tos = 0x10, size = 65536;
+	socklen_t len = sizeof(val);
+
+	(void)state;
+	assert_int_equal(rump_sys_getsockopt(s, SOL_SOCKET, SO_TYPE, &val, &len), 0);
+	assert_int_equal(val, SOCK_DGRAM);
+	assert_int_equal(rump_sys_getsockopt(s, SOL_SOCKET, SO_ERROR, &val, &len), 0);
+	assert_int_equal(val, 0);
+	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_IP, IP_TTL, &ttl,
+	    sizeof(ttl)), 0);
+	assert_int_equal(rump_sys_getsockopt(s, IPPROTO_IP, IP_TTL, &val, &len), 0);
+	assert_int_equal(val, 7);
+	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_IP, IP_TOS, &tos,
+	    sizeof(tos)), 0);
+	assert_int_equal(rump_sys_getsockopt(s, IPPROTO_IP, IP_TOS, &val, &len), 0);
+	assert_int_equal(val, 0x10);
+	assert_int_equal(rump_sys_setsockopt(s, SOL_SOCKET, SO_SNDBUF, &size,
+	    sizeof(size)), 0);
+	assert_int_equal(rump_sys_getsockopt(s, SOL_SOCKET, SO_SNDBUF, &val, &len), 0);
+	assert_int_equal(val, 65536);
+	val = 1;
+	assert_int_equal(rump_sys_setsockopt(s, SOL_SOCKET, SO_BROADCAST, &val,
+	    sizeof(val)), 0);
+	assert_int_equal(rump_sys_getsockopt(s, SOL_SOCKET, SO_BROADCAST, &val,
+	    &len), 0);
+	assert_int_equal(val, 1);
+	assert_int_equal(rump_sys_setsockopt(s, SOL_SOCKET, 9999, &val,
+	    sizeof(val)), -1);
+	assert_int_equal(errno, ENOPROTOOPT);
+	ttl = 0;
+	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_IP, IP_TTL, &ttl,
+	    sizeof(ttl)), -1);
+	assert_int_equal(errno, EINVAL);
+	rump_sys_close(s);
+}
+
+static void
+socket_of_unknown_family_or_type_fails(void **state)
+{
+	(void)state;
+	assert_int_equal(rump_sys_socket(AF_INET6, SOCK_DGRAM, 0), -1);
+	assert_int_equal(errno, EAFNOSUPPORT);
+	assert_int_equal(rump_sys_socket(AF_INET, SOCK_SEQPACKET, 0), -1);
+	assert_true(errno == ESOCKTNOSUPPORT || errno == EPROTONOSUPPORT);
+	assert_int_equal(rump_sys_socket(AF_INET, SOCK_DGRAM, IPPROTO_ICMP), -1);
+	assert_int_equal(errno, EPROTONOSUPPORT);
+}
+
+static void
+socket_calls_on_a_pipe_are_enotsock(void **state)
+{
+	struct sockaddr_in a = loopback(1);
+	int fds[2];
+
+	(void)state;
+	assert_int_equal(rump_sys_pipe2(fds, 0), 0);
+	assert_int_equal(rump_sys_bind(fds[0], (struct sockaddr *)&a, sizeof(a)), -1);
+	assert_int_equal(errno, ENOTSOCK);
+	rump_sys_close(fds[0]);
+	rump_sys_close(fds[1]);
+}
+
+/* The RFC 1071 checksum, as a user program computes it for ICMP. */
+static uint16_t
+user_cksum(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)p[len - 1] << 8;
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+static void
+raw_icmp_socket_gets_echo_reply_with_ip_header(void **state)
+{
+	struct sockaddr_in lo = loopback(0), from;
+	socklen_t fromlen = sizeof(from);
+	struct icmphdr req = {
+		.type = ICMP_ECHO,
+		.un.echo.id = htons(0x4242),
+		.un.echo.sequence = htons(1),
+	};
+	char buf[256];
+	int s, n;
+
+	(void)state;
+	s = rump_sys_socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
+	assert_true(s >= 0);
+	req.checksum = user_cksum(&req, sizeof(req));
+	assert_int_equal(rump_sys_sendto(s, &req, sizeof(req), 0,
+	    (struct sockaddr *)&lo, sizeof(lo)), (ssize_t)sizeof(req));
+	/* The socket sees every ICMP packet: our request, then the reply. */
+	for (;;) {
+		struct ip *ip = (struct ip *)buf;
+		struct icmphdr *icmp;
+
+		n = (int)rump_sys_recvfrom(s, buf, sizeof(buf), 0,
+		    (struct sockaddr *)&from, &fromlen);
+		assert_true(n >= (int)(sizeof(struct ip) + sizeof(*icmp)));
+		assert_int_equal(ip->ip_v, 4);
+		assert_int_equal(ip->ip_p, IPPROTO_ICMP);
+		icmp = (struct icmphdr *)(buf + ip->ip_hl * 4);
+		if (icmp->type != ICMP_ECHOREPLY)
+			continue;
+		assert_int_equal(ntohs(icmp->un.echo.id), 0x4242);
+		assert_int_equal(ntohs(icmp->un.echo.sequence), 1);
+		assert_int_equal(from.sin_addr.s_addr, htonl(INADDR_LOOPBACK));
+		break;
+	}
+	rump_sys_close(s);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		leak_test(udp_datagram_reaches_bound_socket_with_source_address),
+		leak_test(udp_connected_socket_sends_and_receives_with_send_recv),
+		leak_test(udp_connected_socket_gets_econnrefused_from_closed_port),
+		leak_test(udp_getpeername_on_unconnected_socket_is_enotconn),
+		leak_test(udp_bind_to_taken_port_is_eaddrinuse_unless_reuseaddr),
+		leak_test(udp_bind_to_foreign_address_is_eaddrnotavail),
+		leak_test(udp_recv_on_empty_nonblocking_socket_is_eagain),
+		leak_test(udp_recv_times_out_after_so_rcvtimeo),
+		leak_test(udp_short_buffer_truncates_datagram_and_says_so),
+		leak_test(udp_peek_leaves_the_datagram_and_fionread_reports_its_size),
+		leak_test(udp_empty_datagram_is_delivered_as_zero_bytes),
+		leak_test(udp_large_datagram_crosses_loopback_whole),
+		leak_test(udp_datagram_beyond_65507_bytes_is_emsgsize),
+		leak_test(udp_full_receive_buffer_drops_and_counts),
+		leak_test(poll_finds_the_one_readable_socket_among_many),
+		leak_test(shutdown_rd_makes_recv_return_end_of_file),
+		leak_test(socket_options_read_back_what_was_set),
+		leak_test(socket_of_unknown_family_or_type_fails),
+		leak_test(socket_calls_on_a_pipe_are_enotsock),
+		leak_test(raw_icmp_socket_gets_echo_reply_with_ip_header),
+	};
+
+	return cmocka_run_group_tests(tests, apitest_boot, apitest_halt);
+}

@@ -1,0 +1,352 @@
+/*
+ * virtif, the host half: a Linux tap device through /dev/net/tun.
+ *
+ * The tap's file descriptor is nonblocking.  A receiver drains the tap with
+ * read(2) until EAGAIN and sleeps in poll(2) only when it found nothing; an
+ * eventfd polled beside the tap wakes it for shutdown.  Errno values are
+ * captured right after each host call.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <poll.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/eventfd.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <linux/if_tun.h>
+
+#include "virtif/virtif_user.h"
+
+/* Segments are handed to writev(2) as they are. */
+_Static_assert(sizeof(struct virtif_user_seg) == sizeof(struct iovec) &&
+    offsetof(struct virtif_user_seg, vs_base) == offsetof(struct iovec, iov_base) &&
+    offsetof(struct virtif_user_seg, vs_len) == offsetof(struct iovec, iov_len),
+    "struct virtif_user_seg is not laid out like struct iovec");
+_Static_assert(VIRTIF_USER_NAMELEN == IFNAMSIZ, "VIRTIF_USER_NAMELEN");
+_Static_assert(VIRTIF_USER_MAXSEGS <= IOV_MAX, "VIRTIF_USER_MAXSEGS");
+
+struct virtif_user {
+	int vu_fd;			/* the tap, nonblocking */
+	int vu_wakefd;			/* eventfd, readable after shutdown */
+	atomic_bool vu_dying;
+	bool vu_created;
+	char vu_name[IFNAMSIZ];
+	/* Catches the first byte past a receive buffer: truncation. */
+	unsigned char vu_spill;
+};
+
+/* Permission errors all read "needs root or CAP_NET_ADMIN" to the kernel. */
+static int
+permerror(int error)
+{
+	return error == EACCES ? EPERM : error;
+}
+
+static int
+setmtu(const char *name, int mtu)
+{
+	struct ifreq ifr;
+	int s, error = 0;
+
+	s = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	if (s == -1)
+		return errno;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, name, IFNAMSIZ);
+	ifr.ifr_mtu = mtu;
+	if (ioctl(s, SIOCSIFMTU, &ifr) == -1)
+		error = permerror(errno);
+	close(s);
+	return error;
+}
+
+int
+virtif_user_open(const char *tapname, int mtu, struct virtif_user **vup)
+{
+	struct virtif_user *vu;
+	struct ifreq ifr;
+	size_t namelen;
+	int error;
+
+	if (tapname == NULL)
+		tapname = "";
+	namelen = strlen(tapname);
+	if (namelen >= IFNAMSIZ || mtu < 0)
+		return EINVAL;
+
+	vu = malloc(sizeof(*vu));
+	if (vu == NULL)
+		return ENOMEM;
+	memset(vu, 0, sizeof(*vu));
+	atomic_init(&vu->vu_dying, false);
+
+	vu->vu_fd = open("/dev/net/tun", O_RDWR | O_NONBLOCK | O_CLOEXEC);
+	if (vu->vu_fd == -1) {
+		error = permerror(errno);
+		goto fail_free;
+	}
+	vu->vu_wakefd = eventfd(0, EFD_NONBLOCK | EFD_CLOEXEC);
+	if (vu->vu_wakefd == -1) {
+		error = errno;
+		goto fail_tap;
+	}
+
+	/*
+	 * TUNSETIFF attaches to the tap of that name or creates it.  Whether
+	 * it existed is looked up just before; a tap made in between by
+	 * someone else would be taken as ours, which only changes what is
+	 * reported: ours is not persistent and goes when we close it.
+	 */
+	vu->vu_created = namelen == 0 || if_nametoindex(tapname) == 0;
+	memset(&ifr, 0, sizeof(ifr));
+	memcpy(ifr.ifr_name, tapname, namelen);
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	if (ioctl(vu->vu_fd, TUNSETIFF, &ifr) == -1) {
+		error = permerror(errno);
+		goto fail_wake;
+	}
+	memcpy(vu->vu_name, ifr.ifr_name, IFNAMSIZ);
+	vu->vu_name[IFNAMSIZ - 1] = '\0';
+
+	if (mtu != 0) {
+		error = setmtu(vu->vu_name, mtu);
+		if (error != 0)
+			goto fail_wake;
+	}
+	*vup = vu;
+	return 0;
+
+fail_wake:
+	close(vu->vu_wakefd);
+fail_tap:
+	close(vu->vu_fd);
+fail_free:
+	free(vu);
+	return error;
+}
+
+const char *
+virtif_user_name(const struct virtif_user *vu)
+{
+	return vu->vu_name;
+}
+
+int
+virtif_user_created(const struct virtif_user *vu)
+{
+	return vu->vu_created;
+}
+
+/*
+ * Reads frames until the tap is empty or every slot is full.  Returns the
+ * number read; *errorp is set when a read failed for another reason than
+ * an empty tap.
+ */
+static size_t
+drain(struct virtif_user *vu, struct virtif_user_frame *frames, size_t nframes,
+    int *errorp)
+{
+	struct iovec iov[2];
+	size_t n = 0;
+	ssize_t len;
+
+	*errorp = 0;
+	iov[1].iov_base = &vu->vu_spill;
+	iov[1].iov_len = 1;
+	while (n < nframes) {
+		struct virtif_user_frame *f = &frames[n];
+
+		iov[0].iov_base = f->vf_buf;
+		iov[0].iov_len = f->vf_buflen;
+		len = readv(vu->vu_fd, iov, 2);
+		if (len == -1) {
+			if (errno == EINTR)
+				continue;
+			if (errno != EAGAIN)
+				*errorp = errno;
+			break;
+		}
+		if ((size_t)len > f->vf_buflen) {
+			f->vf_len = f->vf_buflen;
+			f->vf_truncated = 1;
+		} else {
+			f->vf_len = (size_t)len;
+			f->vf_truncated = 0;
+		}
+		n++;
+	}
+	return n;
+}
+
+int
+virtif_user_recv(struct virtif_user *vu, struct virtif_user_frame *frames,
+    size_t nframes, size_t *nrecvp)
+{
+	struct pollfd pfd[2];
+	size_t n;
+	int error;
+
+	*nrecvp = 0;
+	if (nframes == 0)
+		return EINVAL;
+	pfd[0].fd = vu->vu_fd;
+	pfd[0].events = POLLIN;
+	pfd[1].fd = vu->vu_wakefd;
+	pfd[1].events = POLLIN;
+	for (;;) {
+		if (atomic_load_explicit(&vu->vu_dying, memory_order_acquire))
+			return ECANCELED;
+		/* Under load the frames are already there: no poll at all. */
+		n = drain(vu, frames, nframes, &error);
+		if (n > 0) {
+			/* An error after some frames shows on the next call. */
+			*nrecvp = n;
+			return 0;
+		}
+		if (error != 0)
+			return error;
+		if (poll(pfd, 2, -1) == -1 && errno != EINTR)
+			return errno;
+	}
+}
+
+static int64_t
+now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+/*
+ * Waits until the tap takes writes again or the deadline passes (ENOBUFS)
+ * or shutdown was requested (ECANCELED).
+ */
+static int
+wait_writable(struct virtif_user *vu, int64_t deadline)
+{
+	struct pollfd pfd[2];
+	int64_t left;
+	int rv;
+
+	pfd[0].fd = vu->vu_fd;
+	pfd[0].events = POLLOUT;
+	pfd[1].fd = vu->vu_wakefd;
+	pfd[1].events = POLLIN;
+	for (;;) {
+		if (atomic_load_explicit(&vu->vu_dying, memory_order_acquire))
+			return ECANCELED;
+		left = deadline - now_ms();
+		if (left <= 0)
+			return ENOBUFS;
+		rv = poll(pfd, 2, (int)left);
+		if (rv == -1 && errno != EINTR)
+			return errno;
+		if (rv > 0 && (pfd[0].revents & (POLLOUT | POLLERR | POLLHUP)))
+			return 0;
+	}
+}
+
+/*
+ * Writes one frame.  *deadlinep is when waiting for room ends, 0 before
+ * the first wait of a call (so a batch waits at most once in all).
+ */
+static int
+send1(struct virtif_user *vu, const struct virtif_user_seg *segs, int nsegs,
+    int flags, int64_t *deadlinep)
+{
+	ssize_t len;
+	int error;
+
+	if (nsegs < 0 || nsegs > VIRTIF_USER_MAXSEGS)
+		return EINVAL;
+	for (;;) {
+		len = writev(vu->vu_fd, (const struct iovec *)(const void *)segs,
+		    nsegs);
+		if (len > 0)
+			return 0;	/* a tap takes a frame whole */
+		if (len == 0)
+			return EINVAL;	/* an empty frame: nothing was sent */
+		if (errno == EINTR)
+			continue;
+		if (errno != EAGAIN)
+			return errno;
+		if (flags & VIRTIF_USER_NOWAIT)
+			return EAGAIN;
+		if (*deadlinep == 0)
+			*deadlinep = now_ms() + VIRTIF_USER_SENDWAIT_MS;
+		error = wait_writable(vu, *deadlinep);
+		if (error != 0)
+			return error;
+	}
+}
+
+/* Errors after which the rest of a batch is not tried. */
+static bool
+stops_batch(int error)
+{
+	return error == EAGAIN || error == ENOBUFS || error == ECANCELED ||
+	    error == EBADFD;
+}
+
+int
+virtif_user_send(struct virtif_user *vu, const struct virtif_user_seg *segs,
+    int nsegs, int flags)
+{
+	int64_t deadline = 0;
+
+	return send1(vu, segs, nsegs, flags, &deadline);
+}
+
+int
+virtif_user_send_batch(struct virtif_user *vu, struct virtif_user_pkt *pkts,
+    size_t npkts, int flags)
+{
+	int64_t deadline = 0;
+	int error = 0, first = 0;
+	size_t i;
+
+	for (i = 0; i < npkts; i++) {
+		if (!stops_batch(error))
+			error = send1(vu, pkts[i].vp_segs, pkts[i].vp_nsegs,
+			    flags, &deadline);
+		pkts[i].vp_error = error;
+		if (first == 0)
+			first = error;
+		if (!stops_batch(error))
+			error = 0;
+	}
+	return first;
+}
+
+void
+virtif_user_shutdown(struct virtif_user *vu)
+{
+	uint64_t one = 1;
+
+	atomic_store_explicit(&vu->vu_dying, true, memory_order_release);
+	/*
+	 * The eventfd stays readable from now on, so every poll returns.
+	 * Writing fails only if the counter would overflow, and then it is
+	 * readable already.
+	 */
+	while (write(vu->vu_wakefd, &one, sizeof(one)) == -1 && errno == EINTR)
+		continue;
+}
+
+void
+virtif_user_close(struct virtif_user *vu)
+{
+	close(vu->vu_wakefd);
+	close(vu->vu_fd);
+	free(vu);
+}

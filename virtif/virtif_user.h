@@ -1,0 +1,158 @@
+/*
+ * The contract between the two halves of the virtN Ethernet driver.
+ *
+ * The kernel half (if_virt.c: mbufs, ifnet) calls the host half
+ * (virtif_user.c), which drives a Linux tap device through /dev/net/tun
+ * (IFF_TAP | IFF_NO_PI: one read or write is one whole Ethernet frame,
+ * without the FCS).  Both halves include this header, so it includes only
+ * freestanding headers and uses plain C types.
+ *
+ * Every call returning int returns 0 or an errno value (Linux numbering);
+ * a call returning anything else never fails.  The host half keeps no
+ * global state: everything lives in the opaque struct virtif_user.
+ *
+ * Blocking: virtif_user_recv() blocks until a frame arrives or shutdown is
+ * requested, and the send calls may block for a short bounded time when
+ * the tap's queue is full (not with VIRTIF_USER_NOWAIT).  The kernel half
+ * gives back its virtual CPU around every call that may block.  No other
+ * call blocks.
+ *
+ * Threads: one thread at a time may receive; sending may happen at the
+ * same time as receiving, from any number of threads.  Shutdown may be
+ * called from any thread at any time; close only once nobody uses the
+ * handle any more.
+ */
+#ifndef VIRTIF_VIRTIF_USER_H
+#define VIRTIF_VIRTIF_USER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct virtif_user;
+
+/* The longest tap name, terminating NUL included (Linux's IFNAMSIZ). */
+#define VIRTIF_USER_NAMELEN	16
+
+/*
+ * Opens the tap device named tapname, creating it if no interface of that
+ * name exists (a NULL or empty name lets Linux pick "tapN").  A tap created
+ * here is not persistent: Linux removes it when the handle is closed; an
+ * existing tap is left as it was found.  The host side's configuration
+ * (addresses, up or down) is the user's business and is not touched, except
+ * that a non-zero mtu sets the host side's MTU.
+ *
+ * Errors: EPERM when the process may not open /dev/net/tun or may not
+ * create or attach to the tap (it needs root or CAP_NET_ADMIN; EACCES is
+ * reported as EPERM too); ENOENT when /dev/net/tun does not exist (no tun
+ * driver); EBUSY when the tap is in use by another process; EINVAL for a
+ * name of VIRTIF_USER_NAMELEN or more characters, a name of an interface
+ * that is not a tap, or an MTU the tap refuses; ENOMEM; EMFILE, ENFILE.
+ */
+int virtif_user_open(const char *tapname, int mtu, struct virtif_user **vup);
+
+/* The tap's name as Linux knows it (useful when Linux picked it). */
+const char *virtif_user_name(const struct virtif_user *vu);
+
+/* Whether virtif_user_open() created the tap (1) or found it (0). */
+int virtif_user_created(const struct virtif_user *vu);
+
+/*
+ * One received frame.  The caller sets where it goes (vf_buf, vf_buflen);
+ * virtif_user_recv() sets its length vf_len.  A frame longer than vf_buflen
+ * is cut to vf_buflen bytes and flagged vf_truncated: the caller drops it
+ * (the rest of it is lost).  A buffer of the interface's MTU plus 18 bytes
+ * (Ethernet header and one VLAN tag) holds every frame the host side may
+ * send when its MTU is not larger.
+ */
+struct virtif_user_frame {
+	void *vf_buf;
+	size_t vf_buflen;
+	size_t vf_len;
+	int vf_truncated;
+};
+
+/*
+ * Receives a batch: blocks until at least one frame is available or
+ * shutdown was requested, then reads every frame the tap holds, up to
+ * nframes, without blocking again.  *nrecvp is set to the number of
+ * frames filled in, in order from frames[0]; it is at least 1 when 0 is
+ * returned.
+ *
+ * May block.  Errors: ECANCELED once virtif_user_shutdown() was called
+ * (also when frames are waiting); EINVAL when nframes is 0; EBADFD when
+ * the host deleted the tap; other errno values of read(2) and poll(2).
+ */
+int virtif_user_recv(struct virtif_user *vu, struct virtif_user_frame *frames,
+    size_t nframes, size_t *nrecvp);
+
+/* One piece of a frame to send; a frame is gathered from several. */
+struct virtif_user_seg {
+	const void *vs_base;
+	size_t vs_len;
+};
+
+/* The largest number of segments one frame may have (Linux's IOV_MAX). */
+#define VIRTIF_USER_MAXSEGS	1024
+
+/*
+ * With VIRTIF_USER_NOWAIT the send calls never block: a full tap queue
+ * gives EAGAIN at once and the caller may try again without the flag.
+ */
+#define VIRTIF_USER_NOWAIT	0x01
+
+/*
+ * The longest a send call waits for room in a full tap queue before it
+ * drops the frame with ENOBUFS.
+ */
+#define VIRTIF_USER_SENDWAIT_MS	10
+
+/*
+ * Sends one frame gathered from nsegs segments, without copying it.  The
+ * frame is sent whole or not at all; the caller keeps its buffers.
+ *
+ * May block for at most VIRTIF_USER_SENDWAIT_MS, only when the tap's queue
+ * is full.  Errors (the frame was not sent): ENOBUFS when the queue stayed
+ * full that long; EAGAIN when it is full and flags has VIRTIF_USER_NOWAIT;
+ * EIO when the host side of the tap is down; EINVAL for a frame shorter
+ * than an Ethernet header, longer than the tap takes, or of more than
+ * VIRTIF_USER_MAXSEGS segments; ECANCELED when shutdown was requested
+ * while it waited; EBADFD when the host deleted the tap.
+ */
+int virtif_user_send(struct virtif_user *vu, const struct virtif_user_seg *segs,
+    int nsegs, int flags);
+
+/* One frame of a batch: its segments, and what became of it. */
+struct virtif_user_pkt {
+	const struct virtif_user_seg *vp_segs;
+	int vp_nsegs;
+	int vp_error;		/* set: 0 when sent, else as virtif_user_send() */
+};
+
+/*
+ * Sends npkts frames in order, as virtif_user_send() each, and sets every
+ * frame's vp_error.  A frame the tap refuses (EIO, EINVAL) does not stop
+ * the batch; a full queue does: the frame that found it full and all after
+ * it are not sent and get ENOBUFS (EAGAIN with VIRTIF_USER_NOWAIT, so the
+ * caller may send them again from the first that has it).  Returns 0 when
+ * every frame was sent, else the vp_error of the first that was not.
+ *
+ * May block as virtif_user_send(), at most once per call.
+ */
+int virtif_user_send_batch(struct virtif_user *vu, struct virtif_user_pkt *pkts,
+    size_t npkts, int flags);
+
+/*
+ * Wakes a thread blocked in virtif_user_recv() or waiting in a send call
+ * and makes every later virtif_user_recv() return ECANCELED at once.
+ * Idempotent; never blocks.
+ */
+void virtif_user_shutdown(struct virtif_user *vu);
+
+/*
+ * Closes the tap (a tap created by virtif_user_open() disappears) and frees
+ * vu.  Nobody may be using vu any more: shut down and join the receiver
+ * first.
+ */
+void virtif_user_close(struct virtif_user *vu);
+
+#endif /* VIRTIF_VIRTIF_USER_H */
