@@ -76,12 +76,26 @@ extern bool ip_forwarding;
 /* A fresh IP identification value. */
 uint16_t ip_newid(void);
 
-/* The Internet checksum (RFC 1071) of len bytes of m from off. */
+/*
+ * The Internet checksum (RFC 1071).  A partial sum is the plain sum of
+ * big-endian 16-bit words, not yet folded: add ntohs(field) or two partial
+ * sums with +.  The final checksum (in_cksum, in_cksum_fold) is the folded
+ * sum's complement as a host-order number: store it with htons().  A sum
+ * continued by in_cksum_add* must cover an even number of bytes.
+ */
+/* The checksum of len bytes of m from off (which must lie in the chain). */
 uint16_t in_cksum(const struct mbuf *m, int off, int len);
 /* Of a flat buffer, continuing from a partial sum. */
 uint32_t in_cksum_add(uint32_t sum, const void *buf, size_t len);
+/* Of len bytes of m from off, continuing from a partial sum. */
+uint32_t in_cksum_add_mbuf(uint32_t sum, const struct mbuf *m, int off,
+    int len);
+/* The checksum of a partial sum. */
 uint16_t in_cksum_fold(uint32_t sum);
-/* The pseudo-header sum for TCP and UDP (RFC 793, 768). */
+/*
+ * The pseudo-header sum for TCP and UDP (RFC 793, 768), a partial sum;
+ * len is the TCP or UDP length in host order.
+ */
 uint32_t in_pseudo(struct in_addr src, struct in_addr dst, uint8_t proto,
     uint16_t len);
 

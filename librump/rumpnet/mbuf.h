@@ -9,9 +9,16 @@
  *
  * Invariants of a chain (checked by m_check()):
  *   - the first mbuf of a packet has M_PKTHDR, no other one does, and
- *     m_pkthdr.len is the sum of m_len over the chain;
- *   - m_data lies within the mbuf's storage and m_data + m_len does too;
- *   - chains are linked by m_next, packets in a queue by m_nextpkt.
+ *     m_pkthdr.len is the sum of m_len over the chain (a chain without
+ *     M_PKTHDR, such as a socket buffer's stream, is a plain chain);
+ *   - m_len >= 0 (an mbuf may be empty) and m_data .. m_data + m_len lies
+ *     within the mbuf's storage: m_dat[MLEN], m_pktdat[MHLEN] with
+ *     M_PKTHDR, or ext_buf[ext_size] with M_EXT;
+ *   - with M_EXT, *ext_refcnt counts the mbufs pointing at the storage and
+ *     is at least 1; storage referenced more than once is read-only
+ *     (m_writable() is false, M_LEADINGSPACE and M_TRAILINGSPACE are 0);
+ *   - chains are linked by m_next, packets in a queue by m_nextpkt, which
+ *     only the first mbuf of a packet uses.
  *
  * A function that is handed an mbuf owns it, also when it fails: it frees
  * it or passes it on, never both.
@@ -25,7 +32,7 @@ struct ifnet;
 
 #define MSIZE		256	/* an mbuf, header included */
 #define MCLBYTES	2048	/* a cluster */
-#define MAXMCLBYTES	65536	/* largest external buffer m_getcl accepts */
+#define MAXMCLBYTES	65536	/* largest buffer m_getlen gives */
 
 /* m_flags */
 #define M_EXT		0x0001	/* data in external storage */
@@ -44,7 +51,12 @@ struct ifnet;
 #define MT_CONTROL	4
 #define MT_OOBDATA	5
 
-/* how */
+/*
+ * how: M_WAIT allocations never fail (the kernel panics if the host is out
+ * of memory); M_DONTWAIT ones may, and count in mbstat.m_drops.  Functions
+ * without a how argument (m_pullup, m_copyback, m_append, m_devget)
+ * allocate M_DONTWAIT.
+ */
 #define M_WAIT		0	/* may not fail */
 #define M_DONTWAIT	1	/* may return NULL */
 
@@ -112,7 +124,7 @@ CTASSERT(sizeof(struct mbuf) == MSIZE);
 
 #define mtod(m, t)	((t)(void *)((m)->m_data))
 
-/* Bytes free before m_data and after m_data + m_len. */
+/* Bytes free before m_data and after m_data + m_len; 0 if not writable. */
 int m_leadingspace(const struct mbuf *m);
 int m_trailingspace(const struct mbuf *m);
 #define M_LEADINGSPACE(m)	m_leadingspace(m)
@@ -124,22 +136,33 @@ struct mbuf *m_get(int how, int type);
 struct mbuf *m_gethdr(int how, int type);
 /* An mbuf (with a packet header if flags has M_PKTHDR) and a cluster. */
 struct mbuf *m_getcl(int how, int type, int flags);
-/* A packet header mbuf with room for len bytes in one piece (len <= MAXMCLBYTES). */
+/*
+ * A packet header mbuf with room for len bytes in one piece: its own
+ * storage up to MHLEN, a cluster up to MCLBYTES, else an external buffer
+ * of len bytes.  len must not exceed MAXMCLBYTES.
+ */
 struct mbuf *m_getlen(int how, int type, size_t len);
-/* Attaches external storage; free(buf, size, arg) runs with the last reference. */
+/*
+ * Attaches external storage to m (which has none); free(buf, size, arg)
+ * runs with the last reference, or nothing if free is NULL.  Cannot fail:
+ * the reference count is allocated as M_WAIT.
+ */
 void m_extadd(struct mbuf *m, void *buf, size_t size,
     void (*free)(void *, size_t, void *), void *arg);
 struct mbuf *m_free(struct mbuf *m);	/* returns m->m_next */
-void m_freem(struct mbuf *m);		/* the whole chain */
+void m_freem(struct mbuf *m);		/* the whole chain; NULL is fine */
 void m_freem_list(struct mbuf *m);	/* m_nextpkt-linked packets */
 
-/* Moves the packet header from from to to (to must be fresh). */
+/*
+ * Moves the packet header from from to to (to must be fresh: empty or
+ * external storage), with the flags in M_COPYFLAGS.
+ */
 void m_move_pkthdr(struct mbuf *to, struct mbuf *from);
 void m_copy_pkthdr(struct mbuf *to, const struct mbuf *from);
 
 /*
  * Prepends len bytes of room, in m's leading space if there is enough, else
- * in a new mbuf.  On failure frees m and returns NULL.
+ * in a new mbuf (len <= MHLEN).  On failure frees m and returns NULL.
  */
 struct mbuf *m_prepend(struct mbuf *m, int len, int how);
 #define M_PREPEND(m, plen, how) do {					\
@@ -154,25 +177,52 @@ struct mbuf *m_prepend(struct mbuf *m, int len, int how);
 /* Moves m_data so len bytes can be prepended later (fresh mbuf only). */
 void m_align(struct mbuf *m, int len);
 
-/* Makes the first len bytes contiguous in the first mbuf; frees on failure. */
+/*
+ * Makes the first len bytes contiguous in the first mbuf.  len may be at
+ * most MHLEN (MLEN for a chain without packet header) unless the first
+ * mbuf already holds len bytes.  Frees the chain and returns NULL when len
+ * is over that limit, the chain is shorter than len, or no mbuf is left.
+ */
 struct mbuf *m_pullup(struct mbuf *m, int len);
-/* Trims len bytes from the head (len > 0) or the tail (len < 0). */
+/*
+ * Trims len bytes from the head (len > 0) or the tail (len < 0), at most
+ * the whole chain, and updates m_pkthdr.len.  m stays the first mbuf; the
+ * mbufs emptied behind it are freed.
+ */
 void m_adj(struct mbuf *m, int len);
-/* Appends chain n to chain m (packet headers of n are dropped). */
+/*
+ * Appends chain n to chain m; n's packet header is dropped and m's packet
+ * length, if it has one, grows by n's length.  Small mbufs of n are copied
+ * into m's trailing space and freed.
+ */
 void m_cat(struct mbuf *m, struct mbuf *n);
-/* Splits at len0: m keeps the head, the tail is returned (NULL on failure). */
+/*
+ * Splits at len0 (0 <= len0 <= the chain's length): m keeps the head, the
+ * tail is returned, with a packet header if m has one.  External storage
+ * at the split is shared.  Returns NULL, m unchanged, on failure or when
+ * len0 is beyond the end.
+ */
 struct mbuf *m_split(struct mbuf *m, int len0, int how);
-/* A copy of len bytes from off (M_COPYALL: to the end) sharing storage. */
+/*
+ * A copy of len bytes from off (M_COPYALL: to the end) sharing external
+ * storage, internal data copied; with a packet header if off is 0 and m
+ * has one.  off and len must lie within the chain.  NULL on failure.
+ */
 #define M_COPYALL	1000000000
 struct mbuf *m_copym(struct mbuf *m, int off, int len, int how);
-/* A deep copy with writable storage. */
+/* A deep copy with writable storage; arguments as m_copym's. */
 struct mbuf *m_dup(struct mbuf *m, int off, int len, int how);
-/* Copies out of / into a chain.  m_copyback extends the chain if needed. */
+/*
+ * Copies out of / into a chain.  m_copyback extends the chain if needed
+ * (zero-filling any gap), gives a private copy to every mbuf it writes
+ * whose storage is shared, and returns 0 or ENOBUFS; on ENOBUFS the data
+ * of the chain is as before.
+ */
 void m_copydata(const struct mbuf *m, int off, int len, void *buf);
 int m_copyback(struct mbuf *m, int off, int len, const void *buf);
 /* Appends len bytes at the end; returns 0 or ENOBUFS. */
 int m_append(struct mbuf *m, int len, const void *buf);
-/* A new packet holding a copy of a flat buffer. */
+/* A new packet holding a copy of a flat buffer: one mbuf, or clusters. */
 struct mbuf *m_devget(const void *buf, int len, struct ifnet *rcvif);
 int m_length(const struct mbuf *m);
 /* Checks the invariants above; returns false (and prints why) on a bad chain. */
@@ -181,9 +231,23 @@ bool m_check(const struct mbuf *m);
 /* Statistics, also the leak counter: mbufs and clusters in use. */
 struct mbstat {
 	uint64_t m_mbufs;	/* mbufs allocated now */
-	uint64_t m_clusters;	/* clusters allocated now */
+	uint64_t m_clusters;	/* clusters (and m_getlen buffers) allocated now */
 	uint64_t m_drops;	/* allocations that failed */
 };
 extern struct mbstat mbstat;
+
+/*
+ * For the rumpnet component: mbinit registers mbstat as kstat "mbuf.mbufs",
+ * "mbuf.clusters", "mbuf.drops", mbfini unregisters it.  Calls nest:
+ * only the first mbinit and the last mbfini act.  Nothing else needs them.
+ */
+void mbinit(void);
+void mbfini(void);
+
+/*
+ * For tests: makes the n-th M_DONTWAIT allocation from now fail (1: the
+ * next one), as if the host were out of memory; 0 disarms.
+ */
+void mb_failnext(unsigned n);
 
 #endif
