@@ -91,7 +91,11 @@ icmp_ratecheck(void)
 	return true;
 }
 
-/* Whether a is an address a host may have (RFC 1122 3.2.1.3). */
+/*
+ * Whether a is an address a single host may have (RFC 1122 3.2.1.3): not
+ * 0.0.0.0, multicast, class E or a broadcast address of ifp's subnets (of
+ * any interface's when ifp is NULL).
+ */
 static bool
 icmp_unicast(struct in_addr a, struct ifnet *ifp)
 {
@@ -99,18 +103,17 @@ icmp_unicast(struct in_addr a, struct ifnet *ifp)
 
 	if (h == INADDR_ANY || IN_MULTICAST(h) || IN_EXPERIMENTAL(h))
 		return false;
-	return ifp == NULL || !in_isbroadcast(a, ifp);
+	return !in_isbroadcast(a, ifp);
 }
 
-/* Whether a packet to dst received so was sent to many hosts. */
+/* Whether m, sent to dst, was sent to many hosts (link or IP broadcast). */
 static bool
 icmp_tomany(const struct mbuf *m, struct in_addr dst)
 {
-	struct ifnet *ifp = m->m_pkthdr.rcvif;
 	uint32_t h = ntohl(dst.s_addr);
 
 	return (m->m_flags & (M_BCAST | M_MCAST)) || h == INADDR_BROADCAST ||
-	    IN_MULTICAST(h) || (ifp != NULL && in_isbroadcast(dst, ifp));
+	    IN_MULTICAST(h) || in_isbroadcast(dst, m->m_pkthdr.rcvif);
 }
 
 void
