@@ -29,9 +29,12 @@ void ip_newid_init(void);
 unsigned ip_reass_nfrags(void);
 
 /*
- * The Internet checksum sum after one 16-bit word of the summed data
- * changed from old to new, all three as they lie in memory (RFC 1624,
- * equation 3: HC' = ~(~HC + ~m + m')).
+ * The Internet checksum after one 16-bit word of the summed data changed
+ * from old to new, all three as they lie in memory (RFC 1624, equation 3:
+ * HC' = ~(~HC + ~m + m')).  Equation 3 gives 0x0000 when the data then
+ * sums to zero, as an echo reply with id, sequence and data all zero does;
+ * only 0xffff checks out then, and 0xffff is as good as 0x0000 whenever
+ * 0x0000 is right, so 0x0000 is never returned.
  */
 static inline uint16_t
 ip_cksum_adjust(uint16_t sum, uint16_t old, uint16_t new)
@@ -40,7 +43,8 @@ ip_cksum_adjust(uint16_t sum, uint16_t old, uint16_t new)
 
 	s = (s & 0xffff) + (s >> 16);
 	s = (s & 0xffff) + (s >> 16);
-	return (uint16_t)~s;
+	s = ~s & 0xffff;
+	return s == 0 ? 0xffff : (uint16_t)s;
 }
 
 #endif
