@@ -264,7 +264,7 @@ ipq_makeroom(struct ipq *fp)
 	while ((fp == NULL && ipr.npackets >= ip_maxfragpackets) ||
 	    ipr.nfrags >= ip_maxfrags) {
 		old = TAILQ_FIRST(&ipr.age);
-		if (old == fp)
+		if (old != NULL && old == fp)
 			old = TAILQ_NEXT(old, ipq_age);
 		if (old == NULL) {
 			/* Nothing else to drop (or a limit of 0). */
