@@ -64,7 +64,7 @@ struct ip_moptions;
 struct ip_opts {
 	uint8_t ipo_ttl;		/* IP_TTL */
 	uint8_t ipo_tos;		/* IP_TOS */
-	int ipo_pmtudisc;		/* IP_MTU_DISCOVER: default DF on */
+	int ipo_pmtudisc;		/* IP_MTU_DISCOVER: DF only with ..._DO */
 };
 
 /*

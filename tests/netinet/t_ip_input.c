@@ -509,6 +509,27 @@ handles_header_split_across_mbufs(void **state)
 	KTEST_EXIT();
 }
 
+/* The counters are readable by name, as tools and other tests read them. */
+static void
+counters_are_kstats(void **state)
+{
+	uint64_t v;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(rumppriv_kstat_get("ip.badsum", &v), 0);
+	assert_int_equal(v, ipstat.ips_badsum);
+	assert_true(v > 0);
+	assert_int_equal(rumppriv_kstat_get("ip.odropped", &v), 0);
+	assert_int_equal(rumppriv_kstat_get("ip.fragoverflow", &v), 0);
+	assert_int_equal(rumppriv_kstat_get("icmp.bmcastecho", &v), 0);
+	assert_int_equal(v, icmpstat.icps_bmcastecho);
+	assert_true(v > 0);
+	assert_int_equal(rumppriv_kstat_get("icmp.in.echo", &v), 0);
+	assert_int_equal(v, icmpstat.icps_inhist[ICMP_ECHO]);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
@@ -530,6 +551,7 @@ main(void)
 		leak_test(delivers_udp_to_its_protocol),
 		leak_test(answers_unknown_protocol_with_unreachable),
 		leak_test(handles_header_split_across_mbufs),
+		leak_test(counters_are_kstats),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
