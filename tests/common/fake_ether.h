@@ -53,11 +53,21 @@ static const struct if_driverops fe_driverops = {
 	.ifd_transmit = fe_transmit,
 };
 
-/* Attaches fe as an up Ethernet interface named name with MAC mac. */
+static unsigned fe_nextunit;
+
+/*
+ * Attaches fe as an up Ethernet interface with MAC mac, named prefix and
+ * a unit number of its own, so that a test failing before it detached its
+ * interface does not make the next one's attach fail.  fe should be
+ * static: after such a failure the interface list still points at it.
+ */
 static inline void
-fe_attach(struct fake_ether *fe, const char *name,
+fe_attach(struct fake_ether *fe, const char *prefix,
     const uint8_t mac[ETHER_ADDR_LEN])
 {
+	char name[IFNAMSIZ];
+
+	ksnprintf(name, sizeof(name), "%s%u", prefix, fe_nextunit++);
 	memset(fe, 0, sizeof(*fe));
 	if_init_ifnet(&fe->fe_if, name);
 	fe->fe_if.if_drv = &fe_driverops;
