@@ -187,6 +187,28 @@ fe_inject(struct fake_ether *fe, const void *frame, int len)
 	if_input(&fe->fe_if, m);
 }
 
+/*
+ * Hands a frame over as a chain of two mbufs split after k bytes, so the
+ * layers above must pull up what they read.
+ */
+static inline void
+fe_inject_split(struct fake_ether *fe, const void *frame, int len, int k)
+{
+	struct mbuf *m = m_gethdr(M_WAIT, MT_DATA);
+	struct mbuf *n = m_get(M_WAIT, MT_DATA);
+
+	assert_true(k > 0 && k < len && len - k <= MLEN && k <= MHLEN);
+	memcpy(mtod(m, char *), frame, (size_t)k);
+	m->m_len = k;
+	memcpy(mtod(n, char *), (const char *)frame + k, (size_t)(len - k));
+	n->m_len = len - k;
+	m->m_next = n;
+	m->m_pkthdr.len = len;
+	m->m_pkthdr.rcvif = &fe->fe_if;
+	assert_true(m_check(m));
+	if_input(&fe->fe_if, m);
+}
+
 /* Writes an Ethernet header; returns its length. */
 static inline int
 fe_ethhdr(uint8_t *buf, const uint8_t dst[ETHER_ADDR_LEN],

@@ -451,6 +451,41 @@ ether_output_drops_oversize_and_unknown_family(void **state)
 }
 
 static void
+ether_output_without_mbufs_is_counted(void **state)
+{
+	static struct fake_ether fe;
+	struct mbuf *m;
+	uint64_t nobufs;
+	uint8_t buf[64];
+
+	(void)state;
+	KTEST_ENTER();
+	test_reset();
+	fe_attach(&fe, "fake", our_mac);
+	nobufs = kstat_read("ether.drop.nobufs");
+	/* No leading space: the header needs a new mbuf, which fails. */
+	m = mkpacket(100, false);
+	assert_int_equal(M_LEADINGSPACE(m), 0);
+	mb_failnext(1);
+	assert_int_equal(output(&fe, m, TEST_AF), ENOBUFS);
+	mb_failnext(0);
+	assert_int_equal(fe.fe_if.if_stats.drops[IFDROP_NOBUFS], 1);
+	assert_int_equal(kstat_read("ether.drop.nobufs"), nobufs + 1);
+	assert_int_equal(fe_queued(&fe), 0);
+
+	/* Input split inside the header is pulled up and delivered. */
+	for (int k = 1; k < ETHER_HDR_LEN + 4; k++)
+		fe_inject_split(&fe, buf, mkframe(buf, 60, our_mac,
+		    TEST_ETHERTYPE), k);
+	assert_int_equal(rx.count, ETHER_HDR_LEN + 3);
+	assert_int_equal(rx.len, 60 - ETHER_HDR_LEN);
+	for (int i = 0; i < rx.len; i++)
+		assert_int_equal(rx.data[i], i);
+	fe_detach(&fe);
+	KTEST_EXIT();
+}
+
+static void
 dummy_input(struct ifnet *ifp, struct mbuf *m)
 {
 	if_drop(ifp, m, IFDROP_NOPROTO);
@@ -553,6 +588,7 @@ main(void)
 		leak_test(ether_output_frame_sends_to_given_mac),
 		leak_test(ether_output_resolver_keeps_or_fails),
 		leak_test(ether_output_drops_oversize_and_unknown_family),
+		leak_test(ether_output_without_mbufs_is_counted),
 		leak_test(ether_registration_rejects_duplicates),
 		leak_test(ether_aton_parses_and_rejects),
 		leak_test(ether_random_addr_is_local_unicast),

@@ -750,6 +750,86 @@ arp_ifdetach_purges(void **state)
 	KTEST_EXIT();
 }
 
+static void
+arp_split_frames_are_parsed(void **state)
+{
+	static struct fake_ether fe;
+	uint8_t buf[ARP_FRAME_LEN];
+	int len;
+
+	(void)state;
+	KTEST_ENTER();
+	arp_test_start(&fe);
+	len = mkarp(buf, etherbroadcastaddr, ARPOP_REQUEST, peer_mac, PEER,
+	    zero_mac, OUR);
+	/* Split inside the Ethernet header, and inside the ARP packet. */
+	for (int k = 1; k < len; k++) {
+		fe_inject_split(&fe, buf, len, k);
+		expect_arp(&fe, peer_mac, ARPOP_REPLY, our_mac, OUR, peer_mac,
+		    PEER);
+	}
+	assert_int_equal(fe_queued(&fe), 0);
+	assert_int_equal(arp_count(), 1);
+	arp_test_end(&fe);
+	KTEST_EXIT();
+}
+
+static void
+arp_request_without_mbufs_is_counted(void **state)
+{
+	static struct fake_ether fe;
+	uint64_t nobufs;
+
+	(void)state;
+	KTEST_ENTER();
+	arp_test_start(&fe);
+	arp_rexmit = 60 * 1000;
+	nobufs = kstat_read("arp.out.nobufs");
+	/* The request's mbuf is the first allocation that may fail. */
+	mb_failnext(1);
+	assert_int_equal(send_ip(&fe, PEER, 1), 0);
+	mb_failnext(0);
+	assert_int_equal(kstat_read("arp.out.nobufs"), nobufs + 1);
+	assert_int_equal(fe_queued(&fe), 0);
+	/* The packet is still held; an answer sends it. */
+	assert_int_equal(lookup(&fe, PEER, NULL), EINPROGRESS);
+	inject_arp(&fe, our_mac, ARPOP_REPLY, peer_mac, PEER, our_mac, OUR);
+	expect_ip(&fe, peer_mac, 1);
+	arp_test_end(&fe);
+	KTEST_EXIT();
+}
+
+static void
+arp_cache_is_bounded(void **state)
+{
+	static struct fake_ether fe;
+	uint64_t full, purged;
+	unsigned n;
+
+	(void)state;
+	KTEST_ENTER();
+	arp_test_start(&fe);
+	arp_rexmit = 60 * 1000;
+	full = kstat_read("arp.drop.cachefull");
+	purged = kstat_read("arp.drop.purged");
+	for (n = 0; n < ARP_MAXENTRIES; n++) {
+		assert_int_equal(send_ip(&fe, fe_ip(10, 1, n >> 8, n & 0xff),
+		    1), 0);
+		fe_flush(&fe);
+	}
+	assert_int_equal(arp_count(), ARP_MAXENTRIES);
+	/* One more address: dropped, counted, nothing sent. */
+	assert_int_equal(send_ip(&fe, fe_ip(10, 2, 0, 1), 1), ENOBUFS);
+	assert_int_equal(kstat_read("arp.drop.cachefull"), full + 1);
+	assert_int_equal(fe_queued(&fe), 0);
+	/* Known addresses still take packets. */
+	assert_int_equal(send_ip(&fe, fe_ip(10, 1, 0, 0), 2), 0);
+	arp_test_end(&fe);
+	assert_int_equal(kstat_read("arp.drop.purged"),
+	    purged + ARP_MAXENTRIES + 1);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
@@ -768,6 +848,9 @@ main(void)
 		leak_test(arp_conflict_is_counted_and_defended),
 		leak_test(arp_malformed_packets_are_dropped),
 		leak_test(arp_ifdetach_purges),
+		leak_test(arp_split_frames_are_parsed),
+		leak_test(arp_request_without_mbufs_is_counted),
+		leak_test(arp_cache_is_bounded),
 	};
 
 	return cmocka_run_group_tests(tests, group_setup, group_teardown);
