@@ -4,7 +4,14 @@
  *
  * The cache holds one entry per (interface, IPv4 address): incomplete
  * while a request is out (holding up to ARP_MAXHOLD packets to send once
- * resolved), then resolved until it expires.  Called under softnet_lock.
+ * resolved), then resolved until it expires.  Called under softnet_lock,
+ * except arp_init(), arp_fini() and arp_count().
+ *
+ * arp_init() registers ARP with the Ethernet layer (ethertype 0x0806 and
+ * the resolver for AF_INET, which maps broadcast and multicast
+ * destinations without asking) and an if_hooks entry: an interface going
+ * down or away loses its entries, one coming up announces its addresses.
+ * Counters are the kstat group "arp" ("arp.drop.badop"...).
  */
 #ifndef NETINET_IF_ARP_H
 #define NETINET_IF_ARP_H
@@ -29,10 +36,32 @@ CTASSERT(sizeof(struct arphdr) == 28);
 #define ARPOP_REQUEST	1
 #define ARPOP_REPLY	2
 
+#define ARP_MAXHOLD	16	/* packets held by an incomplete entry */
+#define ARP_MAXENTRIES	4096	/* entries in the cache, all interfaces */
+
+/*
+ * Tunables, in milliseconds (tests shorten them): how long a resolved
+ * entry lives after its owner was last heard (20 minutes), the interval
+ * between requests for an incomplete one (1 s; also the least time
+ * between two requests for one address), and how many requests are sent
+ * before an incomplete entry gives up and drops what it holds (3).
+ */
+extern unsigned arp_keep;
+extern unsigned arp_rexmit;
+extern unsigned arp_maxtries;
+
 /* Announces addr on ifp (gratuitous ARP request), when an address is set. */
 void arp_announce(struct ifnet *ifp, struct in_addr addr);
 /* Forgets every entry of ifp (interface down or going away). */
 void arp_ifdetach(struct ifnet *ifp);
+/*
+ * The state of addr on ifp: 0 with its MAC in lla when resolved,
+ * EINPROGRESS while a request is out, ENOENT when not in the cache.
+ */
+int arp_lookup(struct ifnet *ifp, struct in_addr addr,
+    uint8_t lla[ETHER_ADDR_LEN]);
+/* Entries in the cache, on all interfaces. */
+unsigned arp_count(void);
 int arp_init(void);
 void arp_fini(void);
 
