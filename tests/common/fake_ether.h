@@ -230,25 +230,4 @@ kstat_read(const char *name)
 	return v;
 }
 
-static inline void
-fe_noop(void *arg)
-{
-	(void)arg;
-}
-
-/*
- * The callout heap is allocated when the first callout is scheduled; do
- * that at group setup, or the first test with a timer sees it as a leak.
- */
-static inline void
-fe_warm_callouts(void)
-{
-	callout_t c;
-
-	callout_init(&c, 0);
-	callout_reset(&c, 1000000, fe_noop, NULL);
-	callout_stop(&c);
-	callout_destroy(&c);
-}
-
 #endif

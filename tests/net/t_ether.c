@@ -73,7 +73,6 @@ group_setup(void **state)
 	if (error != 0)
 		return error;
 	KTEST_ENTER();
-	fe_warm_callouts();
 	error = ether_proto_register(TEST_ETHERTYPE, test_input);
 	if (error == 0)
 		error = ether_resolver_register(TEST_AF, test_resolve, 0x88b6);

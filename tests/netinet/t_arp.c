@@ -22,29 +22,6 @@ static const uint8_t zero_mac[ETHER_ADDR_LEN];
 #define PEER	fe_ip(10, 0, 0, 2)
 #define ANY	fe_ip(0, 0, 0, 0)
 
-static int
-group_setup(void **state)
-{
-	int error = ktest_boot(state);
-
-	if (error != 0)
-		return error;
-	KTEST_ENTER();
-	fe_warm_callouts();
-	error = arp_init();
-	KTEST_EXIT();
-	return error;
-}
-
-static int
-group_teardown(void **state)
-{
-	KTEST_ENTER();
-	arp_fini();
-	KTEST_EXIT();
-	return ktest_halt(state);
-}
-
 /* Every test starts with the defaults and fake0 as 10.0.0.1/24. */
 static void
 arp_test_start(struct fake_ether *fe)
@@ -853,5 +830,5 @@ main(void)
 		leak_test(arp_cache_is_bounded),
 	};
 
-	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+	return cmocka_run_group_tests(tests, ktest_boot, ktest_halt);
 }
