@@ -53,11 +53,21 @@ static const struct if_driverops fe_driverops = {
 	.ifd_transmit = fe_transmit,
 };
 
-/* Attaches fe as an up Ethernet interface named name with MAC mac. */
+static unsigned fe_nextunit;
+
+/*
+ * Attaches fe as an up Ethernet interface with MAC mac, named prefix and
+ * a unit number of its own, so that a test failing before it detached its
+ * interface does not make the next one's attach fail.  fe should be
+ * static: after such a failure the interface list still points at it.
+ */
 static inline void
-fe_attach(struct fake_ether *fe, const char *name,
+fe_attach(struct fake_ether *fe, const char *prefix,
     const uint8_t mac[ETHER_ADDR_LEN])
 {
+	char name[IFNAMSIZ];
+
+	ksnprintf(name, sizeof(name), "%s%u", prefix, fe_nextunit++);
 	memset(fe, 0, sizeof(*fe));
 	if_init_ifnet(&fe->fe_if, name);
 	fe->fe_if.if_drv = &fe_driverops;
@@ -177,6 +187,28 @@ fe_inject(struct fake_ether *fe, const void *frame, int len)
 	if_input(&fe->fe_if, m);
 }
 
+/*
+ * Hands a frame over as a chain of two mbufs split after k bytes, so the
+ * layers above must pull up what they read.
+ */
+static inline void
+fe_inject_split(struct fake_ether *fe, const void *frame, int len, int k)
+{
+	struct mbuf *m = m_gethdr(M_WAIT, MT_DATA);
+	struct mbuf *n = m_get(M_WAIT, MT_DATA);
+
+	assert_true(k > 0 && k < len && len - k <= MLEN && k <= MHLEN);
+	memcpy(mtod(m, char *), frame, (size_t)k);
+	m->m_len = k;
+	memcpy(mtod(n, char *), (const char *)frame + k, (size_t)(len - k));
+	n->m_len = len - k;
+	m->m_next = n;
+	m->m_pkthdr.len = len;
+	m->m_pkthdr.rcvif = &fe->fe_if;
+	assert_true(m_check(m));
+	if_input(&fe->fe_if, m);
+}
+
 /* Writes an Ethernet header; returns its length. */
 static inline int
 fe_ethhdr(uint8_t *buf, const uint8_t dst[ETHER_ADDR_LEN],
@@ -196,27 +228,6 @@ kstat_read(const char *name)
 
 	assert_int_equal(rumppriv_kstat_get(name, &v), 0);
 	return v;
-}
-
-static inline void
-fe_noop(void *arg)
-{
-	(void)arg;
-}
-
-/*
- * The callout heap is allocated when the first callout is scheduled; do
- * that at group setup, or the first test with a timer sees it as a leak.
- */
-static inline void
-fe_warm_callouts(void)
-{
-	callout_t c;
-
-	callout_init(&c, 0);
-	callout_reset(&c, 1000000, fe_noop, NULL);
-	callout_stop(&c);
-	callout_destroy(&c);
 }
 
 #endif

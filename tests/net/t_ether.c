@@ -73,7 +73,6 @@ group_setup(void **state)
 	if (error != 0)
 		return error;
 	KTEST_ENTER();
-	fe_warm_callouts();
 	error = ether_proto_register(TEST_ETHERTYPE, test_input);
 	if (error == 0)
 		error = ether_resolver_register(TEST_AF, test_resolve, 0x88b6);
@@ -148,12 +147,12 @@ output(struct fake_ether *fe, struct mbuf *m, int af)
 static void
 ether_ifattach_sets_link_fields(void **state)
 {
-	struct fake_ether fe;
+	static struct fake_ether fe;
 	struct ifnet ifp;
 
 	(void)state;
 	KTEST_ENTER();
-	fe_attach(&fe, "fake0", our_mac);
+	fe_attach(&fe, "fake", our_mac);
 	assert_int_equal(fe.fe_if.if_type, IFT_ETHER);
 	assert_int_equal(fe.fe_if.if_addrlen, ETHER_ADDR_LEN);
 	assert_int_equal(fe.fe_if.if_hdrlen, ETHER_HDR_LEN);
@@ -165,11 +164,11 @@ ether_ifattach_sets_link_fields(void **state)
 	fe_detach(&fe);
 
 	/* A driver's MTU stays; none set gets Ethernet's. */
-	if_init_ifnet(&ifp, "fake1");
+	if_init_ifnet(&ifp, "fake");
 	ifp.if_mtu = 9000;
 	ether_ifattach(&ifp, our_mac);
 	assert_int_equal(ifp.if_mtu, 9000);
-	if_init_ifnet(&ifp, "fake1");
+	if_init_ifnet(&ifp, "fake");
 	ifp.if_mtu = 0;
 	ether_ifattach(&ifp, our_mac);
 	assert_int_equal(ifp.if_mtu, ETHERMTU);
@@ -179,13 +178,13 @@ ether_ifattach_sets_link_fields(void **state)
 static void
 ether_input_drops_short_frames(void **state)
 {
-	struct fake_ether fe;
+	static struct fake_ether fe;
 	uint8_t buf[64];
 
 	(void)state;
 	KTEST_ENTER();
 	test_reset();
-	fe_attach(&fe, "fake0", our_mac);
+	fe_attach(&fe, "fake", our_mac);
 	for (int len = 1; len < ETHER_HDR_LEN; len++)
 		fe_inject(&fe, buf, mkframe(buf, len, our_mac, TEST_ETHERTYPE));
 	assert_int_equal(fe.fe_if.if_stats.drops[IFDROP_SHORT],
@@ -208,14 +207,14 @@ ether_input_drops_short_frames(void **state)
 static void
 ether_input_drops_frames_for_other_macs(void **state)
 {
-	struct fake_ether fe;
+	static struct fake_ether fe;
 	uint8_t buf[64];
 	uint64_t promisc;
 
 	(void)state;
 	KTEST_ENTER();
 	test_reset();
-	fe_attach(&fe, "fake0", our_mac);
+	fe_attach(&fe, "fake", our_mac);
 	fe_inject(&fe, buf, mkframe(buf, 60, other_mac, TEST_ETHERTYPE));
 	assert_int_equal(fe.fe_if.if_stats.drops[IFDROP_NOTFORUS], 1);
 	assert_int_equal(rx.count, 0);
@@ -236,7 +235,7 @@ ether_input_drops_frames_for_other_macs(void **state)
 static void
 ether_input_dispatches_by_ethertype(void **state)
 {
-	struct fake_ether fe;
+	static struct fake_ether fe;
 	uint8_t buf[64];
 	uint64_t bcast, mcast;
 
@@ -245,7 +244,7 @@ ether_input_dispatches_by_ethertype(void **state)
 	bcast = kstat_read("ether.in.bcast");
 	mcast = kstat_read("ether.in.mcast");
 	test_reset();
-	fe_attach(&fe, "fake0", our_mac);
+	fe_attach(&fe, "fake", our_mac);
 
 	fe_inject(&fe, buf, mkframe(buf, 60, our_mac, TEST_ETHERTYPE));
 	assert_int_equal(rx.count, 1);
@@ -276,7 +275,7 @@ ether_input_dispatches_by_ethertype(void **state)
 static void
 ether_input_counts_unknown_ethertypes(void **state)
 {
-	struct fake_ether fe;
+	static struct fake_ether fe;
 	uint8_t buf[64];
 	uint64_t unknown, llc;
 
@@ -285,7 +284,7 @@ ether_input_counts_unknown_ethertypes(void **state)
 	unknown = kstat_read("ether.in.unknown");
 	llc = kstat_read("ether.in.llc");
 	test_reset();
-	fe_attach(&fe, "fake0", our_mac);
+	fe_attach(&fe, "fake", our_mac);
 	fe_inject(&fe, buf, mkframe(buf, 60, our_mac, 0x1234));
 	fe_inject(&fe, buf, mkframe(buf, 60, etherbroadcastaddr, 0x8100));
 	/* IEEE 802.3: a length (46) where the ethertype would be. */
@@ -312,14 +311,14 @@ check_frame(const uint8_t *f, int len, int plen)
 static void
 ether_output_prepends_header(void **state)
 {
-	struct fake_ether fe;
+	static struct fake_ether fe;
 	uint8_t f[2048];
 	int len;
 
 	(void)state;
 	KTEST_ENTER();
 	test_reset();
-	fe_attach(&fe, "fake0", our_mac);
+	fe_attach(&fe, "fake", our_mac);
 	/* In the packet's leading space, and in a new mbuf when it has none. */
 	assert_int_equal(output(&fe, mkpacket(20, true), TEST_AF), 0);
 	assert_int_equal(output(&fe, mkpacket(100, false), TEST_AF), 0);
@@ -347,14 +346,14 @@ ether_output_prepends_header(void **state)
 static void
 ether_output_frame_sends_to_given_mac(void **state)
 {
-	struct fake_ether fe;
+	static struct fake_ether fe;
 	uint8_t f[128];
 	int len, error;
 
 	(void)state;
 	KTEST_ENTER();
 	test_reset();
-	fe_attach(&fe, "fake0", our_mac);
+	fe_attach(&fe, "fake", our_mac);
 	NET_LOCK();
 	error = ether_output_frame(&fe.fe_if, mkpacket(28, true),
 	    etherbroadcastaddr, ETHERTYPE_ARP);
@@ -383,7 +382,7 @@ ether_output_frame_sends_to_given_mac(void **state)
 static void
 ether_output_resolver_keeps_or_fails(void **state)
 {
-	struct fake_ether fe;
+	static struct fake_ether fe;
 	uint64_t held;
 	uint8_t f[128];
 	int error;
@@ -392,7 +391,7 @@ ether_output_resolver_keeps_or_fails(void **state)
 	KTEST_ENTER();
 	held = kstat_read("ether.out.held");
 	test_reset();
-	fe_attach(&fe, "fake0", our_mac);
+	fe_attach(&fe, "fake", our_mac);
 
 	/* Kept: success for the sender, nothing on the wire yet. */
 	res_mode = RES_KEEP;
@@ -419,14 +418,14 @@ ether_output_resolver_keeps_or_fails(void **state)
 static void
 ether_output_drops_oversize_and_unknown_family(void **state)
 {
-	struct fake_ether fe;
+	static struct fake_ether fe;
 	uint64_t noresolver;
 
 	(void)state;
 	KTEST_ENTER();
 	noresolver = kstat_read("ether.drop.noresolver");
 	test_reset();
-	fe_attach(&fe, "fake0", our_mac);
+	fe_attach(&fe, "fake", our_mac);
 	assert_int_equal(output(&fe, mkpacket(ETHERMTU + 1, false), TEST_AF),
 	    EMSGSIZE);
 	assert_int_equal(fe.fe_if.if_stats.drops[IFDROP_TOOBIG], 1);
@@ -446,6 +445,41 @@ ether_output_drops_oversize_and_unknown_family(void **state)
 	assert_int_equal(output(&fe, mkpacket(577, false), TEST_AF), EMSGSIZE);
 	assert_int_equal(output(&fe, mkpacket(576, false), TEST_AF), 0);
 	assert_int_equal(fe_queued(&fe), 1);
+	fe_detach(&fe);
+	KTEST_EXIT();
+}
+
+static void
+ether_output_without_mbufs_is_counted(void **state)
+{
+	static struct fake_ether fe;
+	struct mbuf *m;
+	uint64_t nobufs;
+	uint8_t buf[64];
+
+	(void)state;
+	KTEST_ENTER();
+	test_reset();
+	fe_attach(&fe, "fake", our_mac);
+	nobufs = kstat_read("ether.drop.nobufs");
+	/* No leading space: the header needs a new mbuf, which fails. */
+	m = mkpacket(100, false);
+	assert_int_equal(M_LEADINGSPACE(m), 0);
+	mb_failnext(1);
+	assert_int_equal(output(&fe, m, TEST_AF), ENOBUFS);
+	mb_failnext(0);
+	assert_int_equal(fe.fe_if.if_stats.drops[IFDROP_NOBUFS], 1);
+	assert_int_equal(kstat_read("ether.drop.nobufs"), nobufs + 1);
+	assert_int_equal(fe_queued(&fe), 0);
+
+	/* Input split inside the header is pulled up and delivered. */
+	for (int k = 1; k < ETHER_HDR_LEN + 4; k++)
+		fe_inject_split(&fe, buf, mkframe(buf, 60, our_mac,
+		    TEST_ETHERTYPE), k);
+	assert_int_equal(rx.count, ETHER_HDR_LEN + 3);
+	assert_int_equal(rx.len, 60 - ETHER_HDR_LEN);
+	for (int i = 0; i < rx.len; i++)
+		assert_int_equal(rx.data[i], i);
 	fe_detach(&fe);
 	KTEST_EXIT();
 }
@@ -553,6 +587,7 @@ main(void)
 		leak_test(ether_output_frame_sends_to_given_mac),
 		leak_test(ether_output_resolver_keeps_or_fails),
 		leak_test(ether_output_drops_oversize_and_unknown_family),
+		leak_test(ether_output_without_mbufs_is_counted),
 		leak_test(ether_registration_rejects_duplicates),
 		leak_test(ether_aton_parses_and_rejects),
 		leak_test(ether_random_addr_is_local_unicast),
