@@ -13,7 +13,10 @@ CORE_ONLY_TESTS := t_enosys t_collide
 KTESTS := $(patsubst %.c,$(O)/%,$(KTEST_SRCS))
 APITESTS := $(patsubst %.c,$(O)/%,$(API_SRCS))
 TEST_CFLAGS := -iquote tests/common -I tests/common
-CORE_LINK := $(LIBDIR)/librump.a $(LIBDIR)/librumpuser.a $(HOST_LIBS)
+# Links librump alone.  Both link lines hold commas, so the rule below picks
+# one by name: a comma written inside $(if ...) would split its arguments.
+CORE_LINK := -Wl,--whole-archive $(LIBDIR)/librump.a -Wl,--no-whole-archive \
+	$(LIBDIR)/librumpuser.a $(HOST_LIBS)
 
 tests: $(KTESTS) $(APITESTS)
 
@@ -41,7 +44,7 @@ define APITEST_RULE
 $(O)/tests/$(1)/%: $(O)/obj/tests/$(1)/%.o $(STATIC_LIBS)
 	@mkdir -p $$(@D)
 	$$(call say,LD,$$@)
-	$(Q)$(CC) -o $$@ $$< $(LDFLAGS) $$(if $$(filter $$*,$(CORE_ONLY_TESTS)),-Wl,--whole-archive $(CORE_LINK) -Wl,--no-whole-archive,$(KERNEL_LINK)) -lcmocka
+	$(Q)$(CC) -o $$@ $$< $(LDFLAGS) $$(if $$(filter $$*,$(CORE_ONLY_TESTS)),$$(CORE_LINK),$$(KERNEL_LINK)) -lcmocka
 endef
 $(foreach d,api symbols,$(eval $(call APITEST_RULE,$(d))))
 
