@@ -546,6 +546,48 @@ readv_and_writev_gather_and_scatter(void **state)
 	assert_int_equal(rump_sys_close(p[1]), 0);
 }
 
+static void
+small_write_to_a_nearly_full_pipe_is_all_or_nothing(void **state)
+{
+	static char big[256 * 1024];
+	int p[2];
+	ssize_t cap;
+
+	(void)state;
+	assert_int_equal(rump_sys_pipe2(p, O_NONBLOCK), 0);
+	cap = rump_sys_write(p[1], big, sizeof(big));
+	assert_true(cap >= 4096);
+	assert_int_equal(rump_sys_read(p[0], big, 100), 100);
+	/* 100 bytes free: a write of up to PIPE_BUF (4096) does not split. */
+	assert_fails(rump_sys_write(p[1], big, 4096), EAGAIN);
+	assert_int_equal(rump_sys_write(p[1], big, 100), 100);
+	assert_fails(rump_sys_write(p[1], big, 1), EAGAIN);
+	assert_int_equal(rump_sys_close(p[0]), 0);
+	assert_int_equal(rump_sys_close(p[1]), 0);
+}
+
+static void
+null_buffers_give_efault(void **state)
+{
+	struct iovec iov = { NULL, 1 };
+	int p[2];
+
+	(void)state;
+	assert_fails(rump_sys_pipe2(NULL, 0), EFAULT);
+	assert_int_equal(rump_sys_pipe2(p, 0), 0);
+	assert_int_equal(rump_sys_write(p[1], "x", 1), 1);
+	assert_fails(rump_sys_read(p[0], NULL, 1), EFAULT);
+	assert_fails(rump_sys_write(p[1], NULL, 1), EFAULT);
+	assert_fails(rump_sys_readv(p[0], NULL, 1), EFAULT);
+	assert_fails(rump_sys_readv(p[0], &iov, 1), EFAULT);
+	assert_fails(rump_sys_ioctl(p[0], FIONREAD, NULL), EFAULT);
+	assert_fails(rump_sys_poll(NULL, 1, 0), EFAULT);
+	/* Nothing was consumed by the failed calls. */
+	assert_int_equal(rump_sys_read(p[0], &iov, 1), 1);
+	assert_int_equal(rump_sys_close(p[0]), 0);
+	assert_int_equal(rump_sys_close(p[1]), 0);
+}
+
 /* ---- poll --------------------------------------------------------------------- */
 
 /*
@@ -754,6 +796,65 @@ rfork_fdg_copies_the_table_and_shares_the_files(void **state)
 }
 
 static void
+rfork_fdg_copies_a_table_that_grew(void **state)
+{
+	int p[2];
+	char c;
+
+	(void)state;
+	fresh_process();
+	assert_int_equal(rump_sys_pipe2(p, 0), 0);
+	assert_int_equal(rump_sys_dup2(p[1], 300), 300);
+	assert_int_equal(rump_sys_fcntl(300, F_SETFD, FD_CLOEXEC), 0);
+	assert_int_equal(rump_lwproc_rfork(RUMP_RFFDG), 0);
+	assert_int_equal(rump_sys_fcntl(300, F_GETFD, 0), FD_CLOEXEC);
+	assert_int_equal(rump_sys_write(300, "g", 1), 1);
+	assert_int_equal(rump_sys_read(p[0], &c, 1), 1);
+	assert_int_equal(c, 'g');
+	/* The copy allocates as the original would. */
+	assert_int_equal(rump_sys_dup(p[0]), 2);
+	back_to_pid1();
+}
+
+struct forker {
+	int fds[2];
+	int pid;
+	int error;
+};
+
+static void *
+fork_open_and_exit(void *arg)
+{
+	struct forker *f = arg;
+
+	f->error = rump_lwproc_rfork(RUMP_RFCFDG);
+	f->pid = rump_sys_getpid();
+	if (rump_sys_pipe2(f->fds, 0) != 0 ||
+	    rump_sys_write(f->fds[1], "left", 4) != 4)
+		f->error = errno;
+	/* Exits without releasing: the process goes with its last thread. */
+	return NULL;
+}
+
+static void
+a_thread_exiting_ends_its_process(void **state)
+{
+	struct forker f = { .error = -1 };
+	struct rump_kmem_stat before, after;
+	pthread_t t;
+
+	(void)state;
+	assert_int_equal(rump_kmem_stat("proc", &before), 0);
+	assert_int_equal(pthread_create(&t, NULL, fork_open_and_exit, &f), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(f.error, 0);
+	assert_true(f.pid > 1);
+	assert_int_equal(rump_kmem_stat("proc", &after), 0);
+	/* The process is gone; leak_test() sees its pipe gone too. */
+	assert_int_equal(after.blocks, before.blocks);
+}
+
+static void
 rfork_with_bad_flags_is_einval(void **state)
 {
 	(void)state;
@@ -796,6 +897,8 @@ main(void)
 		leak_test(pipe_read_returns_eof_after_the_writer_closes),
 		leak_test(pipe_write_fails_with_epipe_after_the_reader_closes),
 		leak_test(pipe_carries_more_than_its_buffer),
+		leak_test(small_write_to_a_nearly_full_pipe_is_all_or_nothing),
+		leak_test(null_buffers_give_efault),
 		leak_test(fionread_reports_bytes_buffered),
 		leak_test(readv_and_writev_gather_and_scatter),
 		leak_test(poll_finds_the_one_readable_among_many),
@@ -806,6 +909,8 @@ main(void)
 		leak_test(getpid_is_1_until_the_thread_forks),
 		leak_test(rfork_cfdg_starts_with_an_empty_table),
 		leak_test(rfork_fdg_copies_the_table_and_shares_the_files),
+		leak_test(rfork_fdg_copies_a_table_that_grew),
+		leak_test(a_thread_exiting_ends_its_process),
 		leak_test(rfork_with_bad_flags_is_einval),
 	};
 
