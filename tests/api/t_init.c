@@ -169,6 +169,50 @@ init_after_a_bad_parameter_was_fixed_boots(void **state)
 	assert_int_equal(c.status, 0);
 }
 
+/* Opens descriptors until EMFILE; returns 0 if exactly limit opened. */
+static int
+count_descriptors(int limit)
+{
+	int p[2], n, error;
+
+	if ((error = rump_init()) != 0)
+		return 100 + error;
+	if (rump_sys_pipe2(p, 0) != 0)
+		return 1;
+	for (n = 2; rump_sys_dup(0) == n; n++)
+		continue;
+	if (errno != EMFILE || n != limit)
+		return 2;
+	return rump_fini();
+}
+
+static int
+nofile_16(void)
+{
+	setenv("RUMP_NOFILE", "16", 1);
+	return count_descriptors(16);
+}
+
+static int
+nofile_100(void)
+{
+	setenv("RUMP_NOFILE", "100", 1);
+	return count_descriptors(100);
+}
+
+static void
+nofile_sets_the_exact_descriptor_limit(void **state)
+{
+	struct child c;
+
+	(void)state;
+	in_child(nofile_16, &c);
+	assert_int_equal(c.status, 0);
+	/* Not a multiple of the table's 64-bit words. */
+	in_child(nofile_100, &c);
+	assert_int_equal(c.status, 0);
+}
+
 static int
 init_verbose(void)
 {
@@ -239,10 +283,14 @@ static void *
 enter_and_stay(void *arg)
 {
 	char c = 0;
+	int p[2];
 
 	(void)arg;
-	/* Its lwp outlives the kernel: the thread is alive during rump_fini. */
-	if (rump_sys_getpid() != 1)
+	/*
+	 * Its lwp, in a process of its own with a pipe open, outlives the
+	 * kernel: the thread is alive during rump_fini.
+	 */
+	if (rump_lwproc_rfork(RUMP_RFCFDG) != 0 || rump_sys_pipe2(p, 0) != 0)
 		c = 1;
 	if (write(hello[1], &c, 1) != 1 || read(bye[0], &c, 1) != 1)
 		return (void *)1;
@@ -350,6 +398,7 @@ main(void)
 		cmocka_unit_test(nofile_below_16_is_einval_with_a_message),
 		cmocka_unit_test(verbose_2_is_einval_with_a_message),
 		cmocka_unit_test(init_after_a_bad_parameter_was_fixed_boots),
+		cmocka_unit_test(nofile_sets_the_exact_descriptor_limit),
 		cmocka_unit_test(verbose_boot_says_how_many_cpus),
 		cmocka_unit_test(init_after_fini_is_ealready),
 		cmocka_unit_test(fini_before_init_is_einval),
