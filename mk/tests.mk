@@ -4,11 +4,12 @@
 #                         kernel, linked with every kernel library;
 #   tests/api/t_*.c       tests through the public interface only;
 #   tests/integration/*.sh  the real thing in network namespaces.
-# Tests named in CORE_ONLY_TESTS link librump alone (no networking).
+# Tests named in CORE_ONLY_TESTS link librump alone (no networking);
+# t_symbols only reads the libraries with nm and needs none of them.
 KTEST_DIRS := rumpkern rumpnet net netinet virtif
 KTEST_SRCS := $(foreach d,$(KTEST_DIRS),$(wildcard tests/$(d)/t_*.c))
 API_SRCS := $(wildcard tests/api/t_*.c) $(wildcard tests/symbols/t_*.c)
-CORE_ONLY_TESTS := t_enosys t_collide
+CORE_ONLY_TESTS := t_enosys t_collide t_symbols
 
 KTESTS := $(patsubst %.c,$(O)/%,$(KTEST_SRCS))
 APITESTS := $(patsubst %.c,$(O)/%,$(API_SRCS))
