@@ -210,6 +210,52 @@ many_kernel_threads_share_one_cpu(void **state)
 	assert_int_equal(error, 0);
 }
 
+static void
+count_and_exit(void *arg)
+{
+	(void)arg;
+	mutex_enter(&sh.lock);
+	sh.entered++;
+	cv_broadcast(&sh.cv);
+	mutex_exit(&sh.lock);
+}
+
+static uint64_t
+lwps_in_use(void)
+{
+	struct rump_kmem_stat st;
+
+	rumppriv_kmem_stat("lwp", &st);
+	return st.blocks;
+}
+
+static void
+detached_kernel_threads_run_and_free_their_lwps(void **state)
+{
+	enum { N = 200 };
+	uint64_t before;
+	int error = 0;
+
+	(void)state;
+	KTEST_ENTER();
+	sh_init();
+	before = lwps_in_use();
+	for (int i = 0; i < N && error == 0; i++)
+		error = kthread_create(0, count_and_exit, NULL, NULL, "detached");
+	mutex_enter(&sh.lock);
+	while (error == 0 && sh.entered < N)
+		cv_wait(&sh.cv, &sh.lock);
+	mutex_exit(&sh.lock);
+	/* Each frees its own lwp on the way out; wait for the last. */
+	while (lwps_in_use() != before)
+		kpause(NSEC_PER_TICK);
+	sh_fini();
+	KTEST_EXIT();
+
+	assert_int_equal(error, 0);
+	assert_int_equal(sh.entered, N);
+}
+
 int
 main(void)
 {
@@ -219,6 +265,7 @@ main(void)
 		leak_test(kernel_thread_in_kpause_lets_the_host_thread_run),
 		leak_test(thread_waiting_for_a_mutex_gives_back_its_cpu),
 		leak_test(many_kernel_threads_share_one_cpu),
+		leak_test(detached_kernel_threads_run_and_free_their_lwps),
 	};
 
 	setenv("RUMP_NCPU", "1", 1);
