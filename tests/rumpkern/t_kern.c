@@ -27,6 +27,21 @@ fmt(const char *f, ...)
 	return fmtbuf;
 }
 
+/*
+ * The same without the compiler's format check: clang refuses an int
+ * argument for %hhu, though C says the argument is converted.
+ */
+static const char *
+fmt_unchecked(const char *f, ...)
+{
+	va_list ap;
+
+	va_start(ap, f);
+	kvsnprintf(fmtbuf, sizeof(fmtbuf), f, ap);
+	va_end(ap);
+	return fmtbuf;
+}
+
 static void
 ksnprintf_formats_integers(void **state)
 {
@@ -60,12 +75,12 @@ ksnprintf_narrows_h_and_hh_arguments(void **state)
 {
 	(void)state;
 	/* The argument arrives as an int; h and hh convert it first. */
-	assert_string_equal(fmt("%hhu", 0x1ff), "255");
-	assert_string_equal(fmt("%hhd", 200), "-56");
-	assert_string_equal(fmt("%hhx", 0xabcd), "cd");
-	assert_string_equal(fmt("%hd", 0x12345), "9029");
-	assert_string_equal(fmt("%hu", -1), "65535");
-	assert_string_equal(fmt("%hx", 0x12345), "2345");
+	assert_string_equal(fmt_unchecked("%hhu", 0x1ff), "255");
+	assert_string_equal(fmt_unchecked("%hhd", 200), "-56");
+	assert_string_equal(fmt_unchecked("%hhx", 0xabcd), "cd");
+	assert_string_equal(fmt_unchecked("%hd", 0x12345), "9029");
+	assert_string_equal(fmt_unchecked("%hu", -1), "65535");
+	assert_string_equal(fmt_unchecked("%hx", 0x12345), "2345");
 }
 
 static void
