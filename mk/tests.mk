@@ -13,18 +13,22 @@
 #                         global (see build/kern.syms);
 #   tests/api/t_*.c       tests through the public interface only;
 #   tests/integration/*.sh  the real thing in network namespaces.
-# Tests named in CORE_ONLY_TESTS link librump alone (no networking).
+# Tests named in CORE_ONLY_TESTS link librump alone (no networking);
+# t_symbols only reads the libraries with nm and needs none of them.
 KTEST_DIRS := rumpkern rumpnet net netinet virtif
 KTEST_SRCS := $(foreach d,$(KTEST_DIRS),$(wildcard tests/$(d)/t_*.c))
 API_SRCS := $(wildcard tests/api/t_*.c) $(wildcard tests/symbols/t_*.c)
-CORE_ONLY_TESTS := t_enosys t_collide
+CORE_ONLY_TESTS := t_enosys t_collide t_symbols
 
 HTEST_SRCS := $(wildcard tests/host/t_*.c)
 KTESTS := $(patsubst %.c,$(O)/%,$(KTEST_SRCS))
 HTESTS := $(patsubst %.c,$(O)/%,$(HTEST_SRCS))
 APITESTS := $(patsubst %.c,$(O)/%,$(API_SRCS))
 TEST_CFLAGS := -iquote tests/common -I tests/common
-CORE_LINK := $(LIBDIR)/librump.a $(LIBDIR)/librumpuser.a $(HOST_LIBS)
+# Links librump alone.  Both link lines hold commas, so the rule below picks
+# one by name: a comma written inside $(if ...) would split its arguments.
+CORE_LINK := -Wl,--whole-archive $(LIBDIR)/librump.a -Wl,--no-whole-archive \
+	$(LIBDIR)/librumpuser.a $(HOST_LIBS)
 
 tests: $(KTESTS) $(HTESTS) $(APITESTS)
 
@@ -57,7 +61,7 @@ define APITEST_RULE
 $(O)/tests/$(1)/%: $(O)/obj/tests/$(1)/%.o $(STATIC_LIBS)
 	@mkdir -p $$(@D)
 	$$(call say,LD,$$@)
-	$(Q)$(CC) -o $$@ $$< $(LDFLAGS) $$(if $$(filter $$*,$(CORE_ONLY_TESTS)),-Wl,--whole-archive $(CORE_LINK) -Wl,--no-whole-archive,$(KERNEL_LINK)) -lcmocka
+	$(Q)$(CC) -o $$@ $$< $(LDFLAGS) $$(if $$(filter $$*,$(CORE_ONLY_TESTS)),$$(CORE_LINK),$$(KERNEL_LINK)) -lcmocka
 endef
 $(foreach d,api symbols,$(eval $(call APITEST_RULE,$(d))))
 

@@ -15,10 +15,14 @@ for t in "$@"; do
 	*) "$t" ;;
 	esac
 	rc=$?
+	# cmocka writes its summary to stderr and the rest to stdout, which
+	# may come out of order in a pipe: this line says how it ended.
 	if [ $rc -eq 0 ]; then
 		npass=$((npass + 1))
+		echo "--- $t: passed"
 	else
 		failed="$failed $t(exit $rc)"
+		echo "--- $t: FAILED (exit $rc)"
 	fi
 done
 echo "==========================================="

@@ -3,7 +3,9 @@
  *
  * Pending callouts live in a binary min-heap keyed by (expiry tick, order
  * of scheduling); each callout knows its heap index, so stopping one is a
- * removal from the middle in O(log n).  The thread sleeps until the
+ * removal from the middle in O(log n).  The heap's array is allocated at
+ * boot, doubles when full and halves when a quarter full, so a burst of
+ * timers does not keep its memory.  The thread sleeps until the
  * earliest expiry, or indefinitely when nothing is pending, and is woken
  * when a callout is scheduled ahead of the one it sleeps for.
  *
@@ -20,6 +22,7 @@
 KMEM_DEFINE(M_CALLOUT, "callout");
 
 #define CALLOUT_MAGIC	0x43a110u
+#define CALLOUT_HEAP_MIN 64	/* slots allocated at boot, never fewer */
 
 static struct {
 	kmutex_t lock;
@@ -84,11 +87,11 @@ heap_down(unsigned i)
 }
 
 static void
-heap_grow(void)
+heap_resize(unsigned nsize)
 {
-	unsigned nsize = cc.size ? cc.size * 2 : 64;
 	callout_t **nheap;
 
+	KASSERT(nsize >= cc.count);
 	nheap = kmem_alloc(&M_CALLOUT, nsize * sizeof(*nheap), KM_SLEEP);
 	if (cc.count > 0)
 		memcpy(nheap, cc.heap, cc.count * sizeof(*nheap));
@@ -102,7 +105,7 @@ static void
 heap_insert(callout_t *c)
 {
 	if (cc.count == cc.size)
-		heap_grow();
+		heap_resize(cc.size * 2);
 	heap_set(cc.count++, c);
 	heap_up(c->c_index);
 }
@@ -120,6 +123,12 @@ heap_remove(callout_t *c)
 		heap_up(i);
 		heap_down(last->c_index);
 	}
+	/*
+	 * Give memory back after a burst of timers.  Halving at a quarter
+	 * full keeps a burst of inserts and removals at O(1) copies each.
+	 */
+	if (cc.size > CALLOUT_HEAP_MIN && cc.count <= cc.size / 4)
+		heap_resize(cc.size / 2);
 }
 
 void
@@ -329,6 +338,7 @@ callout_startup(void)
 	mutex_init(&cc.lock, MUTEX_DEFAULT);
 	cv_init(&cc.wake);
 	cv_init(&cc.done);
+	heap_resize(CALLOUT_HEAP_MIN);
 	return kthread_create(KTHREAD_MUSTJOIN, callout_thread, NULL,
 	    &cc.thread, "callout");
 }
@@ -343,9 +353,9 @@ callout_shutdown(void)
 	kthread_join(cc.thread);
 	KASSERTMSG(cc.count == 0, "callout_shutdown: %u callouts pending",
 	    cc.count);
-	if (cc.heap != NULL)
-		kmem_free(&M_CALLOUT, cc.heap, cc.size * sizeof(*cc.heap));
+	kmem_free(&M_CALLOUT, cc.heap, cc.size * sizeof(*cc.heap));
 	cc.heap = NULL;
+	cc.size = 0;
 	cv_destroy(&cc.done);
 	cv_destroy(&cc.wake);
 	mutex_destroy(&cc.lock);

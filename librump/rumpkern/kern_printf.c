@@ -69,7 +69,11 @@ fmt_string(struct fmtbuf *fb, const char *s, int width, int prec, bool left)
 		fmt_pad(fb, ' ', width - n);
 }
 
-/* Reads an integer argument of the given length modifier (0, 1=l, 2=ll, 3=z). */
+/*
+ * Reads an integer argument of the given length modifier (0, 1=l, 2=ll,
+ * 3=z, -1=h, -2=hh).  An h or hh argument was promoted to int; it is
+ * converted back to short or char, as the caller's type was.
+ */
 static uint64_t
 fmt_arg(va_list *ap, int lmod, bool issigned, bool *neg)
 {
@@ -81,6 +85,8 @@ fmt_arg(va_list *ap, int lmod, bool issigned, bool *neg)
 		case 1: return va_arg(*ap, unsigned long);
 		case 2: return va_arg(*ap, unsigned long long);
 		case 3: return va_arg(*ap, size_t);
+		case -1: return (unsigned short)va_arg(*ap, unsigned int);
+		case -2: return (unsigned char)va_arg(*ap, unsigned int);
 		default: return va_arg(*ap, unsigned int);
 		}
 	}
@@ -88,6 +94,8 @@ fmt_arg(va_list *ap, int lmod, bool issigned, bool *neg)
 	case 1: sv = va_arg(*ap, long); break;
 	case 2: sv = va_arg(*ap, long long); break;
 	case 3: sv = (int64_t)va_arg(*ap, size_t); break;
+	case -1: sv = (short)va_arg(*ap, int); break;
+	case -2: sv = (signed char)va_arg(*ap, int); break;
 	default: sv = va_arg(*ap, int); break;
 	}
 	if (sv < 0) {
@@ -131,7 +139,8 @@ kvsnprintf(char *buf, size_t size, const char *fmt, va_list ap0)
 				prec = prec * 10 + (*fmt - '0');
 		}
 		for (; *fmt == 'l' || *fmt == 'h' || *fmt == 'z'; fmt++)
-			lmod = *fmt == 'z' ? 3 : *fmt == 'l' ? lmod + 1 : lmod;
+			lmod = *fmt == 'z' ? 3 : *fmt == 'l' ? lmod + 1 :
+			    lmod - 1;
 		switch (*fmt) {
 		case 'd':
 		case 'i':

@@ -109,14 +109,16 @@ sys_ioctl(struct lwp *l, const struct sys_ioctl_args *uap, long *retval)
 		int on;
 
 		error = copyin(uap->data, &on, sizeof(on));
-		if (error == 0) {
-			if (on)
-				__atomic_or_fetch(&fp->f_flag, FNONBLOCK,
-				    __ATOMIC_RELAXED);
-			else
-				__atomic_and_fetch(&fp->f_flag, ~FNONBLOCK,
-				    __ATOMIC_RELAXED);
+		if (error != 0) {
+			fd_putfile(fp);
+			return error;
 		}
+		if (on)
+			__atomic_or_fetch(&fp->f_flag, FNONBLOCK,
+			    __ATOMIC_RELAXED);
+		else
+			__atomic_and_fetch(&fp->f_flag, ~FNONBLOCK,
+			    __ATOMIC_RELAXED);
 	}
 	if (fp->f_ops->fo_ioctl == NULL)
 		error = uap->request == FIONBIO ? 0 : ENOTTY;

@@ -43,6 +43,9 @@ pipe_read(struct file *fp, struct uio *uio, int flags)
 	struct pipe *p = fp->f_data;
 	int error = 0;
 
+	/* Reading nothing never waits, as on Linux. */
+	if (uio->uio_resid == 0)
+		return 0;
 	mutex_enter(&p->p_lock);
 	while (p->p_count == 0 && !p->p_wclosed) {
 		if (flags & FNONBLOCK) {

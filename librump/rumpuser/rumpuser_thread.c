@@ -26,18 +26,18 @@ int
 rumpuser_thread_create(void *(*fun)(void *), void *arg, const char *name,
     int joinable, void **cookiep)
 {
-	pthread_attr_t attr;
 	pthread_t *thread;
 	int error;
 
 	thread = malloc(sizeof(*thread));
 	if (thread == NULL)
 		return ENOMEM;
-	pthread_attr_init(&attr);
-	if (!joinable)
-		pthread_attr_setdetachstate(&attr, PTHREAD_CREATE_DETACHED);
-	error = pthread_create(thread, &attr, fun, arg);
-	pthread_attr_destroy(&attr);
+	/*
+	 * Created joinable and detached only after it is named: a thread
+	 * created detached may be gone, and its handle with it, before
+	 * pthread_create() returns.
+	 */
+	error = pthread_create(thread, NULL, fun, arg);
 	if (error != 0) {
 		free(thread);
 		return error;
@@ -53,6 +53,7 @@ rumpuser_thread_create(void *(*fun)(void *), void *arg, const char *name,
 	if (joinable) {
 		*cookiep = thread;
 	} else {
+		pthread_detach(*thread);
 		free(thread);
 		if (cookiep != NULL)
 			*cookiep = NULL;

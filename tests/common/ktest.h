@@ -17,6 +17,7 @@
 #include <stdint.h>
 #include <cmocka.h>
 
+#include "rump/rumpuser.h"
 #include "rumpkern/kern.h"
 #include "rumpkern/rump_private.h"
 #include "leakcheck.h"
@@ -32,11 +33,28 @@ ktest_boot(void **state)
 	return rump_init();
 }
 
+/* cmocka does not count a failed group teardown: this ends the program. */
+static inline void
+ktest_halt_failed(const char *why, int error)
+{
+	kprintf("ktest: %s (error %d)\n", why, error);
+	rumpuser_exit(1);
+}
+
+/*
+ * Shuts the kernel down; a failed rump_fini() (kernel memory still in
+ * use, for one) fails the program.
+ */
 static inline int
 ktest_halt(void **state)
 {
+	int error;
+
 	(void)state;
-	return rump_fini();
+	error = rump_fini();
+	if (error != 0)
+		ktest_halt_failed("rump_fini failed", error);
+	return 0;
 }
 
 #endif

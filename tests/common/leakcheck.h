@@ -10,7 +10,7 @@
 
 static uint64_t leakcheck_inuse;
 
-static int
+static inline int
 leakcheck_setup(void **state)
 {
 	(void)state;
@@ -18,7 +18,7 @@ leakcheck_setup(void **state)
 	return 0;
 }
 
-static int
+static inline int
 leakcheck_teardown(void **state)
 {
 	uint64_t now = rump_kmem_inuse();
