@@ -101,7 +101,6 @@ struct mbuf {
 				char mh_databuf[MHLEN];
 			} mh_dat;
 		} mh;
-		struct m_ext mu_ext;	/* M_EXT without M_PKTHDR */
 		char mu_databuf[MLEN];
 	} m_u;
 };
@@ -118,9 +117,12 @@ CTASSERT(sizeof(struct mbuf) == MSIZE);
 #define m_pktdat	m_u.mh.mh_dat.mh_databuf
 #define m_dat		m_u.mu_databuf
 
-/* The external storage descriptor of m (where it lives depends on M_PKTHDR). */
-#define M_EXTP(m)	(((m)->m_flags & M_PKTHDR) ? &(m)->m_u.mh.mh_dat.mh_ext : \
-			    &(m)->m_u.mu_ext)
+/*
+ * The external storage descriptor of m.  It lives behind the packet header
+ * whether m has one or not (as in NetBSD), so M_PKTHDR may come and go on
+ * an mbuf with external storage without moving it.
+ */
+#define M_EXTP(m)	(&(m)->m_u.mh.mh_dat.mh_ext)
 
 #define mtod(m, t)	((t)(void *)((m)->m_data))
 

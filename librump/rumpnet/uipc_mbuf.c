@@ -321,29 +321,23 @@ m_length(const struct mbuf *m)
 /* ---- packet headers ------------------------------------------------------ */
 
 /*
- * Sets or clears M_PKTHDR.  The external storage descriptor lives in a
- * different place with and without a packet header, so it moves along.
+ * Sets or clears M_PKTHDR.  Internal data would overlap a new header, so
+ * only an mbuf with external storage or a fresh one may gain one.
  */
 static void
 mb_set_pkthdr(struct mbuf *m, bool on)
 {
-	struct m_ext e;
 	bool ext = m->m_flags & M_EXT;
 
 	if (on == !!(m->m_flags & M_PKTHDR))
 		return;
-	if (ext)
-		e = *M_EXTP(m);
 	if (on) {
-		/* Internal data would overlap the header: only a fresh one. */
 		KASSERT(ext || m->m_len == 0);
 		m->m_flags |= M_PKTHDR;
 		if (!ext)
 			m->m_data = m->m_pktdat;
 	} else
 		m->m_flags &= ~M_PKTHDR;
-	if (ext)
-		*M_EXTP(m) = e;
 }
 
 void

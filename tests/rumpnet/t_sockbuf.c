@@ -138,6 +138,7 @@ static void
 sbspace_is_limited_by_storage_too(void **state)
 {
 	struct socket *so;
+	struct mbuf *m;
 	int n = 0;
 
 	(void)state;
@@ -146,8 +147,9 @@ sbspace_is_limited_by_storage_too(void **state)
 	so = sb_socket(4096);
 	/* One-byte datagrams cost an mbuf each: storage runs out first. */
 	while (sbappendaddr(&so->so_rcv, (const struct sockaddr *)&sb_from,
-	    sizeof(sb_from), sb_data(1), NULL) == 0)
+	    sizeof(sb_from), (m = sb_data(1)), NULL) == 0)
 		n++;
+	m_freem(m);
 	assert_true(n < 4096);
 	assert_true(so->so_rcv.sb_mbcnt <= so->so_rcv.sb_mbmax + 2 * MSIZE);
 	sbflush(&so->so_rcv);
