@@ -176,7 +176,8 @@ $(LIBDIR)/lib$(1).a: $(call objs_of,$(1))
 	rm -f $$@ && $(AR) rcs $$@ $$^
 $(LIBDIR)/lib$(1).so: $(call objs_of,$(1)) $(foreach d,$(deps_$(1)),$(LIBDIR)/lib$(d).so) $(LIBDIR)/librumpuser.so
 	@mkdir -p $$(@D)
-	$(CC) -shared -Wl,-soname,lib$(1).so -o $$@ $(call objs_of,$(1)) \
+	$(CC) -shared -Wl,-soname,lib$(1).so -Wl,-rpath,'$$$$ORIGIN' \
+		-Wl,-z,defs -o $$@ $(call objs_of,$(1)) \
 		$(LDFLAGS) -L$(LIBDIR) $(foreach d,$(deps_$(1)),-l$(d)) -lrumpuser \
 		$(hostlibs_$(1)) $(HOST_LIBS)
 endef
@@ -196,7 +197,7 @@ install: libs tools
 	install -m 644 $(sort $(PUB_HEADERS)) $(DESTDIR)$(PREFIX)/include/rump/
 	install -m 644 $(STATIC_LIBS) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(SHARED_LIBS) $(DESTDIR)$(PREFIX)/lib/
-	install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/
+	$(if $(TOOLS),install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/)
 	for pc in mk/*.pc.in; do \
 		sed -e 's|@PREFIX@|$(PREFIX)|g' $$pc > \
 		    $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$(basename $$pc .in); \
