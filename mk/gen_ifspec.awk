@@ -6,7 +6,8 @@
 #
 # Each line: return type | name | arguments ("void" or "type name, ...").
 # rump_<name>() takes a virtual CPU, calls rumppriv_<name>() and returns its
-# value.
+# value.  One returning int returns ENOSYS when the kernel is not running;
+# one marked "any" is called directly then.
 
 function trim(s) {
 	sub(/^[ \t]+/, "", s)
@@ -19,14 +20,16 @@ BEGIN { FS = "|"; n = 0 }
 /^;/ || /^[ \t]*$/ { next }
 
 {
-	if (NF != 3) {
-		printf("%s:%d: want 3 columns separated by '|'\n", FILENAME, FNR) > "/dev/stderr"
+	if (NF != 3 && !(NF == 4 && trim($4) == "any")) {
+		printf("%s:%d: want 3 columns separated by '|' and maybe \"any\"\n", \
+		    FILENAME, FNR) > "/dev/stderr"
 		exit 1
 	}
 	n++
 	ret[n] = trim($1)
 	name[n] = trim($2)
 	args[n] = trim($3)
+	any[n] = NF == 4
 	# The names alone, for the call.
 	names = ""
 	if (args[n] != "void") {
@@ -75,7 +78,23 @@ END {
 			if (ret[k] != "void")
 				print "\t" ret[k] " rv;"
 			print ""
-			print "\trump_schedule();"
+			if (any[k] && ret[k] == "void") {
+				print "\tif (!kernel_running()) {"
+				print "\t\trumppriv_" name[k] "(" callargs[k] ");"
+				print "\t\treturn;"
+				print "\t}"
+				print "\trump_schedule();"
+			} else if (any[k]) {
+				print "\tif (!kernel_running())"
+				print "\t\treturn rumppriv_" name[k] "(" callargs[k] ");"
+				print "\trump_schedule();"
+			} else if (ret[k] == "int") {
+				# An errno return refuses politely without a kernel.
+				print "\tif ((rv = rumppriv_enter()) != 0)"
+				print "\t\treturn rv;"
+			} else {
+				print "\trump_schedule();"
+			}
 			if (ret[k] != "void")
 				print "\trv = rumppriv_" name[k] "(" callargs[k] ");"
 			else

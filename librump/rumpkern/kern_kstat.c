@@ -5,14 +5,20 @@
 
 static LIST_HEAD(, kstat_group) kstat_groups = LIST_HEAD_INITIALIZER(kstat_groups);
 static kmutex_t kstat_lock;
-static bool kstat_ready;
 
 int
 kstat_init(void)
 {
 	mutex_init(&kstat_lock, MUTEX_DEFAULT);
-	kstat_ready = true;
 	return 0;
+}
+
+void
+kstat_fini(void)
+{
+	KASSERTMSG(LIST_EMPTY(&kstat_groups), "kstat_fini: %s still registered",
+	    LIST_FIRST(&kstat_groups)->kg_prefix);
+	mutex_destroy(&kstat_lock);
 }
 
 void
@@ -70,7 +76,7 @@ out:
 	return error;
 }
 
-void
+int
 rumppriv_kstat_dump(const char *prefix)
 {
 	struct kstat_group *kg;
@@ -90,4 +96,5 @@ rumppriv_kstat_dump(const char *prefix)
 		}
 	}
 	mutex_exit(&kstat_lock);
+	return 0;
 }

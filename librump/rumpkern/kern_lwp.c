@@ -104,7 +104,12 @@ lwp_implicit(void)
 void
 rump_schedule(void)
 {
-	struct lwp *l = rumpuser_curlwp();
+	struct lwp *l;
+
+	if (!kernel_running())
+		panic("rump_schedule: the kernel is not running "
+		    "(call rump_init first)");
+	l = rumpuser_curlwp();
 
 	if (l == NULL)
 		l = lwp_implicit();
@@ -114,6 +119,15 @@ rump_schedule(void)
 		return;
 	}
 	sched_take_cpu(l);
+}
+
+int
+rumppriv_enter(void)
+{
+	if (!kernel_running())
+		return ENOSYS;
+	rump_schedule();
+	return 0;
 }
 
 void

@@ -8,7 +8,6 @@
 /* Protects the process list, p_nlwps and the lwp list. */
 extern kmutex_t proc_lock;
 
-bool kernel_running(void);
 struct proc *proc_default(void);
 
 void lwp_attach(struct lwp *l, struct proc *p);

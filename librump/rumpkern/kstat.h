@@ -28,5 +28,6 @@ void kstat_register(struct kstat_group *kg, const char *prefix,
     const struct kstat_desc *desc, int ndesc, const void *base);
 void kstat_unregister(struct kstat_group *kg);
 int kstat_init(void);
+void kstat_fini(void);
 
 #endif

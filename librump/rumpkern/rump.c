@@ -118,11 +118,18 @@ rump_boot(const struct rump_params *rp)
 	    (error = callout_startup()) != 0)
 		panic("rump_init: core failed to start: %d", error);
 	error = component_init_all();
-	if (rp->verbose)
-		kprintf("rump: kernel booted with %u virtual CPUs\n", ncpu);
 	__atomic_store_n(&rump_state, RUMP_RUNNING, __ATOMIC_RELEASE);
 	sched_give_cpu(l);
-	return error;
+	if (error != 0) {
+		/* No half-booted kernel: take down what did start. */
+		kprintf("rump_init: a component failed (error %d); "
+		    "shutting down\n", error);
+		(void)rump_fini();
+		return error;
+	}
+	if (rp->verbose)
+		kprintf("rump: kernel booted with %u virtual CPUs\n", ncpu);
+	return 0;
 }
 
 int
@@ -171,6 +178,7 @@ rump_fini(void)
 	component_fini_all();
 	callout_shutdown();
 	softint_shutdown();
+	kstat_fini();
 	lwp_check_none();
 	proc_shutdown();
 	poll_fini();

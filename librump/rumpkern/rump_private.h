@@ -13,6 +13,9 @@ int rump_init(void);
 int rump_fini(void);
 void rump_schedule(void);
 void rump_unschedule(void);
+/* rump_schedule(), or ENOSYS when the kernel is not running. */
+int rumppriv_enter(void);
+bool kernel_running(void);
 
 /* Kernel parameter from the environment: ENOENT when unset, EINVAL when bad. */
 int param_get_u64(const char *name, uint64_t min, uint64_t max,

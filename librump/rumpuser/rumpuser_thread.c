@@ -16,10 +16,23 @@ rumpuser_lwpkey_dtor(void *lwp)
 		rumpuser_hyp->hyp_lwpexit(lwp);
 }
 
+static int rumpuser_lwpkey_error;
+
+static void
+rumpuser_lwpkey_create(void)
+{
+	rumpuser_lwpkey_error = pthread_key_create(&rumpuser_lwpkey,
+	    rumpuser_lwpkey_dtor);
+}
+
+/* The key is made once per process, however often the kernel boots. */
 int
 rumpuser_thread_init(void)
 {
-	return pthread_key_create(&rumpuser_lwpkey, rumpuser_lwpkey_dtor);
+	static pthread_once_t once = PTHREAD_ONCE_INIT;
+
+	pthread_once(&once, rumpuser_lwpkey_create);
+	return rumpuser_lwpkey_error;
 }
 
 int

@@ -276,6 +276,47 @@ fini_before_init_is_einval(void **state)
 	assert_int_equal(c.status, EINVAL);
 }
 
+/* Exit status 0 when both calls failed with ENOSYS. */
+static int
+syscalls_outside_the_kernels_life(void)
+{
+	int before, after;
+
+	errno = 0;
+	before = rump_sys_getpid() == -1 && errno == ENOSYS;
+	if (rump_init() != 0 || rump_fini() != 0)
+		return 2;
+	errno = 0;
+	after = rump_sys_getpid() == -1 && errno == ENOSYS;
+	return before && after ? 0 : 1;
+}
+
+static void
+syscall_before_init_or_after_fini_is_enosys(void **state)
+{
+	struct child c;
+
+	(void)state;
+	in_child(syscalls_outside_the_kernels_life, &c);
+	assert_int_equal(c.status, 0);
+}
+
+static int
+lwproc_call_without_a_kernel(void)
+{
+	return rump_lwproc_rfork(RUMP_RFCFDG);
+}
+
+static void
+interface_call_without_a_kernel_is_enosys(void **state)
+{
+	struct child c;
+
+	(void)state;
+	in_child(lwproc_call_without_a_kernel, &c);
+	assert_int_equal(c.status, ENOSYS);
+}
+
 /* Host pipes: the thread below says it is in, and waits to be let go. */
 static int hello[2], bye[2];
 
@@ -402,6 +443,8 @@ main(void)
 		cmocka_unit_test(verbose_boot_says_how_many_cpus),
 		cmocka_unit_test(init_after_fini_is_ealready),
 		cmocka_unit_test(fini_before_init_is_einval),
+		cmocka_unit_test(syscall_before_init_or_after_fini_is_enosys),
+		cmocka_unit_test(interface_call_without_a_kernel_is_enosys),
 		cmocka_unit_test(fini_frees_what_the_program_left_open),
 		cmocka_unit_test(init_from_many_threads_at_once_boots_once),
 	};
