@@ -16,6 +16,7 @@ static pthread_t toolsig_thread;
 static bool toolsig_running;
 static int toolsig_pipe[2] = { -1, -1 };
 static volatile sig_atomic_t toolsig_sig;
+static volatile sig_atomic_t toolsig_stopping;
 
 int
 toolsig_block(void)
@@ -31,14 +32,16 @@ toolsig_block(void)
 static void *
 toolsig_main(void *arg)
 {
-	int sig, old;
+	int sig;
 	char c = 1;
 
 	(void)arg;
 	for (;;) {
-		/* sigwait() is where toolsig_stop() cancels this thread. */
 		if (sigwait(&toolsig_set, &sig) != 0)
 			continue;
+		/* toolsig_stop() wakes this thread with a SIGTERM of its own. */
+		if (toolsig_stopping)
+			return NULL;
 		if (toolsig_sig != 0) {
 			/* The second one: give up at once. */
 			signal(sig, SIG_DFL);
@@ -47,10 +50,7 @@ toolsig_main(void *arg)
 			_exit(128 + sig);
 		}
 		toolsig_sig = sig;
-		/* Never cancelled inside the kernel. */
-		pthread_setcancelstate(PTHREAD_CANCEL_DISABLE, &old);
 		rump_sys_write(toolsig_pipe[1], &c, 1);
-		pthread_setcancelstate(old, NULL);
 	}
 	return NULL;
 }
@@ -83,8 +83,13 @@ toolsig_caught(void)
 void
 toolsig_stop(void)
 {
+	/*
+	 * Not pthread_cancel(): a thread cancelled in sigwait() unwinds past
+	 * AddressSanitizer's bookkeeping and SANITIZE=1 builds abort at exit.
+	 */
 	if (toolsig_running) {
-		pthread_cancel(toolsig_thread);
+		toolsig_stopping = 1;
+		pthread_kill(toolsig_thread, SIGTERM);
 		pthread_join(toolsig_thread, NULL);
 		toolsig_running = false;
 	}
