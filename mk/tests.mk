@@ -20,8 +20,11 @@ APITESTS := $(patsubst %.c,$(O)/%,$(API_SRCS))
 TEST_CFLAGS := -iquote tests/common -I tests/common
 CORE_LINK := $(LIBDIR)/librump.a $(LIBDIR)/librumpuser.a $(HOST_LIBS)
 
+ifneq ($(TOOLS_ENABLED),)
 TOOLTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/tools/t_*.c))
 INTEG_HELPERS := $(patsubst %.c,$(O)/%,$(wildcard tests/integration/*.c))
+INTEG_SCRIPTS := $(wildcard tests/integration/t_*.sh)
+endif
 
 tests: $(KTESTS) $(APITESTS) $(TOOLTESTS) $(INTEG_HELPERS)
 
@@ -69,5 +72,4 @@ $(O)/tests/integration/%: tests/integration/%.c
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(LDFLAGS)
 
 test: all
-	@O=$(O) sh tests/run.sh $(KTESTS) $(APITESTS) $(TOOLTESTS) \
-		$(wildcard tests/integration/t_*.sh)
+	@O=$(O) sh tests/run.sh $(KTESTS) $(APITESTS) $(TOOLTESTS) $(INTEG_SCRIPTS)

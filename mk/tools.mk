@@ -2,7 +2,16 @@
 # code the tools share (tools/common/, as an archive so that a program or a
 # test takes only what it uses) and every kernel library.  Tools include
 # public headers only (<rump/...>) and the host's.
+# They need the network's public interface (<rump/rump_netconfig.h> and the
+# socket calls): until the build generates its tables (IFSPEC_COMPS), there
+# is nothing to build them, their tests or the integration tests against.
+ifeq ($(words $(filter rumpnet_net rumpnet_netinet,$(IFSPEC_COMPS))),2)
+TOOLS_ENABLED := 1
 TOOL_NAMES := $(basename $(notdir $(wildcard tools/*.c)))
+else
+TOOLS_ENABLED :=
+TOOL_NAMES :=
+endif
 TOOLS := $(addprefix $(O)/bin/,$(TOOL_NAMES))
 TOOL_COMMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(wildcard tools/common/*.c))
 TOOL_COMMON_LIB := $(O)/obj/tools/libtoolcommon.a
