@@ -12,7 +12,12 @@
 #                         Their own names must not collide with a kernel
 #                         global (see build/kern.syms);
 #   tests/api/t_*.c       tests through the public interface only;
-#   tests/integration/*.sh  the real thing in network namespaces.
+#   tests/tools/t_*.c     tests of the tools' own code (tools/common): host
+#                         programs linked with the tools' archive and cmocka,
+#                         not with the kernel; the few rump_* calls a test
+#                         reaches it defines itself, as link-time mocks;
+#   tests/integration/t_*.sh  the real thing in network namespaces, with host
+#                         helpers built from tests/integration/*.c.
 # Tests named in CORE_ONLY_TESTS link librump alone (no networking);
 # t_symbols only reads the libraries with nm and needs none of them.
 KTEST_DIRS := rumpkern rumpnet net netinet virtif
@@ -30,7 +35,11 @@ TEST_CFLAGS := -iquote tests/common -I tests/common
 CORE_LINK := -Wl,--whole-archive $(LIBDIR)/librump.a -Wl,--no-whole-archive \
 	$(LIBDIR)/librumpuser.a $(HOST_LIBS)
 
-tests: $(KTESTS) $(HTESTS) $(APITESTS)
+TOOLTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/tools/t_*.c))
+INTEG_HELPERS := $(patsubst %.c,$(O)/%,$(wildcard tests/integration/*.c))
+INTEG_SCRIPTS := $(wildcard tests/integration/t_*.sh)
+
+tests: $(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) $(INTEG_HELPERS)
 
 # Kernel-internal tests see kernel headers and the host's only through cmocka.
 $(O)/obj/tests/%.ko: tests/%.c | $(GEN_PUBH) $(GEN_PRIVH)
@@ -65,8 +74,24 @@ $(O)/tests/$(1)/%: $(O)/obj/tests/$(1)/%.o $(STATIC_LIBS)
 endef
 $(foreach d,api symbols,$(eval $(call APITEST_RULE,$(d))))
 
+$(O)/obj/tests/tools/%.o: tests/tools/%.c | $(GEN_PUBH)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(TOOL_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
+$(O)/tests/tools/%: $(O)/obj/tests/tools/%.o $(TOOL_COMMON_LIB)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $< $(TOOL_COMMON_LIB) $(LDFLAGS) -lcmocka
+
+# Host helpers of the integration scripts (plain host programs).
+$(O)/tests/integration/%: tests/integration/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(LDFLAGS)
+
 test: all
-	@O=$(O) sh tests/run.sh $(KTESTS) $(HTESTS) $(APITESTS) $(wildcard tests/integration/*.sh)
+	@O=$(O) sh tests/run.sh $(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) \
+		$(INTEG_SCRIPTS)
 
 # Benchmarks: figures beside the Linux kernel doing the same work, never
 # pass/fail.

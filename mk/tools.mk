@@ -1,15 +1,25 @@
 # Programs in tools/: each tools/<name>.c is one program, linked with the
-# shared option parser (tools/common/) and every kernel library.
+# code the tools share (tools/common/, as an archive so that a program or a
+# test takes only what it uses) and every kernel library.  Tools include
+# public headers only (<rump/...>) and the host's.
 TOOL_NAMES := $(basename $(notdir $(wildcard tools/*.c)))
 TOOLS := $(addprefix $(O)/bin/,$(TOOL_NAMES))
 TOOL_COMMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(wildcard tools/common/*.c))
+TOOL_COMMON_LIB := $(O)/obj/tools/libtoolcommon.a
+TOOL_CFLAGS := $(HOST_CFLAGS) -iquote tools/common
 
 tools: $(TOOLS)
 
 $(O)/obj/tools/%.o: tools/%.c | $(GEN_PUBH)
 	@mkdir -p $(@D)
-	$(CC) $(HOST_CFLAGS) -I tools/common -c $< -o $@
+	$(call say,CC,$<)
+	$(Q)$(CC) $(TOOL_CFLAGS) -c $< -o $@
 
-$(O)/bin/%: $(O)/obj/tools/%.o $(TOOL_COMMON_OBJS) $(STATIC_LIBS)
+$(TOOL_COMMON_LIB): $(TOOL_COMMON_OBJS)
 	@mkdir -p $(@D)
-	$(CC) -o $@ $< $(TOOL_COMMON_OBJS) $(LDFLAGS) $(KERNEL_LINK)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(O)/bin/%: $(O)/obj/tools/%.o $(TOOL_COMMON_LIB) $(STATIC_LIBS)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $< $(TOOL_COMMON_LIB) $(LDFLAGS) $(KERNEL_LINK) -lm

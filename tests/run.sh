@@ -1,22 +1,32 @@
 #!/bin/sh
 # Runs every test program and script given, each printing its own cmocka
-# summary, then prints the totals.  Exits non-zero if any failed.
+# summary, then prints the totals: programs, and tests passed, failed and
+# skipped (a skipped test is never counted as passed).  Exits non-zero if
+# any program failed.
 # Environment for the tests: RUMP_TEST_BUILD (the build directory).
 set -u
 : "${O:=build}"
 RUMP_TEST_BUILD=$(cd "$O" && pwd)
 export RUMP_TEST_BUILD
+out=$(mktemp /tmp/rumptest.XXXXXX)
+trap 'rm -f "$out"' EXIT
 failed=""
-npass=0
+npass=0 tpass=0 tfail=0 tskip=0
 for t in "$@"; do
 	echo "=== $t"
 	case "$t" in
-	*.sh) sh "$t" ;;
-	*) "$t" ;;
+	*.sh) sh "$t" >"$out" 2>&1 ;;
+	*) "$t" >"$out" 2>&1 ;;
 	esac
 	rc=$?
-	# cmocka writes its summary to stderr and the rest to stdout, which
-	# may come out of order in a pipe: this line says how it ended.
+	cat "$out"
+	# cmocka's summary lines, from every group the program ran.
+	set -- $(awk '
+	    /^\[  PASSED  \] [0-9]+ test/ { p += $4 }
+	    /^\[  FAILED  \] [0-9]+ test/ { f += $4 }
+	    /^\[  SKIPPED \] [0-9]+ test/ { s += $4 }
+	    END { print p + 0, f + 0, s + 0 }' "$out")
+	tpass=$((tpass + $1)) tfail=$((tfail + $2)) tskip=$((tskip + $3))
 	if [ $rc -eq 0 ]; then
 		npass=$((npass + 1))
 		echo "--- $t: passed"
@@ -25,8 +35,10 @@ for t in "$@"; do
 		echo "--- $t: FAILED (exit $rc)"
 	fi
 done
+nprog=$(( npass + $(echo "$failed" | wc -w) ))
 echo "==========================================="
-echo "test programs passed: $npass of $#"
+echo "test programs passed: $npass of $nprog"
+echo "tests: $tpass passed, $tfail failed, $tskip skipped"
 if [ -n "$failed" ]; then
 	echo "FAILED:$failed"
 	exit 1

@@ -1,0 +1,293 @@
+/*
+ * rump_server: a rump kernel TCP/IP stack on host tap devices, serving
+ * until SIGINT or SIGTERM.  The stack answers ARP and ping by itself;
+ * --udp-echo PORT also runs a UDP echo server on a rump socket.
+ *
+ * Exit status: 0 after a signal, 1 when the stack could not be set up,
+ * 2 for bad options.
+ */
+#include <errno.h>
+#include <getopt.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <signal.h>
+#include <stdarg.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+
+#include <rump/rump.h>
+#include <rump/rump_netconfig.h>
+
+#include "netopts.h"
+#include "toolsig.h"
+#include "toolutil.h"
+
+#define PROG	"rump_server"
+
+static const char usage_text[] =
+"usage: rump_server --if NAME,tap=TAP[,mac=..][,mtu=..] --addr NAME,A.B.C.D/LEN\n"
+"                   [--route DEST,GW] [--pcap NAME,FILE] [--fault NAME,SPEC]\n"
+"                   [--forward] [--udp-echo PORT] [-v]\n"
+"       rump_server --help\n"
+"\n"
+"Runs a rump kernel TCP/IP stack on host tap devices until SIGINT or SIGTERM;\n"
+"it answers ARP and ping by itself.  Prints one line starting with\n"
+"\"rump_server: up:\" when the interfaces are configured.\n"
+"\n"
+"  --udp-echo PORT     also send every UDP datagram that arrives on PORT back\n"
+"                      to its sender\n"
+"  -v, --verbose       at exit, print the kernel counters that are not zero\n"
+"  -h, --help          print this help and exit\n"
+"\n";
+
+static const char example_text[] =
+"\n"
+"Example (as root): serve on a new tap device tap0, give the host's side an\n"
+"address, ping the rump stack:\n"
+"  rump_server --if virt0,tap=tap0 --addr virt0,198.18.0.2/24 --udp-echo 7 &\n"
+"  ip addr add 198.18.0.1/24 dev tap0 && ip link set tap0 up\n"
+"  ping 198.18.0.2\n"
+"\n"
+"Exit status: 0 after SIGINT or SIGTERM, 1 if the stack could not be set up,\n"
+"2 for bad options.\n";
+
+static void
+usage(FILE *f)
+{
+	fputs(usage_text, f);
+	fputs(netopts_usage, f);
+	fputs(example_text, f);
+}
+
+static void __attribute__((noreturn, format(printf, 1, 2)))
+usage_error(const char *fmt, ...)
+{
+	va_list ap;
+
+	fprintf(stderr, PROG ": ");
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fprintf(stderr, "\n\n");
+	usage(stderr);
+	exit(2);
+}
+
+static const char *
+signame(int sig)
+{
+	switch (sig) {
+	case SIGINT:
+		return "SIGINT";
+	case SIGTERM:
+		return "SIGTERM";
+	case SIGHUP:
+		return "SIGHUP";
+	default:
+		return "a signal";
+	}
+}
+
+struct echo {
+	int s;
+	uint16_t port;
+	uint64_t echoed, errors;
+	char buf[65536];
+};
+
+static int
+echo_open(struct echo *e)
+{
+	struct sockaddr_in sin;
+
+	e->s = rump_sys_socket(AF_INET, SOCK_DGRAM, IPPROTO_UDP);
+	if (e->s < 0) {
+		fprintf(stderr, PROG ": --udp-echo: cannot create a UDP socket: "
+		    "%s\n", strerror(errno));
+		return -1;
+	}
+	memset(&sin, 0, sizeof(sin));
+	sin.sin_family = AF_INET;
+	sin.sin_port = htons(e->port);
+	sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	if (rump_sys_bind(e->s, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
+		fprintf(stderr, PROG ": --udp-echo: cannot bind UDP port %u: "
+		    "%s\n", e->port, strerror(errno));
+		rump_sys_close(e->s);
+		e->s = -1;
+		return -1;
+	}
+	return 0;
+}
+
+/* Echoes every datagram waiting on the socket. */
+static void
+echo_drain(struct echo *e, bool verbose)
+{
+	struct sockaddr_in from;
+	socklen_t fromlen;
+	ssize_t n;
+	char a[16];
+
+	for (;;) {
+		fromlen = sizeof(from);
+		n = rump_sys_recvfrom(e->s, e->buf, sizeof(e->buf), MSG_DONTWAIT,
+		    (struct sockaddr *)&from, &fromlen);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EWOULDBLOCK ||
+			    errno == EINTR)
+				return;
+			/* An ICMP error reported on the socket: not fatal. */
+			e->errors++;
+			if (verbose)
+				fprintf(stderr, PROG ": udp-echo: recvfrom: "
+				    "%s\n", strerror(errno));
+			continue;
+		}
+		if (rump_sys_sendto(e->s, e->buf, (size_t)n, 0,
+		    (struct sockaddr *)&from, fromlen) < 0) {
+			e->errors++;
+			if (verbose)
+				fprintf(stderr, PROG ": udp-echo: sendto "
+				    "%s:%u: %s\n",
+				    tool_format_ipv4(ntohl(from.sin_addr.s_addr),
+				    a), ntohs(from.sin_port), strerror(errno));
+			continue;
+		}
+		e->echoed++;
+	}
+}
+
+int
+main(int argc, char **argv)
+{
+	static const struct option longopts[] = {
+		NETOPTS_LONGOPTS,
+		{ "udp-echo", required_argument, NULL, 'E' },
+		{ "verbose", no_argument, NULL, 'v' },
+		{ "help", no_argument, NULL, 'h' },
+		{ NULL, 0, NULL, 0 },
+	};
+	static struct netopts no;
+	static struct echo echo = { .s = -1 };
+	struct pollfd pfd[2];
+	char desc[2048];
+	bool verbose = false, want_echo = false;
+	int c, rc, sigfd, status = 1;
+
+	setvbuf(stdout, NULL, _IOLBF, 0);
+	netopts_init(&no);
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, ":vh", longopts, NULL)) != -1) {
+		if (netopts_isopt(c)) {
+			if (netopts_parse(&no, c, optarg) != 0)
+				usage_error("%s", no.err);
+			continue;
+		}
+		switch (c) {
+		case 'E':
+			if (tool_parse_port(optarg, &echo.port) != 0)
+				usage_error("--udp-echo: bad port '%s': expected "
+				    "1..65535", optarg);
+			want_echo = true;
+			break;
+		case 'v':
+			verbose = true;
+			break;
+		case 'h':
+			usage(stdout);
+			return 0;
+		case ':':
+			usage_error("%s needs an argument", argv[optind - 1]);
+		default:
+			usage_error("unknown option '%s'", argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		usage_error("unexpected argument '%s'", argv[optind]);
+	if (no.nifs == 0)
+		usage_error("%s", "nothing to serve: give at least one --if");
+	if (netopts_check(&no) != 0)
+		usage_error("%s", no.err);
+
+	/* Before rump_init(): the kernel's threads inherit the blocked signals. */
+	if (toolsig_block() != 0) {
+		fprintf(stderr, PROG ": cannot block signals: %s\n",
+		    strerror(errno));
+		return 1;
+	}
+	rc = rump_init();
+	if (rc != 0) {
+		fprintf(stderr, PROG ": cannot boot the rump kernel: %s\n",
+		    strerror(rc));
+		return 1;
+	}
+	sigfd = toolsig_start();
+	if (sigfd < 0) {
+		fprintf(stderr, PROG ": cannot watch for signals: %s\n",
+		    strerror(errno));
+		goto out;
+	}
+	if (netopts_apply(&no) != 0) {
+		fprintf(stderr, PROG ": %s\n", no.err);
+		goto out;
+	}
+	if (want_echo && echo_open(&echo) != 0)
+		goto out;
+	netopts_readback(&no);
+	netopts_describe(&no, desc, sizeof(desc));
+	if (want_echo)
+		printf(PROG ": up: %s; udp-echo %u\n", desc, echo.port);
+	else
+		printf(PROG ": up: %s\n", desc);
+
+	for (;;) {
+		nfds_t n = 1;
+
+		pfd[0].fd = sigfd;
+		pfd[0].events = POLLIN;
+		pfd[0].revents = 0;
+		if (echo.s >= 0) {
+			pfd[1].fd = echo.s;
+			pfd[1].events = POLLIN;
+			pfd[1].revents = 0;
+			n = 2;
+		}
+		if (rump_sys_poll(pfd, n, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			fprintf(stderr, PROG ": poll: %s\n", strerror(errno));
+			goto out;
+		}
+		if (pfd[0].revents != 0)
+			break;
+		if (n == 2 && pfd[1].revents != 0)
+			echo_drain(&echo, verbose);
+	}
+	printf(PROG ": %s, shutting down\n", signame(toolsig_caught()));
+	status = 0;
+
+out:
+	if (echo.s >= 0) {
+		rump_sys_close(echo.s);
+		if (verbose)
+			printf(PROG ": udp-echo: %llu datagrams echoed, %llu "
+			    "errors\n", (unsigned long long)echo.echoed,
+			    (unsigned long long)echo.errors);
+	}
+	toolsig_stop();
+	netopts_stop(&no);
+	if (verbose) {
+		fflush(stdout);
+		rump_kstat_dump("");
+	}
+	rc = rump_fini();
+	if (rc != 0 && status == 0) {
+		fprintf(stderr, PROG ": rump_fini: %s\n", strerror(rc));
+		status = 1;
+	}
+	return status;
+}
