@@ -274,9 +274,14 @@ struct virtif_params {
 	char vp_tap[VIRTIF_USER_NAMELEN];
 	uint8_t vp_mac[ETHER_ADDR_LEN];
 	int vp_mtu;			/* 0: leave the host side's */
+	uint64_t vp_busypoll_us;	/* receive: spin this long first */
 };
 
-/* Parses "tap=NAME,mac=MAC,mtu=N" (any order, each optional). */
+#define VIRTIF_BUSYPOLL_MAX	10000000	/* 10 s */
+
+/*
+ * Parses "tap=NAME,mac=MAC,mtu=N,busypoll=USEC" (any order, each optional).
+ */
 static int
 virtif_parse(const char *ifname, int unit, const char *params,
     struct virtif_params *vp)
@@ -287,6 +292,7 @@ virtif_parse(const char *ifname, int unit, const char *params,
 
 	ksnprintf(vp->vp_tap, sizeof(vp->vp_tap), "tap%d", unit);
 	vp->vp_mtu = 0;
+	vp->vp_busypoll_us = 0;
 	if (params == NULL)
 		params = "";
 	if (strlcpy(buf, params, sizeof(buf)) >= sizeof(buf)) {
@@ -328,9 +334,16 @@ virtif_parse(const char *ifname, int unit, const char *params,
 				return EINVAL;
 			}
 			vp->vp_mtu = (int)mtu;
+		} else if (strcmp(key, "busypoll") == 0) {
+			if (kstrtou64(val, 10, &vp->vp_busypoll_us) != 0 ||
+			    vp->vp_busypoll_us > VIRTIF_BUSYPOLL_MAX) {
+				kprintf("%s: bad busypoll \"%s\" (microseconds, "
+				    "0 to %d)\n", ifname, val, VIRTIF_BUSYPOLL_MAX);
+				return EINVAL;
+			}
 		} else {
-			kprintf("%s: unknown parameter \"%s\" (tap, mac, mtu)\n",
-			    ifname, key);
+			kprintf("%s: unknown parameter \"%s\" (tap, mac, mtu, "
+			    "busypoll)\n", ifname, key);
 			return EINVAL;
 		}
 	}
@@ -368,6 +381,7 @@ virtif_clone_create(struct if_clone *ifc, int unit, const char *params)
 		goto fail_free;
 	}
 
+	virtif_user_setspin(sc->sc_vu, vp.vp_busypoll_us * 1000);
 	ifp->if_softc = sc;
 	ifp->if_drv = &virtif_driverops;
 	ether_ifattach(ifp, vp.vp_mac);

@@ -85,6 +85,14 @@ struct virtif_user_frame {
 int virtif_user_recv(struct virtif_user *vu, struct virtif_user_frame *frames,
     size_t nframes, size_t *nrecvp);
 
+/*
+ * Makes virtif_user_recv() busy-poll an empty tap for up to ns nanoseconds
+ * before it sleeps (0, the default: sleep at once).  Trades a host CPU for
+ * latency: a frame found while spinning costs no wake-up of a sleeping
+ * thread.  Set before the first virtif_user_recv().
+ */
+void virtif_user_setspin(struct virtif_user *vu, uint64_t ns);
+
 /* One piece of a frame to send; a frame is gathered from several. */
 struct virtif_user_seg {
 	const void *vs_base;

@@ -204,6 +204,24 @@ mtu_bounds(void **state)
 }
 
 static void
+busypoll_is_microseconds_passed_through(void **state)
+{
+	struct netopts no;
+	const struct opt ok[] = {
+		{ IF, "virt0,tap=t,busypoll=1000000" }, { 0, NULL } };
+
+	(void)state;
+	assert_int_equal(parse_all(&no, ok), 0);
+	assert_string_equal(no.ifs[0].params, "tap=t,busypoll=1000000");
+	bad1(IF, "virt2,tap=t,busypoll=-1", "--if virt2: bad busypoll '-1': "
+	    "expected microseconds from 0 to 10000000");
+	bad1(IF, "virt2,tap=t,busypoll=10000001", "--if virt2: bad busypoll "
+	    "'10000001': expected microseconds from 0 to 10000000");
+	bad1(IF, "virt2,tap=t,busypoll=1,busypoll=2", "--if virt2: busypoll= "
+	    "given twice");
+}
+
+static void
 everything_in_any_order(void **state)
 {
 	struct netopts no;
@@ -355,9 +373,9 @@ bad_if(void **state)
 	    "'0123456789abcdef' is too long (at most 15 characters)");
 	bad1(IF, "virt2,tap=a,tap=b", "--if virt2: tap= given twice");
 	bad1(IF, "virt2,tap=t,foo=1", "--if virt2: unknown option 'foo' "
-	    "(known: tap, mac, mtu)");
+	    "(known: tap, mac, mtu, busypoll)");
 	bad1(IF, "virt2,tap=t,mtu", "--if virt2: option 'mtu' needs a value "
-	    "(tap=TAP, mac=XX:XX:XX:XX:XX:XX or mtu=N)");
+	    "(tap=TAP, mac=XX:XX:XX:XX:XX:XX, mtu=N or busypoll=USEC)");
 	bad1(IF, "virt2,tap=t,,mtu=1500", "--if virt2: empty option in "
 	    "'tap=t,,mtu=1500'");
 	bad1(IF, "virt2,tap=t,", "--if virt2: empty option in 'tap=t,'");
@@ -869,6 +887,7 @@ main(void)
 		cmocka_unit_test_setup(if_minimal, reset),
 		cmocka_unit_test_setup(if_all_options, reset),
 		cmocka_unit_test_setup(mtu_bounds, reset),
+		cmocka_unit_test_setup(busypoll_is_microseconds_passed_through, reset),
 		cmocka_unit_test_setup(everything_in_any_order, reset),
 		cmocka_unit_test_setup(fault_specs, reset),
 		cmocka_unit_test_setup(no_options, reset),

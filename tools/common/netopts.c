@@ -11,7 +11,7 @@
 
 const char netopts_usage[] =
 "Interface options (each may be repeated, except --forward):\n"
-"  --if NAME,tap=TAP[,mac=XX:XX:XX:XX:XX:XX][,mtu=N]\n"
+"  --if NAME,tap=TAP[,mac=XX:XX:XX:XX:XX:XX][,mtu=N][,busypoll=USEC]\n"
 "                      create interface NAME (virt0, virt1, ...) on the host\n"
 "                      tap device TAP, which is created if absent (needs root\n"
 "                      or CAP_NET_ADMIN); mac: a unicast address (default\n"
@@ -170,7 +170,7 @@ parse_if(struct netopts *no, const char *arg)
 	char name[NETOPTS_NAMELEN];
 	struct netopts_if *ifp;
 	const char *p, *params;
-	bool has_tap = false, has_mtu = false;
+	bool has_tap = false, has_mtu = false, has_busypoll = false;
 	int i;
 
 	if (take_ifname(no, "--if", arg, name) != 0)
@@ -201,7 +201,8 @@ parse_if(struct netopts *no, const char *arg)
 			    params);
 		if (eq == NULL)
 			return seterr(no, "--if %s: option '%.*s' needs a value "
-			    "(tap=TAP, mac=XX:XX:XX:XX:XX:XX or mtu=N)", name,
+			    "(tap=TAP, mac=XX:XX:XX:XX:XX:XX, mtu=N or "
+			    "busypoll=USEC)", name,
 			    (int)n, p);
 		klen = (size_t)(eq - p);
 		val = eq + 1;
@@ -237,9 +238,24 @@ parse_if(struct netopts *no, const char *arg)
 				    (int)(n - 4), val);
 			ifp->mtu = (int)v;
 			has_mtu = true;
+		} else if (klen == 8 && memcmp(p, "busypoll", 8) == 0) {
+			char num[16];
+			long v;
+
+			if (has_busypoll)
+				return seterr(no, "--if %s: busypoll= given twice",
+				    name);
+			snprintf(num, sizeof(num), "%.*s", (int)(n - 9), val);
+			if (n - 9 >= sizeof(num) ||
+			    tool_parse_long(num, 0, 10000000, &v) != 0 ||
+			    num[0] == '-')
+				return seterr(no, "--if %s: bad busypoll '%.*s': "
+				    "expected microseconds from 0 to 10000000",
+				    name, (int)(n - 9), val);
+			has_busypoll = true;
 		} else {
 			return seterr(no, "--if %s: unknown option '%.*s' "
-			    "(known: tap, mac, mtu)", name, (int)klen, p);
+			    "(known: tap, mac, mtu, busypoll)", name, (int)klen, p);
 		}
 		p += n;
 		if (*p == '\0')
