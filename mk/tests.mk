@@ -94,6 +94,13 @@ test: all
 		$(INTEG_SCRIPTS)
 
 # Benchmarks: figures beside the Linux kernel doing the same work, never
-# pass/fail.
-bench: all
+# pass/fail.  Their host helpers (tests/bench/*.c) are plain host programs.
+BENCH_HELPERS := $(patsubst %.c,$(O)/%,$(wildcard tests/bench/*.c))
+
+$(O)/tests/bench/%: tests/bench/%.c
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(LDFLAGS)
+
+bench: all $(BENCH_HELPERS)
 	@for b in tests/bench/*.sh; do O=$(O) sh $$b || exit 1; done

@@ -10,6 +10,7 @@
 #include <fcntl.h>
 #include <limits.h>
 #include <poll.h>
+#include <sched.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stdlib.h>
@@ -221,6 +222,8 @@ spin(struct virtif_user *vu, struct virtif_user_frame *frames, size_t nframes,
 			return 0;
 		if ((n = drain(vu, frames, nframes, errorp)) > 0 || *errorp != 0)
 			return n;
+		/* Let a thread that shares our host CPU (the sender) run. */
+		sched_yield();
 	} while (now_ns() < deadline);
 	return 0;
 }
