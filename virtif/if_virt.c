@@ -173,7 +173,11 @@ virtif_receive(void *arg)
 
 /* ---- transmitting ---- */
 
-/* Sends the frame in segs, giving back the CPU only if the tap is full. */
+/*
+ * Sends the frame in segs.  We hold softnet_lock, so a full tap queue is
+ * not waited for: the frame is dropped as a full hardware queue would drop
+ * it, and the protocols above recover as they do from any loss.
+ */
 static int
 virtif_send(struct virtif_softc *sc, const struct virtif_user_seg *segs,
     int nsegs)
@@ -181,12 +185,7 @@ virtif_send(struct virtif_softc *sc, const struct virtif_user_seg *segs,
 	int error;
 
 	error = virtif_user_send(sc->sc_vu, segs, nsegs, VIRTIF_USER_NOWAIT);
-	if (__predict_false(error == EAGAIN)) {
-		sched_block_begin();
-		error = virtif_user_send(sc->sc_vu, segs, nsegs, 0);
-		sched_block_end();
-	}
-	return error;
+	return error == EAGAIN ? ENOBUFS : error;
 }
 
 static int
@@ -255,10 +254,14 @@ static void
 virtif_detach(struct ifnet *ifp)
 {
 	struct virtif_softc *sc = ifp->if_softc;
+	int error;
 
 	atomic_store_relaxed(&sc->sc_dying, true);
 	virtif_user_shutdown(sc->sc_vu);
-	(void)kthread_join(sc->sc_rxlwp);
+	/* Only a thread that is not ours or not joinable fails to join. */
+	error = kthread_join(sc->sc_rxlwp);
+	KASSERTMSG(error == 0, "%s: receive thread: join failed: %d",
+	    ifp->if_xname, error);
 	sc->sc_rxlwp = NULL;
 }
 

@@ -72,6 +72,15 @@ int file_release(struct file *fp);
 
 /* Installs fp at the lowest free descriptor >= minfd and takes a reference. */
 int fd_install(struct filedesc *fdp, struct file *fp, int minfd, int *fdout);
+/*
+ * The same in two steps, for calls that must tell the caller the number
+ * before the descriptor may be used (pipe2): a reserved slot is taken but
+ * empty, so no other thread can reach or reuse it until fd_commit()
+ * fills it (taking a reference on fp) or fd_cancel() frees it.
+ */
+int fd_reserve(struct filedesc *fdp, int *fdout);
+void fd_commit(struct filedesc *fdp, int fd, struct file *fp, bool cloexec);
+void fd_cancel(struct filedesc *fdp, int fd);
 /* Like fd_install, and drops the caller's reference (it is now the table's). */
 int fd_affix(struct file *fp, int *fdout);
 struct file *fd_getfile(int fd);	/* NULL: EBADF */

@@ -180,6 +180,37 @@ fd_install(struct filedesc *fdp, struct file *fp, int minfd, int *fdout)
 }
 
 int
+fd_reserve(struct filedesc *fdp, int *fdout)
+{
+	int error;
+
+	mutex_enter(&fdp->fd_lock);
+	error = fd_alloc_locked(fdp, 0, fdout);
+	mutex_exit(&fdp->fd_lock);
+	return error;
+}
+
+void
+fd_commit(struct filedesc *fdp, int fd, struct file *fp, bool cloexec)
+{
+	mutex_enter(&fdp->fd_lock);
+	KASSERT(fd_isused(fdp, fd) && fdp->fd_ofiles[fd] == NULL);
+	file_hold(fp);
+	fdp->fd_ofiles[fd] = fp;
+	fdp->fd_cloexec[fd] = cloexec;
+	mutex_exit(&fdp->fd_lock);
+}
+
+void
+fd_cancel(struct filedesc *fdp, int fd)
+{
+	mutex_enter(&fdp->fd_lock);
+	KASSERT(fd_isused(fdp, fd) && fdp->fd_ofiles[fd] == NULL);
+	fd_mark(fdp, fd, false);
+	mutex_exit(&fdp->fd_lock);
+}
+
+int
 fd_affix(struct file *fp, int *fdout)
 {
 	int error = fd_install(curproc->p_fd, fp, 0, fdout);

@@ -104,12 +104,17 @@ lwp_implicit(void)
 void
 rump_schedule(void)
 {
-	struct lwp *l;
-
 	if (!kernel_running())
 		panic("rump_schedule: the kernel is not running "
 		    "(call rump_init first)");
-	l = rumpuser_curlwp();
+	lwp_enter();
+}
+
+/* Takes a CPU for the calling host thread, whatever the kernel's state. */
+void
+lwp_enter(void)
+{
+	struct lwp *l = rumpuser_curlwp();
 
 	if (l == NULL)
 		l = lwp_implicit();

@@ -15,6 +15,7 @@ void lwp_move(struct lwp *l, struct proc *p);
 void lwp_detach(struct lwp *l);
 void lwp_destroy(struct lwp *l);
 void lwp_hostexit(void *lwp);
+void lwp_enter(void);
 void lwp_fini(void);
 void lwp_check_none(void);
 

@@ -22,7 +22,7 @@
 
 extern const struct sysent_init kern_sysent[];
 
-enum { RUMP_DOWN, RUMP_BOOTING, RUMP_RUNNING, RUMP_FINISHED };
+enum { RUMP_DOWN, RUMP_BOOTING, RUMP_RUNNING, RUMP_FINISHING, RUMP_FINISHED };
 static int rump_state = RUMP_DOWN;
 
 static const struct rumpuser_hyperup rump_hyp = {
@@ -92,6 +92,8 @@ rump_params_read(struct rump_params *rp)
 	return error;
 }
 
+static int rump_teardown(struct lwp *self);
+
 static int
 rump_boot(const struct rump_params *rp)
 {
@@ -118,15 +120,15 @@ rump_boot(const struct rump_params *rp)
 	    (error = callout_startup()) != 0)
 		panic("rump_init: core failed to start: %d", error);
 	error = component_init_all();
-	__atomic_store_n(&rump_state, RUMP_RUNNING, __ATOMIC_RELEASE);
-	sched_give_cpu(l);
 	if (error != 0) {
-		/* No half-booted kernel: take down what did start. */
+		/* No half-booted kernel, and nobody saw it running. */
 		kprintf("rump_init: a component failed (error %d); "
 		    "shutting down\n", error);
-		(void)rump_fini();
+		(void)rump_teardown(l);
 		return error;
 	}
+	__atomic_store_n(&rump_state, RUMP_RUNNING, __ATOMIC_RELEASE);
+	sched_give_cpu(l);
 	if (rp->verbose)
 		kprintf("rump: kernel booted with %u virtual CPUs\n", ncpu);
 	return 0;
@@ -162,14 +164,26 @@ rump_init(void)
 int
 rump_fini(void)
 {
-	struct lwp *self;
+	int state = RUMP_RUNNING;
+
+	/* One caller takes it down; the others are told it is done. */
+	if (!__atomic_compare_exchange_n(&rump_state, &state, RUMP_FINISHING,
+	    false, __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
+		return state == RUMP_FINISHING || state == RUMP_FINISHED ?
+		    EALREADY : EINVAL;
+	lwp_enter();
+	return rump_teardown(curlwp);
+}
+
+/*
+ * Takes the kernel apart, from a failed boot or from rump_fini(); self
+ * holds a virtual CPU.
+ */
+static int
+rump_teardown(struct lwp *self)
+{
 	uint64_t leaked;
 
-	if (!kernel_running())
-		return __atomic_load_n(&rump_state, __ATOMIC_ACQUIRE) ==
-		    RUMP_FINISHED ? EALREADY : EINVAL;
-	rump_schedule();
-	self = curlwp;
 	rumppriv_lwproc_releaselwp();
 	lwp_fini();
 	lwp_detach(self);

@@ -197,8 +197,6 @@ sys_pipe2(struct lwp *l, const struct sys_pipe2_args *uap, long *retval)
 	(void)retval;
 	if ((uap->flags & ~(O_NONBLOCK | O_CLOEXEC)) != 0)
 		return EINVAL;
-	if (uap->fds == NULL)
-		return EFAULT;
 	p = kmem_zalloc(&M_PIPE, sizeof(*p), KM_SLEEP);
 	p->p_buf = kmem_alloc(&M_PIPE, PIPE_SIZE, KM_SLEEP);
 	mutex_init(&p->p_lock, MUTEX_DEFAULT);
@@ -210,18 +208,18 @@ sys_pipe2(struct lwp *l, const struct sys_pipe2_args *uap, long *retval)
 	rf->f_ops = wf->f_ops = &pipeops;
 	rf->f_data = wf->f_data = p;
 
-	error = fd_install(fdp, rf, 0, &fds[0]);
+	/* The numbers reach the caller before anyone can use the descriptors. */
+	error = fd_reserve(fdp, &fds[0]);
+	if (error == 0 && (error = fd_reserve(fdp, &fds[1])) != 0)
+		fd_cancel(fdp, fds[0]);
+	if (error == 0 && (error = copyout(fds, uap->fds, sizeof(fds))) != 0) {
+		fd_cancel(fdp, fds[0]);
+		fd_cancel(fdp, fds[1]);
+	}
 	if (error == 0) {
-		error = fd_install(fdp, wf, 0, &fds[1]);
-		if (error != 0)
-			fd_close(fdp, fds[0]);
+		fd_commit(fdp, fds[0], rf, (uap->flags & O_CLOEXEC) != 0);
+		fd_commit(fdp, fds[1], wf, (uap->flags & O_CLOEXEC) != 0);
 	}
-	if (error == 0 && (uap->flags & O_CLOEXEC)) {
-		fd_setcloexec(fdp, fds[0], true);
-		fd_setcloexec(fdp, fds[1], true);
-	}
-	if (error == 0)
-		memcpy(uap->fds, fds, sizeof(fds));
 	/* The table holds its own references now, or the files close here. */
 	file_release(rf);
 	file_release(wf);

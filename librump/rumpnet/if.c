@@ -410,11 +410,9 @@ if_ioctl_ifreq(struct ifnet *ifp, unsigned long cmd, struct ifreq *ifr)
 }
 
 int
-if_ioctl(unsigned long cmd, void *data)
+if_ioctl(unsigned long cmd, struct ifreq *ifr, struct domain *dp)
 {
-	struct ifreq *ifr = data;
 	struct ifnet *ifp;
-	struct domain *dp;
 	char name[IFNAMSIZ];
 	int error;
 
@@ -424,19 +422,12 @@ if_ioctl(unsigned long cmd, void *data)
 	ifp = if_find_byname(name);
 	if (ifp == NULL) {
 		NET_UNLOCK();
-		return ENXIO;
+		return ENODEV;
 	}
 	error = if_ioctl_ifreq(ifp, cmd, ifr);
-	if (error == -1) {
-		/* Address requests belong to the family of the address. */
-		dp = pffinddomain(ifr->ifr_ifru.ifru_addr.sa_family);
-		if (dp != NULL && dp->dom_ifioctl != NULL)
-			error = dp->dom_ifioctl(cmd, data, ifp);
-		else
-			error = cmd == SIOCGIFADDR || cmd == SIOCSIFADDR ||
-			    cmd == SIOCGIFNETMASK || cmd == SIOCSIFNETMASK ?
-			    EAFNOSUPPORT : ENOTTY;
-	}
+	if (error == -1)
+		error = dp->dom_ifioctl != NULL ?
+		    dp->dom_ifioctl(cmd, ifr, ifp) : EOPNOTSUPP;
 	if_rele(ifp);
 	NET_UNLOCK();
 	return error;

@@ -167,8 +167,12 @@ int if_foreach(int (*fn)(struct ifnet *ifp, void *arg), void *arg);
 /* Changes IFF_UP and IFF_PROMISC; starts or stops the driver. */
 int if_setflags(struct ifnet *ifp, int flags);
 int if_setmtu(struct ifnet *ifp, int mtu);
-/* Socket ioctls on interfaces (SIOC*IF*); address requests go to domains. */
-int if_ioctl(unsigned long cmd, void *data);
+/*
+ * Socket ioctls on interfaces (SIOC*IF*) with the request in kernel memory;
+ * address requests go to dp, the family of the socket they came through.
+ */
+struct domain;
+int if_ioctl(unsigned long cmd, struct ifreq *ifr, struct domain *dp);
 extern struct ifnet *lo0ifp;
 
 /* Addresses. */

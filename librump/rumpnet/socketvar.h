@@ -120,10 +120,14 @@ int soshutdown(struct socket *so, int how);
 int sosend(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
     struct uio *uio, struct mbuf *top, struct mbuf *control, int flags,
     bool nbio);
-/* *paddr gets the source address (atomic protocols with PR_ADDR). */
+/*
+ * *paddr gets the source address (atomic protocols with PR_ADDR).  For an
+ * atomic protocol, *reclenp (if not NULL) gets the whole datagram's length,
+ * which may exceed what fitted (MSG_TRUNC).
+ */
 int soreceive(struct socket *so, struct sockaddr_storage *paddr,
     socklen_t *paddrlen, struct uio *uio, struct mbuf **controlp,
-    int *flagsp, bool nbio);
+    int *flagsp, bool nbio, size_t *reclenp);
 int sosetopt(struct socket *so, struct sockopt *sopt);
 int sogetopt(struct socket *so, struct sockopt *sopt);
 int sopoll(struct socket *so, int events, struct pollent *pe);
@@ -171,5 +175,102 @@ int sbappendaddr(struct sockbuf *sb, const struct sockaddr *asa,
 void sbdrop(struct sockbuf *sb, size_t len);
 void sbdroprecord(struct sockbuf *sb);
 void sbflush(struct sockbuf *sb);
+
+/*
+ * The calls into a socket's protocol, each through one wrapper: the one
+ * place for checks, and a missing entry answers EOPNOTSUPP instead of
+ * crashing.  All with softnet_lock held.
+ */
+#define SO_PRU(so)	((so)->so_proto->pr_usrreqs)
+
+static inline int
+pru_attach(struct socket *so, int proto)
+{
+	return SO_PRU(so)->pr_attach(so, proto);
+}
+
+static inline void
+pru_detach(struct socket *so)
+{
+	SO_PRU(so)->pr_detach(so);
+}
+
+static inline int
+pru_bind(struct socket *so, const struct sockaddr *nam, socklen_t len)
+{
+	return SO_PRU(so)->pr_bind != NULL ?
+	    SO_PRU(so)->pr_bind(so, nam, len) : EOPNOTSUPP;
+}
+
+static inline int
+pru_listen(struct socket *so, int backlog)
+{
+	return SO_PRU(so)->pr_listen != NULL ?
+	    SO_PRU(so)->pr_listen(so, backlog) : EOPNOTSUPP;
+}
+
+static inline int
+pru_connect(struct socket *so, const struct sockaddr *nam, socklen_t len)
+{
+	return SO_PRU(so)->pr_connect != NULL ?
+	    SO_PRU(so)->pr_connect(so, nam, len) : EOPNOTSUPP;
+}
+
+static inline int
+pru_accept(struct socket *so, struct sockaddr_storage *nam, socklen_t *len)
+{
+	return SO_PRU(so)->pr_accept != NULL ?
+	    SO_PRU(so)->pr_accept(so, nam, len) : EOPNOTSUPP;
+}
+
+static inline int
+pru_disconnect(struct socket *so)
+{
+	return SO_PRU(so)->pr_disconnect != NULL ?
+	    SO_PRU(so)->pr_disconnect(so) : EOPNOTSUPP;
+}
+
+static inline int
+pru_shutdown(struct socket *so)
+{
+	return SO_PRU(so)->pr_shutdown != NULL ?
+	    SO_PRU(so)->pr_shutdown(so) : EOPNOTSUPP;
+}
+
+static inline void
+pru_abort(struct socket *so)
+{
+	SO_PRU(so)->pr_abort(so);
+}
+
+int pru_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
+    socklen_t namelen, struct mbuf *control, int flags);
+
+static inline int
+pru_rcvd(struct socket *so, int flags)
+{
+	return SO_PRU(so)->pr_rcvd != NULL ? SO_PRU(so)->pr_rcvd(so, flags) : 0;
+}
+
+static inline int
+pru_sockaddr(struct socket *so, struct sockaddr_storage *nam, socklen_t *len)
+{
+	return SO_PRU(so)->pr_sockaddr != NULL ?
+	    SO_PRU(so)->pr_sockaddr(so, nam, len) : EOPNOTSUPP;
+}
+
+static inline int
+pru_peeraddr(struct socket *so, struct sockaddr_storage *nam, socklen_t *len)
+{
+	return SO_PRU(so)->pr_peeraddr != NULL ?
+	    SO_PRU(so)->pr_peeraddr(so, nam, len) : EOPNOTSUPP;
+}
+
+static inline int
+pru_ioctl(struct socket *so, unsigned long cmd, void *data)
+{
+	return SO_PRU(so)->pr_ioctl != NULL ?
+	    SO_PRU(so)->pr_ioctl(so, cmd, data) : ENOTTY;
+}
 
 #endif

@@ -22,7 +22,7 @@ static int
 soo_read(struct file *fp, struct uio *uio, int flags)
 {
 	return soreceive(fp->f_data, NULL, NULL, uio, NULL, NULL,
-	    (flags & FNONBLOCK) != 0);
+	    (flags & FNONBLOCK) != 0, NULL);
 }
 
 static int
@@ -81,7 +81,10 @@ fp_nbio(const struct file *fp)
 	return (__atomic_load_n(&fp->f_flag, __ATOMIC_RELAXED) & FNONBLOCK) != 0;
 }
 
-/* Gives so a descriptor; closes it on failure. */
+/*
+ * Gives so a descriptor.  On failure the file's last reference is gone,
+ * and with it the socket: soo_close() closed it, so the caller must not.
+ */
 static int
 so_affix(struct socket *so, int flags, long *retval)
 {
@@ -118,8 +121,10 @@ sockaddr_copyout(const struct sockaddr_storage *ss, socklen_t len,
 	socklen_t room;
 	int error;
 
-	if (uaddr == NULL || alen == NULL)
+	if (uaddr == NULL)
 		return 0;
+	if (alen == NULL)
+		return EFAULT;
 	if ((error = copyin(alen, &room, sizeof(room))) != 0)
 		return error;
 	if ((int)room < 0)
@@ -145,10 +150,7 @@ sys_socket(struct lwp *l, const struct sys_socket_args *uap, long *retval)
 	error = socreate(uap->domain, &so, type, uap->protocol);
 	if (error != 0)
 		return error;
-	error = so_affix(so, flags, retval);
-	if (error != 0)
-		soclose(so);
-	return error;
+	return so_affix(so, flags, retval);
 }
 
 int
@@ -222,12 +224,13 @@ do_accept(int s, struct sockaddr *name, socklen_t *anamelen, int flags,
 	fd_putfile(fp);
 	if (error != 0)
 		return error;
-	error = so_affix(so, flags, retval);
+	/* The descriptor comes last, as on Linux: nothing to undo after it. */
+	error = sockaddr_copyout(&ss, len, name, anamelen);
 	if (error != 0) {
 		soclose(so);
 		return error;
 	}
-	return sockaddr_copyout(&ss, len, name, anamelen);
+	return so_affix(so, flags, retval);
 }
 
 int
@@ -389,14 +392,17 @@ do_recvmsg(int s, struct msghdr *msg, int flags, long *retval)
 	if (error == 0)
 		error = uio_setup(&uio, iov, (int)msg->msg_iovlen, UIO_READ);
 	if (error == 0) {
-		size_t total = uio.uio_resid;
+		size_t total = uio.uio_resid, reclen = 0;
+		int inflags = flags;
 
 		memset(&ss, 0, sizeof(ss));
 		error = soreceive(fp->f_data, &ss, &sslen, &uio,
 		    msg->msg_control != NULL ? &control : NULL, &flags,
-		    fp_nbio(fp));
+		    fp_nbio(fp), &reclen);
 		*retval = (long)(total - uio.uio_resid);
-		/* MSG_TRUNC asks for the real length of a datagram. */
+		/* MSG_TRUNC given asks for the whole datagram's length (Linux). */
+		if ((inflags & MSG_TRUNC) && reclen > (size_t)*retval)
+			*retval = (long)reclen;
 		msg->msg_flags = flags;
 	}
 	if (error == 0 && msg->msg_name != NULL) {
@@ -493,9 +499,9 @@ do_getname(int s, struct sockaddr *asa, socklen_t *alen, bool peer)
 	if (peer && !(so->so_state & (SS_ISCONNECTED | SS_ISCONFIRMING)))
 		error = ENOTCONN;
 	else if (peer)
-		error = so->so_proto->pr_usrreqs->pr_peeraddr(so, &ss, &len);
+		error = pru_peeraddr(so, &ss, &len);
 	else
-		error = so->so_proto->pr_usrreqs->pr_sockaddr(so, &ss, &len);
+		error = pru_sockaddr(so, &ss, &len);
 	NET_UNLOCK();
 	fd_putfile(fp);
 	if (error == 0)

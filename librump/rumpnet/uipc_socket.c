@@ -13,10 +13,17 @@
 
 #define SO_DEFAULT_LOWAT_SND	2048	/* stream sockets: poll writable */
 
-static const struct pr_usrreqs *
-sousr(const struct socket *so)
+int
+pru_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
+    socklen_t namelen, struct mbuf *control, int flags)
 {
-	return so->so_proto->pr_usrreqs;
+	if (SO_PRU(so)->pr_send == NULL) {
+		m_freem(m);
+		if (control != NULL)
+			m_freem(control);
+		return EOPNOTSUPP;
+	}
+	return SO_PRU(so)->pr_send(so, m, nam, namelen, control, flags);
 }
 
 int
@@ -37,7 +44,7 @@ socreate(int family, struct socket **aso, int type, int proto)
 	if (!(pr->pr_flags & PR_ATOMIC))
 		so->so_snd.sb_lowat = SO_DEFAULT_LOWAT_SND;
 	NET_LOCK();
-	error = pr->pr_usrreqs->pr_attach(so, proto);
+	error = pru_attach(so, proto);
 	if (error != 0) {
 		so->so_state |= SS_NOFDREF;
 		so->so_pcb = NULL;
@@ -73,17 +80,17 @@ soclose(struct socket *so)
 	while ((so2 = TAILQ_FIRST(&so->so_q0)) != NULL ||
 	    (so2 = TAILQ_FIRST(&so->so_q)) != NULL) {
 		soqremove(so2);
-		sousr(so2)->pr_abort(so2);
+		pru_abort(so2);
 	}
 	if (so->so_pcb != NULL && (so->so_state & SS_ISCONNECTED) &&
 	    !(so->so_state & SS_ISDISCONNECTING)) {
-		error = sousr(so)->pr_disconnect(so);
+		error = pru_disconnect(so);
 		if (error == 0 && (so->so_options & SO_OPT_LINGER) &&
 		    so->so_linger > 0)
 			solinger(so);
 	}
 	if (so->so_pcb != NULL)
-		sousr(so)->pr_detach(so);
+		pru_detach(so);
 	so->so_state |= SS_NOFDREF;
 	sofree(so);
 	NET_UNLOCK();
@@ -96,7 +103,7 @@ sobind(struct socket *so, const struct sockaddr *nam, socklen_t namelen)
 	int error;
 
 	NET_LOCK();
-	error = sousr(so)->pr_bind(so, nam, namelen);
+	error = pru_bind(so, nam, namelen);
 	NET_UNLOCK();
 	return error;
 }
@@ -113,7 +120,7 @@ solisten(struct socket *so, int backlog)
 		NET_UNLOCK();
 		return EINVAL;
 	}
-	error = sousr(so)->pr_listen(so, backlog);
+	error = pru_listen(so, backlog);
 	if (error == 0) {
 		if (backlog < 0 || backlog > SOMAXCONN)
 			backlog = SOMAXCONN;
@@ -154,7 +161,7 @@ soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
 	}
 	/* A datagram socket connects anew, or to AF_UNSPEC to disconnect. */
 	if (!stream && (so->so_state & SS_ISCONNECTED)) {
-		error = sousr(so)->pr_disconnect(so);
+		error = pru_disconnect(so);
 		if (error != 0)
 			goto out;
 	}
@@ -163,7 +170,7 @@ soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
 		error = 0;
 		goto out;
 	}
-	error = sousr(so)->pr_connect(so, nam, namelen);
+	error = pru_connect(so, nam, namelen);
 	if (error != 0 || !stream)
 		goto out;
 	if (nbio && (so->so_state & SS_ISCONNECTING)) {
@@ -224,8 +231,13 @@ soaccept(struct socket *head, struct socket **aso,
 	}
 	so = TAILQ_FIRST(&head->so_q);
 	soqremove(so);
+	error = pru_accept(so, nam, namelen);
+	if (error != 0) {
+		/* Nobody will have it: reset the connection and free it. */
+		pru_abort(so);
+		goto out;
+	}
 	so->so_state &= ~SS_NOFDREF;
-	error = sousr(so)->pr_accept(so, nam, namelen);
 	*aso = so;
 out:
 	NET_UNLOCK();
@@ -251,7 +263,7 @@ soshutdown(struct socket *so, int how)
 		sbflush(&so->so_rcv);
 	}
 	if (how != SHUT_RD)
-		error = sousr(so)->pr_shutdown(so);
+		error = pru_shutdown(so);
 out:
 	NET_UNLOCK();
 	return error;
@@ -349,9 +361,15 @@ sosend(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
 			NET_UNLOCK();
 			m = sosend_copyin(uio, len, atomic);
 			NET_LOCK();
+			/* The socket may have been shut down or disconnected. */
+			if ((error = sosend_check(so, nam)) != 0) {
+				m_freem(m);
+				uio->uio_resid += len;	/* not sent after all */
+				break;
+			}
 		}
 		resid -= len;
-		error = sousr(so)->pr_send(so, m, nam, namelen, control,
+		error = pru_send(so, m, nam, namelen, control,
 		    flags & (resid == 0 ? MSG_EOR | MSG_OOB : MSG_OOB));
 		control = NULL;
 	} while (error == 0 && resid > 0);
@@ -447,7 +465,7 @@ soreceive_meta(struct socket *so, struct mbuf *m, struct sockaddr_storage *paddr
 /* Copies data out of the buffer; drops it unless peeking. */
 static int
 soreceive_data(struct socket *so, struct mbuf *m, struct uio *uio, int *flagsp,
-    bool atomic, bool peek)
+    bool atomic, bool peek, size_t *reclenp)
 {
 	struct sockbuf *sb = &so->so_rcv;
 	size_t moved = 0, reclen = 0;
@@ -455,6 +473,8 @@ soreceive_data(struct socket *so, struct mbuf *m, struct uio *uio, int *flagsp,
 
 	for (n = m; n != NULL; n = n->m_next)
 		reclen += (size_t)n->m_len;
+	if (reclenp != NULL)
+		*reclenp = reclen;
 	for (n = m; n != NULL && uio->uio_resid > 0; n = n->m_next) {
 		size_t len = MIN((size_t)n->m_len, uio->uio_resid);
 
@@ -476,7 +496,7 @@ soreceive_data(struct socket *so, struct mbuf *m, struct uio *uio, int *flagsp,
 int
 soreceive(struct socket *so, struct sockaddr_storage *paddr,
     socklen_t *paddrlen, struct uio *uio, struct mbuf **controlp,
-    int *flagsp, bool nbio)
+    int *flagsp, bool nbio, size_t *reclenp)
 {
 	int flags = flagsp != NULL ? *flagsp : 0;
 	bool atomic = (so->so_proto->pr_flags & PR_ATOMIC) != 0;
@@ -498,7 +518,7 @@ soreceive(struct socket *so, struct sockaddr_storage *paddr,
 		if (m == NULL) {
 			error = soreceive_nodata(so, uio, &eof);
 			/* MSG_WAITALL stops early on errors and end of file. */
-			if (error != 0 || eof || uio->uio_resid < orig)
+			if (error != 0 || eof)
 				break;
 			if (nbio) {
 				error = EAGAIN;
@@ -510,10 +530,11 @@ soreceive(struct socket *so, struct sockaddr_storage *paddr,
 		}
 		if (atomic)
 			m = soreceive_meta(so, m, paddr, paddrlen, controlp, peek);
-		error = soreceive_data(so, m, uio, &outflags, atomic, peek);
+		error = soreceive_data(so, m, uio, &outflags, atomic, peek,
+		    atomic ? reclenp : NULL);
 		if (!peek && (so->so_proto->pr_flags & PR_WANTRCVD) &&
 		    so->so_pcb != NULL)
-			sousr(so)->pr_rcvd(so, flags);
+			pru_rcvd(so, flags);
 		if (atomic || peek || !(flags & MSG_WAITALL) ||
 		    uio->uio_resid == 0)
 			break;
@@ -527,6 +548,21 @@ unlock:
 	if (uio->uio_resid < orig && error != 0 && error != EAGAIN)
 		so->so_error = error;
 	return uio->uio_resid < orig ? 0 : error;
+}
+
+/* An interface request: the caller's struct ifreq is copied in and out. */
+static int
+soioctl_if(struct socket *so, unsigned long cmd, void *data)
+{
+	struct ifreq ifr;
+	int error;
+
+	if ((error = copyin(data, &ifr, sizeof(ifr))) != 0)
+		return error;
+	error = if_ioctl(cmd, &ifr, so->so_proto->pr_domain);
+	if (error == 0)
+		error = copyout(&ifr, data, sizeof(ifr));
+	return error;
 }
 
 int
@@ -555,12 +591,10 @@ soioctl(struct socket *so, unsigned long cmd, void *data)
 	case SIOCSIFADDR: case SIOCGIFNETMASK: case SIOCSIFNETMASK:
 	case SIOCGIFMTU: case SIOCSIFMTU: case SIOCGIFHWADDR:
 	case SIOCGIFINDEX:
-		return if_ioctl(cmd, data);
+		return soioctl_if(so, cmd, data);
 	default:
-		if (sousr(so)->pr_ioctl == NULL)
-			return ENOTTY;
 		NET_LOCK();
-		error = sousr(so)->pr_ioctl(so, cmd, data);
+		error = pru_ioctl(so, cmd, data);
 		NET_UNLOCK();
 		return error;
 	}

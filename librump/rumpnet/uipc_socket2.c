@@ -155,13 +155,17 @@ sonewconn(struct socket *head, bool connected)
 	so->so_linger = head->so_linger;
 	so->so_state = SS_NOFDREF;
 	so->so_head = head;
-	sbreserve(&so->so_rcv, head->so_rcv.sb_hiwat);
-	sbreserve(&so->so_snd, head->so_snd.sb_hiwat);
+	if (sbreserve(&so->so_rcv, head->so_rcv.sb_hiwat) != 0 ||
+	    sbreserve(&so->so_snd, head->so_snd.sb_hiwat) != 0) {
+		so->so_head = NULL;
+		sofree(so);
+		return NULL;
+	}
 	so->so_rcv.sb_lowat = head->so_rcv.sb_lowat;
 	so->so_snd.sb_lowat = head->so_snd.sb_lowat;
 	so->so_rcv.sb_timeo_ns = head->so_rcv.sb_timeo_ns;
 	so->so_snd.sb_timeo_ns = head->so_snd.sb_timeo_ns;
-	if (so->so_proto->pr_usrreqs->pr_attach(so, 0) != 0) {
+	if (pru_attach(so, 0) != 0) {
 		so->so_head = NULL;
 		sofree(so);
 		return NULL;
@@ -386,6 +390,11 @@ sbappendaddr(struct sockbuf *sb, const struct sockaddr *asa, socklen_t salen,
 	nam = m_get(M_DONTWAIT, MT_SONAME);
 	if (nam == NULL)
 		return ENOBUFS;
+	/* In the buffer it is data, not a packet: no header, no interface. */
+	if (m != NULL && (m->m_flags & M_PKTHDR)) {
+		m->m_pkthdr.rcvif = NULL;
+		m->m_flags &= ~M_PKTHDR;
+	}
 	memcpy(mtod(nam, void *), asa, salen);
 	nam->m_len = (int)salen;
 	/* Record: name, control, data. */
