@@ -33,7 +33,6 @@ struct inpcb {
 };
 
 #define INP_HDRINCL	0x01	/* raw: the caller supplies the IP header */
-#define INP_RECVTTL	0x02
 
 struct inpcbtable {
 	const char *inpt_name;

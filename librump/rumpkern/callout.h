@@ -4,8 +4,7 @@
  * scheduling and stopping cost O(log n) however many timers exist.
  *
  * States: PENDING (in the heap), FIRED (expired and handed to its
- * function; stays set until the callout is scheduled again), INVOKING
- * (set when the function is called, cleared by callout_ack()).
+ * function; stays set until the callout is scheduled or stopped again).
  */
 #ifndef RUMPKERN_CALLOUT_H
 #define RUMPKERN_CALLOUT_H
@@ -26,7 +25,6 @@ typedef struct callout callout_t;
 
 #define CALLOUT_PENDING		0x01
 #define CALLOUT_FIRED		0x02
-#define CALLOUT_INVOKING	0x04
 
 void callout_init(callout_t *c, unsigned flags);
 void callout_destroy(callout_t *c);
@@ -42,9 +40,6 @@ bool callout_stop(callout_t *c);
 bool callout_halt(callout_t *c, kmutex_t *interlock);
 bool callout_pending(callout_t *c);
 bool callout_expired(callout_t *c);
-bool callout_invoking(callout_t *c);
-bool callout_active(callout_t *c);
-void callout_ack(callout_t *c);
 
 int callout_startup(void);
 void callout_shutdown(void);

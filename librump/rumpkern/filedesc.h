@@ -92,4 +92,44 @@ int fd_dup2(struct filedesc *fdp, int oldfd, int newfd, bool cloexec);
 int fd_getcloexec(struct filedesc *fdp, int fd, bool *cloexec);
 int fd_setcloexec(struct filedesc *fdp, int fd, bool cloexec);
 
+/*
+ * The calls into a file's implementation, each through one wrapper; a
+ * missing entry answers as a file that cannot do it would.
+ */
+static inline int
+fo_read(struct file *fp, struct uio *uio, int flags)
+{
+	return fp->f_ops->fo_read != NULL ?
+	    fp->f_ops->fo_read(fp, uio, flags) : EINVAL;
+}
+
+static inline int
+fo_write(struct file *fp, struct uio *uio, int flags)
+{
+	return fp->f_ops->fo_write != NULL ?
+	    fp->f_ops->fo_write(fp, uio, flags) : EINVAL;
+}
+
+static inline int
+fo_ioctl(struct file *fp, unsigned long cmd, void *data)
+{
+	return fp->f_ops->fo_ioctl != NULL ?
+	    fp->f_ops->fo_ioctl(fp, cmd, data) : ENOTTY;
+}
+
+static inline int
+fo_poll(struct file *fp, int events, struct pollent *pe)
+{
+	/* A file that cannot be polled is always ready, as poll(2) says. */
+	return fp->f_ops->fo_poll != NULL ? fp->f_ops->fo_poll(fp, events, pe) :
+	    events & (POLLIN | POLLOUT | POLLRDNORM | POLLWRNORM);
+}
+
+static inline int
+fo_close(struct file *fp)
+{
+	return fp->f_ops != NULL && fp->f_ops->fo_close != NULL ?
+	    fp->f_ops->fo_close(fp) : 0;
+}
+
 #endif

@@ -251,28 +251,6 @@ callout_expired(callout_t *c)
 	    CALLOUT_FIRED) != 0;
 }
 
-bool
-callout_invoking(callout_t *c)
-{
-	return (__atomic_load_n(&c->c_flags, __ATOMIC_RELAXED) &
-	    CALLOUT_INVOKING) != 0;
-}
-
-bool
-callout_active(callout_t *c)
-{
-	return (__atomic_load_n(&c->c_flags, __ATOMIC_RELAXED) &
-	    (CALLOUT_PENDING | CALLOUT_FIRED)) != 0;
-}
-
-void
-callout_ack(callout_t *c)
-{
-	mutex_enter(&cc.lock);
-	c->c_flags &= ~CALLOUT_INVOKING;
-	mutex_exit(&cc.lock);
-}
-
 unsigned
 callout_count(void)
 {
@@ -297,7 +275,7 @@ callout_run_due(void)
 
 		heap_remove(c);
 		c->c_flags = (c->c_flags & ~CALLOUT_PENDING) |
-		    CALLOUT_FIRED | CALLOUT_INVOKING;
+		    CALLOUT_FIRED;
 		cc.running = c;
 		mutex_exit(&cc.lock);
 		func(arg);

@@ -39,8 +39,7 @@ file_release(struct file *fp)
 
 	if (__atomic_sub_fetch(&fp->f_count, 1, __ATOMIC_ACQ_REL) != 0)
 		return 0;
-	if (fp->f_ops != NULL && fp->f_ops->fo_close != NULL)
-		error = fp->f_ops->fo_close(fp);
+	error = fo_close(fp);
 	kmem_free(&M_FILE, fp, sizeof(*fp));
 	return error;
 }

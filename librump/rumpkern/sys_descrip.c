@@ -67,18 +67,17 @@ static int
 fcntl_setfl(struct file *fp, int flags)
 {
 	int old, new;
-	int on;
+	int on, error;
 
 	old = __atomic_load_n(&fp->f_flag, __ATOMIC_RELAXED);
 	do
 		new = (old & ~FCNTLFLAGS) | (flags & FCNTLFLAGS);
 	while (!__atomic_compare_exchange_n(&fp->f_flag, &old, new, false,
 	    __ATOMIC_RELAXED, __ATOMIC_RELAXED));
-	/* Tell the object too, as BSD does: a socket keeps its own flag. */
+	/* Tell the object too, as BSD does; one that has no flag is fine. */
 	on = (new & O_NONBLOCK) != 0;
-	if (fp->f_ops->fo_ioctl != NULL)
-		(void)fp->f_ops->fo_ioctl(fp, FIONBIO, &on);
-	return 0;
+	error = fo_ioctl(fp, FIONBIO, &on);
+	return error == ENOTTY ? 0 : error;
 }
 
 int

@@ -29,9 +29,9 @@ dofileio(int fd, struct iovec *iov, int iovcnt, enum uio_rw rw, long *retval)
 	if (error == 0) {
 		total = uio.uio_resid;
 		if (rw == UIO_READ)
-			error = fp->f_ops->fo_read(fp, &uio, fp->f_flag);
+			error = fo_read(fp, &uio, fp->f_flag);
 		else
-			error = fp->f_ops->fo_write(fp, &uio, fp->f_flag);
+			error = fo_write(fp, &uio, fp->f_flag);
 		/* A partial transfer succeeds; the error waits for next time. */
 		if (uio.uio_resid != total && (error == EINTR ||
 		    error == EAGAIN || error == EPIPE))
@@ -120,10 +120,10 @@ sys_ioctl(struct lwp *l, const struct sys_ioctl_args *uap, long *retval)
 			__atomic_and_fetch(&fp->f_flag, ~FNONBLOCK,
 			    __ATOMIC_RELAXED);
 	}
-	if (fp->f_ops->fo_ioctl == NULL)
-		error = uap->request == FIONBIO ? 0 : ENOTTY;
-	else
-		error = fp->f_ops->fo_ioctl(fp, uap->request, uap->data);
+	error = fo_ioctl(fp, uap->request, uap->data);
+	/* FIONBIO is the file's own flag; the object need not know it. */
+	if (error == ENOTTY && uap->request == FIONBIO)
+		error = 0;
 	fd_putfile(fp);
 	return error;
 }
@@ -148,7 +148,7 @@ poll_scan(struct pollfd *fds, size_t nfds, struct pollent *pes)
 		if (fp == NULL) {
 			fds[i].revents = POLLNVAL;
 		} else {
-			fds[i].revents = (short)(fp->f_ops->fo_poll(fp, events,
+			fds[i].revents = (short)(fo_poll(fp, events,
 			    pes != NULL ? &pes[i] : NULL) & events);
 			fd_putfile(fp);
 		}

@@ -52,7 +52,6 @@ struct sockbuf {
 #define SS_CANTRCVMORE		0x0010
 #define SS_ISDISCONNECTED	0x0020
 #define SS_NOFDREF		0x0040	/* no file refers to it any more */
-#define SS_ISCONFIRMING		0x0080
 
 /* so_options: the SO_* boolean options, as bits */
 #define SO_OPT_DEBUG		0x0001

@@ -496,7 +496,7 @@ do_getname(int s, struct sockaddr *asa, socklen_t *alen, bool peer)
 	so = fp->f_data;
 	memset(&ss, 0, sizeof(ss));
 	NET_LOCK();
-	if (peer && !(so->so_state & (SS_ISCONNECTED | SS_ISCONFIRMING)))
+	if (peer && !(so->so_state & SS_ISCONNECTED))
 		error = ENOTCONN;
 	else if (peer)
 		error = pru_peeraddr(so, &ss, &len);

@@ -309,7 +309,7 @@ sosend_check(struct socket *so, const struct sockaddr *nam)
 	}
 	if (!(so->so_state & SS_ISCONNECTED)) {
 		if (so->so_proto->pr_flags & PR_CONNREQUIRED)
-			return (so->so_state & SS_ISCONFIRMING) ? 0 : ENOTCONN;
+			return ENOTCONN;
 		if (nam == NULL)
 			return EDESTADDRREQ;
 	}

@@ -64,8 +64,7 @@ soisconnected(struct socket *so)
 {
 	struct socket *head = so->so_head;
 
-	so->so_state &= ~(SS_ISCONNECTING | SS_ISDISCONNECTING |
-	    SS_ISCONFIRMING);
+	so->so_state &= ~(SS_ISCONNECTING | SS_ISDISCONNECTING);
 	so->so_state |= SS_ISCONNECTED;
 	if (head != NULL && so->so_onq == 1) {
 		/* The handshake finished: ready for accept(). */
