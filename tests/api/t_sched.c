@@ -13,17 +13,11 @@
 #include <unistd.h>
 
 #include "apitest.h"
+#include "threadstate.h"
 
-static void
-sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-
-	while (nanosleep(&ts, &ts) != 0)
-		continue;
-}
 
 struct reader {
+	pid_t tid;
 	int fd;
 	char buf[16];
 	ssize_t got;
@@ -35,6 +29,7 @@ read_pipe(void *arg)
 {
 	struct reader *r = arg;
 
+	__atomic_store_n(&r->tid, thread_self_id(), __ATOMIC_RELEASE);
 	r->got = rump_sys_read(r->fd, r->buf, sizeof(r->buf));
 	r->error = errno;
 	return NULL;
@@ -51,8 +46,8 @@ reader_blocked_on_empty_pipe_does_not_keep_the_cpu(void **state)
 	assert_int_equal(rump_sys_pipe2(fds, 0), 0);
 	r.fd = fds[0];
 	assert_int_equal(pthread_create(&t, NULL, read_pipe, &r), 0);
-	/* Give the reader time to block; the write below must get in anyway. */
-	sleep_ms(50);
+	/* The reader is blocked in the kernel; the write must get in anyway. */
+	wait_thread_asleep(&r.tid);
 	assert_int_equal(rump_sys_write(fds[1], "wake", 4), 4);
 	assert_int_equal(pthread_join(t, NULL), 0);
 	assert_int_equal(r.got, 4);
@@ -118,11 +113,13 @@ host_threads_take_turns_through_pipes(void **state)
 
 /* Enters the kernel (needs a CPU) and says so. */
 static int entered;
+static pid_t enterer;
 
 static void *
 enter_kernel(void *arg)
 {
 	(void)arg;
+	__atomic_store_n(&enterer, thread_self_id(), __ATOMIC_RELEASE);
 	if (rump_sys_getpid() == 1)
 		__atomic_add_fetch(&entered, 1, __ATOMIC_SEQ_CST);
 	return NULL;
@@ -136,9 +133,11 @@ one_cpu_admits_one_thread_at_a_time(void **state)
 
 	(void)state;
 	__atomic_store_n(&entered, 0, __ATOMIC_SEQ_CST);
+	__atomic_store_n(&enterer, 0, __ATOMIC_SEQ_CST);
 	rump_schedule();
 	assert_int_equal(pthread_create(&t, NULL, enter_kernel, NULL), 0);
-	sleep_ms(50);
+	/* It sleeps waiting for the one CPU, which we hold. */
+	wait_thread_asleep(&enterer);
 	early = __atomic_load_n(&entered, __ATOMIC_SEQ_CST);
 	rump_unschedule();
 	assert_int_equal(pthread_join(t, NULL), 0);
@@ -198,9 +197,10 @@ two_cpus_run_two_threads_in_the_kernel_at_once(void **state)
 	assert_int_equal(pthread_create(&b, NULL, meet_inside, NULL), 0);
 	while (__atomic_load_n(&inside, __ATOMIC_SEQ_CST) < 2)
 		sched_yield();
-	/* Both CPUs are taken: a third thread waits for one. */
+	/* Both CPUs are taken: a third thread sleeps waiting for one. */
+	__atomic_store_n(&enterer, 0, __ATOMIC_SEQ_CST);
 	assert_int_equal(pthread_create(&c, NULL, enter_kernel, NULL), 0);
-	sleep_ms(50);
+	wait_thread_asleep(&enterer);
 	early = __atomic_load_n(&entered, __ATOMIC_SEQ_CST);
 	__atomic_store_n(&leave, 1, __ATOMIC_SEQ_CST);
 	assert_int_equal(pthread_join(a, NULL), 0);

@@ -31,6 +31,7 @@
 #include <setjmp.h>
 #include <cmocka.h>
 
+#include "threadstate.h"
 #include "virtif/virtif_user.h"
 
 #define TAP0		"rvtap0"	/* up, host side 198.18.0.1/24 */
@@ -424,6 +425,7 @@ send_on_down_tap_is_eio(void **state)
 }
 
 struct receiver {
+	pid_t tid;
 	struct virtif_user *vu;
 	atomic_int result;		/* -1 while blocked */
 };
@@ -435,6 +437,7 @@ receive_one(void *arg)
 	static struct rxbufs rx;
 	size_t n;
 
+	__atomic_store_n(&r->tid, thread_self_id(), __ATOMIC_RELEASE);
 	rxbufs_init(&rx, BUFLEN);
 	atomic_store(&r->result, virtif_user_recv(r->vu, rx.f, NBUF, &n));
 	return NULL;
@@ -454,8 +457,9 @@ shutdown_wakes_receiver(void **state)
 	/* A tap that is down gets no traffic: the receiver blocks. */
 	assert_int_equal(virtif_user_open(TAP1, 0, &r.vu), 0);
 	atomic_init(&r.result, -1);
+	r.tid = 0;
 	assert_int_equal(pthread_create(&t, NULL, receive_one, &r), 0);
-	usleep(200 * 1000);
+	wait_thread_asleep(&r.tid);
 	assert_int_equal(atomic_load(&r.result), -1);
 	virtif_user_shutdown(r.vu);
 	assert_int_equal(pthread_join(t, NULL), 0);
