@@ -97,7 +97,7 @@ KERNEL_LINK := -Wl,--whole-archive $(foreach l,$(call reverse,$(KLIBS)),$(LIBDIR
 all: libs tools tests
 libs: $(STATIC_LIBS) $(SHARED_LIBS)
 
-.PHONY: all libs tools tests test bench install clean
+.PHONY: all libs tools tests test bench demo install clean
 # Generated sources are kept, not treated as intermediate files.
 .SECONDARY:
 
@@ -203,7 +203,11 @@ install: libs tools
 		    $(DESTDIR)$(PREFIX)/lib/pkgconfig/$$(basename $$pc .in); \
 	done
 
+# The networking demo (needs root): see tools/demo.sh.
+demo: all
+	@O=$(O) sh tools/demo.sh
+
 clean:
-	rm -rf build build-san
+	rm -rf build build-san build-clang
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

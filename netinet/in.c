@@ -151,6 +151,7 @@ in_addr_add(struct ifnet *ifp, struct in_addr addr, int plen)
 	struct in_ifaddr *ia;
 	struct sockaddr_in *sin;
 	uint32_t haddr = ntohl(addr.s_addr);
+	bool was_up = (ifp->if_flags & IFF_UP) != 0;
 	int error;
 
 	NET_ASSERT_LOCKED();
@@ -178,7 +179,8 @@ in_addr_add(struct ifnet *ifp, struct in_addr addr, int plen)
 		in_addr_delete(ifp, addr);
 		return error;
 	}
-	if (ifp->if_type == IFT_ETHER)
+	/* Bringing the interface up announced every address already. */
+	if (was_up && ifp->if_type == IFT_ETHER)
 		arp_announce(ifp, addr);
 	return 0;
 }
