@@ -38,6 +38,7 @@
 
 #include "netopts.h"
 #include "toolsig.h"
+#include "toolusage.h"
 #include "toolutil.h"
 
 #define PROG		"rump_nc"
@@ -125,27 +126,11 @@ struct nc {
 #define EV_EOF		'e'		/* end of standard input */
 #define EV_ERROR	'x'		/* the reader gave up (message printed) */
 
-static void
-usage(FILE *f)
-{
-	fputs(usage_text, f);
-	fputs(netopts_usage, f);
-	fputs(example_text, f);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, PROG ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n\n");
-	usage(stderr);
-	exit(2);
-}
+static const struct tool_usage usage_info = {
+	.prog = PROG,
+	.synopsis = usage_text,
+	.examples = example_text,
+};
 
 static const char *
 sin_text(const struct sockaddr_in *sin, char buf[32])
@@ -479,6 +464,7 @@ main(int argc, char **argv)
 	uint16_t port;
 	int c, rc, sigfd, status = 1;
 
+	tool_usage_init(&usage_info);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	netopts_init(&no);
 	nc.s = -1;

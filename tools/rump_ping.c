@@ -33,6 +33,7 @@
 
 #include "netopts.h"
 #include "toolsig.h"
+#include "toolusage.h"
 #include "toolutil.h"
 
 #define PROG		"rump_ping"
@@ -90,27 +91,11 @@ struct ping {
 	uint8_t in[65536];
 };
 
-static void
-usage(FILE *f)
-{
-	fputs(usage_text, f);
-	fputs(netopts_usage, f);
-	fputs(example_text, f);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, PROG ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n\n");
-	usage(stderr);
-	exit(2);
-}
+static const struct tool_usage usage_info = {
+	.prog = PROG,
+	.synopsis = usage_text,
+	.examples = example_text,
+};
 
 /* The Internet checksum (RFC 1071). */
 static uint16_t
@@ -512,6 +497,7 @@ main(int argc, char **argv)
 	long v;
 	int c, rc, sigfd, ttl = 0, status = 2;
 
+	tool_usage_init(&usage_info);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	netopts_init(&no);
 	pg.s = -1;

@@ -23,6 +23,7 @@
 
 #include "netopts.h"
 #include "toolsig.h"
+#include "toolusage.h"
 #include "toolutil.h"
 
 #define PROG	"rump_server"
@@ -54,27 +55,11 @@ static const char example_text[] =
 "Exit status: 0 after SIGINT or SIGTERM, 1 if the stack could not be set up,\n"
 "2 for bad options.\n";
 
-static void
-usage(FILE *f)
-{
-	fputs(usage_text, f);
-	fputs(netopts_usage, f);
-	fputs(example_text, f);
-}
-
-static void __attribute__((noreturn, format(printf, 1, 2)))
-usage_error(const char *fmt, ...)
-{
-	va_list ap;
-
-	fprintf(stderr, PROG ": ");
-	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
-	va_end(ap);
-	fprintf(stderr, "\n\n");
-	usage(stderr);
-	exit(2);
-}
+static const struct tool_usage usage_info = {
+	.prog = PROG,
+	.synopsis = usage_text,
+	.examples = example_text,
+};
 
 static const char *
 signame(int sig)
@@ -178,6 +163,7 @@ main(int argc, char **argv)
 	bool verbose = false, want_echo = false;
 	int c, rc, sigfd, status = 1;
 
+	tool_usage_init(&usage_info);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	netopts_init(&no);
 	opterr = 0;

@@ -1,0 +1,24 @@
+/*
+ * Usage texts and the error for a bad option, alike in every tool: the
+ * tool's own synopsis, then the interface options they share, then
+ * examples.
+ */
+#ifndef TOOLS_TOOLUSAGE_H
+#define TOOLS_TOOLUSAGE_H
+
+#include <stdio.h>
+
+struct tool_usage {
+	const char *prog;
+	const char *synopsis;
+	const char *examples;
+};
+
+/* Sets the texts the two calls below print; first thing in main(). */
+void tool_usage_init(const struct tool_usage *u);
+void usage(FILE *f);
+/* Prints "prog: message", a blank line and the usage, then exits 2. */
+void usage_error(const char *fmt, ...)
+    __attribute__((noreturn, format(printf, 1, 2)));
+
+#endif
