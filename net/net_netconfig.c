@@ -21,28 +21,6 @@ rumppriv_netconfig_ifdestroy(const char *ifname)
 	return if_clone_destroy(ifname);
 }
 
-/* Runs fn on the interface named ifname under softnet_lock. */
-static int
-netconfig_with_if(const char *ifname, int (*fn)(struct ifnet *, const void *),
-    const void *arg)
-{
-	struct ifnet *ifp;
-	int error;
-
-	if (ifname == NULL)
-		return EINVAL;
-	NET_LOCK();
-	ifp = if_find_byname(ifname);
-	if (ifp == NULL) {
-		NET_UNLOCK();
-		return ENXIO;
-	}
-	error = fn(ifp, arg);
-	if_rele(ifp);
-	NET_UNLOCK();
-	return error;
-}
-
 static int
 netconfig_up(struct ifnet *ifp, const void *arg)
 {
@@ -57,7 +35,7 @@ rumppriv_netconfig_ifup(const char *ifname)
 {
 	bool up = true;
 
-	return netconfig_with_if(ifname, netconfig_up, &up);
+	return if_call_byname(ifname, netconfig_up, &up);
 }
 
 int
@@ -65,7 +43,7 @@ rumppriv_netconfig_ifdown(const char *ifname)
 {
 	bool up = false;
 
-	return netconfig_with_if(ifname, netconfig_up, &up);
+	return if_call_byname(ifname, netconfig_up, &up);
 }
 
 static int
@@ -77,7 +55,7 @@ netconfig_mtu(struct ifnet *ifp, const void *arg)
 int
 rumppriv_netconfig_ifsetmtu(const char *ifname, int mtu)
 {
-	return netconfig_with_if(ifname, netconfig_mtu, &mtu);
+	return if_call_byname(ifname, netconfig_mtu, &mtu);
 }
 
 static int
@@ -101,7 +79,7 @@ rumppriv_netconfig_iffault(const char *ifname, const char *spec)
 {
 	if (spec == NULL)
 		return EINVAL;
-	return netconfig_with_if(ifname, netconfig_fault, spec);
+	return if_call_byname(ifname, netconfig_fault, spec);
 }
 
 static int
@@ -122,11 +100,11 @@ rumppriv_netconfig_pcap_start(const char *ifname, const char *path)
 {
 	if (path == NULL)
 		return EINVAL;
-	return netconfig_with_if(ifname, netconfig_pcap_start, path);
+	return if_call_byname(ifname, netconfig_pcap_start, path);
 }
 
 int
 rumppriv_netconfig_pcap_stop(const char *ifname)
 {
-	return netconfig_with_if(ifname, netconfig_pcap_stop, NULL);
+	return if_call_byname(ifname, netconfig_pcap_stop, NULL);
 }

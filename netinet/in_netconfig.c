@@ -6,47 +6,43 @@
 #include "netinet/ip_var.h"
 #include "rumpnet_netinet_if_priv.h"
 
+struct in_prefix {
+	struct in_addr addr;
+	int plen;
+};
+
+static int
+in_netconfig_add(struct ifnet *ifp, const void *arg)
+{
+	const struct in_prefix *p = arg;
+
+	return in_addr_add(ifp, p->addr, p->plen);
+}
+
+static int
+in_netconfig_del(struct ifnet *ifp, const void *arg)
+{
+	return in_addr_delete(ifp, *(const struct in_addr *)arg);
+}
+
 int
 rumppriv_netconfig_ipv4_ifaddr(const char *ifname, const char *cidr)
 {
-	struct in_addr addr;
-	struct ifnet *ifp;
-	int plen, error;
+	struct in_prefix p;
 
-	if (ifname == NULL || cidr == NULL ||
-	    inet_cidr_k(cidr, &addr, &plen) != 0)
+	if (cidr == NULL || inet_cidr_k(cidr, &p.addr, &p.plen) != 0)
 		return EINVAL;
-	NET_LOCK();
-	ifp = if_find_byname(ifname);
-	if (ifp == NULL) {
-		NET_UNLOCK();
-		return ENXIO;
-	}
-	error = in_addr_add(ifp, addr, plen);
-	if_rele(ifp);
-	NET_UNLOCK();
-	return error;
+	return if_call_byname(ifname, in_netconfig_add, &p);
 }
 
 int
 rumppriv_netconfig_ipv4_ifaddr_del(const char *ifname, const char *addrstr)
 {
 	struct in_addr addr;
-	struct ifnet *ifp;
-	int error;
 
-	if (ifname == NULL || addrstr == NULL || inet_aton_k(addrstr, &addr) != 0)
+	if (addrstr == NULL || inet_aton_k(addrstr, &addr) != 0)
 		return EINVAL;
-	NET_LOCK();
-	ifp = if_find_byname(ifname);
-	if (ifp == NULL) {
-		NET_UNLOCK();
-		return ENXIO;
-	}
-	error = in_addr_delete(ifp, addr);
-	if_rele(ifp);
-	NET_UNLOCK();
-	return error;
+	return if_call_byname(ifname, in_netconfig_del, &addr);
 }
 
 /* "default" or "a.b.c.d/len" into a destination and prefix length. */

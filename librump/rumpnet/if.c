@@ -247,6 +247,27 @@ if_find_byindex(unsigned index)
 	return NULL;
 }
 
+int
+if_call_byname(const char *name, int (*fn)(struct ifnet *, const void *),
+    const void *arg)
+{
+	struct ifnet *ifp;
+	int error;
+
+	if (name == NULL)
+		return EINVAL;
+	NET_LOCK();
+	ifp = if_find_byname(name);
+	if (ifp == NULL) {
+		NET_UNLOCK();
+		return ENXIO;
+	}
+	error = fn(ifp, arg);
+	if_rele(ifp);
+	NET_UNLOCK();
+	return error;
+}
+
 void
 if_ref(struct ifnet *ifp)
 {

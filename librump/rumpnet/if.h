@@ -162,6 +162,12 @@ struct ifnet *if_find_byname(const char *name);
 struct ifnet *if_find_byindex(unsigned index);
 void if_ref(struct ifnet *ifp);
 void if_rele(struct ifnet *ifp);
+/*
+ * Takes softnet_lock, finds the interface named name and returns
+ * fn(ifp, arg), or ENXIO when there is none; EINVAL for a NULL name.
+ */
+int if_call_byname(const char *name,
+    int (*fn)(struct ifnet *ifp, const void *arg), const void *arg);
 /* Calls fn for each interface until it returns non-zero (softnet_lock held). */
 int if_foreach(int (*fn)(struct ifnet *ifp, void *arg), void *arg);
 /* Changes IFF_UP and IFF_PROMISC; starts or stops the driver. */
