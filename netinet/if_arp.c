@@ -190,6 +190,26 @@ arp_isbroadcast(struct ifnet *ifp, struct in_addr addr)
 }
 
 /*
+ * Whether addr is on one of ifp's IPv4 subnets: a neighbour we may reach
+ * directly.  Only such a sender is learnt from its request (below).
+ */
+static bool
+arp_onlink(struct ifnet *ifp, struct in_addr addr)
+{
+	struct ifaddr *ifa;
+
+	TAILQ_FOREACH(ifa, &ifp->if_addrlist, ifa_list) {
+		const struct in_ifaddr *ia = ifatoia(ifa);
+
+		if (ifa->ifa_addr.ss_family == AF_INET &&
+		    ((ia->ia_addr.s_addr ^ addr.s_addr) &
+		    ia->ia_netmask.s_addr) == 0)
+			return true;
+	}
+	return false;
+}
+
+/*
  * The sender address of a request for dst: ifp's address on dst's subnet,
  * else its first IPv4 address, else 0.0.0.0 (a request without an address
  * of our own is an RFC 5227 probe, which hosts still answer).
@@ -571,7 +591,7 @@ arp_conflict(struct ifnet *ifp, struct in_addr addr,
 /*
  * RFC 826, "Packet Reception", for Ethernet and IPv4: validate; if we know
  * the sender, update its entry (the merge); if we are the target, add the
- * sender if it was not merged, and answer a request.
+ * sender if it was not merged and is on our subnet, and answer a request.
  */
 static void
 arp_input(struct ifnet *ifp, struct mbuf *m)
@@ -662,7 +682,13 @@ arp_input(struct ifnet *ifp, struct mbuf *m)
 
 	if (arp_ifaddr(ifp, tpa) == NULL)
 		return;
-	if (la == NULL && (la = arp_create(ifp, spa)) != NULL)
+	/*
+	 * RFC 826 adds the sender here.  Only one on our subnets, as Linux
+	 * in effect does: we would never send to another through this
+	 * entry, and anyone could fill the cache with made-up senders.
+	 */
+	if (la == NULL && arp_onlink(ifp, spa) &&
+	    (la = arp_create(ifp, spa)) != NULL)
 		arp_set_resolved(la, ah.ar_sha);
 	if (op == ARPOP_REQUEST) {
 		arpstat.out_replies++;

@@ -271,6 +271,29 @@ arp_request_for_us_is_answered(void **state)
 	KTEST_EXIT();
 }
 
+/*
+ * A sender off our subnets gets its answer, but no entry: otherwise any
+ * neighbour could fill the cache by asking from made-up addresses.
+ */
+static void
+arp_request_from_off_subnet_sender_is_answered_not_learnt(void **state)
+{
+	static struct fake_ether fe;
+	struct in_addr far = fe_ip(192, 168, 7, 9);
+
+	(void)state;
+	KTEST_ENTER();
+	arp_test_start(&fe);
+	inject_arp(&fe, etherbroadcastaddr, ARPOP_REQUEST, peer_mac, far,
+	    zero_mac, OUR);
+	expect_arp(&fe, peer_mac, ARPOP_REPLY, our_mac, OUR, peer_mac, far);
+	assert_int_equal(fe_queued(&fe), 0);
+	assert_int_equal(lookup(&fe, far, NULL), ENOENT);
+	assert_int_equal(arp_count(), 0);
+	arp_test_end(&fe);
+	KTEST_EXIT();
+}
+
 static void
 arp_request_for_other_is_ignored_but_merges(void **state)
 {
@@ -814,6 +837,7 @@ main(void)
 		leak_test(arp_unresolved_holds_and_broadcasts_request),
 		leak_test(arp_reply_resolves_and_sends_held),
 		leak_test(arp_request_for_us_is_answered),
+		leak_test(arp_request_from_off_subnet_sender_is_answered_not_learnt),
 		leak_test(arp_request_for_other_is_ignored_but_merges),
 		leak_test(arp_broadcast_and_multicast_need_no_request),
 		leak_test(arp_resolved_entries_expire),
