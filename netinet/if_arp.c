@@ -10,6 +10,12 @@
  * length (a rump kernel talks to few neighbours; 256 chains keep a lookup
  * at one or two compares for up to a few hundred of them).
  *
+ * A full cache makes room for a new entry by evicting the resolved entry
+ * heard from least recently (arp_lru, in order of the last confirmation):
+ * a neighbour that floods us with senders costs the others a new request,
+ * not their resolution.  Incomplete entries are never evicted (they go
+ * within a few seconds anyway); a cache full of them refuses new ones.
+ *
  * An entry is INCOMPLETE from the first packet for its address until a
  * reply arrives: it holds up to ARP_MAXHOLD packets (the oldest is dropped
  * when one more comes) and sends a broadcast request at most every
@@ -59,6 +65,7 @@ enum arp_state {
 
 struct arp_entry {
 	LIST_ENTRY(arp_entry) la_hash;
+	TAILQ_ENTRY(arp_entry) la_lru;	/* on arp_lru while RESOLVED */
 	struct ifnet *la_ifp;		/* not held: purged before it goes */
 	struct in_addr la_addr;
 	uint8_t la_lla[ETHER_ADDR_LEN];	/* valid when RESOLVED */
@@ -73,6 +80,7 @@ struct arp_entry {
 
 LIST_HEAD(arp_chain, arp_entry);
 static struct arp_chain arp_table[ARP_HASHSIZE];
+static TAILQ_HEAD(, arp_entry) arp_lru;	/* resolved, least recent first */
 static unsigned arp_nentries;
 static uint32_t arp_seed;
 
@@ -94,6 +102,7 @@ static struct arp_stats {
 	uint64_t resolved;		/* entries that got an answer */
 	uint64_t expired;		/* resolved entries timed out */
 	uint64_t timeouts;		/* incomplete entries that gave up */
+	uint64_t evicted;		/* resolved entries, for a new one */
 	/* Received packets dropped, each for one reason. */
 	uint64_t drop_short;		/* shorter than an Ethernet/IPv4 ARP */
 	uint64_t drop_nobufs;		/* m_pullup failed */
@@ -110,7 +119,7 @@ static struct arp_stats {
 	uint64_t drop_timeout;		/* held when resolution gave up */
 	uint64_t drop_purged;		/* held when the entry was purged */
 	uint64_t drop_nomem;		/* no memory for a new entry */
-	uint64_t drop_cachefull;	/* ARP_MAXENTRIES reached */
+	uint64_t drop_cachefull;	/* full of incomplete entries */
 } arpstat;
 
 static const struct kstat_desc arp_kstat_desc[] = {
@@ -126,6 +135,7 @@ static const struct kstat_desc arp_kstat_desc[] = {
 	KSTAT_DESC(struct arp_stats, resolved, "resolved"),
 	KSTAT_DESC(struct arp_stats, expired, "expired"),
 	KSTAT_DESC(struct arp_stats, timeouts, "timeouts"),
+	KSTAT_DESC(struct arp_stats, evicted, "evicted"),
 	KSTAT_DESC(struct arp_stats, drop_short, "drop.short"),
 	KSTAT_DESC(struct arp_stats, drop_nobufs, "drop.nobufs"),
 	KSTAT_DESC(struct arp_stats, drop_badhrd, "drop.badhrd"),
@@ -318,14 +328,42 @@ arp_find(struct ifnet *ifp, struct in_addr addr)
 	return NULL;
 }
 
+/* Deletes la; its held packets are counted in *drops. */
+static void
+arp_destroy(struct arp_entry *la, uint64_t *drops)
+{
+	struct mbuf *m, *next;
+
+	if (la->la_state == ARP_RESOLVED)
+		TAILQ_REMOVE(&arp_lru, la, la_lru);
+	for (m = la->la_hold; m != NULL; m = next) {
+		next = m->m_nextpkt;
+		m->m_nextpkt = NULL;
+		m_freem(m);
+		(*drops)++;
+	}
+	LIST_REMOVE(la, la_hash);
+	KASSERT(arp_nentries > 0);
+	arp_nentries--;
+	kmem_free(&M_ARP, la, sizeof(*la));
+}
+
+/*
+ * A new incomplete entry for addr on ifp, which has none.  A full cache
+ * first evicts the resolved entry confirmed least recently.
+ */
 static struct arp_entry *
 arp_create(struct ifnet *ifp, struct in_addr addr)
 {
 	struct arp_entry *la;
 
 	if (arp_nentries >= ARP_MAXENTRIES) {
-		arpstat.drop_cachefull++;
-		return NULL;
+		if ((la = TAILQ_FIRST(&arp_lru)) == NULL) {
+			arpstat.drop_cachefull++;
+			return NULL;
+		}
+		arpstat.evicted++;
+		arp_destroy(la, &arpstat.drop_purged);
 	}
 	la = kmem_zalloc(&M_ARP, sizeof(*la), KM_NOSLEEP);
 	if (la == NULL) {
@@ -338,24 +376,6 @@ arp_create(struct ifnet *ifp, struct in_addr addr)
 	LIST_INSERT_HEAD(&arp_table[arp_hash(ifp, addr)], la, la_hash);
 	arp_nentries++;
 	return la;
-}
-
-/* Deletes la; its held packets are counted in *drops. */
-static void
-arp_destroy(struct arp_entry *la, uint64_t *drops)
-{
-	struct mbuf *m, *next;
-
-	for (m = la->la_hold; m != NULL; m = next) {
-		next = m->m_nextpkt;
-		m->m_nextpkt = NULL;
-		m_freem(m);
-		(*drops)++;
-	}
-	LIST_REMOVE(la, la_hash);
-	KASSERT(arp_nentries > 0);
-	arp_nentries--;
-	kmem_free(&M_ARP, la, sizeof(*la));
 }
 
 static void arp_timeout(void *arg);
@@ -417,10 +437,14 @@ arp_set_resolved(struct arp_entry *la, const uint8_t lla[ETHER_ADDR_LEN])
 
 	if (la->la_state == ARP_INCOMPLETE)
 		arpstat.resolved++;
-	else if (memcmp(la->la_lla, lla, ETHER_ADDR_LEN) != 0)
-		arpstat.in_llchanged++;
+	else {
+		if (memcmp(la->la_lla, lla, ETHER_ADDR_LEN) != 0)
+			arpstat.in_llchanged++;
+		TAILQ_REMOVE(&arp_lru, la, la_lru);
+	}
 	memcpy(la->la_lla, lla, ETHER_ADDR_LEN);
 	la->la_state = ARP_RESOLVED;
+	TAILQ_INSERT_TAIL(&arp_lru, la, la_lru);
 	la->la_asked = 0;
 	la->la_expire = now + arp_ms(arp_keep);
 	arp_timer_want(la->la_expire);
@@ -771,6 +795,7 @@ arp_init(void)
 	arp_seed = cprng_u32();
 	for (unsigned i = 0; i < ARP_HASHSIZE; i++)
 		LIST_INIT(&arp_table[i]);
+	TAILQ_INIT(&arp_lru);
 	arp_nentries = 0;
 	arp_dying = false;
 	arp_lastdefend = 0;

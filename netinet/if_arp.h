@@ -37,7 +37,11 @@ CTASSERT(sizeof(struct arphdr) == 28);
 #define ARPOP_REPLY	2
 
 #define ARP_MAXHOLD	16	/* packets held by an incomplete entry */
-#define ARP_MAXENTRIES	4096	/* entries in the cache, all interfaces */
+/*
+ * Entries in the cache, all interfaces.  When it is full a new entry
+ * evicts the resolved one heard from least recently.
+ */
+#define ARP_MAXENTRIES	4096
 
 /*
  * Tunables, in milliseconds (tests shorten them): how long a resolved

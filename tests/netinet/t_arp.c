@@ -799,8 +799,98 @@ arp_request_without_mbufs_is_counted(void **state)
 	KTEST_EXIT();
 }
 
+/* fake0 as 10.0.0.1/16 instead: room for over ARP_MAXENTRIES neighbours. */
 static void
-arp_cache_is_bounded(void **state)
+arp_test_widen(struct fake_ether *fe)
+{
+	NET_LOCK();
+	ifa_remove(&fe->fe_if, &fe->fe_ia.ia_ifa);
+	NET_UNLOCK();
+	fe_addaddr(fe, OUR, 16);
+}
+
+/* Neighbour n of a /16: 10.0.1.0, 10.0.1.1, ... */
+static struct in_addr
+nbr(unsigned n)
+{
+	return fe_ip(10, 0, 1 + n / 256, n % 256);
+}
+
+/* Neighbour n asks for our MAC, and is answered (and learnt). */
+static void
+learn_nbr(struct fake_ether *fe, unsigned n)
+{
+	uint8_t f[128];
+
+	inject_arp(fe, etherbroadcastaddr, ARPOP_REQUEST, peer_mac, nbr(n),
+	    zero_mac, OUR);
+	assert_int_equal(fe_pop(fe, f, sizeof(f)), ARP_FRAME_LEN);
+}
+
+/*
+ * Neighbours asking from ARP_MAXENTRIES addresses fill the cache, yet an
+ * address we send to still gets its entry and its request: the resolved
+ * entry heard from least recently makes room.
+ */
+static void
+arp_cache_full_of_neighbours_still_resolves(void **state)
+{
+	static struct fake_ether fe;
+	uint64_t evicted, full;
+
+	(void)state;
+	KTEST_ENTER();
+	arp_test_start(&fe);
+	arp_test_widen(&fe);
+	arp_rexmit = 60 * 1000;
+	evicted = kstat_read("arp.evicted");
+	full = kstat_read("arp.drop.cachefull");
+	for (unsigned n = 0; n < ARP_MAXENTRIES; n++)
+		learn_nbr(&fe, n);
+	assert_int_equal(arp_count(), ARP_MAXENTRIES);
+
+	assert_int_equal(send_ip(&fe, fe_ip(10, 0, 200, 1), 1), 0);
+	expect_arp(&fe, etherbroadcastaddr, ARPOP_REQUEST, our_mac, OUR,
+	    zero_mac, fe_ip(10, 0, 200, 1));
+	assert_int_equal(lookup(&fe, fe_ip(10, 0, 200, 1), NULL), EINPROGRESS);
+	assert_int_equal(lookup(&fe, nbr(0), NULL), ENOENT);
+	assert_int_equal(arp_count(), ARP_MAXENTRIES);
+	assert_int_equal(kstat_read("arp.evicted"), evicted + 1);
+	assert_int_equal(kstat_read("arp.drop.cachefull"), full);
+	arp_test_end(&fe);
+	KTEST_EXIT();
+}
+
+/* Eviction takes the entry confirmed least recently, not the oldest made. */
+static void
+arp_eviction_takes_least_recently_confirmed(void **state)
+{
+	static struct fake_ether fe;
+
+	(void)state;
+	KTEST_ENTER();
+	arp_test_start(&fe);
+	arp_test_widen(&fe);
+	for (unsigned n = 0; n < ARP_MAXENTRIES; n++)
+		learn_nbr(&fe, n);
+	/* Neighbour 0 is heard from again: 1 is now the least recent. */
+	learn_nbr(&fe, 0);
+	learn_nbr(&fe, ARP_MAXENTRIES);
+	assert_int_equal(lookup(&fe, nbr(ARP_MAXENTRIES), NULL), 0);
+	assert_int_equal(lookup(&fe, nbr(0), NULL), 0);
+	assert_int_equal(lookup(&fe, nbr(1), NULL), ENOENT);
+	assert_int_equal(lookup(&fe, nbr(2), NULL), 0);
+	assert_int_equal(arp_count(), ARP_MAXENTRIES);
+	arp_test_end(&fe);
+	KTEST_EXIT();
+}
+
+/*
+ * Incomplete entries are not evicted: a cache full of them (our own
+ * sending to ARP_MAXENTRIES silent addresses) refuses a new address.
+ */
+static void
+arp_cache_full_of_incomplete_entries_refuses_new_address(void **state)
 {
 	static struct fake_ether fe;
 	uint64_t full, purged;
@@ -851,7 +941,9 @@ main(void)
 		leak_test(arp_ifdetach_purges),
 		leak_test(arp_split_frames_are_parsed),
 		leak_test(arp_request_without_mbufs_is_counted),
-		leak_test(arp_cache_is_bounded),
+		leak_test(arp_cache_full_of_neighbours_still_resolves),
+		leak_test(arp_eviction_takes_least_recently_confirmed),
+		leak_test(arp_cache_full_of_incomplete_entries_refuses_new_address),
 	};
 
 	return cmocka_run_group_tests(tests, ktest_boot, ktest_halt);
