@@ -26,6 +26,11 @@
  * address starts again.  A RESOLVED entry lives arp_keep ms from the last
  * ARP packet heard from its owner, then is deleted.
  *
+ * All entries together hold at most ARP_MAXHOLD_TOTAL packets.  One more
+ * drops the oldest packet of the entry that has been holding longest
+ * (arp_holding, in the order entries began to hold; drop.holdtotal): the
+ * entry nearest to giving up, whose packets are the least likely to go.
+ *
  * Timers.  One callout serves the whole cache: it sweeps every entry,
  * retransmits and expires what is due, and sets itself for the earliest
  * deadline it saw (and not at all when the cache is empty, so an idle
@@ -66,6 +71,7 @@ enum arp_state {
 struct arp_entry {
 	LIST_ENTRY(arp_entry) la_hash;
 	TAILQ_ENTRY(arp_entry) la_lru;	/* on arp_lru while RESOLVED */
+	TAILQ_ENTRY(arp_entry) la_holdq; /* on arp_holding while holding */
 	struct ifnet *la_ifp;		/* not held: purged before it goes */
 	struct in_addr la_addr;
 	uint8_t la_lla[ETHER_ADDR_LEN];	/* valid when RESOLVED */
@@ -81,7 +87,9 @@ struct arp_entry {
 LIST_HEAD(arp_chain, arp_entry);
 static struct arp_chain arp_table[ARP_HASHSIZE];
 static TAILQ_HEAD(, arp_entry) arp_lru;	/* resolved, least recent first */
+static TAILQ_HEAD(, arp_entry) arp_holding; /* holding, longest first */
 static unsigned arp_nentries;
+static unsigned arp_nhold;		/* packets held by all entries */
 static uint32_t arp_seed;
 
 static callout_t arp_timer;
@@ -116,6 +124,7 @@ static struct arp_stats {
 	uint64_t drop_dupaddr;		/* our IP as sender: a conflict */
 	/* Packets to send that were dropped, each for one reason. */
 	uint64_t drop_holdfull;		/* oldest of a full hold queue */
+	uint64_t drop_holdtotal;	/* oldest, ARP_MAXHOLD_TOTAL reached */
 	uint64_t drop_timeout;		/* held when resolution gave up */
 	uint64_t drop_purged;		/* held when the entry was purged */
 	uint64_t drop_nomem;		/* no memory for a new entry */
@@ -147,6 +156,7 @@ static const struct kstat_desc arp_kstat_desc[] = {
 	KSTAT_DESC(struct arp_stats, drop_loop, "drop.loop"),
 	KSTAT_DESC(struct arp_stats, drop_dupaddr, "drop.dupaddr"),
 	KSTAT_DESC(struct arp_stats, drop_holdfull, "drop.holdfull"),
+	KSTAT_DESC(struct arp_stats, drop_holdtotal, "drop.holdtotal"),
 	KSTAT_DESC(struct arp_stats, drop_timeout, "drop.timeout"),
 	KSTAT_DESC(struct arp_stats, drop_purged, "drop.purged"),
 	KSTAT_DESC(struct arp_stats, drop_nomem, "drop.nomem"),
@@ -336,6 +346,10 @@ arp_destroy(struct arp_entry *la, uint64_t *drops)
 
 	if (la->la_state == ARP_RESOLVED)
 		TAILQ_REMOVE(&arp_lru, la, la_lru);
+	if (la->la_numhold > 0)
+		TAILQ_REMOVE(&arp_holding, la, la_holdq);
+	KASSERT(arp_nhold >= la->la_numhold);
+	arp_nhold -= la->la_numhold;
 	for (m = la->la_hold; m != NULL; m = next) {
 		next = m->m_nextpkt;
 		m->m_nextpkt = NULL;
@@ -450,6 +464,9 @@ arp_set_resolved(struct arp_entry *la, const uint8_t lla[ETHER_ADDR_LEN])
 	arp_timer_want(la->la_expire);
 
 	m = la->la_hold;
+	if (la->la_numhold > 0)
+		TAILQ_REMOVE(&arp_holding, la, la_holdq);
+	arp_nhold -= la->la_numhold;
 	la->la_hold = la->la_holdtail = NULL;
 	la->la_numhold = 0;
 	memcpy(dhost, lla, ETHER_ADDR_LEN);
@@ -509,6 +526,52 @@ arp_timeout(void *arg)
 	NET_UNLOCK();
 }
 
+/* ---- held packets ---- */
+
+/* Drops the oldest packet la holds, counted in *why. */
+static void
+arp_hold_dropfirst(struct arp_entry *la, uint64_t *why)
+{
+	struct mbuf *old = la->la_hold;
+
+	KASSERT(la->la_numhold > 0 && arp_nhold > 0);
+	la->la_hold = old->m_nextpkt;
+	if (la->la_hold == NULL)
+		la->la_holdtail = NULL;
+	old->m_nextpkt = NULL;
+	m_freem(old);
+	la->la_numhold--;
+	arp_nhold--;
+	if (la->la_numhold == 0)
+		TAILQ_REMOVE(&arp_holding, la, la_holdq);
+	(*why)++;
+}
+
+/*
+ * Holds m on incomplete entry la until it resolves, within ARP_MAXHOLD
+ * packets for la and ARP_MAXHOLD_TOTAL for all entries.
+ */
+static void
+arp_hold(struct arp_entry *la, struct mbuf *m)
+{
+	KASSERT(la->la_state == ARP_INCOMPLETE);
+	if (la->la_numhold >= ARP_MAXHOLD)
+		arp_hold_dropfirst(la, &arpstat.drop_holdfull);
+	else if (arp_nhold >= ARP_MAXHOLD_TOTAL)
+		arp_hold_dropfirst(TAILQ_FIRST(&arp_holding),
+		    &arpstat.drop_holdtotal);
+	if (la->la_numhold == 0)
+		TAILQ_INSERT_TAIL(&arp_holding, la, la_holdq);
+	m->m_nextpkt = NULL;
+	if (la->la_holdtail != NULL)
+		la->la_holdtail->m_nextpkt = m;
+	else
+		la->la_hold = m;
+	la->la_holdtail = m;
+	la->la_numhold++;
+	arp_nhold++;
+}
+
 /* ---- the resolver ---- */
 
 /*
@@ -558,25 +621,7 @@ arp_resolve(struct ifnet *ifp, struct mbuf *m, const struct sockaddr *dst,
 		return ENOBUFS;
 	}
 
-	if (la->la_numhold >= ARP_MAXHOLD) {
-		struct mbuf *old = la->la_hold;
-
-		la->la_hold = old->m_nextpkt;
-		if (la->la_hold == NULL)
-			la->la_holdtail = NULL;
-		old->m_nextpkt = NULL;
-		m_freem(old);
-		la->la_numhold--;
-		arpstat.drop_holdfull++;
-	}
-	m->m_nextpkt = NULL;
-	if (la->la_holdtail != NULL)
-		la->la_holdtail->m_nextpkt = m;
-	else
-		la->la_hold = m;
-	la->la_holdtail = m;
-	la->la_numhold++;
-
+	arp_hold(la, m);
 	arp_solicit(la, getticks());
 	return EWOULDBLOCK;
 }
@@ -796,7 +841,9 @@ arp_init(void)
 	for (unsigned i = 0; i < ARP_HASHSIZE; i++)
 		LIST_INIT(&arp_table[i]);
 	TAILQ_INIT(&arp_lru);
+	TAILQ_INIT(&arp_holding);
 	arp_nentries = 0;
+	arp_nhold = 0;
 	arp_dying = false;
 	arp_lastdefend = 0;
 	callout_init(&arp_timer, 0);
@@ -836,7 +883,7 @@ arp_fini(void)
 			arp_destroy(LIST_FIRST(&arp_table[i]),
 			    &arpstat.drop_purged);
 	NET_UNLOCK();
-	KASSERT(arp_nentries == 0);
+	KASSERT(arp_nentries == 0 && arp_nhold == 0);
 	callout_destroy(&arp_timer);
 	kstat_unregister(&arp_kstat);
 	memset(&arpstat, 0, sizeof(arpstat));

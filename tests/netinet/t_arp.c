@@ -476,6 +476,43 @@ arp_hold_queue_drops_oldest(void **state)
 	KTEST_EXIT();
 }
 
+/*
+ * Packets to ARP_MAXHOLD_TOTAL + 3 silent addresses, one each: the three
+ * held longest are dropped, the entries stay, and the others go out when
+ * their addresses answer.
+ */
+static void
+arp_hold_is_capped_across_entries(void **state)
+{
+	const unsigned extra = 3, n = ARP_MAXHOLD_TOTAL + extra;
+	static struct fake_ether fe;
+	uint64_t holdtotal;
+
+	(void)state;
+	KTEST_ENTER();
+	arp_test_start(&fe);
+	arp_rexmit = 60 * 1000;
+	holdtotal = kstat_read("arp.drop.holdtotal");
+	for (unsigned i = 0; i < n; i++) {
+		assert_int_equal(send_ip(&fe, fe_ip(10, 1, i >> 8, i & 0xff),
+		    (uint8_t)i), 0);
+		fe_flush(&fe);
+	}
+	assert_int_equal(kstat_read("arp.drop.holdtotal"), holdtotal + extra);
+	assert_int_equal(arp_count(), n);
+
+	/* The first held nothing any more; the next held its packet. */
+	inject_arp(&fe, our_mac, ARPOP_REPLY, peer_mac, fe_ip(10, 1, 0, 0),
+	    our_mac, OUR);
+	assert_int_equal(fe_queued(&fe), 0);
+	inject_arp(&fe, our_mac, ARPOP_REPLY, peer_mac,
+	    fe_ip(10, 1, 0, extra), our_mac, OUR);
+	expect_ip(&fe, peer_mac, (uint8_t)extra);
+	assert_int_equal(fe_queued(&fe), 0);
+	arp_test_end(&fe);
+	KTEST_EXIT();
+}
+
 static void
 arp_announce_has_sender_as_target(void **state)
 {
@@ -893,7 +930,7 @@ static void
 arp_cache_full_of_incomplete_entries_refuses_new_address(void **state)
 {
 	static struct fake_ether fe;
-	uint64_t full, purged;
+	uint64_t full, purged, holdtotal;
 	unsigned n;
 
 	(void)state;
@@ -902,6 +939,7 @@ arp_cache_full_of_incomplete_entries_refuses_new_address(void **state)
 	arp_rexmit = 60 * 1000;
 	full = kstat_read("arp.drop.cachefull");
 	purged = kstat_read("arp.drop.purged");
+	holdtotal = kstat_read("arp.drop.holdtotal");
 	for (n = 0; n < ARP_MAXENTRIES; n++) {
 		assert_int_equal(send_ip(&fe, fe_ip(10, 1, n >> 8, n & 0xff),
 		    1), 0);
@@ -914,9 +952,12 @@ arp_cache_full_of_incomplete_entries_refuses_new_address(void **state)
 	assert_int_equal(fe_queued(&fe), 0);
 	/* Known addresses still take packets. */
 	assert_int_equal(send_ip(&fe, fe_ip(10, 1, 0, 0), 2), 0);
+	/* All but the newest ARP_MAXHOLD_TOTAL packets were dropped. */
+	assert_int_equal(kstat_read("arp.drop.holdtotal"),
+	    holdtotal + ARP_MAXENTRIES + 1 - ARP_MAXHOLD_TOTAL);
 	arp_test_end(&fe);
 	assert_int_equal(kstat_read("arp.drop.purged"),
-	    purged + ARP_MAXENTRIES + 1);
+	    purged + ARP_MAXHOLD_TOTAL);
 	KTEST_EXIT();
 }
 
@@ -934,6 +975,7 @@ main(void)
 		leak_test(arp_incomplete_entry_gives_up),
 		leak_test(arp_requests_are_rate_limited),
 		leak_test(arp_hold_queue_drops_oldest),
+		leak_test(arp_hold_is_capped_across_entries),
 		leak_test(arp_announce_has_sender_as_target),
 		leak_test(arp_probe_for_us_is_answered),
 		leak_test(arp_conflict_is_counted_and_defended),
