@@ -316,6 +316,38 @@ ip_reass(struct mbuf *m)
 			ipq_free(fp, &ipstat.ips_fragbad);
 		return NULL;
 	}
+	prev = NULL;
+	if (fp != NULL) {
+		/* The length is known from the last fragment; all must agree. */
+		if ((!mf && fp->ipq_len >= 0 && fp->ipq_len != end) ||
+		    (!mf && fp->ipq_maxend > end) ||
+		    (mf && fp->ipq_len >= 0 && end > fp->ipq_len)) {
+			frag_drop(m, &ipstat.ips_fragbad);
+			ipq_free(fp, &ipstat.ips_fragbad);
+			return NULL;
+		}
+		/* Where it goes: after prev, the last fragment before it. */
+		TAILQ_FOREACH(next, &fp->ipq_frags, ipqe_list) {
+			if (next->ipqe_off >= off)
+				break;
+			prev = next;
+		}
+		if (next != NULL && next->ipqe_off == off &&
+		    next->ipqe_end == end) {
+			frag_drop(m, &ipstat.ips_fragdup);
+			return NULL;
+		}
+		if ((prev != NULL && prev->ipqe_end > off) ||
+		    (next != NULL && next->ipqe_off < end)) {
+			frag_drop(m, &ipstat.ips_fragoverlap);
+			ipq_free(fp, &ipstat.ips_fragoverlap);
+			return NULL;
+		}
+	}
+	/*
+	 * Room is made only for a fragment that will be kept: one dropped
+	 * above must not cost another datagram its place.
+	 */
 	if (!ipq_makeroom(fp)) {
 		frag_drop(m, &ipstat.ips_fragoverflow);
 		return NULL;
@@ -340,33 +372,6 @@ ip_reass(struct mbuf *m)
 		if (!callout_pending(&ipr.timer) ||
 		    fp->ipq_expire < ipr.timer_at)
 			ipq_timer_set(fp->ipq_expire);
-	}
-
-	/* The length is known from the last fragment; all must agree. */
-	if ((!mf && fp->ipq_len >= 0 && fp->ipq_len != end) ||
-	    (!mf && fp->ipq_maxend > end) ||
-	    (mf && fp->ipq_len >= 0 && end > fp->ipq_len)) {
-		frag_drop(m, &ipstat.ips_fragbad);
-		ipq_free(fp, &ipstat.ips_fragbad);
-		return NULL;
-	}
-
-	/* Where it goes: after prev, the last fragment starting before it. */
-	prev = NULL;
-	TAILQ_FOREACH(next, &fp->ipq_frags, ipqe_list) {
-		if (next->ipqe_off >= off)
-			break;
-		prev = next;
-	}
-	if (next != NULL && next->ipqe_off == off && next->ipqe_end == end) {
-		frag_drop(m, &ipstat.ips_fragdup);
-		return NULL;
-	}
-	if ((prev != NULL && prev->ipqe_end > off) ||
-	    (next != NULL && next->ipqe_off < end)) {
-		frag_drop(m, &ipstat.ips_fragoverlap);
-		ipq_free(fp, &ipstat.ips_fragoverlap);
-		return NULL;
 	}
 
 	if ((e = kmem_alloc(&M_IPREASS, sizeof(*e), KM_NOSLEEP)) == NULL) {
