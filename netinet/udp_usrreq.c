@@ -33,9 +33,14 @@ static const struct kstat_desc udp_kstat_desc[] = {
 	KSTAT_DESC(struct udpstat, udps_noport, "noport"),
 	KSTAT_DESC(struct udpstat, udps_noportbcast, "noportbcast"),
 	KSTAT_DESC(struct udpstat, udps_fullsock, "fullsock"),
+	KSTAT_DESC(struct udpstat, udps_closed, "closed"),
+	KSTAT_DESC(struct udpstat, udps_nobufs, "nobufs"),
 	KSTAT_DESC(struct udpstat, udps_delivered, "delivered"),
 	KSTAT_DESC(struct udpstat, udps_opackets, "opackets"),
+	KSTAT_DESC(struct udpstat, udps_onobufs, "onobufs"),
 };
+CTASSERT(__arraycount(udp_kstat_desc) ==
+    sizeof(struct udpstat) / sizeof(uint64_t));
 
 void
 udp_init(void)
@@ -61,6 +66,7 @@ udp_deliver(struct inpcb *inp, struct mbuf *m, const struct sockaddr_in *src)
 	struct socket *so = inp->inp_socket;
 
 	if (so->so_state & SS_CANTRCVMORE) {
+		udpstat.udps_closed++;
 		m_freem(m);
 		return;
 	}
@@ -79,7 +85,7 @@ struct udp_bcast {
 	struct mbuf *data;		/* the payload, copied for each socket */
 	const struct sockaddr_in *src;
 	struct in_addr dst;
-	int ndelivered;
+	int nmatched;			/* sockets it was for */
 };
 
 static void
@@ -95,11 +101,13 @@ udp_deliver_bcast(struct inpcb *inp, void *arg)
 	    (inp->inp_faddr.s_addr != b->src->sin_addr.s_addr ||
 	    inp->inp_fport != b->src->sin_port))
 		return;
+	b->nmatched++;
 	copy = m_copym(b->data, 0, M_COPYALL, M_DONTWAIT);
-	if (copy != NULL) {
-		udp_deliver(inp, copy, b->src);
-		b->ndelivered++;
+	if (copy == NULL) {
+		udpstat.udps_nobufs++;
+		return;
 	}
+	udp_deliver(inp, copy, b->src);
 }
 
 /* Checks the UDP header of m (IP header at 0, UDP at off); 0 or a counter. */
@@ -115,7 +123,7 @@ udp_validate(struct mbuf **mp, int off)
 		return &udpstat.udps_hdrops;
 	if (m->m_len < off + (int)sizeof(*uh) &&
 	    (*mp = m = m_pullup(m, off + (int)sizeof(*uh))) == NULL)
-		return &udpstat.udps_hdrops;
+		return &udpstat.udps_nobufs;
 	ip = mtod(m, struct ip *);
 	uh = (struct udphdr *)(void *)(mtod(m, char *) + off);
 	iplen = m->m_pkthdr.len - off;
@@ -162,7 +170,7 @@ udp_input(struct mbuf *m, int off, int proto)
 		m_adj(m, off + (int)sizeof(uh));
 		b.data = m;
 		in_pcbforeach_port(&udbtable, uh.uh_dport, udp_deliver_bcast, &b);
-		if (b.ndelivered == 0)
+		if (b.nmatched == 0)
 			udpstat.udps_noportbcast++;
 		m_freem(m);
 		return;
@@ -245,8 +253,10 @@ udp_output(struct inpcb *inp, struct mbuf *m, const struct sockaddr_in *to)
 	    (error = in_selectsrc(faddr, &laddr)) != 0)
 		goto release;
 	M_PREPEND(m, (int)sizeof(*ui), M_DONTWAIT);
-	if (m == NULL)
+	if (m == NULL) {
+		udpstat.udps_onobufs++;
 		return ENOBUFS;
+	}
 	ui = mtod(m, struct udpiphdr *);
 	memset(&ui->ui_ip, 0, sizeof(ui->ui_ip));
 	ui->ui_ip.ip_vhl = IP_VHL(IPVERSION, sizeof(struct ip));
