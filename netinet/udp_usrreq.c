@@ -4,8 +4,8 @@
  * Input finds the socket by exact 4-tuple first, then by bound address and
  * port; a broadcast goes to every socket bound to its port.  A datagram for
  * a port nobody listens on is answered with ICMP port unreachable (RFC 1122
- * 4.1.3.1), never for a broadcast.  ICMP errors about datagrams we sent are
- * reported to connected sockets as errors (ECONNREFUSED for port
+ * 4.1.3.1), never for a broadcast.  Hard ICMP errors about datagrams we
+ * sent are reported to connected sockets as errors (ECONNREFUSED for port
  * unreachable), as Linux does; unconnected sockets cannot be told.
  */
 #include "rumpkern/kstat.h"
@@ -188,18 +188,24 @@ udp_input(struct mbuf *m, int off, int proto)
 	udp_deliver(inp, m, &src);
 }
 
-/* RFC 1122 4.1.3.3: ICMP errors are passed up to the application. */
+/*
+ * RFC 1122 4.1.3.3: ICMP errors are passed up to the application.  Which
+ * become socket errors (failing the next call) is Linux's choice without
+ * IP_RECVERR: the hard errors only, which say no datagram will get there
+ * (port and protocol unreachable, fragmentation needed, parameter
+ * problem), with Linux's errno values but for parameter problem: Linux
+ * says EPROTO, which rumpkern/errno.h lacks.  Net and host unreachable and
+ * time exceeded are soft (transient: a route may come back; RFC 1122
+ * 4.2.3.9 says the same for TCP) and are not reported.
+ */
 void
 udp_ctlinput(enum prc_cmd cmd, const struct sockaddr *dst, const void *vip,
     int iplen, uint32_t arg)
 {
 	static const int errmap[PRC_NCMDS] = {
-		[PRC_UNREACH_NET] = ENETUNREACH,
-		[PRC_UNREACH_HOST] = EHOSTUNREACH,
-		[PRC_UNREACH_PROTOCOL] = ECONNREFUSED,
+		[PRC_UNREACH_PROTOCOL] = ENOPROTOOPT,
 		[PRC_UNREACH_PORT] = ECONNREFUSED,
 		[PRC_MSGSIZE] = EMSGSIZE,
-		[PRC_TIMXCEED_INTRANS] = EHOSTUNREACH,
 		[PRC_PARAMPROB] = ENOPROTOOPT,
 	};
 	const struct ip *ip = vip;

@@ -546,6 +546,101 @@ errors_reach_socket_if_quote_is_long_enough(void **state)
 	KTEST_EXIT();
 }
 
+/* A UDP socket connected to remote:9999. */
+static struct socket *
+udp_connected(void)
+{
+	struct sockaddr_in peer;
+	struct socket *so;
+
+	assert_int_equal(socreate(AF_INET, &so, SOCK_DGRAM, 0), 0);
+	sockaddr_in_init(&peer, remote, htons(9999));
+	assert_int_equal(soconnect(so, (const struct sockaddr *)&peer,
+	    sizeof(peer), false), 0);
+	return so;
+}
+
+/*
+ * remote tells us, with an ICMP error of type and code (and 4 bytes of
+ * rest), about a datagram so sent; returns so's error, which is cleared.
+ */
+static int
+error_to_udp_socket(struct socket *so, uint8_t type, uint8_t code,
+    uint32_t rest)
+{
+	uint8_t body[32], buf[128];
+	int len, error;
+
+	be32enc(body, rest);
+	(void)fi_ipbuild(body + 4, 20, local, remote, IPPROTO_UDP, 64, 1, 0,
+	    NULL, 8);
+	memcpy(body + 24, &sotoinpcb(so)->inp_lport, 2);
+	be16enc(body + 26, 9999);
+	be16enc(body + 28, 12);
+	be16enc(body + 30, 0);
+	len = icmp_build(buf, remote, local, type, code, body, sizeof(body));
+	fi_inject(&fi, buf, len, 0);
+	assert_int_equal(fi_queued(&fi), 0);
+	NET_LOCK();
+	error = so->so_error;
+	so->so_error = 0;
+	NET_UNLOCK();
+	return error;
+}
+
+/*
+ * Soft errors (net or host unreachable, time exceeded) do not fail the
+ * next call on a connected UDP socket, as on Linux: the next datagram may
+ * well get there.
+ */
+static void
+soft_errors_do_not_reach_udp_socket(void **state)
+{
+	static const uint8_t soft[][2] = {
+		{ ICMP_UNREACH, ICMP_UNREACH_NET },
+		{ ICMP_UNREACH, ICMP_UNREACH_HOST },
+		{ ICMP_UNREACH, ICMP_UNREACH_NET_UNKNOWN },
+		{ ICMP_UNREACH, ICMP_UNREACH_HOST_PROHIB },
+		{ ICMP_TIMXCEED, ICMP_TIMXCEED_INTRANS },
+		{ ICMP_TIMXCEED, ICMP_TIMXCEED_REASS },
+	};
+	struct socket *so;
+
+	(void)state;
+	KTEST_ENTER();
+	so = udp_connected();
+	for (size_t i = 0; i < __arraycount(soft); i++)
+		assert_int_equal(error_to_udp_socket(so, soft[i][0],
+		    soft[i][1], 0), 0);
+	assert_int_equal(soclose(so), 0);
+	KTEST_EXIT();
+}
+
+/*
+ * Hard errors say no datagram will get there: port and protocol
+ * unreachable, fragmentation needed and parameter problem fail the next
+ * call, with Linux's errno values (but EPROTO for parameter problem).
+ */
+static void
+hard_errors_reach_udp_socket(void **state)
+{
+	struct socket *so;
+
+	(void)state;
+	KTEST_ENTER();
+	so = udp_connected();
+	assert_int_equal(error_to_udp_socket(so, ICMP_UNREACH,
+	    ICMP_UNREACH_PORT, 0), ECONNREFUSED);
+	assert_int_equal(error_to_udp_socket(so, ICMP_UNREACH,
+	    ICMP_UNREACH_PROTOCOL, 0), ENOPROTOOPT);
+	assert_int_equal(error_to_udp_socket(so, ICMP_UNREACH,
+	    ICMP_UNREACH_NEEDFRAG, 1280), EMSGSIZE);
+	assert_int_equal(error_to_udp_socket(so, ICMP_PARAMPROB, 0,
+	    20u << 24), ENOPROTOOPT);
+	assert_int_equal(soclose(so), 0);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
@@ -563,6 +658,8 @@ main(void)
 		leak_test(error_source_address),
 		leak_test(rate_limit_caps_errors),
 		leak_test(errors_reach_socket_if_quote_is_long_enough),
+		leak_test(soft_errors_do_not_reach_udp_socket),
+		leak_test(hard_errors_reach_udp_socket),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
