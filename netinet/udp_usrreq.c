@@ -374,15 +374,13 @@ udp_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
 	(void)flags;
 	if (control != NULL)
 		m_freem(control);
-	if (nam != NULL) {
-		if (inp->inp_faddr.s_addr != INADDR_ANY) {
-			m_freem(m);
-			return EISCONN;
-		}
-		if ((error = in_sockaddr_check(nam, namelen)) != 0) {
-			m_freem(m);
-			return error;
-		}
+	/*
+	 * An address given goes first, also on a connected socket: Linux
+	 * sends there (BSD says EISCONN).
+	 */
+	if (nam != NULL && (error = in_sockaddr_check(nam, namelen)) != 0) {
+		m_freem(m);
+		return error;
 	}
 	return udp_output(inp, m, (const struct sockaddr_in *)nam);
 }
