@@ -41,7 +41,6 @@ struct inpcbtable {
 	LIST_HEAD(inpcbhead, inpcb) *inpt_hash;		/* 4-tuple */
 	struct inpcbhead *inpt_lhash;			/* local port */
 	unsigned inpt_hashmask;
-	in_port_t inpt_lastport;			/* host order */
 	unsigned inpt_count;
 };
 
