@@ -193,6 +193,8 @@ in_pcbbind(struct inpcb *inp, const struct sockaddr_in *sin)
 		return error;
 	inp->inp_laddr = laddr;
 	inp->inp_lport = lport;
+	if (laddr.s_addr != INADDR_ANY)
+		inp->inp_flags |= INP_BOUNDADDR;
 	in_pcbrehash(inp);
 	return 0;
 }

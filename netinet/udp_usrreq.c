@@ -344,8 +344,13 @@ udp_disconnect(struct socket *so)
 	if (inp->inp_faddr.s_addr == INADDR_ANY)
 		return ENOTCONN;
 	in_pcbdisconnect(inp);
-	/* Linux keeps the local address of a disconnected socket unbound. */
-	inp->inp_laddr.s_addr = INADDR_ANY;
+	/*
+	 * As on Linux: an address connect picked is forgotten, one the
+	 * user bound is kept (else the socket would receive for addresses
+	 * it never bound, which in_pcbinuse let others take).
+	 */
+	if (!(inp->inp_flags & INP_BOUNDADDR))
+		inp->inp_laddr.s_addr = INADDR_ANY;
 	so->so_state &= ~SS_ISCONNECTED;
 	return 0;
 }
