@@ -14,6 +14,7 @@
 
 struct icmpstat icmpstat;
 unsigned icmp_errppslimit = 100;
+uint64_t (*icmp_clock)(void) = getnsuptime;
 
 /* Room left in front of an error for the link header (Ethernet's). */
 #define ICMP_LINKHDR	16
@@ -50,8 +51,9 @@ static const struct kstat_desc icmp_kstat_desc[] = {
 };
 
 /*
- * The rate limit: a token bucket kept as nanoseconds of credit, at most
- * one second's worth; an error costs 1 s / icmp_errppslimit.
+ * The rate limit (RFC 1812 4.3.2.8): a token bucket kept as nanoseconds
+ * of credit by icmp_clock, at most one second's worth; an error costs
+ * 1 s / icmp_errppslimit.
  */
 static struct {
 	uint64_t credit;
@@ -62,7 +64,7 @@ void
 icmp_init(void)
 {
 	icmp_tb.credit = NSEC_PER_SEC;
-	icmp_tb.last = getnsuptime();
+	icmp_tb.last = icmp_clock();
 	kstat_register(&icmp_kstat, "icmp", icmp_kstat_desc,
 	    __arraycount(icmp_kstat_desc), &icmpstat);
 }
@@ -77,12 +79,14 @@ static bool
 icmp_ratecheck(void)
 {
 	unsigned limit = icmp_errppslimit;
-	uint64_t now = getnsuptime(), cost;
+	uint64_t now = icmp_clock(), cost;
 
 	if (limit == 0)
 		return true;
-	icmp_tb.credit = MIN(icmp_tb.credit + (now - icmp_tb.last),
-	    NSEC_PER_SEC);
+	/* A clock set back (a test's) gives no credit, and no wrap. */
+	if (now > icmp_tb.last)
+		icmp_tb.credit = MIN(icmp_tb.credit + (now - icmp_tb.last),
+		    NSEC_PER_SEC);
 	icmp_tb.last = now;
 	cost = NSEC_PER_SEC / limit;
 	if (icmp_tb.credit < cost)
