@@ -658,6 +658,64 @@ arp_conflict(struct ifnet *ifp, struct in_addr addr,
 }
 
 /*
+ * Validates a received ARP packet, copying its 28 bytes (an Ethernet/IPv4
+ * packet; padding follows) into *ah and freeing m: NULL, or the counter
+ * of the drop.  The sender MAC is a station's, not ours.
+ */
+static uint64_t *
+arp_validate(struct ifnet *ifp, struct mbuf *m, struct arphdr *ah)
+{
+	int op;
+
+	if (m->m_pkthdr.len < (int)sizeof(*ah)) {
+		m_freem(m);
+		return &arpstat.drop_short;
+	}
+	if (m->m_len < (int)sizeof(*ah) &&
+	    (m = m_pullup(m, (int)sizeof(*ah))) == NULL)
+		return &arpstat.drop_nobufs;
+	memcpy(ah, mtod(m, const void *), sizeof(*ah));
+	m_freem(m);
+
+	if (be16dec(&ah->ar_hrd) != ARPHRD_ETHER)
+		return &arpstat.drop_badhrd;
+	if (be16dec(&ah->ar_pro) != ETHERTYPE_IP)
+		return &arpstat.drop_badpro;
+	if (ah->ar_hln != ETHER_ADDR_LEN ||
+	    ah->ar_pln != sizeof(struct in_addr))
+		return &arpstat.drop_badlen;
+	op = be16dec(&ah->ar_op);
+	if (op != ARPOP_REQUEST && op != ARPOP_REPLY)
+		return &arpstat.drop_badop;
+	if (ETHER_IS_MULTICAST(ah->ar_sha) ||
+	    memcmp(ah->ar_sha, ether_zeroaddr, ETHER_ADDR_LEN) == 0)
+		return &arpstat.drop_badsha;
+	/* Our own packet, back through a bridge or a hub. */
+	if (memcmp(ah->ar_sha, ifp->if_hwaddr, ETHER_ADDR_LEN) == 0)
+		return &arpstat.drop_loop;
+	return NULL;
+}
+
+/*
+ * RFC 5227, section 2.1.1: a probe (sender 0.0.0.0), by a host that wants
+ * tpa.  If tpa is ours, tell it so, the way Linux does: unicast, tpa as
+ * sender, the prober's MAC as target.  It has no address yet, so it makes
+ * no entry.
+ */
+static void
+arp_probe_input(struct ifnet *ifp, const struct arphdr *ah,
+    struct in_addr tpa)
+{
+	struct in_addr any = { INADDR_ANY };
+
+	arpstat.in_probes++;
+	if (arp_ifaddr(ifp, tpa) == NULL)
+		return;
+	arpstat.out_replies++;
+	(void)arp_output(ifp, ARPOP_REPLY, tpa, ah->ar_sha, any, ah->ar_sha);
+}
+
+/*
  * RFC 826, "Packet Reception", for Ethernet and IPv4: validate; if we know
  * the sender, update its entry (the merge); if we are the target, add the
  * sender if it was not merged and is on our subnet, and answer a request.
@@ -668,67 +726,20 @@ arp_input(struct ifnet *ifp, struct mbuf *m)
 	struct arphdr ah;
 	struct arp_entry *la;
 	struct in_addr spa, tpa;
+	uint64_t *why;
 	int op;
 
 	NET_ASSERT_LOCKED();
 	arpstat.in_packets++;
-	/* Only the 28 bytes of an Ethernet/IPv4 packet; padding follows. */
-	if (m->m_pkthdr.len < (int)sizeof(ah)) {
-		arpstat.drop_short++;
-		goto drop;
-	}
-	if (m->m_len < (int)sizeof(ah) &&
-	    (m = m_pullup(m, (int)sizeof(ah))) == NULL) {
-		arpstat.drop_nobufs++;
-		return;
-	}
-	memcpy(&ah, mtod(m, const void *), sizeof(ah));
-	m_freem(m);
-	m = NULL;
-
-	if (be16dec(&ah.ar_hrd) != ARPHRD_ETHER) {
-		arpstat.drop_badhrd++;
-		return;
-	}
-	if (be16dec(&ah.ar_pro) != ETHERTYPE_IP) {
-		arpstat.drop_badpro++;
-		return;
-	}
-	if (ah.ar_hln != ETHER_ADDR_LEN || ah.ar_pln != sizeof(struct in_addr)) {
-		arpstat.drop_badlen++;
+	if ((why = arp_validate(ifp, m, &ah)) != NULL) {
+		(*why)++;
 		return;
 	}
 	op = be16dec(&ah.ar_op);
-	if (op != ARPOP_REQUEST && op != ARPOP_REPLY) {
-		arpstat.drop_badop++;
-		return;
-	}
-	if (ETHER_IS_MULTICAST(ah.ar_sha) ||
-	    memcmp(ah.ar_sha, ether_zeroaddr, ETHER_ADDR_LEN) == 0) {
-		arpstat.drop_badsha++;
-		return;
-	}
-	if (memcmp(ah.ar_sha, ifp->if_hwaddr, ETHER_ADDR_LEN) == 0) {
-		/* Our own packet, back through a bridge or a hub. */
-		arpstat.drop_loop++;
-		return;
-	}
 	memcpy(&spa, ah.ar_spa, sizeof(spa));
 	memcpy(&tpa, ah.ar_tpa, sizeof(tpa));
-
 	if (spa.s_addr == INADDR_ANY && op == ARPOP_REQUEST) {
-		/*
-		 * RFC 5227, section 2.1.1: a probe, by a host that wants
-		 * tpa.  If tpa is ours, tell it so, the way Linux does:
-		 * unicast, tpa as sender, the prober's MAC as target.  It
-		 * has no address yet, so it makes no entry.
-		 */
-		arpstat.in_probes++;
-		if (arp_ifaddr(ifp, tpa) != NULL) {
-			arpstat.out_replies++;
-			(void)arp_output(ifp, ARPOP_REPLY, tpa, ah.ar_sha,
-			    spa, ah.ar_sha);
-		}
+		arp_probe_input(ifp, &ah, tpa);
 		return;
 	}
 	if (!arp_unicast(ifp, spa)) {
@@ -764,9 +775,6 @@ arp_input(struct ifnet *ifp, struct mbuf *m)
 		(void)arp_output(ifp, ARPOP_REPLY, tpa, ah.ar_sha, spa,
 		    ah.ar_sha);
 	}
-	return;
-drop:
-	m_freem(m);
 }
 
 /* ---- interfaces ---- */
