@@ -10,6 +10,12 @@
  * length (a rump kernel talks to few neighbours; 256 chains keep a lookup
  * at one or two compares for up to a few hundred of them).
  *
+ * A full cache makes room for a new entry by evicting the resolved entry
+ * heard from least recently (arp_lru, in order of the last confirmation):
+ * a neighbour that floods us with senders costs the others a new request,
+ * not their resolution.  Incomplete entries are never evicted (they go
+ * within a few seconds anyway); a cache full of them refuses new ones.
+ *
  * An entry is INCOMPLETE from the first packet for its address until a
  * reply arrives: it holds up to ARP_MAXHOLD packets (the oldest is dropped
  * when one more comes) and sends a broadcast request at most every
@@ -19,6 +25,11 @@
  * counted (drop.timeout) and the entry is deleted: the next packet for the
  * address starts again.  A RESOLVED entry lives arp_keep ms from the last
  * ARP packet heard from its owner, then is deleted.
+ *
+ * All entries together hold at most ARP_MAXHOLD_TOTAL packets.  One more
+ * drops the oldest packet of the entry that has been holding longest
+ * (arp_holding, in the order entries began to hold; drop.holdtotal): the
+ * entry nearest to giving up, whose packets are the least likely to go.
  *
  * Timers.  One callout serves the whole cache: it sweeps every entry,
  * retransmits and expires what is due, and sets itself for the earliest
@@ -59,6 +70,8 @@ enum arp_state {
 
 struct arp_entry {
 	LIST_ENTRY(arp_entry) la_hash;
+	TAILQ_ENTRY(arp_entry) la_lru;	/* on arp_lru while RESOLVED */
+	TAILQ_ENTRY(arp_entry) la_holdq; /* on arp_holding while holding */
 	struct ifnet *la_ifp;		/* not held: purged before it goes */
 	struct in_addr la_addr;
 	uint8_t la_lla[ETHER_ADDR_LEN];	/* valid when RESOLVED */
@@ -73,7 +86,10 @@ struct arp_entry {
 
 LIST_HEAD(arp_chain, arp_entry);
 static struct arp_chain arp_table[ARP_HASHSIZE];
+static TAILQ_HEAD(, arp_entry) arp_lru;	/* resolved, least recent first */
+static TAILQ_HEAD(, arp_entry) arp_holding; /* holding, longest first */
 static unsigned arp_nentries;
+static unsigned arp_nhold;		/* packets held by all entries */
 static uint32_t arp_seed;
 
 static callout_t arp_timer;
@@ -94,6 +110,7 @@ static struct arp_stats {
 	uint64_t resolved;		/* entries that got an answer */
 	uint64_t expired;		/* resolved entries timed out */
 	uint64_t timeouts;		/* incomplete entries that gave up */
+	uint64_t evicted;		/* resolved entries, for a new one */
 	/* Received packets dropped, each for one reason. */
 	uint64_t drop_short;		/* shorter than an Ethernet/IPv4 ARP */
 	uint64_t drop_nobufs;		/* m_pullup failed */
@@ -107,10 +124,11 @@ static struct arp_stats {
 	uint64_t drop_dupaddr;		/* our IP as sender: a conflict */
 	/* Packets to send that were dropped, each for one reason. */
 	uint64_t drop_holdfull;		/* oldest of a full hold queue */
+	uint64_t drop_holdtotal;	/* oldest, ARP_MAXHOLD_TOTAL reached */
 	uint64_t drop_timeout;		/* held when resolution gave up */
 	uint64_t drop_purged;		/* held when the entry was purged */
 	uint64_t drop_nomem;		/* no memory for a new entry */
-	uint64_t drop_cachefull;	/* ARP_MAXENTRIES reached */
+	uint64_t drop_cachefull;	/* full of incomplete entries */
 } arpstat;
 
 static const struct kstat_desc arp_kstat_desc[] = {
@@ -126,6 +144,7 @@ static const struct kstat_desc arp_kstat_desc[] = {
 	KSTAT_DESC(struct arp_stats, resolved, "resolved"),
 	KSTAT_DESC(struct arp_stats, expired, "expired"),
 	KSTAT_DESC(struct arp_stats, timeouts, "timeouts"),
+	KSTAT_DESC(struct arp_stats, evicted, "evicted"),
 	KSTAT_DESC(struct arp_stats, drop_short, "drop.short"),
 	KSTAT_DESC(struct arp_stats, drop_nobufs, "drop.nobufs"),
 	KSTAT_DESC(struct arp_stats, drop_badhrd, "drop.badhrd"),
@@ -137,6 +156,7 @@ static const struct kstat_desc arp_kstat_desc[] = {
 	KSTAT_DESC(struct arp_stats, drop_loop, "drop.loop"),
 	KSTAT_DESC(struct arp_stats, drop_dupaddr, "drop.dupaddr"),
 	KSTAT_DESC(struct arp_stats, drop_holdfull, "drop.holdfull"),
+	KSTAT_DESC(struct arp_stats, drop_holdtotal, "drop.holdtotal"),
 	KSTAT_DESC(struct arp_stats, drop_timeout, "drop.timeout"),
 	KSTAT_DESC(struct arp_stats, drop_purged, "drop.purged"),
 	KSTAT_DESC(struct arp_stats, drop_nomem, "drop.nomem"),
@@ -184,6 +204,26 @@ arp_isbroadcast(struct ifnet *ifp, struct in_addr addr)
 		/* RFC 3021: /31 and /32 subnets have no broadcast address. */
 		if (ia->ia_plen < 31 && ia->ia_broadaddr.s_addr != 0 &&
 		    ia->ia_broadaddr.s_addr == addr.s_addr)
+			return true;
+	}
+	return false;
+}
+
+/*
+ * Whether addr is on one of ifp's IPv4 subnets: a neighbour we may reach
+ * directly.  Only such a sender is learnt from its request (below).
+ */
+static bool
+arp_onlink(struct ifnet *ifp, struct in_addr addr)
+{
+	struct ifaddr *ifa;
+
+	TAILQ_FOREACH(ifa, &ifp->if_addrlist, ifa_list) {
+		const struct in_ifaddr *ia = ifatoia(ifa);
+
+		if (ifa->ifa_addr.ss_family == AF_INET &&
+		    ((ia->ia_addr.s_addr ^ addr.s_addr) &
+		    ia->ia_netmask.s_addr) == 0)
 			return true;
 	}
 	return false;
@@ -298,14 +338,46 @@ arp_find(struct ifnet *ifp, struct in_addr addr)
 	return NULL;
 }
 
+/* Deletes la; its held packets are counted in *drops. */
+static void
+arp_destroy(struct arp_entry *la, uint64_t *drops)
+{
+	struct mbuf *m, *next;
+
+	if (la->la_state == ARP_RESOLVED)
+		TAILQ_REMOVE(&arp_lru, la, la_lru);
+	if (la->la_numhold > 0)
+		TAILQ_REMOVE(&arp_holding, la, la_holdq);
+	KASSERT(arp_nhold >= la->la_numhold);
+	arp_nhold -= la->la_numhold;
+	for (m = la->la_hold; m != NULL; m = next) {
+		next = m->m_nextpkt;
+		m->m_nextpkt = NULL;
+		m_freem(m);
+		(*drops)++;
+	}
+	LIST_REMOVE(la, la_hash);
+	KASSERT(arp_nentries > 0);
+	arp_nentries--;
+	kmem_free(&M_ARP, la, sizeof(*la));
+}
+
+/*
+ * A new incomplete entry for addr on ifp, which has none.  A full cache
+ * first evicts the resolved entry confirmed least recently.
+ */
 static struct arp_entry *
 arp_create(struct ifnet *ifp, struct in_addr addr)
 {
 	struct arp_entry *la;
 
 	if (arp_nentries >= ARP_MAXENTRIES) {
-		arpstat.drop_cachefull++;
-		return NULL;
+		if ((la = TAILQ_FIRST(&arp_lru)) == NULL) {
+			arpstat.drop_cachefull++;
+			return NULL;
+		}
+		arpstat.evicted++;
+		arp_destroy(la, &arpstat.drop_purged);
 	}
 	la = kmem_zalloc(&M_ARP, sizeof(*la), KM_NOSLEEP);
 	if (la == NULL) {
@@ -318,24 +390,6 @@ arp_create(struct ifnet *ifp, struct in_addr addr)
 	LIST_INSERT_HEAD(&arp_table[arp_hash(ifp, addr)], la, la_hash);
 	arp_nentries++;
 	return la;
-}
-
-/* Deletes la; its held packets are counted in *drops. */
-static void
-arp_destroy(struct arp_entry *la, uint64_t *drops)
-{
-	struct mbuf *m, *next;
-
-	for (m = la->la_hold; m != NULL; m = next) {
-		next = m->m_nextpkt;
-		m->m_nextpkt = NULL;
-		m_freem(m);
-		(*drops)++;
-	}
-	LIST_REMOVE(la, la_hash);
-	KASSERT(arp_nentries > 0);
-	arp_nentries--;
-	kmem_free(&M_ARP, la, sizeof(*la));
 }
 
 static void arp_timeout(void *arg);
@@ -397,15 +451,22 @@ arp_set_resolved(struct arp_entry *la, const uint8_t lla[ETHER_ADDR_LEN])
 
 	if (la->la_state == ARP_INCOMPLETE)
 		arpstat.resolved++;
-	else if (memcmp(la->la_lla, lla, ETHER_ADDR_LEN) != 0)
-		arpstat.in_llchanged++;
+	else {
+		if (memcmp(la->la_lla, lla, ETHER_ADDR_LEN) != 0)
+			arpstat.in_llchanged++;
+		TAILQ_REMOVE(&arp_lru, la, la_lru);
+	}
 	memcpy(la->la_lla, lla, ETHER_ADDR_LEN);
 	la->la_state = ARP_RESOLVED;
+	TAILQ_INSERT_TAIL(&arp_lru, la, la_lru);
 	la->la_asked = 0;
 	la->la_expire = now + arp_ms(arp_keep);
 	arp_timer_want(la->la_expire);
 
 	m = la->la_hold;
+	if (la->la_numhold > 0)
+		TAILQ_REMOVE(&arp_holding, la, la_holdq);
+	arp_nhold -= la->la_numhold;
 	la->la_hold = la->la_holdtail = NULL;
 	la->la_numhold = 0;
 	memcpy(dhost, lla, ETHER_ADDR_LEN);
@@ -465,6 +526,52 @@ arp_timeout(void *arg)
 	NET_UNLOCK();
 }
 
+/* ---- held packets ---- */
+
+/* Drops the oldest packet la holds, counted in *why. */
+static void
+arp_hold_dropfirst(struct arp_entry *la, uint64_t *why)
+{
+	struct mbuf *old = la->la_hold;
+
+	KASSERT(la->la_numhold > 0 && arp_nhold > 0);
+	la->la_hold = old->m_nextpkt;
+	if (la->la_hold == NULL)
+		la->la_holdtail = NULL;
+	old->m_nextpkt = NULL;
+	m_freem(old);
+	la->la_numhold--;
+	arp_nhold--;
+	if (la->la_numhold == 0)
+		TAILQ_REMOVE(&arp_holding, la, la_holdq);
+	(*why)++;
+}
+
+/*
+ * Holds m on incomplete entry la until it resolves, within ARP_MAXHOLD
+ * packets for la and ARP_MAXHOLD_TOTAL for all entries.
+ */
+static void
+arp_hold(struct arp_entry *la, struct mbuf *m)
+{
+	KASSERT(la->la_state == ARP_INCOMPLETE);
+	if (la->la_numhold >= ARP_MAXHOLD)
+		arp_hold_dropfirst(la, &arpstat.drop_holdfull);
+	else if (arp_nhold >= ARP_MAXHOLD_TOTAL)
+		arp_hold_dropfirst(TAILQ_FIRST(&arp_holding),
+		    &arpstat.drop_holdtotal);
+	if (la->la_numhold == 0)
+		TAILQ_INSERT_TAIL(&arp_holding, la, la_holdq);
+	m->m_nextpkt = NULL;
+	if (la->la_holdtail != NULL)
+		la->la_holdtail->m_nextpkt = m;
+	else
+		la->la_hold = m;
+	la->la_holdtail = m;
+	la->la_numhold++;
+	arp_nhold++;
+}
+
 /* ---- the resolver ---- */
 
 /*
@@ -514,25 +621,7 @@ arp_resolve(struct ifnet *ifp, struct mbuf *m, const struct sockaddr *dst,
 		return ENOBUFS;
 	}
 
-	if (la->la_numhold >= ARP_MAXHOLD) {
-		struct mbuf *old = la->la_hold;
-
-		la->la_hold = old->m_nextpkt;
-		if (la->la_hold == NULL)
-			la->la_holdtail = NULL;
-		old->m_nextpkt = NULL;
-		m_freem(old);
-		la->la_numhold--;
-		arpstat.drop_holdfull++;
-	}
-	m->m_nextpkt = NULL;
-	if (la->la_holdtail != NULL)
-		la->la_holdtail->m_nextpkt = m;
-	else
-		la->la_hold = m;
-	la->la_holdtail = m;
-	la->la_numhold++;
-
+	arp_hold(la, m);
 	arp_solicit(la, getticks());
 	return EWOULDBLOCK;
 }
@@ -569,9 +658,67 @@ arp_conflict(struct ifnet *ifp, struct in_addr addr,
 }
 
 /*
+ * Validates a received ARP packet, copying its 28 bytes (an Ethernet/IPv4
+ * packet; padding follows) into *ah and freeing m: NULL, or the counter
+ * of the drop.  The sender MAC is a station's, not ours.
+ */
+static uint64_t *
+arp_validate(struct ifnet *ifp, struct mbuf *m, struct arphdr *ah)
+{
+	int op;
+
+	if (m->m_pkthdr.len < (int)sizeof(*ah)) {
+		m_freem(m);
+		return &arpstat.drop_short;
+	}
+	if (m->m_len < (int)sizeof(*ah) &&
+	    (m = m_pullup(m, (int)sizeof(*ah))) == NULL)
+		return &arpstat.drop_nobufs;
+	memcpy(ah, mtod(m, const void *), sizeof(*ah));
+	m_freem(m);
+
+	if (be16dec(&ah->ar_hrd) != ARPHRD_ETHER)
+		return &arpstat.drop_badhrd;
+	if (be16dec(&ah->ar_pro) != ETHERTYPE_IP)
+		return &arpstat.drop_badpro;
+	if (ah->ar_hln != ETHER_ADDR_LEN ||
+	    ah->ar_pln != sizeof(struct in_addr))
+		return &arpstat.drop_badlen;
+	op = be16dec(&ah->ar_op);
+	if (op != ARPOP_REQUEST && op != ARPOP_REPLY)
+		return &arpstat.drop_badop;
+	if (ETHER_IS_MULTICAST(ah->ar_sha) ||
+	    memcmp(ah->ar_sha, ether_zeroaddr, ETHER_ADDR_LEN) == 0)
+		return &arpstat.drop_badsha;
+	/* Our own packet, back through a bridge or a hub. */
+	if (memcmp(ah->ar_sha, ifp->if_hwaddr, ETHER_ADDR_LEN) == 0)
+		return &arpstat.drop_loop;
+	return NULL;
+}
+
+/*
+ * RFC 5227, section 2.1.1: a probe (sender 0.0.0.0), by a host that wants
+ * tpa.  If tpa is ours, tell it so, the way Linux does: unicast, tpa as
+ * sender, the prober's MAC as target.  It has no address yet, so it makes
+ * no entry.
+ */
+static void
+arp_probe_input(struct ifnet *ifp, const struct arphdr *ah,
+    struct in_addr tpa)
+{
+	struct in_addr any = { INADDR_ANY };
+
+	arpstat.in_probes++;
+	if (arp_ifaddr(ifp, tpa) == NULL)
+		return;
+	arpstat.out_replies++;
+	(void)arp_output(ifp, ARPOP_REPLY, tpa, ah->ar_sha, any, ah->ar_sha);
+}
+
+/*
  * RFC 826, "Packet Reception", for Ethernet and IPv4: validate; if we know
  * the sender, update its entry (the merge); if we are the target, add the
- * sender if it was not merged, and answer a request.
+ * sender if it was not merged and is on our subnet, and answer a request.
  */
 static void
 arp_input(struct ifnet *ifp, struct mbuf *m)
@@ -579,67 +726,20 @@ arp_input(struct ifnet *ifp, struct mbuf *m)
 	struct arphdr ah;
 	struct arp_entry *la;
 	struct in_addr spa, tpa;
+	uint64_t *why;
 	int op;
 
 	NET_ASSERT_LOCKED();
 	arpstat.in_packets++;
-	/* Only the 28 bytes of an Ethernet/IPv4 packet; padding follows. */
-	if (m->m_pkthdr.len < (int)sizeof(ah)) {
-		arpstat.drop_short++;
-		goto drop;
-	}
-	if (m->m_len < (int)sizeof(ah) &&
-	    (m = m_pullup(m, (int)sizeof(ah))) == NULL) {
-		arpstat.drop_nobufs++;
-		return;
-	}
-	memcpy(&ah, mtod(m, const void *), sizeof(ah));
-	m_freem(m);
-	m = NULL;
-
-	if (be16dec(&ah.ar_hrd) != ARPHRD_ETHER) {
-		arpstat.drop_badhrd++;
-		return;
-	}
-	if (be16dec(&ah.ar_pro) != ETHERTYPE_IP) {
-		arpstat.drop_badpro++;
-		return;
-	}
-	if (ah.ar_hln != ETHER_ADDR_LEN || ah.ar_pln != sizeof(struct in_addr)) {
-		arpstat.drop_badlen++;
+	if ((why = arp_validate(ifp, m, &ah)) != NULL) {
+		(*why)++;
 		return;
 	}
 	op = be16dec(&ah.ar_op);
-	if (op != ARPOP_REQUEST && op != ARPOP_REPLY) {
-		arpstat.drop_badop++;
-		return;
-	}
-	if (ETHER_IS_MULTICAST(ah.ar_sha) ||
-	    memcmp(ah.ar_sha, ether_zeroaddr, ETHER_ADDR_LEN) == 0) {
-		arpstat.drop_badsha++;
-		return;
-	}
-	if (memcmp(ah.ar_sha, ifp->if_hwaddr, ETHER_ADDR_LEN) == 0) {
-		/* Our own packet, back through a bridge or a hub. */
-		arpstat.drop_loop++;
-		return;
-	}
 	memcpy(&spa, ah.ar_spa, sizeof(spa));
 	memcpy(&tpa, ah.ar_tpa, sizeof(tpa));
-
 	if (spa.s_addr == INADDR_ANY && op == ARPOP_REQUEST) {
-		/*
-		 * RFC 5227, section 2.1.1: a probe, by a host that wants
-		 * tpa.  If tpa is ours, tell it so, the way Linux does:
-		 * unicast, tpa as sender, the prober's MAC as target.  It
-		 * has no address yet, so it makes no entry.
-		 */
-		arpstat.in_probes++;
-		if (arp_ifaddr(ifp, tpa) != NULL) {
-			arpstat.out_replies++;
-			(void)arp_output(ifp, ARPOP_REPLY, tpa, ah.ar_sha,
-			    spa, ah.ar_sha);
-		}
+		arp_probe_input(ifp, &ah, tpa);
 		return;
 	}
 	if (!arp_unicast(ifp, spa)) {
@@ -662,16 +762,19 @@ arp_input(struct ifnet *ifp, struct mbuf *m)
 
 	if (arp_ifaddr(ifp, tpa) == NULL)
 		return;
-	if (la == NULL && (la = arp_create(ifp, spa)) != NULL)
+	/*
+	 * RFC 826 adds the sender here.  Only one on our subnets, as Linux
+	 * in effect does: we would never send to another through this
+	 * entry, and anyone could fill the cache with made-up senders.
+	 */
+	if (la == NULL && arp_onlink(ifp, spa) &&
+	    (la = arp_create(ifp, spa)) != NULL)
 		arp_set_resolved(la, ah.ar_sha);
 	if (op == ARPOP_REQUEST) {
 		arpstat.out_replies++;
 		(void)arp_output(ifp, ARPOP_REPLY, tpa, ah.ar_sha, spa,
 		    ah.ar_sha);
 	}
-	return;
-drop:
-	m_freem(m);
 }
 
 /* ---- interfaces ---- */
@@ -745,7 +848,10 @@ arp_init(void)
 	arp_seed = cprng_u32();
 	for (unsigned i = 0; i < ARP_HASHSIZE; i++)
 		LIST_INIT(&arp_table[i]);
+	TAILQ_INIT(&arp_lru);
+	TAILQ_INIT(&arp_holding);
 	arp_nentries = 0;
+	arp_nhold = 0;
 	arp_dying = false;
 	arp_lastdefend = 0;
 	callout_init(&arp_timer, 0);
@@ -785,7 +891,7 @@ arp_fini(void)
 			arp_destroy(LIST_FIRST(&arp_table[i]),
 			    &arpstat.drop_purged);
 	NET_UNLOCK();
-	KASSERT(arp_nentries == 0);
+	KASSERT(arp_nentries == 0 && arp_nhold == 0);
 	callout_destroy(&arp_timer);
 	kstat_unregister(&arp_kstat);
 	memset(&arpstat, 0, sizeof(arpstat));

@@ -4,8 +4,9 @@
  *
  * The cache holds one entry per (interface, IPv4 address): incomplete
  * while a request is out (holding up to ARP_MAXHOLD packets to send once
- * resolved), then resolved until it expires.  Called under softnet_lock,
- * except arp_init(), arp_fini() and arp_count().
+ * resolved, and ARP_MAXHOLD_TOTAL for all entries), then resolved until it
+ * expires.  Called under softnet_lock, except arp_init(), arp_fini() and
+ * arp_count().
  *
  * arp_init() registers ARP with the Ethernet layer (ethertype 0x0806 and
  * the resolver for AF_INET, which maps broadcast and multicast
@@ -37,7 +38,13 @@ CTASSERT(sizeof(struct arphdr) == 28);
 #define ARPOP_REPLY	2
 
 #define ARP_MAXHOLD	16	/* packets held by an incomplete entry */
-#define ARP_MAXENTRIES	4096	/* entries in the cache, all interfaces */
+#define ARP_MAXHOLD_TOTAL 256	/* packets held by all entries together */
+CTASSERT(ARP_MAXHOLD <= ARP_MAXHOLD_TOTAL);
+/*
+ * Entries in the cache, all interfaces.  When it is full a new entry
+ * evicts the resolved one heard from least recently.
+ */
+#define ARP_MAXENTRIES	4096
 
 /*
  * Tunables, in milliseconds (tests shorten them): how long a resolved

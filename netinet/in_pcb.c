@@ -38,8 +38,6 @@ in_pcbtable_init(struct inpcbtable *t, const char *name, unsigned hashsize)
 	t->inpt_lhash = kmem_zalloc(&M_PCB, hashsize * sizeof(*t->inpt_lhash),
 	    KM_SLEEP);
 	t->inpt_hashmask = hashsize - 1;
-	t->inpt_lastport = IPPORT_EPHEMERALFIRST +
-	    (in_port_t)(cprng_u32() % (IPPORT_EPHEMERALLAST - IPPORT_EPHEMERALFIRST));
 }
 
 void
@@ -144,21 +142,27 @@ in_pcbinuse(struct inpcb *inp, struct in_addr laddr, in_port_t lport)
 	return false;
 }
 
+/*
+ * An ephemeral port by RFC 6056 section 3.3.1 (Algorithm 1, simple port
+ * randomization): the first free port from a random one on, wrapping
+ * around the range.  Whoever saw our last port cannot tell the next, and
+ * the search looks at each port of the range at most once.
+ */
 static int
 in_pcbpickport(struct inpcb *inp, struct in_addr laddr, in_port_t *lportp)
 {
-	struct inpcbtable *t = inp->inp_table;
-	unsigned range = IPPORT_EPHEMERALLAST - IPPORT_EPHEMERALFIRST + 1;
+	const unsigned first = IPPORT_EPHEMERALFIRST;
+	const unsigned num = IPPORT_EPHEMERALLAST - first + 1;
+	unsigned next = cprng_u32() % num;
 
-	for (unsigned tries = 0; tries < range; tries++) {
-		in_port_t port = t->inpt_lastport;
+	for (unsigned count = 0; count < num; count++) {
+		in_port_t port = htons((in_port_t)(first + next));
 
-		t->inpt_lastport = port >= IPPORT_EPHEMERALLAST ?
-		    IPPORT_EPHEMERALFIRST : (in_port_t)(port + 1);
-		if (!in_pcbinuse(inp, laddr, htons(port))) {
-			*lportp = htons(port);
+		if (!in_pcbinuse(inp, laddr, port)) {
+			*lportp = port;
 			return 0;
 		}
+		next = next + 1 < num ? next + 1 : 0;
 	}
 	return EADDRINUSE;
 }
@@ -189,6 +193,8 @@ in_pcbbind(struct inpcb *inp, const struct sockaddr_in *sin)
 		return error;
 	inp->inp_laddr = laddr;
 	inp->inp_lport = lport;
+	if (laddr.s_addr != INADDR_ANY)
+		inp->inp_flags |= INP_BOUNDADDR;
 	in_pcbrehash(inp);
 	return 0;
 }

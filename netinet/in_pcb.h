@@ -33,6 +33,7 @@ struct inpcb {
 };
 
 #define INP_HDRINCL	0x01	/* raw: the caller supplies the IP header */
+#define INP_BOUNDADDR	0x02	/* the local address was bound, not picked */
 
 struct inpcbtable {
 	const char *inpt_name;
@@ -40,7 +41,6 @@ struct inpcbtable {
 	LIST_HEAD(inpcbhead, inpcb) *inpt_hash;		/* 4-tuple */
 	struct inpcbhead *inpt_lhash;			/* local port */
 	unsigned inpt_hashmask;
-	in_port_t inpt_lastport;			/* host order */
 	unsigned inpt_count;
 };
 
@@ -55,7 +55,10 @@ void in_pcbtable_fini(struct inpcbtable *t);
 int in_pcballoc(struct socket *so, struct inpcbtable *t);
 /* Frees the PCB and tells the socket (so_pcb = NULL, sofree). */
 void in_pcbdetach(struct inpcb *inp);
-/* Binds to sin, or to a free ephemeral port of INADDR_ANY if sin is NULL. */
+/*
+ * Binds to sin, or to a free ephemeral port of INADDR_ANY if sin is NULL.
+ * A specific address in sin sets INP_BOUNDADDR.
+ */
 int in_pcbbind(struct inpcb *inp, const struct sockaddr_in *sin);
 /* Sets the foreign end; picks the source address and a local port if needed. */
 int in_pcbconnect(struct inpcb *inp, const struct sockaddr_in *sin);

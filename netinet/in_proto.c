@@ -97,6 +97,10 @@ static struct if_hooks in_hooks = {
 	.ifh_detach = in_if_detach,
 };
 
+/*
+ * Plugs IPv4 in, bottom up; a step that fails undoes those before it in
+ * reverse order, so rump_init's shutdown finds nothing of netinet left.
+ */
 static int
 netinet_init(void)
 {
@@ -105,19 +109,37 @@ netinet_init(void)
 
 	ip_init();
 	if ((error = arp_init()) != 0)
-		return error;
+		goto undo_ip;
 	NET_LOCK();
 	error = domain_attach(&inetdomain);
 	NET_UNLOCK();
 	if (error != 0)
-		return error;
-	if ((error = ether_proto_register(ETHERTYPE_IP, ip_input)) != 0 ||
-	    (error = netisr_register(AF_INET, ip_input)) != 0)
-		return error;
+		goto undo_arp;
+	if ((error = ether_proto_register(ETHERTYPE_IP, ip_input)) != 0)
+		goto undo_domain;
+	if ((error = netisr_register(AF_INET, ip_input)) != 0)
+		goto undo_ether;
 	if_hooks_register(&in_hooks);
 	NET_LOCK();
 	error = in_addr_add(lo0ifp, loopback, 8);
 	NET_UNLOCK();
+	if (error != 0)
+		goto undo_hooks;
+	return 0;
+
+undo_hooks:
+	if_hooks_unregister(&in_hooks);
+	netisr_unregister(AF_INET);
+undo_ether:
+	ether_proto_unregister(ETHERTYPE_IP);
+undo_domain:
+	NET_LOCK();
+	domain_detach(&inetdomain);
+	NET_UNLOCK();
+undo_arp:
+	arp_fini();
+undo_ip:
+	ip_fini();
 	return error;
 }
 

@@ -14,6 +14,7 @@
 
 struct icmpstat icmpstat;
 unsigned icmp_errppslimit = 100;
+uint64_t (*icmp_clock)(void) = getnsuptime;
 
 /* Room left in front of an error for the link header (Ethernet's). */
 #define ICMP_LINKHDR	16
@@ -50,8 +51,9 @@ static const struct kstat_desc icmp_kstat_desc[] = {
 };
 
 /*
- * The rate limit: a token bucket kept as nanoseconds of credit, at most
- * one second's worth; an error costs 1 s / icmp_errppslimit.
+ * The rate limit (RFC 1812 4.3.2.8): a token bucket kept as nanoseconds
+ * of credit by icmp_clock, at most one second's worth; an error costs
+ * 1 s / icmp_errppslimit.
  */
 static struct {
 	uint64_t credit;
@@ -62,7 +64,7 @@ void
 icmp_init(void)
 {
 	icmp_tb.credit = NSEC_PER_SEC;
-	icmp_tb.last = getnsuptime();
+	icmp_tb.last = icmp_clock();
 	kstat_register(&icmp_kstat, "icmp", icmp_kstat_desc,
 	    __arraycount(icmp_kstat_desc), &icmpstat);
 }
@@ -77,12 +79,14 @@ static bool
 icmp_ratecheck(void)
 {
 	unsigned limit = icmp_errppslimit;
-	uint64_t now = getnsuptime(), cost;
+	uint64_t now = icmp_clock(), cost;
 
 	if (limit == 0)
 		return true;
-	icmp_tb.credit = MIN(icmp_tb.credit + (now - icmp_tb.last),
-	    NSEC_PER_SEC);
+	/* A clock set back (a test's) gives no credit, and no wrap. */
+	if (now > icmp_tb.last)
+		icmp_tb.credit = MIN(icmp_tb.credit + (now - icmp_tb.last),
+		    NSEC_PER_SEC);
 	icmp_tb.last = now;
 	cost = NSEC_PER_SEC / limit;
 	if (icmp_tb.credit < cost)
@@ -116,77 +120,89 @@ icmp_tomany(const struct mbuf *m, struct in_addr dst)
 	    IN_MULTICAST(h) || in_isbroadcast(dst, m->m_pkthdr.rcvif);
 }
 
-void
-icmp_error(struct mbuf *m, int type, int code, uint32_t arg)
+/*
+ * Whether an error of type may be sent about m (its IP header pulled up):
+ * NULL if so, else the counter of why not.  Not about a packet too short
+ * or malformed to quote.  RFC 1122 3.2.2: not about a non-initial
+ * fragment, a datagram sent to a broadcast or multicast address (at the
+ * link or IP level), one whose source does not name a single host, or
+ * an ICMP error; and not beyond the rate limit.
+ */
+static uint64_t *
+icmp_error_check(struct mbuf *m, int type)
 {
-	struct ifnet *rcvif = m->m_pkthdr.rcvif;
-	struct in_ifaddr *ia;
-	struct mbuf *n;
-	struct ip *oip, *nip;
-	struct icmp *icp;
-	int ohlen, olen, quote, total;
+	const struct ip *oip;
+	int ohlen, olen;
+	uint8_t itype;
 
-	NET_ASSERT_LOCKED();
-	KASSERT(m->m_flags & M_PKTHDR);
-	KASSERT(type >= 0 && type <= ICMP_MAXTYPE);
 	if (m->m_pkthdr.len < (int)sizeof(struct ip))
-		goto suppress;
-	if (m->m_len < (int)sizeof(struct ip) &&
-	    (m = m_pullup(m, sizeof(struct ip))) == NULL) {
-		icmpstat.icps_nobufs++;
-		return;
-	}
-	oip = mtod(m, struct ip *);
+		return &icmpstat.icps_suppressed;
+	oip = mtod(m, const struct ip *);
 	ohlen = IP_HL(oip);
 	olen = MIN(ntohs(oip->ip_len), m->m_pkthdr.len);
 	if (ohlen < (int)sizeof(struct ip) || ohlen > olen)
-		goto suppress;
-
-	/*
-	 * RFC 1122 3.2.2: no error about a non-initial fragment, a datagram
-	 * sent to a broadcast or multicast address (at the link or IP
-	 * level), or one whose source does not name a single host.
-	 */
+		return &icmpstat.icps_suppressed;
 	if ((ntohs(oip->ip_off) & IP_OFFMASK) != 0 ||
-	    icmp_tomany(m, oip->ip_dst) || !icmp_unicast(oip->ip_src, rcvif))
-		goto suppress;
-	/* ... nor about an ICMP error (queries are fine). */
+	    icmp_tomany(m, oip->ip_dst) ||
+	    !icmp_unicast(oip->ip_src, m->m_pkthdr.rcvif))
+		return &icmpstat.icps_suppressed;
+	/* Queries are fine. */
 	if (oip->ip_p == IPPROTO_ICMP && type != ICMP_REDIRECT) {
-		uint8_t itype;
-
-		if (olen < ohlen + 1) {
-			icmpstat.icps_oldicmp++;
-			goto drop;
-		}
+		if (olen < ohlen + 1)
+			return &icmpstat.icps_oldicmp;
 		m_copydata(m, ohlen, 1, &itype);
-		if (!ICMP_INFOTYPE(itype)) {
-			icmpstat.icps_oldicmp++;
-			goto drop;
-		}
+		if (!ICMP_INFOTYPE(itype))
+			return &icmpstat.icps_oldicmp;
 	}
-	if (!icmp_ratecheck()) {
-		icmpstat.icps_ratelimited++;
-		goto drop;
-	}
+	if (!icmp_ratecheck())
+		return &icmpstat.icps_ratelimited;
+	return NULL;
+}
 
-	/*
-	 * The error: an IP header, the ICMP header, and as much of the packet
-	 * as fits in 576 bytes (RFC 1812 4.3.2.3; RFC 792 asks for the
-	 * header and 8 bytes).
-	 */
-	quote = MIN(olen, ICMP_MAXERRLEN - (int)sizeof(struct ip) - ICMP_MINLEN);
-	total = (int)sizeof(struct ip) + ICMP_MINLEN + quote;
+/*
+ * The source of an error about oip: the address it was sent to if it is
+ * ours, else that of the interface it came in on (RFC 1812 4.3.2.4), else
+ * 0.0.0.0 for ip_output to take the route's.
+ */
+static struct in_addr
+icmp_error_src(const struct ip *oip, struct ifnet *rcvif)
+{
+	struct in_addr any = { htonl(INADDR_ANY) };
+	struct in_ifaddr *ia;
+
+	if (in_islocal(oip->ip_dst))
+		return oip->ip_dst;
+	if (rcvif != NULL && (ia = in_ifaddr_first(rcvif)) != NULL)
+		return ia->ia_addr;
+	return any;
+}
+
+/*
+ * The error of type and code about m: an IP header, the ICMP header, and
+ * as much of m as fits in 576 bytes (RFC 1812 4.3.2.3; RFC 792 asks for
+ * the header and 8 bytes).  NULL when out of mbufs.
+ */
+static struct mbuf *
+icmp_error_build(const struct mbuf *m, int type, int code, uint32_t arg)
+{
+	const struct ip *oip = mtod(m, const struct ip *);
+	int olen = MIN(ntohs(oip->ip_len), m->m_pkthdr.len);
+	int quote = MIN(olen, ICMP_MAXERRLEN - (int)sizeof(struct ip) -
+	    ICMP_MINLEN);
+	int total = (int)sizeof(struct ip) + ICMP_MINLEN + quote;
+	struct ip *nip;
+	struct icmp *icp;
+	struct mbuf *n;
+
 	if (total + ICMP_LINKHDR <= MHLEN)
 		n = m_gethdr(M_DONTWAIT, MT_HEADER);
 	else
 		n = m_getcl(M_DONTWAIT, MT_HEADER, M_PKTHDR);
-	if (n == NULL) {
-		icmpstat.icps_nobufs++;
-		goto drop;
-	}
+	if (n == NULL)
+		return NULL;
 	m_align(n, total);
 	n->m_len = n->m_pkthdr.len = total;
-	n->m_pkthdr.rcvif = rcvif;
+	n->m_pkthdr.rcvif = m->m_pkthdr.rcvif;
 	nip = mtod(n, struct ip *);
 	icp = (struct icmp *)(void *)(nip + 1);
 	memset(nip, 0, sizeof(*nip) + ICMP_MINLEN);
@@ -199,30 +215,42 @@ icmp_error(struct mbuf *m, int type, int code, uint32_t arg)
 		icp->icmp_hun.pp.ptr = (uint8_t)arg;
 	icp->icmp_cksum = htons(in_cksum(n, sizeof(struct ip),
 	    ICMP_MINLEN + quote));
-
-	/*
-	 * From the address the packet was sent to if it is ours, else from
-	 * the interface it came in on (RFC 1812 4.3.2.4), else ip_output
-	 * takes the route's.
-	 */
 	nip->ip_vhl = IP_VHL(IPVERSION, sizeof(struct ip));
 	nip->ip_ttl = IP_DEFTTL;
 	nip->ip_p = IPPROTO_ICMP;
 	nip->ip_dst = oip->ip_src;
-	if (in_islocal(oip->ip_dst))
-		nip->ip_src = oip->ip_dst;
-	else if (rcvif != NULL && (ia = in_ifaddr_first(rcvif)) != NULL)
-		nip->ip_src = ia->ia_addr;
-	else
-		nip->ip_src.s_addr = htonl(INADDR_ANY);
-	m_freem(m);
+	nip->ip_src = icmp_error_src(oip, m->m_pkthdr.rcvif);
+	return n;
+}
 
+void
+icmp_error(struct mbuf *m, int type, int code, uint32_t arg)
+{
+	struct mbuf *n;
+	uint64_t *why;
+
+	NET_ASSERT_LOCKED();
+	KASSERT(m->m_flags & M_PKTHDR);
+	KASSERT(type >= 0 && type <= ICMP_MAXTYPE);
+	if (m->m_pkthdr.len >= (int)sizeof(struct ip) &&
+	    m->m_len < (int)sizeof(struct ip) &&
+	    (m = m_pullup(m, sizeof(struct ip))) == NULL) {
+		icmpstat.icps_nobufs++;
+		return;
+	}
+	if ((why = icmp_error_check(m, type)) != NULL) {
+		(*why)++;
+		goto drop;
+	}
+	if ((n = icmp_error_build(m, type, code, arg)) == NULL) {
+		icmpstat.icps_nobufs++;
+		goto drop;
+	}
+	m_freem(m);
 	icmpstat.icps_error++;
 	icmpstat.icps_outhist[type]++;
 	(void)ip_output(n, 0, NULL);
 	return;
-suppress:
-	icmpstat.icps_suppressed++;
 drop:
 	m_freem(m);
 }

@@ -200,74 +200,90 @@ ip_deliver(struct mbuf *m)
 	pr->pr_input(m, IP_HL(ip), ip->ip_p);
 }
 
-void
-ip_input(struct ifnet *ifp, struct mbuf *m)
+/*
+ * A destination no packet may be for (RFC 1122 3.2.1.3): 0.0.0.0, class
+ * E but the limited broadcast, and loopback addresses arriving from
+ * anywhere but a loopback interface.
+ */
+static bool
+ip_martian_dst(struct in_addr dst, struct ifnet *ifp)
 {
-	struct ip *ip;
-	struct in_addr dst;
-	uint32_t hdst;
-	int hlen, len, bad;
+	uint32_t a = ntohl(dst.s_addr);
 
-	NET_ASSERT_LOCKED();
-	KASSERT(m->m_flags & M_PKTHDR);
-	m->m_pkthdr.rcvif = ifp;
-	ipstat.ips_total++;
+	return a == INADDR_ANY ||
+	    (IN_EXPERIMENTAL(a) && a != INADDR_BROADCAST) ||
+	    (IN_LOOPBACK(a) && !(ifp->if_flags & IFF_LOOPBACK));
+}
+
+/*
+ * Validates the header of a packet received on ifp, in a fixed order:
+ * length, version, header length, header checksum, total length, the
+ * addresses.  Pulls the header up (*mp may change; it is NULL when the
+ * packet was freed) and trims link padding.  NULL, or the counter of the
+ * drop.
+ */
+static uint64_t *
+ip_validate(struct mbuf **mp, struct ifnet *ifp)
+{
+	struct mbuf *m = *mp;
+	struct ip *ip;
+	int hlen, len;
 
 	/* RFC 791 3.1: the header is at least 20 bytes ... */
-	if (m->m_pkthdr.len < (int)sizeof(struct ip)) {
-		ipstat.ips_toosmall++;
-		goto drop;
-	}
+	if (m->m_pkthdr.len < (int)sizeof(struct ip))
+		return &ipstat.ips_toosmall;
 	if (m->m_len < (int)sizeof(struct ip) &&
-	    (m = m_pullup(m, sizeof(struct ip))) == NULL) {
-		ipstat.ips_nobufs++;
-		return;
-	}
+	    (*mp = m = m_pullup(m, sizeof(struct ip))) == NULL)
+		return &ipstat.ips_nobufs;
 	ip = mtod(m, struct ip *);
 	/* ... of version 4 ... */
-	if (IP_V(ip) != IPVERSION) {
-		ipstat.ips_badvers++;
-		goto drop;
-	}
+	if (IP_V(ip) != IPVERSION)
+		return &ipstat.ips_badvers;
 	/* ... whose IHL counts at least 5 words and fits in the packet. */
 	hlen = IP_HL(ip);
-	if (hlen < (int)sizeof(struct ip) || hlen > m->m_pkthdr.len) {
-		ipstat.ips_badhlen++;
-		goto drop;
-	}
-	if (m->m_len < hlen && (m = m_pullup(m, hlen)) == NULL) {
-		ipstat.ips_nobufs++;
-		return;
-	}
+	if (hlen < (int)sizeof(struct ip) || hlen > m->m_pkthdr.len)
+		return &ipstat.ips_badhlen;
+	if (m->m_len < hlen && (*mp = m = m_pullup(m, hlen)) == NULL)
+		return &ipstat.ips_nobufs;
 	ip = mtod(m, struct ip *);
 	/* RFC 1122 3.2.1.2: a packet with a wrong checksum is dropped silently. */
 	if (!(m->m_pkthdr.csum_flags & M_CSUM_IPv4_OK) &&
-	    in_cksum(m, 0, hlen) != 0) {
-		ipstat.ips_badsum++;
-		goto drop;
-	}
+	    in_cksum(m, 0, hlen) != 0)
+		return &ipstat.ips_badsum;
 	/*
 	 * The total length covers the header and is at most what the frame
 	 * carries; a longer frame has link-level padding (Ethernet's minimum
 	 * of 60 bytes), which is trimmed.
 	 */
 	len = ntohs(ip->ip_len);
-	if (len < hlen || len > m->m_pkthdr.len) {
-		ipstat.ips_badlen++;
-		goto drop;
-	}
+	if (len < hlen || len > m->m_pkthdr.len)
+		return &ipstat.ips_badlen;
 	if (m->m_pkthdr.len > len)
 		m_adj(m, len - m->m_pkthdr.len);
-
 	/* RFC 1122 3.2.1.3, RFC 1812 5.3.7: martian addresses. */
-	dst = ip->ip_dst;
-	hdst = ntohl(dst.s_addr);
-	if (ip_martian_src(ip->ip_src, ifp) || hdst == INADDR_ANY ||
-	    (IN_EXPERIMENTAL(hdst) && hdst != INADDR_BROADCAST) ||
-	    (IN_LOOPBACK(hdst) && !(ifp->if_flags & IFF_LOOPBACK))) {
-		ipstat.ips_badaddr++;
-		goto drop;
+	if (ip_martian_src(ip->ip_src, ifp) || ip_martian_dst(ip->ip_dst, ifp))
+		return &ipstat.ips_badaddr;
+	return NULL;
+}
+
+void
+ip_input(struct ifnet *ifp, struct mbuf *m)
+{
+	struct in_addr dst;
+	uint64_t *why;
+	int hlen, bad;
+
+	NET_ASSERT_LOCKED();
+	KASSERT(m->m_flags & M_PKTHDR);
+	m->m_pkthdr.rcvif = ifp;
+	ipstat.ips_total++;
+	if ((why = ip_validate(&m, ifp)) != NULL) {
+		(*why)++;
+		if (m != NULL)
+			m_freem(m);
+		return;
 	}
+	hlen = IP_HL(mtod(m, struct ip *));
 	/* RFC 1122 3.2.1.8 and 3.2.2.5: malformed options. */
 	if (hlen > (int)sizeof(struct ip) &&
 	    (bad = ip_checkoptions(mtod(m, const uint8_t *), hlen)) != 0) {
@@ -281,23 +297,21 @@ ip_input(struct ifnet *ifp, struct mbuf *m)
 		return;
 	}
 
-	if (IN_MULTICAST(hdst)) {
+	dst = mtod(m, struct ip *)->ip_dst;
+	if (IN_MULTICAST(ntohl(dst.s_addr))) {
 		/* No group membership yet (IGMP): nothing multicast is ours. */
 		ipstat.ips_notmember++;
-		goto drop;
+		m_freem(m);
+		return;
 	}
 	/*
 	 * Ours: one of our addresses on any interface (RFC 1122 3.3.4.2, the
 	 * weak end-system model), the limited broadcast, or a broadcast
 	 * address of the receiving interface's subnets.
 	 */
-	if (hdst == INADDR_BROADCAST || in_isbroadcast(dst, ifp) ||
-	    in_islocal(dst)) {
+	if (dst.s_addr == htonl(INADDR_BROADCAST) || in_isbroadcast(dst, ifp) ||
+	    in_islocal(dst))
 		ip_deliver(m);
-		return;
-	}
-	ip_forward(m);
-	return;
-drop:
-	m_freem(m);
+	else
+		ip_forward(m);
 }

@@ -175,155 +175,213 @@ nobufs:
 /* Whether ip_output with these flags leaves the header as the caller made it. */
 #define IP_HDR_GIVEN	(IP_RAWOUTPUT | IP_FORWARDING)
 
-int
-ip_output(struct mbuf *m, int flags, const struct ip_opts *opts)
+/*
+ * The header length of m into *hlenp: 20, or what a header the caller
+ * gave says, checked.  0, or the error (counted).
+ */
+static int
+ip_output_hlen(struct mbuf *m, int flags, int *hlenp)
 {
-	const bool fwd = flags & IP_FORWARDING;
-	struct sockaddr_in sin;
-	const struct sockaddr *nexthop;
-	struct rtentry *rt = NULL;
-	struct ifnet *ifp;
-	struct ip *ip;
-	uint32_t hdst;
-	int hlen, len, mtu, error;
+	int len = m->m_pkthdr.len, hlen = sizeof(struct ip);
+	uint8_t vhl;
 
-	NET_ASSERT_LOCKED();
-	KASSERT(m->m_flags & M_PKTHDR);
-	len = m->m_pkthdr.len;
-	hlen = sizeof(struct ip);
 	if (len < hlen) {
 		ipstat.ips_obadhdr++;
-		error = EINVAL;
-		goto drop;
+		return EINVAL;
 	}
 	if (flags & IP_HDR_GIVEN) {
-		uint8_t vhl;
-
 		m_copydata(m, 0, 1, &vhl);
 		hlen = (vhl & 0x0f) << 2;
 		if (vhl >> 4 != IPVERSION || hlen < (int)sizeof(struct ip) ||
 		    hlen > len) {
 			ipstat.ips_obadhdr++;
-			error = EINVAL;
-			goto drop;
+			return EINVAL;
 		}
 	}
 	/* RFC 791: the total length field has 16 bits. */
 	if (len > IP_MAXPACKET) {
 		ipstat.ips_toolong++;
-		error = EMSGSIZE;
-		goto drop;
+		return EMSGSIZE;
 	}
-	if ((m = ip_hdr_private(m, hlen)) == NULL) {
-		ipstat.ips_odropped++;
-		return ENOBUFS;
-	}
-	ip = mtod(m, struct ip *);
-	if (!(flags & IP_HDR_GIVEN)) {
-		ip->ip_vhl = IP_VHL(IPVERSION, hlen);
-		ip->ip_off &= htons(IP_DF);
-		if (opts != NULL) {
-			if (opts->ipo_ttl != 0)
-				ip->ip_ttl = opts->ipo_ttl;
-			ip->ip_tos = opts->ipo_tos;
-			/* WANT, the default, fragments to the route's MTU. */
-			ip->ip_off = opts->ipo_pmtudisc == IP_PMTUDISC_DO ?
-			    htons(IP_DF) : 0;
-		}
-	}
+	*hlenp = hlen;
+	return 0;
+}
 
-	/* The route, and from it the interface and the next hop. */
-	sockaddr_in_init(&sin, ip->ip_dst, 0);
-	rt = rt_lookup((const struct sockaddr *)&sin);
-	if (rt == NULL || !(rt->rt_flags & RTF_UP) ||
-	    (rt->rt_flags & RTF_REJECT) ||
-	    ((flags & IP_ROUTETOIF) && (rt->rt_flags & RTF_GATEWAY))) {
-		bool host = rt != NULL && (rt->rt_flags & RTF_UP) &&
-		    (rt->rt_flags & RTF_REJECT);
+/* The fields of a header we make that the socket's options set. */
+static void
+ip_output_opts(struct ip *ip, int hlen, const struct ip_opts *opts)
+{
+	ip->ip_vhl = IP_VHL(IPVERSION, hlen);
+	ip->ip_off &= htons(IP_DF);
+	if (opts == NULL)
+		return;
+	if (opts->ipo_ttl != 0)
+		ip->ip_ttl = opts->ipo_ttl;
+	ip->ip_tos = opts->ipo_tos;
+	/* WANT, the default, fragments to the route's MTU. */
+	ip->ip_off = opts->ipo_pmtudisc == IP_PMTUDISC_DO ? htons(IP_DF) : 0;
+}
 
-		error = host ? EHOSTUNREACH : ENETUNREACH;
-		if (fwd) {
-			/* RFC 1812 5.2.7.1: destination unreachable. */
-			ipstat.ips_cantforward++;
-			icmp_error(m, ICMP_UNREACH, host &&
-			    (rt->rt_flags & RTF_HOST) ? ICMP_UNREACH_HOST :
-			    ICMP_UNREACH_NET, 0);
-			goto done;
-		}
-		ipstat.ips_noroute++;
-		goto drop;
-	}
-	ifp = rt->rt_ifp;
-	hdst = ntohl(ip->ip_dst.s_addr);
+/*
+ * The route to dst, held in *rtp.  ENETUNREACH or EHOSTUNREACH, with the
+ * code a router reports (RFC 1812 5.2.7.1) in *codep, when there is none
+ * to use: none at all, one down, a reject route, or a gateway when the
+ * caller said IP_ROUTETOIF.
+ */
+static int
+ip_output_route(const struct sockaddr_in *dst, int flags,
+    struct rtentry **rtp, int *codep)
+{
+	struct rtentry *rt = rt_lookup((const struct sockaddr *)dst);
+	bool host;
+
+	*rtp = rt;
+	if (rt != NULL && (rt->rt_flags & RTF_UP) &&
+	    !(rt->rt_flags & RTF_REJECT) &&
+	    !((flags & IP_ROUTETOIF) && (rt->rt_flags & RTF_GATEWAY)))
+		return 0;
+	host = rt != NULL && (rt->rt_flags & RTF_UP) &&
+	    (rt->rt_flags & RTF_REJECT);
+	*codep = host && (rt->rt_flags & RTF_HOST) ? ICMP_UNREACH_HOST :
+	    ICMP_UNREACH_NET;
+	if (rt != NULL)
+		rt_rele(rt);
+	*rtp = NULL;
+	return host ? EHOSTUNREACH : ENETUNREACH;
+}
+
+/*
+ * The next hop of m to dst on route rt: dst itself for a broadcast, a
+ * multicast or a host on the link, else the route's gateway.  Marks m
+ * M_BCAST or M_MCAST.  EACCES (counted) for a broadcast not allowed.
+ */
+static int
+ip_output_nexthop(struct mbuf *m, int flags, struct rtentry *rt,
+    const struct sockaddr_in *dst, const struct sockaddr **nexthop)
+{
+	uint32_t hdst = ntohl(dst->sin_addr.s_addr);
+
+	*nexthop = (const struct sockaddr *)dst;
 	if (hdst == INADDR_BROADCAST || (rt->rt_flags & RTF_BROADCAST) ||
-	    in_isbroadcast(ip->ip_dst, ifp)) {
+	    in_isbroadcast(dst->sin_addr, rt->rt_ifp)) {
 		/*
 		 * A broadcast needs SO_BROADCAST; a router never forwards to
 		 * a directed broadcast (RFC 2644, updating RFC 1812 5.3.5.2).
 		 */
 		if (!(flags & IP_ALLOWBROADCAST)) {
-			if (fwd)
+			if (flags & IP_FORWARDING)
 				ipstat.ips_cantforward++;
 			else
 				ipstat.ips_bcastdenied++;
-			error = EACCES;
-			goto drop;
+			return EACCES;
 		}
 		m->m_flags |= M_BCAST;
-		nexthop = (const struct sockaddr *)&sin;
-	} else if (IN_MULTICAST(hdst)) {
+	} else if (IN_MULTICAST(hdst))
 		m->m_flags |= M_MCAST;
-		nexthop = (const struct sockaddr *)&sin;
-	} else if (rt->rt_flags & RTF_GATEWAY)
-		nexthop = (const struct sockaddr *)&rt->rt_gateway;
-	else
-		nexthop = (const struct sockaddr *)&sin;
+	else if (rt->rt_flags & RTF_GATEWAY)
+		*nexthop = (const struct sockaddr *)&rt->rt_gateway;
+	return 0;
+}
 
-	if (!fwd) {
-		/* The source address: the route's (RFC 1122 3.3.4.3). */
-		if (ip->ip_src.s_addr == htonl(INADDR_ANY)) {
-			struct in_ifaddr *ia = rt->rt_ifa != NULL ?
-			    ifatoia(rt->rt_ifa) : in_ifaddr_first(ifp);
+/*
+ * Completes a header of ours (not forwarded): the source address, the
+ * route's unless the caller chose one (RFC 1122 3.3.4.3); the length; the
+ * id, unless a raw caller set one; the checksum.  EADDRNOTAVAIL (counted)
+ * when there is no address to send from.
+ */
+static int
+ip_output_fill(struct mbuf *m, int flags, int hlen, struct rtentry *rt)
+{
+	struct ip *ip = mtod(m, struct ip *);
 
-			if (ia == NULL) {
-				ipstat.ips_noroute++;
-				error = EADDRNOTAVAIL;
-				goto drop;
-			}
-			ip->ip_src = ia->ia_addr;
+	if (ip->ip_src.s_addr == htonl(INADDR_ANY)) {
+		struct in_ifaddr *ia = rt->rt_ifa != NULL ?
+		    ifatoia(rt->rt_ifa) : in_ifaddr_first(rt->rt_ifp);
+
+		if (ia == NULL) {
+			ipstat.ips_noroute++;
+			return EADDRNOTAVAIL;
 		}
-		ip->ip_len = htons(len);
-		if (!(flags & IP_RAWOUTPUT) || ip->ip_id == 0)
-			ip->ip_id = htons(ip_newid());
-		ip->ip_sum = 0;
-		ip->ip_sum = htons(in_cksum(m, 0, hlen));
-		ipstat.ips_localout++;
+		ip->ip_src = ia->ia_addr;
 	}
+	ip->ip_len = htons(m->m_pkthdr.len);
+	if (!(flags & IP_RAWOUTPUT) || ip->ip_id == 0)
+		ip->ip_id = htons(ip_newid());
+	ip->ip_sum = 0;
+	ip->ip_sum = htons(in_cksum(m, 0, hlen));
+	ipstat.ips_localout++;
+	return 0;
+}
 
-	mtu = ifp->if_mtu;
+/*
+ * Sends m to nexthop through rt's interface: whole if it fits the MTU
+ * (the interface's, or the route's if lower), else in fragments, unless
+ * DF forbids them: then EMSGSIZE, and a router tells the source the MTU
+ * (RFC 1191).  Owns m.
+ */
+static int
+ip_output_send(struct mbuf *m, int flags, int hlen, struct rtentry *rt,
+    const struct sockaddr *nexthop)
+{
+	struct ifnet *ifp = rt->rt_ifp;
+	int mtu = ifp->if_mtu;
+
 	if (rt->rt_mtu > 0 && rt->rt_mtu < mtu)
 		mtu = rt->rt_mtu;
-	if (len <= mtu) {
-		error = if_output(ifp, m, nexthop, rt);
-		goto done;
-	}
-	if (ip->ip_off & htons(IP_DF)) {
-		/* RFC 1191: the sender learns the MTU from this error. */
+	if (m->m_pkthdr.len <= mtu)
+		return if_output(ifp, m, nexthop, rt);
+	if (mtod(m, struct ip *)->ip_off & htons(IP_DF)) {
 		ipstat.ips_cantfrag++;
-		error = EMSGSIZE;
-		if (fwd) {
+		if (flags & IP_FORWARDING)
 			icmp_error(m, ICMP_UNREACH, ICMP_UNREACH_NEEDFRAG,
 			    (uint32_t)mtu);
-			goto done;
-		}
-		goto drop;
+		else
+			m_freem(m);
+		return EMSGSIZE;
 	}
-	error = ip_fragment(m, hlen, mtu, ifp, nexthop, rt);
-	goto done;
+	return ip_fragment(m, hlen, mtu, ifp, nexthop, rt);
+}
+
+int
+ip_output(struct mbuf *m, int flags, const struct ip_opts *opts)
+{
+	const struct sockaddr *nexthop;
+	struct sockaddr_in dst;
+	struct rtentry *rt;
+	int hlen, code, error;
+
+	NET_ASSERT_LOCKED();
+	KASSERT(m->m_flags & M_PKTHDR);
+	if ((error = ip_output_hlen(m, flags, &hlen)) != 0)
+		goto drop;
+	if ((m = ip_hdr_private(m, hlen)) == NULL) {
+		ipstat.ips_odropped++;
+		return ENOBUFS;
+	}
+	if (!(flags & IP_HDR_GIVEN))
+		ip_output_opts(mtod(m, struct ip *), hlen, opts);
+
+	sockaddr_in_init(&dst, mtod(m, struct ip *)->ip_dst, 0);
+	if ((error = ip_output_route(&dst, flags, &rt, &code)) != 0) {
+		if (!(flags & IP_FORWARDING)) {
+			ipstat.ips_noroute++;
+			goto drop;
+		}
+		/* RFC 1812 5.2.7.1: destination unreachable. */
+		ipstat.ips_cantforward++;
+		icmp_error(m, ICMP_UNREACH, code, 0);
+		return error;
+	}
+	if ((error = ip_output_nexthop(m, flags, rt, &dst, &nexthop)) == 0 &&
+	    !(flags & IP_FORWARDING))
+		error = ip_output_fill(m, flags, hlen, rt);
+	if (error == 0)
+		error = ip_output_send(m, flags, hlen, rt, nexthop);
+	else
+		m_freem(m);
+	rt_rele(rt);
+	return error;
 drop:
 	m_freem(m);
-done:
-	if (rt != NULL)
-		rt_rele(rt);
 	return error;
 }

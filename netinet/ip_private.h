@@ -21,6 +21,11 @@ struct mbuf *ip_hdr_private(struct mbuf *m, int hlen);
 /* ICMP's kstat group "icmp"; called by ip_init and ip_fini. */
 void icmp_init(void);
 void icmp_fini(void);
+/*
+ * The clock of ICMP's error rate limit, in nanoseconds: getnsuptime.  A
+ * test sets its own to count exactly what the limit lets through.
+ */
+extern uint64_t (*icmp_clock)(void);
 
 /* Seeds ip_newid() (ip_output.c); called by ip_init. */
 void ip_newid_init(void);

@@ -7,6 +7,7 @@
 struct rawstat {
 	uint64_t raws_delivered;	/* copies handed to sockets */
 	uint64_t raws_fullsock;		/* receive buffer full */
+	uint64_t raws_nobufs;		/* no mbuf to copy into */
 	uint64_t raws_noproto;		/* unknown protocol, no socket */
 	uint64_t raws_opackets;
 	uint64_t raws_badhdrincl;	/* IP_HDRINCL header refused */

@@ -277,106 +277,116 @@ ipq_makeroom(struct ipq *fp)
 	return true;
 }
 
-struct mbuf *
-ip_reass(struct mbuf *m)
+/* The datagram ip is a fragment of, in hash chain h; NULL if none yet. */
+static struct ipq *
+ipq_lookup(const struct ip *ip, unsigned h)
 {
-	struct ip *ip = mtod(m, struct ip *);
-	struct ipqent *e, *prev, *next;
 	struct ipq *fp;
-	unsigned h;
-	int hlen = IP_HL(ip);
-	uint16_t ipoff = ntohs(ip->ip_off);
-	int off = (ipoff & IP_OFFMASK) << 3;
-	int end = off + m->m_pkthdr.len - hlen;
-	bool mf = ipoff & IP_MF;
 
-	NET_ASSERT_LOCKED();
-	KASSERT(m->m_len >= hlen && m->m_pkthdr.len == ntohs(ip->ip_len));
-
-	h = ipq_hash(ip->ip_src, ip->ip_dst, ip->ip_id, ip->ip_p);
 	LIST_FOREACH(fp, &ipr.hash[h], ipq_hash)
 		if (fp->ipq_id == ip->ip_id && fp->ipq_p == ip->ip_p &&
 		    fp->ipq_src.s_addr == ip->ip_src.s_addr &&
 		    fp->ipq_dst.s_addr == ip->ip_dst.s_addr)
-			break;
+			return fp;
+	return NULL;
+}
 
-	/*
-	 * RFC 791 3.2: every fragment but the last carries a multiple of 8
-	 * bytes, and a fragment carries something.
-	 */
-	if (end == off || (mf && ((end - off) & 7) != 0)) {
-		frag_drop(m, &ipstat.ips_fragbad);
+/*
+ * A new datagram for fragment ip, in hash chain h, timing out
+ * ip_reass_timeout from now; NULL when out of memory.
+ */
+static struct ipq *
+ipq_create(const struct ip *ip, unsigned h)
+{
+	struct ipq *fp = kmem_zalloc(&M_IPREASS, sizeof(*fp), KM_NOSLEEP);
+
+	if (fp == NULL)
 		return NULL;
-	}
+	TAILQ_INIT(&fp->ipq_frags);
+	fp->ipq_src = ip->ip_src;
+	fp->ipq_dst = ip->ip_dst;
+	fp->ipq_id = ip->ip_id;
+	fp->ipq_p = ip->ip_p;
+	fp->ipq_len = -1;
+	fp->ipq_expire = getnsuptime() +
+	    (uint64_t)ip_reass_timeout * 1000 * 1000;
+	LIST_INSERT_HEAD(&ipr.hash[h], fp, ipq_hash);
+	TAILQ_INSERT_TAIL(&ipr.age, fp, ipq_age);
+	ipr.npackets++;
+	if (!callout_pending(&ipr.timer) || fp->ipq_expire < ipr.timer_at)
+		ipq_timer_set(fp->ipq_expire);
+	return fp;
+}
+
+/*
+ * Checks fragment [off, end) of a datagram, hlen its header: NULL if it
+ * may be kept, else the counter of why it is dropped; *whole says its
+ * datagram goes with it.  By itself (RFC 791 3.2): every fragment but the
+ * last carries a multiple of 8 bytes, every one carries something, and
+ * the datagram fits in 65535 bytes.
+ */
+static uint64_t *
+frag_check(int hlen, int off, int end, bool mf, bool *whole)
+{
+	*whole = false;
+	if (end == off || (mf && ((end - off) & 7) != 0))
+		return &ipstat.ips_fragbad;
 	/* Beyond 65535 bytes: the whole datagram goes. */
 	if (hlen + end > IP_MAXPACKET) {
 		ipstat.ips_toolong++;
-		frag_drop(m, &ipstat.ips_fragbad);
-		if (fp != NULL)
-			ipq_free(fp, &ipstat.ips_fragbad);
-		return NULL;
+		*whole = true;
+		return &ipstat.ips_fragbad;
 	}
-	if (!ipq_makeroom(fp)) {
-		frag_drop(m, &ipstat.ips_fragoverflow);
-		return NULL;
-	}
-	if (fp == NULL) {
-		if ((fp = kmem_zalloc(&M_IPREASS, sizeof(*fp), KM_NOSLEEP)) ==
-		    NULL) {
-			frag_drop(m, &ipstat.ips_fragoverflow);
-			return NULL;
-		}
-		TAILQ_INIT(&fp->ipq_frags);
-		fp->ipq_src = ip->ip_src;
-		fp->ipq_dst = ip->ip_dst;
-		fp->ipq_id = ip->ip_id;
-		fp->ipq_p = ip->ip_p;
-		fp->ipq_len = -1;
-		fp->ipq_expire = getnsuptime() +
-		    (uint64_t)ip_reass_timeout * 1000 * 1000;
-		LIST_INSERT_HEAD(&ipr.hash[h], fp, ipq_hash);
-		TAILQ_INSERT_TAIL(&ipr.age, fp, ipq_age);
-		ipr.npackets++;
-		if (!callout_pending(&ipr.timer) ||
-		    fp->ipq_expire < ipr.timer_at)
-			ipq_timer_set(fp->ipq_expire);
-	}
+	return NULL;
+}
 
-	/* The length is known from the last fragment; all must agree. */
+/*
+ * Checks fragment [off, end) against datagram fp as frag_check does, and
+ * finds where it goes: after *prevp (NULL: first).  All must agree with
+ * the length the last fragment gave; an exact duplicate is dropped alone;
+ * an overlap drops the whole datagram (see the top of this file).
+ */
+static uint64_t *
+ipq_check(const struct ipq *fp, int off, int end, bool mf,
+    struct ipqent **prevp, bool *whole)
+{
+	struct ipqent *prev = NULL, *next;
+
+	*whole = true;
 	if ((!mf && fp->ipq_len >= 0 && fp->ipq_len != end) ||
 	    (!mf && fp->ipq_maxend > end) ||
-	    (mf && fp->ipq_len >= 0 && end > fp->ipq_len)) {
-		frag_drop(m, &ipstat.ips_fragbad);
-		ipq_free(fp, &ipstat.ips_fragbad);
-		return NULL;
-	}
-
-	/* Where it goes: after prev, the last fragment starting before it. */
-	prev = NULL;
+	    (mf && fp->ipq_len >= 0 && end > fp->ipq_len))
+		return &ipstat.ips_fragbad;
 	TAILQ_FOREACH(next, &fp->ipq_frags, ipqe_list) {
 		if (next->ipqe_off >= off)
 			break;
 		prev = next;
 	}
 	if (next != NULL && next->ipqe_off == off && next->ipqe_end == end) {
-		frag_drop(m, &ipstat.ips_fragdup);
-		return NULL;
+		*whole = false;
+		return &ipstat.ips_fragdup;
 	}
 	if ((prev != NULL && prev->ipqe_end > off) ||
-	    (next != NULL && next->ipqe_off < end)) {
-		frag_drop(m, &ipstat.ips_fragoverlap);
-		ipq_free(fp, &ipstat.ips_fragoverlap);
-		return NULL;
-	}
+	    (next != NULL && next->ipqe_off < end))
+		return &ipstat.ips_fragoverlap;
+	*prevp = prev;
+	*whole = false;
+	return NULL;
+}
 
-	if ((e = kmem_alloc(&M_IPREASS, sizeof(*e), KM_NOSLEEP)) == NULL) {
-		frag_drop(m, &ipstat.ips_fragoverflow);
-		return NULL;
-	}
+/* Holds fragment m, [off, end), in fp after prev; false if out of memory. */
+static bool
+ipq_insert(struct ipq *fp, struct ipqent *prev, struct mbuf *m, int off,
+    int end, bool mf)
+{
+	struct ipqent *e = kmem_alloc(&M_IPREASS, sizeof(*e), KM_NOSLEEP);
+
+	if (e == NULL)
+		return false;
 	e->ipqe_m = m;
 	e->ipqe_off = off;
 	e->ipqe_end = end;
-	e->ipqe_hlen = hlen;
+	e->ipqe_hlen = IP_HL(mtod(m, struct ip *));
 	if (prev != NULL)
 		TAILQ_INSERT_AFTER(&fp->ipq_frags, prev, e, ipqe_list);
 	else
@@ -387,7 +397,47 @@ ip_reass(struct mbuf *m)
 	fp->ipq_maxend = MAX(fp->ipq_maxend, end);
 	if (!mf)
 		fp->ipq_len = end;
+	return true;
+}
 
+struct mbuf *
+ip_reass(struct mbuf *m)
+{
+	struct ip *ip = mtod(m, struct ip *);
+	struct ipqent *prev = NULL;
+	struct ipq *fp;
+	unsigned h;
+	int hlen = IP_HL(ip);
+	uint16_t ipoff = ntohs(ip->ip_off);
+	int off = (ipoff & IP_OFFMASK) << 3;
+	int end = off + m->m_pkthdr.len - hlen;
+	bool mf = ipoff & IP_MF, whole;
+	uint64_t *why;
+
+	NET_ASSERT_LOCKED();
+	KASSERT(m->m_len >= hlen && m->m_pkthdr.len == ntohs(ip->ip_len));
+
+	h = ipq_hash(ip->ip_src, ip->ip_dst, ip->ip_id, ip->ip_p);
+	fp = ipq_lookup(ip, h);
+	why = frag_check(hlen, off, end, mf, &whole);
+	if (why == NULL && fp != NULL)
+		why = ipq_check(fp, off, end, mf, &prev, &whole);
+	if (why != NULL) {
+		frag_drop(m, why);
+		if (whole && fp != NULL)
+			ipq_free(fp, why);
+		return NULL;
+	}
+	/*
+	 * Room is made only for a fragment that will be kept: one dropped
+	 * above must not cost another datagram its place.
+	 */
+	if (!ipq_makeroom(fp) ||
+	    (fp == NULL && (fp = ipq_create(ip, h)) == NULL) ||
+	    !ipq_insert(fp, prev, m, off, end, mf)) {
+		frag_drop(m, &ipstat.ips_fragoverflow);
+		return NULL;
+	}
 	if (fp->ipq_len < 0 || fp->ipq_bytes != fp->ipq_len)
 		return NULL;
 	return ipq_reassemble(fp);

@@ -23,10 +23,13 @@ static struct kstat_group rip_kstat;
 static const struct kstat_desc rip_kstat_desc[] = {
 	KSTAT_DESC(struct rawstat, raws_delivered, "delivered"),
 	KSTAT_DESC(struct rawstat, raws_fullsock, "fullsock"),
+	KSTAT_DESC(struct rawstat, raws_nobufs, "nobufs"),
 	KSTAT_DESC(struct rawstat, raws_noproto, "noproto"),
 	KSTAT_DESC(struct rawstat, raws_opackets, "opackets"),
 	KSTAT_DESC(struct rawstat, raws_badhdrincl, "badhdrincl"),
 };
+CTASSERT(__arraycount(rip_kstat_desc) ==
+    sizeof(struct rawstat) / sizeof(uint64_t));
 
 void
 rip_init(void)
@@ -77,12 +80,15 @@ rip_input(struct mbuf *m, int off, int proto)
 			continue;
 		ndelivered++;
 		copy = m_copym(m, 0, M_COPYALL, M_DONTWAIT);
-		if (copy == NULL || sbappendaddr(&so->so_rcv,
-		    (const struct sockaddr *)&src, sizeof(src), copy, NULL) != 0) {
+		if (copy == NULL) {
+			rawstat.raws_nobufs++;
+			continue;
+		}
+		if (sbappendaddr(&so->so_rcv, (const struct sockaddr *)&src,
+		    sizeof(src), copy, NULL) != 0) {
 			rawstat.raws_fullsock++;
 			so->so_rcvdrops++;
-			if (copy != NULL)
-				m_freem(copy);
+			m_freem(copy);
 			continue;
 		}
 		rawstat.raws_delivered++;

@@ -4,8 +4,8 @@
  * Input finds the socket by exact 4-tuple first, then by bound address and
  * port; a broadcast goes to every socket bound to its port.  A datagram for
  * a port nobody listens on is answered with ICMP port unreachable (RFC 1122
- * 4.1.3.1), never for a broadcast.  ICMP errors about datagrams we sent are
- * reported to connected sockets as errors (ECONNREFUSED for port
+ * 4.1.3.1), never for a broadcast.  Hard ICMP errors about datagrams we
+ * sent are reported to connected sockets as errors (ECONNREFUSED for port
  * unreachable), as Linux does; unconnected sockets cannot be told.
  */
 #include "rumpkern/kstat.h"
@@ -33,9 +33,14 @@ static const struct kstat_desc udp_kstat_desc[] = {
 	KSTAT_DESC(struct udpstat, udps_noport, "noport"),
 	KSTAT_DESC(struct udpstat, udps_noportbcast, "noportbcast"),
 	KSTAT_DESC(struct udpstat, udps_fullsock, "fullsock"),
+	KSTAT_DESC(struct udpstat, udps_closed, "closed"),
+	KSTAT_DESC(struct udpstat, udps_nobufs, "nobufs"),
 	KSTAT_DESC(struct udpstat, udps_delivered, "delivered"),
 	KSTAT_DESC(struct udpstat, udps_opackets, "opackets"),
+	KSTAT_DESC(struct udpstat, udps_onobufs, "onobufs"),
 };
+CTASSERT(__arraycount(udp_kstat_desc) ==
+    sizeof(struct udpstat) / sizeof(uint64_t));
 
 void
 udp_init(void)
@@ -61,6 +66,7 @@ udp_deliver(struct inpcb *inp, struct mbuf *m, const struct sockaddr_in *src)
 	struct socket *so = inp->inp_socket;
 
 	if (so->so_state & SS_CANTRCVMORE) {
+		udpstat.udps_closed++;
 		m_freem(m);
 		return;
 	}
@@ -79,7 +85,7 @@ struct udp_bcast {
 	struct mbuf *data;		/* the payload, copied for each socket */
 	const struct sockaddr_in *src;
 	struct in_addr dst;
-	int ndelivered;
+	int nmatched;			/* sockets it was for */
 };
 
 static void
@@ -95,11 +101,13 @@ udp_deliver_bcast(struct inpcb *inp, void *arg)
 	    (inp->inp_faddr.s_addr != b->src->sin_addr.s_addr ||
 	    inp->inp_fport != b->src->sin_port))
 		return;
+	b->nmatched++;
 	copy = m_copym(b->data, 0, M_COPYALL, M_DONTWAIT);
-	if (copy != NULL) {
-		udp_deliver(inp, copy, b->src);
-		b->ndelivered++;
+	if (copy == NULL) {
+		udpstat.udps_nobufs++;
+		return;
 	}
+	udp_deliver(inp, copy, b->src);
 }
 
 /* Checks the UDP header of m (IP header at 0, UDP at off); 0 or a counter. */
@@ -115,7 +123,7 @@ udp_validate(struct mbuf **mp, int off)
 		return &udpstat.udps_hdrops;
 	if (m->m_len < off + (int)sizeof(*uh) &&
 	    (*mp = m = m_pullup(m, off + (int)sizeof(*uh))) == NULL)
-		return &udpstat.udps_hdrops;
+		return &udpstat.udps_nobufs;
 	ip = mtod(m, struct ip *);
 	uh = (struct udphdr *)(void *)(mtod(m, char *) + off);
 	iplen = m->m_pkthdr.len - off;
@@ -162,7 +170,7 @@ udp_input(struct mbuf *m, int off, int proto)
 		m_adj(m, off + (int)sizeof(uh));
 		b.data = m;
 		in_pcbforeach_port(&udbtable, uh.uh_dport, udp_deliver_bcast, &b);
-		if (b.ndelivered == 0)
+		if (b.nmatched == 0)
 			udpstat.udps_noportbcast++;
 		m_freem(m);
 		return;
@@ -180,18 +188,24 @@ udp_input(struct mbuf *m, int off, int proto)
 	udp_deliver(inp, m, &src);
 }
 
-/* RFC 1122 4.1.3.3: ICMP errors are passed up to the application. */
+/*
+ * RFC 1122 4.1.3.3: ICMP errors are passed up to the application.  Which
+ * become socket errors (failing the next call) is Linux's choice without
+ * IP_RECVERR: the hard errors only, which say no datagram will get there
+ * (port and protocol unreachable, fragmentation needed, parameter
+ * problem), with Linux's errno values but for parameter problem: Linux
+ * says EPROTO, which rumpkern/errno.h lacks.  Net and host unreachable and
+ * time exceeded are soft (transient: a route may come back; RFC 1122
+ * 4.2.3.9 says the same for TCP) and are not reported.
+ */
 void
 udp_ctlinput(enum prc_cmd cmd, const struct sockaddr *dst, const void *vip,
     int iplen, uint32_t arg)
 {
 	static const int errmap[PRC_NCMDS] = {
-		[PRC_UNREACH_NET] = ENETUNREACH,
-		[PRC_UNREACH_HOST] = EHOSTUNREACH,
-		[PRC_UNREACH_PROTOCOL] = ECONNREFUSED,
+		[PRC_UNREACH_PROTOCOL] = ENOPROTOOPT,
 		[PRC_UNREACH_PORT] = ECONNREFUSED,
 		[PRC_MSGSIZE] = EMSGSIZE,
-		[PRC_TIMXCEED_INTRANS] = EHOSTUNREACH,
 		[PRC_PARAMPROB] = ENOPROTOOPT,
 	};
 	const struct ip *ip = vip;
@@ -245,8 +259,10 @@ udp_output(struct inpcb *inp, struct mbuf *m, const struct sockaddr_in *to)
 	    (error = in_selectsrc(faddr, &laddr)) != 0)
 		goto release;
 	M_PREPEND(m, (int)sizeof(*ui), M_DONTWAIT);
-	if (m == NULL)
+	if (m == NULL) {
+		udpstat.udps_onobufs++;
 		return ENOBUFS;
+	}
 	ui = mtod(m, struct udpiphdr *);
 	memset(&ui->ui_ip, 0, sizeof(ui->ui_ip));
 	ui->ui_ip.ip_vhl = IP_VHL(IPVERSION, sizeof(struct ip));
@@ -328,8 +344,13 @@ udp_disconnect(struct socket *so)
 	if (inp->inp_faddr.s_addr == INADDR_ANY)
 		return ENOTCONN;
 	in_pcbdisconnect(inp);
-	/* Linux keeps the local address of a disconnected socket unbound. */
-	inp->inp_laddr.s_addr = INADDR_ANY;
+	/*
+	 * As on Linux: an address connect picked is forgotten, one the
+	 * user bound is kept (else the socket would receive for addresses
+	 * it never bound, which in_pcbinuse let others take).
+	 */
+	if (!(inp->inp_flags & INP_BOUNDADDR))
+		inp->inp_laddr.s_addr = INADDR_ANY;
 	so->so_state &= ~SS_ISCONNECTED;
 	return 0;
 }
@@ -358,15 +379,13 @@ udp_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
 	(void)flags;
 	if (control != NULL)
 		m_freem(control);
-	if (nam != NULL) {
-		if (inp->inp_faddr.s_addr != INADDR_ANY) {
-			m_freem(m);
-			return EISCONN;
-		}
-		if ((error = in_sockaddr_check(nam, namelen)) != 0) {
-			m_freem(m);
-			return error;
-		}
+	/*
+	 * An address given goes first, also on a connected socket: Linux
+	 * sends there (BSD says EISCONN).
+	 */
+	if (nam != NULL && (error = in_sockaddr_check(nam, namelen)) != 0) {
+		m_freem(m);
+		return error;
 	}
 	return udp_output(inp, m, (const struct sockaddr_in *)nam);
 }

@@ -12,8 +12,11 @@ struct udpstat {
 	uint64_t udps_noport;		/* no socket: port unreachable sent */
 	uint64_t udps_noportbcast;	/* no socket for a broadcast */
 	uint64_t udps_fullsock;		/* receive buffer full */
+	uint64_t udps_closed;		/* socket shut down for receiving */
+	uint64_t udps_nobufs;		/* no mbuf to pull up or copy into */
 	uint64_t udps_delivered;	/* handed to a socket */
 	uint64_t udps_opackets;		/* datagrams sent */
+	uint64_t udps_onobufs;		/* not sent: no mbuf for the header */
 };
 extern struct udpstat udpstat;
 

@@ -271,6 +271,29 @@ arp_request_for_us_is_answered(void **state)
 	KTEST_EXIT();
 }
 
+/*
+ * A sender off our subnets gets its answer, but no entry: otherwise any
+ * neighbour could fill the cache by asking from made-up addresses.
+ */
+static void
+arp_request_from_off_subnet_sender_is_answered_not_learnt(void **state)
+{
+	static struct fake_ether fe;
+	struct in_addr far = fe_ip(192, 168, 7, 9);
+
+	(void)state;
+	KTEST_ENTER();
+	arp_test_start(&fe);
+	inject_arp(&fe, etherbroadcastaddr, ARPOP_REQUEST, peer_mac, far,
+	    zero_mac, OUR);
+	expect_arp(&fe, peer_mac, ARPOP_REPLY, our_mac, OUR, peer_mac, far);
+	assert_int_equal(fe_queued(&fe), 0);
+	assert_int_equal(lookup(&fe, far, NULL), ENOENT);
+	assert_int_equal(arp_count(), 0);
+	arp_test_end(&fe);
+	KTEST_EXIT();
+}
+
 static void
 arp_request_for_other_is_ignored_but_merges(void **state)
 {
@@ -448,6 +471,43 @@ arp_hold_queue_drops_oldest(void **state)
 	/* The newest ARP_MAXHOLD, in the order they were sent. */
 	for (int i = extra; i < ARP_MAXHOLD + extra; i++)
 		expect_ip(&fe, peer_mac, (uint8_t)i);
+	assert_int_equal(fe_queued(&fe), 0);
+	arp_test_end(&fe);
+	KTEST_EXIT();
+}
+
+/*
+ * Packets to ARP_MAXHOLD_TOTAL + 3 silent addresses, one each: the three
+ * held longest are dropped, the entries stay, and the others go out when
+ * their addresses answer.
+ */
+static void
+arp_hold_is_capped_across_entries(void **state)
+{
+	const unsigned extra = 3, n = ARP_MAXHOLD_TOTAL + extra;
+	static struct fake_ether fe;
+	uint64_t holdtotal;
+
+	(void)state;
+	KTEST_ENTER();
+	arp_test_start(&fe);
+	arp_rexmit = 60 * 1000;
+	holdtotal = kstat_read("arp.drop.holdtotal");
+	for (unsigned i = 0; i < n; i++) {
+		assert_int_equal(send_ip(&fe, fe_ip(10, 1, i >> 8, i & 0xff),
+		    (uint8_t)i), 0);
+		fe_flush(&fe);
+	}
+	assert_int_equal(kstat_read("arp.drop.holdtotal"), holdtotal + extra);
+	assert_int_equal(arp_count(), n);
+
+	/* The first held nothing any more; the next held its packet. */
+	inject_arp(&fe, our_mac, ARPOP_REPLY, peer_mac, fe_ip(10, 1, 0, 0),
+	    our_mac, OUR);
+	assert_int_equal(fe_queued(&fe), 0);
+	inject_arp(&fe, our_mac, ARPOP_REPLY, peer_mac,
+	    fe_ip(10, 1, 0, extra), our_mac, OUR);
+	expect_ip(&fe, peer_mac, (uint8_t)extra);
 	assert_int_equal(fe_queued(&fe), 0);
 	arp_test_end(&fe);
 	KTEST_EXIT();
@@ -776,11 +836,101 @@ arp_request_without_mbufs_is_counted(void **state)
 	KTEST_EXIT();
 }
 
+/* fake0 as 10.0.0.1/16 instead: room for over ARP_MAXENTRIES neighbours. */
 static void
-arp_cache_is_bounded(void **state)
+arp_test_widen(struct fake_ether *fe)
+{
+	NET_LOCK();
+	ifa_remove(&fe->fe_if, &fe->fe_ia.ia_ifa);
+	NET_UNLOCK();
+	fe_addaddr(fe, OUR, 16);
+}
+
+/* Neighbour n of a /16: 10.0.1.0, 10.0.1.1, ... */
+static struct in_addr
+nbr(unsigned n)
+{
+	return fe_ip(10, 0, 1 + n / 256, n % 256);
+}
+
+/* Neighbour n asks for our MAC, and is answered (and learnt). */
+static void
+learn_nbr(struct fake_ether *fe, unsigned n)
+{
+	uint8_t f[128];
+
+	inject_arp(fe, etherbroadcastaddr, ARPOP_REQUEST, peer_mac, nbr(n),
+	    zero_mac, OUR);
+	assert_int_equal(fe_pop(fe, f, sizeof(f)), ARP_FRAME_LEN);
+}
+
+/*
+ * Neighbours asking from ARP_MAXENTRIES addresses fill the cache, yet an
+ * address we send to still gets its entry and its request: the resolved
+ * entry heard from least recently makes room.
+ */
+static void
+arp_cache_full_of_neighbours_still_resolves(void **state)
 {
 	static struct fake_ether fe;
-	uint64_t full, purged;
+	uint64_t evicted, full;
+
+	(void)state;
+	KTEST_ENTER();
+	arp_test_start(&fe);
+	arp_test_widen(&fe);
+	arp_rexmit = 60 * 1000;
+	evicted = kstat_read("arp.evicted");
+	full = kstat_read("arp.drop.cachefull");
+	for (unsigned n = 0; n < ARP_MAXENTRIES; n++)
+		learn_nbr(&fe, n);
+	assert_int_equal(arp_count(), ARP_MAXENTRIES);
+
+	assert_int_equal(send_ip(&fe, fe_ip(10, 0, 200, 1), 1), 0);
+	expect_arp(&fe, etherbroadcastaddr, ARPOP_REQUEST, our_mac, OUR,
+	    zero_mac, fe_ip(10, 0, 200, 1));
+	assert_int_equal(lookup(&fe, fe_ip(10, 0, 200, 1), NULL), EINPROGRESS);
+	assert_int_equal(lookup(&fe, nbr(0), NULL), ENOENT);
+	assert_int_equal(arp_count(), ARP_MAXENTRIES);
+	assert_int_equal(kstat_read("arp.evicted"), evicted + 1);
+	assert_int_equal(kstat_read("arp.drop.cachefull"), full);
+	arp_test_end(&fe);
+	KTEST_EXIT();
+}
+
+/* Eviction takes the entry confirmed least recently, not the oldest made. */
+static void
+arp_eviction_takes_least_recently_confirmed(void **state)
+{
+	static struct fake_ether fe;
+
+	(void)state;
+	KTEST_ENTER();
+	arp_test_start(&fe);
+	arp_test_widen(&fe);
+	for (unsigned n = 0; n < ARP_MAXENTRIES; n++)
+		learn_nbr(&fe, n);
+	/* Neighbour 0 is heard from again: 1 is now the least recent. */
+	learn_nbr(&fe, 0);
+	learn_nbr(&fe, ARP_MAXENTRIES);
+	assert_int_equal(lookup(&fe, nbr(ARP_MAXENTRIES), NULL), 0);
+	assert_int_equal(lookup(&fe, nbr(0), NULL), 0);
+	assert_int_equal(lookup(&fe, nbr(1), NULL), ENOENT);
+	assert_int_equal(lookup(&fe, nbr(2), NULL), 0);
+	assert_int_equal(arp_count(), ARP_MAXENTRIES);
+	arp_test_end(&fe);
+	KTEST_EXIT();
+}
+
+/*
+ * Incomplete entries are not evicted: a cache full of them (our own
+ * sending to ARP_MAXENTRIES silent addresses) refuses a new address.
+ */
+static void
+arp_cache_full_of_incomplete_entries_refuses_new_address(void **state)
+{
+	static struct fake_ether fe;
+	uint64_t full, purged, holdtotal;
 	unsigned n;
 
 	(void)state;
@@ -789,6 +939,7 @@ arp_cache_is_bounded(void **state)
 	arp_rexmit = 60 * 1000;
 	full = kstat_read("arp.drop.cachefull");
 	purged = kstat_read("arp.drop.purged");
+	holdtotal = kstat_read("arp.drop.holdtotal");
 	for (n = 0; n < ARP_MAXENTRIES; n++) {
 		assert_int_equal(send_ip(&fe, fe_ip(10, 1, n >> 8, n & 0xff),
 		    1), 0);
@@ -801,9 +952,12 @@ arp_cache_is_bounded(void **state)
 	assert_int_equal(fe_queued(&fe), 0);
 	/* Known addresses still take packets. */
 	assert_int_equal(send_ip(&fe, fe_ip(10, 1, 0, 0), 2), 0);
+	/* All but the newest ARP_MAXHOLD_TOTAL packets were dropped. */
+	assert_int_equal(kstat_read("arp.drop.holdtotal"),
+	    holdtotal + ARP_MAXENTRIES + 1 - ARP_MAXHOLD_TOTAL);
 	arp_test_end(&fe);
 	assert_int_equal(kstat_read("arp.drop.purged"),
-	    purged + ARP_MAXENTRIES + 1);
+	    purged + ARP_MAXHOLD_TOTAL);
 	KTEST_EXIT();
 }
 
@@ -814,12 +968,14 @@ main(void)
 		leak_test(arp_unresolved_holds_and_broadcasts_request),
 		leak_test(arp_reply_resolves_and_sends_held),
 		leak_test(arp_request_for_us_is_answered),
+		leak_test(arp_request_from_off_subnet_sender_is_answered_not_learnt),
 		leak_test(arp_request_for_other_is_ignored_but_merges),
 		leak_test(arp_broadcast_and_multicast_need_no_request),
 		leak_test(arp_resolved_entries_expire),
 		leak_test(arp_incomplete_entry_gives_up),
 		leak_test(arp_requests_are_rate_limited),
 		leak_test(arp_hold_queue_drops_oldest),
+		leak_test(arp_hold_is_capped_across_entries),
 		leak_test(arp_announce_has_sender_as_target),
 		leak_test(arp_probe_for_us_is_answered),
 		leak_test(arp_conflict_is_counted_and_defended),
@@ -827,7 +983,9 @@ main(void)
 		leak_test(arp_ifdetach_purges),
 		leak_test(arp_split_frames_are_parsed),
 		leak_test(arp_request_without_mbufs_is_counted),
-		leak_test(arp_cache_is_bounded),
+		leak_test(arp_cache_full_of_neighbours_still_resolves),
+		leak_test(arp_eviction_takes_least_recently_confirmed),
+		leak_test(arp_cache_full_of_incomplete_entries_refuses_new_address),
 	};
 
 	return cmocka_run_group_tests(tests, ktest_boot, ktest_halt);

@@ -11,6 +11,7 @@
 #include "fake_ip.h"
 #include "ipstat_check.h"
 #include "rumpnet/socketvar.h"
+#include "netinet/ip_private.h"
 #include "netinet/in_pcb.h"
 
 static struct fake_ip fi;
@@ -413,45 +414,103 @@ error_source_address(void **state)
 	KTEST_EXIT();
 }
 
+/* The rate limit's clock, in the tests that set it. */
+static uint64_t fake_ns;
+
+static uint64_t
+fake_clock(void)
+{
+	return fake_ns;
+}
+
+/*
+ * Sets a limit of pps errors per second on the fake clock, after a
+ * silence long enough to fill the bucket whatever was sent before (by
+ * either clock: the fake one never goes back).
+ */
 static void
-rate_limit_caps_errors(void **state)
+rate_limit_start(unsigned pps)
+{
+	NET_LOCK();
+	fake_ns = MAX(fake_ns, getnsuptime()) + 100 * NSEC_PER_SEC;
+	icmp_clock = fake_clock;
+	icmp_errppslimit = pps;
+	NET_UNLOCK();
+}
+
+static void
+rate_limit_end(void)
+{
+	NET_LOCK();
+	icmp_clock = getnsuptime;
+	icmp_errppslimit = 0;
+	NET_UNLOCK();
+}
+
+/* Asks for n port unreachables, all at once; returns how many were sent. */
+static unsigned
+errors_sent(unsigned n)
+{
+	uint8_t buf[64];
+	int len;
+
+	len = fi_ipbuild(buf, 20, remote, local, IPPROTO_UDP, 64, 1, 0, NULL,
+	    8);
+	for (unsigned i = 0; i < n; i++)
+		error_about(buf, len, 0, &fi.fi_if, ICMP_UNREACH,
+		    ICMP_UNREACH_PORT, 0);
+	return fi_flush(&fi);
+}
+
+/*
+ * A full bucket lets a second's worth of errors through at once (5 at 5
+ * per second); then one more per 200 ms, and not a nanosecond earlier.
+ */
+static void
+rate_limit_passes_a_burst_then_one_per_interval(void **state)
 {
 	struct icmpstat before;
-	uint8_t buf[64];
-	unsigned sent;
-	int len;
 
 	(void)state;
 	KTEST_ENTER();
-	len = fi_ipbuild(buf, 20, remote, local, IPPROTO_UDP, 64, 1, 0, NULL,
-	    8);
-	icmp_errppslimit = 5;
-	/* Whatever credit is left from before, at most a second's worth. */
-	for (int i = 0; i < 50; i++)
-		error_about(buf, len, 0, &fi.fi_if, ICMP_UNREACH,
-		    ICMP_UNREACH_PORT, 0);
-	fi_flush(&fi);
+	rate_limit_start(5);
 	before = icmpstat;
-	for (int i = 0; i < 100; i++)
-		error_about(buf, len, 0, &fi.fi_if, ICMP_UNREACH,
-		    ICMP_UNREACH_PORT, 0);
-	sent = fi_flush(&fi);
-	/* The bucket was empty: one error per 200 ms at most came back. */
-	assert_true(sent <= 1);
-	assert_int_equal(icmpstat.icps_ratelimited - before.icps_ratelimited,
-	    100 - sent);
-	/* After a second, a full bucket again: 5. */
-	kpause(1100ULL * 1000 * 1000);
-	for (int i = 0; i < 50; i++)
-		error_about(buf, len, 0, &fi.fi_if, ICMP_UNREACH,
-		    ICMP_UNREACH_PORT, 0);
-	sent = fi_flush(&fi);
-	assert_true(sent >= 5 && sent <= 6);
-	icmp_errppslimit = 0;
-	for (int i = 0; i < 50; i++)
-		error_about(buf, len, 0, &fi.fi_if, ICMP_UNREACH,
-		    ICMP_UNREACH_PORT, 0);
-	assert_int_equal(fi_flush(&fi), 50);
+	assert_int_equal(errors_sent(100), 5);
+	ICMPSTAT_CHECK(before, ICPS(icps_error, 5),
+	    ICPS(icps_outhist[ICMP_UNREACH], 5), ICPS(icps_ratelimited, 95));
+	fake_ns += NSEC_PER_SEC / 5 - 1;
+	assert_int_equal(errors_sent(10), 0);
+	fake_ns += 1;
+	assert_int_equal(errors_sent(10), 1);
+	fake_ns += 3 * NSEC_PER_SEC / 5;
+	assert_int_equal(errors_sent(10), 3);
+	rate_limit_end();
+	KTEST_EXIT();
+}
+
+/* However long the silence, the bucket holds one second's worth. */
+static void
+rate_limit_bucket_holds_one_second(void **state)
+{
+	(void)state;
+	KTEST_ENTER();
+	rate_limit_start(5);
+	assert_int_equal(errors_sent(10), 5);
+	fake_ns += 3600 * NSEC_PER_SEC;
+	assert_int_equal(errors_sent(10), 5);
+	rate_limit_end();
+	KTEST_EXIT();
+}
+
+/* A limit of 0 lets every error through. */
+static void
+rate_limit_of_zero_is_none(void **state)
+{
+	(void)state;
+	KTEST_ENTER();
+	rate_limit_start(0);
+	assert_int_equal(errors_sent(50), 50);
+	rate_limit_end();
 	KTEST_EXIT();
 }
 
@@ -546,6 +605,101 @@ errors_reach_socket_if_quote_is_long_enough(void **state)
 	KTEST_EXIT();
 }
 
+/* A UDP socket connected to remote:9999. */
+static struct socket *
+udp_connected(void)
+{
+	struct sockaddr_in peer;
+	struct socket *so;
+
+	assert_int_equal(socreate(AF_INET, &so, SOCK_DGRAM, 0), 0);
+	sockaddr_in_init(&peer, remote, htons(9999));
+	assert_int_equal(soconnect(so, (const struct sockaddr *)&peer,
+	    sizeof(peer), false), 0);
+	return so;
+}
+
+/*
+ * remote tells us, with an ICMP error of type and code (and 4 bytes of
+ * rest), about a datagram so sent; returns so's error, which is cleared.
+ */
+static int
+error_to_udp_socket(struct socket *so, uint8_t type, uint8_t code,
+    uint32_t rest)
+{
+	uint8_t body[32], buf[128];
+	int len, error;
+
+	be32enc(body, rest);
+	(void)fi_ipbuild(body + 4, 20, local, remote, IPPROTO_UDP, 64, 1, 0,
+	    NULL, 8);
+	memcpy(body + 24, &sotoinpcb(so)->inp_lport, 2);
+	be16enc(body + 26, 9999);
+	be16enc(body + 28, 12);
+	be16enc(body + 30, 0);
+	len = icmp_build(buf, remote, local, type, code, body, sizeof(body));
+	fi_inject(&fi, buf, len, 0);
+	assert_int_equal(fi_queued(&fi), 0);
+	NET_LOCK();
+	error = so->so_error;
+	so->so_error = 0;
+	NET_UNLOCK();
+	return error;
+}
+
+/*
+ * Soft errors (net or host unreachable, time exceeded) do not fail the
+ * next call on a connected UDP socket, as on Linux: the next datagram may
+ * well get there.
+ */
+static void
+soft_errors_do_not_reach_udp_socket(void **state)
+{
+	static const uint8_t soft[][2] = {
+		{ ICMP_UNREACH, ICMP_UNREACH_NET },
+		{ ICMP_UNREACH, ICMP_UNREACH_HOST },
+		{ ICMP_UNREACH, ICMP_UNREACH_NET_UNKNOWN },
+		{ ICMP_UNREACH, ICMP_UNREACH_HOST_PROHIB },
+		{ ICMP_TIMXCEED, ICMP_TIMXCEED_INTRANS },
+		{ ICMP_TIMXCEED, ICMP_TIMXCEED_REASS },
+	};
+	struct socket *so;
+
+	(void)state;
+	KTEST_ENTER();
+	so = udp_connected();
+	for (size_t i = 0; i < __arraycount(soft); i++)
+		assert_int_equal(error_to_udp_socket(so, soft[i][0],
+		    soft[i][1], 0), 0);
+	assert_int_equal(soclose(so), 0);
+	KTEST_EXIT();
+}
+
+/*
+ * Hard errors say no datagram will get there: port and protocol
+ * unreachable, fragmentation needed and parameter problem fail the next
+ * call, with Linux's errno values (but EPROTO for parameter problem).
+ */
+static void
+hard_errors_reach_udp_socket(void **state)
+{
+	struct socket *so;
+
+	(void)state;
+	KTEST_ENTER();
+	so = udp_connected();
+	assert_int_equal(error_to_udp_socket(so, ICMP_UNREACH,
+	    ICMP_UNREACH_PORT, 0), ECONNREFUSED);
+	assert_int_equal(error_to_udp_socket(so, ICMP_UNREACH,
+	    ICMP_UNREACH_PROTOCOL, 0), ENOPROTOOPT);
+	assert_int_equal(error_to_udp_socket(so, ICMP_UNREACH,
+	    ICMP_UNREACH_NEEDFRAG, 1280), EMSGSIZE);
+	assert_int_equal(error_to_udp_socket(so, ICMP_PARAMPROB, 0,
+	    20u << 24), ENOPROTOOPT);
+	assert_int_equal(soclose(so), 0);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
@@ -561,8 +715,12 @@ main(void)
 		leak_test(no_error_about_later_fragment),
 		leak_test(error_quotes_up_to_576_bytes),
 		leak_test(error_source_address),
-		leak_test(rate_limit_caps_errors),
+		leak_test(rate_limit_passes_a_burst_then_one_per_interval),
+		leak_test(rate_limit_bucket_holds_one_second),
+		leak_test(rate_limit_of_zero_is_none),
 		leak_test(errors_reach_socket_if_quote_is_long_enough),
+		leak_test(soft_errors_do_not_reach_udp_socket),
+		leak_test(hard_errors_reach_udp_socket),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -480,6 +480,51 @@ flood_of_fragments_stays_within_limit(void **state)
 	KTEST_EXIT();
 }
 
+/*
+ * At the fragment limit, a fragment that is then dropped (a duplicate, an
+ * overlap, one inconsistent with the known end) costs no other datagram
+ * its place: the oldest datagram, A, completes afterwards.
+ */
+static void
+rejected_fragment_at_the_limit_evicts_nothing(void **state)
+{
+	static const struct {
+		int off, len;
+		bool mf;
+		size_t why;
+		uint64_t dropped;
+	} bad[] = {
+		{ 800, 800, false, offsetof(struct ipstat, ips_fragdup), 1 },
+		{ 808, 8, true, offsetof(struct ipstat, ips_fragoverlap), 2 },
+		{ 0, 800, false, offsetof(struct ipstat, ips_fragbad), 2 },
+	};
+	struct ipstat before;
+
+	(void)state;
+	KTEST_ENTER();
+	ip_maxfrags = 2;
+	for (size_t i = 0; i < __arraycount(bad); i++) {
+		assert_null(reass(frag(30, 0, 800, true)));	/* A */
+		assert_null(reass(frag(31, 800, 800, false)));	/* B */
+		assert_int_equal(ip_reass_nfrags(), ip_maxfrags);
+		before = ipstat;
+		assert_null(reass(frag(31, bad[i].off, bad[i].len,
+		    bad[i].mf)));
+		{
+			const struct stat_delta want[] = {
+				IPS(ips_fragdropped, bad[i].dropped),
+				{ bad[i].why, bad[i].dropped },
+			};
+			stat_check(&before, &ipstat, sizeof(ipstat), want,
+			    __arraycount(want), "ipstat");
+		}
+		check_whole(reass(frag(30, 800, 8, false)), 30, 808);
+		reass_flush();
+	}
+	ip_maxfrags = 2000;
+	KTEST_EXIT();
+}
+
 /* Limits of 0 keep nothing. */
 static void
 zero_limits_hold_nothing(void **state)
@@ -568,6 +613,7 @@ main(void)
 		leak_test(shorter_timeout_takes_effect),
 		leak_test(flood_of_datagrams_stays_within_limit),
 		leak_test(flood_of_fragments_stays_within_limit),
+		leak_test(rejected_fragment_at_the_limit_evicts_nothing),
 		leak_test(zero_limits_hold_nothing),
 		leak_test(interface_detach_drops_its_fragments),
 		leak_test(answers_fragmented_echo),
