@@ -3,6 +3,7 @@
  * interface copies every frame into a flat buffer and the host half writes
  * it.  At most one capture per interface.
  */
+#include "rumpkern/config.h"
 #include "rumpkern/kmem.h"
 #include "rumpkern/ktime.h"
 #include "rumpkern/lwp.h"
@@ -14,7 +15,6 @@
 
 KMEM_DEFINE(M_PCAP, "pcap");
 
-#define PCAP_BUFLEN	65536
 
 struct if_pcap {
 	struct if_tap pc_tap;

@@ -43,6 +43,7 @@
  *
  * Locking: everything runs under softnet_lock.
  */
+#include "rumpkern/config.h"
 #include "rumpkern/callout.h"
 #include "rumpkern/endian.h"
 #include "rumpkern/kmem.h"
@@ -59,9 +60,9 @@ KMEM_DEFINE(M_ARP, "arp");
 #define ARP_HASHSIZE	256		/* power of two */
 #define ARP_DEFEND_MS	10000		/* RFC 5227 DEFEND_INTERVAL */
 
-unsigned arp_keep = 20 * 60 * 1000;
-unsigned arp_rexmit = 1000;
-unsigned arp_maxtries = 3;
+unsigned arp_keep = ARP_KEEP_MS;
+unsigned arp_rexmit = ARP_REXMIT_MS;
+unsigned arp_maxtries = ARP_MAXTRIES;
 
 enum arp_state {
 	ARP_INCOMPLETE,

@@ -17,6 +17,7 @@
 #ifndef NETINET_IF_ARP_H
 #define NETINET_IF_ARP_H
 
+#include "rumpkern/config.h"
 #include "net/if_ether.h"
 #include "netinet/in.h"
 
@@ -37,14 +38,8 @@ CTASSERT(sizeof(struct arphdr) == 28);
 #define ARPOP_REQUEST	1
 #define ARPOP_REPLY	2
 
-#define ARP_MAXHOLD	16	/* packets held by an incomplete entry */
-#define ARP_MAXHOLD_TOTAL 256	/* packets held by all entries together */
+/* The limits (ARP_MAXHOLD, ARP_MAXHOLD_TOTAL, ARP_MAXENTRIES) are tunables. */
 CTASSERT(ARP_MAXHOLD <= ARP_MAXHOLD_TOTAL);
-/*
- * Entries in the cache, all interfaces.  When it is full a new entry
- * evicts the resolved one heard from least recently.
- */
-#define ARP_MAXENTRIES	4096
 
 /*
  * Tunables, in milliseconds (tests shorten them): how long a resolved

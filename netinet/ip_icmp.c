@@ -3,6 +3,7 @@
  * reporting errors about received packets to their protocols, and sending
  * errors about packets we could not deliver or forward.
  */
+#include "rumpkern/config.h"
 #include "rumpkern/kstat.h"
 #include "rumpkern/ktime.h"
 #include "rumpnet/domain.h"
@@ -13,7 +14,7 @@
 #include "netinet/ip_private.h"
 
 struct icmpstat icmpstat;
-unsigned icmp_errppslimit = 100;
+unsigned icmp_errppslimit = ICMP_ERRPPSLIMIT;
 uint64_t (*icmp_clock)(void) = getnsuptime;
 
 /* Room left in front of an error for the link header (Ethernet's). */

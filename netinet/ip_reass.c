@@ -33,6 +33,7 @@
  * (reassembly) is sent back quoting it (RFC 792, "Time Exceeded Message",
  * which asks for none when fragment zero is missing; RFC 1122 3.2.2.4).
  */
+#include "rumpkern/config.h"
 #include "rumpkern/callout.h"
 #include "rumpkern/kmem.h"
 #include "rumpkern/ktime.h"
@@ -44,9 +45,9 @@
 
 KMEM_DEFINE(M_IPREASS, "ipreass");
 
-unsigned ip_maxfragpackets = 200;
-unsigned ip_maxfrags = 2000;
-unsigned ip_reass_timeout = 30 * 1000;
+unsigned ip_maxfragpackets = IP_MAXFRAGPACKETS;
+unsigned ip_maxfrags = IP_MAXFRAGS;
+unsigned ip_reass_timeout = IP_REASS_TIMEOUT_MS;
 
 #define IPREASS_HASHSIZE	64	/* a power of 2 */
 

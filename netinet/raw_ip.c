@@ -4,6 +4,7 @@
  * its data with an IP header the kernel prepends (or, with IP_HDRINCL, one
  * the caller wrote).  Linux and BSD behave alike here.
  */
+#include "rumpkern/config.h"
 #include "rumpkern/kstat.h"
 #include "rumpnet/mbuf.h"
 #include "rumpnet/netlock.h"
@@ -14,7 +15,6 @@
 #include "netinet/ip_raw.h"
 
 #define RIP_SNDBUF	(IP_MAXPACKET + 1024)
-#define RIP_RCVBUF	(256 * 1024)
 
 struct rawstat rawstat;
 static struct inpcbtable rawtable;

@@ -8,6 +8,7 @@
  * sent are reported to connected sockets as errors (ECONNREFUSED for port
  * unreachable), as Linux does; unconnected sockets cannot be told.
  */
+#include "rumpkern/config.h"
 #include "rumpkern/kstat.h"
 #include "rumpnet/mbuf.h"
 #include "rumpnet/netlock.h"
@@ -19,7 +20,6 @@
 #include "netinet/udp_var.h"
 
 #define UDP_SNDBUF	(UDP_MAXDATA + 1024)	/* any datagram fits */
-#define UDP_RCVBUF	(256 * 1024)
 
 struct udpstat udpstat;
 static struct inpcbtable udbtable;

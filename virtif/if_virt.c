@@ -13,6 +13,7 @@
  * acquisition of softnet_lock.  Transmitting gathers the mbuf chain's
  * pieces into one writev without copying them.
  */
+#include "rumpkern/config.h"
 #include "rumpkern/component.h"
 #include "rumpkern/kmem.h"
 #include "rumpkern/kthread.h"
@@ -28,7 +29,6 @@
 KMEM_DEFINE(M_VIRTIF, "virtif");
 
 #define VIRTIF_NAME	"virt"
-#define VIRTIF_RXBATCH	32	/* frames read per wake-up, at most */
 #define VIRTIF_TXSEGS	32	/* pieces of a frame sent without copying */
 #define VIRTIF_PARAMLEN	128
 /* Received frames start 2 bytes into their buffer so the IP header is aligned. */

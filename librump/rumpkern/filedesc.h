@@ -14,6 +14,7 @@
 #ifndef RUMPKERN_FILEDESC_H
 #define RUMPKERN_FILEDESC_H
 
+#include "rumpkern/config.h"
 #include "rumpkern/abi.h"
 #include "rumpkern/mutex.h"
 
@@ -45,7 +46,6 @@ struct file {
 	unsigned f_count;	/* atomic reference count */
 };
 
-#define NDFILE_DEFAULT	1024	/* descriptor limit unless RUMP_NOFILE says */
 
 struct filedesc {
 	kmutex_t fd_lock;

@@ -13,6 +13,7 @@
  * it with a condition variable; the running callout is recorded in
  * cc_running so that a callout may reschedule or stop itself.
  */
+#include "rumpkern/config.h"
 #include "rumpkern/callout.h"
 #include "rumpkern/condvar.h"
 #include "rumpkern/kmem.h"
@@ -22,7 +23,6 @@
 KMEM_DEFINE(M_CALLOUT, "callout");
 
 #define CALLOUT_MAGIC	0x43a110u
-#define CALLOUT_HEAP_MIN 64	/* slots allocated at boot, never fewer */
 
 static struct {
 	kmutex_t lock;

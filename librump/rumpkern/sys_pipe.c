@@ -6,6 +6,7 @@
  * EPIPE (there are no signals); reading from one whose writer is gone gives
  * end of file once the buffer is empty.
  */
+#include "rumpkern/config.h"
 #include "rumpkern/condvar.h"
 #include "rumpkern/filedesc.h"
 #include "rumpkern/kmem.h"
@@ -16,7 +17,6 @@
 
 KMEM_DEFINE(M_PIPE, "pipe");
 
-#define PIPE_SIZE	65536
 #define PIPE_BUF	4096
 
 struct pipe {

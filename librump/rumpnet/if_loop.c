@@ -7,6 +7,7 @@
  * the address family carried in a 4-byte header (the BSD loopback
  * encapsulation, which packet capture knows as DLT_NULL).
  */
+#include "rumpkern/config.h"
 #include "rumpkern/kmem.h"
 #include "rumpkern/softint.h"
 #include "rumpnet/if.h"
@@ -18,7 +19,6 @@
 KMEM_DEFINE(M_IFLOOP, "ifloop");
 
 #define LOMTU		65536
-#define LOQLEN		4096	/* packets queued before drops */
 
 struct ifnet *lo0ifp;
 

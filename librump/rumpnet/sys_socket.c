@@ -3,6 +3,7 @@
  * host's ABI (Linux structures and constants); addresses are copied into
  * kernel memory here and handed to the socket layer.
  */
+#include "rumpkern/config.h"
 #include "rumpkern/filedesc.h"
 #include "rumpkern/kmem.h"
 #include "rumpkern/lwp.h"
@@ -14,7 +15,6 @@
 
 KMEM_DECLARE(M_TEMP);
 
-#define SOCKOPT_MAX	1024	/* largest option value accepted */
 
 /* ---- sockets as files ---- */
 

@@ -3,6 +3,7 @@
  * Each takes softnet_lock itself and reaches the protocol only through
  * so_proto->pr_usrreqs.
  */
+#include "rumpkern/config.h"
 #include "rumpkern/kmem.h"
 #include "rumpkern/ktime.h"
 #include "rumpkern/uio.h"
@@ -11,7 +12,6 @@
 #include "rumpnet/netlock.h"
 #include "rumpnet/socketvar.h"
 
-#define SO_DEFAULT_LOWAT_SND	2048	/* stream sockets: poll writable */
 
 int
 pru_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
