@@ -38,6 +38,7 @@
 
 #include "netopts.h"
 #include "toolsig.h"
+#include "toolboot.h"
 #include "toolusage.h"
 #include "toolutil.h"
 
@@ -462,7 +463,7 @@ main(int argc, char **argv)
 	bool udp = false;
 	uint32_t host;
 	uint16_t port;
-	int c, rc, sigfd, status = 1;
+	int c, sigfd, status = 1;
 
 	tool_usage_init(&usage_info);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -549,26 +550,13 @@ main(int argc, char **argv)
 	if (netopts_check(&no) != 0)
 		usage_error("%s", no.err);
 
-	if (toolsig_block() != 0) {
-		fprintf(stderr, PROG ": cannot block signals: %s\n",
-		    strerror(errno));
+	switch (tool_boot(PROG, &no, &sigfd)) {
+	case TOOL_BOOT_NOKERNEL:
 		return 1;
-	}
-	rc = rump_init();
-	if (rc != 0) {
-		fprintf(stderr, PROG ": cannot boot the rump kernel: %s\n",
-		    strerror(rc));
-		return 1;
-	}
-	sigfd = toolsig_start();
-	if (sigfd < 0) {
-		fprintf(stderr, PROG ": cannot watch for signals: %s\n",
-		    strerror(errno));
+	case TOOL_BOOT_FAILED:
 		goto out;
-	}
-	if (netopts_apply(&no) != 0) {
-		fprintf(stderr, PROG ": %s\n", no.err);
-		goto out;
+	case TOOL_BOOT_OK:
+		break;
 	}
 	if (rump_sys_pipe2(nc.evpipe, 0) != 0) {
 		fprintf(stderr, PROG ": pipe2: %s\n", strerror(errno));
@@ -597,10 +585,6 @@ out:
 		rump_sys_close(nc.evpipe[0]);
 		rump_sys_close(nc.evpipe[1]);
 	}
-	toolsig_stop();
-	netopts_stop(&no);
-	rc = rump_fini();
-	if (rc != 0)
-		fprintf(stderr, PROG ": rump_fini: %s\n", strerror(rc));
+	tool_shutdown(PROG, &no);
 	return status;
 }

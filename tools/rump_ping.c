@@ -33,6 +33,7 @@
 
 #include "netopts.h"
 #include "toolsig.h"
+#include "toolboot.h"
 #include "toolusage.h"
 #include "toolutil.h"
 
@@ -495,7 +496,7 @@ main(int argc, char **argv)
 	static struct ping pg;
 	double d;
 	long v;
-	int c, rc, sigfd, ttl = 0, status = 2;
+	int c, sigfd, ttl = 0, status = 2;
 
 	tool_usage_init(&usage_info);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -571,26 +572,13 @@ main(int argc, char **argv)
 	pg.timing = pg.datalen >= TIMELEN;
 	pg.ident = (uint16_t)getpid();
 
-	if (toolsig_block() != 0) {
-		fprintf(stderr, PROG ": cannot block signals: %s\n",
-		    strerror(errno));
+	switch (tool_boot(PROG, &no, &sigfd)) {
+	case TOOL_BOOT_NOKERNEL:
 		return 2;
-	}
-	rc = rump_init();
-	if (rc != 0) {
-		fprintf(stderr, PROG ": cannot boot the rump kernel: %s\n",
-		    strerror(rc));
-		return 2;
-	}
-	sigfd = toolsig_start();
-	if (sigfd < 0) {
-		fprintf(stderr, PROG ": cannot watch for signals: %s\n",
-		    strerror(errno));
+	case TOOL_BOOT_FAILED:
 		goto out;
-	}
-	if (netopts_apply(&no) != 0) {
-		fprintf(stderr, PROG ": %s\n", no.err);
-		goto out;
+	case TOOL_BOOT_OK:
+		break;
 	}
 	pg.s = rump_sys_socket(AF_INET, SOCK_RAW, IPPROTO_ICMP);
 	if (pg.s < 0) {
@@ -622,10 +610,6 @@ main(int argc, char **argv)
 out:
 	if (pg.s >= 0)
 		rump_sys_close(pg.s);
-	toolsig_stop();
-	netopts_stop(&no);
-	rc = rump_fini();
-	if (rc != 0)
-		fprintf(stderr, PROG ": rump_fini: %s\n", strerror(rc));
+	tool_shutdown(PROG, &no);
 	return status;
 }

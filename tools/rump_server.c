@@ -23,6 +23,7 @@
 
 #include "netopts.h"
 #include "toolsig.h"
+#include "toolboot.h"
 #include "toolusage.h"
 #include "toolutil.h"
 
@@ -161,7 +162,7 @@ main(int argc, char **argv)
 	struct pollfd pfd[2];
 	char desc[2048];
 	bool verbose = false, want_echo = false;
-	int c, rc, sigfd, status = 1;
+	int c, sigfd, status = 1;
 
 	tool_usage_init(&usage_info);
 	setvbuf(stdout, NULL, _IOLBF, 0);
@@ -199,27 +200,13 @@ main(int argc, char **argv)
 	if (netopts_check(&no) != 0)
 		usage_error("%s", no.err);
 
-	/* Before rump_init(): the kernel's threads inherit the blocked signals. */
-	if (toolsig_block() != 0) {
-		fprintf(stderr, PROG ": cannot block signals: %s\n",
-		    strerror(errno));
+	switch (tool_boot(PROG, &no, &sigfd)) {
+	case TOOL_BOOT_NOKERNEL:
 		return 1;
-	}
-	rc = rump_init();
-	if (rc != 0) {
-		fprintf(stderr, PROG ": cannot boot the rump kernel: %s\n",
-		    strerror(rc));
-		return 1;
-	}
-	sigfd = toolsig_start();
-	if (sigfd < 0) {
-		fprintf(stderr, PROG ": cannot watch for signals: %s\n",
-		    strerror(errno));
+	case TOOL_BOOT_FAILED:
 		goto out;
-	}
-	if (netopts_apply(&no) != 0) {
-		fprintf(stderr, PROG ": %s\n", no.err);
-		goto out;
+	case TOOL_BOOT_OK:
+		break;
 	}
 	if (want_echo && echo_open(&echo) != 0)
 		goto out;
@@ -264,16 +251,12 @@ out:
 			    "errors\n", (unsigned long long)echo.echoed,
 			    (unsigned long long)echo.errors);
 	}
-	toolsig_stop();
-	netopts_stop(&no);
 	if (verbose) {
 		fflush(stdout);
 		rump_kstat_dump("");
 	}
-	rc = rump_fini();
-	if (rc != 0 && status == 0) {
-		fprintf(stderr, PROG ": rump_fini: %s\n", strerror(rc));
+	/* Memory left in the kernel at shutdown is a failure too. */
+	if (tool_shutdown(PROG, &no) != 0)
 		status = 1;
-	}
 	return status;
 }
