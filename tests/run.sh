@@ -11,7 +11,7 @@ export RUMP_TEST_BUILD
 out=$(mktemp /tmp/rumptest.XXXXXX)
 trap 'rm -f "$out"' EXIT
 failed=""
-npass=0 tpass=0 tfail=0 tskip=0
+npass=0 nfail=0 tpass=0 tfail=0 tskip=0
 for t in "$@"; do
 	echo "=== $t"
 	case "$t" in
@@ -31,13 +31,13 @@ for t in "$@"; do
 		npass=$((npass + 1))
 		echo "--- $t: passed"
 	else
+		nfail=$((nfail + 1))
 		failed="$failed $t(exit $rc)"
 		echo "--- $t: FAILED (exit $rc)"
 	fi
 done
-nprog=$(( npass + $(echo "$failed" | wc -w) ))
 echo "==========================================="
-echo "test programs passed: $npass of $nprog"
+echo "test programs passed: $npass of $((npass + nfail))"
 echo "tests: $tpass passed, $tfail failed, $tskip skipped"
 if [ -n "$failed" ]; then
 	echo "FAILED:$failed"

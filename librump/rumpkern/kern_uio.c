@@ -1,10 +1,13 @@
 /* Moving data between a caller's buffers and the kernel. */
 #include "rumpkern/uio.h"
 
+/* Nothing to copy is no copy: memcpy may not even see a NULL pointer. */
 int
 copyin(const void *uaddr, void *kaddr, size_t len)
 {
-	if (uaddr == NULL && len > 0)
+	if (len == 0)
+		return 0;
+	if (uaddr == NULL)
 		return EFAULT;
 	memcpy(kaddr, uaddr, len);
 	return 0;
@@ -13,7 +16,9 @@ copyin(const void *uaddr, void *kaddr, size_t len)
 int
 copyout(const void *kaddr, void *uaddr, size_t len)
 {
-	if (uaddr == NULL && len > 0)
+	if (len == 0)
+		return 0;
+	if (uaddr == NULL)
 		return EFAULT;
 	memcpy(uaddr, kaddr, len);
 	return 0;

@@ -652,6 +652,15 @@ poll_returns_zero_when_its_timeout_expires(void **state)
 	back_to_pid1();
 }
 
+static void
+poll_of_no_descriptors_just_waits(void **state)
+{
+	(void)state;
+	/* As sleep(3) in old programs: no array at all, only the timeout. */
+	assert_int_equal(rump_sys_poll(NULL, 0, 1), 0);
+	assert_int_equal(rump_sys_poll(NULL, 0, 0), 0);
+}
+
 struct late_writer {
 	int fd;
 	ssize_t n;
@@ -903,6 +912,7 @@ main(void)
 		leak_test(readv_and_writev_gather_and_scatter),
 		leak_test(poll_finds_the_one_readable_among_many),
 		leak_test(poll_returns_zero_when_its_timeout_expires),
+		leak_test(poll_of_no_descriptors_just_waits),
 		leak_test(poll_is_woken_by_a_write_from_another_thread),
 		leak_test(poll_reports_hangup_error_and_bad_descriptors),
 		leak_test(poll_with_more_descriptors_than_the_limit_is_einval),
