@@ -84,9 +84,10 @@ lo_input(struct ifnet *ifp, struct mbuf *m)
 {
 	uint32_t af;
 
+	/* lo_output put the family there: only memory can be missing. */
 	if (m->m_len < (int)sizeof(af) &&
 	    (m = m_pullup(m, (int)sizeof(af))) == NULL) {
-		ifp->if_stats.drops[IFDROP_SHORT]++;
+		ifp->if_stats.drops[IFDROP_NOBUFS]++;
 		return;
 	}
 	memcpy(&af, mtod(m, void *), sizeof(af));

@@ -462,7 +462,13 @@ soreceive_meta(struct socket *so, struct mbuf *m, struct sockaddr_storage *paddr
 	return m;
 }
 
-/* Copies data out of the buffer; drops it unless peeking. */
+/*
+ * Copies data out of the buffer; drops it unless peeking.  The copy is made
+ * with softnet_lock held: soshutdown() may flush the buffer at any time,
+ * and the receive lock (sblock) does not keep it out.  For datagrams the
+ * copy is small; a stream protocol that moves much data will want the
+ * flush to take the receive lock so this copy can drop softnet_lock.
+ */
 static int
 soreceive_data(struct socket *so, struct mbuf *m, struct uio *uio, int *flagsp,
     bool atomic, bool peek, size_t *reclenp)
