@@ -17,7 +17,9 @@
 #                         not with the kernel; the few rump_* calls a test
 #                         reaches it defines itself, as link-time mocks;
 #   tests/integration/t_*.sh  the real thing in network namespaces, with host
-#                         helpers built from tests/integration/*.c.
+#                         helpers built from tests/integration/*.c;
+#   tests/install/t_*.sh  make install and programs built against the
+#                         installed tree with pkg-config.
 # Tests named in CORE_ONLY_TESTS link librump alone (no networking);
 # t_symbols only reads the libraries with nm and needs none of them.
 KTEST_DIRS := rumpkern rumpnet net netinet virtif
@@ -37,7 +39,7 @@ CORE_LINK := -Wl,--whole-archive $(LIBDIR)/librump.a -Wl,--no-whole-archive \
 
 TOOLTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/tools/t_*.c))
 INTEG_HELPERS := $(patsubst %.c,$(O)/%,$(wildcard tests/integration/*.c))
-INTEG_SCRIPTS := $(wildcard tests/integration/t_*.sh)
+INTEG_SCRIPTS := $(wildcard tests/integration/t_*.sh) $(wildcard tests/install/t_*.sh)
 
 tests: $(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) $(INTEG_HELPERS)
 
@@ -90,7 +92,7 @@ $(O)/tests/integration/%: tests/integration/%.c
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(LDFLAGS)
 
 test: all
-	@O=$(O) sh tests/run.sh $(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) \
+	@O=$(O) RUMP_TEST_SANITIZE=$(SANITIZE) sh tests/run.sh $(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) \
 		$(INTEG_SCRIPTS)
 
 # Benchmarks: figures beside the Linux kernel doing the same work, never

@@ -1,0 +1,85 @@
+#!/bin/sh
+# make install into a fresh prefix, then build and run programs against it
+# with pkg-config, as a user of the installed libraries would: one with the
+# kernel core (rump), one with the TCP/IP stack (rumpnet).  Prints
+# cmocka-style lines.  Needs cc, make and pkg-config.
+set -u
+: "${RUMP_TEST_BUILD:?run through tests/run.sh}"
+# A sanitized build installs sanitized libraries: programs must be too.
+san=${RUMP_TEST_SANITIZE:-0}
+sanflags=""
+[ "$san" = 1 ] && sanflags="-fsanitize=address,undefined"
+top=$(cd "$(dirname "$0")/../.." && pwd)
+tmp=$(mktemp -d /tmp/rumpinstall.XXXXXX)
+trap 'rm -rf "$tmp"' EXIT
+run=0 failed=0 failures=""
+
+check() {
+	name=$1
+	shift
+	run=$((run + 1))
+	echo "[ RUN      ] $name"
+	if "$@" >"$tmp/out" 2>&1; then
+		echo "[       OK ] $name"
+	else
+		cat "$tmp/out"
+		echo "[  FAILED  ] $name"
+		failed=$((failed + 1))
+		failures="$failures $name"
+	fi
+}
+
+echo "[==========] Running t_install."
+check installs_into_a_prefix make -s -C "$top" install O="$RUMP_TEST_BUILD" \
+    SANITIZE="$san" PREFIX="$tmp/prefix"
+
+cat >"$tmp/core.c" <<'PROG'
+#include <rump/rump.h>
+#include <stdio.h>
+
+int
+main(void)
+{
+	if (rump_init() != 0 || rump_sys_getpid() != 1)
+		return 1;
+	return rump_fini();
+}
+PROG
+cat >"$tmp/net.c" <<'PROG'
+#include <rump/rump.h>
+#include <rump/rump_netconfig.h>
+#include <sys/socket.h>
+
+int
+main(void)
+{
+	int s;
+
+	if (rump_init() != 0)
+		return 1;
+	s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
+	if (s < 0 || rump_sys_close(s) != 0)
+		return 2;
+	/* Unknown interfaces are refused, not crashed on. */
+	if (rump_netconfig_ipv4_ifaddr("virt7", "198.18.0.2/24") == 0)
+		return 3;
+	return rump_fini();
+}
+PROG
+export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
+build() {
+	# shellcheck disable=SC2046
+	cc $sanflags -o "$tmp/$1" "$tmp/$1.c" $(pkg-config --cflags --libs "$2")
+}
+check pkg_config_builds_a_core_program build core rump
+check the_core_program_boots_and_calls "$tmp/core"
+check pkg_config_builds_a_network_program build net rumpnet
+check the_network_program_opens_a_socket "$tmp/net"
+
+echo "[==========] $run test(s) run."
+echo "[  PASSED  ] $((run - failed)) test(s)."
+if [ $failed -ne 0 ]; then
+	echo "[  FAILED  ] $failed test(s), listed below:"
+	for f in $failures; do echo "[  FAILED  ] $f"; done
+	exit 1
+fi
