@@ -42,6 +42,33 @@ CTASSERT(sizeof(struct ip) == 20);
 #define IPOPT_EOL	0		/* end of the option list */
 #define IPOPT_NOP	1		/* no operation (padding) */
 #define IPOPT_COPIED(o)	((o) & 0x80)
+
+/*
+ * The option at offset off of an IP header of hlen bytes (RFC 791 section
+ * 3.1): returns its type and sets *lenp to its whole length (1 for EOL and
+ * NOP).  Returns -1 when it does not fit in the header, with *lenp then
+ * the distance from off to the octet in error.
+ */
+static inline int
+ip_option_at(const uint8_t *hdr, int hlen, int off, int *lenp)
+{
+	uint8_t opt = hdr[off + IPOPT_OPTVAL];
+
+	if (opt == IPOPT_EOL || opt == IPOPT_NOP) {
+		*lenp = 1;
+		return opt;
+	}
+	if (off + IPOPT_OLEN >= hlen) {
+		*lenp = 0;
+		return -1;
+	}
+	*lenp = hdr[off + IPOPT_OLEN];
+	if (*lenp < 2 || *lenp > hlen - off) {
+		*lenp = IPOPT_OLEN;
+		return -1;
+	}
+	return opt;
+}
 #define IP_MAXOPTLEN	40		/* 60-byte header less the fixed 20 */
 
 #define IP_V(ip)	((ip)->ip_vhl >> 4)

@@ -91,19 +91,12 @@ ip_checkoptions(const uint8_t *hdr, int hlen)
 	int off, optlen;
 
 	for (off = sizeof(struct ip); off < hlen; off += optlen) {
-		uint8_t opt = hdr[off + IPOPT_OPTVAL];
+		int opt = ip_option_at(hdr, hlen, off, &optlen);
 
+		if (opt < 0)
+			return 1 + off + optlen;
 		if (opt == IPOPT_EOL)
 			break;
-		if (opt == IPOPT_NOP) {
-			optlen = 1;
-			continue;
-		}
-		if (off + IPOPT_OLEN >= hlen)
-			return 1 + off;
-		optlen = hdr[off + IPOPT_OLEN];
-		if (optlen < 2 || optlen > hlen - off)
-			return 1 + off + IPOPT_OLEN;
 	}
 	return 0;
 }

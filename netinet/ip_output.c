@@ -59,18 +59,10 @@ ip_optcopy(const uint8_t *hdr, int hlen, uint8_t *buf)
 	int off, optlen, len = 0;
 
 	for (off = sizeof(struct ip); off < hlen; off += optlen) {
-		uint8_t opt = hdr[off + IPOPT_OPTVAL];
+		int opt = ip_option_at(hdr, hlen, off, &optlen);
 
-		if (opt == IPOPT_EOL)
-			break;
-		if (opt == IPOPT_NOP) {
-			optlen = 1;
-			continue;
-		}
-		if (off + IPOPT_OLEN >= hlen)
-			break;
-		optlen = hdr[off + IPOPT_OLEN];
-		if (optlen < 2 || optlen > hlen - off)
+		/* The end, or options input already refused. */
+		if (opt <= IPOPT_EOL)
 			break;
 		if (IPOPT_COPIED(opt)) {
 			memcpy(buf + len, hdr + off, optlen);

@@ -27,12 +27,8 @@ const char netopts_usage[] =
 "                      \"none\" turns faults off\n"
 "  --forward           forward IPv4 between the interfaces\n";
 
-static int
-seterr(struct netopts *no, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int
-seterr(struct netopts *no, const char *fmt, ...)
+int
+netopts_seterr(struct netopts *no, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -76,9 +72,9 @@ take_ifname(struct netopts *no, const char *opt, const char *arg,
 	size_t n = tool_field_len(arg), i = 0;
 
 	if (n == 0)
-		return seterr(no, "%s: missing interface name in '%s'", opt, arg);
+		return netopts_seterr(no, "%s: missing interface name in '%s'", opt, arg);
 	if (n >= NETOPTS_NAMELEN)
-		return seterr(no, "%s: interface name '%.*s' is too long "
+		return netopts_seterr(no, "%s: interface name '%.*s' is too long "
 		    "(at most %d characters)", opt, (int)n, arg,
 		    NETOPTS_NAMELEN - 1);
 	while (i < n && arg[i] >= 'a' && arg[i] <= 'z')
@@ -93,7 +89,7 @@ take_ifname(struct netopts *no, const char *opt, const char *arg,
 	name[n] = '\0';
 	return 0;
 bad:
-	return seterr(no, "%s: bad interface name '%.*s': expected a driver "
+	return netopts_seterr(no, "%s: bad interface name '%.*s': expected a driver "
 	    "name and a unit number, like virt0", opt, (int)n, arg);
 }
 
@@ -105,19 +101,19 @@ check_tapname(struct netopts *no, const char *ifname, const char *tap,
 	size_t i;
 
 	if (n == 0)
-		return seterr(no, "--if %s: empty tap name in tap=", ifname);
+		return netopts_seterr(no, "--if %s: empty tap name in tap=", ifname);
 	if (n >= NETOPTS_NAMELEN)
-		return seterr(no, "--if %s: tap name '%.*s' is too long "
+		return netopts_seterr(no, "--if %s: tap name '%.*s' is too long "
 		    "(at most %d characters)", ifname, (int)n, tap,
 		    NETOPTS_NAMELEN - 1);
 	if ((n == 1 && tap[0] == '.') || (n == 2 && tap[0] == '.' && tap[1] == '.'))
-		return seterr(no, "--if %s: '%.*s' is not a valid tap name",
+		return netopts_seterr(no, "--if %s: '%.*s' is not a valid tap name",
 		    ifname, (int)n, tap);
 	for (i = 0; i < n; i++) {
 		unsigned char c = (unsigned char)tap[i];
 
 		if (c <= ' ' || c >= 0x7f || c == '/' || c == ':' || c == '%')
-			return seterr(no, "--if %s: tap name '%.*s' contains "
+			return netopts_seterr(no, "--if %s: tap name '%.*s' contains "
 			    "'%c'; use letters, digits, '-', '_' or '.'",
 			    ifname, (int)n, tap, c > ' ' && c < 0x7f ? c : '?');
 	}
@@ -152,15 +148,15 @@ parse_mac(struct netopts *no, const char *ifname, const char *s, size_t n,
 		mac[i] = (uint8_t)(hi << 4 | lo);
 	}
 	if (mac[0] & 1)
-		return seterr(no, "--if %s: MAC %.*s is a multicast address "
+		return netopts_seterr(no, "--if %s: MAC %.*s is a multicast address "
 		    "(the low bit of the first byte is set); use one like "
 		    "02:00:00:00:00:01", ifname, (int)n, s);
 	if ((mac[0] | mac[1] | mac[2] | mac[3] | mac[4] | mac[5]) == 0)
-		return seterr(no, "--if %s: MAC 00:00:00:00:00:00 is not a "
+		return netopts_seterr(no, "--if %s: MAC 00:00:00:00:00:00 is not a "
 		    "usable address", ifname);
 	return 0;
 bad:
-	return seterr(no, "--if %s: malformed MAC '%.*s': expected six "
+	return netopts_seterr(no, "--if %s: malformed MAC '%.*s': expected six "
 	    "two-digit hex bytes like 02:00:00:00:00:01", ifname, (int)n, s);
 }
 
@@ -179,15 +175,15 @@ parse_if(struct netopts *no, const char *arg)
 	if (*params == ',')
 		params++;
 	if (*params == '\0')
-		return seterr(no, "--if %s: missing tap=TAP: expected "
+		return netopts_seterr(no, "--if %s: missing tap=TAP: expected "
 		    "--if %s,tap=TAP[,mac=XX:XX:XX:XX:XX:XX][,mtu=N]", name, name);
 	if (netopts_findif(no, name) != NULL)
-		return seterr(no, "--if %s: interface given twice", name);
+		return netopts_seterr(no, "--if %s: interface given twice", name);
 	if (no->nifs == NETOPTS_MAXIF)
-		return seterr(no, "--if %s: too many interfaces (at most %d)",
+		return netopts_seterr(no, "--if %s: too many interfaces (at most %d)",
 		    name, NETOPTS_MAXIF);
 	if (strlen(params) >= NETOPTS_PARAMLEN)
-		return seterr(no, "--if %s: options too long (at most %d "
+		return netopts_seterr(no, "--if %s: options too long (at most %d "
 		    "characters)", name, NETOPTS_PARAMLEN - 1);
 
 	ifp = &no->ifs[no->nifs];
@@ -197,10 +193,10 @@ parse_if(struct netopts *no, const char *arg)
 		const char *eq = memchr(p, '=', n), *val;
 
 		if (n == 0)
-			return seterr(no, "--if %s: empty option in '%s'", name,
+			return netopts_seterr(no, "--if %s: empty option in '%s'", name,
 			    params);
 		if (eq == NULL)
-			return seterr(no, "--if %s: option '%.*s' needs a value "
+			return netopts_seterr(no, "--if %s: option '%.*s' needs a value "
 			    "(tap=TAP, mac=XX:XX:XX:XX:XX:XX, mtu=N or "
 			    "busypoll=USEC)", name,
 			    (int)n, p);
@@ -208,7 +204,7 @@ parse_if(struct netopts *no, const char *arg)
 		val = eq + 1;
 		if (klen == 3 && memcmp(p, "tap", 3) == 0) {
 			if (has_tap)
-				return seterr(no, "--if %s: tap= given twice",
+				return netopts_seterr(no, "--if %s: tap= given twice",
 				    name);
 			if (check_tapname(no, name, val, n - 4) != 0)
 				return -1;
@@ -217,7 +213,7 @@ parse_if(struct netopts *no, const char *arg)
 			has_tap = true;
 		} else if (klen == 3 && memcmp(p, "mac", 3) == 0) {
 			if (ifp->has_mac)
-				return seterr(no, "--if %s: mac= given twice",
+				return netopts_seterr(no, "--if %s: mac= given twice",
 				    name);
 			if (parse_mac(no, name, val, n - 4, ifp->mac) != 0)
 				return -1;
@@ -227,13 +223,13 @@ parse_if(struct netopts *no, const char *arg)
 			long v;
 
 			if (has_mtu)
-				return seterr(no, "--if %s: mtu= given twice",
+				return netopts_seterr(no, "--if %s: mtu= given twice",
 				    name);
 			snprintf(num, sizeof(num), "%.*s", (int)(n - 4), val);
 			if (n - 4 >= sizeof(num) ||
 			    tool_parse_long(num, 68, 65535, &v) != 0 ||
 			    num[0] == '-')
-				return seterr(no, "--if %s: bad MTU '%.*s': "
+				return netopts_seterr(no, "--if %s: bad MTU '%.*s': "
 				    "expected a number from 68 to 65535", name,
 				    (int)(n - 4), val);
 			ifp->mtu = (int)v;
@@ -243,18 +239,18 @@ parse_if(struct netopts *no, const char *arg)
 			long v;
 
 			if (has_busypoll)
-				return seterr(no, "--if %s: busypoll= given twice",
+				return netopts_seterr(no, "--if %s: busypoll= given twice",
 				    name);
 			snprintf(num, sizeof(num), "%.*s", (int)(n - 9), val);
 			if (n - 9 >= sizeof(num) ||
 			    tool_parse_long(num, 0, 10000000, &v) != 0 ||
 			    num[0] == '-')
-				return seterr(no, "--if %s: bad busypoll '%.*s': "
+				return netopts_seterr(no, "--if %s: bad busypoll '%.*s': "
 				    "expected microseconds from 0 to 10000000",
 				    name, (int)(n - 9), val);
 			has_busypoll = true;
 		} else {
-			return seterr(no, "--if %s: unknown option '%.*s' "
+			return netopts_seterr(no, "--if %s: unknown option '%.*s' "
 			    "(known: tap, mac, mtu, busypoll)", name, (int)klen, p);
 		}
 		p += n;
@@ -262,11 +258,11 @@ parse_if(struct netopts *no, const char *arg)
 			break;
 	}
 	if (!has_tap)
-		return seterr(no, "--if %s: missing tap=TAP: expected "
+		return netopts_seterr(no, "--if %s: missing tap=TAP: expected "
 		    "--if %s,tap=TAP[,mac=XX:XX:XX:XX:XX:XX][,mtu=N]", name, name);
 	for (i = 0; i < no->nifs; i++)
 		if (strcmp(no->ifs[i].tap, ifp->tap) == 0)
-			return seterr(no, "--if %s: tap %s is already used by "
+			return netopts_seterr(no, "--if %s: tap %s is already used by "
 			    "%s", name, ifp->tap, no->ifs[i].name);
 	strcpy(ifp->name, name);
 	strcpy(ifp->params, params);
@@ -295,20 +291,20 @@ parse_cidr(struct netopts *no, const char *opt, const char *what,
 		goto badaddr;
 	if (plen == NULL) {
 		if (slash != NULL)
-			return seterr(no, "%s: %s '%s' takes no prefix length",
+			return netopts_seterr(no, "%s: %s '%s' takes no prefix length",
 			    opt, what, s);
 		return 0;
 	}
 	if (slash == NULL)
-		return seterr(no, "%s: missing prefix length in '%s': expected "
+		return netopts_seterr(no, "%s: missing prefix length in '%s': expected "
 		    "A.B.C.D/LEN, like %s/24", opt, s, a);
 	if (slash[1] == '-' || tool_parse_long(slash + 1, minlen, 32, &v) != 0)
-		return seterr(no, "%s: bad prefix length '%s' in '%s': expected "
+		return netopts_seterr(no, "%s: bad prefix length '%s' in '%s': expected "
 		    "%d..32", opt, slash + 1, s, minlen);
 	*plen = (int)v;
 	return 0;
 badaddr:
-	return seterr(no, "%s: malformed %s '%.*s': expected A.B.C.D with "
+	return netopts_seterr(no, "%s: malformed %s '%.*s': expected A.B.C.D with "
 	    "each part 0..255", opt, what, (int)n, s);
 }
 
@@ -321,16 +317,16 @@ check_unicast(struct netopts *no, const char *opt, const char *what,
 
 	tool_format_ipv4(a, buf);
 	if (a == 0)
-		return seterr(no, "%s: %s 0.0.0.0 is not a usable address", opt,
+		return netopts_seterr(no, "%s: %s 0.0.0.0 is not a usable address", opt,
 		    what);
 	if ((a >> 24) == 127)
-		return seterr(no, "%s: %s %s is a loopback address", opt, what,
+		return netopts_seterr(no, "%s: %s %s is a loopback address", opt, what,
 		    buf);
 	if ((a >> 28) == 0xe)
-		return seterr(no, "%s: %s %s is a multicast address", opt, what,
+		return netopts_seterr(no, "%s: %s %s is a multicast address", opt, what,
 		    buf);
 	if ((a >> 28) == 0xf)
-		return seterr(no, "%s: %s %s is a reserved or broadcast "
+		return netopts_seterr(no, "%s: %s %s is a reserved or broadcast "
 		    "address", opt, what, buf);
 	return 0;
 }
@@ -344,7 +340,7 @@ parse_addr(struct netopts *no, const char *arg)
 	int plen, i;
 
 	if (strchr(arg, ',') == NULL)
-		return seterr(no, "--addr: expected NAME,A.B.C.D/LEN, got '%s'",
+		return netopts_seterr(no, "--addr: expected NAME,A.B.C.D/LEN, got '%s'",
 		    arg);
 	if (take_ifname(no, "--addr", arg, name) != 0)
 		return -1;
@@ -354,20 +350,20 @@ parse_addr(struct netopts *no, const char *arg)
 		return -1;
 	mask = tool_prefix_mask(plen);
 	if (plen <= 30 && (a & ~mask) == 0)
-		return seterr(no, "%s: %s is the network address of %s/%d; "
+		return netopts_seterr(no, "%s: %s is the network address of %s/%d; "
 		    "use a host address", opt, arg + strlen(name) + 1,
 		    tool_format_ipv4(a & mask, net), plen);
 	if (plen <= 30 && (a & ~mask) == ~mask)
-		return seterr(no, "%s: %s is the broadcast address of %s/%d; "
+		return netopts_seterr(no, "%s: %s is the broadcast address of %s/%d; "
 		    "use a host address", opt, arg + strlen(name) + 1,
 		    tool_format_ipv4(a & mask, net), plen);
 	for (i = 0; i < no->naddrs; i++)
 		if (no->addrs[i].addr == a)
-			return seterr(no, "%s: address %s is already given to "
+			return netopts_seterr(no, "%s: address %s is already given to "
 			    "%s", opt, tool_format_ipv4(a, net),
 			    no->addrs[i].ifname);
 	if (no->naddrs == NETOPTS_MAXADDR)
-		return seterr(no, "%s: too many addresses (at most %d)", opt,
+		return netopts_seterr(no, "%s: too many addresses (at most %d)", opt,
 		    NETOPTS_MAXADDR);
 	ad = &no->addrs[no->naddrs++];
 	memset(ad, 0, sizeof(*ad));
@@ -388,17 +384,17 @@ parse_route(struct netopts *no, const char *arg)
 	int i;
 
 	if (comma == NULL)
-		return seterr(no, "--route: expected DEST,GW (DEST: default or "
+		return netopts_seterr(no, "--route: expected DEST,GW (DEST: default or "
 		    "A.B.C.D/LEN), got '%s'", arg);
 	n = (size_t)(comma - arg);
 	if (n == 0 || n >= sizeof(dst))
-		return seterr(no, "--route: bad destination '%.*s': expected "
+		return netopts_seterr(no, "--route: bad destination '%.*s': expected "
 		    "default or A.B.C.D/LEN", (int)n, arg);
 	memcpy(dst, arg, n);
 	dst[n] = '\0';
 	snprintf(opt, sizeof(opt), "--route %s", dst);
 	if (no->nroutes == NETOPTS_MAXROUTE)
-		return seterr(no, "%s: too many routes (at most %d)", opt,
+		return netopts_seterr(no, "%s: too many routes (at most %d)", opt,
 		    NETOPTS_MAXROUTE);
 	rt = &no->routes[no->nroutes];
 	memset(rt, 0, sizeof(*rt));
@@ -406,19 +402,19 @@ parse_route(struct netopts *no, const char *arg)
 		rt->isdefault = true;
 	} else {
 		if (strchr(dst, '/') == NULL)
-			return seterr(no, "--route: bad destination '%s': "
+			return netopts_seterr(no, "--route: bad destination '%s': "
 			    "expected default or A.B.C.D/LEN", dst);
 		if (parse_cidr(no, opt, "destination", dst, &rt->dst, &rt->plen,
 		    0) != 0)
 			return -1;
 		if ((rt->dst & ~tool_prefix_mask(rt->plen)) != 0)
-			return seterr(no, "%s: destination has host bits set; "
+			return netopts_seterr(no, "%s: destination has host bits set; "
 			    "the network is %s/%d", opt,
 			    tool_format_ipv4(rt->dst & tool_prefix_mask(rt->plen),
 			    buf), rt->plen);
 	}
 	if (comma[1] == '\0')
-		return seterr(no, "%s: missing gateway: expected %s,GW", opt,
+		return netopts_seterr(no, "%s: missing gateway: expected %s,GW", opt,
 		    dst);
 	if (parse_cidr(no, opt, "gateway", comma + 1, &rt->gw, NULL, 0) != 0 ||
 	    check_unicast(no, opt, "gateway", rt->gw) != 0)
@@ -428,7 +424,7 @@ parse_route(struct netopts *no, const char *arg)
 
 		if (o->isdefault == rt->isdefault &&
 		    (rt->isdefault || (o->dst == rt->dst && o->plen == rt->plen)))
-			return seterr(no, "%s: route given twice", opt);
+			return netopts_seterr(no, "%s: route given twice", opt);
 	}
 	no->nroutes++;
 	return 0;
@@ -443,25 +439,25 @@ parse_pcap(struct netopts *no, const char *arg)
 	int i;
 
 	if (strchr(arg, ',') == NULL)
-		return seterr(no, "--pcap: expected NAME,FILE, got '%s'", arg);
+		return netopts_seterr(no, "--pcap: expected NAME,FILE, got '%s'", arg);
 	if (take_ifname(no, "--pcap", arg, name) != 0)
 		return -1;
 	path = arg + strlen(name) + 1;
 	if (*path == '\0')
-		return seterr(no, "--pcap %s: missing file name: expected "
+		return netopts_seterr(no, "--pcap %s: missing file name: expected "
 		    "--pcap %s,FILE", name, name);
 	if (strlen(path) >= NETOPTS_PATHLEN)
-		return seterr(no, "--pcap %s: file name too long", name);
+		return netopts_seterr(no, "--pcap %s: file name too long", name);
 	for (i = 0; i < no->npcaps; i++) {
 		if (strcmp(no->pcaps[i].ifname, name) == 0)
-			return seterr(no, "--pcap %s: interface given twice",
+			return netopts_seterr(no, "--pcap %s: interface given twice",
 			    name);
 		if (strcmp(no->pcaps[i].path, path) == 0)
-			return seterr(no, "--pcap %s: file %s is already the "
+			return netopts_seterr(no, "--pcap %s: file %s is already the "
 			    "capture of %s", name, path, no->pcaps[i].ifname);
 	}
 	if (no->npcaps == NETOPTS_MAXIF)
-		return seterr(no, "--pcap %s: too many captures (at most %d)",
+		return netopts_seterr(no, "--pcap %s: too many captures (at most %d)",
 		    name, NETOPTS_MAXIF);
 	pc = &no->pcaps[no->npcaps++];
 	memset(pc, 0, sizeof(*pc));
@@ -501,15 +497,15 @@ parse_fault(struct netopts *no, const char *arg)
 	int i;
 
 	if (strchr(arg, ',') == NULL)
-		return seterr(no, "--fault: expected NAME,SPEC, got '%s'", arg);
+		return netopts_seterr(no, "--fault: expected NAME,SPEC, got '%s'", arg);
 	if (take_ifname(no, "--fault", arg, name) != 0)
 		return -1;
 	spec = arg + strlen(name) + 1;
 	if (strlen(spec) >= NETOPTS_PARAMLEN)
-		return seterr(no, "--fault %s: spec too long", name);
+		return netopts_seterr(no, "--fault %s: spec too long", name);
 	for (i = 0; i < no->nfaults; i++)
 		if (strcmp(no->faults[i].ifname, name) == 0)
-			return seterr(no, "--fault %s: interface given twice",
+			return netopts_seterr(no, "--fault %s: interface given twice",
 			    name);
 	if (*spec != '\0' && strcmp(spec, "none") != 0) {
 		for (p = spec;; p++) {
@@ -518,10 +514,10 @@ parse_fault(struct netopts *no, const char *arg)
 			unsigned k;
 
 			if (n == 0)
-				return seterr(no, "--fault %s: empty item in "
+				return netopts_seterr(no, "--fault %s: empty item in "
 				    "'%s'", name, spec);
 			if (eq == NULL)
-				return seterr(no, "--fault %s: '%.*s' needs a "
+				return netopts_seterr(no, "--fault %s: '%.*s' needs a "
 				    "value (KEY=VALUE)", name, (int)n, p);
 			klen = (size_t)(eq - p);
 			val = eq + 1;
@@ -531,15 +527,15 @@ parse_fault(struct netopts *no, const char *arg)
 				    memcmp(keys[k], p, klen) == 0)
 					break;
 			if (k == sizeof(keys) / sizeof(keys[0]))
-				return seterr(no, "--fault %s: unknown fault "
+				return netopts_seterr(no, "--fault %s: unknown fault "
 				    "'%.*s' (known: drop, dup, reorder, "
 				    "corrupt, seed, dir)", name, (int)klen, p);
 			if (seen & (1u << k))
-				return seterr(no, "--fault %s: %s= given twice",
+				return netopts_seterr(no, "--fault %s: %s= given twice",
 				    name, keys[k]);
 			seen |= 1u << k;
 			if (k <= 3 && !valid_rate(val, vlen))
-				return seterr(no, "--fault %s: bad rate '%.*s' "
+				return netopts_seterr(no, "--fault %s: bad rate '%.*s' "
 				    "for %s: expected a fraction 0..1 or a "
 				    "percentage like 1%%", name, (int)vlen, val,
 				    keys[k]);
@@ -551,14 +547,14 @@ parse_fault(struct netopts *no, const char *arg)
 				    val);
 				if (vlen >= sizeof(num) ||
 				    tool_parse_u64(num, &seed) != 0)
-					return seterr(no, "--fault %s: bad seed "
+					return netopts_seterr(no, "--fault %s: bad seed "
 					    "'%.*s': expected a decimal number",
 					    name, (int)vlen, val);
 			}
 			if (k == 5 && !((vlen == 2 && memcmp(val, "in", 2) == 0) ||
 			    (vlen == 3 && memcmp(val, "out", 3) == 0) ||
 			    (vlen == 4 && memcmp(val, "both", 4) == 0)))
-				return seterr(no, "--fault %s: bad direction "
+				return netopts_seterr(no, "--fault %s: bad direction "
 				    "'%.*s': expected in, out or both", name,
 				    (int)vlen, val);
 			p += n;
@@ -567,7 +563,7 @@ parse_fault(struct netopts *no, const char *arg)
 		}
 	}
 	if (no->nfaults == NETOPTS_MAXIF)
-		return seterr(no, "--fault %s: too many (at most %d)", name,
+		return netopts_seterr(no, "--fault %s: too many (at most %d)", name,
 		    NETOPTS_MAXIF);
 	ft = &no->faults[no->nfaults++];
 	memset(ft, 0, sizeof(*ft));
@@ -596,7 +592,7 @@ netopts_parse(struct netopts *no, int opt, const char *arg)
 		no->forward = true;
 		return 0;
 	default:
-		return seterr(no, "not an interface option (%d)", opt);
+		return netopts_seterr(no, "not an interface option (%d)", opt);
 	}
 }
 
@@ -620,7 +616,7 @@ netopts_check(struct netopts *no)
 
 		ad->ifidx = ifindex(no, ad->ifname);
 		if (ad->ifidx < 0)
-			return seterr(no, "--addr: no interface %s; create it "
+			return netopts_seterr(no, "--addr: no interface %s; create it "
 			    "with --if", ad->ifname);
 	}
 	for (i = 0; i < no->npcaps; i++) {
@@ -628,7 +624,7 @@ netopts_check(struct netopts *no)
 
 		pc->ifidx = ifindex(no, pc->ifname);
 		if (pc->ifidx < 0)
-			return seterr(no, "--pcap: no interface %s; create it "
+			return netopts_seterr(no, "--pcap: no interface %s; create it "
 			    "with --if", pc->ifname);
 	}
 	for (i = 0; i < no->nfaults; i++) {
@@ -636,7 +632,7 @@ netopts_check(struct netopts *no)
 
 		ft->ifidx = ifindex(no, ft->ifname);
 		if (ft->ifidx < 0)
-			return seterr(no, "--fault: no interface %s; create it "
+			return netopts_seterr(no, "--fault: no interface %s; create it "
 			    "with --if", ft->ifname);
 	}
 	for (i = 0; i < no->nroutes; i++) {
@@ -655,18 +651,18 @@ netopts_check(struct netopts *no)
 			uint32_t mask = tool_prefix_mask(ad->plen);
 
 			if (ad->addr == rt->gw)
-				return seterr(no, "--route %s: gateway %s is "
+				return netopts_seterr(no, "--route %s: gateway %s is "
 				    "this host's own address (on %s)", dst, gw,
 				    ad->ifname);
 			if ((ad->addr & mask) == (rt->gw & mask))
 				onlink = true;
 		}
 		if (!onlink)
-			return seterr(no, "--route %s: gateway %s is not on the "
+			return netopts_seterr(no, "--route %s: gateway %s is not on the "
 			    "subnet of any --addr", dst, gw);
 	}
 	if (no->forward && no->nifs < 2)
-		return seterr(no, "--forward: needs at least two interfaces "
+		return netopts_seterr(no, "--forward: needs at least two interfaces "
 		    "(--if)");
 	return 0;
 }

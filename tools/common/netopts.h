@@ -115,6 +115,9 @@ struct netopts {
 extern const char netopts_usage[];
 
 void netopts_init(struct netopts *no);
+/* Puts a message into no->err and returns -1 (for the netopts files). */
+int netopts_seterr(struct netopts *no, const char *fmt, ...)
+    __attribute__((format(printf, 2, 3)));
 bool netopts_isopt(int opt);
 int netopts_parse(struct netopts *no, int opt, const char *arg);
 int netopts_check(struct netopts *no);

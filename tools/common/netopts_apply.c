@@ -13,26 +13,12 @@
 #include "netopts.h"
 #include "toolutil.h"
 
-static int
-seterr(struct netopts *no, const char *fmt, ...)
-	__attribute__((format(printf, 2, 3)));
-
-static int
-seterr(struct netopts *no, const char *fmt, ...)
-{
-	va_list ap;
-
-	va_start(ap, fmt);
-	vsnprintf(no->err, sizeof(no->err), fmt, ap);
-	va_end(ap);
-	return -1;
-}
 
 /* ENOSYS: the call's component is not linked into the program. */
 static int
 nosys(struct netopts *no, const char *opt, const char *what)
 {
-	return seterr(no, "%s: this program has no %s in its rump kernel "
+	return netopts_seterr(no, "%s: this program has no %s in its rump kernel "
 	    "(the call gave ENOSYS)", opt, what);
 }
 
@@ -47,29 +33,29 @@ ifcreate_error(struct netopts *no, const struct netopts_if *ifp, int rc)
 	switch (rc) {
 	case EPERM:
 	case EACCES:
-		return seterr(no, "--if %s: cannot open tap %s: needs root or "
+		return netopts_seterr(no, "--if %s: cannot open tap %s: needs root or "
 		    "CAP_NET_ADMIN", ifp->name, ifp->tap);
 	case EEXIST:
-		return seterr(no, "--if %s: interface %s already exists",
+		return netopts_seterr(no, "--if %s: interface %s already exists",
 		    ifp->name, ifp->name);
 	case ENXIO:
-		return seterr(no, "--if %s: no such interface driver '%s'",
+		return netopts_seterr(no, "--if %s: no such interface driver '%s'",
 		    ifp->name, driver);
 	case EBUSY:
-		return seterr(no, "--if %s: tap %s is busy: another process "
+		return netopts_seterr(no, "--if %s: tap %s is busy: another process "
 		    "has it open", ifp->name, ifp->tap);
 	case ENOENT:
 	case ENODEV:
-		return seterr(no, "--if %s: cannot open /dev/net/tun (%s): is "
+		return netopts_seterr(no, "--if %s: cannot open /dev/net/tun (%s): is "
 		    "the tun module loaded?", ifp->name, strerror(rc));
 	case EINVAL:
-		return seterr(no, "--if %s: the %s driver refused the options "
+		return netopts_seterr(no, "--if %s: the %s driver refused the options "
 		    "'%s' (or tap %s exists and is not a tap device)",
 		    ifp->name, driver, ifp->params, ifp->tap);
 	case ENOSYS:
 		return nosys(no, "--if", "interface support");
 	default:
-		return seterr(no, "--if %s: cannot create the interface on tap "
+		return netopts_seterr(no, "--if %s: cannot create the interface on tap "
 		    "%s: %s", ifp->name, ifp->tap, strerror(rc));
 	}
 }
@@ -81,20 +67,20 @@ ifaddr_error(struct netopts *no, const struct netopts_addr *ad,
 	switch (rc) {
 	case EEXIST:
 	case EADDRINUSE:
-		return seterr(no, "--addr %s: %s is already configured",
+		return netopts_seterr(no, "--addr %s: %s is already configured",
 		    ad->ifname, cidr);
 	case ENXIO:
 	case ENOENT:
 	case ENODEV:
-		return seterr(no, "--addr %s: the kernel has no interface %s",
+		return netopts_seterr(no, "--addr %s: the kernel has no interface %s",
 		    ad->ifname, ad->ifname);
 	case EINVAL:
-		return seterr(no, "--addr %s: the kernel refused %s", ad->ifname,
+		return netopts_seterr(no, "--addr %s: the kernel refused %s", ad->ifname,
 		    cidr);
 	case ENOSYS:
 		return nosys(no, "--addr", "IPv4");
 	default:
-		return seterr(no, "--addr %s: cannot add %s: %s", ad->ifname,
+		return netopts_seterr(no, "--addr %s: cannot add %s: %s", ad->ifname,
 		    cidr, strerror(rc));
 	}
 }
@@ -104,20 +90,20 @@ route_error(struct netopts *no, const char *dst, const char *gw, int rc)
 {
 	switch (rc) {
 	case EEXIST:
-		return seterr(no, "--route %s: a route to %s exists already",
+		return netopts_seterr(no, "--route %s: a route to %s exists already",
 		    dst, dst);
 	case ENETUNREACH:
 	case EHOSTUNREACH:
 	case ESRCH:
-		return seterr(no, "--route %s: gateway %s is not on the subnet "
+		return netopts_seterr(no, "--route %s: gateway %s is not on the subnet "
 		    "of any interface", dst, gw);
 	case EINVAL:
-		return seterr(no, "--route %s: the kernel refused %s,%s", dst,
+		return netopts_seterr(no, "--route %s: the kernel refused %s,%s", dst,
 		    dst, gw);
 	case ENOSYS:
 		return nosys(no, "--route", "IPv4");
 	default:
-		return seterr(no, "--route %s: cannot add the route via %s: %s",
+		return netopts_seterr(no, "--route %s: cannot add the route via %s: %s",
 		    dst, gw, strerror(rc));
 	}
 }
@@ -129,12 +115,12 @@ pcap_error(struct netopts *no, const struct netopts_pcap *pc, int rc)
 	case EBUSY:
 	case EALREADY:
 	case EEXIST:
-		return seterr(no, "--pcap %s: a capture of %s is already "
+		return netopts_seterr(no, "--pcap %s: a capture of %s is already "
 		    "running", pc->ifname, pc->ifname);
 	case ENOSYS:
 		return nosys(no, "--pcap", "packet capture");
 	default:
-		return seterr(no, "--pcap %s: cannot write %s: %s", pc->ifname,
+		return netopts_seterr(no, "--pcap %s: cannot write %s: %s", pc->ifname,
 		    pc->path, strerror(rc));
 	}
 }
@@ -144,12 +130,12 @@ fault_error(struct netopts *no, const struct netopts_fault *ft, int rc)
 {
 	switch (rc) {
 	case EINVAL:
-		return seterr(no, "--fault %s: the kernel refused '%s'",
+		return netopts_seterr(no, "--fault %s: the kernel refused '%s'",
 		    ft->ifname, ft->spec);
 	case ENOSYS:
 		return nosys(no, "--fault", "fault injection");
 	default:
-		return seterr(no, "--fault %s: %s", ft->ifname, strerror(rc));
+		return netopts_seterr(no, "--fault %s: %s", ft->ifname, strerror(rc));
 	}
 }
 
@@ -201,7 +187,7 @@ netopts_apply(struct netopts *no)
 			continue;
 		rc = rump_netconfig_ifup(no->ifs[i].name);
 		if (rc != 0)
-			return seterr(no, "--if %s: cannot bring the interface "
+			return netopts_seterr(no, "--if %s: cannot bring the interface "
 			    "up: %s", no->ifs[i].name, strerror(rc));
 	}
 	for (i = 0; i < no->nroutes; i++) {
@@ -222,7 +208,7 @@ netopts_apply(struct netopts *no)
 		if (rc == ENOSYS)
 			return nosys(no, "--forward", "IPv4");
 		if (rc != 0)
-			return seterr(no, "--forward: cannot turn forwarding on: "
+			return netopts_seterr(no, "--forward: cannot turn forwarding on: "
 			    "%s", strerror(rc));
 	}
 	return 0;
