@@ -95,6 +95,16 @@ in_isbroadcast(struct in_addr addr, struct ifnet *ifp)
 	return false;
 }
 
+struct in_addr
+in_thishost(struct in_addr dst, struct in_addr src)
+{
+	if (dst.s_addr != INADDR_ANY)
+		return dst;
+	if (src.s_addr != INADDR_ANY)
+		return src;
+	return (struct in_addr){ htonl(INADDR_LOOPBACK) };
+}
+
 int
 in_selectsrc(struct in_addr dst, struct in_addr *src)
 {

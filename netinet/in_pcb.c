@@ -203,18 +203,17 @@ int
 in_pcbconnect(struct inpcb *inp, const struct sockaddr_in *sin)
 {
 	struct in_addr laddr = inp->inp_laddr;
+	struct in_addr faddr = in_thishost(sin->sin_addr, laddr);
 	int error;
 
 	NET_ASSERT_LOCKED();
 	if (sin->sin_port == 0 && inp->inp_socket->so_type != SOCK_RAW)
 		return EADDRNOTAVAIL;
-	if (sin->sin_addr.s_addr == INADDR_ANY)
-		return ENETUNREACH;
 	if (laddr.s_addr == INADDR_ANY &&
-	    (error = in_selectsrc(sin->sin_addr, &laddr)) != 0)
+	    (error = in_selectsrc(faddr, &laddr)) != 0)
 		return error;
 	if (inp->inp_socket->so_type != SOCK_RAW &&
-	    in_pcblookup_connect(inp->inp_table, sin->sin_addr, sin->sin_port,
+	    in_pcblookup_connect(inp->inp_table, faddr, sin->sin_port,
 	    laddr, inp->inp_lport) != NULL && inp->inp_lport != 0)
 		return EADDRINUSE;
 	if (inp->inp_lport == 0 && inp->inp_socket->so_type != SOCK_RAW) {
@@ -224,7 +223,7 @@ in_pcbconnect(struct inpcb *inp, const struct sockaddr_in *sin)
 			return error;
 	}
 	inp->inp_laddr = laddr;
-	inp->inp_faddr = sin->sin_addr;
+	inp->inp_faddr = faddr;
 	inp->inp_fport = sin->sin_port;
 	in_pcbrehash(inp);
 	return 0;

@@ -34,6 +34,12 @@ struct in_ifaddr *in_ifaddr_byaddr(struct in_addr addr); /* ours, on any ifp */
 /* Whether addr is one of ours, or a broadcast address of ifp's subnets. */
 bool in_islocal(struct in_addr addr);
 bool in_isbroadcast(struct in_addr addr, struct ifnet *ifp);
+/*
+ * A destination of 0.0.0.0, which RFC 1122 (3.2.1.3) allows only as a
+ * source, means this host to Linux and the BSDs: the local address src if
+ * one is chosen, else loopback.  Other destinations come back unchanged.
+ */
+struct in_addr in_thishost(struct in_addr dst, struct in_addr src);
 /* The source address to use towards dst (from its route), or ENETUNREACH. */
 int in_selectsrc(struct in_addr dst, struct in_addr *src);
 

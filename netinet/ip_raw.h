@@ -10,6 +10,7 @@ struct rawstat {
 	uint64_t raws_nobufs;		/* no mbuf to copy into */
 	uint64_t raws_noproto;		/* unknown protocol, no socket */
 	uint64_t raws_opackets;
+	uint64_t raws_oqdrops;		/* dropped below: interface queue full */
 	uint64_t raws_badhdrincl;	/* IP_HDRINCL header refused */
 };
 extern struct rawstat rawstat;

@@ -26,6 +26,7 @@ static const struct kstat_desc rip_kstat_desc[] = {
 	KSTAT_DESC(struct rawstat, raws_nobufs, "nobufs"),
 	KSTAT_DESC(struct rawstat, raws_noproto, "noproto"),
 	KSTAT_DESC(struct rawstat, raws_opackets, "opackets"),
+	KSTAT_DESC(struct rawstat, raws_oqdrops, "oqdrops"),
 	KSTAT_DESC(struct rawstat, raws_badhdrincl, "badhdrincl"),
 };
 CTASSERT(__arraycount(rip_kstat_desc) ==
@@ -167,7 +168,12 @@ rip_output(struct inpcb *inp, struct mbuf *m, struct in_addr dst)
 			ip->ip_off = htons(IP_DF);
 	}
 	rawstat.raws_opackets++;
-	return ip_output(m, flags, &inp->inp_opts);
+	/* A full queue below loses the packet on the way, as for UDP. */
+	if ((error = ip_output(m, flags, &inp->inp_opts)) == ENOBUFS) {
+		rawstat.raws_oqdrops++;
+		error = 0;
+	}
+	return error;
 }
 
 static int
@@ -254,9 +260,13 @@ rip_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
 	struct in_addr dst = inp->inp_faddr;
 	int error;
 
-	(void)flags;
 	if (control != NULL)
 		m_freem(control);
+	/* Datagrams have no urgent data. */
+	if (flags & MSG_OOB) {
+		m_freem(m);
+		return EOPNOTSUPP;
+	}
 	if (nam != NULL) {
 		if ((error = in_sockaddr_check(nam, namelen)) != 0) {
 			m_freem(m);
@@ -264,7 +274,7 @@ rip_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
 		}
 		dst = ((const struct sockaddr_in *)nam)->sin_addr;
 	}
-	return rip_output(inp, m, dst);
+	return rip_output(inp, m, in_thishost(dst, inp->inp_laddr));
 }
 
 static int

@@ -38,6 +38,7 @@ static const struct kstat_desc udp_kstat_desc[] = {
 	KSTAT_DESC(struct udpstat, udps_delivered, "delivered"),
 	KSTAT_DESC(struct udpstat, udps_opackets, "opackets"),
 	KSTAT_DESC(struct udpstat, udps_onobufs, "onobufs"),
+	KSTAT_DESC(struct udpstat, udps_oqdrops, "oqdrops"),
 };
 CTASSERT(__arraycount(udp_kstat_desc) ==
     sizeof(struct udpstat) / sizeof(uint64_t));
@@ -238,7 +239,7 @@ udp_output(struct inpcb *inp, struct mbuf *m, const struct sockaddr_in *to)
 	uint16_t sum;
 
 	if (to != NULL) {
-		faddr = to->sin_addr;
+		faddr = in_thishost(to->sin_addr, laddr);
 		fport = to->sin_port;
 		if (fport == 0) {
 			error = EINVAL;
@@ -287,7 +288,17 @@ udp_output(struct inpcb *inp, struct mbuf *m, const struct sockaddr_in *to)
 	if (so->so_options & SO_OPT_DONTROUTE)
 		flags |= IP_ROUTETOIF;
 	udpstat.udps_opackets++;
-	return ip_output(m, flags, &opts);
+	/*
+	 * A queue full below us is a datagram lost on the way, as it could be
+	 * anywhere on the path: not the sender's error (Linux says the same
+	 * unless IP_RECVERR asks otherwise).
+	 */
+	error = ip_output(m, flags, &opts);
+	if (error == ENOBUFS) {
+		udpstat.udps_oqdrops++;
+		error = 0;
+	}
+	return error;
 release:
 	m_freem(m);
 	return error;
@@ -376,9 +387,13 @@ udp_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
 	struct inpcb *inp = sotoinpcb(so);
 	int error;
 
-	(void)flags;
 	if (control != NULL)
 		m_freem(control);
+	/* Datagrams have no urgent data. */
+	if (flags & MSG_OOB) {
+		m_freem(m);
+		return EOPNOTSUPP;
+	}
 	/*
 	 * An address given goes first, also on a connected socket: Linux
 	 * sends there (BSD says EISCONN).

@@ -17,6 +17,7 @@ struct udpstat {
 	uint64_t udps_delivered;	/* handed to a socket */
 	uint64_t udps_opackets;		/* datagrams sent */
 	uint64_t udps_onobufs;		/* not sent: no mbuf for the header */
+	uint64_t udps_oqdrops;		/* dropped below: interface queue full */
 };
 extern struct udpstat udpstat;
 

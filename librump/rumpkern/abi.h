@@ -55,6 +55,7 @@ CTASSERT(sizeof(struct pollfd) == 8);
 #define POLLRDBAND	0x0080
 #define POLLWRNORM	0x0100
 #define POLLWRBAND	0x0200
+#define POLLRDHUP	0x2000
 
 /* open(2) and fcntl(2) */
 #define O_RDONLY	00

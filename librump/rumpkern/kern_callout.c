@@ -232,6 +232,9 @@ callout_halt(callout_t *c, kmutex_t *interlock)
 		} else {
 			cv_wait(&cc.done, &cc.lock);
 		}
+		/* The function may have scheduled itself again meanwhile. */
+		if (callout_stop_locked(c))
+			expired = true;
 	}
 	mutex_exit(&cc.lock);
 	return expired;

@@ -146,6 +146,11 @@ void
 if_fault_release(struct ifnet *ifp, struct mbuf *m, int dir)
 {
 	NET_ASSERT_LOCKED();
+	/* Held back while the interface went down or away: too late now. */
+	if (!(ifp->if_flags & IFF_UP) || ifp->if_detaching) {
+		if_drop(ifp, m, IFDROP_DOWN);
+		return;
+	}
 	if (dir == IF_FAULT_IN)
 		ifp->if_link->ifl_input(ifp, m);
 	else

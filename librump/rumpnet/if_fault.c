@@ -169,14 +169,52 @@ fault_flush(void *arg)
 	NET_UNLOCK();
 }
 
+/*
+ * Frees a fault injector nobody can reach any more.  Halting its callouts
+ * may release softnet_lock for a while; by then ifp points elsewhere, so
+ * whatever happens meanwhile cannot find this one.
+ */
+static void
+fault_destroy(struct if_fault *f)
+{
+	NET_ASSERT_LOCKED();
+	for (int i = 0; i < 2; i++) {
+		callout_halt(&f->f_dirs[i].fd_flush, &softnet_lock);
+		callout_destroy(&f->f_dirs[i].fd_flush);
+		if (f->f_dirs[i].fd_held != NULL)
+			m_freem(f->f_dirs[i].fd_held);
+	}
+	kmem_free(&M_IFFAULT, f, sizeof(*f));
+}
+
+/* Takes ifp's injector out and puts f (or none) in its place, at once. */
+static void
+fault_swap(struct ifnet *ifp, struct if_fault *f)
+{
+	struct if_fault *old = ifp->if_fault;
+
+	if (old != NULL)
+		kstat_unregister(&old->f_kstat);
+	ifp->if_fault = f;
+	if (f != NULL) {
+		char prefix[sizeof(ifp->if_xname) + 8];
+
+		ksnprintf(prefix, sizeof(prefix), "%s.fault", ifp->if_xname);
+		kstat_register(&f->f_kstat, prefix, if_fault_kstat_desc,
+		    __arraycount(if_fault_kstat_desc), &f->f_stats);
+	}
+	if (old != NULL)
+		fault_destroy(old);
+}
+
 int
 if_fault_set(struct ifnet *ifp, const struct if_fault_params *p)
 {
 	struct if_fault *f;
-	char prefix[sizeof(ifp->if_xname) + 8];
 
 	NET_ASSERT_LOCKED();
-	if_fault_clear(ifp);
+	if (ifp->if_detaching)
+		return ENXIO;
 	f = kmem_zalloc(&M_IFFAULT, sizeof(*f), KM_SLEEP);
 	f->f_params = *p;
 	f->f_state = p->seed;
@@ -187,30 +225,15 @@ if_fault_set(struct ifnet *ifp, const struct if_fault_params *p)
 		callout_init(&f->f_dirs[i].fd_flush, 0);
 		callout_setfunc(&f->f_dirs[i].fd_flush, fault_flush, &f->f_dirs[i]);
 	}
-	ksnprintf(prefix, sizeof(prefix), "%s.fault", ifp->if_xname);
-	kstat_register(&f->f_kstat, prefix, if_fault_kstat_desc,
-	    __arraycount(if_fault_kstat_desc), &f->f_stats);
-	ifp->if_fault = f;
+	fault_swap(ifp, f);
 	return 0;
 }
 
 void
 if_fault_clear(struct ifnet *ifp)
 {
-	struct if_fault *f = ifp->if_fault;
-
 	NET_ASSERT_LOCKED();
-	if (f == NULL)
-		return;
-	ifp->if_fault = NULL;
-	for (int i = 0; i < 2; i++) {
-		callout_halt(&f->f_dirs[i].fd_flush, &softnet_lock);
-		callout_destroy(&f->f_dirs[i].fd_flush);
-		if (f->f_dirs[i].fd_held != NULL)
-			m_freem(f->f_dirs[i].fd_held);
-	}
-	kstat_unregister(&f->f_kstat);
-	kmem_free(&M_IFFAULT, f, sizeof(*f));
+	fault_swap(ifp, NULL);
 }
 
 int

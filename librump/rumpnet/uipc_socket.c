@@ -247,14 +247,15 @@ out:
 int
 soshutdown(struct socket *so, int how)
 {
+	bool connected;
 	int error = 0;
 
 	if (how < SHUT_RD || how > SHUT_RDWR)
 		return EINVAL;
 	NET_LOCK();
-	if ((so->so_proto->pr_flags & PR_CONNREQUIRED) &&
-	    !(so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING |
-	    SS_ISDISCONNECTING))) {
+	connected = (so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING |
+	    SS_ISDISCONNECTING)) != 0;
+	if ((so->so_proto->pr_flags & PR_CONNREQUIRED) && !connected) {
 		error = ENOTCONN;
 		goto out;
 	}
@@ -264,6 +265,12 @@ soshutdown(struct socket *so, int how)
 	}
 	if (how != SHUT_RD)
 		error = pru_shutdown(so);
+	/*
+	 * An unconnected datagram socket is shut down all the same, so that
+	 * threads polling it wake up, and says ENOTCONN: as Linux does.
+	 */
+	if (error == 0 && !connected)
+		error = ENOTCONN;
 out:
 	NET_UNLOCK();
 	return error;
@@ -316,72 +323,112 @@ sosend_check(struct socket *so, const struct sockaddr *nam)
 	return 0;
 }
 
-int
-sosend(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
-    struct uio *uio, struct mbuf *top, struct mbuf *control, int flags,
-    bool nbio)
+/*
+ * A datagram goes in one piece: copied in before the lock is taken and
+ * handed to the protocol, which enforces its own size limit.  The
+ * protocols of this stack queue no datagram in so_snd, so there is no
+ * space to wait for and no send lock to take: concurrent senders never
+ * wait for each other, blocking or not.
+ */
+static int
+sosend_atomic(struct socket *so, const struct sockaddr *nam,
+    socklen_t namelen, struct uio *uio, struct mbuf *top,
+    struct mbuf *control, int flags)
 {
-	bool atomic = (so->so_proto->pr_flags & PR_ATOMIC) != 0;
-	size_t resid = uio != NULL ? uio->uio_resid : (size_t)top->m_pkthdr.len;
-	uint64_t deadline = sb_deadline(&so->so_snd);
+	struct mbuf *m = top;
+	size_t len;
 	int error;
 
-	nbio = nbio || (flags & MSG_DONTWAIT);
-	if (atomic && resid > so->so_snd.sb_hiwat) {
-		error = EMSGSIZE;
-		goto release;
-	}
+	if (m == NULL)
+		m = sosend_copyin(uio, uio->uio_resid, true);
+	len = (size_t)m->m_pkthdr.len;
 	NET_LOCK();
-	if ((error = sblock(so, &so->so_snd, nbio)) != 0)
-		goto unlock;
+	error = sosend_check(so, nam);
+	if (error == 0) {
+		/* The protocol owns m and control from here, also on error. */
+		error = pru_send(so, m, nam, namelen, control,
+		    (flags & MSG_OOB) | MSG_EOR);
+		NET_UNLOCK();
+		return error;
+	}
+	NET_UNLOCK();
+	m_freem(m);
+	if (control != NULL)
+		m_freem(control);
+	/* Nothing went out: the caller's count must not say otherwise. */
+	if (uio != NULL)
+		uio->uio_resid += len;
+	return error;
+}
+
+/*
+ * A stream is sent in pieces as buffer space allows.  The send lock keeps
+ * concurrent writers' bytes apart; it is held while a piece is copied in,
+ * never while waiting for space, so a non-blocking writer waits at most
+ * for another writer's copy.
+ */
+static int
+sosend_stream(struct socket *so, struct uio *uio, struct mbuf *control,
+    int flags, bool nbio)
+{
+	uint64_t deadline = sb_deadline(&so->so_snd);
+	size_t resid = uio->uio_resid;
+	int error;
+
+	NET_LOCK();
+	(void)sblock(so, &so->so_snd, false);
 	do {
 		long space;
 		size_t len;
 		struct mbuf *m;
 
-		if ((error = sosend_check(so, nam)) != 0)
+		if ((error = sosend_check(so, NULL)) != 0)
 			break;
 		space = sbspace(&so->so_snd);
-		if (space < (long)(atomic ? resid : MIN(resid, so->so_snd.sb_lowat))
-		    || space <= 0) {
+		if (space < (long)MIN(resid, so->so_snd.sb_lowat) || space <= 0) {
 			if (nbio) {
 				error = EAGAIN;
 				break;
 			}
-			if ((error = sbwait(so, &so->so_snd, deadline)) != 0)
+			sbunlock(&so->so_snd);
+			error = sbwait(so, &so->so_snd, deadline);
+			(void)sblock(so, &so->so_snd, false);
+			if (error != 0)
 				break;
 			continue;
 		}
-		len = atomic ? resid : MIN(resid, (size_t)space);
-		if (top != NULL) {
-			m = top;
-			top = NULL;
-		} else {
-			/* Copy without the lock; the send lock keeps our place. */
-			NET_UNLOCK();
-			m = sosend_copyin(uio, len, atomic);
-			NET_LOCK();
-			/* The socket may have been shut down or disconnected. */
-			if ((error = sosend_check(so, nam)) != 0) {
-				m_freem(m);
-				uio->uio_resid += len;	/* not sent after all */
-				break;
-			}
+		len = MIN(resid, (size_t)space);
+		NET_UNLOCK();
+		m = sosend_copyin(uio, len, false);
+		NET_LOCK();
+		/* The socket may have been shut down meanwhile. */
+		if ((error = sosend_check(so, NULL)) != 0) {
+			m_freem(m);
+			uio->uio_resid += len;
+			break;
 		}
 		resid -= len;
-		error = pru_send(so, m, nam, namelen, control,
+		error = pru_send(so, m, NULL, 0, control,
 		    flags & (resid == 0 ? MSG_EOR | MSG_OOB : MSG_OOB));
 		control = NULL;
 	} while (error == 0 && resid > 0);
 	sbunlock(&so->so_snd);
-unlock:
 	NET_UNLOCK();
-release:
-	if (top != NULL)
-		m_freem(top);
 	if (control != NULL)
 		m_freem(control);
 	return error;
+}
+
+int
+sosend(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
+    struct uio *uio, struct mbuf *top, struct mbuf *control, int flags,
+    bool nbio)
+{
+	if (so->so_proto->pr_flags & PR_ATOMIC)
+		return sosend_atomic(so, nam, namelen, uio, top, control, flags);
+	KASSERT(top == NULL);
+	return sosend_stream(so, uio, control, flags,
+	    nbio || (flags & MSG_DONTWAIT));
 }
 
 /* Why soreceive cannot return data now; 0 means wait (or data came). */
@@ -402,7 +449,11 @@ soreceive_nodata(struct socket *so, struct uio *uio, bool *eof)
 	if ((so->so_proto->pr_flags & PR_CONNREQUIRED) &&
 	    !(so->so_state & (SS_ISCONNECTED | SS_ISCONNECTING)))
 		return ENOTCONN;
-	if (uio->uio_resid == 0) {
+	/*
+	 * Asking a stream for nothing returns at once; asking for a datagram
+	 * with no room for it still waits for one, as on Linux.
+	 */
+	if (uio->uio_resid == 0 && !(so->so_proto->pr_flags & PR_ATOMIC)) {
 		*eof = true;
 		return 0;
 	}
@@ -523,6 +574,9 @@ soreceive(struct socket *so, struct sockaddr_storage *paddr,
 
 		if (m == NULL) {
 			error = soreceive_nodata(so, uio, &eof);
+			/* A datagram socket shut for reading has nothing, not EOF. */
+			if (eof && atomic && nbio)
+				error = EAGAIN;
 			/* MSG_WAITALL stops early on errors and end of file. */
 			if (error != 0 || eof)
 				break;
@@ -530,7 +584,11 @@ soreceive(struct socket *so, struct sockaddr_storage *paddr,
 				error = EAGAIN;
 				break;
 			}
-			if ((error = sbwait(so, &so->so_rcv, deadline)) != 0)
+			/* Nobody waits behind a reader that waits for data. */
+			sbunlock(&so->so_rcv);
+			error = sbwait(so, &so->so_rcv, deadline);
+			(void)sblock(so, &so->so_rcv, false);
+			if (error != 0)
 				break;
 			continue;
 		}
@@ -546,13 +604,13 @@ soreceive(struct socket *so, struct sockaddr_storage *paddr,
 			break;
 	}
 	sbunlock(&so->so_rcv);
+	/* Data already moved is a success; the error comes next time. */
+	if (uio->uio_resid < orig && error != 0 && error != EAGAIN)
+		so->so_error = error;
 unlock:
 	NET_UNLOCK();
 	if (flagsp != NULL)
 		*flagsp = outflags;
-	/* Data already moved is a success; the error comes next time. */
-	if (uio->uio_resid < orig && error != 0 && error != EAGAIN)
-		so->so_error = error;
 	return uio->uio_resid < orig ? 0 : error;
 }
 
@@ -617,6 +675,8 @@ sopoll(struct socket *so, int events, struct pollent *pe)
 	    (so->so_rcv.sb_mb != NULL && (so->so_proto->pr_flags & PR_ATOMIC)) ||
 	    (so->so_state & SS_CANTRCVMORE) || so->so_qlen > 0)
 		revents |= events & (POLLIN | POLLRDNORM);
+	if (so->so_state & SS_CANTRCVMORE)
+		revents |= events & POLLRDHUP;
 	if ((!(so->so_proto->pr_flags & PR_CONNREQUIRED) ||
 	    (so->so_state & SS_ISCONNECTED)) &&
 	    sbspace(&so->so_snd) >= (long)so->so_snd.sb_lowat)

@@ -378,13 +378,13 @@ sbappendaddr(struct sockbuf *sb, const struct sockaddr *asa, socklen_t salen,
     struct mbuf *m, struct mbuf *control)
 {
 	struct mbuf *nam, *n;
-	size_t space = salen;
 
-	for (n = m; n != NULL; n = n->m_next)
-		space += (size_t)n->m_len;
-	for (n = control; n != NULL; n = n->m_next)
-		space += (size_t)n->m_len;
-	if ((long)space > sbspace(sb) || salen > (socklen_t)MLEN)
+	/*
+	 * Refused only when the buffer is full already: one datagram may go
+	 * beyond the limit, so any datagram fits an empty buffer (Linux's
+	 * rule, and what SO_RCVBUF users expect).
+	 */
+	if (sbspace(sb) <= 0 || salen > (socklen_t)MLEN)
 		return ENOBUFS;
 	nam = m_get(M_DONTWAIT, MT_SONAME);
 	if (nam == NULL)

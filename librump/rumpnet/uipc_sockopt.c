@@ -78,13 +78,20 @@ so_gettimeo(const struct sockbuf *sb, struct sockopt *sopt)
 	return sockopt_set(sopt, &tv, sizeof(tv));
 }
 
-/* Buffer sizes are clamped into range as Linux does, not refused. */
-static int
-so_setbuf(struct sockbuf *sb, int val)
-{
-	size_t cc = (size_t)MAX(val, 256);
+/*
+ * Buffer sizes as Linux sets them (socket(7)): the value is clamped, then
+ * doubled to leave room for bookkeeping, and getsockopt reports the doubled
+ * size.  Never refused.
+ */
+#define SO_MIN_SNDBUF	4608
+#define SO_MIN_RCVBUF	2304
 
-	return sbreserve(sb, MIN(cc, (size_t)SB_MAX));
+static int
+so_setbuf(struct sockbuf *sb, int val, size_t min)
+{
+	size_t cc = MIN((size_t)val, (size_t)SB_MAX / 2) * 2;
+
+	return sbreserve(sb, MAX(cc, min));
 }
 
 static int
@@ -121,9 +128,9 @@ so_setsockopt(struct socket *so, struct sockopt *sopt)
 		if (val < 0)
 			return EINVAL;
 		if (sopt->sopt_name == SO_SNDBUF)
-			return so_setbuf(&so->so_snd, val);
+			return so_setbuf(&so->so_snd, val, SO_MIN_SNDBUF);
 		if (sopt->sopt_name == SO_RCVBUF)
-			return so_setbuf(&so->so_rcv, val);
+			return so_setbuf(&so->so_rcv, val, SO_MIN_RCVBUF);
 		if (sopt->sopt_name == SO_SNDLOWAT)
 			so->so_snd.sb_lowat = MIN((size_t)MAX(val, 1), so->so_snd.sb_hiwat);
 		else

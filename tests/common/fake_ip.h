@@ -30,6 +30,7 @@ struct fake_ip {
 	struct ifnet fi_if;
 	struct mbuf *fi_head, *fi_tail;	/* packets sent, oldest first */
 	unsigned fi_sent;		/* packets handed to output, ever */
+	int fi_error;			/* output fails with it (full queue) */
 };
 
 /* Host-order a.b.c.d as a struct in_addr. */
@@ -56,6 +57,10 @@ fi_output(struct ifnet *ifp, struct mbuf *m, const struct sockaddr *dst,
 	NET_ASSERT_LOCKED();
 	assert_int_equal(dst->sa_family, AF_INET);
 	assert_true(m_check(m));
+	if (fi->fi_error != 0) {
+		m_freem(m);
+		return fi->fi_error;
+	}
 	M_PREPEND(m, (int)sizeof(struct in_addr), M_DONTWAIT);
 	assert_non_null(m);
 	memcpy(mtod(m, void *), &sin->sin_addr, sizeof(struct in_addr));

@@ -150,8 +150,15 @@ make_ns() {
 	_lib_ns="$_lib_ns $_n"
 	ip -n "$_n" link set lo up
 	# IPv4 tests: no IPv6 chatter (router solicitations, MLD) on the taps.
-	ip netns exec "$_n" sysctl -qw net.ipv6.conf.all.disable_ipv6=1 \
-	    net.ipv6.conf.default.disable_ipv6=1 >/dev/null 2>&1
+	# Written through /proc so no sysctl(8) is needed, and read back: a
+	# test counting frames must not run with the host's chatter in them.
+	ip netns exec "$_n" sh -c 'echo 1 >/proc/sys/net/ipv6/conf/all/disable_ipv6 &&
+	    echo 1 >/proc/sys/net/ipv6/conf/default/disable_ipv6' 2>/dev/null
+	if [ "$(ip netns exec "$_n" cat /proc/sys/net/ipv6/conf/default/disable_ipv6 \
+	    2>/dev/null)" != 1 ] && [ -e /proc/sys/net/ipv6 ]; then
+		echo "$TEST_NAME: cannot turn IPv6 off in namespace $_n" >&2
+		exit 1
+	fi
 	eval "$1=\$_n"
 }
 

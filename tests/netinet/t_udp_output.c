@@ -84,11 +84,36 @@ udp_header_without_mbufs_is_onobufs(void **state)
 	KTEST_EXIT();
 }
 
+static void
+full_interface_queue_loses_the_datagram_without_an_error(void **state)
+{
+	struct sockaddr_in to;
+	struct socket *so;
+	uint64_t oqdrops;
+	int error;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(socreate(AF_INET, &so, SOCK_DGRAM, 0), 0);
+	sockaddr_in_init(&to, remote, htons(9));
+	oqdrops = udpstat.udps_oqdrops;
+	fi.fi_error = ENOBUFS;
+	error = sosend(so, (const struct sockaddr *)&to, sizeof(to), NULL,
+	    data_without_headroom(16), NULL, 0, false);
+	fi.fi_error = 0;
+	/* Lost on the way, as on any path; the sender is not told (Linux). */
+	assert_int_equal(error, 0);
+	assert_int_equal(udpstat.udps_oqdrops, oqdrops + 1);
+	assert_int_equal(soclose(so), 0);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		leak_test(udp_header_without_mbufs_is_onobufs),
+		leak_test(full_interface_queue_loses_the_datagram_without_an_error),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -367,6 +367,38 @@ callout_halt_waits_for_the_running_handler(void **state)
 	assert_true(finished);
 }
 
+/* Like slow_handler, then schedules itself again, as periodic timers do. */
+static void
+slow_rearming_handler(void *arg)
+{
+	callout_t *c = arg;
+
+	slow_handler(NULL);
+	callout_schedule(c, 1);
+}
+
+static void
+callout_halt_leaves_a_self_rearming_callout_stopped(void **state)
+{
+	callout_t c;
+	bool pending;
+
+	(void)state;
+	KTEST_ENTER();
+	rec_init();
+	callout_init(&c, 0);
+	callout_reset(&c, 1, slow_rearming_handler, &c);
+	wait_started();
+	/* It re-arms while we wait; halt must not return with it pending. */
+	callout_halt(&c, NULL);
+	pending = callout_pending(&c);
+	callout_destroy(&c);
+	rec_fini();
+	KTEST_EXIT();
+
+	assert_false(pending);
+}
+
 static void
 callout_halt_with_interlock_waits_and_holds_it_again(void **state)
 {
@@ -800,6 +832,7 @@ main(void)
 		leak_test(callout_reset_moves_a_pending_callout_earlier),
 		leak_test(callout_rescheduling_itself_runs_n_times),
 		leak_test(callout_halt_waits_for_the_running_handler),
+		leak_test(callout_halt_leaves_a_self_rearming_callout_stopped),
 		leak_test(callout_halt_with_interlock_waits_and_holds_it_again),
 		leak_test(callout_halt_from_its_own_handler_does_not_deadlock),
 		leak_test(callout_reset_while_its_handler_runs_runs_it_again),

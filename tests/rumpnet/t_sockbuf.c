@@ -35,7 +35,7 @@ static const struct sockaddr_in sb_from = {
 };
 
 static void
-sbappendaddr_refuses_datagram_beyond_hiwat(void **state)
+sbappendaddr_takes_one_datagram_past_hiwat_then_refuses(void **state)
 {
 	struct socket *so;
 	struct mbuf *m;
@@ -44,15 +44,40 @@ sbappendaddr_refuses_datagram_beyond_hiwat(void **state)
 	KTEST_ENTER();
 	NET_LOCK();
 	so = sb_socket(1000);
+	/* Below the limit: taken, even though it ends up beyond it. */
 	assert_int_equal(sbappendaddr(&so->so_rcv,
 	    (const struct sockaddr *)&sb_from, sizeof(sb_from), sb_data(900),
 	    NULL), 0);
-	m = sb_data(200);
+	assert_int_equal(sbappendaddr(&so->so_rcv,
+	    (const struct sockaddr *)&sb_from, sizeof(sb_from), sb_data(200),
+	    NULL), 0);
+	/* At or beyond it: refused. */
+	m = sb_data(1);
 	assert_int_equal(sbappendaddr(&so->so_rcv,
 	    (const struct sockaddr *)&sb_from, sizeof(sb_from), m, NULL),
 	    ENOBUFS);
 	m_freem(m);
-	assert_int_equal(so->so_rcv.sb_cc, 900);
+	assert_int_equal(so->so_rcv.sb_cc, 1100);
+	sbflush(&so->so_rcv);
+	sofree(so);
+	NET_UNLOCK();
+	KTEST_EXIT();
+}
+
+static void
+sbappendaddr_takes_a_datagram_larger_than_an_empty_buffer(void **state)
+{
+	struct socket *so;
+
+	(void)state;
+	KTEST_ENTER();
+	NET_LOCK();
+	so = sb_socket(2048);
+	assert_int_equal(sbappendaddr(&so->so_rcv,
+	    (const struct sockaddr *)&sb_from, sizeof(sb_from), sb_data(4000),
+	    NULL), 0);
+	assert_int_equal(so->so_rcv.sb_cc, 4000);
+	sbflush(&so->so_rcv);
 	sofree(so);
 	NET_UNLOCK();
 	KTEST_EXIT();
@@ -179,7 +204,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		leak_test(sbappendaddr_refuses_datagram_beyond_hiwat),
+		leak_test(sbappendaddr_takes_one_datagram_past_hiwat_then_refuses),
+		leak_test(sbappendaddr_takes_a_datagram_larger_than_an_empty_buffer),
 		leak_test(sbappendaddr_counts_data_but_not_the_name),
 		leak_test(sbappendstream_merges_small_segments),
 		leak_test(sbdrop_takes_bytes_from_the_front_across_mbufs),
