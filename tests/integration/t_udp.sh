@@ -54,9 +54,13 @@ rump_nc_to_host() {
 	start_bg "$NS" hostnc nc -d -u -l 7777 || return 1
 	wait_udp_port "$NS" 7777 5 || return 1
 	echo from-rump >"$WORKDIR/in.txt"
+	# The host's side of the tap gets a working queue only when Linux's
+	# linkwatch notices the carrier (up to a second later): the first ARP
+	# reply may be lost, and ARP asks again after a second.  Stay long
+	# enough for that.
 	# shellcheck disable=SC2086
 	check "rump_nc sends a line to the host's nc" \
-	    ip netns exec "$NS" "$BIN/rump_nc" $RUMP_IF1 -u -q 0.5 \
+	    ip netns exec "$NS" "$BIN/rump_nc" $RUMP_IF1 -u -q 3 \
 	    198.18.1.1 7777 <"$WORKDIR/in.txt" || return 1
 	wait_for_line hostnc '^from-rump$' 5
 }
