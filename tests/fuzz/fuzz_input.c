@@ -9,11 +9,12 @@
  * connected from fz1's address (ICMP errors reach it), and raw sockets for
  * ICMP and for protocol 253, so that every delivery path runs.  Each input
  * is split into records (fuzz_input.h): frames handed to if_input() of
- * either interface, and clock records that let time pass.
+ * either interface, and commands: let time pass, pad the next frame into
+ * a large one, send the last one again.
  *
  * Determinism.  The kernel's monotonic clock is the harness's
  * (-Wl,--wrap=rumpuser_clock_gettime): it stands still but for clock
- * records, which advance it and run every callout then due (ARP's
+ * commands, which advance it and run every callout then due (ARP's
  * retransmissions and expiries, reassembly timeouts) before the next
  * record, through the callout thread as always.  Timed waits end when the
  * clock passes their deadline, not after host time
@@ -281,6 +282,9 @@ fz_check_ip(const uint8_t *ip, int len)
 		fz_fail("sent an IPv4 packet whose ip_len is not its length");
 	if (fz_cksum(ip, hlen, 0) != 0)
 		fz_fail("sent an IPv4 packet with a wrong header checksum");
+	/* RFC 791: a fragment lies within a datagram of 65535 bytes. */
+	if (((be16dec(ip + 6) & IP_OFFMASK) << 3) + len > IP_MAXPACKET)
+		fz_fail("sent an IPv4 fragment beyond 65535 bytes");
 }
 
 /* Transmit: checks the frame, reads every byte of it, and frees it. */
@@ -492,13 +496,13 @@ fz_chain(const uint8_t *f, int len, int piece, struct ifnet *ifp)
 	return m;
 }
 
+/* Hands the frame in fz_frame over, after its fix-ups. */
 static void
-fz_inject(int flags, int param, const uint8_t *data, int len)
+fz_inject(int flags, int param, int len)
 {
 	struct ifnet *ifp = &fz_ifs[flags & FZ_IF1].fi_if;
 	struct mbuf *m, *orig = NULL;
 
-	memcpy(fz_frame, data, (size_t)len);
 	fz_fixup(fz_frame, len, flags);
 	if (flags & FZ_SPLIT)
 		m = fz_chain(fz_frame, len, MAX(1, MIN(param, MHLEN)), ifp);
@@ -552,32 +556,80 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 	return 0;
 }
 
+/* The frame fz_inject sent last, as it came (before its fix-ups). */
+static uint8_t fz_last[FZ_MAXFRAME];
+static int fz_lastlen = -1, fz_lastflags, fz_lastparam;
+
+static void
+fz_frame_in(int flags, int param, int len)
+{
+	uint64_t lo = fz_lo_sent();
+
+	memcpy(fz_last, fz_frame, (size_t)len);
+	fz_lastlen = len;
+	fz_lastflags = flags;
+	fz_lastparam = param;
+	fz_inject(flags, param, len);
+	if (fz_lo_sent() != lo)
+		fz_loopback_sync();
+}
+
+/* The previous frame again, n times, with the IPv4 id counting up. */
+static void
+fz_repeat(int n)
+{
+	uint8_t *id = fz_last + ETHER_HDR_LEN + 4;
+	bool ipv4 = fz_lastlen >= ETHER_HDR_LEN + (int)sizeof(struct ip) &&
+	    be16dec(fz_last + 12) == ETHERTYPE_IP;
+
+	if (fz_lastlen < 0)
+		return;
+	for (int i = 0; i < MIN(n, FZ_MAXREPEAT); i++) {
+		if (ipv4)
+			be16enc(id, (uint16_t)(be16dec(id) + 1));
+		memcpy(fz_frame, fz_last, (size_t)fz_lastlen);
+		fz_frame_in(fz_lastflags, fz_lastparam, fz_lastlen);
+	}
+}
+
 int
 LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
-	uint64_t inuse, lo;
+	uint64_t inuse;
+	int pad = 0;
 
 	rump_schedule();
-	lo = fz_lo_sent();
+	fz_lastlen = -1;
 	while (size >= FZ_HDRLEN) {
 		int flags = data[0], param = data[1];
-		int len = be16dec(data + 2);
+		int len = be16dec(data + 2), take;
 
 		data += FZ_HDRLEN;
 		size -= FZ_HDRLEN;
-		if (flags & FZ_CLOCK) {
-			fz_clock_run((unsigned)len);
-			lo = fz_lo_sent();
+		if (flags & FZ_CMD) {
+			switch (flags & FZ_CMD_MASK) {
+			case FZ_CMD_CLOCK:
+				fz_clock_run((unsigned)len);
+				break;
+			case FZ_CMD_PAD:
+				pad = len;
+				break;
+			case FZ_CMD_REPEAT:
+				fz_repeat(len);
+				break;
+			}
 			continue;
 		}
-		len = (int)MIN((size_t)len, size);
-		fz_inject(flags, param, data, len);
-		data += len;
-		size -= (size_t)len;
-		if (fz_lo_sent() != lo) {
-			fz_loopback_sync();
-			lo = fz_lo_sent();
+		take = (int)MIN((size_t)len, size);
+		memcpy(fz_frame, data, (size_t)take);
+		data += take;
+		size -= (size_t)take;
+		if (pad > take) {
+			memset(fz_frame + take, 0, (size_t)(pad - take));
+			take = pad;
 		}
+		pad = 0;
+		fz_frame_in(flags, param, take);
 	}
 	fz_reset();
 	inuse = rump_kmem_inuse();

@@ -6,11 +6,22 @@
  * An input is a sequence of records, each a 4-byte header and, for a
  * frame, the frame itself:
  *
- *   byte 0     flags (FZ_*)
+ *   byte 0     flags (FZ_*), or FZ_CMD and a command (FZ_CMD_*)
  *   byte 1     a parameter: the piece size for FZ_SPLIT, the allocation
  *              to fail for FZ_FAILALLOC
  *   bytes 2-3  big-endian: the frame's length (cut to what the input still
- *              holds), or for FZ_CLOCK the milliseconds the clock advances
+ *              holds), or the argument of a command
+ *
+ * Commands carry no frame:
+ *
+ *   FZ_CMD_CLOCK   the clock advances by the argument in milliseconds, and
+ *                  every timer then due runs
+ *   FZ_CMD_PAD     the next frame is padded with zeros to the argument's
+ *                  length: large datagrams from small inputs
+ *   FZ_CMD_REPEAT  the previous frame goes in again, as many times as the
+ *                  argument says (at most FZ_MAXREPEAT), its IPv4 id one
+ *                  higher each time (fix-ups as before): the limits of
+ *                  ARP's hold queues and of reassembly
  *
  * A record's fix-ups make a mutated frame valid again where libFuzzer
  * cannot (it does not invert checksums), so mutations get past the checks
@@ -28,7 +39,13 @@
 #define FZ_SPLIT	0x10	/* a chain of mbufs of param bytes each */
 #define FZ_SHARED	0x20	/* in storage shared with another mbuf */
 #define FZ_FAILALLOC	0x40	/* the param-th M_DONTWAIT mbuf allocation fails */
-#define FZ_CLOCK	0x80	/* no frame: time passes, timers run */
+#define FZ_CMD		0x80	/* no frame: a command (the low bits) */
+
+#define FZ_CMD_CLOCK	0x00
+#define FZ_CMD_PAD	0x01
+#define FZ_CMD_REPEAT	0x02
+#define FZ_CMD_MASK	0x03
+#define FZ_MAXREPEAT	1024
 
 #define FZ_FIXALL	(FZ_FIXIPLEN | FZ_FIXIPSUM | FZ_FIXL4SUM)
 

@@ -58,7 +58,7 @@ static uint8_t *
 record(struct input *in, int flags, int param, size_t len)
 {
 	uint8_t *r = in->buf + in->len;
-	size_t body = flags & FZ_CLOCK ? 0 : len;
+	size_t body = flags & FZ_CMD ? 0 : len;
 
 	if (in->len + FZ_HDRLEN + body > sizeof(in->buf)) {
 		fprintf(stderr, "fuzz_seeds: a seed outgrew its buffer\n");
@@ -72,9 +72,9 @@ record(struct input *in, int flags, int param, size_t len)
 }
 
 static void
-clock_ms(struct input *in, unsigned ms)
+command(struct input *in, int cmd, unsigned arg)
 {
-	(void)record(in, FZ_CLOCK, 0, ms);
+	(void)record(in, FZ_CMD | cmd, 0, arg);
 }
 
 static void
@@ -174,6 +174,34 @@ udp_frag(struct input *in, unsigned id, int off, int len, int total,
 	}
 }
 
+/*
+ * A UDP datagram of 65535 bytes in fragments of 1480 data bytes, each a
+ * header padded to its length (FZ_CMD_PAD); the last one ends at 65535
+ * bytes plus extra.
+ */
+static void
+big_datagram(struct input *in, unsigned id, int extra)
+{
+	int total = 65535 - 20 + extra;
+
+	for (int off = 0; off < total; off += 1480) {
+		int len = total - off < 1480 ? total - off : 1480;
+		bool more = off + len < total;
+		uint8_t *p;
+
+		command(in, FZ_CMD_PAD, (unsigned)(14 + 20 + len));
+		p = ipv4(in, 0, 0, mac0, peer0, H0, A0, 17, 64, id,
+		    (unsigned)(off / 8) | (more ? 0x2000 : 0), NULL, 20,
+		    off == 0 ? 8 : 0);
+		if (off == 0) {
+			put16(p, 4000);
+			put16(p + 2, FZ_UDPPORT);
+			put16(p + 4, (unsigned)(total > 65515 ? 0 : total));
+			p[6] = p[7] = 0;
+		}
+	}
+}
+
 /* An ICMP error about a datagram our connected socket sent. */
 static void
 icmp_error_to_conn(struct input *in, unsigned type, unsigned code)
@@ -241,8 +269,8 @@ main(int argc, char **argv)
 	SEED(arp(&in, 0, bcast, 1, peer0, 0, zero, A0));
 	SEED(arp(&in, 0, bcast, 1, peer0, A0, zero, A0));
 	/* Resolution that gives up: requests go out as time passes. */
-	SEED(echo(&in, 0, 0, H0, A0, 8); clock_ms(&in, 1000);
-	    clock_ms(&in, 1000); clock_ms(&in, 2000));
+	SEED(echo(&in, 0, 0, H0, A0, 8); command(&in, FZ_CMD_CLOCK, 1000);
+	    command(&in, FZ_CMD_CLOCK, 1000); command(&in, FZ_CMD_CLOCK, 2000));
 	/* Echo: to us, to a broadcast, large, options. */
 	SEED(arp(&in, 0, bcast, 1, peer0, H0, zero, A0);
 	    echo(&in, 0, 0, H0, A0, 56));
@@ -264,7 +292,15 @@ main(int argc, char **argv)
 	    udp_frag(&in, 101, 0, 24, 40, true));
 	SEED(udp_frag(&in, 102, 0, 24, 48, true);
 	    udp_frag(&in, 102, 16, 32, 48, false));
-	SEED(udp_frag(&in, 103, 0, 24, 48, true); clock_ms(&in, 31000));
+	SEED(udp_frag(&in, 103, 0, 24, 48, true); command(&in, FZ_CMD_CLOCK, 31000));
+	/* The largest datagram there is, and one byte more (ping of death). */
+	SEED(big_datagram(&in, 104, 0));
+	SEED(big_datagram(&in, 105, 1));
+	/* More datagrams being reassembled than are kept. */
+	SEED(udp_frag(&in, 106, 0, 24, 48, true);
+	    command(&in, FZ_CMD_REPEAT, 250));
+	/* More packets waiting for ARP than are held. */
+	SEED(echo(&in, 0, 0, H0, FAR, 8); command(&in, FZ_CMD_REPEAT, 40));
 	/* Forwarding: through the gateway once ARP answers; fragmenting. */
 	SEED(echo(&in, 0, 0, H0, FAR, 64);
 	    arp(&in, FZ_IF1, mac1, 2, peer1, FZ_GATEWAY, mac1, A1));
