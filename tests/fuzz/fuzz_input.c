@@ -62,6 +62,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FZ_MAXFRAME	65535
 #define FZ_MAXPIECES	64	/* FZ_SPLIT: small mbufs, then clusters */
 #define FZ_RESET_MS	(3600 * 1000)	/* beyond every timer of the stack */
+#define FZ_BUDGET	(256 * 1024)	/* frame bytes per input, at most */
 
 static void
 fz_fail(const char *what)
@@ -559,12 +560,16 @@ LLVMFuzzerInitialize(int *argc, char ***argv)
 /* The frame fz_inject sent last, as it came (before its fix-ups). */
 static uint8_t fz_last[FZ_MAXFRAME];
 static int fz_lastlen = -1, fz_lastflags, fz_lastparam;
+/* Frame bytes an input may still hand in: padding and repeats cost too. */
+static int fz_budget;
 
 static void
 fz_frame_in(int flags, int param, int len)
 {
 	uint64_t lo = fz_lo_sent();
 
+	if ((fz_budget -= len) < 0)
+		return;
 	memcpy(fz_last, fz_frame, (size_t)len);
 	fz_lastlen = len;
 	fz_lastflags = flags;
@@ -600,6 +605,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	rump_schedule();
 	fz_lastlen = -1;
+	fz_budget = FZ_BUDGET;
 	while (size >= FZ_HDRLEN) {
 		int flags = data[0], param = data[1];
 		int len = be16dec(data + 2), take;

@@ -23,6 +23,9 @@
  *                  higher each time (fix-ups as before): the limits of
  *                  ARP's hold queues and of reassembly
  *
+ * An input hands in at most 256 KiB of frames, padding and repeats
+ * included; frames beyond are ignored.
+ *
  * A record's fix-ups make a mutated frame valid again where libFuzzer
  * cannot (it does not invert checksums), so mutations get past the checks
  * to the code behind them; records without them test the checks.
@@ -45,7 +48,7 @@
 #define FZ_CMD_PAD	0x01
 #define FZ_CMD_REPEAT	0x02
 #define FZ_CMD_MASK	0x03
-#define FZ_MAXREPEAT	1024
+#define FZ_MAXREPEAT	256
 
 #define FZ_FIXALL	(FZ_FIXIPLEN | FZ_FIXIPSUM | FZ_FIXL4SUM)
 
