@@ -7,7 +7,8 @@
  * that forwarding from fz0 must fragment), the default route through
  * 198.18.1.1 on fz1, forwarding on, a UDP socket bound to *:7, one
  * connected from fz1's address (ICMP errors reach it), and raw sockets for
- * ICMP and for protocol 253, so that every delivery path runs.  Each input
+ * ICMP and for protocol 253, so that every delivery path runs (with small
+ * receive buffers, so that full ones are reached as well).  Each input
  * is split into records (fuzz_input.h): frames handed to if_input() of
  * either interface, and commands: let time pass, pad the next frame into
  * a large one, send the last one again.
@@ -63,6 +64,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FZ_MAXPIECES	64	/* FZ_SPLIT: small mbufs, then clusters */
 #define FZ_RESET_MS	(3600 * 1000)	/* beyond every timer of the stack */
 #define FZ_BUDGET	(256 * 1024)	/* frame bytes per input, at most */
+#define FZ_RCVBUF	8192		/* each socket's receive buffer */
 
 static void
 fz_fail(const char *what)
@@ -362,14 +364,28 @@ fz_detach(void)
 
 static struct socket *fz_socks[4];
 
+/*
+ * A socket whose receive buffer holds FZ_RCVBUF bytes: a few datagrams
+ * fill it, so that the drops of a full socket are reached too.
+ */
 static struct socket *
 fz_socket(int type, int proto, struct in_addr laddr, in_port_t lport)
 {
 	struct sockaddr_in sin;
+	struct sockopt sopt;
 	struct socket *so;
+	int rcvbuf = FZ_RCVBUF;
 
 	if (socreate(AF_INET, &so, type, proto) != 0)
 		fz_fail("socreate");
+	memset(&sopt, 0, sizeof(sopt));
+	sopt.sopt_dir = SOPT_SET;
+	sopt.sopt_level = SOL_SOCKET;
+	sopt.sopt_name = SO_RCVBUF;
+	sopt.sopt_data = &rcvbuf;
+	sopt.sopt_size = sizeof(rcvbuf);
+	if (sosetopt(so, &sopt) != 0)
+		fz_fail("sosetopt");
 	if (lport != 0) {
 		sockaddr_in_init(&sin, laddr, htons(lport));
 		if (sobind(so, (const struct sockaddr *)&sin, sizeof(sin)) != 0)
