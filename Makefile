@@ -5,9 +5,18 @@
 #   make CC=clang            build with clang
 #   make test SANITIZE=1     the same tests under AddressSanitizer and UBSan
 #                            (built into build-san so both builds coexist)
-
+#   make fuzz                the packet-input fuzzer (mk/tests.mk), built
+#                            with FUZZ=1 into build-fuzz
+#
 SANITIZE ?= 0
-ifeq ($(SANITIZE),1)
+FUZZ ?= 0
+ifeq ($(FUZZ),1)
+# Kernel code instrumented for libFuzzer's coverage, under ASan and UBSan;
+# only static libraries are built this way (see make fuzz).
+O ?= build-fuzz
+SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined \
+	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+else ifeq ($(SANITIZE),1)
 O ?= build-san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
 	-fno-omit-frame-pointer
@@ -208,6 +217,6 @@ demo: all
 	@O=$(O) sh tools/demo.sh
 
 clean:
-	rm -rf build build-san build-clang
+	rm -rf build build-san build-clang build-fuzz
 
 -include $(shell find $(O) -name '*.d' 2>/dev/null)

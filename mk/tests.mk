@@ -106,3 +106,50 @@ $(O)/tests/bench/%: tests/bench/%.c
 
 bench: all $(BENCH_HELPERS)
 	@for b in tests/bench/*.sh; do O=$(O) sh $$b || exit 1; done
+
+# ---- the fuzzer ------------------------------------------------------------
+#
+# `make fuzz` builds the packet-input fuzzer (tests/fuzz/fuzz_input.c, a
+# libFuzzer target) and runs it for FUZZ_SECONDS from a corpus kept in
+# build-fuzz/fuzz/corpus and seeds generated afresh by tests/fuzz/fuzz_seeds.
+# It is not part of `make test`.  The kernel libraries are built with
+# clang, FUZZ=1 (coverage instrumentation, ASan, UBSan) into build-fuzz; the
+# target is compiled and renamed like a kernel-internal test and linked
+# with -fsanitize=fuzzer and the harness's clock (-Wl,--wrap).  Without
+# clang's libFuzzer runtime (Debian: libclang-rt-14-dev) it says so and
+# stops, successfully.  FUZZ_ARGS passes more libFuzzer options; a crash
+# is left in build-fuzz/fuzz/artifacts and is replayed with
+# `build-fuzz/tests/fuzz/fuzz_input FILE`.
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_O := build-fuzz
+FUZZ_ARGS ?=
+FUZZ_WRAP := -Wl,--wrap=rumpuser_clock_gettime -Wl,--wrap=rumpuser_cv_timedwait
+
+.PHONY: fuzz fuzz-build
+fuzz:
+	@if ! printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' | \
+	    $(FUZZ_CC) -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1; then \
+		echo "fuzz: skipped: $(FUZZ_CC) cannot link -fsanitize=fuzzer (Debian: apt-get install libclang-rt-14-dev)"; \
+		exit 0; \
+	fi; \
+	$(MAKE) --no-print-directory FUZZ=1 CC=$(FUZZ_CC) O=$(FUZZ_O) fuzz-build && \
+	mkdir -p $(FUZZ_O)/fuzz/corpus $(FUZZ_O)/fuzz/artifacts && \
+	rm -rf $(FUZZ_O)/fuzz/seeds && mkdir -p $(FUZZ_O)/fuzz/seeds && \
+	$(FUZZ_O)/tests/fuzz/fuzz_seeds $(FUZZ_O)/fuzz/seeds && \
+	$(FUZZ_O)/tests/fuzz/fuzz_input -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=4096 -artifact_prefix=$(FUZZ_O)/fuzz/artifacts/ \
+		$(FUZZ_ARGS) $(FUZZ_O)/fuzz/corpus $(FUZZ_O)/fuzz/seeds
+
+fuzz-build: $(O)/tests/fuzz/fuzz_input $(O)/tests/fuzz/fuzz_seeds
+
+$(O)/tests/fuzz/fuzz_input: $(O)/obj/tests/fuzz/fuzz_input.kro $(STATIC_LIBS)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -fsanitize=fuzzer -o $@ $< $(LDFLAGS) $(FUZZ_WRAP) $(KERNEL_LINK)
+
+# The seed generator is a plain host program, without instrumentation.
+$(O)/tests/fuzz/fuzz_seeds: tests/fuzz/fuzz_seeds.c tests/fuzz/fuzz_input.h
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(filter-out $(SANFLAGS),$(HOST_CFLAGS)) -o $@ $<

@@ -6,6 +6,7 @@
  * RTF_LOCAL host route that in.c adds for each address, whose interface
  * is lo0.
  */
+#include "rumpkern/endian.h"
 #include "rumpnet/mbuf.h"
 #include "rumpnet/netlock.h"
 #include "net/route.h"
@@ -174,24 +175,32 @@ nobufs:
 static int
 ip_output_hlen(struct mbuf *m, int flags, int *hlenp)
 {
-	int len = m->m_pkthdr.len, hlen = sizeof(struct ip);
-	uint8_t vhl;
+	int len = m->m_pkthdr.len, hlen = sizeof(struct ip), end = len;
+	uint8_t hdr[8];
 
 	if (len < hlen) {
 		ipstat.ips_obadhdr++;
 		return EINVAL;
 	}
 	if (flags & IP_HDR_GIVEN) {
-		m_copydata(m, 0, 1, &vhl);
-		hlen = (vhl & 0x0f) << 2;
-		if (vhl >> 4 != IPVERSION || hlen < (int)sizeof(struct ip) ||
+		m_copydata(m, 0, sizeof(hdr), hdr);
+		hlen = (hdr[0] & 0x0f) << 2;
+		if (hdr[0] >> 4 != IPVERSION || hlen < (int)sizeof(struct ip) ||
 		    hlen > len) {
 			ipstat.ips_obadhdr++;
 			return EINVAL;
 		}
+		/* A fragment's data follow those of the fragments before it. */
+		end += (be16dec(hdr + 6) & IP_OFFMASK) << 3;
 	}
-	/* RFC 791: the total length field has 16 bits. */
-	if (len > IP_MAXPACKET) {
+	/*
+	 * RFC 791: the total length field has 16 bits, so no datagram, nor
+	 * fragment of one, ends beyond 65535 bytes.  A fragment that does
+	 * (the ping of death, forwarded or written by a raw socket) belongs
+	 * to no datagram, and fragmenting it again would overflow its 13-bit
+	 * offset into the flags.
+	 */
+	if (end > IP_MAXPACKET) {
 		ipstat.ips_toolong++;
 		return EMSGSIZE;
 	}

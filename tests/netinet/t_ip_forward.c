@@ -140,6 +140,47 @@ forwards_through_gateway(void **state)
 	KTEST_EXIT();
 }
 
+/*
+ * A fragment ending beyond 65535 bytes belongs to no datagram: it is not
+ * forwarded, even when it fits the next hop (as the fuzzer found: a
+ * 92-byte fragment at offset 65528), nor fragmented again, which would
+ * overflow its offset into the flags.  No ICMP error either: it is not a
+ * first fragment.
+ */
+static void
+drops_fragment_beyond_65535(void **state)
+{
+	static uint8_t buf[2000];
+	struct ipstat before;
+	struct icmpstat ibefore;
+	int len;
+
+	(void)state;
+	KTEST_ENTER();
+	NET_LOCK();
+	assert_int_equal(if_setmtu(&fi1.fi_if, 576), 0);
+	NET_UNLOCK();
+	for (int plen = 72; plen <= 1400; plen += 1328) {
+		len = fi_ipbuild(buf, 20, h0, h1, 254, 64, 0xfffe,
+		    IP_MF | IP_OFFMASK, NULL, plen);
+		before = ipstat;
+		ibefore = icmpstat;
+		fi_inject(&fi0, buf, len, 0);
+		IPSTAT_CHECK(before, IPS(ips_total, 1), IPS(ips_toolong, 1));
+		assert_memory_equal(&ibefore, &icmpstat, sizeof(icmpstat));
+		assert_int_equal(fi_queued(&fi0), 0);
+		assert_int_equal(fi_queued(&fi1), 0);
+	}
+	/* One ending at 65535 exactly goes: 20 + 65512 + 3. */
+	len = fi_ipbuild(buf, 20, h0, h1, 254, 64, 0xfffe, 65512 / 8, NULL, 3);
+	fi_inject(&fi0, buf, len, 0);
+	assert_int_equal(take(&fi1, NULL), len);
+	NET_LOCK();
+	assert_int_equal(if_setmtu(&fi1.fi_if, 1500), 0);
+	NET_UNLOCK();
+	KTEST_EXIT();
+}
+
 static void
 sends_time_exceeded(void **state)
 {
@@ -339,6 +380,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		leak_test(forwards_with_ttl_decremented),
 		leak_test(forwards_through_gateway),
+		leak_test(drops_fragment_beyond_65535),
 		leak_test(sends_time_exceeded),
 		leak_test(sends_net_unreachable),
 		leak_test(sends_fragmentation_needed),

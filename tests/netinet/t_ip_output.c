@@ -393,6 +393,40 @@ refuses_more_than_65535_bytes(void **state)
 }
 
 /*
+ * A header a raw socket wrote, of a fragment that would end beyond 65535
+ * bytes: refused, also when it fits the MTU.  Fragmenting it would put
+ * offsets beyond 13 bits into the flags.
+ */
+static void
+refuses_raw_fragment_beyond_65535(void **state)
+{
+	struct ipstat before;
+	struct mbuf *m;
+	struct ip *ip;
+
+	(void)state;
+	KTEST_ENTER();
+	for (int len = 72; len <= 3000; len += 2928) {
+		m = mkpkt(local, remote, 64, 8191, len);
+		ip = mtod(m, struct ip *);
+		ip->ip_vhl = IP_VHL(IPVERSION, sizeof(*ip));
+		ip->ip_len = htons(m->m_pkthdr.len);
+		before = ipstat;
+		assert_int_equal(output(m, IP_RAWOUTPUT, NULL), EMSGSIZE);
+		IPSTAT_CHECK(before, IPS(ips_toolong, 1));
+		assert_int_equal(fi_queued(&fi), 0);
+	}
+	/* Ending at 65535 exactly is fine: 20 + 65512 + 3. */
+	m = mkpkt(local, remote, 64, 65512 / 8, 3);
+	ip = mtod(m, struct ip *);
+	ip->ip_vhl = IP_VHL(IPVERSION, sizeof(*ip));
+	ip->ip_len = htons(m->m_pkthdr.len);
+	assert_int_equal(output(m, IP_RAWOUTPUT, NULL), 0);
+	assert_int_equal(fi_flush(&fi), 1);
+	KTEST_EXIT();
+}
+
+/*
  * IP_RAWOUTPUT: the caller's header with its options and id; later
  * fragments carry only the options with the copied flag (RFC 791).
  */
@@ -530,6 +564,7 @@ main(void)
 		leak_test(fragments_only_beyond_mtu),
 		leak_test(df_gives_emsgsize),
 		leak_test(refuses_more_than_65535_bytes),
+		leak_test(refuses_raw_fragment_beyond_65535),
 		leak_test(raw_output_keeps_header_and_copies_options),
 		leak_test(raw_output_refuses_bad_header),
 		leak_test(does_not_write_shared_header),
