@@ -29,7 +29,8 @@
  *
  * Oracles beyond the sanitizers and the kernel's assertions: every frame
  * the stack transmits is a valid mbuf chain, and every IPv4 packet in one
- * has a consistent header (version, lengths, checksum).
+ * has a consistent header (version, lengths, checksum, a fragment within
+ * 65535 bytes); what raw sockets read is whole, consistent datagrams.
  *
  * Fault injection (FZ_FAILALLOC) fails one mbuf allocation; the loopback
  * softint may take that failure instead when the frame made us send to
@@ -411,9 +412,35 @@ fz_sockets(void)
 	fz_socks[3] = fz_socket(SOCK_RAW, FZ_RAWPROTO, any, 0);
 }
 
-/* Reads everything a socket holds, and its pending error. */
+/*
+ * What a raw socket of protocol proto delivers is a whole datagram as it
+ * was received or reassembled: a consistent header, no fragment, and for
+ * ICMP the checksum input verified (nothing wrote into the copy).
+ */
 static void
-fz_drain(struct socket *so)
+fz_check_raw(const uint8_t *ip, int len, int proto)
+{
+	int hlen;
+
+	if (len < (int)sizeof(struct ip))
+		fz_fail("a raw socket read less than an IPv4 header");
+	hlen = (ip[0] & 0x0f) << 2;
+	if (ip[0] >> 4 != IPVERSION || hlen < (int)sizeof(struct ip) ||
+	    hlen > len || be16dec(ip + 2) != len || ip[9] != proto ||
+	    fz_cksum(ip, hlen, 0) != 0)
+		fz_fail("a raw socket read a bad IPv4 header");
+	if (be16dec(ip + 6) & (IP_MF | IP_OFFMASK))
+		fz_fail("a raw socket read a fragment");
+	if (proto == IPPROTO_ICMP && fz_cksum(ip + hlen, len - hlen, 0) != 0)
+		fz_fail("a raw socket read ICMP with a wrong checksum");
+}
+
+/*
+ * Reads everything a socket holds, and its pending error; checks what a
+ * raw socket (of protocol rawproto, else 0) reads.
+ */
+static void
+fz_drain(struct socket *so, int rawproto)
 {
 	static uint8_t buf[FZ_MAXFRAME + 1];
 
@@ -430,6 +457,9 @@ fz_drain(struct socket *so)
 		    NULL);
 		if (error == EWOULDBLOCK)
 			return;
+		if (error == 0 && rawproto != 0)
+			fz_check_raw(buf, (int)(sizeof(buf) - uio.uio_resid),
+			    rawproto);
 	}
 	fz_fail("a socket does not run dry");
 }
@@ -541,8 +571,10 @@ fz_inject(int flags, int param, int len)
 static void
 fz_reset(void)
 {
-	for (size_t i = 0; i < __arraycount(fz_socks); i++)
-		fz_drain(fz_socks[i]);
+	fz_drain(fz_socks[0], 0);
+	fz_drain(fz_socks[1], 0);
+	fz_drain(fz_socks[2], IPPROTO_ICMP);
+	fz_drain(fz_socks[3], FZ_RAWPROTO);
 	fz_detach();
 	fz_clock_run(FZ_RESET_MS);
 	fz_attach();
