@@ -4,8 +4,10 @@
  *
  * The kernel boots once (LLVMFuzzerInitialize) with two fake Ethernet
  * interfaces: fz0 (198.18.0.2/24) and fz1 (198.18.1.2/24, a smaller MTU so
- * that forwarding from fz0 must fragment), the default route through
- * 198.18.1.1 on fz1, forwarding on, a UDP socket bound to *:7, one
+ * that forwarding from fz0 must fragment), routes (8.0.0.0/8 through
+ * 198.18.1.1 on fz1 with a smaller MTU still, a reject route and a reject
+ * host route; nothing else is reachable), forwarding on, a UDP socket
+ * bound to *:7, one
  * connected from fz1's address (ICMP errors reach it), and raw sockets for
  * ICMP and for protocol 253, so that every delivery path runs (with small
  * receive buffers, so that full ones are reached as well).  Each input
@@ -316,12 +318,35 @@ static const struct if_driverops fz_driverops = {
 	.ifd_transmit = fz_transmit,
 };
 
+/* Adds the route to prefix/plen: through gateway, or a reject one on ifp. */
+static void
+fz_route(uint32_t prefix, int plen, uint32_t gateway, struct ifnet *ifp,
+    int mtu)
+{
+	struct sockaddr_in dst, gw;
+	struct rt_addinfo info;
+
+	sockaddr_in_init(&dst, (struct in_addr){ htonl(prefix) }, 0);
+	sockaddr_in_init(&gw, (struct in_addr){ htonl(gateway) }, 0);
+	memset(&info, 0, sizeof(info));
+	info.dst = (const struct sockaddr *)&dst;
+	info.plen = plen;
+	if (gateway != 0)
+		info.gateway = (const struct sockaddr *)&gw;
+	else {
+		info.ifp = ifp;
+		info.flags = RTF_REJECT;
+	}
+	info.mtu = mtu;
+	NET_LOCK();
+	if (rt_add(&info, NULL) != 0)
+		fz_fail("adding a route");
+	NET_UNLOCK();
+}
+
 static void
 fz_attach(void)
 {
-	struct sockaddr_storage dst, gw;
-	struct rt_addinfo info;
-
 	for (int i = 0; i < 2; i++) {
 		struct fz_if *fi = &fz_ifs[i];
 
@@ -336,20 +361,9 @@ fz_attach(void)
 			fz_fail("configuring an interface");
 		NET_UNLOCK();
 	}
-	memset(&dst, 0, sizeof(dst));
-	memset(&gw, 0, sizeof(gw));
-	sockaddr_in_init((struct sockaddr_in *)&dst, fz_ifs[0].fi_addr, 0);
-	((struct sockaddr_in *)&dst)->sin_addr.s_addr = 0;
-	sockaddr_in_init((struct sockaddr_in *)&gw,
-	    (struct in_addr){ htonl(FZ_GATEWAY) }, 0);
-	memset(&info, 0, sizeof(info));
-	info.dst = (const struct sockaddr *)&dst;
-	info.plen = 0;
-	info.gateway = (const struct sockaddr *)&gw;
-	NET_LOCK();
-	if (rt_add(&info, NULL) != 0)
-		fz_fail("adding the default route");
-	NET_UNLOCK();
+	fz_route(FZ_ROUTED, FZ_ROUTED_PLEN, FZ_GATEWAY, NULL, FZ_ROUTED_MTU);
+	fz_route(FZ_REJECT, FZ_REJECT_PLEN, 0, &fz_ifs[1].fi_if, 0);
+	fz_route(FZ_REJECTHOST, 32, 0, &fz_ifs[1].fi_if, 0);
 }
 
 static void

@@ -33,7 +33,8 @@ static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 #define A1	FZ_ADDR1
 #define H0	0xc6120001u	/* 198.18.0.1, a host on fz0 */
 #define B0	0xc61200ffu	/* fz0's broadcast */
-#define FAR	0x08080808u	/* beyond the default route */
+#define FAR	0x08080808u	/* through the gateway */
+#define NOWHERE	0xc0000201u	/* 192.0.2.1: no route */
 
 struct input {
 	uint8_t buf[MAXINPUT];
@@ -310,6 +311,10 @@ main(int argc, char **argv)
 	    in.buf[FZ_HDRLEN + 14 + 8] = 1);	/* TTL 1: time exceeded */
 	SEED(ipv4(&in, 0, 0, mac0, peer0, H0, FAR, 17, 64, 5, 0x4000, NULL,
 	    20, 1400));		/* DF and too big for fz1 */
+	/* Unreachable: no route, a reject route, a reject host route. */
+	SEED(echo(&in, 0, 0, H0, NOWHERE, 8));
+	SEED(echo(&in, 0, 0, H0, FZ_REJECT + 9, 8));
+	SEED(echo(&in, 0, 0, H0, FZ_REJECTHOST, 8));
 	SEED(ipv4(&in, 0, 0, mac0, peer0, H0, A0, 1, 64, 9, 0, lsrr, 32,
 	    8)[0] = 8);
 	/* ICMP errors about what our connected socket sent. */
