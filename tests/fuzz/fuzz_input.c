@@ -30,9 +30,11 @@
  * after the first such reset: a packet left behind shows up there.
  *
  * Oracles beyond the sanitizers and the kernel's assertions: every frame
- * the stack transmits is a valid mbuf chain, and every IPv4 packet in one
- * has a consistent header (version, lengths, checksum, a fragment within
- * 65535 bytes); what raw sockets read is whole, consistent datagrams.
+ * the stack transmits is a valid mbuf chain from the interface's MAC;
+ * every IPv4 packet in one has a consistent header (version, lengths,
+ * checksum, a fragment within 65535 bytes) and a source that names one
+ * host; every ARP packet is well formed and speaks for the interface;
+ * what raw sockets read is whole, consistent datagrams.
  *
  * Fault injection (FZ_FAILALLOC) fails one mbuf allocation; the loopback
  * softint may take that failure instead when the frame made us send to
@@ -272,6 +274,16 @@ fz_cksum(const uint8_t *p, int len, uint32_t sum)
 	return (uint16_t)~sum;
 }
 
+static bool
+fz_martian_src(uint32_t a)
+{
+	for (int i = 0; i < 2; i++)
+		if ((a | 0xff) == (ntohl(fz_ifs[i].fi_addr.s_addr) | 0xff) &&
+		    (a & 0xff) == 0xff)
+			return true;
+	return a == 0 || (a >> 28) >= 0xe || (a >> 24) == 127;
+}
+
 /* An IPv4 packet the stack sends must be well formed. */
 static void
 fz_check_ip(const uint8_t *ip, int len)
@@ -291,6 +303,30 @@ fz_check_ip(const uint8_t *ip, int len)
 	/* RFC 791: a fragment lies within a datagram of 65535 bytes. */
 	if (((be16dec(ip + 6) & IP_OFFMASK) << 3) + len > IP_MAXPACKET)
 		fz_fail("sent an IPv4 fragment beyond 65535 bytes");
+	/*
+	 * RFC 1122 3.2.1.3: a source is one host: not 0.0.0.0, a broadcast
+	 * (limited, or directed to a subnet of ours), multicast, class E or
+	 * loopback.  Neither ours nor forwarded.
+	 */
+	if (fz_martian_src(be32dec(ip + 12)))
+		fz_fail("sent an IPv4 packet from a martian source");
+}
+
+/* An ARP packet the stack sends is an Ethernet/IPv4 one of ifp's. */
+static void
+fz_check_arp(const struct fz_if *fi, const uint8_t *a, int len)
+{
+	uint32_t spa;
+
+	if (len < 28 || be16dec(a) != 1 || be16dec(a + 2) != ETHERTYPE_IP ||
+	    a[4] != ETHER_ADDR_LEN || a[5] != 4 ||
+	    (be16dec(a + 6) != 1 && be16dec(a + 6) != 2))
+		fz_fail("sent a malformed ARP packet");
+	if (memcmp(a + 8, fi->fi_mac, ETHER_ADDR_LEN) != 0)
+		fz_fail("sent an ARP packet with another's hardware address");
+	spa = be32dec(a + 14);
+	if (spa != 0 && spa != ntohl(fi->fi_addr.s_addr))
+		fz_fail("sent an ARP packet with another's protocol address");
 }
 
 /* Transmit: checks the frame, reads every byte of it, and frees it. */
@@ -300,7 +336,8 @@ fz_transmit(struct ifnet *ifp, struct mbuf *m)
 	static uint8_t buf[FZ_MAXFRAME + ETHER_HDR_LEN];
 	int len;
 
-	(void)ifp;
+	const struct fz_if *fi = container_of(ifp, struct fz_if, fi_if);
+
 	NET_ASSERT_LOCKED();
 	if (!m_check(m))
 		fz_fail("sent a bad mbuf chain");
@@ -308,8 +345,14 @@ fz_transmit(struct ifnet *ifp, struct mbuf *m)
 	if (len < ETHER_HDR_LEN || len > (int)sizeof(buf))
 		fz_fail("sent a frame of impossible length");
 	m_copydata(m, 0, len, buf);
+	if (memcmp(buf + ETHER_ADDR_LEN, fi->fi_mac, ETHER_ADDR_LEN) != 0)
+		fz_fail("sent a frame from another's MAC address");
 	if (be16dec(buf + 12) == ETHERTYPE_IP)
 		fz_check_ip(buf + ETHER_HDR_LEN, len - ETHER_HDR_LEN);
+	else if (be16dec(buf + 12) == ETHERTYPE_ARP)
+		fz_check_arp(fi, buf + ETHER_HDR_LEN, len - ETHER_HDR_LEN);
+	else
+		fz_fail("sent a frame of an unknown ethertype");
 	m_freem(m);
 	return 0;
 }
