@@ -6,7 +6,8 @@
  * interfaces: fz0 (198.18.0.2/24) and fz1 (198.18.1.2/24, a smaller MTU so
  * that forwarding from fz0 must fragment), routes (8.0.0.0/8 through
  * 198.18.1.1 on fz1 with a smaller MTU still, a reject route and a reject
- * host route; nothing else is reachable), forwarding on, a UDP socket
+ * host route; nothing else is reachable), three neighbours ARP knows,
+ * forwarding on, a UDP socket
  * bound to *:7, one
  * connected from fz1's address (ICMP errors reach it), and raw sockets for
  * ICMP and for protocol 253, so that every delivery path runs (with small
@@ -387,9 +388,37 @@ fz_route(uint32_t prefix, int plen, uint32_t gateway, struct ifnet *ifp,
 	NET_UNLOCK();
 }
 
+/* The neighbour addr (mac) asks fi for its MAC, and so becomes known. */
+static void
+fz_neighbour(struct fz_if *fi, const uint8_t mac[ETHER_ADDR_LEN],
+    uint32_t addr)
+{
+	uint8_t f[ETHER_HDR_LEN + 28];
+	uint8_t *a = f + ETHER_HDR_LEN;
+	struct mbuf *m;
+
+	memset(f, 0, sizeof(f));
+	memcpy(f, etherbroadcastaddr, ETHER_ADDR_LEN);
+	memcpy(f + ETHER_ADDR_LEN, mac, ETHER_ADDR_LEN);
+	be16enc(f + 12, ETHERTYPE_ARP);
+	be16enc(a, 1);
+	be16enc(a + 2, ETHERTYPE_IP);
+	a[4] = ETHER_ADDR_LEN;
+	a[5] = 4;
+	be16enc(a + 6, 1);
+	memcpy(a + 8, mac, ETHER_ADDR_LEN);
+	be32enc(a + 14, addr);
+	memcpy(a + 24, &fi->fi_addr, 4);
+	if ((m = m_devget(f, sizeof(f), &fi->fi_if)) == NULL)
+		fz_fail("m_devget");
+	if_input(&fi->fi_if, m);
+}
+
 static void
 fz_attach(void)
 {
+	static const uint8_t nmac0[] = FZ_NMAC0, nmac1[] = FZ_NMAC1;
+
 	for (int i = 0; i < 2; i++) {
 		struct fz_if *fi = &fz_ifs[i];
 
@@ -407,6 +436,9 @@ fz_attach(void)
 	fz_route(FZ_ROUTED, FZ_ROUTED_PLEN, FZ_GATEWAY, NULL, FZ_ROUTED_MTU);
 	fz_route(FZ_REJECT, FZ_REJECT_PLEN, 0, &fz_ifs[1].fi_if, 0);
 	fz_route(FZ_REJECTHOST, 32, 0, &fz_ifs[1].fi_if, 0);
+	fz_neighbour(&fz_ifs[0], nmac0, FZ_HOST0);
+	fz_neighbour(&fz_ifs[1], nmac1, FZ_GATEWAY);
+	fz_neighbour(&fz_ifs[1], nmac1, FZ_CONNPEER);
 }
 
 static void
