@@ -4,8 +4,11 @@
  *
  * The kernel boots once (LLVMFuzzerInitialize) with two fake Ethernet
  * interfaces: fz0 (198.18.0.2/24) and fz1 (198.18.1.2/24, a smaller MTU so
- * that forwarding from fz0 must fragment), the default route through
- * 198.18.1.1 on fz1, forwarding on, a UDP socket bound to *:7, one
+ * that forwarding from fz0 must fragment), routes (8.0.0.0/8 through
+ * 198.18.1.1 on fz1 with a smaller MTU still, a reject route and a reject
+ * host route; nothing else is reachable), three neighbours ARP knows,
+ * forwarding on, a UDP socket
+ * bound to *:7, one
  * connected from fz1's address (ICMP errors reach it), and raw sockets for
  * ICMP and for protocol 253, so that every delivery path runs (with small
  * receive buffers, so that full ones are reached as well).  Each input
@@ -28,8 +31,11 @@
  * after the first such reset: a packet left behind shows up there.
  *
  * Oracles beyond the sanitizers and the kernel's assertions: every frame
- * the stack transmits is a valid mbuf chain, and every IPv4 packet in one
- * has a consistent header (version, lengths, checksum).
+ * the stack transmits is a valid mbuf chain from the interface's MAC;
+ * every IPv4 packet in one has a consistent header (version, lengths,
+ * checksum, a fragment within 65535 bytes) and a source that names one
+ * host; every ARP packet is well formed and speaks for the interface;
+ * what raw sockets read is whole, consistent datagrams.
  *
  * Fault injection (FZ_FAILALLOC) fails one mbuf allocation; the loopback
  * softint may take that failure instead when the frame made us send to
@@ -269,6 +275,16 @@ fz_cksum(const uint8_t *p, int len, uint32_t sum)
 	return (uint16_t)~sum;
 }
 
+static bool
+fz_martian_src(uint32_t a)
+{
+	for (int i = 0; i < 2; i++)
+		if ((a | 0xff) == (ntohl(fz_ifs[i].fi_addr.s_addr) | 0xff) &&
+		    (a & 0xff) == 0xff)
+			return true;
+	return a == 0 || (a >> 28) >= 0xe || (a >> 24) == 127;
+}
+
 /* An IPv4 packet the stack sends must be well formed. */
 static void
 fz_check_ip(const uint8_t *ip, int len)
@@ -288,6 +304,30 @@ fz_check_ip(const uint8_t *ip, int len)
 	/* RFC 791: a fragment lies within a datagram of 65535 bytes. */
 	if (((be16dec(ip + 6) & IP_OFFMASK) << 3) + len > IP_MAXPACKET)
 		fz_fail("sent an IPv4 fragment beyond 65535 bytes");
+	/*
+	 * RFC 1122 3.2.1.3: a source is one host: not 0.0.0.0, a broadcast
+	 * (limited, or directed to a subnet of ours), multicast, class E or
+	 * loopback.  Neither ours nor forwarded.
+	 */
+	if (fz_martian_src(be32dec(ip + 12)))
+		fz_fail("sent an IPv4 packet from a martian source");
+}
+
+/* An ARP packet the stack sends is an Ethernet/IPv4 one of ifp's. */
+static void
+fz_check_arp(const struct fz_if *fi, const uint8_t *a, int len)
+{
+	uint32_t spa;
+
+	if (len < 28 || be16dec(a) != 1 || be16dec(a + 2) != ETHERTYPE_IP ||
+	    a[4] != ETHER_ADDR_LEN || a[5] != 4 ||
+	    (be16dec(a + 6) != 1 && be16dec(a + 6) != 2))
+		fz_fail("sent a malformed ARP packet");
+	if (memcmp(a + 8, fi->fi_mac, ETHER_ADDR_LEN) != 0)
+		fz_fail("sent an ARP packet with another's hardware address");
+	spa = be32dec(a + 14);
+	if (spa != 0 && spa != ntohl(fi->fi_addr.s_addr))
+		fz_fail("sent an ARP packet with another's protocol address");
 }
 
 /* Transmit: checks the frame, reads every byte of it, and frees it. */
@@ -297,7 +337,8 @@ fz_transmit(struct ifnet *ifp, struct mbuf *m)
 	static uint8_t buf[FZ_MAXFRAME + ETHER_HDR_LEN];
 	int len;
 
-	(void)ifp;
+	const struct fz_if *fi = container_of(ifp, struct fz_if, fi_if);
+
 	NET_ASSERT_LOCKED();
 	if (!m_check(m))
 		fz_fail("sent a bad mbuf chain");
@@ -305,8 +346,14 @@ fz_transmit(struct ifnet *ifp, struct mbuf *m)
 	if (len < ETHER_HDR_LEN || len > (int)sizeof(buf))
 		fz_fail("sent a frame of impossible length");
 	m_copydata(m, 0, len, buf);
+	if (memcmp(buf + ETHER_ADDR_LEN, fi->fi_mac, ETHER_ADDR_LEN) != 0)
+		fz_fail("sent a frame from another's MAC address");
 	if (be16dec(buf + 12) == ETHERTYPE_IP)
 		fz_check_ip(buf + ETHER_HDR_LEN, len - ETHER_HDR_LEN);
+	else if (be16dec(buf + 12) == ETHERTYPE_ARP)
+		fz_check_arp(fi, buf + ETHER_HDR_LEN, len - ETHER_HDR_LEN);
+	else
+		fz_fail("sent a frame of an unknown ethertype");
 	m_freem(m);
 	return 0;
 }
@@ -315,11 +362,62 @@ static const struct if_driverops fz_driverops = {
 	.ifd_transmit = fz_transmit,
 };
 
+/* Adds the route to prefix/plen: through gateway, or a reject one on ifp. */
+static void
+fz_route(uint32_t prefix, int plen, uint32_t gateway, struct ifnet *ifp,
+    int mtu)
+{
+	struct sockaddr_in dst, gw;
+	struct rt_addinfo info;
+
+	sockaddr_in_init(&dst, (struct in_addr){ htonl(prefix) }, 0);
+	sockaddr_in_init(&gw, (struct in_addr){ htonl(gateway) }, 0);
+	memset(&info, 0, sizeof(info));
+	info.dst = (const struct sockaddr *)&dst;
+	info.plen = plen;
+	if (gateway != 0)
+		info.gateway = (const struct sockaddr *)&gw;
+	else {
+		info.ifp = ifp;
+		info.flags = RTF_REJECT;
+	}
+	info.mtu = mtu;
+	NET_LOCK();
+	if (rt_add(&info, NULL) != 0)
+		fz_fail("adding a route");
+	NET_UNLOCK();
+}
+
+/* The neighbour addr (mac) asks fi for its MAC, and so becomes known. */
+static void
+fz_neighbour(struct fz_if *fi, const uint8_t mac[ETHER_ADDR_LEN],
+    uint32_t addr)
+{
+	uint8_t f[ETHER_HDR_LEN + 28];
+	uint8_t *a = f + ETHER_HDR_LEN;
+	struct mbuf *m;
+
+	memset(f, 0, sizeof(f));
+	memcpy(f, etherbroadcastaddr, ETHER_ADDR_LEN);
+	memcpy(f + ETHER_ADDR_LEN, mac, ETHER_ADDR_LEN);
+	be16enc(f + 12, ETHERTYPE_ARP);
+	be16enc(a, 1);
+	be16enc(a + 2, ETHERTYPE_IP);
+	a[4] = ETHER_ADDR_LEN;
+	a[5] = 4;
+	be16enc(a + 6, 1);
+	memcpy(a + 8, mac, ETHER_ADDR_LEN);
+	be32enc(a + 14, addr);
+	memcpy(a + 24, &fi->fi_addr, 4);
+	if ((m = m_devget(f, sizeof(f), &fi->fi_if)) == NULL)
+		fz_fail("m_devget");
+	if_input(&fi->fi_if, m);
+}
+
 static void
 fz_attach(void)
 {
-	struct sockaddr_storage dst, gw;
-	struct rt_addinfo info;
+	static const uint8_t nmac0[] = FZ_NMAC0, nmac1[] = FZ_NMAC1;
 
 	for (int i = 0; i < 2; i++) {
 		struct fz_if *fi = &fz_ifs[i];
@@ -335,20 +433,12 @@ fz_attach(void)
 			fz_fail("configuring an interface");
 		NET_UNLOCK();
 	}
-	memset(&dst, 0, sizeof(dst));
-	memset(&gw, 0, sizeof(gw));
-	sockaddr_in_init((struct sockaddr_in *)&dst, fz_ifs[0].fi_addr, 0);
-	((struct sockaddr_in *)&dst)->sin_addr.s_addr = 0;
-	sockaddr_in_init((struct sockaddr_in *)&gw,
-	    (struct in_addr){ htonl(FZ_GATEWAY) }, 0);
-	memset(&info, 0, sizeof(info));
-	info.dst = (const struct sockaddr *)&dst;
-	info.plen = 0;
-	info.gateway = (const struct sockaddr *)&gw;
-	NET_LOCK();
-	if (rt_add(&info, NULL) != 0)
-		fz_fail("adding the default route");
-	NET_UNLOCK();
+	fz_route(FZ_ROUTED, FZ_ROUTED_PLEN, FZ_GATEWAY, NULL, FZ_ROUTED_MTU);
+	fz_route(FZ_REJECT, FZ_REJECT_PLEN, 0, &fz_ifs[1].fi_if, 0);
+	fz_route(FZ_REJECTHOST, 32, 0, &fz_ifs[1].fi_if, 0);
+	fz_neighbour(&fz_ifs[0], nmac0, FZ_HOST0);
+	fz_neighbour(&fz_ifs[1], nmac1, FZ_GATEWAY);
+	fz_neighbour(&fz_ifs[1], nmac1, FZ_CONNPEER);
 }
 
 static void
@@ -411,9 +501,35 @@ fz_sockets(void)
 	fz_socks[3] = fz_socket(SOCK_RAW, FZ_RAWPROTO, any, 0);
 }
 
-/* Reads everything a socket holds, and its pending error. */
+/*
+ * What a raw socket of protocol proto delivers is a whole datagram as it
+ * was received or reassembled: a consistent header, no fragment, and for
+ * ICMP the checksum input verified (nothing wrote into the copy).
+ */
 static void
-fz_drain(struct socket *so)
+fz_check_raw(const uint8_t *ip, int len, int proto)
+{
+	int hlen;
+
+	if (len < (int)sizeof(struct ip))
+		fz_fail("a raw socket read less than an IPv4 header");
+	hlen = (ip[0] & 0x0f) << 2;
+	if (ip[0] >> 4 != IPVERSION || hlen < (int)sizeof(struct ip) ||
+	    hlen > len || be16dec(ip + 2) != len || ip[9] != proto ||
+	    fz_cksum(ip, hlen, 0) != 0)
+		fz_fail("a raw socket read a bad IPv4 header");
+	if (be16dec(ip + 6) & (IP_MF | IP_OFFMASK))
+		fz_fail("a raw socket read a fragment");
+	if (proto == IPPROTO_ICMP && fz_cksum(ip + hlen, len - hlen, 0) != 0)
+		fz_fail("a raw socket read ICMP with a wrong checksum");
+}
+
+/*
+ * Reads everything a socket holds, and its pending error; checks what a
+ * raw socket (of protocol rawproto, else 0) reads.
+ */
+static void
+fz_drain(struct socket *so, int rawproto)
 {
 	static uint8_t buf[FZ_MAXFRAME + 1];
 
@@ -430,6 +546,9 @@ fz_drain(struct socket *so)
 		    NULL);
 		if (error == EWOULDBLOCK)
 			return;
+		if (error == 0 && rawproto != 0)
+			fz_check_raw(buf, (int)(sizeof(buf) - uio.uio_resid),
+			    rawproto);
 	}
 	fz_fail("a socket does not run dry");
 }
@@ -541,8 +660,10 @@ fz_inject(int flags, int param, int len)
 static void
 fz_reset(void)
 {
-	for (size_t i = 0; i < __arraycount(fz_socks); i++)
-		fz_drain(fz_socks[i]);
+	fz_drain(fz_socks[0], 0);
+	fz_drain(fz_socks[1], 0);
+	fz_drain(fz_socks[2], IPPROTO_ICMP);
+	fz_drain(fz_socks[3], FZ_RAWPROTO);
 	fz_detach();
 	fz_clock_run(FZ_RESET_MS);
 	fz_attach();

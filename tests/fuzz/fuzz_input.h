@@ -57,11 +57,25 @@
 #define FZ_MAC1		{ 0x02, 0x00, 0x00, 0x00, 0x01, 0x01 }
 #define FZ_ADDR0	0xc6120002u	/* 198.18.0.2/24 on fz0 */
 #define FZ_ADDR1	0xc6120102u	/* 198.18.1.2/24 on fz1, MTU FZ_MTU1 */
-#define FZ_GATEWAY	0xc6120101u	/* default route, on fz1 */
+/*
+ * Neighbours whose MACs ARP knows when an input starts (so what goes to
+ * them leaves at once): a host on fz0, the router and the connected
+ * socket's peer on fz1.
+ */
+#define FZ_HOST0	0xc6120001u	/* 198.18.0.1, FZ_NMAC0 */
+#define FZ_NMAC0	{ 0x02, 0x00, 0x00, 0x00, 0x00, 0x09 }
+#define FZ_NMAC1	{ 0x02, 0x00, 0x00, 0x00, 0x01, 0x09 }
+#define FZ_GATEWAY	0xc6120101u	/* a router on fz1, FZ_NMAC1 */
 #define FZ_MTU1		1280
+#define FZ_ROUTED	0x08000000u	/* 8.0.0.0/8 through FZ_GATEWAY, */
+#define FZ_ROUTED_PLEN	8
+#define FZ_ROUTED_MTU	1000		/* with a smaller MTU than fz1's */
+#define FZ_REJECT	0xcb007100u	/* 203.0.113.0/24: a reject route */
+#define FZ_REJECT_PLEN	24
+#define FZ_REJECTHOST	0xcb007107u	/* 203.0.113.7: a reject host route */
 #define FZ_UDPPORT	7		/* a UDP socket bound to *:7 */
 #define FZ_CONNPORT	5353		/* one on fz1's address, connected to */
-#define FZ_CONNPEER	0xc6120109u	/* 198.18.1.9 port FZ_PEERPORT */
+#define FZ_CONNPEER	0xc6120109u	/* 198.18.1.9 port FZ_PEERPORT, FZ_NMAC1 */
 #define FZ_PEERPORT	53
 #define FZ_RAWPROTO	253		/* raw sockets: ICMP and this protocol */
 

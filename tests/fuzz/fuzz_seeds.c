@@ -25,15 +25,17 @@
 #define MAXINPUT	16384
 
 static const uint8_t mac0[6] = FZ_MAC0, mac1[6] = FZ_MAC1;
-static const uint8_t peer0[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x09 };
-static const uint8_t peer1[6] = { 0x02, 0x00, 0x00, 0x00, 0x01, 0x09 };
+static const uint8_t peer0[6] = FZ_NMAC0, peer1[6] = FZ_NMAC1;
+static const uint8_t stranger[6] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x0a };
 static const uint8_t bcast[6] = { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff };
 
 #define A0	FZ_ADDR0
 #define A1	FZ_ADDR1
-#define H0	0xc6120001u	/* 198.18.0.1, a host on fz0 */
+#define H0	FZ_HOST0	/* a host on fz0 ARP knows */
+#define H2	0xc6120003u	/* 198.18.0.3, one it does not */
 #define B0	0xc61200ffu	/* fz0's broadcast */
-#define FAR	0x08080808u	/* beyond the default route */
+#define FAR	0x08080808u	/* through the gateway */
+#define NOWHERE	0xc0000201u	/* 192.0.2.1: no route */
 
 struct input {
 	uint8_t buf[MAXINPUT];
@@ -262,15 +264,21 @@ main(int argc, char **argv)
 	write_seed(dir, name, &in);					\
 } while (0)
 
-	/* ARP: a request for us, a reply for what we asked, a probe, a conflict. */
-	SEED(arp(&in, 0, bcast, 1, peer0, H0, zero, A0));
-	SEED(echo(&in, 0, 0, H0, A0, 16);
-	    arp(&in, 0, mac0, 2, peer0, H0, mac0, A0));
-	SEED(arp(&in, 0, bcast, 1, peer0, 0, zero, A0));
-	SEED(arp(&in, 0, bcast, 1, peer0, A0, zero, A0));
+	/*
+	 * ARP: a request for us, a reply for what we asked, a probe, a
+	 * conflict, a neighbour that moved.
+	 */
+	SEED(arp(&in, 0, bcast, 1, stranger, H2, zero, A0));
+	SEED(echo(&in, 0, 0, H2, A0, 16);
+	    arp(&in, 0, mac0, 2, stranger, H2, mac0, A0));
+	SEED(arp(&in, 0, bcast, 1, stranger, 0, zero, A0));
+	SEED(arp(&in, 0, bcast, 1, stranger, A0, zero, A0));
+	SEED(arp(&in, 0, bcast, 1, stranger, H0, zero, A0));
 	/* Resolution that gives up: requests go out as time passes. */
-	SEED(echo(&in, 0, 0, H0, A0, 8); command(&in, FZ_CMD_CLOCK, 1000);
+	SEED(echo(&in, 0, 0, H2, A0, 8); command(&in, FZ_CMD_CLOCK, 1000);
 	    command(&in, FZ_CMD_CLOCK, 1000); command(&in, FZ_CMD_CLOCK, 2000));
+	/* A known neighbour expires (ARP keeps one 20 minutes). */
+	SEED(command(&in, FZ_CMD_CLOCK, 65535); echo(&in, 0, 0, H0, A0, 8));
 	/* Echo: to us, to a broadcast, large, options. */
 	SEED(arp(&in, 0, bcast, 1, peer0, H0, zero, A0);
 	    echo(&in, 0, 0, H0, A0, 56));
@@ -310,6 +318,10 @@ main(int argc, char **argv)
 	    in.buf[FZ_HDRLEN + 14 + 8] = 1);	/* TTL 1: time exceeded */
 	SEED(ipv4(&in, 0, 0, mac0, peer0, H0, FAR, 17, 64, 5, 0x4000, NULL,
 	    20, 1400));		/* DF and too big for fz1 */
+	/* Unreachable: no route, a reject route, a reject host route. */
+	SEED(echo(&in, 0, 0, H0, NOWHERE, 8));
+	SEED(echo(&in, 0, 0, H0, FZ_REJECT + 9, 8));
+	SEED(echo(&in, 0, 0, H0, FZ_REJECTHOST, 8));
 	SEED(ipv4(&in, 0, 0, mac0, peer0, H0, A0, 1, 64, 9, 0, lsrr, 32,
 	    8)[0] = 8);
 	/* ICMP errors about what our connected socket sent. */
