@@ -106,6 +106,10 @@ ip_checkoptions(const uint8_t *hdr, int hlen)
  * limited or directed broadcast, multicast, class E, and loopback
  * addresses arriving from anywhere but a loopback interface.  0.0.0.0 is
  * allowed: a host that does not know its address yet uses it (DHCP).
+ * A directed broadcast is one of any of our subnets, not only those of
+ * the interface the packet came in on: the broadcast address of another
+ * interface's subnet names no host either, and a packet from it would be
+ * forwarded there, or answered by a broadcast.
  */
 static bool
 ip_martian_src(struct in_addr src, struct ifnet *ifp)
@@ -118,7 +122,7 @@ ip_martian_src(struct in_addr src, struct ifnet *ifp)
 		return true;
 	if (IN_LOOPBACK(a) && !(ifp->if_flags & IFF_LOOPBACK))
 		return true;
-	return in_isbroadcast(src, ifp);
+	return in_isbroadcast(src, NULL);
 }
 
 /*

@@ -181,6 +181,39 @@ drops_fragment_beyond_65535(void **state)
 	KTEST_EXIT();
 }
 
+/*
+ * A packet from the broadcast address of the other interface's subnet is
+ * a martian (RFC 1122 3.2.1.3 (d)), as one from the receiving interface's
+ * is: neither forwarded (as the fuzzer saw: out of the interface it came
+ * in on, to a neighbour) nor delivered.
+ */
+static void
+drops_source_broadcast_of_other_subnet(void **state)
+{
+	const struct in_addr to[] = { h0, h1, a0, a1 };
+	const struct in_addr from[] = { fi_ip(10, 1, 0, 255),
+	    fi_ip(10, 0, 0, 255) };
+	struct ipstat before;
+	uint8_t buf[128];
+	int len;
+
+	(void)state;
+	KTEST_ENTER();
+	for (size_t i = 0; i < __arraycount(from); i++) {
+		for (size_t j = 0; j < __arraycount(to); j++) {
+			len = fi_ipbuild(buf, 20, from[i], to[j], 253, 64, 3, 0,
+			    NULL, 16);
+			before = ipstat;
+			fi_inject(&fi0, buf, len, 0);
+			IPSTAT_CHECK(before, IPS(ips_total, 1),
+			    IPS(ips_badaddr, 1));
+			assert_int_equal(fi_queued(&fi0), 0);
+			assert_int_equal(fi_queued(&fi1), 0);
+		}
+	}
+	KTEST_EXIT();
+}
+
 static void
 sends_time_exceeded(void **state)
 {
@@ -381,6 +414,7 @@ main(void)
 		leak_test(forwards_with_ttl_decremented),
 		leak_test(forwards_through_gateway),
 		leak_test(drops_fragment_beyond_65535),
+		leak_test(drops_source_broadcast_of_other_subnet),
 		leak_test(sends_time_exceeded),
 		leak_test(sends_net_unreachable),
 		leak_test(sends_fragmentation_needed),
