@@ -30,7 +30,8 @@ tp_clock(void)
 struct tpeer {
 	struct fake_ip fi;
 	struct in_addr local, remote;
-	in_port_t rport;
+	in_port_t rport;		/* the peer's port */
+	in_port_t lport;		/* TCP's port it sends to */
 	tcp_seq seq;			/* the peer's next sequence number */
 	tcp_seq ack;			/* what it acknowledges of ours */
 	uint16_t win;
@@ -57,6 +58,7 @@ tpeer_init(struct tpeer *p)
 	p->local = fi_ip(10, 0, 0, 1);
 	p->remote = fi_ip(10, 0, 0, 2);
 	p->rport = RPORT;
+	p->lport = LPORT;
 	p->seq = PEER_ISS;
 	p->win = 65535;
 	fi_attach(&p->fi, "fip0", p->local, 24);
@@ -101,7 +103,7 @@ tpeer_inject(struct tpeer *p, uint8_t flags, tcp_seq seq, tcp_seq ack,
 	tcp[9] = IPPROTO_TCP;
 	be16enc(tcp + 10, (uint16_t)tlen);
 	be16enc(tcp + 12, p->rport);
-	be16enc(tcp + 14, LPORT);
+	be16enc(tcp + 14, p->lport);
 	be32enc(tcp + 16, seq);
 	be32enc(tcp + 20, ack);
 	tcp[24] = (uint8_t)(thlen / 4 << 4);

@@ -43,6 +43,7 @@ test_setup(void **state)
 	peer.ts = false;
 	peer.win = 65535;
 	peer.rport++;
+	peer.lport = LPORT;
 	ls = tpeer_listen(&peer);
 	KTEST_EXIT();
 	return 0;
