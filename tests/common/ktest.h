@@ -31,6 +31,49 @@
 #define KTEST_ENTER()	rump_schedule()
 #define KTEST_EXIT()	rump_unschedule()
 
+/* The host's id of the calling thread (a host call: declared here). */
+pid_t gettid(void);
+
+/* The state letter of host thread tid of this process (R, S, D, ...), or 0. */
+static inline char
+ktest_thread_state(pid_t tid)
+{
+	char path[64], buf[512];
+	rumpuser_size_t n = 0;
+	int fd, i;
+
+	ksnprintf(path, sizeof(path), "/proc/self/task/%d/stat", (int)tid);
+	if (rumpuser_open(path, RUMPUSER_OPEN_RDONLY, &fd) != 0)
+		return 0;
+	if (rumpuser_pread(fd, buf, sizeof(buf) - 1, 0, &n) != 0)
+		n = 0;
+	rumpuser_close(fd);
+	/* "tid (comm) S ...": the comm may hold spaces, the last ')' ends it. */
+	for (i = (int)n - 1; i >= 0 && buf[i] != ')'; i--)
+		continue;
+	return i >= 0 && i + 2 < (int)n && buf[i + 1] == ' ' ? buf[i + 2] : 0;
+}
+
+/*
+ * Waits (up to ten seconds) until the thread whose id *tidp gets (from
+ * gettid()) is asleep in the host: blocked on a lock or a condition, not
+ * merely slow.  As tests/common/threadstate.h, for kernel tests.  Called
+ * outside KTEST_ENTER()/KTEST_EXIT(), since the thread may need the CPU
+ * to get there.
+ */
+static inline void
+ktest_wait_thread_asleep(const pid_t *tidp)
+{
+	for (int i = 0; i < 10000; i++) {
+		pid_t tid = __atomic_load_n(tidp, __ATOMIC_ACQUIRE);
+
+		if (tid != 0 && ktest_thread_state(tid) == 'S')
+			return;
+		rumpuser_clock_sleep(RUMPUSER_SLEEP_RELATIVE, 0, 1000000);
+	}
+	fail_msg("the thread never went to sleep");
+}
+
 /* Boots the kernel for a group; finishes it and checks it came apart clean. */
 static inline int
 ktest_boot(void **state)
