@@ -2,6 +2,7 @@
 #include "rumpkern/kmem.h"
 #include "netinet/in_pcb.h"
 #include "netinet/in_var.h"
+#include "rumpnet/mbuf.h"
 #include "rumpnet/netlock.h"
 #include "rumpnet/socketvar.h"
 
@@ -300,18 +301,94 @@ in_fillsin(struct sockaddr_storage *ss, socklen_t *len, struct in_addr addr,
 	*len = sizeof(struct sockaddr_in);
 }
 
-void
-in_setsockaddr(const struct inpcb *inp, struct sockaddr_storage *ss,
+int
+in_pcb_sockaddr(struct socket *so, struct sockaddr_storage *ss,
     socklen_t *len)
 {
+	const struct inpcb *inp = sotoinpcb(so);
+
 	in_fillsin(ss, len, inp->inp_laddr, inp->inp_lport);
+	return 0;
+}
+
+int
+in_pcb_peeraddr(struct socket *so, struct sockaddr_storage *ss,
+    socklen_t *len)
+{
+	const struct inpcb *inp = sotoinpcb(so);
+
+	in_fillsin(ss, len, inp->inp_faddr, inp->inp_fport);
+	return 0;
 }
 
 void
-in_setpeeraddr(const struct inpcb *inp, struct sockaddr_storage *ss,
-    socklen_t *len)
+in_pcb_detach(struct socket *so)
 {
-	in_fillsin(ss, len, inp->inp_faddr, inp->inp_fport);
+	in_pcbdetach(sotoinpcb(so));
+}
+
+void
+in_pcb_abort(struct socket *so)
+{
+	soisdisconnected(so);
+	in_pcbdetach(sotoinpcb(so));
+}
+
+int
+in_pcb_ctloutput(int dir, struct socket *so, struct sockopt *sopt)
+{
+	return in_ctloutput(dir, sotoinpcb(so), sopt);
+}
+
+int
+in_pcb_dgram_shutdown(struct socket *so)
+{
+	socantsendmore(so);
+	return 0;
+}
+
+int
+in_pcb_dgram_sendcheck(struct mbuf *m, const struct sockaddr *nam,
+    socklen_t namelen, struct mbuf *control, int flags)
+{
+	int error = 0;
+
+	if (control != NULL)
+		m_freem(control);
+	if (flags & MSG_OOB)
+		error = EOPNOTSUPP;
+	else if (nam != NULL)
+		error = in_sockaddr_check(nam, namelen);
+	if (error != 0)
+		m_freem(m);
+	return error;
+}
+
+void
+in_pcb_iphdr(const struct inpcb *inp, struct ip *ip, int proto,
+    struct in_addr src, struct in_addr dst)
+{
+	memset(ip, 0, sizeof(*ip));
+	ip->ip_vhl = IP_VHL(IPVERSION, sizeof(struct ip));
+	ip->ip_p = (uint8_t)proto;
+	ip->ip_src = src;
+	ip->ip_dst = dst;
+	ip->ip_ttl = inp->inp_opts.ipo_ttl;
+	ip->ip_tos = inp->inp_opts.ipo_tos;
+	if (inp->inp_opts.ipo_pmtudisc == IP_PMTUDISC_DO)
+		ip->ip_off = htons(IP_DF);
+}
+
+int
+in_pcb_outflags(const struct inpcb *inp)
+{
+	int opts = inp->inp_socket->so_options, flags = 0;
+
+	if (opts & SO_OPT_BROADCAST)
+		flags |= IP_ALLOWBROADCAST;
+	if (opts & SO_OPT_DONTROUTE)
+		flags |= IP_ROUTETOIF;
+	return flags;
 }
 
 int

@@ -16,6 +16,7 @@
 
 struct socket;
 struct sockopt;
+struct mbuf;
 
 struct inpcb {
 	struct socket *inp_socket;
@@ -78,15 +79,43 @@ void in_pcbforeach_port(struct inpcbtable *t, in_port_t lport,
 void in_pcbnotify(struct inpcbtable *t, struct in_addr faddr, in_port_t fport,
     struct in_addr laddr, in_port_t lport, int error);
 
-void in_setsockaddr(const struct inpcb *inp, struct sockaddr_storage *ss,
-    socklen_t *len);
-void in_setpeeraddr(const struct inpcb *inp, struct sockaddr_storage *ss,
-    socklen_t *len);
 /* Checks a caller's sockaddr_in: length and family; EINVAL or EAFNOSUPPORT. */
 int in_sockaddr_check(const struct sockaddr *nam, socklen_t len);
 
 /* IP-level socket options shared by UDP, raw IP and TCP. */
 int in_ctloutput(int dir, struct inpcb *inp, struct sockopt *sopt);
+
+/*
+ * What every AF_INET transport does alike, in the shapes of the
+ * pr_usrreqs and protosw slots so that UDP, raw IP and TCP put them in
+ * their tables directly (or call them after their own part).
+ */
+void in_pcb_detach(struct socket *so);		/* in_pcbdetach */
+void in_pcb_abort(struct socket *so);		/* disconnected, then detached */
+int in_pcb_sockaddr(struct socket *so, struct sockaddr_storage *ss,
+    socklen_t *len);
+int in_pcb_peeraddr(struct socket *so, struct sockaddr_storage *ss,
+    socklen_t *len);
+int in_pcb_ctloutput(int dir, struct socket *so, struct sockopt *sopt);
+/* Datagrams: no more sending; nothing to tell a peer. */
+int in_pcb_dgram_shutdown(struct socket *so);
+/*
+ * Checks a datagram send request: frees control (no ancillary data is
+ * taken), refuses MSG_OOB (datagrams have no urgent data) and a bad
+ * address.  On error m is freed too.
+ */
+int in_pcb_dgram_sendcheck(struct mbuf *m, const struct sockaddr *nam,
+    socklen_t namelen, struct mbuf *control, int flags);
+
+/*
+ * Fills the IP header of a packet inp sends to proto: addresses, and TTL,
+ * TOS and DF from the PCB's options.  ip_output fills length, id and
+ * checksum.
+ */
+void in_pcb_iphdr(const struct inpcb *inp, struct ip *ip, int proto,
+    struct in_addr src, struct in_addr dst);
+/* The ip_output flags the socket's options ask for (SO_BROADCAST, ...). */
+int in_pcb_outflags(const struct inpcb *inp);
 
 #define sotoinpcb(so)	((struct inpcb *)(so)->so_pcb)
 
