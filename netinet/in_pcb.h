@@ -3,14 +3,23 @@
  * the IP layer and UDP, raw IP and TCP share — local and foreign address
  * and port — and the tables that find a PCB for an arriving packet.
  *
- * A table keeps every PCB on a list, connected PCBs hashed by the full
- * 4-tuple, and every bound PCB hashed by local port, so a lookup costs
- * O(1) however many sockets exist.  Addresses and ports are in network
- * byte order.  All under softnet_lock.
+ * A table keeps every PCB on a list and in three hash tables:
+ *   - connected PCBs by the full 4-tuple (laddr, lport, faddr, fport);
+ *   - bound, unconnected PCBs (listeners, datagram servers) by
+ *     (laddr, lport), a wildcard bind under INADDR_ANY;
+ *   - every PCB with a local port by that port alone, for bind conflicts,
+ *     ephemeral port choice and broadcast delivery.
+ * The hash is SipHash-2-4 under a random key per table, so whoever picks
+ * the ports and addresses of packets cannot make them share a bucket;
+ * the tables double when the PCBs outnumber twice the buckets (and halve
+ * again when they are few), so a lookup costs O(1) however many sockets
+ * exist.  Addresses and ports are
+ * in network byte order.  All under softnet_lock.
  */
 #ifndef NETINET_IN_PCB_H
 #define NETINET_IN_PCB_H
 
+#include "rumpkern/siphash.h"
 #include "netinet/in.h"
 #include "netinet/ip_var.h"
 
@@ -29,8 +38,9 @@ struct inpcb {
 	void *inp_ppcb;			/* the transport's own block (TCP) */
 	TAILQ_ENTRY(inpcb) inp_queue;	/* all PCBs of the table */
 	LIST_ENTRY(inpcb) inp_hash;	/* connected: by 4-tuple */
-	LIST_ENTRY(inpcb) inp_lhash;	/* bound: by local port */
-	bool inp_hashed, inp_lhashed;
+	LIST_ENTRY(inpcb) inp_bhash;	/* bound, unconnected: laddr, lport */
+	LIST_ENTRY(inpcb) inp_phash;	/* with a local port: by lport */
+	bool inp_hashed, inp_bhashed, inp_phashed;
 };
 
 #define INP_HDRINCL	0x01	/* raw: the caller supplies the IP header */
@@ -39,9 +49,12 @@ struct inpcb {
 struct inpcbtable {
 	const char *inpt_name;
 	TAILQ_HEAD(, inpcb) inpt_queue;
+	struct siphash_key inpt_key;
 	LIST_HEAD(inpcbhead, inpcb) *inpt_hash;		/* 4-tuple */
-	struct inpcbhead *inpt_lhash;			/* local port */
-	unsigned inpt_hashmask;
+	struct inpcbhead *inpt_bhash;			/* laddr, lport */
+	struct inpcbhead *inpt_phash;			/* lport */
+	unsigned inpt_hashmask;		/* buckets - 1 of each, a power of 2 */
+	unsigned inpt_hashmin;		/* buckets it started with */
 	unsigned inpt_count;
 };
 
@@ -68,9 +81,15 @@ void in_pcbdisconnect(struct inpcb *inp);
 /* An exact match on the 4-tuple of a connected PCB. */
 struct inpcb *in_pcblookup_connect(struct inpcbtable *t, struct in_addr faddr,
     in_port_t fport, struct in_addr laddr, in_port_t lport);
-/* The best bound PCB for laddr:lport (exact address over wildcard). */
+/*
+ * The bound, unconnected PCB for laddr:lport: one bound to laddr itself,
+ * else one bound to INADDR_ANY (a wildcard listener).
+ */
 struct inpcb *in_pcblookup_bind(struct inpcbtable *t, struct in_addr laddr,
     in_port_t lport);
+/* Where an arriving packet goes: the connected PCB, else the bound one. */
+struct inpcb *in_pcblookup(struct inpcbtable *t, struct in_addr faddr,
+    in_port_t fport, struct in_addr laddr, in_port_t lport);
 /* Calls fn for every PCB bound to lport (for broadcast delivery). */
 void in_pcbforeach_port(struct inpcbtable *t, in_port_t lport,
     void (*fn)(struct inpcb *inp, void *arg), void *arg);

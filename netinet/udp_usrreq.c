@@ -176,10 +176,8 @@ udp_input(struct mbuf *m, int off, int proto)
 		m_freem(m);
 		return;
 	}
-	inp = in_pcblookup_connect(&udbtable, src.sin_addr, uh.uh_sport, dst,
+	inp = in_pcblookup(&udbtable, src.sin_addr, uh.uh_sport, dst,
 	    uh.uh_dport);
-	if (inp == NULL)
-		inp = in_pcblookup_bind(&udbtable, dst, uh.uh_dport);
 	if (inp == NULL) {
 		udpstat.udps_noport++;
 		icmp_error(m, ICMP_UNREACH, ICMP_UNREACH_PORT, 0);

@@ -61,6 +61,14 @@
 #define RIP_RCVBUF		(256 * 1024)
 #endif
 
+/*
+ * PCB hash tables: the most buckets a table grows to (a power of 2; a
+ * table's hashes double when its PCBs outnumber twice the buckets).
+ */
+#ifndef INP_HASHMAX
+#define INP_HASHMAX		(1u << 20)
+#endif
+
 /* ARP: how long a resolved entry lives after its owner was last heard. */
 #ifndef ARP_KEEP_MS
 #define ARP_KEEP_MS		(20 * 60 * 1000)
