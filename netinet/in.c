@@ -108,11 +108,18 @@ in_thishost(struct in_addr dst, struct in_addr src)
 int
 in_selectsrc(struct in_addr dst, struct in_addr *src)
 {
+	return in_selectsrc_rc(dst, NULL, src);
+}
+
+int
+in_selectsrc_rc(struct in_addr dst, struct rtcache *rc, struct in_addr *src)
+{
 	struct sockaddr_in sin;
 	struct rtentry *rt;
 
 	sockaddr_in_init(&sin, dst, 0);
-	rt = rt_lookup((struct sockaddr *)&sin);
+	rt = rc != NULL ? rtcache_lookup(rc, (struct sockaddr *)&sin) :
+	    rt_lookup((struct sockaddr *)&sin);
 	if (rt == NULL)
 		return ENETUNREACH;
 	if (rt->rt_flags & RTF_LOCAL)

@@ -188,6 +188,7 @@ in_pcballoc(struct socket *so, struct inpcbtable *t)
 	inp->inp_table = t;
 	inp->inp_opts.ipo_ttl = IP_DEFTTL;
 	inp->inp_opts.ipo_pmtudisc = IP_PMTUDISC_WANT;
+	inp->inp_opts.ipo_route = &inp->inp_route;
 	TAILQ_INSERT_TAIL(&t->inpt_queue, inp, inp_queue);
 	t->inpt_count++;
 	so->so_pcb = inp;
@@ -318,7 +319,7 @@ in_pcbconnect(struct inpcb *inp, const struct sockaddr_in *sin)
 	if (sin->sin_port == 0 && inp->inp_socket->so_type != SOCK_RAW)
 		return EADDRNOTAVAIL;
 	if (laddr.s_addr == INADDR_ANY &&
-	    (error = in_selectsrc(faddr, &laddr)) != 0)
+	    (error = in_selectsrc_rc(faddr, &inp->inp_route, &laddr)) != 0)
 		return error;
 	if (inp->inp_socket->so_type != SOCK_RAW &&
 	    in_pcblookup_connect(inp->inp_table, faddr, sin->sin_port,

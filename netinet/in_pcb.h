@@ -20,6 +20,7 @@
 #define NETINET_IN_PCB_H
 
 #include "rumpkern/siphash.h"
+#include "net/route.h"
 #include "netinet/in.h"
 #include "netinet/ip_var.h"
 
@@ -34,7 +35,8 @@ struct inpcb {
 	in_port_t inp_lport, inp_fport;
 	int inp_proto;			/* raw sockets: protocol, 0 for all */
 	int inp_flags;
-	struct ip_opts inp_opts;	/* TTL, TOS, PMTU discovery */
+	struct ip_opts inp_opts;	/* TTL, TOS, PMTU discovery, route */
+	struct rtcache inp_route;	/* the route of the last packet sent */
 	void *inp_ppcb;			/* the transport's own block (TCP) */
 	TAILQ_ENTRY(inpcb) inp_queue;	/* all PCBs of the table */
 	LIST_ENTRY(inpcb) inp_hash;	/* connected: by 4-tuple */

@@ -42,6 +42,10 @@ bool in_isbroadcast(struct in_addr addr, struct ifnet *ifp);
 struct in_addr in_thishost(struct in_addr dst, struct in_addr src);
 /* The source address to use towards dst (from its route), or ENETUNREACH. */
 int in_selectsrc(struct in_addr dst, struct in_addr *src);
+/* The same with the route taken from and kept in rc (a PCB's). */
+struct rtcache;
+int in_selectsrc_rc(struct in_addr dst, struct rtcache *rc,
+    struct in_addr *src);
 
 /* Helpers for sockaddr_in. */
 void sockaddr_in_init(struct sockaddr_in *sin, struct in_addr addr,

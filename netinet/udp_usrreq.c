@@ -253,7 +253,7 @@ udp_output(struct inpcb *inp, struct mbuf *m, const struct sockaddr_in *to)
 		goto release;
 	if (laddr.s_addr == INADDR_ANY &&
 	    !in_isbroadcast(faddr, NULL) &&
-	    (error = in_selectsrc(faddr, &laddr)) != 0)
+	    (error = in_selectsrc_rc(faddr, &inp->inp_route, &laddr)) != 0)
 		goto release;
 	M_PREPEND(m, (int)sizeof(*ui), M_DONTWAIT);
 	if (m == NULL) {
