@@ -108,6 +108,7 @@ netinet_init(void)
 	struct in_addr loopback = { htonl(INADDR_LOOPBACK) };
 	int error;
 
+	in_addrhash_init();
 	ip_init();
 	if ((error = arp_init()) != 0)
 		goto undo_ip;
@@ -141,6 +142,7 @@ undo_arp:
 	arp_fini();
 undo_ip:
 	ip_fini();
+	in_addrhash_fini();
 	return error;
 }
 
@@ -158,6 +160,7 @@ netinet_fini(void)
 	NET_UNLOCK();
 	arp_fini();
 	ip_fini();
+	in_addrhash_fini();
 }
 
 RUMP_COMPONENT(netinet_component, "netinet", RUMP_COMPONENT_NET_PROTO,

@@ -69,6 +69,11 @@
 #define INP_HASHMAX		(1u << 20)
 #endif
 
+/* Buckets of the hashes of our IPv4 addresses (a power of 2). */
+#ifndef IN_ADDRHASH_SIZE
+#define IN_ADDRHASH_SIZE	64
+#endif
+
 /* ARP: how long a resolved entry lives after its owner was last heard. */
 #ifndef ARP_KEEP_MS
 #define ARP_KEEP_MS		(20 * 60 * 1000)
