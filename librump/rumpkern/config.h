@@ -46,6 +46,24 @@
 #define VIRTIF_RXBATCH		32
 #endif
 
+/*
+ * mbuf caches: free objects kept in the pool shared by the CPUs (beyond
+ * them, freed ones go back to the host), and jumbo clusters kept per CPU
+ * (mbufs and clusters: MBCACHE_CPUMAX).
+ */
+#ifndef MB_POOL_MBUFS
+#define MB_POOL_MBUFS		4096
+#endif
+#ifndef MB_POOL_CLUSTERS
+#define MB_POOL_CLUSTERS	1024
+#endif
+#ifndef MB_POOL_JUMBOS
+#define MB_POOL_JUMBOS		256
+#endif
+#ifndef MB_CPU_JUMBOS
+#define MB_CPU_JUMBOS		16
+#endif
+
 /* Bytes of a frame packet capture copies (frames are not larger). */
 #ifndef PCAP_BUFLEN
 #define PCAP_BUFLEN		65536
