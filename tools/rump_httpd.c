@@ -26,6 +26,7 @@
 #include <string.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include <rump/rump.h>
@@ -179,23 +180,8 @@ conn_next_request(struct httpd *h, struct hconn *c)
 	}
 	c->answering = true;
 	c->head_off = 0;
+	c->chunk_len = c->chunk_off = 0;
 	c->sent = 0;
-	return 1;
-}
-
-/* Writes what the socket takes; 1: all of it, 0: it took less, -1: error. */
-static int
-conn_write(struct hconn *c, const char *p, size_t len, size_t *off)
-{
-	ssize_t n;
-
-	while (*off < len) {
-		n = rump_sys_write(c->s, p + *off, len - *off);
-		if (n < 0)
-			return errno == EAGAIN || errno == EINTR ? 0 : -1;
-		*off += (size_t)n;
-		c->active_ns = tool_now_ns();
-	}
 	return 1;
 }
 
@@ -222,27 +208,39 @@ conn_fill(struct hconn *c)
 	return 0;
 }
 
-/* Sends as much of the answer as goes; 1: done, 0: later, -1: error. */
+/*
+ * Sends as much of the answer as the socket takes: 1 all of it, 0 the
+ * rest later (POLLOUT), -1 on errors.  The head and the first piece of a
+ * file go out in one writev, so that a small answer is one segment and
+ * not a head that Nagle holds back the body behind.
+ */
 static int
 conn_send(struct hconn *c)
 {
-	size_t before;
-	int rc;
+	struct iovec iov[2];
+	size_t hrest, crest, took;
+	ssize_t n;
 
-	rc = conn_write(c, c->resp.head.data, c->resp.head.len, &c->head_off);
-	if (rc != 1)
-		return rc;
 	for (;;) {
-		before = c->chunk_off;
-		rc = conn_write(c, c->chunk, c->chunk_len, &c->chunk_off);
-		c->sent += c->chunk_off - before;
-		if (rc != 1)
-			return rc;
-		if (c->resp.len == 0)
-			break;
-		if (conn_fill(c) != 0)
+		if (c->chunk_off == c->chunk_len && c->resp.len > 0 &&
+		    conn_fill(c) != 0)
 			return -1;
+		hrest = c->resp.head.len - c->head_off;
+		crest = c->chunk_len - c->chunk_off;
+		if (hrest + crest == 0)
+			break;
+		iov[0] = (struct iovec){ c->resp.head.data + c->head_off, hrest };
+		iov[1] = (struct iovec){ c->chunk + c->chunk_off, crest };
+		n = rump_sys_writev(c->s, iov, 2);
+		if (n < 0)
+			return errno == EAGAIN || errno == EINTR ? 0 : -1;
+		c->active_ns = tool_now_ns();
+		took = (size_t)n < hrest ? (size_t)n : hrest;
+		c->head_off += took;
+		c->chunk_off += (size_t)n - took;
+		c->sent += (uint64_t)((size_t)n - took);
 	}
+	/* An in-memory body went out with the head. */
 	c->sent += c->resp.body.len;
 	return 1;
 }

@@ -73,6 +73,8 @@ an_incomplete_head_asks_for_more(void **state)
 {
 	(void)state;
 	assert_int_equal(parse("", NULL), HTTP_PARSE_MORE);
+	assert_int_equal(http_request_parse(NULL, 0, &req, NULL, &err),
+	    HTTP_PARSE_MORE);
 	assert_int_equal(parse("GET / HTTP/1.1\r\nHost: h\r\n", NULL),
 	    HTTP_PARSE_MORE);
 	assert_int_equal(parse("GET / HTTP/1.1\r\nHost: h\r\n\r", NULL),

@@ -215,6 +215,9 @@ http_request_parse(const char *buf, size_t len, struct http_request *req,
 	size_t n;
 
 	http_request_clear(req);
+	/* An empty buffer may have no storage yet. */
+	if (len == 0)
+		return HTTP_PARSE_MORE;
 	/* Empty lines before the request line are ignored (RFC 9112 §2.2). */
 	while (p < end && (*p == '\n' || (*p == '\r' && p + 1 < end &&
 	    p[1] == '\n')))
