@@ -10,7 +10,7 @@
  * state belongs to its connection and is touched under the network lock.
  *
  * Algorithms register under Linux's names ("reno", "cubic") when the kernel
- * boots; TCP_CONGESTION looks one up by name, and new connections take the
+ * boots, at component level NET, before any protocol; TCP_CONGESTION looks one up by name, and new connections take the
  * system default (TCP_CC_DEFAULT in config.h, "cubic") unless it was changed
  * with tcp_cc_setdefault().
  *

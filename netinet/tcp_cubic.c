@@ -255,5 +255,6 @@ tcp_cubic_modfini(void)
 	tcp_cc_unregister(&tcp_cubic_ops);
 }
 
-RUMP_COMPONENT(tcp_cubic_component, "tcp_cubic", RUMP_COMPONENT_NET_PROTO,
+/* Before the protocols (NET_PROTO), so TCP's own init may look it up. */
+RUMP_COMPONENT(tcp_cubic_component, "tcp_cubic", RUMP_COMPONENT_NET,
     tcp_cubic_modinit, tcp_cubic_modfini);

@@ -97,5 +97,6 @@ tcp_newreno_modfini(void)
 	tcp_cc_unregister(&tcp_newreno_ops);
 }
 
-RUMP_COMPONENT(tcp_newreno_component, "tcp_newreno", RUMP_COMPONENT_NET_PROTO,
+/* Before the protocols (NET_PROTO), so TCP's own init may look it up. */
+RUMP_COMPONENT(tcp_newreno_component, "tcp_newreno", RUMP_COMPONENT_NET,
     tcp_newreno_modinit, tcp_newreno_modfini);
