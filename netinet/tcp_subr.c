@@ -96,6 +96,9 @@ static const struct kstat_desc tcp_kstat_desc[] = {
 	TCPSTAT(tcps_reassfull, "reassfull"),
 	TCPSTAT(tcps_timewait, "timewait"),
 	TCPSTAT(tcps_twreuse, "twreuse"),
+	TCPSTAT(tcps_sackrecoveries, "sackrecoveries"),
+	TCPSTAT(tcps_sackrexmit, "sackrexmit"),
+	TCPSTAT(tcps_rcvdsack, "rcvdsack"),
 	TCPSTAT(tcps_pcbs, "pcbs"),
 };
 CTASSERT(__arraycount(tcp_kstat_desc) ==
@@ -138,7 +141,8 @@ tcp_newtcpcb(struct inpcb *inp)
 	tp->t_inpcb = inp;
 	tp->t_state = TCPS_CLOSED;
 	tp->t_maxseg = TCP_MSS_DEFAULT;
-	tp->t_flags = TF_REQ_SCALE | TF_REQ_TSTMP;
+	tp->t_flags = TF_REQ_SCALE | TF_REQ_TSTMP | TF_REQ_SACK;
+	tcp_sackrcv_init(&tp->t_sackrcv);
 	tp->t_quickack = TCP_QUICKACKS;
 	tcp_rtt_init(&tp->t_rtt);
 	tcp_cc_init(&tp->t_cc, NULL, TCP_MSS_DEFAULT);
