@@ -399,15 +399,11 @@ tcp_ctlinput(enum prc_cmd cmd, const struct sockaddr *dst, const void *vip,
 void
 tcp_mtudisc(struct tcpcb *tp, uint32_t mtu)
 {
-	uint32_t mss;
-
 	if (mtu < 68 + sizeof(struct tcpiphdr) ||
 	    mtu - sizeof(struct tcpiphdr) >= tp->t_maxseg)
 		return;
-	mss = mtu - (uint32_t)sizeof(struct tcpiphdr);
-	if (tp->t_flags & TF_RCVD_TSTMP)
-		mss -= TCPOLEN_TIMESTAMP + 2;
-	tp->t_maxseg = mss;
+	tp->t_maxseg = mtu - (uint32_t)sizeof(struct tcpiphdr);
+	tcp_cc_setmss(&tp->t_cc, tcp_effmss(tp));
 	tp->snd_nxt = tp->snd_una;
 	(void)tcp_output(tp);
 }
