@@ -207,6 +207,7 @@ keepalive_probes_an_idle_connection_and_drops_it_unanswered(void **state)
 	struct socket *so;
 	struct tcpcb *tp;
 	struct tseg s;
+	uint64_t intvl;
 
 	(void)state;
 	KTEST_ENTER();
@@ -221,8 +222,12 @@ keepalive_probes_an_idle_connection_and_drops_it_unanswered(void **state)
 	tpeer_send(&peer, TH_ACK, NULL, 0);
 	assert_int_equal(tp->t_keepprobes, 0);
 	tpeer_advance(tp, tcp_keepidle_ns(tp));
-	for (unsigned i = 0; i < tp->t_keepcnt; i++)
-		tpeer_advance(tp, (uint64_t)tp->t_keepintvl * NSEC_PER_SEC);
+	/* t_keepcnt probes, each unanswered for t_keepintvl: dropped. */
+	intvl = (uint64_t)tp->t_keepintvl * NSEC_PER_SEC;
+	for (unsigned i = 0, n = tp->t_keepcnt; i < n; i++) {
+		assert_non_null(so->so_pcb);
+		tpeer_advance(tp, intvl);
+	}
 	assert_null(so->so_pcb);
 	assert_int_equal(so->so_error, ETIMEDOUT);
 	assert_int_equal(soclose(so), 0);
