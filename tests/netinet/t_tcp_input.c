@@ -414,6 +414,8 @@ an_active_close_waits_in_time_wait_for_two_msl(void **state)
 	peer.ack = s.seq + 1;
 	tpeer_send(&peer, TH_ACK, NULL, 0);
 	assert_int_equal(tp->t_state, TCPS_FIN_WAIT_2);
+	/* All we sent is acknowledged: a lingering close would return. */
+	assert_false(so->so_state & SS_ISCONNECTED);
 	tpeer_send(&peer, TH_FIN | TH_ACK, NULL, 0);
 	assert_int_equal(tp->t_state, TCPS_TIME_WAIT);
 	tpeer_expect(&peer, &s);
