@@ -43,8 +43,27 @@ struct tcp_reno_state {
 	uint32_t rs_bytes_acked;
 };
 
+/* HyStart++ (RFC 9406), for the first slow start of a connection. */
+enum tcp_hystart_phase {
+	TCP_HYSTART_SS,		/* standard slow start, watching the RTT */
+	TCP_HYSTART_CSS,	/* conservative slow start after an RTT rise */
+	TCP_HYSTART_DONE,	/* left for congestion avoidance */
+};
+
+struct tcp_hystart {
+	uint32_t hs_window_end;	/* the round ends once this is acked */
+	uint32_t hs_last_min;	/* lastRoundMinRTT, us; UINT32_MAX: none */
+	uint32_t hs_cur_min;	/* currentRoundMinRTT, us */
+	uint32_t hs_css_baseline; /* cssBaselineMinRtt, us */
+	uint32_t hs_samples;	/* rttSampleCount this round */
+	uint32_t hs_css_rounds;	/* rounds spent in CSS */
+	enum tcp_hystart_phase hs_phase;
+	bool hs_started;	/* a round is being timed */
+};
+
 /* CUBIC's private state (RFC 9438); windows in bytes, times in microseconds. */
 struct tcp_cubic_state {
+	struct tcp_hystart cs_hystart;
 	uint64_t cs_epoch_start;	/* start of this avoidance stage */
 	uint64_t cs_k_us;		/* K: time to get back to W_max (4.2) */
 	uint32_t cs_w_max;		/* window just before the last reduction */
@@ -77,6 +96,14 @@ struct tcp_cc_ack {
 	 * tested.
 	 */
 	bool ca_cwnd_limited;
+	/*
+	 * For HyStart++: the RTT sample this ACK gave (us; 0: none), its
+	 * acknowledgement number, and snd_nxt when it arrived, which marks
+	 * the end of the next round.  Left zero, HyStart++ never acts.
+	 */
+	uint32_t ca_rtt;
+	uint32_t ca_ack;
+	uint32_t ca_snd_nxt;
 };
 
 /*
@@ -178,6 +205,17 @@ uint32_t tcp_cc_initial_window(uint32_t mss);
  * Returns the acked bytes left over once cwnd reached ssthresh.
  */
 uint32_t tcp_cc_slowstart(struct tcp_ccstate *ccs, uint32_t acked);
+/*
+ * Slow start with HyStart++ (RFC 9406) while ssthresh has its initial
+ * value: an RTT rise within a round moves to conservative slow start
+ * (a quarter of the growth), which ends in congestion avoidance
+ * (ssthresh = cwnd) after CSS_ROUNDS rounds, or goes back to slow start
+ * if the RTT falls again.  Later slow starts are RFC 5681's.  Returns
+ * what tcp_cc_slowstart() returns.
+ */
+void tcp_hystart_init(struct tcp_hystart *hs);
+uint32_t tcp_hystart_slowstart(struct tcp_hystart *hs,
+    struct tcp_ccstate *ccs, const struct tcp_cc_ack *ack);
 /*
  * RFC 6582 3.2 step 3, option 1: cwnd = min(ssthresh, max(flight, MSS)
  * + MSS), so the ACK that ends recovery does not release a burst.
