@@ -46,6 +46,24 @@
 #define VIRTIF_RXBATCH		32
 #endif
 
+/*
+ * mbuf caches: free objects kept in the pool shared by the CPUs (beyond
+ * them, freed ones go back to the host), and jumbo clusters kept per CPU
+ * (mbufs and clusters: MBCACHE_CPUMAX).
+ */
+#ifndef MB_POOL_MBUFS
+#define MB_POOL_MBUFS		4096
+#endif
+#ifndef MB_POOL_CLUSTERS
+#define MB_POOL_CLUSTERS	1024
+#endif
+#ifndef MB_POOL_JUMBOS
+#define MB_POOL_JUMBOS		256
+#endif
+#ifndef MB_CPU_JUMBOS
+#define MB_CPU_JUMBOS		16
+#endif
+
 /* Bytes of a frame packet capture copies (frames are not larger). */
 #ifndef PCAP_BUFLEN
 #define PCAP_BUFLEN		65536
@@ -59,6 +77,19 @@
 #endif
 #ifndef RIP_RCVBUF
 #define RIP_RCVBUF		(256 * 1024)
+#endif
+
+/*
+ * PCB hash tables: the most buckets a table grows to (a power of 2; a
+ * table's hashes double when its PCBs outnumber twice the buckets).
+ */
+#ifndef INP_HASHMAX
+#define INP_HASHMAX		(1u << 20)
+#endif
+
+/* Buckets of the hashes of our IPv4 addresses (a power of 2). */
+#ifndef IN_ADDRHASH_SIZE
+#define IN_ADDRHASH_SIZE	64
 #endif
 
 /* ARP: how long a resolved entry lives after its owner was last heard. */
