@@ -10,9 +10,10 @@
  * state belongs to its connection and is touched under the network lock.
  *
  * Algorithms register under Linux's names ("reno", "cubic") when the kernel
- * boots, at component level NET, before any protocol; TCP_CONGESTION looks one up by name, and new connections take the
- * system default (TCP_CC_DEFAULT in config.h, "cubic") unless it was changed
- * with tcp_cc_setdefault().
+ * boots, at component level NET, before any protocol.  TCP_CONGESTION
+ * looks one up by name; new connections take the system default
+ * (TCP_CC_DEFAULT in config.h, "cubic") unless tcp_cc_setdefault() changed
+ * it.
  *
  * Recovery: at a congestion event (three duplicate ACKs, or loss found by
  * SACK) the algorithm sets ssthresh and cwnd = ssthresh.  A sender doing
@@ -175,7 +176,7 @@ void tcp_cc_switch(struct tcp_ccstate *ccs, const struct tcp_cc_ops *ops);
 void tcp_cc_setmss(struct tcp_ccstate *ccs, uint32_t mss);
 
 void tcp_cc_ack(struct tcp_ccstate *ccs, const struct tcp_cc_ack *ack);
-/* Each of these remembers the state it reduces, for tcp_cc_undo(). */
+/* These two remember the state they reduce, for tcp_cc_undo(). */
 void tcp_cc_congestion(struct tcp_ccstate *ccs, uint32_t flight);
 void tcp_cc_rto(struct tcp_ccstate *ccs, uint32_t flight);
 void tcp_cc_recovery_exit(struct tcp_ccstate *ccs, uint32_t flight);
