@@ -100,7 +100,8 @@ struct tcp_cc_ack {
 	/*
 	 * For HyStart++: the RTT sample this ACK gave (us; 0: none), its
 	 * acknowledgement number, and snd_nxt when it arrived, which marks
-	 * the end of the next round.  Left zero, HyStart++ never acts.
+	 * the end of the next round.  Left zero, HyStart++ never acts and
+	 * the first slow start runs to the first loss, as RFC 5681's.
 	 */
 	uint32_t ca_rtt;
 	uint32_t ca_ack;
