@@ -776,6 +776,34 @@ msg_waitall_returns_the_data_then_the_reset(void **state)
 }
 
 static void
+a_nonblocking_read_behind_a_waiting_msg_waitall_read_is_eagain(void **state)
+{
+	struct peer p = { .len = 300, .flags = MSG_WAITALL };
+	uint8_t buf[300], c1;
+	struct socket *c;
+	size_t got;
+
+	(void)state;
+	KTEST_ENTER();
+	ts_pair(&c, &p.so);
+	p.buf = buf;
+	ts_send_pat(c, 0, 100);
+	peer_start(&p, peer_recv, "waitall");
+	/* It has 100 bytes and waits for the rest, keeping the receive lock. */
+	peer_wait_asleep(&p);
+	assert_int_equal(p.so->so_rcv.sb_cc, 0);
+	assert_int_equal(ts_read(p.so, &c1, 1, NULL, true, &got), EAGAIN);
+	ts_send_pat(c, 100, 200);
+	kthread_join(p.l);
+	assert_int_equal(p.error, 0);
+	assert_int_equal(p.done, 300);
+	check(buf, 0, 300);
+	assert_int_equal(soclose(c), 0);
+	assert_int_equal(soclose(p.so), 0);
+	KTEST_EXIT();
+}
+
+static void
 msg_peek_reads_without_consuming(void **state)
 {
 	uint8_t buf[200];
@@ -1184,6 +1212,7 @@ main(void)
 		leak_test(msg_waitall_collects_data_from_several_deliveries),
 		leak_test(msg_waitall_returns_what_came_before_end_of_file),
 		leak_test(msg_waitall_returns_the_data_then_the_reset),
+		leak_test(a_nonblocking_read_behind_a_waiting_msg_waitall_read_is_eagain),
 		leak_test(msg_peek_reads_without_consuming),
 		leak_test(a_read_returns_what_there_is_without_waiting_for_more),
 		leak_test(msg_dontwait_on_an_empty_buffer_is_eagain),
