@@ -336,6 +336,162 @@ peer_close(void *arg)
 	p->error = soclose(p->so);
 }
 
+/* ---- refusals and errors ---- */
+
+static void
+socreate_refuses_unknown_families_types_and_protocols(void **state)
+{
+	struct socket *so = NULL;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(socreate(99, &so, SOCK_STREAM, 0), EAFNOSUPPORT);
+	assert_int_equal(socreate(TS_AF, &so, SOCK_DGRAM, 0), EPROTONOSUPPORT);
+	assert_int_equal(socreate(TS_AF, &so, SOCK_STREAM, 7), EPROTONOSUPPORT);
+	assert_int_equal(socreate(TS_AF, &so, 5, 0), ESOCKTNOSUPPORT);
+	assert_null(so);
+	KTEST_EXIT();
+}
+
+static void
+a_protocol_that_cannot_attach_fails_socket_and_connection(void **state)
+{
+	struct socket *so = NULL, *head, *c;
+
+	(void)state;
+	KTEST_ENTER();
+	head = ts_listener(1);
+	c = ts_socket();
+	ts_attach_error = ENOBUFS;
+	assert_int_equal(socreate(TS_AF, &so, SOCK_STREAM, 0), ENOBUFS);
+	assert_null(so);
+	/* The server's end of a connection cannot be made either. */
+	assert_int_equal(ts_connect_to(c, false), ECONNREFUSED);
+	ts_attach_error = 0;
+	assert_int_equal(head->so_qlen + head->so_q0len, 0);
+	assert_int_equal(soclose(c), 0);
+	assert_int_equal(soclose(head), 0);
+	KTEST_EXIT();
+}
+
+static void
+a_connection_the_protocol_cannot_accept_is_reset(void **state)
+{
+	struct socket *head, *c, *so = NULL;
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	(void)state;
+	KTEST_ENTER();
+	head = ts_listener(1);
+	c = ts_connected();
+	ts_accept_error = ECONNABORTED;
+	assert_int_equal(soaccept(head, &so, &ss, &len, true), ECONNABORTED);
+	ts_accept_error = 0;
+	assert_null(so);
+	assert_int_equal(head->so_qlen, 0);
+	assert_int_equal(ts_recv_error(c), ECONNRESET);
+	assert_int_equal(soclose(c), 0);
+	assert_int_equal(soclose(head), 0);
+	KTEST_EXIT();
+}
+
+static void
+a_send_times_out_after_so_sndtimeo_counting_what_went(void **state)
+{
+	enum { N = 6000 };
+	static uint8_t buf[N];
+	struct socket *c, *s;
+	uint64_t start;
+	size_t sent;
+
+	(void)state;
+	KTEST_ENTER();
+	ts_pair(&c, &s);
+	ts_bufsizes(c, 4096, 4096);
+	ts_hold(c, true);
+	c->so_snd.sb_timeo_ns = 20 * 1000 * 1000;
+	fill(buf, 0, N);
+	start = getnsuptime();
+	assert_int_equal(ts_write(c, buf, N, 0, false, &sent), EAGAIN);
+	assert_true(getnsuptime() - start >= 20 * 1000 * 1000);
+	assert_int_equal(sent, 4096);
+	assert_int_equal(soclose(c), 0);
+	assert_int_equal(soclose(s), 0);
+	KTEST_EXIT();
+}
+
+static void
+a_connect_times_out_after_so_sndtimeo_still_in_progress(void **state)
+{
+	struct socket *head, *c, *s;
+
+	(void)state;
+	KTEST_ENTER();
+	head = ts_listener(1);
+	c = ts_socket();
+	c->so_snd.sb_timeo_ns = 20 * 1000 * 1000;
+	ts_connect_async = true;
+	assert_int_equal(ts_connect_to(c, false), EINPROGRESS);
+	ts_connect_async = false;
+	NET_LOCK();
+	ts_establish(sotots(c));
+	NET_UNLOCK();
+	s = ts_accepted(head);
+	assert_int_equal(soclose(head), 0);
+	assert_int_equal(soclose(c), 0);
+	assert_int_equal(soclose(s), 0);
+	KTEST_EXIT();
+}
+
+static void
+control_data_on_a_stream_is_refused_and_freed(void **state)
+{
+	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
+	struct socket *c, *s;
+	struct mbuf *control;
+	struct uio uio;
+
+	(void)state;
+	KTEST_ENTER();
+	ts_pair(&c, &s);
+	control = m_get(M_WAIT, MT_CONTROL);
+	assert_int_equal(uio_setup(&uio, &iov, 1, UIO_WRITE), 0);
+	assert_int_equal(sosend(c, NULL, 0, &uio, NULL, control, 0, false),
+	    EOPNOTSUPP);
+	/* Refused before it was sent: the control mbuf was not. */
+	control = m_get(M_WAIT, MT_CONTROL);
+	assert_int_equal(soshutdown(c, SHUT_WR), 0);
+	iov = (struct iovec){ .iov_base = "x", .iov_len = 1 };
+	assert_int_equal(uio_setup(&uio, &iov, 1, UIO_WRITE), 0);
+	assert_int_equal(sosend(c, NULL, 0, &uio, NULL, control, 0, false),
+	    EPIPE);
+	assert_int_equal(uio.uio_resid, 1);
+	assert_int_equal(soclose(c), 0);
+	assert_int_equal(soclose(s), 0);
+	KTEST_EXIT();
+}
+
+static void
+fionread_counts_the_bytes_of_a_stream(void **state)
+{
+	struct socket *c, *s;
+	int n = -1;
+
+	(void)state;
+	KTEST_ENTER();
+	ts_pair(&c, &s);
+	ts_send_pat(c, 0, 100);
+	ts_send_pat(c, 100, 23);
+	assert_int_equal(soioctl(s, FIONREAD, &n), 0);
+	assert_int_equal(n, 123);
+	/* The protocol has no ioctls of its own. */
+	assert_int_equal(soioctl(s, 0x8999, &n), ENOTTY);
+	assert_int_equal(soclose(c), 0);
+	assert_int_equal(soclose(s), 0);
+	KTEST_EXIT();
+}
+
 /* ---- listen and accept ---- */
 
 static void
@@ -1192,6 +1348,13 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		leak_test(socreate_refuses_unknown_families_types_and_protocols),
+		leak_test(a_protocol_that_cannot_attach_fails_socket_and_connection),
+		leak_test(a_connection_the_protocol_cannot_accept_is_reset),
+		leak_test(a_send_times_out_after_so_sndtimeo_counting_what_went),
+		leak_test(a_connect_times_out_after_so_sndtimeo_still_in_progress),
+		leak_test(control_data_on_a_stream_is_refused_and_freed),
+		leak_test(fionread_counts_the_bytes_of_a_stream),
 		leak_test(the_backlog_limits_the_connections_waiting_for_accept),
 		leak_test(accept_returns_connections_in_the_order_they_came),
 		leak_test(nonblocking_accept_without_a_connection_is_eagain),
