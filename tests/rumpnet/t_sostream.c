@@ -1344,6 +1344,41 @@ poll_of_a_full_send_buffer_is_writable_again_once_drained(void **state)
 	KTEST_EXIT();
 }
 
+static void
+send_one_byte(void *arg)
+{
+	struct peer *p = arg;
+
+	ts_send_pat(p->so, 0, 1);
+}
+
+static void
+a_sleeping_poll_wakes_when_data_arrives(void **state)
+{
+	struct peer p = { .so = NULL };
+	struct pollwaiter pw;
+	struct pollent pe;
+	struct socket *s;
+
+	(void)state;
+	KTEST_ENTER();
+	ts_pair(&p.so, &s);
+	pollwaiter_init(&pw);
+	pollent_init(&pe, &pw);
+	assert_int_equal(sopoll(s, POLLIN, &pe), 0);
+	peer_start(&p, send_one_byte, "sender");
+	/* Returns only once woken: no deadline. */
+	assert_int_equal(pollwaiter_sleep(&pw, 0), 0);
+	assert_int_equal(sopoll(s, POLLIN, NULL), POLLIN);
+	kthread_join(p.l);
+	pollent_unrecord(&pe);
+	pollwaiter_destroy(&pw);
+	ts_recv_pat(s, 0, 1);
+	assert_int_equal(soclose(p.so), 0);
+	assert_int_equal(soclose(s), 0);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
@@ -1395,6 +1430,7 @@ main(void)
 		leak_test(poll_reports_the_peers_shutdown_as_pollrdhup),
 		leak_test(poll_reports_a_closed_peer_as_pollhup),
 		leak_test(poll_of_a_full_send_buffer_is_writable_again_once_drained),
+		leak_test(a_sleeping_poll_wakes_when_data_arrives),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
