@@ -167,8 +167,6 @@ int sbreserve(struct sockbuf *sb, size_t cc);
 long sbspace(const struct sockbuf *sb);
 /* Stream data: appends m to the only record. */
 void sbappendstream(struct sockbuf *sb, struct mbuf *m);
-/* A record: appends m (and control) as a new one. */
-void sbappendrecord(struct sockbuf *sb, struct mbuf *m);
 /*
  * A datagram with its source address; 0 when appended, ENOBUFS when
  * there was no room (m and control are then freed by the caller).

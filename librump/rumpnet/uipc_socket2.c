@@ -364,16 +364,6 @@ sblinkrecord(struct sockbuf *sb, struct mbuf *m)
 	sb->sb_mbtail = n;
 }
 
-void
-sbappendrecord(struct sockbuf *sb, struct mbuf *m)
-{
-	if (m == NULL)
-		return;
-	for (struct mbuf *n = m; n != NULL; n = n->m_next)
-		sballoc(sb, n);
-	sblinkrecord(sb, m);
-}
-
 int
 sbappendaddr(struct sockbuf *sb, const struct sockaddr *asa, socklen_t salen,
     struct mbuf *m, struct mbuf *control)
@@ -430,10 +420,7 @@ sbdrop(struct sockbuf *sb, size_t len)
 		sbfree(sb, m);
 		m = m_free(m);
 	}
-	while (m != NULL && m->m_len == 0) {
-		sbfree(sb, m);
-		m = m_free(m);
-	}
+	/* sbcompress keeps no empty mbufs: m is data, or the end. */
 	sb->sb_mb = sb->sb_lastrecord = m;
 	if (m == NULL)
 		sb->sb_mbtail = NULL;

@@ -348,7 +348,8 @@ socreate_refuses_unknown_families_types_and_protocols(void **state)
 	assert_int_equal(socreate(99, &so, SOCK_STREAM, 0), EAFNOSUPPORT);
 	assert_int_equal(socreate(TS_AF, &so, SOCK_DGRAM, 0), EPROTONOSUPPORT);
 	assert_int_equal(socreate(TS_AF, &so, SOCK_STREAM, 7), EPROTONOSUPPORT);
-	assert_int_equal(socreate(TS_AF, &so, 5, 0), ESOCKTNOSUPPORT);
+	assert_int_equal(socreate(TS_AF, &so, SOCK_RAW, 0), EPROTONOSUPPORT);
+	assert_int_equal(socreate(TS_AF, &so, 4, 0), ESOCKTNOSUPPORT);
 	assert_null(so);
 	KTEST_EXIT();
 }
@@ -487,6 +488,125 @@ fionread_counts_the_bytes_of_a_stream(void **state)
 	assert_int_equal(n, 123);
 	/* The protocol has no ioctls of its own. */
 	assert_int_equal(soioctl(s, 0x8999, &n), ENOTTY);
+	assert_int_equal(soclose(c), 0);
+	assert_int_equal(soclose(s), 0);
+	KTEST_EXIT();
+}
+
+static void
+a_protocol_without_a_call_answers_eopnotsupp(void **state)
+{
+	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
+	struct socket *so;
+	struct uio uio;
+	int n;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(socreate(TS_AF, &so, SOCK_SEQPACKET, 0), 0);
+	assert_int_equal(sobind(so, ts_addr(PORT), sizeof(struct ts_sockaddr)),
+	    EOPNOTSUPP);
+	assert_int_equal(solisten(so, 1), EOPNOTSUPP);
+	assert_int_equal(ts_connect_to(so, false), EOPNOTSUPP);
+	assert_int_equal(uio_setup(&uio, &iov, 1, UIO_WRITE), 0);
+	assert_int_equal(sosend(so, ts_addr(PORT), sizeof(struct ts_sockaddr),
+	    &uio, NULL, m_get(M_WAIT, MT_CONTROL), 0, false), EOPNOTSUPP);
+	assert_int_equal(soshutdown(so, SHUT_WR), EOPNOTSUPP);
+	assert_int_equal(soioctl(so, 0x8999, &n), ENOTTY);
+	assert_int_equal(soclose(so), 0);
+	KTEST_EXIT();
+}
+
+static void
+listen_takes_somaxconn_for_a_negative_or_too_large_backlog(void **state)
+{
+	struct socket *head;
+
+	(void)state;
+	KTEST_ENTER();
+	head = ts_listener(-1);
+	assert_int_equal(head->so_qlimit, SOMAXCONN);
+	assert_int_equal(solisten(head, SOMAXCONN + 1), 0);
+	assert_int_equal(head->so_qlimit, SOMAXCONN);
+	/* Listening again sets the new backlog. */
+	assert_int_equal(solisten(head, 0), 0);
+	assert_int_equal(head->so_qlimit, 1);
+	assert_int_equal(soclose(head), 0);
+	KTEST_EXIT();
+}
+
+static void
+accept_reports_an_error_pending_on_the_listener_once(void **state)
+{
+	struct socket *head, *so = NULL;
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	(void)state;
+	KTEST_ENTER();
+	head = ts_listener(1);
+	NET_LOCK();
+	soseterror(head, ENOBUFS);
+	NET_UNLOCK();
+	assert_int_equal(soaccept(head, &so, &ss, &len, true), ENOBUFS);
+	assert_int_equal(soaccept(head, &so, &ss, &len, true), EAGAIN);
+	assert_null(so);
+	assert_int_equal(soclose(head), 0);
+	KTEST_EXIT();
+}
+
+static void
+accept_on_a_listener_that_receives_no_more_is_econnaborted(void **state)
+{
+	struct socket *head, *so = NULL;
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	(void)state;
+	KTEST_ENTER();
+	head = ts_listener(1);
+	NET_LOCK();
+	socantrcvmore(head);
+	NET_UNLOCK();
+	assert_int_equal(soaccept(head, &so, &ss, &len, false), ECONNABORTED);
+	assert_null(so);
+	assert_int_equal(soclose(head), 0);
+	KTEST_EXIT();
+}
+
+static void
+an_incomplete_connection_whose_client_goes_leaves_the_queue(void **state)
+{
+	struct socket *head, *c;
+
+	(void)state;
+	KTEST_ENTER();
+	head = ts_listener(1);
+	c = ts_socket();
+	ts_connect_async = true;
+	assert_int_equal(ts_connect_to(c, true), EINPROGRESS);
+	ts_connect_async = false;
+	assert_int_equal(head->so_q0len, 1);
+	/* Freed by the protocol, off the queue, with nobody to accept it. */
+	assert_int_equal(soclose(c), 0);
+	assert_int_equal(head->so_q0len, 0);
+	assert_int_equal(soclose(head), 0);
+	KTEST_EXIT();
+}
+
+static void
+a_zero_byte_write_sends_nothing(void **state)
+{
+	struct socket *c, *s;
+	size_t sent = 1;
+
+	(void)state;
+	KTEST_ENTER();
+	ts_pair(&c, &s);
+	assert_int_equal(ts_write(c, "", 0, 0, false, &sent), 0);
+	assert_int_equal(sent, 0);
+	assert_int_equal(s->so_rcv.sb_cc, 0);
+	assert_null(s->so_rcv.sb_mb);
 	assert_int_equal(soclose(c), 0);
 	assert_int_equal(soclose(s), 0);
 	KTEST_EXIT();
@@ -1390,6 +1510,12 @@ main(void)
 		leak_test(a_connect_times_out_after_so_sndtimeo_still_in_progress),
 		leak_test(control_data_on_a_stream_is_refused_and_freed),
 		leak_test(fionread_counts_the_bytes_of_a_stream),
+		leak_test(a_protocol_without_a_call_answers_eopnotsupp),
+		leak_test(listen_takes_somaxconn_for_a_negative_or_too_large_backlog),
+		leak_test(accept_reports_an_error_pending_on_the_listener_once),
+		leak_test(accept_on_a_listener_that_receives_no_more_is_econnaborted),
+		leak_test(an_incomplete_connection_whose_client_goes_leaves_the_queue),
+		leak_test(a_zero_byte_write_sends_nothing),
 		leak_test(the_backlog_limits_the_connections_waiting_for_accept),
 		leak_test(accept_returns_connections_in_the_order_they_came),
 		leak_test(nonblocking_accept_without_a_connection_is_eagain),

@@ -116,7 +116,12 @@ ts_peer_gone(struct ts_pcb *tp, int error)
 	if (error != 0)
 		soseterror(so, error);
 	soisdisconnected(so);
-	if (tp->tp_detached)
+	/*
+	 * Freed if its file is gone, or if it never had one and never will:
+	 * an incomplete connection on a listener's queue, dropped as TCP
+	 * drops a handshake that failed (sofree takes it off the queue).
+	 */
+	if (tp->tp_detached || so->so_onq == 1)
 		ts_free(tp);
 }
 
@@ -277,7 +282,7 @@ static int
 ts_listen(struct socket *so, int backlog)
 {
 	(void)backlog;
-	if (sotots(so)->tp_port != 0 &&
+	if (!sotots(so)->tp_listening && sotots(so)->tp_port != 0 &&
 	    ts_lookup_listener(sotots(so)->tp_port) != NULL)
 		return EADDRINUSE;
 	ts_autobind(sotots(so));
@@ -431,6 +436,31 @@ static const struct pr_usrreqs ts_usrreqs = {
 	.pr_peeraddr = ts_peeraddr,
 };
 
+/*
+ * A second protocol of the domain (SOCK_SEQPACKET) with nothing but the
+ * calls every protocol must have, and no control block: the socket layer
+ * answers EOPNOTSUPP for each call it lacks.
+ */
+static int
+ts_bare_attach(struct socket *so, int proto)
+{
+	(void)so;
+	(void)proto;
+	return 0;
+}
+
+static void
+ts_bare_detach(struct socket *so)
+{
+	(void)so;
+}
+
+static const struct pr_usrreqs ts_bare_usrreqs = {
+	.pr_attach = ts_bare_attach,
+	.pr_detach = ts_bare_detach,
+	.pr_abort = ts_bare_detach,
+};
+
 static struct domain ts_domain;
 
 static const struct protosw ts_protosw[] = {
@@ -440,13 +470,19 @@ static const struct protosw ts_protosw[] = {
 		.pr_flags = PR_CONNREQUIRED | PR_WANTRCVD | PR_LISTEN,
 		.pr_usrreqs = &ts_usrreqs,
 	},
+	{
+		.pr_type = SOCK_SEQPACKET,
+		.pr_domain = &ts_domain,
+		.pr_flags = PR_ATOMIC,
+		.pr_usrreqs = &ts_bare_usrreqs,
+	},
 };
 
 static struct domain ts_domain = {
 	.dom_family = TS_AF,
 	.dom_name = "teststream",
 	.dom_protosw = ts_protosw,
-	.dom_nprotosw = 1,
+	.dom_nprotosw = 2,
 };
 
 /* Attaches the domain; softnet_lock held. */
