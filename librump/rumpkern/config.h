@@ -136,4 +136,31 @@
 #define ICMP_ERRPPSLIMIT	100
 #endif
 
+/* ---- TCP building blocks (tcp_cc.c, tcp_rtt.c) ---- */
+
+/* Congestion control of new connections until tcp_cc_setdefault(). */
+#ifndef TCP_CC_DEFAULT
+#define TCP_CC_DEFAULT		"cubic"
+#endif
+/* Initial window in segments (RFC 6928; Linux's TCP_INIT_CWND). */
+#ifndef TCP_INIT_CWND
+#define TCP_INIT_CWND		10
+#endif
+/* RTO before the first RTT sample (RFC 6298 2.1). */
+#ifndef TCP_RTO_INIT_MS
+#define TCP_RTO_INIT_MS		1000
+#endif
+/* RTO floor (RFC 6298 2.4 says 1 s; Linux uses 200 ms); tcp_rto_min. */
+#ifndef TCP_RTO_MIN_MS
+#define TCP_RTO_MIN_MS		200
+#endif
+/* RTO ceiling, also for backoff (RFC 6298 2.5; Linux's TCP_RTO_MAX). */
+#ifndef TCP_RTO_MAX_MS
+#define TCP_RTO_MAX_MS		(120 * 1000)
+#endif
+/* G of RFC 6298 2.2, the timer granularity: one callout tick. */
+#ifndef TCP_RTO_G_US
+#define TCP_RTO_G_US		1000
+#endif
+
 #endif
