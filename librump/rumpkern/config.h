@@ -64,6 +64,11 @@
 #define MB_CPU_JUMBOS		16
 #endif
 
+/* Frames a virtif transmit queue holds; beyond, sending fails (ENOBUFS). */
+#ifndef VIRTIF_TXQLEN
+#define VIRTIF_TXQLEN		1024
+#endif
+
 /* Bytes of a frame packet capture copies (frames are not larger). */
 #ifndef PCAP_BUFLEN
 #define PCAP_BUFLEN		65536
