@@ -122,7 +122,7 @@ tcp_connect(struct socket *so, const struct sockaddr *nam, socklen_t len)
 static int
 tcp_accept(struct socket *so, struct sockaddr_storage *nam, socklen_t *len)
 {
-	in_setpeeraddr(sotoinpcb(so), nam, len);
+	in_pcb_peeraddr(so, nam, len);
 	return 0;
 }
 
@@ -204,7 +204,7 @@ tcp_rcvd(struct socket *so, int flags)
 static int
 tcp_sockaddr(struct socket *so, struct sockaddr_storage *ss, socklen_t *len)
 {
-	in_setsockaddr(sotoinpcb(so), ss, len);
+	in_pcb_sockaddr(so, ss, len);
 	return 0;
 }
 
@@ -216,7 +216,7 @@ tcp_peeraddr(struct socket *so, struct sockaddr_storage *ss, socklen_t *len)
 	if (inp == NULL || inp->inp_faddr.s_addr == INADDR_ANY ||
 	    !(so->so_state & (SS_ISCONNECTED | SS_ISDISCONNECTING)))
 		return ENOTCONN;
-	in_setpeeraddr(inp, ss, len);
+	in_pcb_peeraddr(so, ss, len);
 	return 0;
 }
 
