@@ -6,7 +6,7 @@
  * cannot crowd legitimate clients out.
  *
  * The cookie: bits 31-8 a keyed hash (tcp_hash4) of the 4-tuple, the
- * client's ISN and a counter of 64-second periods; bits 7-3 the counter's
+ * client's ISN, a counter of 64-second periods and the MSS index; bits 7-3 the counter's
  * low bits; bits 2-0 the index of the MSS in tcp_cookie_mss.  A cookie is
  * valid during two periods.  Options other than the MSS are not kept:
  * such a connection goes without window scaling and timestamps.
@@ -31,7 +31,7 @@ tcp_cookie_make(const struct ip *ip, const struct tcphdr *th, tcp_seq irs,
     uint32_t period, unsigned mssidx)
 {
 	uint32_t h = tcp_hash4(ip->ip_dst, th->th_dport, ip->ip_src,
-	    th->th_sport, irs ^ period);
+	    th->th_sport, irs ^ (period << 3 | mssidx));
 
 	return (h & 0xffffff00u) | (period & 0x1f) << 3 | mssidx;
 }

@@ -71,8 +71,9 @@ tcp_bind(struct socket *so, const struct sockaddr *nam, socklen_t len)
 	if (error != 0)
 		return error;
 	/* A stream has a single peer: no broadcast or multicast address. */
-	if (in_isbroadcast(sin->sin_addr, NULL) ||
-	    IN_MULTICAST(ntohl(sin->sin_addr.s_addr)))
+	if (sin->sin_addr.s_addr != INADDR_ANY &&
+	    (in_isbroadcast(sin->sin_addr, NULL) ||
+	    IN_MULTICAST(ntohl(sin->sin_addr.s_addr))))
 		return EADDRNOTAVAIL;
 	return in_pcbbind(sotoinpcb(so), sin);
 }
