@@ -63,7 +63,7 @@ host_sends_into_rump_sink() {
 
 host_sends_into_rump_file() {
 	# shellcheck disable=SC2086
-	start_bg "$NS" recv sh -c "'$BIN/rump_nc' $RUMP_IF1 -v -l 5002 \
+	start_bg "$NS" recv sh -c "exec '$BIN/rump_nc' $RUMP_IF1 -v -l 5002 \
 	    >'$WORKDIR/recv.bin'" || return 1
 	wait_for_line recv 'listening on TCP port' 10 || return 1
 	check "the host sends $BIG bytes to rump_nc -l" \
@@ -109,7 +109,7 @@ both_ways_with_a_half_close() {
 
 keep_listening_with_k() {
 	# shellcheck disable=SC2086
-	start_bg "$NS" keep sh -c "'$BIN/rump_nc' $RUMP_IF1 -v -l -k 5006 \
+	start_bg "$NS" keep sh -c "exec '$BIN/rump_nc' $RUMP_IF1 -v -l -k 5006 \
 	    >'$WORKDIR/keep.out'" || return 1
 	wait_for_line keep 'listening on TCP port' 10 || return 1
 	for w in one two three; do
