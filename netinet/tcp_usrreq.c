@@ -123,8 +123,7 @@ tcp_connect(struct socket *so, const struct sockaddr *nam, socklen_t len)
 static int
 tcp_accept(struct socket *so, struct sockaddr_storage *nam, socklen_t *len)
 {
-	in_pcb_peeraddr(so, nam, len);
-	return 0;
+	return in_pcb_peeraddr(so, nam, len);
 }
 
 /*
@@ -203,13 +202,6 @@ tcp_rcvd(struct socket *so, int flags)
 }
 
 static int
-tcp_sockaddr(struct socket *so, struct sockaddr_storage *ss, socklen_t *len)
-{
-	in_pcb_sockaddr(so, ss, len);
-	return 0;
-}
-
-static int
 tcp_peeraddr(struct socket *so, struct sockaddr_storage *ss, socklen_t *len)
 {
 	struct inpcb *inp = sotoinpcb(so);
@@ -217,8 +209,7 @@ tcp_peeraddr(struct socket *so, struct sockaddr_storage *ss, socklen_t *len)
 	if (inp == NULL || inp->inp_faddr.s_addr == INADDR_ANY ||
 	    !(so->so_state & (SS_ISCONNECTED | SS_ISDISCONNECTING)))
 		return ENOTCONN;
-	in_pcb_peeraddr(so, ss, len);
-	return 0;
+	return in_pcb_peeraddr(so, ss, len);
 }
 
 const struct pr_usrreqs tcp_usrreqs = {
@@ -233,6 +224,6 @@ const struct pr_usrreqs tcp_usrreqs = {
 	.pr_abort = tcp_abort,
 	.pr_send = tcp_send,
 	.pr_rcvd = tcp_rcvd,
-	.pr_sockaddr = tcp_sockaddr,
+	.pr_sockaddr = in_pcb_sockaddr,
 	.pr_peeraddr = tcp_peeraddr,
 };

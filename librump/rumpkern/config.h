@@ -79,19 +79,6 @@
 #define RIP_RCVBUF		(256 * 1024)
 #endif
 
-/*
- * PCB hash tables: the most buckets a table grows to (a power of 2; a
- * table's hashes double when its PCBs outnumber twice the buckets).
- */
-#ifndef INP_HASHMAX
-#define INP_HASHMAX		(1u << 20)
-#endif
-
-/* Buckets of the hashes of our IPv4 addresses (a power of 2). */
-#ifndef IN_ADDRHASH_SIZE
-#define IN_ADDRHASH_SIZE	64
-#endif
-
 /* ---- TCP (tcp_*.c) ---- */
 
 /* Send and receive buffers of a TCP socket until SO_SNDBUF/SO_RCVBUF. */
@@ -149,6 +136,19 @@
 /* RFC 5961 7: challenge ACKs per second and connection. */
 #ifndef TCP_CHALLENGE_LIMIT
 #define TCP_CHALLENGE_LIMIT	10
+#endif
+
+/*
+ * PCB hash tables: the most buckets a table grows to (a power of 2; a
+ * table's hashes double when its PCBs outnumber twice the buckets).
+ */
+#ifndef INP_HASHMAX
+#define INP_HASHMAX		(1u << 20)
+#endif
+
+/* Buckets of the hashes of our IPv4 addresses (a power of 2). */
+#ifndef IN_ADDRHASH_SIZE
+#define IN_ADDRHASH_SIZE	64
 #endif
 
 /* ARP: how long a resolved entry lives after its owner was last heard. */
