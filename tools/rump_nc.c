@@ -94,7 +94,8 @@ static const char usage_text[] =
 "  --source BYTES  TCP: send BYTES bytes, then print the count and rate\n"
 "  -q SECS       UDP: after the end of standard input, wait SECS seconds\n"
 "                for answers (default 1, fractions allowed; -1: forever)\n"
-"  -v            report peers (and UDP datagrams) on standard error\n"
+"  -v            report peers (and UDP datagrams) on standard error, and\n"
+"                at exit the kernel counters that are not zero (tcp.*, ...)\n"
 "  -h, --help    print this help and exit\n"
 "\n";
 
@@ -889,6 +890,9 @@ out:
 		rump_sys_close(nc.evpipe[0]);
 		rump_sys_close(nc.evpipe[1]);
 	}
+	/* On standard error, like every kernel message: stdout is data. */
+	if (nc.verbose)
+		rump_kstat_dump("");
 	tool_shutdown(PROG, &no);
 	return status;
 }

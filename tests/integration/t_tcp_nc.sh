@@ -58,7 +58,11 @@ host_sends_into_rump_sink() {
 	    ip netns exec "$NS" sh -c "'$STREAM' gen $BIG | nc -N 198.18.1.2 5001" ||
 	    return 1
 	wait_for_line sink "received $BIG bytes in" 60 || return 1
-	wait_exit sink 10 && [ "$_rc" = 0 ]
+	wait_exit sink 10 && [ "$_rc" = 0 ] || return 1
+	# -v: the kernel's counters at exit; TCP received at least that much.
+	n=$(sed -n 's/^tcp\.rcvbyte \([0-9]*\)$/\1/p' "$WORKDIR/sink.log")
+	[ "${n:-0}" -ge "$BIG" ] ||
+	    { echo "  tcp.rcvbyte is '$n', not at least $BIG" >&2; return 1; }
 }
 
 host_sends_into_rump_file() {
