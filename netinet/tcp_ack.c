@@ -62,6 +62,11 @@ tcp_dupack(struct tcpcb *tp)
 	uint32_t mss = tcp_effmss(tp);
 
 	tcpstat.tcps_rcvdupack++;
+	/* With SACK the scoreboard decides (tcp_sack_ack); just count. */
+	if (tp->t_flags & TF_SACK_PERMIT) {
+		tp->t_dupacks++;
+		return;
+	}
 	if (tp->t_flags & TF_FASTRECOVERY) {
 		tp->t_cc.cc_cwnd += mss;
 		return;
@@ -134,7 +139,8 @@ tcp_newack(struct tcpcb *tp, const struct tcp_seg *seg)
 	tp->t_rxtshift = 0;
 	tp->t_softerror = 0;
 	if (tp->t_flags & TF_FASTRECOVERY) {
-		tcp_recovery_ack(tp, acked);
+		if (!(tp->t_flags & TF_SACK_PERMIT))
+			tcp_recovery_ack(tp, acked);
 	} else {
 		struct tcp_cc_ack a = {
 			.ca_acked = acked,
@@ -270,6 +276,8 @@ tcp_input_ack(struct tcpcb *tp, struct tcp_in *ti)
 		tcp_newack(tp, seg);
 	}
 	tcp_update_window(tp, seg);
+	if (tp->t_flags & TF_SACK_PERMIT)
+		tcp_sack_ack(tp, seg);
 	if (tp->t_state == TCPS_TIME_WAIT) {
 		if (seg->flags & TH_FIN)
 			tp->t_flags |= TF_ACKNOW;

@@ -158,6 +158,10 @@ tcp_syn_options(struct tcpcb *tp, const struct tcp_opts *to)
 		tp->t_flags &= ~TF_REQ_SCALE;
 		tp->snd_scale = tp->rcv_scale = 0;
 	}
+	if ((tp->t_flags & TF_REQ_SACK) && (to->to_flags & TOF_SACKPERM))
+		tp->t_flags |= TF_SACK_PERMIT;
+	else
+		tp->t_flags &= ~TF_REQ_SACK;
 	if ((tp->t_flags & TF_REQ_TSTMP) && (to->to_flags & TOF_TS)) {
 		tp->t_flags |= TF_RCVD_TSTMP;
 		tp->ts_recent = to->to_tsval;
@@ -190,6 +194,7 @@ tcp_sendseqinit(struct tcpcb *tp)
 	tp->iss = tcp_new_isn(tp->t_inpcb);
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
 	tp->snd_recover = tp->iss;
+	tcp_sackboard_init(&tp->t_sackboard, tp->iss + 1);
 	tp->request_r_scale = tcp_want_rcvscale();
 }
 
@@ -359,6 +364,10 @@ tcp_trim_window(struct tcpcb *tp, struct tcp_in *ti)
 			seg->seq++;
 			todrop--;
 		}
+		/* RFC 2883 4: report what came twice as a D-SACK. */
+		if ((tp->t_flags & TF_SACK_PERMIT) && seg->len > 0 && todrop > 0)
+			tcp_sackrcv_duplicate(&tp->t_sackrcv, tp->rcv_nxt,
+			    seg->seq, seg->seq + (tcp_seq)MIN(todrop, seg->len));
 		if (todrop >= seg->len) {
 			if (seg->len > 0)
 				tcpstat.tcps_rcvduppack++;
@@ -453,6 +462,11 @@ tcp_input_sync(struct tcpcb *tp, struct tcp_in *ti)
 			tcpstat.tcps_rcvbadrst++;
 			return TV_DROP;
 		}
+		/* RFC 2883 4: a whole duplicate is reported as a D-SACK. */
+		if ((tp->t_flags & TF_SACK_PERMIT) && seg->len > 0 &&
+		    SEQ_LEQ(seg->seq + (tcp_seq)seg->len, tp->rcv_nxt))
+			tcp_sackrcv_duplicate(&tp->t_sackrcv, tp->rcv_nxt,
+			    seg->seq, seg->seq + (tcp_seq)seg->len);
 		return TV_DROPACK;
 	}
 	if (seg->flags & TH_RST)

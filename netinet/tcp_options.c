@@ -96,12 +96,35 @@ tcp_dooptions(const uint8_t *cp, int olen, struct tcp_opts *to, bool syn)
 
 /*
  * Our options: on a SYN, MSS and those we ask for (window scale,
- * timestamps); afterwards timestamps when both agreed.  Timestamps are
+ * SACK-permitted, timestamps); afterwards timestamps when both agreed, and
+ * SACK blocks on ACKs while data waits out of order.  Timestamps are
  * laid out NOP NOP TS as RFC 7323 appendix A suggests, so the header
  * stays aligned.
  */
+/* RFC 2018 3: the blocks of the receiver's list that fit in room bytes. */
+static int
+tcp_addsack(struct tcpcb *tp, uint8_t *buf, int room)
+{
+	struct tcp_sackblk blk[TCP_SACK_MAXOPT];
+	unsigned nb = tcp_sackrcv_fill(&tp->t_sackrcv, blk,
+	    (unsigned)TCP_SACK_BLOCKS_FIT(room));
+	int n = 0;
+
+	if (nb == 0)
+		return 0;
+	buf[n++] = TCPOPT_NOP;
+	buf[n++] = TCPOPT_NOP;
+	buf[n++] = TCPOPT_SACK;
+	buf[n++] = (uint8_t)(2 + TCPOLEN_SACKBLK * nb);
+	for (unsigned i = 0; i < nb; i++, n += TCPOLEN_SACKBLK) {
+		be32enc(buf + n, blk[i].sb_start);
+		be32enc(buf + n + 4, blk[i].sb_end);
+	}
+	return n;
+}
+
 int
-tcp_addoptions(const struct tcpcb *tp, uint8_t flags, uint8_t *buf)
+tcp_addoptions(struct tcpcb *tp, uint8_t flags, uint8_t *buf)
 {
 	int n = 0;
 
@@ -118,6 +141,13 @@ tcp_addoptions(const struct tcpcb *tp, uint8_t flags, uint8_t *buf)
 			buf[n++] = TCPOLEN_WINDOW;
 			buf[n++] = tp->request_r_scale;
 		}
+		if ((tp->t_flags & TF_REQ_SACK) &&
+		    (!(flags & TH_ACK) || (tp->t_flags & TF_SACK_PERMIT))) {
+			buf[n++] = TCPOPT_NOP;
+			buf[n++] = TCPOPT_NOP;
+			buf[n++] = TCPOPT_SACK_PERMITTED;
+			buf[n++] = TCPOLEN_SACK_PERMITTED;
+		}
 	}
 	if ((tp->t_flags & TF_REQ_TSTMP) && (!(flags & TH_ACK) ||
 	    (tp->t_flags & TF_RCVD_TSTMP)) && !(flags & TH_RST)) {
@@ -129,6 +159,9 @@ tcp_addoptions(const struct tcpcb *tp, uint8_t flags, uint8_t *buf)
 		be32enc(buf + n + 4, tp->ts_recent);
 		n += 8;
 	}
+	if ((tp->t_flags & TF_SACK_PERMIT) && (flags & TH_ACK) &&
+	    !(flags & (TH_SYN | TH_RST)))
+		n += tcp_addsack(tp, buf + n, TCP_MAXOLEN - n);
 	KASSERT(n <= TCP_MAXOLEN);
 	return n;
 }

@@ -150,12 +150,11 @@ tcp_decide(struct tcpcb *tp, struct tcp_out *o)
 
 /* Builds the segment: headers, options, and the data by reference. */
 static struct mbuf *
-tcp_build(struct tcpcb *tp, const struct tcp_out *o, uint32_t win)
+tcp_build(struct tcpcb *tp, const struct tcp_out *o, uint32_t win,
+    const uint8_t *opts, int olen)
 {
 	struct inpcb *inp = tp->t_inpcb;
 	struct socket *so = inp->inp_socket;
-	uint8_t opts[TCP_MAXOLEN];
-	int olen = tcp_addoptions(tp, o->flags, opts);
 	int hlen = (int)sizeof(struct tcpiphdr) + olen;
 	struct tcpiphdr *ti;
 	struct mbuf *m;
@@ -241,20 +240,25 @@ tcp_advance(struct tcpcb *tp, const struct tcp_out *o)
 		tcp_timer_set(tp, TCPT_REXMT, tcp_rexmt_timeout(tp));
 }
 
-/* Sends one segment if one is due; *more when another may follow. */
+/* Sends the segment o describes, from SND.NXT. */
 static int
-tcp_output_one(struct tcpcb *tp, bool *more)
+tcp_send(struct tcpcb *tp, struct tcp_out *o)
 {
 	struct ip_opts ipo = tcp_ipopts(tp->t_inpcb);
-	struct tcp_out o;
+	uint8_t opts[TCP_MAXOLEN];
 	struct mbuf *m;
 	uint32_t win;
+	int olen;
 
-	*more = false;
-	if (!tcp_decide(tp, &o))
-		return 0;
+	/* Options beyond timestamps (SACK blocks) take room from the data. */
+	olen = tcp_addoptions(tp, o->flags, opts);
+	if (o->len > 0 && o->len + (uint32_t)olen > tp->t_maxseg) {
+		o->len = tp->t_maxseg - (uint32_t)olen;
+		o->flags &= (uint8_t)~TH_FIN;
+		o->more = true;
+	}
 	win = tcp_advwin(tp);
-	if ((m = tcp_build(tp, &o, win)) == NULL) {
+	if ((m = tcp_build(tp, o, win, opts, olen)) == NULL) {
 		tcpstat.tcps_sndnobufs++;
 		/* Nothing went: the retransmission timer tries again. */
 		if (tp->snd_una != tp->snd_max &&
@@ -262,9 +266,9 @@ tcp_output_one(struct tcpcb *tp, bool *more)
 			tcp_timer_set(tp, TCPT_REXMT, tcp_rexmt_timeout(tp));
 		return ENOBUFS;
 	}
-	tcp_count(tp, &o);
-	if (o.flags & TH_ACK) {
-		uint32_t adv = o.flags & TH_SYN ? MIN(win, TCP_MAXWIN) :
+	tcp_count(tp, o);
+	if (o->flags & TH_ACK) {
+		uint32_t adv = o->flags & TH_SYN ? MIN(win, TCP_MAXWIN) :
 		    MIN(win >> tp->rcv_scale, TCP_MAXWIN) << tp->rcv_scale;
 
 		if (SEQ_GT(tp->rcv_nxt + adv, tp->rcv_adv))
@@ -274,12 +278,53 @@ tcp_output_one(struct tcpcb *tp, bool *more)
 		tp->t_unacked_segs = 0;
 		tcp_timer_clear(tp, TCPT_DELACK);
 	}
-	if (!(o.flags & TH_RST))
-		tcp_advance(tp, &o);
-	*more = o.more;
+	if (!(o->flags & TH_RST))
+		tcp_advance(tp, o);
 	/* A frame lost below us is lost as on the wire: RTO resends it. */
 	(void)ip_output(m, 0, &ipo);
 	return 0;
+}
+
+/* Sends one segment if one is due; *more when another may follow. */
+static int
+tcp_output_one(struct tcpcb *tp, bool *more)
+{
+	struct tcp_out o;
+	int error;
+
+	*more = false;
+	if (!tcp_decide(tp, &o))
+		return 0;
+	error = tcp_send(tp, &o);
+	*more = o.more;
+	return error;
+}
+
+/*
+ * Sends [seq, seq + len) whatever the windows say: what SACK recovery
+ * chose (RFC 6675 NextSeg).  The range past the buffered data is our FIN.
+ */
+void
+tcp_output_range(struct tcpcb *tp, tcp_seq seq, uint32_t len)
+{
+	struct socket *so = tp->t_inpcb->inp_socket;
+	uint32_t sbcc = (uint32_t)so->so_snd.sb_cc;
+	tcp_seq nxt = tp->snd_nxt;
+	struct tcp_out o = {
+		.off = seq - tp->snd_una,
+		.len = len,
+		.flags = TH_ACK,
+	};
+
+	if (o.off + o.len > sbcc) {
+		o.len = o.off < sbcc ? sbcc - o.off : 0;
+		if (tp->t_flags & TF_SENTFIN)
+			o.flags |= TH_FIN;
+	}
+	tp->snd_nxt = seq;
+	(void)tcp_send(tp, &o);
+	if (SEQ_GT(nxt, tp->snd_nxt))
+		tp->snd_nxt = nxt;
 }
 
 /* RFC 5681 4.1: after an idle period longer than an RTO, restart slowly. */

@@ -125,6 +125,8 @@ tcp_reass_insert(struct tcpcb *tp, tcp_seq seq, int len, struct mbuf *m)
 	q->tq_len = len;
 	q->tq_m = m;
 	tp->t_segqlen += len;
+	if (tp->t_flags & TF_SACK_PERMIT)
+		tcp_sackrcv_add(&tp->t_sackrcv, seq, seq + (tcp_seq)len);
 	tcpstat.tcps_rcvoopack++;
 	tcpstat.tcps_rcvoobyte += (uint64_t)len;
 	if (prev != NULL)
@@ -149,6 +151,7 @@ tcp_reass(struct tcpcb *tp, const struct tcp_seg *seg, struct mbuf *m)
 	else
 		m_freem(m);
 	tcp_reass_deliver(tp);
+	tcp_sackrcv_advance(&tp->t_sackrcv, tp->rcv_nxt);
 	if ((tp->t_flags & TF_FINQUEUED) && tp->t_finseq == tp->rcv_nxt) {
 		tp->t_flags &= ~TF_FINQUEUED;
 		return TH_FIN;

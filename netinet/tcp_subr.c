@@ -96,6 +96,9 @@ static const struct kstat_desc tcp_kstat_desc[] = {
 	TCPSTAT(tcps_reassfull, "reassfull"),
 	TCPSTAT(tcps_timewait, "timewait"),
 	TCPSTAT(tcps_twreuse, "twreuse"),
+	TCPSTAT(tcps_sackrecoveries, "sackrecoveries"),
+	TCPSTAT(tcps_sackrexmit, "sackrexmit"),
+	TCPSTAT(tcps_rcvdsack, "rcvdsack"),
 	TCPSTAT(tcps_pcbs, "pcbs"),
 };
 CTASSERT(__arraycount(tcp_kstat_desc) ==
@@ -138,7 +141,8 @@ tcp_newtcpcb(struct inpcb *inp)
 	tp->t_inpcb = inp;
 	tp->t_state = TCPS_CLOSED;
 	tp->t_maxseg = TCP_MSS_DEFAULT;
-	tp->t_flags = TF_REQ_SCALE | TF_REQ_TSTMP;
+	tp->t_flags = TF_REQ_SCALE | TF_REQ_TSTMP | TF_REQ_SACK;
+	tcp_sackrcv_init(&tp->t_sackrcv);
 	tp->t_quickack = TCP_QUICKACKS;
 	tcp_rtt_init(&tp->t_rtt);
 	tcp_cc_init(&tp->t_cc, NULL, TCP_MSS_DEFAULT);
@@ -395,15 +399,11 @@ tcp_ctlinput(enum prc_cmd cmd, const struct sockaddr *dst, const void *vip,
 void
 tcp_mtudisc(struct tcpcb *tp, uint32_t mtu)
 {
-	uint32_t mss;
-
 	if (mtu < 68 + sizeof(struct tcpiphdr) ||
 	    mtu - sizeof(struct tcpiphdr) >= tp->t_maxseg)
 		return;
-	mss = mtu - (uint32_t)sizeof(struct tcpiphdr);
-	if (tp->t_flags & TF_RCVD_TSTMP)
-		mss -= TCPOLEN_TIMESTAMP + 2;
-	tp->t_maxseg = mss;
+	tp->t_maxseg = mtu - (uint32_t)sizeof(struct tcpiphdr);
+	tcp_cc_setmss(&tp->t_cc, tcp_effmss(tp));
 	tp->snd_nxt = tp->snd_una;
 	(void)tcp_output(tp);
 }

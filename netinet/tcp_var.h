@@ -21,6 +21,7 @@
 #include "netinet/tcp_cc.h"
 #include "netinet/tcp_fsm.h"
 #include "netinet/tcp_rtt.h"
+#include "netinet/tcp_sack.h"
 #include "netinet/tcp_seq.h"
 
 struct inpcb;
@@ -110,6 +111,10 @@ struct tcpcb {
 	uint64_t t_idle_since;		/* nothing outstanding since (us) */
 	bool t_cwnd_limited;		/* the window limited the last send */
 
+	/* SACK (RFC 2018, RFC 2883, RFC 6675). */
+	struct tcp_sackrcv t_sackrcv;	/* what we report */
+	struct tcp_sackboard t_sackboard;	/* what the peer reported */
+
 	/* Reassembly queue. */
 	struct tcp_qhead t_segq;
 	int t_segqlen;			/* bytes queued */
@@ -149,6 +154,8 @@ struct tcpcb {
 #define TF_INTIMER	0x8000	/* the callout is running tcp_timer_expire */
 #define TF_FORCE	0x10000	/* persist: send one byte into a zero window */
 #define TF_FINQUEUED	0x20000	/* a FIN came beyond RCV.NXT */
+#define TF_REQ_SACK	0x40000	/* we offered SACK */
+#define TF_SACK_PERMIT	0x80000	/* both sides agreed on SACK */
 
 /* What a state's handler in tcp_input tells its caller to do next. */
 enum tcp_verdict {
@@ -239,6 +246,9 @@ struct tcpstat {
 	uint64_t tcps_reassfull;	/* out-of-order dropped: queue full */
 	uint64_t tcps_timewait;		/* connections in TIME_WAIT */
 	uint64_t tcps_twreuse;		/* TIME_WAIT ended by a new SYN */
+	uint64_t tcps_sackrecoveries;	/* SACK-based recovery episodes */
+	uint64_t tcps_sackrexmit;	/* segments resent by SACK recovery */
+	uint64_t tcps_rcvdsack;		/* D-SACK blocks received */
 	uint64_t tcps_pcbs;		/* connection blocks now (a gauge) */
 };
 extern struct tcpstat tcpstat;
@@ -320,7 +330,7 @@ void tcp_enter_timewait(struct tcpcb *tp);
 bool tcp_dooptions(const uint8_t *cp, int olen, struct tcp_opts *to,
     bool syn);
 /* Writes our options for a segment into buf (TCP_MAXOLEN); returns length. */
-int tcp_addoptions(const struct tcpcb *tp, uint8_t flags, uint8_t *buf);
+int tcp_addoptions(struct tcpcb *tp, uint8_t flags, uint8_t *buf);
 
 /* tcp_input.c */
 void tcp_input(struct mbuf *m, int off, int proto);
@@ -362,6 +372,13 @@ int tcp_output(struct tcpcb *tp);
 void tcp_setpersist(struct tcpcb *tp);
 
 void tcp_retransmit_first(struct tcpcb *tp);
+void tcp_output_range(struct tcpcb *tp, tcp_seq seq, uint32_t len);
+
+/* tcp_sackrecov.c: SACK-based loss recovery (RFC 6675). */
+/* Every acceptable ACK of a SACK connection, after SND.UNA moved. */
+void tcp_sack_ack(struct tcpcb *tp, const struct tcp_seg *seg);
+/* The retransmission timer expired: the scoreboard is forgotten. */
+void tcp_sack_timeout(struct tcpcb *tp);
 
 /* tcp_timer.c */
 void tcp_timer_callout(void *arg);

@@ -468,6 +468,55 @@ data_after_the_user_closed_is_answered_with_rst(void **state)
 	KTEST_EXIT();
 }
 
+/* Sets an integer socket option. */
+static void
+setopt_int(struct socket *so, int level, int name, int val)
+{
+	struct sockopt sopt = {
+		.sopt_level = level, .sopt_name = name,
+		.sopt_data = &val, .sopt_size = sizeof(val),
+	};
+
+	assert_int_equal(sosetopt(so, &sopt), 0);
+}
+
+static void
+reuseaddr_binds_over_a_connection_in_time_wait(void **state)
+{
+	struct sockaddr_in sin;
+	struct socket *l2, *so, *n;
+	struct tcpcb *tp;
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	sockaddr_in_init(&sin, peer.local, htons(LPORT + 1));
+	assert_int_equal(socreate(AF_INET, &l2, SOCK_STREAM, 0), 0);
+	setopt_int(l2, SOL_SOCKET, SO_REUSEADDR, 1);
+	assert_int_equal(sobind(l2, (const struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	assert_int_equal(solisten(l2, 1), 0);
+	peer.lport = LPORT + 1;
+	so = tpeer_connect(&peer, l2);
+	tp = tpeer_tcb(so);
+	assert_int_equal(soclose(l2), 0);
+	assert_int_equal(soclose(so), 0);
+	tpeer_expect(&peer, &s);
+	peer.ack = s.seq + 1;
+	tpeer_send(&peer, TH_FIN | TH_ACK, NULL, 0);
+	assert_int_equal(tp->t_state, TCPS_TIME_WAIT);
+	assert_int_equal(socreate(AF_INET, &n, SOCK_STREAM, 0), 0);
+	assert_int_equal(sobind(n, (const struct sockaddr *)&sin,
+	    sizeof(sin)), EADDRINUSE);
+	setopt_int(n, SOL_SOCKET, SO_REUSEADDR, 1);
+	assert_int_equal(sobind(n, (const struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	assert_int_equal(soclose(n), 0);
+	fi_flush(&peer.fi);
+	tpeer_advance(tp, 2ULL * tcp_msl_ms * 1000000);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
@@ -491,6 +540,7 @@ main(void)
 		tcp_test(an_active_close_waits_in_time_wait_for_two_msl),
 		tcp_test(simultaneous_close_goes_through_closing),
 		tcp_test(data_after_the_user_closed_is_answered_with_rst),
+		tcp_test(reuseaddr_binds_over_a_connection_in_time_wait),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

@@ -390,6 +390,183 @@ a_full_listen_queue_answers_with_a_syn_cookie_that_makes_a_connection(
 	KTEST_EXIT();
 }
 
+/*
+ * An ICMP error about a segment of so's: the IP header and the first 8
+ * bytes of TCP header it quotes (RFC 792), with sequence number seq.
+ */
+static void
+icmp_about(struct socket *so, enum prc_cmd cmd, tcp_seq seq, uint32_t arg)
+{
+	struct inpcb *inp = sotoinpcb(so);
+	uint8_t q[28];
+	struct ip *ip = (struct ip *)(void *)q;
+	struct sockaddr_in dst;
+
+	memset(q, 0, sizeof(q));
+	ip->ip_vhl = IP_VHL(IPVERSION, 20);
+	ip->ip_p = IPPROTO_TCP;
+	ip->ip_src = inp->inp_laddr;
+	ip->ip_dst = inp->inp_faddr;
+	memcpy(q + 20, &inp->inp_lport, 2);
+	memcpy(q + 22, &inp->inp_fport, 2);
+	be32enc(q + 24, seq);
+	sockaddr_in_init(&dst, inp->inp_faddr, 0);
+	NET_LOCK();
+	tcp_ctlinput(cmd, (const struct sockaddr *)&dst, q, sizeof(q), arg);
+	NET_UNLOCK();
+}
+
+static void
+port_unreachable_refuses_a_connection_being_opened(void **state)
+{
+	struct socket *so;
+	struct tseg syn;
+
+	(void)state;
+	KTEST_ENTER();
+	so = active_open(&syn);
+	/* A sequence number we never sent is not believed (RFC 5927). */
+	icmp_about(so, PRC_UNREACH_PORT, syn.seq + 1000, 0);
+	assert_non_null(so->so_pcb);
+	icmp_about(so, PRC_UNREACH_PORT, syn.seq, 0);
+	assert_null(so->so_pcb);
+	assert_int_equal(so->so_error, ECONNREFUSED);
+	assert_int_equal(soclose(so), 0);
+	KTEST_EXIT();
+}
+
+static void
+host_unreachable_is_reported_only_when_the_connection_times_out(
+    void **state)
+{
+	struct socket *so;
+	struct tcpcb *tp;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tp = tpeer_tcb(so);
+	send_bytes(so, 10);
+	icmp_about(so, PRC_UNREACH_HOST, peer.ack, 0);
+	assert_int_equal(so->so_error, 0);
+	while (so->so_pcb != NULL)
+		tpeer_advance(tp, tcp_rexmt_timeout(tp));
+	assert_int_equal(so->so_error, EHOSTUNREACH);
+	assert_int_equal(soclose(so), 0);
+	fi_flush(&peer.fi);
+	KTEST_EXIT();
+}
+
+static void
+fragmentation_needed_lowers_the_segment_size_and_resends(void **state)
+{
+	struct socket *so;
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	send_bytes(so, 1460);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.len, 1460);
+	icmp_about(so, PRC_MSGSIZE, s.seq, 1000);
+	assert_int_equal(tpeer_tcb(so)->t_maxseg, 960);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.len, 960);
+	assert_int_equal(s.seq, peer.ack);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+static void
+nagle_holds_a_small_segment_until_the_ack_unless_nodelay(void **state)
+{
+	struct sockopt sopt = { .sopt_level = IPPROTO_TCP,
+	    .sopt_name = TCP_NODELAY };
+	int one = 1;
+	struct socket *so;
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	send_bytes(so, 10);
+	tpeer_expect(&peer, &s);
+	send_bytes(so, 10);
+	assert_int_equal(fi_queued(&peer.fi), 0);
+	peer.ack += 10;
+	tpeer_send(&peer, TH_ACK, NULL, 0);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.len, 10);
+	sopt.sopt_data = &one;
+	sopt.sopt_size = sizeof(one);
+	assert_int_equal(sosetopt(so, &sopt), 0);
+	send_bytes(so, 10);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.len, 10);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+static void
+cork_holds_partial_segments_until_uncorked(void **state)
+{
+	struct sockopt sopt = { .sopt_level = IPPROTO_TCP,
+	    .sopt_name = TCP_CORK };
+	int v = 1;
+	struct socket *so;
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	sopt.sopt_data = &v;
+	sopt.sopt_size = sizeof(v);
+	assert_int_equal(sosetopt(so, &sopt), 0);
+	send_bytes(so, 100);
+	assert_int_equal(fi_queued(&peer.fi), 0);
+	v = 0;
+	assert_int_equal(sosetopt(so, &sopt), 0);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.len, 100);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+static void
+a_drained_full_buffer_sends_a_window_update_at_once(void **state)
+{
+	static char data[1460];
+	struct sockopt sopt = { .sopt_level = SOL_SOCKET,
+	    .sopt_name = SO_RCVBUF };
+	int size = 8 * 1460, flags = 0;
+	static char buf[16 * 1460];
+	struct iovec iov = { buf, sizeof(buf) };
+	struct uio uio;
+	struct socket *so;
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	/* The accepted connection takes the listener's buffer size. */
+	sopt.sopt_data = &size;
+	sopt.sopt_size = sizeof(size);
+	assert_int_equal(sosetopt(ls, &sopt), 0);
+	so = tpeer_connect(&peer, ls);
+	while (sbspace(&so->so_rcv) >= (long)sizeof(data))
+		tpeer_send(&peer, TH_ACK, data, sizeof(data));
+	fi_flush(&peer.fi);
+	uio_setup(&uio, &iov, 1, UIO_READ);
+	assert_int_equal(soreceive(so, NULL, NULL, &uio, NULL, &flags, true,
+	    NULL), 0);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.ack, peer.seq);
+	assert_true((uint32_t)s.win << tpeer_tcb(so)->rcv_scale >=
+	    (uint32_t)size / 2);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
@@ -405,6 +582,12 @@ main(void)
 		tcp_test(an_unanswered_connect_times_out_after_the_syn_retries),
 		tcp_test(simultaneous_open_goes_through_syn_received),
 		tcp_test(a_full_listen_queue_answers_with_a_syn_cookie_that_makes_a_connection),
+		tcp_test(port_unreachable_refuses_a_connection_being_opened),
+		tcp_test(host_unreachable_is_reported_only_when_the_connection_times_out),
+		tcp_test(fragmentation_needed_lowers_the_segment_size_and_resends),
+		tcp_test(nagle_holds_a_small_segment_until_the_ack_unless_nodelay),
+		tcp_test(cork_holds_partial_segments_until_uncorked),
+		tcp_test(a_drained_full_buffer_sends_a_window_update_at_once),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
