@@ -5,6 +5,8 @@
 # pipelining, and many connections at once.
 #
 #	namespace NS:	rtap0 198.18.0.1/24 <-> rump_httpd virt0 198.18.0.2:8080
+#			rtap1 198.18.1.1/24 <-> rump_httpd virt0 198.18.1.2:8081
+#			(--max-conns 2 --timeout 2)
 #
 # TCP_TEST_BYTES sets the size of the large file (default 1 GiB).
 # shellcheck disable=SC2317 # test functions are called through run_test
@@ -136,6 +138,25 @@ wrk_100_connections() {
 	fi
 }
 
+connection_limit_is_logged_and_waits() {
+	start_bg "$NS" small "$BIN/rump_httpd" --if virt0,tap=rtap1 \
+	    --addr virt0,198.18.1.2/24 --port 8081 --root "$ROOT" \
+	    --max-conns 2 --timeout 2 || return 1
+	wait_for_line small '^rump_httpd: serving ' 10 || return 1
+	wait_link "$NS" rtap1 5 || return 1
+	host_addr "$NS" rtap1 198.18.1.1/24 || return 1
+	# Two connections that send nothing hold both places.
+	start_bg "$NS" idle1 sh -c 'sleep 30 | nc 198.18.1.2 8081' || return 1
+	start_bg "$NS" idle2 sh -c 'sleep 30 | nc 198.18.1.2 8081' || return 1
+	wait_for_line small 'rump_httpd: 2 connections open, the limit \(--max-conns\)' 20 ||
+	    return 1
+	# A third waits in the backlog until the idle ones time out.
+	check_output "a request beyond the limit is answered later" \
+	    '^hello from rump_httpd$' $HCURL "http://198.18.1.2:8081/hello.txt" ||
+	    return 1
+	stop_bg small
+}
+
 stops_cleanly() {
 	stop_bg httpd || { echo "  rump_httpd did not exit 0 after SIGTERM" >&2; return 1; }
 }
@@ -150,5 +171,6 @@ run_test errors_have_their_status errors_have_their_status
 run_test keep_alive_and_pipelining keep_alive_and_pipelining
 run_test requests_are_logged requests_are_logged
 run_test wrk_100_connections wrk_100_connections
+run_test connection_limit_is_logged_and_waits connection_limit_is_logged_and_waits
 run_test stops_cleanly stops_cleanly
 finish
