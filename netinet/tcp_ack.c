@@ -36,6 +36,8 @@ tcp_ack_rtt(struct tcpcb *tp, const struct tcp_seg *seg)
 void
 tcp_established(struct tcpcb *tp)
 {
+	tp->t_rcvtune_seq = tp->rcv_nxt;
+	tp->t_rcvtune_time = tcp_now();
 	tcp_state_change(tp, TCPS_ESTABLISHED);
 	tcpstat.tcps_connects++;
 	/* Armed whether or not SO_KEEPALIVE is set: it may be set later. */

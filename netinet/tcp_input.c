@@ -241,6 +241,9 @@ tcp_input_listen(struct socket *head, struct tcp_in *ti)
 	    (TF_NODELAY | TF_CORK);
 	tp->t_usermss = intotcpcb(sotoinpcb(head))->t_usermss;
 	tp->t_cc.cc_ops = intotcpcb(sotoinpcb(head))->t_cc.cc_ops;
+	/* The listener's buffer size, auto-tuned if the user did not set it. */
+	if (intotcpcb(sotoinpcb(head))->t_rcvbuf_auto == head->so_rcv.sb_hiwat)
+		tp->t_rcvbuf_auto = (uint32_t)head->so_rcv.sb_hiwat;
 	tcp_sendseqinit(tp);
 	tcp_rcvseqinit(tp, seg->seq);
 	tcp_syn_options(tp, &seg->opts);

@@ -25,6 +25,7 @@ static struct kstat_group tcp_kstat;
 
 uint32_t tcp_sendspace = TCP_SENDSPACE;
 uint32_t tcp_recvspace = TCP_RECVSPACE;
+uint32_t tcp_rcvbuf_max = TCP_RCVBUF_MAX;
 unsigned tcp_msl_ms = TCP_MSL_MS;
 unsigned tcp_delack_ms = TCP_DELACK_MS;
 unsigned tcp_syn_retries = TCP_SYN_RETRIES;
@@ -99,6 +100,7 @@ static const struct kstat_desc tcp_kstat_desc[] = {
 	TCPSTAT(tcps_sackrecoveries, "sackrecoveries"),
 	TCPSTAT(tcps_sackrexmit, "sackrexmit"),
 	TCPSTAT(tcps_rcvdsack, "rcvdsack"),
+	TCPSTAT(tcps_rcvbufgrown, "rcvbufgrown"),
 	TCPSTAT(tcps_pcbs, "pcbs"),
 };
 CTASSERT(__arraycount(tcp_kstat_desc) ==

@@ -12,6 +12,8 @@
 static int
 tcp_attach(struct socket *so, int proto)
 {
+	bool autotune = so->so_rcv.sb_hiwat == 0;
+	struct tcpcb *tp;
 	int error;
 
 	(void)proto;
@@ -23,7 +25,10 @@ tcp_attach(struct socket *so, int proto)
 		return error;
 	if ((error = in_pcballoc(so, &tcbtable)) != 0)
 		return error;
-	(void)tcp_newtcpcb(sotoinpcb(so));
+	tp = tcp_newtcpcb(sotoinpcb(so));
+	/* A buffer of the default size is auto-tuned (tcp_rcvtune). */
+	if (autotune)
+		tp->t_rcvbuf_auto = (uint32_t)so->so_rcv.sb_hiwat;
 	return 0;
 }
 
@@ -189,6 +194,39 @@ tcp_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
 	return tcp_output(tp);
 }
 
+/*
+ * Receive-buffer auto-tuning (as Linux's tcp_rcv_space_adjust): once per
+ * round trip, if the application read more than half the buffer in it,
+ * the buffer grows to twice that, up to tcp_rcvbuf_max, so the window
+ * follows the bandwidth-delay product.  A size the user set with
+ * SO_RCVBUF (sb_hiwat no longer what tuning set) is left alone.
+ */
+static void
+tcp_rcvtune(struct tcpcb *tp)
+{
+	struct sockbuf *sb = &tp->t_inpcb->inp_socket->so_rcv;
+	uint64_t now = tcp_now(), rtt = (uint64_t)tp->t_rtt.rt_srtt * 1000;
+	tcp_seq read = tp->rcv_nxt - (tcp_seq)sb->sb_cc;
+	uint32_t copied = read - tp->t_rcvtune_seq, want;
+
+	if (tp->t_rcvbuf_auto == 0 || sb->sb_hiwat != tp->t_rcvbuf_auto) {
+		tp->t_rcvbuf_auto = 0;
+		return;
+	}
+	if (now - tp->t_rcvtune_time < MAX(rtt, (uint64_t)NSEC_PER_TICK))
+		return;
+	tp->t_rcvtune_seq = read;
+	tp->t_rcvtune_time = now;
+	if (2 * (uint64_t)copied <= sb->sb_hiwat ||
+	    sb->sb_hiwat >= tcp_rcvbuf_max)
+		return;
+	want = (uint32_t)MIN(4 * (uint64_t)copied, (uint64_t)tcp_rcvbuf_max);
+	if (want > sb->sb_hiwat && sbreserve(sb, want) == 0) {
+		tp->t_rcvbuf_auto = want;
+		tcpstat.tcps_rcvbufgrown++;
+	}
+}
+
 /* The user read data: the window may have opened enough to say so. */
 static int
 tcp_rcvd(struct socket *so, int flags)
@@ -196,8 +234,11 @@ tcp_rcvd(struct socket *so, int flags)
 	struct tcpcb *tp = sototcpcb(so);
 
 	(void)flags;
-	if (tp != NULL)
-		(void)tcp_output(tp);
+	if (tp == NULL)
+		return 0;
+	if (TCPS_HAVERCVDSYN(tp->t_state))
+		tcp_rcvtune(tp);
+	(void)tcp_output(tp);
 	return 0;
 }
 

@@ -128,6 +128,11 @@ struct tcpcb {
 	int t_keepprobes;		/* unanswered keepalives */
 	uint32_t t_keepidle, t_keepintvl, t_keepcnt;	/* seconds, count */
 
+	/* Receive-buffer auto-tuning (tcp_rcvtune in tcp_usrreq.c). */
+	uint32_t t_rcvbuf_auto;		/* the size it set; 0: the user's own */
+	tcp_seq t_rcvtune_seq;		/* bytes read up to here ... */
+	uint64_t t_rcvtune_time;	/* ... when this was (ns) */
+
 	/* Counters for TCP_INFO. */
 	uint32_t t_unacked_segs;	/* full segments since our last ACK */
 	int t_quickack;			/* data segments still ACKed at once */
@@ -249,12 +254,14 @@ struct tcpstat {
 	uint64_t tcps_sackrecoveries;	/* SACK-based recovery episodes */
 	uint64_t tcps_sackrexmit;	/* segments resent by SACK recovery */
 	uint64_t tcps_rcvdsack;		/* D-SACK blocks received */
+	uint64_t tcps_rcvbufgrown;	/* receive buffers grown by auto-tuning */
 	uint64_t tcps_pcbs;		/* connection blocks now (a gauge) */
 };
 extern struct tcpstat tcpstat;
 
 /* Tunables, initialised from config.h. */
 extern uint32_t tcp_sendspace, tcp_recvspace;
+extern uint32_t tcp_rcvbuf_max;		/* auto-tuning's ceiling */
 extern unsigned tcp_msl_ms;		/* 2 * MSL is the TIME_WAIT time */
 extern unsigned tcp_delack_ms;
 extern unsigned tcp_syn_retries;	/* SYNs before connect gives up */

@@ -88,6 +88,10 @@
 #ifndef TCP_RECVSPACE
 #define TCP_RECVSPACE		(256 * 1024)
 #endif
+/* Receive buffers grow up to this with the bandwidth-delay product. */
+#ifndef TCP_RCVBUF_MAX
+#define TCP_RCVBUF_MAX		(4 * 1024 * 1024)
+#endif
 /* Maximum segment lifetime; TIME_WAIT lasts twice this (Linux: 60 s). */
 #ifndef TCP_MSL_MS
 #define TCP_MSL_MS		(30 * 1000)

@@ -184,19 +184,26 @@ tpeer_advance(struct tcpcb *tp, uint64_t ns)
 	NET_UNLOCK();
 }
 
-/* A listening socket on local:LPORT. */
+/* A listening socket on local:port. */
 static inline struct socket *
-tpeer_listen(struct tpeer *p)
+tpeer_listen_port(struct tpeer *p, in_port_t port)
 {
 	struct sockaddr_in sin;
 	struct socket *ls;
 
 	assert_int_equal(socreate(AF_INET, &ls, SOCK_STREAM, 0), 0);
-	sockaddr_in_init(&sin, p->local, htons(LPORT));
+	sockaddr_in_init(&sin, p->local, htons(port));
 	assert_int_equal(sobind(ls, (const struct sockaddr *)&sin,
 	    sizeof(sin)), 0);
 	assert_int_equal(solisten(ls, 4), 0);
 	return ls;
+}
+
+/* A listening socket on local:LPORT. */
+static inline struct socket *
+tpeer_listen(struct tpeer *p)
+{
+	return tpeer_listen_port(p, LPORT);
 }
 
 /*

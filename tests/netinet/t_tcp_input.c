@@ -517,6 +517,71 @@ reuseaddr_binds_over_a_connection_in_time_wait(void **state)
 	KTEST_EXIT();
 }
 
+static void
+a_new_syn_ends_time_wait_and_opens_a_new_connection(void **state)
+{
+	struct socket *so;
+	struct tcpcb *tp;
+	struct tseg s;
+	uint64_t reuse = tcpstat.tcps_twreuse;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tp = tpeer_tcb(so);
+	assert_int_equal(soclose(so), 0);
+	tpeer_expect(&peer, &s);
+	peer.ack = s.seq + 1;
+	tpeer_send(&peer, TH_FIN | TH_ACK, NULL, 0);
+	assert_int_equal(tp->t_state, TCPS_TIME_WAIT);
+	fi_flush(&peer.fi);
+	/* The same ports, a sequence number beyond the old connection's. */
+	tpeer_inject(&peer, TH_SYN, peer.seq + 100000, 0, NULL, 0, NULL, 0);
+	assert_int_equal(tcpstat.tcps_twreuse, reuse + 1);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.flags, TH_SYN | TH_ACK);
+	assert_int_equal(s.ack, peer.seq + 100001);
+	KTEST_EXIT();
+}
+
+static void
+window_scaling_is_agreed_and_applied_both_ways(void **state)
+{
+	static const uint8_t opts[] = {
+		TCPOPT_MAXSEG, 4, 0x05, 0xb4, TCPOPT_NOP, TCPOPT_WINDOW, 3, 4,
+	};
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	struct socket *so;
+	struct tcpcb *tp;
+	struct tseg s;
+	uint8_t shift;
+
+	(void)state;
+	KTEST_ENTER();
+	tpeer_inject(&peer, TH_SYN, peer.seq, 0, opts, sizeof(opts), NULL, 0);
+	peer.seq++;
+	tpeer_expect(&peer, &s);
+	assert_true(s.opts.to_flags & TOF_SCALE);
+	shift = s.opts.to_wscale;
+	peer.ack = s.seq + 1;
+	peer.win = 1000;
+	tpeer_send(&peer, TH_ACK, "x", 1);
+	assert_int_equal(soaccept(ls, &so, &ss, &sslen, true), 0);
+	tp = tpeer_tcb(so);
+	/* The peer's window is shifted by its scale, 4. */
+	assert_int_equal(tp->snd_wnd, 1000u << 4);
+	assert_int_equal(tp->rcv_scale, shift);
+	tpeer_advance(tp, (uint64_t)tcp_delack_ms * 1000000);
+	/* Ours goes out shifted by ours. */
+	while (tpeer_recv(&peer, &s))
+		continue;
+	assert_int_equal((uint32_t)s.win, (uint32_t)(sbspace(&so->so_rcv) >>
+	    shift));
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
@@ -541,6 +606,8 @@ main(void)
 		tcp_test(simultaneous_close_goes_through_closing),
 		tcp_test(data_after_the_user_closed_is_answered_with_rst),
 		tcp_test(reuseaddr_binds_over_a_connection_in_time_wait),
+		tcp_test(a_new_syn_ends_time_wait_and_opens_a_new_connection),
+		tcp_test(window_scaling_is_agreed_and_applied_both_ways),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

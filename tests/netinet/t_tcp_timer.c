@@ -207,6 +207,7 @@ keepalive_probes_an_idle_connection_and_drops_it_unanswered(void **state)
 	struct socket *so;
 	struct tcpcb *tp;
 	struct tseg s;
+	uint64_t intvl;
 
 	(void)state;
 	KTEST_ENTER();
@@ -221,8 +222,12 @@ keepalive_probes_an_idle_connection_and_drops_it_unanswered(void **state)
 	tpeer_send(&peer, TH_ACK, NULL, 0);
 	assert_int_equal(tp->t_keepprobes, 0);
 	tpeer_advance(tp, tcp_keepidle_ns(tp));
-	for (unsigned i = 0; i < tp->t_keepcnt; i++)
-		tpeer_advance(tp, (uint64_t)tp->t_keepintvl * NSEC_PER_SEC);
+	/* t_keepcnt probes, each unanswered for t_keepintvl: dropped. */
+	intvl = (uint64_t)tp->t_keepintvl * NSEC_PER_SEC;
+	for (unsigned i = 0, n = tp->t_keepcnt; i < n; i++) {
+		assert_non_null(so->so_pcb);
+		tpeer_advance(tp, intvl);
+	}
 	assert_null(so->so_pcb);
 	assert_int_equal(so->so_error, ETIMEDOUT);
 	assert_int_equal(soclose(so), 0);
@@ -567,6 +572,69 @@ a_drained_full_buffer_sends_a_window_update_at_once(void **state)
 	KTEST_EXIT();
 }
 
+static void
+a_receive_buffer_read_quickly_grows_with_auto_tuning(void **state)
+{
+	static char data[1000], buf[20000];
+	uint32_t space = tcp_recvspace;
+	uint64_t grown = tcpstat.tcps_rcvbufgrown;
+	struct iovec iov = { buf, sizeof(buf) };
+	struct socket *l2, *so;
+	struct uio uio;
+	int flags = 0;
+
+	(void)state;
+	KTEST_ENTER();
+	tcp_recvspace = 16384;
+	l2 = tpeer_listen_port(&peer, LPORT + 2);
+	tcp_recvspace = space;
+	peer.lport = LPORT + 2;
+	so = tpeer_connect(&peer, l2);
+	assert_int_equal(so->so_rcv.sb_hiwat, 16384);
+	for (int i = 0; i < 12; i++)
+		tpeer_send(&peer, TH_ACK, data, sizeof(data));
+	tp_now += 2 * NSEC_PER_TICK;
+	uio_setup(&uio, &iov, 1, UIO_READ);
+	assert_int_equal(soreceive(so, NULL, NULL, &uio, NULL, &flags, true,
+	    NULL), 0);
+	assert_int_equal(so->so_rcv.sb_hiwat, 4 * 12000);
+	assert_int_equal(tcpstat.tcps_rcvbufgrown, grown + 1);
+	assert_int_equal(soclose(l2), 0);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+static void
+a_receive_buffer_the_user_sized_is_not_tuned(void **state)
+{
+	static char data[1000], buf[20000];
+	struct sockopt sopt = { .sopt_level = SOL_SOCKET,
+	    .sopt_name = SO_RCVBUF };
+	struct iovec iov = { buf, sizeof(buf) };
+	int size = 16384, flags = 0;
+	struct socket *so;
+	struct uio uio;
+	size_t hiwat;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	sopt.sopt_data = &size;
+	sopt.sopt_size = sizeof(size);
+	assert_int_equal(sosetopt(so, &sopt), 0);
+	hiwat = so->so_rcv.sb_hiwat;
+	/* More than half of it is read in a round trip. */
+	for (int i = 0; i < 20; i++)
+		tpeer_send(&peer, TH_ACK, data, sizeof(data));
+	tp_now += 2 * NSEC_PER_TICK;
+	uio_setup(&uio, &iov, 1, UIO_READ);
+	assert_int_equal(soreceive(so, NULL, NULL, &uio, NULL, &flags, true,
+	    NULL), 0);
+	assert_int_equal(so->so_rcv.sb_hiwat, hiwat);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
@@ -588,6 +656,8 @@ main(void)
 		tcp_test(nagle_holds_a_small_segment_until_the_ack_unless_nodelay),
 		tcp_test(cork_holds_partial_segments_until_uncorked),
 		tcp_test(a_drained_full_buffer_sends_a_window_update_at_once),
+		tcp_test(a_receive_buffer_read_quickly_grows_with_auto_tuning),
+		tcp_test(a_receive_buffer_the_user_sized_is_not_tuned),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
