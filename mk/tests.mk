@@ -22,7 +22,7 @@
 #                         installed tree with pkg-config.
 # Tests named in CORE_ONLY_TESTS link librump alone (no networking);
 # t_symbols only reads the libraries with nm and needs none of them.
-KTEST_DIRS := rumpkern rumpnet net netinet virtif
+KTEST_DIRS := rumpkern rumpvfs rumpnet net netinet virtif
 KTEST_SRCS := $(foreach d,$(KTEST_DIRS),$(wildcard tests/$(d)/t_*.c))
 API_SRCS := $(wildcard tests/api/t_*.c) $(wildcard tests/symbols/t_*.c)
 CORE_ONLY_TESTS := t_enosys t_collide t_symbols

@@ -100,4 +100,34 @@
 #define ICMP_ERRPPSLIMIT	100
 #endif
 
+/* ---- file systems ---- */
+
+/*
+ * Check the locking contract of every VOP_* call (vnode_if.src) and panic
+ * on a breach.  Cheap: a lock-owner comparison per vnode argument.
+ */
+#ifndef VFS_DEBUG
+#define VFS_DEBUG		1
+#endif
+
+/* Unreferenced vnodes the cache keeps before reclaiming the oldest. */
+#ifndef VNODE_CACHE_MAX
+#define VNODE_CACHE_MAX		8192
+#endif
+
+/* Bytes of clean buffers the buffer cache keeps; dirty ones beyond. */
+#ifndef BUF_CACHE_MAX
+#define BUF_CACHE_MAX		(64 * 1024 * 1024)
+#endif
+
+/* Dirty buffer bytes that start a write-back before the sync thread. */
+#ifndef BUF_DIRTY_MAX
+#define BUF_DIRTY_MAX		(16 * 1024 * 1024)
+#endif
+
+/* How often the sync thread writes dirty buffers back. */
+#ifndef BUF_SYNC_INTERVAL_MS
+#define BUF_SYNC_INTERVAL_MS	(5 * 1000)
+#endif
+
 #endif
