@@ -84,7 +84,7 @@ SYSCALLS := librump/rumpkern/syscalls.master
 
 gen_srcs_rump := $(GEN)/rump_syscalls.c $(GEN)/kern_sysent.c \
 	$(GEN)/rumpkern_if_wrappers.c
-gen_srcs_rumpvfs := $(GEN)/vnode_if.c
+gen_srcs_rumpvfs := $(GEN)/vnode_if.c $(GEN)/vfs_sysent.c
 gen_srcs_rumpnet := $(GEN)/net_sysent.c
 gen_srcs_rumpnet_net := $(GEN)/rumpnet_net_if_wrappers.c
 gen_srcs_rumpnet_netinet := $(GEN)/rumpnet_netinet_if_wrappers.c

@@ -115,6 +115,14 @@
 #define VNODE_CACHE_MAX		8192
 #endif
 
+/*
+ * The largest file rumpfs (the in-memory root) holds: its page table is
+ * one pointer per 4 KiB of file, holes included.
+ */
+#ifndef RUMPFS_MAXSIZE
+#define RUMPFS_MAXSIZE		(1ULL << 30)
+#endif
+
 /* Bytes of clean buffers the buffer cache keeps; dirty ones beyond. */
 #ifndef BUF_CACHE_MAX
 #define BUF_CACHE_MAX		(64 * 1024 * 1024)

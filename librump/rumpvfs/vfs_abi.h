@@ -1,7 +1,8 @@
 /*
  * The file-system part of the host ABI, declared for kernel code: the
  * constants, structures and layouts of Linux on x86-64 that rump_sys_*
- * file calls take and return, so a Linux program ports by adding
+ * file calls take and return (struct stat and the S_IF* types are in
+ * rumpkern/abi.h, which fstat shares), so a Linux program ports by adding
  * "rump_sys_".  Sizes are checked at compile time.
  */
 #ifndef RUMPVFS_VFS_ABI_H
@@ -9,31 +10,13 @@
 
 #include "rumpkern/abi.h"
 
-typedef unsigned int uid_t;
-typedef unsigned int gid_t;
-typedef unsigned long dev_t;
-typedef unsigned long ino_t;
-typedef unsigned long nlink_t;
-typedef long blksize_t;
-typedef long blkcnt_t;
 typedef int64_t daddr_t;
 
 #define PATH_MAX	4096	/* bytes in a path, with its NUL */
 #define NAME_MAX	255	/* bytes in one component */
 #define MAXSYMLINKS	40	/* symlinks one lookup follows (Linux's) */
 
-/* File types and modes (st_mode). */
-#define S_IFMT		0170000
-#define S_IFSOCK	0140000
-#define S_IFLNK		0120000
-#define S_IFREG		0100000
-#define S_IFBLK		0060000
-#define S_IFDIR		0040000
-#define S_IFCHR		0020000
-#define S_IFIFO		0010000
-#define S_ISUID		04000
-#define S_ISGID		02000
-#define S_ISVTX		01000
+/* Permission bits (the file types are in rumpkern/abi.h). */
 #define S_IRUSR		0400
 #define S_IWUSR		0200
 #define S_IXUSR		0100
@@ -63,13 +46,6 @@ typedef int64_t daddr_t;
 #define RENAME_NOREPLACE	1
 #define RENAME_EXCHANGE		2
 
-/* lseek(2). */
-#define SEEK_SET	0
-#define SEEK_CUR	1
-#define SEEK_END	2
-#define SEEK_DATA	3
-#define SEEK_HOLE	4
-
 /* access(2). */
 #define F_OK	0
 #define X_OK	1
@@ -79,29 +55,6 @@ typedef int64_t daddr_t;
 /* utimensat(2). */
 #define UTIME_NOW	((1L << 30) - 1L)
 #define UTIME_OMIT	((1L << 30) - 2L)
-
-/* struct stat of Linux x86-64 (stat(2), fstat(2), lstat(2), fstatat(2)). */
-struct stat {
-	dev_t st_dev;
-	ino_t st_ino;
-	nlink_t st_nlink;
-	mode_t st_mode;
-	uid_t st_uid;
-	gid_t st_gid;
-	int __pad0;
-	dev_t st_rdev;
-	off_t st_size;
-	blksize_t st_blksize;
-	blkcnt_t st_blocks;	/* 512-byte units */
-	struct timespec st_atim;
-	struct timespec st_mtim;
-	struct timespec st_ctim;
-	long __unused_[3];
-};
-CTASSERT(sizeof(struct stat) == 144);
-CTASSERT(offsetof(struct stat, st_mode) == 24);
-CTASSERT(offsetof(struct stat, st_size) == 48);
-CTASSERT(offsetof(struct stat, st_mtim) == 88);
 
 /* struct statfs of Linux x86-64, what rump_sys_statvfs fills. */
 struct statfs {

@@ -1,21 +1,35 @@
 /*
- * Credentials as the VFS and file systems see them: the effective user
- * and group and the supplementary groups of the caller, behind an opaque
- * kauth_cred_t and a few accessors, as in NetBSD.  A file system never
- * reads a process structure; it is handed the cred to check.
+ * Credentials as the VFS and file systems see them: the caller's
+ * effective user and group and its supplementary groups, behind the
+ * opaque kauth_cred_t and a few accessors, as in NetBSD.  A file system
+ * never reads a process; it is handed the credentials to check.  They are
+ * the kernel's struct cred (rumpkern/cred.h), which never changes once
+ * made, so they are read without a lock.
  */
 #ifndef RUMPVFS_VFS_CRED_H
 #define RUMPVFS_VFS_CRED_H
 
-#include "rumpvfs/vfs_abi.h"
+#include "rumpkern/cred.h"
 
-typedef const struct kauth_cred *kauth_cred_t;
+typedef const struct cred *kauth_cred_t;
 
-uid_t kauth_cred_geteuid(kauth_cred_t cred);
-gid_t kauth_cred_getegid(kauth_cred_t cred);
+static inline uid_t
+kauth_cred_geteuid(kauth_cred_t cred)
+{
+	return cred->cr_euid;
+}
+
+static inline gid_t
+kauth_cred_getegid(kauth_cred_t cred)
+{
+	return cred->cr_egid;
+}
+
 /* Whether gid is the effective group or one of the supplementary ones. */
-bool kauth_cred_groupmember(kauth_cred_t cred, gid_t gid);
-/* The calling process's credentials, valid for the duration of a call. */
-kauth_cred_t kauth_cred_get(void);
+static inline bool
+kauth_cred_groupmember(kauth_cred_t cred, gid_t gid)
+{
+	return cred_groupmember(cred, gid);
+}
 
 #endif
