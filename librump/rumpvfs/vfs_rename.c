@@ -144,13 +144,16 @@ rename_unlockdirs(struct rename_side *f, struct rename_side *t)
 		vn_unlock(t->dvp);
 }
 
-/* Every check of rename(2) on the files found, dirs locked. */
+/*
+ * The checks of rename(2) on where the files are: made with the
+ * directories locked and before the files are, which these checks make
+ * safe.
+ */
 static int
-rename_check(struct rename_side *f, struct rename_side *t, kauth_cred_t cred)
+rename_check_tree(struct rename_side *f, struct rename_side *t)
 {
 	struct vnode *fvp = f->vp, *tvp = t->vp;
 	bool isdir = fvp->v_type == VDIR;
-	int error;
 
 	if (fvp->v_mountedhere != NULL ||
 	    (tvp != NULL && tvp->v_mountedhere != NULL))
@@ -166,13 +169,24 @@ rename_check(struct rename_side *f, struct rename_side *t, kauth_cred_t cred)
 		return EISDIR;
 	if (tvp != NULL && ancestry_has(&f->anc, tvp))
 		return ENOTEMPTY;
+	return 0;
+}
+
+/* Permissions, with everything locked. */
+static int
+rename_check_perm(struct rename_side *f, struct rename_side *t,
+    kauth_cred_t cred)
+{
+	struct vnode *fvp = f->vp, *tvp = t->vp;
+	int error;
+
 	error = vfs_may_delete(f->dvp, fvp, cred);
 	if (error == 0)
 		error = vfs_dir_writable(t->dvp, cred);
 	if (error == 0 && tvp != NULL)
 		error = vfs_may_delete(t->dvp, tvp, cred);
 	/* Moving a directory rewrites its "..". */
-	if (error == 0 && isdir && f->dvp != t->dvp)
+	if (error == 0 && fvp->v_type == VDIR && f->dvp != t->dvp)
 		error = VOP_ACCESS(fvp, VWRITE, cred);
 	return error;
 }
@@ -197,13 +211,15 @@ rename_locked(struct rename_side *f, struct rename_side *t, kauth_cred_t cred)
 	if (f->vp == t->vp)
 		return 0;
 	/* Locking fvp while its ancestors are held: check them first. */
-	error = rename_check(f, t, cred);
+	error = rename_check_tree(f, t);
 	if (error != 0)
 		return error;
 	vn_lock(f->vp, RW_WRITER);
 	if (t->vp != NULL)
 		vn_lock(t->vp, RW_WRITER);
-	error = VOP_RENAME(f->dvp, f->vp, fcnp, t->dvp, t->vp, tcnp);
+	error = rename_check_perm(f, t, cred);
+	if (error == 0)
+		error = VOP_RENAME(f->dvp, f->vp, fcnp, t->dvp, t->vp, tcnp);
 	if (t->vp != NULL)
 		vn_unlock(t->vp);
 	vn_unlock(f->vp);
