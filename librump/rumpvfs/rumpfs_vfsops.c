@@ -64,7 +64,9 @@ rumpfs_setnpages(struct rumpfs_node *rn, size_t n)
 
 	if (n > 0) {
 		pages = kmem_zalloc(&M_RUMPFS, n * sizeof(char *), KM_SLEEP);
-		memcpy(pages, rn->rn_pages, MIN(n, rn->rn_npages) * sizeof(char *));
+		if (rn->rn_npages > 0)
+			memcpy(pages, rn->rn_pages,
+			    MIN(n, rn->rn_npages) * sizeof(char *));
 	}
 	if (rn->rn_npages > 0)
 		kmem_free(&M_RUMPFS, rn->rn_pages, rn->rn_npages * sizeof(char *));
