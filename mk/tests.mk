@@ -60,11 +60,15 @@ $(O)/obj/tests/%.o: tests/%.c | $(GEN_PUBH)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(HOST_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
 
+# A kernel test may add link flags of its own in ldflags_<test> (a
+# link-time mock: -Wl,--wrap=...).
+ldflags_t_vnode := -Wl,--wrap=rumpuser_exit
+
 define KTEST_RULE
 $(O)/tests/$(1)/%: $(O)/obj/tests/$(1)/%.kro $(STATIC_LIBS)
 	@mkdir -p $$(@D)
 	$$(call say,LD,$$@)
-	$(Q)$(CC) -o $$@ $$< $(LDFLAGS) $(KERNEL_LINK) -lcmocka
+	$(Q)$(CC) -o $$@ $$< $(LDFLAGS) $$(ldflags_$$*) $(KERNEL_LINK) -lcmocka
 endef
 $(foreach d,$(KTEST_DIRS) host,$(eval $(call KTEST_RULE,$(d))))
 
