@@ -22,6 +22,7 @@ mb_setup(void **state)
 static int
 mb_teardown(void **state)
 {
+	ktest_release();
 	mb_failnext(0);
 	assert_int_equal(mbstat.m_mbufs, mbstat_before.m_mbufs);
 	assert_int_equal(mbstat.m_clusters, mbstat_before.m_clusters);
