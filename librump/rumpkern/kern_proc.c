@@ -61,7 +61,8 @@ int
 proc_init(void)
 {
 	mutex_init(&proc_lock, MUTEX_DEFAULT);
-	proc0.p_pid = 0;
+	/* Nothing of a previous boot survives in the static proc0. */
+	memset(&proc0, 0, sizeof(proc0));
 	proc0.p_fd = fd_create();
 	proc_inherit(&proc0, NULL);
 	LIST_INSERT_HEAD(&allproc, &proc0, p_list);

@@ -6,7 +6,6 @@
 #include "rumpkern/config.h"
 #include "rumpkern/cred.h"
 #include "rumpkern/filedesc.h"
-#include "rumpkern/kmem.h"
 #include "rumpkern/lwp.h"
 #include "rumpkern/uio.h"
 #include "rumpnet/mbuf.h"
