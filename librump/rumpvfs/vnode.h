@@ -65,6 +65,7 @@ struct vnode {
 	uint64_t v_id;			/* file id: the cache key with v_mount */
 	unsigned v_usecount;		/* references; under vcache_lock */
 	enum vnode_state v_state;	/* under vcache_lock */
+	bool v_needinactive;		/* VOP_INACTIVE deferred; vcache_lock */
 	struct mount *v_mountedhere;	/* a directory mounted on */
 	krwlock_t v_lock;		/* the vnode lock */
 	/*
