@@ -73,6 +73,7 @@
 #define EHOSTUNREACH	113
 #define EALREADY	114
 #define EINPROGRESS	115
+#define EUCLEAN		117	/* structure needs cleaning: a corrupt file system */
 #define ECANCELED	125
 #define ENOTSUP		EOPNOTSUPP
 
