@@ -251,6 +251,18 @@ int ext2fs_dir_getparent(struct ext2fs_mount *um,
 int ext2fs_dir_setparent(struct ext2fs_mount *um, struct ext2fs_inode *dp,
     uint32_t parent);
 
+/* ext2fs_name.c: names and the inodes they link. */
+#define EXT2_LINK_MAX		32000
+int ext2fs_mknode(struct ext2fs_mount *um, struct ext2fs_inode *dp,
+    const char *name, size_t len, uint16_t mode, uint32_t uid, uint32_t gid,
+    struct ext2fs_inode *ip);
+int ext2fs_link(struct ext2fs_mount *um, struct ext2fs_inode *dp,
+    const char *name, size_t len, struct ext2fs_inode *ip);
+int ext2fs_unlink(struct ext2fs_mount *um, struct ext2fs_inode *dp,
+    const char *name, size_t len, struct ext2fs_inode *ip);
+int ext2fs_rmdir(struct ext2fs_mount *um, struct ext2fs_inode *dp,
+    const char *name, size_t len, struct ext2fs_inode *ip);
+
 /* The largest file: what the triple indirect block reaches, within 2^32 blocks. */
 uint64_t ext2fs_maxfilesize(const struct ext2fs_mount *um);
 

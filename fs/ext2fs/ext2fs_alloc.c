@@ -3,7 +3,9 @@
  * files and their blocks sit together.  Directories are spread in the
  * manner of Orlov's allocator: a directory made in the root goes to the
  * group with the fewest directories among those with at least the average
- * free inodes and blocks, so top-level trees start far apart; a deeper
+ * free inodes and three quarters of the average free blocks (a group
+ * holding a superblock copy is not passed over for it), so top-level trees
+ * start far apart; a deeper
  * directory stays near its parent while that group has room.
  */
 #include "rumpkern/kern.h"
@@ -21,6 +23,7 @@ ext2fs_find_group_spread(const struct ext2fs_mount *um)
 {
 	uint32_t avgi = um->um_sb.s_free_inodes_count / um->um_ngroups;
 	uint32_t avgb = um->um_sb.s_free_blocks_count / um->um_ngroups;
+	uint32_t minb = avgb - avgb / 4;
 	uint32_t start = cprng_u32() % um->um_ngroups;
 	uint32_t best = UINT32_MAX, bestdirs = UINT32_MAX;
 
@@ -30,7 +33,7 @@ ext2fs_find_group_spread(const struct ext2fs_mount *um)
 
 		if (gd->bg_free_inodes_count == 0 ||
 		    gd->bg_free_inodes_count < avgi ||
-		    gd->bg_free_blocks_count < avgb)
+		    gd->bg_free_blocks_count < minb)
 			continue;
 		if (gd->bg_used_dirs_count < bestdirs) {
 			best = g;
