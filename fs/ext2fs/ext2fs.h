@@ -246,6 +246,12 @@ int ext2fs_dir_isempty(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
     bool *emptyp);
 int ext2fs_dir_init(struct ext2fs_mount *um, struct ext2fs_inode *dp,
     uint32_t parent);
+int ext2fs_inode_child(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
+    const char *name, size_t len, uint32_t ino, struct ext2fs_inode *ip);
+int ext2fs_lookup_child(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
+    const char *name, size_t len, struct ext2fs_inode *ip);
+int ext2fs_dir_next(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
+    uint64_t *offp, struct ext2fs_dirent *de, char *name);
 int ext2fs_dir_getparent(struct ext2fs_mount *um,
     const struct ext2fs_inode *dp, uint32_t *parentp);
 int ext2fs_dir_setparent(struct ext2fs_mount *um, struct ext2fs_inode *dp,

@@ -366,3 +366,84 @@ ext2fs_dir_setparent(struct ext2fs_mount *um, struct ext2fs_inode *dp,
 	ext2fs_bdwrite(um, &bh);
 	return 0;
 }
+
+/*
+ * Reads inode ino, named name in dp.  A directory reached by a name other
+ * than "." and ".." must name dp as its parent: anything else is a cycle
+ * or a second link to a directory, and walking into it could go on for
+ * ever.
+ */
+int
+ext2fs_inode_child(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
+    const char *name, size_t len, uint32_t ino, struct ext2fs_inode *ip)
+{
+	bool dot = (len == 1 && name[0] == '.') ||
+	    (len == 2 && name[0] == '.' && name[1] == '.');
+	uint32_t parent;
+	int error;
+
+	error = ext2fs_iget(um, ino, ip);
+	if (error != 0 || dot || (ip->i_mode & EXT2_IFMT) != EXT2_IFDIR)
+		return error;
+	error = ext2fs_dir_getparent(um, ip, &parent);
+	if (error == 0 && parent != dp->i_number) {
+		kprintf("ext2fs: directory %u is named in %u but its parent "
+		    "is %u\n", ip->i_number, dp->i_number, parent);
+		error = EUCLEAN;
+	}
+	return error;
+}
+
+/* Looks name up in dp and reads its inode (ext2fs_inode_child). */
+int
+ext2fs_lookup_child(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
+    const char *name, size_t len, struct ext2fs_inode *ip)
+{
+	uint32_t ino;
+	int error;
+
+	if ((dp->i_mode & EXT2_IFMT) != EXT2_IFDIR)
+		return ENOTDIR;
+	error = ext2fs_dir_lookup(um, dp, name, len, &ino);
+	if (error != 0)
+		return error;
+	return ext2fs_inode_child(um, dp, name, len, ino, ip);
+}
+
+/*
+ * The next used entry of dp at or after byte *offp; *offp moves past it.
+ * ENOENT at the end.  The name is copied to name (EXT2_MAXNAMLEN + 1).
+ */
+int
+ext2fs_dir_next(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
+    uint64_t *offp, struct ext2fs_dirent *de, char *name)
+{
+	struct ext2fs_bh bh;
+	int error;
+
+	while (*offp < dp->i_size) {
+		uint32_t off = (uint32_t)(*offp & (um->um_bsize - 1)), o = 0;
+
+		error = ext2fs_dir_bread(um, dp, *offp >> um->um_bshift, &bh);
+		if (error != 0)
+			return error;
+		/* Entries are found from the block's start: *offp may be stale. */
+		while (o < um->um_bsize) {
+			(void)ext2fs_dirent_get(um, bh.bh_data, o, de);
+			if (o >= off && de->d_ino != 0)
+				break;
+			o += de->d_reclen;
+		}
+		if (o < um->um_bsize) {
+			memcpy(name, de->d_name, de->d_namlen);
+			name[de->d_namlen] = '\0';
+			de->d_name = name;
+			*offp += o - off + de->d_reclen;
+			ext2fs_brelse(um, &bh);
+			return 0;
+		}
+		ext2fs_brelse(um, &bh);
+		*offp += um->um_bsize - off;
+	}
+	return ENOENT;
+}

@@ -195,19 +195,18 @@ static inline int
 memdev_namei(struct ext2fs_mount *um, const char *path,
     struct ext2fs_inode *ip)
 {
-	uint32_t ino = EXT2_ROOT_INO;
+	struct ext2fs_inode dir;
 	int error;
 
-	error = ext2fs_iget(um, ino, ip);
+	error = ext2fs_iget(um, EXT2_ROOT_INO, ip);
 	while (error == 0 && *path != '\0') {
 		const char *end = path;
 
 		while (*end != '\0' && *end != '/')
 			end++;
-		error = ext2fs_dir_lookup(um, ip, path, (size_t)(end - path),
-		    &ino);
-		if (error == 0)
-			error = ext2fs_iget(um, ino, ip);
+		dir = *ip;
+		error = ext2fs_lookup_child(um, &dir, path,
+		    (size_t)(end - path), ip);
 		path = *end == '/' ? end + 1 : end;
 	}
 	return error;

@@ -55,6 +55,8 @@ mk 4k 16M -t ext2 -b 4096
 mk 1k-noindex 8M -t ext2 -b 1024 -O ^dir_index
 mk rev0 8M -t ext2 -b 1024 -r 0 -O none
 mk ext3 8M -t ext3 -b 1024
+# ext4 with its default features (extent, 64bit, flex_bg, metadata_csum).
+mke2fs -q -F -t ext4 -b 1024 "$dir/ext4.img" 8M >/dev/null
 # A small image for allocation tests: many groups of few blocks.
 mke2fs -q -F -t ext2 -b 1024 -g 1024 -N 512 "$dir/groups.img" 4M >/dev/null
 # A file of one byte past 5 GiB, on 4 KiB blocks (triple indirect).
