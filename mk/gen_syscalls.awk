@@ -5,7 +5,10 @@
 #   awk -v out=wrappers  -f gen_syscalls.awk syscalls.master  > rump_syscalls.c
 #   awk -v out=sysent -v comp=NAME -f gen_syscalls.awk syscalls.master > NAME_sysent.c
 #
-# Each line of the table: number, component, prototype ("type name(args)").
+# Each line of the table: number, component, prototype ("type name(args)"),
+# or "pubinclude <h>" / "kerninclude "h"": a header the public prototypes or
+# the kernel's argument structures include.  Structures the prototypes name
+# are declared ahead in both headers.
 
 function trim(s) {
 	sub(/^[ \t]+/, "", s)
@@ -34,6 +37,29 @@ BEGIN {
 }
 
 /^;/ || /^[ \t]*$/ { next }
+
+$1 == "pubinclude" || $1 == "kerninclude" {
+	if (NF != 2) {
+		printf("%s:%d: bad include line\n", FILENAME, FNR) > "/dev/stderr"
+		exit 1
+	}
+	if ($1 == "pubinclude")
+		pubinc[++npubinc] = $2
+	else
+		kerninc[++nkerninc] = $2
+	next
+}
+
+# Remembers every "struct NAME" in a type, for the forward declarations.
+function notestructs(type,    t, s) {
+	t = type
+	while (match(t, /struct[ \t]+[A-Za-z_][A-Za-z0-9_]*/)) {
+		s = substr(t, RSTART, RLENGTH)
+		sub(/[ \t]+/, " ", s)
+		structs[s] = 1
+		t = substr(t, RSTART + RLENGTH)
+	}
+}
 
 {
 	num = $1
@@ -69,6 +95,9 @@ BEGIN {
 		}
 	}
 	c_nargs[n] = nargs
+	notestructs(rettype)
+	for (i = 1; i <= nargs; i++)
+		notestructs(argtype[i])
 	if (num + 0 > maxnum)
 		maxnum = num + 0
 }
@@ -87,6 +116,22 @@ function proto(k, prefix,    s, i) {
 	return s ")"
 }
 
+# The include lines of one kind, then the structure declarations, sorted.
+function preamble(inc, ninc,    i, k, m, names, t) {
+	for (i = 1; i <= ninc; i++)
+		print "#include " inc[i]
+	print ""
+	m = 0
+	for (k in structs)
+		names[++m] = k
+	for (i = 2; i <= m; i++)
+		for (k = i; k > 1 && names[k - 1] > names[k]; k--) {
+			t = names[k]; names[k] = names[k - 1]; names[k - 1] = t
+		}
+	for (i = 1; i <= m; i++)
+		print names[i] ";"
+}
+
 function banner() {
 	print "/* DO NOT EDIT: generated from " src " by mk/gen_syscalls.awk. */"
 }
@@ -97,10 +142,7 @@ END {
 		print "#ifndef RUMP_RUMP_SYSCALLS_H"
 		print "#define RUMP_RUMP_SYSCALLS_H"
 		print ""
-		print "#include <poll.h>"
-		print "#include <sys/socket.h>"
-		print "#include <sys/types.h>"
-		print "#include <sys/uio.h>"
+		preamble(pubinc, npubinc)
 		print ""
 		print "#ifdef __cplusplus"
 		print "extern \"C\" {"
@@ -119,11 +161,8 @@ END {
 		print "#ifndef RUMPKERN_SYSCALLARGS_H"
 		print "#define RUMPKERN_SYSCALLARGS_H"
 		print ""
-		print "#include \"rumpkern/abi.h\""
-		print ""
+		preamble(kerninc, nkerninc)
 		print "struct lwp;"
-		print "struct sockaddr;"
-		print "struct msghdr;"
 		print ""
 		print "#define SYS_MAXSYSCALL " maxnum + 1
 		for (k = 1; k <= n; k++)

@@ -73,6 +73,8 @@ struct rt_stats {
 	uint64_t rts_misses;		/* of which found no route */
 	uint64_t rts_adds;		/* routes added */
 	uint64_t rts_deletes;		/* routes deleted or purged */
+	uint64_t rts_cache_hits;	/* rtcache_lookup() without a search */
+	uint64_t rts_cache_misses;	/* rtcache_lookup() that searched */
 };
 
 static struct rt_stats rt_stats;
@@ -82,12 +84,20 @@ static const struct kstat_desc rt_kstat_desc[] = {
 	KSTAT_DESC(struct rt_stats, rts_misses, "misses"),
 	KSTAT_DESC(struct rt_stats, rts_adds, "adds"),
 	KSTAT_DESC(struct rt_stats, rts_deletes, "deletes"),
+	KSTAT_DESC(struct rt_stats, rts_cache_hits, "cache_hits"),
+	KSTAT_DESC(struct rt_stats, rts_cache_misses, "cache_misses"),
 };
 
 static uint64_t rt_seed;
+/* Starts at 1 so that a zeroed rtcache is never current. */
+static uint64_t rt_gen = 1;
 
 static void rt_ifdetach(struct ifnet *ifp);
-static struct if_hooks rt_ifhooks = { .ifh_detach = rt_ifdetach };
+static void rt_ifupdown(struct ifnet *ifp, bool up);
+static struct if_hooks rt_ifhooks = {
+	.ifh_detach = rt_ifdetach,
+	.ifh_updown = rt_ifupdown,
+};
 
 /* ---- keys ---- */
 
@@ -329,6 +339,7 @@ rt_unlink(struct rt_family *rf, struct rtentry *rt)
 	rf->rf_count--;
 	rt->rt_flags &= ~RTF_UP;
 	rt_stats.rts_deletes++;
+	rt_gen++;
 	rt_rele(rt);
 }
 
@@ -442,6 +453,7 @@ rt_add(const struct rt_addinfo *info, struct rtentry **rtp)
 	if (t->rtt_count > t->rtt_nbuckets)
 		rt_table_resize(t, info->plen, t->rtt_nbuckets * 2);
 	rt_stats.rts_adds++;
+	rt_gen++;
 	if (rtp != NULL) {
 		rt->rt_refcnt++;
 		*rtp = rt;
@@ -617,6 +629,69 @@ static void
 rt_ifdetach(struct ifnet *ifp)
 {
 	rt_purge_ifp(ifp);
+}
+
+/* Routes through an interface that went down are kept, but not cached. */
+static void
+rt_ifupdown(struct ifnet *ifp, bool up)
+{
+	(void)ifp;
+	(void)up;
+	rt_gen++;
+}
+
+/* ---- cached routes ---- */
+
+uint64_t
+rt_generation(void)
+{
+	NET_ASSERT_LOCKED();
+	return rt_gen;
+}
+
+static bool
+rtcache_valid(const struct rtcache *rc, const struct sockaddr *dst)
+{
+	const uint8_t *key, *ckey;
+	int keylen, ckeylen;
+
+	if (rc->rc_rt == NULL || rc->rc_gen != rt_gen ||
+	    rc->rc_dst.ss_family != dst->sa_family)
+		return false;
+	key = rt_key(dst, &keylen);
+	ckey = rt_key((const struct sockaddr *)&rc->rc_dst, &ckeylen);
+	return key != NULL && memcmp(key, ckey, (size_t)keylen) == 0;
+}
+
+/*
+ * The cache holds no reference: a route is unlinked from the table only by
+ * rt_unlink, which changes the generation, and while it is linked the
+ * table's reference keeps it.  So a cached route of the current generation
+ * is alive, and one of an older generation is never looked at.  Holding a
+ * reference would keep a deleted route, and through it its interface,
+ * alive for as long as the PCB lives, and if_detach waits for those.
+ */
+struct rtentry *
+rtcache_lookup(struct rtcache *rc, const struct sockaddr *dst)
+{
+	struct rt_family *rf;
+
+	NET_ASSERT_LOCKED();
+	if (rtcache_valid(rc, dst)) {
+		rt_stats.rts_cache_hits++;
+		rc->rc_rt->rt_use++;
+		rt_ref(rc->rc_rt);
+		return rc->rc_rt;
+	}
+	rt_stats.rts_cache_misses++;
+	rc->rc_rt = NULL;
+	if ((rf = rt_family_of(dst->sa_family)) == NULL)
+		return NULL;
+	if ((rc->rc_rt = rt_lookup(dst)) == NULL)
+		return NULL;
+	rc->rc_gen = rt_gen;
+	memcpy(&rc->rc_dst, dst, (size_t)rf->rf_salen);
+	return rc->rc_rt;
 }
 
 /* ---- the component ---- */

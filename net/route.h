@@ -110,8 +110,36 @@ int rt_foreach(int family, int (*fn)(struct rtentry *rt, void *arg), void *arg);
 unsigned rt_count(int family);
 
 /*
+ * The generation of the routing table: it changes with every route added,
+ * deleted or purged and every interface going up or down, so whoever
+ * keeps a route found earlier can tell whether a new lookup could differ.
+ */
+uint64_t rt_generation(void);
+
+/*
+ * A route kept between packets to one destination (a PCB's): a lookup
+ * with the same destination while the table's generation is unchanged
+ * returns the kept route without searching the table.  A zeroed rtcache
+ * is empty; the cache holds no reference (route.c says why), so there is
+ * nothing to release.
+ */
+struct rtcache {
+	struct rtentry *rc_rt;		/* valid in generation rc_gen only */
+	uint64_t rc_gen;		/* rt_generation() when it was found */
+	struct sockaddr_storage rc_dst;
+};
+
+/*
+ * The route to dst, held like rt_lookup's (NULL when none), from rc when
+ * still valid, else looked up and kept in rc.  Counted in route.cache_hits
+ * and route.cache_misses.
+ */
+struct rtentry *rtcache_lookup(struct rtcache *rc, const struct sockaddr *dst);
+
+/*
  * The routing component: rt_init() registers the "route" counters
- * (route.lookups, .misses, .adds, .deletes) and the interface detach hook;
+ * (route.lookups, .misses, .adds, .deletes, .cache_hits, .cache_misses)
+ * and the interface hooks;
  * rt_fini() removes them and deletes every remaining route.  Both are
  * called without softnet_lock.
  */

@@ -12,9 +12,6 @@
 
 KMEM_DEFINE(M_IFADDR, "in_ifaddr");
 
-static TAILQ_HEAD(, in_ifaddr) in_ifaddrhead =
-    TAILQ_HEAD_INITIALIZER(in_ifaddrhead);
-
 struct in_addr
 in_plen2mask(int plen)
 {
@@ -50,51 +47,6 @@ in_ifaddr_first(struct ifnet *ifp)
 	return NULL;
 }
 
-struct in_ifaddr *
-in_ifaddr_byaddr(struct in_addr addr)
-{
-	struct in_ifaddr *ia;
-
-	TAILQ_FOREACH(ia, &in_ifaddrhead, ia_list)
-		if (ia->ia_addr.s_addr == addr.s_addr)
-			return ia;
-	return NULL;
-}
-
-bool
-in_islocal(struct in_addr addr)
-{
-	struct in_ifaddr *ia;
-
-	TAILQ_FOREACH(ia, &in_ifaddrhead, ia_list) {
-		if (ia->ia_addr.s_addr == addr.s_addr)
-			return true;
-		/* As on Linux, all of a loopback subnet is ours. */
-		if ((ia->ia_ifa.ifa_ifp->if_flags & IFF_LOOPBACK) &&
-		    (addr.s_addr & ia->ia_netmask.s_addr) ==
-		    (ia->ia_addr.s_addr & ia->ia_netmask.s_addr))
-			return true;
-	}
-	return false;
-}
-
-bool
-in_isbroadcast(struct in_addr addr, struct ifnet *ifp)
-{
-	struct in_ifaddr *ia;
-
-	if (addr.s_addr == INADDR_BROADCAST || addr.s_addr == INADDR_ANY)
-		return true;
-	TAILQ_FOREACH(ia, &in_ifaddrhead, ia_list) {
-		if (ifp != NULL && ia->ia_ifa.ifa_ifp != ifp)
-			continue;
-		if (ia->ia_plen < 31 &&
-		    ia->ia_broadaddr.s_addr == addr.s_addr)
-			return true;
-	}
-	return false;
-}
-
 struct in_addr
 in_thishost(struct in_addr dst, struct in_addr src)
 {
@@ -108,11 +60,18 @@ in_thishost(struct in_addr dst, struct in_addr src)
 int
 in_selectsrc(struct in_addr dst, struct in_addr *src)
 {
+	return in_selectsrc_rc(dst, NULL, src);
+}
+
+int
+in_selectsrc_rc(struct in_addr dst, struct rtcache *rc, struct in_addr *src)
+{
 	struct sockaddr_in sin;
 	struct rtentry *rt;
 
 	sockaddr_in_init(&sin, dst, 0);
-	rt = rt_lookup((struct sockaddr *)&sin);
+	rt = rc != NULL ? rtcache_lookup(rc, (struct sockaddr *)&sin) :
+	    rt_lookup((struct sockaddr *)&sin);
 	if (rt == NULL)
 		return ENETUNREACH;
 	if (rt->rt_flags & RTF_LOCAL)
@@ -183,7 +142,7 @@ in_addr_add(struct ifnet *ifp, struct in_addr addr, int plen)
 	    ia->ia_broadaddr, 0);
 	ia->ia_ifa.ifa_free = in_ifaddr_free;
 	ifa_insert(ifp, &ia->ia_ifa);
-	TAILQ_INSERT_TAIL(&in_ifaddrhead, ia, ia_list);
+	in_addrhash_insert(ia);
 	if ((error = if_setflags(ifp, ifp->if_flags | IFF_UP)) != 0 ||
 	    (error = in_addroutes(ifp, ia)) != 0) {
 		in_addr_delete(ifp, addr);
@@ -199,7 +158,7 @@ static void
 in_ifaddr_remove(struct ifnet *ifp, struct in_ifaddr *ia)
 {
 	rt_purge_ifa(&ia->ia_ifa);
-	TAILQ_REMOVE(&in_ifaddrhead, ia, ia_list);
+	in_addrhash_remove(ia);
 	ifa_remove(ifp, &ia->ia_ifa);
 }
 

@@ -10,6 +10,7 @@
 #include "rumpnet/netlock.h"
 #include "net/if_ether.h"
 #include "netinet/if_arp.h"
+#include "netinet/in_pcb.h"
 #include "netinet/in_var.h"
 #include "netinet/ip_icmp.h"
 #include "netinet/ip_raw.h"
@@ -28,7 +29,7 @@ static const struct protosw inetsw[] = {
 		.pr_flags = PR_ATOMIC | PR_ADDR,
 		.pr_input = udp_input,
 		.pr_ctlinput = udp_ctlinput,
-		.pr_ctloutput = udp_ctloutput,
+		.pr_ctloutput = in_pcb_ctloutput,
 		.pr_usrreqs = &udp_usrreqs,
 		.pr_init = udp_init,
 		.pr_fini = udp_fini,
@@ -39,7 +40,7 @@ static const struct protosw inetsw[] = {
 		.pr_protocol = IPPROTO_ICMP,
 		.pr_flags = PR_ATOMIC | PR_ADDR,
 		.pr_input = icmp_input,
-		.pr_ctloutput = rip_ctloutput,
+		.pr_ctloutput = in_pcb_ctloutput,
 		.pr_usrreqs = &rip_usrreqs,
 	},
 	{
@@ -48,7 +49,7 @@ static const struct protosw inetsw[] = {
 		.pr_protocol = 0,
 		.pr_flags = PR_ATOMIC | PR_ADDR,
 		.pr_input = rip_input,
-		.pr_ctloutput = rip_ctloutput,
+		.pr_ctloutput = in_pcb_ctloutput,
 		.pr_usrreqs = &rip_usrreqs,
 		.pr_init = rip_init,
 		.pr_fini = rip_fini,
@@ -107,6 +108,7 @@ netinet_init(void)
 	struct in_addr loopback = { htonl(INADDR_LOOPBACK) };
 	int error;
 
+	in_addrhash_init();
 	ip_init();
 	if ((error = arp_init()) != 0)
 		goto undo_ip;
@@ -140,6 +142,7 @@ undo_arp:
 	arp_fini();
 undo_ip:
 	ip_fini();
+	in_addrhash_fini();
 	return error;
 }
 
@@ -157,6 +160,7 @@ netinet_fini(void)
 	NET_UNLOCK();
 	arp_fini();
 	ip_fini();
+	in_addrhash_fini();
 }
 
 RUMP_COMPONENT(netinet_component, "netinet", RUMP_COMPONENT_NET_PROTO,

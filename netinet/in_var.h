@@ -17,7 +17,10 @@ struct in_ifaddr {
 	struct in_addr ia_netmask;
 	struct in_addr ia_broadaddr;
 	int ia_plen;
-	TAILQ_ENTRY(in_ifaddr) ia_list;	/* all IPv4 addresses */
+	LIST_ENTRY(in_ifaddr) ia_hash;	/* by ia_addr (in_addrhash.c) */
+	LIST_ENTRY(in_ifaddr) ia_bhash;	/* by ia_broadaddr, if it has one */
+	LIST_ENTRY(in_ifaddr) ia_loop;	/* on a loopback interface */
+	bool ia_hasbroad, ia_isloop;
 };
 
 #define ifatoia(ifa)	((struct in_ifaddr *)(ifa))
@@ -27,6 +30,17 @@ int in_addr_add(struct ifnet *ifp, struct in_addr addr, int plen);
 int in_addr_delete(struct ifnet *ifp, struct in_addr addr);
 /* Removes every IPv4 address of ifp. */
 void in_ifdetach(struct ifnet *ifp);
+
+/*
+ * The hashes behind the lookups below (in_addrhash.c): every address by
+ * itself, and those of subnets with a broadcast address (shorter than
+ * /31) by it, so that no lookup walks the list of all addresses.
+ * in_addr_add and in_addr_delete keep them.
+ */
+void in_addrhash_init(void);
+void in_addrhash_fini(void);
+void in_addrhash_insert(struct in_ifaddr *ia);
+void in_addrhash_remove(struct in_ifaddr *ia);
 
 /* Lookups; none takes a reference (valid while softnet_lock is held). */
 struct in_ifaddr *in_ifaddr_first(struct ifnet *ifp);	/* primary of ifp */
@@ -42,6 +56,10 @@ bool in_isbroadcast(struct in_addr addr, struct ifnet *ifp);
 struct in_addr in_thishost(struct in_addr dst, struct in_addr src);
 /* The source address to use towards dst (from its route), or ENETUNREACH. */
 int in_selectsrc(struct in_addr dst, struct in_addr *src);
+/* The same with the route taken from and kept in rc (a PCB's). */
+struct rtcache;
+int in_selectsrc_rc(struct in_addr dst, struct rtcache *rc,
+    struct in_addr *src);
 
 /* Helpers for sockaddr_in. */
 void sockaddr_in_init(struct sockaddr_in *sin, struct in_addr addr,

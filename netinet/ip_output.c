@@ -224,16 +224,18 @@ ip_output_opts(struct ip *ip, int hlen, const struct ip_opts *opts)
 }
 
 /*
- * The route to dst, held in *rtp.  ENETUNREACH or EHOSTUNREACH, with the
+ * The route to dst, held in *rtp, from the cache rc if there is one.  ENETUNREACH or EHOSTUNREACH, with the
  * code a router reports (RFC 1812 5.2.7.1) in *codep, when there is none
  * to use: none at all, one down, a reject route, or a gateway when the
  * caller said IP_ROUTETOIF.
  */
 static int
 ip_output_route(const struct sockaddr_in *dst, int flags,
-    struct rtentry **rtp, int *codep)
+    struct rtcache *rc, struct rtentry **rtp, int *codep)
 {
-	struct rtentry *rt = rt_lookup((const struct sockaddr *)dst);
+	struct rtentry *rt = rc != NULL ?
+	    rtcache_lookup(rc, (const struct sockaddr *)dst) :
+	    rt_lookup((const struct sockaddr *)dst);
 	bool host;
 
 	*rtp = rt;
@@ -363,7 +365,8 @@ ip_output(struct mbuf *m, int flags, const struct ip_opts *opts)
 		ip_output_opts(mtod(m, struct ip *), hlen, opts);
 
 	sockaddr_in_init(&dst, mtod(m, struct ip *)->ip_dst, 0);
-	if ((error = ip_output_route(&dst, flags, &rt, &code)) != 0) {
+	if ((error = ip_output_route(&dst, flags,
+	    opts != NULL ? opts->ipo_route : NULL, &rt, &code)) != 0) {
 		if (!(flags & IP_FORWARDING)) {
 			ipstat.ips_noroute++;
 			goto drop;

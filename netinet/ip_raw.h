@@ -23,7 +23,6 @@ extern const struct pr_usrreqs rip_usrreqs;
  * socket means ICMP protocol unreachable (RFC 1122 3.2.2.1).
  */
 void rip_input(struct mbuf *m, int off, int proto);
-int rip_ctloutput(int dir, struct socket *so, struct sockopt *sopt);
 void rip_init(void);
 void rip_fini(void);
 

@@ -61,10 +61,12 @@ extern struct ipstat ipstat;
 
 /* Per-socket options IP applies to the packets of a socket. */
 struct ip_moptions;
+struct rtcache;
 struct ip_opts {
 	uint8_t ipo_ttl;		/* IP_TTL */
 	uint8_t ipo_tos;		/* IP_TOS */
 	int ipo_pmtudisc;		/* IP_MTU_DISCOVER: DF only with ..._DO */
+	struct rtcache *ipo_route;	/* the socket's cached route, or NULL */
 };
 
 /*
@@ -82,7 +84,9 @@ struct ip_opts {
  *   - opts, if not NULL, sets the header's TTL (when ipo_ttl is not 0),
  *     TOS, and DF (set with IP_PMTUDISC_DO only: DONT and WANT, the
  *     default, let IP fragment to the route's MTU); it is ignored with
- *     IP_RAWOUTPUT and IP_FORWARDING.
+ *     IP_RAWOUTPUT and IP_FORWARDING.  Its ipo_route, if not NULL, is
+ *     where the route is taken from and kept (rtcache_lookup), so a
+ *     connection searches the table only when it changed.
  *   - Errors: ENETUNREACH (no route), EHOSTUNREACH (RTF_REJECT),
  *     EACCES (broadcast without IP_ALLOWBROADCAST), EMSGSIZE (DF and larger
  *     than the MTU, or larger than 65535 bytes), ENOBUFS, EINVAL (malformed

@@ -132,14 +132,8 @@ rip_check_hdrincl(struct mbuf **mp)
 static int
 rip_output(struct inpcb *inp, struct mbuf *m, struct in_addr dst)
 {
-	struct socket *so = inp->inp_socket;
-	int flags = 0, error;
-	struct ip *ip;
+	int flags = in_pcb_outflags(inp), error;
 
-	if (so->so_options & SO_OPT_BROADCAST)
-		flags |= IP_ALLOWBROADCAST;
-	if (so->so_options & SO_OPT_DONTROUTE)
-		flags |= IP_ROUTETOIF;
 	if (inp->inp_flags & INP_HDRINCL) {
 		if ((error = rip_check_hdrincl(&m)) != 0) {
 			rawstat.raws_badhdrincl++;
@@ -156,16 +150,8 @@ rip_output(struct inpcb *inp, struct mbuf *m, struct in_addr dst)
 		M_PREPEND(m, (int)sizeof(struct ip), M_DONTWAIT);
 		if (m == NULL)
 			return ENOBUFS;
-		ip = mtod(m, struct ip *);
-		memset(ip, 0, sizeof(*ip));
-		ip->ip_vhl = IP_VHL(IPVERSION, sizeof(struct ip));
-		ip->ip_p = (uint8_t)inp->inp_proto;
-		ip->ip_src = inp->inp_laddr;
-		ip->ip_dst = dst;
-		ip->ip_ttl = inp->inp_opts.ipo_ttl;
-		ip->ip_tos = inp->inp_opts.ipo_tos;
-		if (inp->inp_opts.ipo_pmtudisc == IP_PMTUDISC_DO)
-			ip->ip_off = htons(IP_DF);
+		in_pcb_iphdr(inp, mtod(m, struct ip *), inp->inp_proto,
+		    inp->inp_laddr, dst);
 	}
 	rawstat.raws_opackets++;
 	/* A full queue below loses the packet on the way, as for UDP. */
@@ -193,12 +179,6 @@ rip_attach(struct socket *so, int proto)
 	if (proto == IPPROTO_RAW)
 		sotoinpcb(so)->inp_flags |= INP_HDRINCL;
 	return 0;
-}
-
-static void
-rip_detach(struct socket *so)
-{
-	in_pcbdetach(sotoinpcb(so));
 }
 
 static int
@@ -239,20 +219,6 @@ rip_disconnect(struct socket *so)
 }
 
 static int
-rip_shutdown(struct socket *so)
-{
-	socantsendmore(so);
-	return 0;
-}
-
-static void
-rip_abort(struct socket *so)
-{
-	soisdisconnected(so);
-	in_pcbdetach(sotoinpcb(so));
-}
-
-static int
 rip_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
     socklen_t namelen, struct mbuf *control, int flags)
 {
@@ -260,52 +226,23 @@ rip_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
 	struct in_addr dst = inp->inp_faddr;
 	int error;
 
-	if (control != NULL)
-		m_freem(control);
-	/* Datagrams have no urgent data. */
-	if (flags & MSG_OOB) {
-		m_freem(m);
-		return EOPNOTSUPP;
-	}
-	if (nam != NULL) {
-		if ((error = in_sockaddr_check(nam, namelen)) != 0) {
-			m_freem(m);
-			return error;
-		}
+	if ((error = in_pcb_dgram_sendcheck(m, nam, namelen, control,
+	    flags)) != 0)
+		return error;
+	if (nam != NULL)
 		dst = ((const struct sockaddr_in *)nam)->sin_addr;
-	}
 	return rip_output(inp, m, in_thishost(dst, inp->inp_laddr));
-}
-
-static int
-rip_sockaddr(struct socket *so, struct sockaddr_storage *ss, socklen_t *len)
-{
-	in_setsockaddr(sotoinpcb(so), ss, len);
-	return 0;
-}
-
-static int
-rip_peeraddr(struct socket *so, struct sockaddr_storage *ss, socklen_t *len)
-{
-	in_setpeeraddr(sotoinpcb(so), ss, len);
-	return 0;
-}
-
-int
-rip_ctloutput(int dir, struct socket *so, struct sockopt *sopt)
-{
-	return in_ctloutput(dir, sotoinpcb(so), sopt);
 }
 
 const struct pr_usrreqs rip_usrreqs = {
 	.pr_attach = rip_attach,
-	.pr_detach = rip_detach,
+	.pr_detach = in_pcb_detach,
 	.pr_bind = rip_bind,
 	.pr_connect = rip_connect,
 	.pr_disconnect = rip_disconnect,
-	.pr_shutdown = rip_shutdown,
-	.pr_abort = rip_abort,
+	.pr_shutdown = in_pcb_dgram_shutdown,
+	.pr_abort = in_pcb_abort,
 	.pr_send = rip_send,
-	.pr_sockaddr = rip_sockaddr,
-	.pr_peeraddr = rip_peeraddr,
+	.pr_sockaddr = in_pcb_sockaddr,
+	.pr_peeraddr = in_pcb_peeraddr,
 };

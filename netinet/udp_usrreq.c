@@ -176,10 +176,8 @@ udp_input(struct mbuf *m, int off, int proto)
 		m_freem(m);
 		return;
 	}
-	inp = in_pcblookup_connect(&udbtable, src.sin_addr, uh.uh_sport, dst,
+	inp = in_pcblookup(&udbtable, src.sin_addr, uh.uh_sport, dst,
 	    uh.uh_dport);
-	if (inp == NULL)
-		inp = in_pcblookup_bind(&udbtable, dst, uh.uh_dport);
 	if (inp == NULL) {
 		udpstat.udps_noport++;
 		icmp_error(m, ICMP_UNREACH, ICMP_UNREACH_PORT, 0);
@@ -230,12 +228,10 @@ udp_ctlinput(enum prc_cmd cmd, const struct sockaddr *dst, const void *vip,
 static int
 udp_output(struct inpcb *inp, struct mbuf *m, const struct sockaddr_in *to)
 {
-	struct socket *so = inp->inp_socket;
-	struct ip_opts opts = inp->inp_opts;
 	struct in_addr faddr, laddr = inp->inp_laddr;
 	in_port_t fport;
 	struct udpiphdr *ui;
-	int len = m->m_pkthdr.len, flags = 0, error;
+	int len = m->m_pkthdr.len, error;
 	uint16_t sum;
 
 	if (to != NULL) {
@@ -257,7 +253,7 @@ udp_output(struct inpcb *inp, struct mbuf *m, const struct sockaddr_in *to)
 		goto release;
 	if (laddr.s_addr == INADDR_ANY &&
 	    !in_isbroadcast(faddr, NULL) &&
-	    (error = in_selectsrc(faddr, &laddr)) != 0)
+	    (error = in_selectsrc_rc(faddr, &inp->inp_route, &laddr)) != 0)
 		goto release;
 	M_PREPEND(m, (int)sizeof(*ui), M_DONTWAIT);
 	if (m == NULL) {
@@ -265,15 +261,7 @@ udp_output(struct inpcb *inp, struct mbuf *m, const struct sockaddr_in *to)
 		return ENOBUFS;
 	}
 	ui = mtod(m, struct udpiphdr *);
-	memset(&ui->ui_ip, 0, sizeof(ui->ui_ip));
-	ui->ui_ip.ip_vhl = IP_VHL(IPVERSION, sizeof(struct ip));
-	ui->ui_ip.ip_p = IPPROTO_UDP;
-	ui->ui_ip.ip_src = laddr;
-	ui->ui_ip.ip_dst = faddr;
-	ui->ui_ip.ip_ttl = opts.ipo_ttl;
-	ui->ui_ip.ip_tos = opts.ipo_tos;
-	if (opts.ipo_pmtudisc == IP_PMTUDISC_DO)
-		ui->ui_ip.ip_off = htons(IP_DF);
+	in_pcb_iphdr(inp, &ui->ui_ip, IPPROTO_UDP, laddr, faddr);
 	ui->ui_udp.uh_sport = inp->inp_lport;
 	ui->ui_udp.uh_dport = fport;
 	ui->ui_udp.uh_ulen = htons((uint16_t)(len + sizeof(struct udphdr)));
@@ -283,17 +271,13 @@ udp_output(struct inpcb *inp, struct mbuf *m, const struct sockaddr_in *to)
 	    sizeof(struct ip), len + (int)sizeof(struct udphdr)));
 	/* RFC 768: a computed zero is sent as all ones. */
 	ui->ui_udp.uh_sum = htons(sum != 0 ? sum : 0xffff);
-	if (so->so_options & SO_OPT_BROADCAST)
-		flags |= IP_ALLOWBROADCAST;
-	if (so->so_options & SO_OPT_DONTROUTE)
-		flags |= IP_ROUTETOIF;
 	udpstat.udps_opackets++;
 	/*
 	 * A queue full below us is a datagram lost on the way, as it could be
 	 * anywhere on the path: not the sender's error (Linux says the same
 	 * unless IP_RECVERR asks otherwise).
 	 */
-	error = ip_output(m, flags, &opts);
+	error = ip_output(m, in_pcb_outflags(inp), &inp->inp_opts);
 	if (error == ENOBUFS) {
 		udpstat.udps_oqdrops++;
 		error = 0;
@@ -316,12 +300,6 @@ udp_attach(struct socket *so, int proto)
 	    (error = sbreserve(&so->so_rcv, UDP_RCVBUF)) != 0)
 		return error;
 	return in_pcballoc(so, &udbtable);
-}
-
-static void
-udp_detach(struct socket *so)
-{
-	in_pcbdetach(sotoinpcb(so));
 }
 
 static int
@@ -367,73 +345,30 @@ udp_disconnect(struct socket *so)
 }
 
 static int
-udp_shutdown(struct socket *so)
-{
-	socantsendmore(so);
-	return 0;
-}
-
-static void
-udp_abort(struct socket *so)
-{
-	soisdisconnected(so);
-	in_pcbdetach(sotoinpcb(so));
-}
-
-static int
 udp_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
     socklen_t namelen, struct mbuf *control, int flags)
 {
-	struct inpcb *inp = sotoinpcb(so);
 	int error;
 
-	if (control != NULL)
-		m_freem(control);
-	/* Datagrams have no urgent data. */
-	if (flags & MSG_OOB) {
-		m_freem(m);
-		return EOPNOTSUPP;
-	}
+	if ((error = in_pcb_dgram_sendcheck(m, nam, namelen, control,
+	    flags)) != 0)
+		return error;
 	/*
 	 * An address given goes first, also on a connected socket: Linux
 	 * sends there (BSD says EISCONN).
 	 */
-	if (nam != NULL && (error = in_sockaddr_check(nam, namelen)) != 0) {
-		m_freem(m);
-		return error;
-	}
-	return udp_output(inp, m, (const struct sockaddr_in *)nam);
-}
-
-static int
-udp_sockaddr(struct socket *so, struct sockaddr_storage *ss, socklen_t *len)
-{
-	in_setsockaddr(sotoinpcb(so), ss, len);
-	return 0;
-}
-
-static int
-udp_peeraddr(struct socket *so, struct sockaddr_storage *ss, socklen_t *len)
-{
-	in_setpeeraddr(sotoinpcb(so), ss, len);
-	return 0;
-}
-
-int
-udp_ctloutput(int dir, struct socket *so, struct sockopt *sopt)
-{
-	return in_ctloutput(dir, sotoinpcb(so), sopt);
+	return udp_output(sotoinpcb(so), m, (const struct sockaddr_in *)nam);
 }
 
 const struct pr_usrreqs udp_usrreqs = {
 	.pr_attach = udp_attach,
-	.pr_detach = udp_detach,
+	.pr_detach = in_pcb_detach,
 	.pr_bind = udp_bind,
 	.pr_connect = udp_connect,
 	.pr_disconnect = udp_disconnect,
-	.pr_shutdown = udp_shutdown,
-	.pr_abort = udp_abort,
+	.pr_shutdown = in_pcb_dgram_shutdown,
+	.pr_abort = in_pcb_abort,
 	.pr_send = udp_send,
-	.pr_sockaddr = udp_sockaddr,
-	.pr_peeraddr = udp_peeraddr,
+	.pr_sockaddr = in_pcb_sockaddr,
+	.pr_peeraddr = in_pcb_peeraddr,
 };

@@ -25,7 +25,6 @@ extern const struct pr_usrreqs udp_usrreqs;
 void udp_input(struct mbuf *m, int off, int proto);
 void udp_ctlinput(enum prc_cmd cmd, const struct sockaddr *dst,
     const void *ip, int iplen, uint32_t arg);
-int udp_ctloutput(int dir, struct socket *so, struct sockopt *sopt);
 void udp_init(void);
 void udp_fini(void);
 

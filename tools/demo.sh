@@ -2,22 +2,39 @@
 # The networking demo: a rump kernel's TCP/IP stack on a tap device inside a
 # network namespace of its own.  Creates the namespace, starts rump_server on
 # a tap there, pings it from the host side, pings the host side from the rump
-# stack with rump_ping, shows the captured packets with tcpdump, and cleans
-# everything up (also when interrupted).  Needs root.
+# stack with rump_ping, fetches a file from rump_httpd with the host's curl,
+# shows the captured packets with tcpdump, and cleans everything up (also
+# when interrupted).  Needs root.
 set -u
 B=${O:-build}/bin
 NS=rumpdemo-$$
 TAP=rumptap0
 PCAP=/tmp/rumpdemo-$$.pcap
 LOG=/tmp/rumpdemo-$$.log
+WWW=/tmp/rumpdemo-$$.www
 HOSTIP=198.18.0.1
 RUMPIP=198.18.0.2
 srv=""
+httpd=""
 
 cleanup() {
 	[ -n "$srv" ] && kill "$srv" 2>/dev/null && wait "$srv" 2>/dev/null
+	[ -n "$httpd" ] && kill "$httpd" 2>/dev/null && wait "$httpd" 2>/dev/null
 	ip netns del "$NS" 2>/dev/null
-	rm -f "$PCAP" "$LOG"
+	rm -rf "$PCAP" "$LOG" "$WWW" "$LOG.httpd"
+}
+
+# wait_up PID LOG REGEX: until LOG has a line matching REGEX (0), or PID
+# ended or 5 s passed (1).
+wait_up() {
+	i=0
+	until grep -q "$3" "$2" 2>/dev/null; do
+		i=$((i + 1))
+		if [ $i -gt 100 ] || ! kill -0 "$1" 2>/dev/null; then
+			return 1
+		fi
+		sleep 0.05
+	done
 }
 trap cleanup EXIT
 trap 'exit 1' INT TERM
@@ -44,16 +61,11 @@ step "rump_server on $TAP with $RUMPIP/24 (capturing to $PCAP)"
 ip netns exec "$NS" "$B/rump_server" --if virt0,tap=$TAP,mac=02:00:00:00:00:02 \
     --addr virt0,$RUMPIP/24 --pcap virt0,"$PCAP" >"$LOG" 2>&1 &
 srv=$!
-i=0
-until grep -q "up:" "$LOG" 2>/dev/null; do
-	i=$((i + 1))
-	if [ $i -gt 100 ] || ! kill -0 "$srv" 2>/dev/null; then
-		cat "$LOG" >&2
-		echo "demo: rump_server did not come up" >&2
-		exit 1
-	fi
-	sleep 0.05
-done
+if ! wait_up "$srv" "$LOG" "up:"; then
+	cat "$LOG" >&2
+	echo "demo: rump_server did not come up" >&2
+	exit 1
+fi
 cat "$LOG"
 
 step "the host pings the rump stack"
@@ -65,6 +77,23 @@ ip -n "$NS" neigh show dev "$TAP"
 step "the rump stack pings the host: rump_ping runs a rump kernel of its own on rumptap1"
 ip netns exec "$NS" "$B/rump_ping" --if virt0,tap=rumptap1 \
     --addr virt0,198.18.1.2/24 -c 3 -i 0.2 198.18.1.1
+
+step "rump_httpd serves $WWW on rumptap1 (198.18.1.2:8080); the host fetches a file with curl"
+mkdir -p "$WWW" && echo "hello from a rump kernel's TCP" >"$WWW/hello.txt"
+# The host still knows rump_ping's MAC for 198.18.1.2: forget it.
+ip -n "$NS" neigh flush dev rumptap1
+ip netns exec "$NS" "$B/rump_httpd" --if virt0,tap=rumptap1 \
+    --addr virt0,198.18.1.2/24 --port 8080 --root "$WWW" >"$LOG.httpd" 2>&1 &
+httpd=$!
+if wait_up "$httpd" "$LOG.httpd" "serving"; then
+	ip netns exec "$NS" curl -sS -i http://198.18.1.2:8080/hello.txt
+	kill "$httpd" && wait "$httpd"
+	cat "$LOG.httpd"
+else
+	cat "$LOG.httpd"
+	echo "demo: rump_httpd did not come up: no HTTP step"
+fi
+httpd=""
 
 step "stop rump_server"
 kill "$srv" && wait "$srv"

@@ -1,6 +1,5 @@
 /*
- * rump_nc: netcat over a rump kernel's sockets.  UDP for now; TCP comes
- * as a second struct nc_proto next to nc_udp.
+ * rump_nc: netcat over a rump kernel's sockets, TCP and UDP.
  *
  * Standard input is a host descriptor and the socket a rump one, and one
  * poll cannot wait for both: a host thread reads standard input and sends
@@ -8,11 +7,19 @@
  * signal pipe and the reader's event pipe) and writes what arrives to
  * standard output.
  *
- *	client:	rump_nc -u HOST PORT	each read of standard input (a line
+ *	TCP:	rump_nc HOST PORT	connects; standard input goes to the
+ *		peer and what the peer sends to standard output; at the end of
+ *		standard input the sending side is shut down, and rump_nc ends
+ *		when the peer closes (as nc -N).
+ *		rump_nc -l PORT		the same with the first connection to
+ *		PORT; with -k, the next one after it ends, and so on.
+ *		--echo, --sink, --source BYTES: no standard input or output,
+ *		many connections in one poll loop (tools/common/ncstream.c).
+ *	UDP:	rump_nc -u HOST PORT	each read of standard input (a line
  *		from a terminal, up to 65507 bytes from a pipe) is one datagram
  *		to HOST:PORT; datagrams from HOST:PORT go to standard output;
  *		after end of input, waits -q seconds for answers, then exits.
- *	server:	rump_nc -u -l -p PORT	prints the datagrams that arrive;
+ *		rump_nc -u -l PORT	prints the datagrams that arrive;
  *		standard input goes to the last sender; runs until a signal.
  *		With -e, sends every datagram back to its sender instead.
  *
@@ -20,6 +27,7 @@
  * 2 for bad options.
  */
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <math.h>
 #include <netinet/in.h>
@@ -36,6 +44,7 @@
 #include <rump/rump.h>
 #include <rump/rump_netconfig.h>
 
+#include "ncstream.h"
 #include "netopts.h"
 #include "toolsig.h"
 #include "toolboot.h"
@@ -46,28 +55,46 @@
 #define MAXDGRAM	65507		/* the largest UDP payload over IPv4 */
 
 static const char usage_text[] =
-"usage: rump_nc [interface options] -u [-v] [-p LPORT] [-q SECS] HOST PORT\n"
-"       rump_nc [interface options] -u -l -p PORT [-e] [-v]\n"
+"usage: rump_nc [interface options] [-v] [-p LPORT] HOST PORT\n"
+"       rump_nc [interface options] -l [-k] [-v] PORT\n"
+"       rump_nc [interface options] -l [-k] --echo | --sink | --source BYTES PORT\n"
+"       rump_nc [interface options] --sink | --source BYTES HOST PORT\n"
+"       rump_nc [interface options] -u [-v] [-p LPORT] [-q SECS] HOST PORT\n"
+"       rump_nc [interface options] -u -l [-e] [-v] PORT\n"
 "       rump_nc --help\n"
 "\n"
 "Netcat over the sockets of a rump kernel configured by the interface\n"
-"options.  UDP only for now (-u is required).\n"
+"options.\n"
 "\n"
-"Without -l, each read of standard input (a line from a terminal, up to\n"
-"65507 bytes from a pipe) is sent as one datagram to HOST:PORT, and the\n"
-"datagrams HOST:PORT sends back are written to standard output; at the end\n"
-"of standard input rump_nc waits -q seconds for answers, then exits.\n"
-"With -l, rump_nc receives on PORT and writes what arrives to standard\n"
-"output until SIGINT or SIGTERM; standard input goes to the last sender.\n"
+"TCP (the default): without -l, connects to HOST:PORT; standard input goes\n"
+"to the peer and what the peer sends to standard output.  At the end of\n"
+"standard input the sending side is shut down; rump_nc ends when the peer\n"
+"closes.  With -l, the same with the first connection to PORT.\n"
+"--echo, --sink and --source take no standard input or output: --echo\n"
+"sends every connection's bytes back (many connections at once, until\n"
+"SIGINT or SIGTERM), --sink reads and discards, --source sends BYTES bytes\n"
+"of a pattern (byte i is i mod 251); both print the byte count and the\n"
+"rate at the end of each connection.\n"
 "\n"
-"  -u            UDP\n"
-"  -l            listen: receive on the port given with -p\n"
-"  -p PORT       the local port (with -l: required; else: default any)\n"
-"  -e            with -l: echo, send every datagram back to its sender\n"
-"                (nothing is written to standard output)\n"
-"  -q SECS       after the end of standard input, wait SECS seconds for\n"
-"                answers (default 1, fractions allowed; -1: forever)\n"
-"  -v            report peers and datagrams on standard error\n"
+"UDP (-u): without -l, each read of standard input (a line from a\n"
+"terminal, up to 65507 bytes from a pipe) is sent as one datagram to\n"
+"HOST:PORT, and the datagrams HOST:PORT sends back are written to standard\n"
+"output; at the end of standard input rump_nc waits -q seconds for\n"
+"answers, then exits.  With -l, rump_nc receives on PORT and writes what\n"
+"arrives to standard output until SIGINT or SIGTERM; standard input goes\n"
+"to the last sender.\n"
+"\n"
+"  -u            UDP instead of TCP\n"
+"  -l            listen on PORT (given as the argument or with -p)\n"
+"  -k            TCP, with -l: after a connection ends, take the next one\n"
+"  -p PORT       the local port\n"
+"  --echo, -e    with -l: send everything back to its sender (nothing is\n"
+"                written to standard output)\n"
+"  --sink        TCP: read and discard, then print the count and rate\n"
+"  --source BYTES  TCP: send BYTES bytes, then print the count and rate\n"
+"  -q SECS       UDP: after the end of standard input, wait SECS seconds\n"
+"                for answers (default 1, fractions allowed; -1: forever)\n"
+"  -v            report peers (and UDP datagrams) on standard error\n"
 "  -h, --help    print this help and exit\n"
 "\n";
 
@@ -75,8 +102,9 @@ static const char example_text[] =
 "\n"
 "Examples (as root, the host side of tap1 being 198.18.1.1/24):\n"
 "  echo hello | rump_nc --if virt0,tap=tap1 --addr virt0,198.18.1.2/24 \\\n"
-"      -u 198.18.1.1 7777\n"
-"  rump_nc --if virt0,tap=tap1 --addr virt0,198.18.1.2/24 -u -l -p 7 -e\n"
+"      198.18.1.1 7777\n"
+"  rump_nc --if virt0,tap=tap1 --addr virt0,198.18.1.2/24 -l --sink 5001\n"
+"  rump_nc --if virt0,tap=tap1 --addr virt0,198.18.1.2/24 -u -l -e 7\n"
 "\n"
 "Exit status: 0 on success or after SIGINT/SIGTERM, 1 on network errors,\n"
 "2 for bad options.\n";
@@ -93,15 +121,22 @@ struct nc_proto {
 	int (*open)(struct nc *nc);
 	/* Sends a chunk of standard input (called by the reader thread). */
 	int (*send)(struct nc *nc, const void *buf, size_t len);
-	/* The socket is readable: takes what is there. */
+	/*
+	 * The socket is readable: takes what is there.  Returns 1 when the
+	 * stream has ended (TCP: the peer closed).
+	 */
 	int (*input)(struct nc *nc);
-	/* The end of standard input (TCP will shut down its sending side). */
+	/* The end of standard input. */
 	void (*stdin_eof)(struct nc *nc);
 };
 
 struct nc {
 	const struct nc_proto *proto;
-	bool listen, echo, verbose;
+	bool listen, keep, echo, verbose;
+	bool sink;
+	uint64_t source;		/* --source BYTES; 0: none */
+	bool stdin_done;		/* the reader saw the end of input */
+	int ls;				/* TCP: the listening socket */
 	uint16_t lport;
 	struct sockaddr_in remote;	/* client: HOST PORT */
 	char remote_text[32];
@@ -116,6 +151,7 @@ struct nc {
 	/* The reader thread. */
 	pthread_t reader;
 	bool reader_running;
+	_Atomic bool stopping;		/* errors are no news when stopping */
 	int evpipe[2];			/* rump pipe: reader -> main loop */
 	int stoppipe[2];		/* host pipe: main loop -> reader */
 
@@ -165,7 +201,7 @@ write_stdout(const char *buf, size_t len)
 }
 
 static int
-bind_local(struct nc *nc)
+bind_local(struct nc *nc, int s)
 {
 	struct sockaddr_in sin;
 
@@ -173,7 +209,7 @@ bind_local(struct nc *nc)
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(nc->lport);
 	sin.sin_addr.s_addr = htonl(INADDR_ANY);
-	if (rump_sys_bind(nc->s, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
+	if (rump_sys_bind(s, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
 		fprintf(stderr, PROG ": cannot bind %s port %u: %s\n",
 		    nc->proto->name, nc->lport, strerror(errno));
 		return -1;
@@ -192,7 +228,7 @@ udp_open(struct nc *nc)
 		    strerror(errno));
 		return -1;
 	}
-	if ((nc->listen || nc->lport != 0) && bind_local(nc) != 0)
+	if ((nc->listen || nc->lport != 0) && bind_local(nc, nc->s) != 0)
 		return -1;
 	if (nc->listen)
 		return 0;
@@ -310,6 +346,149 @@ static const struct nc_proto nc_udp = {
 	.stdin_eof = udp_stdin_eof,
 };
 
+/* ---- TCP --------------------------------------------------------------- */
+
+static int
+tcp_listen(struct nc *nc)
+{
+	int one = 1;
+
+	nc->ls = rump_sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (nc->ls < 0) {
+		fprintf(stderr, PROG ": cannot create a TCP socket: %s\n",
+		    strerror(errno));
+		return -1;
+	}
+	if (rump_sys_setsockopt(nc->ls, SOL_SOCKET, SO_REUSEADDR, &one,
+	    sizeof(one)) != 0)
+		fprintf(stderr, PROG ": SO_REUSEADDR: %s\n", strerror(errno));
+	if (bind_local(nc, nc->ls) != 0)
+		return -1;
+	if (rump_sys_listen(nc->ls, 128) != 0) {
+		fprintf(stderr, PROG ": cannot listen on TCP port %u: %s\n",
+		    nc->lport, strerror(errno));
+		return -1;
+	}
+	return 0;
+}
+
+static int
+tcp_open(struct nc *nc)
+{
+	if (nc->listen)
+		return tcp_listen(nc);
+	nc->s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	if (nc->s < 0) {
+		fprintf(stderr, PROG ": cannot create a TCP socket: %s\n",
+		    strerror(errno));
+		return -1;
+	}
+	if (nc->lport != 0 && bind_local(nc, nc->s) != 0)
+		return -1;
+	if (rump_sys_connect(nc->s, (struct sockaddr *)&nc->remote,
+	    sizeof(nc->remote)) != 0) {
+		fprintf(stderr, PROG ": %s: %s%s\n", nc->remote_text,
+		    strerror(errno), errno == ENETUNREACH ?
+		    " (no route: check --addr and --route)" : "");
+		return -1;
+	}
+	return 0;
+}
+
+static int
+tcp_send(struct nc *nc, const void *buf, size_t len)
+{
+	const char *p = buf;
+	ssize_t n;
+
+	while (len > 0) {
+		n = rump_sys_write(nc->s, p, len);
+		if (n < 0) {
+			if (errno == EINTR)
+				continue;
+			if (!nc->stopping)
+				fprintf(stderr, PROG ": sending: %s\n",
+				    strerror(errno));
+			return -1;
+		}
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+tcp_input(struct nc *nc)
+{
+	ssize_t n;
+
+	for (;;) {
+		n = rump_sys_recvfrom(nc->s, nc->inbuf, sizeof(nc->inbuf),
+		    MSG_DONTWAIT, NULL, NULL);
+		if (n < 0) {
+			if (errno == EAGAIN || errno == EINTR)
+				return 0;
+			fprintf(stderr, PROG ": receiving: %s\n",
+			    strerror(errno));
+			return -1;
+		}
+		if (n == 0)
+			return 1;
+		if (write_stdout(nc->inbuf, (size_t)n) != 0)
+			return -1;
+	}
+}
+
+static void
+tcp_stdin_eof(struct nc *nc)
+{
+	/* Our FIN; what the peer still sends is read on (as nc -N). */
+	if (rump_sys_shutdown(nc->s, SHUT_WR) != 0)
+		fprintf(stderr, PROG ": shutdown: %s\n", strerror(errno));
+}
+
+static const struct nc_proto nc_tcp = {
+	.name = "TCP",
+	.open = tcp_open,
+	.send = tcp_send,
+	.input = tcp_input,
+	.stdin_eof = tcp_stdin_eof,
+};
+
+/* Waits for a connection on nc->ls; 0: nc->s is it, 1: a signal came. */
+static int
+tcp_accept(struct nc *nc, int sigfd)
+{
+	struct sockaddr_in sin;
+	struct pollfd pfd[2];
+	socklen_t len;
+	char t[32];
+
+	for (;;) {
+		pfd[0] = (struct pollfd){ .fd = sigfd, .events = POLLIN };
+		pfd[1] = (struct pollfd){ .fd = nc->ls, .events = POLLIN };
+		if (rump_sys_poll(pfd, 2, -1) < 0 && errno != EINTR) {
+			fprintf(stderr, PROG ": poll: %s\n", strerror(errno));
+			return -1;
+		}
+		if (pfd[0].revents != 0)
+			return 1;
+		len = sizeof(sin);
+		nc->s = rump_sys_accept4(nc->ls, (struct sockaddr *)&sin, &len,
+		    0);
+		if (nc->s >= 0)
+			break;
+		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
+			fprintf(stderr, PROG ": accept: %s\n", strerror(errno));
+			return -1;
+		}
+	}
+	if (nc->verbose)
+		fprintf(stderr, PROG ": connection from %s\n",
+		    sin_text(&sin, t));
+	return 0;
+}
+
 /* ---- the reader of standard input -------------------------------------- */
 
 static void
@@ -385,6 +564,10 @@ reader_stop(struct nc *nc)
 {
 	char c = 0;
 
+	nc->stopping = true;
+	/* A reader blocked sending on a TCP socket wakes with EPIPE. */
+	if (nc->reader_running && nc->proto == &nc_tcp && nc->s >= 0)
+		rump_sys_shutdown(nc->s, SHUT_RDWR);
 	if (nc->reader_running) {
 		if (write(nc->stoppipe[1], &c, 1) < 0)
 			fprintf(stderr, PROG ": cannot stop the reader: %s\n",
@@ -392,6 +575,7 @@ reader_stop(struct nc *nc)
 		pthread_join(nc->reader, NULL);
 		nc->reader_running = false;
 	}
+	nc->stopping = false;
 	if (nc->stoppipe[0] >= 0) {
 		close(nc->stoppipe[0]);
 		close(nc->stoppipe[1]);
@@ -401,13 +585,18 @@ reader_stop(struct nc *nc)
 
 /* ---- the main loop ----------------------------------------------------- */
 
+/*
+ * Pipes standard input to nc->s and nc->s to standard output.  Returns 0
+ * when done (TCP: the peer closed; UDP: -q ran out), 1 after a signal, -1
+ * on errors.
+ */
 static int
 run(struct nc *nc, int sigfd)
 {
 	struct pollfd pfd[3];
 	uint64_t deadline = 0, now;
-	bool eof = false;
-	int timeout;
+	bool eof = nc->stdin_done;
+	int timeout, rc;
 	char ev;
 
 	for (;;) {
@@ -430,14 +619,15 @@ run(struct nc *nc, int sigfd)
 			return -1;
 		}
 		if (pfd[0].revents != 0)
-			return 0;
-		if (pfd[1].revents != 0 && nc->proto->input(nc) != 0)
-			return -1;
+			return 1;
+		if (pfd[1].revents != 0 && (rc = nc->proto->input(nc)) != 0)
+			return rc > 0 ? 0 : -1;
 		if (!eof && pfd[2].revents != 0 &&
 		    rump_sys_read(nc->evpipe[0], &ev, 1) == 1) {
 			if (ev == EV_ERROR)
 				return -1;
 			eof = true;
+			nc->stdin_done = true;
 			nc->proto->stdin_eof(nc);
 			if (nc->listen)
 				continue;
@@ -450,31 +640,144 @@ run(struct nc *nc, int sigfd)
 	}
 }
 
+/*
+ * TCP with standard input and output: one connection (the one made, or
+ * the first accepted), or with -k one after another.
+ */
+static int
+tcp_pipe(struct nc *nc, int sigfd)
+{
+	int rc;
+
+	for (;;) {
+		if (nc->listen && (rc = tcp_accept(nc, sigfd)) != 0)
+			return rc;
+		if (nc->stdin_done)
+			nc->proto->stdin_eof(nc);
+		else if (reader_start(nc) != 0)
+			return -1;
+		rc = run(nc, sigfd);
+		reader_stop(nc);
+		rump_sys_close(nc->s);
+		nc->s = -1;
+		if (rc != 0 || !nc->keep)
+			return rc;
+	}
+}
+
+/* --echo, --sink, --source: many connections, no standard input. */
+static int
+tcp_streams(struct nc *nc, int sigfd)
+{
+	struct ncstream_opts o = {
+		.prog = PROG,
+		.mode = nc->echo ? NCSTREAM_ECHO : nc->sink ? NCSTREAM_SINK :
+		    NCSTREAM_SOURCE,
+		.source_bytes = nc->source,
+		.keep = nc->keep,
+		.verbose = nc->verbose,
+		.maxconns = nc->listen ? 4096 : 1,
+		.report = stderr,
+	};
+	int s = nc->s;
+
+	if (!nc->listen && rump_sys_fcntl(s, F_SETFL, O_NONBLOCK) != 0) {
+		fprintf(stderr, PROG ": O_NONBLOCK: %s\n", strerror(errno));
+		return -1;
+	}
+	/* ncstream closes it. */
+	nc->s = -1;
+	return ncstream_run(&o, nc->listen ? nc->ls : -1, s, sigfd);
+}
+
+/* The arguments after the options: HOST PORT, or with -l PORT or none. */
+static void
+parse_operands(struct nc *nc, int argc, char **argv)
+{
+	uint32_t host;
+	uint16_t port;
+
+	if (nc->listen) {
+		if (argc - optind > 1 || (argc - optind == 1 && nc->lport != 0))
+			usage_error("unexpected argument '%s': with -l, give "
+			    "only the port to listen on", argv[argc - 1]);
+		if (argc - optind == 1 &&
+		    tool_parse_port(argv[optind], &nc->lport) != 0)
+			usage_error("bad PORT '%s': expected 1..65535",
+			    argv[optind]);
+		if (nc->lport == 0)
+			usage_error("-l needs the port to listen on: -l PORT");
+		return;
+	}
+	if (argc - optind == 0)
+		usage_error("missing HOST PORT");
+	if (argc - optind == 1)
+		usage_error("missing PORT after HOST %s", argv[optind]);
+	if (argc - optind > 2)
+		usage_error("unexpected argument '%s' after HOST PORT",
+		    argv[optind + 2]);
+	if (tool_parse_ipv4(argv[optind], &host) != 0)
+		usage_error("bad HOST '%s': expected an IPv4 address A.B.C.D "
+		    "(no names: the rump kernel has no resolver)", argv[optind]);
+	if (tool_parse_port(argv[optind + 1], &port) != 0)
+		usage_error("bad PORT '%s': expected 1..65535", argv[optind + 1]);
+	nc->remote.sin_family = AF_INET;
+	nc->remote.sin_addr.s_addr = htonl(host);
+	nc->remote.sin_port = htons(port);
+	sin_text(&nc->remote, nc->remote_text);
+}
+
+/* Options that do not go together. */
+static void
+check_modes(struct nc *nc, bool udp, bool linger_given)
+{
+	int modes = nc->echo + nc->sink + (nc->source != 0);
+
+	if (modes > 1)
+		usage_error("--echo, --sink and --source exclude each other");
+	if (nc->echo && !nc->listen)
+		usage_error("--echo works with -l only");
+	if (udp && (nc->sink || nc->source != 0))
+		usage_error("--sink and --source are TCP only: leave out -u");
+	if (udp && nc->keep)
+		usage_error("-k is TCP only: with -u -l, rump_nc receives "
+		    "until a signal anyway");
+	if (nc->keep && !nc->listen)
+		usage_error("-k works with -l only");
+	if (!udp && linger_given)
+		usage_error("-q is UDP only: over TCP, rump_nc ends when the "
+		    "peer closes");
+	/* An echo server serves every connection that comes. */
+	if (nc->echo && !udp)
+		nc->keep = true;
+}
+
 int
 main(int argc, char **argv)
 {
 	static const struct option longopts[] = {
 		NETOPTS_LONGOPTS,
+		{ "echo", no_argument, NULL, 'e' },
+		{ "sink", no_argument, NULL, 'S' },
+		{ "source", required_argument, NULL, 'O' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct netopts no;
 	static struct nc nc;
-	bool udp = false;
-	uint32_t host;
-	uint16_t port;
-	int c, sigfd, status = 1;
+	bool udp = false, linger_given = false;
+	int c, sigfd, rc, status = 1;
 
 	tool_usage_init(&usage_info);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 	netopts_init(&no);
-	nc.s = -1;
+	nc.s = nc.ls = -1;
 	nc.linger = 1;
 	nc.evpipe[0] = nc.evpipe[1] = -1;
 	nc.stoppipe[0] = nc.stoppipe[1] = -1;
 	pthread_mutex_init(&nc.peer_lock, NULL);
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":ulp:eq:vh", longopts,
+	while ((c = getopt_long(argc, argv, ":ulkp:eq:vh", longopts,
 	    NULL)) != -1) {
 		if (netopts_isopt(c)) {
 			if (netopts_parse(&no, c, optarg) != 0)
@@ -488,6 +791,9 @@ main(int argc, char **argv)
 		case 'l':
 			nc.listen = true;
 			break;
+		case 'k':
+			nc.keep = true;
+			break;
 		case 'p':
 			if (tool_parse_port(optarg, &nc.lport) != 0)
 				usage_error("-p: bad port '%s': expected "
@@ -496,7 +802,17 @@ main(int argc, char **argv)
 		case 'e':
 			nc.echo = true;
 			break;
+		case 'S':
+			nc.sink = true;
+			break;
+		case 'O':
+			if (tool_parse_u64(optarg, &nc.source) != 0 ||
+			    nc.source == 0)
+				usage_error("--source: bad byte count '%s': "
+				    "expected a positive number", optarg);
+			break;
 		case 'q':
+			linger_given = true;
 			if (strcmp(optarg, "-1") == 0)
 				nc.linger = -1;
 			else if (tool_parse_decimal(optarg, 0, 86400,
@@ -510,43 +826,15 @@ main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
-		case ':':
-			usage_error("%s needs an argument", argv[optind - 1]);
 		default:
-			usage_error("unknown option '%s'", argv[optind - 1]);
+			usage_bad_option(c, argv);
 		}
 	}
+	check_modes(&nc, udp, linger_given);
+	parse_operands(&nc, argc, argv);
+	nc.proto = udp ? &nc_udp : &nc_tcp;
 	if (!udp)
-		usage_error("TCP is not supported yet: give -u for UDP");
-	nc.proto = &nc_udp;
-	if (nc.listen) {
-		if (nc.lport == 0)
-			usage_error("-l needs the port to listen on: -l -p PORT");
-		if (optind < argc)
-			usage_error("unexpected argument '%s': with -l, give "
-			    "the port with -p", argv[optind]);
-	} else {
-		if (nc.echo)
-			usage_error("-e works with -l only");
-		if (argc - optind == 0)
-			usage_error("missing HOST PORT");
-		if (argc - optind == 1)
-			usage_error("missing PORT after HOST %s", argv[optind]);
-		if (argc - optind > 2)
-			usage_error("unexpected argument '%s' after HOST PORT",
-			    argv[optind + 2]);
-		if (tool_parse_ipv4(argv[optind], &host) != 0)
-			usage_error("bad HOST '%s': expected an IPv4 address "
-			    "A.B.C.D (no names: the rump kernel has no resolver)",
-			    argv[optind]);
-		if (tool_parse_port(argv[optind + 1], &port) != 0)
-			usage_error("bad PORT '%s': expected 1..65535",
-			    argv[optind + 1]);
-		nc.remote.sin_family = AF_INET;
-		nc.remote.sin_addr.s_addr = htonl(host);
-		nc.remote.sin_port = htons(port);
-		sin_text(&nc.remote, nc.remote_text);
-	}
+		nc.linger = -1;
 	if (netopts_check(&no) != 0)
 		usage_error("%s", no.err);
 
@@ -569,18 +857,25 @@ main(int argc, char **argv)
 			fprintf(stderr, PROG ": listening on %s port %u\n",
 			    nc.proto->name, nc.lport);
 		else
-			fprintf(stderr, PROG ": sending to %s (%s)\n",
-			    nc.remote_text, nc.proto->name);
+			fprintf(stderr, PROG ": %s %s (%s)\n", udp ?
+			    "sending to" : "connected to", nc.remote_text,
+			    nc.proto->name);
 	}
-	if (reader_start(&nc) != 0)
-		goto out;
-	if (run(&nc, sigfd) == 0)
+	if (udp)
+		rc = reader_start(&nc) != 0 ? -1 : run(&nc, sigfd);
+	else if (nc.echo || nc.sink || nc.source != 0)
+		rc = tcp_streams(&nc, sigfd);
+	else
+		rc = tcp_pipe(&nc, sigfd);
+	if (rc >= 0)
 		status = 0;
 
 out:
 	reader_stop(&nc);
 	if (nc.s >= 0)
 		rump_sys_close(nc.s);
+	if (nc.ls >= 0)
+		rump_sys_close(nc.ls);
 	if (nc.evpipe[0] >= 0) {
 		rump_sys_close(nc.evpipe[0]);
 		rump_sys_close(nc.evpipe[1]);

@@ -552,10 +552,8 @@ main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
-		case ':':
-			usage_error("%s needs an argument", argv[optind - 1]);
 		default:
-			usage_error("unknown option '%s'", argv[optind - 1]);
+			usage_bad_option(c, argv);
 		}
 	}
 	if (optind == argc)

@@ -62,21 +62,6 @@ static const struct tool_usage usage_info = {
 	.examples = example_text,
 };
 
-static const char *
-signame(int sig)
-{
-	switch (sig) {
-	case SIGINT:
-		return "SIGINT";
-	case SIGTERM:
-		return "SIGTERM";
-	case SIGHUP:
-		return "SIGHUP";
-	default:
-		return "a signal";
-	}
-}
-
 struct echo {
 	int s;
 	uint16_t port;
@@ -187,10 +172,8 @@ main(int argc, char **argv)
 		case 'h':
 			usage(stdout);
 			return 0;
-		case ':':
-			usage_error("%s needs an argument", argv[optind - 1]);
 		default:
-			usage_error("unknown option '%s'", argv[optind - 1]);
+			usage_bad_option(c, argv);
 		}
 	}
 	if (optind < argc)
@@ -240,7 +223,7 @@ main(int argc, char **argv)
 		if (n == 2 && pfd[1].revents != 0)
 			echo_drain(&echo, verbose);
 	}
-	printf(PROG ": %s, shutting down\n", signame(toolsig_caught()));
+	printf(PROG ": %s, shutting down\n", toolsig_name(toolsig_caught()));
 	status = 0;
 
 out:

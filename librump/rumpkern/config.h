@@ -46,6 +46,24 @@
 #define VIRTIF_RXBATCH		32
 #endif
 
+/*
+ * mbuf caches: free objects kept in the pool shared by the CPUs (beyond
+ * them, freed ones go back to the host), and jumbo clusters kept per CPU
+ * (mbufs and clusters: MBCACHE_CPUMAX).
+ */
+#ifndef MB_POOL_MBUFS
+#define MB_POOL_MBUFS		4096
+#endif
+#ifndef MB_POOL_CLUSTERS
+#define MB_POOL_CLUSTERS	1024
+#endif
+#ifndef MB_POOL_JUMBOS
+#define MB_POOL_JUMBOS		256
+#endif
+#ifndef MB_CPU_JUMBOS
+#define MB_CPU_JUMBOS		16
+#endif
+
 /* Bytes of a frame packet capture copies (frames are not larger). */
 #ifndef PCAP_BUFLEN
 #define PCAP_BUFLEN		65536
@@ -59,6 +77,19 @@
 #endif
 #ifndef RIP_RCVBUF
 #define RIP_RCVBUF		(256 * 1024)
+#endif
+
+/*
+ * PCB hash tables: the most buckets a table grows to (a power of 2; a
+ * table's hashes double when its PCBs outnumber twice the buckets).
+ */
+#ifndef INP_HASHMAX
+#define INP_HASHMAX		(1u << 20)
+#endif
+
+/* Buckets of the hashes of our IPv4 addresses (a power of 2). */
+#ifndef IN_ADDRHASH_SIZE
+#define IN_ADDRHASH_SIZE	64
 #endif
 
 /* ARP: how long a resolved entry lives after its owner was last heard. */
@@ -98,6 +129,33 @@
 /* ICMP errors sent per second at most (RFC 1812 4.3.2.8); 0: no limit. */
 #ifndef ICMP_ERRPPSLIMIT
 #define ICMP_ERRPPSLIMIT	100
+#endif
+
+/* ---- TCP building blocks (tcp_cc.c, tcp_rtt.c) ---- */
+
+/* Congestion control of new connections until tcp_cc_setdefault(). */
+#ifndef TCP_CC_DEFAULT
+#define TCP_CC_DEFAULT		"cubic"
+#endif
+/* Initial window in segments (RFC 6928; Linux's TCP_INIT_CWND). */
+#ifndef TCP_INIT_CWND
+#define TCP_INIT_CWND		10
+#endif
+/* RTO before the first RTT sample (RFC 6298 2.1). */
+#ifndef TCP_RTO_INIT_MS
+#define TCP_RTO_INIT_MS		1000
+#endif
+/* RTO floor (RFC 6298 2.4 says 1 s; Linux uses 200 ms); tcp_rto_min. */
+#ifndef TCP_RTO_MIN_MS
+#define TCP_RTO_MIN_MS		200
+#endif
+/* RTO ceiling, also for backoff (RFC 6298 2.5; Linux's TCP_RTO_MAX). */
+#ifndef TCP_RTO_MAX_MS
+#define TCP_RTO_MAX_MS		(120 * 1000)
+#endif
+/* G of RFC 6298 2.2, the timer granularity: one callout tick. */
+#ifndef TCP_RTO_G_US
+#define TCP_RTO_G_US		1000
 #endif
 
 #endif

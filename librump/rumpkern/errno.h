@@ -45,6 +45,7 @@
 #define ELOOP		40
 #define EWOULDBLOCK	EAGAIN
 #define ENOMSG		42
+#define EOVERFLOW	75
 #define EBADFD		77
 #define ENOTSOCK	88
 #define EDESTADDRREQ	89

@@ -29,6 +29,9 @@
 
 #define MIN(a, b)	((a) < (b) ? (a) : (b))
 #define MAX(a, b)	((a) > (b) ? (a) : (b))
+/* The host's page size on x86-64, which Linux reports as st_blksize. */
+#define PAGE_SIZE	4096
+
 #define howmany(x, y)	(((x) + ((y) - 1)) / (y))
 #define roundup(x, y)	(howmany(x, y) * (y))
 #define __arraycount(a)	(sizeof(a) / sizeof((a)[0]))

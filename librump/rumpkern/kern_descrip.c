@@ -5,6 +5,7 @@
  * 64-bit word at a time, starting from fd_freefile, below which no slot is
  * free.  The arrays grow by doubling up to the table's limit.
  */
+#include "rumpkern/cred.h"
 #include "rumpkern/filedesc.h"
 #include "rumpkern/kmem.h"
 #include "rumpkern/lwp.h"
@@ -23,6 +24,8 @@ file_alloc(int flag)
 
 	fp->f_flag = flag;
 	fp->f_count = 1;
+	fp->f_cred = proc_cred(curproc);
+	mutex_init(&fp->f_offlock, MUTEX_DEFAULT);
 	return fp;
 }
 
@@ -40,8 +43,37 @@ file_release(struct file *fp)
 	if (__atomic_sub_fetch(&fp->f_count, 1, __ATOMIC_ACQ_REL) != 0)
 		return 0;
 	error = fo_close(fp);
+	mutex_destroy(&fp->f_offlock);
+	cred_release(fp->f_cred);
 	kmem_free(&M_FILE, fp, sizeof(*fp));
 	return error;
+}
+
+int
+file_seek_offset(off_t cur, off_t size, off_t delta, int whence,
+    off_t *newoff)
+{
+	off_t base;
+
+	switch (whence) {
+	case SEEK_SET:
+		base = 0;
+		break;
+	case SEEK_CUR:
+		base = cur;
+		break;
+	case SEEK_END:
+		base = size;
+		break;
+	default:
+		return EINVAL;
+	}
+	if (delta > 0 && base > INT64_MAX - delta)
+		return EOVERFLOW;
+	if (base + delta < 0)
+		return EINVAL;
+	*newoff = base + delta;
+	return 0;
 }
 
 static void

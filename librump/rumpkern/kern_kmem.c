@@ -103,6 +103,20 @@ kmem_strfree(struct kmem_type *type, char *s)
 	kmem_free(type, s, strlen(s) + 1);
 }
 
+/* Bytes and blocks of kt in use: allocated, less what a cache holds idle. */
+static void
+kmem_type_inuse(const struct kmem_type *kt, uint64_t *bytes, uint64_t *blocks)
+{
+	uint64_t idlebytes = 0, idleblocks = 0;
+
+	*bytes = __atomic_load_n(&kt->kt_inuse, __ATOMIC_RELAXED);
+	*blocks = __atomic_load_n(&kt->kt_blocks, __ATOMIC_RELAXED);
+	if (kt->kt_idle != NULL)
+		kt->kt_idle(kt->kt_idle_arg, &idlebytes, &idleblocks);
+	*bytes -= idlebytes;
+	*blocks -= idleblocks;
+}
+
 int
 rumppriv_kmem_stat(const char *name, struct rump_kmem_stat *st)
 {
@@ -110,8 +124,7 @@ rumppriv_kmem_stat(const char *name, struct rump_kmem_stat *st)
 
 	if (kt == NULL)
 		return ENOENT;
-	st->inuse = __atomic_load_n(&kt->kt_inuse, __ATOMIC_RELAXED);
-	st->blocks = __atomic_load_n(&kt->kt_blocks, __ATOMIC_RELAXED);
+	kmem_type_inuse(kt, &st->inuse, &st->blocks);
 	st->total = __atomic_load_n(&kt->kt_total, __ATOMIC_RELAXED);
 	st->peak = __atomic_load_n(&kt->kt_peak, __ATOMIC_RELAXED);
 	return 0;
@@ -122,8 +135,12 @@ rumppriv_kmem_inuse(void)
 {
 	uint64_t sum = 0;
 
-	for (struct kmem_type *kt = kmem_types; kt != NULL; kt = kt->kt_next)
-		sum += __atomic_load_n(&kt->kt_inuse, __ATOMIC_RELAXED);
+	for (struct kmem_type *kt = kmem_types; kt != NULL; kt = kt->kt_next) {
+		uint64_t bytes, blocks;
+
+		kmem_type_inuse(kt, &bytes, &blocks);
+		sum += bytes;
+	}
 	return sum;
 }
 
@@ -131,11 +148,12 @@ void
 rumppriv_kmem_dump(void)
 {
 	for (struct kmem_type *kt = kmem_types; kt != NULL; kt = kt->kt_next) {
-		uint64_t inuse = __atomic_load_n(&kt->kt_inuse, __ATOMIC_RELAXED);
+		uint64_t inuse, blocks;
 
+		kmem_type_inuse(kt, &inuse, &blocks);
 		if (inuse != 0)
 			kprintf("kmem: %-16s %llu bytes in %llu blocks\n",
 			    kt->kt_name, (unsigned long long)inuse,
-			    (unsigned long long)kt->kt_blocks);
+			    (unsigned long long)blocks);
 	}
 }

@@ -25,10 +25,19 @@ void
 kstat_register(struct kstat_group *kg, const char *prefix,
     const struct kstat_desc *desc, int ndesc, const void *base)
 {
+	kstat_register_sync(kg, prefix, desc, ndesc, base, NULL);
+}
+
+void
+kstat_register_sync(struct kstat_group *kg, const char *prefix,
+    const struct kstat_desc *desc, int ndesc, const void *base,
+    void (*sync)(void))
+{
 	strlcpy(kg->kg_prefix, prefix, sizeof(kg->kg_prefix));
 	kg->kg_desc = desc;
 	kg->kg_ndesc = ndesc;
 	kg->kg_base = base;
+	kg->kg_sync = sync;
 	mutex_enter(&kstat_lock);
 	LIST_INSERT_HEAD(&kstat_groups, kg, kg_list);
 	mutex_exit(&kstat_lock);
@@ -65,6 +74,8 @@ rumppriv_kstat_get(const char *name, uint64_t *val)
 			continue;
 		for (int i = 0; i < kg->kg_ndesc; i++) {
 			if (strcmp(name + plen + 1, kg->kg_desc[i].ksd_name) == 0) {
+				if (kg->kg_sync != NULL)
+					kg->kg_sync();
 				*val = kstat_value(kg, i);
 				error = 0;
 				goto out;
@@ -86,6 +97,8 @@ rumppriv_kstat_dump(const char *prefix)
 	LIST_FOREACH(kg, &kstat_groups, kg_list) {
 		if (strncmp(kg->kg_prefix, prefix, plen) != 0)
 			continue;
+		if (kg->kg_sync != NULL)
+			kg->kg_sync();
 		for (int i = 0; i < kg->kg_ndesc; i++) {
 			uint64_t v = kstat_value(kg, i);
 

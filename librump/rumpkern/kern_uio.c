@@ -1,5 +1,8 @@
 /* Moving data between a caller's buffers and the kernel. */
+#include "rumpkern/kmem.h"
 #include "rumpkern/uio.h"
+
+KMEM_DEFINE(M_IOV, "iov");
 
 /* Nothing to copy is no copy: memcpy may not even see a NULL pointer. */
 int
@@ -22,6 +25,68 @@ copyout(const void *kaddr, void *uaddr, size_t len)
 		return EFAULT;
 	memcpy(uaddr, kaddr, len);
 	return 0;
+}
+
+/* Copies a string and its NUL, at most len bytes, between two addresses. */
+static int
+copystr(const char *from, char *to, size_t len, size_t *done)
+{
+	size_t n;
+
+	for (n = 0; n < len; n++) {
+		to[n] = from[n];
+		if (from[n] == '\0') {
+			if (done != NULL)
+				*done = n + 1;
+			return 0;
+		}
+	}
+	if (done != NULL)
+		*done = n;
+	return ENAMETOOLONG;
+}
+
+int
+copyinstr(const void *uaddr, char *kaddr, size_t len, size_t *done)
+{
+	if (uaddr == NULL)
+		return EFAULT;
+	return copystr(uaddr, kaddr, len, done);
+}
+
+int
+copyoutstr(const char *kaddr, void *uaddr, size_t len, size_t *done)
+{
+	if (uaddr == NULL)
+		return EFAULT;
+	return copystr(kaddr, uaddr, len, done);
+}
+
+int
+iovec_copyin(const struct iovec *uiov, int iovcnt, struct iovec *small,
+    struct iovec **iovp)
+{
+	struct iovec *iov = small;
+	int error;
+
+	if (iovcnt < 0 || iovcnt > IOV_MAX)
+		return EINVAL;
+	if (iovcnt > UIO_SMALLIOV)
+		iov = kmem_alloc(&M_IOV, (size_t)iovcnt * sizeof(*iov), KM_SLEEP);
+	error = copyin(uiov, iov, (size_t)iovcnt * sizeof(*iov));
+	if (error != 0) {
+		iovec_free(iov, iovcnt, small);
+		return error;
+	}
+	*iovp = iov;
+	return 0;
+}
+
+void
+iovec_free(struct iovec *iov, int iovcnt, struct iovec *small)
+{
+	if (iov != small)
+		kmem_free(&M_IOV, iov, (size_t)iovcnt * sizeof(*iov));
 }
 
 int

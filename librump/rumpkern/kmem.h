@@ -17,6 +17,14 @@ struct kmem_type {
 	uint64_t kt_blocks;	/* allocations not yet freed */
 	uint64_t kt_total;	/* allocations ever made */
 	uint64_t kt_peak;	/* bytes, high-water mark */
+	/*
+	 * A cache that keeps freed blocks of this type for reuse says here
+	 * how many it holds: they stay counted above, as they are still
+	 * allocated, but rump_kmem_inuse(), rump_kmem_stat() and
+	 * rump_kmem_dump() leave them out, as nothing uses them.
+	 */
+	void (*kt_idle)(const void *arg, uint64_t *bytes, uint64_t *blocks);
+	const void *kt_idle_arg;
 	struct kmem_type *kt_next;
 };
 

@@ -19,6 +19,7 @@ struct kstat_group {
 	const struct kstat_desc *kg_desc;
 	int kg_ndesc;
 	const void *kg_base;
+	void (*kg_sync)(void);
 	LIST_ENTRY(kstat_group) kg_list;
 };
 
@@ -26,6 +27,14 @@ struct kstat_group {
 
 void kstat_register(struct kstat_group *kg, const char *prefix,
     const struct kstat_desc *desc, int ndesc, const void *base);
+/*
+ * The same for counters kept apart (per CPU): sync, called with the
+ * registry locked before the group's values are read, gathers them
+ * into base.
+ */
+void kstat_register_sync(struct kstat_group *kg, const char *prefix,
+    const struct kstat_desc *desc, int ndesc, const void *base,
+    void (*sync)(void));
 void kstat_unregister(struct kstat_group *kg);
 int kstat_init(void);
 void kstat_fini(void);

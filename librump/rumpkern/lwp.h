@@ -10,19 +10,40 @@
 #ifndef RUMPKERN_LWP_H
 #define RUMPKERN_LWP_H
 
+#include "rumpkern/abi.h"
 #include "rumpkern/kern.h"
 #include "rumpkern/mutex.h"
 
 struct filedesc;
 struct cpu_info;
+struct cred;
+struct vnode;
 
 typedef int pid_t;
 
+/*
+ * A process: its descriptors, who it acts as, its file-creation mask and
+ * where its paths start.  The directories are vnodes, which the core does
+ * not know: it holds and releases them through proc_vnodeops, which the
+ * VFS fills in.  p_lock guards the pointers; a caller takes its own
+ * reference (proc_cred(), proc_cwd(), proc_rdir()) and uses it unlocked.
+ */
 struct proc {
 	pid_t p_pid;
 	unsigned p_nlwps;		/* under proc_lock */
 	struct filedesc *p_fd;
+	kmutex_t p_lock;
+	struct cred *p_cred;		/* under p_lock; never NULL */
+	struct vnode *p_cwd;		/* under p_lock; NULL: none yet */
+	struct vnode *p_rdir;		/* under p_lock; NULL: the root */
+	mode_t p_umask;			/* atomic */
 	LIST_ENTRY(proc) p_list;
+};
+
+/* How the core holds and lets go of a process's directories. */
+struct proc_vnodeops {
+	void (*pvo_hold)(struct vnode *vp);
+	void (*pvo_release)(struct vnode *vp);
 };
 
 #define LW_SYSTEM	0x01	/* kernel thread */
@@ -68,10 +89,30 @@ void sched_block_end(void);
 /* lwps and processes (kern_lwp.c, kern_proc.c). */
 struct lwp *lwp_alloc(struct proc *p, int flags, const char *name);
 void lwp_free(struct lwp *l);
-struct proc *proc_create(struct filedesc *fdp);
+/*
+ * A new process with descriptor table fdp (which it takes over) and, from
+ * parent, its credentials, umask and directories; with a NULL parent it
+ * is root with umask 022 and no directories.
+ */
+struct proc *proc_create(struct proc *parent, struct filedesc *fdp);
 void proc_release(struct proc *p);
 int proc_init(void);
 void proc_fini(void);
 void proc_shutdown(void);
+
+/* The credentials (kern_proc.c): a held reference; cred_release() it. */
+struct cred *proc_cred(struct proc *p);
+
+/*
+ * Directories.  The VFS installs its ops before it sets any directory
+ * and may remove them (NULL) once none is set.  proc_cwd() and
+ * proc_rdir() return a held vnode or NULL; the setters take over the
+ * caller's reference (or NULL) and release the old one.
+ */
+void proc_setvnodeops(const struct proc_vnodeops *ops);
+struct vnode *proc_cwd(struct proc *p);
+struct vnode *proc_rdir(struct proc *p);
+void proc_setcwd(struct proc *p, struct vnode *vp);
+void proc_setrdir(struct proc *p, struct vnode *vp);
 
 #endif

@@ -67,17 +67,16 @@ static int
 fcntl_setfl(struct file *fp, int flags)
 {
 	int old, new;
-	int on, error;
+	long arg;
 
 	old = __atomic_load_n(&fp->f_flag, __ATOMIC_RELAXED);
 	do
 		new = (old & ~FCNTLFLAGS) | (flags & FCNTLFLAGS);
 	while (!__atomic_compare_exchange_n(&fp->f_flag, &old, new, false,
 	    __ATOMIC_RELAXED, __ATOMIC_RELAXED));
-	/* Tell the object too, as BSD does; one that has no flag is fine. */
-	on = (new & O_NONBLOCK) != 0;
-	error = fo_ioctl(fp, FIONBIO, &on);
-	return error == ENOTTY ? 0 : error;
+	/* Tell the object too, as BSD does. */
+	arg = fflag_to_oflags(new);
+	return fo_fcntl(fp, F_SETFL, &arg);
 }
 
 int
@@ -86,6 +85,7 @@ sys_fcntl(struct lwp *l, const struct sys_fcntl_args *uap, long *retval)
 	struct filedesc *fdp = l->l_proc->p_fd;
 	struct file *fp;
 	bool cloexec;
+	long arg;
 	int fd, error = 0;
 
 	fp = fd_getfile(uap->fd);
@@ -118,7 +118,10 @@ sys_fcntl(struct lwp *l, const struct sys_fcntl_args *uap, long *retval)
 		error = fcntl_setfl(fp, (int)uap->arg);
 		break;
 	default:
-		error = EINVAL;
+		arg = uap->arg;
+		error = fo_fcntl(fp, uap->cmd, &arg);
+		if (error == 0)
+			*retval = arg;
 		break;
 	}
 	fd_putfile(fp);

@@ -1,4 +1,7 @@
-/* System calls that work on any descriptor: read, write, ioctl, poll. */
+/*
+ * System calls that work on any descriptor: read, write and their vector
+ * and positioned forms, lseek, ioctl, poll.
+ */
 #include "rumpkern/filedesc.h"
 #include "rumpkern/kmem.h"
 #include "rumpkern/ktime.h"
@@ -9,29 +12,73 @@
 
 KMEM_DECLARE(M_TEMP);
 
-/* Reads or writes through fd's fileops; *retval is the bytes moved. */
+/* One transfer through fp's fileops, at uio->uio_offset. */
 static int
-dofileio(int fd, struct iovec *iov, int iovcnt, enum uio_rw rw, long *retval)
+fileio(struct file *fp, struct uio *uio)
+{
+	int flags = __atomic_load_n(&fp->f_flag, __ATOMIC_RELAXED);
+
+	/* A positioned transfer must not run past the largest offset. */
+	if (file_seekable(fp) &&
+	    uio->uio_offset > INT64_MAX - (off_t)uio->uio_resid)
+		return EINVAL;
+	if (uio->uio_rw == UIO_READ)
+		return fo_read(fp, uio, flags);
+	return fo_write(fp, uio, flags);
+}
+
+/*
+ * A transfer at the file's own offset (read, write): f_offlock is held
+ * throughout, so concurrent transfers take turns and each moves the
+ * offset by what it moved.  A file without a position has no lock to take.
+ */
+static int
+fileio_at_offset(struct file *fp, struct uio *uio)
+{
+	int error;
+
+	if (!file_seekable(fp))
+		return fileio(fp, uio);
+	mutex_enter(&fp->f_offlock);
+	uio->uio_offset = fp->f_offset;
+	error = fileio(fp, uio);
+	fp->f_offset = uio->uio_offset;
+	mutex_exit(&fp->f_offlock);
+	return error;
+}
+
+/*
+ * Reads or writes through fd's fileops, at *offp (pread, pwrite) or at the
+ * file's own offset (offp NULL); *retval is the bytes moved.
+ */
+static int
+dofileio(int fd, struct iovec *iov, int iovcnt, enum uio_rw rw,
+    const off_t *offp, long *retval)
 {
 	struct file *fp;
 	struct uio uio;
 	size_t total;
 	int error;
 
+	if (offp != NULL && *offp < 0)
+		return EINVAL;
 	fp = fd_getfile(fd);
 	if (fp == NULL)
 		return EBADF;
-	if ((fp->f_flag & (rw == UIO_READ ? FREAD : FWRITE)) == 0) {
-		fd_putfile(fp);
-		return EBADF;
-	}
-	error = uio_setup(&uio, iov, iovcnt, rw);
+	if ((fp->f_flag & (rw == UIO_READ ? FREAD : FWRITE)) == 0)
+		error = EBADF;
+	else if (offp != NULL && !file_seekable(fp))
+		error = ESPIPE;
+	else
+		error = uio_setup(&uio, iov, iovcnt, rw);
 	if (error == 0) {
 		total = uio.uio_resid;
-		if (rw == UIO_READ)
-			error = fo_read(fp, &uio, fp->f_flag);
-		else
-			error = fo_write(fp, &uio, fp->f_flag);
+		if (offp != NULL) {
+			uio.uio_offset = *offp;
+			error = fileio(fp, &uio);
+		} else {
+			error = fileio_at_offset(fp, &uio);
+		}
 		/* A partial transfer succeeds; the error waits for next time. */
 		if (uio.uio_resid != total && (error == EINTR ||
 		    error == EAGAIN || error == EPIPE))
@@ -48,7 +95,7 @@ sys_read(struct lwp *l, const struct sys_read_args *uap, long *retval)
 	struct iovec iov = { uap->buf, uap->nbyte };
 
 	(void)l;
-	return dofileio(uap->fd, &iov, 1, UIO_READ, retval);
+	return dofileio(uap->fd, &iov, 1, UIO_READ, NULL, retval);
 }
 
 int
@@ -57,26 +104,40 @@ sys_write(struct lwp *l, const struct sys_write_args *uap, long *retval)
 	struct iovec iov = { (void *)(uintptr_t)uap->buf, uap->nbyte };
 
 	(void)l;
-	return dofileio(uap->fd, &iov, 1, UIO_WRITE, retval);
+	return dofileio(uap->fd, &iov, 1, UIO_WRITE, NULL, retval);
 }
 
-/* Copies a caller's iovec array in, for readv and writev. */
+int
+sys_pread(struct lwp *l, const struct sys_pread_args *uap, long *retval)
+{
+	struct iovec iov = { uap->buf, uap->nbyte };
+
+	(void)l;
+	return dofileio(uap->fd, &iov, 1, UIO_READ, &uap->offset, retval);
+}
+
+int
+sys_pwrite(struct lwp *l, const struct sys_pwrite_args *uap, long *retval)
+{
+	struct iovec iov = { (void *)(uintptr_t)uap->buf, uap->nbyte };
+
+	(void)l;
+	return dofileio(uap->fd, &iov, 1, UIO_WRITE, &uap->offset, retval);
+}
+
+/* Copies a caller's iovec array in, for readv, writev, preadv and pwritev. */
 static int
 dofilev(int fd, const struct iovec *uiov, int iovcnt, enum uio_rw rw,
-    long *retval)
+    const off_t *offp, long *retval)
 {
-	struct iovec *iov;
-	size_t len;
+	struct iovec small[UIO_SMALLIOV], *iov;
 	int error;
 
-	if (iovcnt < 0 || iovcnt > IOV_MAX)
-		return EINVAL;
-	len = (size_t)iovcnt * sizeof(*iov);
-	iov = kmem_alloc(&M_TEMP, len, KM_SLEEP);
-	error = copyin(uiov, iov, len);
-	if (error == 0)
-		error = dofileio(fd, iov, iovcnt, rw, retval);
-	kmem_free(&M_TEMP, iov, len);
+	error = iovec_copyin(uiov, iovcnt, small, &iov);
+	if (error != 0)
+		return error;
+	error = dofileio(fd, iov, iovcnt, rw, offp, retval);
+	iovec_free(iov, iovcnt, small);
 	return error;
 }
 
@@ -84,14 +145,57 @@ int
 sys_readv(struct lwp *l, const struct sys_readv_args *uap, long *retval)
 {
 	(void)l;
-	return dofilev(uap->fd, uap->iov, uap->iovcnt, UIO_READ, retval);
+	return dofilev(uap->fd, uap->iov, uap->iovcnt, UIO_READ, NULL, retval);
 }
 
 int
 sys_writev(struct lwp *l, const struct sys_writev_args *uap, long *retval)
 {
 	(void)l;
-	return dofilev(uap->fd, uap->iov, uap->iovcnt, UIO_WRITE, retval);
+	return dofilev(uap->fd, uap->iov, uap->iovcnt, UIO_WRITE, NULL, retval);
+}
+
+int
+sys_preadv(struct lwp *l, const struct sys_preadv_args *uap, long *retval)
+{
+	(void)l;
+	return dofilev(uap->fd, uap->iov, uap->iovcnt, UIO_READ, &uap->offset,
+	    retval);
+}
+
+int
+sys_pwritev(struct lwp *l, const struct sys_pwritev_args *uap, long *retval)
+{
+	(void)l;
+	return dofilev(uap->fd, uap->iov, uap->iovcnt, UIO_WRITE, &uap->offset,
+	    retval);
+}
+
+int
+sys_lseek(struct lwp *l, const struct sys_lseek_args *uap, long *retval)
+{
+	struct file *fp;
+	off_t off;
+	int error;
+
+	(void)l;
+	fp = fd_getfile(uap->fd);
+	if (fp == NULL)
+		return EBADF;
+	if (!file_seekable(fp)) {
+		fd_putfile(fp);
+		return ESPIPE;
+	}
+	mutex_enter(&fp->f_offlock);
+	off = fp->f_offset;
+	error = fo_seek(fp, uap->offset, uap->whence, &off);
+	if (error == 0) {
+		fp->f_offset = off;
+		*retval = off;
+	}
+	mutex_exit(&fp->f_offlock);
+	fd_putfile(fp);
+	return error;
 }
 
 int

@@ -8,8 +8,10 @@
  */
 #include "rumpkern/config.h"
 #include "rumpkern/condvar.h"
+#include "rumpkern/cred.h"
 #include "rumpkern/filedesc.h"
 #include "rumpkern/kmem.h"
+#include "rumpkern/ktime.h"
 #include "rumpkern/lwp.h"
 #include "rumpkern/poll.h"
 #include "rumpkern/uio.h"
@@ -19,6 +21,9 @@ KMEM_DEFINE(M_PIPE, "pipe");
 
 #define PIPE_BUF	4096
 
+/* Inode numbers, one per pipe, so fstat tells two pipes apart. */
+static uint64_t pipe_nextino;
+
 struct pipe {
 	kmutex_t p_lock;
 	kcondvar_t p_cv;		/* readers and writers wait here */
@@ -27,6 +32,8 @@ struct pipe {
 	size_t p_count;			/* bytes buffered */
 	bool p_rclosed, p_wclosed;
 	struct pollhead p_rph, p_wph;
+	uint64_t p_ino;			/* constant */
+	struct timespec p_ctime;	/* creation; constant */
 };
 
 static void
@@ -147,6 +154,37 @@ pipe_poll(struct file *fp, int events, struct pollent *pe)
 	return revents;
 }
 
+static int
+pipe_fcntl(struct file *fp, int cmd, long *argp)
+{
+	(void)fp;
+	switch (cmd) {
+	case F_SETFL:
+		return 0;	/* the flags are the file's */
+	case F_GETPIPE_SZ:
+		*argp = PIPE_SIZE;
+		return 0;
+	default:
+		return EINVAL;
+	}
+}
+
+/* As Linux: a FIFO of mode 0600 owned by its creator, times its creation. */
+static int
+pipe_stat(struct file *fp, struct filestat *st)
+{
+	struct pipe *p = fp->f_data;
+
+	st->st_mode = S_IFIFO | 0600;
+	st->st_ino = p->p_ino;
+	st->st_nlink = 1;
+	st->st_uid = fp->f_cred->cr_euid;
+	st->st_gid = fp->f_cred->cr_egid;
+	st->st_blksize = PAGE_SIZE;
+	st->st_atim = st->st_mtim = st->st_ctim = p->p_ctime;
+	return 0;
+}
+
 static void
 pipe_free(struct pipe *p)
 {
@@ -182,7 +220,9 @@ static const struct fileops pipeops = {
 	.fo_read = pipe_read,
 	.fo_write = pipe_write,
 	.fo_ioctl = pipe_ioctl,
+	.fo_fcntl = pipe_fcntl,
 	.fo_poll = pipe_poll,
+	.fo_stat = pipe_stat,
 	.fo_close = pipe_close,
 };
 
@@ -192,6 +232,7 @@ sys_pipe2(struct lwp *l, const struct sys_pipe2_args *uap, long *retval)
 	struct filedesc *fdp = l->l_proc->p_fd;
 	struct file *rf, *wf;
 	struct pipe *p;
+	uint64_t now;
 	int fds[2], error;
 
 	(void)retval;
@@ -203,8 +244,13 @@ sys_pipe2(struct lwp *l, const struct sys_pipe2_args *uap, long *retval)
 	cv_init(&p->p_cv);
 	pollhead_init(&p->p_rph);
 	pollhead_init(&p->p_wph);
+	p->p_ino = __atomic_add_fetch(&pipe_nextino, 1, __ATOMIC_RELAXED);
+	now = getnstime();
+	p->p_ctime.tv_sec = (time_t)(now / NSEC_PER_SEC);
+	p->p_ctime.tv_nsec = (long)(now % NSEC_PER_SEC);
 	rf = file_alloc(FREAD | (uap->flags & O_NONBLOCK));
 	wf = file_alloc(FWRITE | (uap->flags & O_NONBLOCK));
+	rf->f_type = wf->f_type = DTYPE_PIPE;
 	rf->f_ops = wf->f_ops = &pipeops;
 	rf->f_data = wf->f_data = p;
 

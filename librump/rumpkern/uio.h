@@ -23,7 +23,29 @@ int uiomove(void *buf, size_t len, struct uio *uio);
 /* Builds a uio over a caller's iovec array; checks counts and total size. */
 int uio_setup(struct uio *uio, struct iovec *iov, int iovcnt, enum uio_rw rw);
 
+/*
+ * A caller's iovec array in kernel memory.  Most calls pass a few, so up
+ * to UIO_SMALLIOV go into an array on the caller's stack and only larger
+ * ones cost an allocation; more than IOV_MAX are EINVAL.
+ *
+ *	struct iovec small[UIO_SMALLIOV], *iov;
+ *	error = iovec_copyin(uiov, iovcnt, small, &iov);
+ *	...
+ *	iovec_free(iov, iovcnt, small);
+ */
+#define UIO_SMALLIOV	8
+int iovec_copyin(const struct iovec *uiov, int iovcnt, struct iovec *small,
+    struct iovec **iovp);
+void iovec_free(struct iovec *iov, int iovcnt, struct iovec *small);
+
 int copyin(const void *uaddr, void *kaddr, size_t len);
 int copyout(const void *kaddr, void *uaddr, size_t len);
+/*
+ * Copy a NUL-terminated string of at most len bytes, the NUL included;
+ * *done (if not NULL) gets the bytes copied.  ENAMETOOLONG when there is
+ * no NUL within len bytes, EFAULT for a NULL address.
+ */
+int copyinstr(const void *uaddr, char *kaddr, size_t len, size_t *done);
+int copyoutstr(const char *kaddr, void *uaddr, size_t len, size_t *done);
 
 #endif

@@ -32,6 +32,13 @@ struct ifnet;
 
 #define MSIZE		256	/* an mbuf, header included */
 #define MCLBYTES	2048	/* a cluster */
+/*
+ * A jumbo cluster: the piece socket-buffer data is kept in, so that a
+ * segment of any MSS (up to a 9000-byte MTU's) spans at most two pieces
+ * and is sent by reference (m_copym) rather than assembled from many
+ * small clusters.
+ */
+#define MJUMCLBYTES	16384
 #define MAXMCLBYTES	65536	/* largest buffer m_getlen gives */
 
 /* m_flags */
@@ -139,6 +146,11 @@ struct mbuf *m_gethdr(int how, int type);
 /* An mbuf (with a packet header if flags has M_PKTHDR) and a cluster. */
 struct mbuf *m_getcl(int how, int type, int flags);
 /*
+ * The same with a cluster of size bytes: MCLBYTES or MJUMCLBYTES.  Both
+ * come from per-CPU caches.
+ */
+struct mbuf *m_getjcl(int how, int type, int flags, size_t size);
+/*
  * A packet header mbuf with room for len bytes in one piece: its own
  * storage up to MHLEN, a cluster up to MCLBYTES, else an external buffer
  * of len bytes.  len must not exceed MAXMCLBYTES.
@@ -212,6 +224,25 @@ struct mbuf *m_split(struct mbuf *m, int len0, int how);
  */
 #define M_COPYALL	1000000000
 struct mbuf *m_copym(struct mbuf *m, int off, int len, int how);
+/*
+ * A place in a chain: mbuf mp_m, which begins at byte mp_off of the chain
+ * (mp_m NULL: the start).  Whoever keeps one drops it (sets mp_m NULL)
+ * when the chain loses mbufs in front of it or its offsets shift.
+ */
+struct mbufpos {
+	struct mbuf *mp_m;
+	int mp_off;
+};
+/*
+ * m_copym, searching for off from *pos instead of the start when pos is
+ * not beyond it, and leaving *pos where the copy ended: consecutive
+ * copies from a long chain (TCP sending segment after segment from its
+ * socket buffer) cost the length of each copy, not of the chain before
+ * it.  External storage is shared, not copied.  len must not be
+ * M_COPYALL.
+ */
+struct mbuf *m_copym_pos(struct mbuf *m, int off, int len, int how,
+    struct mbufpos *pos);
 /* A deep copy with writable storage; arguments as m_copym's. */
 struct mbuf *m_dup(struct mbuf *m, int off, int len, int how);
 /*
@@ -236,7 +267,8 @@ struct mbstat {
 	uint64_t m_clusters;	/* clusters (and m_getlen buffers) allocated now */
 	uint64_t m_drops;	/* allocations that failed */
 };
-extern struct mbstat mbstat;
+/* The counters, summed over the CPUs that keep them. */
+void mbstat_read(struct mbstat *st);
 
 /*
  * For the rumpnet component: mbinit registers mbstat as kstat "mbuf.mbufs",

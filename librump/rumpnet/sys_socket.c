@@ -4,16 +4,14 @@
  * kernel memory here and handed to the socket layer.
  */
 #include "rumpkern/config.h"
+#include "rumpkern/cred.h"
 #include "rumpkern/filedesc.h"
-#include "rumpkern/kmem.h"
 #include "rumpkern/lwp.h"
 #include "rumpkern/uio.h"
 #include "rumpnet/mbuf.h"
 #include "rumpnet/netlock.h"
 #include "rumpnet/socketvar.h"
 #include "syscallargs.h"
-
-KMEM_DECLARE(M_TEMP);
 
 
 /* ---- sockets as files ---- */
@@ -44,6 +42,18 @@ soo_poll(struct file *fp, int events, struct pollent *pe)
 	return sopoll(fp->f_data, events, pe);
 }
 
+/* As Linux: a socket of mode 0777 owned by its creator. */
+static int
+soo_stat(struct file *fp, struct filestat *st)
+{
+	st->st_mode = S_IFSOCK | 0777;
+	st->st_nlink = 1;
+	st->st_uid = fp->f_cred->cr_euid;
+	st->st_gid = fp->f_cred->cr_egid;
+	st->st_blksize = PAGE_SIZE;
+	return 0;
+}
+
 static int
 soo_close(struct file *fp)
 {
@@ -56,6 +66,7 @@ static const struct fileops socketops = {
 	.fo_write = soo_write,
 	.fo_ioctl = soo_ioctl,
 	.fo_poll = soo_poll,
+	.fo_stat = soo_stat,
 	.fo_close = soo_close,
 };
 
@@ -91,6 +102,7 @@ so_affix(struct socket *so, int flags, long *retval)
 	struct file *fp = file_alloc(FREAD | FWRITE | (flags & SOCK_NONBLOCK));
 	int fd, error;
 
+	fp->f_type = DTYPE_SOCKET;
 	fp->f_ops = &socketops;
 	fp->f_data = so;
 	error = fd_affix(fp, &fd);
@@ -275,11 +287,10 @@ do_sendmsg(int s, const struct msghdr *msg, int flags, long *retval)
 {
 	struct sockaddr_storage ss;
 	struct sockaddr *to = NULL;
-	struct iovec *iov;
+	struct iovec small[UIO_SMALLIOV], *iov;
 	struct mbuf *control;
 	struct file *fp;
 	struct uio uio;
-	size_t iovlen;
 	int error;
 
 	if (msg->msg_iovlen > IOV_MAX)
@@ -290,12 +301,14 @@ do_sendmsg(int s, const struct msghdr *msg, int flags, long *retval)
 		error = sockaddr_copyin(msg->msg_name, msg->msg_namelen, &ss);
 		to = (struct sockaddr *)&ss;
 	}
-	iovlen = msg->msg_iovlen * sizeof(*iov);
-	iov = kmem_alloc(&M_TEMP, iovlen + 1, KM_SLEEP);
 	if (error == 0)
-		error = copyin(msg->msg_iov, iov, iovlen);
-	if (error == 0)
-		error = uio_setup(&uio, iov, (int)msg->msg_iovlen, UIO_WRITE);
+		error = iovec_copyin(msg->msg_iov, (int)msg->msg_iovlen, small,
+		    &iov);
+	if (error != 0) {
+		fd_putfile(fp);
+		return error;
+	}
+	error = uio_setup(&uio, iov, (int)msg->msg_iovlen, UIO_WRITE);
 	if (error == 0)
 		error = control_copyin(msg, &control);
 	if (error == 0) {
@@ -307,7 +320,7 @@ do_sendmsg(int s, const struct msghdr *msg, int flags, long *retval)
 			error = 0;
 		*retval = (long)(total - uio.uio_resid);
 	}
-	kmem_free(&M_TEMP, iov, iovlen + 1);
+	iovec_free(iov, (int)msg->msg_iovlen, small);
 	fd_putfile(fp);
 	return error;
 }
@@ -376,21 +389,21 @@ do_recvmsg(int s, struct msghdr *msg, int flags, long *retval)
 	struct sockaddr_storage ss;
 	socklen_t sslen = 0;
 	struct mbuf *control = NULL;
-	struct iovec *iov;
+	struct iovec small[UIO_SMALLIOV], *iov;
 	struct file *fp;
 	struct uio uio;
-	size_t iovlen;
 	int error;
 
 	if (msg->msg_iovlen > IOV_MAX)
 		return EMSGSIZE;
 	if ((error = fd_getsock(s, &fp)) != 0)
 		return error;
-	iovlen = msg->msg_iovlen * sizeof(*iov);
-	iov = kmem_alloc(&M_TEMP, iovlen + 1, KM_SLEEP);
-	error = copyin(msg->msg_iov, iov, iovlen);
-	if (error == 0)
-		error = uio_setup(&uio, iov, (int)msg->msg_iovlen, UIO_READ);
+	error = iovec_copyin(msg->msg_iov, (int)msg->msg_iovlen, small, &iov);
+	if (error != 0) {
+		fd_putfile(fp);
+		return error;
+	}
+	error = uio_setup(&uio, iov, (int)msg->msg_iovlen, UIO_READ);
 	if (error == 0) {
 		size_t total = uio.uio_resid, reclen = 0;
 		int inflags = flags;
@@ -416,7 +429,7 @@ do_recvmsg(int s, struct msghdr *msg, int flags, long *retval)
 		error = control_copyout(control, msg);
 	if (control != NULL)
 		m_freem(control);
-	kmem_free(&M_TEMP, iov, iovlen + 1);
+	iovec_free(iov, (int)msg->msg_iovlen, small);
 	fd_putfile(fp);
 	return error;
 }

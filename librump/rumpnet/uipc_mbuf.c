@@ -3,29 +3,36 @@
  * operations of mbuf.h.
  *
  * Every mbuf, cluster and reference count comes from kmem under its own
- * type ("mbuf", "mcluster", "mextref"), so a leak shows up by name.  There
- * is no cache of free mbufs or clusters, which would hide leaks from those
- * counters; should allocation show in profiles, a per-CPU cache keeping
- * its own counts is the place to add one.
+ * type ("mbuf", "mcluster", "mjumbo", "mextref"), so a leak shows up by
+ * name.  mbufs, clusters and jumbo clusters are kept for reuse in per-CPU
+ * caches (mbcache.h); kmem leaves what the caches hold out of the memory
+ * in use, so the leak check of a test still sees every buffer not given
+ * back.
  *
  * Storage we allocate ourselves (clusters, m_getlen buffers) carries its
  * reference count right after the data, so one allocation holds both;
  * storage attached with m_extadd() gets a separately allocated count.
  */
+#include "rumpkern/config.h"
 #include "rumpkern/kmem.h"
 #include "rumpkern/kstat.h"
+#include "rumpkern/lwp.h"
+#include "rumpnet/mbcache.h"
 #include "rumpnet/mbuf.h"
 
 KMEM_DEFINE(M_MBUF, "mbuf");
 KMEM_DEFINE(M_MCLUSTER, "mcluster");
+KMEM_DEFINE(M_MJUMBO, "mjumbo");
 KMEM_DEFINE(M_MEXTREF, "mextref");
 
-struct mbstat mbstat;
+/* A buffer we allocate is its data, then its reference count. */
+#define MB_EXTSIZE(size)	((size) + sizeof(unsigned))
+
+static struct mbcache mb_mbufs, mb_clusters, mb_jumbos;
+/* Buffers of other sizes (m_getlen), out now; and allocations that failed. */
+static uint64_t mb_otherbufs, mb_drops;
 
 static unsigned mb_failcount;	/* mb_failnext() countdown, 0 when off */
-
-#define MBSTAT_INC(f)	__atomic_add_fetch(&mbstat.f, 1, __ATOMIC_RELAXED)
-#define MBSTAT_DEC(f)	__atomic_sub_fetch(&mbstat.f, 1, __ATOMIC_RELAXED)
 
 /* ---- allocation ---------------------------------------------------------- */
 
@@ -51,27 +58,29 @@ mb_injected(int how)
 	return v == 1;
 }
 
+/* An object from cache mc (NULL: from kmem type, len bytes). */
 static void *
-mb_alloc(struct kmem_type *type, size_t len, int how)
+mb_alloc(struct mbcache *mc, struct kmem_type *type, size_t len, int how)
 {
+	int flags = how == M_WAIT ? KM_SLEEP : KM_NOSLEEP;
 	void *p = NULL;
 
 	KASSERT(how == M_WAIT || how == M_DONTWAIT);
 	if (!mb_injected(how))
-		p = kmem_alloc(type, len, how == M_WAIT ? KM_SLEEP : KM_NOSLEEP);
+		p = mc != NULL ? mbcache_alloc(mc, flags) :
+		    kmem_alloc(type, len, flags);
 	if (p == NULL)
-		MBSTAT_INC(m_drops);
+		__atomic_add_fetch(&mb_drops, 1, __ATOMIC_RELAXED);
 	return p;
 }
 
 static struct mbuf *
 mb_get(int how, int type, bool pkthdr)
 {
-	struct mbuf *m = mb_alloc(&M_MBUF, MSIZE, how);
+	struct mbuf *m = mb_alloc(&mb_mbufs, NULL, MSIZE, how);
 
 	if (m == NULL)
 		return NULL;
-	MBSTAT_INC(m_mbufs);
 	m->m_next = NULL;
 	m->m_nextpkt = NULL;
 	m->m_len = 0;
@@ -101,26 +110,49 @@ m_gethdr(int how, int type)
 
 /* ---- external storage ---------------------------------------------------- */
 
+/* The cache buffers of size bytes come from, or NULL. */
+static struct mbcache *
+mb_extcache(size_t size)
+{
+	if (size == MCLBYTES)
+		return &mb_clusters;
+	if (size == MJUMCLBYTES)
+		return &mb_jumbos;
+	return NULL;
+}
+
 /* Frees storage from mb_extbuf_alloc; its reference count goes with it. */
 static void
 mb_extbuf_free(void *buf, size_t size, void *arg)
 {
+	struct mbcache *mc = mb_extcache(size);
+
 	(void)arg;
-	kmem_free(&M_MCLUSTER, buf, size + sizeof(unsigned));
-	MBSTAT_DEC(m_clusters);
+	if (mc != NULL) {
+		mbcache_free(mc, buf);
+		return;
+	}
+	kmem_free(&M_MCLUSTER, buf, MB_EXTSIZE(size));
+	__atomic_sub_fetch(&mb_otherbufs, 1, __ATOMIC_RELAXED);
 }
 
-/* Fills *e with a fresh buffer of size bytes and a count of 1. */
+/*
+ * Fills *e with a fresh buffer of size bytes and a count of 1: a cluster
+ * or a jumbo cluster from its cache, other sizes from kmem.
+ */
 static int
 mb_extbuf_alloc(struct m_ext *e, size_t size, int how)
 {
+	struct mbcache *mc;
 	char *buf;
 
 	size = roundup(size, sizeof(unsigned));
-	buf = mb_alloc(&M_MCLUSTER, size + sizeof(unsigned), how);
+	mc = mb_extcache(size);
+	buf = mb_alloc(mc, &M_MCLUSTER, MB_EXTSIZE(size), how);
 	if (buf == NULL)
 		return ENOBUFS;
-	MBSTAT_INC(m_clusters);
+	if (mc == NULL)
+		__atomic_add_fetch(&mb_otherbufs, 1, __ATOMIC_RELAXED);
 	*e = (struct m_ext){
 		.ext_buf = buf,
 		.ext_size = size,
@@ -183,20 +215,28 @@ m_extadd(struct mbuf *m, void *buf, size_t size,
 }
 
 struct mbuf *
-m_getcl(int how, int type, int flags)
+m_getjcl(int how, int type, int flags, size_t size)
 {
 	struct mbuf *m;
 	struct m_ext e;
 
 	KASSERT((flags & ~M_PKTHDR) == 0);
+	KASSERTMSG(size == MCLBYTES || size == MJUMCLBYTES,
+	    "m_getjcl: %zu bytes", size);
 	if ((m = mb_get(how, type, flags & M_PKTHDR)) == NULL)
 		return NULL;
-	if (mb_extbuf_alloc(&e, MCLBYTES, how) != 0) {
+	if (mb_extbuf_alloc(&e, size, how) != 0) {
 		m_free(m);
 		return NULL;
 	}
 	mb_ext_attach(m, &e);
 	return m;
+}
+
+struct mbuf *
+m_getcl(int how, int type, int flags)
+{
+	return m_getjcl(how, type, flags, MCLBYTES);
 }
 
 struct mbuf *
@@ -228,8 +268,7 @@ m_free(struct mbuf *m)
 	if (m->m_flags & M_EXT)
 		mb_ext_release(M_EXTP(m));
 	m->m_type = MT_FREE;
-	kmem_free(&M_MBUF, m, MSIZE);
-	MBSTAT_DEC(m_mbufs);
+	mbcache_free(&mb_mbufs, m);
 	return n;
 }
 
@@ -705,24 +744,23 @@ mb_append_mbuf(struct mbuf **topp, struct mbuf **lastp, struct mbuf *n)
 	*lastp = n;
 }
 
-struct mbuf *
-m_copym(struct mbuf *m, int off, int len, int how)
+/*
+ * m_copym of len bytes of chain m from c, which is at offset off: external
+ * storage shared, internal data copied.  c ends where the copy ends.
+ */
+static struct mbuf *
+mb_copym(struct mbuf *m, struct mcursor *c, int off, int len, int how)
 {
 	struct mbuf *top = NULL, *last = NULL, *n;
 	bool hdr = off == 0 && (m->m_flags & M_PKTHDR);
-	struct mcursor c;
 
-	if (len == M_COPYALL)
-		len = m_length(m) - off;
-	KASSERTMSG(len >= 0, "m_copym: length %d", len);
-	mc_seek(&c, m, off);
 	for (int left = len, cnt; left > 0; left -= cnt) {
-		char *p = mc_next(&c, left, &cnt);
+		char *p = mc_next(c, left, &cnt);
 
-		if (c.m->m_flags & M_EXT) {
+		if (c->m->m_flags & M_EXT) {
 			if ((n = mb_get(how, m->m_type, top == NULL && hdr)) == NULL)
 				goto bad;
-			mb_ext_share(n, c.m);
+			mb_ext_share(n, c->m);
 			n->m_data = p;
 			n->m_len = cnt;
 			mb_append_mbuf(&top, &last, n);
@@ -738,7 +776,7 @@ m_copym(struct mbuf *m, int off, int len, int how)
 		int want = cnt;
 
 		cnt = MIN(want, m_trailingspace(last));
-		c.off -= want - cnt;	/* the rest goes into the next one */
+		c->off -= want - cnt;	/* the rest goes into the next one */
 		memcpy(mtod(last, char *) + last->m_len, p, cnt);
 		last->m_len += cnt;
 	}
@@ -752,6 +790,38 @@ m_copym(struct mbuf *m, int off, int len, int how)
 bad:
 	m_freem(top);
 	return NULL;
+}
+
+struct mbuf *
+m_copym(struct mbuf *m, int off, int len, int how)
+{
+	struct mcursor c;
+
+	if (len == M_COPYALL)
+		len = m_length(m) - off;
+	KASSERTMSG(len >= 0, "m_copym: length %d", len);
+	mc_seek(&c, m, off);
+	return mb_copym(m, &c, off, len, how);
+}
+
+struct mbuf *
+m_copym_pos(struct mbuf *m, int off, int len, int how, struct mbufpos *pos)
+{
+	struct mbuf *start = m, *top;
+	int startoff = 0;
+	struct mcursor c;
+
+	KASSERTMSG(off >= 0 && len >= 0, "m_copym_pos: %d at %d", len, off);
+	if (pos->mp_m != NULL && pos->mp_off <= off) {
+		start = pos->mp_m;
+		startoff = pos->mp_off;
+	}
+	mc_seek(&c, start, off - startoff);
+	if ((top = mb_copym(m, &c, off, len, how)) != NULL && c.m != NULL) {
+		pos->mp_m = c.m;
+		pos->mp_off = off + len - c.off;
+	}
+	return top;
 }
 
 struct mbuf *
@@ -952,7 +1022,16 @@ m_check(const struct mbuf *m0)
 	return true;
 }
 
-/* ---- statistics ---------------------------------------------------------- */
+/* ---- statistics and the caches ------------------------------------------ */
+
+void
+mbstat_read(struct mbstat *st)
+{
+	st->m_mbufs = mbcache_out(&mb_mbufs);
+	st->m_clusters = mbcache_out(&mb_clusters) + mbcache_out(&mb_jumbos) +
+	    atomic_load_relaxed(&mb_otherbufs);
+	st->m_drops = atomic_load_relaxed(&mb_drops);
+}
 
 static const struct kstat_desc mb_kstat_desc[] = {
 	KSTAT_DESC(struct mbstat, m_mbufs, "mbufs"),
@@ -960,20 +1039,38 @@ static const struct kstat_desc mb_kstat_desc[] = {
 	KSTAT_DESC(struct mbstat, m_drops, "drops"),
 };
 static struct kstat_group mb_kstat;
+static struct mbstat mb_kstat_values;	/* gathered when read */
 static int mb_users;		/* mbinit calls not yet undone */
+
+static void
+mb_kstat_sync(void)
+{
+	mbstat_read(&mb_kstat_values);
+}
 
 void
 mbinit(void)
 {
-	if (mb_users++ == 0)
-		kstat_register(&mb_kstat, "mbuf", mb_kstat_desc,
-		    (int)__arraycount(mb_kstat_desc), &mbstat);
+	if (mb_users++ != 0)
+		return;
+	mbcache_init(&mb_mbufs, &M_MBUF, MSIZE, MBCACHE_CPUMAX,
+	    MBCACHE_CPUMAX / 2, MB_POOL_MBUFS, ncpu);
+	mbcache_init(&mb_clusters, &M_MCLUSTER, MB_EXTSIZE(MCLBYTES),
+	    MBCACHE_CPUMAX, MBCACHE_CPUMAX / 2, MB_POOL_CLUSTERS, ncpu);
+	mbcache_init(&mb_jumbos, &M_MJUMBO, MB_EXTSIZE(MJUMCLBYTES),
+	    MB_CPU_JUMBOS, MB_CPU_JUMBOS / 2, MB_POOL_JUMBOS, ncpu);
+	kstat_register_sync(&mb_kstat, "mbuf", mb_kstat_desc,
+	    (int)__arraycount(mb_kstat_desc), &mb_kstat_values, mb_kstat_sync);
 }
 
 void
 mbfini(void)
 {
 	KASSERT(mb_users > 0);
-	if (--mb_users == 0)
-		kstat_unregister(&mb_kstat);
+	if (--mb_users != 0)
+		return;
+	kstat_unregister(&mb_kstat);
+	mbcache_fini(&mb_jumbos);
+	mbcache_fini(&mb_clusters);
+	mbcache_fini(&mb_mbufs);
 }

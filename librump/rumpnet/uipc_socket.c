@@ -302,18 +302,22 @@ sosend_copyin(struct uio *uio, size_t len, bool atomic)
 	return top;
 }
 
-/* May sosend go on?  0, or the error that stops it. */
+/*
+ * May sosend go on?  0, or the error that stops it.  A pending error
+ * comes before EPIPE, as on Linux: a writer whose peer reset the
+ * connection learns ECONNRESET first, EPIPE only after.
+ */
 static int
 sosend_check(struct socket *so, const struct sockaddr *nam)
 {
-	if (so->so_state & SS_CANTSENDMORE)
-		return EPIPE;
 	if (so->so_error != 0) {
 		int error = so->so_error;
 
 		so->so_error = 0;
 		return error;
 	}
+	if (so->so_state & SS_CANTSENDMORE)
+		return EPIPE;
 	if (!(so->so_state & SS_ISCONNECTED)) {
 		if (so->so_proto->pr_flags & PR_CONNREQUIRED)
 			return ENOTCONN;

@@ -139,7 +139,8 @@ soalloc(const struct protosw *pr, int type)
 
 /*
  * A connection request arrived on listener head.  Refuses (NULL) when the
- * queues hold half again the backlog, as BSD does.
+ * queues hold half again the backlog already, as BSD does: a backlog of 2
+ * lets 3 wait, a backlog of 1 lets 1.
  */
 struct socket *
 sonewconn(struct socket *head, bool connected)
@@ -147,7 +148,7 @@ sonewconn(struct socket *head, bool connected)
 	struct socket *so;
 
 	NET_ASSERT_LOCKED();
-	if (head->so_qlen + head->so_q0len > 3 * head->so_qlimit / 2)
+	if (head->so_qlen + head->so_q0len >= 3 * head->so_qlimit / 2)
 		return NULL;
 	so = soalloc(head->so_proto, head->so_type);
 	so->so_options = head->so_options & ~SO_OPT_ACCEPTCONN;

@@ -14,6 +14,7 @@
 #include <time.h>
 
 #include "apitest.h"
+#include "threadstate.h"
 
 /* The descriptor limit this test boots with (RUMP_NOFILE). */
 #define NOFILE		512
@@ -39,15 +40,6 @@ now_ms(void)
 
 	clock_gettime(CLOCK_MONOTONIC, &ts);
 	return (uint64_t)ts.tv_sec * 1000 + (uint64_t)ts.tv_nsec / 1000000;
-}
-
-static void
-sleep_ms(int ms)
-{
-	struct timespec ts = { ms / 1000, (long)(ms % 1000) * 1000000 };
-
-	while (nanosleep(&ts, &ts) != 0)
-		continue;
 }
 
 /* The call failed with -1 and set errno to e. */
@@ -664,6 +656,7 @@ poll_of_no_descriptors_just_waits(void **state)
 struct late_writer {
 	int fd;
 	ssize_t n;
+	pid_t poller;		/* atomic: the polling thread */
 };
 
 static void *
@@ -671,7 +664,8 @@ write_later(void *arg)
 {
 	struct late_writer *w = arg;
 
-	sleep_ms(50);
+	/* Once the poller sleeps: the write must wake it, not precede it. */
+	wait_thread_asleep(&w->poller);
 	w->n = rump_sys_write(w->fd, "wake", 4);
 	return NULL;
 }
@@ -689,6 +683,7 @@ poll_is_woken_by_a_write_from_another_thread(void **state)
 	(void)state;
 	open_pipes(p, pfd, N);
 	w = (struct late_writer){ .fd = p[N - 1][1], .n = -2 };
+	__atomic_store_n(&w.poller, thread_self_id(), __ATOMIC_RELEASE);
 	assert_int_equal(pthread_create(&t, NULL, write_later, &w), 0);
 	assert_int_equal(rump_sys_poll(pfd, N, -1), 1);
 	assert_int_equal(pfd[N - 1].revents, POLLIN);

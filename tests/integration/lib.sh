@@ -140,6 +140,30 @@ require_helper() {
 	done
 }
 
+# The rump kernel's TCP, or the script is skipped (said, never passed):
+# rump_nc connecting to a closed port on the rump kernel's own loopback
+# fails with "Connection refused" when there is TCP, and at once with
+# EPROTONOSUPPORT when there is none.
+require_tcp() {
+	_out=$(timeout 20 "$BIN/rump_nc" --source 1 127.0.0.1 9 2>&1)
+	case "$_out" in
+	*"Protocol not supported"*) skip "no TCP in this build ($_out)" ;;
+	esac
+}
+
+# wait_tcp_port NS PORT SECONDS: until a host socket in NS listens on PORT.
+wait_tcp_port() {
+	_i=0
+	while ! ip netns exec "$1" ss -Hltn "sport = :$2" 2>/dev/null | grep -q .; do
+		_i=$((_i + 1))
+		if [ "$_i" -gt $(($3 * 10)) ]; then
+			echo "  nothing listens on TCP port $2 after $3 s" >&2
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
 # ---- namespaces, taps, processes ---------------------------------------
 
 # make_ns VAR: creates a namespace with loopback up; its name goes in $VAR.

@@ -1,7 +1,8 @@
 /*
  * The routing table: longest-prefix match, gateways, deletion of held
- * routes, purges, and the references routes hold on interfaces and
- * addresses, on fake interfaces that drop whatever they are given.
+ * routes, purges, the references routes hold on interfaces and
+ * addresses, and routes cached between lookups, on fake interfaces that
+ * drop whatever they are given.
  */
 #include "ktest.h"
 #include "net/route.h"
@@ -10,6 +11,16 @@
 #include "rumpnet/if.h"
 #include "rumpnet/mbuf.h"
 #include "rumpnet/netlock.h"
+
+/* A counter by its kstat name ("route.lookups"). */
+static uint64_t
+kstat_read(const char *name)
+{
+	uint64_t v = ~0ULL;
+
+	assert_int_equal(rumppriv_kstat_get(name, &v), 0);
+	return v;
+}
 
 /* Routes the kernel had before the tests (lo0's), not counted by them. */
 static unsigned rt_boot_count;
@@ -890,6 +901,171 @@ references_on_ifp_and_ifa_are_balanced(void **state)
 	KTEST_EXIT();
 }
 
+
+/* ---- cached routes ---- */
+
+/* rtcache_lookup of a, released at once; the route found, NULL if none. */
+static const struct rtentry *
+cached(struct rtcache *rc, uint32_t a)
+{
+	struct rtentry *rt = rtcache_lookup(rc, SA(a));
+
+	if (rt != NULL)
+		rt_rele(rt);
+	return rt;
+}
+
+static void
+a_cached_route_is_found_again_without_a_search(void **state)
+{
+	struct rtcache rc = { 0 };
+	struct fakeif f;
+	const struct rtentry *first, *second;
+	uint64_t lookups, hits;
+
+	(void)state;
+	KTEST_ENTER();
+	fakeif_attach(&f, "fake0");
+	fakeif_addr(&f, IP4(198, 18, 0, 1), 24);
+	NET_LOCK();
+	assert_int_equal(route_add(IP4(198, 18, 0, 0), 24, 0, &f.ifnet), 0);
+	first = cached(&rc, IP4(198, 18, 0, 7));
+	lookups = kstat_read("route.lookups");
+	hits = kstat_read("route.cache_hits");
+	second = cached(&rc, IP4(198, 18, 0, 7));
+	NET_UNLOCK();
+	fakeif_detach(&f);
+	KTEST_EXIT();
+	assert_non_null(first);
+	assert_ptr_equal(first, second);
+	assert_int_equal(kstat_read("route.lookups"), lookups);
+	assert_int_equal(kstat_read("route.cache_hits"), hits + 1);
+}
+
+static void
+a_cached_route_holds_no_reference(void **state)
+{
+	struct rtcache rc = { 0 };
+	struct fakeif f;
+	unsigned refs;
+
+	(void)state;
+	KTEST_ENTER();
+	fakeif_attach(&f, "fake0");
+	fakeif_addr(&f, IP4(198, 18, 0, 1), 24);
+	NET_LOCK();
+	assert_int_equal(route_add(IP4(198, 18, 0, 0), 24, 0, &f.ifnet), 0);
+	refs = cached(&rc, IP4(198, 18, 0, 7))->rt_refcnt;
+	NET_UNLOCK();
+	/* Nothing to give back: the interface detaches. */
+	fakeif_detach(&f);
+	KTEST_EXIT();
+	assert_int_equal(refs, 1);
+}
+
+static void
+another_destination_is_looked_up(void **state)
+{
+	struct rtcache rc = { 0 };
+	struct fakeif f;
+	const struct rtentry *near, *far;
+
+	(void)state;
+	KTEST_ENTER();
+	fakeif_attach(&f, "fake0");
+	fakeif_addr(&f, IP4(198, 18, 0, 1), 24);
+	NET_LOCK();
+	assert_int_equal(route_add(IP4(198, 18, 0, 0), 24, 0, &f.ifnet), 0);
+	assert_int_equal(route_add(0, 0, IP4(198, 18, 0, 254), NULL), 0);
+	near = cached(&rc, IP4(198, 18, 0, 7));
+	far = cached(&rc, IP4(198, 19, 0, 7));
+	assert_int_equal(rt_delete(AF_INET, SA(0), 0), 0);
+	NET_UNLOCK();
+	fakeif_detach(&f);
+	KTEST_EXIT();
+	assert_non_null(near);
+	assert_non_null(far);
+	assert_ptr_not_equal(near, far);
+}
+
+/* A more specific route added after the cache was filled wins. */
+static void
+a_route_added_replaces_the_cached_one(void **state)
+{
+	struct rtcache rc = { 0 };
+	struct fakeif f;
+	int before, after;
+
+	(void)state;
+	KTEST_ENTER();
+	fakeif_attach(&f, "fake0");
+	fakeif_addr(&f, IP4(198, 18, 0, 1), 24);
+	NET_LOCK();
+	assert_int_equal(route_add(IP4(198, 18, 0, 0), 24, 0, &f.ifnet), 0);
+	before = cached(&rc, IP4(198, 18, 0, 7))->rt_plen;
+	assert_int_equal(route_add(IP4(198, 18, 0, 7), 32,
+	    IP4(198, 18, 0, 254), NULL), 0);
+	after = cached(&rc, IP4(198, 18, 0, 7))->rt_plen;
+	assert_int_equal(rt_delete(AF_INET, SA(IP4(198, 18, 0, 7)), 32), 0);
+	NET_UNLOCK();
+	fakeif_detach(&f);
+	KTEST_EXIT();
+	assert_int_equal(before, 24);
+	assert_int_equal(after, 32);
+}
+
+static void
+a_deleted_route_is_not_returned_from_the_cache(void **state)
+{
+	struct rtcache rc = { 0 };
+	struct fakeif f;
+	const struct rtentry *before, *after;
+	int plen;
+
+	(void)state;
+	KTEST_ENTER();
+	fakeif_attach(&f, "fake0");
+	fakeif_addr(&f, IP4(198, 18, 0, 1), 24);
+	NET_LOCK();
+	assert_int_equal(route_add(IP4(198, 18, 0, 0), 24, 0, &f.ifnet), 0);
+	assert_int_equal(route_add(IP4(198, 18, 0, 7), 32,
+	    IP4(198, 18, 0, 254), NULL), 0);
+	before = cached(&rc, IP4(198, 18, 0, 7));
+	plen = before->rt_plen;
+	assert_int_equal(rt_delete(AF_INET, SA(IP4(198, 18, 0, 7)), 32), 0);
+	after = cached(&rc, IP4(198, 18, 0, 7));
+	assert_int_equal(rt_delete(AF_INET, SA(IP4(198, 18, 0, 0)), 24), 0);
+	assert_null(cached(&rc, IP4(198, 18, 0, 7)));
+	NET_UNLOCK();
+	fakeif_detach(&f);
+	KTEST_EXIT();
+	assert_int_equal(plen, 32);
+	assert_non_null(after);
+	assert_int_equal(after->rt_plen, 24);
+}
+
+static void
+an_interface_going_down_or_up_changes_the_generation(void **state)
+{
+	struct fakeif f;
+	uint64_t g0, g1, g2;
+
+	(void)state;
+	KTEST_ENTER();
+	fakeif_attach(&f, "fake0");
+	NET_LOCK();
+	g0 = rt_generation();
+	assert_int_equal(if_setflags(&f.ifnet, IFF_UP), 0);
+	g1 = rt_generation();
+	assert_int_equal(if_setflags(&f.ifnet, 0), 0);
+	g2 = rt_generation();
+	NET_UNLOCK();
+	fakeif_detach(&f);
+	KTEST_EXIT();
+	assert_true(g1 != g0);
+	assert_true(g2 != g1);
+}
+
 /* ---- the group ---- */
 
 int
@@ -916,6 +1092,12 @@ main(void)
 		leak_test(interface_detach_purges_its_routes),
 		leak_test(foreach_visits_every_route_and_allows_deleting_it),
 		leak_test(references_on_ifp_and_ifa_are_balanced),
+		leak_test(a_cached_route_is_found_again_without_a_search),
+		leak_test(a_cached_route_holds_no_reference),
+		leak_test(another_destination_is_looked_up),
+		leak_test(a_route_added_replaces_the_cached_one),
+		leak_test(a_deleted_route_is_not_returned_from_the_cache),
+		leak_test(an_interface_going_down_or_up_changes_the_generation),
 	};
 
 	return cmocka_run_group_tests(tests, route_boot, ktest_halt);

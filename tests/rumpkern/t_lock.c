@@ -74,6 +74,7 @@ struct rwtest {
 	int readers_in;
 	bool release;
 	bool writer_in;
+	pid_t writer_tid;	/* atomic: the writer's host thread */
 };
 
 static void
@@ -96,6 +97,7 @@ rw_writer(void *arg)
 {
 	struct rwtest *t = arg;
 
+	__atomic_store_n(&t->writer_tid, gettid(), __ATOMIC_RELEASE);
 	rw_enter(&t->rw, RW_WRITER);
 	mutex_enter(&t->lock);
 	t->writer_in = true;
@@ -123,7 +125,10 @@ rwlock_readers_share_writer_waits(void **state)
 	mutex_exit(&t.lock);
 
 	kthread_create(KTHREAD_MUSTJOIN, rw_writer, &t, &w, "writer");
-	kpause(20 * 1000 * 1000);
+	/* Blocked in rw_enter: it would otherwise have set writer_in. */
+	KTEST_EXIT();
+	ktest_wait_thread_asleep(&t.writer_tid);
+	KTEST_ENTER();
 	mutex_enter(&t.lock);
 	assert_false(t.writer_in);
 	t.release = true;

@@ -22,7 +22,7 @@ static struct {
 	int rounds;
 	bool started;
 	bool stop;
-	int trying;		/* atomic */
+	pid_t contender;	/* atomic: the contender's host thread */
 	int entered;
 } sh;
 
@@ -142,7 +142,7 @@ enter_contended(void *arg)
 {
 	kmutex_t *m = arg;
 
-	__atomic_store_n(&sh.trying, 1, __ATOMIC_RELEASE);
+	__atomic_store_n(&sh.contender, gettid(), __ATOMIC_RELEASE);
 	mutex_enter(m);
 	sh.entered = 1;
 	mutex_exit(m);
@@ -162,10 +162,14 @@ thread_waiting_for_a_mutex_gives_back_its_cpu(void **state)
 	mutex_enter(&m);
 	error = kthread_create(KTHREAD_MUSTJOIN, enter_contended, &m, &l,
 	    "contender");
-	/* Let it run into the held mutex; it must give the CPU back there. */
-	while (error == 0 && !__atomic_load_n(&sh.trying, __ATOMIC_ACQUIRE))
-		kpause(NSEC_PER_TICK);
-	kpause(5 * NSEC_PER_TICK);
+	/*
+	 * Let it run into the held mutex and block there; it must give the
+	 * one CPU back, or this thread could not take it again.
+	 */
+	KTEST_EXIT();
+	if (error == 0)
+		ktest_wait_thread_asleep(&sh.contender);
+	KTEST_ENTER();
 	entered_early = sh.entered;
 	mutex_exit(&m);
 	if (error == 0)

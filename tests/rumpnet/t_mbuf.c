@@ -8,23 +8,36 @@
  */
 #include "ktest.h"
 #include "rumpkern/kmem.h"
+#include "rumpkern/kthread.h"
+#include "rumpkern/mutex.h"
 #include "rumpnet/mbuf.h"
+
+/* The mbuf counters now, summed over the CPUs. */
+static struct mbstat
+mbs(void)
+{
+	struct mbstat st;
+
+	mbstat_read(&st);
+	return st;
+}
 
 static struct mbstat mbstat_before;
 
 static int
 mb_setup(void **state)
 {
-	mbstat_before = mbstat;
+	mbstat_read(&mbstat_before);
 	return leakcheck_setup(state);
 }
 
 static int
 mb_teardown(void **state)
 {
+	ktest_release();
 	mb_failnext(0);
-	assert_int_equal(mbstat.m_mbufs, mbstat_before.m_mbufs);
-	assert_int_equal(mbstat.m_clusters, mbstat_before.m_clusters);
+	assert_int_equal(mbs().m_mbufs, mbstat_before.m_mbufs);
+	assert_int_equal(mbs().m_clusters, mbstat_before.m_clusters);
 	return leakcheck_teardown(state);
 }
 
@@ -129,7 +142,7 @@ m_get_returns_empty_mbuf(void **state)
 	assert_null(m->m_next);
 	assert_int_equal(M_LEADINGSPACE(m), 0);
 	assert_int_equal(M_TRAILINGSPACE(m), MLEN);
-	assert_int_equal(mbstat.m_mbufs, mbstat_before.m_mbufs + 1);
+	assert_int_equal(mbs().m_mbufs, mbstat_before.m_mbufs + 1);
 	m_freem(m);
 	KTEST_EXIT();
 }
@@ -167,7 +180,7 @@ m_getcl_attaches_writable_cluster(void **state)
 	assert_int_equal(M_TRAILINGSPACE(m), MCLBYTES);
 	assert_int_equal(refs(m), 1);
 	assert_true(m_writable(m));
-	assert_int_equal(mbstat.m_clusters, mbstat_before.m_clusters + 1);
+	assert_int_equal(mbs().m_clusters, mbstat_before.m_clusters + 1);
 	assert_int_equal(kmem_type_lookup("mcluster")->kt_blocks, blocks + 1);
 	m_freem(m);
 	KTEST_EXIT();
@@ -203,16 +216,16 @@ m_getlen_picks_internal_cluster_or_large_buffer(void **state)
 static void
 m_get_dontwait_failure_returns_null_and_counts_drop(void **state)
 {
-	uint64_t drops = mbstat.m_drops;
+	uint64_t drops = mbs().m_drops;
 
 	(void)state;
 	KTEST_ENTER();
 	mb_failnext(1);
 	assert_null(m_get(M_DONTWAIT, MT_DATA));
-	assert_int_equal(mbstat.m_drops, drops + 1);
+	assert_int_equal(mbs().m_drops, drops + 1);
 	/* Only the chosen allocation fails. */
 	m_freem(m_get(M_DONTWAIT, MT_DATA));
-	assert_int_equal(mbstat.m_drops, drops + 1);
+	assert_int_equal(mbs().m_drops, drops + 1);
 	KTEST_EXIT();
 }
 
@@ -885,7 +898,7 @@ m_copym_shares_cluster_and_refcounts(void **state)
 	assert_ptr_equal(mtod(c->m_next, char *), mtod(m->m_next, char *));
 	assert_int_equal(refs(m), 2);
 	assert_int_equal(refs(m->m_next), 2);
-	assert_int_equal(mbstat.m_clusters, mbstat_before.m_clusters + 2);
+	assert_int_equal(mbs().m_clusters, mbstat_before.m_clusters + 2);
 	m_freem(m);
 	assert_int_equal(refs(c), 1);
 	assert_pattern(c, 0, 3500);
@@ -1274,12 +1287,12 @@ mbstat_is_in_kstat(void **state)
 	m = m_getcl(M_WAIT, MT_DATA, 0);
 	KTEST_EXIT();
 	assert_int_equal(rump_kstat_get("mbuf.mbufs", &n), 0);
-	assert_int_equal(n, mbstat.m_mbufs);
+	assert_int_equal(n, mbs().m_mbufs);
 	assert_int_equal(rump_kstat_get("mbuf.clusters", &n), 0);
-	assert_int_equal(n, mbstat.m_clusters);
+	assert_int_equal(n, mbs().m_clusters);
 	assert_true(n >= 1);
 	assert_int_equal(rump_kstat_get("mbuf.drops", &n), 0);
-	assert_int_equal(n, mbstat.m_drops);
+	assert_int_equal(n, mbs().m_drops);
 	KTEST_ENTER();
 	m_freem(m);
 	KTEST_EXIT();
@@ -1461,6 +1474,224 @@ m_operations_match_flat_model_on_random_chains(void **state)
 	KTEST_EXIT();
 }
 
+
+/* ---- jumbo clusters, the caches, copies from a position ------------------ */
+
+static void
+a_jumbo_cluster_holds_mjumclbytes(void **state)
+{
+	struct mbuf *m;
+	int room;
+	uint64_t clusters;
+
+	(void)state;
+	KTEST_ENTER();
+	m = m_getjcl(M_WAIT, MT_DATA, M_PKTHDR, MJUMCLBYTES);
+	room = M_TRAILINGSPACE(m);
+	clusters = mbs().m_clusters;
+	fill(mtod(m, char *), 0, MJUMCLBYTES);
+	m->m_len = m->m_pkthdr.len = MJUMCLBYTES;
+	assert_pattern(m, 0, MJUMCLBYTES);
+	m_freem(m);
+	KTEST_EXIT();
+	assert_int_equal(room, MJUMCLBYTES);
+	assert_int_equal(clusters, mbstat_before.m_clusters + 1);
+}
+
+static void
+a_jumbo_cluster_fails_cleanly_without_memory(void **state)
+{
+	struct mbuf *m;
+	uint64_t drops = mbs().m_drops;
+
+	(void)state;
+	KTEST_ENTER();
+	mb_failnext(2);		/* the mbuf comes, the cluster does not */
+	m = m_getjcl(M_DONTWAIT, MT_DATA, 0, MJUMCLBYTES);
+	KTEST_EXIT();
+	assert_null(m);
+	assert_int_equal(mbs().m_drops, drops + 1);
+}
+
+/* A CPU's cache is a stack: what it freed last it gets first. */
+static void
+a_freed_mbuf_is_handed_out_again_by_its_cpu(void **state)
+{
+	struct mbuf *m, *again;
+	void *buf, *bufagain;
+
+	(void)state;
+	KTEST_ENTER();
+	m = m_getcl(M_WAIT, MT_DATA, 0);
+	buf = M_EXTP(m)->ext_buf;
+	m_free(m);
+	again = m_getcl(M_WAIT, MT_DATA, 0);
+	bufagain = M_EXTP(again)->ext_buf;
+	m_free(again);
+	KTEST_EXIT();
+	assert_ptr_equal(m, again);
+	assert_ptr_equal(buf, bufagain);
+}
+
+/*
+ * Buffers a cache holds are allocated but not in use: the mbuf type's
+ * own count includes them, what kmem reports leaves them out.
+ */
+static void
+cached_mbufs_are_not_memory_in_use(void **state)
+{
+	enum { N = 300 };
+	static struct mbuf *ms[N];
+	struct rump_kmem_stat st;
+	uint64_t allocated;
+
+	(void)state;
+	KTEST_ENTER();
+	for (int i = 0; i < N; i++)
+		ms[i] = m_get(M_WAIT, MT_DATA);
+	for (int i = 0; i < N; i++)
+		m_free(ms[i]);
+	allocated = kmem_type_lookup("mbuf")->kt_inuse;
+	KTEST_EXIT();
+	assert_int_equal(rump_kmem_stat("mbuf", &st), 0);
+	assert_true(allocated >= st.inuse + MSIZE);
+	assert_int_equal(mbs().m_mbufs, mbstat_before.m_mbufs);
+}
+
+/* A chain of n jumbo clusters full of the pattern. */
+static struct mbuf *
+jumbo_chain(int n)
+{
+	struct mbuf *top = NULL, **mp = &top;
+
+	for (int i = 0; i < n; i++) {
+		struct mbuf *m = m_getjcl(M_WAIT, MT_DATA, 0, MJUMCLBYTES);
+
+		fill(mtod(m, char *), i * MJUMCLBYTES, MJUMCLBYTES);
+		m->m_len = MJUMCLBYTES;
+		*mp = m;
+		mp = &m->m_next;
+	}
+	return top;
+}
+
+/*
+ * Segments copied one after another from a position share the chain's
+ * clusters and hold the right bytes; the position ends where each copy
+ * did, so the next starts there.
+ */
+static void
+copies_from_a_position_share_the_clusters(void **state)
+{
+	enum { SEG = 1448, NSEG = 30 };
+	struct mbufpos pos = { NULL, 0 };
+	struct mbuf *sb, *seg;
+	unsigned refs_during = 0;
+	bool moved = true;
+
+	(void)state;
+	KTEST_ENTER();
+	sb = jumbo_chain(3);
+	for (int i = 0; i < NSEG; i++) {
+		seg = m_copym_pos(sb, i * SEG, SEG, M_WAIT, &pos);
+		assert_pattern(seg, i * SEG, SEG);
+		moved = moved && pos.mp_off <= (i + 1) * SEG &&
+		    pos.mp_off + pos.mp_m->m_len >= (i + 1) * SEG;
+		if (i == NSEG / 2)
+			refs_during = refs(sb->m_next);
+		assert_true(nmbufs(seg) <= 2);
+		m_freem(seg);
+	}
+	m_freem(sb);
+	KTEST_EXIT();
+	assert_true(moved);
+	assert_int_equal(refs_during, 2);	/* the chain and the segment */
+}
+
+/* A position beyond the offset asked for is not used: the copy is right. */
+static void
+a_copy_before_the_position_starts_from_the_chain(void **state)
+{
+	struct mbufpos pos = { NULL, 0 };
+	struct mbuf *sb, *a, *b;
+
+	(void)state;
+	KTEST_ENTER();
+	sb = jumbo_chain(2);
+	a = m_copym_pos(sb, MJUMCLBYTES + 100, 100, M_WAIT, &pos);
+	b = m_copym_pos(sb, 10, 100, M_WAIT, &pos);
+	assert_pattern(a, MJUMCLBYTES + 100, 100);
+	assert_pattern(b, 10, 100);
+	m_freem(a);
+	m_freem(b);
+	m_freem(sb);
+	KTEST_EXIT();
+}
+
+/*
+ * Threads on several CPUs allocate mbufs and clusters and hand them to
+ * each other to free, so each CPU frees what others allocated: the
+ * counters, summed over the CPUs, come back to where they were, and
+ * nothing leaks (the teardown checks both).
+ */
+#define NTHREADS	4
+#define NROUNDS		2000
+#define NHELD		48
+
+struct exchange {
+	kmutex_t lock;
+	struct mbuf *slot;	/* a chain left by one thread for another */
+	int nswaps;
+};
+
+static void
+alloc_and_swap(void *arg)
+{
+	struct exchange *x = arg;
+
+	for (int r = 0; r < NROUNDS; r++) {
+		struct mbuf *top = NULL, *theirs;
+
+		for (int i = 0; i < NHELD; i++) {
+			struct mbuf *m = (i % 3 == 0) ?
+			    m_getcl(M_WAIT, MT_DATA, 0) :
+			    (i % 3 == 1) ? m_get(M_WAIT, MT_DATA) :
+			    m_getjcl(M_WAIT, MT_DATA, 0, MJUMCLBYTES);
+
+			m->m_next = top;
+			top = m;
+		}
+		mutex_enter(&x->lock);
+		theirs = x->slot;
+		x->slot = top;
+		x->nswaps++;
+		mutex_exit(&x->lock);
+		m_freem(theirs);
+	}
+}
+
+static void
+threads_on_several_cpus_allocate_and_free_each_others_mbufs(void **state)
+{
+	struct exchange x = { .slot = NULL };
+	struct lwp *l[NTHREADS];
+	int nswaps;
+
+	(void)state;
+	KTEST_ENTER();
+	mutex_init(&x.lock, MUTEX_DEFAULT);
+	for (int i = 0; i < NTHREADS; i++)
+		assert_int_equal(kthread_create(KTHREAD_MUSTJOIN,
+		    alloc_and_swap, &x, &l[i], "mbswap"), 0);
+	for (int i = 0; i < NTHREADS; i++)
+		assert_int_equal(kthread_join(l[i]), 0);
+	m_freem(x.slot);
+	nswaps = x.nswaps;
+	mutex_destroy(&x.lock);
+	KTEST_EXIT();
+	assert_int_equal(nswaps, NTHREADS * NROUNDS);
+}
+
 int
 main(void)
 {
@@ -1528,6 +1759,13 @@ main(void)
 		mb_test(mbstat_is_in_kstat),
 		mb_test(mbinit_calls_nest),
 		mb_test(m_operations_match_flat_model_on_random_chains),
+		mb_test(a_jumbo_cluster_holds_mjumclbytes),
+		mb_test(a_jumbo_cluster_fails_cleanly_without_memory),
+		mb_test(a_freed_mbuf_is_handed_out_again_by_its_cpu),
+		mb_test(cached_mbufs_are_not_memory_in_use),
+		mb_test(copies_from_a_position_share_the_clusters),
+		mb_test(a_copy_before_the_position_starts_from_the_chain),
+		mb_test(threads_on_several_cpus_allocate_and_free_each_others_mbufs),
 	};
 
 	return cmocka_run_group_tests(tests, ktest_boot, ktest_halt);

@@ -99,3 +99,18 @@ toolsig_stop(void)
 		toolsig_pipe[0] = toolsig_pipe[1] = -1;
 	}
 }
+
+const char *
+toolsig_name(int sig)
+{
+	switch (sig) {
+	case SIGINT:
+		return "SIGINT";
+	case SIGTERM:
+		return "SIGTERM";
+	case SIGHUP:
+		return "SIGHUP";
+	default:
+		return "a signal";
+	}
+}

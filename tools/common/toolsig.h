@@ -21,6 +21,8 @@ int toolsig_block(void);
 int toolsig_start(void);
 /* The signal that came, or 0. */
 int toolsig_caught(void);
+/* "SIGINT", "SIGTERM", "SIGHUP" or "a signal", for messages. */
+const char *toolsig_name(int sig);
 /* Ends the waiting thread and closes the pipe; before rump_fini(). */
 void toolsig_stop(void);
 

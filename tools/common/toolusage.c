@@ -1,6 +1,8 @@
 /* Usage texts and the error for a bad option, shared by the tools. */
+#include <getopt.h>
 #include <stdarg.h>
 #include <stdlib.h>
+#include <string.h>
 
 #include "netopts.h"
 #include "toolusage.h"
@@ -30,7 +32,28 @@ usage_error(const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "\n\n");
-	usage(stderr);
+	/* The message says what was wrong; the whole usage would bury it. */
+	fprintf(stderr, "\n%s: run '%s --help' for the options\n",
+	    tool_usage_texts->prog, tool_usage_texts->prog);
 	exit(2);
+}
+
+void
+usage_bad_option(int c, char *const argv[])
+{
+	char shortopt[3] = { '-', (char)optopt, '\0' };
+	const char *arg = argv[optind - 1];
+	int len = 2;
+
+	/*
+	 * A long option is named by its word in argv (up to an '='), a short
+	 * one by optopt: its argv word may hold several ("-ux").
+	 */
+	if (strncmp(arg, "--", 2) == 0)
+		len = (int)strcspn(arg, "=");
+	else
+		arg = shortopt;
+	if (c == ':')
+		usage_error("%.*s needs an argument", len, arg);
+	usage_error("unknown option '%.*s'", len, arg);
 }

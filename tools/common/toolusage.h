@@ -17,8 +17,17 @@ struct tool_usage {
 /* Sets the texts the two calls below print; first thing in main(). */
 void tool_usage_init(const struct tool_usage *u);
 void usage(FILE *f);
-/* Prints "prog: message", a blank line and the usage, then exits 2. */
+/*
+ * Prints "prog: message" and one line pointing at --help on standard
+ * error, then exits 2.
+ */
 void usage_error(const char *fmt, ...)
     __attribute__((noreturn, format(printf, 1, 2)));
+/*
+ * What getopt_long (with opterr = 0 and a ':' leading the option string)
+ * returned for a bad option, c being ':' or '?': "-x needs an argument" or
+ * "unknown option '--foo'", through usage_error().
+ */
+void usage_bad_option(int c, char *const argv[]) __attribute__((noreturn));
 
 #endif
