@@ -48,6 +48,7 @@
 #define strncmp(a, b, n)	__builtin_strncmp((a), (b), (n))
 
 size_t strlcpy(char *dst, const char *src, size_t size);
+size_t strnlen(const char *s, size_t maxlen);
 int kstrtou64(const char *s, int base, uint64_t *valp);
 
 /* Console output and formatting (kern_printf.c). */

@@ -16,6 +16,16 @@ strlcpy(char *dst, const char *src, size_t size)
 }
 
 /* Parses a whole string as an unsigned number; EINVAL or ERANGE on failure. */
+size_t
+strnlen(const char *s, size_t maxlen)
+{
+	size_t n = 0;
+
+	while (n < maxlen && s[n] != '\0')
+		n++;
+	return n;
+}
+
 int
 kstrtou64(const char *s, int base, uint64_t *valp)
 {
