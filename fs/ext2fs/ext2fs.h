@@ -242,6 +242,8 @@ int ext2fs_dir_enter(struct ext2fs_mount *um, struct ext2fs_inode *dp,
     const char *name, size_t namlen, uint32_t ino, uint16_t mode);
 int ext2fs_dir_remove(struct ext2fs_mount *um, struct ext2fs_inode *dp,
     const char *name, size_t namlen);
+int ext2fs_dir_rewrite(struct ext2fs_mount *um, struct ext2fs_inode *dp,
+    const char *name, size_t namlen, uint32_t ino, uint16_t mode);
 int ext2fs_dir_isempty(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
     bool *emptyp);
 int ext2fs_dir_init(struct ext2fs_mount *um, struct ext2fs_inode *dp,

@@ -447,3 +447,26 @@ ext2fs_dir_next(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
 	}
 	return ENOENT;
 }
+
+/*
+ * Points the existing entry name of dp at inode ino of mode instead (a
+ * rename over an existing name).  The caller writes dp.
+ */
+int
+ext2fs_dir_rewrite(struct ext2fs_mount *um, struct ext2fs_inode *dp,
+    const char *name, size_t namlen, uint32_t ino, uint16_t mode)
+{
+	struct ext2fs_dirent de;
+	struct ext2fs_bh bh;
+	uint32_t off, prev;
+	int error;
+
+	error = ext2fs_dir_find(um, dp, name, namlen, &bh, &off, &prev, &de);
+	if (error != 0)
+		return error;
+	ext2fs_dir_unindex(dp);
+	ext2fs_dirent_put(um, bh.bh_data, off, ino, de.d_reclen, name,
+	    (uint8_t)namlen, ext2fs_mode_to_ft(mode));
+	ext2fs_bdwrite(um, &bh);
+	return 0;
+}
