@@ -77,7 +77,7 @@ sysent_rump := kern
 sysent_rumpnet := net
 
 GEN := $(O)/gen
-IFSPEC_COMPS := rumpkern rumpnet_net rumpnet_netinet
+IFSPEC_COMPS := rumpkern rumpvfs rumpnet_net rumpnet_netinet
 GEN_PUBH := $(O)/include/rump/rump_syscalls.h \
 	$(foreach c,$(IFSPEC_COMPS),$(O)/include/rump/$(c)_if_pub.h)
 GEN_PRIVH := $(GEN)/syscallargs.h $(foreach c,$(IFSPEC_COMPS),$(GEN)/$(c)_if_priv.h) \
@@ -86,7 +86,8 @@ SYSCALLS := librump/rumpkern/syscalls.master
 
 gen_srcs_rump := $(GEN)/rump_syscalls.c $(GEN)/kern_sysent.c \
 	$(GEN)/rumpkern_if_wrappers.c
-gen_srcs_rumpvfs := $(GEN)/vnode_if.c $(GEN)/vfs_sysent.c
+gen_srcs_rumpvfs := $(GEN)/vnode_if.c $(GEN)/vfs_sysent.c \
+	$(GEN)/rumpvfs_if_wrappers.c
 gen_srcs_rumpnet := $(GEN)/net_sysent.c
 gen_srcs_rumpnet_net := $(GEN)/rumpnet_net_if_wrappers.c
 gen_srcs_rumpnet_netinet := $(GEN)/rumpnet_netinet_if_wrappers.c
@@ -143,7 +144,7 @@ $(GEN)/vnode_if.c: librump/rumpvfs/vnode_if.src mk/gen_vnodeif.awk
 	@mkdir -p $(@D)
 	$(call say,GEN,$@)
 	$(Q)$(AWK) -v out=c -f mk/gen_vnodeif.awk $< > $@.tmp && mv $@.tmp $@
-vpath %.ifspec librump/rumpkern net netinet virtif
+vpath %.ifspec librump/rumpkern librump/rumpvfs net netinet virtif
 $(O)/include/rump/%_if_pub.h: %.ifspec mk/gen_ifspec.awk
 	@mkdir -p $(@D)
 	$(call say,GEN,$@)

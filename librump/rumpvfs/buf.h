@@ -15,6 +15,15 @@
  * (B_DELWRI) to be written later, bawrite() starts the write and gives it
  * back.  While a buffer is busy, others asking for it wait.
  *
+ * A file's buffer starts with b_blkno == b_lblkno, meaning "not mapped";
+ * the file system sets b_blkno when it maps or allocates the block, or
+ * its strategy maps it (VOP_BMAP) then.  Strategy routines run without
+ * the vnode lock: the sync thread writes buffers of any vnode.  A file
+ * system that frees a file's blocks first throws the file's buffers away
+ * (vinvalbuf(vp, false)), or they might be written over blocks that
+ * belong to another file by then.  At reclaim the VFS writes and frees
+ * what buffers a vnode still has.
+ *
  * Delayed writes are written back by vflushbuf() (fsync), by the sync
  * thread every BUF_SYNC_INTERVAL_MS, by vfs_syncall(), and when dirty
  * buffers pass BUF_DIRTY_MAX.  Runs of dirty, contiguous device blocks are
@@ -89,6 +98,9 @@ int biowait(struct buf *bp);
 int vflushbuf(struct vnode *vp, bool wait);
 /* Throws away every buffer of vp (writing dirty ones first if save). */
 int vinvalbuf(struct vnode *vp, bool save);
+
+/* Writes every dirty buffer (sync(2)); the first error. */
+int bufcache_sync(void);
 
 /* Counts, for tests and statistics. */
 struct bufstats {

@@ -99,6 +99,17 @@ int vfs_dounmount_path(const char *path, int flags);
 /* Writes back every mounted file system. */
 int vfs_syncall(bool waitfor);
 
+/*
+ * The device vnode of the block device at path (a host file registered
+ * with rump_etfs_register), referenced, for a file system to read and
+ * write through the buffer cache; ENOTBLK for anything else, EROFS for a
+ * read-write open of a read-only device, EACCES without permission.
+ * vfs_closedev() lets go of it.  An open device cannot be removed.
+ */
+int vfs_opendev(const char *path, bool rdonly, kauth_cred_t cred,
+    struct vnode **devvpp);
+void vfs_closedev(struct vnode *devvp);
+
 /* The root of the name space: the rumpfs root, referenced forever. */
 extern struct vnode *rootvnode;
 

@@ -190,6 +190,25 @@ rumpfs_setattr(struct vop_setattr_args *ap)
 	return 0;
 }
 
+/* read(2) and write(2) on a device node go to its device. */
+static int
+rumpfs_devrdwr(struct vnode *vp, struct uio *uio, int ioflag,
+    kauth_cred_t cred)
+{
+	struct vnode *devvp = VTORN(vp)->rn_devvp;
+	int error;
+
+	if (devvp == NULL)
+		return ENXIO;
+	vn_lock(devvp, RW_WRITER);
+	if (uio->uio_rw == UIO_READ)
+		error = VOP_READ(devvp, uio, ioflag, cred);
+	else
+		error = VOP_WRITE(devvp, uio, ioflag, cred);
+	vn_unlock(devvp);
+	return error;
+}
+
 static int
 rumpfs_read(struct vop_read_args *ap)
 {
@@ -200,6 +219,8 @@ rumpfs_read(struct vop_read_args *ap)
 
 	if (ap->a_vp->v_type == VDIR)
 		return EISDIR;
+	if (ap->a_vp->v_type == VBLK)
+		return rumpfs_devrdwr(ap->a_vp, uio, ap->a_ioflag, ap->a_cred);
 	if (ap->a_vp->v_type != VREG)
 		return EINVAL;
 	while (error == 0 && uio->uio_resid > 0 &&
@@ -224,6 +245,8 @@ rumpfs_write(struct vop_write_args *ap)
 	struct uio *uio = ap->a_uio;
 	int error = 0;
 
+	if (ap->a_vp->v_type == VBLK)
+		return rumpfs_devrdwr(ap->a_vp, uio, ap->a_ioflag, ap->a_cred);
 	if (ap->a_vp->v_type != VREG)
 		return EINVAL;
 	if ((ap->a_ioflag & IO_APPEND) != 0)
@@ -249,12 +272,19 @@ rumpfs_write(struct vop_write_args *ap)
 	return error;
 }
 
-/* Memory is as stable as rumpfs gets. */
+/* Memory is as stable as rumpfs gets; a device node syncs its device. */
 static int
 rumpfs_fsync(struct vop_fsync_args *ap)
 {
-	(void)ap;
-	return 0;
+	struct vnode *devvp = VTORN(ap->a_vp)->rn_devvp;
+	int error;
+
+	if (devvp == NULL)
+		return 0;
+	vn_lock(devvp, RW_WRITER);
+	error = VOP_FSYNC(devvp, ap->a_cred, ap->a_flags);
+	vn_unlock(devvp);
+	return error;
 }
 
 static int

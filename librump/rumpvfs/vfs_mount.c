@@ -15,6 +15,7 @@
 #include "rumpkern/kmem.h"
 #include "rumpkern/lwp.h"
 #include "rumpkern/rwlock.h"
+#include "rumpvfs/buf.h"
 #include "rumpvfs/mount.h"
 #include "rumpvfs/namei.h"
 #include "rumpvfs/rumpfs.h"
@@ -285,6 +286,9 @@ vfs_syncall(bool waitfor)
 			first = error;
 	}
 	rw_exit(&mount_lock);
+	error = bufcache_sync();
+	if (first == 0)
+		first = error;
 	cred_release(cred);
 	return first;
 }

@@ -15,6 +15,7 @@
  */
 #include "rumpkern/kmem.h"
 #include "rumpkern/lwp.h"
+#include "rumpvfs/buf.h"
 #include "rumpvfs/mount.h"
 #include "rumpvfs/vnode.h"
 
@@ -97,6 +98,7 @@ vcache_reclaim_locked(struct vnode *vp)
 	int error;
 
 	KASSERT(vp->v_state == VS_RECLAIMING && vp->v_usecount == 0);
+	(void)vinvalbuf(vp, true);
 	error = VOP_RECLAIM(vp);
 	KASSERTMSG(error == 0 || error == EOPNOTSUPP,
 	    "vnode %p: reclaim failed: %d", vp, error);
