@@ -248,6 +248,8 @@ int ext2fs_dir_isempty(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
     bool *emptyp);
 int ext2fs_dir_init(struct ext2fs_mount *um, struct ext2fs_inode *dp,
     uint32_t parent);
+int ext2fs_dir_checkparent(struct ext2fs_mount *um,
+    const struct ext2fs_inode *ip, uint32_t dino);
 int ext2fs_inode_child(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
     const char *name, size_t len, uint32_t ino, struct ext2fs_inode *ip);
 int ext2fs_lookup_child(struct ext2fs_mount *um, const struct ext2fs_inode *dp,

@@ -368,30 +368,40 @@ ext2fs_dir_setparent(struct ext2fs_mount *um, struct ext2fs_inode *dp,
 }
 
 /*
- * Reads inode ino, named name in dp.  A directory reached by a name other
- * than "." and ".." must name dp as its parent: anything else is a cycle
- * or a second link to a directory, and walking into it could go on for
- * ever.
+ * Directories have exactly one parent, so a directory reached from dp by
+ * a name other than "." and ".." must name dp in its "..": anything else
+ * is a cycle or a second link to a directory, and walking into it could
+ * go on for ever.
  */
+int
+ext2fs_dir_checkparent(struct ext2fs_mount *um, const struct ext2fs_inode *ip,
+    uint32_t dino)
+{
+	uint32_t parent;
+	int error;
+
+	error = ext2fs_dir_getparent(um, ip, &parent);
+	if (error == 0 && parent != dino) {
+		kprintf("ext2fs: directory %u is named in %u but its parent "
+		    "is %u\n", ip->i_number, dino, parent);
+		error = EUCLEAN;
+	}
+	return error;
+}
+
+/* Reads inode ino, named name in dp, checking a directory's parent. */
 int
 ext2fs_inode_child(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
     const char *name, size_t len, uint32_t ino, struct ext2fs_inode *ip)
 {
 	bool dot = (len == 1 && name[0] == '.') ||
 	    (len == 2 && name[0] == '.' && name[1] == '.');
-	uint32_t parent;
 	int error;
 
 	error = ext2fs_iget(um, ino, ip);
 	if (error != 0 || dot || (ip->i_mode & EXT2_IFMT) != EXT2_IFDIR)
 		return error;
-	error = ext2fs_dir_getparent(um, ip, &parent);
-	if (error == 0 && parent != dp->i_number) {
-		kprintf("ext2fs: directory %u is named in %u but its parent "
-		    "is %u\n", ip->i_number, dp->i_number, parent);
-		error = EUCLEAN;
-	}
-	return error;
+	return ext2fs_dir_checkparent(um, ip, dp->i_number);
 }
 
 /* Looks name up in dp and reads its inode (ext2fs_inode_child). */

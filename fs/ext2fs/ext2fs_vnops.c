@@ -23,7 +23,7 @@ ext2fs_lookup(struct vop_lookup_args *ap)
 	struct ext2fs_mount *um = VFSTOUM(dvp->v_mount);
 	struct componentname *cnp = ap->a_cnp;
 	struct ext2fs_inode *dp = VTOI(dvp);
-	uint32_t ino, parent;
+	uint32_t ino;
 	int error;
 
 	error = ext2fs_dir_lookup(um, dp, cnp->cn_nameptr, cnp->cn_namelen,
@@ -37,10 +37,7 @@ ext2fs_lookup(struct vop_lookup_args *ap)
 	if (error != 0 || (cnp->cn_flags & ISDOTDOT) != 0 ||
 	    (*ap->a_vpp)->v_type != VDIR || *ap->a_vpp == dvp)
 		return error;
-	/* A directory has one parent; another is a cycle (ext2fs_inode_child). */
-	error = ext2fs_dir_getparent(um, VTOI(*ap->a_vpp), &parent);
-	if (error == 0 && parent != dp->i_number)
-		error = EUCLEAN;
+	error = ext2fs_dir_checkparent(um, VTOI(*ap->a_vpp), dp->i_number);
 	if (error != 0) {
 		vrele(*ap->a_vpp);
 		*ap->a_vpp = NULL;

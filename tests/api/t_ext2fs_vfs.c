@@ -416,7 +416,59 @@ a_sparse_write_past_4_gib_is_read_back_and_clean_for_e2fsck(void **state)
 	assert_fsck_clean();
 }
 
+static void
+attributes_set_through_the_calls_are_kept_on_the_image(void **state)
+{
+	struct timespec times[2] = { { 1000000000, 0 }, { 1234567890, 0 } };
+	struct stat sb;
+
+	(void)state;
+	mkimage("-t ext2 -b 1024", true);
+	mount_image(RUMP_ETFS_BLK, 0);
+	assert_int_equal(rump_sys_chmod("/mnt/small", 0600), 0);
+	assert_int_equal(rump_sys_chown("/mnt/small", 1234, 70000), 0);
+	assert_int_equal(rump_sys_utimensat(AT_FDCWD, "/mnt/small", times, 0),
+	    0);
+	assert_int_equal(rump_sys_mknod("/mnt/fifo", S_IFIFO | 0640, 0), 0);
+	assert_fails(rump_sys_mknod("/mnt/dev", S_IFCHR | 0640, 0x0101),
+	    EOPNOTSUPP);
+	unmount_image();
+	assert_fsck_clean();
+	mount_image(RUMP_ETFS_BLK_RDONLY, MS_RDONLY);
+	assert_int_equal(rump_sys_stat("/mnt/small", &sb), 0);
+	assert_int_equal(sb.st_mode, S_IFREG | 0600);
+	assert_int_equal(sb.st_uid, 1234);
+	assert_int_equal(sb.st_gid, 70000);
+	assert_int_equal(sb.st_atime, 1000000000);
+	assert_int_equal(sb.st_mtime, 1234567890);
+	assert_int_equal(rump_sys_lstat("/mnt/fifo", &sb), 0);
+	assert_int_equal(sb.st_mode, S_IFIFO | 0640);
+	unmount_image();
+}
+
 /* ---- read-only, refused, failing --------------------------------------- */
+
+static void
+a_directory_cycle_and_a_zero_link_count_give_euclean(void **state)
+{
+	struct stat sb;
+
+	(void)state;
+	mkimage("-t ext2 -b 1024", true);
+	/* sub/deeper/loop names sub: a second link to a directory. */
+	assert_int_equal(host("debugfs -w -R 'ln sub sub/deeper/loop' %s "
+	    ">/dev/null 2>&1", imgpath), 0);
+	assert_int_equal(host("debugfs -w -R 'sif small links_count 0' %s "
+	    ">/dev/null 2>&1", imgpath), 0);
+	mount_image(RUMP_ETFS_BLK_RDONLY, MS_RDONLY);
+	assert_fails(rump_sys_stat("/mnt/sub/deeper/loop", &sb), EUCLEAN);
+	assert_fails(rump_sys_stat("/mnt/sub/deeper/loop/deeper", &sb),
+	    EUCLEAN);
+	assert_fails(rump_sys_stat("/mnt/small", &sb), EUCLEAN);
+	assert_int_equal(rump_sys_stat("/mnt/sub/deeper/file", &sb), 0);
+	unmount_image();
+}
+
 
 static void
 a_read_only_mount_changes_no_byte_of_the_image(void **state)
@@ -493,6 +545,8 @@ main(void)
 		leak_test(thousands_of_entries_in_one_directory_are_all_found),
 		leak_test(filling_the_disk_gives_enospc_and_removing_recovers_the_space),
 		leak_test(a_sparse_write_past_4_gib_is_read_back_and_clean_for_e2fsck),
+		leak_test(attributes_set_through_the_calls_are_kept_on_the_image),
+		leak_test(a_directory_cycle_and_a_zero_link_count_give_euclean),
 		leak_test(a_read_only_mount_changes_no_byte_of_the_image),
 		leak_test(a_corrupt_or_ext4_image_is_refused),
 		leak_test(device_read_errors_fail_calls_with_eio),
