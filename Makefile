@@ -65,19 +65,21 @@ HOST_LIBS := -lpthread
 
 # Component libraries, bottom up.  Each is a directory of kernel sources;
 # files named *_user.c are the host halves and see host headers.
-KLIBS := rump rumpvfs rumpnet rumpnet_net rumpnet_netinet rumpnet_virtif
+KLIBS := rump rumpvfs rumpnet rumpnet_net rumpnet_netinet rumpnet_virtif rumpfs_ext2fs
 dir_rump := librump/rumpkern
 dir_rumpvfs := librump/rumpvfs
 dir_rumpnet := librump/rumpnet
 dir_rumpnet_net := net
 dir_rumpnet_netinet := netinet
 dir_rumpnet_virtif := virtif
+dir_rumpfs_ext2fs := fs/ext2fs
 deps_rump :=
 deps_rumpvfs := rump
 deps_rumpnet := rump
 deps_rumpnet_net := rumpnet rump
 deps_rumpnet_netinet := rumpnet_net rumpnet rump
 deps_rumpnet_virtif := rumpnet_net rumpnet rump
+deps_rumpfs_ext2fs := rumpvfs rump
 hostlibs_rumpnet_net := -lpcap
 
 # Which syscall component (syscalls.master, column 2) each library serves.
