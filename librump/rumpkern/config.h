@@ -64,6 +64,11 @@
 #define MB_CPU_JUMBOS		16
 #endif
 
+/* Frames a virtif transmit queue holds; beyond, sending fails (ENOBUFS). */
+#ifndef VIRTIF_TXQLEN
+#define VIRTIF_TXQLEN		1024
+#endif
+
 /* Bytes of a frame packet capture copies (frames are not larger). */
 #ifndef PCAP_BUFLEN
 #define PCAP_BUFLEN		65536
@@ -219,6 +224,44 @@
 /* G of RFC 6298 2.2, the timer granularity: one callout tick. */
 #ifndef TCP_RTO_G_US
 #define TCP_RTO_G_US		1000
+#endif
+
+/* ---- file systems ---- */
+
+/*
+ * Check the locking contract of every VOP_* call (vnode_if.src) and panic
+ * on a breach.  Cheap: a lock-owner comparison per vnode argument.
+ */
+#ifndef VFS_DEBUG
+#define VFS_DEBUG		1
+#endif
+
+/* Unreferenced vnodes the cache keeps before reclaiming the oldest. */
+#ifndef VNODE_CACHE_MAX
+#define VNODE_CACHE_MAX		8192
+#endif
+
+/*
+ * The largest file rumpfs (the in-memory root) holds: its page table is
+ * one pointer per 4 KiB of file, holes included.
+ */
+#ifndef RUMPFS_MAXSIZE
+#define RUMPFS_MAXSIZE		(1ULL << 30)
+#endif
+
+/* Bytes of clean buffers the buffer cache keeps; dirty ones beyond. */
+#ifndef BUF_CACHE_MAX
+#define BUF_CACHE_MAX		(64 * 1024 * 1024)
+#endif
+
+/* Dirty buffer bytes that start a write-back before the sync thread. */
+#ifndef BUF_DIRTY_MAX
+#define BUF_DIRTY_MAX		(16 * 1024 * 1024)
+#endif
+
+/* How often the sync thread writes dirty buffers back. */
+#ifndef BUF_SYNC_INTERVAL_MS
+#define BUF_SYNC_INTERVAL_MS	(5 * 1000)
 #endif
 
 #endif
