@@ -7,15 +7,25 @@
 #                            (built into build-san so both builds coexist)
 #   make fuzz                the packet-input fuzzer (mk/tests.mk), built
 #                            with FUZZ=1 into build-fuzz
+#   make coverage            the tests with gcov (COVERAGE=1, in build-cov),
+#                            then line coverage per kernel file (mk/tests.mk)
 #
 SANITIZE ?= 0
 FUZZ ?= 0
+COVERAGE ?= 0
 ifeq ($(FUZZ),1)
 # Kernel code instrumented for libFuzzer's coverage, under ASan and UBSan;
 # only static libraries are built this way (see make fuzz).
 O ?= build-fuzz
 SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+else ifeq ($(COVERAGE),1)
+# gcov: every object counts its lines; unoptimised so lines stay lines.
+O ?= build-cov
+OPT ?= -O0 -g
+SANFLAGS := --coverage
+# Each shared library links gcov's runtime in; it must not export it.
+SHLIB_LDFLAGS := -Wl,--exclude-libs,ALL
 else ifeq ($(SANITIZE),1)
 O ?= build-san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
@@ -193,7 +203,8 @@ $(LIBDIR)/librumpuser.a: $(RUMPUSER_OBJS)
 	rm -f $@ && $(AR) rcs $@ $^
 $(LIBDIR)/librumpuser.so: $(RUMPUSER_OBJS)
 	@mkdir -p $(@D)
-	$(CC) -shared -Wl,-soname,librumpuser.so -o $@ $^ $(LDFLAGS) $(HOST_LIBS)
+	$(CC) -shared -Wl,-soname,librumpuser.so -o $@ $^ $(LDFLAGS) \
+		$(SHLIB_LDFLAGS) $(HOST_LIBS)
 
 define KLIB_RULES
 $(LIBDIR)/lib$(1).a: $(call objs_of,$(1))
@@ -203,7 +214,8 @@ $(LIBDIR)/lib$(1).so: $(call objs_of,$(1)) $(foreach d,$(deps_$(1)),$(LIBDIR)/li
 	@mkdir -p $$(@D)
 	$(CC) -shared -Wl,-soname,lib$(1).so -Wl,-rpath,'$$$$ORIGIN' \
 		-Wl,-z,defs -o $$@ $(call objs_of,$(1)) \
-		$(LDFLAGS) -L$(LIBDIR) $(foreach d,$(deps_$(1)),-l$(d)) -lrumpuser \
+		$(LDFLAGS) $(SHLIB_LDFLAGS) -L$(LIBDIR) \
+		$(foreach d,$(deps_$(1)),-l$(d)) -lrumpuser \
 		$(hostlibs_$(1)) $(HOST_LIBS)
 endef
 $(foreach l,$(KLIBS),$(eval $(call KLIB_RULES,$(l))))

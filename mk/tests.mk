@@ -165,3 +165,20 @@ $(O)/tests/fuzz/fuzz_seeds: tests/fuzz/fuzz_seeds.c tests/fuzz/fuzz_input.h
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(filter-out $(SANFLAGS),$(HOST_CFLAGS)) -o $@ $<
+
+# ---- coverage --------------------------------------------------------------
+#
+# `make coverage` builds everything with gcov (COVERAGE=1: --coverage, -O0)
+# into build-cov, clears the counts of an earlier run, runs `make test`
+# there and prints the line coverage of every kernel source file
+# (mk/coverage.sh, with gcov from gcc).  A failing test fails it, after
+# the figures are printed.
+COV_O := build-cov
+COV_DIRS := librump/rumpkern librump/rumpnet net netinet virtif
+
+.PHONY: coverage
+coverage:
+	@$(MAKE) --no-print-directory COVERAGE=1 O=$(COV_O) all
+	@find $(COV_O) -name '*.gcda' -delete
+	@$(MAKE) --no-print-directory COVERAGE=1 O=$(COV_O) test; rc=$$?; \
+	sh mk/coverage.sh $(COV_O) $(COV_DIRS) || rc=1; exit $$rc

@@ -46,7 +46,7 @@
 
 static const char usage_text[] =
 "usage: rump_httpd [interface options] --port PORT --root DIR\n"
-"                  [--max-conns N] [--timeout SECS] [-q]\n"
+"                  [--max-conns N] [--timeout SECS] [-q] [-v]\n"
 "       rump_httpd --help\n"
 "\n"
 "An HTTP/1.1 file server on the TCP sockets of a rump kernel configured by\n"
@@ -62,6 +62,8 @@ static const char usage_text[] =
 "                  the listen backlog\n"
 "  --timeout SECS  close a connection idle that long (default 60)\n"
 "  -q              no log line per request\n"
+"  -v              at exit, print the kernel counters that are not zero\n"
+"                  (tcp.*, ip.*, ...) on standard error\n"
 "  -h, --help      print this help and exit\n"
 "\n";
 
@@ -102,7 +104,7 @@ struct httpd {
 	uint16_t port;
 	int maxconns;
 	uint64_t timeout_ns;
-	bool quiet;
+	bool quiet, verbose;
 	int ls;				/* listening socket */
 	int nconns;
 	bool full_said;			/* the limit was logged */
@@ -452,7 +454,7 @@ parse_options(int argc, char **argv, struct netopts *no, struct httpd *h)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":qvh", longopts, NULL)) != -1) {
 		if (netopts_isopt(c)) {
 			if (netopts_parse(no, c, optarg) != 0)
 				usage_error("%s", no->err);
@@ -481,6 +483,9 @@ parse_options(int argc, char **argv, struct netopts *no, struct httpd *h)
 			break;
 		case 'q':
 			h->quiet = true;
+			break;
+		case 'v':
+			h->verbose = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -571,6 +576,10 @@ main(int argc, char **argv)
 	}
 out:
 	httpd_free(&h);
+	if (h.verbose) {
+		fflush(stdout);
+		rump_kstat_dump("");
+	}
 	if (tool_shutdown(PROG, &no) != 0)
 		status = 1;
 	return status;
