@@ -372,26 +372,6 @@ rumpfs_rename(struct vop_rename_args *ap)
 	return 0;
 }
 
-/* Copies one dirent64 record out; EINVAL when it does not fit. */
-static int
-rumpfs_dirent_out(struct uio *uio, uint64_t ino, uint64_t next,
-    unsigned char type, const char *name, size_t namelen)
-{
-	char buf[DIRENT64_RECLEN(NAME_MAX)] __aligned(8);
-	struct dirent64 *d = (struct dirent64 *)buf;
-	size_t reclen = DIRENT64_RECLEN(namelen);
-
-	if (reclen > uio->uio_resid)
-		return EINVAL;
-	memset(buf, 0, reclen);
-	d->d_ino = ino;
-	d->d_off = (int64_t)next;
-	d->d_reclen = (unsigned short)reclen;
-	d->d_type = type;
-	memcpy(d->d_name, name, namelen);
-	return uiomove(buf, reclen, uio);
-}
-
 static int
 rumpfs_readdir(struct vop_readdir_args *ap)
 {
@@ -405,14 +385,14 @@ rumpfs_readdir(struct vop_readdir_args *ap)
 		return ENOTDIR;
 	*ap->a_eofflag = 0;
 	if (pos == 0) {
-		error = rumpfs_dirent_out(uio, dn->rn_ino, 1, DT_DIR, ".", 1);
+		error = vfs_dirent_out(uio, dn->rn_ino, 1, DT_DIR, ".", 1);
 		if (error == 0) {
 			pos = 1;
 			n++;
 		}
 	}
 	if (error == 0 && pos == 1) {
-		error = rumpfs_dirent_out(uio, dn->rn_parent->rn_ino, 2, DT_DIR,
+		error = vfs_dirent_out(uio, dn->rn_parent->rn_ino, 2, DT_DIR,
 		    "..", 2);
 		if (error == 0) {
 			pos = 2;
@@ -424,7 +404,7 @@ rumpfs_readdir(struct vop_readdir_args *ap)
 			break;
 		if (rd->rd_cookie < pos)
 			continue;
-		error = rumpfs_dirent_out(uio, rd->rd_node->rn_ino,
+		error = vfs_dirent_out(uio, rd->rd_node->rn_ino,
 		    rd->rd_cookie + 1, vtype_to_dt(rd->rd_node->rn_type),
 		    rd->rd_name, rd->rd_namelen);
 		if (error == 0) {

@@ -217,8 +217,12 @@ buf_resize(struct buf *bp, int size)
 	mutex_exit(&bufcache_lock);
 }
 
-struct buf *
-getblk(struct vnode *vp, daddr_t blkno, int size)
+/*
+ * getblk, or with nowait, NULL rather than waiting for a busy buffer (for
+ * read-ahead, which must not wait while it holds a buffer busy).
+ */
+static struct buf *
+getblk_flags(struct vnode *vp, daddr_t blkno, int size, bool nowait)
 {
 	struct buf *bp, *new = NULL;
 
@@ -226,6 +230,14 @@ getblk(struct vnode *vp, daddr_t blkno, int size)
 	mutex_enter(&bufcache_lock);
 	for (;;) {
 		bp = buf_find(vp, blkno);
+		if (bp != NULL && (bp->b_flags & B_BUSY) != 0 && nowait) {
+			mutex_exit(&bufcache_lock);
+			if (new != NULL) {
+				kmem_free(&M_BUF, new->b_data, new->b_bufsize);
+				kmem_free(&M_BUF, new, sizeof(*new));
+			}
+			return NULL;
+		}
 		if (bp != NULL && (bp->b_flags & B_BUSY) != 0) {
 			bp->b_flags |= B_WANTED;
 			cv_wait(&bufcache_cv, &bufcache_lock);
@@ -253,6 +265,12 @@ getblk(struct vnode *vp, daddr_t blkno, int size)
 	buf_stat.bs_bytes += new->b_bufsize;
 	mutex_exit(&bufcache_lock);
 	return new;
+}
+
+struct buf *
+getblk(struct vnode *vp, daddr_t blkno, int size)
+{
+	return getblk_flags(vp, blkno, size, false);
 }
 
 void
@@ -298,21 +316,110 @@ bread(struct vnode *vp, daddr_t blkno, int size, struct buf **bpp)
 	return 0;
 }
 
+/*
+ * Reads n buffers (busy, not valid) that follow each other on their
+ * device with one strategy call, and marks them valid.
+ */
+static int
+buf_read_cluster(struct buf **run, int n)
+{
+	struct buf cl;
+	size_t bytes = 0, off = 0;
+	int error;
+
+	for (int i = 0; i < n; i++)
+		bytes += run[i]->b_bcount;
+	memset(&cl, 0, sizeof(cl));
+	cl.b_vp = run[0]->b_vp;
+	cl.b_lblkno = run[0]->b_lblkno;
+	cl.b_data = kmem_alloc(&M_BUF, bytes, KM_SLEEP);
+	cl.b_bcount = cl.b_bufsize = bytes;
+	error = buf_io(&cl, true);
+	for (int i = 0; error == 0 && i < n; i++) {
+		memcpy(run[i]->b_data, (char *)cl.b_data + off, run[i]->b_bcount);
+		off += run[i]->b_bcount;
+		run[i]->b_flags |= B_DONE;
+	}
+	kmem_free(&M_BUF, cl.b_data, bytes);
+	return error;
+}
+
+/*
+ * The read-ahead blocks that continue bp on its device, not cached and
+ * not busy, taken busy into run[1..]; the count with bp.
+ */
+static int
+buf_readahead_run(struct buf *bp, const daddr_t *rablks, const int *rasizes,
+    int nra, struct buf **run)
+{
+	size_t bytes = bp->b_bcount;
+	int n = 1;
+
+	run[0] = bp;
+	if (bp->b_vp->v_type != VBLK)
+		return 1;
+	for (int i = 0; i < nra && n < BUF_MAXRUN; i++) {
+		const struct buf *last = run[n - 1];
+		struct buf *rbp;
+
+		if (rablks[i] != last->b_lblkno +
+		    (daddr_t)(last->b_bcount >> DEV_BSHIFT) ||
+		    rasizes[i] % DEV_BSIZE != 0 ||
+		    bytes + (size_t)rasizes[i] > BUF_MAXCLUSTER)
+			break;
+		rbp = getblk_flags(bp->b_vp, rablks[i], rasizes[i], true);
+		if (rbp == NULL)
+			break;
+		if ((rbp->b_flags & B_DONE) != 0) {
+			brelse(rbp, 0);
+			break;
+		}
+		bytes += rbp->b_bcount;
+		run[n++] = rbp;
+	}
+	return n;
+}
+
+/*
+ * On a device, the block and the read-ahead blocks that continue it are
+ * read with one host call; the others are read one by one after.
+ * Read-ahead is a favour: its failures are not the caller's.
+ */
 int
 breadn(struct vnode *vp, daddr_t blkno, int size, const daddr_t *rablks,
     const int *rasizes, int nra, struct buf **bpp)
 {
-	int error = bread(vp, blkno, size, bpp);
+	struct buf *run[BUF_MAXRUN];
+	struct buf *bp = getblk(vp, blkno, size);
+	int n = 0, error = 0;
 
-	/* Read-ahead is a favour: its failures are not the caller's. */
-	for (int i = 0; error == 0 && i < nra; i++) {
-		struct buf *rbp = getblk(vp, rablks[i], rasizes[i]);
+	*bpp = NULL;
+	if ((bp->b_flags & B_DONE) == 0) {
+		n = buf_readahead_run(bp, rablks, rasizes, nra, run);
+		error = n == 1 ? buf_io(bp, true) : buf_read_cluster(run, n);
+		for (int i = 1; i < n; i++)
+			brelse(run[i], error != 0 ? B_INVAL : 0);
+		if (error != 0) {
+			brelse(bp, B_INVAL);
+			return error;
+		}
+		bp->b_flags |= B_DONE;
+	} else {
+		mutex_enter(&bufcache_lock);
+		buf_stat.bs_hits++;
+		mutex_exit(&bufcache_lock);
+	}
+	for (int i = n > 0 ? n - 1 : 0; i < nra; i++) {
+		struct buf *rbp = getblk_flags(vp, rablks[i], rasizes[i], true);
 
+		if (rbp == NULL)
+			continue;
 		if ((rbp->b_flags & B_DONE) == 0 && buf_io(rbp, true) == 0)
 			rbp->b_flags |= B_DONE;
 		brelse(rbp, (rbp->b_flags & B_DONE) == 0 ? B_INVAL : 0);
 	}
-	return error;
+	*bpp = bp;
+	return 0;
 }
 
 /* ---- writing ---- */

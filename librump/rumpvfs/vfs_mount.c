@@ -241,6 +241,7 @@ vfs_dounmount(struct mount *mp)
 	return 0;
 }
 
+/* The lookup is made under mount_lock, so the mount cannot go meanwhile. */
 int
 vfs_dounmount_path(const char *path, int flags)
 {
@@ -251,11 +252,12 @@ vfs_dounmount_path(const char *path, int flags)
 	int error;
 
 	(void)flags;
+	rw_enter(&mount_lock, RW_WRITER);
 	NDINIT(&nd, LOOKUP, FOLLOW, path, cred);
 	error = namei(&nd);
 	cred_release(cred);
 	if (error != 0)
-		return error;
+		goto out;
 	vp = nd.ni_vp;
 	namei_done(&nd);
 	mp = vp->v_mount;
@@ -264,10 +266,9 @@ vfs_dounmount_path(const char *path, int flags)
 	else if ((mp->mnt_flag & MNT_ROOTFS) != 0)
 		error = EBUSY;
 	vrele(vp);
-	if (error != 0)
-		return error;
-	rw_enter(&mount_lock, RW_WRITER);
-	error = vfs_dounmount(mp);
+	if (error == 0)
+		error = vfs_dounmount(mp);
+out:
 	rw_exit(&mount_lock);
 	return error;
 }

@@ -89,3 +89,22 @@ vfs_timestamp(struct timespec *ts)
 	ts->tv_sec = (time_t)(ns / NSEC_PER_SEC);
 	ts->tv_nsec = (long)(ns % NSEC_PER_SEC);
 }
+
+int
+vfs_dirent_out(struct uio *uio, uint64_t ino, uint64_t next,
+    unsigned char type, const char *name, size_t namelen)
+{
+	char buf[DIRENT64_RECLEN(NAME_MAX)] __aligned(8);
+	struct dirent64 *d = (struct dirent64 *)buf;
+	size_t reclen = DIRENT64_RECLEN(namelen);
+
+	if (namelen > NAME_MAX || reclen > uio->uio_resid)
+		return EINVAL;
+	memset(buf, 0, reclen);
+	d->d_ino = ino;
+	d->d_off = (int64_t)next;
+	d->d_reclen = (unsigned short)reclen;
+	d->d_type = type;
+	memcpy(d->d_name, name, namelen);
+	return uiomove(buf, reclen, uio);
+}

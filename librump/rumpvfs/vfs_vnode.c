@@ -98,6 +98,12 @@ vcache_reclaim_locked(struct vnode *vp)
 	int error;
 
 	KASSERT(vp->v_state == VS_RECLAIMING && vp->v_usecount == 0);
+	if (vp->v_needinactive) {
+		bool recycle;
+
+		vp->v_needinactive = false;
+		(void)VOP_INACTIVE(vp, &recycle);
+	}
 	(void)vinvalbuf(vp, true);
 	error = VOP_RECLAIM(vp);
 	KASSERTMSG(error == 0 || error == EOPNOTSUPP,
@@ -177,6 +183,8 @@ vcache_get(struct mount *mp, uint64_t id, struct vnode **vpp)
 		if (vp->v_usecount++ == 0) {
 			TAILQ_REMOVE(&vcache_free, vp, v_freelist);
 			vcache_numfree--;
+			/* The next last reference will inactivate it. */
+			vp->v_needinactive = false;
 		}
 		mutex_exit(&vcache_lock);
 		if (new != NULL)
@@ -238,7 +246,23 @@ vrele_last(struct vnode *vp)
 	bool recycle = false;
 	int error;
 
-	vn_lock(vp, RW_WRITER);
+	/*
+	 * Whoever holds the lock also holds a reference (or is letting both
+	 * go): never wait for it here, the caller may hold a child of vp.
+	 */
+	if (!rw_tryenter(&vp->v_lock, RW_WRITER)) {
+		mutex_enter(&vcache_lock);
+		if (--vp->v_usecount > 0) {
+			mutex_exit(&vcache_lock);
+			return;
+		}
+		vp->v_needinactive = true;
+		TAILQ_INSERT_TAIL(&vcache_free, vp, v_freelist);
+		vcache_numfree++;
+		mutex_exit(&vcache_lock);
+		vcache_trim();
+		return;
+	}
 	error = VOP_INACTIVE(vp, &recycle);
 	if (error != 0 && error != EOPNOTSUPP)
 		recycle = true;

@@ -65,6 +65,7 @@ struct vnode {
 	uint64_t v_id;			/* file id: the cache key with v_mount */
 	unsigned v_usecount;		/* references; under vcache_lock */
 	enum vnode_state v_state;	/* under vcache_lock */
+	bool v_needinactive;		/* VOP_INACTIVE deferred; vcache_lock */
 	struct mount *v_mountedhere;	/* a directory mounted on */
 	krwlock_t v_lock;		/* the vnode lock */
 	/*
@@ -190,6 +191,13 @@ int vaccess(enum vtype type, mode_t file_mode, uid_t uid, gid_t gid,
     int acc_mode, kauth_cred_t cred);
 /* The current time for timestamps. */
 void vfs_timestamp(struct timespec *ts);
+/*
+ * Copies one struct dirent64 record out for VOP_READDIR: file id ino,
+ * type DT_*, the name, and next, the position of the record after it.
+ * EINVAL when it does not fit in what is left of uio.
+ */
+int vfs_dirent_out(struct uio *uio, uint64_t ino, uint64_t next,
+    unsigned char type, const char *name, size_t namelen);
 
 #include "rumpvfs/vnode_if.h"
 

@@ -196,24 +196,85 @@ getblk_of_another_size_resizes_the_buffer(void **state)
 }
 
 static void
-breadn_reads_ahead_into_the_cache(void **state)
+breadn_reads_the_block_and_what_follows_with_one_host_call(void **state)
 {
 	daddr_t ra[2] = { BLK(31), BLK(32) };
+	int rasz[2] = { BSIZE, BSIZE };
+	struct etfs_stats before, mid, after;
+	struct buf *bp;
+
+	(void)state;
+	KTEST_ENTER();
+	before = stats();
+	assert_int_equal(breadn(devvp, BLK(30), BSIZE, ra, rasz, 2, &bp), 0);
+	assert_int_equal(((unsigned char *)bp->b_data)[0], 30);
+	brelse(bp, 0);
+	mid = stats();
+	assert_int_equal(bread(devvp, BLK(32), BSIZE, &bp), 0);
+	assert_int_equal(((unsigned char *)bp->b_data)[0], 32);
+	brelse(bp, 0);
+	after = stats();
+	KTEST_EXIT();
+	assert_int_equal(mid.es_reads - before.es_reads, 1);
+	assert_int_equal(after.es_reads, mid.es_reads);
+}
+
+static void
+breadn_reads_scattered_read_ahead_one_by_one(void **state)
+{
+	daddr_t ra[2] = { BLK(35), BLK(37) };
 	int rasz[2] = { BSIZE, BSIZE };
 	struct etfs_stats before, after;
 	struct buf *bp;
 
 	(void)state;
 	KTEST_ENTER();
-	assert_int_equal(breadn(devvp, BLK(30), BSIZE, ra, rasz, 2, &bp), 0);
-	brelse(bp, 0);
 	before = stats();
-	assert_int_equal(bread(devvp, BLK(32), BSIZE, &bp), 0);
-	assert_int_equal(((unsigned char *)bp->b_data)[0], 32);
+	assert_int_equal(breadn(devvp, BLK(33), BSIZE, ra, rasz, 2, &bp), 0);
+	brelse(bp, 0);
+	/* All three are cached now: a second breadn reads nothing. */
+	assert_int_equal(breadn(devvp, BLK(33), BSIZE, ra, rasz, 2, &bp), 0);
 	brelse(bp, 0);
 	after = stats();
 	KTEST_EXIT();
-	assert_int_equal(after.es_reads, before.es_reads);
+	assert_int_equal(after.es_reads - before.es_reads, 3);
+}
+
+static void
+read_ahead_skips_a_buffer_another_holds(void **state)
+{
+	daddr_t ra[1] = { BLK(71) };
+	int rasz[1] = { BSIZE };
+	struct buf *held, *bp;
+
+	(void)state;
+	KTEST_ENTER();
+	held = getblk(devvp, BLK(71), BSIZE);
+	assert_int_equal(breadn(devvp, BLK(70), BSIZE, ra, rasz, 1, &bp), 0);
+	assert_int_equal(((unsigned char *)bp->b_data)[0], 70);
+	brelse(bp, 0);
+	assert_int_equal(held->b_flags & B_DONE, 0);
+	brelse(held, B_INVAL);
+	KTEST_EXIT();
+}
+
+static void
+a_failed_clustered_read_caches_nothing(void **state)
+{
+	daddr_t ra[1] = { BLK(46) };
+	int rasz[1] = { BSIZE };
+	struct bufstats bs;
+	struct buf *bp;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(rumppriv_etfs_fault("/dev/img", "rate=1,dir=read"), 0);
+	assert_int_equal(breadn(devvp, BLK(45), BSIZE, ra, rasz, 1, &bp), EIO);
+	assert_null(bp);
+	assert_int_equal(rumppriv_etfs_fault("/dev/img", "none"), 0);
+	buf_stats(&bs);
+	KTEST_EXIT();
+	assert_int_equal(bs.bs_bytes, 0);
 }
 
 static void
@@ -316,7 +377,10 @@ main(void)
 		bio_test(delayed_writes_reach_the_disk_on_vflushbuf),
 		bio_test(contiguous_dirty_blocks_are_written_with_one_host_call),
 		bio_test(getblk_of_another_size_resizes_the_buffer),
-		bio_test(breadn_reads_ahead_into_the_cache),
+		bio_test(breadn_reads_the_block_and_what_follows_with_one_host_call),
+		bio_test(breadn_reads_scattered_read_ahead_one_by_one),
+		bio_test(read_ahead_skips_a_buffer_another_holds),
+		bio_test(a_failed_clustered_read_caches_nothing),
 		bio_test(a_read_past_the_device_is_eio),
 		bio_test(injected_read_faults_fail_bread_with_eio),
 		bio_test(a_failed_delayed_write_is_reported_by_vflushbuf),

@@ -226,6 +226,43 @@ inactive_asking_for_recycling_reclaims_at_once(void **state)
 	assert_int_equal(reclaims, 1);
 }
 
+/* The lock is held (here by the releaser itself, as in "unlock later"). */
+static void
+a_last_release_of_a_locked_vnode_defers_inactive_to_the_reclaim(void **state)
+{
+	struct vnode *vp;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(vcache_get(&fake_mount, 9, &vp), 0);
+	vn_lock(vp, RW_WRITER);
+	vrele(vp);
+	assert_int_equal(inactives, 0);
+	vn_unlock(vp);
+	assert_int_equal(vflush(&fake_mount), 0);
+	KTEST_EXIT();
+	assert_int_equal(inactives, 1);
+	assert_int_equal(reclaims, 1);
+}
+
+static void
+a_revived_vnode_is_inactivated_by_its_next_last_release(void **state)
+{
+	struct vnode *vp;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(vcache_get(&fake_mount, 9, &vp), 0);
+	vn_lock(vp, RW_WRITER);
+	vrele(vp);
+	vn_unlock(vp);
+	assert_int_equal(vcache_get(&fake_mount, 9, &vp), 0);
+	vrele(vp);
+	KTEST_EXIT();
+	assert_int_equal(inactives, 1);
+	assert_int_equal(loads, 1);
+}
+
 static void
 vflush_is_ebusy_while_a_vnode_is_referenced(void **state)
 {
@@ -304,6 +341,8 @@ main(void)
 		vnode_test(concurrent_lookups_load_each_vnode_once),
 		vnode_test(unreferenced_vnodes_beyond_the_limit_are_reclaimed_oldest_first),
 		vnode_test(inactive_asking_for_recycling_reclaims_at_once),
+		vnode_test(a_last_release_of_a_locked_vnode_defers_inactive_to_the_reclaim),
+		vnode_test(a_revived_vnode_is_inactivated_by_its_next_last_release),
 		vnode_test(vflush_is_ebusy_while_a_vnode_is_referenced),
 		vnode_test(a_missing_operation_is_eopnotsupp),
 		vnode_test(a_call_breaking_the_locking_contract_panics),
