@@ -10,6 +10,7 @@
 
 require_cmd mke2fs
 require_cmd e2fsck
+require_cmd script
 WORKDIR=$(mktemp -d "${TMPDIR:-/tmp}/rump-$TEST_NAME.XXXXXX") ||
     { echo "$TEST_NAME: mktemp failed" >&2; exit 1; }
 FSC=$BIN/fsconsole
@@ -143,6 +144,15 @@ commands_are_read_from_standard_input() {
 	    sh -c "'$FSC' '$IMG' <'$WORKDIR/script'"
 }
 
+# On a terminal (a pty from script(1)): a prompt, and the up arrow brings
+# back the last line, so the file is printed twice.
+a_terminal_gets_line_editing_and_history() {
+	fresh_image || return 1
+	check "the recalled line runs again" sh -c "printf 'cat /etc/motd\\n\\033[A\\nquit\\n' |
+	    TERM=vt100 script -qec \"'$FSC' '$IMG'\" /dev/null |
+	    grep -c hello | grep -qx 2"
+}
+
 a_read_only_run_changes_no_byte() {
 	fresh_image || return 1
 	before=$(sha256sum <"$IMG")
@@ -184,6 +194,8 @@ run_test a_failed_command_names_the_path_and_sets_the_status \
     a_failed_command_names_the_path_and_sets_the_status
 run_test commands_are_read_from_standard_input \
     commands_are_read_from_standard_input
+run_test a_terminal_gets_line_editing_and_history \
+    a_terminal_gets_line_editing_and_history
 run_test a_read_only_run_changes_no_byte a_read_only_run_changes_no_byte
 run_test bad_options_and_images_are_refused bad_options_and_images_are_refused
 finish
