@@ -89,7 +89,7 @@ rump_source_to_host_nc() {
 	check_output "rump_nc --source sends $BIG bytes" "sent $BIG bytes in" \
 	    ip netns exec "$NS" "$BIN/rump_nc" $RUMP_IF1 --source "$BIG" \
 	    198.18.1.1 5003 || return 1
-	wait_exit hostnc 30 || return 1
+	wait_exit hostnc 60 || return 1
 	check_file "the host's nc got the pattern, byte-exact" "^ok: $BIG bytes" \
 	    "$WORKDIR/hostnc.log"
 }
