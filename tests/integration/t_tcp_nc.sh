@@ -60,11 +60,12 @@ host_sends_into_rump_sink() {
 	wait_for_line sink "received $BIG bytes in" 60 || return 1
 	wait_exit sink 10 && [ "$_rc" = 0 ] || return 1
 	# -v: the kernel's counters at exit; TCP received at least that much,
-	# in order (rcvbyte) or ahead of a gap (rcvoobyte).
-	n=$(sed -n 's/^tcp\.rcv\(oo\)\{0,1\}byte \([0-9]*\)$/\2/p' \
-	    "$WORKDIR/sink.log" | awk '{ t += $1 } END { print t + 0 }')
-	[ "$n" -ge "$BIG" ] ||
-	    { echo "  tcp.rcvbyte + rcvoobyte is $n, not at least $BIG" >&2; return 1; }
+	# in order (rcvbyte) or first out of order (rcvoobyte: a frame the
+	# host dropped at the tap leaves a hole that later bytes wait behind).
+	n=$(sed -n 's/^tcp\.rcvbyte \([0-9]*\)$/\1/p' "$WORKDIR/sink.log")
+	o=$(sed -n 's/^tcp\.rcvoobyte \([0-9]*\)$/\1/p' "$WORKDIR/sink.log")
+	[ $((${n:-0} + ${o:-0})) -ge "$BIG" ] ||
+	    { echo "  tcp.rcvbyte + rcvoobyte is '$n + $o', not at least $BIG" >&2; return 1; }
 }
 
 host_sends_into_rump_file() {
@@ -91,7 +92,7 @@ rump_source_to_host_nc() {
 	check_output "rump_nc --source sends $BIG bytes" "sent $BIG bytes in" \
 	    ip netns exec "$NS" "$BIN/rump_nc" $RUMP_IF1 --source "$BIG" \
 	    198.18.1.1 5003 || return 1
-	wait_exit hostnc 60 || return 1
+	wait_exit hostnc 30 || return 1
 	check_file "the host's nc got the pattern, byte-exact" "^ok: $BIG bytes" \
 	    "$WORKDIR/hostnc.log"
 }
