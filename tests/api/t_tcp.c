@@ -24,11 +24,16 @@ kstat(const char *name)
 	return v;
 }
 
-/* Waits until every connection is gone, TIME_WAIT included. */
+/*
+ * Waits until every connection is gone, TIME_WAIT included, and lo0 has
+ * delivered every segment it took (a reset's last segments may still be
+ * queued for the loopback softint when the connections are gone).
+ */
 static void
 wait_no_connections(void)
 {
-	while (kstat("tcp.pcbs") != 0)
+	while (kstat("tcp.pcbs") != 0 || kstat("lo0.opackets") !=
+	    kstat("lo0.ipackets") + kstat("lo0.drop.down"))
 		usleep(1000);
 }
 
