@@ -11,10 +11,11 @@
  * bound to *:7, one
  * connected from fz1's address (ICMP errors reach it), and raw sockets for
  * ICMP and for protocol 253, so that every delivery path runs (with small
- * receive buffers, so that full ones are reached as well).  Each input
- * is split into records (fuzz_input.h): frames handed to if_input() of
- * either interface, and commands: let time pass, pad the next frame into
- * a large one, send the last one again.
+ * receive buffers, so that full ones are reached as well); and at each
+ * input's start, TCP connections in several states (fuzz_tcp.c).  Each
+ * input is split into records (fuzz_input.h): frames handed to if_input()
+ * of either interface, and commands: let time pass, pad the next frame
+ * into a large one, send the last one again, read from a connection.
  *
  * Determinism.  The kernel's monotonic clock is the harness's
  * (-Wl,--wrap=rumpuser_clock_gettime): it stands still but for clock
