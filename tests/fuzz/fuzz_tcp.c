@@ -34,7 +34,9 @@
  * could reassemble into a segment the shadow did not see: after one, the
  * stream is not checked for the rest of the input.
  *
- * Segments sent.  Every TCP segment the stack transmits has a correct
+ * Segments sent.  Every TCP segment the stack transmits from our
+ * addresses (those from elsewhere are forwarded: the input's; after a TCP
+ * packet from our address to be forwarded, none is checked) has a correct
  * checksum, a data offset within the segment, options whose lengths fit
  * (and are right for the kinds we know), no SYN with FIN or RST, no data
  * on a RST; data sent on FZ_TCP_EST is the application's, at its offset
@@ -71,6 +73,13 @@ struct fz_conn {
 static struct fz_conn fz_conns[FZ_TCPCONNS];
 static struct socket *fz_listener;
 static bool fz_unshadowed;	/* a TCP fragment came in: no stream oracle */
+static bool fz_spoofed;		/* TCP from our address to be forwarded came */
+
+static bool
+fz_ours(uint32_t a)
+{
+	return a == FZ_ADDR0 || a == FZ_ADDR1;
+}
 
 /* The connection a segment between port and the peer's pport belongs to. */
 static struct fz_conn *
@@ -161,6 +170,8 @@ fz_tcp_note_in(const uint8_t *f, int len)
 		return;
 	hlen = (ip[0] & 0x0f) << 2;
 	tlen = MIN(be16dec(ip + 2), len - ETHER_HDR_LEN);
+	if (fz_ours(be32dec(ip + 12)) && !fz_ours(be32dec(ip + 16)))
+		fz_spoofed = true;
 	if (be16dec(ip + 6) & (IP_MF | IP_OFFMASK)) {
 		fz_unshadowed = true;
 		return;
@@ -286,6 +297,9 @@ fz_tcp_check_out(const uint8_t *ip, int hlen, int len)
 	int seglen = len - hlen, thlen, dlen, flags;
 	struct fz_conn *c;
 
+	/* What we forward is the input's; ours comes from our addresses. */
+	if (!fz_ours(be32dec(ip + 12)) || fz_spoofed)
+		return;
 	if (seglen < (int)sizeof(struct tcphdr))
 		fz_fail("sent a TCP segment shorter than its header");
 	thlen = (t[12] >> 4) << 2;
@@ -430,6 +444,7 @@ fz_tcp_start(void)
 		c->nread = 0;
 	}
 	fz_unshadowed = false;
+	fz_spoofed = false;
 	if (socreate(AF_INET, &fz_listener, SOCK_STREAM, 0) != 0)
 		fz_fail("socreate");
 	fz_setopt(fz_listener, SO_RCVBUF, &rcvbuf, sizeof(rcvbuf));
