@@ -155,10 +155,12 @@ fuzz:
 
 fuzz-build: $(O)/tests/fuzz/fuzz_input $(O)/tests/fuzz/fuzz_seeds
 
-$(O)/tests/fuzz/fuzz_input: $(O)/obj/tests/fuzz/fuzz_input.kro $(STATIC_LIBS)
+$(O)/tests/fuzz/fuzz_input: $(O)/obj/tests/fuzz/fuzz_input.kro \
+    $(O)/obj/tests/fuzz/fuzz_tcp.kro $(STATIC_LIBS)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
-	$(Q)$(CC) -fsanitize=fuzzer -o $@ $< $(LDFLAGS) $(FUZZ_WRAP) $(KERNEL_LINK)
+	$(Q)$(CC) -fsanitize=fuzzer -o $@ $(filter %.kro,$^) $(LDFLAGS) \
+		$(FUZZ_WRAP) $(KERNEL_LINK)
 
 # The seed generator is a plain host program, without instrumentation.
 $(O)/tests/fuzz/fuzz_seeds: tests/fuzz/fuzz_seeds.c tests/fuzz/fuzz_input.h

@@ -11,10 +11,11 @@
  * bound to *:7, one
  * connected from fz1's address (ICMP errors reach it), and raw sockets for
  * ICMP and for protocol 253, so that every delivery path runs (with small
- * receive buffers, so that full ones are reached as well).  Each input
- * is split into records (fuzz_input.h): frames handed to if_input() of
- * either interface, and commands: let time pass, pad the next frame into
- * a large one, send the last one again.
+ * receive buffers, so that full ones are reached as well); and at each
+ * input's start, TCP connections in several states (fuzz_tcp.c).  Each
+ * input is split into records (fuzz_input.h): frames handed to if_input()
+ * of either interface, and commands: let time pass, pad the next frame
+ * into a large one, send the last one again, read from a connection.
  *
  * Determinism.  The kernel's monotonic clock is the harness's
  * (-Wl,--wrap=rumpuser_clock_gettime): it stands still but for clock
@@ -62,6 +63,7 @@
 #include "netinet/ip_icmp.h"
 #include "netinet/ip_var.h"
 #include "fuzz_input.h"
+#include "fuzz_harness.h"
 
 int LLVMFuzzerInitialize(int *argc, char ***argv);
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
@@ -72,7 +74,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 #define FZ_BUDGET	(256 * 1024)	/* frame bytes per input, at most */
 #define FZ_RCVBUF	8192		/* each socket's receive buffer */
 
-static void
+void
 fz_fail(const char *what)
 {
 	panic("fuzz: %s", what);
@@ -263,7 +265,7 @@ static struct fz_if fz_ifs[2] = {
 	{ .fi_name = "fz1", .fi_mac = FZ_MAC1, .fi_mtu = FZ_MTU1 },
 };
 
-static uint16_t
+uint16_t
 fz_cksum(const uint8_t *p, int len, uint32_t sum)
 {
 	for (; len > 1; len -= 2, p += 2)
@@ -311,6 +313,8 @@ fz_check_ip(const uint8_t *ip, int len)
 	 */
 	if (fz_martian_src(be32dec(ip + 12)))
 		fz_fail("sent an IPv4 packet from a martian source");
+	if (ip[9] == IPPROTO_TCP && (be16dec(ip + 6) & (IP_MF | IP_OFFMASK)) == 0)
+		fz_tcp_check_out(ip, hlen, len);
 }
 
 /* An ARP packet the stack sends is an Ethernet/IPv4 one of ifp's. */
@@ -439,6 +443,12 @@ fz_attach(void)
 	fz_neighbour(&fz_ifs[0], nmac0, FZ_HOST0);
 	fz_neighbour(&fz_ifs[1], nmac1, FZ_GATEWAY);
 	fz_neighbour(&fz_ifs[1], nmac1, FZ_CONNPEER);
+}
+
+struct ifnet *
+fz_ifp(int i)
+{
+	return &fz_ifs[i].fi_if;
 }
 
 static void
@@ -592,7 +602,8 @@ fz_fixup(uint8_t *f, int len, int flags)
 			t[6] = t[7] = 0;
 			sum = fz_cksum(t, ulen, ps);
 			be16enc(t + 6, sum == 0 ? 0xffff : sum);
-		}
+		} else if (ip[9] == IPPROTO_TCP)
+			fz_tcp_fixup(ip, hlen, tlen);
 	}
 	if (flags & FZ_FIXIPSUM) {
 		ip[10] = ip[11] = 0;
@@ -640,6 +651,7 @@ fz_inject(int flags, int param, int len)
 	struct mbuf *m, *orig = NULL;
 
 	fz_fixup(fz_frame, len, flags);
+	fz_tcp_note_in(fz_frame, len);
 	if (flags & FZ_SPLIT)
 		m = fz_chain(fz_frame, len, MAX(1, MIN(param, MHLEN)), ifp);
 	else if ((m = m_devget(fz_frame, len, ifp)) == NULL)
@@ -743,6 +755,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	rump_schedule();
 	fz_lastlen = -1;
 	fz_budget = FZ_BUDGET;
+	fz_tcp_start();
 	while (size >= FZ_HDRLEN) {
 		int flags = data[0], param = data[1];
 		int len = be16dec(data + 2), take;
@@ -760,6 +773,9 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 			case FZ_CMD_REPEAT:
 				fz_repeat(len);
 				break;
+			case FZ_CMD_READ:
+				fz_tcp_read(param % FZ_TCPCONNS, len);
+				break;
 			}
 			continue;
 		}
@@ -774,6 +790,7 @@ LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		pad = 0;
 		fz_frame_in(flags, param, take);
 	}
+	fz_tcp_stop();
 	fz_reset();
 	inuse = rump_kmem_inuse();
 	if (inuse != fz_baseline) {

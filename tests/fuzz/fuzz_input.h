@@ -22,6 +22,8 @@
  *                  argument says (at most FZ_MAXREPEAT), its IPv4 id one
  *                  higher each time (fix-ups as before): the limits of
  *                  ARP's hold queues and of reassembly
+ *   FZ_CMD_READ    the application reads up to the argument's bytes from
+ *                  TCP connection param % FZ_TCPCONNS (below)
  *
  * An input hands in at most 256 KiB of frames, padding and repeats
  * included; frames beyond are ignored.
@@ -29,6 +31,14 @@
  * A record's fix-ups make a mutated frame valid again where libFuzzer
  * cannot (it does not invert checksums), so mutations get past the checks
  * to the code behind them; records without them test the checks.
+ *
+ * FZ_FIXL4SUM on a TCP segment from FZ_TCPPEER port FZ_TCPPEERPORT + k to
+ * FZ_ADDR0 port FZ_TCPPORT (connection k, set up at each input's start)
+ * also makes its sequence numbers relative, as Wireshark shows them: the
+ * frame's seq counts from the peer's ISN (FZ_TCPISN; 1 is the first byte
+ * of data) and its ack and SACK blocks from the stack's ISN of connection k
+ * (ack 1 acknowledges its SYN).  libFuzzer cannot guess the stack's 32-bit
+ * ISN.
  */
 #ifndef TESTS_FUZZ_INPUT_H
 #define TESTS_FUZZ_INPUT_H
@@ -47,6 +57,7 @@
 #define FZ_CMD_CLOCK	0x00
 #define FZ_CMD_PAD	0x01
 #define FZ_CMD_REPEAT	0x02
+#define FZ_CMD_READ	0x03
 #define FZ_CMD_MASK	0x03
 #define FZ_MAXREPEAT	256
 
@@ -78,5 +89,29 @@
 #define FZ_CONNPEER	0xc6120109u	/* 198.18.1.9 port FZ_PEERPORT, FZ_NMAC1 */
 #define FZ_PEERPORT	53
 #define FZ_RAWPROTO	253		/* raw sockets: ICMP and this protocol */
+
+/*
+ * TCP.  At each input's start a listener on FZ_ADDR0:FZ_TCPPORT (backlog
+ * FZ_TCPBACKLOG) accepts FZ_TCPCONNS connections from the peer FZ_TCPPEER
+ * (FZ_NMAC0) ports FZ_TCPPEERPORT + k, each a handshake with the options
+ * MSS FZ_TCPMSS, window scale FZ_TCPWSCALE, SACK permitted and timestamps
+ * (the peer's TSval is 1).  Connection FZ_TCP_EST is established and its
+ * application has written FZ_TCPSEND bytes, FZ_TCPBYTE(offset) each;
+ * the peer has sent FIN on FZ_TCP_CLOSEWAIT (relative seq 1), and the
+ * stack's FIN on FZ_TCP_FINWAIT2 is acknowledged (relative ack 2).
+ */
+#define FZ_TCPPORT	80
+#define FZ_TCPBACKLOG	2
+#define FZ_TCPPEER	FZ_HOST0
+#define FZ_TCPPEERPORT	40000
+#define FZ_TCPCONNS	3
+#define FZ_TCP_EST	0
+#define FZ_TCP_CLOSEWAIT	1
+#define FZ_TCP_FINWAIT2	2
+#define FZ_TCPISN	0xfffff000u	/* the sequence space wraps 4 KiB on */
+#define FZ_TCPMSS	1000
+#define FZ_TCPWSCALE	2
+#define FZ_TCPSEND	6000
+#define FZ_TCPBYTE(off)	((uint8_t)((off) * 7 + 3))
 
 #endif

@@ -4,7 +4,9 @@
  * to a socket and to a closed port, broadcasts, fragments in order, out
  * of order, overlapping and timing out, forwarding with ARP resolution,
  * fragmentation and time exceeded, options, ICMP errors for our
- * sockets, raw protocols, packets to ourselves, and the mbuf layouts).
+ * sockets, raw protocols, packets to ourselves, the mbuf layouts, and TCP:
+ * handshakes, data in and out of order, SACK, FIN, RST, window probes,
+ * every option and odd flags).
  *
  * The seeds are generated, not committed: they follow the harness's setup
  * (fuzz_input.h) when it changes, and the repository holds no binaries.
@@ -240,6 +242,150 @@ write_seed(const char *dir, const char *name, const struct input *in)
 	}
 }
 
+/*
+ * A TCP segment from the peer's port sport to the listener's port, seq
+ * and ack relative (the FZ_FIXL4SUM fix-up, fuzz_input.h), options and
+ * datalen bytes of data, each a function of its stream offset so that
+ * retransmissions carry the same bytes.
+ */
+static void
+tcp(struct input *in, unsigned sport, uint32_t seq, uint32_t ack,
+    unsigned flags, unsigned win, const uint8_t *opt, int optlen,
+    int datalen)
+{
+	int thlen = 20 + (optlen + 3) / 4 * 4;
+	uint8_t *t = ipv4(in, 0, 0, mac0, peer0, FZ_TCPPEER, A0, 6, 64, 9,
+	    0x4000, NULL, 20, thlen + datalen);
+
+	memset(t, 0, (size_t)thlen);
+	put16(t, sport);
+	put16(t + 2, FZ_TCPPORT);
+	put32(t + 4, seq);
+	put32(t + 8, ack);
+	t[12] = (uint8_t)(thlen / 4 << 4);
+	t[13] = (uint8_t)flags;
+	put16(t + 14, win);
+	memcpy(t + 20, opt, (size_t)optlen);
+	for (int i = 0; i < datalen; i++)
+		t[thlen + i] = (uint8_t)((seq - 1 + (uint32_t)i) * 13 + 5);
+}
+
+#define EST	(FZ_TCPPEERPORT + FZ_TCP_EST)
+#define CW	(FZ_TCPPEERPORT + FZ_TCP_CLOSEWAIT)
+#define FW2	(FZ_TCPPEERPORT + FZ_TCP_FINWAIT2)
+#define SYN	0x02
+#define FIN	0x01
+#define RST	0x04
+#define PSH	0x08
+#define ACK	0x10
+
+/* The application of connection k reads up to n bytes. */
+static void
+tcp_read(struct input *in, int k, unsigned n)
+{
+	(void)record(in, FZ_CMD | FZ_CMD_READ, k, n);
+}
+
+/* Every TCP path worth starting from (FZ_TCP* in fuzz_input.h). */
+static int
+tcp_seeds(const char *dir)
+{
+	static const uint8_t synopt[] = {
+		2, 4, 0x05, 0xb4, 1, 3, 3, 7, 4, 2, 8, 10, 0, 0, 0, 9,
+		0, 0, 0, 0,
+	};
+	static const uint8_t ts[] = { 1, 1, 8, 10, 0, 0, 0, 2, 0, 0, 0, 0 };
+	/* A SACK block of the stack's bytes 1001-2000 (relative). */
+	static const uint8_t sack[] = {
+		1, 1, 5, 10, 0, 0, 0x03, 0xea, 0, 0, 0x07, 0xd2,
+	};
+	/* Every kind: known ones where they do not belong, unknown ones. */
+	static const uint8_t every[] = {
+		2, 4, 0x02, 0x00, 3, 3, 14, 4, 2, 8, 10, 0, 0, 0, 5, 0, 0, 0,
+		0, 30, 4, 0xab, 0xcd, 5, 2, 1, 0,
+	};
+	static const uint8_t badlen[] = { 8, 1, 2, 0, 5, 7, 0, 0 };
+	static const uint8_t pastend[] = { 1, 5, 40, 0 };
+	struct input in;
+	int n = 0;
+
+#define SEED(body) do {							\
+		char name[32];						\
+		in.len = 0;						\
+		body;							\
+		snprintf(name, sizeof(name), "tcp-%03d", n++);		\
+		write_seed(dir, name, &in);				\
+	} while (0)
+
+	/* Handshakes to the listener: more than its backlog. */
+	SEED(tcp(&in, 41000, 100, 0, SYN, 65535, synopt, sizeof(synopt), 0);
+	    tcp(&in, 41001, 100, 0, SYN, 65535, synopt, sizeof(synopt), 0);
+	    tcp(&in, 41002, 100, 0, SYN, 65535, NULL, 0, 0);
+	    command(&in, FZ_CMD_CLOCK, 3000));
+	/* Data in order, read; with the sequence space wrapping. */
+	SEED(tcp(&in, EST, 1, 1, ACK | PSH, 65535, NULL, 0, 100);
+	    tcp_read(&in, 0, 50);
+	    tcp(&in, EST, 101, 1, ACK, 65535, ts, sizeof(ts), 1000);
+	    tcp(&in, EST, 1101, 1, ACK, 65535, ts, sizeof(ts), 1000);
+	    tcp(&in, EST, 2101, 1, ACK, 65535, ts, sizeof(ts), 1000);
+	    tcp(&in, EST, 3101, 1, ACK, 65535, ts, sizeof(ts), 1000);
+	    tcp(&in, EST, 4101, 1, ACK, 65535, ts, sizeof(ts), 1000);
+	    tcp_read(&in, 0, 65535));
+	/* Out of order, overlapping, then the hole filled. */
+	SEED(tcp(&in, EST, 201, 1, ACK, 65535, NULL, 0, 100);
+	    tcp(&in, EST, 401, 1, ACK, 65535, NULL, 0, 100);
+	    tcp(&in, EST, 151, 1, ACK, 65535, NULL, 0, 300);
+	    tcp(&in, EST, 1, 1, ACK, 65535, NULL, 0, 200);
+	    tcp_read(&in, 0, 65535));
+	/* SACK of the stack's data, duplicate ACKs, all acknowledged. */
+	SEED(tcp(&in, EST, 1, 1, ACK, 65535, sack, sizeof(sack), 0);
+	    command(&in, FZ_CMD_REPEAT, 3);
+	    command(&in, FZ_CMD_CLOCK, 300);
+	    tcp(&in, EST, 1, 1 + FZ_TCPSEND, ACK, 65535, NULL, 0, 0));
+	/* Retransmission timeouts of the stack's data. */
+	SEED(command(&in, FZ_CMD_CLOCK, 1000); command(&in, FZ_CMD_CLOCK, 3000);
+	    tcp(&in, EST, 1, 1001, ACK, 65535, NULL, 0, 0));
+	/* FIN with data, on each connection. */
+	SEED(tcp(&in, EST, 1, 1, ACK | FIN, 65535, NULL, 0, 10);
+	    tcp_read(&in, 0, 100));
+	SEED(tcp(&in, FW2, 1, 2, ACK | FIN, 65535, NULL, 0, 0);
+	    command(&in, FZ_CMD_CLOCK, 60000);
+	    tcp(&in, FW2, 5000, 0, SYN, 65535, synopt, sizeof(synopt), 0));
+	SEED(tcp(&in, CW, 2, 1, ACK, 65535, NULL, 0, 0);
+	    tcp(&in, CW, 2, 1, ACK, 65535, NULL, 0, 5));
+	/* RST: at rcv_nxt, in the window elsewhere, on each connection. */
+	SEED(tcp(&in, EST, 1, 0, RST, 0, NULL, 0, 0));
+	SEED(tcp(&in, EST, 500, 0, RST, 0, NULL, 0, 0));
+	SEED(tcp(&in, CW, 2, 0, RST | ACK, 0, NULL, 0, 0));
+	SEED(tcp(&in, FW2, 1, 0, RST, 0, NULL, 0, 0));
+	/* SYN on a connection, out of the window data, old ACKs. */
+	SEED(tcp(&in, EST, 1, 1, SYN, 65535, NULL, 0, 0));
+	SEED(tcp(&in, EST, 900000, 1, ACK, 65535, NULL, 0, 10));
+	SEED(tcp(&in, EST, 1, 0x80000000u, ACK, 65535, NULL, 0, 0));
+	/* Window probes: our receive window full; the peer's window zero. */
+	SEED(for (int i = 0; i < 12; i++)
+		tcp(&in, EST, 1 + (uint32_t)i * 1000, 1, ACK, 65535, NULL, 0,
+		    1000);
+	    tcp(&in, EST, 12001, 1, ACK, 65535, NULL, 0, 1);
+	    tcp_read(&in, 0, 4000);
+	    command(&in, FZ_CMD_CLOCK, 500));
+	SEED(tcp(&in, EST, 1, 1001, ACK, 0, NULL, 0, 0);
+	    command(&in, FZ_CMD_CLOCK, 1000); command(&in, FZ_CMD_CLOCK, 5000);
+	    tcp(&in, EST, 1, 1001, ACK, 100, NULL, 0, 0));
+	/* Options: every kind, bad lengths, past the header's end. */
+	SEED(tcp(&in, EST, 1, 1, ACK, 65535, every, sizeof(every), 10));
+	SEED(tcp(&in, EST, 1, 1, ACK, 65535, badlen, sizeof(badlen), 10));
+	SEED(tcp(&in, EST, 1, 1, ACK, 65535, pastend, sizeof(pastend), 0));
+	SEED(tcp(&in, 41003, 7, 0, SYN, 65535, badlen, sizeof(badlen), 0));
+	/* Odd flag combinations. */
+	SEED(tcp(&in, EST, 1, 1, SYN | FIN | RST | ACK | PSH | 0xe0, 65535,
+	    NULL, 0, 4));
+	SEED(tcp(&in, 41004, 7, 0, SYN | FIN, 65535, NULL, 0, 0));
+	SEED(tcp(&in, 41005, 7, 0, 0, 65535, NULL, 0, 0));
+#undef SEED
+	return n;
+}
+
 int
 main(int argc, char **argv)
 {
@@ -344,6 +490,7 @@ main(int argc, char **argv)
 	SEED(arp(&in, 0, bcast, 1, peer0, H0, zero, A0);
 	    echo(&in, FZ_FAILALLOC, 1, H0, A0, 64));
 #undef SEED
+	n += tcp_seeds(dir);
 	printf("fuzz_seeds: %d seeds in %s\n", n, dir);
 	return 0;
 }
