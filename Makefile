@@ -55,17 +55,19 @@ HOST_LIBS := -lpthread
 
 # Component libraries, bottom up.  Each is a directory of kernel sources;
 # files named *_user.c are the host halves and see host headers.
-KLIBS := rump rumpnet rumpnet_net rumpnet_netinet rumpnet_virtif
+KLIBS := rump rumpnet rumpnet_net rumpnet_netinet rumpnet_virtif rumpnet_sockin
 dir_rump := librump/rumpkern
 dir_rumpnet := librump/rumpnet
 dir_rumpnet_net := net
 dir_rumpnet_netinet := netinet
 dir_rumpnet_virtif := virtif
+dir_rumpnet_sockin := sockin
 deps_rump :=
 deps_rumpnet := rump
 deps_rumpnet_net := rumpnet rump
 deps_rumpnet_netinet := rumpnet_net rumpnet rump
 deps_rumpnet_virtif := rumpnet_net rumpnet rump
+deps_rumpnet_sockin := rumpnet rump
 hostlibs_rumpnet_net := -lpcap
 
 # Which syscall component (syscalls.master, column 2) each library serves.
@@ -99,9 +101,15 @@ SHARED_LIBS := $(LIBDIR)/librumpuser.so $(foreach l,$(KLIBS),$(LIBDIR)/lib$(l).s
 
 reverse = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
 # Tools and tests link everything statically; --whole-archive keeps every
-# component's self-registration.
-KERNEL_LINK := -Wl,--whole-archive $(foreach l,$(call reverse,$(KLIBS)),$(LIBDIR)/lib$(l).a) \
+# component's self-registration.  A program has one AF_INET stack: the rump
+# TCP/IP stack (KERNEL_LINK) or sockin, the host's (SOCKIN_LINK); linking
+# both fails (see sockin/sockin.c).
+STACK_KLIBS := $(filter-out rumpnet_sockin,$(KLIBS))
+SOCKIN_KLIBS := rump rumpnet rumpnet_sockin
+KERNEL_LINK := -Wl,--whole-archive $(foreach l,$(call reverse,$(STACK_KLIBS)),$(LIBDIR)/lib$(l).a) \
 	-Wl,--no-whole-archive $(LIBDIR)/librumpuser.a -lpcap $(HOST_LIBS)
+SOCKIN_LINK := -Wl,--whole-archive $(foreach l,$(call reverse,$(SOCKIN_KLIBS)),$(LIBDIR)/lib$(l).a) \
+	-Wl,--no-whole-archive $(LIBDIR)/librumpuser.a $(HOST_LIBS)
 
 all: libs tools tests
 libs: $(STATIC_LIBS) $(SHARED_LIBS)
