@@ -7,15 +7,25 @@
 #                            (built into build-san so both builds coexist)
 #   make fuzz                the packet-input fuzzer (mk/tests.mk), built
 #                            with FUZZ=1 into build-fuzz
+#   make coverage            the tests with gcov (COVERAGE=1, in build-cov),
+#                            then line coverage per kernel file (mk/tests.mk)
 #
 SANITIZE ?= 0
 FUZZ ?= 0
+COVERAGE ?= 0
 ifeq ($(FUZZ),1)
 # Kernel code instrumented for libFuzzer's coverage, under ASan and UBSan;
 # only static libraries are built this way (see make fuzz).
 O ?= build-fuzz
 SANFLAGS := -fsanitize=fuzzer-no-link,address,undefined \
 	-fno-sanitize-recover=undefined -fno-omit-frame-pointer
+else ifeq ($(COVERAGE),1)
+# gcov: every object counts its lines; unoptimised so lines stay lines.
+O ?= build-cov
+OPT ?= -O0 -g
+SANFLAGS := --coverage
+# Each shared library links gcov's runtime in; it must not export it.
+SHLIB_LDFLAGS := -Wl,--exclude-libs,ALL
 else ifeq ($(SANITIZE),1)
 O ?= build-san
 SANFLAGS := -fsanitize=address,undefined -fno-sanitize-recover=undefined \
@@ -55,18 +65,23 @@ HOST_LIBS := -lpthread
 
 # Component libraries, bottom up.  Each is a directory of kernel sources;
 # files named *_user.c are the host halves and see host headers.
-KLIBS := rump rumpnet rumpnet_net rumpnet_netinet rumpnet_virtif rumpnet_sockin
+KLIBS := rump rumpvfs rumpnet rumpnet_net rumpnet_netinet rumpnet_virtif rumpfs_ext2fs \
+	rumpnet_sockin
 dir_rump := librump/rumpkern
+dir_rumpvfs := librump/rumpvfs
 dir_rumpnet := librump/rumpnet
 dir_rumpnet_net := net
 dir_rumpnet_netinet := netinet
 dir_rumpnet_virtif := virtif
+dir_rumpfs_ext2fs := fs/ext2fs
 dir_rumpnet_sockin := sockin
 deps_rump :=
+deps_rumpvfs := rump
 deps_rumpnet := rump
 deps_rumpnet_net := rumpnet rump
 deps_rumpnet_netinet := rumpnet_net rumpnet rump
 deps_rumpnet_virtif := rumpnet_net rumpnet rump
+deps_rumpfs_ext2fs := rumpvfs rump
 deps_rumpnet_sockin := rumpnet rump
 hostlibs_rumpnet_net := -lpcap
 
@@ -75,14 +90,17 @@ sysent_rump := kern
 sysent_rumpnet := net
 
 GEN := $(O)/gen
-IFSPEC_COMPS := rumpkern rumpnet_net rumpnet_netinet
+IFSPEC_COMPS := rumpkern rumpvfs rumpnet_net rumpnet_netinet
 GEN_PUBH := $(O)/include/rump/rump_syscalls.h \
 	$(foreach c,$(IFSPEC_COMPS),$(O)/include/rump/$(c)_if_pub.h)
-GEN_PRIVH := $(GEN)/syscallargs.h $(foreach c,$(IFSPEC_COMPS),$(GEN)/$(c)_if_priv.h)
+GEN_PRIVH := $(GEN)/syscallargs.h $(foreach c,$(IFSPEC_COMPS),$(GEN)/$(c)_if_priv.h) \
+	$(GEN)/rumpvfs/vnode_if.h
 SYSCALLS := librump/rumpkern/syscalls.master
 
 gen_srcs_rump := $(GEN)/rump_syscalls.c $(GEN)/kern_sysent.c \
 	$(GEN)/rumpkern_if_wrappers.c
+gen_srcs_rumpvfs := $(GEN)/vnode_if.c $(GEN)/vfs_sysent.c \
+	$(GEN)/rumpvfs_if_wrappers.c
 gen_srcs_rumpnet := $(GEN)/net_sysent.c
 gen_srcs_rumpnet_net := $(GEN)/rumpnet_net_if_wrappers.c
 gen_srcs_rumpnet_netinet := $(GEN)/rumpnet_netinet_if_wrappers.c
@@ -136,7 +154,16 @@ $(GEN)/%_sysent.c: $(SYSCALLS) mk/gen_syscalls.awk
 	@mkdir -p $(@D)
 	$(call say,GEN,$@)
 	$(Q)$(AWK) -v out=sysent -v comp=$* -f mk/gen_syscalls.awk $< > $@.tmp && mv $@.tmp $@
-vpath %.ifspec librump/rumpkern net netinet virtif
+# The vnode operations, from one table (librump/rumpvfs/vnode_if.src).
+$(GEN)/rumpvfs/vnode_if.h: librump/rumpvfs/vnode_if.src mk/gen_vnodeif.awk
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)
+	$(Q)$(AWK) -v out=h -f mk/gen_vnodeif.awk $< > $@.tmp && mv $@.tmp $@
+$(GEN)/vnode_if.c: librump/rumpvfs/vnode_if.src mk/gen_vnodeif.awk
+	@mkdir -p $(@D)
+	$(call say,GEN,$@)
+	$(Q)$(AWK) -v out=c -f mk/gen_vnodeif.awk $< > $@.tmp && mv $@.tmp $@
+vpath %.ifspec librump/rumpkern librump/rumpvfs net netinet virtif
 $(O)/include/rump/%_if_pub.h: %.ifspec mk/gen_ifspec.awk
 	@mkdir -p $(@D)
 	$(call say,GEN,$@)
@@ -185,7 +212,8 @@ $(LIBDIR)/librumpuser.a: $(RUMPUSER_OBJS)
 	rm -f $@ && $(AR) rcs $@ $^
 $(LIBDIR)/librumpuser.so: $(RUMPUSER_OBJS)
 	@mkdir -p $(@D)
-	$(CC) -shared -Wl,-soname,librumpuser.so -o $@ $^ $(LDFLAGS) $(HOST_LIBS)
+	$(CC) -shared -Wl,-soname,librumpuser.so -o $@ $^ $(LDFLAGS) \
+		$(SHLIB_LDFLAGS) $(HOST_LIBS)
 
 define KLIB_RULES
 $(LIBDIR)/lib$(1).a: $(call objs_of,$(1))
@@ -195,7 +223,8 @@ $(LIBDIR)/lib$(1).so: $(call objs_of,$(1)) $(foreach d,$(deps_$(1)),$(LIBDIR)/li
 	@mkdir -p $$(@D)
 	$(CC) -shared -Wl,-soname,lib$(1).so -Wl,-rpath,'$$$$ORIGIN' \
 		-Wl,-z,defs -o $$@ $(call objs_of,$(1)) \
-		$(LDFLAGS) -L$(LIBDIR) $(foreach d,$(deps_$(1)),-l$(d)) -lrumpuser \
+		$(LDFLAGS) $(SHLIB_LDFLAGS) -L$(LIBDIR) \
+		$(foreach d,$(deps_$(1)),-l$(d)) -lrumpuser \
 		$(hostlibs_$(1)) $(HOST_LIBS)
 endef
 $(foreach l,$(KLIBS),$(eval $(call KLIB_RULES,$(l))))

@@ -4,7 +4,8 @@
 # Run as root on Debian 12.  Usage: sh mk/deps.sh
 set -e
 need="make gcc clang binutils pkg-config libcmocka-dev libpcap-dev iproute2
-iputils-ping netcat-openbsd tcpdump procps curl wrk"
+iputils-ping netcat-openbsd tcpdump procps curl wrk e2fsprogs
+iperf ethtool"
 missing=""
 for p in $need; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then

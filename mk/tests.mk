@@ -30,7 +30,7 @@
 #                         sockin programs as nobody.
 # Tests named in CORE_ONLY_TESTS link librump alone (no networking);
 # t_symbols only reads the libraries with nm and needs none of them.
-KTEST_DIRS := rumpkern rumpnet net netinet virtif
+KTEST_DIRS := rumpkern rumpvfs rumpnet net netinet virtif ext2fs
 KTEST_SRCS := $(foreach d,$(KTEST_DIRS),$(wildcard tests/$(d)/t_*.c))
 API_SRCS := $(wildcard tests/api/t_*.c) $(wildcard tests/symbols/t_*.c)
 CORE_ONLY_TESTS := t_enosys t_collide t_symbols
@@ -52,7 +52,15 @@ SOCKINTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/sockin/t_*.c)) \
 INTEG_HELPERS := $(patsubst %.c,$(O)/%,$(wildcard tests/integration/*.c))
 INTEG_SCRIPTS := $(wildcard tests/integration/t_*.sh) $(wildcard tests/install/t_*.sh)
 
-tests: $(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) $(SOCKINTESTS) $(INTEG_HELPERS)
+# The ext2fs tests' images, made by the host's mke2fs from a generated tree.
+EXT2FS_IMAGES := $(O)/tests/ext2fs/img/stamp
+
+tests: $(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) $(SOCKINTESTS) \
+	$(INTEG_HELPERS) $(EXT2FS_IMAGES)
+
+$(EXT2FS_IMAGES): tests/ext2fs/mkimages.sh
+	$(call say,MKE2FS,$(@D))
+	$(Q)sh tests/ext2fs/mkimages.sh $(@D)
 
 # Kernel-internal tests see kernel headers and the host's only through cmocka.
 $(O)/obj/tests/%.ko: tests/%.c | $(GEN_PUBH) $(GEN_PRIVH)
@@ -71,11 +79,15 @@ $(O)/obj/tests/%.o: tests/%.c | $(GEN_PUBH)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(HOST_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
 
+# A kernel test may add link flags of its own in ldflags_<test> (a
+# link-time mock: -Wl,--wrap=...).
+ldflags_t_vnode := -Wl,--wrap=rumpuser_exit
+
 define KTEST_RULE
 $(O)/tests/$(1)/%: $(O)/obj/tests/$(1)/%.kro $(STATIC_LIBS)
 	@mkdir -p $$(@D)
 	$$(call say,LD,$$@)
-	$(Q)$(CC) -o $$@ $$< $(LDFLAGS) $(KERNEL_LINK) -lcmocka
+	$(Q)$(CC) -o $$@ $$< $(LDFLAGS) $$(ldflags_$$*) $(KERNEL_LINK) -lcmocka
 endef
 $(foreach d,$(KTEST_DIRS) host,$(eval $(call KTEST_RULE,$(d))))
 
@@ -173,3 +185,20 @@ $(O)/tests/fuzz/fuzz_seeds: tests/fuzz/fuzz_seeds.c tests/fuzz/fuzz_input.h
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(filter-out $(SANFLAGS),$(HOST_CFLAGS)) -o $@ $<
+
+# ---- coverage --------------------------------------------------------------
+#
+# `make coverage` builds everything with gcov (COVERAGE=1: --coverage, -O0)
+# into build-cov, clears the counts of an earlier run, runs `make test`
+# there and prints the line coverage of every kernel source file
+# (mk/coverage.sh, with gcov from gcc).  A failing test fails it, after
+# the figures are printed.
+COV_O := build-cov
+COV_DIRS := librump/rumpkern librump/rumpnet net netinet virtif
+
+.PHONY: coverage
+coverage:
+	@$(MAKE) --no-print-directory COVERAGE=1 O=$(COV_O) all
+	@find $(COV_O) -name '*.gcda' -delete
+	@$(MAKE) --no-print-directory COVERAGE=1 O=$(COV_O) test; rc=$$?; \
+	sh mk/coverage.sh $(COV_O) $(COV_DIRS) || rc=1; exit $$rc

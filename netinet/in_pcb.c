@@ -222,7 +222,8 @@ in_pcbdetach(struct inpcb *inp)
 /*
  * Whether lport on laddr is taken for inp.  Two sockets may share a port
  * when both set SO_REUSEPORT, or when both set SO_REUSEADDR and their
- * addresses differ or one of them is a datagram socket.
+ * addresses differ, one of them is a datagram socket, or the other does
+ * not listen (a stream connection, TIME_WAIT included: Linux's rule).
  */
 static bool
 in_pcbinuse(struct inpcb *inp, struct in_addr laddr, in_port_t lport)
@@ -244,7 +245,8 @@ in_pcbinuse(struct inpcb *inp, struct in_addr laddr, in_port_t lport)
 			continue;
 		if ((opts & oopts & SO_OPT_REUSEADDR) != 0 &&
 		    (inp->inp_socket->so_type == SOCK_DGRAM ||
-		    other->inp_laddr.s_addr != laddr.s_addr))
+		    other->inp_laddr.s_addr != laddr.s_addr ||
+		    !(oopts & SO_OPT_ACCEPTCONN)))
 			continue;
 		return true;
 	}

@@ -15,6 +15,7 @@
 #include "netinet/ip_icmp.h"
 #include "netinet/ip_raw.h"
 #include "netinet/ip_var.h"
+#include "netinet/tcp_var.h"
 #include "netinet/udp_var.h"
 
 extern struct domain inetdomain;
@@ -33,6 +34,18 @@ static const struct protosw inetsw[] = {
 		.pr_usrreqs = &udp_usrreqs,
 		.pr_init = udp_init,
 		.pr_fini = udp_fini,
+	},
+	{
+		.pr_type = SOCK_STREAM,
+		.pr_domain = &inetdomain,
+		.pr_protocol = IPPROTO_TCP,
+		.pr_flags = PR_CONNREQUIRED | PR_WANTRCVD | PR_LISTEN,
+		.pr_input = tcp_input,
+		.pr_ctlinput = tcp_ctlinput,
+		.pr_ctloutput = tcp_ctloutput,
+		.pr_usrreqs = &tcp_usrreqs,
+		.pr_init = tcp_init,
+		.pr_fini = tcp_fini,
 	},
 	{
 		.pr_type = SOCK_RAW,

@@ -10,9 +10,10 @@
  * state belongs to its connection and is touched under the network lock.
  *
  * Algorithms register under Linux's names ("reno", "cubic") when the kernel
- * boots, at component level NET, before any protocol; TCP_CONGESTION looks one up by name, and new connections take the
- * system default (TCP_CC_DEFAULT in config.h, "cubic") unless it was changed
- * with tcp_cc_setdefault().
+ * boots, at component level NET, before any protocol.  TCP_CONGESTION
+ * looks one up by name; new connections take the system default
+ * (TCP_CC_DEFAULT in config.h, "cubic") unless tcp_cc_setdefault() changed
+ * it.
  *
  * Recovery: at a congestion event (three duplicate ACKs, or loss found by
  * SACK) the algorithm sets ssthresh and cwnd = ssthresh.  A sender doing
@@ -43,8 +44,27 @@ struct tcp_reno_state {
 	uint32_t rs_bytes_acked;
 };
 
+/* HyStart++ (RFC 9406), for the first slow start of a connection. */
+enum tcp_hystart_phase {
+	TCP_HYSTART_SS,		/* standard slow start, watching the RTT */
+	TCP_HYSTART_CSS,	/* conservative slow start after an RTT rise */
+	TCP_HYSTART_DONE,	/* left for congestion avoidance */
+};
+
+struct tcp_hystart {
+	uint32_t hs_window_end;	/* the round ends once this is acked */
+	uint32_t hs_last_min;	/* lastRoundMinRTT, us; UINT32_MAX: none */
+	uint32_t hs_cur_min;	/* currentRoundMinRTT, us */
+	uint32_t hs_css_baseline; /* cssBaselineMinRtt, us */
+	uint32_t hs_samples;	/* rttSampleCount this round */
+	uint32_t hs_css_rounds;	/* rounds spent in CSS */
+	enum tcp_hystart_phase hs_phase;
+	bool hs_started;	/* a round is being timed */
+};
+
 /* CUBIC's private state (RFC 9438); windows in bytes, times in microseconds. */
 struct tcp_cubic_state {
+	struct tcp_hystart cs_hystart;
 	uint64_t cs_epoch_start;	/* start of this avoidance stage */
 	uint64_t cs_k_us;		/* K: time to get back to W_max (4.2) */
 	uint32_t cs_w_max;		/* window just before the last reduction */
@@ -77,6 +97,15 @@ struct tcp_cc_ack {
 	 * tested.
 	 */
 	bool ca_cwnd_limited;
+	/*
+	 * For HyStart++: the RTT sample this ACK gave (us; 0: none), its
+	 * acknowledgement number, and snd_nxt when it arrived, which marks
+	 * the end of the next round.  Left zero, HyStart++ never acts and
+	 * the first slow start runs to the first loss, as RFC 5681's.
+	 */
+	uint32_t ca_rtt;
+	uint32_t ca_ack;
+	uint32_t ca_snd_nxt;
 };
 
 /*
@@ -148,7 +177,7 @@ void tcp_cc_switch(struct tcp_ccstate *ccs, const struct tcp_cc_ops *ops);
 void tcp_cc_setmss(struct tcp_ccstate *ccs, uint32_t mss);
 
 void tcp_cc_ack(struct tcp_ccstate *ccs, const struct tcp_cc_ack *ack);
-/* Each of these remembers the state it reduces, for tcp_cc_undo(). */
+/* These two remember the state they reduce, for tcp_cc_undo(). */
 void tcp_cc_congestion(struct tcp_ccstate *ccs, uint32_t flight);
 void tcp_cc_rto(struct tcp_ccstate *ccs, uint32_t flight);
 void tcp_cc_recovery_exit(struct tcp_ccstate *ccs, uint32_t flight);
@@ -178,6 +207,17 @@ uint32_t tcp_cc_initial_window(uint32_t mss);
  * Returns the acked bytes left over once cwnd reached ssthresh.
  */
 uint32_t tcp_cc_slowstart(struct tcp_ccstate *ccs, uint32_t acked);
+/*
+ * Slow start with HyStart++ (RFC 9406) while ssthresh has its initial
+ * value: an RTT rise within a round moves to conservative slow start
+ * (a quarter of the growth), which ends in congestion avoidance
+ * (ssthresh = cwnd) after CSS_ROUNDS rounds, or goes back to slow start
+ * if the RTT falls again.  Later slow starts are RFC 5681's.  Returns
+ * what tcp_cc_slowstart() returns.
+ */
+void tcp_hystart_init(struct tcp_hystart *hs);
+uint32_t tcp_hystart_slowstart(struct tcp_hystart *hs,
+    struct tcp_ccstate *ccs, const struct tcp_cc_ack *ack);
 /*
  * RFC 6582 3.2 step 3, option 1: cwnd = min(ssthresh, max(flight, MSS)
  * + MSS), so the ACK that ends recovery does not release a burst.

@@ -2,8 +2,8 @@
  * CUBIC congestion control (RFC 9438), registered as "cubic", in integer
  * arithmetic: windows in bytes, times in microseconds, the cubic term in
  * milliseconds.  Constants: beta_cubic = 0.7, C = 0.4 segments/s^3,
- * alpha_cubic = 3 (1 - beta) / (1 + beta) = 9/17.  No HyStart: slow start
- * runs until ssthresh or the first loss, as in RFC 5681.
+ * alpha_cubic = 3 (1 - beta) / (1 + beta) = 9/17.  The first slow start
+ * uses HyStart++ (RFC 9406, tcp_hystart.c), as Linux's CUBIC uses HyStart.
  */
 #include "rumpkern/kern.h"
 #include "rumpkern/component.h"
@@ -78,6 +78,7 @@ static void
 tcp_cubic_init(struct tcp_ccstate *ccs)
 {
 	memset(&ccs->cc_u.cubic, 0, sizeof(ccs->cc_u.cubic));
+	tcp_hystart_init(&ccs->cc_u.cubic.cs_hystart);
 }
 
 /*
@@ -151,7 +152,7 @@ tcp_cubic_ack(struct tcp_ccstate *ccs, const struct tcp_cc_ack *ack)
 	if (!ack->ca_cwnd_limited)
 		return;
 	if (tcp_cc_in_slowstart(ccs)) {
-		acked = tcp_cc_slowstart(ccs, acked);
+		acked = tcp_hystart_slowstart(&cs->cs_hystart, ccs, ack);
 		if (acked == 0)
 			return;
 	}

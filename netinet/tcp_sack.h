@@ -8,6 +8,19 @@
  * snd_una, snd_max or rcv_nxt.  RFC 6675 counts octets inclusively (HighRxt
  * is "the highest octet retransmitted"); here every such mark is kept as
  * the sequence number one past it, noted at each field.
+ *
+ * How TCP drives them.  Receiver: each segment queued out of order,
+ * tcp_sackrcv_add(); each duplicate, tcp_sackrcv_duplicate(); rcv_nxt
+ * advanced, tcp_sackrcv_advance(); each ACK sent, tcp_sackrcv_fill() with
+ * TCP_SACK_BLOCKS_FIT(the option space left).  Sender (RFC 6675 5): each
+ * acceptable ACK, tcp_sackboard_update() (a D-SACK in the result is
+ * counted, and may undo a reduction); out of recovery, DupThresh
+ * duplicate ACKs or tcp_sackboard_islost(snd_una) start it: the
+ * congestion event (tcp_cc_congestion), the segment at snd_una resent,
+ * tcp_sackboard_enter_recovery(); in recovery, while cwnd - pipe is at
+ * least an MSS, tcp_sackboard_nextseg(), send it, tcp_sackboard_sent();
+ * snd_una reaching sb_recovery_point ends it (tcp_sackboard_exit_recovery,
+ * tcp_cc_recovery_exit); a timeout, tcp_sackboard_reset().
  */
 #ifndef NETINET_TCP_SACK_H
 #define NETINET_TCP_SACK_H

@@ -47,7 +47,7 @@
 
 static const char usage_text[] =
 "usage: rump_httpd [interface options] --port PORT --root DIR\n"
-"                  [--max-conns N] [--timeout SECS] [-q]\n"
+"                  [--max-conns N] [--timeout SECS] [-q] [-v]\n"
 "       rump_httpd --help\n"
 "\n"
 "An HTTP/1.1 file server on the TCP sockets of a rump kernel configured by\n"
@@ -64,6 +64,8 @@ static const char usage_text[] =
 "                  the listen backlog\n"
 "  --timeout SECS  close a connection idle that long (default 60)\n"
 "  -q              no log line per request\n"
+"  -v              at exit, print the kernel counters that are not zero\n"
+"                  (tcp.*, ip.*, ...) on standard error\n"
 "  -h, --help      print this help and exit\n"
 "\n";
 
@@ -105,7 +107,7 @@ struct httpd {
 	uint32_t addr;			/* --bind, network order; 0: any */
 	int maxconns;
 	uint64_t timeout_ns;
-	bool quiet;
+	bool quiet, verbose;
 	int ls;				/* listening socket */
 	int nconns;
 	bool full_said;			/* the limit was logged */
@@ -456,7 +458,7 @@ parse_options(int argc, char **argv, struct netopts *no, struct httpd *h)
 	int c;
 
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, ":qh", longopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, ":qvh", longopts, NULL)) != -1) {
 		if (netopts_isopt(c)) {
 			if (netopts_parse(no, c, optarg) != 0)
 				usage_error("%s", no->err);
@@ -490,6 +492,9 @@ parse_options(int argc, char **argv, struct netopts *no, struct httpd *h)
 			break;
 		case 'q':
 			h->quiet = true;
+			break;
+		case 'v':
+			h->verbose = true;
 			break;
 		case 'h':
 			usage(stdout);
@@ -580,6 +585,10 @@ main(int argc, char **argv)
 	}
 out:
 	httpd_free(&h);
+	if (h.verbose) {
+		fflush(stdout);
+		rump_kstat_dump("");
+	}
 	if (tool_shutdown(PROG, &no) != 0)
 		status = 1;
 	return status;

@@ -97,7 +97,8 @@ static const char usage_text[] =
 "  --source BYTES  TCP: send BYTES bytes, then print the count and rate\n"
 "  -q SECS       UDP: after the end of standard input, wait SECS seconds\n"
 "                for answers (default 1, fractions allowed; -1: forever)\n"
-"  -v            report peers (and UDP datagrams) on standard error\n"
+"  -v            report peers (and UDP datagrams) on standard error, and\n"
+"                at exit the kernel counters that are not zero (tcp.*, ...)\n"
 "  -h, --help    print this help and exit\n"
 "\n";
 
@@ -591,15 +592,16 @@ reader_stop(struct nc *nc)
 
 /*
  * Pipes standard input to nc->s and nc->s to standard output.  Returns 0
- * when done (TCP: the peer closed; UDP: -q ran out), 1 after a signal, -1
- * on errors.
+ * when done (TCP: both directions ended - the peer's FIN came and all of
+ * standard input went out before ours; UDP: -q ran out), 1 after a
+ * signal, -1 on errors.
  */
 static int
 run(struct nc *nc, int sigfd)
 {
 	struct pollfd pfd[3];
 	uint64_t deadline = 0, now;
-	bool eof = nc->stdin_done;
+	bool eof = nc->stdin_done, peer_done = false;
 	int timeout, rc;
 	char ev;
 
@@ -612,7 +614,7 @@ run(struct nc *nc, int sigfd)
 			timeout = (int)((deadline - now + 999999) / 1000000);
 		}
 		pfd[0].fd = sigfd;
-		pfd[1].fd = nc->s;
+		pfd[1].fd = peer_done ? -1 : nc->s;
 		pfd[2].fd = nc->evpipe[0];
 		pfd[0].events = pfd[1].events = pfd[2].events = POLLIN;
 		pfd[0].revents = pfd[1].revents = pfd[2].revents = 0;
@@ -624,8 +626,14 @@ run(struct nc *nc, int sigfd)
 		}
 		if (pfd[0].revents != 0)
 			return 1;
-		if (pfd[1].revents != 0 && (rc = nc->proto->input(nc)) != 0)
-			return rc > 0 ? 0 : -1;
+		if (pfd[1].revents != 0 && (rc = nc->proto->input(nc)) != 0) {
+			if (rc < 0)
+				return -1;
+			/* The peer is done sending; we may not be. */
+			peer_done = true;
+			if (eof)
+				return 0;
+		}
 		if (!eof && pfd[2].revents != 0 &&
 		    rump_sys_read(nc->evpipe[0], &ev, 1) == 1) {
 			if (ev == EV_ERROR)
@@ -633,6 +641,8 @@ run(struct nc *nc, int sigfd)
 			eof = true;
 			nc->stdin_done = true;
 			nc->proto->stdin_eof(nc);
+			if (peer_done)
+				return 0;
 			if (nc->listen)
 				continue;
 			if (nc->linger == 0)
@@ -890,6 +900,9 @@ out:
 		rump_sys_close(nc.evpipe[0]);
 		rump_sys_close(nc.evpipe[1]);
 	}
+	/* On standard error, like every kernel message: stdout is data. */
+	if (nc.verbose)
+		rump_kstat_dump("");
 	tool_shutdown(PROG, &no);
 	return status;
 }

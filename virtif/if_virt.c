@@ -10,8 +10,15 @@
  * the host half with its virtual CPU given back, wakes with a batch of
  * frames read straight into mbuf clusters (the only copy, done by the host
  * kernel's read), and carries the whole batch up the stack under one
- * acquisition of softnet_lock.  Transmitting gathers the mbuf chain's
- * pieces into one writev without copying them.
+ * acquisition of softnet_lock.
+ *
+ * Transmitting queues the frame (if_txq.h) and returns; the thread that
+ * releases softnet_lock then hands the queued frames to the tap, each
+ * gathered from its mbuf chain into one writev without copying, without
+ * the stack lock held and without taking a lock per frame.  A tap takes
+ * exactly one frame per write (the iovec of a writev is that frame), so a
+ * batch cannot share one host call; tun/tap have no call that takes
+ * several frames at once.
  */
 #include "rumpkern/config.h"
 #include "rumpkern/component.h"
@@ -21,6 +28,7 @@
 #include "rumpkern/lwp.h"
 #include "rumpkern/mutex.h"
 #include "rumpnet/if.h"
+#include "rumpnet/if_txq.h"
 #include "rumpnet/mbuf.h"
 #include "rumpnet/netlock.h"
 #include "net/if_ether.h"
@@ -46,6 +54,7 @@ struct virtif_softc {
 	 */
 	struct mbuf *sc_rxm[VIRTIF_RXBATCH];
 	struct virtif_user_frame sc_rxf[VIRTIF_RXBATCH];
+	struct if_txq sc_txq;
 	LIST_ENTRY(virtif_softc) sc_list;
 };
 
@@ -174,29 +183,18 @@ virtif_receive(void *arg)
 /* ---- transmitting ---- */
 
 /*
- * Sends the frame in segs.  We hold softnet_lock, so a full tap queue is
- * not waited for: the frame is dropped as a full hardware queue would drop
- * it, and the protocols above recover as they do from any loss.
+ * Hands one frame to the tap, without softnet_lock (the queue's send).  A
+ * full tap is not waited for: the frame is dropped, as a full hardware
+ * queue would drop it, and counted in txq.errors.
  */
 static int
-virtif_send(struct virtif_softc *sc, const struct virtif_user_seg *segs,
-    int nsegs)
+virtif_txsend(void *arg, struct mbuf *m)
 {
-	int error;
-
-	error = virtif_user_send(sc->sc_vu, segs, nsegs, VIRTIF_USER_NOWAIT);
-	return error == EAGAIN ? ENOBUFS : error;
-}
-
-static int
-virtif_transmit(struct ifnet *ifp, struct mbuf *m)
-{
-	struct virtif_softc *sc = ifp->if_softc;
+	struct virtif_softc *sc = arg;
 	struct virtif_user_seg segs[VIRTIF_TXSEGS];
 	struct mbuf *n, *flat = NULL;
 	int nsegs = 0, error;
 
-	NET_ASSERT_LOCKED();
 	for (n = m; n != NULL; n = n->m_next) {
 		if (n->m_len == 0)
 			continue;
@@ -211,7 +209,7 @@ virtif_transmit(struct ifnet *ifp, struct mbuf *m)
 		flat = m->m_pkthdr.len <= MAXMCLBYTES ?
 		    m_getlen(M_DONTWAIT, MT_DATA, (size_t)m->m_pkthdr.len) : NULL;
 		if (flat == NULL) {
-			if_drop(ifp, m, IFDROP_NOBUFS);
+			m_freem(m);
 			return ENOBUFS;
 		}
 		m_copydata(m, 0, m->m_pkthdr.len, mtod(flat, void *));
@@ -219,16 +217,19 @@ virtif_transmit(struct ifnet *ifp, struct mbuf *m)
 		segs[0].vs_len = (size_t)m->m_pkthdr.len;
 		nsegs = 1;
 	}
-
-	error = virtif_send(sc, segs, nsegs);
+	error = virtif_user_send(sc->sc_vu, segs, nsegs, VIRTIF_USER_NOWAIT);
 	if (flat != NULL)
 		m_freem(flat);
-	if (error != 0) {
-		if_drop(ifp, m, error == ENOBUFS ? IFDROP_NOBUFS : IFDROP_HWERR);
-		return error;
-	}
 	m_freem(m);
-	return 0;
+	return error;
+}
+
+static int
+virtif_transmit(struct ifnet *ifp, struct mbuf *m)
+{
+	struct virtif_softc *sc = ifp->if_softc;
+
+	return if_txq_enqueue(&sc->sc_txq, m);
 }
 
 static int
@@ -249,11 +250,10 @@ virtif_ioctl(struct ifnet *ifp, unsigned long cmd, void *data)
 	}
 }
 
-/* Stops the receive thread; if_detach() calls it without softnet_lock. */
 static void
-virtif_detach(struct ifnet *ifp)
+virtif_rxstop(struct virtif_softc *sc)
 {
-	struct virtif_softc *sc = ifp->if_softc;
+	struct ifnet *ifp = &sc->sc_if;
 	int error;
 
 	atomic_store_relaxed(&sc->sc_dying, true);
@@ -263,6 +263,19 @@ virtif_detach(struct ifnet *ifp)
 	KASSERTMSG(error == 0, "%s: receive thread: join failed: %d",
 	    ifp->if_xname, error);
 	sc->sc_rxlwp = NULL;
+}
+
+/*
+ * Stops the receive thread and frees what waits to be sent; if_detach()
+ * calls it without softnet_lock, once the interface no longer transmits.
+ */
+static void
+virtif_detach(struct ifnet *ifp)
+{
+	struct virtif_softc *sc = ifp->if_softc;
+
+	virtif_rxstop(sc);
+	if_txq_fini(&sc->sc_txq);
 }
 
 static const struct if_driverops virtif_driverops = {
@@ -395,10 +408,11 @@ virtif_clone_create(struct if_clone *ifc, int unit, const char *params)
 	 * The receive thread starts before the interface is attached; until
 	 * it is up, if_input drops what arrives.
 	 */
+	if_txq_init(&sc->sc_txq, ifp, VIRTIF_TXQLEN, virtif_txsend, sc);
 	error = kthread_create(KTHREAD_MUSTJOIN, virtif_receive, sc,
 	    &sc->sc_rxlwp, name);
 	if (error != 0)
-		goto fail_ether;
+		goto fail_txq;
 	error = if_attach(ifp);
 	if (error != 0)
 		goto fail_thread;
@@ -413,8 +427,9 @@ virtif_clone_create(struct if_clone *ifc, int unit, const char *params)
 	return 0;
 
 fail_thread:
-	virtif_detach(ifp);
-fail_ether:
+	virtif_rxstop(sc);
+fail_txq:
+	if_txq_fini(&sc->sc_txq);
 	ether_ifdetach(ifp);
 	virtif_user_close(sc->sc_vu);
 fail_free:

@@ -19,4 +19,15 @@ struct rump_kmem_stat {
 	uint64_t peak;		/* bytes, high-water mark */
 };
 
+/*
+ * rump_etfs_register(): what a host file becomes in the rump namespace.
+ * A block device (RUMP_ETFS_BLK) is what file systems mount; or'ed with
+ * RUMP_ETFS_RDONLY the host file is opened read-only and never written.
+ */
+enum rump_etfs_type {
+	RUMP_ETFS_BLK = 1,
+	RUMP_ETFS_RDONLY = 0x100,
+};
+#define RUMP_ETFS_BLK_RDONLY	((enum rump_etfs_type)(RUMP_ETFS_BLK | RUMP_ETFS_RDONLY))
+
 #endif

@@ -64,6 +64,11 @@
 #define MB_CPU_JUMBOS		16
 #endif
 
+/* Frames a virtif transmit queue holds; beyond, sending fails (ENOBUFS). */
+#ifndef VIRTIF_TXQLEN
+#define VIRTIF_TXQLEN		1024
+#endif
+
 /* Bytes of a frame packet capture copies (frames are not larger). */
 #ifndef PCAP_BUFLEN
 #define PCAP_BUFLEN		65536
@@ -77,6 +82,69 @@
 #endif
 #ifndef RIP_RCVBUF
 #define RIP_RCVBUF		(256 * 1024)
+#endif
+
+/* ---- TCP (tcp_*.c) ---- */
+
+/* Send and receive buffers of a TCP socket until SO_SNDBUF/SO_RCVBUF. */
+#ifndef TCP_SENDSPACE
+#define TCP_SENDSPACE		(256 * 1024)
+#endif
+#ifndef TCP_RECVSPACE
+#define TCP_RECVSPACE		(256 * 1024)
+#endif
+/* Receive buffers grow up to this with the bandwidth-delay product. */
+#ifndef TCP_RCVBUF_MAX
+#define TCP_RCVBUF_MAX		(4 * 1024 * 1024)
+#endif
+/* Maximum segment lifetime; TIME_WAIT lasts twice this (Linux: 60 s). */
+#ifndef TCP_MSL_MS
+#define TCP_MSL_MS		(30 * 1000)
+#endif
+/* Delayed ACK: at most this long (RFC 9293 3.8.6.3 allows 500 ms). */
+#ifndef TCP_DELACK_MS
+#define TCP_DELACK_MS		40
+#endif
+/* Data segments ACKed at once at the start and after a loss. */
+#ifndef TCP_QUICKACKS
+#define TCP_QUICKACKS		16
+#endif
+/* SYN retransmissions before connect gives up (Linux tcp_syn_retries). */
+#ifndef TCP_SYN_RETRIES
+#define TCP_SYN_RETRIES		6
+#endif
+/* Retransmission timeouts before a connection is dropped (tcp_retries2). */
+#ifndef TCP_RETRIES2
+#define TCP_RETRIES2		15
+#endif
+/* A handshake not complete after this long is dropped. */
+#ifndef TCP_CONNTIMEO_S
+#define TCP_CONNTIMEO_S		75
+#endif
+/* FIN-WAIT-2 of a closed socket lasts at most this (tcp_fin_timeout). */
+#ifndef TCP_FIN_TIMEOUT_S
+#define TCP_FIN_TIMEOUT_S	60
+#endif
+/* Keepalive defaults (RFC 1122 4.2.3.6; Linux's values). */
+#ifndef TCP_KEEPIDLE_S
+#define TCP_KEEPIDLE_S		7200
+#endif
+#ifndef TCP_KEEPINTVL_S
+#define TCP_KEEPINTVL_S		75
+#endif
+#ifndef TCP_KEEPCNT_DEFAULT
+#define TCP_KEEPCNT_DEFAULT	9
+#endif
+/* Zero-window probes: between these, doubling (BSD's bounds). */
+#ifndef TCP_PERSMIN_MS
+#define TCP_PERSMIN_MS		200
+#endif
+#ifndef TCP_PERSMAX_MS
+#define TCP_PERSMAX_MS		(60 * 1000)
+#endif
+/* RFC 5961 7: challenge ACKs per second and connection. */
+#ifndef TCP_CHALLENGE_LIMIT
+#define TCP_CHALLENGE_LIMIT	10
 #endif
 
 /*
@@ -156,6 +224,44 @@
 /* G of RFC 6298 2.2, the timer granularity: one callout tick. */
 #ifndef TCP_RTO_G_US
 #define TCP_RTO_G_US		1000
+#endif
+
+/* ---- file systems ---- */
+
+/*
+ * Check the locking contract of every VOP_* call (vnode_if.src) and panic
+ * on a breach.  Cheap: a lock-owner comparison per vnode argument.
+ */
+#ifndef VFS_DEBUG
+#define VFS_DEBUG		1
+#endif
+
+/* Unreferenced vnodes the cache keeps before reclaiming the oldest. */
+#ifndef VNODE_CACHE_MAX
+#define VNODE_CACHE_MAX		8192
+#endif
+
+/*
+ * The largest file rumpfs (the in-memory root) holds: its page table is
+ * one pointer per 4 KiB of file, holes included.
+ */
+#ifndef RUMPFS_MAXSIZE
+#define RUMPFS_MAXSIZE		(1ULL << 30)
+#endif
+
+/* Bytes of clean buffers the buffer cache keeps; dirty ones beyond. */
+#ifndef BUF_CACHE_MAX
+#define BUF_CACHE_MAX		(64 * 1024 * 1024)
+#endif
+
+/* Dirty buffer bytes that start a write-back before the sync thread. */
+#ifndef BUF_DIRTY_MAX
+#define BUF_DIRTY_MAX		(16 * 1024 * 1024)
+#endif
+
+/* How often the sync thread writes dirty buffers back. */
+#ifndef BUF_SYNC_INTERVAL_MS
+#define BUF_SYNC_INTERVAL_MS	(5 * 1000)
 #endif
 
 #endif

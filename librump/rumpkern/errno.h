@@ -20,6 +20,7 @@
 #define ENOMEM		12
 #define EACCES		13
 #define EFAULT		14
+#define ENOTBLK		15
 #define EBUSY		16
 #define EEXIST		17
 #define EXDEV		18
@@ -74,7 +75,14 @@
 #define EHOSTUNREACH	113
 #define EALREADY	114
 #define EINPROGRESS	115
+#define EUCLEAN		117	/* a corrupt file system structure */
 #define ECANCELED	125
 #define ENOTSUP		EOPNOTSUPP
+
+/*
+ * Kernel-internal: a file system's "done, nothing more to do" (a lookup
+ * for CREATE that found no entry).  Never returned to a caller.
+ */
+#define EJUSTRETURN	(-2)
 
 #endif

@@ -48,7 +48,13 @@
 #define strncmp(a, b, n)	__builtin_strncmp((a), (b), (n))
 
 size_t strlcpy(char *dst, const char *src, size_t size);
+size_t strnlen(const char *s, size_t maxlen);
 int kstrtou64(const char *s, int base, uint64_t *valp);
+/*
+ * A rate of len bytes, "0.01" (a fraction) or "1%", in parts per
+ * million (0..1000000); EINVAL otherwise.
+ */
+int kstrtoppm(const char *s, size_t len, uint32_t *ppm);
 
 /* Console output and formatting (kern_printf.c). */
 int kprintf(const char *fmt, ...) __printflike(1, 2);

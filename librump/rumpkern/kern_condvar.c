@@ -31,6 +31,8 @@ cv_wait_ns(kcondvar_t *cv, kmutex_t *mtx, uint64_t nsec)
 	int error = 0;
 
 	KASSERT(mtx->mtx_owner == l);
+	if (mtx->mtx_waithook != NULL)
+		mtx->mtx_waithook();
 	cv->cv_waiters++;
 	mtx->mtx_owner = NULL;
 	sched_give_cpu(l);

@@ -12,6 +12,7 @@ mutex_init(kmutex_t *mtx, int type)
 	rumpuser_mutex_init(&mtx->mtx_host,
 	    type == MUTEX_SPIN ? RUMPUSER_MTX_SPIN : 0);
 	mtx->mtx_owner = NULL;
+	mtx->mtx_waithook = NULL;
 }
 
 void

@@ -16,6 +16,16 @@ strlcpy(char *dst, const char *src, size_t size)
 }
 
 /* Parses a whole string as an unsigned number; EINVAL or ERANGE on failure. */
+size_t
+strnlen(const char *s, size_t maxlen)
+{
+	size_t n = 0;
+
+	while (n < maxlen && s[n] != '\0')
+		n++;
+	return n;
+}
+
 int
 kstrtou64(const char *s, int base, uint64_t *valp)
 {
@@ -48,5 +58,38 @@ kstrtou64(const char *s, int base, uint64_t *valp)
 		v = v * (unsigned)base + d;
 	}
 	*valp = v;
+	return 0;
+}
+
+int
+kstrtoppm(const char *s, size_t len, uint32_t *ppm)
+{
+	const uint64_t million = 1000000;
+	uint64_t whole = 0, frac = 0, scale = million, div = 1;
+	bool percent = len > 0 && s[len - 1] == '%';
+	size_t i = 0;
+
+	if (percent) {
+		len--;
+		scale = million / 100;
+	}
+	for (; i < len && s[i] >= '0' && s[i] <= '9' && whole <= 100; i++)
+		whole = whole * 10 + (uint64_t)(s[i] - '0');
+	if (i == 0 && (i >= len || s[i] != '.'))
+		return EINVAL;
+	if (i < len && s[i] == '.') {
+		for (i++; i < len && s[i] >= '0' && s[i] <= '9'; i++) {
+			if (div < million) {
+				frac = frac * 10 + (uint64_t)(s[i] - '0');
+				div *= 10;
+			}
+		}
+	}
+	if (i != len || whole > (percent ? 100 : 1))
+		return EINVAL;
+	whole = whole * scale + frac * scale / div;
+	if (whole > million)
+		return EINVAL;
+	*ppm = (uint32_t)whole;
 	return 0;
 }

@@ -13,6 +13,13 @@ struct rumpuser_mtx;
 typedef struct kmutex {
 	struct rumpuser_mtx *mtx_host;
 	struct lwp *mtx_owner;
+	/*
+	 * Called (with the mutex held) before a thread sleeps on a condition
+	 * variable with this mutex as interlock; NULL for none.  The network
+	 * lock hands queued frames to drivers there, as a sleeper will not
+	 * release it through the usual path.
+	 */
+	void (*mtx_waithook)(void);
 } kmutex_t;
 
 #define MUTEX_DEFAULT	0

@@ -11,14 +11,12 @@
 
 extern const struct sysent_init net_sysent[];
 
-kmutex_t softnet_lock;
-
 static int
 rumpnet_init(void)
 {
 	int error;
 
-	mutex_init(&softnet_lock, MUTEX_DEFAULT);
+	netlock_init();
 	mbinit();
 	error = if_init();
 	if (error == 0)
@@ -32,7 +30,7 @@ rumpnet_fini(void)
 	syscall_disestablish(net_sysent);
 	if_fini();
 	mbfini();
-	mutex_destroy(&softnet_lock);
+	netlock_fini();
 }
 
 RUMP_COMPONENT(rumpnet_component, "rumpnet", RUMP_COMPONENT_NET,

@@ -43,6 +43,7 @@ struct sockbuf {
 
 /* sb_flags */
 #define SB_LOCK		0x01	/* a sender or receiver is working on it */
+#define SB_SLEEP	0x02	/* and sleeps, waiting for data, holding it */
 
 /* so_state */
 #define SS_ISCONNECTED		0x0001
@@ -152,7 +153,11 @@ void soseterror(struct socket *so, int error);
 /* Frees a socket the protocol has finished with and no file refers to. */
 void sofree(struct socket *so);
 
-/* Serialises senders (receivers) of one buffer across sleeps. */
+/*
+ * Serialises senders (receivers) of one buffer across sleeps and copies.
+ * With nbio, gives EAGAIN instead of waiting for a holder that sleeps
+ * (SB_SLEEP); one that is only copying is waited for.
+ */
 int sblock(struct socket *so, struct sockbuf *sb, bool nbio);
 void sbunlock(struct sockbuf *sb);
 /* Sleeps on sb until woken or its timeout (EAGAIN); softnet_lock held. */
@@ -162,8 +167,6 @@ int sbreserve(struct sockbuf *sb, size_t cc);
 long sbspace(const struct sockbuf *sb);
 /* Stream data: appends m to the only record. */
 void sbappendstream(struct sockbuf *sb, struct mbuf *m);
-/* A record: appends m (and control) as a new one. */
-void sbappendrecord(struct sockbuf *sb, struct mbuf *m);
 /*
  * A datagram with its source address; 0 when appended, ENOBUFS when
  * there was no room (m and control are then freed by the caller).
@@ -173,6 +176,10 @@ int sbappendaddr(struct sockbuf *sb, const struct sockaddr *asa,
 /* Drops len bytes of data from the front. */
 void sbdrop(struct sockbuf *sb, size_t len);
 void sbdroprecord(struct sockbuf *sb);
+/* Takes the first record off the buffer and gives it to the caller. */
+struct mbuf *sbunlinkrecord(struct sockbuf *sb);
+/* Takes len bytes (at most sb_cc) off the front of a stream buffer. */
+struct mbuf *sbcut(struct sockbuf *sb, size_t len);
 void sbflush(struct sockbuf *sb);
 
 /*

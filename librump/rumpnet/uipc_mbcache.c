@@ -155,15 +155,18 @@ mbcache_alloc(struct mbcache *mc, int flags)
 	struct mbcache_cpu *cc = mbcache_mycpu(mc);
 	void *obj = NULL;
 
-	if (__predict_false(cc == NULL || cc->mcc_n == 0) &&
-	    mc->mc_cpus != NULL) {
+	if (__predict_true(cc != NULL && cc->mcc_n > 0)) {
+		obj = mbcache_pop(cc);
+	} else if (mc->mc_cpus != NULL) {
+		/* Popped under the lock: mc_nocpu is shared. */
 		cc = mbcache_lock(mc);
 		mbcache_refill(mc, cc, mc->mc_batch);
+		if (cc->mcc_n > 0)
+			obj = mbcache_pop(cc);
 		mutex_exit(&mc->mc_lock);
 	}
-	if (cc != NULL && cc->mcc_n > 0)
-		obj = mbcache_pop(cc);
-	else if ((obj = kmem_alloc(mc->mc_type, mc->mc_size, flags)) == NULL)
+	if (obj == NULL &&
+	    (obj = kmem_alloc(mc->mc_type, mc->mc_size, flags)) == NULL)
 		return NULL;
 	mbcache_count(mc, 1);
 	return obj;

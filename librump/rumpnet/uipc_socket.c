@@ -366,30 +366,43 @@ sosend_atomic(struct socket *so, const struct sockaddr *nam,
 }
 
 /*
- * A stream is sent in pieces as buffer space allows.  The send lock keeps
- * concurrent writers' bytes apart; it is held while a piece is copied in,
- * never while waiting for space, so a non-blocking writer waits at most
- * for another writer's copy.
+ * A stream is sent in pieces of at most MAXMCLBYTES, each copied from the
+ * caller before softnet_lock is taken for it (the first even before the
+ * send lock), then handed to the protocol as buffer space allows: all of
+ * it, or the part that fits while the rest waits for room.  The send lock
+ * keeps concurrent writers' pieces apart; it is given up while waiting for
+ * space, so a non-blocking writer waits at most for another one's copy.
+ * Bytes copied but never handed over (an error, or no room for a
+ * non-blocking writer) are given back to the caller's count.
  */
 static int
 sosend_stream(struct socket *so, struct uio *uio, struct mbuf *control,
     int flags, bool nbio)
 {
 	uint64_t deadline = sb_deadline(&so->so_snd);
-	size_t resid = uio->uio_resid;
+	size_t mlen = MIN(uio->uio_resid, (size_t)MAXMCLBYTES);
+	struct mbuf *m = sosend_copyin(uio, mlen, false);
 	int error;
 
 	NET_LOCK();
 	(void)sblock(so, &so->so_snd, false);
-	do {
+	for (;;) {
+		struct mbuf *rest = NULL;
 		long space;
-		size_t len;
-		struct mbuf *m;
 
 		if ((error = sosend_check(so, NULL)) != 0)
 			break;
+		if (m == NULL) {
+			mlen = MIN(uio->uio_resid, (size_t)MAXMCLBYTES);
+			NET_UNLOCK();
+			m = sosend_copyin(uio, mlen, false);
+			NET_LOCK();
+			/* The socket may have been shut down meanwhile. */
+			continue;
+		}
 		space = sbspace(&so->so_snd);
-		if (space < (long)MIN(resid, so->so_snd.sb_lowat) || space <= 0) {
+		if (space <= 0 || (size_t)space <
+		    MIN(mlen + uio->uio_resid, so->so_snd.sb_lowat)) {
 			if (nbio) {
 				error = EAGAIN;
 				break;
@@ -401,23 +414,26 @@ sosend_stream(struct socket *so, struct uio *uio, struct mbuf *control,
 				break;
 			continue;
 		}
-		len = MIN(resid, (size_t)space);
-		NET_UNLOCK();
-		m = sosend_copyin(uio, len, false);
-		NET_LOCK();
-		/* The socket may have been shut down meanwhile. */
-		if ((error = sosend_check(so, NULL)) != 0) {
-			m_freem(m);
-			uio->uio_resid += len;
-			break;
+		if ((size_t)space < mlen) {
+			rest = m_split(m, (int)space, M_WAIT);
+			KASSERT(rest != NULL);
 		}
-		resid -= len;
-		error = pru_send(so, m, NULL, 0, control,
-		    flags & (resid == 0 ? MSG_EOR | MSG_OOB : MSG_OOB));
+		mlen -= (size_t)m->m_pkthdr.len;
+		/* The protocol owns m and control from here, also on error. */
+		error = pru_send(so, m, NULL, 0, control, flags &
+		    (rest == NULL && uio->uio_resid == 0 ? MSG_EOR | MSG_OOB :
+		    MSG_OOB));
 		control = NULL;
-	} while (error == 0 && resid > 0);
+		m = rest;
+		if (error != 0 || (m == NULL && uio->uio_resid == 0))
+			break;
+	}
 	sbunlock(&so->so_snd);
 	NET_UNLOCK();
+	if (m != NULL) {
+		m_freem(m);
+		uio->uio_resid += mlen;
+	}
 	if (control != NULL)
 		m_freem(control);
 	return error;
@@ -465,93 +481,156 @@ soreceive_nodata(struct socket *so, struct uio *uio, bool *eof)
 }
 
 /*
- * Takes the name and control mbufs off the front record of an atomic
- * protocol's buffer.  m is the record; returns the first data mbuf.
+ * Receiving.  Data is taken out of the receive buffer under softnet_lock
+ * and copied to the caller after the lock is dropped: a large read stalls
+ * neither the protocol's input nor any other socket.
+ *
+ * Why that is safe.  The receive lock (sblock on so_rcv) is held from the
+ * first look at the buffer to the end of the copy, so one reader at a
+ * time takes data, and two readers of one socket never interleave the
+ * bytes of one read (a MSG_WAITALL read that has some of its bytes keeps
+ * the receive lock while it waits for the rest, too).  Other than that
+ * reader, the buffer changes only at its tail (the protocol appends) or
+ * all at once (shutdown's flush, under softnet_lock), so:
+ *
+ * - A read that consumes detaches what it will copy (sbcut, sbunlinkrecord)
+ *   under softnet_lock.  Those mbufs are the reader's alone afterwards;
+ *   the protocol is told (pr_rcvd) at once that the room is free.
+ * - MSG_PEEK must leave the data in the buffer, where a flush may free it
+ *   and the protocol may append to its last mbuf while we copy.  The
+ *   reader takes a reference copy instead (m_copym): clusters are shared
+ *   with a count, which keeps them alive through a flush, and shared
+ *   storage reads as not writable, so sbcompress never appends into it.
+ *   Only small internal mbufs are copied under the lock, at most what the
+ *   caller asked for.  Copying under the receive lock alone, without a
+ *   reference, would race with both the flush and the append.
+ */
+
+/* Copies chain m to the caller as far as there is room, then frees it. */
+static int
+soreceive_copyout(struct mbuf *m, struct uio *uio)
+{
+	int error = 0;
+
+	for (struct mbuf *n = m; n != NULL && error == 0 && uio->uio_resid > 0;
+	    n = n->m_next)
+		error = uiomove(mtod(n, void *),
+		    MIN((size_t)n->m_len, uio->uio_resid), uio);
+	m_freem(m);
+	return error;
+}
+
+/*
+ * A stream: up to what the caller asked for from the front of the buffer,
+ * detached or, when peeking, referenced.  softnet_lock held.
  */
 static struct mbuf *
-soreceive_meta(struct socket *so, struct mbuf *m, struct sockaddr_storage *paddr,
-    socklen_t *paddrlen, struct mbuf **controlp, bool peek)
+soreceive_stream_take(struct socket *so, size_t want, bool peek, int flags)
 {
 	struct sockbuf *sb = &so->so_rcv;
-	struct mbuf *nextrec = m->m_nextpkt;
+	size_t len = MIN(want, sb->sb_cc);
+	struct mbuf *m;
+
+	if (peek)
+		return m_copym(sb->sb_mb, 0, (int)len, M_WAIT);
+	m = sbcut(sb, len);
+	if ((so->so_proto->pr_flags & PR_WANTRCVD) && so->so_pcb != NULL)
+		pru_rcvd(so, flags);
+	return m;
+}
+
+/* The source address of a record's name mbuf, for the caller. */
+static void
+soreceive_name(const struct mbuf *m, struct sockaddr_storage *paddr,
+    socklen_t *paddrlen)
+{
+	if (paddr == NULL)
+		return;
+	memcpy(paddr, mtod(m, void *), MIN((size_t)m->m_len, sizeof(*paddr)));
+	*paddrlen = (socklen_t)m->m_len;
+}
+
+/*
+ * Peeking at the first record of an atomic protocol: the name is copied
+ * (it is small), the data referenced; control is not reported.
+ * softnet_lock held.
+ */
+static struct mbuf *
+soreceive_record_peek(struct socket *so, struct sockaddr_storage *paddr,
+    socklen_t *paddrlen)
+{
+	struct mbuf *m = so->so_rcv.sb_mb;
 
 	if (m->m_type == MT_SONAME) {
-		if (paddr != NULL) {
-			size_t n = MIN((size_t)m->m_len, sizeof(*paddr));
-
-			memcpy(paddr, mtod(m, void *), n);
-			*paddrlen = (socklen_t)m->m_len;
-		}
+		soreceive_name(m, paddr, paddrlen);
 		m = m->m_next;
+	}
+	while (m != NULL && m->m_type == MT_CONTROL)
+		m = m->m_next;
+	return m != NULL ? m_copym(m, 0, M_COPYALL, M_WAIT) : NULL;
+}
+
+/*
+ * A record detached from the buffer: the name goes to the caller and is
+ * freed, control mbufs go to *controlp (or are freed); returns the data.
+ */
+static struct mbuf *
+soreceive_record_split(struct mbuf *m, struct sockaddr_storage *paddr,
+    socklen_t *paddrlen, struct mbuf **controlp)
+{
+	if (m != NULL && m->m_type == MT_SONAME) {
+		soreceive_name(m, paddr, paddrlen);
+		m = m_free(m);
 	}
 	while (m != NULL && m->m_type == MT_CONTROL) {
-		if (controlp != NULL && !peek) {
-			*controlp = m_copym(m, 0, m->m_len, M_WAIT);
-			controlp = &(*controlp)->m_next;
-		}
-		m = m->m_next;
-	}
-	if (!peek) {
-		/* Free the name and control mbufs we passed. */
-		struct mbuf *n = sb->sb_mb;
+		struct mbuf *next = m->m_next;
 
-		while (n != m) {
-			struct mbuf *next = n->m_next;
-
-			sb->sb_mbcnt -= MSIZE + ((n->m_flags & M_EXT) ?
-			    M_EXTP(n)->ext_size : 0);
-			m_free(n);
-			n = next;
-		}
-		if (m != NULL) {
-			m->m_nextpkt = nextrec;
-			sb->sb_mb = m;
+		if (controlp != NULL) {
+			m->m_next = NULL;
+			*controlp = m;
+			controlp = &m->m_next;
 		} else {
-			sb->sb_mb = nextrec;
+			m_free(m);
 		}
-		if (sb->sb_mb == NULL)
-			sb->sb_lastrecord = sb->sb_mbtail = NULL;
-		else if (sb->sb_lastrecord != NULL && nextrec == NULL)
-			sb->sb_lastrecord = sb->sb_mb;
+		m = next;
 	}
 	return m;
 }
 
-/*
- * Copies data out of the buffer; drops it unless peeking.  The copy is made
- * with softnet_lock held: soshutdown() may flush the buffer at any time,
- * and the receive lock (sblock) does not keep it out.  For datagrams the
- * copy is small; a stream protocol that moves much data will want the
- * flush to take the receive lock so this copy can drop softnet_lock.
- */
+/* One datagram: copied out, MSG_TRUNC when it did not fit. */
 static int
-soreceive_data(struct socket *so, struct mbuf *m, struct uio *uio, int *flagsp,
-    bool atomic, bool peek, size_t *reclenp)
+soreceive_datagram(struct mbuf *m, struct uio *uio, int *flagsp,
+    size_t *reclenp)
 {
-	struct sockbuf *sb = &so->so_rcv;
-	size_t moved = 0, reclen = 0;
-	struct mbuf *n;
+	size_t reclen = m != NULL ? (size_t)m_length(m) : 0;
 
-	for (n = m; n != NULL; n = n->m_next)
-		reclen += (size_t)n->m_len;
 	if (reclenp != NULL)
 		*reclenp = reclen;
-	for (n = m; n != NULL && uio->uio_resid > 0; n = n->m_next) {
-		size_t len = MIN((size_t)n->m_len, uio->uio_resid);
+	if (reclen > uio->uio_resid)
+		*flagsp |= MSG_TRUNC;
+	return soreceive_copyout(m, uio);
+}
 
-		uiomove(mtod(n, void *), len, uio);
-		moved += len;
+/*
+ * Waits for data, with the receive lock given up unless part of a
+ * MSG_WAITALL read is in hand; softnet_lock held.
+ */
+static int
+soreceive_wait(struct socket *so, bool keep, uint64_t deadline)
+{
+	struct sockbuf *sb = &so->so_rcv;
+	int error;
+
+	if (!keep) {
+		sbunlock(sb);
+		error = sbwait(so, sb, deadline);
+		(void)sblock(so, sb, false);
+		return error;
 	}
-	if (atomic) {
-		if (moved < reclen)
-			*flagsp |= MSG_TRUNC;
-		/* An empty datagram left nothing behind its name. */
-		if (!peek && m != NULL)
-			sbdroprecord(sb);
-	} else if (!peek) {
-		sbdrop(sb, moved);
-	}
-	return 0;
+	sb->sb_flags |= SB_SLEEP;
+	error = sbwait(so, sb, deadline);
+	sb->sb_flags &= ~SB_SLEEP;
+	return error;
 }
 
 int
@@ -574,9 +653,9 @@ soreceive(struct socket *so, struct sockaddr_storage *paddr,
 	if ((error = sblock(so, &so->so_rcv, nbio)) != 0)
 		goto unlock;
 	for (;;) {
-		struct mbuf *m = so->so_rcv.sb_mb;
+		struct mbuf *m;
 
-		if (m == NULL) {
+		if (so->so_rcv.sb_mb == NULL) {
 			error = soreceive_nodata(so, uio, &eof);
 			/* A datagram socket shut for reading has nothing, not EOF. */
 			if (eof && atomic && nbio)
@@ -588,24 +667,36 @@ soreceive(struct socket *so, struct sockaddr_storage *paddr,
 				error = EAGAIN;
 				break;
 			}
-			/* Nobody waits behind a reader that waits for data. */
-			sbunlock(&so->so_rcv);
-			error = sbwait(so, &so->so_rcv, deadline);
-			(void)sblock(so, &so->so_rcv, false);
+			error = soreceive_wait(so, uio->uio_resid < orig,
+			    deadline);
 			if (error != 0)
 				break;
 			continue;
 		}
-		if (atomic)
-			m = soreceive_meta(so, m, paddr, paddrlen, controlp, peek);
-		error = soreceive_data(so, m, uio, &outflags, atomic, peek,
-		    atomic ? reclenp : NULL);
-		if (!peek && (so->so_proto->pr_flags & PR_WANTRCVD) &&
-		    so->so_pcb != NULL)
-			pru_rcvd(so, flags);
-		if (atomic || peek || !(flags & MSG_WAITALL) ||
-		    uio->uio_resid == 0)
-			break;
+		if (!atomic) {
+			m = soreceive_stream_take(so, uio->uio_resid, peek, flags);
+			NET_UNLOCK();
+			error = soreceive_copyout(m, uio);
+			NET_LOCK();
+			if (error != 0 || peek || !(flags & MSG_WAITALL) ||
+			    uio->uio_resid == 0)
+				break;
+			continue;
+		}
+		if (peek) {
+			m = soreceive_record_peek(so, paddr, paddrlen);
+		} else {
+			m = sbunlinkrecord(&so->so_rcv);
+			if ((so->so_proto->pr_flags & PR_WANTRCVD) &&
+			    so->so_pcb != NULL)
+				pru_rcvd(so, flags);
+		}
+		NET_UNLOCK();
+		if (!peek)
+			m = soreceive_record_split(m, paddr, paddrlen, controlp);
+		error = soreceive_datagram(m, uio, &outflags, reclenp);
+		NET_LOCK();
+		break;
 	}
 	sbunlock(&so->so_rcv);
 	/* Data already moved is a success; the error comes next time. */

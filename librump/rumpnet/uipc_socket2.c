@@ -229,7 +229,7 @@ int
 sblock(struct socket *so, struct sockbuf *sb, bool nbio)
 {
 	while (sb->sb_flags & SB_LOCK) {
-		if (nbio)
+		if (nbio && (sb->sb_flags & SB_SLEEP))
 			return EAGAIN;
 		cv_wait(&sb->sb_cv, so->so_lock);
 	}
@@ -364,16 +364,6 @@ sblinkrecord(struct sockbuf *sb, struct mbuf *m)
 	sb->sb_mbtail = n;
 }
 
-void
-sbappendrecord(struct sockbuf *sb, struct mbuf *m)
-{
-	if (m == NULL)
-		return;
-	for (struct mbuf *n = m; n != NULL; n = n->m_next)
-		sballoc(sb, n);
-	sblinkrecord(sb, m);
-}
-
 int
 sbappendaddr(struct sockbuf *sb, const struct sockaddr *asa, socklen_t salen,
     struct mbuf *m, struct mbuf *control)
@@ -430,32 +420,63 @@ sbdrop(struct sockbuf *sb, size_t len)
 		sbfree(sb, m);
 		m = m_free(m);
 	}
-	while (m != NULL && m->m_len == 0) {
-		sbfree(sb, m);
-		m = m_free(m);
-	}
+	/* sbcompress keeps no empty mbufs: m is data, or the end. */
 	sb->sb_mb = sb->sb_lastrecord = m;
 	if (m == NULL)
 		sb->sb_mbtail = NULL;
 }
 
-void
-sbdroprecord(struct sockbuf *sb)
+struct mbuf *
+sbunlinkrecord(struct sockbuf *sb)
 {
-	struct mbuf *m = sb->sb_mb, *next;
+	struct mbuf *m = sb->sb_mb;
 
 	if (m == NULL)
-		return;
+		return NULL;
 	sb->sb_mb = m->m_nextpkt;
-	for (; m != NULL; m = next) {
-		next = m->m_next;
-		sbfree(sb, m);
-		m_free(m);
-	}
+	m->m_nextpkt = NULL;
+	for (struct mbuf *n = m; n != NULL; n = n->m_next)
+		sbfree(sb, n);
 	if (sb->sb_mb == NULL) {
 		sb->sb_lastrecord = NULL;
 		sb->sb_mbtail = NULL;
 	}
+	return m;
+}
+
+void
+sbdroprecord(struct sockbuf *sb)
+{
+	m_freem(sbunlinkrecord(sb));
+}
+
+struct mbuf *
+sbcut(struct sockbuf *sb, size_t len)
+{
+	struct mbuf *top = NULL, **mp = &top, *m;
+
+	KASSERT(len <= sb->sb_cc);
+	while (len > 0) {
+		m = sb->sb_mb;
+		if ((size_t)m->m_len > len) {
+			/* Part of the last one: shared storage, or a small copy. */
+			*mp = m_copym(m, 0, (int)len, M_WAIT);
+			m->m_data += len;
+			m->m_len -= (int)len;
+			sb->sb_cc -= len;
+			break;
+		}
+		len -= (size_t)m->m_len;
+		sb->sb_mb = m->m_next;
+		m->m_next = NULL;
+		sbfree(sb, m);
+		*mp = m;
+		mp = &m->m_next;
+	}
+	sb->sb_lastrecord = sb->sb_mb;
+	if (sb->sb_mb == NULL)
+		sb->sb_mbtail = NULL;
+	return top;
 }
 
 void

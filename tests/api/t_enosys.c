@@ -4,10 +4,12 @@
  * Linked with librump alone (CORE_ONLY_TESTS in mk/tests.mk): every
  * rump_sys_* wrapper lives in librump, but a call's handler enters the
  * system call table only when the component implementing it initialises.
- * Without librumpnet the socket calls have no handler; the core's own
- * calls work as ever.
+ * Without librumpnet the socket calls, without librumpvfs the file calls,
+ * have no handler; the core's own calls work as ever.
  */
+#include <fcntl.h>
 #include <sys/socket.h>
+#include <sys/stat.h>
 
 #include "apitest.h"
 
@@ -52,6 +54,18 @@ every_socket_call_without_the_network_component_is_enosys(void **state)
 }
 
 static void
+file_system_calls_without_the_vfs_component_are_enosys(void **state)
+{
+	struct stat sb;
+
+	(void)state;
+	assert_enosys(rump_sys_open("/", O_RDONLY, 0));
+	assert_enosys(rump_sys_stat("/", &sb));
+	assert_enosys(rump_sys_mkdir("/d", 0755));
+	assert_enosys(rump_sys_mount("none", "/", "rumpfs", 0, NULL));
+}
+
+static void
 core_calls_work_without_the_network_component(void **state)
 {
 	int p[2];
@@ -69,6 +83,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		leak_test(socket_without_the_network_component_is_enosys),
 		leak_test(every_socket_call_without_the_network_component_is_enosys),
+		leak_test(file_system_calls_without_the_vfs_component_are_enosys),
 		leak_test(core_calls_work_without_the_network_component),
 	};
 

@@ -58,12 +58,16 @@ host_sends_into_rump_sink() {
 	    ip netns exec "$NS" sh -c "'$STREAM' gen $BIG | nc -N 198.18.1.2 5001" ||
 	    return 1
 	wait_for_line sink "received $BIG bytes in" 60 || return 1
-	wait_exit sink 10 && [ "$_rc" = 0 ]
+	wait_exit sink 10 && [ "$_rc" = 0 ] || return 1
+	# -v: the kernel's counters at exit; TCP received at least that much.
+	n=$(sed -n 's/^tcp\.rcvbyte \([0-9]*\)$/\1/p' "$WORKDIR/sink.log")
+	[ "${n:-0}" -ge "$BIG" ] ||
+	    { echo "  tcp.rcvbyte is '$n', not at least $BIG" >&2; return 1; }
 }
 
 host_sends_into_rump_file() {
 	# shellcheck disable=SC2086
-	start_bg "$NS" recv sh -c "'$BIN/rump_nc' $RUMP_IF1 -v -l 5002 \
+	start_bg "$NS" recv sh -c "exec '$BIN/rump_nc' $RUMP_IF1 -v -l 5002 \
 	    >'$WORKDIR/recv.bin'" || return 1
 	wait_for_line recv 'listening on TCP port' 10 || return 1
 	check "the host sends $BIG bytes to rump_nc -l" \
@@ -109,7 +113,7 @@ both_ways_with_a_half_close() {
 
 keep_listening_with_k() {
 	# shellcheck disable=SC2086
-	start_bg "$NS" keep sh -c "'$BIN/rump_nc' $RUMP_IF1 -v -l -k 5006 \
+	start_bg "$NS" keep sh -c "exec '$BIN/rump_nc' $RUMP_IF1 -v -l -k 5006 \
 	    >'$WORKDIR/keep.out'" || return 1
 	wait_for_line keep 'listening on TCP port' 10 || return 1
 	for w in one two three; do

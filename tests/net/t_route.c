@@ -904,6 +904,17 @@ references_on_ifp_and_ifa_are_balanced(void **state)
 
 /* ---- cached routes ---- */
 
+/* Attaches f as fake0 with 198.18.0.1/24 and a route to its subnet. */
+static void
+fake_subnet(struct fakeif *f)
+{
+	fakeif_attach(f, "fake0");
+	fakeif_addr(f, IP4(198, 18, 0, 1), 24);
+	NET_LOCK();
+	assert_int_equal(route_add(IP4(198, 18, 0, 0), 24, 0, &f->ifnet), 0);
+	NET_UNLOCK();
+}
+
 /* rtcache_lookup of a, released at once; the route found, NULL if none. */
 static const struct rtentry *
 cached(struct rtcache *rc, uint32_t a)
@@ -925,10 +936,8 @@ a_cached_route_is_found_again_without_a_search(void **state)
 
 	(void)state;
 	KTEST_ENTER();
-	fakeif_attach(&f, "fake0");
-	fakeif_addr(&f, IP4(198, 18, 0, 1), 24);
+	fake_subnet(&f);
 	NET_LOCK();
-	assert_int_equal(route_add(IP4(198, 18, 0, 0), 24, 0, &f.ifnet), 0);
 	first = cached(&rc, IP4(198, 18, 0, 7));
 	lookups = kstat_read("route.lookups");
 	hits = kstat_read("route.cache_hits");
@@ -951,10 +960,8 @@ a_cached_route_holds_no_reference(void **state)
 
 	(void)state;
 	KTEST_ENTER();
-	fakeif_attach(&f, "fake0");
-	fakeif_addr(&f, IP4(198, 18, 0, 1), 24);
+	fake_subnet(&f);
 	NET_LOCK();
-	assert_int_equal(route_add(IP4(198, 18, 0, 0), 24, 0, &f.ifnet), 0);
 	refs = cached(&rc, IP4(198, 18, 0, 7))->rt_refcnt;
 	NET_UNLOCK();
 	/* Nothing to give back: the interface detaches. */
@@ -972,10 +979,8 @@ another_destination_is_looked_up(void **state)
 
 	(void)state;
 	KTEST_ENTER();
-	fakeif_attach(&f, "fake0");
-	fakeif_addr(&f, IP4(198, 18, 0, 1), 24);
+	fake_subnet(&f);
 	NET_LOCK();
-	assert_int_equal(route_add(IP4(198, 18, 0, 0), 24, 0, &f.ifnet), 0);
 	assert_int_equal(route_add(0, 0, IP4(198, 18, 0, 254), NULL), 0);
 	near = cached(&rc, IP4(198, 18, 0, 7));
 	far = cached(&rc, IP4(198, 19, 0, 7));
@@ -998,10 +1003,8 @@ a_route_added_replaces_the_cached_one(void **state)
 
 	(void)state;
 	KTEST_ENTER();
-	fakeif_attach(&f, "fake0");
-	fakeif_addr(&f, IP4(198, 18, 0, 1), 24);
+	fake_subnet(&f);
 	NET_LOCK();
-	assert_int_equal(route_add(IP4(198, 18, 0, 0), 24, 0, &f.ifnet), 0);
 	before = cached(&rc, IP4(198, 18, 0, 7))->rt_plen;
 	assert_int_equal(route_add(IP4(198, 18, 0, 7), 32,
 	    IP4(198, 18, 0, 254), NULL), 0);
@@ -1019,29 +1022,29 @@ a_deleted_route_is_not_returned_from_the_cache(void **state)
 {
 	struct rtcache rc = { 0 };
 	struct fakeif f;
-	const struct rtentry *before, *after;
-	int plen, afterplen;
+	const struct rtentry *before, *after, *none;
+	int plen, afterplen = -1;
 
 	(void)state;
 	KTEST_ENTER();
-	fakeif_attach(&f, "fake0");
-	fakeif_addr(&f, IP4(198, 18, 0, 1), 24);
+	fake_subnet(&f);
 	NET_LOCK();
-	assert_int_equal(route_add(IP4(198, 18, 0, 0), 24, 0, &f.ifnet), 0);
 	assert_int_equal(route_add(IP4(198, 18, 0, 7), 32,
 	    IP4(198, 18, 0, 254), NULL), 0);
 	before = cached(&rc, IP4(198, 18, 0, 7));
 	plen = before->rt_plen;
 	assert_int_equal(rt_delete(AF_INET, SA(IP4(198, 18, 0, 7)), 32), 0);
 	after = cached(&rc, IP4(198, 18, 0, 7));
-	afterplen = after != NULL ? after->rt_plen : -1;
+	if (after != NULL)
+		afterplen = after->rt_plen;
 	assert_int_equal(rt_delete(AF_INET, SA(IP4(198, 18, 0, 0)), 24), 0);
-	assert_null(cached(&rc, IP4(198, 18, 0, 7)));
+	none = cached(&rc, IP4(198, 18, 0, 7));
 	NET_UNLOCK();
 	fakeif_detach(&f);
 	KTEST_EXIT();
 	assert_int_equal(plen, 32);
 	assert_int_equal(afterplen, 24);
+	assert_null(none);
 }
 
 static void

@@ -796,6 +796,220 @@ cubic_idle_before_any_stage_only_restarts_the_window(void **state)
 	assert_int_equal(ccs.cc_cwnd, 10 * MSS);
 }
 
+/* ---- HyStart++ ---- */
+
+/* A sender that keeps as many whole segments in flight as cwnd allows;
+ * each ACK covers one. */
+struct flow {
+	uint64_t now;
+	uint32_t una, nxt;
+};
+
+static void
+flow_start(struct tcp_ccstate *ccs, struct flow *f, const char *name)
+{
+	tcp_cc_init(ccs, cc(name), MSS);
+	f->now = SEC;
+	f->una = 0;
+	f->nxt = ccs->cc_cwnd;
+}
+
+static void
+flow_ack(struct tcp_ccstate *ccs, struct flow *f, uint32_t rtt)
+{
+	struct tcp_cc_ack a = {
+		.ca_acked = MSS, .ca_now = f->now, .ca_srtt = rtt,
+		.ca_cwnd_limited = true, .ca_rtt = rtt,
+		.ca_ack = f->una + MSS, .ca_snd_nxt = f->nxt,
+	};
+
+	f->una += MSS;
+	tcp_cc_ack(ccs, &a);
+	f->nxt = f->una + ccs->cc_cwnd / MSS * MSS;
+}
+
+/* One round trip: what was in flight is acked, each ACK timed at rtt. */
+static void
+flow_round(struct tcp_ccstate *ccs, struct flow *f, uint32_t rtt)
+{
+	uint32_t end = f->nxt;
+
+	while (f->una < end)
+		flow_ack(ccs, f, rtt);
+	f->now += rtt;
+}
+
+static enum tcp_hystart_phase
+phase(const struct tcp_ccstate *ccs)
+{
+	return ccs->cc_u.cubic.cs_hystart.hs_phase;
+}
+
+/* Three rounds at 100 ms, then one at rtt. */
+static void
+rounds_then(struct tcp_ccstate *ccs, struct flow *f, uint32_t rtt)
+{
+	flow_start(ccs, f, "cubic");
+	for (unsigned r = 0; r < 3; r++)
+		flow_round(ccs, f, RTT);
+	assert_int_equal(phase(ccs), TCP_HYSTART_SS);
+	flow_round(ccs, f, rtt);
+}
+
+static void
+hystart_leaves_slow_start_when_the_round_minimum_rtt_rises(void **state)
+{
+	struct tcp_ccstate ccs;
+	struct flow f;
+
+	(void)state;
+	/* RttThresh = 100 ms / 8 = 12.5 ms. */
+	rounds_then(&ccs, &f, 112500);
+	assert_int_equal(phase(&ccs), TCP_HYSTART_CSS);
+	assert_int_equal(ccs.cc_u.cubic.cs_hystart.hs_css_baseline, 112500);
+	assert_int_equal(ccs.cc_ssthresh, TCP_INFINITE_SSTHRESH);
+}
+
+static void
+hystart_stays_in_slow_start_below_the_threshold(void **state)
+{
+	struct tcp_ccstate ccs;
+	struct flow f;
+
+	(void)state;
+	rounds_then(&ccs, &f, 112499);
+	assert_int_equal(phase(&ccs), TCP_HYSTART_SS);
+	/* Slow start doubled the window every round. */
+	assert_int_equal(ccs.cc_cwnd, 160 * MSS);
+}
+
+static void
+hystart_threshold_is_between_4_and_16_ms(void **state)
+{
+	const uint32_t base[] = { 10000, 10000, 200000, 200000 };
+	const uint32_t rise[] = { 3999, 4000, 15999, 16000 };
+	const enum tcp_hystart_phase want[] = { TCP_HYSTART_SS,
+		TCP_HYSTART_CSS, TCP_HYSTART_SS, TCP_HYSTART_CSS };
+
+	(void)state;
+	for (unsigned i = 0; i < __arraycount(base); i++) {
+		struct tcp_ccstate ccs;
+		struct flow f;
+
+		flow_start(&ccs, &f, "cubic");
+		flow_round(&ccs, &f, base[i]);
+		flow_round(&ccs, &f, base[i] + rise[i]);
+		assert_int_equal(phase(&ccs), want[i]);
+	}
+}
+
+static void
+conservative_slow_start_grows_a_quarter_as_fast(void **state)
+{
+	struct tcp_ccstate ccs;
+	struct flow f;
+	uint32_t before, acks;
+
+	(void)state;
+	rounds_then(&ccs, &f, 120000);
+	before = ccs.cc_cwnd;
+	acks = (f.nxt - f.una) / MSS;
+	flow_round(&ccs, &f, 120000);
+	assert_int_equal(ccs.cc_cwnd - before, acks * MSS / 4);
+}
+
+static void
+conservative_slow_start_ends_in_avoidance_after_five_rounds(void **state)
+{
+	struct tcp_ccstate ccs;
+	struct flow f;
+
+	(void)state;
+	rounds_then(&ccs, &f, 120000);
+	for (unsigned r = 0; r < 4; r++)
+		flow_round(&ccs, &f, 120000);
+	assert_int_equal(phase(&ccs), TCP_HYSTART_CSS);
+	/* The first ACK of the fifth round. */
+	flow_round(&ccs, &f, 120000);
+	flow_ack(&ccs, &f, 120000);
+	assert_int_equal(phase(&ccs), TCP_HYSTART_DONE);
+	assert_false(tcp_cc_in_slowstart(&ccs));
+	assert_true(ccs.cc_u.cubic.cs_in_epoch);
+}
+
+static void
+conservative_slow_start_returns_to_slow_start_when_the_rtt_falls(void **state)
+{
+	struct tcp_ccstate ccs;
+	struct flow f;
+
+	(void)state;
+	rounds_then(&ccs, &f, 120000);
+	flow_round(&ccs, &f, 119999);
+	assert_int_equal(phase(&ccs), TCP_HYSTART_SS);
+	assert_int_equal(ccs.cc_u.cubic.cs_hystart.hs_css_baseline, UINT32_MAX);
+}
+
+static void
+hystart_needs_eight_samples_in_a_round(void **state)
+{
+	struct tcp_ccstate ccs;
+	struct flow f;
+
+	(void)state;
+	flow_start(&ccs, &f, "cubic");
+	flow_round(&ccs, &f, RTT);
+	/* The next round has 20 ACKs, but only 7 carry an RTT sample. */
+	for (unsigned i = 0; i < 20; i++)
+		flow_ack(&ccs, &f, i < 7 ? 2 * RTT : 0);
+	assert_int_equal(phase(&ccs), TCP_HYSTART_SS);
+	assert_int_equal(ccs.cc_cwnd, 40 * MSS);
+}
+
+static void
+hystart_is_only_for_the_first_slow_start(void **state)
+{
+	struct tcp_ccstate ccs;
+	struct flow f;
+
+	(void)state;
+	flow_start(&ccs, &f, "cubic");
+	ccs.cc_cwnd = 100 * MSS;
+	tcp_cc_rto(&ccs, 100 * MSS);
+	for (unsigned r = 0; r < 3; r++)
+		flow_round(&ccs, &f, RTT * (r + 1));
+	assert_int_equal(phase(&ccs), TCP_HYSTART_SS);
+	assert_int_equal(ccs.cc_u.cubic.cs_hystart.hs_started, false);
+}
+
+static void
+hystart_without_round_information_never_acts(void **state)
+{
+	struct tcp_ccstate ccs;
+
+	(void)state;
+	tcp_cc_init(&ccs, cc("cubic"), MSS);
+	for (unsigned i = 0; i < 100; i++)
+		ack(&ccs, MSS, i * RTT, true);
+	assert_int_equal(phase(&ccs), TCP_HYSTART_SS);
+	assert_int_equal(ccs.cc_cwnd, 110 * MSS);
+}
+
+static void
+reno_slow_start_has_no_hystart(void **state)
+{
+	struct tcp_ccstate ccs;
+	struct flow f;
+
+	(void)state;
+	flow_start(&ccs, &f, "reno");
+	for (unsigned r = 0; r < 3; r++)
+		flow_round(&ccs, &f, RTT);
+	flow_round(&ccs, &f, 2 * RTT);
+	assert_int_equal(ccs.cc_cwnd, 160 * MSS);
+	assert_true(tcp_cc_in_slowstart(&ccs));
+}
+
 int
 main(void)
 {
@@ -851,6 +1065,16 @@ main(void)
 		leak_test(reno_estimate_grows_by_one_segment_past_cwnd_prior),
 		leak_test(idle_time_is_not_time_on_the_curve),
 		leak_test(cubic_idle_before_any_stage_only_restarts_the_window),
+		leak_test(hystart_leaves_slow_start_when_the_round_minimum_rtt_rises),
+		leak_test(hystart_stays_in_slow_start_below_the_threshold),
+		leak_test(hystart_threshold_is_between_4_and_16_ms),
+		leak_test(conservative_slow_start_grows_a_quarter_as_fast),
+		leak_test(conservative_slow_start_ends_in_avoidance_after_five_rounds),
+		leak_test(conservative_slow_start_returns_to_slow_start_when_the_rtt_falls),
+		leak_test(hystart_needs_eight_samples_in_a_round),
+		leak_test(hystart_is_only_for_the_first_slow_start),
+		leak_test(hystart_without_round_information_never_acts),
+		leak_test(reno_slow_start_has_no_hystart),
 	};
 
 	return cmocka_run_group_tests(tests, ktest_boot, ktest_halt);

@@ -763,6 +763,125 @@ a_flood_of_blocks_stays_within_the_bound(void **state)
 	assert_blk(sb.sb_blocks[0], 10, 60);
 }
 
+/* ---- random input keeps the invariants ---- */
+
+static uint64_t rng = 0x9e3779b97f4a7c15ULL;
+
+static uint32_t
+rnd(uint32_t n)
+{
+	rng ^= rng << 13;
+	rng ^= rng >> 7;
+	rng ^= rng << 17;
+	return (uint32_t)(rng % n);
+}
+
+/* Sorted, disjoint, not touching, inside (una, max]. */
+static void
+assert_board_sound(const struct tcp_sackboard *b, uint32_t una, uint32_t max)
+{
+	assert_true(b->sb_n <= TCP_SACKBOARD_MAX);
+	for (unsigned i = 0; i < b->sb_n; i++) {
+		const struct tcp_sackblk *k = &b->sb_blocks[i];
+
+		assert_true(SEQ_LT(k->sb_start, k->sb_end));
+		assert_true(SEQ_GEQ(k->sb_start, una));
+		assert_true(SEQ_LEQ(k->sb_end, max));
+		if (i > 0)
+			assert_true(SEQ_LT(b->sb_blocks[i - 1].sb_end,
+			    k->sb_start));
+	}
+}
+
+/* A segment NextSeg returns never resends SACKed data nor leaves the
+ * outstanding range, unless it is new data. */
+static void
+assert_nextseg_sound(const struct tcp_sackboard *b, uint32_t una,
+    uint32_t max, uint32_t mss)
+{
+	struct tcp_nextseg ns;
+
+	tcp_sackboard_nextseg(b, max, mss, rnd(2) * mss, &ns);
+	if (ns.ns_kind == TCP_NEXTSEG_NONE)
+		return;
+	assert_true(ns.ns_len > 0 && ns.ns_len <= mss);
+	if (ns.ns_kind == TCP_NEXTSEG_NEW) {
+		assert_int_equal(ns.ns_seq, max);
+		return;
+	}
+	assert_true(SEQ_GEQ(ns.ns_seq, una));
+	assert_true(SEQ_LEQ(ns.ns_seq + ns.ns_len, max));
+	for (uint32_t k = 0; k < ns.ns_len; k++)
+		assert_false(tcp_sackboard_is_sacked(b, ns.ns_seq + k));
+}
+
+static void
+random_blocks_keep_the_scoreboard_sound(void **state)
+{
+	uint32_t una = 0xfff00000U, max = una + 50000;
+	const uint32_t mss = 500;
+
+	(void)state;
+	tcp_sackboard_init(&sb, una);
+	for (unsigned round = 0; round < 3000; round++) {
+		struct tcp_sackblk b[TCP_SACK_MAXOPT];
+		unsigned n = rnd(TCP_SACK_MAXOPT + 1);
+
+		for (unsigned k = 0; k < n; k++) {
+			/* Mostly sensible, some below snd_una, beyond snd_max
+			 * or inverted. */
+			uint32_t s = una - 2000 + rnd(max - una + 4000);
+
+			b[k] = BLK(s, s + rnd(3000) - 200);
+		}
+		if (rnd(8) == 0)
+			una += rnd(max - una + 1);
+		if (rnd(4) == 0)
+			max += rnd(5000);
+		tcp_sackboard_update(&sb, una, max, b, n, &res);
+		assert_board_sound(&sb, una, max);
+		assert_true(tcp_sackboard_pipe(&sb, max, mss) <=
+		    2 * (max - una));
+		if (!sb.sb_in_recovery && rnd(4) == 0)
+			tcp_sackboard_enter_recovery(&sb, max, mss);
+		else if (rnd(50) == 0)
+			tcp_sackboard_reset(&sb);
+		assert_nextseg_sound(&sb, una, max, mss);
+	}
+}
+
+static void
+random_segments_keep_the_receiver_list_disjoint(void **state)
+{
+	struct tcp_sackrcv sr;
+	uint32_t rcv_nxt = 0xffff0000U;
+
+	(void)state;
+	tcp_sackrcv_init(&sr);
+	for (unsigned round = 0; round < 3000; round++) {
+		uint32_t s = rcv_nxt + 1 + rnd(20000);
+
+		tcp_sackrcv_add(&sr, s, s + 1 + rnd(1500));
+		if (rnd(8) == 0) {
+			rcv_nxt += rnd(5000);
+			tcp_sackrcv_advance(&sr, rcv_nxt);
+		}
+		assert_true(sr.sr_n <= TCP_SACKRCV_MAX);
+		for (unsigned i = 0; i < sr.sr_n; i++) {
+			const struct tcp_sackblk *a = &sr.sr_blocks[i];
+
+			assert_true(SEQ_LT(a->sb_start, a->sb_end));
+			assert_true(SEQ_GEQ(a->sb_start, rcv_nxt));
+			for (unsigned j = i + 1; j < sr.sr_n; j++) {
+				const struct tcp_sackblk *c = &sr.sr_blocks[j];
+
+				assert_true(SEQ_LT(a->sb_end, c->sb_start) ||
+				    SEQ_LT(c->sb_end, a->sb_start));
+			}
+		}
+	}
+}
+
 int
 main(void)
 {
@@ -810,6 +929,8 @@ main(void)
 		leak_test(a_timeout_forgets_every_sack_and_the_recovery),
 		leak_test(the_scoreboard_works_across_the_sequence_wrap),
 		leak_test(a_flood_of_blocks_stays_within_the_bound),
+		leak_test(random_blocks_keep_the_scoreboard_sound),
+		leak_test(random_segments_keep_the_receiver_list_disjoint),
 	};
 
 	return cmocka_run_group_tests(tests, ktest_boot, ktest_halt);

@@ -195,6 +195,26 @@ a_thread_without_a_cpu_frees_into_the_pool(void **state)
 	assert_int_equal(mbcache_out(&mc), 0);
 }
 
+/* And takes back from there, under the same lock, without kmem. */
+static void
+a_thread_without_a_cpu_allocates_from_the_shared_cache(void **state)
+{
+	uint64_t total;
+	void *p, *q;
+
+	(void)state;
+	KTEST_ENTER();
+	p = mbcache_alloc(&mc, KM_SLEEP);
+	KTEST_EXIT();
+	mbcache_free(&mc, p);
+	total = M_TESTOBJ.kt_total;
+	q = mbcache_alloc(&mc, KM_SLEEP);
+	assert_ptr_equal(p, q);
+	assert_int_equal(M_TESTOBJ.kt_total, total);
+	assert_int_equal(mbcache_out(&mc), 1);
+	mbcache_free(&mc, q);
+}
+
 int
 main(void)
 {
@@ -207,6 +227,7 @@ main(void)
 		cache_test(objects_out_are_counted_until_freed),
 		cache_test(kmem_leaves_cached_objects_out_of_what_is_in_use),
 		cache_test(a_thread_without_a_cpu_frees_into_the_pool),
+		cache_test(a_thread_without_a_cpu_allocates_from_the_shared_cache),
 	};
 
 	return cmocka_run_group_tests(tests, ktest_boot, ktest_halt);

@@ -200,6 +200,80 @@ sbreserve_refuses_zero_and_too_large(void **state)
 	KTEST_EXIT();
 }
 
+static void
+sbappendaddr_refuses_a_name_longer_than_an_mbuf(void **state)
+{
+	char big[MSIZE] = { 0 };
+	struct socket *so;
+	struct mbuf *m = sb_data(10);
+
+	(void)state;
+	KTEST_ENTER();
+	NET_LOCK();
+	so = sb_socket(1000);
+	assert_int_equal(sbappendaddr(&so->so_rcv, (const struct sockaddr *)big,
+	    (socklen_t)MLEN + 1, m, NULL), ENOBUFS);
+	m_freem(m);
+	assert_null(so->so_rcv.sb_mb);
+	sofree(so);
+	NET_UNLOCK();
+	KTEST_EXIT();
+}
+
+static void
+sbappendstream_of_nothing_or_an_empty_mbuf_holds_nothing(void **state)
+{
+	struct socket *so;
+
+	(void)state;
+	KTEST_ENTER();
+	NET_LOCK();
+	so = sb_socket(1000);
+	sbappendstream(&so->so_rcv, NULL);
+	sbappendstream(&so->so_rcv, sb_data(0));
+	assert_null(so->so_rcv.sb_mb);
+	assert_int_equal(so->so_rcv.sb_mbcnt, 0);
+	/* And dropping a record of an empty buffer is harmless. */
+	sbdroprecord(&so->so_rcv);
+	assert_null(sbunlinkrecord(&so->so_rcv));
+	sofree(so);
+	NET_UNLOCK();
+	KTEST_EXIT();
+}
+
+static void
+sbcut_detaches_bytes_from_the_front_splitting_an_mbuf(void **state)
+{
+	struct socket *so;
+	struct mbuf *m;
+	char buf[1];
+
+	(void)state;
+	KTEST_ENTER();
+	NET_LOCK();
+	so = sb_socket(100000);
+	for (int i = 0; i < 3; i++) {
+		m = sb_data(3000);
+		memset(mtod(m, void *), 'a' + i, 3000);
+		sbappendstream(&so->so_rcv, m);
+	}
+	m = sbcut(&so->so_rcv, 4000);
+	assert_int_equal(m_length(m), 4000);
+	m_copydata(m, 3999, 1, buf);
+	assert_int_equal(buf[0], 'b');
+	m_freem(m);
+	assert_int_equal(so->so_rcv.sb_cc, 5000);
+	m = sbcut(&so->so_rcv, 5000);
+	assert_int_equal(m_length(m), 5000);
+	m_freem(m);
+	assert_null(so->so_rcv.sb_mb);
+	assert_null(so->so_rcv.sb_mbtail);
+	assert_int_equal(so->so_rcv.sb_mbcnt, 0);
+	sofree(so);
+	NET_UNLOCK();
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
@@ -208,6 +282,9 @@ main(void)
 		leak_test(sbappendaddr_takes_a_datagram_larger_than_an_empty_buffer),
 		leak_test(sbappendaddr_counts_data_but_not_the_name),
 		leak_test(sbappendstream_merges_small_segments),
+		leak_test(sbappendaddr_refuses_a_name_longer_than_an_mbuf),
+		leak_test(sbappendstream_of_nothing_or_an_empty_mbuf_holds_nothing),
+		leak_test(sbcut_detaches_bytes_from_the_front_splitting_an_mbuf),
 		leak_test(sbdrop_takes_bytes_from_the_front_across_mbufs),
 		leak_test(sbspace_is_limited_by_storage_too),
 		leak_test(sbreserve_refuses_zero_and_too_large),

@@ -336,6 +336,282 @@ peer_close(void *arg)
 	p->error = soclose(p->so);
 }
 
+/* ---- refusals and errors ---- */
+
+static void
+socreate_refuses_unknown_families_types_and_protocols(void **state)
+{
+	struct socket *so = NULL;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(socreate(99, &so, SOCK_STREAM, 0), EAFNOSUPPORT);
+	assert_int_equal(socreate(TS_AF, &so, SOCK_DGRAM, 0), EPROTONOSUPPORT);
+	assert_int_equal(socreate(TS_AF, &so, SOCK_STREAM, 7), EPROTONOSUPPORT);
+	assert_int_equal(socreate(TS_AF, &so, SOCK_RAW, 0), EPROTONOSUPPORT);
+	assert_int_equal(socreate(TS_AF, &so, 4, 0), ESOCKTNOSUPPORT);
+	assert_null(so);
+	KTEST_EXIT();
+}
+
+static void
+a_protocol_that_cannot_attach_fails_socket_and_connection(void **state)
+{
+	struct socket *so = NULL, *head, *c;
+
+	(void)state;
+	KTEST_ENTER();
+	head = ts_listener(1);
+	c = ts_socket();
+	ts_attach_error = ENOBUFS;
+	assert_int_equal(socreate(TS_AF, &so, SOCK_STREAM, 0), ENOBUFS);
+	assert_null(so);
+	/* The server's end of a connection cannot be made either. */
+	assert_int_equal(ts_connect_to(c, false), ECONNREFUSED);
+	ts_attach_error = 0;
+	assert_int_equal(head->so_qlen + head->so_q0len, 0);
+	assert_int_equal(soclose(c), 0);
+	assert_int_equal(soclose(head), 0);
+	KTEST_EXIT();
+}
+
+static void
+a_connection_the_protocol_cannot_accept_is_reset(void **state)
+{
+	struct socket *head, *c, *so = NULL;
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	(void)state;
+	KTEST_ENTER();
+	head = ts_listener(1);
+	c = ts_connected();
+	ts_accept_error = ECONNABORTED;
+	assert_int_equal(soaccept(head, &so, &ss, &len, true), ECONNABORTED);
+	ts_accept_error = 0;
+	assert_null(so);
+	assert_int_equal(head->so_qlen, 0);
+	assert_int_equal(ts_recv_error(c), ECONNRESET);
+	assert_int_equal(soclose(c), 0);
+	assert_int_equal(soclose(head), 0);
+	KTEST_EXIT();
+}
+
+static void
+a_send_times_out_after_so_sndtimeo_counting_what_went(void **state)
+{
+	enum { N = 6000 };
+	static uint8_t buf[N];
+	struct socket *c, *s;
+	uint64_t start;
+	size_t sent;
+
+	(void)state;
+	KTEST_ENTER();
+	ts_pair(&c, &s);
+	ts_bufsizes(c, 4096, 4096);
+	ts_hold(c, true);
+	c->so_snd.sb_timeo_ns = 20 * 1000 * 1000;
+	fill(buf, 0, N);
+	start = getnsuptime();
+	assert_int_equal(ts_write(c, buf, N, 0, false, &sent), EAGAIN);
+	assert_true(getnsuptime() - start >= 20 * 1000 * 1000);
+	assert_int_equal(sent, 4096);
+	assert_int_equal(soclose(c), 0);
+	assert_int_equal(soclose(s), 0);
+	KTEST_EXIT();
+}
+
+static void
+a_connect_times_out_after_so_sndtimeo_still_in_progress(void **state)
+{
+	struct socket *head, *c, *s;
+
+	(void)state;
+	KTEST_ENTER();
+	head = ts_listener(1);
+	c = ts_socket();
+	c->so_snd.sb_timeo_ns = 20 * 1000 * 1000;
+	ts_connect_async = true;
+	assert_int_equal(ts_connect_to(c, false), EINPROGRESS);
+	ts_connect_async = false;
+	NET_LOCK();
+	ts_establish(sotots(c));
+	NET_UNLOCK();
+	s = ts_accepted(head);
+	assert_int_equal(soclose(head), 0);
+	assert_int_equal(soclose(c), 0);
+	assert_int_equal(soclose(s), 0);
+	KTEST_EXIT();
+}
+
+static void
+control_data_on_a_stream_is_refused_and_freed(void **state)
+{
+	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
+	struct socket *c, *s;
+	struct mbuf *control;
+	struct uio uio;
+
+	(void)state;
+	KTEST_ENTER();
+	ts_pair(&c, &s);
+	control = m_get(M_WAIT, MT_CONTROL);
+	assert_int_equal(uio_setup(&uio, &iov, 1, UIO_WRITE), 0);
+	assert_int_equal(sosend(c, NULL, 0, &uio, NULL, control, 0, false),
+	    EOPNOTSUPP);
+	/* Refused before it was sent: the control mbuf was not. */
+	control = m_get(M_WAIT, MT_CONTROL);
+	assert_int_equal(soshutdown(c, SHUT_WR), 0);
+	iov = (struct iovec){ .iov_base = "x", .iov_len = 1 };
+	assert_int_equal(uio_setup(&uio, &iov, 1, UIO_WRITE), 0);
+	assert_int_equal(sosend(c, NULL, 0, &uio, NULL, control, 0, false),
+	    EPIPE);
+	assert_int_equal(uio.uio_resid, 1);
+	assert_int_equal(soclose(c), 0);
+	assert_int_equal(soclose(s), 0);
+	KTEST_EXIT();
+}
+
+static void
+fionread_counts_the_bytes_of_a_stream(void **state)
+{
+	struct socket *c, *s;
+	int n = -1;
+
+	(void)state;
+	KTEST_ENTER();
+	ts_pair(&c, &s);
+	ts_send_pat(c, 0, 100);
+	ts_send_pat(c, 100, 23);
+	assert_int_equal(soioctl(s, FIONREAD, &n), 0);
+	assert_int_equal(n, 123);
+	/* The protocol has no ioctls of its own. */
+	assert_int_equal(soioctl(s, 0x8999, &n), ENOTTY);
+	assert_int_equal(soclose(c), 0);
+	assert_int_equal(soclose(s), 0);
+	KTEST_EXIT();
+}
+
+static void
+a_protocol_without_a_call_answers_eopnotsupp(void **state)
+{
+	struct iovec iov = { .iov_base = "x", .iov_len = 1 };
+	struct socket *so;
+	struct uio uio;
+	int n;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(socreate(TS_AF, &so, SOCK_SEQPACKET, 0), 0);
+	assert_int_equal(sobind(so, ts_addr(PORT), sizeof(struct ts_sockaddr)),
+	    EOPNOTSUPP);
+	assert_int_equal(solisten(so, 1), EOPNOTSUPP);
+	assert_int_equal(ts_connect_to(so, false), EOPNOTSUPP);
+	assert_int_equal(uio_setup(&uio, &iov, 1, UIO_WRITE), 0);
+	assert_int_equal(sosend(so, ts_addr(PORT), sizeof(struct ts_sockaddr),
+	    &uio, NULL, m_get(M_WAIT, MT_CONTROL), 0, false), EOPNOTSUPP);
+	assert_int_equal(soshutdown(so, SHUT_WR), EOPNOTSUPP);
+	assert_int_equal(soioctl(so, 0x8999, &n), ENOTTY);
+	assert_int_equal(soclose(so), 0);
+	KTEST_EXIT();
+}
+
+static void
+listen_takes_somaxconn_for_a_negative_or_too_large_backlog(void **state)
+{
+	struct socket *head;
+
+	(void)state;
+	KTEST_ENTER();
+	head = ts_listener(-1);
+	assert_int_equal(head->so_qlimit, SOMAXCONN);
+	assert_int_equal(solisten(head, SOMAXCONN + 1), 0);
+	assert_int_equal(head->so_qlimit, SOMAXCONN);
+	/* Listening again sets the new backlog. */
+	assert_int_equal(solisten(head, 0), 0);
+	assert_int_equal(head->so_qlimit, 1);
+	assert_int_equal(soclose(head), 0);
+	KTEST_EXIT();
+}
+
+static void
+accept_reports_an_error_pending_on_the_listener_once(void **state)
+{
+	struct socket *head, *so = NULL;
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	(void)state;
+	KTEST_ENTER();
+	head = ts_listener(1);
+	NET_LOCK();
+	soseterror(head, ENOBUFS);
+	NET_UNLOCK();
+	assert_int_equal(soaccept(head, &so, &ss, &len, true), ENOBUFS);
+	assert_int_equal(soaccept(head, &so, &ss, &len, true), EAGAIN);
+	assert_null(so);
+	assert_int_equal(soclose(head), 0);
+	KTEST_EXIT();
+}
+
+static void
+accept_on_a_listener_that_receives_no_more_is_econnaborted(void **state)
+{
+	struct socket *head, *so = NULL;
+	struct sockaddr_storage ss;
+	socklen_t len;
+
+	(void)state;
+	KTEST_ENTER();
+	head = ts_listener(1);
+	NET_LOCK();
+	socantrcvmore(head);
+	NET_UNLOCK();
+	assert_int_equal(soaccept(head, &so, &ss, &len, false), ECONNABORTED);
+	assert_null(so);
+	assert_int_equal(soclose(head), 0);
+	KTEST_EXIT();
+}
+
+static void
+an_incomplete_connection_whose_client_goes_leaves_the_queue(void **state)
+{
+	struct socket *head, *c;
+
+	(void)state;
+	KTEST_ENTER();
+	head = ts_listener(1);
+	c = ts_socket();
+	ts_connect_async = true;
+	assert_int_equal(ts_connect_to(c, true), EINPROGRESS);
+	ts_connect_async = false;
+	assert_int_equal(head->so_q0len, 1);
+	/* Freed by the protocol, off the queue, with nobody to accept it. */
+	assert_int_equal(soclose(c), 0);
+	assert_int_equal(head->so_q0len, 0);
+	assert_int_equal(soclose(head), 0);
+	KTEST_EXIT();
+}
+
+static void
+a_zero_byte_write_sends_nothing(void **state)
+{
+	struct socket *c, *s;
+	size_t sent = 1;
+
+	(void)state;
+	KTEST_ENTER();
+	ts_pair(&c, &s);
+	assert_int_equal(ts_write(c, "", 0, 0, false, &sent), 0);
+	assert_int_equal(sent, 0);
+	assert_int_equal(s->so_rcv.sb_cc, 0);
+	assert_null(s->so_rcv.sb_mb);
+	assert_int_equal(soclose(c), 0);
+	assert_int_equal(soclose(s), 0);
+	KTEST_EXIT();
+}
+
 /* ---- listen and accept ---- */
 
 static void
@@ -776,6 +1052,34 @@ msg_waitall_returns_the_data_then_the_reset(void **state)
 }
 
 static void
+a_nonblocking_read_behind_a_waiting_msg_waitall_read_is_eagain(void **state)
+{
+	struct peer p = { .len = 300, .flags = MSG_WAITALL };
+	uint8_t buf[300], c1;
+	struct socket *c;
+	size_t got;
+
+	(void)state;
+	KTEST_ENTER();
+	ts_pair(&c, &p.so);
+	p.buf = buf;
+	ts_send_pat(c, 0, 100);
+	peer_start(&p, peer_recv, "waitall");
+	/* It has 100 bytes and waits for the rest, keeping the receive lock. */
+	peer_wait_asleep(&p);
+	assert_int_equal(p.so->so_rcv.sb_cc, 0);
+	assert_int_equal(ts_read(p.so, &c1, 1, NULL, true, &got), EAGAIN);
+	ts_send_pat(c, 100, 200);
+	kthread_join(p.l);
+	assert_int_equal(p.error, 0);
+	assert_int_equal(p.done, 300);
+	check(buf, 0, 300);
+	assert_int_equal(soclose(c), 0);
+	assert_int_equal(soclose(p.so), 0);
+	KTEST_EXIT();
+}
+
+static void
 msg_peek_reads_without_consuming(void **state)
 {
 	uint8_t buf[200];
@@ -1160,10 +1464,58 @@ poll_of_a_full_send_buffer_is_writable_again_once_drained(void **state)
 	KTEST_EXIT();
 }
 
+static void
+send_one_byte(void *arg)
+{
+	struct peer *p = arg;
+
+	ts_send_pat(p->so, 0, 1);
+}
+
+static void
+a_sleeping_poll_wakes_when_data_arrives(void **state)
+{
+	struct peer p = { .so = NULL };
+	struct pollwaiter pw;
+	struct pollent pe;
+	struct socket *s;
+
+	(void)state;
+	KTEST_ENTER();
+	ts_pair(&p.so, &s);
+	pollwaiter_init(&pw);
+	pollent_init(&pe, &pw);
+	assert_int_equal(sopoll(s, POLLIN, &pe), 0);
+	peer_start(&p, send_one_byte, "sender");
+	/* Returns only once woken: no deadline. */
+	assert_int_equal(pollwaiter_sleep(&pw, 0), 0);
+	assert_int_equal(sopoll(s, POLLIN, NULL), POLLIN);
+	kthread_join(p.l);
+	pollent_unrecord(&pe);
+	pollwaiter_destroy(&pw);
+	ts_recv_pat(s, 0, 1);
+	assert_int_equal(soclose(p.so), 0);
+	assert_int_equal(soclose(s), 0);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
+		leak_test(socreate_refuses_unknown_families_types_and_protocols),
+		leak_test(a_protocol_that_cannot_attach_fails_socket_and_connection),
+		leak_test(a_connection_the_protocol_cannot_accept_is_reset),
+		leak_test(a_send_times_out_after_so_sndtimeo_counting_what_went),
+		leak_test(a_connect_times_out_after_so_sndtimeo_still_in_progress),
+		leak_test(control_data_on_a_stream_is_refused_and_freed),
+		leak_test(fionread_counts_the_bytes_of_a_stream),
+		leak_test(a_protocol_without_a_call_answers_eopnotsupp),
+		leak_test(listen_takes_somaxconn_for_a_negative_or_too_large_backlog),
+		leak_test(accept_reports_an_error_pending_on_the_listener_once),
+		leak_test(accept_on_a_listener_that_receives_no_more_is_econnaborted),
+		leak_test(an_incomplete_connection_whose_client_goes_leaves_the_queue),
+		leak_test(a_zero_byte_write_sends_nothing),
 		leak_test(the_backlog_limits_the_connections_waiting_for_accept),
 		leak_test(accept_returns_connections_in_the_order_they_came),
 		leak_test(nonblocking_accept_without_a_connection_is_eagain),
@@ -1184,6 +1536,7 @@ main(void)
 		leak_test(msg_waitall_collects_data_from_several_deliveries),
 		leak_test(msg_waitall_returns_what_came_before_end_of_file),
 		leak_test(msg_waitall_returns_the_data_then_the_reset),
+		leak_test(a_nonblocking_read_behind_a_waiting_msg_waitall_read_is_eagain),
 		leak_test(msg_peek_reads_without_consuming),
 		leak_test(a_read_returns_what_there_is_without_waiting_for_more),
 		leak_test(msg_dontwait_on_an_empty_buffer_is_eagain),
@@ -1203,6 +1556,7 @@ main(void)
 		leak_test(poll_reports_the_peers_shutdown_as_pollrdhup),
 		leak_test(poll_reports_a_closed_peer_as_pollhup),
 		leak_test(poll_of_a_full_send_buffer_is_writable_again_once_drained),
+		leak_test(a_sleeping_poll_wakes_when_data_arrives),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

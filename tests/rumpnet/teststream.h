@@ -8,7 +8,8 @@
  * It is a pipe with TCP's shape.  Sockets bind to a port number;
  * connect finds the listener on the port and makes the server's socket
  * with sonewconn(), then (at once, or when the test calls ts_establish()
- * if ts_connect_async is set) both become connected.  What a socket sends
+ * if ts_connect_async is set) both become connected.  ts_attach_error and
+ * ts_accept_error make those calls fail.  What a socket sends
  * is appended to its own send buffer and moved from there into the peer's
  * receive buffer as that has room: on send, and when the peer reads
  * (pr_rcvd).  So a full receive buffer fills the sender's send buffer and
@@ -62,6 +63,8 @@ KMEM_DEFINE(M_TSPCB, "tspcb");
 static LIST_HEAD(, ts_pcb) ts_pcbs;
 static uint16_t ts_nextport;
 static bool ts_connect_async;	/* connect leaves both sides connecting */
+static int ts_attach_error;	/* attach fails with it */
+static int ts_accept_error;	/* accept fails with it */
 
 static struct ts_pcb *
 sotots(struct socket *so)
@@ -113,7 +116,12 @@ ts_peer_gone(struct ts_pcb *tp, int error)
 	if (error != 0)
 		soseterror(so, error);
 	soisdisconnected(so);
-	if (tp->tp_detached)
+	/*
+	 * Freed if its file is gone, or if it never had one and never will:
+	 * an incomplete connection on a listener's queue, dropped as TCP
+	 * drops a handshake that failed (sofree takes it off the queue).
+	 */
+	if (tp->tp_detached || so->so_onq == 1)
 		ts_free(tp);
 }
 
@@ -200,6 +208,8 @@ ts_attach(struct socket *so, int proto)
 	int error;
 
 	(void)proto;
+	if (ts_attach_error != 0)
+		return ts_attach_error;
 	/* A socket from sonewconn() has its listener's buffer sizes. */
 	if (so->so_rcv.sb_hiwat == 0 &&
 	    ((error = sbreserve(&so->so_rcv, TS_BUFSIZE)) != 0 ||
@@ -272,7 +282,7 @@ static int
 ts_listen(struct socket *so, int backlog)
 {
 	(void)backlog;
-	if (sotots(so)->tp_port != 0 &&
+	if (!sotots(so)->tp_listening && sotots(so)->tp_port != 0 &&
 	    ts_lookup_listener(sotots(so)->tp_port) != NULL)
 		return EADDRINUSE;
 	ts_autobind(sotots(so));
@@ -292,8 +302,12 @@ ts_connect(struct socket *so, const struct sockaddr *nam, socklen_t len)
 		return error;
 	if ((head = ts_lookup_listener(tsa->ts_port)) == NULL)
 		return ECONNREFUSED;
-	/* A full backlog refuses at once (TCP would let the SYN time out). */
-	if ((so2 = sonewconn(head->tp_so, false)) == NULL)
+	/*
+	 * A full backlog refuses at once (TCP would let the SYN time out).
+	 * The server's end is queued complete, or incomplete until
+	 * ts_establish().
+	 */
+	if ((so2 = sonewconn(head->tp_so, !ts_connect_async)) == NULL)
 		return ECONNREFUSED;
 	ts_autobind(tp);
 	tp->tp_peer = sotots(so2);
@@ -330,6 +344,8 @@ ts_peeraddr(struct socket *so, struct sockaddr_storage *nam, socklen_t *len)
 static int
 ts_accept(struct socket *so, struct sockaddr_storage *nam, socklen_t *len)
 {
+	if (ts_accept_error != 0)
+		return ts_accept_error;
 	/* A connection the peer has already closed is accepted all the same. */
 	if (sotots(so)->tp_peer == NULL) {
 		ts_fill((struct ts_sockaddr *)nam, len, 0);
@@ -420,6 +436,31 @@ static const struct pr_usrreqs ts_usrreqs = {
 	.pr_peeraddr = ts_peeraddr,
 };
 
+/*
+ * A second protocol of the domain (SOCK_SEQPACKET) with nothing but the
+ * calls every protocol must have, and no control block: the socket layer
+ * answers EOPNOTSUPP for each call it lacks.
+ */
+static int
+ts_bare_attach(struct socket *so, int proto)
+{
+	(void)so;
+	(void)proto;
+	return 0;
+}
+
+static void
+ts_bare_detach(struct socket *so)
+{
+	(void)so;
+}
+
+static const struct pr_usrreqs ts_bare_usrreqs = {
+	.pr_attach = ts_bare_attach,
+	.pr_detach = ts_bare_detach,
+	.pr_abort = ts_bare_detach,
+};
+
 static struct domain ts_domain;
 
 static const struct protosw ts_protosw[] = {
@@ -429,13 +470,19 @@ static const struct protosw ts_protosw[] = {
 		.pr_flags = PR_CONNREQUIRED | PR_WANTRCVD | PR_LISTEN,
 		.pr_usrreqs = &ts_usrreqs,
 	},
+	{
+		.pr_type = SOCK_SEQPACKET,
+		.pr_domain = &ts_domain,
+		.pr_flags = PR_ATOMIC,
+		.pr_usrreqs = &ts_bare_usrreqs,
+	},
 };
 
 static struct domain ts_domain = {
 	.dom_family = TS_AF,
 	.dom_name = "teststream",
 	.dom_protosw = ts_protosw,
-	.dom_nprotosw = 1,
+	.dom_nprotosw = 2,
 };
 
 /* Attaches the domain; softnet_lock held. */
@@ -444,6 +491,8 @@ ts_domain_attach(void)
 {
 	LIST_INIT(&ts_pcbs);
 	ts_connect_async = false;
+	ts_attach_error = 0;
+	ts_accept_error = 0;
 	return domain_attach(&ts_domain);
 }
 

@@ -1,0 +1,60 @@
+/*
+ * File-system blocks through the device.  Every block number is checked
+ * against the disk before it reaches the device: a number taken from a
+ * corrupt image gives EUCLEAN here, whatever path it came by.
+ */
+#include "rumpkern/kern.h"
+#include "fs/ext2fs/ext2fs.h"
+
+static int
+ext2fs_blk_check(const struct ext2fs_mount *um, uint32_t blk)
+{
+	if (blk >= um->um_sb.s_blocks_count ||
+	    ((uint64_t)blk + 1) * um->um_bsize > um->um_devsize) {
+		kprintf("ext2fs: block %u is outside the disk\n", blk);
+		return EUCLEAN;
+	}
+	return 0;
+}
+
+int
+ext2fs_bread(struct ext2fs_mount *um, uint32_t blk, struct ext2fs_bh *bh)
+{
+	int error = ext2fs_blk_check(um, blk);
+
+	if (error != 0)
+		return error;
+	return um->um_devops->ed_bread(um->um_dev, ext2fs_fsbtodb(um, blk),
+	    um->um_bsize, bh);
+}
+
+int
+ext2fs_getblk(struct ext2fs_mount *um, uint32_t blk, struct ext2fs_bh *bh)
+{
+	int error = ext2fs_blk_check(um, blk);
+
+	if (error != 0)
+		return error;
+	return um->um_devops->ed_getblk(um->um_dev, ext2fs_fsbtodb(um, blk),
+	    um->um_bsize, bh);
+}
+
+void
+ext2fs_brelse(struct ext2fs_mount *um, struct ext2fs_bh *bh)
+{
+	um->um_devops->ed_brelse(um->um_dev, bh);
+}
+
+int
+ext2fs_bwrite(struct ext2fs_mount *um, struct ext2fs_bh *bh)
+{
+	KASSERT(!um->um_ronly);
+	return um->um_devops->ed_bwrite(um->um_dev, bh);
+}
+
+void
+ext2fs_bdwrite(struct ext2fs_mount *um, struct ext2fs_bh *bh)
+{
+	KASSERT(!um->um_ronly);
+	um->um_devops->ed_bdwrite(um->um_dev, bh);
+}

@@ -1,0 +1,425 @@
+/*
+ * TCP through the public interface over lo0: the calls a Linux socket
+ * program makes, with rump_sys_ in front.  TIME_WAIT is shortened with
+ * RUMP_TCP_MSL_MS so that each test can wait for its connections to be
+ * gone (tcp.pcbs back where it was) before the leak check.
+ */
+#include <arpa/inet.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "apitest.h"
+
+static uint64_t
+kstat(const char *name)
+{
+	uint64_t v = 0;
+
+	assert_int_equal(rump_kstat_get(name, &v), 0);
+	return v;
+}
+
+/* Waits until every connection is gone, TIME_WAIT included. */
+static void
+wait_no_connections(void)
+{
+	while (kstat("tcp.pcbs") != 0)
+		usleep(1000);
+}
+
+static struct sockaddr_in
+loopback(in_port_t port)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr = { htonl(INADDR_LOOPBACK) },
+	};
+
+	return sin;
+}
+
+/* A listening socket on 127.0.0.1 and an ephemeral port (in *sin). */
+static int
+tcp_listener(struct sockaddr_in *sin)
+{
+	socklen_t len = sizeof(*sin);
+	int s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(s >= 0);
+	*sin = loopback(0);
+	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)sin, sizeof(*sin)), 0);
+	assert_int_equal(rump_sys_listen(s, 16), 0);
+	assert_int_equal(rump_sys_getsockname(s, (struct sockaddr *)sin, &len), 0);
+	return s;
+}
+
+/* A connected pair: *c connected to the listener's accepted *a. */
+static void
+tcp_pair(int *c, int *a)
+{
+	struct sockaddr_in sin;
+	int l = tcp_listener(&sin);
+
+	*c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(*c >= 0);
+	assert_int_equal(rump_sys_connect(*c, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	*a = rump_sys_accept(l, NULL, NULL);
+	assert_true(*a >= 0);
+	assert_int_equal(rump_sys_close(l), 0);
+}
+
+static void
+tcp_connect_accept_and_exchange_data(void **state)
+{
+	struct sockaddr_in sin, peer, name;
+	socklen_t plen = sizeof(peer), nlen = sizeof(name);
+	char buf[16];
+	int l, c, a;
+
+	(void)state;
+	l = tcp_listener(&sin);
+	c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	a = rump_sys_accept(l, (struct sockaddr *)&peer, &plen);
+	assert_true(a >= 0);
+	assert_int_equal(rump_sys_getsockname(c, (struct sockaddr *)&name,
+	    &nlen), 0);
+	assert_int_equal(peer.sin_port, name.sin_port);
+	assert_int_equal(rump_sys_write(c, "hello", 5), 5);
+	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), 5);
+	assert_memory_equal(buf, "hello", 5);
+	assert_int_equal(rump_sys_write(a, "world!", 6), 6);
+	assert_int_equal(rump_sys_read(c, buf, sizeof(buf)), 6);
+	assert_memory_equal(buf, "world!", 6);
+	assert_int_equal(rump_sys_close(c), 0);
+	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), 0);
+	assert_int_equal(rump_sys_close(a), 0);
+	assert_int_equal(rump_sys_close(l), 0);
+	wait_no_connections();
+}
+
+static void
+tcp_connect_to_a_closed_port_is_econnrefused(void **state)
+{
+	struct sockaddr_in sin = loopback(9);
+	int c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+
+	(void)state;
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin,
+	    sizeof(sin)), -1);
+	assert_int_equal(errno, ECONNREFUSED);
+	assert_int_equal(rump_sys_close(c), 0);
+	wait_no_connections();
+}
+
+/* Sends n bytes of a pattern from one thread while the test reads them. */
+struct sender {
+	int fd;
+	size_t n;
+	int error;
+};
+
+static unsigned char
+pattern(size_t i)
+{
+	return (unsigned char)(i * 31 + (i >> 11));
+}
+
+static void *
+sender_run(void *arg)
+{
+	struct sender *s = arg;
+	unsigned char buf[65536];
+	size_t done = 0;
+
+	while (done < s->n) {
+		size_t len = s->n - done < sizeof(buf) ? s->n - done : sizeof(buf);
+		ssize_t w;
+
+		for (size_t i = 0; i < len; i++)
+			buf[i] = pattern(done + i);
+		if ((w = rump_sys_write(s->fd, buf, len)) < 0) {
+			s->error = errno;
+			break;
+		}
+		done += (size_t)w;
+	}
+	rump_sys_shutdown(s->fd, SHUT_WR);
+	return NULL;
+}
+
+static void
+tcp_transfers_megabytes_byte_exact(void **state)
+{
+	struct sender snd = { .n = 8u << 20 };
+	unsigned char buf[30000];
+	pthread_t t;
+	size_t got = 0;
+	ssize_t r;
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	snd.fd = c;
+	assert_int_equal(pthread_create(&t, NULL, sender_run, &snd), 0);
+	while ((r = rump_sys_read(a, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < r; i++)
+			if (buf[i] != pattern(got + (size_t)i))
+				fail_msg("byte %zu differs", got + (size_t)i);
+		got += (size_t)r;
+	}
+	assert_int_equal(r, 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(snd.error, 0);
+	assert_int_equal(got, snd.n);
+	assert_int_equal(rump_sys_close(a), 0);
+	assert_int_equal(rump_sys_close(c), 0);
+	wait_no_connections();
+}
+
+static void
+tcp_non_blocking_connect_is_in_progress_then_writable(void **state)
+{
+	struct sockaddr_in sin;
+	struct pollfd pfd;
+	int err = -1, l, c, a;
+	socklen_t len = sizeof(err);
+
+	(void)state;
+	l = tcp_listener(&sin);
+	c = rump_sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin,
+	    sizeof(sin)), -1);
+	assert_int_equal(errno, EINPROGRESS);
+	pfd.fd = c;
+	pfd.events = POLLOUT;
+	assert_int_equal(rump_sys_poll(&pfd, 1, -1), 1);
+	assert_true(pfd.revents & POLLOUT);
+	assert_int_equal(rump_sys_getsockopt(c, SOL_SOCKET, SO_ERROR, &err,
+	    &len), 0);
+	assert_int_equal(err, 0);
+	a = rump_sys_accept(l, NULL, NULL);
+	assert_true(a >= 0);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	rump_sys_close(l);
+	wait_no_connections();
+}
+
+static void
+tcp_non_blocking_connect_to_a_closed_port_reports_econnrefused(void **state)
+{
+	struct sockaddr_in sin = loopback(9);
+	struct pollfd pfd;
+	int err = 0, c;
+	socklen_t len = sizeof(err);
+
+	(void)state;
+	c = rump_sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin,
+	    sizeof(sin)), -1);
+	assert_int_equal(errno, EINPROGRESS);
+	pfd.fd = c;
+	pfd.events = POLLOUT;
+	assert_int_equal(rump_sys_poll(&pfd, 1, -1), 1);
+	assert_true(pfd.revents & (POLLERR | POLLHUP));
+	assert_int_equal(rump_sys_getsockopt(c, SOL_SOCKET, SO_ERROR, &err,
+	    &len), 0);
+	assert_int_equal(err, ECONNREFUSED);
+	rump_sys_close(c);
+	wait_no_connections();
+}
+
+static void
+tcp_accept_on_an_empty_non_blocking_listener_is_eagain(void **state)
+{
+	struct sockaddr_in sin;
+	int l;
+
+	(void)state;
+	l = tcp_listener(&sin);
+	assert_int_equal(rump_sys_fcntl(l, F_SETFL, O_NONBLOCK), 0);
+	assert_int_equal(rump_sys_accept(l, NULL, NULL), -1);
+	assert_int_equal(errno, EAGAIN);
+	rump_sys_close(l);
+	wait_no_connections();
+}
+
+static void
+tcp_half_close_lets_the_other_direction_go_on(void **state)
+{
+	char buf[8];
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_shutdown(c, SHUT_WR), 0);
+	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), 0);
+	assert_int_equal(rump_sys_write(a, "late", 4), 4);
+	assert_int_equal(rump_sys_read(c, buf, sizeof(buf)), 4);
+	assert_memory_equal(buf, "late", 4);
+	assert_int_equal(rump_sys_write(c, "x", 1), -1);
+	assert_int_equal(errno, EPIPE);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	wait_no_connections();
+}
+
+static void
+tcp_peek_leaves_data_and_waitall_waits_for_all(void **state)
+{
+	char buf[16];
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_write(c, "abcdef", 6), 6);
+	assert_int_equal(rump_sys_recvfrom(a, buf, 3, MSG_PEEK | MSG_WAITALL,
+	    NULL, NULL), 3);
+	assert_memory_equal(buf, "abc", 3);
+	assert_int_equal(rump_sys_write(c, "gh", 2), 2);
+	assert_int_equal(rump_sys_recvfrom(a, buf, 8, MSG_WAITALL, NULL, NULL),
+	    8);
+	assert_memory_equal(buf, "abcdefgh", 8);
+	assert_int_equal(rump_sys_recvfrom(a, buf, 8, MSG_DONTWAIT, NULL,
+	    NULL), -1);
+	assert_int_equal(errno, EAGAIN);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	wait_no_connections();
+}
+
+static void
+tcp_abortive_close_resets_the_peer(void **state)
+{
+	struct linger lg = { 1, 0 };
+	uint64_t rst = kstat("tcp.sndrst");
+	char buf[4];
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_setsockopt(c, SOL_SOCKET, SO_LINGER, &lg,
+	    sizeof(lg)), 0);
+	assert_int_equal(rump_sys_close(c), 0);
+	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), -1);
+	assert_int_equal(errno, ECONNRESET);
+	assert_true(kstat("tcp.sndrst") > rst);
+	rump_sys_close(a);
+	wait_no_connections();
+}
+
+static void
+tcp_close_with_unread_data_resets_the_peer(void **state)
+{
+	struct pollfd pfd;
+	char buf[4];
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_write(c, "unread", 6), 6);
+	pfd.fd = a;
+	pfd.events = POLLIN;
+	assert_int_equal(rump_sys_poll(&pfd, 1, -1), 1);
+	assert_int_equal(rump_sys_close(a), 0);
+	assert_int_equal(rump_sys_read(c, buf, sizeof(buf)), -1);
+	assert_int_equal(errno, ECONNRESET);
+	rump_sys_close(c);
+	wait_no_connections();
+}
+
+static void
+tcp_poll_reports_end_of_file_and_hang_up(void **state)
+{
+	struct pollfd pfd;
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	pfd.fd = a;
+	pfd.events = POLLIN | POLLOUT | POLLRDHUP;
+	assert_int_equal(rump_sys_poll(&pfd, 1, 0), 1);
+	assert_int_equal(pfd.revents, POLLOUT);
+	assert_int_equal(rump_sys_shutdown(c, SHUT_WR), 0);
+	pfd.events = POLLIN | POLLRDHUP;
+	assert_int_equal(rump_sys_poll(&pfd, 1, -1), 1);
+	assert_int_equal(pfd.revents, POLLIN | POLLRDHUP);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	wait_no_connections();
+}
+
+static void
+tcp_socket_options_read_back(void **state)
+{
+	struct tcp_info ti;
+	socklen_t len = sizeof(ti);
+	char cc[16];
+	int one = 1, v, c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one,
+	    sizeof(one)), 0);
+	len = sizeof(v);
+	assert_int_equal(rump_sys_getsockopt(c, IPPROTO_TCP, TCP_NODELAY, &v,
+	    &len), 0);
+	assert_int_equal(v, 1);
+	len = sizeof(ti);
+	assert_int_equal(rump_sys_getsockopt(c, IPPROTO_TCP, TCP_INFO, &ti,
+	    &len), 0);
+	assert_int_equal(len, 104);
+	assert_int_equal(ti.tcpi_state, 1);	/* TCP_ESTABLISHED */
+	assert_true(ti.tcpi_snd_cwnd >= 10);
+	assert_true(ti.tcpi_options & TCPI_OPT_TIMESTAMPS);
+	assert_int_equal(rump_sys_setsockopt(c, IPPROTO_TCP, TCP_CONGESTION,
+	    "reno", 4), 0);
+	len = sizeof(cc);
+	assert_int_equal(rump_sys_getsockopt(c, IPPROTO_TCP, TCP_CONGESTION, cc,
+	    &len), 0);
+	assert_string_equal(cc, "reno");
+	assert_int_equal(rump_sys_setsockopt(c, IPPROTO_TCP, TCP_CONGESTION,
+	    "nosuch", 6), -1);
+	assert_int_equal(errno, ENOENT);
+	v = 10;
+	assert_int_equal(rump_sys_setsockopt(c, IPPROTO_TCP, TCP_KEEPIDLE, &v,
+	    sizeof(v)), 0);
+	v = 0;
+	assert_int_equal(rump_sys_setsockopt(c, IPPROTO_TCP, TCP_KEEPCNT, &v,
+	    sizeof(v)), -1);
+	assert_int_equal(errno, EINVAL);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	wait_no_connections();
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		leak_test(tcp_connect_accept_and_exchange_data),
+		leak_test(tcp_connect_to_a_closed_port_is_econnrefused),
+		leak_test(tcp_transfers_megabytes_byte_exact),
+		leak_test(tcp_non_blocking_connect_is_in_progress_then_writable),
+		leak_test(tcp_non_blocking_connect_to_a_closed_port_reports_econnrefused),
+		leak_test(tcp_accept_on_an_empty_non_blocking_listener_is_eagain),
+		leak_test(tcp_half_close_lets_the_other_direction_go_on),
+		leak_test(tcp_peek_leaves_data_and_waitall_waits_for_all),
+		leak_test(tcp_abortive_close_resets_the_peer),
+		leak_test(tcp_close_with_unread_data_resets_the_peer),
+		leak_test(tcp_poll_reports_end_of_file_and_hang_up),
+		leak_test(tcp_socket_options_read_back),
+	};
+
+	setenv("RUMP_TCP_MSL_MS", "5", 1);
+	return cmocka_run_group_tests(tests, apitest_boot, apitest_halt);
+}

@@ -1,0 +1,614 @@
+/*
+ * TCP's state machine (RFC 9293 3.10.7) driven by crafted segments on a
+ * fake interface: the handshake both ways, data in and out of order, the
+ * checks of RFC 5961 against blind attacks, PAWS, and closing from either
+ * side.  The test's peer is 10.0.0.2:5555; TCP is 10.0.0.1:8000.
+ */
+#include "ktest.h"
+#include "tcp_peer.h"
+
+static struct tpeer peer;
+static struct socket *ls;
+
+static int
+setup(void **state)
+{
+	int error = ktest_boot(state);
+
+	if (error != 0)
+		return error;
+	KTEST_ENTER();
+	tpeer_init(&peer);
+	KTEST_EXIT();
+	return 0;
+}
+
+static int
+teardown(void **state)
+{
+	KTEST_ENTER();
+	tpeer_fini(&peer);
+	KTEST_EXIT();
+	return ktest_halt(state);
+}
+
+/* Each test starts with a fresh peer and a listener. */
+static int
+test_setup(void **state)
+{
+	leakcheck_setup(state);
+	KTEST_ENTER();
+	peer.seq = PEER_ISS;
+	peer.ack = 0;
+	peer.ts = false;
+	peer.win = 65535;
+	peer.rport++;
+	peer.lport = LPORT;
+	ls = tpeer_listen(&peer);
+	KTEST_EXIT();
+	return 0;
+}
+
+static int
+test_teardown(void **state)
+{
+	KTEST_ENTER();
+	assert_int_equal(soclose(ls), 0);
+	fi_flush(&peer.fi);
+	KTEST_EXIT();
+	return leakcheck_teardown(state);
+}
+
+#define tcp_test(f)	cmocka_unit_test_setup_teardown(f, test_setup, \
+	test_teardown)
+
+static void
+a_syn_to_a_listener_is_answered_with_a_syn_ack_and_its_options(void **state)
+{
+	static const uint8_t opts[] = {
+		TCPOPT_MAXSEG, 4, 0x05, 0xb4, TCPOPT_NOP, TCPOPT_WINDOW, 3, 7,
+	};
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	struct tseg s;
+	struct socket *so;
+
+	(void)state;
+	KTEST_ENTER();
+	peer.ts = true;
+	peer.tsval = 77;
+	tpeer_inject(&peer, TH_SYN, PEER_ISS, 0, opts, sizeof(opts), NULL, 0);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.flags, TH_SYN | TH_ACK);
+	assert_int_equal(s.ack, PEER_ISS + 1);
+	assert_int_equal(s.sport, LPORT);
+	assert_int_equal(s.dport, peer.rport);
+	assert_true(s.opts.to_flags & TOF_MSS);
+	assert_int_equal(s.opts.to_mss, 1460);
+	assert_true(s.opts.to_flags & TOF_SCALE);
+	assert_true(s.opts.to_flags & TOF_TS);
+	assert_int_equal(s.opts.to_tsecr, 77);
+	/* Not yet accepted: the handshake is not complete. */
+	assert_int_equal(soaccept(ls, &so, &ss, &sslen, true), EAGAIN);
+	KTEST_EXIT();
+}
+
+static void
+the_third_segment_of_the_handshake_makes_the_connection_acceptable(
+    void **state)
+{
+	struct socket *so;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	assert_int_equal(tpeer_tcb(so)->t_state, TCPS_ESTABLISHED);
+	assert_true(so->so_state & SS_ISCONNECTED);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+static void
+a_syn_to_a_closed_port_is_answered_with_rst_ack(void **state)
+{
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(soclose(ls), 0);
+	tpeer_inject(&peer, TH_SYN, 5000, 0, NULL, 0, "ab", 2);
+	tpeer_expect(&peer, &s);
+	ls = tpeer_listen(&peer);
+	KTEST_EXIT();
+	assert_int_equal(s.flags, TH_RST | TH_ACK);
+	assert_int_equal(s.seq, 0);
+	assert_int_equal(s.ack, 5000 + 1 + 2);
+}
+
+static void
+an_ack_to_no_connection_is_answered_with_rst_at_its_ack(void **state)
+{
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	tpeer_inject(&peer, TH_ACK, 5000, 123456, NULL, 0, NULL, 0);
+	tpeer_expect(&peer, &s);
+	KTEST_EXIT();
+	assert_int_equal(s.flags, TH_RST);
+	assert_int_equal(s.seq, 123456);
+}
+
+static void
+a_segment_outside_the_window_is_answered_with_an_ack(void **state)
+{
+	struct socket *so;
+	struct tseg s;
+	uint64_t before = tcpstat.tcps_rcvoutwin;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tpeer_inject(&peer, TH_ACK, peer.seq + 10000000, peer.ack, NULL, 0,
+	    "x", 1);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.flags, TH_ACK);
+	assert_int_equal(s.ack, peer.seq);
+	assert_int_equal(so->so_rcv.sb_cc, 0);
+	assert_int_equal(tcpstat.tcps_rcvoutwin, before + 1);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+static void
+a_rst_in_the_window_but_not_at_rcv_nxt_gets_a_challenge_ack(void **state)
+{
+	struct socket *so;
+	struct tseg s;
+	uint64_t before = tcpstat.tcps_challengeack;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tpeer_inject(&peer, TH_RST, peer.seq + 100, 0, NULL, 0, NULL, 0);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.flags, TH_ACK);
+	assert_int_equal(s.ack, peer.seq);
+	assert_int_equal(tcpstat.tcps_challengeack, before + 1);
+	assert_int_equal(tpeer_tcb(so)->t_state, TCPS_ESTABLISHED);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+static void
+a_rst_at_rcv_nxt_resets_the_connection(void **state)
+{
+	struct socket *so;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tpeer_inject(&peer, TH_RST, peer.seq, 0, NULL, 0, NULL, 0);
+	assert_null(so->so_pcb);
+	assert_int_equal(so->so_error, ECONNRESET);
+	assert_true(so->so_state & SS_CANTRCVMORE);
+	assert_int_equal(soclose(so), 0);
+	assert_int_equal(fi_queued(&peer.fi), 0);
+	KTEST_EXIT();
+}
+
+static void
+a_rst_outside_the_window_is_dropped_silently(void **state)
+{
+	struct socket *so;
+	uint64_t before = tcpstat.tcps_rcvbadrst;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tpeer_inject(&peer, TH_RST, peer.seq - 5000000, 0, NULL, 0, NULL, 0);
+	assert_int_equal(fi_queued(&peer.fi), 0);
+	assert_int_equal(tcpstat.tcps_rcvbadrst, before + 1);
+	assert_int_equal(tpeer_tcb(so)->t_state, TCPS_ESTABLISHED);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+static void
+a_syn_on_an_established_connection_gets_a_challenge_ack(void **state)
+{
+	struct socket *so;
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tpeer_inject(&peer, TH_SYN, peer.seq + 5, 0, NULL, 0, NULL, 0);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.flags, TH_ACK);
+	assert_int_equal(s.ack, peer.seq);
+	assert_int_equal(tpeer_tcb(so)->t_state, TCPS_ESTABLISHED);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+static void
+challenge_acks_are_limited_per_second(void **state)
+{
+	struct socket *so;
+	uint64_t limited = tcpstat.tcps_challengelimit;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	for (unsigned i = 0; i < tcp_challenge_limit + 5; i++)
+		tpeer_inject(&peer, TH_RST, peer.seq + 1 + i, 0, NULL, 0,
+		    NULL, 0);
+	assert_int_equal(fi_flush(&peer.fi), tcp_challenge_limit);
+	assert_int_equal(tcpstat.tcps_challengelimit, limited + 5);
+	/* A second later there is credit again. */
+	tp_now += NSEC_PER_SEC;
+	tpeer_inject(&peer, TH_RST, peer.seq + 1, 0, NULL, 0, NULL, 0);
+	assert_int_equal(fi_flush(&peer.fi), 1);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+static void
+in_order_data_reaches_the_socket_and_is_acked_after_the_delay(void **state)
+{
+	struct socket *so;
+	struct tcpcb *tp;
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tp = tpeer_tcb(so);
+	tp->t_quickack = 0;
+	tpeer_send(&peer, TH_ACK | TH_PUSH, "hello", 5);
+	assert_int_equal(so->so_rcv.sb_cc, 5);
+	/* A single small segment: the ACK waits for the delayed-ACK timer. */
+	assert_int_equal(fi_queued(&peer.fi), 0);
+	tpeer_advance(tp, (uint64_t)tcp_delack_ms * 1000000 - 1);
+	assert_int_equal(fi_queued(&peer.fi), 0);
+	tpeer_advance(tp, 1);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.flags, TH_ACK);
+	assert_int_equal(s.ack, peer.seq);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+static void
+every_second_full_segment_is_acked_at_once(void **state)
+{
+	static uint8_t data[1460];
+	struct socket *so;
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tpeer_tcb(so)->t_quickack = 0;
+	tpeer_send(&peer, TH_ACK, data, sizeof(data));
+	assert_int_equal(fi_queued(&peer.fi), 0);
+	tpeer_send(&peer, TH_ACK, data, sizeof(data));
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.ack, peer.seq);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+static void
+out_of_order_data_waits_for_the_gap_and_is_acked_at_once(void **state)
+{
+	struct socket *so;
+	struct tseg s;
+	char buf[8];
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tpeer_inject(&peer, TH_ACK, peer.seq + 3, peer.ack, NULL, 0, "def", 3);
+	assert_int_equal(so->so_rcv.sb_cc, 0);
+	/* A duplicate ACK at once tells the sender about the hole. */
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.ack, peer.seq);
+	tpeer_inject(&peer, TH_ACK, peer.seq, peer.ack, NULL, 0, "abc", 3);
+	assert_int_equal(so->so_rcv.sb_cc, 6);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.ack, peer.seq + 6);
+	m_copydata(so->so_rcv.sb_mb, 0, 6, buf);
+	assert_memory_equal(buf, "abcdef", 6);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+static void
+overlapping_segments_are_delivered_once(void **state)
+{
+	struct socket *so;
+	char buf[10];
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tpeer_inject(&peer, TH_ACK, peer.seq + 4, peer.ack, NULL, 0, "efgh", 4);
+	tpeer_inject(&peer, TH_ACK, peer.seq + 2, peer.ack, NULL, 0, "cdefg", 5);
+	tpeer_inject(&peer, TH_ACK, peer.seq + 6, peer.ack, NULL, 0, "ghij", 4);
+	tpeer_inject(&peer, TH_ACK, peer.seq, peer.ack, NULL, 0, "abc", 3);
+	assert_int_equal(so->so_rcv.sb_cc, 10);
+	m_copydata(so->so_rcv.sb_mb, 0, 10, buf);
+	assert_memory_equal(buf, "abcdefghij", 10);
+	assert_true(TAILQ_EMPTY(&tpeer_tcb(so)->t_segq));
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+static void
+paws_drops_a_segment_with_an_older_timestamp(void **state)
+{
+	struct socket *so;
+	struct tseg s;
+	uint64_t before = tcpstat.tcps_pawsdrop;
+
+	(void)state;
+	KTEST_ENTER();
+	peer.ts = true;
+	peer.tsval = 1000;
+	so = tpeer_connect(&peer, ls);
+	peer.tsval = 999;
+	tpeer_inject(&peer, TH_ACK, peer.seq, peer.ack, NULL, 0, "old", 3);
+	assert_int_equal(so->so_rcv.sb_cc, 0);
+	assert_int_equal(tcpstat.tcps_pawsdrop, before + 1);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.ack, peer.seq);
+	peer.tsval = 1001;
+	tpeer_send(&peer, TH_ACK, "new", 3);
+	assert_int_equal(so->so_rcv.sb_cc, 3);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+static void
+a_fin_from_the_peer_moves_to_close_wait_and_reads_end_of_file(
+    void **state)
+{
+	struct socket *so;
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tpeer_send(&peer, TH_FIN | TH_ACK, NULL, 0);
+	assert_int_equal(tpeer_tcb(so)->t_state, TCPS_CLOSE_WAIT);
+	assert_true(so->so_state & SS_CANTRCVMORE);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.ack, peer.seq);
+	/* Our close sends our FIN: LAST-ACK, and its ACK frees the block. */
+	assert_int_equal(soclose(so), 0);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.flags, TH_FIN | TH_ACK);
+	peer.ack = s.seq + 1;
+	tpeer_send(&peer, TH_ACK, NULL, 0);
+	assert_int_equal(tcpstat.tcps_pcbs, 1);		/* the listener */
+	KTEST_EXIT();
+}
+
+static void
+an_active_close_waits_in_time_wait_for_two_msl(void **state)
+{
+	struct socket *so;
+	struct tcpcb *tp;
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tp = tpeer_tcb(so);
+	assert_int_equal(soclose(so), 0);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.flags, TH_FIN | TH_ACK);
+	assert_int_equal(tp->t_state, TCPS_FIN_WAIT_1);
+	peer.ack = s.seq + 1;
+	tpeer_send(&peer, TH_ACK, NULL, 0);
+	assert_int_equal(tp->t_state, TCPS_FIN_WAIT_2);
+	tpeer_send(&peer, TH_FIN | TH_ACK, NULL, 0);
+	assert_int_equal(tp->t_state, TCPS_TIME_WAIT);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.ack, peer.seq);
+	tpeer_advance(tp, 2ULL * tcp_msl_ms * 1000000 - 1);
+	assert_int_equal(tcpstat.tcps_pcbs, 2);
+	tpeer_advance(tp, 1);
+	assert_int_equal(tcpstat.tcps_pcbs, 1);
+	KTEST_EXIT();
+}
+
+static void
+simultaneous_close_goes_through_closing(void **state)
+{
+	struct socket *so;
+	struct tcpcb *tp;
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tp = tpeer_tcb(so);
+	assert_int_equal(soclose(so), 0);
+	tpeer_expect(&peer, &s);
+	/* The peer's FIN crosses ours: it does not acknowledge it. */
+	tpeer_send(&peer, TH_FIN | TH_ACK, NULL, 0);
+	assert_int_equal(tp->t_state, TCPS_CLOSING);
+	peer.ack = s.seq + 1;
+	tpeer_send(&peer, TH_ACK, NULL, 0);
+	assert_int_equal(tp->t_state, TCPS_TIME_WAIT);
+	fi_flush(&peer.fi);
+	tpeer_advance(tp, 2ULL * tcp_msl_ms * 1000000);
+	assert_int_equal(tcpstat.tcps_pcbs, 1);
+	KTEST_EXIT();
+}
+
+static void
+data_after_the_user_closed_is_answered_with_rst(void **state)
+{
+	struct socket *so;
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	assert_int_equal(soclose(so), 0);
+	tpeer_expect(&peer, &s);
+	tpeer_send(&peer, TH_ACK, "late", 4);
+	tpeer_expect(&peer, &s);
+	assert_true(s.flags & TH_RST);
+	assert_int_equal(tcpstat.tcps_pcbs, 1);
+	KTEST_EXIT();
+}
+
+/* Sets an integer socket option. */
+static void
+setopt_int(struct socket *so, int level, int name, int val)
+{
+	struct sockopt sopt = {
+		.sopt_level = level, .sopt_name = name,
+		.sopt_data = &val, .sopt_size = sizeof(val),
+	};
+
+	assert_int_equal(sosetopt(so, &sopt), 0);
+}
+
+static void
+reuseaddr_binds_over_a_connection_in_time_wait(void **state)
+{
+	struct sockaddr_in sin;
+	struct socket *l2, *so, *n;
+	struct tcpcb *tp;
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	sockaddr_in_init(&sin, peer.local, htons(LPORT + 1));
+	assert_int_equal(socreate(AF_INET, &l2, SOCK_STREAM, 0), 0);
+	setopt_int(l2, SOL_SOCKET, SO_REUSEADDR, 1);
+	assert_int_equal(sobind(l2, (const struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	assert_int_equal(solisten(l2, 1), 0);
+	peer.lport = LPORT + 1;
+	so = tpeer_connect(&peer, l2);
+	tp = tpeer_tcb(so);
+	assert_int_equal(soclose(l2), 0);
+	assert_int_equal(soclose(so), 0);
+	tpeer_expect(&peer, &s);
+	peer.ack = s.seq + 1;
+	tpeer_send(&peer, TH_FIN | TH_ACK, NULL, 0);
+	assert_int_equal(tp->t_state, TCPS_TIME_WAIT);
+	assert_int_equal(socreate(AF_INET, &n, SOCK_STREAM, 0), 0);
+	assert_int_equal(sobind(n, (const struct sockaddr *)&sin,
+	    sizeof(sin)), EADDRINUSE);
+	setopt_int(n, SOL_SOCKET, SO_REUSEADDR, 1);
+	assert_int_equal(sobind(n, (const struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	assert_int_equal(soclose(n), 0);
+	fi_flush(&peer.fi);
+	tpeer_advance(tp, 2ULL * tcp_msl_ms * 1000000);
+	KTEST_EXIT();
+}
+
+static void
+a_new_syn_ends_time_wait_and_opens_a_new_connection(void **state)
+{
+	struct socket *so;
+	struct tcpcb *tp;
+	struct tseg s;
+	uint64_t reuse = tcpstat.tcps_twreuse;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tp = tpeer_tcb(so);
+	assert_int_equal(soclose(so), 0);
+	tpeer_expect(&peer, &s);
+	peer.ack = s.seq + 1;
+	tpeer_send(&peer, TH_FIN | TH_ACK, NULL, 0);
+	assert_int_equal(tp->t_state, TCPS_TIME_WAIT);
+	fi_flush(&peer.fi);
+	/* The same ports, a sequence number beyond the old connection's. */
+	tpeer_inject(&peer, TH_SYN, peer.seq + 100000, 0, NULL, 0, NULL, 0);
+	assert_int_equal(tcpstat.tcps_twreuse, reuse + 1);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.flags, TH_SYN | TH_ACK);
+	assert_int_equal(s.ack, peer.seq + 100001);
+	KTEST_EXIT();
+}
+
+static void
+window_scaling_is_agreed_and_applied_both_ways(void **state)
+{
+	static const uint8_t opts[] = {
+		TCPOPT_MAXSEG, 4, 0x05, 0xb4, TCPOPT_NOP, TCPOPT_WINDOW, 3, 4,
+	};
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	struct socket *so;
+	struct tcpcb *tp;
+	struct tseg s;
+	uint8_t shift;
+
+	(void)state;
+	KTEST_ENTER();
+	tpeer_inject(&peer, TH_SYN, peer.seq, 0, opts, sizeof(opts), NULL, 0);
+	peer.seq++;
+	tpeer_expect(&peer, &s);
+	assert_true(s.opts.to_flags & TOF_SCALE);
+	shift = s.opts.to_wscale;
+	peer.ack = s.seq + 1;
+	peer.win = 1000;
+	tpeer_send(&peer, TH_ACK, "x", 1);
+	assert_int_equal(soaccept(ls, &so, &ss, &sslen, true), 0);
+	tp = tpeer_tcb(so);
+	/* The peer's window is shifted by its scale, 4. */
+	assert_int_equal(tp->snd_wnd, 1000u << 4);
+	assert_int_equal(tp->rcv_scale, shift);
+	tpeer_advance(tp, (uint64_t)tcp_delack_ms * 1000000);
+	/* Ours goes out shifted by ours. */
+	while (tpeer_recv(&peer, &s))
+		continue;
+	assert_int_equal((uint32_t)s.win, (uint32_t)(sbspace(&so->so_rcv) >>
+	    shift));
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		tcp_test(a_syn_to_a_listener_is_answered_with_a_syn_ack_and_its_options),
+		tcp_test(the_third_segment_of_the_handshake_makes_the_connection_acceptable),
+		tcp_test(a_syn_to_a_closed_port_is_answered_with_rst_ack),
+		tcp_test(an_ack_to_no_connection_is_answered_with_rst_at_its_ack),
+		tcp_test(a_segment_outside_the_window_is_answered_with_an_ack),
+		tcp_test(a_rst_in_the_window_but_not_at_rcv_nxt_gets_a_challenge_ack),
+		tcp_test(a_rst_at_rcv_nxt_resets_the_connection),
+		tcp_test(a_rst_outside_the_window_is_dropped_silently),
+		tcp_test(a_syn_on_an_established_connection_gets_a_challenge_ack),
+		tcp_test(challenge_acks_are_limited_per_second),
+		tcp_test(in_order_data_reaches_the_socket_and_is_acked_after_the_delay),
+		tcp_test(every_second_full_segment_is_acked_at_once),
+		tcp_test(out_of_order_data_waits_for_the_gap_and_is_acked_at_once),
+		tcp_test(overlapping_segments_are_delivered_once),
+		tcp_test(paws_drops_a_segment_with_an_older_timestamp),
+		tcp_test(a_fin_from_the_peer_moves_to_close_wait_and_reads_end_of_file),
+		tcp_test(an_active_close_waits_in_time_wait_for_two_msl),
+		tcp_test(simultaneous_close_goes_through_closing),
+		tcp_test(data_after_the_user_closed_is_answered_with_rst),
+		tcp_test(reuseaddr_binds_over_a_connection_in_time_wait),
+		tcp_test(a_new_syn_ends_time_wait_and_opens_a_new_connection),
+		tcp_test(window_scaling_is_agreed_and_applied_both_ways),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

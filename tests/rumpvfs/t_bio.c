@@ -1,0 +1,393 @@
+/*
+ * The buffer cache over a host file registered as a block device: reads
+ * from the cache, delayed writes written back in clusters with one host
+ * call, resizing, invalidation, read-ahead, and injected I/O errors.
+ *
+ * The image is a host file in the build directory (RUMP_TEST_BUILD, set
+ * by tests/run.sh), made afresh by each test group.
+ */
+#include "ktest.h"
+#include "rumpkern/lwp.h"
+#include "rumpvfs/buf.h"
+#include "rumpvfs/mount.h"
+#include "rumpvfs/vfs_etfs.h"
+#include "rumpvfs_if_priv.h"
+
+#define IMG_SIZE	(1024 * 1024)
+#define BSIZE		4096
+#define BLK(n)		((daddr_t)(n) * (BSIZE / DEV_BSIZE))
+
+static char imgpath[1024];
+static struct vnode *devvp;
+
+/* Makes the host file, IMG_SIZE bytes, block n filled with byte n. */
+static int
+make_image(void)
+{
+	static char block[BSIZE];
+	size_t done;
+	int fd = -1, error;
+
+	error = rumpuser_getparam("RUMP_TEST_BUILD", imgpath, sizeof(imgpath));
+	if (error != 0)
+		strlcpy(imgpath, ".", sizeof(imgpath));
+	strlcpy(imgpath + strlen(imgpath), "/t_bio.img",
+	    sizeof(imgpath) - strlen(imgpath));
+	error = rumpuser_open(imgpath, RUMPUSER_OPEN_RDWR | RUMPUSER_OPEN_CREATE,
+	    &fd);
+	for (int n = 0; error == 0 && n < IMG_SIZE / BSIZE; n++) {
+		memset(block, n, sizeof(block));
+		error = rumpuser_pwrite(fd, block, BSIZE, (int64_t)n * BSIZE, &done);
+	}
+	if (fd >= 0)
+		rumpuser_close(fd);
+	return error;
+}
+
+/* Boots and registers the image once, so that /dev exists from then on. */
+static int
+boot(void **state)
+{
+	int error = make_image();
+
+	if (error == 0)
+		error = ktest_boot(state);
+	if (error != 0)
+		return error;
+	KTEST_ENTER();
+	error = rumppriv_etfs_register("/dev/img", imgpath, RUMP_ETFS_BLK);
+	if (error == 0)
+		error = rumppriv_etfs_remove("/dev/img");
+	KTEST_EXIT();
+	return error;
+}
+
+static int
+setup(void **state)
+{
+	struct cred *cred;
+	int error;
+
+	leakcheck_setup(state);
+	KTEST_ENTER();
+	error = rumppriv_etfs_register("/dev/img", imgpath, RUMP_ETFS_BLK);
+	if (error == 0) {
+		cred = proc_cred(curproc);
+		error = vfs_opendev("/dev/img", false, cred, &devvp);
+		cred_release(cred);
+	}
+	KTEST_EXIT();
+	return error;
+}
+
+static int
+teardown(void **state)
+{
+	int error;
+
+	KTEST_ENTER();
+	(void)vinvalbuf(devvp, false);
+	vfs_closedev(devvp);
+	error = rumppriv_etfs_remove("/dev/img");
+	KTEST_EXIT();
+	assert_int_equal(error, 0);
+	return leakcheck_teardown(state);
+}
+
+#define bio_test(f)	cmocka_unit_test_setup_teardown(f, setup, teardown)
+
+static struct etfs_stats
+stats(void)
+{
+	struct etfs_stats st;
+
+	etfs_getstats(devvp, &st);
+	return st;
+}
+
+static void
+bread_reads_the_block_and_then_hits_the_cache(void **state)
+{
+	struct buf *bp;
+	struct etfs_stats before, after;
+	unsigned char first, last;
+
+	(void)state;
+	KTEST_ENTER();
+	before = stats();
+	assert_int_equal(bread(devvp, BLK(5), BSIZE, &bp), 0);
+	first = ((unsigned char *)bp->b_data)[0];
+	last = ((unsigned char *)bp->b_data)[BSIZE - 1];
+	brelse(bp, 0);
+	assert_int_equal(bread(devvp, BLK(5), BSIZE, &bp), 0);
+	brelse(bp, 0);
+	after = stats();
+	KTEST_EXIT();
+	assert_int_equal(first, 5);
+	assert_int_equal(last, 5);
+	assert_int_equal(after.es_reads - before.es_reads, 1);
+}
+
+static void
+delayed_writes_reach_the_disk_on_vflushbuf(void **state)
+{
+	struct buf *bp;
+	struct etfs_stats before, after;
+
+	(void)state;
+	KTEST_ENTER();
+	before = stats();
+	bp = getblk(devvp, BLK(7), BSIZE);
+	memset(bp->b_data, 0xaa, BSIZE);
+	bdwrite(bp);
+	assert_int_equal(stats().es_writes, before.es_writes);
+	assert_int_equal(vflushbuf(devvp, true), 0);
+	after = stats();
+	assert_int_equal(vinvalbuf(devvp, false), 0);
+	assert_int_equal(bread(devvp, BLK(7), BSIZE, &bp), 0);
+	assert_int_equal(((unsigned char *)bp->b_data)[100], 0xaa);
+	memset(bp->b_data, 7, BSIZE);
+	assert_int_equal(bwrite(bp), 0);
+	KTEST_EXIT();
+	assert_int_equal(after.es_writes - before.es_writes, 1);
+}
+
+static void
+contiguous_dirty_blocks_are_written_with_one_host_call(void **state)
+{
+	struct buf *bp;
+	struct etfs_stats before, after;
+
+	(void)state;
+	KTEST_ENTER();
+	for (int n = 10; n < 20; n++) {
+		bp = getblk(devvp, BLK(n), BSIZE);
+		memset(bp->b_data, n, BSIZE);
+		bdwrite(bp);
+	}
+	/* A gap: block 21 starts a second run. */
+	bp = getblk(devvp, BLK(21), BSIZE);
+	memset(bp->b_data, 21, BSIZE);
+	bdwrite(bp);
+	before = stats();
+	assert_int_equal(vflushbuf(devvp, true), 0);
+	after = stats();
+	KTEST_EXIT();
+	assert_int_equal(after.es_writes - before.es_writes, 2);
+}
+
+static void
+getblk_of_another_size_resizes_the_buffer(void **state)
+{
+	struct buf *bp;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(bread(devvp, BLK(3), BSIZE, &bp), 0);
+	brelse(bp, 0);
+	bp = getblk(devvp, BLK(3), 2 * BSIZE);
+	assert_int_equal(bp->b_bcount, 2 * BSIZE);
+	assert_int_equal(bp->b_flags & B_DONE, 0);
+	brelse(bp, B_INVAL);
+	assert_int_equal(bread(devvp, BLK(3), BSIZE / 2, &bp), 0);
+	assert_int_equal(((unsigned char *)bp->b_data)[0], 3);
+	brelse(bp, 0);
+	KTEST_EXIT();
+}
+
+static void
+breadn_reads_the_block_and_what_follows_with_one_host_call(void **state)
+{
+	daddr_t ra[2] = { BLK(31), BLK(32) };
+	int rasz[2] = { BSIZE, BSIZE };
+	struct etfs_stats before, mid, after;
+	struct buf *bp;
+
+	(void)state;
+	KTEST_ENTER();
+	before = stats();
+	assert_int_equal(breadn(devvp, BLK(30), BSIZE, ra, rasz, 2, &bp), 0);
+	assert_int_equal(((unsigned char *)bp->b_data)[0], 30);
+	brelse(bp, 0);
+	mid = stats();
+	assert_int_equal(bread(devvp, BLK(32), BSIZE, &bp), 0);
+	assert_int_equal(((unsigned char *)bp->b_data)[0], 32);
+	brelse(bp, 0);
+	after = stats();
+	KTEST_EXIT();
+	assert_int_equal(mid.es_reads - before.es_reads, 1);
+	assert_int_equal(after.es_reads, mid.es_reads);
+}
+
+static void
+breadn_reads_scattered_read_ahead_one_by_one(void **state)
+{
+	daddr_t ra[2] = { BLK(35), BLK(37) };
+	int rasz[2] = { BSIZE, BSIZE };
+	struct etfs_stats before, after;
+	struct buf *bp;
+
+	(void)state;
+	KTEST_ENTER();
+	before = stats();
+	assert_int_equal(breadn(devvp, BLK(33), BSIZE, ra, rasz, 2, &bp), 0);
+	brelse(bp, 0);
+	/* All three are cached now: a second breadn reads nothing. */
+	assert_int_equal(breadn(devvp, BLK(33), BSIZE, ra, rasz, 2, &bp), 0);
+	brelse(bp, 0);
+	after = stats();
+	KTEST_EXIT();
+	assert_int_equal(after.es_reads - before.es_reads, 3);
+}
+
+static void
+read_ahead_skips_a_buffer_another_holds(void **state)
+{
+	daddr_t ra[1] = { BLK(71) };
+	int rasz[1] = { BSIZE };
+	struct buf *held, *bp;
+
+	(void)state;
+	KTEST_ENTER();
+	held = getblk(devvp, BLK(71), BSIZE);
+	assert_int_equal(breadn(devvp, BLK(70), BSIZE, ra, rasz, 1, &bp), 0);
+	assert_int_equal(((unsigned char *)bp->b_data)[0], 70);
+	brelse(bp, 0);
+	assert_int_equal(held->b_flags & B_DONE, 0);
+	brelse(held, B_INVAL);
+	KTEST_EXIT();
+}
+
+static void
+a_failed_clustered_read_caches_nothing(void **state)
+{
+	daddr_t ra[1] = { BLK(46) };
+	int rasz[1] = { BSIZE };
+	struct bufstats bs;
+	struct buf *bp;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(rumppriv_etfs_fault("/dev/img", "rate=1,dir=read"), 0);
+	assert_int_equal(breadn(devvp, BLK(45), BSIZE, ra, rasz, 1, &bp), EIO);
+	assert_null(bp);
+	assert_int_equal(rumppriv_etfs_fault("/dev/img", "none"), 0);
+	buf_stats(&bs);
+	KTEST_EXIT();
+	assert_int_equal(bs.bs_bytes, 0);
+}
+
+static void
+a_read_past_the_device_is_eio(void **state)
+{
+	struct buf *bp;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(bread(devvp, BLK(IMG_SIZE / BSIZE), BSIZE, &bp), EIO);
+	assert_null(bp);
+	KTEST_EXIT();
+}
+
+static void
+injected_read_faults_fail_bread_with_eio(void **state)
+{
+	struct buf *bp;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(rumppriv_etfs_fault("/dev/img", "rate=100%,dir=read"), 0);
+	assert_int_equal(bread(devvp, BLK(40), BSIZE, &bp), EIO);
+	/* Writes still work. */
+	bp = getblk(devvp, BLK(41), BSIZE);
+	memset(bp->b_data, 41, BSIZE);
+	assert_int_equal(bwrite(bp), 0);
+	assert_int_equal(rumppriv_etfs_fault("/dev/img", "none"), 0);
+	assert_int_equal(bread(devvp, BLK(40), BSIZE, &bp), 0);
+	brelse(bp, 0);
+	KTEST_EXIT();
+	assert_true(stats().es_faults >= 1);
+}
+
+static void
+a_failed_delayed_write_is_reported_by_vflushbuf(void **state)
+{
+	struct buf *bp;
+	struct bufstats bs;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(rumppriv_etfs_fault("/dev/img",
+	    "rate=1,seed=7,dir=write"), 0);
+	bp = getblk(devvp, BLK(50), BSIZE);
+	bdwrite(bp);
+	assert_int_equal(vflushbuf(devvp, true), EIO);
+	buf_stats(&bs);
+	assert_int_equal(rumppriv_etfs_fault("/dev/img", ""), 0);
+	KTEST_EXIT();
+	assert_int_equal(bs.bs_dirty, 0);
+}
+
+static void
+fault_specs_are_checked(void **state)
+{
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(rumppriv_etfs_fault("/dev/img", "rate=2"), EINVAL);
+	assert_int_equal(rumppriv_etfs_fault("/dev/img", "dir=up"), EINVAL);
+	assert_int_equal(rumppriv_etfs_fault("/dev/img", "bogus"), EINVAL);
+	assert_int_equal(rumppriv_etfs_fault("/dev/img", "seed=x"), EINVAL);
+	assert_int_equal(rumppriv_etfs_fault("/dev/nothing", "none"), ENOENT);
+	assert_int_equal(rumppriv_etfs_fault("/", "none"), ENXIO);
+	KTEST_EXIT();
+}
+
+static void
+bufcache_sync_writes_every_dirty_buffer(void **state)
+{
+	struct buf *bp;
+	struct bufstats bs;
+
+	(void)state;
+	KTEST_ENTER();
+	bp = getblk(devvp, BLK(60), BSIZE);
+	bdwrite(bp);
+	bp = getblk(devvp, BLK(62), BSIZE);
+	bdwrite(bp);
+	assert_int_equal(bufcache_sync(), 0);
+	buf_stats(&bs);
+	KTEST_EXIT();
+	assert_int_equal(bs.bs_dirty, 0);
+}
+
+static void
+removing_a_mounted_device_is_ebusy(void **state)
+{
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(rumppriv_etfs_remove("/dev/img"), EBUSY);
+	KTEST_EXIT();
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		bio_test(bread_reads_the_block_and_then_hits_the_cache),
+		bio_test(delayed_writes_reach_the_disk_on_vflushbuf),
+		bio_test(contiguous_dirty_blocks_are_written_with_one_host_call),
+		bio_test(getblk_of_another_size_resizes_the_buffer),
+		bio_test(breadn_reads_the_block_and_what_follows_with_one_host_call),
+		bio_test(breadn_reads_scattered_read_ahead_one_by_one),
+		bio_test(read_ahead_skips_a_buffer_another_holds),
+		bio_test(a_failed_clustered_read_caches_nothing),
+		bio_test(a_read_past_the_device_is_eio),
+		bio_test(injected_read_faults_fail_bread_with_eio),
+		bio_test(a_failed_delayed_write_is_reported_by_vflushbuf),
+		bio_test(fault_specs_are_checked),
+		bio_test(bufcache_sync_writes_every_dirty_buffer),
+		bio_test(removing_a_mounted_device_is_ebusy),
+	};
+
+	return cmocka_run_group_tests(tests, boot, ktest_halt);
+}
