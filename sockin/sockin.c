@@ -9,6 +9,7 @@
  */
 #include "rumpkern/component.h"
 #include "rumpkern/kmem.h"
+#include "rumpkern/kstat.h"
 #include "rumpkern/kthread.h"
 #include "rumpkern/lwp.h"
 #include "rumpnet/mbuf.h"
@@ -26,6 +27,18 @@ static struct lwp *sockin_lwp;
 /* Live control blocks by id, and the last id given (softnet_lock). */
 static LIST_HEAD(, sockin_pcb) sockin_pcbs[SOCKIN_HASHSIZE];
 static uint64_t sockin_lastid;
+
+/*
+ * "sockin.pcbs": control blocks alive, orphans still sending included,
+ * so a program can wait until every socket it closed is gone.
+ */
+static struct sockin_stats {
+	uint64_t pcbs;
+} sockin_stats;
+static const struct kstat_desc sockin_kstat_desc[] = {
+	KSTAT_DESC(struct sockin_stats, pcbs, "pcbs"),
+};
+static struct kstat_group sockin_kstat;
 
 /*
  * The rump TCP/IP stack (librumpnet_netinet) defines this symbol too, so a
@@ -46,6 +59,7 @@ sockin_pcballoc(struct socket *so)
 	sp->sp_fd = -1;
 	sp->sp_id = ++sockin_lastid;
 	so->so_pcb = sp;
+	sockin_stats.pcbs++;
 	LIST_INSERT_HEAD(&sockin_pcbs[sp->sp_id % SOCKIN_HASHSIZE], sp, sp_list);
 	return sp;
 }
@@ -58,6 +72,7 @@ sockin_pcbfree(struct sockin_pcb *sp, bool reset)
 		sockin_user_close(sockin_su, sp->sp_fd, reset);
 	sp->sp_so->so_pcb = NULL;
 	LIST_REMOVE(sp, sp_list);
+	sockin_stats.pcbs--;
 	kmem_free(&M_SOCKIN, sp, sizeof(*sp));
 }
 
@@ -228,6 +243,8 @@ sockin_init(void)
 	    &sockin_lwp, "sockin");
 	if (error != 0)
 		goto fail_user;
+	kstat_register(&sockin_kstat, "sockin", sockin_kstat_desc,
+	    __arraycount(sockin_kstat_desc), &sockin_stats);
 	return 0;
 
 fail_user:
@@ -247,6 +264,7 @@ sockin_fini(void)
 	struct sockin_pcb *sp;
 	struct socket *so;
 
+	kstat_unregister(&sockin_kstat);
 	sockin_user_cancel(sockin_su);
 	(void)kthread_join(sockin_lwp);
 	NET_LOCK();

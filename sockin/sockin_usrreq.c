@@ -44,13 +44,20 @@ sockin_attach(struct socket *so, int proto)
 
 /*
  * A stream still holding data to send is closed once the event thread has
- * sent it, as a host socket would be; everything else is closed now.
+ * sent it, as a host socket would be; everything else is closed now.  Data
+ * the host has handed us but the user never read is unread all the same:
+ * the peer gets a reset, as from a host socket closed with unread data
+ * (RFC 2525, 2.17).
  */
 static void
 sockin_detach(struct socket *so)
 {
 	struct sockin_pcb *sp = sotosockin(so);
 
+	if (so->so_rcv.sb_cc > 0 && sockin_stream(so)) {
+		sockin_pcbfree(sp, true);
+		return;
+	}
 	if (so->so_snd.sb_cc > 0 && so->so_error == 0 && sp->sp_fd != -1) {
 		sp->sp_flags |= SP_ORPHAN;
 		return;

@@ -24,11 +24,20 @@ kstat(const char *name)
 	return v;
 }
 
-/* Waits until every connection is gone, TIME_WAIT included. */
+/*
+ * Waits until every connection is gone, TIME_WAIT included; on sockin,
+ * until every socket is (the host keeps its own TIME_WAIT).
+ */
+#ifdef RUMP_TEST_SOCKIN
+#define PCBS_KSTAT	"sockin.pcbs"
+#else
+#define PCBS_KSTAT	"tcp.pcbs"
+#endif
+
 static void
 wait_no_connections(void)
 {
-	while (kstat("tcp.pcbs") != 0)
+	while (kstat(PCBS_KSTAT) != 0)
 		usleep(1000);
 }
 
@@ -301,9 +310,12 @@ static void
 tcp_abortive_close_resets_the_peer(void **state)
 {
 	struct linger lg = { 1, 0 };
-	uint64_t rst = kstat("tcp.sndrst");
 	char buf[4];
 	int c, a;
+#ifndef RUMP_TEST_SOCKIN
+	/* The count of resets sent is the rump stack's. */
+	uint64_t rst = kstat("tcp.sndrst");
+#endif
 
 	(void)state;
 	tcp_pair(&c, &a);
@@ -312,7 +324,9 @@ tcp_abortive_close_resets_the_peer(void **state)
 	assert_int_equal(rump_sys_close(c), 0);
 	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), -1);
 	assert_int_equal(errno, ECONNRESET);
+#ifndef RUMP_TEST_SOCKIN
 	assert_true(kstat("tcp.sndrst") > rst);
+#endif
 	rump_sys_close(a);
 	wait_no_connections();
 }
