@@ -268,6 +268,77 @@ protocol_options_reach_the_host_socket(void **state)
 	rump_sys_close(c);
 }
 
+static void
+ipv6_connection_over_the_hosts_loopback_carries_data(void **state)
+{
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
+	    .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	socklen_t len = sizeof(sin6);
+	char buf[8];
+	int l, c, a;
+
+	(void)state;
+	l = rump_sys_socket(AF_INET6, SOCK_STREAM, 0);
+	assert_true(l >= 0);
+	if (rump_sys_bind(l, (struct sockaddr *)&sin6, sizeof(sin6)) != 0) {
+		assert_int_equal(errno, EADDRNOTAVAIL);
+		rump_sys_close(l);
+		print_message("the host has no ::1\n");
+		skip();
+	}
+	assert_int_equal(rump_sys_listen(l, 1), 0);
+	assert_int_equal(rump_sys_getsockname(l, (struct sockaddr *)&sin6,
+	    &len), 0);
+	c = rump_sys_socket(AF_INET6, SOCK_STREAM, 0);
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin6,
+	    sizeof(sin6)), 0);
+	a = rump_sys_accept(l, NULL, NULL);
+	assert_true(a >= 0);
+	assert_int_equal(rump_sys_send(c, "six", 3, 0), 3);
+	assert_int_equal(rump_sys_recv(a, buf, sizeof(buf), 0), 3);
+	assert_memory_equal(buf, "six", 3);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	rump_sys_close(l);
+}
+
+/* Control messages the host attaches to a datagram reach recvmsg. */
+static void
+udp_control_messages_of_the_host_reach_recvmsg(void **state)
+{
+	struct sockaddr_in sin = loopback(0);
+	socklen_t len = sizeof(sin);
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} cm;
+	char data[4];
+	struct iovec iov = { data, sizeof(data) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = cm.buf, .msg_controllen = sizeof(cm.buf) };
+	struct cmsghdr *cmsg;
+	int s, on = 1, ttl;
+
+	(void)state;
+	s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
+	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	assert_int_equal(rump_sys_getsockname(s, (struct sockaddr *)&sin,
+	    &len), 0);
+	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_IP, IP_RECVTTL, &on,
+	    sizeof(on)), 0);
+	assert_int_equal(rump_sys_sendto(s, "ttl", 3, 0,
+	    (struct sockaddr *)&sin, sizeof(sin)), 3);
+	assert_int_equal(rump_sys_recvmsg(s, &msg, 0), 3);
+	cmsg = CMSG_FIRSTHDR(&msg);
+	assert_non_null(cmsg);
+	assert_int_equal(cmsg->cmsg_level, IPPROTO_IP);
+	assert_int_equal(cmsg->cmsg_type, IP_TTL);
+	memcpy(&ttl, CMSG_DATA(cmsg), sizeof(ttl));
+	assert_true(ttl > 0);
+	rump_sys_close(s);
+}
+
 /* ---- large transfers ---- */
 
 #define BIG	(16 * 1024 * 1024)
@@ -473,6 +544,8 @@ main(void)
 		leak_test(nonblocking_connect_completes_and_poll_says_writable),
 		leak_test(poll_sees_a_sockin_socket_and_a_pipe_together),
 		leak_test(protocol_options_reach_the_host_socket),
+		leak_test(ipv6_connection_over_the_hosts_loopback_carries_data),
+		leak_test(udp_control_messages_of_the_host_reach_recvmsg),
 		leak_test(sixteen_mebibytes_cross_byte_exact_and_end_with_eof),
 		leak_test(thousand_concurrent_connections_leave_no_socket_behind),
 		leak_test(threads_blocked_in_accept_and_recv_do_not_stall_the_others),
