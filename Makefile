@@ -113,9 +113,16 @@ KOBJS := $(foreach l,$(KLIBS),$(patsubst $(O)/robj/%,$(O)/obj/%,$(call objs_of,$
 RUMPUSER_SRCS := $(sort $(wildcard librump/rumpuser/*.c))
 RUMPUSER_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(RUMPUSER_SRCS))
 
+# libukfs (fs/ukfs): host code over the public rump_sys_* calls, not
+# kernel code: built with host headers and not renamed.
+UKFS_SRCS := $(sort $(wildcard fs/ukfs/*.c))
+UKFS_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(UKFS_SRCS))
+
 LIBDIR := $(O)/lib
-STATIC_LIBS := $(LIBDIR)/librumpuser.a $(foreach l,$(KLIBS),$(LIBDIR)/lib$(l).a)
-SHARED_LIBS := $(LIBDIR)/librumpuser.so $(foreach l,$(KLIBS),$(LIBDIR)/lib$(l).so)
+STATIC_LIBS := $(LIBDIR)/librumpuser.a $(foreach l,$(KLIBS),$(LIBDIR)/lib$(l).a) \
+	$(LIBDIR)/libukfs.a
+SHARED_LIBS := $(LIBDIR)/librumpuser.so $(foreach l,$(KLIBS),$(LIBDIR)/lib$(l).so) \
+	$(LIBDIR)/libukfs.so
 
 reverse = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
 # Tools and tests link everything statically; --whole-archive keeps every
@@ -124,7 +131,7 @@ reverse = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword
 # both fails (see sockin/sockin.c).
 STACK_KLIBS := $(filter-out rumpnet_sockin,$(KLIBS))
 SOCKIN_KLIBS := rump rumpnet rumpnet_sockin
-KERNEL_LINK := -Wl,--whole-archive $(foreach l,$(call reverse,$(STACK_KLIBS)),$(LIBDIR)/lib$(l).a) \
+KERNEL_LINK := $(LIBDIR)/libukfs.a -Wl,--whole-archive $(foreach l,$(call reverse,$(STACK_KLIBS)),$(LIBDIR)/lib$(l).a) \
 	-Wl,--no-whole-archive $(LIBDIR)/librumpuser.a -lpcap $(HOST_LIBS)
 SOCKIN_LINK := -Wl,--whole-archive $(foreach l,$(call reverse,$(SOCKIN_KLIBS)),$(LIBDIR)/lib$(l).a) \
 	-Wl,--no-whole-archive $(LIBDIR)/librumpuser.a $(HOST_LIBS)
@@ -187,6 +194,10 @@ $(O)/obj/%_user.o: %_user.c | $(GEN_PUBH) $(GEN_PRIVH)
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(HOST_CFLAGS) -DRUMP_KERNEL -c $< -o $@
+$(O)/obj/fs/ukfs/%.o: fs/ukfs/%.c | $(GEN_PUBH)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
 $(O)/obj/gen/%.o: $(GEN)/%.c | $(GEN_PUBH) $(GEN_PRIVH)
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
@@ -215,6 +226,17 @@ $(LIBDIR)/librumpuser.so: $(RUMPUSER_OBJS)
 	$(CC) -shared -Wl,-soname,librumpuser.so -o $@ $^ $(LDFLAGS) \
 		$(SHLIB_LDFLAGS) $(HOST_LIBS)
 
+$(LIBDIR)/libukfs.a: $(UKFS_OBJS)
+	@mkdir -p $(@D)
+	rm -f $@ && $(AR) rcs $@ $^
+# The file systems register themselves when loaded: linked even unused.
+$(LIBDIR)/libukfs.so: $(UKFS_OBJS) $(LIBDIR)/librumpfs_ext2fs.so
+	@mkdir -p $(@D)
+	$(CC) -shared -Wl,-soname,libukfs.so -Wl,-rpath,'$$ORIGIN' \
+		-Wl,-z,defs -o $@ $(UKFS_OBJS) $(LDFLAGS) $(SHLIB_LDFLAGS) \
+		-L$(LIBDIR) -Wl,--push-state,--no-as-needed -lrumpfs_ext2fs \
+		-Wl,--pop-state -lrumpvfs -lrump -lrumpuser $(HOST_LIBS)
+
 define KLIB_RULES
 $(LIBDIR)/lib$(1).a: $(call objs_of,$(1))
 	@mkdir -p $$(@D)
@@ -235,6 +257,7 @@ include mk/tests.mk
 # ---- installing ------------------------------------------------------------
 
 PUB_HEADERS := include/rump/rump.h include/rump/rumpdefs.h include/rump/rumpuser.h \
+	include/rump/ukfs.h \
 	$(wildcard include/rump/rump_*.h) $(GEN_PUBH)
 
 install: libs tools

@@ -34,6 +34,9 @@ $(TOOL_COMMON_LIB): $(TOOL_COMMON_OBJS)
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
 
+# A tool's own host libraries: toollibs_<name>.
+toollibs_fsconsole := -lreadline
+
 $(TOOL_SOCKIN_LIB): $(TOOL_SOCKIN_OBJS)
 	@mkdir -p $(@D)
 	$(Q)rm -f $@ && $(AR) rcs $@ $^
@@ -46,4 +49,5 @@ $(O)/bin/%-sockin: $(O)/obj/tools/%.o $(TOOL_SOCKIN_LIB) $(STATIC_LIBS)
 $(O)/bin/%: $(O)/obj/tools/%.o $(TOOL_COMMON_LIB) $(STATIC_LIBS)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
-	$(Q)$(CC) -o $@ $< $(TOOL_COMMON_LIB) $(LDFLAGS) $(KERNEL_LINK) -lm
+	$(Q)$(CC) -o $@ $< $(TOOL_COMMON_LIB) $(LDFLAGS) $(KERNEL_LINK) -lm \
+		$(toollibs_$*)

@@ -203,10 +203,16 @@ tcp_ack_states(struct tcpcb *tp)
 		if (!tcp_fin_acked(tp))
 			break;
 		tcp_state_change(tp, TCPS_FIN_WAIT_2);
-		/* Nobody can read any more: do not wait for ever (Linux). */
-		if (so->so_state & SS_CANTRCVMORE)
+		/*
+		 * Nobody can read any more: all we sent is acknowledged, so a
+		 * lingering close returns, and FIN-WAIT-2 does not last for
+		 * ever (Linux's tcp_fin_timeout).
+		 */
+		if (so->so_state & SS_CANTRCVMORE) {
+			soisdisconnected(so);
 			tcp_timer_set(tp, TCPT_2MSL,
 			    (uint64_t)TCP_FIN_TIMEOUT_S * NSEC_PER_SEC);
+		}
 		break;
 	case TCPS_CLOSING:
 		if (tcp_fin_acked(tp))

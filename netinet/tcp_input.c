@@ -416,8 +416,13 @@ tcp_input_rst(struct tcpcb *tp, const struct tcp_seg *seg)
 	tcpstat.tcps_rcvrst++;
 	switch (tp->t_state) {
 	case TCPS_SYN_RECEIVED:
-		/* A passive open goes back to LISTEN: the embryo is freed. */
-		tcp_drop(tp, ECONNREFUSED);
+		/*
+		 * A passive open goes back to LISTEN: the embryo is freed; an
+		 * active one is refused.  A RST is never answered.
+		 */
+		tp->t_inpcb->inp_socket->so_error = ECONNREFUSED;
+		tcpstat.tcps_conndrops++;
+		tcp_close(tp);
 		break;
 	case TCPS_ESTABLISHED: case TCPS_FIN_WAIT_1: case TCPS_FIN_WAIT_2:
 	case TCPS_CLOSE_WAIT:

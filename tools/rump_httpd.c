@@ -132,9 +132,11 @@ httpd_log(struct httpd *h, struct hconn *c, int status, uint64_t bytes)
 static void
 conn_close(struct httpd *h, struct hconn *c)
 {
-	if (c->answering)
+	/* Only an answer under way holds a response (a new slot is zeroes). */
+	if (c->answering) {
 		httpd_log(h, c, c->resp.status, c->sent);
-	http_response_free(&c->resp);
+		http_response_free(&c->resp);
+	}
 	http_buf_free(&c->in);
 	free(c->chunk);
 	c->chunk = NULL;

@@ -120,7 +120,7 @@ struct ext2fs_mount {
 	uint32_t um_itblocks;		/* inode table blocks per group */
 	uint32_t um_first_ino;
 	bool um_ronly;
-	bool um_fmod;			/* superblock/descriptors changed */
+	bool um_fmod;			/* counts changed since written */
 	uint16_t um_state;		/* s_state when mounted */
 	/* Allocation state: the bitmaps, free counts and descriptors. */
 	kmutex_t um_lock;

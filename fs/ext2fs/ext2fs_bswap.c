@@ -61,8 +61,6 @@ ext2fs_sb_store(const struct ext2fs_sb *s, struct ext2fs_dsb *d)
 	ST32(s_wtime, s->s_wtime);
 	ST16(s_mnt_count, s->s_mnt_count);
 	ST16(s_state, s->s_state);
-	if (s->s_rev_level != EXT2_GOOD_OLD_REV)
-		ST32(s_feature_ro_compat, s->s_feature_ro_compat);
 }
 
 void

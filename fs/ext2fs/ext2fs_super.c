@@ -466,20 +466,18 @@ ext2fs_mount_open(const struct ext2fs_devops *ops, void *dev, uint64_t devsize,
 }
 
 /* Writes the descriptors (delayed) and the superblock (now). */
-int
-ext2fs_mount_sync(struct ext2fs_mount *um)
+static int
+ext2fs_mount_write(struct ext2fs_mount *um)
 {
 	uint32_t per = um->um_bsize / sizeof(struct ext2fs_dgd);
 	struct ext2fs_bh bh;
 	int error;
 
-	if (um->um_ronly)
-		return 0;
-	mutex_enter(&um->um_lock);
+	KASSERT(mutex_owned(&um->um_lock));
 	for (uint32_t g = 0; g < um->um_ngroups; g += per) {
 		error = ext2fs_bread(um, ext2fs_gd_block(um, g), &bh);
 		if (error != 0)
-			goto out;
+			return error;
 		for (uint32_t i = 0; i < per && g + i < um->um_ngroups; i++)
 			ext2fs_gd_store(&um->um_gd[g + i],
 			    (struct ext2fs_dgd *)bh.bh_data + i);
@@ -487,8 +485,22 @@ ext2fs_mount_sync(struct ext2fs_mount *um)
 	}
 	um->um_sb.s_wtime = (uint32_t)(getnstime() / NSEC_PER_SEC);
 	error = ext2fs_sb_write(um);
-	um->um_fmod = false;
-out:
+	if (error == 0)
+		um->um_fmod = false;
+	return error;
+}
+
+/* Writes the counts back if an allocation changed them since last time. */
+int
+ext2fs_mount_sync(struct ext2fs_mount *um)
+{
+	int error = 0;
+
+	if (um->um_ronly)
+		return 0;
+	mutex_enter(&um->um_lock);
+	if (um->um_fmod)
+		error = ext2fs_mount_write(um);
 	mutex_exit(&um->um_lock);
 	return error;
 }
@@ -500,8 +512,10 @@ ext2fs_mount_close(struct ext2fs_mount *um)
 	int error = 0;
 
 	if (!um->um_ronly) {
+		mutex_enter(&um->um_lock);
 		um->um_sb.s_state = um->um_state;
-		error = ext2fs_mount_sync(um);
+		error = ext2fs_mount_write(um);
+		mutex_exit(&um->um_lock);
 	}
 	ext2fs_mount_free(um);
 	return error;

@@ -37,6 +37,11 @@ ext2fs_lookup(struct vop_lookup_args *ap)
 	if (error != 0 || (cnp->cn_flags & ISDOTDOT) != 0 ||
 	    (*ap->a_vpp)->v_type != VDIR || *ap->a_vpp == dvp)
 		return error;
+	/*
+	 * The child is not locked (the caller may hold it already, see
+	 * vop_lookup): its first block, which holds "..", is set when it is
+	 * made and stays while it has a name, so reading it is safe.
+	 */
 	error = ext2fs_dir_checkparent(um, VTOI(*ap->a_vpp), dp->i_number);
 	if (error != 0) {
 		vrele(*ap->a_vpp);

@@ -113,8 +113,9 @@ kmem_type_inuse(const struct kmem_type *kt, uint64_t *bytes, uint64_t *blocks)
 	*blocks = __atomic_load_n(&kt->kt_blocks, __ATOMIC_RELAXED);
 	if (kt->kt_idle != NULL)
 		kt->kt_idle(kt->kt_idle_arg, &idlebytes, &idleblocks);
-	*bytes -= idlebytes;
-	*blocks -= idleblocks;
+	/* Read while others allocate, the two may disagree for a moment. */
+	*bytes -= MIN(*bytes, idlebytes);
+	*blocks -= MIN(*blocks, idleblocks);
 }
 
 int

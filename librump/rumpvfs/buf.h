@@ -99,6 +99,10 @@ int vflushbuf(struct vnode *vp, bool wait);
 /* Throws away every buffer of vp (writing dirty ones first if save). */
 int vinvalbuf(struct vnode *vp, bool save);
 
+/* BUF_CACHE_MAX and BUF_DIRTY_MAX, variables so that tests may lower them. */
+extern uint64_t bufcache_max;
+extern uint64_t bufcache_dirtymax;
+
 /* Writes every dirty buffer (sync(2)); the first error. */
 int bufcache_sync(void);
 

@@ -40,6 +40,10 @@ static struct buflist buf_freelist = TAILQ_HEAD_INITIALIZER(buf_freelist);
 static struct bufstats buf_stat;
 static uint64_t buf_dirtybytes;
 
+/* The limits, for tests to lower: BUF_CACHE_MAX and BUF_DIRTY_MAX. */
+uint64_t bufcache_max = BUF_CACHE_MAX;
+uint64_t bufcache_dirtymax = BUF_DIRTY_MAX;
+
 static struct lwp *buf_synclwp;
 static kcondvar_t buf_synccv;
 static bool buf_syncexit;
@@ -119,7 +123,7 @@ buf_trim(void)
 
 	KASSERT(mutex_owned(&bufcache_lock));
 	TAILQ_FOREACH_SAFE(bp, &buf_freelist, b_freelist, next) {
-		if (buf_stat.bs_bytes - buf_dirtybytes <= BUF_CACHE_MAX)
+		if (buf_stat.bs_bytes - buf_dirtybytes <= bufcache_max)
 			break;
 		if ((bp->b_flags & B_DELWRI) == 0)
 			buf_destroy(bp);
@@ -526,7 +530,7 @@ buf_writeback_some(void)
 	struct buf *bp;
 
 	mutex_enter(&bufcache_lock);
-	while (buf_dirtybytes > BUF_DIRTY_MAX / 2) {
+	while (buf_dirtybytes > bufcache_dirtymax / 2) {
 		TAILQ_FOREACH(bp, &buf_freelist, b_freelist)
 			if ((bp->b_flags & B_DELWRI) != 0)
 				break;
@@ -548,7 +552,7 @@ bdwrite(struct buf *bp)
 	mutex_enter(&bufcache_lock);
 	buf_setdirty(bp, true);
 	bp->b_flags |= B_DONE;
-	over = buf_dirtybytes > BUF_DIRTY_MAX;
+	over = buf_dirtybytes > bufcache_dirtymax;
 	mutex_exit(&bufcache_lock);
 	brelse(bp, 0);
 	if (over)

@@ -446,6 +446,30 @@ attributes_set_through_the_calls_are_kept_on_the_image(void **state)
 	unmount_image();
 }
 
+static void
+extended_attributes_survive_changes_and_go_with_the_last_link(void **state)
+{
+	(void)state;
+	mkimage("-t ext2 -b 1024", true);
+	/* One attribute in the inode, one big enough for a block of its own. */
+	assert_int_equal(host("debugfs -w -R 'ea_set small user.note hello' %s "
+	    ">/dev/null 2>&1", imgpath), 0);
+	assert_int_equal(host("debugfs -w -R 'ea_set small user.big %0300d' %s "
+	    ">/dev/null 2>&1", 0, imgpath), 0);
+	assert_int_equal(host("debugfs -w -R 'ea_set direct user.big %0300d' %s "
+	    ">/dev/null 2>&1", 0, imgpath), 0);
+	mount_image(RUMP_ETFS_BLK, 0);
+	assert_int_equal(rump_sys_chmod("/mnt/small", 0600), 0);
+	write_file("/mnt/small", 5000, 9);
+	assert_int_equal(rump_sys_unlink("/mnt/direct"), 0);
+	unmount_image();
+	assert_fsck_clean();
+	assert_int_equal(host("debugfs -R 'ea_get small user.note' %s 2>/dev/null "
+	    "| grep -q hello", imgpath), 0);
+	assert_int_equal(host("debugfs -R 'ea_get small user.big' %s 2>/dev/null "
+	    "| grep -q 0000000000", imgpath), 0);
+}
+
 /* ---- read-only, refused, failing --------------------------------------- */
 
 static void
@@ -546,6 +570,7 @@ main(void)
 		leak_test(filling_the_disk_gives_enospc_and_removing_recovers_the_space),
 		leak_test(a_sparse_write_past_4_gib_is_read_back_and_clean_for_e2fsck),
 		leak_test(attributes_set_through_the_calls_are_kept_on_the_image),
+		leak_test(extended_attributes_survive_changes_and_go_with_the_last_link),
 		leak_test(a_directory_cycle_and_a_zero_link_count_give_euclean),
 		leak_test(a_read_only_mount_changes_no_byte_of_the_image),
 		leak_test(a_corrupt_or_ext4_image_is_refused),

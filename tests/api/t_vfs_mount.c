@@ -96,6 +96,21 @@ statfs_reports_the_mounted_file_system(void **state)
 }
 
 static void
+statfs_errors(void **state)
+{
+	struct statfs sf;
+	int p[2];
+
+	(void)state;
+	assert_fails(rump_sys_statfs("/nothing", &sf), ENOENT);
+	assert_int_equal(rump_sys_pipe2(p, 0), 0);
+	assert_fails(rump_sys_fstatfs(p[0], &sf), EINVAL);
+	assert_int_equal(rump_sys_close(p[0]), 0);
+	assert_int_equal(rump_sys_close(p[1]), 0);
+	assert_fails(rump_sys_fstatfs(p[0], &sf), EBADF);
+}
+
+static void
 an_open_file_keeps_the_mount_busy(void **state)
 {
 	int fd;
@@ -229,6 +244,7 @@ main(void)
 		leak_test(dotdot_from_a_mount_root_leaves_the_mount),
 		leak_test(getcwd_inside_a_mount_names_the_full_path),
 		leak_test(statfs_reports_the_mounted_file_system),
+		leak_test(statfs_errors),
 		leak_test(an_open_file_keeps_the_mount_busy),
 		leak_test(a_current_directory_keeps_the_mount_busy),
 		leak_test(a_mount_inside_keeps_the_outer_mount_busy),

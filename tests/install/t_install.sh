@@ -66,6 +66,25 @@ main(void)
 	return rump_fini();
 }
 PROG
+# libukfs: an image made by mke2fs, one file read back.
+cat >"$tmp/ukfs.c" <<'PROG'
+#include <rump/ukfs.h>
+#include <string.h>
+
+int
+main(int argc, char *argv[])
+{
+	struct ukfs *fs;
+	char buf[8] = { 0 };
+
+	if (argc != 2 || (fs = ukfs_mount(NULL, argv[1], "/mnt", 0)) == NULL)
+		return 1;
+	if (ukfs_read(fs, "/f", 0, buf, sizeof(buf) - 1) != 3 ||
+	    strcmp(buf, "abc") != 0)
+		return 2;
+	return ukfs_release(fs) != 0;
+}
+PROG
 export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
 build() {
 	# shellcheck disable=SC2046
@@ -75,6 +94,10 @@ check pkg_config_builds_a_core_program build core rump
 check the_core_program_boots_and_calls "$tmp/core"
 check pkg_config_builds_a_network_program build net rumpnet
 check the_network_program_opens_a_socket "$tmp/net"
+check pkg_config_builds_a_ukfs_program build ukfs ukfs
+mkdir -p "$tmp/tree" && printf abc >"$tmp/tree/f"
+check the_ukfs_program_reads_an_image sh -c "mke2fs -q -F -t ext2 \
+    -d '$tmp/tree' '$tmp/img' 1M && '$tmp/ukfs' '$tmp/img'"
 
 echo "[==========] $run test(s) run."
 echo "[  PASSED  ] $((run - failed)) test(s)."

@@ -154,6 +154,11 @@ connection_limit_is_logged_and_waits() {
 	check_output "a request beyond the limit is answered later" \
 	    '^hello from rump_httpd$' $HCURL "http://198.18.1.2:8081/hello.txt" ||
 	    return 1
+	# Closing connections that never asked closed nothing else: its
+	# standard input (/dev/null) is still open.
+	# shellcheck disable=SC2154 # small_pid is set by start_bg
+	check "rump_httpd's standard input is still open" \
+	    test -e "/proc/$small_pid/fd/0" || return 1
 	stop_bg small
 }
 

@@ -414,6 +414,8 @@ an_active_close_waits_in_time_wait_for_two_msl(void **state)
 	peer.ack = s.seq + 1;
 	tpeer_send(&peer, TH_ACK, NULL, 0);
 	assert_int_equal(tp->t_state, TCPS_FIN_WAIT_2);
+	/* All we sent is acknowledged: a lingering close would return. */
+	assert_false(so->so_state & SS_ISCONNECTED);
 	tpeer_send(&peer, TH_FIN | TH_ACK, NULL, 0);
 	assert_int_equal(tp->t_state, TCPS_TIME_WAIT);
 	tpeer_expect(&peer, &s);
@@ -582,6 +584,27 @@ window_scaling_is_agreed_and_applied_both_ways(void **state)
 	KTEST_EXIT();
 }
 
+static void
+a_rst_in_syn_received_frees_the_embryo_without_an_answer(void **state)
+{
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	struct socket *so;
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	tpeer_inject(&peer, TH_SYN, peer.seq, 0, NULL, 0, NULL, 0);
+	peer.seq++;
+	tpeer_expect(&peer, &s);
+	assert_int_equal(ls->so_q0len, 1);
+	tpeer_inject(&peer, TH_RST, peer.seq, 0, NULL, 0, NULL, 0);
+	assert_int_equal(ls->so_q0len, 0);
+	assert_int_equal(fi_queued(&peer.fi), 0);
+	assert_int_equal(soaccept(ls, &so, &ss, &sslen, true), EAGAIN);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
@@ -608,6 +631,7 @@ main(void)
 		tcp_test(reuseaddr_binds_over_a_connection_in_time_wait),
 		tcp_test(a_new_syn_ends_time_wait_and_opens_a_new_connection),
 		tcp_test(window_scaling_is_agreed_and_applied_both_ways),
+		tcp_test(a_rst_in_syn_received_frees_the_embryo_without_an_answer),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

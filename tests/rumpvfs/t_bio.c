@@ -361,6 +361,75 @@ bufcache_sync_writes_every_dirty_buffer(void **state)
 }
 
 static void
+clean_buffers_over_the_limit_are_freed_oldest_first(void **state)
+{
+	struct bufstats bs, after;
+	struct buf *bp;
+
+	(void)state;
+	KTEST_ENTER();
+	bufcache_max = 4 * BSIZE;
+	for (int n = 80; n < 90; n++) {
+		assert_int_equal(bread(devvp, BLK(n), BSIZE, &bp), 0);
+		brelse(bp, 0);
+	}
+	buf_stats(&bs);
+	assert_int_equal(bs.bs_bytes, 4 * BSIZE);
+	/* The newest are the ones kept. */
+	assert_int_equal(bread(devvp, BLK(89), BSIZE, &bp), 0);
+	brelse(bp, 0);
+	bufcache_max = BUF_CACHE_MAX;
+	buf_stats(&after);
+	KTEST_EXIT();
+	assert_int_equal(after.bs_hits, bs.bs_hits + 1);
+}
+
+static void
+dirty_buffers_over_the_limit_are_written_back(void **state)
+{
+	struct bufstats bs;
+	struct buf *bp;
+
+	(void)state;
+	KTEST_ENTER();
+	bufcache_dirtymax = 4 * BSIZE;
+	for (int n = 100; n < 110; n++) {
+		bp = getblk(devvp, BLK(n), BSIZE);
+		memset(bp->b_data, n, BSIZE);
+		bdwrite(bp);
+	}
+	buf_stats(&bs);
+	bufcache_dirtymax = BUF_DIRTY_MAX;
+	KTEST_EXIT();
+	assert_true(bs.bs_dirty * BSIZE <= 4 * BSIZE);
+}
+
+static void
+a_dirty_buffer_asked_for_with_another_size_is_written_first(void **state)
+{
+	struct buf *bp;
+
+	(void)state;
+	KTEST_ENTER();
+	bp = getblk(devvp, BLK(120), BSIZE);
+	memset(bp->b_data, 0x5a, BSIZE);
+	bdwrite(bp);
+	bp = getblk(devvp, BLK(120), 2 * BSIZE);
+	brelse(bp, B_INVAL);
+	assert_int_equal(bread(devvp, BLK(120), BSIZE, &bp), 0);
+	assert_int_equal(((unsigned char *)bp->b_data)[BSIZE - 1], 0x5a);
+	brelse(bp, 0);
+	bp = getblk(devvp, BLK(121), BSIZE);
+	memset(bp->b_data, 0x6b, BSIZE);
+	bawrite(bp);
+	assert_int_equal(vinvalbuf(devvp, false), 0);
+	assert_int_equal(bread(devvp, BLK(121), BSIZE, &bp), 0);
+	assert_int_equal(((unsigned char *)bp->b_data)[0], 0x6b);
+	brelse(bp, 0);
+	KTEST_EXIT();
+}
+
+static void
 removing_a_mounted_device_is_ebusy(void **state)
 {
 	(void)state;
@@ -386,6 +455,9 @@ main(void)
 		bio_test(a_failed_delayed_write_is_reported_by_vflushbuf),
 		bio_test(fault_specs_are_checked),
 		bio_test(bufcache_sync_writes_every_dirty_buffer),
+		bio_test(clean_buffers_over_the_limit_are_freed_oldest_first),
+		bio_test(dirty_buffers_over_the_limit_are_written_back),
+		bio_test(a_dirty_buffer_asked_for_with_another_size_is_written_first),
 		bio_test(removing_a_mounted_device_is_ebusy),
 	};
 

@@ -1,7 +1,7 @@
 /*
  * The libraries define no global symbol outside the rump_*, rumpuser_*
- * and rumpns_* name spaces, so a program may define its own kmem_alloc or
- * ip_input next to the kernel.  Checked with nm on every library of the
+ * and rumpns_* name spaces (and ukfs_*, libukfs's own), so a program may
+ * define its own kmem_alloc or ip_input next to the kernel.  Checked with nm on every library of the
  * build; tests/run.sh passes the build directory in RUMP_TEST_BUILD.
  *
  * This test reads files; it does not boot a kernel, so there is no kernel
@@ -32,7 +32,9 @@ static const char *const linker_symbols[] = {
 static bool
 allowed(const char *name)
 {
-	static const char *const prefixes[] = { "rump_", "rumpuser_", "rumpns_" };
+	static const char *const prefixes[] = {
+		"rump_", "rumpuser_", "rumpns_", "ukfs_",
+	};
 
 	if (strncmp(name, ASAN_ODR_PREFIX, strlen(ASAN_ODR_PREFIX)) == 0)
 		name += strlen(ASAN_ODR_PREFIX);

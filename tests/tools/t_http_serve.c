@@ -58,6 +58,9 @@ tree_setup(void **state)
 	char p[PATH_MAX + 64], t[] = "/tmp/t_http_serve.XXXXXX";
 
 	(void)state;
+	/* No response yet: nothing for http_response_free() to close. */
+	memset(&resp, 0, sizeof(resp));
+	resp.fd = -1;
 	if (mkdtemp(t) == NULL || realpath(t, top) == NULL)
 		return -1;
 	snprintf(root, sizeof(root), "%s/root", top);

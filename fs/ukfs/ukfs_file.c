@@ -1,0 +1,92 @@
+/* File contents: by path at an offset, or through a rump descriptor. */
+#include <errno.h>
+#include <fcntl.h>
+
+#include <rump/rump.h>
+
+#include "ukfs_impl.h"
+
+int
+ukfs_open(struct ukfs *fs, const char *path, int flags, mode_t mode)
+{
+	char p[PATH_MAX];
+
+	if (ukfs_path(fs, path, p) != 0)
+		return -1;
+	return rump_sys_open(p, flags | O_CLOEXEC, mode);
+}
+
+ssize_t
+ukfs_read_fd(struct ukfs *fs, int fd, off_t off, void *buf, size_t len)
+{
+	(void)fs;
+	return rump_sys_pread(fd, buf, len, off);
+}
+
+ssize_t
+ukfs_write_fd(struct ukfs *fs, int fd, off_t off, const void *buf, size_t len)
+{
+	(void)fs;
+	return rump_sys_pwrite(fd, buf, len, off);
+}
+
+int
+ukfs_close(struct ukfs *fs, int fd)
+{
+	(void)fs;
+	return rump_sys_close(fd);
+}
+
+/* Closes fd keeping the errno of the call that failed before. */
+static ssize_t
+ukfs_close_after(int fd, ssize_t n)
+{
+	int error = errno;
+
+	if (rump_sys_close(fd) != 0 && n >= 0)
+		return -1;
+	errno = error;
+	return n;
+}
+
+ssize_t
+ukfs_read(struct ukfs *fs, const char *path, off_t off, void *buf,
+    size_t len)
+{
+	int fd = ukfs_open(fs, path, O_RDONLY, 0);
+
+	if (fd < 0)
+		return -1;
+	return ukfs_close_after(fd, rump_sys_pread(fd, buf, len, off));
+}
+
+ssize_t
+ukfs_write(struct ukfs *fs, const char *path, off_t off, const void *buf,
+    size_t len)
+{
+	int fd = ukfs_open(fs, path, O_WRONLY, 0);
+
+	if (fd < 0)
+		return -1;
+	return ukfs_close_after(fd, rump_sys_pwrite(fd, buf, len, off));
+}
+
+int
+ukfs_create(struct ukfs *fs, const char *path, mode_t mode)
+{
+	int fd = ukfs_open(fs, path, O_WRONLY | O_CREAT | O_EXCL, mode);
+
+	if (fd < 0)
+		return -1;
+	return (int)ukfs_close_after(fd, 0);
+}
+
+int
+ukfs_truncate(struct ukfs *fs, const char *path, off_t length)
+{
+	char p[PATH_MAX];
+
+	if (ukfs_path(fs, path, p) != 0)
+		return -1;
+	return rump_sys_truncate(p, length);
+}

@@ -1,0 +1,23 @@
+/* What the ukfs files share: the mount and the path prefixing. */
+#ifndef FS_UKFS_UKFS_IMPL_H
+#define FS_UKFS_UKFS_IMPL_H
+
+#include <limits.h>
+
+#include <rump/ukfs.h>
+
+struct ukfs {
+	char ukfs_mountpath[PATH_MAX];	/* in the rump name space */
+	char ukfs_devpath[64];		/* the image's etfs key */
+	char ukfs_fstype[32];
+	int ukfs_flags;
+};
+
+/*
+ * path (relative to the root of fs) as an absolute path in the rump name
+ * space, in buf of PATH_MAX bytes; -1 and ENAMETOOLONG when it does not
+ * fit.
+ */
+int ukfs_path(const struct ukfs *fs, const char *path, char *buf);
+
+#endif

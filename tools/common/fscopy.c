@@ -1,0 +1,233 @@
+/* Copying trees between the host and an image, like cp -a. */
+#include <errno.h>
+#include <fcntl.h>
+#include <limits.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "fscopy.h"
+#include "fsprogress.h"
+
+#define FSCOPY_BUF	(256 * 1024)
+
+struct fscopy_link {
+	dev_t dev;
+	ino_t ino;
+	char *to;
+};
+
+static int
+fscopy_fail(const struct fscopy *c, const char *path)
+{
+	fprintf(stderr, "%s: %s: %s\n", c->prog, path, strerror(errno));
+	return -1;
+}
+
+/* The earlier copy of a file with several links, or NULL. */
+static const char *
+fscopy_linked(const struct fscopy *c, const struct stat *sb)
+{
+	for (size_t i = 0; i < c->nlinks; i++)
+		if (c->links[i].dev == sb->st_dev && c->links[i].ino == sb->st_ino)
+			return c->links[i].to;
+	return NULL;
+}
+
+static int
+fscopy_remember(struct fscopy *c, const struct stat *sb, const char *to)
+{
+	struct fscopy_link *l;
+	char *dup = strdup(to);
+
+	if (dup == NULL)
+		return -1;
+	l = realloc(c->links, (c->nlinks + 1) * sizeof(*l));
+	if (l == NULL) {
+		free(dup);
+		return -1;
+	}
+	l[c->nlinks].dev = sb->st_dev;
+	l[c->nlinks].ino = sb->st_ino;
+	l[c->nlinks++].to = dup;
+	c->links = l;
+	return 0;
+}
+
+static int
+fscopy_iszero(const char *buf, size_t n)
+{
+	return n > 0 && buf[0] == 0 && memcmp(buf, buf + 1, n - 1) == 0;
+}
+
+/* The contents; blocks of zeros are skipped and left as holes. */
+static int
+fscopy_data(const struct fscopy *c, int in, int out, const char *name,
+    off_t size, char *buf)
+{
+	struct fsprogress p;
+	off_t off = 0;
+	ssize_t n;
+
+	fsprogress_start(&p, stdout, c->progress, name, (uint64_t)size,
+	    fsprogress_now());
+	while ((n = c->src->pread(c->src->ctx, in, buf, FSCOPY_BUF, off)) > 0) {
+		if (!fscopy_iszero(buf, (size_t)n) &&
+		    c->dst->pwrite(c->dst->ctx, out, buf, (size_t)n, off) != n) {
+			if (errno == 0)
+				errno = EIO;
+			n = -1;
+			break;
+		}
+		off += n;
+		fsprogress_update(&p, (uint64_t)off, fsprogress_now());
+	}
+	fsprogress_end(&p);
+	return n < 0 ? -1 : 0;
+}
+
+static int
+fscopy_file(const struct fscopy *c, const char *from, const char *to,
+    const struct stat *sb)
+{
+	int in, out, rv = -1, bad = 0;
+	char *buf = malloc(FSCOPY_BUF);
+
+	if (buf == NULL)
+		return fscopy_fail(c, from);
+	if ((in = c->src->open(c->src->ctx, from, O_RDONLY, 0)) < 0) {
+		free(buf);
+		return fscopy_fail(c, from);
+	}
+	out = c->dst->open(c->dst->ctx, to, O_WRONLY | O_CREAT | O_TRUNC,
+	    sb->st_mode & 07777);
+	if (out < 0) {
+		fscopy_fail(c, to);
+	} else {
+		errno = 0;
+		if (fscopy_data(c, in, out, from, sb->st_size, buf) != 0)
+			bad = 1;
+		if (c->dst->close(c->dst->ctx, out) != 0)
+			bad = 1;
+		/* The holes at the end: the size from the source. */
+		if (bad == 0 && c->dst->truncate(c->dst->ctx, to,
+		    sb->st_size) != 0)
+			bad = 1;
+		rv = bad ? fscopy_fail(c, to) : 0;
+	}
+	c->src->close(c->src->ctx, in);
+	free(buf);
+	return rv;
+}
+
+static int
+fscopy_symlink(const struct fscopy *c, const char *from, const char *to)
+{
+	char target[PATH_MAX];
+
+	if (c->src->readlink(c->src->ctx, from, target, sizeof(target)) < 0)
+		return fscopy_fail(c, from);
+	if (c->dst->symlink(c->dst->ctx, target, to) != 0)
+		return fscopy_fail(c, to);
+	return 0;
+}
+
+/* Owner, mode and times, after the contents (a write changes mtime). */
+static int
+fscopy_attrs(const struct fscopy *c, const char *to, const struct stat *sb)
+{
+	struct timespec ts[2] = { sb->st_atim, sb->st_mtim };
+
+	if (c->owners && c->dst->lchown(c->dst->ctx, to, sb->st_uid,
+	    sb->st_gid) != 0)
+		return fscopy_fail(c, to);
+	/* A symlink's own mode means nothing; chmod would follow it. */
+	if (!S_ISLNK(sb->st_mode) && c->dst->chmod(c->dst->ctx, to,
+	    sb->st_mode & 07777) != 0)
+		return fscopy_fail(c, to);
+	if (c->dst->lutimens(c->dst->ctx, to, ts) != 0)
+		return fscopy_fail(c, to);
+	return 0;
+}
+
+static int fscopy_any(struct fscopy *c, const char *from, const char *to);
+
+static int
+fscopy_dir(struct fscopy *c, const char *from, const char *to,
+    const struct stat *sb)
+{
+	char name[NAME_MAX + 1], f[PATH_MAX], t[PATH_MAX];
+	void *d;
+	int rv = 0, more;
+
+	/* Writable while it is filled; its own mode comes after. */
+	if (c->dst->mkdir(c->dst->ctx, to, (sb->st_mode & 0777) | 0700) != 0 &&
+	    errno != EEXIST)
+		return fscopy_fail(c, to);
+	if ((d = c->src->opendir(c->src->ctx, from)) == NULL)
+		return fscopy_fail(c, from);
+	while ((more = c->src->readdir(d, name, sizeof(name))) == 1) {
+		if ((size_t)snprintf(f, sizeof(f), "%s/%s", from, name) >=
+		    sizeof(f) || (size_t)snprintf(t, sizeof(t), "%s/%s", to,
+		    name) >= sizeof(t)) {
+			errno = ENAMETOOLONG;
+			rv = fscopy_fail(c, f);
+			continue;
+		}
+		if (fscopy_any(c, f, t) != 0)
+			rv = -1;
+	}
+	if (more < 0)
+		rv = fscopy_fail(c, from);
+	c->src->closedir(d);
+	return rv;
+}
+
+static int
+fscopy_any(struct fscopy *c, const char *from, const char *to)
+{
+	struct stat sb;
+	const char *first;
+	int rv;
+
+	if (c->src->lstat(c->src->ctx, from, &sb) != 0)
+		return fscopy_fail(c, from);
+	if (!S_ISDIR(sb.st_mode) && sb.st_nlink > 1 &&
+	    (first = fscopy_linked(c, &sb)) != NULL) {
+		if (c->dst->link(c->dst->ctx, first, to) != 0)
+			return fscopy_fail(c, to);
+		return 0;
+	}
+	if (S_ISDIR(sb.st_mode))
+		rv = fscopy_dir(c, from, to, &sb);
+	else if (S_ISLNK(sb.st_mode))
+		rv = fscopy_symlink(c, from, to);
+	else if (S_ISREG(sb.st_mode))
+		rv = fscopy_file(c, from, to, &sb);
+	else {
+		errno = ENOTSUP;
+		return fscopy_fail(c, from);
+	}
+	if (rv == 0 && !S_ISDIR(sb.st_mode) && sb.st_nlink > 1 &&
+	    fscopy_remember(c, &sb, to) != 0)
+		rv = fscopy_fail(c, from);
+	/* A directory gets its attributes even when a child failed. */
+	if ((rv == 0 || S_ISDIR(sb.st_mode)) && fscopy_attrs(c, to, &sb) != 0)
+		rv = -1;
+	return rv;
+}
+
+int
+fscopy_tree(struct fscopy *c, const char *from, const char *to)
+{
+	return fscopy_any(c, from, to);
+}
+
+void
+fscopy_done(struct fscopy *c)
+{
+	for (size_t i = 0; i < c->nlinks; i++)
+		free(c->links[i].to);
+	free(c->links);
+	c->links = NULL;
+	c->nlinks = 0;
+}
