@@ -129,10 +129,14 @@ tcp_addoptions(struct tcpcb *tp, uint8_t flags, uint8_t *buf)
 	int n = 0;
 
 	if (flags & TH_SYN) {
+		uint32_t mss = tcp_mss_for(tp->t_inpcb->inp_faddr);
+
+		/* TCP_MAXSEG set before connecting lowers what we announce. */
+		if (tp->t_usermss != 0)
+			mss = MIN(mss, tp->t_usermss);
 		buf[n++] = TCPOPT_MAXSEG;
 		buf[n++] = TCPOLEN_MAXSEG;
-		be16enc(buf + n, (uint16_t)MIN(tcp_mss_for(
-		    tp->t_inpcb->inp_faddr), 65535u));
+		be16enc(buf + n, (uint16_t)MIN(mss, 65535u));
 		n += 2;
 		if ((tp->t_flags & TF_REQ_SCALE) &&
 		    (!(flags & TH_ACK) || (tp->t_flags & TF_RCVD_SCALE))) {

@@ -397,6 +397,7 @@ tcp_open(struct nc *nc)
 		    " (no route: check --addr and --route)" : "");
 		return -1;
 	}
+	ncstream_linger(nc->s, PROG);
 	return 0;
 }
 
@@ -481,8 +482,10 @@ tcp_accept(struct nc *nc, int sigfd)
 		len = sizeof(sin);
 		nc->s = rump_sys_accept4(nc->ls, (struct sockaddr *)&sin, &len,
 		    0);
-		if (nc->s >= 0)
+		if (nc->s >= 0) {
+			ncstream_linger(nc->s, PROG);
 			break;
+		}
 		if (errno != EAGAIN && errno != EINTR && errno != ECONNABORTED) {
 			fprintf(stderr, PROG ": accept: %s\n", strerror(errno));
 			return -1;

@@ -465,26 +465,6 @@ ext2fs_ft_to_dt(uint8_t ft)
 	return ft < EXT2_FT_MAX ? dt[ft] : DT_UNKNOWN;
 }
 
-/* Copies one dirent64 record out; EINVAL when it does not fit. */
-static int
-ext2fs_dirent_out(struct uio *uio, const struct ext2fs_dirent *de,
-    uint64_t next)
-{
-	char buf[DIRENT64_RECLEN(NAME_MAX)] __aligned(8);
-	struct dirent64 *d = (struct dirent64 *)buf;
-	size_t reclen = DIRENT64_RECLEN(de->d_namlen);
-
-	if (reclen > uio->uio_resid)
-		return EINVAL;
-	memset(buf, 0, reclen);
-	d->d_ino = de->d_ino;
-	d->d_off = (int64_t)next;
-	d->d_reclen = (unsigned short)reclen;
-	d->d_type = ext2fs_ft_to_dt(de->d_type);
-	memcpy(d->d_name, de->d_name, de->d_namlen);
-	return uiomove(buf, reclen, uio);
-}
-
 /* The cookie of an entry is the byte offset after it in the directory. */
 static int
 ext2fs_readdir(struct vop_readdir_args *ap)
@@ -509,7 +489,8 @@ ext2fs_readdir(struct vop_readdir_args *ap)
 			break;
 		}
 		if (error == 0)
-			error = ext2fs_dirent_out(uio, &de, next);
+			error = vfs_dirent_out(uio, de.d_ino, next,
+			    ext2fs_ft_to_dt(de.d_type), name, de.d_namlen);
 		if (error != 0)
 			break;
 		pos = next;

@@ -416,6 +416,82 @@ tcp_socket_options_read_back(void **state)
 	wait_no_connections();
 }
 
+/* getsockopt of an int option; fails the test if the call fails. */
+static int
+getint(int s, int level, int name)
+{
+	socklen_t len = sizeof(int);
+	int v = -1;
+
+	assert_int_equal(rump_sys_getsockopt(s, level, name, &v, &len), 0);
+	assert_int_equal(len, sizeof(int));
+	return v;
+}
+
+static void
+tcp_keepalive_cork_and_maxseg_options_read_back(void **state)
+{
+	int v, s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+
+	(void)state;
+	assert_int_equal(getint(s, IPPROTO_TCP, TCP_KEEPIDLE), 7200);
+	assert_int_equal(getint(s, IPPROTO_TCP, TCP_KEEPINTVL), 75);
+	assert_int_equal(getint(s, IPPROTO_TCP, TCP_KEEPCNT), 9);
+	v = 30;
+	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_TCP, TCP_KEEPINTVL, &v,
+	    sizeof(v)), 0);
+	assert_int_equal(getint(s, IPPROTO_TCP, TCP_KEEPINTVL), 30);
+	v = 1;
+	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_TCP, TCP_CORK, &v,
+	    sizeof(v)), 0);
+	assert_int_equal(getint(s, IPPROTO_TCP, TCP_CORK), 1);
+	assert_int_equal(getint(s, IPPROTO_TCP, TCP_MAXSEG), 536);
+	v = 1000;
+	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_TCP, TCP_MAXSEG, &v,
+	    sizeof(v)), 0);
+	assert_int_equal(getint(s, IPPROTO_TCP, TCP_MAXSEG), 1000);
+	v = 10;
+	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_TCP, TCP_MAXSEG, &v,
+	    sizeof(v)), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_TCP, 9999, &v,
+	    sizeof(v)), -1);
+	assert_int_equal(errno, ENOPROTOOPT);
+	assert_int_equal(rump_sys_getsockopt(s, IPPROTO_TCP, 9999, &v,
+	    &(socklen_t){ sizeof(v) }), -1);
+	assert_int_equal(errno, ENOPROTOOPT);
+	/* IP-level options of a TCP socket go to IP. */
+	v = 33;
+	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_IP, IP_TTL, &v,
+	    sizeof(v)), 0);
+	assert_int_equal(getint(s, IPPROTO_IP, IP_TTL), 33);
+	rump_sys_close(s);
+	wait_no_connections();
+}
+
+static void
+tcp_maxseg_limits_the_segments_of_a_connection(void **state)
+{
+	struct sockaddr_in sin;
+	int v = 1000, l, c, a;
+
+	(void)state;
+	l = tcp_listener(&sin);
+	c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(rump_sys_setsockopt(c, IPPROTO_TCP, TCP_MAXSEG, &v,
+	    sizeof(v)), 0);
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	a = rump_sys_accept(l, NULL, NULL);
+	/* The timestamps take 12 of the 1000 bytes. */
+	assert_int_equal(getint(c, IPPROTO_TCP, TCP_MAXSEG), 988);
+	assert_int_equal(getint(a, IPPROTO_TCP, TCP_MAXSEG), 988);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	rump_sys_close(l);
+	wait_no_connections();
+}
+
 int
 main(void)
 {
@@ -432,6 +508,8 @@ main(void)
 		leak_test(tcp_close_with_unread_data_resets_the_peer),
 		leak_test(tcp_poll_reports_end_of_file_and_hang_up),
 		leak_test(tcp_socket_options_read_back),
+		leak_test(tcp_keepalive_cork_and_maxseg_options_read_back),
+		leak_test(tcp_maxseg_limits_the_segments_of_a_connection),
 	};
 
 	setenv("RUMP_TCP_MSL_MS", "5", 1);

@@ -102,6 +102,34 @@ sleep_ticks(int ticks)
 	kpause((uint64_t)ticks * NSEC_PER_TICK);
 }
 
+/*
+ * Schedules c[i] delay[i] ticks from one and the same tick, to record
+ * tag[i] when it fires: a thread preempted between two resets on a busy
+ * host would otherwise count the later delays from a later tick.
+ */
+static void
+schedule_from_one_tick(callout_t *c, const int *delay, const int *tag, int n)
+{
+	for (;;) {
+		bool same = true;
+
+		for (int i = 0; i < n; i++)
+			callout_reset(&c[i], delay[i], record,
+			    (void *)(intptr_t)tag[i]);
+		for (int i = 1; i < n; i++)
+			same = same && c[i].c_time - delay[i] ==
+			    c[0].c_time - delay[0];
+		if (same)
+			return;
+		/* A tick went by in between: take them all back, try again. */
+		for (int i = 0; i < n; i++)
+			callout_halt(&c[i], NULL);
+		mutex_enter(&rec.lock);
+		rec.n = 0;
+		mutex_exit(&rec.lock);
+	}
+}
+
 static void
 callouts_fire_in_order_of_expiry(void **state)
 {
@@ -112,10 +140,9 @@ callouts_fire_in_order_of_expiry(void **state)
 	(void)state;
 	KTEST_ENTER();
 	rec_init();
-	for (size_t i = 0; i < __arraycount(delay); i++) {
+	for (size_t i = 0; i < __arraycount(delay); i++)
 		callout_init(&c[i], 0);
-		callout_reset(&c[i], delay[i], record, (void *)(intptr_t)delay[i]);
-	}
+	schedule_from_one_tick(c, delay, delay, __arraycount(delay));
 	rec_wait(__arraycount(delay));
 	for (size_t i = 0; i < __arraycount(delay); i++) {
 		callout_halt(&c[i], NULL);
@@ -131,40 +158,22 @@ callouts_fire_in_order_of_expiry(void **state)
 	assert_int_equal(left, 0);
 }
 
-/* Schedules all of c[] to expire at the same tick. */
-static void
-schedule_all_at_one_tick(callout_t *c, int n, int ticks)
-{
-	for (;;) {
-		bool same = true;
-
-		for (int i = 0; i < n; i++)
-			callout_reset(&c[i], ticks, record, (void *)(intptr_t)i);
-		for (int i = 1; i < n; i++)
-			same = same && c[i].c_time == c[0].c_time;
-		if (same)
-			return;
-		/* A tick went by in between: take them all back, try again. */
-		for (int i = 0; i < n; i++)
-			callout_halt(&c[i], NULL);
-		mutex_enter(&rec.lock);
-		rec.n = 0;
-		mutex_exit(&rec.lock);
-	}
-}
-
 static void
 callouts_with_equal_expiry_fire_in_scheduling_order(void **state)
 {
 	enum { N = 16 };
 	callout_t c[N];
+	int delay[N], tag[N];
 
 	(void)state;
 	KTEST_ENTER();
 	rec_init();
-	for (int i = 0; i < N; i++)
+	for (int i = 0; i < N; i++) {
 		callout_init(&c[i], 0);
-	schedule_all_at_one_tick(c, N, 50);
+		delay[i] = 50;
+		tag[i] = i;
+	}
+	schedule_from_one_tick(c, delay, tag, N);
 	rec_wait(N);
 	for (int i = 0; i < N; i++) {
 		callout_halt(&c[i], NULL);

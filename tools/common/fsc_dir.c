@@ -41,7 +41,9 @@ fsc_dir_read(struct ukfs *fs, const char *path, int all, struct fsc_dir *d)
 		fsc_dir_free(d);
 		return -1;
 	}
-	qsort(d->names, d->n, sizeof(*d->names), fsc_namecmp);
+	/* qsort's array must not be NULL, even for no names. */
+	if (d->n > 1)
+		qsort(d->names, d->n, sizeof(*d->names), fsc_namecmp);
 	return 0;
 }
 

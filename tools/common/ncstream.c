@@ -12,6 +12,7 @@
 #include "toolutil.h"
 
 #define NCSTREAM_BUF	(256 * 1024)
+#define NCSTREAM_LINGER	30		/* seconds close waits for ACKs */
 
 struct ncconn {
 	int s;				/* -1: a free slot */
@@ -69,6 +70,16 @@ ncconn_end(struct ncstream *ns, struct ncconn *c, const char *error)
 	ns->served = true;
 }
 
+void
+ncstream_linger(int s, const char *prog)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = NCSTREAM_LINGER };
+
+	if (rump_sys_setsockopt(s, SOL_SOCKET, SO_LINGER, &lg,
+	    sizeof(lg)) != 0)
+		fprintf(stderr, "%s: SO_LINGER: %s\n", prog, strerror(errno));
+}
+
 static int
 ncconn_start(struct ncstream *ns, int s, const struct sockaddr_in *sin)
 {
@@ -86,6 +97,8 @@ ncconn_start(struct ncstream *ns, int s, const struct sockaddr_in *sin)
 		return -1;
 	}
 	c->s = s;
+	if (ns->o->mode != NCSTREAM_ECHO)
+		ncstream_linger(s, ns->o->prog);
 	snprintf(c->peer, sizeof(c->peer), "%s:%u",
 	    tool_format_ipv4(ntohl(sin->sin_addr.s_addr), a),
 	    ntohs(sin->sin_port));

@@ -43,6 +43,13 @@ ncstream_byte(uint64_t i)
 	return (unsigned char)(i % 251);
 }
 
+/*
+ * SO_LINGER on s: its close() waits until the peer has acknowledged all
+ * that was sent (up to 30 s).  A tool that exits after a close would
+ * otherwise take the kernel, and the bytes still queued, with it.
+ */
+void ncstream_linger(int s, const char *prog);
+
 /* "1073741824 bytes in 3.214 s, 2672.5 Mbit/s" into buf. */
 void ncstream_rate(char *buf, size_t len, uint64_t bytes, uint64_t ns);
 
