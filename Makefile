@@ -65,7 +65,8 @@ HOST_LIBS := -lpthread
 
 # Component libraries, bottom up.  Each is a directory of kernel sources;
 # files named *_user.c are the host halves and see host headers.
-KLIBS := rump rumpvfs rumpnet rumpnet_net rumpnet_netinet rumpnet_virtif rumpfs_ext2fs
+KLIBS := rump rumpvfs rumpnet rumpnet_net rumpnet_netinet rumpnet_virtif rumpfs_ext2fs \
+	rumpnet_sockin
 dir_rump := librump/rumpkern
 dir_rumpvfs := librump/rumpvfs
 dir_rumpnet := librump/rumpnet
@@ -73,6 +74,7 @@ dir_rumpnet_net := net
 dir_rumpnet_netinet := netinet
 dir_rumpnet_virtif := virtif
 dir_rumpfs_ext2fs := fs/ext2fs
+dir_rumpnet_sockin := sockin
 deps_rump :=
 deps_rumpvfs := rump
 deps_rumpnet := rump
@@ -80,6 +82,7 @@ deps_rumpnet_net := rumpnet rump
 deps_rumpnet_netinet := rumpnet_net rumpnet rump
 deps_rumpnet_virtif := rumpnet_net rumpnet rump
 deps_rumpfs_ext2fs := rumpvfs rump
+deps_rumpnet_sockin := rumpnet rump
 hostlibs_rumpnet_net := -lpcap
 
 # Which syscall component (syscalls.master, column 2) each library serves.
@@ -123,9 +126,15 @@ SHARED_LIBS := $(LIBDIR)/librumpuser.so $(foreach l,$(KLIBS),$(LIBDIR)/lib$(l).s
 
 reverse = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
 # Tools and tests link everything statically; --whole-archive keeps every
-# component's self-registration.
-KERNEL_LINK := $(LIBDIR)/libukfs.a -Wl,--whole-archive $(foreach l,$(call reverse,$(KLIBS)),$(LIBDIR)/lib$(l).a) \
+# component's self-registration.  A program has one AF_INET stack: the rump
+# TCP/IP stack (KERNEL_LINK) or sockin, the host's (SOCKIN_LINK); linking
+# both fails (see sockin/sockin.c).
+STACK_KLIBS := $(filter-out rumpnet_sockin,$(KLIBS))
+SOCKIN_KLIBS := rump rumpnet rumpnet_sockin
+KERNEL_LINK := $(LIBDIR)/libukfs.a -Wl,--whole-archive $(foreach l,$(call reverse,$(STACK_KLIBS)),$(LIBDIR)/lib$(l).a) \
 	-Wl,--no-whole-archive $(LIBDIR)/librumpuser.a -lpcap $(HOST_LIBS)
+SOCKIN_LINK := -Wl,--whole-archive $(foreach l,$(call reverse,$(SOCKIN_KLIBS)),$(LIBDIR)/lib$(l).a) \
+	-Wl,--no-whole-archive $(LIBDIR)/librumpuser.a $(HOST_LIBS)
 
 all: libs tools tests
 libs: $(STATIC_LIBS) $(SHARED_LIBS)

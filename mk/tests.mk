@@ -19,7 +19,15 @@
 #   tests/integration/t_*.sh  the real thing in network namespaces, with host
 #                         helpers built from tests/integration/*.c;
 #   tests/install/t_*.sh  make install and programs built against the
-#                         installed tree with pkg-config.
+#                         installed tree with pkg-config;
+#   tests/sockin/t_*.c    tests through the public interface linked with
+#                         sockin (SOCKIN_LINK) instead of the rump TCP/IP
+#                         stack; the socket API tests SOCKIN_API_TESTS of
+#                         tests/api are built a second time into
+#                         $(O)/tests/sockin/api, with RUMP_TEST_SOCKIN
+#                         defined, and linked the same way: one suite, two
+#                         stacks.  When run as root, tests/run.sh runs the
+#                         sockin programs as nobody.
 # Tests named in CORE_ONLY_TESTS link librump alone (no networking);
 # t_symbols only reads the libraries with nm and needs none of them.
 KTEST_DIRS := rumpkern rumpvfs rumpnet net netinet virtif ext2fs
@@ -38,14 +46,17 @@ CORE_LINK := -Wl,--whole-archive $(LIBDIR)/librump.a -Wl,--no-whole-archive \
 	$(LIBDIR)/librumpuser.a $(HOST_LIBS)
 
 TOOLTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/tools/t_*.c))
+SOCKIN_API_TESTS := t_udp t_udp_linux t_tcp
+SOCKINTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/sockin/t_*.c)) \
+	$(addprefix $(O)/tests/sockin/api/,$(SOCKIN_API_TESTS))
 INTEG_HELPERS := $(patsubst %.c,$(O)/%,$(wildcard tests/integration/*.c))
 INTEG_SCRIPTS := $(wildcard tests/integration/t_*.sh) $(wildcard tests/install/t_*.sh)
 
 # The ext2fs tests' images, made by the host's mke2fs from a generated tree.
 EXT2FS_IMAGES := $(O)/tests/ext2fs/img/stamp
 
-tests: $(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) $(INTEG_HELPERS) \
-	$(EXT2FS_IMAGES)
+tests: $(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) $(SOCKINTESTS) \
+	$(INTEG_HELPERS) $(EXT2FS_IMAGES)
 
 $(EXT2FS_IMAGES): tests/ext2fs/mkimages.sh
 	$(call say,MKE2FS,$(@D))
@@ -88,6 +99,15 @@ $(O)/tests/$(1)/%: $(O)/obj/tests/$(1)/%.o $(STATIC_LIBS)
 endef
 $(foreach d,api symbols,$(eval $(call APITEST_RULE,$(d))))
 
+$(O)/obj/tests/sockin/api/%.o: tests/api/%.c | $(GEN_PUBH)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(HOST_CFLAGS) $(TEST_CFLAGS) -DRUMP_TEST_SOCKIN -c $< -o $@
+$(O)/tests/sockin/%: $(O)/obj/tests/sockin/%.o $(STATIC_LIBS)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $< $(LDFLAGS) $(SOCKIN_LINK) -lcmocka
+
 $(O)/obj/tests/tools/%.o: tests/tools/%.c | $(GEN_PUBH)
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
@@ -105,7 +125,7 @@ $(O)/tests/integration/%: tests/integration/%.c
 
 test: all
 	@O=$(O) RUMP_TEST_SANITIZE=$(SANITIZE) sh tests/run.sh $(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) \
-		$(INTEG_SCRIPTS)
+		$(SOCKINTESTS) $(INTEG_SCRIPTS)
 
 # Benchmarks: figures beside the Linux kernel doing the same work, never
 # pass/fail.  Their host helpers (tests/bench/*.c) are plain host programs.

@@ -2,10 +2,25 @@
 # code the tools share (tools/common/, as an archive so that a program or a
 # test takes only what it uses) and every kernel library.  Tools include
 # public headers only (<rump/...>) and the host's.
+#
+# The socket tools also build as <tool>-sockin, linked with sockin (the
+# host's TCP/IP, SOCKIN_LINK) instead of the rump TCP/IP stack, and with
+# the sockin flavour of the interface options (tools/common/sockin/: they
+# are refused) instead of netopts_apply.c, netopts_readback.c and
+# netopts_rumpnet.c.
+# rump_ping has none: it needs raw ICMP sockets, the rump stack's alone.
 TOOL_NAMES := $(basename $(notdir $(wildcard tools/*.c)))
-TOOLS := $(addprefix $(O)/bin/,$(TOOL_NAMES))
+SOCKIN_TOOL_NAMES := rump_nc rump_httpd
+TOOLS := $(addprefix $(O)/bin/,$(TOOL_NAMES)) \
+	$(patsubst %,$(O)/bin/%-sockin,$(SOCKIN_TOOL_NAMES))
 TOOL_COMMON_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(wildcard tools/common/*.c))
 TOOL_COMMON_LIB := $(O)/obj/tools/libtoolcommon.a
+TOOL_STACK_OBJS := $(O)/obj/tools/common/netopts_apply.o \
+	$(O)/obj/tools/common/netopts_readback.o \
+	$(O)/obj/tools/common/netopts_rumpnet.o
+TOOL_SOCKIN_OBJS := $(filter-out $(TOOL_STACK_OBJS),$(TOOL_COMMON_OBJS)) \
+	$(patsubst %.c,$(O)/obj/%.o,$(wildcard tools/common/sockin/*.c))
+TOOL_SOCKIN_LIB := $(O)/obj/tools/libtoolcommon-sockin.a
 TOOL_CFLAGS := $(HOST_CFLAGS) -iquote tools/common
 
 tools: $(TOOLS)
@@ -21,6 +36,15 @@ $(TOOL_COMMON_LIB): $(TOOL_COMMON_OBJS)
 
 # A tool's own host libraries: toollibs_<name>.
 toollibs_fsconsole := -lreadline
+
+$(TOOL_SOCKIN_LIB): $(TOOL_SOCKIN_OBJS)
+	@mkdir -p $(@D)
+	$(Q)rm -f $@ && $(AR) rcs $@ $^
+
+$(O)/bin/%-sockin: $(O)/obj/tools/%.o $(TOOL_SOCKIN_LIB) $(STATIC_LIBS)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $< $(TOOL_SOCKIN_LIB) $(LDFLAGS) $(SOCKIN_LINK) -lm
 
 $(O)/bin/%: $(O)/obj/tools/%.o $(TOOL_COMMON_LIB) $(STATIC_LIBS)
 	@mkdir -p $(@D)

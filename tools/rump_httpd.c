@@ -13,6 +13,7 @@
  * Exit status: 0 after SIGINT/SIGTERM, 1 when it could not serve, 2 for
  * bad options.
  */
+#include <arpa/inet.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <getopt.h>
@@ -57,6 +58,7 @@ static const char usage_text[] =
 "per request in common log format on standard output.\n"
 "\n"
 "  --port PORT     the TCP port to listen on\n"
+"  --bind ADDR     listen on ADDR only (default: every address)\n"
 "  --root DIR      the directory to serve\n"
 "  --max-conns N   connections served at once (default 256); more wait in\n"
 "                  the listen backlog\n"
@@ -102,6 +104,7 @@ struct hconn {
 struct httpd {
 	char root[PATH_MAX];
 	uint16_t port;
+	uint32_t addr;			/* --bind, network order; 0: any */
 	int maxconns;
 	uint64_t timeout_ns;
 	bool quiet, verbose;
@@ -354,7 +357,7 @@ httpd_listen(struct httpd *h)
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(h->port);
-	sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	sin.sin_addr.s_addr = h->addr;
 	if (rump_sys_bind(h->ls, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
 	    rump_sys_listen(h->ls, HTTPD_BACKLOG) != 0) {
 		fprintf(stderr, PROG ": cannot listen on TCP port %u: %s\n",
@@ -443,6 +446,7 @@ parse_options(int argc, char **argv, struct netopts *no, struct httpd *h)
 	static const struct option longopts[] = {
 		NETOPTS_LONGOPTS,
 		{ "port", required_argument, NULL, 'P' },
+		{ "bind", required_argument, NULL, 'B' },
 		{ "root", required_argument, NULL, 'R' },
 		{ "max-conns", required_argument, NULL, 'M' },
 		{ "timeout", required_argument, NULL, 'T' },
@@ -467,6 +471,11 @@ parse_options(int argc, char **argv, struct netopts *no, struct httpd *h)
 			if (tool_parse_port(optarg, &h->port) != 0)
 				usage_error("--port: bad port '%s': expected "
 				    "1..65535", optarg);
+			break;
+		case 'B':
+			if (inet_pton(AF_INET, optarg, &h->addr) != 1)
+				usage_error("--bind: bad address '%s': expected "
+				    "A.B.C.D", optarg);
 			break;
 		case 'R':
 			root = optarg;
@@ -506,7 +515,7 @@ parse_options(int argc, char **argv, struct netopts *no, struct httpd *h)
 		usage_error("--root %s: %s", root, strerror(errno));
 	if (stat(h->root, &st) != 0 || !S_ISDIR(st.st_mode))
 		usage_error("--root %s: not a directory", root);
-	if (no->nifs == 0)
+	if (no->nifs == 0 && !netopts_hostnet)
 		usage_error("%s", "no interface to serve on: give --if and "
 		    "--addr");
 	if (netopts_check(no) != 0)

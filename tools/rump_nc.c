@@ -28,6 +28,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <arpa/inet.h>
 #include <getopt.h>
 #include <math.h>
 #include <netinet/in.h>
@@ -62,6 +63,8 @@ static const char usage_text[] =
 "       rump_nc [interface options] -u [-v] [-p LPORT] [-q SECS] HOST PORT\n"
 "       rump_nc [interface options] -u -l [-e] [-v] PORT\n"
 "       rump_nc --help\n"
+"\n"
+"--bind ADDR binds the local end to ADDR (default: any address).\n"
 "\n"
 "Netcat over the sockets of a rump kernel configured by the interface\n"
 "options.\n"
@@ -139,6 +142,7 @@ struct nc {
 	bool stdin_done;		/* the reader saw the end of input */
 	int ls;				/* TCP: the listening socket */
 	uint16_t lport;
+	uint32_t laddr;			/* --bind, network order; 0: any */
 	struct sockaddr_in remote;	/* client: HOST PORT */
 	char remote_text[32];
 	double linger;			/* -q; < 0: forever */
@@ -209,7 +213,7 @@ bind_local(struct nc *nc, int s)
 	memset(&sin, 0, sizeof(sin));
 	sin.sin_family = AF_INET;
 	sin.sin_port = htons(nc->lport);
-	sin.sin_addr.s_addr = htonl(INADDR_ANY);
+	sin.sin_addr.s_addr = nc->laddr;
 	if (rump_sys_bind(s, (struct sockaddr *)&sin, sizeof(sin)) != 0) {
 		fprintf(stderr, PROG ": cannot bind %s port %u: %s\n",
 		    nc->proto->name, nc->lport, strerror(errno));
@@ -773,6 +777,7 @@ main(int argc, char **argv)
 		{ "echo", no_argument, NULL, 'e' },
 		{ "sink", no_argument, NULL, 'S' },
 		{ "source", required_argument, NULL, 'O' },
+		{ "bind", required_argument, NULL, 'B' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -832,6 +837,11 @@ main(int argc, char **argv)
 			    &nc.linger) != 0)
 				usage_error("-q: bad time '%s': expected seconds "
 				    "from 0 to 86400, or -1 for forever", optarg);
+			break;
+		case 'B':
+			if (inet_pton(AF_INET, optarg, &nc.laddr) != 1)
+				usage_error("--bind: bad address '%s': expected "
+				    "A.B.C.D", optarg);
 			break;
 		case 'v':
 			nc.verbose = true;

@@ -24,6 +24,8 @@ struct ifnet;
 #define PR_CONNREQUIRED	0x04	/* must connect before sending */
 #define PR_WANTRCVD	0x08	/* tell the protocol when data is read */
 #define PR_LISTEN	0x10	/* supports listen() */
+/* pr_ctloutput also hears the SOL_SOCKET options the socket layer set. */
+#define PR_SOLOPTS	0x20
 
 /* pr_ctlinput commands: what an ICMP error reports. */
 enum prc_cmd {

@@ -195,9 +195,11 @@ sosetopt(struct socket *so, struct sockopt *sopt)
 	int error;
 
 	NET_LOCK();
-	if (sopt->sopt_level == SOL_SOCKET)
+	if (sopt->sopt_level == SOL_SOCKET) {
 		error = so_setsockopt(so, sopt);
-	else if (so->so_proto->pr_ctloutput != NULL)
+		if (error == 0 && (so->so_proto->pr_flags & PR_SOLOPTS))
+			error = so->so_proto->pr_ctloutput(SOPT_SET, so, sopt);
+	} else if (so->so_proto->pr_ctloutput != NULL)
 		error = so->so_proto->pr_ctloutput(SOPT_SET, so, sopt);
 	else
 		error = ENOPROTOOPT;

@@ -27,13 +27,28 @@ kstat(const char *name)
 /*
  * Waits until every connection is gone, TIME_WAIT included, and lo0 has
  * delivered every segment it took (a reset's last segments may still be
- * queued for the loopback softint when the connections are gone).
+ * queued for the loopback softint when the connections are gone); on
+ * sockin, until every socket is (the host keeps its own TIME_WAIT).
  */
+#ifdef RUMP_TEST_SOCKIN
+static bool
+connections_gone(void)
+{
+	return kstat("sockin.pcbs") == 0;
+}
+#else
+static bool
+connections_gone(void)
+{
+	return kstat("tcp.pcbs") == 0 && kstat("lo0.opackets") ==
+	    kstat("lo0.ipackets") + kstat("lo0.drop.down");
+}
+#endif
+
 static void
 wait_no_connections(void)
 {
-	while (kstat("tcp.pcbs") != 0 || kstat("lo0.opackets") !=
-	    kstat("lo0.ipackets") + kstat("lo0.drop.down"))
+	while (!connections_gone())
 		usleep(1000);
 }
 
@@ -306,9 +321,12 @@ static void
 tcp_abortive_close_resets_the_peer(void **state)
 {
 	struct linger lg = { 1, 0 };
-	uint64_t rst = kstat("tcp.sndrst");
 	char buf[4];
 	int c, a;
+#ifndef RUMP_TEST_SOCKIN
+	/* The count of resets sent is the rump stack's. */
+	uint64_t rst = kstat("tcp.sndrst");
+#endif
 
 	(void)state;
 	tcp_pair(&c, &a);
@@ -317,7 +335,9 @@ tcp_abortive_close_resets_the_peer(void **state)
 	assert_int_equal(rump_sys_close(c), 0);
 	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), -1);
 	assert_int_equal(errno, ECONNRESET);
+#ifndef RUMP_TEST_SOCKIN
 	assert_true(kstat("tcp.sndrst") > rst);
+#endif
 	rump_sys_close(a);
 	wait_no_connections();
 }

@@ -16,6 +16,21 @@
 
 #include "leakcheck.h"
 
+/*
+ * The socket API tests are built twice: against the rump TCP/IP stack and,
+ * with RUMP_TEST_SOCKIN, against sockin (the host's stack).  A test of
+ * what only a rump-owned stack has (its interfaces, raw sockets, routes,
+ * counters, fault injection) says so and is skipped in the sockin build.
+ */
+#ifdef RUMP_TEST_SOCKIN
+#define SKIP_ON_SOCKIN(why) do {					\
+	print_message("skipped on sockin: %s\n", why);			\
+	skip();								\
+} while (0)
+#else
+#define SKIP_ON_SOCKIN(why) do { } while (0)
+#endif
+
 static inline int
 apitest_boot(void **state)
 {

@@ -611,6 +611,13 @@ netopts_check(struct netopts *no)
 	int i, j;
 
 	no->err[0] = '\0';
+	if (netopts_hostnet && (no->nifs != 0 || no->naddrs != 0 ||
+	    no->nroutes != 0 || no->npcaps != 0 || no->nfaults != 0 ||
+	    no->forward))
+		return netopts_seterr(no, "interface options (--if, --addr, "
+		    "--route, --pcap, --fault, --forward) do not apply: this "
+		    "program uses the host's own network (sockin); --bind ADDR "
+		    "chooses a local address");
 	for (i = 0; i < no->naddrs; i++) {
 		struct netopts_addr *ad = &no->addrs[i];
 

@@ -111,6 +111,14 @@ struct netopts {
 	char err[512];
 };
 
+/*
+ * True in a tool's sockin flavour (tools/common/sockin/): the host's own
+ * network carries the sockets, the kernel has no interface to configure,
+ * and netopts_check() refuses every interface option.  False in the rump
+ * stack flavour (netopts_apply.c).
+ */
+extern const bool netopts_hostnet;
+
 /* The usage text of the interface options, for a tool's --help. */
 extern const char netopts_usage[];
 

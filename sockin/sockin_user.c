@@ -1,0 +1,341 @@
+/*
+ * sockin's host half: host sockets, one epoll instance for all of them,
+ * and an eventfd to wake its waiter.  See sockin_user.h for the contract.
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <stdatomic.h>
+#include <stdbool.h>
+#include <stddef.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
+#include <sys/socket.h>
+#include <sys/uio.h>
+#include <unistd.h>
+
+#include "sockin/sockin_user.h"
+
+_Static_assert(sizeof(struct sockin_user_iov) == sizeof(struct iovec),
+    "sockin_user_iov is laid out as struct iovec");
+_Static_assert(offsetof(struct sockin_user_iov, siov_len) ==
+    offsetof(struct iovec, iov_len), "sockin_user_iov is laid out as struct iovec");
+
+#define SOCKIN_USER_MAXEV	64
+
+struct sockin_user {
+	int su_epfd;
+	int su_evfd;
+	atomic_bool su_cancelled;
+};
+
+int
+sockin_user_init(struct sockin_user **sup)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u64 = 0 };
+	struct sockin_user *su = calloc(1, sizeof(*su));
+	int error;
+
+	if (su == NULL)
+		return ENOMEM;
+	su->su_epfd = epoll_create1(EPOLL_CLOEXEC);
+	if (su->su_epfd == -1) {
+		error = errno;
+		free(su);
+		return error;
+	}
+	su->su_evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (su->su_evfd == -1 ||
+	    epoll_ctl(su->su_epfd, EPOLL_CTL_ADD, su->su_evfd, &ev) == -1) {
+		error = errno;
+		if (su->su_evfd != -1)
+			close(su->su_evfd);
+		close(su->su_epfd);
+		free(su);
+		return error;
+	}
+	atomic_init(&su->su_cancelled, false);
+	*sup = su;
+	return 0;
+}
+
+void
+sockin_user_fini(struct sockin_user *su)
+{
+	close(su->su_evfd);
+	close(su->su_epfd);
+	free(su);
+}
+
+static int
+sockin_user_evmask(uint32_t events)
+{
+	int ev = 0;
+
+	if (events & (EPOLLIN | EPOLLRDHUP))
+		ev |= SOCKIN_EV_IN;
+	if (events & EPOLLOUT)
+		ev |= SOCKIN_EV_OUT;
+	if (events & EPOLLERR)
+		ev |= SOCKIN_EV_ERR;
+	if (events & EPOLLHUP)
+		ev |= SOCKIN_EV_HUP;
+	return ev;
+}
+
+int
+sockin_user_wait(struct sockin_user *su, struct sockin_user_event *ev,
+    size_t nev, size_t *nready)
+{
+	struct epoll_event eev[SOCKIN_USER_MAXEV];
+	uint64_t count;
+	size_t n = 0;
+	int i, got;
+
+	if (nev > SOCKIN_USER_MAXEV)
+		nev = SOCKIN_USER_MAXEV;
+	do {
+		if (atomic_load(&su->su_cancelled))
+			return ECANCELED;
+		got = epoll_wait(su->su_epfd, eev, (int)nev, -1);
+	} while (got == -1 && errno == EINTR);
+	if (got == -1)
+		return errno;
+	for (i = 0; i < got; i++) {
+		if (eev[i].data.u64 == 0) {
+			/* A kick: reset the eventfd, nothing else to report. */
+			(void)read(su->su_evfd, &count, sizeof(count));
+			continue;
+		}
+		ev[n].sev_id = eev[i].data.u64;
+		ev[n].sev_events = sockin_user_evmask(eev[i].events);
+		n++;
+	}
+	if (atomic_load(&su->su_cancelled))
+		return ECANCELED;
+	*nready = n;
+	return 0;
+}
+
+void
+sockin_user_kick(struct sockin_user *su)
+{
+	uint64_t one = 1;
+
+	/* Only EAGAIN can fail it: the counter is full, the waiter wakes anyway. */
+	(void)write(su->su_evfd, &one, sizeof(one));
+}
+
+void
+sockin_user_cancel(struct sockin_user *su)
+{
+	atomic_store(&su->su_cancelled, true);
+	sockin_user_kick(su);
+}
+
+static int
+sockin_user_register(struct sockin_user *su, int fd, uint64_t id)
+{
+	struct epoll_event ev = {
+		.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+		.data.u64 = id,
+	};
+
+	if (epoll_ctl(su->su_epfd, EPOLL_CTL_ADD, fd, &ev) == -1)
+		return errno;
+	return 0;
+}
+
+int
+sockin_user_socket(struct sockin_user *su, int family, int type, int proto,
+    uint64_t id, int *fdp)
+{
+	int fd, error;
+
+	fd = socket(family, type | SOCK_NONBLOCK | SOCK_CLOEXEC, proto);
+	if (fd == -1)
+		return errno;
+	if ((error = sockin_user_register(su, fd, id)) != 0) {
+		close(fd);
+		return error;
+	}
+	*fdp = fd;
+	return 0;
+}
+
+int
+sockin_user_accept(struct sockin_user *su, int lfd, uint64_t id, int *fdp)
+{
+	int fd, error;
+
+	do
+		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+	while (fd == -1 && errno == EINTR);
+	if (fd == -1)
+		return errno == EWOULDBLOCK ? EAGAIN : errno;
+	if ((error = sockin_user_register(su, fd, id)) != 0) {
+		close(fd);
+		return error;
+	}
+	*fdp = fd;
+	return 0;
+}
+
+void
+sockin_user_close(struct sockin_user *su, int fd, int reset)
+{
+	struct linger l = { .l_onoff = 1, .l_linger = 0 };
+
+	/* Failing, both leave a socket that close() removes all the same. */
+	(void)epoll_ctl(su->su_epfd, EPOLL_CTL_DEL, fd, NULL);
+	if (reset)
+		(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
+	close(fd);
+}
+
+int
+sockin_user_bind(int fd, const void *addr, unsigned addrlen)
+{
+	return bind(fd, addr, addrlen) == -1 ? errno : 0;
+}
+
+int
+sockin_user_listen(int fd, int backlog)
+{
+	return listen(fd, backlog) == -1 ? errno : 0;
+}
+
+int
+sockin_user_connect(int fd, const void *addr, unsigned addrlen)
+{
+	int rv;
+
+	do
+		rv = connect(fd, addr, addrlen);
+	while (rv == -1 && errno == EINTR);
+	return rv == -1 ? errno : 0;
+}
+
+int
+sockin_user_connect_result(int fd)
+{
+	int error = 0;
+	socklen_t len = sizeof(error);
+
+	if (getsockopt(fd, SOL_SOCKET, SO_ERROR, &error, &len) == -1)
+		return errno;
+	return error;
+}
+
+int
+sockin_user_disconnect(int fd)
+{
+	struct sockaddr sa = { .sa_family = AF_UNSPEC };
+
+	return connect(fd, &sa, sizeof(sa)) == -1 ? errno : 0;
+}
+
+int
+sockin_user_shutdown(int fd, int how)
+{
+	return shutdown(fd, how) == -1 ? errno : 0;
+}
+
+int
+sockin_user_getname(int fd, int peer, void *addr, unsigned *addrlen)
+{
+	socklen_t len = *addrlen;
+	int rv;
+
+	rv = peer ? getpeername(fd, addr, &len) : getsockname(fd, addr, &len);
+	if (rv == -1)
+		return errno;
+	*addrlen = len;
+	return 0;
+}
+
+int
+sockin_user_setopt(int fd, int level, int name, const void *val, unsigned len)
+{
+	return setsockopt(fd, level, name, val, len) == -1 ? errno : 0;
+}
+
+int
+sockin_user_getopt(int fd, int level, int name, void *val, unsigned *len)
+{
+	socklen_t l = *len;
+
+	if (getsockopt(fd, level, name, val, &l) == -1)
+		return errno;
+	*len = l;
+	return 0;
+}
+
+int
+sockin_user_send(int fd, const struct sockin_user_iov *iov, int iovcnt,
+    const void *addr, unsigned addrlen, const void *control,
+    size_t controllen, int flags, size_t *sent)
+{
+	struct msghdr msg = {
+		.msg_name = (void *)(uintptr_t)addr,
+		.msg_namelen = addr != NULL ? addrlen : 0,
+		.msg_iov = (struct iovec *)(uintptr_t)iov,
+		.msg_iovlen = (size_t)iovcnt,
+		.msg_control = (void *)(uintptr_t)control,
+		.msg_controllen = control != NULL ? controllen : 0,
+	};
+	ssize_t n;
+
+	do
+		n = sendmsg(fd, &msg, (flags & MSG_OOB) | MSG_NOSIGNAL | MSG_DONTWAIT);
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return errno == EWOULDBLOCK ? EAGAIN : errno;
+	*sent = (size_t)n;
+	return 0;
+}
+
+int
+sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
+    void *addr, unsigned *addrlen, void *control, size_t *controllen,
+    size_t *len, int *truncated)
+{
+	struct msghdr msg = {
+		.msg_name = addr,
+		.msg_namelen = addr != NULL ? *addrlen : 0,
+		.msg_iov = (struct iovec *)(uintptr_t)iov,
+		.msg_iovlen = (size_t)iovcnt,
+		.msg_control = control,
+		.msg_controllen = control != NULL ? *controllen : 0,
+	};
+	ssize_t n;
+
+	do
+		n = recvmsg(fd, &msg, MSG_DONTWAIT);
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return errno == EWOULDBLOCK ? EAGAIN : errno;
+	if (addr != NULL)
+		*addrlen = msg.msg_namelen;
+	if (control != NULL)
+		*controllen = msg.msg_controllen;
+	*len = (size_t)n;
+	*truncated = (msg.msg_flags & MSG_TRUNC) != 0;
+	return 0;
+}
+
+int
+sockin_user_peeklen(int fd, size_t *len)
+{
+	ssize_t n;
+	char c;
+
+	do
+		n = recv(fd, &c, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
+	while (n == -1 && errno == EINTR);
+	if (n == -1)
+		return errno == EWOULDBLOCK ? EAGAIN : errno;
+	*len = (size_t)n;
+	return 0;
+}

@@ -1,0 +1,114 @@
+/*
+ * The contract between the two halves of sockin, the PF_INET and PF_INET6
+ * domains on the host's own sockets.
+ *
+ * The kernel half (sockin.c: sockets, mbufs) calls the host half
+ * (sockin_user.c), the only code that calls host socket functions.  Both
+ * include this header, so it includes only freestanding headers and uses
+ * plain C types.  Socket addresses, option levels, names and values,
+ * control messages and errno values are the host's (Linux) numbering on
+ * both sides, so they pass through unchanged.
+ *
+ * Every call returning int returns 0 or an errno value (EINTR is retried
+ * inside); a call returning void never fails.
+ *
+ * Every host socket is non-blocking and close-on-exec, and is registered
+ * with one epoll instance (edge-triggered) under the caller's id (not 0), so
+ * no call here blocks except sockin_user_wait(), which waits for readiness
+ * of all of them at once.  The kernel half gives back its virtual CPU
+ * around that call.  sockin_user_kick() (an eventfd) makes a waiter return
+ * at once without a signal; sockin_user_cancel() makes it return ECANCELED
+ * from then on.  Sends never raise SIGPIPE (MSG_NOSIGNAL): a peer that
+ * is gone is EPIPE.
+ */
+#ifndef SOCKIN_SOCKIN_USER_H
+#define SOCKIN_SOCKIN_USER_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct sockin_user;
+
+/* A piece of memory, laid out as the host's struct iovec. */
+struct sockin_user_iov {
+	void *siov_base;
+	size_t siov_len;
+};
+
+/* Readiness of one socket, from sockin_user_wait(). */
+#define SOCKIN_EV_IN	0x01	/* readable, or a connection to accept */
+#define SOCKIN_EV_OUT	0x02	/* writable, or a connect finished */
+#define SOCKIN_EV_ERR	0x04	/* an error is pending */
+#define SOCKIN_EV_HUP	0x08	/* the peer hung up */
+
+struct sockin_user_event {
+	uint64_t sev_id;
+	int sev_events;		/* SOCKIN_EV_* */
+};
+
+/* The epoll instance and its eventfd.  ENOMEM, EMFILE, ENFILE. */
+int sockin_user_init(struct sockin_user **sup);
+/* Every socket must have been closed before. */
+void sockin_user_fini(struct sockin_user *su);
+
+/*
+ * Waits until a socket is ready or a kick, and stores at most nev events;
+ * *nready may be 0 after a kick.  ECANCELED once cancelled.
+ */
+int sockin_user_wait(struct sockin_user *su, struct sockin_user_event *ev,
+    size_t nev, size_t *nready);
+void sockin_user_kick(struct sockin_user *su);
+void sockin_user_cancel(struct sockin_user *su);
+
+/* A new socket, registered under id; *fdp is its host descriptor. */
+int sockin_user_socket(struct sockin_user *su, int family, int type,
+    int proto, uint64_t id, int *fdp);
+/*
+ * A connection from a listening socket, registered under id.  EAGAIN
+ * when none is waiting.
+ */
+int sockin_user_accept(struct sockin_user *su, int lfd, uint64_t id,
+    int *fdp);
+/* Deregisters and closes; with reset, the peer gets a reset (SO_LINGER 0). */
+void sockin_user_close(struct sockin_user *su, int fd, int reset);
+
+int sockin_user_bind(int fd, const void *addr, unsigned addrlen);
+int sockin_user_listen(int fd, int backlog);
+/* EINPROGRESS: the connection completes later (SOCKIN_EV_OUT). */
+int sockin_user_connect(int fd, const void *addr, unsigned addrlen);
+/* The result of a connect that was in progress: 0 or its error. */
+int sockin_user_connect_result(int fd);
+/* Dissolves a datagram socket's association (connect to AF_UNSPEC). */
+int sockin_user_disconnect(int fd);
+/* how: 0 read, 1 write, 2 both, as shutdown(2). */
+int sockin_user_shutdown(int fd, int how);
+/* *addrlen: room in, length out. */
+int sockin_user_getname(int fd, int peer, void *addr, unsigned *addrlen);
+int sockin_user_setopt(int fd, int level, int name, const void *val,
+    unsigned len);
+/* *len: room in, length out. */
+int sockin_user_getopt(int fd, int level, int name, void *val,
+    unsigned *len);
+
+/*
+ * Sends what the socket takes now (never blocking) from iov, to addr when
+ * not NULL, with control (cmsghdrs) when not NULL, with flags (MSG_OOB or
+ * 0).  *sent gets the bytes sent; EAGAIN when it took none.
+ */
+int sockin_user_send(int fd, const struct sockin_user_iov *iov, int iovcnt,
+    const void *addr, unsigned addrlen, const void *control,
+    size_t controllen, int flags, size_t *sent);
+/*
+ * Receives what is there now into iov (one datagram, for datagram
+ * sockets).  *len gets the bytes received, 0 at end of file; addr (when
+ * not NULL) and control (when not NULL) the source and control messages,
+ * their lengths in *addrlen and *controllen; *truncated says whether the
+ * datagram was longer than iov.  EAGAIN when nothing is there.
+ */
+int sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
+    void *addr, unsigned *addrlen, void *control, size_t *controllen,
+    size_t *len, int *truncated);
+/* The length of the next datagram waiting; EAGAIN when none is. */
+int sockin_user_peeklen(int fd, size_t *len);
+
+#endif

@@ -1,0 +1,222 @@
+/*
+ * sockin's user requests: each socket call becomes the same call on the
+ * host socket, made without blocking; what completes later (connects,
+ * incoming connections, data) is reported by the event thread.
+ */
+#include "rumpnet/mbuf.h"
+#include "rumpnet/netlock.h"
+#include "sockin/sockin_user.h"
+#include "sockin/sockin_var.h"
+
+static bool
+sockin_stream(const struct socket *so)
+{
+	return (so->so_proto->pr_flags & PR_CONNREQUIRED) != 0;
+}
+
+/*
+ * A connection sonewconn() makes for a listener gets its host socket from
+ * sockin_acceptq(); any other socket gets a new one now.
+ */
+static int
+sockin_attach(struct socket *so, int proto)
+{
+	size_t buf = sockin_stream(so) ? SOCKIN_STREAM_BUF : SOCKIN_DGRAM_BUF;
+	struct sockin_pcb *sp;
+	int error;
+
+	if (so->so_head != NULL) {
+		sp = sockin_pcballoc(so);
+		sp->sp_head = so->so_head;
+		return 0;
+	}
+	if ((error = sbreserve(&so->so_snd, buf)) != 0 ||
+	    (error = sbreserve(&so->so_rcv, buf)) != 0)
+		return error;
+	sp = sockin_pcballoc(so);
+	error = sockin_user_socket(sockin_su,
+	    so->so_proto->pr_domain->dom_family, so->so_type,
+	    proto, sp->sp_id, &sp->sp_fd);
+	if (error != 0)
+		sockin_pcbfree(sp, false);
+	return error;
+}
+
+/*
+ * A stream still holding data to send is closed once the event thread has
+ * sent it, as a host socket would be; everything else is closed now.  Data
+ * the host has handed us but the user never read is unread all the same:
+ * the peer gets a reset, as from a host socket closed with unread data
+ * (RFC 2525, 2.17).
+ */
+static void
+sockin_detach(struct socket *so)
+{
+	struct sockin_pcb *sp = sotosockin(so);
+
+	if (so->so_rcv.sb_cc > 0 && sockin_stream(so)) {
+		sockin_pcbfree(sp, true);
+		return;
+	}
+	if (so->so_snd.sb_cc > 0 && so->so_error == 0 && sp->sp_fd != -1) {
+		sp->sp_flags |= SP_ORPHAN;
+		return;
+	}
+	sockin_pcbfree(sp, false);
+}
+
+static void
+sockin_abort(struct socket *so)
+{
+	soisdisconnected(so);
+	sockin_pcbfree(sotosockin(so), true);
+	sofree(so);
+}
+
+static int
+sockin_bind(struct socket *so, const struct sockaddr *nam, socklen_t namelen)
+{
+	return sockin_user_bind(sotosockin(so)->sp_fd, nam, namelen);
+}
+
+static int
+sockin_listen(struct socket *so, int backlog)
+{
+	struct sockin_pcb *sp = sotosockin(so);
+	int error;
+
+	if ((error = sockin_user_listen(sp->sp_fd, backlog)) != 0)
+		return error;
+	/*
+	 * The event thread accepts from now on; it takes softnet_lock first,
+	 * so it sees the queue limit solisten() sets after this.
+	 */
+	sp->sp_flags |= SP_LISTEN;
+	return 0;
+}
+
+static int
+sockin_connect(struct socket *so, const struct sockaddr *nam,
+    socklen_t namelen)
+{
+	struct sockin_pcb *sp = sotosockin(so);
+	int error;
+
+	error = sockin_user_connect(sp->sp_fd, nam, namelen);
+	if (error == EINPROGRESS) {
+		soisconnecting(so);
+		return 0;
+	}
+	if (error != 0)
+		return error;
+	soisconnected(so);
+	return 0;
+}
+
+static int
+sockin_accept(struct socket *so, struct sockaddr_storage *nam,
+    socklen_t *namelen)
+{
+	struct sockin_pcb *sp = sotosockin(so);
+	struct socket *head = sp->sp_head;
+	unsigned len = sizeof(*nam);
+	int error;
+
+	sp->sp_head = NULL;
+	/* Room in the queue again: take what the host has queued. */
+	if (head != NULL && head->so_pcb != NULL &&
+	    (sotosockin(head)->sp_flags & SP_AFULL)) {
+		sotosockin(head)->sp_flags &= ~SP_AFULL;
+		sockin_acceptq(sotosockin(head));
+	}
+	if ((error = sockin_user_getname(sp->sp_fd, 1, nam, &len)) != 0)
+		return error;
+	*namelen = len;
+	return 0;
+}
+
+static int
+sockin_disconnect(struct socket *so)
+{
+	struct sockin_pcb *sp = sotosockin(so);
+	int error;
+
+	if (sockin_stream(so)) {
+		soisdisconnecting(so);
+		return 0;
+	}
+	if ((error = sockin_user_disconnect(sp->sp_fd)) != 0)
+		return error;
+	so->so_state &= ~SS_ISCONNECTED;
+	return 0;
+}
+
+/* The host socket is shut for writing once what we hold is sent. */
+static int
+sockin_shutdown(struct socket *so)
+{
+	struct sockin_pcb *sp = sotosockin(so);
+
+	socantsendmore(so);
+	if (!sockin_stream(so))
+		return 0;
+	sp->sp_flags |= SP_SHUTWR;
+	sockin_flush(sp);
+	return 0;
+}
+
+static int
+sockin_rcvd(struct socket *so, int flags)
+{
+	struct sockin_pcb *sp = sotosockin(so);
+
+	(void)flags;
+	if (sp->sp_flags & SP_RFULL) {
+		sp->sp_flags &= ~SP_RFULL;
+		sockin_readin(sp);
+	}
+	return 0;
+}
+
+static int
+sockin_getname(struct socket *so, int peer, struct sockaddr_storage *nam,
+    socklen_t *namelen)
+{
+	unsigned len = sizeof(*nam);
+	int error;
+
+	error = sockin_user_getname(sotosockin(so)->sp_fd, peer, nam, &len);
+	if (error == 0)
+		*namelen = len;
+	return error;
+}
+
+static int
+sockin_sockaddr(struct socket *so, struct sockaddr_storage *nam,
+    socklen_t *namelen)
+{
+	return sockin_getname(so, 0, nam, namelen);
+}
+
+static int
+sockin_peeraddr(struct socket *so, struct sockaddr_storage *nam,
+    socklen_t *namelen)
+{
+	return sockin_getname(so, 1, nam, namelen);
+}
+
+const struct pr_usrreqs sockin_usrreqs = {
+	.pr_attach = sockin_attach,
+	.pr_detach = sockin_detach,
+	.pr_bind = sockin_bind,
+	.pr_listen = sockin_listen,
+	.pr_connect = sockin_connect,
+	.pr_accept = sockin_accept,
+	.pr_disconnect = sockin_disconnect,
+	.pr_shutdown = sockin_shutdown,
+	.pr_abort = sockin_abort,
+	.pr_send = sockin_send,
+	.pr_rcvd = sockin_rcvd,
+	.pr_sockaddr = sockin_sockaddr,
+	.pr_peeraddr = sockin_peeraddr,
+};

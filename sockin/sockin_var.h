@@ -1,0 +1,68 @@
+/*
+ * sockin's kernel half: PF_INET and PF_INET6 sockets whose protocol is the
+ * host's own TCP/IP, reached through host sockets (sockin_user.h).
+ *
+ * A sockin socket is an ordinary socket of the socket layer with a
+ * sockin_pcb as its protocol control block: the socket layer's buffers,
+ * waits, timeouts and poll work unchanged, and sockin moves data between
+ * those buffers and the host socket without ever blocking in the host.
+ * One kernel thread (sockin_events) waits for readiness of every host
+ * socket at once and, under softnet_lock, reads what arrived into the
+ * receive buffers, writes what waits in the send buffers, completes
+ * connects and accepts connections, waking the socket's waiters as any
+ * protocol does.
+ */
+#ifndef SOCKIN_SOCKIN_VAR_H
+#define SOCKIN_SOCKIN_VAR_H
+
+#include "rumpkern/kern.h"
+#include "rumpkern/queue.h"
+#include "rumpnet/socketvar.h"
+
+struct sockin_user;
+
+/* sp_flags */
+#define SP_LISTEN	0x01	/* a listening socket */
+#define SP_ORPHAN	0x04	/* closed, sending what it still holds */
+#define SP_SHUTWR	0x08	/* shut for writing once the buffer is sent */
+#define SP_RFULL	0x10	/* the receive buffer filled: read on pr_rcvd */
+#define SP_AFULL	0x20	/* the accept queue filled: accept on pr_accept */
+
+struct sockin_pcb {
+	struct socket *sp_so;
+	int sp_fd;			/* the host socket, -1 for none yet */
+	uint64_t sp_id;			/* its epoll registration, never reused */
+	int sp_flags;
+	/* A connection waiting for accept(): its listener. */
+	struct socket *sp_head;
+	LIST_ENTRY(sockin_pcb) sp_list;	/* its hash bucket */
+};
+
+#define sotosockin(so)	((struct sockin_pcb *)(so)->so_pcb)
+
+/* Host sockets' buffers on our side: a stream's, a datagram socket's. */
+#define SOCKIN_STREAM_BUF	(512 * 1024)
+#define SOCKIN_DGRAM_BUF	(256 * 1024)
+
+extern struct sockin_user *sockin_su;
+extern const struct pr_usrreqs sockin_usrreqs;
+
+/* sockin.c: control blocks, all with softnet_lock held. */
+struct sockin_pcb *sockin_pcballoc(struct socket *so);
+/* Closes the host socket and frees the block; so_pcb becomes NULL. */
+void sockin_pcbfree(struct sockin_pcb *sp, bool reset);
+int sockin_ctloutput(int dir, struct socket *so, struct sockopt *sopt);
+
+/* sockin_io.c: moving data, all with softnet_lock held. */
+/* Reads what the host socket holds into the receive buffer. */
+void sockin_readin(struct sockin_pcb *sp);
+/* Writes the send buffer out; destroys an orphan once it is empty. */
+void sockin_flush(struct sockin_pcb *sp);
+int sockin_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
+    socklen_t namelen, struct mbuf *control, int flags);
+/* Accepts connections from a listener while its queue has room. */
+void sockin_acceptq(struct sockin_pcb *sp);
+/* Acts on readiness reported for sp's host socket (SOCKIN_EV_*). */
+void sockin_event(struct sockin_pcb *sp, int events);
+
+#endif

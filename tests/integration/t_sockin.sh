@@ -1,0 +1,142 @@
+#!/bin/sh
+# The sockin flavours of the tools on the host's own loopback, as an
+# ordinary user (nobody, when run as root): no tap, no namespace, no
+# privilege.  rump_httpd-sockin serves a 256 MiB file byte-exact to curl;
+# rump_nc-sockin and the host's nc exchange data both ways; an interface
+# option is refused.  Ports are random high ones on 127.0.0.1.
+# SOCKIN_TEST_BYTES sets the file size (default 256 MiB).
+set -u
+: "${RUMP_TEST_BUILD:?run through tests/run.sh}"
+BIN=$RUMP_TEST_BUILD/bin
+BIG=${SOCKIN_TEST_BYTES:-268435456}
+tmp=$(mktemp -d /tmp/rumpsockin.XXXXXX)
+chmod 755 "$tmp"
+pids=""
+cleanup() {
+	for p in $pids; do
+		kill "$p" 2>/dev/null
+	done
+	wait
+	rm -rf "$tmp"
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+run=0 failed=0 failures=""
+
+check() {
+	name=$1
+	shift
+	run=$((run + 1))
+	echo "[ RUN      ] $name"
+	if "$@" >"$tmp/out" 2>&1; then
+		echo "[       OK ] $name"
+	else
+		cat "$tmp/out"
+		echo "[  FAILED  ] $name"
+		failed=$((failed + 1))
+		failures="$failures $name"
+	fi
+}
+
+# Runs a command as an ordinary user.
+asuser() {
+	if [ "$(id -u)" -eq 0 ]; then
+		setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"
+	else
+		"$@"
+	fi
+}
+
+randport() {
+	echo $((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
+}
+
+# wait_for FILE PATTERN SECONDS
+wait_for() {
+	_i=0
+	until grep -q "$2" "$1" 2>/dev/null; do
+		_i=$((_i + 1))
+		if [ "$_i" -gt $(($3 * 10)) ]; then
+			echo "no '$2' in $1 after $3 s:"
+			cat "$1"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+# wait_listen PORT: until the host has a TCP listener on 127.0.0.1:PORT.
+wait_listen() {
+	_i=0
+	until ss -ltnH "sport = :$1" | grep -q .; do
+		_i=$((_i + 1))
+		[ "$_i" -gt 100 ] && { echo "nothing listens on $1"; return 1; }
+		sleep 0.1
+	done
+}
+
+httpd_serves_a_big_file_byte_exact() {
+	mkdir -p "$tmp/www" && head -c "$BIG" /dev/urandom >"$tmp/www/big" &&
+	    chmod -R a+rX "$tmp/www" || return 1
+	port=$(randport)
+	asuser "$BIN/rump_httpd-sockin" --port "$port" --bind 127.0.0.1 \
+	    --root "$tmp/www" -q >"$tmp/httpd.log" 2>&1 &
+	pids="$pids $!"
+	wait_for "$tmp/httpd.log" "serving" 10 || return 1
+	timeout 300 curl -sS -o "$tmp/got" "http://127.0.0.1:$port/big" ||
+	    return 1
+	cmp "$tmp/got" "$tmp/www/big"
+}
+
+nc_sockin_sends_to_the_hosts_nc() {
+	head -c 8388608 /dev/urandom >"$tmp/data" && chmod a+r "$tmp/data" ||
+	    return 1
+	port=$(randport)
+	nc -d -l 127.0.0.1 "$port" >"$tmp/recv" &
+	ncpid=$!
+	pids="$pids $ncpid"
+	wait_listen "$port" || return 1
+	asuser timeout 60 "$BIN/rump_nc-sockin" 127.0.0.1 "$port" \
+	    <"$tmp/data" || return 1
+	wait "$ncpid" || return 1
+	cmp "$tmp/recv" "$tmp/data"
+}
+
+the_hosts_nc_sends_to_nc_sockin() {
+	port=$(randport)
+	: >"$tmp/recv2" && chmod a+w "$tmp/recv2" || return 1
+	asuser "$BIN/rump_nc-sockin" -v -l --bind 127.0.0.1 "$port" \
+	    </dev/null >"$tmp/recv2" 2>"$tmp/ncl.log" &
+	rncpid=$!
+	pids="$pids $rncpid"
+	wait_for "$tmp/ncl.log" "listening on TCP port" 10 || return 1
+	timeout 60 nc -N 127.0.0.1 "$port" <"$tmp/data" || return 1
+	wait "$rncpid" || return 1
+	cmp "$tmp/recv2" "$tmp/data"
+}
+
+an_interface_option_is_refused() {
+	if "$BIN/rump_nc-sockin" --if virt0,tap=rtap9 127.0.0.1 9 \
+	    </dev/null 2>"$tmp/err"; then
+		echo "rump_nc-sockin took --if"
+		return 1
+	fi
+	cat "$tmp/err"
+	grep -q "do not apply: this program uses the host's own network" \
+	    "$tmp/err"
+}
+
+echo "[==========] Running t_sockin."
+check httpd_serves_a_big_file_byte_exact httpd_serves_a_big_file_byte_exact
+check nc_sockin_sends_to_the_hosts_nc nc_sockin_sends_to_the_hosts_nc
+check the_hosts_nc_sends_to_nc_sockin the_hosts_nc_sends_to_nc_sockin
+check an_interface_option_is_refused an_interface_option_is_refused
+echo "[==========] $run test(s) run."
+echo "[  PASSED  ] $((run - failed)) test(s)."
+if [ "$failed" -ne 0 ]; then
+	echo "[  FAILED  ] $failed test(s), listed below:"
+	for f in $failures; do
+		echo "[  FAILED  ] $f"
+	done
+	exit 1
+fi

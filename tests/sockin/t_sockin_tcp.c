@@ -1,0 +1,555 @@
+/*
+ * TCP through sockin: rump_sys_* socket calls carried by the host's own
+ * TCP/IP on 127.0.0.1, run as an ordinary user.  The program is linked
+ * with librumpnet_sockin instead of the rump TCP/IP stack.
+ */
+#include <arpa/inet.h>
+#include <dirent.h>
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "apitest.h"
+
+#define MIN(a, b)	((a) < (b) ? (a) : (b))
+
+static struct sockaddr_in
+loopback(in_port_t port)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr = { htonl(INADDR_LOOPBACK) },
+	};
+
+	return sin;
+}
+
+/* A listening socket on 127.0.0.1 and an ephemeral port. */
+static int
+listener(struct sockaddr_in *sin, int backlog)
+{
+	socklen_t len = sizeof(*sin);
+	int s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(s >= 0);
+	*sin = loopback(0);
+	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)sin, sizeof(*sin)), 0);
+	assert_int_equal(rump_sys_listen(s, backlog), 0);
+	assert_int_equal(rump_sys_getsockname(s, (struct sockaddr *)sin, &len), 0);
+	assert_int_not_equal(sin->sin_port, 0);
+	return s;
+}
+
+static int
+connected(const struct sockaddr_in *sin)
+{
+	int s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(s >= 0);
+	assert_int_equal(rump_sys_connect(s, (const struct sockaddr *)sin,
+	    sizeof(*sin)), 0);
+	return s;
+}
+
+/* A connected pair: *c the client's end, *a the accepted one. */
+static void
+tcp_pair(int *c, int *a)
+{
+	struct sockaddr_in sin;
+	int l = listener(&sin, 1);
+
+	*c = connected(&sin);
+	*a = rump_sys_accept(l, NULL, NULL);
+	assert_true(*a >= 0);
+	rump_sys_close(l);
+}
+
+/* The host descriptors this process has open. */
+static int
+host_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	assert_non_null(d);
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n;
+}
+
+static void
+connection_is_accepted_and_carries_data_both_ways(void **state)
+{
+	struct sockaddr_in sin, peer, local;
+	socklen_t plen = sizeof(peer), llen = sizeof(local);
+	char buf[16];
+	int l, c, a;
+
+	(void)state;
+	l = listener(&sin, 5);
+	c = connected(&sin);
+	a = rump_sys_accept(l, (struct sockaddr *)&peer, &plen);
+	assert_true(a >= 0);
+	assert_int_equal(plen, sizeof(peer));
+	assert_int_equal(rump_sys_getsockname(c, (struct sockaddr *)&local,
+	    &llen), 0);
+	assert_int_equal(peer.sin_port, local.sin_port);
+	assert_int_equal(rump_sys_send(c, "ping", 4, 0), 4);
+	assert_int_equal(rump_sys_recv(a, buf, sizeof(buf), 0), 4);
+	assert_memory_equal(buf, "ping", 4);
+	assert_int_equal(rump_sys_write(a, "pong", 4), 4);
+	assert_int_equal(rump_sys_read(c, buf, sizeof(buf)), 4);
+	assert_memory_equal(buf, "pong", 4);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	rump_sys_close(l);
+}
+
+static void
+connect_to_a_closed_port_is_econnrefused(void **state)
+{
+	struct sockaddr_in sin;
+	int l, s;
+
+	(void)state;
+	/* A port that was just free: bound and closed again. */
+	l = listener(&sin, 1);
+	rump_sys_close(l);
+	s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(rump_sys_connect(s, (struct sockaddr *)&sin,
+	    sizeof(sin)), -1);
+	assert_int_equal(errno, ECONNREFUSED);
+	rump_sys_close(s);
+}
+
+static void
+bind_to_a_listening_port_is_eaddrinuse(void **state)
+{
+	struct sockaddr_in sin;
+	int l, s;
+
+	(void)state;
+	l = listener(&sin, 1);
+	s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)&sin,
+	    sizeof(sin)), -1);
+	assert_int_equal(errno, EADDRINUSE);
+	rump_sys_close(s);
+	rump_sys_close(l);
+}
+
+static void
+accept_on_an_empty_nonblocking_listener_is_eagain(void **state)
+{
+	struct sockaddr_in sin;
+	int l;
+
+	(void)state;
+	l = listener(&sin, 1);
+	assert_int_equal(rump_sys_fcntl(l, F_SETFL, O_NONBLOCK), 0);
+	assert_int_equal(rump_sys_accept(l, NULL, NULL), -1);
+	assert_int_equal(errno, EAGAIN);
+	rump_sys_close(l);
+}
+
+static void
+send_to_a_closed_peer_is_epipe_or_econnreset_not_sigpipe(void **state)
+{
+	char buf[4096] = { 0 };
+	int c, a, i, rv = 0;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	rump_sys_close(a);
+	/* The first send may go out; the peer's reset ends the ones after. */
+	for (i = 0; i < 1000 && (rv = rump_sys_send(c, buf, sizeof(buf), 0)) > 0; i++) {
+		struct pollfd pfd = { .fd = c, .events = POLLIN };
+
+		(void)rump_sys_poll(&pfd, 1, 100);
+	}
+	assert_int_equal(rv, -1);
+	assert_true(errno == EPIPE || errno == ECONNRESET);
+	rump_sys_close(c);
+}
+
+static void
+shutdown_wr_gives_the_peer_end_of_file_and_keeps_reading(void **state)
+{
+	char buf[8];
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_send(c, "bye", 3, 0), 3);
+	assert_int_equal(rump_sys_shutdown(c, SHUT_WR), 0);
+	assert_int_equal(rump_sys_recv(a, buf, sizeof(buf), MSG_WAITALL), 3);
+	assert_int_equal(rump_sys_recv(a, buf, sizeof(buf), 0), 0);
+	assert_int_equal(rump_sys_send(a, "ok", 2, 0), 2);
+	assert_int_equal(rump_sys_recv(c, buf, sizeof(buf), 0), 2);
+	assert_int_equal(rump_sys_send(c, "x", 1, MSG_NOSIGNAL), -1);
+	assert_int_equal(errno, EPIPE);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+static void
+nonblocking_connect_completes_and_poll_says_writable(void **state)
+{
+	struct sockaddr_in sin;
+	struct pollfd pfd;
+	int l, s, a, err;
+	socklen_t len = sizeof(err);
+
+	(void)state;
+	l = listener(&sin, 1);
+	s = rump_sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	if (rump_sys_connect(s, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		assert_int_equal(errno, EINPROGRESS);
+	pfd = (struct pollfd){ .fd = s, .events = POLLOUT };
+	assert_int_equal(rump_sys_poll(&pfd, 1, -1), 1);
+	assert_true(pfd.revents & POLLOUT);
+	assert_int_equal(rump_sys_getsockopt(s, SOL_SOCKET, SO_ERROR, &err,
+	    &len), 0);
+	assert_int_equal(err, 0);
+	a = rump_sys_accept(l, NULL, NULL);
+	assert_true(a >= 0);
+	rump_sys_close(a);
+	rump_sys_close(s);
+	rump_sys_close(l);
+}
+
+static void
+poll_sees_a_sockin_socket_and_a_pipe_together(void **state)
+{
+	struct pollfd pfd[2];
+	int c, a, p[2];
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_pipe2(p, 0), 0);
+	pfd[0] = (struct pollfd){ .fd = a, .events = POLLIN };
+	pfd[1] = (struct pollfd){ .fd = p[0], .events = POLLIN };
+	assert_int_equal(rump_sys_poll(pfd, 2, 0), 0);
+	assert_int_equal(rump_sys_write(p[1], "p", 1), 1);
+	assert_int_equal(rump_sys_poll(pfd, 2, -1), 1);
+	assert_int_equal(pfd[1].revents, POLLIN);
+	assert_int_equal(pfd[0].revents, 0);
+	assert_int_equal(rump_sys_send(c, "s", 1, 0), 1);
+	pfd[1].fd = -1;
+	assert_int_equal(rump_sys_poll(pfd, 2, -1), 1);
+	assert_int_equal(pfd[0].revents, POLLIN);
+	rump_sys_close(p[0]);
+	rump_sys_close(p[1]);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+static void
+protocol_options_reach_the_host_socket(void **state)
+{
+	int c, a, on = 1, val = 0;
+	socklen_t len = sizeof(val);
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &on,
+	    sizeof(on)), 0);
+	assert_int_equal(rump_sys_getsockopt(c, IPPROTO_TCP, TCP_NODELAY, &val,
+	    &len), 0);
+	assert_int_not_equal(val, 0);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+static void
+ipv6_connection_over_the_hosts_loopback_carries_data(void **state)
+{
+	struct sockaddr_in6 sin6 = { .sin6_family = AF_INET6,
+	    .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	socklen_t len = sizeof(sin6);
+	char buf[8];
+	int l, c, a;
+
+	(void)state;
+	l = rump_sys_socket(AF_INET6, SOCK_STREAM, 0);
+	assert_true(l >= 0);
+	if (rump_sys_bind(l, (struct sockaddr *)&sin6, sizeof(sin6)) != 0) {
+		assert_int_equal(errno, EADDRNOTAVAIL);
+		rump_sys_close(l);
+		print_message("the host has no ::1\n");
+		skip();
+	}
+	assert_int_equal(rump_sys_listen(l, 1), 0);
+	assert_int_equal(rump_sys_getsockname(l, (struct sockaddr *)&sin6,
+	    &len), 0);
+	c = rump_sys_socket(AF_INET6, SOCK_STREAM, 0);
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin6,
+	    sizeof(sin6)), 0);
+	a = rump_sys_accept(l, NULL, NULL);
+	assert_true(a >= 0);
+	assert_int_equal(rump_sys_send(c, "six", 3, 0), 3);
+	assert_int_equal(rump_sys_recv(a, buf, sizeof(buf), 0), 3);
+	assert_memory_equal(buf, "six", 3);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	rump_sys_close(l);
+}
+
+/* Control messages the host attaches to a datagram reach recvmsg. */
+static void
+udp_control_messages_of_the_host_reach_recvmsg(void **state)
+{
+	struct sockaddr_in sin = loopback(0);
+	socklen_t len = sizeof(sin);
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} cm;
+	char data[4];
+	struct iovec iov = { data, sizeof(data) };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = cm.buf, .msg_controllen = sizeof(cm.buf) };
+	struct cmsghdr *cmsg;
+	int s, on = 1, ttl;
+
+	(void)state;
+	s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
+	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	assert_int_equal(rump_sys_getsockname(s, (struct sockaddr *)&sin,
+	    &len), 0);
+	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_IP, IP_RECVTTL, &on,
+	    sizeof(on)), 0);
+	assert_int_equal(rump_sys_sendto(s, "ttl", 3, 0,
+	    (struct sockaddr *)&sin, sizeof(sin)), 3);
+	assert_int_equal(rump_sys_recvmsg(s, &msg, 0), 3);
+	cmsg = CMSG_FIRSTHDR(&msg);
+	assert_non_null(cmsg);
+	assert_int_equal(cmsg->cmsg_level, IPPROTO_IP);
+	assert_int_equal(cmsg->cmsg_type, IP_TTL);
+	memcpy(&ttl, CMSG_DATA(cmsg), sizeof(ttl));
+	assert_true(ttl > 0);
+	rump_sys_close(s);
+}
+
+/* ---- large transfers ---- */
+
+#define BIG	(16 * 1024 * 1024)
+
+static unsigned char
+pattern(size_t i)
+{
+	return (unsigned char)((i * 7) ^ (i >> 13));
+}
+
+static void *
+big_sender(void *arg)
+{
+	int s = *(int *)arg;
+	static unsigned char chunk[256 * 1024];
+	size_t off = 0;
+
+	while (off < BIG) {
+		size_t n = MIN(sizeof(chunk), (size_t)(BIG - off));
+		ssize_t w;
+
+		for (size_t i = 0; i < n; i++)
+			chunk[i] = pattern(off + i);
+		w = rump_sys_write(s, chunk, n);
+		if (w <= 0)
+			return (void *)1;
+		off += (size_t)w;
+		/* A short write leaves the rest of the chunk: start it again. */
+	}
+	rump_sys_shutdown(s, SHUT_WR);
+	return NULL;
+}
+
+static void
+sixteen_mebibytes_cross_byte_exact_and_end_with_eof(void **state)
+{
+	static unsigned char buf[100000];
+	pthread_t t;
+	size_t got = 0;
+	ssize_t n;
+	void *rv;
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(pthread_create(&t, NULL, big_sender, &c), 0);
+	while ((n = rump_sys_read(a, buf, sizeof(buf))) > 0) {
+		for (ssize_t i = 0; i < n; i++)
+			if (buf[i] != pattern(got + (size_t)i))
+				fail_msg("byte %zu differs", got + (size_t)i);
+		got += (size_t)n;
+	}
+	assert_int_equal(n, 0);
+	assert_int_equal(got, BIG);
+	assert_int_equal(pthread_join(t, &rv), 0);
+	assert_null(rv);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+/* ---- many connections ---- */
+
+#define NCONN	1000
+
+static void
+thousand_concurrent_connections_leave_no_socket_behind(void **state)
+{
+	static int cl[NCONN], ac[NCONN];
+	struct sockaddr_in sin;
+	int l, i, before = host_fds();
+	char b;
+
+	(void)state;
+	/* A process of its own: the descriptor table it grows goes with it. */
+	assert_int_equal(rump_lwproc_rfork(RUMP_RFCFDG), 0);
+	l = listener(&sin, NCONN);
+	for (i = 0; i < NCONN; i++) {
+		cl[i] = rump_sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+		assert_true(cl[i] >= 0);
+		if (rump_sys_connect(cl[i], (struct sockaddr *)&sin,
+		    sizeof(sin)) == -1)
+			assert_int_equal(errno, EINPROGRESS);
+	}
+	for (i = 0; i < NCONN; i++) {
+		ac[i] = rump_sys_accept(l, NULL, NULL);
+		assert_true(ac[i] >= 0);
+	}
+	for (i = 0; i < NCONN; i++) {
+		struct pollfd pfd = { .fd = cl[i], .events = POLLOUT };
+
+		assert_int_equal(rump_sys_poll(&pfd, 1, -1), 1);
+		assert_int_equal(rump_sys_send(cl[i], "x", 1, 0), 1);
+	}
+	for (i = 0; i < NCONN; i++) {
+		assert_int_equal(rump_sys_recv(ac[i], &b, 1, 0), 1);
+		rump_sys_close(ac[i]);
+		rump_sys_close(cl[i]);
+	}
+	rump_sys_close(l);
+	rump_lwproc_releaselwp();
+	assert_int_equal(host_fds(), before);
+}
+
+/* ---- blocked threads ---- */
+
+#define NWAIT	8
+
+struct waiter {
+	int fd;
+	pthread_t t;
+	ssize_t rv;
+	int error;
+};
+
+static void *
+recv_waiter(void *arg)
+{
+	struct waiter *w = arg;
+	char b[4];
+
+	w->rv = rump_sys_recv(w->fd, b, sizeof(b), 0);
+	w->error = errno;
+	return NULL;
+}
+
+static void *
+accept_waiter(void *arg)
+{
+	struct waiter *w = arg;
+
+	w->rv = rump_sys_accept(w->fd, NULL, NULL);
+	w->error = errno;
+	return NULL;
+}
+
+/*
+ * With one virtual CPU, threads asleep in recv and accept hold none, so
+ * other threads' sends, connects and shutdowns go ahead and wake them.
+ */
+static void
+threads_blocked_in_accept_and_recv_do_not_stall_the_others(void **state)
+{
+	struct waiter rw[NWAIT], aw[NWAIT];
+	int cl[NWAIT], ac[NWAIT], i;
+	struct sockaddr_in sin;
+	int l;
+
+	(void)state;
+	for (i = 0; i < NWAIT; i++) {
+		tcp_pair(&cl[i], &ac[i]);
+		rw[i].fd = ac[i];
+		assert_int_equal(pthread_create(&rw[i].t, NULL, recv_waiter,
+		    &rw[i]), 0);
+	}
+	l = listener(&sin, NWAIT);
+	for (i = 0; i < NWAIT; i++) {
+		aw[i].fd = l;
+		assert_int_equal(pthread_create(&aw[i].t, NULL, accept_waiter,
+		    &aw[i]), 0);
+	}
+	/* Half the readers get data, the other half their socket shut. */
+	for (i = 0; i < NWAIT; i++) {
+		if (i % 2 == 0)
+			assert_int_equal(rump_sys_send(cl[i], "d", 1, 0), 1);
+		else
+			assert_int_equal(rump_sys_shutdown(ac[i], SHUT_RD), 0);
+	}
+	for (i = 0; i < NWAIT; i++) {
+		assert_int_equal(pthread_join(rw[i].t, NULL), 0);
+		assert_int_equal(rw[i].rv, i % 2 == 0 ? 1 : 0);
+		rump_sys_close(ac[i]);
+		rump_sys_close(cl[i]);
+	}
+	for (i = 0; i < NWAIT; i++)
+		cl[i] = connected(&sin);
+	for (i = 0; i < NWAIT; i++) {
+		assert_int_equal(pthread_join(aw[i].t, NULL), 0);
+		assert_true(aw[i].rv >= 0);
+		rump_sys_close((int)aw[i].rv);
+		rump_sys_close(cl[i]);
+	}
+	rump_sys_close(l);
+}
+
+static int
+boot_one_cpu(void **state)
+{
+	setenv("RUMP_NCPU", "1", 1);
+	setenv("RUMP_NOFILE", "4096", 1);
+	return apitest_boot(state);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		leak_test(connection_is_accepted_and_carries_data_both_ways),
+		leak_test(connect_to_a_closed_port_is_econnrefused),
+		leak_test(bind_to_a_listening_port_is_eaddrinuse),
+		leak_test(accept_on_an_empty_nonblocking_listener_is_eagain),
+		leak_test(send_to_a_closed_peer_is_epipe_or_econnreset_not_sigpipe),
+		leak_test(shutdown_wr_gives_the_peer_end_of_file_and_keeps_reading),
+		leak_test(nonblocking_connect_completes_and_poll_says_writable),
+		leak_test(poll_sees_a_sockin_socket_and_a_pipe_together),
+		leak_test(protocol_options_reach_the_host_socket),
+		leak_test(ipv6_connection_over_the_hosts_loopback_carries_data),
+		leak_test(udp_control_messages_of_the_host_reach_recvmsg),
+		leak_test(sixteen_mebibytes_cross_byte_exact_and_end_with_eof),
+		leak_test(thousand_concurrent_connections_leave_no_socket_behind),
+		leak_test(threads_blocked_in_accept_and_recv_do_not_stall_the_others),
+	};
+
+	return cmocka_run_group_tests(tests, boot_one_cpu, apitest_halt);
+}
