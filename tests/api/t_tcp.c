@@ -9,6 +9,7 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <poll.h>
+#include <stdbool.h>
 #include <pthread.h>
 #include <sys/socket.h>
 #include <unistd.h>
