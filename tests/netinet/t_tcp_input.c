@@ -5,62 +5,7 @@
  * side.  The test's peer is 10.0.0.2:5555; TCP is 10.0.0.1:8000.
  */
 #include "ktest.h"
-#include "tcp_peer.h"
-
-static struct tpeer peer;
-static struct socket *ls;
-
-static int
-setup(void **state)
-{
-	int error = ktest_boot(state);
-
-	if (error != 0)
-		return error;
-	KTEST_ENTER();
-	tpeer_init(&peer);
-	KTEST_EXIT();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	KTEST_ENTER();
-	tpeer_fini(&peer);
-	KTEST_EXIT();
-	return ktest_halt(state);
-}
-
-/* Each test starts with a fresh peer and a listener. */
-static int
-test_setup(void **state)
-{
-	leakcheck_setup(state);
-	KTEST_ENTER();
-	peer.seq = PEER_ISS;
-	peer.ack = 0;
-	peer.ts = false;
-	peer.win = 65535;
-	peer.rport++;
-	peer.lport = LPORT;
-	ls = tpeer_listen(&peer);
-	KTEST_EXIT();
-	return 0;
-}
-
-static int
-test_teardown(void **state)
-{
-	KTEST_ENTER();
-	assert_int_equal(soclose(ls), 0);
-	fi_flush(&peer.fi);
-	KTEST_EXIT();
-	return leakcheck_teardown(state);
-}
-
-#define tcp_test(f)	cmocka_unit_test_setup_teardown(f, test_setup, \
-	test_teardown)
+#include "tcp_fixture.h"
 
 static void
 a_syn_to_a_listener_is_answered_with_a_syn_ack_and_its_options(void **state)

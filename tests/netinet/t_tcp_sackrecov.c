@@ -5,77 +5,7 @@
  * (RFC 6675) that resends a hole the blocks show at once.
  */
 #include "ktest.h"
-#include "tcp_peer.h"
-#include "rumpkern/uio.h"
-
-static struct tpeer peer;
-static struct socket *ls;
-
-static int
-setup(void **state)
-{
-	int error = ktest_boot(state);
-
-	if (error != 0)
-		return error;
-	KTEST_ENTER();
-	tpeer_init(&peer);
-	KTEST_EXIT();
-	return 0;
-}
-
-static int
-teardown(void **state)
-{
-	KTEST_ENTER();
-	tpeer_fini(&peer);
-	KTEST_EXIT();
-	return ktest_halt(state);
-}
-
-static int
-test_setup(void **state)
-{
-	leakcheck_setup(state);
-	KTEST_ENTER();
-	peer.seq = PEER_ISS;
-	peer.ack = 0;
-	peer.ts = false;
-	peer.win = 65535;
-	peer.rport++;
-	peer.lport = LPORT;
-	ls = tpeer_listen(&peer);
-	KTEST_EXIT();
-	return 0;
-}
-
-static int
-test_teardown(void **state)
-{
-	KTEST_ENTER();
-	assert_int_equal(soclose(ls), 0);
-	fi_flush(&peer.fi);
-	KTEST_EXIT();
-	return leakcheck_teardown(state);
-}
-
-#define tcp_test(f)	cmocka_unit_test_setup_teardown(f, test_setup, \
-	test_teardown)
-
-/* Queues len bytes (a pattern) on so, as a write would. */
-static void
-send_bytes(struct socket *so, int len)
-{
-	static char buf[65536];
-	struct iovec iov = { buf, (size_t)len };
-	struct uio uio;
-
-	for (int i = 0; i < len; i++)
-		buf[i] = (char)i;
-	uio_setup(&uio, &iov, 1, UIO_WRITE);
-	assert_int_equal(sosend(so, NULL, 0, &uio, NULL, NULL, 0, true), 0);
-	assert_int_equal(uio.uio_resid, 0);
-}
+#include "tcp_fixture.h"
 
 /* The handshake with MSS 1460 and SACK-permitted; the accepted socket. */
 static struct socket *
