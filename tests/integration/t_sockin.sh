@@ -47,6 +47,21 @@ asuser() {
 	fi
 }
 
+# asuser_timeout SECS cmd...: asuser, ended after SECS seconds.  timeout
+# runs as the caller: run as nobody it could not start a program in a
+# build directory closed to nobody (a clone under a mode-700 directory,
+# as CI makes), which setpriv started as the caller does.
+asuser_timeout() {
+	_secs=$1
+	shift
+	if [ "$(id -u)" -eq 0 ]; then
+		timeout "$_secs" setpriv --reuid=nobody --regid=nogroup \
+		    --clear-groups "$@"
+	else
+		timeout "$_secs" "$@"
+	fi
+}
+
 randport() {
 	echo $((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
 }
@@ -96,7 +111,7 @@ nc_sockin_sends_to_the_hosts_nc() {
 	ncpid=$!
 	pids="$pids $ncpid"
 	wait_listen "$port" || return 1
-	asuser timeout 60 "$BIN/rump_nc-sockin" 127.0.0.1 "$port" \
+	asuser_timeout 60 "$BIN/rump_nc-sockin" 127.0.0.1 "$port" \
 	    <"$tmp/data" || return 1
 	wait "$ncpid" || return 1
 	cmp "$tmp/recv" "$tmp/data"
