@@ -196,7 +196,8 @@ $(O)/tests/fuzz/fuzz_seeds: tests/fuzz/fuzz_seeds.c tests/fuzz/fuzz_input.h
 # (mk/coverage.sh, with gcov from gcc).  A failing test fails it, after
 # the figures are printed.
 COV_O := build-cov
-COV_DIRS := librump/rumpkern librump/rumpnet net netinet virtif
+COV_DIRS := librump/rumpkern librump/rumpnet librump/rumpvfs net netinet virtif \
+	sockin fs/ext2fs
 
 .PHONY: coverage
 coverage:
