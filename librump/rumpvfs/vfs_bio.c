@@ -578,12 +578,29 @@ buf_first_dirty(struct vnode *vp, bool *busyp)
 	return first;
 }
 
+/*
+ * Writes bp, which the caller found dirty with bufcache_lock held, without
+ * the lock; keeps the first error in *firstp.
+ */
+static void
+buf_flush_unlocked(struct buf *bp, int *firstp)
+{
+	int error;
+
+	buf_take(bp);
+	mutex_exit(&bufcache_lock);
+	error = buf_flush(bp);
+	if (*firstp == 0)
+		*firstp = error;
+	mutex_enter(&bufcache_lock);
+}
+
 int
 vflushbuf(struct vnode *vp, bool wait)
 {
 	struct buf *bp;
 	bool busy;
-	int error, first = 0;
+	int first = 0;
 
 	mutex_enter(&bufcache_lock);
 	for (;;) {
@@ -594,12 +611,7 @@ vflushbuf(struct vnode *vp, bool wait)
 		}
 		if (bp == NULL)
 			break;
-		buf_take(bp);
-		mutex_exit(&bufcache_lock);
-		error = buf_flush(bp);
-		if (first == 0)
-			first = error;
-		mutex_enter(&bufcache_lock);
+		buf_flush_unlocked(bp, &first);
 	}
 	mutex_exit(&bufcache_lock);
 	return first;
@@ -633,7 +645,7 @@ bufcache_sync(void)
 {
 	struct buf *bp;
 	uint64_t n;
-	int error, first = 0;
+	int first = 0;
 
 	mutex_enter(&bufcache_lock);
 	for (n = buf_stat.bs_dirty; n > 0; n--) {
@@ -642,12 +654,7 @@ bufcache_sync(void)
 				break;
 		if (bp == NULL)
 			break;
-		buf_take(bp);
-		mutex_exit(&bufcache_lock);
-		error = buf_flush(bp);
-		if (first == 0)
-			first = error;
-		mutex_enter(&bufcache_lock);
+		buf_flush_unlocked(bp, &first);
 	}
 	mutex_exit(&bufcache_lock);
 	return first;
