@@ -14,32 +14,6 @@
 #define PORT	9
 
 static int
-setup(void **state)
-{
-	int error = ktest_boot(state);
-
-	if (error != 0)
-		return error;
-	KTEST_ENTER();
-	error = ts_domain_attach();
-	KTEST_EXIT();
-	return error;
-}
-
-static int
-teardown(void **state)
-{
-	bool empty;
-
-	KTEST_ENTER();
-	empty = ts_domain_detach();
-	KTEST_EXIT();
-	if (!empty)
-		ktest_halt_failed("teststream sockets left behind", 0);
-	return ktest_halt(state);
-}
-
-static int
 io(struct socket *so, void *buf, size_t len, int flags, bool write,
     size_t *done)
 {
@@ -347,5 +321,5 @@ main(void)
 		leak_test(a_udp_peek_and_a_read_see_the_same_datagram),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, ts_group_setup, ts_group_teardown);
 }

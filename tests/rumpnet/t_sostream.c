@@ -17,32 +17,6 @@
 
 #define PORT	7
 
-static int
-setup(void **state)
-{
-	int error = ktest_boot(state);
-
-	if (error != 0)
-		return error;
-	KTEST_ENTER();
-	error = ts_domain_attach();
-	KTEST_EXIT();
-	return error;
-}
-
-static int
-teardown(void **state)
-{
-	bool empty;
-
-	KTEST_ENTER();
-	empty = ts_domain_detach();
-	KTEST_EXIT();
-	if (!empty)
-		ktest_halt_failed("teststream sockets left behind", 0);
-	return ktest_halt(state);
-}
-
 /* ---- helpers ---- */
 
 static uint8_t
@@ -1559,5 +1533,5 @@ main(void)
 		leak_test(a_sleeping_poll_wakes_when_data_arrives),
 	};
 
-	return cmocka_run_group_tests(tests, setup, teardown);
+	return cmocka_run_group_tests(tests, ts_group_setup, ts_group_teardown);
 }

@@ -506,4 +506,32 @@ ts_domain_detach(void)
 	return empty;
 }
 
+/* Group fixture: boots the kernel with the test domain attached. */
+static inline int
+ts_group_setup(void **state)
+{
+	int error = ktest_boot(state);
+
+	if (error != 0)
+		return error;
+	KTEST_ENTER();
+	error = ts_domain_attach();
+	KTEST_EXIT();
+	return error;
+}
+
+/* Group fixture: every socket of the test domain must be gone. */
+static inline int
+ts_group_teardown(void **state)
+{
+	bool empty;
+
+	KTEST_ENTER();
+	empty = ts_domain_detach();
+	KTEST_EXIT();
+	if (!empty)
+		ktest_halt_failed("teststream sockets left behind", 0);
+	return ktest_halt(state);
+}
+
 #endif
