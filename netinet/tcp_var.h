@@ -89,6 +89,12 @@ struct tcpcb {
 	uint8_t snd_scale, rcv_scale, request_r_scale;
 	/* Segment sizes: what we may send, what the peer may. */
 	uint32_t t_maxseg;
+	/*
+	 * IFCAP_* the route's interface does for us, looked up once per
+	 * tcp_output(): with IFCAP_CSUM and IFCAP_TSO4 a segment carries up
+	 * to TCP_TSO_MAXLEN and the interface cuts it (tcp_output.c).
+	 */
+	int t_txoffload;
 	uint32_t t_usermss;		/* TCP_MAXSEG, 0: none */
 	/* Timestamps (RFC 7323 3, 4 and 5). */
 	uint32_t ts_recent;
@@ -278,6 +284,12 @@ static inline uint64_t tcp_now(void) { return tcp_clock(); }
 static inline uint32_t tcp_tsnow(void) { return (uint32_t)(tcp_now() / 1000000); }
 static inline uint64_t tcp_now_us(void) { return tcp_now() / 1000; }
 
+/*
+ * The most data of one super-segment the interface cuts (TSO): with the
+ * headers, within the 64 KiB packet a tap takes.
+ */
+#define TCP_TSO_MAXLEN	65000
+
 /* Data bytes a full segment carries: the MSS less our options. */
 static inline uint32_t
 tcp_effmss(const struct tcpcb *tp)
@@ -302,6 +314,8 @@ uint32_t tcp_hash4(struct in_addr laddr, in_port_t lport,
     struct in_addr faddr, in_port_t fport, uint32_t extra);
 struct ip_opts tcp_ipopts(const struct inpcb *inp);
 void tcp_cksum(struct mbuf *m);
+/* Leaves it to the interface: the pseudo-header sum, M_CSUM_PARTIAL. */
+void tcp_cksum_partial(struct mbuf *m);
 void tcp_mtudisc(struct tcpcb *tp, uint32_t mtu);
 void tcp_ctlinput(enum prc_cmd cmd, const struct sockaddr *dst,
     const void *ip, int iplen, uint32_t arg);
