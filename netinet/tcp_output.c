@@ -4,8 +4,9 @@
  * Nagle's algorithm (RFC 1122 4.2.3.4) unless TCP_NODELAY, only full
  * segments under TCP_CORK, sender silly-window avoidance, window updates,
  * ACKs, SYN, FIN and RST.  The data of a segment is referenced from the
- * send buffer (m_copym shares its clusters), never copied; a
- * retransmission references the same bytes again.
+ * send buffer (m_copym_pos shares its clusters, found from where the last
+ * segment ended), never copied; a retransmission references the same
+ * bytes again.
  */
 #include "rumpkern/ktime.h"
 #include "rumpnet/if.h"
@@ -233,8 +234,8 @@ tcp_build(struct tcpcb *tp, const struct tcp_out *o, uint32_t win,
 	m_align(m, hlen);
 	m->m_len = hlen;
 	m->m_pkthdr.len = hlen + (int)o->len;
-	if (o->len > 0 && (m->m_next = m_copym(so->so_snd.sb_mb, (int)o->off,
-	    (int)o->len, M_DONTWAIT)) == NULL) {
+	if (o->len > 0 && (m->m_next = m_copym_pos(so->so_snd.sb_mb,
+	    (int)o->off, (int)o->len, M_DONTWAIT, &tp->t_sndpos)) == NULL) {
 		m_freem(m);
 		return NULL;
 	}

@@ -78,6 +78,13 @@ struct tcpcb {
 	int t_state;
 	unsigned t_flags;
 
+	/*
+	 * Where the last segment's data ended in the send buffer, so that
+	 * the next one is found from there (m_copym_pos); moved back by
+	 * what an ACK drops from the buffer (tcp_ack.c).
+	 */
+	struct mbufpos t_sndpos;
+
 	/* Send sequence variables (RFC 9293 3.3.1). */
 	tcp_seq snd_una, snd_nxt, snd_max, snd_wl1, snd_wl2, iss;
 	uint32_t snd_wnd;		/* the peer's window, scaled */
