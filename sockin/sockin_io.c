@@ -238,6 +238,10 @@ sockin_flushed(struct sockin_pcb *sp)
 	struct socket *so = sp->sp_so;
 	int error;
 
+	/* A close lingering for the data to leave may return (soclose). */
+	if (so->so_state & SS_ISDISCONNECTING)
+		soisdisconnected(so);
+
 	if (sp->sp_flags & SP_SHUTWR) {
 		sp->sp_flags &= ~SP_SHUTWR;
 		error = sockin_user_shutdown(sp->sp_fd, SHUT_WR);
