@@ -74,15 +74,17 @@ setmtu(const char *name, int mtu)
 }
 
 /*
- * Asks the host for partial checksums and TCP/IPv4 super-frames; the
- * header stays 10 bytes (struct virtio_net_hdr, Linux's default size).
+ * Asks the host for partial checksums and TCP/IPv4 super-frames (the
+ * header stays 10 bytes, struct virtio_net_hdr, Linux's default size), or
+ * for none: a tap keeps the offloads it was given while it exists, and a
+ * tap without the header must not get frames that need one.
  */
 static int
-setoffload(int fd)
+setoffload(int fd, bool on)
 {
 	_Static_assert(VIRTIF_USER_VNETLEN == sizeof(struct virtio_net_hdr),
 	    "VIRTIF_USER_VNETLEN");
-	if (ioctl(fd, TUNSETOFFLOAD, TUN_F_CSUM | TUN_F_TSO4) == -1)
+	if (ioctl(fd, TUNSETOFFLOAD, on ? TUN_F_CSUM | TUN_F_TSO4 : 0) == -1)
 		return permerror(errno);
 	return 0;
 }
@@ -134,7 +136,7 @@ virtif_user_open(const char *tapname, int mtu, int flags,
 		error = permerror(errno);
 		goto fail_wake;
 	}
-	if (vu->vu_offload && (error = setoffload(vu->vu_fd)) != 0)
+	if ((error = setoffload(vu->vu_fd, vu->vu_offload)) != 0)
 		goto fail_wake;
 	memcpy(vu->vu_name, ifr.ifr_name, IFNAMSIZ);
 	vu->vu_name[IFNAMSIZ - 1] = '\0';
