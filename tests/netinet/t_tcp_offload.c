@@ -11,7 +11,7 @@
 
 #define SUPER	4096	/* more than two segments of MSS 1460 */
 
-static uint8_t data[SUPER];
+static uint8_t data[2 * SUPER];	/* the most a test sends in one piece */
 
 static void
 a_super_segment_is_delivered_whole_and_acked_at_once(void **state)
