@@ -83,8 +83,10 @@ rc_put_iov(struct rpc_wbuf *b, const struct iovec *iov, int64_t cnt, bool in,
 	}
 	rpc_put32(b, (uint32_t)cnt);
 	for (i = 0; i < cnt; i++) {
+		/* A NULL buffer keeps its length: the kernel says EFAULT. */
 		if (iov[i].iov_base == NULL) {
 			rpc_put32(b, RUMP_RPC_NULL);
+			rpc_put64(b, iov[i].iov_len);
 			continue;
 		}
 		error = in ? (iov[i].iov_len > RUMP_RPC_MAXDATA ? EMSGSIZE : 0) :

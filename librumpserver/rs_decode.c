@@ -124,9 +124,11 @@ rs_iov(struct rs_call *call, struct rs_dec *d, uint32_t cnt, bool in,
 			len = rpc_get32(&d->cur);
 			iov[i].iov_base = len == RUMP_RPC_NULL ? NULL : iov;
 		}
-		iov[i].iov_len = len == RUMP_RPC_NULL ? 0 : len;
-		if (!in && iov[i].iov_base != NULL &&
-		    !rs_spend(call, d, iov[i].iov_len))
+		/* A NULL buffer has its length beside it, for the kernel to refuse. */
+		iov[i].iov_len = len == RUMP_RPC_NULL ? rpc_get64(&d->cur) : len;
+		if (iov[i].iov_base == NULL)
+			continue;
+		if (!in && !rs_spend(call, d, iov[i].iov_len))
 			return NULL;
 		total += iov[i].iov_len;
 	}

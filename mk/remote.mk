@@ -67,3 +67,20 @@ $(RSERVER_LIB): $(RSERVER_OBJS)
 # rump_server serves remote clients.
 $(O)/bin/rump_server: $(RSERVER_LIB)
 toollibs_rump_server := $(RSERVER_LIB)
+
+# The API tests REMOTE_API_TESTS, built a third time (after the local and
+# the sockin builds) with RUMP_TEST_REMOTE and linked with librumpclient
+# alone: each program starts a rump_server and makes its calls there
+# (tests/common/remotetest.h).  Tests of the protocol itself are in
+# tests/remote/.
+REMOTE_API_TESTS := t_vfs_file t_vfs_dir t_vfs_concurrent t_file t_fd t_udp t_tcp
+REMOTETESTS := $(addprefix $(O)/tests/remote/api/,$(REMOTE_API_TESTS))
+
+$(O)/obj/tests/remote/api/%.o: tests/api/%.c | $(GEN_PUBH)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(HOST_CFLAGS) $(TEST_CFLAGS) -DRUMP_TEST_REMOTE -c $< -o $@
+$(O)/tests/remote/api/%: $(O)/obj/tests/remote/api/%.o $(LIBDIR)/librumpclient.a
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $< $(LDFLAGS) $(LIBDIR)/librumpclient.a $(HOST_LIBS) -lcmocka

@@ -56,7 +56,7 @@ INTEG_SCRIPTS := $(wildcard tests/integration/t_*.sh) $(wildcard tests/install/t
 EXT2FS_IMAGES := $(O)/tests/ext2fs/img/stamp
 
 tests: $(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) $(SOCKINTESTS) \
-	$(INTEG_HELPERS) $(EXT2FS_IMAGES)
+	$(REMOTETESTS) $(INTEG_HELPERS) $(EXT2FS_IMAGES)
 
 $(EXT2FS_IMAGES): tests/ext2fs/mkimages.sh
 	$(call say,MKE2FS,$(@D))
@@ -125,7 +125,7 @@ $(O)/tests/integration/%: tests/integration/%.c
 
 test: all
 	@O=$(O) RUMP_TEST_SANITIZE=$(SANITIZE) sh tests/run.sh $(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) \
-		$(SOCKINTESTS) $(INTEG_SCRIPTS)
+		$(SOCKINTESTS) $(REMOTETESTS) $(INTEG_SCRIPTS)
 
 # Benchmarks: figures beside the Linux kernel doing the same work, never
 # pass/fail.  Their host helpers (tests/bench/*.c) are plain host programs.
