@@ -7,12 +7,11 @@
  */
 #include <fcntl.h>
 #include <poll.h>
-#include <pthread.h>
 #include <sys/stat.h>
 #include <unistd.h>
 
 #include "apitest.h"
-#include "threadstate.h"
+#include "blocker.h"
 
 #define assert_fails(call, e) do {					\
 	errno = 0;							\
@@ -257,26 +256,22 @@ every_sleep_after_exit_is_eintr_at_once(void **state)
 	assert_int_equal(rump_lwproc_releaselwp(), 0);
 }
 
-/* A thread blocked in a call, for interrupt and exit. */
-struct blocker {
-	pid_t pid;		/* 0: stays in process 1 */
-	int fds[2];		/* its pipe, made in its process */
-	int lid;
-	pid_t tid;		/* host thread id, once about to block */
-	int (*call)(struct blocker *);
-	int ret, error;
-	pthread_t thread;
-};
+static void
+make_pipe(struct blocker *b)
+{
+	if (rump_sys_pipe2(b->fds, 0) != 0)
+		abort();
+}
 
-static int
+static long
 block_read(struct blocker *b)
 {
 	char c;
 
-	return (int)rump_sys_read(b->fds[0], &c, 1);
+	return rump_sys_read(b->fds[0], &c, 1);
 }
 
-static int
+static long
 block_poll(struct blocker *b)
 {
 	struct pollfd pfd = { .fd = b->fds[0], .events = POLLIN };
@@ -285,61 +280,38 @@ block_poll(struct blocker *b)
 }
 
 /* Fills the pipe, and half as much again. */
-static int
+static long
 block_write(struct blocker *b)
 {
 	static char buf[96 * 1024];
 
-	return (int)rump_sys_write(b->fds[1], buf, sizeof(buf));
+	return rump_sys_write(b->fds[1], buf, sizeof(buf));
 }
 
-static void *
-blocker_run(void *arg)
+/* A blocker in process 1 on a pipe of its own. */
+static void
+blocker_start_pipe(struct blocker *b, long (*call)(struct blocker *))
 {
-	struct blocker *b = arg;
-
-	if (b->pid != 0 && rump_lwproc_attach(b->pid) != 0)
-		abort();
-	if (rump_sys_pipe2(b->fds, 0) != 0 || rump_lwproc_curlwpid(&b->lid) != 0)
-		abort();
-	__atomic_store_n(&b->tid, thread_self_id(), __ATOMIC_RELEASE);
-	errno = 0;
-	b->ret = b->call(b);
-	b->error = errno;
-	rump_sys_close(b->fds[0]);
-	rump_sys_close(b->fds[1]);
-	if (rump_lwproc_releaselwp() != 0)
-		abort();
-	return NULL;
+	blocker_start(b, 0, make_pipe, call, NULL);
 }
 
 static void
-blocker_start(struct blocker *b, pid_t pid, int (*call)(struct blocker *))
+blocker_close_pipe(struct blocker *b)
 {
-	memset(b, 0, sizeof(*b));
-	b->pid = pid;
-	b->call = call;
-	assert_int_equal(pthread_create(&b->thread, NULL, blocker_run, b), 0);
-	wait_thread_asleep(&b->tid);
-}
-
-static void
-blocker_join(struct blocker *b)
-{
-	assert_int_equal(pthread_join(b->thread, NULL), 0);
+	assert_int_equal(rump_sys_close(b->fds[0]), 0);
+	assert_int_equal(rump_sys_close(b->fds[1]), 0);
 }
 
 /* The blocker in process 1 is interrupted: its call fails with EINTR. */
 static void
-interrupt_ends(int (*call)(struct blocker *))
+interrupt_ends(long (*call)(struct blocker *))
 {
 	struct blocker b;
 
-	blocker_start(&b, 0, call);
+	blocker_start_pipe(&b, call);
 	assert_int_equal(rump_lwproc_interrupt(rump_sys_getpid(), b.lid), 0);
-	blocker_join(&b);
-	assert_int_equal(b.ret, -1);
-	assert_int_equal(b.error, EINTR);
+	blocker_join_failed(&b, EINTR);
+	blocker_close_pipe(&b);
 }
 
 static void
@@ -362,10 +334,11 @@ an_interrupted_pipe_write_returns_the_count_written(void **state)
 	struct blocker b;
 
 	(void)state;
-	blocker_start(&b, 0, block_write);
+	blocker_start_pipe(&b, block_write);
 	assert_int_equal(rump_lwproc_interrupt(rump_sys_getpid(), b.lid), 0);
 	blocker_join(&b);
 	assert_int_equal(b.ret, 64 * 1024);
+	blocker_close_pipe(&b);
 }
 
 static void
@@ -418,10 +391,11 @@ each_thread_has_its_own_lwp_id(void **state)
 
 	(void)state;
 	assert_int_equal(rump_lwproc_curlwpid(&lid), 0);
-	blocker_start(&b, 0, block_read);
+	blocker_start_pipe(&b, block_read);
 	assert_int_not_equal(b.lid, lid);
 	assert_int_equal(rump_lwproc_interrupt(rump_sys_getpid(), b.lid), 0);
 	blocker_join(&b);
+	blocker_close_pipe(&b);
 }
 
 static void
@@ -432,13 +406,11 @@ exit_wakes_every_blocked_thread_of_the_process(void **state)
 
 	(void)state;
 	assert_int_equal(rump_lwproc_newproc(&pid), 0);
-	blocker_start(&r, pid, block_read);
-	blocker_start(&p, pid, block_poll);
+	blocker_start(&r, pid, make_pipe, block_read, NULL);
+	blocker_start(&p, pid, make_pipe, block_poll, NULL);
 	assert_int_equal(rump_lwproc_exit(pid), 0);
-	blocker_join(&r);
-	blocker_join(&p);
-	assert_int_equal(r.error, EINTR);
-	assert_int_equal(p.error, EINTR);
+	blocker_join_failed(&r, EINTR);
+	blocker_join_failed(&p, EINTR);
 	assert_int_equal(rump_lwproc_attach(pid), ESRCH);
 }
 
@@ -450,13 +422,12 @@ exit_leaves_other_processes_asleep(void **state)
 
 	(void)state;
 	assert_int_equal(rump_lwproc_newproc(&opid), 0);
-	blocker_start(&other, opid, block_read);
+	blocker_start(&other, opid, make_pipe, block_read, NULL);
 	assert_int_equal(rump_lwproc_newproc(&pid), 0);
 	assert_int_equal(rump_lwproc_exit(pid), 0);
 	assert_int_equal(thread_state(other.tid), 'S');
 	assert_int_equal(rump_lwproc_exit(opid), 0);
-	blocker_join(&other);
-	assert_int_equal(other.error, EINTR);
+	blocker_join_failed(&other, EINTR);
 }
 
 static void
