@@ -28,7 +28,6 @@ int cv_timedwait_until(kcondvar_t *cv, kmutex_t *mtx, uint64_t deadline_ns);
  * waits without one.
  */
 int cv_wait_sig(kcondvar_t *cv, kmutex_t *mtx);
-int cv_timedwait_sig(kcondvar_t *cv, kmutex_t *mtx, int ticks);
 int cv_wait_sig_until(kcondvar_t *cv, kmutex_t *mtx, uint64_t deadline_ns);
 void cv_signal(kcondvar_t *cv);
 void cv_broadcast(kcondvar_t *cv);

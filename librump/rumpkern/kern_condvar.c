@@ -92,14 +92,6 @@ cv_wait_sig(kcondvar_t *cv, kmutex_t *mtx)
 }
 
 int
-cv_timedwait_sig(kcondvar_t *cv, kmutex_t *mtx, int ticks)
-{
-	if (ticks <= 0)
-		return cv_wait_sig_ns(cv, mtx, 0);
-	return cv_wait_sig_ns(cv, mtx, (uint64_t)ticks * NSEC_PER_TICK);
-}
-
-int
 cv_wait_sig_until(kcondvar_t *cv, kmutex_t *mtx, uint64_t deadline_ns)
 {
 	uint64_t now;

@@ -53,14 +53,17 @@ proc_vnode_release(struct vnode *vp)
 	}
 }
 
-/* What a process starts with: its parent's, or root's. */
+/*
+ * What a process starts with: its parent's, or without one, umask 022,
+ * no directories and the credentials cred (taken over) or root's.
+ */
 static void
-proc_inherit(struct proc *p, struct proc *parent)
+proc_inherit(struct proc *p, struct proc *parent, struct cred *cred)
 {
 	mutex_init(&p->p_lock, MUTEX_DEFAULT);
 	LIST_INIT(&p->p_lwps);
 	if (parent == NULL) {
-		p->p_cred = cred_alloc(0);
+		p->p_cred = cred != NULL ? cred : cred_alloc(0);
 		p->p_umask = CMASK;
 		return;
 	}
@@ -93,6 +96,45 @@ proc_allocpid(void)
 	return proc_nextpid;
 }
 
+struct proc *
+proc_default(void)
+{
+	return proc1;
+}
+
+/*
+ * A process with one reference, in the pid table; with P_CREATED in
+ * flags, that is its creation reference from the start, so an exit can
+ * find it at once (and the caller learns its pid in *pidp, read before
+ * that).
+ */
+static struct proc *
+proc_alloc(struct proc *parent, struct filedesc *fdp, struct cred *cred,
+    int flags, pid_t *pidp)
+{
+	struct proc *p = kmem_zalloc(&M_PROC, sizeof(*p), KM_SLEEP);
+
+	p->p_fd = fdp;
+	p->p_refcnt = 1;
+	p->p_flags = flags;
+	proc_inherit(p, parent, cred);
+	mutex_enter(&proc_lock);
+	p->p_pid = proc_allocpid();
+	if (pidp != NULL)
+		*pidp = p->p_pid;
+	LIST_INSERT_HEAD(&allproc, p, p_list);
+	LIST_INSERT_HEAD(&pidhash[(unsigned)p->p_pid & (PID_HASH_SIZE - 1)],
+	    p, p_hash);
+	mutex_exit(&proc_lock);
+	return p;
+}
+
+struct proc *
+proc_create(struct proc *parent, struct filedesc *fdp)
+{
+	return proc_alloc(parent, fdp, NULL, 0, NULL);
+}
+
 int
 proc_init(void)
 {
@@ -103,35 +145,11 @@ proc_init(void)
 	/* Nothing of a previous boot survives in the static proc0. */
 	memset(&proc0, 0, sizeof(proc0));
 	proc0.p_fd = fd_create();
-	proc_inherit(&proc0, NULL);
+	proc_inherit(&proc0, NULL, NULL);
 	LIST_INSERT_HEAD(&allproc, &proc0, p_list);
 	/* Process 1 keeps its creation reference as long as the kernel. */
-	proc1 = proc_create(NULL, fd_create());
-	proc1->p_flags |= P_CREATED;
+	proc1 = proc_alloc(NULL, fd_create(), NULL, P_CREATED, NULL);
 	return 0;
-}
-
-struct proc *
-proc_default(void)
-{
-	return proc1;
-}
-
-struct proc *
-proc_create(struct proc *parent, struct filedesc *fdp)
-{
-	struct proc *p = kmem_zalloc(&M_PROC, sizeof(*p), KM_SLEEP);
-
-	p->p_fd = fdp;
-	p->p_refcnt = 1;
-	proc_inherit(p, parent);
-	mutex_enter(&proc_lock);
-	p->p_pid = proc_allocpid();
-	LIST_INSERT_HEAD(&allproc, p, p_list);
-	LIST_INSERT_HEAD(&pidhash[(unsigned)p->p_pid & (PID_HASH_SIZE - 1)],
-	    p, p_hash);
-	mutex_exit(&proc_lock);
-	return p;
 }
 
 /*
@@ -243,18 +261,8 @@ rumppriv_lwproc_releaselwp(void)
 int
 rumppriv_lwproc_newproc(pid_t *pidp)
 {
-	struct proc *p = proc_create(NULL, fd_create());
-	struct cred *c = proc_cred(proc1);
-
-	/* Not yet seen by anyone but through the pid table: no lwps. */
-	mutex_enter(&p->p_lock);
-	cred_release(p->p_cred);
-	p->p_cred = c;
-	mutex_exit(&p->p_lock);
-	mutex_enter(&proc_lock);
-	p->p_flags |= P_CREATED;
-	mutex_exit(&proc_lock);
-	*pidp = p->p_pid;
+	/* Only its creation reference holds it: an exit may free it now. */
+	(void)proc_alloc(NULL, fd_create(), proc_cred(proc1), P_CREATED, pidp);
 	return 0;
 }
 
