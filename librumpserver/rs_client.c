@@ -2,16 +2,18 @@
  * One remote client: a connection, a process in the kernel, and threads.
  *
  * The client's reader thread reads frames.  The first must be the
- * handshake; its answer carries the pid of the process the client's first
- * worker thread made for it.  Each call is queued for a worker: an idle
- * one takes it, or a new one starts (up to RS_PROC_MAXTHREADS), so
- * a call that blocks holds up only the client thread that made it.
- * Workers decode, run the call in the client's process, and write the
- * reply; a malformed call closes the connection with one log line.
+ * handshake; its answer carries the pid of the process made for the
+ * client.  Each call is queued for a worker thread attached to that
+ * process: an idle one takes it, or a new one starts (up to
+ * RS_PROC_MAXTHREADS), so a call that blocks holds up only the client
+ * thread that made it.  Workers decode, run the call, and write the
+ * reply; a malformed call closes the connection with one log line.  An
+ * interrupt frame interrupts the worker running the call it names.
  *
  * When the connection ends (the client closed it, broke the protocol, or
- * the server stops), the reader waits for its workers, which end the
- * process as they leave it, and marks the client gone for
+ * the server stops), the reader ends the process, which wakes every call
+ * blocked in it with EINTR, waits for its workers to leave it (its
+ * descriptors close with the last) and marks the client gone for
  * rs_client_reap().
  */
 #include <errno.h>
@@ -32,6 +34,16 @@ struct rs_job {
 	struct rs_job	*j_next;
 };
 
+struct rs_client;
+
+struct rs_worker {
+	struct rs_client *w_cl;
+	pthread_t	w_thread;
+	int		w_lid;		/* its thread in the kernel */
+	bool		w_busy;		/* running the call w_reqid */
+	uint64_t	w_reqid;
+};
+
 struct rs_client {
 	struct rump_server *cl_srv;
 	int		cl_fd;
@@ -43,10 +55,9 @@ struct rs_client {
 	pthread_cond_t	cl_cv;		/* jobs came, a worker changed state */
 	pthread_mutex_t	cl_wlock;	/* one reply written at a time */
 	struct rs_job	*cl_head, **cl_tail;
-	pthread_t	cl_workers[RS_PROC_MAXTHREADS];
+	struct rs_worker cl_workers[RS_PROC_MAXTHREADS];
 	int		cl_nworkers, cl_nidle;
-	pid_t		cl_pid;		/* 0 until the first worker made it */
-	int		cl_procerr;
+	pid_t		cl_pid;		/* 0 until the handshake made it */
 	bool		cl_closing;	/* no more jobs: workers leave */
 	bool		cl_gone;	/* the reader is done: reap */
 	struct rs_client *cl_next;
@@ -141,16 +152,13 @@ rs_serve(struct rs_client *cl, struct rs_job *j)
 static void *
 rs_worker(void *arg)
 {
-	struct rs_client *cl = arg;
+	struct rs_worker *w = arg;
+	struct rs_client *cl = w->w_cl;
 	struct rs_job *j;
-	pid_t pid;
 	int error;
 
-	error = rs_proc_create(cl->cl_uid, cl->cl_gid, &pid);
+	error = rs_proc_attach(cl->cl_pid, &w->w_lid);
 	pthread_mutex_lock(&cl->cl_lock);
-	cl->cl_procerr = error;
-	cl->cl_pid = error == 0 ? pid : -1;
-	pthread_cond_broadcast(&cl->cl_cv);
 	while (error == 0) {
 		while (cl->cl_head == NULL && !cl->cl_closing) {
 			cl->cl_nidle++;
@@ -163,9 +171,12 @@ rs_worker(void *arg)
 		cl->cl_head = j->j_next;
 		if (cl->cl_head == NULL)
 			cl->cl_tail = &cl->cl_head;
+		w->w_busy = true;
+		w->w_reqid = j->j_reqid;
 		pthread_mutex_unlock(&cl->cl_lock);
 		rs_serve(cl, j);
 		pthread_mutex_lock(&cl->cl_lock);
+		w->w_busy = false;
 	}
 	pthread_mutex_unlock(&cl->cl_lock);
 	if (error == 0)
@@ -174,16 +185,15 @@ rs_worker(void *arg)
 }
 
 /* Under cl_lock. */
-static int
+static void
 rs_spawn(struct rs_client *cl)
 {
-	int error;
+	struct rs_worker *w = &cl->cl_workers[cl->cl_nworkers];
 
-	error = pthread_create(&cl->cl_workers[cl->cl_nworkers], NULL,
-	    rs_worker, cl);
-	if (error == 0)
+	*w = (struct rs_worker){ .w_cl = cl };
+	/* Without a new thread the call waits for a busy one. */
+	if (pthread_create(&w->w_thread, NULL, rs_worker, w) == 0)
 		cl->cl_nworkers++;
-	return error;
 }
 
 static int
@@ -249,15 +259,8 @@ rs_handshake(struct rs_client *cl)
 	if (h.rh_version != RUMP_RPC_VERSION) {
 		rs_log(cl, "closed", "protocol version mismatch");
 		refuse = EPROTONOSUPPORT;
-	} else {
-		pthread_mutex_lock(&cl->cl_lock);
-		refuse = rs_spawn(cl);
-		while (refuse == 0 && cl->cl_pid == 0)
-			pthread_cond_wait(&cl->cl_cv, &cl->cl_lock);
-		if (refuse == 0)
-			refuse = cl->cl_procerr;
-		pthread_mutex_unlock(&cl->cl_lock);
-	}
+	} else
+		refuse = rs_proc_create(cl->cl_uid, cl->cl_gid, &cl->cl_pid);
 	rpc_wbuf_room(&b, RUMP_RPC_HDRLEN);
 	rpc_put32(&b, (uint32_t)refuse);
 	rpc_put32(&b, refuse == 0 ? (uint32_t)cl->cl_pid : 0);
@@ -284,8 +287,22 @@ rs_queue(struct rs_client *cl, uint64_t reqid, uint8_t *payload, size_t len)
 	*cl->cl_tail = j;
 	cl->cl_tail = &j->j_next;
 	if (cl->cl_nidle == 0 && cl->cl_nworkers < RS_PROC_MAXTHREADS)
-		(void)rs_spawn(cl);
+		rs_spawn(cl);
 	pthread_cond_signal(&cl->cl_cv);
+	pthread_mutex_unlock(&cl->cl_lock);
+}
+
+/* The call reqid, if a worker runs it now, ends with EINTR. */
+static void
+rs_interrupt(struct rs_client *cl, uint64_t reqid)
+{
+	int i;
+
+	pthread_mutex_lock(&cl->cl_lock);
+	for (i = 0; i < cl->cl_nworkers; i++)
+		if (cl->cl_workers[i].w_busy &&
+		    cl->cl_workers[i].w_reqid == reqid)
+			rs_proc_interrupt(cl->cl_pid, cl->cl_workers[i].w_lid);
 	pthread_mutex_unlock(&cl->cl_lock);
 }
 
@@ -297,14 +314,21 @@ rs_readloop(struct rs_client *cl)
 	size_t len;
 
 	while (rs_readframe(cl, &h, &payload, &len) == 0) {
-		if (h.rh_version != RUMP_RPC_VERSION || h.rh_type != RUMP_RPC_CALL) {
+		if (h.rh_version != RUMP_RPC_VERSION) {
 			free(payload);
-			rs_log(cl, "closed", h.rh_version != RUMP_RPC_VERSION ?
-			    "a frame of another protocol version" :
-			    "a frame of a type a client does not send");
+			rs_log(cl, "closed", "a frame of another protocol version");
 			return;
 		}
-		rs_queue(cl, h.rh_reqid, payload, len);
+		if (h.rh_type == RUMP_RPC_CALL) {
+			rs_queue(cl, h.rh_reqid, payload, len);
+			continue;
+		}
+		free(payload);
+		if (h.rh_type != RUMP_RPC_INTERRUPT || len != 0) {
+			rs_log(cl, "closed", "a frame of a type a client does not send");
+			return;
+		}
+		rs_interrupt(cl, h.rh_reqid);
 	}
 }
 
@@ -322,8 +346,10 @@ rs_reader(void *arg)
 	cl->cl_closing = true;
 	pthread_cond_broadcast(&cl->cl_cv);
 	pthread_mutex_unlock(&cl->cl_lock);
+	if (cl->cl_pid > 0)
+		rs_proc_exit(cl->cl_pid);
 	for (i = 0; i < cl->cl_nworkers; i++)
-		pthread_join(cl->cl_workers[i], NULL);
+		pthread_join(cl->cl_workers[i].w_thread, NULL);
 	while ((j = cl->cl_head) != NULL) {
 		cl->cl_head = j->j_next;
 		free(j->j_payload);

@@ -460,7 +460,9 @@ rs_put_arg(const struct rs_call *call, int i, long ret, struct rpc_wbuf *b)
 	case RUMP_RPC_OUT:
 	case RUMP_RPC_INOUT:
 		n = call->cap[i];
-		if (call->c->rc_count && ra->ra_kind == RUMP_RPC_OUT)
+		/* The data buffer of a call returning a count: that many bytes. */
+		if (call->c->rc_count && ra->ra_kind == RUMP_RPC_OUT &&
+		    ra->ra_size == RUMP_RPC_SZ_ARG && ra->ra_elsize == 1)
 			n = rs_min(n, (uint64_t)ret);
 		if (ra->ra_size == RUMP_RPC_SZ_DEREF)
 			n = rs_min(n, rpc_derefval(call->p[ra->ra_ref],

@@ -737,6 +737,7 @@ getpid_is_1_until_the_thread_forks(void **state)
 	int a, b;
 
 	(void)state;
+	SKIP_ON_REMOTE("a remote client is a process of its own from the start");
 	assert_int_equal(rump_sys_getpid(), 1);
 	fresh_process();
 	a = rump_sys_getpid();
