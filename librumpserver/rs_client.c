@@ -29,6 +29,7 @@
 
 struct rs_job {
 	uint64_t	j_reqid;
+	bool		j_interrupted;	/* before a worker took it */
 	uint8_t		*j_payload;
 	size_t		j_len;
 	struct rs_job	*j_next;
@@ -173,6 +174,9 @@ rs_worker(void *arg)
 			cl->cl_tail = &cl->cl_head;
 		w->w_busy = true;
 		w->w_reqid = j->j_reqid;
+		/* Its first sleep ends at once, as if interrupted there. */
+		if (j->j_interrupted)
+			rs_proc_interrupt(cl->cl_pid, w->w_lid);
 		pthread_mutex_unlock(&cl->cl_lock);
 		rs_serve(cl, j);
 		pthread_mutex_lock(&cl->cl_lock);
@@ -292,13 +296,17 @@ rs_queue(struct rs_client *cl, uint64_t reqid, uint8_t *payload, size_t len)
 	pthread_mutex_unlock(&cl->cl_lock);
 }
 
-/* The call reqid, if a worker runs it now, ends with EINTR. */
+/* The call reqid, queued or running, ends with EINTR where it sleeps. */
 static void
 rs_interrupt(struct rs_client *cl, uint64_t reqid)
 {
+	struct rs_job *j;
 	int i;
 
 	pthread_mutex_lock(&cl->cl_lock);
+	for (j = cl->cl_head; j != NULL; j = j->j_next)
+		if (j->j_reqid == reqid)
+			j->j_interrupted = true;
 	for (i = 0; i < cl->cl_nworkers; i++)
 		if (cl->cl_workers[i].w_busy &&
 		    cl->cl_workers[i].w_reqid == reqid)

@@ -84,3 +84,14 @@ $(O)/tests/remote/api/%: $(O)/obj/tests/remote/api/%.o $(LIBDIR)/librumpclient.a
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
 	$(Q)$(CC) -o $@ $< $(LDFLAGS) $(LIBDIR)/librumpclient.a $(HOST_LIBS) -lcmocka
+REMOTETESTS += $(patsubst %.c,$(O)/%,$(wildcard tests/remote/t_*.c))
+
+$(O)/obj/tests/remote/%.o: tests/remote/%.c | $(GEN_PUBH)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(HOST_CFLAGS) $(TEST_CFLAGS) -iquote librumpclient \
+		-DRUMP_TEST_REMOTE -c $< -o $@
+$(O)/tests/remote/t_%: $(O)/obj/tests/remote/t_%.o $(LIBDIR)/librumpclient.a
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $< $(LDFLAGS) $(LIBDIR)/librumpclient.a $(HOST_LIBS) -lcmocka

@@ -15,6 +15,7 @@
 #define TESTS_REMOTETEST_H
 
 #include <signal.h>
+#include <sys/stat.h>
 #include <sys/prctl.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -82,7 +83,9 @@ remotetest_start(void)
 {
 	int fds[2];
 
-	if (mkdtemp(remotetest_dir) == NULL || pipe(fds) != 0)
+	/* Open to all: the socket's own mode is what keeps others out. */
+	if (mkdtemp(remotetest_dir) == NULL || chmod(remotetest_dir, 0755) != 0 ||
+	    pipe(fds) != 0)
 		return errno;
 	snprintf(remotetest_url, sizeof(remotetest_url), "unix://%s/sock",
 	    remotetest_dir);
