@@ -128,6 +128,20 @@ rs_hangup(struct rs_client *cl)
 	shutdown(cl->cl_fd, SHUT_RDWR);
 }
 
+/* Runs a decoded call in the kernel and writes its reply payload. */
+static void
+rs_execute(struct rs_call *call, struct rpc_wbuf *reply)
+{
+	long ret = -1;
+	int error = call->refuse;
+
+	if (error == 0) {
+		ret = rump_server_dispatch(call->sysnum, call->a, call->p);
+		error = ret == -1 ? errno : 0;
+	}
+	rump_server_encode(call, ret, error, reply);
+}
+
 static void
 rs_serve(struct rs_client *cl, struct rs_job *j)
 {
@@ -140,7 +154,7 @@ rs_serve(struct rs_client *cl, struct rs_job *j)
 		rs_hangup(cl);
 	} else {
 		rpc_wbuf_room(&reply, RUMP_RPC_HDRLEN);
-		rump_server_execute(&call, &reply);
+		rs_execute(&call, &reply);
 		if (rs_send(cl, &reply, RUMP_RPC_REPLY, j->j_reqid) != 0)
 			rs_hangup(cl);
 	}

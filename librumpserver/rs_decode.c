@@ -470,7 +470,7 @@ rs_put_arg(const struct rs_call *call, int i, long ret, struct rpc_wbuf *b)
 		rs_putblock(b, call->p[i], n);
 		break;
 	case RUMP_RPC_IOVOUT:
-		rs_put_iovdata(b, call->p[i], (size_t)call->a[ra->ra_ref],
+		rs_put_iovdata(b, call->p[i], call->cnt[i],
 		    rs_min((uint64_t)ret, call->cap[i]));
 		break;
 	case RUMP_RPC_MSGOUT:
@@ -503,19 +503,6 @@ rump_server_encode(const struct rs_call *call, long ret, int error,
 		return;
 	for (i = 0; i < call->c->rc_nargs; i++)
 		rs_put_arg(call, i, ret, b);
-}
-
-void
-rump_server_execute(struct rs_call *call, struct rpc_wbuf *reply)
-{
-	long ret = -1;
-	int error = call->refuse;
-
-	if (error == 0) {
-		ret = rump_server_dispatch(call->sysnum, call->a, call->p);
-		error = ret == -1 ? errno : 0;
-	}
-	rump_server_encode(call, ret, error, reply);
 }
 
 void

@@ -95,3 +95,44 @@ $(O)/tests/remote/t_%: $(O)/obj/tests/remote/t_%.o $(LIBDIR)/librumpclient.a
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
 	$(Q)$(CC) -o $@ $< $(LDFLAGS) $(LIBDIR)/librumpclient.a $(HOST_LIBS) -lcmocka
+
+# The decoder's fuzzer (tests/fuzz/fuzz_rpc.h): a bounded run in make test
+# (t_rpc_decode: the client's own calls as seeds, their truncations,
+# 200,000 mutations; the sanitizer build catches what they break) and
+# libFuzzer in make fuzz (fuzz-rpc: FUZZ_SECONDS, corpus kept in
+# build-fuzz/fuzz/corpus-rpc).  t_rpc_decode links the client's
+# marshaller with a mock of its transport, and the decoder alone.
+RPC_FUZZ_CFLAGS := -iquote librumpclient -iquote librumpserver -iquote tests/fuzz
+REMOTETESTS += $(O)/tests/fuzz/t_rpc_decode
+
+$(O)/obj/tests/fuzz/t_rpc_decode.o $(O)/obj/tests/fuzz/fuzz_rpc.o: \
+    $(O)/obj/tests/fuzz/%.o: tests/fuzz/%.c | $(GEN_PUBH) $(RPC_GEN)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(HOST_CFLAGS) $(RPC_FUZZ_CFLAGS) -c $< -o $@
+$(O)/tests/fuzz/t_rpc_decode: $(O)/obj/tests/fuzz/t_rpc_decode.o \
+    $(LIBDIR)/librumpclient.a $(RSERVER_LIB)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $< $(LDFLAGS) $(LIBDIR)/librumpclient.a $(RSERVER_LIB) \
+		$(HOST_LIBS) -lcmocka
+$(O)/tests/fuzz/fuzz_rpc: $(O)/obj/tests/fuzz/fuzz_rpc.o $(RSERVER_LIB)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -fsanitize=fuzzer -o $@ $< $(LDFLAGS) $(RSERVER_LIB) $(HOST_LIBS)
+
+.PHONY: fuzz-rpc
+fuzz-rpc:
+	@if ! printf 'int LLVMFuzzerTestOneInput(const char *d, unsigned long n) { return 0; }\n' | \
+	    $(FUZZ_CC) -x c -fsanitize=fuzzer -o /dev/null - >/dev/null 2>&1; then \
+		echo "fuzz-rpc: skipped: $(FUZZ_CC) cannot link -fsanitize=fuzzer"; \
+		exit 0; \
+	fi; \
+	$(MAKE) --no-print-directory FUZZ=1 CC=$(FUZZ_CC) O=$(FUZZ_O) \
+		$(FUZZ_O)/tests/fuzz/fuzz_rpc $(FUZZ_O)/tests/fuzz/t_rpc_decode && \
+	mkdir -p $(FUZZ_O)/fuzz/corpus-rpc $(FUZZ_O)/fuzz/artifacts && \
+	rm -rf $(FUZZ_O)/fuzz/seeds-rpc && mkdir -p $(FUZZ_O)/fuzz/seeds-rpc && \
+	$(FUZZ_O)/tests/fuzz/t_rpc_decode $(FUZZ_O)/fuzz/seeds-rpc && \
+	$(FUZZ_O)/tests/fuzz/fuzz_rpc -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=65536 -artifact_prefix=$(FUZZ_O)/fuzz/artifacts/rpc- \
+		$(FUZZ_ARGS) $(FUZZ_O)/fuzz/corpus-rpc $(FUZZ_O)/fuzz/seeds-rpc

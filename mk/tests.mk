@@ -171,7 +171,8 @@ fuzz:
 	$(FUZZ_O)/tests/fuzz/fuzz_seeds $(FUZZ_O)/fuzz/seeds && \
 	$(FUZZ_O)/tests/fuzz/fuzz_input -max_total_time=$(FUZZ_SECONDS) \
 		-max_len=4096 -artifact_prefix=$(FUZZ_O)/fuzz/artifacts/ \
-		$(FUZZ_ARGS) $(FUZZ_O)/fuzz/corpus $(FUZZ_O)/fuzz/seeds
+		$(FUZZ_ARGS) $(FUZZ_O)/fuzz/corpus $(FUZZ_O)/fuzz/seeds && \
+	$(MAKE) --no-print-directory fuzz-rpc
 
 fuzz-build: $(O)/tests/fuzz/fuzz_input $(O)/tests/fuzz/fuzz_seeds
 
