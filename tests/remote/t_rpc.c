@@ -682,6 +682,91 @@ a_user_other_than_the_owner_cannot_connect(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/* A child's exit status after fn, run as a librumpclient program. */
+static int
+in_child(int (*fn)(const char *), const char *arg)
+{
+	pid_t kid = fork();
+	int status;
+
+	assert_true(kid >= 0);
+	if (kid == 0)
+		_exit(fn(arg));
+	assert_int_equal(waitpid(kid, &status, 0), kid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static int
+connect_to(const char *url)
+{
+	setenv("RUMP_SERVER", url, 1);
+	if (rump_init() != 0)
+		return 1;
+	return rump_sys_getpid() > 1 ? 0 : 2;
+}
+
+static int
+connect_fails(const char *url)
+{
+	setenv("RUMP_SERVER", url, 1);
+	return rump_init() == ENOENT && rump_sys_getpid() == -1 &&
+	    errno == ENOTCONN ? 0 : 1;
+}
+
+static void
+no_server_at_the_path_is_enoent_and_later_calls_enotconn(void **state)
+{
+	char url[256];
+
+	(void)state;
+	snprintf(url, sizeof(url), "unix://%s/nothing", remotetest_dir);
+	assert_int_equal(in_child(connect_fails, url), 0);
+}
+
+static void
+a_tcp_listener_defaults_to_loopback_and_serves(void **state)
+{
+	const char *build = getenv("RUMP_TEST_BUILD");
+	char prog[4096], out[4096] = "", url[128];
+	const char *at;
+	size_t len = 0;
+	ssize_t n;
+	int fds[2], status;
+	pid_t srv;
+
+	(void)state;
+	snprintf(prog, sizeof(prog), "%s/bin/rump_server",
+	    build != NULL ? build : "build");
+	assert_int_equal(pipe(fds), 0);
+	srv = fork();
+	assert_true(srv >= 0);
+	if (srv == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		dup2(fds[1], 1);
+		execl(prog, prog, "--listen", "tcp://:0", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (strstr(out, "rump_server: up:") == NULL) {
+		n = read(fds[0], out + len, sizeof(out) - 1 - len);
+		assert_true(n > 0);
+		len += (size_t)n;
+		out[len] = '\0';
+	}
+	at = strstr(out, "listening on tcp://127.0.0.1:");
+	assert_non_null(at);
+	assert_int_equal(sscanf(at, "listening on %127s", url), 1);
+	assert_int_equal(in_child(connect_to, url), 0);
+	kill(srv, SIGTERM);
+	while (read(fds[0], out, sizeof(out)) > 0)
+		continue;
+	close(fds[0]);
+	assert_int_equal(waitpid(srv, &status, 0), srv);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
 /* Last: the server goes away under a connected client. */
 static void
 a_lost_server_gives_enotconn_to_every_later_call(void **state)
@@ -754,6 +839,8 @@ main(void)
 		leak_test(clients_killed_in_accept_and_recv_leave_nothing_behind),
 		leak_test(the_unix_socket_is_its_owners_alone),
 		leak_test(a_user_other_than_the_owner_cannot_connect),
+		leak_test(no_server_at_the_path_is_enoent_and_later_calls_enotconn),
+		leak_test(a_tcp_listener_defaults_to_loopback_and_serves),
 		leak_test(a_lost_server_gives_enotconn_to_every_later_call),
 	};
 
