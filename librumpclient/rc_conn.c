@@ -19,7 +19,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +42,7 @@ struct rc_waiter {
 
 static struct {
 	pthread_mutex_t	lock;		/* everything below but fd's writes */
+	pthread_cond_t	idle;		/* the last waiter left */
 	pthread_mutex_t	wlock;		/* one frame written at a time */
 	int		fd;
 	bool		up;		/* connected and not lost */
@@ -51,6 +51,7 @@ static struct {
 	struct rc_waiter *waiters;
 } rc = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.idle = PTHREAD_COND_INITIALIZER,
 	.wlock = PTHREAD_MUTEX_INITIALIZER,
 	.fd = -1,
 };
@@ -206,6 +207,8 @@ rump_client_call(struct rpc_wbuf *req, uint8_t **replyp, size_t *lenp)
 			pthread_cond_wait(&w.w_cv, &rc.lock);
 	}
 	rc_unlink(&w);
+	if (rc.waiters == NULL)
+		pthread_cond_broadcast(&rc.idle);
 	/* Someone else must read now, if anyone waits. */
 	for (o = rc.waiters; o != NULL && !rc.reading; o = o->w_next)
 		if (!o->w_done) {
@@ -379,7 +382,10 @@ rump_init(void)
 	return error;
 }
 
-/* Ends the connection; the server ends our process.  Later calls: ENOTCONN. */
+/*
+ * Ends the connection, once the calls in flight in other threads have
+ * failed; the server ends our process.  Later calls: ENOTCONN.
+ */
 int
 rump_fini(void)
 {
@@ -388,11 +394,8 @@ rump_fini(void)
 		shutdown(rc.fd, SHUT_RDWR);
 		rc_lost();
 	}
-	while (rc.waiters != NULL || rc.reading) {
-		pthread_mutex_unlock(&rc.lock);
-		sched_yield();
-		pthread_mutex_lock(&rc.lock);
-	}
+	while (rc.waiters != NULL)
+		pthread_cond_wait(&rc.idle, &rc.lock);
 	if (rc.fd >= 0)
 		close(rc.fd);
 	rc.fd = -1;
