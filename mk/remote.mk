@@ -136,3 +136,21 @@ fuzz-rpc:
 	$(FUZZ_O)/tests/fuzz/fuzz_rpc -max_total_time=$(FUZZ_SECONDS) \
 		-max_len=65536 -artifact_prefix=$(FUZZ_O)/fuzz/artifacts/rpc- \
 		$(FUZZ_ARGS) $(FUZZ_O)/fuzz/corpus-rpc $(FUZZ_O)/fuzz/seeds-rpc
+
+# make bench: rpc_bench (tests/bench/remote/) built with the kernel and
+# with librumpclient, for tests/bench/remote_bench.sh.
+bench: $(O)/tests/bench/rpc_bench_local $(O)/tests/bench/rpc_bench_remote
+
+$(O)/obj/tests/bench/remote/rpc_bench.o: tests/bench/remote/rpc_bench.c | $(GEN_PUBH)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
+$(O)/tests/bench/rpc_bench_local: $(O)/obj/tests/bench/remote/rpc_bench.o $(STATIC_LIBS)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $< $(LDFLAGS) $(KERNEL_LINK)
+$(O)/tests/bench/rpc_bench_remote: $(O)/obj/tests/bench/remote/rpc_bench.o \
+    $(LIBDIR)/librumpclient.a
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $< $(LDFLAGS) $(LIBDIR)/librumpclient.a $(HOST_LIBS)
