@@ -31,6 +31,7 @@ static pid_t proc_nextpid;
 static const struct proc_vnodeops *proc_vnodeops;
 
 CTASSERT((PID_HASH_SIZE & (PID_HASH_SIZE - 1)) == 0);
+#define PIDHASH(pid)	(&pidhash[(unsigned)(pid) & (PID_HASH_SIZE - 1)])
 
 /* A new process's umask, as Linux's init has it. */
 #define CMASK	022
@@ -80,7 +81,7 @@ proc_find(pid_t pid)
 	struct proc *p;
 
 	KASSERT(mutex_owned(&proc_lock));
-	LIST_FOREACH(p, &pidhash[(unsigned)pid & (PID_HASH_SIZE - 1)], p_hash)
+	LIST_FOREACH(p, PIDHASH(pid), p_hash)
 		if (p->p_pid == pid)
 			return p;
 	return NULL;
@@ -123,8 +124,7 @@ proc_alloc(struct proc *parent, struct filedesc *fdp, struct cred *cred,
 	if (pidp != NULL)
 		*pidp = p->p_pid;
 	LIST_INSERT_HEAD(&allproc, p, p_list);
-	LIST_INSERT_HEAD(&pidhash[(unsigned)p->p_pid & (PID_HASH_SIZE - 1)],
-	    p, p_hash);
+	LIST_INSERT_HEAD(PIDHASH(p->p_pid), p, p_hash);
 	mutex_exit(&proc_lock);
 	return p;
 }
