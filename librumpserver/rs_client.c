@@ -27,6 +27,9 @@
 #include "rs_proc.h"
 #include "rumpserver_private.h"
 
+/* Calls of one client waiting for a worker, at most. */
+#define RS_MAXQUEUED	256
+
 struct rs_job {
 	uint64_t	j_reqid;
 	bool		j_interrupted;	/* before a worker took it */
@@ -56,11 +59,13 @@ struct rs_client {
 	pthread_cond_t	cl_cv;		/* jobs came, a worker changed state */
 	pthread_mutex_t	cl_wlock;	/* one reply written at a time */
 	struct rs_job	*cl_head, **cl_tail;
+	int		cl_nqueued;
 	struct rs_worker cl_workers[RS_PROC_MAXTHREADS];
 	int		cl_nworkers, cl_nidle;
 	pid_t		cl_pid;		/* 0 until the handshake made it */
 	bool		cl_closing;	/* no more jobs: workers leave */
 	bool		cl_gone;	/* the reader is done: reap */
+	bool		cl_hungup;	/* closed by us: nothing more is served */
 	struct rs_client *cl_next;
 };
 
@@ -121,11 +126,21 @@ rs_send(struct rs_client *cl, struct rpc_wbuf *b, uint16_t type, uint64_t id)
 	return error;
 }
 
-/* Ends the connection: the reader sees it and winds the client down. */
+/*
+ * Ends the connection: the reader sees it and winds the client down;
+ * calls already read are not served.
+ */
 static void
 rs_hangup(struct rs_client *cl)
 {
+	__atomic_store_n(&cl->cl_hungup, true, __ATOMIC_RELAXED);
 	shutdown(cl->cl_fd, SHUT_RDWR);
+}
+
+static bool
+rs_hungup(struct rs_client *cl)
+{
+	return __atomic_load_n(&cl->cl_hungup, __ATOMIC_RELAXED);
 }
 
 /* Runs a decoded call in the kernel and writes its reply payload. */
@@ -149,7 +164,9 @@ rs_serve(struct rs_client *cl, struct rs_job *j)
 	struct rs_call call;
 	const char *why;
 
-	if (rump_server_decode(&call, j->j_payload, j->j_len, &why) != 0) {
+	if (rs_hungup(cl))
+		memset(&call, 0, sizeof(call));
+	else if (rump_server_decode(&call, j->j_payload, j->j_len, &why) != 0) {
 		rs_log(cl, "closed: malformed call", why);
 		rs_hangup(cl);
 	} else {
@@ -186,6 +203,7 @@ rs_worker(void *arg)
 		cl->cl_head = j->j_next;
 		if (cl->cl_head == NULL)
 			cl->cl_tail = &cl->cl_head;
+		cl->cl_nqueued--;
 		w->w_busy = true;
 		w->w_reqid = j->j_reqid;
 		/* Its first sleep ends at once, as if interrupted there. */
@@ -228,8 +246,8 @@ rs_readframe(struct rs_client *cl, struct rump_rpc_hdr *h, uint8_t **payloadp,
 		return error;
 	rpc_get_hdr(hb, h);
 	if (h->rh_len < RUMP_RPC_HDRLEN || h->rh_len > RUMP_RPC_MAXFRAME) {
-		snprintf(why, sizeof(why), "a frame of %u bytes (at most %u)",
-		    h->rh_len, RUMP_RPC_MAXFRAME);
+		snprintf(why, sizeof(why), "a frame of %u bytes (from %u to %u)",
+		    h->rh_len, RUMP_RPC_HDRLEN, RUMP_RPC_MAXFRAME);
 		rs_log(cl, "closed: bad frame length", why);
 		return EBADMSG;
 	}
@@ -287,7 +305,11 @@ rs_handshake(struct rs_client *cl)
 	return refuse != 0 ? refuse : error;
 }
 
-/* Queues a call for a worker, starting one if none is idle. */
+/*
+ * Queues a call for a worker, starting one if none is idle.  A client
+ * with more calls waiting than RS_MAXQUEUED (on top of the ones running)
+ * is closed: its memory in the server stays bounded.
+ */
 static void
 rs_queue(struct rs_client *cl, uint64_t reqid, uint8_t *payload, size_t len)
 {
@@ -302,11 +324,20 @@ rs_queue(struct rs_client *cl, uint64_t reqid, uint8_t *payload, size_t len)
 	*j = (struct rs_job){ .j_reqid = reqid, .j_payload = payload,
 	    .j_len = len };
 	pthread_mutex_lock(&cl->cl_lock);
+	if (cl->cl_nqueued >= RS_MAXQUEUED) {
+		pthread_mutex_unlock(&cl->cl_lock);
+		free(payload);
+		free(j);
+		rs_log(cl, "closed", "too many calls waiting");
+		rs_hangup(cl);
+		return;
+	}
 	*cl->cl_tail = j;
 	cl->cl_tail = &j->j_next;
+	cl->cl_nqueued++;
 	if (cl->cl_nidle == 0 && cl->cl_nworkers < RS_PROC_MAXTHREADS)
 		rs_spawn(cl);
-	pthread_cond_signal(&cl->cl_cv);
+	pthread_cond_broadcast(&cl->cl_cv);
 	pthread_mutex_unlock(&cl->cl_lock);
 }
 
@@ -335,7 +366,7 @@ rs_readloop(struct rs_client *cl)
 	uint8_t *payload;
 	size_t len;
 
-	while (rs_readframe(cl, &h, &payload, &len) == 0) {
+	while (!rs_hungup(cl) && rs_readframe(cl, &h, &payload, &len) == 0) {
 		if (h.rh_version != RUMP_RPC_VERSION) {
 			free(payload);
 			rs_log(cl, "closed", "a frame of another protocol version");

@@ -454,6 +454,24 @@ an_interrupt_ends_a_blocked_read_with_eintr(void **state)
 	close(fd);
 }
 
+static void
+a_client_with_too_many_calls_waiting_is_closed(void **state)
+{
+	int32_t fds[2];
+	int fd = raw_client(), good = raw_client();
+	long pid = raw_getpid(good);
+	uint64_t id;
+
+	(void)state;
+	raw_pipe(fd, fds);
+	/* 64 workers block in read; the rest wait, beyond the limit. */
+	for (id = 100; id < 100 + 64 + 257; id++)
+		raw_read_call(fd, fds[0], id);
+	assert_closed(fd);
+	assert_int_equal(raw_getpid(good), pid);
+	close(good);
+}
+
 /* bind(socket(AF_INET, type, 0), 127.0.0.1:port) by a raw client: errno. */
 static int
 raw_bind(int fd, int type, uint16_t port, int32_t *sp)
@@ -835,6 +853,7 @@ main(void)
 		leak_test(a_client_of_another_version_is_told_ours_and_refused),
 		leak_test(an_interrupt_ends_a_blocked_read_with_eintr),
 		leak_test(a_disconnect_wakes_the_blocked_calls_and_closes_the_descriptors),
+		leak_test(a_client_with_too_many_calls_waiting_is_closed),
 		leak_test(fifty_clients_at_once_each_have_their_own_descriptors),
 		leak_test(clients_killed_in_accept_and_recv_leave_nothing_behind),
 		leak_test(the_unix_socket_is_its_owners_alone),
