@@ -288,19 +288,21 @@ rc_connect_tcp(const char *hostport, int *fdp)
 static int
 rc_handshake(int fd, const char *where)
 {
+	struct rump_rpc_hello hello = {
+		.rhe_uid = (uint32_t)getuid(),
+		.rhe_gid = (uint32_t)getgid(),
+		.rhe_hostpid = (uint32_t)getpid(),
+	};
 	struct rpc_wbuf b = { .rb_data = NULL };
+	struct rump_rpc_welcome wel;
 	struct rump_rpc_hdr h;
 	struct rpc_rcur c;
 	uint8_t *payload = NULL;
 	size_t len;
-	int32_t srverr;
 	int error;
 
 	rpc_wbuf_room(&b, RUMP_RPC_HDRLEN);
-	rpc_put32(&b, (uint32_t)getuid());
-	rpc_put32(&b, (uint32_t)getgid());
-	rpc_put32(&b, (uint32_t)getpid());
-	rpc_put32(&b, 0);
+	rpc_put_hello(&b, &hello);
 	if (b.rb_nomem) {
 		free(b.rb_data);
 		return ENOMEM;
@@ -316,8 +318,7 @@ rc_handshake(int fd, const char *where)
 		return error;
 	}
 	c = (struct rpc_rcur){ .rc_p = payload, .rc_left = len };
-	srverr = (int32_t)rpc_get32(&c);
-	(void)rpc_get32(&c);
+	rpc_get_welcome(&c, &wel);
 	free(payload);
 	if (h.rh_version != RUMP_RPC_VERSION) {
 		fprintf(stderr, "rumpclient: %s: protocol version mismatch: the "
@@ -330,10 +331,10 @@ rc_handshake(int fd, const char *where)
 		    where);
 		return EPROTO;
 	}
-	if (srverr != 0) {
+	if (wel.rw_error != 0) {
 		fprintf(stderr, "rumpclient: %s: the server refused us: %s\n",
-		    where, strerror(srverr));
-		return srverr;
+		    where, strerror(wel.rw_error));
+		return wel.rw_error;
 	}
 	return 0;
 }

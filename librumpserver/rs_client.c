@@ -273,6 +273,8 @@ static int
 rs_handshake(struct rs_client *cl)
 {
 	struct rpc_wbuf b = { .rb_data = NULL };
+	struct rump_rpc_welcome wel = { .rw_pid = 0 };
+	struct rump_rpc_hello hello;
 	struct rump_rpc_hdr h;
 	struct rpc_rcur c;
 	uint8_t *payload;
@@ -283,10 +285,8 @@ rs_handshake(struct rs_client *cl)
 	if (error != 0)
 		return error;
 	c = (struct rpc_rcur){ .rc_p = payload, .rc_left = len };
-	(void)rpc_get32(&c);
-	(void)rpc_get32(&c);
-	(void)rpc_get32(&c);
-	(void)rpc_get32(&c);
+	/* Read for its form only: the credentials are not the client's to say. */
+	rpc_get_hello(&c, &hello);
 	free(payload);
 	if (h.rh_type != RUMP_RPC_HANDSHAKE || c.rc_bad || c.rc_left != 0) {
 		rs_log(cl, "closed", "no handshake");
@@ -298,8 +298,10 @@ rs_handshake(struct rs_client *cl)
 	} else
 		refuse = rs_proc_create(cl->cl_uid, cl->cl_gid, &cl->cl_pid);
 	rpc_wbuf_room(&b, RUMP_RPC_HDRLEN);
-	rpc_put32(&b, (uint32_t)refuse);
-	rpc_put32(&b, refuse == 0 ? (uint32_t)cl->cl_pid : 0);
+	wel.rw_error = refuse;
+	if (refuse == 0)
+		wel.rw_pid = (uint32_t)cl->cl_pid;
+	rpc_put_welcome(&b, &wel);
 	error = rs_send(cl, &b, RUMP_RPC_HANDSHAKE, h.rh_reqid);
 	free(b.rb_data);
 	return refuse != 0 ? refuse : error;

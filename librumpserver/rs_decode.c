@@ -356,12 +356,14 @@ rump_server_decode(struct rs_call *call, uint8_t *payload, size_t len,
     const char **whyp)
 {
 	struct rs_dec d = { .cur = { .rc_p = payload, .rc_left = len } };
+	struct rump_rpc_callhdr ch;
 	uint32_t nargs;
 	int i;
 
 	memset(call, 0, sizeof(*call));
-	call->sysnum = rpc_get32(&d.cur);
-	nargs = rpc_get32(&d.cur);
+	rpc_get_callhdr(&d.cur, &ch);
+	call->sysnum = ch.rc_sysnum;
+	nargs = ch.rc_nargs;
 	if (d.cur.rc_bad)
 		rs_bad(&d, "truncated call header");
 	else if (call->sysnum >= RUMP_RPC_NSYS ||
@@ -496,9 +498,8 @@ rump_server_encode(const struct rs_call *call, long ret, int error,
 {
 	int i;
 
-	rpc_put32(b, (uint32_t)error);
-	rpc_put32(b, 0);
-	rpc_put64(b, (uint64_t)ret);
+	rpc_put_replyhdr(b, &(struct rump_rpc_replyhdr){ .rr_error = error,
+	    .rr_retval = ret });
 	if (error != 0)
 		return;
 	for (i = 0; i < call->c->rc_nargs; i++)
