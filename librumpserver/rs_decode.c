@@ -217,7 +217,8 @@ rs_msg(struct rs_call *call, struct rs_dec *d, bool in)
 	iovlen = rpc_get64(&d->cur);
 	m->msg_iov = rs_iovsect(call, d, in, &cnt, &total);
 	m->msg_iovlen = iovlen;
-	if (d->why == NULL)
+	/* A NULL array keeps its count: the kernel says EFAULT. */
+	if (d->why == NULL && m->msg_iov != NULL)
 		rs_iovcount(call, d, iovlen > RUMP_RPC_IOVMAX ? -1 :
 		    (int64_t)iovlen, cnt, EMSGSIZE);
 	return m;

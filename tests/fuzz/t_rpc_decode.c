@@ -99,6 +99,10 @@ make_seeds(void)
 	rump_sys_sendto(3, buf, 16, 0, (struct sockaddr *)&ss, sizeof(ss));
 	rump_sys_sendmsg(3, &msg, 0);
 	rump_sys_recvmsg(3, &msg, 0);
+	msg.msg_iov = NULL;
+	rump_sys_sendmsg(3, &msg, 0);
+	msg.msg_iovlen = 2000;
+	rump_sys_recvmsg(3, &msg, 0);
 	rump_sys_getsockopt(3, SOL_SOCKET, SO_RCVBUF, buf, &sl);
 	rump_sys_pipe2(fds, 0);
 	rump_sys_getgroups(4, groups);
