@@ -125,13 +125,6 @@ void sched_block_end(void);
 /* lwps and processes (kern_lwp.c, kern_proc.c). */
 struct lwp *lwp_alloc(struct proc *p, int flags, const char *name);
 void lwp_free(struct lwp *l);
-/*
- * A new process with descriptor table fdp (which it takes over) and, from
- * parent, its credentials, umask and directories; with a NULL parent it
- * is root with umask 022 and no directories.  It comes with one reference
- * for the caller, in the pid table.
- */
-struct proc *proc_create(struct proc *parent, struct filedesc *fdp);
 void proc_release(struct proc *p);
 int proc_init(void);
 void proc_fini(void);
