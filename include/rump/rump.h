@@ -31,7 +31,8 @@
  *                   no descriptors, cwd and root "/", process 1's
  *                   credentials, umask 022, no thread.  The calling thread
  *                   stays where it is.  Pids are unique while their
- *                   processes live and not reused at once.
+ *                   processes live and not reused at once (EAGAIN: none
+ *                   is free).
  * rump_lwproc_attach(pid)
  *                   the calling thread's next calls run in process pid
  *                   (ESRCH: there is none, or it is exiting), until

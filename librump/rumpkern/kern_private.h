@@ -13,6 +13,8 @@ extern kmutex_t proc_lock;
 
 struct proc *proc_default(void);
 struct proc *proc_find(pid_t pid);
+/* The largest pid (PID_MAX); tests lower it to see pids run out. */
+extern pid_t proc_pidmax;
 
 /*
  * Interrupting lwps (kern_intr.c).  lwp_interrupt_mark(), under proc_lock,

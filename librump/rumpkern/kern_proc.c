@@ -9,8 +9,9 @@
  *
  * Pids: a table (a hash of lists by pid) of every process but proc0.  A
  * pid is unique while its process is alive, and is not reused at once:
- * pids are handed out in increasing order up to PID_MAX and then from 2
- * again, skipping those in use.
+ * pids are handed out in increasing order up to proc_pidmax (PID_MAX) and
+ * then from 2 again, skipping those in use; with none left, a new process
+ * is EAGAIN, as fork's is on Linux.
  */
 #include "rumpkern/config.h"
 #include "rumpkern/cred.h"
@@ -28,6 +29,7 @@ static struct proc *proc1;
 static LIST_HEAD(, proc) allproc = LIST_HEAD_INITIALIZER(allproc);
 static LIST_HEAD(, proc) pidhash[PID_HASH_SIZE];
 static pid_t proc_nextpid;
+pid_t proc_pidmax = PID_MAX;
 static const struct proc_vnodeops *proc_vnodeops;
 
 CTASSERT((PID_HASH_SIZE & (PID_HASH_SIZE - 1)) == 0);
@@ -87,14 +89,37 @@ proc_find(pid_t pid)
 	return NULL;
 }
 
-/* The next pid not in use, under proc_lock. */
+/* The next pid not in use, or 0 if all are; under proc_lock. */
 static pid_t
 proc_allocpid(void)
 {
-	do {
-		proc_nextpid = proc_nextpid >= PID_MAX ? 2 : proc_nextpid + 1;
-	} while (proc_find(proc_nextpid) != NULL);
-	return proc_nextpid;
+	for (pid_t n = 0; n < proc_pidmax; n++) {
+		proc_nextpid = proc_nextpid >= proc_pidmax ? 2 :
+		    proc_nextpid + 1;
+		if (proc_find(proc_nextpid) == NULL)
+			return proc_nextpid;
+	}
+	return 0;
+}
+
+/*
+ * Lets go of what p holds and frees it.  Its descriptors are closed by the
+ * caller's lwp, which meanwhile counts as exiting (lwp_closing()), so
+ * closes that would sleep interruptibly do not wait (SO_LINGER), as
+ * Linux's do not for an exiting task.
+ */
+static void
+proc_free(struct proc *p)
+{
+	lwp_closing(true);
+	fd_free(p->p_fd);
+	lwp_closing(false);
+	proc_vnode_release(p->p_cwd);
+	proc_vnode_release(p->p_rdir);
+	cred_release(p->p_cred);
+	mutex_destroy(&p->p_lock);
+	if (p != &proc0)
+		kmem_free(&M_PROC, p, sizeof(*p));
 }
 
 struct proc *
@@ -104,14 +129,16 @@ proc_default(void)
 }
 
 /*
- * A process with one reference, in the pid table; with P_CREATED in
- * flags, that is its creation reference from the start, so an exit can
- * find it at once (and the caller learns its pid in *pidp, read before
- * that).
+ * A new process (in *pp) with descriptor table fdp, which it takes over,
+ * and what proc_inherit() gives it; with one reference for the caller, in
+ * the pid table.  With P_CREATED in flags that is its creation reference
+ * from the start, so an exit may find it at once: the caller learns its
+ * pid in *pidp, read before that.  EAGAIN when no pid is free (fdp and
+ * cred are let go).
  */
-static struct proc *
+static int
 proc_alloc(struct proc *parent, struct filedesc *fdp, struct cred *cred,
-    int flags, pid_t *pidp)
+    int flags, pid_t *pidp, struct proc **pp)
 {
 	struct proc *p = kmem_zalloc(&M_PROC, sizeof(*p), KM_SLEEP);
 
@@ -121,18 +148,19 @@ proc_alloc(struct proc *parent, struct filedesc *fdp, struct cred *cred,
 	proc_inherit(p, parent, cred);
 	mutex_enter(&proc_lock);
 	p->p_pid = proc_allocpid();
+	if (p->p_pid == 0) {
+		mutex_exit(&proc_lock);
+		proc_free(p);
+		return EAGAIN;
+	}
 	if (pidp != NULL)
 		*pidp = p->p_pid;
 	LIST_INSERT_HEAD(&allproc, p, p_list);
 	LIST_INSERT_HEAD(PIDHASH(p->p_pid), p, p_hash);
 	mutex_exit(&proc_lock);
-	return p;
-}
-
-struct proc *
-proc_create(struct proc *parent, struct filedesc *fdp)
-{
-	return proc_alloc(parent, fdp, NULL, 0, NULL);
+	if (pp != NULL)
+		*pp = p;
+	return 0;
 }
 
 int
@@ -148,16 +176,10 @@ proc_init(void)
 	proc_inherit(&proc0, NULL, NULL);
 	LIST_INSERT_HEAD(&allproc, &proc0, p_list);
 	/* Process 1 keeps its creation reference as long as the kernel. */
-	proc1 = proc_alloc(NULL, fd_create(), NULL, P_CREATED, NULL);
-	return 0;
+	return proc_alloc(NULL, fd_create(), NULL, P_CREATED, NULL, &proc1);
 }
 
-/*
- * The last reference went: the descriptors are closed by the caller's
- * lwp, which meanwhile counts as exiting (lwp_closing()), so closes
- * that would sleep interruptibly do not wait (SO_LINGER), as Linux does
- * not for an exiting task.
- */
+/* The last reference went. */
 static void
 proc_exit(struct proc *p)
 {
@@ -168,15 +190,7 @@ proc_exit(struct proc *p)
 		LIST_REMOVE(p, p_hash);
 	}
 	mutex_exit(&proc_lock);
-	lwp_closing(true);
-	fd_free(p->p_fd);
-	lwp_closing(false);
-	proc_vnode_release(p->p_cwd);
-	proc_vnode_release(p->p_rdir);
-	cred_release(p->p_cred);
-	mutex_destroy(&p->p_lock);
-	if (p != &proc0)
-		kmem_free(&M_PROC, p, sizeof(*p));
+	proc_free(p);
 }
 
 /* Drops one reference; the process exits with its last. */
@@ -234,13 +248,16 @@ rumppriv_lwproc_rfork(int flags)
 	struct lwp *l = curlwp;
 	struct filedesc *fdp;
 	struct proc *p;
+	int error;
 
 	if (flags != RUMP_RFFDG && flags != RUMP_RFCFDG)
 		return EINVAL;
 	if (l->l_flags & LW_SYSTEM)
 		return EPERM;
 	fdp = flags == RUMP_RFFDG ? fd_copy(l->l_proc->p_fd) : fd_create();
-	p = proc_create(l->l_proc, fdp);
+	error = proc_alloc(l->l_proc, fdp, NULL, 0, NULL, &p);
+	if (error != 0)
+		return error;
 	lwp_move(l, p);
 	proc_release(p);
 	return 0;
@@ -262,8 +279,8 @@ int
 rumppriv_lwproc_newproc(pid_t *pidp)
 {
 	/* Only its creation reference holds it: an exit may free it now. */
-	(void)proc_alloc(NULL, fd_create(), proc_cred(proc1), P_CREATED, pidp);
-	return 0;
+	return proc_alloc(NULL, fd_create(), proc_cred(proc1), P_CREATED, pidp,
+	    NULL);
 }
 
 int

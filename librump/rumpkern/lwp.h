@@ -26,14 +26,14 @@ struct vnode;
  * VFS fills in.  p_lock guards the pointers; a caller takes its own
  * reference (proc_cred(), proc_cwd(), proc_rdir()) and uses it unlocked.
  *
- * References (p_refcnt, under proc_lock): one per lwp in the process,
- * one for whoever made it until it hands it over (proc_create), and the
- * creation reference of a process made by rump_lwproc_newproc() (and of
- * process 1), which rump_lwproc_exit() drops.  The last release closes
- * the descriptors and frees the process.  A process is found by pid
- * (proc_find) only while it is in the pid table, from proc_create until
- * its last release; an exiting one (P_EXITING) is found but takes no new
- * lwps.
+ * References (p_refcnt, under proc_lock): one per lwp in the process;
+ * one that its maker holds (a fork's, until the forking lwp has moved in;
+ * an attacher's, until it has); and the creation reference of a process
+ * made by rump_lwproc_newproc() (and of process 1), which
+ * rump_lwproc_exit() drops.  The last release closes the descriptors and
+ * frees the process.  A process is found by pid (proc_find) while it is
+ * in the pid table, from its making until its last release; an exiting
+ * one (P_EXITING) is found but takes no new lwps.
  */
 struct proc {
 	pid_t p_pid;
@@ -73,10 +73,10 @@ LIST_HEAD(lwplist, lwp);
 
 /*
  * An lwp sleeping interruptibly (cv_wait_sig) names its condition variable
- * and interlock in l_sleepcv and l_sleepmtx, so that lwp_interrupt() can
- * wake it; l_wakers counts interrupters between reading them and waking
- * the sleeper, who does not leave its sleep (and so keep neither alive)
- * before they are done.  kern_intr.c has the protocol.
+ * and interlock in l_sleepcv and l_sleepmtx, so that an interrupter can
+ * wake it; l_wakers counts interrupters between finding the sleep and
+ * waking it, and the sleeper does not leave its sleep (after which the
+ * two may be freed) before they are done.  kern_intr.c has the protocol.
  */
 struct lwp {
 	struct proc *l_proc;		/* changes under proc_lock */
@@ -125,13 +125,6 @@ void sched_block_end(void);
 /* lwps and processes (kern_lwp.c, kern_proc.c). */
 struct lwp *lwp_alloc(struct proc *p, int flags, const char *name);
 void lwp_free(struct lwp *l);
-/*
- * A new process with descriptor table fdp (which it takes over) and, from
- * parent, its credentials, umask and directories; with a NULL parent it
- * is root with umask 022 and no directories.  It comes with one reference
- * for the caller, in the pid table.
- */
-struct proc *proc_create(struct proc *parent, struct filedesc *fdp);
 void proc_release(struct proc *p);
 int proc_init(void);
 void proc_fini(void);
