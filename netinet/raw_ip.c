@@ -17,7 +17,7 @@
 #define RIP_SNDBUF	(IP_MAXPACKET + 1024)
 
 struct rawstat rawstat;
-static struct inpcbtable rawtable;
+struct inpcbtable rawtable;
 static struct kstat_group rip_kstat;
 
 static const struct kstat_desc rip_kstat_desc[] = {

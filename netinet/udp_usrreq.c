@@ -22,7 +22,7 @@
 #define UDP_SNDBUF	(UDP_MAXDATA + 1024)	/* any datagram fits */
 
 struct udpstat udpstat;
-static struct inpcbtable udbtable;
+struct inpcbtable udbtable;
 static struct kstat_group udp_kstat;
 
 static const struct kstat_desc udp_kstat_desc[] = {

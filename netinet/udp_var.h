@@ -22,6 +22,7 @@ struct udpstat {
 extern struct udpstat udpstat;
 
 extern const struct pr_usrreqs udp_usrreqs;
+extern struct inpcbtable udbtable;	/* every UDP socket */
 void udp_input(struct mbuf *m, int off, int proto);
 void udp_ctlinput(enum prc_cmd cmd, const struct sockaddr *dst,
     const void *ip, int iplen, uint32_t arg);
