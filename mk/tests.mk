@@ -46,7 +46,7 @@ CORE_LINK := -Wl,--whole-archive $(LIBDIR)/librump.a -Wl,--no-whole-archive \
 	$(LIBDIR)/librumpuser.a $(HOST_LIBS)
 
 TOOLTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/tools/t_*.c))
-SOCKIN_API_TESTS := t_udp t_udp_linux t_tcp
+SOCKIN_API_TESTS := t_udp t_udp_linux t_tcp t_ifioctl
 SOCKINTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/sockin/t_*.c)) \
 	$(addprefix $(O)/tests/sockin/api/,$(SOCKIN_API_TESTS))
 INTEG_HELPERS := $(patsubst %.c,$(O)/%,$(wildcard tests/integration/*.c))
