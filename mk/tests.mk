@@ -117,7 +117,14 @@ $(O)/tests/tools/%: $(O)/obj/tests/tools/%.o $(TOOL_COMMON_LIB)
 	$(call say,LD,$@)
 	$(Q)$(CC) -o $@ $< $(TOOL_COMMON_LIB) $(LDFLAGS) -lcmocka
 
-# Host helpers of the integration scripts (plain host programs).
+# Host helpers of the integration scripts (plain host programs); rlisten
+# is a client of rump_server.
+$(O)/tests/integration/rlisten: tests/integration/rlisten.c \
+		$(LIBDIR)/librumpclient.a | $(GEN_PUBH)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(LIBDIR)/librumpclient.a $(LDFLAGS) \
+		$(HOST_LIBS)
 $(O)/tests/integration/%: tests/integration/%.c
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
