@@ -156,7 +156,7 @@ CTASSERT(sizeof(struct linux_rtentry) == 120);
 #define LINUX_RTF_UP		0x0001
 #define LINUX_RTF_GATEWAY	0x0002
 #define LINUX_RTF_HOST		0x0004
-#define LINUX_RTF_MTU		0x0020
+#define LINUX_RTF_MTU		0x0040
 #define LINUX_RTF_REJECT	0x0200
 
 /* SIOCSARP/SIOCGARP/SIOCDARP */

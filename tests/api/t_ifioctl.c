@@ -292,6 +292,34 @@ a_host_route_with_a_gateway_uses_its_interface(void **state)
 }
 
 static void
+reject_and_mtu_routes_are_added(void **state)
+{
+	struct rtentry rt = rtentry_of("198.18.202.0", "255.255.255.0", NULL,
+	    NULL);
+	struct rump_rtinfo rti;
+	int s;
+
+	(void)state;
+	SKIP_ON_SOCKIN("routes are the rump stack's");
+	s = inet_socket();
+	rt.rt_flags |= RTF_REJECT;
+	assert_int_equal(rump_sys_ioctl(s, SIOCADDRT, &rt), 0);
+	assert_true(route_listed(ina("198.18.202.0"), 24, &rti));
+	assert_true(rti.rti_flags & RUMP_RTF_REJECT);
+	assert_int_equal(rump_sys_ioctl(s, SIOCDELRT, &rt), 0);
+	rt = rtentry_of("198.18.203.0", "255.255.255.0", NULL, "lo0");
+	rt.rt_flags |= RTF_MTU;
+	rt.rt_mtu = 1280;
+	assert_int_equal(rump_sys_ioctl(s, SIOCADDRT, &rt), 0);
+	assert_true(route_listed(ina("198.18.203.0"), 24, &rti));
+	assert_int_equal(rti.rti_mtu, 1280);
+	assert_int_equal(rump_sys_ioctl(s, SIOCDELRT, &rt), 0);
+	rt.rt_mtu = 67;
+	assert_fails(rump_sys_ioctl(s, SIOCADDRT, &rt), EINVAL);
+	rump_sys_close(s);
+}
+
+static void
 bad_routes_get_linuxs_errors(void **state)
 {
 	struct rtentry rt;
@@ -314,6 +342,12 @@ bad_routes_get_linuxs_errors(void **state)
 	assert_fails(rump_sys_ioctl(s, SIOCADDRT, &rt), EINVAL);
 	rt = rtentry_of("198.18.200.0", "255.255.255.0", "198.19.0.1", NULL);
 	assert_fails(rump_sys_ioctl(s, SIOCADDRT, &rt), ENETUNREACH);
+	rt = rtentry_of("198.18.200.0", "255.255.255.0", NULL, "lo0");
+	rt.rt_genmask.sa_family = AF_INET6;
+	assert_fails(rump_sys_ioctl(s, SIOCADDRT, &rt), EAFNOSUPPORT);
+	rt = rtentry_of("198.18.200.0", "255.255.255.0", NULL,
+	    "aname-longer-than-ifnamsiz");
+	assert_fails(rump_sys_ioctl(s, SIOCADDRT, &rt), ENODEV);
 	rump_sys_close(s);
 }
 
@@ -452,6 +486,13 @@ arp_entries_are_set_read_listed_and_deleted(void **state)
 	assert_string_equal(ai[0].arpi_ifname, VIRT);
 	assert_int_equal(rump_sys_ioctl(s, SIOCDARP, &ar), 0);
 	assert_fails(rump_sys_ioctl(s, SIOCGARP, &ar), ENXIO);
+	/* Without ATF_PERM, an entry that expires like a learnt one. */
+	ar = arpreq_of("198.18.8.9", VIRT);
+	ar.arp_flags = ATF_COM;
+	assert_int_equal(rump_sys_ioctl(s, SIOCSARP, &ar), 0);
+	assert_int_equal(rump_sys_ioctl(s, SIOCGARP, &ar), 0);
+	assert_int_equal(ar.arp_flags, ATF_COM);
+	assert_int_equal(rump_sys_ioctl(s, SIOCDARP, &ar), 0);
 	assert_fails(rump_sys_ioctl(s, SIOCDARP, &ar), ENXIO);
 	ifr.ifr_addr = sa_in("0.0.0.0");
 	assert_int_equal(rump_sys_ioctl(s, SIOCSIFADDR, &ifr), 0);
@@ -478,6 +519,12 @@ bad_arp_requests_get_linuxs_errors(void **state)
 	assert_fails(rump_sys_ioctl(s, SIOCSARP, &ar), EINVAL);
 	ar = arpreq_of("198.19.99.9", NULL);
 	assert_fails(rump_sys_ioctl(s, SIOCSARP, &ar), ENETUNREACH);
+	ar = arpreq_of("198.18.8.9", VIRT);
+	ar.arp_ha.sa_family = ARPHRD_LOOPBACK;
+	assert_fails(rump_sys_ioctl(s, SIOCSARP, &ar), EINVAL);
+	ar = arpreq_of("198.18.8.9", VIRT);
+	ar.arp_flags = ATF_PUBL;
+	assert_fails(rump_sys_ioctl(s, SIOCSARP, &ar), EOPNOTSUPP);
 	rump_sys_close(s);
 }
 
@@ -592,6 +639,7 @@ main(void)
 		leak_test(ifconf_lists_one_entry_per_address),
 		leak_test(a_route_is_added_and_deleted),
 		leak_test(a_host_route_with_a_gateway_uses_its_interface),
+		leak_test(reject_and_mtu_routes_are_added),
 		leak_test(bad_routes_get_linuxs_errors),
 		leak_test(creating_an_existing_interface_is_eexist),
 		leak_test(an_interface_is_created_and_destroyed_by_ioctl),

@@ -184,6 +184,60 @@ the_default_congestion_control_is_set_by_name(void **state)
 }
 
 static void
+a_string_is_set_with_or_without_its_nul_and_not_too_long(void **state)
+{
+	char name[16];
+	size_t len = sizeof(name);
+
+	(void)state;
+	assert_int_equal(rump_sys_sysctl("net.inet.tcp.congestion_control",
+	    NULL, NULL, "reno", 5), 0);
+	assert_int_equal(rump_sys_sysctl("net.inet.tcp.congestion_control",
+	    name, &len, NULL, 0), 0);
+	assert_string_equal(name, "reno");
+	assert_fails(rump_sys_sysctl("net.inet.tcp.congestion_control", NULL,
+	    NULL, "a-name-far-too-long-for-it", 27), EINVAL);
+	assert_fails(rump_sys_sysctl("net.inet.tcp.congestion_control", NULL,
+	    NULL, "", 0), EINVAL);
+	assert_fails(rump_sys_sysctl("net.inet.tcp.congestion_control", NULL,
+	    NULL, "re\0o", 4), EINVAL);
+	assert_int_equal(rump_sys_sysctl("net.inet.tcp.congestion_control",
+	    NULL, NULL, "cubic", 5), 0);
+}
+
+static void
+a_tunable_refuses_values_out_of_its_range(void **state)
+{
+	int old = get_int("net.inet.arp.maxtries"), v = 101;
+
+	(void)state;
+	assert_fails(rump_sys_sysctl("net.inet.arp.maxtries", NULL, NULL, &v,
+	    sizeof(v)), EINVAL);
+	v = -1;
+	assert_fails(rump_sys_sysctl("net.inet.arp.maxtries", NULL, NULL, &v,
+	    sizeof(v)), EINVAL);
+	set_int("net.inet.arp.maxtries", 5);
+	assert_int_equal(get_int("net.inet.arp.maxtries"), 5);
+	set_int("net.inet.arp.maxtries", old);
+}
+
+static void
+a_table_too_large_for_the_buffer_is_enomem_with_its_length(void **state)
+{
+	struct rump_ifinfo one;
+	size_t len = sizeof(one) - 1, need = 0;
+
+	(void)state;
+	assert_int_equal(rump_sys_sysctl("net.interfaces", NULL, &need, NULL,
+	    0), 0);
+	assert_fails(rump_sys_sysctl("net.interfaces", &one, &len, NULL, 0),
+	    ENOMEM);
+	assert_int_equal(len, need);
+	assert_fails(rump_sys_sysctl("net.interfaces", &one, NULL, NULL, 0),
+	    EFAULT);
+}
+
+static void
 the_tcp_send_buffer_default_applies_to_new_sockets(void **state)
 {
 	int old = get_int("net.inet.tcp.sendspace"), v = 0, s;
@@ -383,6 +437,9 @@ main(void)
 		leak_test(a_node_lists_the_leaves_under_it),
 		leak_test(setting_needs_root_a_writable_leaf_and_a_value_in_range),
 		leak_test(the_default_congestion_control_is_set_by_name),
+		leak_test(a_string_is_set_with_or_without_its_nul_and_not_too_long),
+		leak_test(a_tunable_refuses_values_out_of_its_range),
+		leak_test(a_table_too_large_for_the_buffer_is_enomem_with_its_length),
 		leak_test(the_tcp_send_buffer_default_applies_to_new_sockets),
 		leak_test(counters_read_as_kstat_gives_them),
 		leak_test(the_interface_table_counts_loopback_traffic),
