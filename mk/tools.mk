@@ -53,7 +53,7 @@ $(O)/bin/rump.%: $(O)/obj/tools/rump.%.o $(TOOL_COMMON_LIB) \
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
 	$(Q)$(CC) -o $@ $< $(TOOL_COMMON_LIB) $(LIBDIR)/librumpclient.a \
-		$(LDFLAGS) $(HOST_LIBS)
+		$(LDFLAGS) $(HOST_LIBS) -lm
 
 $(O)/bin/%: $(O)/obj/tools/%.o $(TOOL_COMMON_LIB) $(STATIC_LIBS)
 	@mkdir -p $(@D)

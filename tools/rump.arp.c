@@ -37,7 +37,8 @@ static const char usage_text[] =
 "  -i, --device IFNAME  only entries of IFNAME\n"
 "  -s ADDR MAC     set an entry\n"
 "  -d ADDR         delete an entry\n"
-"  -h, --help      print this help and exit\n";
+"  -h, --help      print this help and exit\n"
+"\n";
 
 static const char example_text[] =
 "\n"

@@ -45,7 +45,8 @@ static const char usage_text[] =
 "0.0.0.0), mtu sets the MTU, up and down bring it up or down.\n"
 "\n"
 "  -a          every interface (the default)\n"
-"  -h, --help  print this help and exit\n";
+"  -h, --help  print this help and exit\n"
+"\n";
 
 static const char example_text[] =
 "\n"

@@ -39,7 +39,8 @@ static const char usage_text[] =
 "  -l          listening sockets only\n"
 "  -a, -n      all sockets, numeric (always)\n"
 "  -s          counters\n"
-"  -h, --help  print this help and exit\n";
+"  -h, --help  print this help and exit\n"
+"\n";
 
 static const char example_text[] =
 "\n"

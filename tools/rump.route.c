@@ -38,7 +38,8 @@ static const char usage_text[] =
 "destination takes.  DEST without LEN or netmask is a host route.\n"
 "\n"
 "  -n          numeric (always)\n"
-"  -h, --help  print this help and exit\n";
+"  -h, --help  print this help and exit\n"
+"\n";
 
 static const char example_text[] =
 "\n"

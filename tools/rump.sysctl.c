@@ -34,7 +34,8 @@ static const char usage_text[] =
 "\n"
 "  -a          every name (under NODE when given)\n"
 "  -n          print the values only\n"
-"  -h, --help  print this help and exit\n";
+"  -h, --help  print this help and exit\n"
+"\n";
 
 static const char example_text[] =
 "\n"

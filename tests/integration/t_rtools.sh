@@ -1,6 +1,6 @@
 #!/bin/sh
 # The remote network tools (rump.ifconfig, rump.route, rump.arp,
-# rump.sysctl, rump.netstat) against a rump_server --listen on a tap:
+# rump.sysctl, rump.netstat, rump.ping) against a rump_server --listen on a tap:
 #
 #	namespace S: host tap rtl0 198.18.30.1/24 <-> rump_server virt0
 #	198.18.30.2/24, serving unix://$WORKDIR/rump.sock
@@ -12,7 +12,7 @@
 require_root_and_tun
 require_cmd ping timeout nc
 require_helper rlisten
-for _t in rump.ifconfig rump.route rump.arp rump.sysctl rump.netstat; do
+for _t in rump.ifconfig rump.route rump.arp rump.sysctl rump.netstat rump.ping; do
 	[ -x "$BIN/$_t" ] || { echo "[  FAILED  ] $TEST_NAME: $BIN/$_t is not built"; exit 1; }
 done
 make_ns S
@@ -136,6 +136,14 @@ netstat_lists_a_listener_and_a_connection() {
 	check_output "counters" '^tcp:$' "$BIN/rump.netstat" -s tcp
 }
 
+ping_from_the_server() {
+	check_output "rump.ping reaches the host from the server" \
+	    '^2 packets transmitted, 2 received, 0% packet loss' \
+	    "$BIN/rump.ping" -c 2 -i 0.2 -W 2 198.18.30.1 || return 1
+	check_status "no reply from nobody" 1 \
+	    "$BIN/rump.ping" -c 1 -W 1 198.18.30.77
+}
+
 tools_say_which_server_and_why() {
 	check_output "no server there" "cannot connect to unix:///nonexistent" \
 	    sh -c "RUMP_SERVER=unix:///nonexistent \"$BIN/rump.ifconfig\" 2>&1; true" ||
@@ -156,5 +164,6 @@ run_test arp_shows_learns_sets_and_deletes arp_shows_learns_sets_and_deletes
 run_test sysctl_sets_forwarding sysctl_sets_forwarding
 run_test netstat_lists_a_listener_and_a_connection \
     netstat_lists_a_listener_and_a_connection
+run_test ping_from_the_server ping_from_the_server
 run_test tools_say_which_server_and_why tools_say_which_server_and_why
 finish

@@ -5,7 +5,6 @@
 #include "rtool.h"
 
 const char rtool_usage[] =
-"\n"
 "The tool is a client of a running rump_server: the environment variable\n"
 "RUMP_SERVER names it (unix:///PATH or tcp://HOST:PORT, as given to\n"
 "rump_server --listen).\n";
