@@ -477,16 +477,16 @@ ping_option(struct ping *pg, int c, const char *arg)
 }
 
 void
-ping_host(struct ping *pg, int argc, char **argv, int optind)
+ping_host(struct ping *pg, int argc, char **argv, int first)
 {
-	if (optind == argc)
+	if (first == argc)
 		usage_error("missing HOST");
-	if (optind + 1 < argc)
+	if (first + 1 < argc)
 		usage_error("unexpected argument '%s' after HOST",
-		    argv[optind + 1]);
-	if (tool_parse_ipv4(argv[optind], &pg->target) != 0)
+		    argv[first + 1]);
+	if (tool_parse_ipv4(argv[first], &pg->target) != 0)
 		usage_error("bad HOST '%s': expected an IPv4 address A.B.C.D "
-		    "(no names: the rump kernel has no resolver)", argv[optind]);
+		    "(no names: the rump kernel has no resolver)", argv[first]);
 	tool_format_ipv4(pg->target, pg->host);
 	pg->timing = pg->datalen >= TIMELEN;
 	pg->ident = (uint16_t)getpid();

@@ -55,8 +55,8 @@ void ping_init(struct ping *pg, const char *prog);
  * is a usage error.  Returns false for an option that is not ping's.
  */
 bool ping_option(struct ping *pg, int c, const char *arg);
-/* The HOST argument, the only one left in argv[optind..argc). */
-void ping_host(struct ping *pg, int argc, char **argv, int optind);
+/* The HOST argument, the only one left in argv[first..argc). */
+void ping_host(struct ping *pg, int argc, char **argv, int first);
 /*
  * Opens the socket, prints the PING line, pings until done or until
  * sigfd (a rump descriptor) is readable, prints the statistics and closes
