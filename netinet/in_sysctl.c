@@ -6,12 +6,15 @@
  */
 #include "rumpkern/sysctl.h"
 #include "rumpnet/netlock.h"
+#include "rumpnet/socketvar.h"
 #include "net/route.h"
 #include "netinet/if_arp.h"
 #include "netinet/in_sysctl.h"
 #include "netinet/in_var.h"
 #include "netinet/ip_icmp.h"
+#include "netinet/ip_raw.h"
 #include "netinet/ip_var.h"
+#include "netinet/udp_var.h"
 #include "rump/rump_netinfo.h"
 
 CTASSERT(RTF_UP == RUMP_RTF_UP && RTF_GATEWAY == RUMP_RTF_GATEWAY &&
@@ -148,10 +151,11 @@ in_sysctl_arp(const struct sysctl_node *sn, const char *sub,
 
 #define IN_SYSCTL_TABLE(name, fn)					\
 	{ .sn_name = (name), .sn_type = RUMP_SYSCTL_TABLE, .sn_handler = (fn) }
-#define IN_SYSCTL_UINT(name, var, max)					\
+#define IN_SYSCTL_RANGE(name, var, min, max)				\
 	{ .sn_name = (name), .sn_type = RUMP_SYSCTL_INT,		\
 	  .sn_flags = RUMP_SYSCTL_WRITABLE, .sn_handler = sysctl_int,	\
-	  .sn_data = &(var), .sn_min = 0, .sn_max = (max) }
+	  .sn_data = &(var), .sn_min = (min), .sn_max = (max) }
+#define IN_SYSCTL_UINT(name, var, max)	IN_SYSCTL_RANGE(name, var, 0, max)
 
 static struct sysctl_node in_sysctl_nodes[] = {
 	{ .sn_name = "net.inet.ip.forwarding", .sn_type = RUMP_SYSCTL_INT,
@@ -162,6 +166,8 @@ static struct sysctl_node in_sysctl_nodes[] = {
 	IN_SYSCTL_UINT("net.inet.ip.reass_timeout_ms", ip_reass_timeout,
 	    3600 * 1000),
 	IN_SYSCTL_UINT("net.inet.icmp.errppslimit", icmp_errppslimit, 1 << 20),
+	IN_SYSCTL_RANGE("net.inet.udp.recvspace", udp_recvspace, 4096, SB_MAX),
+	IN_SYSCTL_RANGE("net.inet.raw.recvspace", rip_recvspace, 4096, SB_MAX),
 	IN_SYSCTL_UINT("net.inet.arp.keep_ms", arp_keep, 24 * 3600 * 1000),
 	IN_SYSCTL_UINT("net.inet.arp.rexmit_ms", arp_rexmit, 3600 * 1000),
 	IN_SYSCTL_UINT("net.inet.arp.maxtries", arp_maxtries, 100),

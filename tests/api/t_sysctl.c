@@ -255,6 +255,23 @@ the_tcp_send_buffer_default_applies_to_new_sockets(void **state)
 }
 
 static void
+the_udp_receive_buffer_default_applies_to_new_sockets(void **state)
+{
+	int old = get_int("net.inet.udp.recvspace"), v = 0, s;
+	socklen_t len = sizeof(v);
+
+	(void)state;
+	set_int("net.inet.udp.recvspace", 32768);
+	s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(s >= 0);
+	assert_int_equal(rump_sys_getsockopt(s, SOL_SOCKET, SO_RCVBUF, &v,
+	    &len), 0);
+	assert_int_equal(v, 32768);
+	rump_sys_close(s);
+	set_int("net.inet.udp.recvspace", old);
+}
+
+static void
 counters_read_as_kstat_gives_them(void **state)
 {
 	uint64_t v = 0, k = 1;
@@ -441,6 +458,7 @@ main(void)
 		leak_test(a_tunable_refuses_values_out_of_its_range),
 		leak_test(a_table_too_large_for_the_buffer_is_enomem_with_its_length),
 		leak_test(the_tcp_send_buffer_default_applies_to_new_sockets),
+		leak_test(the_udp_receive_buffer_default_applies_to_new_sockets),
 		leak_test(counters_read_as_kstat_gives_them),
 		leak_test(the_interface_table_counts_loopback_traffic),
 		leak_test(the_address_and_route_tables_show_loopback),
