@@ -46,7 +46,7 @@ CORE_LINK := -Wl,--whole-archive $(LIBDIR)/librump.a -Wl,--no-whole-archive \
 	$(LIBDIR)/librumpuser.a $(HOST_LIBS)
 
 TOOLTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/tools/t_*.c))
-SOCKIN_API_TESTS := t_udp t_udp_linux t_tcp t_lwproc_net
+SOCKIN_API_TESTS := t_udp t_udp_linux t_tcp t_lwproc_net t_ifioctl
 SOCKINTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/sockin/t_*.c)) \
 	$(addprefix $(O)/tests/sockin/api/,$(SOCKIN_API_TESTS))
 INTEG_HELPERS := $(patsubst %.c,$(O)/%,$(wildcard tests/integration/*.c))
@@ -117,7 +117,14 @@ $(O)/tests/tools/%: $(O)/obj/tests/tools/%.o $(TOOL_COMMON_LIB)
 	$(call say,LD,$@)
 	$(Q)$(CC) -o $@ $< $(TOOL_COMMON_LIB) $(LDFLAGS) -lcmocka
 
-# Host helpers of the integration scripts (plain host programs).
+# Host helpers of the integration scripts (plain host programs); rlisten
+# is a client of rump_server.
+$(O)/tests/integration/rlisten: tests/integration/rlisten.c \
+		$(LIBDIR)/librumpclient.a | $(GEN_PUBH)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(LIBDIR)/librumpclient.a $(LDFLAGS) \
+		$(HOST_LIBS)
 $(O)/tests/integration/%: tests/integration/%.c
 	@mkdir -p $(@D)
 	$(call say,CC,$<)

@@ -46,6 +46,15 @@ $(O)/bin/%-sockin: $(O)/obj/tools/%.o $(TOOL_SOCKIN_LIB) $(STATIC_LIBS)
 	$(call say,LD,$@)
 	$(Q)$(CC) -o $@ $< $(TOOL_SOCKIN_LIB) $(LDFLAGS) $(SOCKIN_LINK) -lm
 
+# The remote tools, tools/rump.<name>.c (rump.ifconfig, ...), are clients
+# of a running rump_server: linked with librumpclient, no kernel in them.
+$(O)/bin/rump.%: $(O)/obj/tools/rump.%.o $(TOOL_COMMON_LIB) \
+		$(LIBDIR)/librumpclient.a
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $< $(TOOL_COMMON_LIB) $(LIBDIR)/librumpclient.a \
+		$(LDFLAGS) $(HOST_LIBS) -lm
+
 $(O)/bin/%: $(O)/obj/tools/%.o $(TOOL_COMMON_LIB) $(STATIC_LIBS)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)

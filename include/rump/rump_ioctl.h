@@ -18,6 +18,7 @@
 #include <net/if_arp.h>
 #include <net/route.h>
 #include <sys/ioctl.h>
+#include <rump/rump_netinfo.h>
 
 enum rump_ioctl_dir {
 	RUMP_IOCTL_IN = 1,	/* the argument is read by the kernel */
@@ -57,6 +58,8 @@ static const struct rump_ioctl_desc rump_ioctl_table[] = {
 	{ SIOCSARP,		sizeof(struct arpreq),	RUMP_IOCTL_IN },
 	{ SIOCGARP,		sizeof(struct arpreq),	RUMP_IOCTL_INOUT },
 	{ SIOCDARP,		sizeof(struct arpreq),	RUMP_IOCTL_IN },
+	{ RUMP_SIOCIFCREATE,	sizeof(struct rump_ifcreate), RUMP_IOCTL_IN },
+	{ RUMP_SIOCIFDESTROY,	sizeof(struct ifreq),	RUMP_IOCTL_IN },
 };
 
 /* The table's entry for a request, or NULL. */

@@ -720,21 +720,6 @@ unlock:
 	return uio->uio_resid < orig ? 0 : error;
 }
 
-/* An interface request: the caller's struct ifreq is copied in and out. */
-static int
-soioctl_if(struct socket *so, unsigned long cmd, void *data)
-{
-	struct ifreq ifr;
-	int error;
-
-	if ((error = copyin(data, &ifr, sizeof(ifr))) != 0)
-		return error;
-	error = if_ioctl(cmd, &ifr, so->so_proto->pr_domain);
-	if (error == 0)
-		error = copyout(&ifr, data, sizeof(ifr));
-	return error;
-}
-
 int
 soioctl(struct socket *so, unsigned long cmd, void *data)
 {
@@ -757,12 +742,9 @@ soioctl(struct socket *so, unsigned long cmd, void *data)
 		}
 		NET_UNLOCK();
 		return copyout(&n, data, sizeof(n));
-	case SIOCGIFFLAGS: case SIOCSIFFLAGS: case SIOCGIFADDR:
-	case SIOCSIFADDR: case SIOCGIFNETMASK: case SIOCSIFNETMASK:
-	case SIOCGIFMTU: case SIOCSIFMTU: case SIOCGIFHWADDR:
-	case SIOCGIFINDEX:
-		return soioctl_if(so, cmd, data);
 	default:
+		if (if_ioctl_isnet(cmd))
+			return if_ioctl(so->so_proto->pr_domain, cmd, data);
 		NET_LOCK();
 		error = pru_ioctl(so, cmd, data);
 		NET_UNLOCK();
