@@ -9,6 +9,8 @@
 # are refused) instead of netopts_apply.c, netopts_readback.c and
 # netopts_rumpnet.c.
 # rump_ping has none: it needs raw ICMP sockets, the rump stack's alone.
+# Every tool has the VFS and the file systems for --mount (and
+# rump_httpd's --image), the sockin flavour too (SOCKIN_TOOL_LINK).
 TOOL_NAMES := $(basename $(notdir $(wildcard tools/*.c)))
 SOCKIN_TOOL_NAMES := rump_nc rump_httpd
 TOOLS := $(addprefix $(O)/bin/,$(TOOL_NAMES)) \
@@ -22,6 +24,9 @@ TOOL_SOCKIN_OBJS := $(filter-out $(TOOL_STACK_OBJS),$(TOOL_COMMON_OBJS)) \
 	$(patsubst %.c,$(O)/obj/%.o,$(wildcard tools/common/sockin/*.c))
 TOOL_SOCKIN_LIB := $(O)/obj/tools/libtoolcommon-sockin.a
 TOOL_CFLAGS := $(HOST_CFLAGS) -iquote tools/common
+SOCKIN_TOOL_LINK := $(LIBDIR)/libukfs.a -Wl,--whole-archive \
+	$(LIBDIR)/librumpfs_ext2fs.a $(LIBDIR)/librumpvfs.a -Wl,--no-whole-archive \
+	$(SOCKIN_LINK)
 
 tools: $(TOOLS)
 
@@ -44,7 +49,7 @@ $(TOOL_SOCKIN_LIB): $(TOOL_SOCKIN_OBJS)
 $(O)/bin/%-sockin: $(O)/obj/tools/%.o $(TOOL_SOCKIN_LIB) $(STATIC_LIBS)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
-	$(Q)$(CC) -o $@ $< $(TOOL_SOCKIN_LIB) $(LDFLAGS) $(SOCKIN_LINK) -lm
+	$(Q)$(CC) -o $@ $< $(TOOL_SOCKIN_LIB) $(LDFLAGS) $(SOCKIN_TOOL_LINK) -lm
 
 $(O)/bin/%: $(O)/obj/tools/%.o $(TOOL_COMMON_LIB) $(STATIC_LIBS)
 	@mkdir -p $(@D)
