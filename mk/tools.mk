@@ -28,7 +28,21 @@ SOCKIN_TOOL_LINK := $(LIBDIR)/libukfs.a -Wl,--whole-archive \
 	$(LIBDIR)/librumpfs_ext2fs.a $(LIBDIR)/librumpvfs.a -Wl,--no-whole-archive \
 	$(SOCKIN_LINK)
 
+# The file tools, remote clients (tools/remote/rump_files.c): one program
+# under each name, linked with fsconsole's commands, the path calls of
+# libukfs (no mounting code: ukfs_attach) and librumpclient, no kernel.
+FILE_TOOL_NAMES := ls cat cp mkdir rm mount umount df
+FILE_TOOLS := $(patsubst %,$(O)/bin/rump.%,$(FILE_TOOL_NAMES))
+TOOLS += $(FILE_TOOLS)
+
 tools: $(TOOLS)
+
+$(FILE_TOOLS): $(O)/obj/tools/remote/rump_files.o $(TOOL_COMMON_LIB) \
+	$(LIBDIR)/libukfs.a $(LIBDIR)/librumpclient.a
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $< $(TOOL_COMMON_LIB) $(LIBDIR)/libukfs.a \
+		$(LIBDIR)/librumpclient.a $(LDFLAGS) $(HOST_LIBS)
 
 $(O)/obj/tools/%.o: tools/%.c | $(GEN_PUBH)
 	@mkdir -p $(@D)

@@ -88,7 +88,7 @@ ukfs_setnames(struct ukfs *fs, const char *fstype, const char *mountpath)
 }
 
 static int
-ukfs_attach(struct ukfs *fs, const char *image)
+ukfs_attach_image(struct ukfs *fs, const char *image)
 {
 	int rdonly = fs->ukfs_flags & UKFS_RDONLY;
 	int error;
@@ -128,7 +128,7 @@ ukfs_mount(const char *fstype, const char *image, const char *mountpath,
 		return NULL;
 	fs->ukfs_flags = flags;
 	if (ukfs_setnames(fs, fstype, mountpath) != 0 ||
-	    ukfs_attach(fs, image) != 0) {
+	    ukfs_attach_image(fs, image) != 0) {
 		free(fs);
 		return NULL;
 	}
@@ -149,10 +149,4 @@ ukfs_release(struct ukfs *fs)
 		return -1;
 	}
 	return 0;
-}
-
-const char *
-ukfs_fstype(const struct ukfs *fs)
-{
-	return fs->ukfs_fstype;
 }
