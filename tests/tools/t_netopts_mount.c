@@ -231,7 +231,7 @@ an_image_not_of_the_type_is_named(void **state)
 	(void)state;
 	assert_int_equal(mount_opt("ext2fs,%s,/m/z", zeros), 0);
 	assert_int_equal(netopts_mount_apply(&no), -1);
-	expect_err("is not a ext2fs file system", zeros);
+	expect_err("cannot be mounted as ext2fs", zeros);
 }
 
 static void

@@ -25,8 +25,9 @@ mount_why(int error, const char *fstype, const struct netopts_mount *m,
 		break;
 	case EINVAL:
 	case EUCLEAN:
-		snprintf(buf, len, "image %s is not a %s file system it can "
-		    "mount (%s)", m->image, fstype, strerror(error));
+		snprintf(buf, len, "image %s cannot be mounted as %s: its "
+		    "file system is not one %s takes (%s)", m->image, fstype,
+		    fstype, strerror(error));
 		break;
 	case EROFS:
 		snprintf(buf, len, "image %s can only be mounted read-only "
