@@ -149,7 +149,11 @@ mount_errors_name_what_is_wrong() {
 	    "$BIN/rump_httpd-sockin" --port 1 --root "$tmp" \
 	    --mount "auto,$tmp/zeros.img,/m,ro" || return 1
 	expect_error 2 "--image $tmp/image.img,rw: unknown option 'rw'" \
-	    "$BIN/rump_httpd-sockin" --port 1 --image "$tmp/image.img,rw"
+	    "$BIN/rump_httpd-sockin" --port 1 --image "$tmp/image.img,rw" ||
+	    return 1
+	expect_error 2 "--root small: with --image, a path in the image" \
+	    "$BIN/rump_httpd-sockin" --port 1 --image "$tmp/image.img,ro" \
+	    --root small
 }
 
 a_root_not_in_the_image_is_refused() {
