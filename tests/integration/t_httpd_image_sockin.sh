@@ -73,15 +73,30 @@ wait_for() {
 	done
 }
 
-# serve IMAGE-ARG: rump_httpd-sockin --image IMAGE-ARG on $port, as nobody.
+# serve IMAGE-ARG: rump_httpd-sockin --image IMAGE-ARG on $port, as
+# nobody; another random port when the one chosen is taken.
 serve() {
-	port=$(randport)
-	# shellcheck disable=SC2086 # $ASUSER is words
-	$ASUSER "$BIN/rump_httpd-sockin" --port "$port" --bind 127.0.0.1 \
-	    --image "$1" -q >"$tmp/httpd.log" 2>&1 &
-	httpd=$!
-	pids="$pids $httpd"
-	wait_for "$tmp/httpd.log" "serving" 20
+	for _try in 1 2 3 4 5; do
+		port=$(randport)
+		# shellcheck disable=SC2086 # $ASUSER is words
+		$ASUSER "$BIN/rump_httpd-sockin" --port "$port" \
+		    --bind 127.0.0.1 --image "$1" -q >"$tmp/httpd.log" 2>&1 &
+		httpd=$!
+		pids="$pids $httpd"
+		_i=0
+		until grep -q "serving" "$tmp/httpd.log"; do
+			kill -0 "$httpd" 2>/dev/null || break
+			_i=$((_i + 1))
+			[ "$_i" -gt 200 ] && break
+			sleep 0.1
+		done
+		grep -q "serving" "$tmp/httpd.log" && return 0
+		wait "$httpd"
+		grep -q "Address already in use" "$tmp/httpd.log" || break
+	done
+	echo "rump_httpd-sockin did not start:"
+	cat "$tmp/httpd.log"
+	return 1
 }
 
 # Ends the server with SIGTERM; it must exit 0.
