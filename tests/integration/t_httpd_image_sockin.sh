@@ -91,6 +91,7 @@ serve() {
 			sleep 0.1
 		done
 		grep -q "serving" "$tmp/httpd.log" && return 0
+		kill "$httpd" 2>/dev/null
 		wait "$httpd"
 		grep -q "Address already in use" "$tmp/httpd.log" || break
 	done
