@@ -19,7 +19,6 @@
 #include <netinet/in.h>
 #include <netinet/tcp.h>
 #include <pthread.h>
-#include <sched.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -43,6 +42,7 @@ struct rc_waiter {
 
 static struct {
 	pthread_mutex_t	lock;		/* everything below but fd's writes */
+	pthread_cond_t	idle;		/* the last waiter left */
 	pthread_mutex_t	wlock;		/* one frame written at a time */
 	int		fd;
 	bool		up;		/* connected and not lost */
@@ -51,6 +51,7 @@ static struct {
 	struct rc_waiter *waiters;
 } rc = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.idle = PTHREAD_COND_INITIALIZER,
 	.wlock = PTHREAD_MUTEX_INITIALIZER,
 	.fd = -1,
 };
@@ -206,6 +207,8 @@ rump_client_call(struct rpc_wbuf *req, uint8_t **replyp, size_t *lenp)
 			pthread_cond_wait(&w.w_cv, &rc.lock);
 	}
 	rc_unlink(&w);
+	if (rc.waiters == NULL)
+		pthread_cond_broadcast(&rc.idle);
 	/* Someone else must read now, if anyone waits. */
 	for (o = rc.waiters; o != NULL && !rc.reading; o = o->w_next)
 		if (!o->w_done) {
@@ -285,19 +288,21 @@ rc_connect_tcp(const char *hostport, int *fdp)
 static int
 rc_handshake(int fd, const char *where)
 {
+	struct rump_rpc_hello hello = {
+		.rhe_uid = (uint32_t)getuid(),
+		.rhe_gid = (uint32_t)getgid(),
+		.rhe_hostpid = (uint32_t)getpid(),
+	};
 	struct rpc_wbuf b = { .rb_data = NULL };
+	struct rump_rpc_welcome wel;
 	struct rump_rpc_hdr h;
 	struct rpc_rcur c;
 	uint8_t *payload = NULL;
 	size_t len;
-	int32_t srverr;
 	int error;
 
 	rpc_wbuf_room(&b, RUMP_RPC_HDRLEN);
-	rpc_put32(&b, (uint32_t)getuid());
-	rpc_put32(&b, (uint32_t)getgid());
-	rpc_put32(&b, (uint32_t)getpid());
-	rpc_put32(&b, 0);
+	rpc_put_hello(&b, &hello);
 	if (b.rb_nomem) {
 		free(b.rb_data);
 		return ENOMEM;
@@ -313,8 +318,7 @@ rc_handshake(int fd, const char *where)
 		return error;
 	}
 	c = (struct rpc_rcur){ .rc_p = payload, .rc_left = len };
-	srverr = (int32_t)rpc_get32(&c);
-	(void)rpc_get32(&c);
+	rpc_get_welcome(&c, &wel);
 	free(payload);
 	if (h.rh_version != RUMP_RPC_VERSION) {
 		fprintf(stderr, "rumpclient: %s: protocol version mismatch: the "
@@ -327,10 +331,10 @@ rc_handshake(int fd, const char *where)
 		    where);
 		return EPROTO;
 	}
-	if (srverr != 0) {
+	if (wel.rw_error != 0) {
 		fprintf(stderr, "rumpclient: %s: the server refused us: %s\n",
-		    where, strerror(srverr));
-		return srverr;
+		    where, strerror(wel.rw_error));
+		return wel.rw_error;
 	}
 	return 0;
 }
@@ -379,7 +383,10 @@ rump_init(void)
 	return error;
 }
 
-/* Ends the connection; the server ends our process.  Later calls: ENOTCONN. */
+/*
+ * Ends the connection, once the calls in flight in other threads have
+ * failed; the server ends our process.  Later calls: ENOTCONN.
+ */
 int
 rump_fini(void)
 {
@@ -388,11 +395,8 @@ rump_fini(void)
 		shutdown(rc.fd, SHUT_RDWR);
 		rc_lost();
 	}
-	while (rc.waiters != NULL || rc.reading) {
-		pthread_mutex_unlock(&rc.lock);
-		sched_yield();
-		pthread_mutex_lock(&rc.lock);
-	}
+	while (rc.waiters != NULL)
+		pthread_cond_wait(&rc.idle, &rc.lock);
 	if (rc.fd >= 0)
 		close(rc.fd);
 	rc.fd = -1;

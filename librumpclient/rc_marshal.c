@@ -83,8 +83,10 @@ rc_put_iov(struct rpc_wbuf *b, const struct iovec *iov, int64_t cnt, bool in,
 	}
 	rpc_put32(b, (uint32_t)cnt);
 	for (i = 0; i < cnt; i++) {
+		/* A NULL buffer keeps its length: the kernel says EFAULT. */
 		if (iov[i].iov_base == NULL) {
 			rpc_put32(b, RUMP_RPC_NULL);
+			rpc_put64(b, iov[i].iov_len);
 			continue;
 		}
 		error = in ? (iov[i].iov_len > RUMP_RPC_MAXDATA ? EMSGSIZE : 0) :
@@ -368,7 +370,7 @@ rc_unmarshal(const struct rump_rpc_call *c, const uint8_t *reply, size_t len,
 {
 	struct rpc_rcur r = { .rc_p = reply, .rc_left = len };
 	uint32_t size[RUMP_RPC_MAXARGS] = { 0 };
-	int32_t error;
+	struct rump_rpc_replyhdr rh;
 	int i, e = 0;
 
 	for (i = 0; i < c->rc_nargs; i++)
@@ -377,13 +379,12 @@ rc_unmarshal(const struct rump_rpc_call *c, const uint8_t *reply, size_t len,
 		    rc_size(c, i, a, p, &size[i]) != 0)
 			return EPROTO;
 
-	error = (int32_t)rpc_get32(&r);
-	(void)rpc_get32(&r);
-	*retp = (long)rpc_get64(&r);
+	rpc_get_replyhdr(&r, &rh);
+	*retp = (long)rh.rr_retval;
 	if (r.rc_bad)
 		return EPROTO;
-	if (error != 0)
-		return error;
+	if (rh.rr_error != 0)
+		return rh.rr_error;
 	for (i = 0; i < c->rc_nargs && e == 0; i++)
 		e = rc_get_arg(&r, c, i, a, p, size[i]);
 	if (e == 0 && (r.rc_bad || r.rc_left != 0))
@@ -404,8 +405,8 @@ rump_client_syscall(unsigned int sysnum, int64_t *a, void *const *p)
 
 	rc_clamp(c, a);
 	rpc_wbuf_room(&b, RUMP_RPC_HDRLEN);
-	rpc_put32(&b, sysnum);
-	rpc_put32(&b, c->rc_nargs);
+	rpc_put_callhdr(&b, &(struct rump_rpc_callhdr){ .rc_sysnum = sysnum,
+	    .rc_nargs = c->rc_nargs });
 	for (i = 0; i < c->rc_nargs && error == 0; i++)
 		error = rc_put_arg(&b, c, i, a, p, &bud);
 	if (error == 0 && b.rb_len > RUMP_RPC_MAXFRAME)

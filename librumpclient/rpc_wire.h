@@ -271,6 +271,70 @@ rpc_get_hdr(const uint8_t *p, struct rump_rpc_hdr *h)
 	h->rh_reqid = le64toh(h->rh_reqid);
 }
 
+/* ---- the fixed structures, each converted here only -------------------- */
+
+static inline void
+rpc_put_hello(struct rpc_wbuf *b, const struct rump_rpc_hello *h)
+{
+	rpc_put32(b, h->rhe_uid);
+	rpc_put32(b, h->rhe_gid);
+	rpc_put32(b, h->rhe_hostpid);
+	rpc_put32(b, h->rhe_reserved);
+}
+
+static inline void
+rpc_get_hello(struct rpc_rcur *c, struct rump_rpc_hello *h)
+{
+	h->rhe_uid = rpc_get32(c);
+	h->rhe_gid = rpc_get32(c);
+	h->rhe_hostpid = rpc_get32(c);
+	h->rhe_reserved = rpc_get32(c);
+}
+
+static inline void
+rpc_put_welcome(struct rpc_wbuf *b, const struct rump_rpc_welcome *w)
+{
+	rpc_put32(b, (uint32_t)w->rw_error);
+	rpc_put32(b, w->rw_pid);
+}
+
+static inline void
+rpc_get_welcome(struct rpc_rcur *c, struct rump_rpc_welcome *w)
+{
+	w->rw_error = (int32_t)rpc_get32(c);
+	w->rw_pid = rpc_get32(c);
+}
+
+static inline void
+rpc_put_callhdr(struct rpc_wbuf *b, const struct rump_rpc_callhdr *h)
+{
+	rpc_put32(b, h->rc_sysnum);
+	rpc_put32(b, h->rc_nargs);
+}
+
+static inline void
+rpc_get_callhdr(struct rpc_rcur *c, struct rump_rpc_callhdr *h)
+{
+	h->rc_sysnum = rpc_get32(c);
+	h->rc_nargs = rpc_get32(c);
+}
+
+static inline void
+rpc_put_replyhdr(struct rpc_wbuf *b, const struct rump_rpc_replyhdr *h)
+{
+	rpc_put32(b, (uint32_t)h->rr_error);
+	rpc_put32(b, h->rr_reserved);
+	rpc_put64(b, (uint64_t)h->rr_retval);
+}
+
+static inline void
+rpc_get_replyhdr(struct rpc_rcur *c, struct rump_rpc_replyhdr *h)
+{
+	h->rr_error = (int32_t)rpc_get32(c);
+	h->rr_reserved = rpc_get32(c);
+	h->rr_retval = (int64_t)rpc_get64(c);
+}
+
 /* ---- sizes -------------------------------------------------------------- */
 
 /*

@@ -2,16 +2,18 @@
  * One remote client: a connection, a process in the kernel, and threads.
  *
  * The client's reader thread reads frames.  The first must be the
- * handshake; its answer carries the pid of the process the client's first
- * worker thread made for it.  Each call is queued for a worker: an idle
- * one takes it, or a new one starts (up to RS_PROC_MAXTHREADS), so
- * a call that blocks holds up only the client thread that made it.
- * Workers decode, run the call in the client's process, and write the
- * reply; a malformed call closes the connection with one log line.
+ * handshake; its answer carries the pid of the process made for the
+ * client.  Each call is queued for a worker thread attached to that
+ * process: an idle one takes it, or a new one starts (up to
+ * RS_PROC_MAXTHREADS), so a call that blocks holds up only the client
+ * thread that made it.  Workers decode, run the call, and write the
+ * reply; a malformed call closes the connection with one log line.  An
+ * interrupt frame interrupts the worker running the call it names.
  *
  * When the connection ends (the client closed it, broke the protocol, or
- * the server stops), the reader waits for its workers, which end the
- * process as they leave it, and marks the client gone for
+ * the server stops), the reader ends the process, which wakes every call
+ * blocked in it with EINTR, waits for its workers to leave it (its
+ * descriptors close with the last) and marks the client gone for
  * rs_client_reap().
  */
 #include <errno.h>
@@ -25,11 +27,25 @@
 #include "rs_proc.h"
 #include "rumpserver_private.h"
 
+/* Calls of one client waiting for a worker, at most. */
+#define RS_MAXQUEUED	256
+
 struct rs_job {
 	uint64_t	j_reqid;
+	bool		j_interrupted;	/* before a worker took it */
 	uint8_t		*j_payload;
 	size_t		j_len;
 	struct rs_job	*j_next;
+};
+
+struct rs_client;
+
+struct rs_worker {
+	struct rs_client *w_cl;
+	pthread_t	w_thread;
+	int		w_lid;		/* its thread in the kernel */
+	bool		w_busy;		/* running the call w_reqid */
+	uint64_t	w_reqid;
 };
 
 struct rs_client {
@@ -43,12 +59,13 @@ struct rs_client {
 	pthread_cond_t	cl_cv;		/* jobs came, a worker changed state */
 	pthread_mutex_t	cl_wlock;	/* one reply written at a time */
 	struct rs_job	*cl_head, **cl_tail;
-	pthread_t	cl_workers[RS_PROC_MAXTHREADS];
+	int		cl_nqueued;
+	struct rs_worker cl_workers[RS_PROC_MAXTHREADS];
 	int		cl_nworkers, cl_nidle;
-	pid_t		cl_pid;		/* 0 until the first worker made it */
-	int		cl_procerr;
+	pid_t		cl_pid;		/* 0 until the handshake made it */
 	bool		cl_closing;	/* no more jobs: workers leave */
 	bool		cl_gone;	/* the reader is done: reap */
+	bool		cl_hungup;	/* closed by us: nothing more is served */
 	struct rs_client *cl_next;
 };
 
@@ -109,11 +126,35 @@ rs_send(struct rs_client *cl, struct rpc_wbuf *b, uint16_t type, uint64_t id)
 	return error;
 }
 
-/* Ends the connection: the reader sees it and winds the client down. */
+/*
+ * Ends the connection: the reader sees it and winds the client down;
+ * calls already read are not served.
+ */
 static void
 rs_hangup(struct rs_client *cl)
 {
+	__atomic_store_n(&cl->cl_hungup, true, __ATOMIC_RELAXED);
 	shutdown(cl->cl_fd, SHUT_RDWR);
+}
+
+static bool
+rs_hungup(struct rs_client *cl)
+{
+	return __atomic_load_n(&cl->cl_hungup, __ATOMIC_RELAXED);
+}
+
+/* Runs a decoded call in the kernel and writes its reply payload. */
+static void
+rs_execute(struct rs_call *call, struct rpc_wbuf *reply)
+{
+	long ret = -1;
+	int error = call->refuse;
+
+	if (error == 0) {
+		ret = rump_server_dispatch(call->sysnum, call->a, call->p);
+		error = ret == -1 ? errno : 0;
+	}
+	rump_server_encode(call, ret, error, reply);
 }
 
 static void
@@ -123,12 +164,14 @@ rs_serve(struct rs_client *cl, struct rs_job *j)
 	struct rs_call call;
 	const char *why;
 
-	if (rump_server_decode(&call, j->j_payload, j->j_len, &why) != 0) {
+	if (rs_hungup(cl))
+		memset(&call, 0, sizeof(call));
+	else if (rump_server_decode(&call, j->j_payload, j->j_len, &why) != 0) {
 		rs_log(cl, "closed: malformed call", why);
 		rs_hangup(cl);
 	} else {
 		rpc_wbuf_room(&reply, RUMP_RPC_HDRLEN);
-		rump_server_execute(&call, &reply);
+		rs_execute(&call, &reply);
 		if (rs_send(cl, &reply, RUMP_RPC_REPLY, j->j_reqid) != 0)
 			rs_hangup(cl);
 	}
@@ -141,16 +184,13 @@ rs_serve(struct rs_client *cl, struct rs_job *j)
 static void *
 rs_worker(void *arg)
 {
-	struct rs_client *cl = arg;
+	struct rs_worker *w = arg;
+	struct rs_client *cl = w->w_cl;
 	struct rs_job *j;
-	pid_t pid;
 	int error;
 
-	error = rs_proc_create(cl->cl_uid, cl->cl_gid, &pid);
+	error = rs_proc_attach(cl->cl_pid, &w->w_lid);
 	pthread_mutex_lock(&cl->cl_lock);
-	cl->cl_procerr = error;
-	cl->cl_pid = error == 0 ? pid : -1;
-	pthread_cond_broadcast(&cl->cl_cv);
 	while (error == 0) {
 		while (cl->cl_head == NULL && !cl->cl_closing) {
 			cl->cl_nidle++;
@@ -163,9 +203,16 @@ rs_worker(void *arg)
 		cl->cl_head = j->j_next;
 		if (cl->cl_head == NULL)
 			cl->cl_tail = &cl->cl_head;
+		cl->cl_nqueued--;
+		w->w_busy = true;
+		w->w_reqid = j->j_reqid;
+		/* Its first sleep ends at once, as if interrupted there. */
+		if (j->j_interrupted)
+			rs_proc_interrupt(cl->cl_pid, w->w_lid);
 		pthread_mutex_unlock(&cl->cl_lock);
 		rs_serve(cl, j);
 		pthread_mutex_lock(&cl->cl_lock);
+		w->w_busy = false;
 	}
 	pthread_mutex_unlock(&cl->cl_lock);
 	if (error == 0)
@@ -174,16 +221,15 @@ rs_worker(void *arg)
 }
 
 /* Under cl_lock. */
-static int
+static void
 rs_spawn(struct rs_client *cl)
 {
-	int error;
+	struct rs_worker *w = &cl->cl_workers[cl->cl_nworkers];
 
-	error = pthread_create(&cl->cl_workers[cl->cl_nworkers], NULL,
-	    rs_worker, cl);
-	if (error == 0)
+	*w = (struct rs_worker){ .w_cl = cl };
+	/* Without a new thread the call waits for a busy one. */
+	if (pthread_create(&w->w_thread, NULL, rs_worker, w) == 0)
 		cl->cl_nworkers++;
-	return error;
 }
 
 static int
@@ -200,8 +246,8 @@ rs_readframe(struct rs_client *cl, struct rump_rpc_hdr *h, uint8_t **payloadp,
 		return error;
 	rpc_get_hdr(hb, h);
 	if (h->rh_len < RUMP_RPC_HDRLEN || h->rh_len > RUMP_RPC_MAXFRAME) {
-		snprintf(why, sizeof(why), "a frame of %u bytes (at most %u)",
-		    h->rh_len, RUMP_RPC_MAXFRAME);
+		snprintf(why, sizeof(why), "a frame of %u bytes (from %u to %u)",
+		    h->rh_len, RUMP_RPC_HDRLEN, RUMP_RPC_MAXFRAME);
 		rs_log(cl, "closed: bad frame length", why);
 		return EBADMSG;
 	}
@@ -227,6 +273,8 @@ static int
 rs_handshake(struct rs_client *cl)
 {
 	struct rpc_wbuf b = { .rb_data = NULL };
+	struct rump_rpc_welcome wel = { .rw_pid = 0 };
+	struct rump_rpc_hello hello;
 	struct rump_rpc_hdr h;
 	struct rpc_rcur c;
 	uint8_t *payload;
@@ -237,10 +285,8 @@ rs_handshake(struct rs_client *cl)
 	if (error != 0)
 		return error;
 	c = (struct rpc_rcur){ .rc_p = payload, .rc_left = len };
-	(void)rpc_get32(&c);
-	(void)rpc_get32(&c);
-	(void)rpc_get32(&c);
-	(void)rpc_get32(&c);
+	/* Read for its form only: the credentials are not the client's to say. */
+	rpc_get_hello(&c, &hello);
 	free(payload);
 	if (h.rh_type != RUMP_RPC_HANDSHAKE || c.rc_bad || c.rc_left != 0) {
 		rs_log(cl, "closed", "no handshake");
@@ -249,24 +295,23 @@ rs_handshake(struct rs_client *cl)
 	if (h.rh_version != RUMP_RPC_VERSION) {
 		rs_log(cl, "closed", "protocol version mismatch");
 		refuse = EPROTONOSUPPORT;
-	} else {
-		pthread_mutex_lock(&cl->cl_lock);
-		refuse = rs_spawn(cl);
-		while (refuse == 0 && cl->cl_pid == 0)
-			pthread_cond_wait(&cl->cl_cv, &cl->cl_lock);
-		if (refuse == 0)
-			refuse = cl->cl_procerr;
-		pthread_mutex_unlock(&cl->cl_lock);
-	}
+	} else
+		refuse = rs_proc_create(cl->cl_uid, cl->cl_gid, &cl->cl_pid);
 	rpc_wbuf_room(&b, RUMP_RPC_HDRLEN);
-	rpc_put32(&b, (uint32_t)refuse);
-	rpc_put32(&b, refuse == 0 ? (uint32_t)cl->cl_pid : 0);
+	wel.rw_error = refuse;
+	if (refuse == 0)
+		wel.rw_pid = (uint32_t)cl->cl_pid;
+	rpc_put_welcome(&b, &wel);
 	error = rs_send(cl, &b, RUMP_RPC_HANDSHAKE, h.rh_reqid);
 	free(b.rb_data);
 	return refuse != 0 ? refuse : error;
 }
 
-/* Queues a call for a worker, starting one if none is idle. */
+/*
+ * Queues a call for a worker, starting one if none is idle.  A client
+ * with more calls waiting than RS_MAXQUEUED (on top of the ones running)
+ * is closed: its memory in the server stays bounded.
+ */
 static void
 rs_queue(struct rs_client *cl, uint64_t reqid, uint8_t *payload, size_t len)
 {
@@ -281,11 +326,38 @@ rs_queue(struct rs_client *cl, uint64_t reqid, uint8_t *payload, size_t len)
 	*j = (struct rs_job){ .j_reqid = reqid, .j_payload = payload,
 	    .j_len = len };
 	pthread_mutex_lock(&cl->cl_lock);
+	if (cl->cl_nqueued >= RS_MAXQUEUED) {
+		pthread_mutex_unlock(&cl->cl_lock);
+		free(payload);
+		free(j);
+		rs_log(cl, "closed", "too many calls waiting");
+		rs_hangup(cl);
+		return;
+	}
 	*cl->cl_tail = j;
 	cl->cl_tail = &j->j_next;
+	cl->cl_nqueued++;
 	if (cl->cl_nidle == 0 && cl->cl_nworkers < RS_PROC_MAXTHREADS)
-		(void)rs_spawn(cl);
-	pthread_cond_signal(&cl->cl_cv);
+		rs_spawn(cl);
+	pthread_cond_broadcast(&cl->cl_cv);
+	pthread_mutex_unlock(&cl->cl_lock);
+}
+
+/* The call reqid, queued or running, ends with EINTR where it sleeps. */
+static void
+rs_interrupt(struct rs_client *cl, uint64_t reqid)
+{
+	struct rs_job *j;
+	int i;
+
+	pthread_mutex_lock(&cl->cl_lock);
+	for (j = cl->cl_head; j != NULL; j = j->j_next)
+		if (j->j_reqid == reqid)
+			j->j_interrupted = true;
+	for (i = 0; i < cl->cl_nworkers; i++)
+		if (cl->cl_workers[i].w_busy &&
+		    cl->cl_workers[i].w_reqid == reqid)
+			rs_proc_interrupt(cl->cl_pid, cl->cl_workers[i].w_lid);
 	pthread_mutex_unlock(&cl->cl_lock);
 }
 
@@ -296,15 +368,22 @@ rs_readloop(struct rs_client *cl)
 	uint8_t *payload;
 	size_t len;
 
-	while (rs_readframe(cl, &h, &payload, &len) == 0) {
-		if (h.rh_version != RUMP_RPC_VERSION || h.rh_type != RUMP_RPC_CALL) {
+	while (!rs_hungup(cl) && rs_readframe(cl, &h, &payload, &len) == 0) {
+		if (h.rh_version != RUMP_RPC_VERSION) {
 			free(payload);
-			rs_log(cl, "closed", h.rh_version != RUMP_RPC_VERSION ?
-			    "a frame of another protocol version" :
-			    "a frame of a type a client does not send");
+			rs_log(cl, "closed", "a frame of another protocol version");
 			return;
 		}
-		rs_queue(cl, h.rh_reqid, payload, len);
+		if (h.rh_type == RUMP_RPC_CALL) {
+			rs_queue(cl, h.rh_reqid, payload, len);
+			continue;
+		}
+		free(payload);
+		if (h.rh_type != RUMP_RPC_INTERRUPT || len != 0) {
+			rs_log(cl, "closed", "a frame of a type a client does not send");
+			return;
+		}
+		rs_interrupt(cl, h.rh_reqid);
 	}
 }
 
@@ -322,8 +401,10 @@ rs_reader(void *arg)
 	cl->cl_closing = true;
 	pthread_cond_broadcast(&cl->cl_cv);
 	pthread_mutex_unlock(&cl->cl_lock);
+	if (cl->cl_pid > 0)
+		rs_proc_exit(cl->cl_pid);
 	for (i = 0; i < cl->cl_nworkers; i++)
-		pthread_join(cl->cl_workers[i], NULL);
+		pthread_join(cl->cl_workers[i].w_thread, NULL);
 	while ((j = cl->cl_head) != NULL) {
 		cl->cl_head = j->j_next;
 		free(j->j_payload);

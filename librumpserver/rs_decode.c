@@ -124,9 +124,11 @@ rs_iov(struct rs_call *call, struct rs_dec *d, uint32_t cnt, bool in,
 			len = rpc_get32(&d->cur);
 			iov[i].iov_base = len == RUMP_RPC_NULL ? NULL : iov;
 		}
-		iov[i].iov_len = len == RUMP_RPC_NULL ? 0 : len;
-		if (!in && iov[i].iov_base != NULL &&
-		    !rs_spend(call, d, iov[i].iov_len))
+		/* A NULL buffer has its length beside it, for the kernel to refuse. */
+		iov[i].iov_len = len == RUMP_RPC_NULL ? rpc_get64(&d->cur) : len;
+		if (iov[i].iov_base == NULL)
+			continue;
+		if (!in && !rs_spend(call, d, iov[i].iov_len))
 			return NULL;
 		total += iov[i].iov_len;
 	}
@@ -215,7 +217,8 @@ rs_msg(struct rs_call *call, struct rs_dec *d, bool in)
 	iovlen = rpc_get64(&d->cur);
 	m->msg_iov = rs_iovsect(call, d, in, &cnt, &total);
 	m->msg_iovlen = iovlen;
-	if (d->why == NULL)
+	/* A NULL array keeps its count: the kernel says EFAULT. */
+	if (d->why == NULL && m->msg_iov != NULL)
 		rs_iovcount(call, d, iovlen > RUMP_RPC_IOVMAX ? -1 :
 		    (int64_t)iovlen, cnt, EMSGSIZE);
 	return m;
@@ -354,12 +357,14 @@ rump_server_decode(struct rs_call *call, uint8_t *payload, size_t len,
     const char **whyp)
 {
 	struct rs_dec d = { .cur = { .rc_p = payload, .rc_left = len } };
+	struct rump_rpc_callhdr ch;
 	uint32_t nargs;
 	int i;
 
 	memset(call, 0, sizeof(*call));
-	call->sysnum = rpc_get32(&d.cur);
-	nargs = rpc_get32(&d.cur);
+	rpc_get_callhdr(&d.cur, &ch);
+	call->sysnum = ch.rc_sysnum;
+	nargs = ch.rc_nargs;
 	if (d.cur.rc_bad)
 		rs_bad(&d, "truncated call header");
 	else if (call->sysnum >= RUMP_RPC_NSYS ||
@@ -458,7 +463,9 @@ rs_put_arg(const struct rs_call *call, int i, long ret, struct rpc_wbuf *b)
 	case RUMP_RPC_OUT:
 	case RUMP_RPC_INOUT:
 		n = call->cap[i];
-		if (call->c->rc_count && ra->ra_kind == RUMP_RPC_OUT)
+		/* The data buffer of a call returning a count: that many bytes. */
+		if (call->c->rc_count && ra->ra_kind == RUMP_RPC_OUT &&
+		    ra->ra_size == RUMP_RPC_SZ_ARG && ra->ra_elsize == 1)
 			n = rs_min(n, (uint64_t)ret);
 		if (ra->ra_size == RUMP_RPC_SZ_DEREF)
 			n = rs_min(n, rpc_derefval(call->p[ra->ra_ref],
@@ -466,7 +473,7 @@ rs_put_arg(const struct rs_call *call, int i, long ret, struct rpc_wbuf *b)
 		rs_putblock(b, call->p[i], n);
 		break;
 	case RUMP_RPC_IOVOUT:
-		rs_put_iovdata(b, call->p[i], (size_t)call->a[ra->ra_ref],
+		rs_put_iovdata(b, call->p[i], call->cnt[i],
 		    rs_min((uint64_t)ret, call->cap[i]));
 		break;
 	case RUMP_RPC_MSGOUT:
@@ -492,26 +499,12 @@ rump_server_encode(const struct rs_call *call, long ret, int error,
 {
 	int i;
 
-	rpc_put32(b, (uint32_t)error);
-	rpc_put32(b, 0);
-	rpc_put64(b, (uint64_t)ret);
+	rpc_put_replyhdr(b, &(struct rump_rpc_replyhdr){ .rr_error = error,
+	    .rr_retval = ret });
 	if (error != 0)
 		return;
 	for (i = 0; i < call->c->rc_nargs; i++)
 		rs_put_arg(call, i, ret, b);
-}
-
-void
-rump_server_execute(struct rs_call *call, struct rpc_wbuf *reply)
-{
-	long ret = -1;
-	int error = call->refuse;
-
-	if (error == 0) {
-		ret = rump_server_dispatch(call->sysnum, call->a, call->p);
-		error = ret == -1 ? errno : 0;
-	}
-	rump_server_encode(call, ret, error, reply);
 }
 
 void

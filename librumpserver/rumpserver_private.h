@@ -1,5 +1,7 @@
 /*
- * Inside librumpserver: decoding a call (rs_decode.c), the generated
+ * Inside librumpserver: decoding a call and encoding its reply
+ * (rs_decode.c, which calls nothing in the kernel, so the fuzzer takes it
+ * alone), the generated
  * switch into the kernel (rumpserver_dispatch.c), the clients
  * (rs_client.c), their processes (rs_proc.c) and the listener
  * (rs_listen.c).
@@ -38,8 +40,6 @@ struct rs_call {
  */
 int rump_server_decode(struct rs_call *call, uint8_t *payload, size_t len,
     const char **whyp);
-/* Runs a decoded call in the kernel and writes its reply payload. */
-void rump_server_execute(struct rs_call *call, struct rpc_wbuf *reply);
 /* Writes the reply payload of a call that returned ret (error: errno). */
 void rump_server_encode(const struct rs_call *call, long ret, int error,
     struct rpc_wbuf *reply);

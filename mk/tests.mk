@@ -55,7 +55,7 @@ RUMP_TOOL_TESTS := t_http_serve
 KERNEL_TOOL_TESTS := t_netopts_mount
 TOOLTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/tools/t_*.c)) \
 	$(addprefix $(O)/tests/tools/rump/,$(RUMP_TOOL_TESTS))
-SOCKIN_API_TESTS := t_udp t_udp_linux t_tcp
+SOCKIN_API_TESTS := t_udp t_udp_linux t_tcp t_lwproc_net
 SOCKINTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/sockin/t_*.c)) \
 	$(addprefix $(O)/tests/sockin/api/,$(SOCKIN_API_TESTS))
 INTEG_HELPERS := $(patsubst %.c,$(O)/%,$(wildcard tests/integration/*.c))
@@ -65,7 +65,7 @@ INTEG_SCRIPTS := $(wildcard tests/integration/t_*.sh) $(wildcard tests/install/t
 EXT2FS_IMAGES := $(O)/tests/ext2fs/img/stamp
 
 tests: $(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) $(SOCKINTESTS) \
-	$(INTEG_HELPERS) $(EXT2FS_IMAGES)
+	$(REMOTETESTS) $(INTEG_HELPERS) $(EXT2FS_IMAGES)
 
 $(EXT2FS_IMAGES): tests/ext2fs/mkimages.sh
 	$(call say,MKE2FS,$(@D))
@@ -143,7 +143,7 @@ $(O)/tests/integration/%: tests/integration/%.c
 
 test: all
 	@O=$(O) RUMP_TEST_SANITIZE=$(SANITIZE) sh tests/run.sh $(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) \
-		$(SOCKINTESTS) $(INTEG_SCRIPTS)
+		$(SOCKINTESTS) $(REMOTETESTS) $(INTEG_SCRIPTS)
 
 # Benchmarks: figures beside the Linux kernel doing the same work, never
 # pass/fail.  Their host helpers (tests/bench/*.c) are plain host programs.
@@ -189,7 +189,8 @@ fuzz:
 	$(FUZZ_O)/tests/fuzz/fuzz_seeds $(FUZZ_O)/fuzz/seeds && \
 	$(FUZZ_O)/tests/fuzz/fuzz_input -max_total_time=$(FUZZ_SECONDS) \
 		-max_len=4096 -artifact_prefix=$(FUZZ_O)/fuzz/artifacts/ \
-		$(FUZZ_ARGS) $(FUZZ_O)/fuzz/corpus $(FUZZ_O)/fuzz/seeds
+		$(FUZZ_ARGS) $(FUZZ_O)/fuzz/corpus $(FUZZ_O)/fuzz/seeds && \
+	$(MAKE) --no-print-directory fuzz-rpc
 
 fuzz-build: $(O)/tests/fuzz/fuzz_input $(O)/tests/fuzz/fuzz_seeds
 

@@ -224,6 +224,8 @@ main(int argc, char **argv)
 	}
 	netopts_readback(&no);
 	netopts_describe(&no, desc, sizeof(desc));
+	if (no.nifs == 0)
+		snprintf(desc, sizeof(desc), "no interfaces");
 	if (want_echo)
 		printf(PROG ": up: %s; udp-echo %u\n", desc, echo.port);
 	else

@@ -228,13 +228,24 @@ sofree(struct socket *so)
 int
 sblock(struct socket *so, struct sockbuf *sb, bool nbio)
 {
+	int error;
+
 	while (sb->sb_flags & SB_LOCK) {
 		if (nbio && (sb->sb_flags & SB_SLEEP))
 			return EAGAIN;
-		cv_wait(&sb->sb_cv, so->so_lock);
+		if ((error = cv_wait_sig(&sb->sb_cv, so->so_lock)) != 0)
+			return error;
 	}
 	sb->sb_flags |= SB_LOCK;
 	return 0;
+}
+
+void
+sbrelock(struct socket *so, struct sockbuf *sb)
+{
+	while (sb->sb_flags & SB_LOCK)
+		cv_wait(&sb->sb_cv, so->so_lock);
+	sb->sb_flags |= SB_LOCK;
 }
 
 void
@@ -248,12 +259,9 @@ sbunlock(struct sockbuf *sb)
 int
 sbwait(struct socket *so, struct sockbuf *sb, uint64_t deadline_ns)
 {
-	if (deadline_ns == 0) {
-		cv_wait(&sb->sb_cv, so->so_lock);
-		return 0;
-	}
-	return cv_timedwait_until(&sb->sb_cv, so->so_lock, deadline_ns) ==
-	    ETIMEDOUT ? EAGAIN : 0;
+	int error = cv_wait_sig_until(&sb->sb_cv, so->so_lock, deadline_ns);
+
+	return error == ETIMEDOUT ? EAGAIN : error;
 }
 
 int
