@@ -15,7 +15,13 @@
 #   tests/tools/t_*.c     tests of the tools' own code (tools/common): host
 #                         programs linked with the tools' archive and cmocka,
 #                         not with the kernel; the few rump_* calls a test
-#                         reaches it defines itself, as link-time mocks;
+#                         reaches it defines itself, as link-time mocks.
+#                         Those in RUMP_TOOL_TESTS are built a second time
+#                         into $(O)/tests/tools/rump, with TOOL_TEST_RUMP
+#                         defined and linked with the kernel: the same suite
+#                         on the rump kernel's VFS.  Those in
+#                         KERNEL_TOOL_TESTS (the kernel side of a shared
+#                         option) are linked with the kernel;
 #   tests/integration/t_*.sh  the real thing in network namespaces, with host
 #                         helpers built from tests/integration/*.c;
 #   tests/install/t_*.sh  make install and programs built against the
@@ -45,7 +51,10 @@ TEST_CFLAGS := -iquote tests/common -I tests/common
 CORE_LINK := -Wl,--whole-archive $(LIBDIR)/librump.a -Wl,--no-whole-archive \
 	$(LIBDIR)/librumpuser.a $(HOST_LIBS)
 
-TOOLTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/tools/t_*.c))
+RUMP_TOOL_TESTS := t_http_serve
+KERNEL_TOOL_TESTS := t_netopts_mount
+TOOLTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/tools/t_*.c)) \
+	$(addprefix $(O)/tests/tools/rump/,$(RUMP_TOOL_TESTS))
 SOCKIN_API_TESTS := t_udp t_udp_linux t_tcp t_lwproc_net t_ifioctl
 SOCKINTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/sockin/t_*.c)) \
 	$(addprefix $(O)/tests/sockin/api/,$(SOCKIN_API_TESTS))
@@ -112,10 +121,19 @@ $(O)/obj/tests/tools/%.o: tests/tools/%.c | $(GEN_PUBH)
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(TOOL_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
-$(O)/tests/tools/%: $(O)/obj/tests/tools/%.o $(TOOL_COMMON_LIB)
+$(O)/obj/tests/tools/rump/%.o: tests/tools/%.c | $(GEN_PUBH)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(TOOL_CFLAGS) $(TEST_CFLAGS) -DTOOL_TEST_RUMP -c $< -o $@
+$(O)/tests/tools/rump/%: $(O)/obj/tests/tools/rump/%.o $(TOOL_COMMON_LIB) $(STATIC_LIBS)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
-	$(Q)$(CC) -o $@ $< $(TOOL_COMMON_LIB) $(LDFLAGS) -lcmocka
+	$(Q)$(CC) -o $@ $< $(TOOL_COMMON_LIB) $(LDFLAGS) $(KERNEL_LINK) -lcmocka
+$(O)/tests/tools/%: $(O)/obj/tests/tools/%.o $(TOOL_COMMON_LIB) $(STATIC_LIBS)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $< $(TOOL_COMMON_LIB) $(LDFLAGS) \
+		$(if $(filter $*,$(KERNEL_TOOL_TESTS)),$(KERNEL_LINK)) -lcmocka
 
 # Host helpers of the integration scripts (plain host programs); rlisten
 # is a client of rump_server.
