@@ -2,7 +2,7 @@
  * TCP's state machine (RFC 9293 3.10.7) driven by crafted segments on a
  * fake interface: the handshake both ways, data in and out of order, the
  * checks of RFC 5961 against blind attacks, PAWS, and closing from either
- * side.  The test's peer is 10.0.0.2:5555; TCP is 10.0.0.1:8000.
+ * side.  The test's peer is 198.18.0.2:5555; TCP is 198.18.0.1:8000.
  */
 #include "ktest.h"
 #include "tcp_fixture.h"
