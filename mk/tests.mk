@@ -50,13 +50,14 @@ SOCKIN_API_TESTS := t_udp t_udp_linux t_tcp
 SOCKINTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/sockin/t_*.c)) \
 	$(addprefix $(O)/tests/sockin/api/,$(SOCKIN_API_TESTS))
 INTEG_HELPERS := $(patsubst %.c,$(O)/%,$(wildcard tests/integration/*.c))
+INTEG_RUMP_HELPERS := $(patsubst %.c,$(O)/%,$(wildcard tests/integration/rump/*.c))
 INTEG_SCRIPTS := $(wildcard tests/integration/t_*.sh) $(wildcard tests/install/t_*.sh)
 
 # The ext2fs tests' images, made by the host's mke2fs from a generated tree.
 EXT2FS_IMAGES := $(O)/tests/ext2fs/img/stamp
 
 tests: $(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) $(SOCKINTESTS) \
-	$(INTEG_HELPERS) $(EXT2FS_IMAGES)
+	$(INTEG_HELPERS) $(INTEG_RUMP_HELPERS) $(EXT2FS_IMAGES)
 
 $(EXT2FS_IMAGES): tests/ext2fs/mkimages.sh
 	$(call say,MKE2FS,$(@D))
@@ -118,10 +119,23 @@ $(O)/tests/tools/%: $(O)/obj/tests/tools/%.o $(TOOL_COMMON_LIB)
 	$(Q)$(CC) -o $@ $< $(TOOL_COMMON_LIB) $(LDFLAGS) -lcmocka
 
 # Host helpers of the integration scripts (plain host programs).
-$(O)/tests/integration/%: tests/integration/%.c
+$(INTEG_HELPERS): $(O)/tests/integration/%: tests/integration/%.c
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(LDFLAGS)
+
+# Their rump-side helpers (tests/integration/rump/*.c): programs like the
+# tools, with the tools' interface options, linked with the kernel.
+$(O)/obj/tests/integration/rump/%.o: tests/integration/rump/%.c | $(GEN_PUBH)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(TOOL_CFLAGS) -c $< -o $@
+$(INTEG_RUMP_HELPERS): $(O)/tests/integration/rump/%: \
+    $(O)/obj/tests/integration/rump/%.o \
+    $(TOOL_COMMON_LIB) $(STATIC_LIBS)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $< $(TOOL_COMMON_LIB) $(LDFLAGS) $(KERNEL_LINK) -lm
 
 test: all
 	@O=$(O) RUMP_TEST_SANITIZE=$(SANITIZE) sh tests/run.sh $(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) \

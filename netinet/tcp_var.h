@@ -90,6 +90,7 @@ struct tcpcb {
 	/* Segment sizes: what we may send, what the peer may. */
 	uint32_t t_maxseg;
 	uint32_t t_usermss;		/* TCP_MAXSEG, 0: none */
+	uint64_t t_cookie_sent;		/* a listener: tcp_now() of its last SYN cookie */
 	/* Timestamps (RFC 7323 3, 4 and 5). */
 	uint32_t ts_recent;
 	uint64_t ts_recent_age;		/* tcp_now() when it was stored */
