@@ -208,7 +208,10 @@ $(O)/tests/fuzz/fuzz_seeds: tests/fuzz/fuzz_seeds.c tests/fuzz/fuzz_input.h
 # into build-cov, clears the counts of an earlier run, runs `make test`
 # there and prints the line coverage of every kernel source file
 # (mk/coverage.sh, with gcov from gcc).  A failing test fails it, after
-# the figures are printed.
+# the figures are printed.  The sockin tests run as nobody (tests/run.sh),
+# and a program writes its counts next to the objects: so the directories
+# of build-cov are opened to everyone and the tests run with umask 0
+# (counts files then are read-write for all, whoever made them first).
 COV_O := build-cov
 COV_DIRS := librump/rumpkern librump/rumpnet librump/rumpvfs net netinet virtif \
 	sockin fs/ext2fs
@@ -217,5 +220,6 @@ COV_DIRS := librump/rumpkern librump/rumpnet librump/rumpvfs net netinet virtif 
 coverage:
 	@$(MAKE) --no-print-directory COVERAGE=1 O=$(COV_O) all
 	@find $(COV_O) -name '*.gcda' -delete
-	@$(MAKE) --no-print-directory COVERAGE=1 O=$(COV_O) test; rc=$$?; \
+	@find $(COV_O) -type d -exec chmod a+rwx {} +
+	@umask 0; $(MAKE) --no-print-directory COVERAGE=1 O=$(COV_O) test; rc=$$?; \
 	sh mk/coverage.sh $(COV_O) $(COV_DIRS) || rc=1; exit $$rc
