@@ -254,6 +254,7 @@ struct tcpstat {
 	uint64_t tcps_twreuse;		/* TIME_WAIT ended by a new SYN */
 	uint64_t tcps_sackrecoveries;	/* SACK-based recovery episodes */
 	uint64_t tcps_sackrexmit;	/* segments resent by SACK recovery */
+	uint64_t tcps_sackrxtlost;	/* retransmissions found lost by SACKs */
 	uint64_t tcps_rcvdsack;		/* D-SACK blocks received */
 	uint64_t tcps_rcvbufgrown;	/* receive buffers grown by auto-tuning */
 	uint64_t tcps_pcbs;		/* connection blocks now (a gauge) */
