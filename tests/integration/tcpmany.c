@@ -99,15 +99,51 @@ conn_step(struct conn *c, int ep)
 	return c->got == bytes && !wait_close;
 }
 
+/* Runs the n connections; 0 when each one's echo came back whole. */
+static int
+run(struct conn *conns, unsigned long n, const struct sockaddr_in *sin,
+    int ep)
+{
+	struct epoll_event evs[256];
+	unsigned long done = 0;
+
+	for (unsigned long i = 0; i < n; i++) {
+		if (conn_start(&conns[i], sin, ep) != 0)
+			return 1;
+	}
+	while (done < n) {
+		int k = epoll_wait(ep, evs, 256, IDLE_MS);
+
+		if (k <= 0) {
+			printf("%s after %lu of %lu connections\n",
+			    k == 0 ? "nothing happens" : strerror(errno), done, n);
+			return 1;
+		}
+		for (int i = 0; i < k; i++) {
+			struct conn *c = evs[i].data.ptr;
+			int r = conn_step(c, ep);
+
+			if (r < 0)
+				return 1;
+			if (r == 1) {
+				close(c->fd);
+				c->fd = -1;
+				done++;
+			}
+		}
+	}
+	printf("ok: %lu connections\n", n);
+	return 0;
+}
+
 int
 main(int argc, char **argv)
 {
-	struct epoll_event evs[256];
 	struct sockaddr_in sin = { .sin_family = AF_INET };
 	struct rlimit rl;
 	struct conn *conns;
-	unsigned long n, done = 0;
-	int ep;
+	unsigned long n;
+	int ep, rv;
 
 	if (argc > 1 && strcmp(argv[1], "-w") == 0) {
 		wait_close = 1;
@@ -128,35 +164,23 @@ main(int argc, char **argv)
 		rl.rlim_cur = rl.rlim_max < n + 16 ? rl.rlim_max : n + 16;
 		(void)setrlimit(RLIMIT_NOFILE, &rl);
 	}
-	if ((conns = calloc(n, sizeof(*conns))) == NULL ||
-	    (ep = epoll_create1(0)) < 0) {
+	if ((conns = calloc(n, sizeof(*conns))) == NULL) {
 		perror("tcpmany");
 		return 1;
 	}
+	for (unsigned long i = 0; i < n; i++)
+		conns[i].fd = -1;
+	if ((ep = epoll_create1(0)) < 0) {
+		perror("tcpmany: epoll_create1");
+		free(conns);
+		return 1;
+	}
+	rv = run(conns, n, &sin, ep);
 	for (unsigned long i = 0; i < n; i++) {
-		if (conn_start(&conns[i], &sin, ep) != 0)
-			return 1;
+		if (conns[i].fd >= 0)
+			close(conns[i].fd);
 	}
-	while (done < n) {
-		int k = epoll_wait(ep, evs, 256, IDLE_MS);
-
-		if (k <= 0) {
-			printf("%s after %lu of %lu connections\n",
-			    k == 0 ? "nothing happens" : strerror(errno), done, n);
-			return 1;
-		}
-		for (int i = 0; i < k; i++) {
-			struct conn *c = evs[i].data.ptr;
-			int r = conn_step(c, ep);
-
-			if (r < 0)
-				return 1;
-			if (r == 1) {
-				close(c->fd);
-				done++;
-			}
-		}
-	}
-	printf("ok: %lu connections\n", n);
-	return 0;
+	close(ep);
+	free(conns);
+	return rv;
 }
