@@ -17,7 +17,7 @@ new_stream(void)
 }
 
 static void
-a_stream_binds_no_broadcast_or_multicast_address(void **state)
+a_stream_binds_no_broadcast_multicast_or_foreign_address(void **state)
 {
 	struct socket *so;
 	struct sockaddr_in sin;
@@ -33,12 +33,16 @@ a_stream_binds_no_broadcast_or_multicast_address(void **state)
 	    EADDRNOTAVAIL);
 	/* A short address is refused before it is read. */
 	assert_int_equal(sobind(so, (struct sockaddr *)&sin, 4), EINVAL);
+	/* And an address that is not ours. */
+	sockaddr_in_init(&sin, fi_ip(198, 19, 0, 1), htons(7000));
+	assert_int_equal(sobind(so, (struct sockaddr *)&sin, sizeof(sin)),
+	    EADDRNOTAVAIL);
 	assert_int_equal(soclose(so), 0);
 	KTEST_EXIT();
 }
 
 static void
-a_stream_connects_to_no_broadcast_or_multicast_address(void **state)
+a_stream_connects_to_no_broadcast_multicast_or_unrouted_address(void **state)
 {
 	struct socket *so;
 	struct sockaddr_in sin;
@@ -50,6 +54,10 @@ a_stream_connects_to_no_broadcast_or_multicast_address(void **state)
 	assert_int_equal(soconnect(so, (struct sockaddr *)&sin, sizeof(sin),
 	    true), ENETUNREACH);
 	sockaddr_in_init(&sin, fi_ip(198, 18, 0, 255), htons(7000));
+	assert_int_equal(soconnect(so, (struct sockaddr *)&sin, sizeof(sin),
+	    true), ENETUNREACH);
+	/* No route leads to this one. */
+	sockaddr_in_init(&sin, fi_ip(198, 19, 0, 1), htons(7000));
 	assert_int_equal(soconnect(so, (struct sockaddr *)&sin, sizeof(sin),
 	    true), ENETUNREACH);
 	assert_int_equal(soclose(so), 0);
@@ -196,8 +204,8 @@ int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
-		tcp_test(a_stream_binds_no_broadcast_or_multicast_address),
-		tcp_test(a_stream_connects_to_no_broadcast_or_multicast_address),
+		tcp_test(a_stream_binds_no_broadcast_multicast_or_foreign_address),
+		tcp_test(a_stream_connects_to_no_broadcast_multicast_or_unrouted_address),
 		tcp_test(shutting_down_a_connecting_socket_ends_the_attempt),
 		tcp_test(a_second_shutdown_sends_nothing_more),
 		tcp_test(urgent_data_is_refused_and_control_data_ignored),
