@@ -669,6 +669,58 @@ a_header_length_outside_the_segment_is_dropped_and_counted(void **state)
 	KTEST_EXIT();
 }
 
+/* A SYN sent again with data: the SYN is cut, the data taken. */
+static void
+a_syn_sent_again_with_data_delivers_the_data(void **state)
+{
+	struct socket *so;
+	char buf[4];
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tpeer_inject(&peer, TH_SYN | TH_ACK, PEER_ISS, peer.ack, NULL, 0,
+	    "abcd", 4);
+	assert_int_equal(tpeer_tcb(so)->t_state, TCPS_ESTABLISHED);
+	assert_int_equal(so->so_rcv.sb_cc, 4);
+	m_copydata(so->so_rcv.sb_mb, 0, 4, buf);
+	assert_memory_equal(buf, "abcd", 4);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+/* RFC 9293 3.10.7.4: in a synchronized state a segment needs ACK. */
+static void
+a_segment_without_ack_is_dropped(void **state)
+{
+	struct socket *so;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tpeer_inject(&peer, TH_PUSH, peer.seq, 0, NULL, 0, "abcd", 4);
+	assert_int_equal(so->so_rcv.sb_cc, 0);
+	assert_int_equal(fi_flush(&peer.fi), 0);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+static void
+a_segment_to_a_broadcast_address_is_dropped_and_counted(void **state)
+{
+	uint64_t before = tcpstat.tcps_rcvbcast;
+	struct in_addr local = peer.local;
+
+	(void)state;
+	KTEST_ENTER();
+	peer.local = fi_ip(198, 18, 0, 255);
+	tpeer_inject(&peer, TH_SYN, PEER_ISS, 0, NULL, 0, NULL, 0);
+	peer.local = local;
+	assert_int_equal(tcpstat.tcps_rcvbcast, before + 1);
+	assert_int_equal(fi_flush(&peer.fi), 0);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
@@ -701,6 +753,9 @@ main(void)
 		tcp_test(an_old_syn_on_an_established_connection_is_answered_with_an_ack),
 		tcp_test(a_segment_shorter_than_a_header_is_dropped_and_counted),
 		tcp_test(a_header_length_outside_the_segment_is_dropped_and_counted),
+		tcp_test(a_syn_sent_again_with_data_delivers_the_data),
+		tcp_test(a_segment_without_ack_is_dropped),
+		tcp_test(a_segment_to_a_broadcast_address_is_dropped_and_counted),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

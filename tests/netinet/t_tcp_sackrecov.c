@@ -173,12 +173,36 @@ each_of_the_first_two_duplicate_acks_sends_a_new_segment(void **state)
 	KTEST_EXIT();
 }
 
+/* RFC 2883 4: the old part of a segment that is partly new is a D-SACK. */
+static void
+the_old_part_of_a_partly_new_segment_is_reported_as_a_dsack(void **state)
+{
+	struct socket *so;
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	so = connect_sack();
+	tpeer_inject(&peer, TH_ACK, peer.seq, peer.ack, NULL, 0, "abcd", 4);
+	tpeer_expect(&peer, &s);
+	tpeer_inject(&peer, TH_ACK, peer.seq + 2, peer.ack, NULL, 0, "cdef", 4);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.ack, peer.seq + 6);
+	assert_int_equal(s.opts.to_nsacks, 1);
+	assert_int_equal(s.opts.to_sacks[0].start, peer.seq + 2);
+	assert_int_equal(s.opts.to_sacks[0].end, peer.seq + 4);
+	assert_int_equal(so->so_rcv.sb_cc, 6);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		tcp_test(out_of_order_data_is_reported_in_sack_blocks),
 		tcp_test(data_that_came_twice_is_reported_as_a_dsack),
+		tcp_test(the_old_part_of_a_partly_new_segment_is_reported_as_a_dsack),
 		tcp_test(sack_blocks_above_a_hole_resend_it_at_once),
 		tcp_test(each_of_the_first_two_duplicate_acks_sends_a_new_segment),
 	};
