@@ -59,13 +59,14 @@ SOCKIN_API_TESTS := t_udp t_udp_linux t_tcp t_lwproc_net t_ifioctl
 SOCKINTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/sockin/t_*.c)) \
 	$(addprefix $(O)/tests/sockin/api/,$(SOCKIN_API_TESTS))
 INTEG_HELPERS := $(patsubst %.c,$(O)/%,$(wildcard tests/integration/*.c))
+INTEG_RUMP_HELPERS := $(patsubst %.c,$(O)/%,$(wildcard tests/integration/rump/*.c))
 INTEG_SCRIPTS := $(wildcard tests/integration/t_*.sh) $(wildcard tests/install/t_*.sh)
 
 # The ext2fs tests' images, made by the host's mke2fs from a generated tree.
 EXT2FS_IMAGES := $(O)/tests/ext2fs/img/stamp
 
 tests: $(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) $(SOCKINTESTS) \
-	$(REMOTETESTS) $(INTEG_HELPERS) $(EXT2FS_IMAGES)
+	$(REMOTETESTS) $(INTEG_HELPERS) $(INTEG_RUMP_HELPERS) $(EXT2FS_IMAGES)
 
 $(EXT2FS_IMAGES): tests/ext2fs/mkimages.sh
 	$(call say,MKE2FS,$(@D))
@@ -143,10 +144,24 @@ $(O)/tests/integration/rlisten: tests/integration/rlisten.c \
 	$(call say,CC,$<)
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(LIBDIR)/librumpclient.a $(LDFLAGS) \
 		$(HOST_LIBS)
-$(O)/tests/integration/%: tests/integration/%.c
+$(filter-out $(O)/tests/integration/rlisten,$(INTEG_HELPERS)): \
+		$(O)/tests/integration/%: tests/integration/%.c
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(LDFLAGS)
+
+# Their rump-side helpers (tests/integration/rump/*.c): programs like the
+# tools, with the tools' interface options, linked with the kernel.
+$(O)/obj/tests/integration/rump/%.o: tests/integration/rump/%.c | $(GEN_PUBH)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(TOOL_CFLAGS) -c $< -o $@
+$(INTEG_RUMP_HELPERS): $(O)/tests/integration/rump/%: \
+    $(O)/obj/tests/integration/rump/%.o \
+    $(TOOL_COMMON_LIB) $(STATIC_LIBS)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $< $(TOOL_COMMON_LIB) $(LDFLAGS) $(KERNEL_LINK) -lm
 
 test: all
 	@O=$(O) RUMP_TEST_SANITIZE=$(SANITIZE) sh tests/run.sh $(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) \
@@ -220,7 +235,10 @@ $(O)/tests/fuzz/fuzz_seeds: tests/fuzz/fuzz_seeds.c tests/fuzz/fuzz_input.h
 # into build-cov, clears the counts of an earlier run, runs `make test`
 # there and prints the line coverage of every kernel source file
 # (mk/coverage.sh, with gcov from gcc).  A failing test fails it, after
-# the figures are printed.
+# the figures are printed.  The sockin tests run as nobody (tests/run.sh),
+# and a program writes its counts next to the objects: so the directories
+# of build-cov are opened to everyone and the tests run with umask 0
+# (counts files then are read-write for all, whoever made them first).
 COV_O := build-cov
 COV_DIRS := librump/rumpkern librump/rumpnet librump/rumpvfs net netinet virtif \
 	sockin fs/ext2fs
@@ -229,5 +247,6 @@ COV_DIRS := librump/rumpkern librump/rumpnet librump/rumpvfs net netinet virtif 
 coverage:
 	@$(MAKE) --no-print-directory COVERAGE=1 O=$(COV_O) all
 	@find $(COV_O) -name '*.gcda' -delete
-	@$(MAKE) --no-print-directory COVERAGE=1 O=$(COV_O) test; rc=$$?; \
+	@find $(COV_O) -type d -exec chmod a+rwx {} +
+	@umask 0; $(MAKE) --no-print-directory COVERAGE=1 O=$(COV_O) test; rc=$$?; \
 	sh mk/coverage.sh $(COV_O) $(COV_DIRS) || rc=1; exit $$rc

@@ -140,6 +140,7 @@ void soisdisconnecting(struct socket *so);
 void soisdisconnected(struct socket *so);
 /* A new socket on a listener's incomplete queue (or complete, if connected). */
 struct socket *sonewconn(struct socket *head, bool connected);
+struct socket *sonewconn_unlimited(struct socket *head, bool connected);
 void socantsendmore(struct socket *so);
 void socantrcvmore(struct socket *so);
 void sorwakeup(struct socket *so);

@@ -145,11 +145,23 @@ soalloc(const struct protosw *pr, int type)
 struct socket *
 sonewconn(struct socket *head, bool connected)
 {
-	struct socket *so;
-
 	NET_ASSERT_LOCKED();
 	if (head->so_qlen + head->so_q0len >= 3 * head->so_qlimit / 2)
 		return NULL;
+	return sonewconn_unlimited(head, connected);
+}
+
+/*
+ * sonewconn() without the limit on the queues, for a connection that
+ * leaves the embryonic queue at once (a SYN cookie's ACK completes its
+ * handshake); the caller checked that the accept queue has room.
+ */
+struct socket *
+sonewconn_unlimited(struct socket *head, bool connected)
+{
+	struct socket *so;
+
+	NET_ASSERT_LOCKED();
 	so = soalloc(head->so_proto, head->so_type);
 	so->so_options = head->so_options & ~SO_OPT_ACCEPTCONN;
 	so->so_linger = head->so_linger;
