@@ -21,7 +21,9 @@
 
 struct tm_ops {
 	int (*tm_lstat)(const char *path, struct stat *sb);
-	int (*tm_open)(const char *path);	/* read-only; -1 on failure */
+	/* Read-only, not following a symlink, not waiting; -1 on failure. */
+	int (*tm_open)(const char *path);
+	int (*tm_fstat)(int fd, struct stat *sb);
 	ssize_t (*tm_read)(int fd, void *buf, size_t len);
 	int (*tm_close)(int fd);
 	ssize_t (*tm_readlink)(const char *path, char *buf, size_t len);
@@ -37,10 +39,12 @@ struct manifest {
 
 #define TM_NLINK	0x01	/* compare link counts (rdump loses them) */
 
+#define TM_OPENFLAGS	(O_RDONLY | O_NOFOLLOW | O_NONBLOCK)
+
 static inline int
 tm_host_open(const char *path)
 {
-	return open(path, O_RDONLY);
+	return open(path, TM_OPENFLAGS);
 }
 
 static inline int
@@ -61,6 +65,7 @@ tm_host_list(const char *path, void (*fn)(void *, const char *), void *arg)
 static const struct tm_ops tm_host = {
 	.tm_lstat = lstat,
 	.tm_open = tm_host_open,
+	.tm_fstat = fstat,
 	.tm_read = read,
 	.tm_close = close,
 	.tm_readlink = readlink,
@@ -70,7 +75,7 @@ static const struct tm_ops tm_host = {
 static inline int
 tm_rump_open(const char *path)
 {
-	return rump_sys_open(path, O_RDONLY, 0);
+	return rump_sys_open(path, TM_OPENFLAGS, 0);
 }
 
 static inline int
@@ -99,6 +104,7 @@ tm_rump_list(const char *path, void (*fn)(void *, const char *), void *arg)
 static const struct tm_ops tm_rump = {
 	.tm_lstat = rump_sys_lstat,
 	.tm_open = tm_rump_open,
+	.tm_fstat = rump_sys_fstat,
 	.tm_read = rump_sys_read,
 	.tm_close = rump_sys_close,
 	.tm_readlink = rump_sys_readlink,
@@ -126,21 +132,17 @@ tm_add(struct manifest *m, const char *line)
 	m->m_n++;
 }
 
-/* FNV-1a over the whole file: 0 names a file that could not be read. */
+/* FNV-1a over the rest of open file fd: 0 if it could not be read. */
 static inline uint64_t
-tm_hash(const struct tm_ops *ops, const char *path)
+tm_hash(const struct tm_ops *ops, int fd)
 {
 	static char buf[1 << 16];
 	uint64_t h = 0xcbf29ce484222325ULL;
-	int fd = ops->tm_open(path);
 	ssize_t n;
 
-	if (fd < 0)
-		return 0;
 	while ((n = ops->tm_read(fd, buf, sizeof(buf))) > 0)
 		for (ssize_t i = 0; i < n; i++)
 			h = (h ^ (uint8_t)buf[i]) * 0x100000001b3ULL;
-	ops->tm_close(fd);
 	return n == 0 ? h : 0;
 }
 
@@ -196,29 +198,41 @@ tm_dir(struct tm_walk *w, const char *rel)
 	free(sub.w_names);
 }
 
+/*
+ * One entry, looked up once where it can be (the large directories of
+ * the tests are searched linearly): opened, then its attributes and
+ * contents through the descriptor; what cannot be opened (a symlink, a
+ * FIFO) by lstat.
+ */
 static void
 tm_entry(struct tm_walk *w, const char *rel)
 {
 	char path[4096], line[8192], target[4096] = "";
 	unsigned long long hash = 0, size = 0;
 	struct stat sb;
+	int fd, error;
 	ssize_t n;
 
 	tm_join(path, sizeof(path), w->w_root, "/", rel);
-	if (w->w_ops->tm_lstat(path, &sb) != 0) {
-		snprintf(line, sizeof(line), "%s: lstat: %s", rel,
+	fd = w->w_ops->tm_open(path);
+	error = fd >= 0 ? w->w_ops->tm_fstat(fd, &sb) :
+	    w->w_ops->tm_lstat(path, &sb);
+	if (error != 0) {
+		snprintf(line, sizeof(line), "%s: stat: %s", rel,
 		    strerror(errno));
 		tm_add(w->w_m, line);
-		return;
-	}
-	if (S_ISREG(sb.st_mode)) {
-		hash = tm_hash(w->w_ops, path);
+	} else if (S_ISREG(sb.st_mode)) {
+		hash = fd >= 0 ? tm_hash(w->w_ops, fd) : 0;
 		size = (unsigned long long)sb.st_size;
 	} else if (S_ISLNK(sb.st_mode)) {
 		n = w->w_ops->tm_readlink(path, target, sizeof(target) - 1);
 		target[n >= 0 ? n : 0] = '\0';
 		size = (unsigned long long)sb.st_size;
 	}
+	if (fd >= 0)
+		w->w_ops->tm_close(fd);
+	if (error != 0)
+		return;
 	snprintf(line, sizeof(line), "%s mode %o links %lu size %llu hash "
 	    "%016llx -> %s", rel, (unsigned)sb.st_mode,
 	    (w->w_flags & TM_NLINK) ? (unsigned long)sb.st_nlink : 0ul, size,
