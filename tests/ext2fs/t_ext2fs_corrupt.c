@@ -306,6 +306,25 @@ finish(struct memdev *md, struct ext2fs_mount *um)
 }
 
 static void
+a_root_inode_that_is_not_a_directory_is_refused(void **state)
+{
+	struct ext2fs_dinode *root;
+	struct ext2fs_mount *um;
+	struct memdev md;
+	uint32_t ino;
+
+	(void)state;
+	KTEST_ENTER();
+	um = mount_find(&md, "", &ino);
+	root = dinode_of(&md, um, EXT2_ROOT_INO);
+	assert_int_equal(ext2fs_mount_close(um), 0);
+	le16enc(&root->i_mode, EXT2_IFREG | 0755);
+	expect_refused(&md, EXT2_MNT_RDONLY, EUCLEAN);
+	memdev_free(&md);
+	KTEST_EXIT();
+}
+
+static void
 block_pointers_into_metadata_or_outside_the_disk_give_euclean(void **state)
 {
 	struct ext2fs_mount *um;
@@ -430,6 +449,29 @@ directory_entries_with_bad_lengths_give_euclean(void **state)
 	memcpy(blk + 12 + 4, save, 2);
 	blk[12 + 6] = 200;		/* a name longer than its record */
 	assert_int_equal(memdev_namei(um, "sub/single", &ip), EUCLEAN);
+	finish(&md, um);
+	KTEST_EXIT();
+}
+
+static void
+a_directory_entry_whose_name_holds_a_nul_or_a_slash_gives_euclean(
+    void **state)
+{
+	struct ext2fs_mount *um;
+	struct ext2fs_inode ip;
+	struct memdev md;
+	uint32_t ino;
+	uint8_t *blk;
+
+	(void)state;
+	KTEST_ENTER();
+	um = mount_find(&md, "sub", &ino);
+	blk = dirblock_of(&md, um, "sub");
+	/* The third entry's name ("deeper") after "." (12) and ".." (12). */
+	blk[24 + 8 + 2] = '\0';
+	assert_int_equal(memdev_namei(um, "sub/deeper", &ip), EUCLEAN);
+	blk[24 + 8 + 2] = '/';
+	assert_int_equal(memdev_namei(um, "sub/deeper", &ip), EUCLEAN);
 	finish(&md, um);
 	KTEST_EXIT();
 }
@@ -667,11 +709,13 @@ main(void)
 		leak_test(a_journal_needing_recovery_mounts_read_only_but_not_read_write),
 		leak_test(an_unknown_read_only_feature_refuses_a_read_write_mount),
 		leak_test(a_clean_ext3_journal_is_left_untouched_by_writing),
+		leak_test(a_root_inode_that_is_not_a_directory_is_refused),
 		leak_test(block_pointers_into_metadata_or_outside_the_disk_give_euclean),
 		leak_test(an_indirect_pointer_into_metadata_gives_euclean),
 		leak_test(an_inode_with_a_link_count_of_zero_gives_euclean),
 		leak_test(an_inode_with_a_bad_mode_or_size_gives_euclean),
 		leak_test(directory_entries_with_bad_lengths_give_euclean),
+		leak_test(a_directory_entry_whose_name_holds_a_nul_or_a_slash_gives_euclean),
 		leak_test(a_directory_entry_naming_an_inode_beyond_the_count_gives_euclean),
 		leak_test(a_directory_linked_under_its_own_child_is_refused_as_a_cycle),
 		leak_test(freeing_a_block_the_bitmap_says_is_free_gives_euclean),
