@@ -7,6 +7,7 @@
  * are mounted and walked without a crash, a leak or a write.
  */
 #include "ext2fs_memdev.h"
+#include "ext2fs_walk.h"
 #include "rumpkern/endian.h"
 
 static struct ext2fs_dsb *
@@ -586,40 +587,6 @@ rnd(uint32_t n)
 	return (uint32_t)(rng % n);
 }
 
-/* Reads everything reachable from dp; errors are expected, not failures. */
-static void
-walk(struct ext2fs_mount *um, const struct ext2fs_inode *dp, int depth,
-    unsigned *visited)
-{
-	char name[EXT2_MAXNAMLEN + 1], buf[512];
-	struct ext2fs_dirent de;
-	struct ext2fs_inode ip;
-	uint64_t off = 0;
-	size_t done;
-
-	if (depth > 16)
-		return;
-	while (ext2fs_dir_next(um, dp, &off, &de, name) == 0) {
-		(*visited)++;
-		if (ext2fs_inode_child(um, dp, name, de.d_namlen, de.d_ino,
-		    &ip) != 0 || de.d_name[0] == '.')
-			continue;
-		switch (ip.i_mode & EXT2_IFMT) {
-		case EXT2_IFDIR:
-			walk(um, &ip, depth + 1, visited);
-			break;
-		case EXT2_IFLNK:
-			(void)ext2fs_readlink(um, &ip, buf, sizeof(buf), &done);
-			break;
-		default:
-			for (uint64_t o = 0; o < MIN(ip.i_size, 1u << 20);
-			    o += 64 * 1024)
-				(void)ext2fs_read(um, &ip, o, buf, sizeof(buf),
-				    &done);
-		}
-	}
-}
-
 /* Mutates a few bytes of metadata; saves what they were in undo. */
 static int
 mutate(struct memdev *md, const uint32_t *blocks, int nblocks,
@@ -680,7 +647,7 @@ randomly_mutated_metadata_is_mounted_and_walked_without_harm(void **state)
 		if (memdev_mount(&md, EXT2_MNT_RDONLY, &um) == 0) {
 			mounted++;
 			if (ext2fs_iget(um, EXT2_ROOT_INO, &root) == 0)
-				walk(um, &root, 0, &visited);
+				e2walk(um, &root, 0, &visited);
 			assert_int_equal(ext2fs_mount_close(um), 0);
 		}
 		assert_int_equal(md.md_held, 0);
