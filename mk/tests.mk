@@ -82,6 +82,8 @@ $(O)/obj/tests/%.o: tests/%.c | $(GEN_PUBH)
 # A kernel test may add link flags of its own in ldflags_<test> (a
 # link-time mock: -Wl,--wrap=...).
 ldflags_t_vnode := -Wl,--wrap=rumpuser_exit
+ldflags_t_vfs_init := -Wl,--wrap=rumpns_bufcache_init \
+	-Wl,--wrap=rumpns_vfs_mountroot -Wl,--wrap=rumpns_syscall_establish
 
 define KTEST_RULE
 $(O)/tests/$(1)/%: $(O)/obj/tests/$(1)/%.kro $(STATIC_LIBS)

@@ -177,7 +177,7 @@ struct vnode *vnalloc_anon(enum vtype type, const struct vnodeops *ops,
 void vcache_counts(unsigned *total, unsigned *unreferenced);
 extern unsigned vcache_max;	/* unreferenced vnodes kept: VNODE_CACHE_MAX */
 
-int vcache_init(void);
+void vcache_init(void);
 void vcache_fini(void);
 
 /* ---- helpers for file systems (vfs_subr.c) ---- */
