@@ -543,24 +543,6 @@ ext2fs_reclaim(struct vop_reclaim_args *ap)
 	return 0;
 }
 
-static int
-ext2fs_pathconf(struct vop_pathconf_args *ap)
-{
-	switch (ap->a_name) {
-	case _PC_LINK_MAX:
-		*ap->a_retval = EXT2_LINK_MAX;
-		return 0;
-	case _PC_NAME_MAX:
-		*ap->a_retval = EXT2_MAXNAMLEN;
-		return 0;
-	case _PC_PATH_MAX:
-		*ap->a_retval = PATH_MAX;
-		return 0;
-	default:
-		return EINVAL;
-	}
-}
-
 const struct vnodeops ext2fs_vnodeops = {
 	.vop_lookup = ext2fs_lookup,
 	.vop_create = ext2fs_create,
@@ -581,5 +563,4 @@ const struct vnodeops ext2fs_vnodeops = {
 	.vop_readlink = ext2fs_vreadlink,
 	.vop_inactive = ext2fs_inactive,
 	.vop_reclaim = ext2fs_reclaim,
-	.vop_pathconf = ext2fs_pathconf,
 };

@@ -450,24 +450,6 @@ rumpfs_reclaim(struct vop_reclaim_args *ap)
 	return 0;
 }
 
-static int
-rumpfs_pathconf(struct vop_pathconf_args *ap)
-{
-	switch (ap->a_name) {
-	case _PC_LINK_MAX:
-		*ap->a_retval = INT32_MAX;
-		return 0;
-	case _PC_NAME_MAX:
-		*ap->a_retval = NAME_MAX;
-		return 0;
-	case _PC_PATH_MAX:
-		*ap->a_retval = PATH_MAX;
-		return 0;
-	default:
-		return EINVAL;
-	}
-}
-
 /* A missing page is a hole; the end of the file is one too. */
 static int
 rumpfs_seek(struct vop_seek_args *ap)
@@ -512,6 +494,5 @@ const struct vnodeops rumpfs_vnodeops = {
 	.vop_readlink = rumpfs_readlink,
 	.vop_inactive = rumpfs_inactive,
 	.vop_reclaim = rumpfs_reclaim,
-	.vop_pathconf = rumpfs_pathconf,
 	.vop_seek = rumpfs_seek,
 };

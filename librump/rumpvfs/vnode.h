@@ -100,11 +100,6 @@ struct vnode {
 #define FSYNC_WAIT	0x01	/* wait for the writes */
 #define FSYNC_DATAONLY	0x02	/* fdatasync: metadata only if needed */
 
-/* name of VOP_PATHCONF (Linux _PC_* values). */
-#define _PC_LINK_MAX	0
-#define _PC_NAME_MAX	3
-#define _PC_PATH_MAX	4
-
 /*
  * Attributes (VOP_GETATTR fills all; VOP_SETATTR changes those va_mask
  * names).  Modes here are the permission bits only, type in va_type.
