@@ -283,6 +283,7 @@ ext2fs_vwrite(struct vop_write_args *ap)
 	struct ext2fs_inode *ip = VTOI(vp);
 	struct uio *uio = ap->a_uio;
 	uint64_t max = ext2fs_maxfilesize(um);
+	size_t excess = 0;
 	int error = 0;
 
 	if (vp->v_type != VREG)
@@ -293,8 +294,11 @@ ext2fs_vwrite(struct vop_write_args *ap)
 		uio->uio_offset = (off_t)ip->i_size;
 	if ((uint64_t)uio->uio_offset >= max)
 		return uio->uio_resid > 0 ? EFBIG : 0;
-	if ((uint64_t)uio->uio_offset + uio->uio_resid > max)
-		uio->uio_resid = max - (uint64_t)uio->uio_offset;
+	/* What lies past the largest file is not written, nor counted. */
+	if ((uint64_t)uio->uio_offset + uio->uio_resid > max) {
+		excess = uio->uio_resid - (max - (uint64_t)uio->uio_offset);
+		uio->uio_resid -= excess;
+	}
 	while (error == 0 && uio->uio_resid > 0) {
 		uint64_t off = (uint64_t)uio->uio_offset;
 		uint32_t boff = (uint32_t)(off & (um->um_bsize - 1)), blk;
@@ -308,6 +312,7 @@ ext2fs_vwrite(struct vop_write_args *ap)
 		if ((uint64_t)uio->uio_offset > ip->i_size)
 			ip->i_size = (uint64_t)uio->uio_offset;
 	}
+	uio->uio_resid += excess;
 	ip->i_mtime = ip->i_ctime = ext2fs_now();
 	if (ext2fs_iput(um, ip) != 0 && error == 0)
 		error = EIO;
