@@ -159,6 +159,33 @@ a_link_to_an_open_file_without_names_is_enoent(void **state)
 	unmount_clean();
 }
 
+static void
+device_nodes_of_the_image_and_sockets_are_renamed_with_their_types(
+    void **state)
+{
+	struct stat sb;
+
+	(void)state;
+	mount_fresh(false);
+	e2img_unmount(&img);
+	assert_int_equal(e2img_host("(debugfs -w -R 'mknod c c 1 3' %s && "
+	    "debugfs -w -R 'mknod b b 7 0' %s) >/dev/null 2>&1", img.ei_path,
+	    img.ei_path), 0);
+	e2img_mount(&img, false);
+	assert_int_equal(rump_sys_mknod("/mnt/s", S_IFSOCK | 0600, 0), 0);
+	assert_int_equal(rump_sys_rename("/mnt/c", "/mnt/c2"), 0);
+	assert_int_equal(rump_sys_rename("/mnt/b", "/mnt/b2"), 0);
+	assert_int_equal(rump_sys_rename("/mnt/s", "/mnt/s2"), 0);
+	assert_int_equal(rump_sys_lstat("/mnt/c2", &sb), 0);
+	assert_true(S_ISCHR(sb.st_mode));
+	assert_int_equal(rump_sys_lstat("/mnt/b2", &sb), 0);
+	assert_true(S_ISBLK(sb.st_mode));
+	assert_int_equal(rump_sys_lstat("/mnt/s2", &sb), 0);
+	assert_true(S_ISSOCK(sb.st_mode));
+	/* e2fsck checks each entry's type against its inode. */
+	unmount_clean();
+}
+
 int
 main(void)
 {
@@ -170,6 +197,7 @@ main(void)
 		leak_test(a_link_to_a_file_at_the_link_limit_is_emlink),
 		leak_test(names_made_in_a_removed_directory_are_enoent),
 		leak_test(a_link_to_an_open_file_without_names_is_enoent),
+		leak_test(device_nodes_of_the_image_and_sockets_are_renamed_with_their_types),
 	};
 
 	return cmocka_run_group_tests(tests, e2img_boot, apitest_halt);

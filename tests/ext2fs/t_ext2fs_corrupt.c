@@ -478,6 +478,47 @@ a_directory_entry_whose_name_holds_a_nul_or_a_slash_gives_euclean(
 }
 
 static void
+entries_leaving_four_bytes_at_a_blocks_end_give_euclean(void **state)
+{
+	struct ext2fs_mount *um;
+	struct ext2fs_inode ip;
+	struct memdev md;
+	uint32_t ino;
+	uint8_t *blk;
+
+	(void)state;
+	KTEST_ENTER();
+	um = mount_find(&md, "sub", &ino);
+	blk = dirblock_of(&md, um, "sub");
+	/* ".." (at 12) spans the rest of sub's block but for four bytes. */
+	le16enc(blk + 12 + 4, (uint16_t)(um->um_bsize - 12 - 4));
+	assert_int_equal(memdev_namei(um, "sub/x", &ip), EUCLEAN);
+	finish(&md, um);
+	KTEST_EXIT();
+}
+
+static void
+a_type_byte_in_an_image_without_filetype_gives_euclean(void **state)
+{
+	struct ext2fs_inode root, ip;
+	struct ext2fs_mount *um;
+	struct memdev md;
+	uint32_t blk;
+
+	(void)state;
+	KTEST_ENTER();
+	memdev_load(&md, "rev0");
+	assert_int_equal(memdev_mount(&md, EXT2_MNT_RDONLY, &um), 0);
+	assert_int_equal(ext2fs_iget(um, EXT2_ROOT_INO, &root), 0);
+	assert_int_equal(ext2fs_bmap(um, &root, 0, &blk), 0);
+	/* The high byte of "."'s name length, a type byte elsewhere. */
+	md.md_data[(uint64_t)blk * um->um_bsize + 7] = 1;
+	assert_int_equal(memdev_namei(um, "small", &ip), EUCLEAN);
+	finish(&md, um);
+	KTEST_EXIT();
+}
+
+static void
 a_directory_entry_naming_an_inode_beyond_the_count_gives_euclean(
     void **state)
 {
@@ -683,6 +724,8 @@ main(void)
 		leak_test(an_inode_with_a_bad_mode_or_size_gives_euclean),
 		leak_test(directory_entries_with_bad_lengths_give_euclean),
 		leak_test(a_directory_entry_whose_name_holds_a_nul_or_a_slash_gives_euclean),
+		leak_test(entries_leaving_four_bytes_at_a_blocks_end_give_euclean),
+		leak_test(a_type_byte_in_an_image_without_filetype_gives_euclean),
 		leak_test(a_directory_entry_naming_an_inode_beyond_the_count_gives_euclean),
 		leak_test(a_directory_linked_under_its_own_child_is_refused_as_a_cycle),
 		leak_test(freeing_a_block_the_bitmap_says_is_free_gives_euclean),
