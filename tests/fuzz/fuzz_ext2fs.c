@@ -12,6 +12,7 @@
  */
 #include "rump/rumpkern_if_pub.h"
 #include "rumpkern/kern.h"
+#include "rumpkern/rump_private.h"
 #include "ext2fs_memdevops.h"
 #include "ext2fs_walk.h"
 
