@@ -92,6 +92,8 @@ $(O)/obj/tests/%.o: tests/%.c | $(GEN_PUBH)
 # A kernel test may add link flags of its own in ldflags_<test> (a
 # link-time mock: -Wl,--wrap=...).
 ldflags_t_vnode := -Wl,--wrap=rumpuser_exit
+ldflags_t_vfs_init := -Wl,--wrap=rumpns_bufcache_init \
+	-Wl,--wrap=rumpns_vfs_mountroot -Wl,--wrap=rumpns_syscall_establish
 
 define KTEST_RULE
 $(O)/tests/$(1)/%: $(O)/obj/tests/$(1)/%.kro $(STATIC_LIBS)
@@ -183,7 +185,10 @@ bench: all $(BENCH_HELPERS)
 #
 # `make fuzz` builds the packet-input fuzzer (tests/fuzz/fuzz_input.c, a
 # libFuzzer target) and runs it for FUZZ_SECONDS from a corpus kept in
-# build-fuzz/fuzz/corpus and seeds generated afresh by tests/fuzz/fuzz_seeds.
+# build-fuzz/fuzz/corpus and seeds generated afresh by tests/fuzz/fuzz_seeds;
+# then the ext2 mount-and-walk fuzzer (tests/fuzz/fuzz_ext2fs.c) for as
+# long, from build-fuzz/fuzz/ext2fs-corpus and small images made by
+# tests/fuzz/ext2fs_seeds.sh.
 # It is not part of `make test`.  The kernel libraries are built with
 # clang, FUZZ=1 (coverage instrumentation, ASan, UBSan) into build-fuzz; the
 # target is compiled and renamed like a kernel-internal test and linked
@@ -212,9 +217,16 @@ fuzz:
 	$(FUZZ_O)/tests/fuzz/fuzz_input -max_total_time=$(FUZZ_SECONDS) \
 		-max_len=4096 -artifact_prefix=$(FUZZ_O)/fuzz/artifacts/ \
 		$(FUZZ_ARGS) $(FUZZ_O)/fuzz/corpus $(FUZZ_O)/fuzz/seeds && \
+	mkdir -p $(FUZZ_O)/fuzz/ext2fs-corpus && \
+	sh tests/fuzz/ext2fs_seeds.sh $(FUZZ_O)/fuzz/ext2fs-seeds && \
+	$(FUZZ_O)/tests/fuzz/fuzz_ext2fs -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=131072 -artifact_prefix=$(FUZZ_O)/fuzz/artifacts/ \
+		$(FUZZ_ARGS) $(FUZZ_O)/fuzz/ext2fs-corpus \
+		$(FUZZ_O)/fuzz/ext2fs-seeds && \
 	$(MAKE) --no-print-directory fuzz-rpc
 
-fuzz-build: $(O)/tests/fuzz/fuzz_input $(O)/tests/fuzz/fuzz_seeds
+fuzz-build: $(O)/tests/fuzz/fuzz_input $(O)/tests/fuzz/fuzz_seeds \
+    $(O)/tests/fuzz/fuzz_ext2fs
 
 $(O)/tests/fuzz/fuzz_input: $(O)/obj/tests/fuzz/fuzz_input.kro \
     $(O)/obj/tests/fuzz/fuzz_tcp.kro $(STATIC_LIBS)
@@ -222,6 +234,11 @@ $(O)/tests/fuzz/fuzz_input: $(O)/obj/tests/fuzz/fuzz_input.kro \
 	$(call say,LD,$@)
 	$(Q)$(CC) -fsanitize=fuzzer -o $@ $(filter %.kro,$^) $(LDFLAGS) \
 		$(FUZZ_WRAP) $(KERNEL_LINK)
+
+$(O)/tests/fuzz/fuzz_ext2fs: $(O)/obj/tests/fuzz/fuzz_ext2fs.kro $(STATIC_LIBS)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -fsanitize=fuzzer -o $@ $< $(LDFLAGS) $(KERNEL_LINK)
 
 # The seed generator is a plain host program, without instrumentation.
 $(O)/tests/fuzz/fuzz_seeds: tests/fuzz/fuzz_seeds.c tests/fuzz/fuzz_input.h

@@ -145,6 +145,17 @@ link_errors_are_linux_ones(void **state)
 }
 
 static void
+a_link_of_a_directory_to_a_bad_new_name_fails_for_the_name_first(
+    void **state)
+{
+	(void)state;
+	assert_int_equal(rump_sys_mkdir("/d", 0755), 0);
+	assert_fails(rump_sys_link("/d", "/missing/e"), ENOENT);
+	assert_fails(rump_sys_link("/d", "/d"), EEXIST);
+	assert_int_equal(rump_sys_rmdir("/d"), 0);
+}
+
+static void
 linkat_follow_links_the_symlink_target(void **state)
 {
 	struct stat sb;
@@ -410,6 +421,7 @@ main(void)
 		leak_test(unlinkat_with_a_bad_flag_is_einval),
 		leak_test(link_adds_a_name_and_counts_it),
 		leak_test(link_errors_are_linux_ones),
+		leak_test(a_link_of_a_directory_to_a_bad_new_name_fails_for_the_name_first),
 		leak_test(linkat_follow_links_the_symlink_target),
 		leak_test(symlink_and_readlink_round_trip),
 		leak_test(readlink_of_a_file_or_with_no_room_is_einval),
