@@ -17,9 +17,7 @@ vfs_init(void)
 {
 	int error;
 
-	error = vcache_init();
-	if (error != 0)
-		return error;
+	vcache_init();
 	error = bufcache_init();
 	if (error != 0)
 		goto fail_vcache;
