@@ -59,7 +59,8 @@ pipe_read(struct file *fp, struct uio *uio, int flags)
 			error = EAGAIN;
 			goto out;
 		}
-		cv_wait(&p->p_cv, &p->p_lock);
+		if ((error = cv_wait_sig(&p->p_cv, &p->p_lock)) != 0)
+			goto out;
 	}
 	while (p->p_count > 0 && uio->uio_resid > 0) {
 		size_t n = MIN(p->p_count, PIPE_SIZE - p->p_head);
@@ -97,7 +98,8 @@ pipe_write(struct file *fp, struct uio *uio, int flags)
 				error = EAGAIN;
 				break;
 			}
-			cv_wait(&p->p_cv, &p->p_lock);
+			if ((error = cv_wait_sig(&p->p_cv, &p->p_lock)) != 0)
+				break;
 			continue;
 		}
 		tail = (p->p_head + p->p_count) % PIPE_SIZE;

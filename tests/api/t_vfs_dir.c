@@ -244,6 +244,7 @@ mknod_of_a_device_needs_root(void **state)
 	struct stat sb;
 
 	(void)state;
+	SKIP_ON_REMOTE("a second process needs rump_lwproc_rfork");
 	assert_int_equal(rump_sys_mknod("/c", S_IFCHR | 0600, 0x0103), 0);
 	assert_int_equal(rump_sys_stat("/c", &sb), 0);
 	assert_int_equal(sb.st_rdev, 0x0103);
@@ -378,6 +379,7 @@ static void
 creating_in_a_directory_needs_write_permission(void **state)
 {
 	(void)state;
+	SKIP_ON_REMOTE("a second process needs rump_lwproc_rfork");
 	assert_int_equal(rump_sys_mkdir("/d", 0755), 0);
 	assert_int_equal(rump_lwproc_rfork(RUMP_RFFDG), 0);
 	assert_int_equal(rump_sys_setuid(1000), 0);
@@ -391,6 +393,7 @@ static void
 the_sticky_bit_keeps_others_from_removing(void **state)
 {
 	(void)state;
+	SKIP_ON_REMOTE("a second process needs rump_lwproc_rfork");
 	assert_int_equal(rump_sys_mkdir("/t", 01777), 0);
 	assert_int_equal(rump_sys_chmod("/t", 01777), 0);
 	vfstest_mkfile("/t/f", "");
