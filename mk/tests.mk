@@ -136,6 +136,12 @@ $(O)/tests/bench/%: tests/bench/%.c
 	$(call say,CC,$<)
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(LDFLAGS)
 
+# ukfsread reads through libukfs in-process: it links the kernel.
+$(O)/tests/bench/ukfsread: tests/bench/ukfsread.c $(STATIC_LIBS)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(LDFLAGS) $(KERNEL_LINK)
+
 bench: all $(BENCH_HELPERS)
 	@for b in tests/bench/*.sh; do O=$(O) sh $$b || exit 1; done
 
