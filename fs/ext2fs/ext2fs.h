@@ -41,6 +41,12 @@ struct ext2fs_devops {
 	int (*ed_bwrite)(void *dev, struct ext2fs_bh *bh);
 	/* Marks a buffer to be written later and gives it back. */
 	void (*ed_bdwrite)(void *dev, struct ext2fs_bh *bh);
+	/*
+	 * Optional: reads the n blocks of size bytes at DEV_BSIZE blocks
+	 * dblks into the cache ahead of their use; a hint that cannot fail.
+	 */
+	void (*ed_readahead)(void *dev, const uint64_t *dblks, int n,
+	    uint32_t size);
 };
 
 /* The superblock fields the file system uses, in host order. */
@@ -155,6 +161,21 @@ int ext2fs_getblk(struct ext2fs_mount *um, uint32_t blk, struct ext2fs_bh *bh);
 void ext2fs_brelse(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 int ext2fs_bwrite(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 void ext2fs_bdwrite(struct ext2fs_mount *um, struct ext2fs_bh *bh);
+int ext2fs_breada(struct ext2fs_mount *um, const uint32_t *blks, int n);
+
+/*
+ * ext2fs_readahead.c: a file read sequentially has the blocks ahead of
+ * the reader read in large runs.  The state of one file; hints, which
+ * concurrent readers may race on at the cost of speed only.
+ */
+#define EXT2_RA_BYTES		(256 * 1024)	/* read ahead at once */
+#define EXT2_RA_MAXBLKS		(EXT2_RA_BYTES / 1024)
+struct ext2fs_ra {
+	uint64_t ra_next;	/* the block a sequential read reads next */
+	uint64_t ra_end;	/* the first block not read ahead */
+};
+int ext2fs_readahead(struct ext2fs_mount *um, const struct ext2fs_inode *ip,
+    struct ext2fs_ra *ra, uint64_t lbn);
 
 /* ext2fs_super.c: superblock and descriptors, mount and unmount. */
 int ext2fs_sb_check(const struct ext2fs_sb *s, uint64_t devsize,

@@ -58,3 +58,23 @@ ext2fs_bdwrite(struct ext2fs_mount *um, struct ext2fs_bh *bh)
 	KASSERT(!um->um_ronly);
 	um->um_devops->ed_bdwrite(um->um_dev, bh);
 }
+
+/*
+ * Hands the blocks blks (checked against the disk first) to the device to
+ * read ahead; the count handed, 0 when the device does not read ahead.
+ */
+int
+ext2fs_breada(struct ext2fs_mount *um, const uint32_t *blks, int n)
+{
+	uint64_t dblks[EXT2_RA_MAXBLKS];
+	int m = 0;
+
+	KASSERT(n <= EXT2_RA_MAXBLKS);
+	if (um->um_devops->ed_readahead == NULL)
+		return 0;
+	for (int i = 0; i < n && ext2fs_blk_check(um, blks[i]) == 0; i++)
+		dblks[m++] = ext2fs_fsbtodb(um, blks[i]);
+	if (m > 0)
+		um->um_devops->ed_readahead(um->um_dev, dblks, m, um->um_bsize);
+	return m;
+}

@@ -208,7 +208,8 @@ ext2fs_setattr(struct vop_setattr_args *ap)
 
 /*
  * Reads block by block straight from the buffer cache into the caller's
- * buffer; holes read as zeros.  Access times are not kept (as noatime):
+ * buffer, the blocks ahead of a sequential reader read ahead in runs
+ * (ext2fs_readahead.c); holes read as zeros.  Access times are not kept (as noatime):
  * a read never writes.
  */
 static int
@@ -233,6 +234,8 @@ ext2fs_vread(struct vop_read_args *ap)
 		struct ext2fs_bh bh;
 
 		n = MIN(n, uio->uio_resid);
+		(void)ext2fs_readahead(um, ip, &VTON(vp)->n_ra,
+		    off >> um->um_bshift);
 		error = ext2fs_bmap(um, ip, off >> um->um_bshift, &blk);
 		if (error != 0)
 			break;
