@@ -17,9 +17,10 @@ vfs_init(void)
 {
 	int error;
 
+	pnbuf_init();
 	error = vcache_init();
 	if (error != 0)
-		return error;
+		goto fail_pnbuf;
 	error = bufcache_init();
 	if (error != 0)
 		goto fail_vcache;
@@ -38,6 +39,8 @@ fail_etfs:
 	bufcache_fini();
 fail_vcache:
 	vcache_fini();
+fail_pnbuf:
+	pnbuf_fini();
 	return error;
 }
 
@@ -49,6 +52,7 @@ vfs_fini(void)
 	etfs_fini();
 	bufcache_fini();
 	vcache_fini();
+	pnbuf_fini();
 }
 
 RUMP_COMPONENT(vfs_component, "vfs", RUMP_COMPONENT_VFS, vfs_init, vfs_fini)

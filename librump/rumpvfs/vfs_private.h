@@ -16,4 +16,10 @@ void vfs_unmountall(void);
  */
 struct vnode *vfs_mount_crossing(struct vnode *vp);
 
+/* vfs_pnbuf.c: buffers of PATH_MAX bytes, kept for reuse. */
+char *pnbuf_get(void);
+void pnbuf_put(char *p);
+void pnbuf_init(void);
+void pnbuf_fini(void);
+
 #endif

@@ -6,19 +6,18 @@
 #include "rumpkern/kmem.h"
 #include "rumpkern/lwp.h"
 #include "rumpvfs/mount.h"
+#include "rumpvfs/vfs_private.h"
 #include "rumpvfs/vfs_syscalls.h"
 #include "syscallargs.h"
-
-KMEM_DEFINE(M_PATH, "path");
 
 int
 vfs_path_copyin(const char *upath, char **kpathp)
 {
-	char *kpath = kmem_alloc(&M_PATH, PATH_MAX, KM_SLEEP);
+	char *kpath = pnbuf_get();
 	int error = copyinstr(upath, kpath, PATH_MAX, NULL);
 
 	if (error != 0) {
-		kmem_free(&M_PATH, kpath, PATH_MAX);
+		pnbuf_put(kpath);
 		return error;
 	}
 	*kpathp = kpath;
@@ -28,7 +27,7 @@ vfs_path_copyin(const char *upath, char **kpathp)
 void
 vfs_path_free(char *kpath)
 {
-	kmem_free(&M_PATH, kpath, PATH_MAX);
+	pnbuf_put(kpath);
 }
 
 int

@@ -86,25 +86,23 @@ fscopy_data(const struct fscopy *c, int in, int out, const char *name,
 }
 
 static int
-fscopy_file(const struct fscopy *c, const char *from, const char *to,
+fscopy_file(struct fscopy *c, const char *from, const char *to,
     const struct stat *sb)
 {
 	int in, out, rv = -1, bad = 0;
-	char *buf = malloc(FSCOPY_BUF);
 
-	if (buf == NULL)
+	/* One buffer for every file: a tree of small files costs no mmap each. */
+	if (c->buf == NULL && (c->buf = malloc(FSCOPY_BUF)) == NULL)
 		return fscopy_fail(c, from);
-	if ((in = c->src->open(c->src->ctx, from, O_RDONLY, 0)) < 0) {
-		free(buf);
+	if ((in = c->src->open(c->src->ctx, from, O_RDONLY, 0)) < 0)
 		return fscopy_fail(c, from);
-	}
 	out = c->dst->open(c->dst->ctx, to, O_WRONLY | O_CREAT | O_TRUNC,
 	    sb->st_mode & 07777);
 	if (out < 0) {
 		fscopy_fail(c, to);
 	} else {
 		errno = 0;
-		if (fscopy_data(c, in, out, from, sb->st_size, buf) != 0)
+		if (fscopy_data(c, in, out, from, sb->st_size, c->buf) != 0)
 			bad = 1;
 		if (c->dst->close(c->dst->ctx, out) != 0)
 			bad = 1;
@@ -115,7 +113,6 @@ fscopy_file(const struct fscopy *c, const char *from, const char *to,
 		rv = bad ? fscopy_fail(c, to) : 0;
 	}
 	c->src->close(c->src->ctx, in);
-	free(buf);
 	return rv;
 }
 
@@ -230,4 +227,6 @@ fscopy_done(struct fscopy *c)
 	free(c->links);
 	c->links = NULL;
 	c->nlinks = 0;
+	free(c->buf);
+	c->buf = NULL;
 }
