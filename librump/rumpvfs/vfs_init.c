@@ -18,6 +18,7 @@ vfs_init(void)
 	int error;
 
 	pnbuf_init();
+	vfs_fifo_init();
 	error = vcache_init();
 	if (error != 0)
 		goto fail_pnbuf;
@@ -40,6 +41,7 @@ fail_etfs:
 fail_vcache:
 	vcache_fini();
 fail_pnbuf:
+	vfs_fifo_fini();
 	pnbuf_fini();
 	return error;
 }
@@ -52,6 +54,7 @@ vfs_fini(void)
 	etfs_fini();
 	bufcache_fini();
 	vcache_fini();
+	vfs_fifo_fini();
 	pnbuf_fini();
 }
 

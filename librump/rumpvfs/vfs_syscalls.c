@@ -163,9 +163,20 @@ vfs_openat(int dirfd, const char *upath, int oflags, mode_t mode, long *retval)
 	if (error != 0)
 		return error;
 	fp = file_alloc(vfs_oflags_to_fmode(oflags));
-	fp->f_type = DTYPE_VNODE;
-	fp->f_ops = &vnops;
-	fp->f_data = vp;
+	if (vp->v_type == VFIFO) {
+		/* Waits for the other end with no lock held but the file's. */
+		error = vfs_fifo_open(vp, fp);
+		if (error != 0) {
+			fd_cancel(fdp, fd);
+			file_release(fp);
+			vrele(vp);
+			return error;
+		}
+	} else {
+		fp->f_type = DTYPE_VNODE;
+		fp->f_ops = &vnops;
+		fp->f_data = vp;
+	}
 	fd_commit(fdp, fd, fp, (oflags & O_CLOEXEC) != 0);
 	file_release(fp);
 	*retval = fd;

@@ -447,6 +447,28 @@ attributes_set_through_the_calls_are_kept_on_the_image(void **state)
 }
 
 static void
+a_fifo_on_an_image_is_a_pipe_also_when_mounted_read_only(void **state)
+{
+	char buf[8];
+	int fd;
+
+	(void)state;
+	mkimage("-t ext2 -b 1024", true);
+	mount_image(RUMP_ETFS_BLK, 0);
+	assert_int_equal(rump_sys_mknod("/mnt/fifo", S_IFIFO | 0600, 0), 0);
+	unmount_image();
+	mount_image(RUMP_ETFS_BLK_RDONLY, MS_RDONLY);
+	fd = rump_sys_open("/mnt/fifo", O_RDWR, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(rump_sys_write(fd, "ext2", 4), 4);
+	assert_int_equal(rump_sys_read(fd, buf, sizeof(buf)), 4);
+	assert_memory_equal(buf, "ext2", 4);
+	assert_int_equal(rump_sys_close(fd), 0);
+	unmount_image();
+	assert_fsck_clean();
+}
+
+static void
 extended_attributes_survive_changes_and_go_with_the_last_link(void **state)
 {
 	(void)state;
@@ -570,6 +592,7 @@ main(void)
 		leak_test(filling_the_disk_gives_enospc_and_removing_recovers_the_space),
 		leak_test(a_sparse_write_past_4_gib_is_read_back_and_clean_for_e2fsck),
 		leak_test(attributes_set_through_the_calls_are_kept_on_the_image),
+		leak_test(a_fifo_on_an_image_is_a_pipe_also_when_mounted_read_only),
 		leak_test(extended_attributes_survive_changes_and_go_with_the_last_link),
 		leak_test(a_directory_cycle_and_a_zero_link_count_give_euclean),
 		leak_test(a_read_only_mount_changes_no_byte_of_the_image),
