@@ -21,10 +21,15 @@
 
 #define EXT2_DEV_BSIZE		512	/* the device's addressing unit */
 
-/* A buffer lent by the device: its data and the device's own handle. */
+/*
+ * A buffer lent by the device: its data and the device's own handle;
+ * bh_checked, whether the file system checked its contents (as a
+ * directory block) since they were last read or changed.
+ */
 struct ext2fs_bh {
 	void *bh_data;
 	void *bh_buf;
+	bool bh_checked;
 };
 
 /* The device below the file system: a buffer cache's calls. */
@@ -47,6 +52,12 @@ struct ext2fs_devops {
 	 */
 	void (*ed_readahead)(void *dev, const uint64_t *dblks, int n,
 	    uint32_t size);
+	/*
+	 * Optional: remembers that the contents of a buffer read with
+	 * ed_bread were checked, until they are read or changed again
+	 * (bh_checked of later reads says so).
+	 */
+	void (*ed_setchecked)(void *dev, struct ext2fs_bh *bh);
 };
 
 /* The superblock fields the file system uses, in host order. */
@@ -162,6 +173,7 @@ void ext2fs_brelse(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 int ext2fs_bwrite(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 void ext2fs_bdwrite(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 int ext2fs_breada(struct ext2fs_mount *um, const uint32_t *blks, int n);
+void ext2fs_bsetchecked(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 
 /*
  * ext2fs_readahead.c: a file read sequentially has the blocks ahead of

@@ -24,6 +24,7 @@ ext2fs_bread(struct ext2fs_mount *um, uint32_t blk, struct ext2fs_bh *bh)
 
 	if (error != 0)
 		return error;
+	bh->bh_checked = false;
 	return um->um_devops->ed_bread(um->um_dev, ext2fs_fsbtodb(um, blk),
 	    um->um_bsize, bh);
 }
@@ -35,6 +36,7 @@ ext2fs_getblk(struct ext2fs_mount *um, uint32_t blk, struct ext2fs_bh *bh)
 
 	if (error != 0)
 		return error;
+	bh->bh_checked = false;
 	return um->um_devops->ed_getblk(um->um_dev, ext2fs_fsbtodb(um, blk),
 	    um->um_bsize, bh);
 }
@@ -77,4 +79,12 @@ ext2fs_breada(struct ext2fs_mount *um, const uint32_t *blks, int n)
 	if (m > 0)
 		um->um_devops->ed_readahead(um->um_dev, dblks, m, um->um_bsize);
 	return m;
+}
+
+/* A checked directory block is not checked again while it stays as is. */
+void
+ext2fs_bsetchecked(struct ext2fs_mount *um, struct ext2fs_bh *bh)
+{
+	if (um->um_devops->ed_setchecked != NULL)
+		um->um_devops->ed_setchecked(um->um_dev, bh);
 }

@@ -31,7 +31,15 @@ ext2fs_buf_read(void *dev, uint64_t dblk, uint32_t size, struct ext2fs_bh *bh)
 		return error;
 	bh->bh_buf = bp;
 	bh->bh_data = bp->b_data;
+	bh->bh_checked = (bp->b_flags & B_FSCHECKED) != 0;
 	return 0;
+}
+
+static void
+ext2fs_buf_setchecked(void *dev, struct ext2fs_bh *bh)
+{
+	(void)dev;
+	buf_setchecked(bh->bh_buf);
 }
 
 static int
@@ -86,6 +94,7 @@ static const struct ext2fs_devops ext2fs_buf_ops = {
 	.ed_bwrite = ext2fs_buf_write,
 	.ed_bdwrite = ext2fs_buf_dwrite,
 	.ed_readahead = ext2fs_buf_readahead,
+	.ed_setchecked = ext2fs_buf_setchecked,
 };
 
 static int

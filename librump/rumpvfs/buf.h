@@ -70,6 +70,7 @@ struct buf {
 #define B_INFLIGHT	0x0100	/* I/O started, not done */
 #define B_RAHEAD	0x0200	/* read ahead, not yet asked for */
 #define B_AGE		0x0400	/* read ahead and used once: reused first */
+#define B_FSCHECKED	0x0800	/* checked by the file system: buf_setchecked */
 
 /*
  * Reads block blkno of vp (size bytes) into a busy buffer: from the cache,
@@ -99,6 +100,13 @@ int bwrite(struct buf *bp);
 void bdwrite(struct buf *bp);
 /* Starts writing a busy buffer and gives it back when done. */
 void bawrite(struct buf *bp);
+
+/*
+ * Marks the contents of a busy buffer as checked by its file system
+ * (B_FSCHECKED), which a read from the disk, getblk() and a write
+ * clear: a file system checks a block once, not on every bread.
+ */
+void buf_setchecked(struct buf *bp);
 
 /* Called by a strategy routine when the I/O of bp is done. */
 void biodone(struct buf *bp);

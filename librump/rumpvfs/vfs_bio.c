@@ -100,8 +100,9 @@ buf_setdirty(struct buf *bp, bool dirty)
 	if (dirty == ((bp->b_flags & B_DELWRI) != 0))
 		return;
 	if (dirty) {
-		/* Written: no longer a block read ahead for a reader. */
-		bp->b_flags = (bp->b_flags & ~(B_RAHEAD | B_AGE)) | B_DELWRI;
+		/* Written: no longer a block read ahead, nor as checked. */
+		bp->b_flags = (bp->b_flags & ~(B_RAHEAD | B_AGE | B_FSCHECKED)) |
+		    B_DELWRI;
 		buf_dirtybytes += bp->b_bufsize;
 		buf_stat.bs_dirty++;
 		TAILQ_INSERT_TAIL(&buf_dirtyq, bp, b_dirty);
@@ -204,7 +205,7 @@ buf_io(struct buf *bp, bool read)
 	int error;
 
 	mutex_enter(&bufcache_lock);
-	bp->b_flags &= ~(B_READ | B_ERROR);
+	bp->b_flags &= ~(B_READ | B_ERROR | (read ? B_FSCHECKED : 0));
 	bp->b_flags |= B_INFLIGHT | (read ? B_READ : 0);
 	if (read)
 		buf_stat.bs_reads++;
@@ -349,10 +350,25 @@ getblk_flags(struct vnode *vp, daddr_t blkno, int size, bool nowait)
 	return new;
 }
 
+/* The caller may change the contents at will: no longer checked. */
 struct buf *
 getblk(struct vnode *vp, daddr_t blkno, int size)
 {
-	return getblk_flags(vp, blkno, size, false);
+	struct buf *bp = getblk_flags(vp, blkno, size, false);
+
+	mutex_enter(&bufcache_lock);
+	bp->b_flags &= ~B_FSCHECKED;
+	mutex_exit(&bufcache_lock);
+	return bp;
+}
+
+void
+buf_setchecked(struct buf *bp)
+{
+	mutex_enter(&bufcache_lock);
+	KASSERT((bp->b_flags & B_BUSY) != 0);
+	bp->b_flags |= B_FSCHECKED;
+	mutex_exit(&bufcache_lock);
 }
 
 void
@@ -456,8 +472,11 @@ buf_read_cluster(struct buf **run, int n)
 	for (int i = 0; error == 0 && i < n; i++) {
 		memcpy(run[i]->b_data, (char *)cl.b_data + off, run[i]->b_bcount);
 		off += run[i]->b_bcount;
-		run[i]->b_flags |= B_DONE;
 	}
+	mutex_enter(&bufcache_lock);
+	for (int i = 0; error == 0 && i < n; i++)
+		run[i]->b_flags = (run[i]->b_flags & ~B_FSCHECKED) | B_DONE;
+	mutex_exit(&bufcache_lock);
 	buf_clfree(cl.b_data, bytes);
 	return error;
 }
@@ -542,7 +561,7 @@ int
 breadn(struct vnode *vp, daddr_t blkno, int size, const daddr_t *rablks,
     const int *rasizes, int nra, struct buf **bpp)
 {
-	struct buf *bp = getblk(vp, blkno, size);
+	struct buf *bp = getblk_flags(vp, blkno, size, false);
 	int error;
 
 	*bpp = NULL;

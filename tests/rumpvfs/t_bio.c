@@ -631,6 +631,64 @@ vflushbuf_writes_the_dirty_buffers_and_leaves_the_clean(void **state)
 	assert_int_equal(bs.bs_bytes, 10 * BSIZE);
 }
 
+/* Whether block n is marked checked when read. */
+static bool
+checked(int n)
+{
+	struct buf *bp;
+	bool c;
+
+	assert_int_equal(bread(devvp, BLK(n), BSIZE, &bp), 0);
+	c = (bp->b_flags & B_FSCHECKED) != 0;
+	brelse(bp, 0);
+	return c;
+}
+
+static void
+a_checked_block_stays_checked_while_it_does_not_change(void **state)
+{
+	struct buf *bp;
+	bool again;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(bread(devvp, BLK(190), BSIZE, &bp), 0);
+	assert_int_equal(bp->b_flags & B_FSCHECKED, 0);
+	buf_setchecked(bp);
+	brelse(bp, 0);
+	again = checked(190);
+	KTEST_EXIT();
+	assert_true(again);
+}
+
+static void
+a_block_written_or_read_from_the_disk_again_is_not_checked(void **state)
+{
+	struct buf *bp;
+	bool written, got, reread;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(bread(devvp, BLK(191), BSIZE, &bp), 0);
+	buf_setchecked(bp);
+	bdwrite(bp);
+	written = checked(191);
+	assert_int_equal(bread(devvp, BLK(191), BSIZE, &bp), 0);
+	buf_setchecked(bp);
+	brelse(bp, 0);
+	brelse(getblk(devvp, BLK(191), BSIZE), 0);
+	got = checked(191);
+	assert_int_equal(bread(devvp, BLK(191), BSIZE, &bp), 0);
+	buf_setchecked(bp);
+	brelse(bp, 0);
+	assert_int_equal(vinvalbuf(devvp, true), 0);
+	reread = checked(191);
+	KTEST_EXIT();
+	assert_false(written);
+	assert_false(got);
+	assert_false(reread);
+}
+
 static void
 removing_a_mounted_device_is_ebusy(void **state)
 {
@@ -667,6 +725,8 @@ main(void)
 		bio_test(streaming_more_than_the_cache_holds_stays_within_the_limit),
 		bio_test(a_dirty_run_is_written_from_its_start_whichever_block_comes_first),
 		bio_test(vflushbuf_writes_the_dirty_buffers_and_leaves_the_clean),
+		bio_test(a_checked_block_stays_checked_while_it_does_not_change),
+		bio_test(a_block_written_or_read_from_the_disk_again_is_not_checked),
 		bio_test(removing_a_mounted_device_is_ebusy),
 	};
 
