@@ -16,6 +16,7 @@
 #define FS_EXT2FS_EXT2FS_H
 
 #include "rumpkern/kern.h"
+#include "rumpkern/abi.h"
 #include "rumpkern/mutex.h"
 #include "fs/ext2fs/ext2fs_dinode.h"
 
@@ -110,6 +111,10 @@ struct ext2fs_inode {
 	uint32_t i_atime;
 	uint32_t i_ctime;
 	uint32_t i_mtime;
+	/* Nanoseconds, kept on disk where a large inode has room. */
+	uint32_t i_atime_ns;
+	uint32_t i_ctime_ns;
+	uint32_t i_mtime_ns;
 	uint32_t i_dtime;
 	uint16_t i_links_count;
 	uint64_t i_blocks;	/* 512-byte units */
@@ -153,6 +158,10 @@ void ext2fs_gd_load(const struct ext2fs_dgd *d, struct ext2fs_gd *g);
 void ext2fs_gd_store(const struct ext2fs_gd *g, struct ext2fs_dgd *d);
 void ext2fs_inode_load(const struct ext2fs_dinode *d, struct ext2fs_inode *ip);
 void ext2fs_inode_store(const struct ext2fs_inode *ip, struct ext2fs_dinode *d);
+void ext2fs_inode_load_extra(const void *dinode, uint32_t isize,
+    struct ext2fs_inode *ip);
+void ext2fs_inode_store_extra(const struct ext2fs_inode *ip, void *dinode,
+    uint32_t isize);
 struct ext2fs_dirent;
 void ext2fs_dirhdr_load(const struct ext2fs_ddirent *d, struct ext2fs_dirent *de);
 void ext2fs_dirhdr_store(const struct ext2fs_dirent *de, struct ext2fs_ddirent *d);
@@ -293,6 +302,17 @@ int ext2fs_dir_getparent(struct ext2fs_mount *um,
     const struct ext2fs_inode *dp, uint32_t *parentp);
 int ext2fs_dir_setparent(struct ext2fs_mount *um, struct ext2fs_inode *dp,
     uint32_t parent);
+
+/* ext2fs_time.c: times. */
+#define EXT2_ATIME	0x1
+#define EXT2_MTIME	0x2
+#define EXT2_CTIME	0x4
+/* Sets the times which says (EXT2_*TIME) to now. */
+void ext2fs_itimes(struct ext2fs_inode *ip, unsigned which);
+/* Sets a time from ts. */
+void ext2fs_settime(uint32_t *secp, uint32_t *nsp, const struct timespec *ts);
+/* Whether a read should update the access time (relatime). */
+bool ext2fs_atime_due(const struct ext2fs_inode *ip);
 
 /* ext2fs_name.c: names and the inodes they link. */
 #define EXT2_LINK_MAX		32000
