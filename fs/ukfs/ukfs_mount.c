@@ -148,11 +148,13 @@ ukfs_mount(const char *fstype, const char *image, const char *mountpath,
 	if ((fs = calloc(1, sizeof(*fs))) == NULL)
 		return NULL;
 	fs->ukfs_flags = flags;
+	strcpy(fs->ukfs_cwd, "/");
 	if (ukfs_setnames(fs, fstype, mountpath) != 0 ||
 	    ukfs_attach(fs, image) != 0) {
 		free(fs);
 		return NULL;
 	}
+	pthread_mutex_init(&fs->ukfs_cwdlock, NULL);
 	return fs;
 }
 
@@ -164,6 +166,7 @@ ukfs_release(struct ukfs *fs)
 	if (rump_sys_umount2(fs->ukfs_mountpath, 0) != 0)
 		return -1;
 	error = rump_etfs_remove(fs->ukfs_devpath);
+	pthread_mutex_destroy(&fs->ukfs_cwdlock);
 	free(fs);
 	if (error != 0) {
 		errno = error;
