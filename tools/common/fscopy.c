@@ -59,24 +59,31 @@ fscopy_iszero(const char *buf, size_t n)
 	return n > 0 && buf[0] == 0 && memcmp(buf, buf + 1, n - 1) == 0;
 }
 
-/* The contents; blocks of zeros are skipped and left as holes. */
+/*
+ * The contents; blocks of zeros are skipped and left as holes.  *endp is
+ * the end of the last bytes written.
+ */
 static int
 fscopy_data(const struct fscopy *c, int in, int out, const char *name,
-    off_t size, char *buf)
+    off_t size, char *buf, off_t *endp)
 {
 	struct fsprogress p;
 	off_t off = 0;
 	ssize_t n;
 
+	*endp = 0;
 	fsprogress_start(&p, stdout, c->progress, name, (uint64_t)size,
 	    fsprogress_now());
 	while ((n = c->src->pread(c->src->ctx, in, buf, FSCOPY_BUF, off)) > 0) {
-		if (!fscopy_iszero(buf, (size_t)n) &&
-		    c->dst->pwrite(c->dst->ctx, out, buf, (size_t)n, off) != n) {
-			if (errno == 0)
-				errno = EIO;
-			n = -1;
-			break;
+		if (!fscopy_iszero(buf, (size_t)n)) {
+			if (c->dst->pwrite(c->dst->ctx, out, buf, (size_t)n,
+			    off) != n) {
+				if (errno == 0)
+					errno = EIO;
+				n = -1;
+				break;
+			}
+			*endp = off + n;
 		}
 		off += n;
 		fsprogress_update(&p, (uint64_t)off, fsprogress_now());
@@ -90,6 +97,7 @@ fscopy_file(struct fscopy *c, const char *from, const char *to,
     const struct stat *sb)
 {
 	int in, out, rv = -1, bad = 0;
+	off_t end;
 
 	/* One buffer for every file: a tree of small files costs no mmap each. */
 	if (c->buf == NULL && (c->buf = malloc(FSCOPY_BUF)) == NULL)
@@ -102,13 +110,14 @@ fscopy_file(struct fscopy *c, const char *from, const char *to,
 		fscopy_fail(c, to);
 	} else {
 		errno = 0;
-		if (fscopy_data(c, in, out, from, sb->st_size, c->buf) != 0)
+		if (fscopy_data(c, in, out, from, sb->st_size, c->buf,
+		    &end) != 0)
 			bad = 1;
 		if (c->dst->close(c->dst->ctx, out) != 0)
 			bad = 1;
-		/* The holes at the end: the size from the source. */
-		if (bad == 0 && c->dst->truncate(c->dst->ctx, to,
-		    sb->st_size) != 0)
+		/* Holes at the end (or nothing written): the source's size. */
+		if (bad == 0 && end != sb->st_size &&
+		    c->dst->truncate(c->dst->ctx, to, sb->st_size) != 0)
 			bad = 1;
 		rv = bad ? fscopy_fail(c, to) : 0;
 	}
