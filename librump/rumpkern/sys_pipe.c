@@ -59,7 +59,7 @@ pipe_read(struct file *fp, struct uio *uio, int flags)
 	if (uio->uio_resid == 0)
 		return 0;
 	mutex_enter(&p->p_lock);
-	while (p->p_count == 0 && !p->p_writers == 0) {
+	while (p->p_count == 0 && p->p_writers > 0) {
 		if (flags & FNONBLOCK) {
 			error = EAGAIN;
 			goto out;
