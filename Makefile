@@ -251,6 +251,7 @@ $(LIBDIR)/lib$(1).so: $(call objs_of,$(1)) $(foreach d,$(deps_$(1)),$(LIBDIR)/li
 endef
 $(foreach l,$(KLIBS),$(eval $(call KLIB_RULES,$(l))))
 
+include mk/remote.mk
 include mk/tools.mk
 include mk/tests.mk
 

@@ -4,7 +4,12 @@
 #   awk -v out=privh -v comp=NAME -f gen_ifspec.awk NAME.ifspec > NAME_if_priv.h
 #   awk -v out=wrappers -v comp=NAME -f gen_ifspec.awk NAME.ifspec > NAME_if_wrappers.c
 #
-# Each line: return type | name | arguments ("void" or "type name, ...").
+# Each line: return type | name | arguments ("void" or "type name, ..."),
+# or "pubinclude <h>" / "kerninclude "h"": a header declaring the types the
+# arguments name, for programs (included unless RUMP_KERNEL is defined:
+# kernel code, and tests compiled as kernel code, have the kernel's own
+# declarations of those types and must not meet the host's) or for the
+# kernel's private prototypes.
 # rump_<name>() takes a virtual CPU, calls rumppriv_<name>() and returns its
 # value.  One returning int returns ENOSYS when the kernel is not running;
 # one marked "any" is called directly then.
@@ -15,9 +20,18 @@ function trim(s) {
 	return s
 }
 
-BEGIN { FS = "|"; n = 0 }
+BEGIN { FS = "|"; n = 0; npub = 0; nkern = 0 }
 
 /^;/ || /^[ \t]*$/ { next }
+
+/^(pub|kern)include[ \t]/ {
+	split($0, inc, /[ \t]+/)
+	if (inc[1] == "pubinclude")
+		pubinc[++npub] = inc[2]
+	else
+		kerninc[++nkern] = inc[2]
+	next
+}
 
 {
 	if (NF != 3 && !(NF == 4 && trim($4) == "any")) {
@@ -60,6 +74,15 @@ END {
 		print "#define " guard
 		print ""
 		print "#include <rump/rumpdefs.h>"
+		if (out == "pubh" && npub > 0) {
+			print "#ifndef RUMP_KERNEL"
+			for (k = 1; k <= npub; k++)
+				print "#include " pubinc[k]
+			print "#endif"
+		}
+		if (out == "privh")
+			for (k = 1; k <= nkern; k++)
+				print "#include " kerninc[k]
 		print ""
 		for (k = 1; k <= n; k++)
 			print ret[k] " " prefix name[k] "(" args[k] ");"
@@ -67,9 +90,10 @@ END {
 		print "#endif"
 	} else if (out == "wrappers") {
 		banner()
-		print "#include <rump/" comp "_if_pub.h>"
+		# The kernel's types first: the public header includes none.
 		print "#include \"rumpkern/rump_private.h\""
 		print "#include \"" comp "_if_priv.h\""
+		print "#include <rump/" comp "_if_pub.h>"
 		for (k = 1; k <= n; k++) {
 			print ""
 			print ret[k]

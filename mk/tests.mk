@@ -15,7 +15,13 @@
 #   tests/tools/t_*.c     tests of the tools' own code (tools/common): host
 #                         programs linked with the tools' archive and cmocka,
 #                         not with the kernel; the few rump_* calls a test
-#                         reaches it defines itself, as link-time mocks;
+#                         reaches it defines itself, as link-time mocks.
+#                         Those in RUMP_TOOL_TESTS are built a second time
+#                         into $(O)/tests/tools/rump, with TOOL_TEST_RUMP
+#                         defined and linked with the kernel: the same suite
+#                         on the rump kernel's VFS.  Those in
+#                         KERNEL_TOOL_TESTS (the kernel side of a shared
+#                         option) are linked with the kernel;
 #   tests/integration/t_*.sh  the real thing in network namespaces, with host
 #                         helpers built from tests/integration/*.c;
 #   tests/install/t_*.sh  make install and programs built against the
@@ -45,18 +51,22 @@ TEST_CFLAGS := -iquote tests/common -I tests/common
 CORE_LINK := -Wl,--whole-archive $(LIBDIR)/librump.a -Wl,--no-whole-archive \
 	$(LIBDIR)/librumpuser.a $(HOST_LIBS)
 
-TOOLTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/tools/t_*.c))
-SOCKIN_API_TESTS := t_udp t_udp_linux t_tcp
+RUMP_TOOL_TESTS := t_http_serve
+KERNEL_TOOL_TESTS := t_netopts_mount
+TOOLTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/tools/t_*.c)) \
+	$(addprefix $(O)/tests/tools/rump/,$(RUMP_TOOL_TESTS))
+SOCKIN_API_TESTS := t_udp t_udp_linux t_tcp t_lwproc_net t_ifioctl
 SOCKINTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/sockin/t_*.c)) \
 	$(addprefix $(O)/tests/sockin/api/,$(SOCKIN_API_TESTS))
 INTEG_HELPERS := $(patsubst %.c,$(O)/%,$(wildcard tests/integration/*.c))
+INTEG_RUMP_HELPERS := $(patsubst %.c,$(O)/%,$(wildcard tests/integration/rump/*.c))
 INTEG_SCRIPTS := $(wildcard tests/integration/t_*.sh) $(wildcard tests/install/t_*.sh)
 
 # The ext2fs tests' images, made by the host's mke2fs from a generated tree.
 EXT2FS_IMAGES := $(O)/tests/ext2fs/img/stamp
 
 tests: $(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) $(SOCKINTESTS) \
-	$(INTEG_HELPERS) $(EXT2FS_IMAGES)
+	$(REMOTETESTS) $(INTEG_HELPERS) $(INTEG_RUMP_HELPERS) $(EXT2FS_IMAGES)
 
 $(EXT2FS_IMAGES): tests/ext2fs/mkimages.sh
 	$(call say,MKE2FS,$(@D))
@@ -82,6 +92,8 @@ $(O)/obj/tests/%.o: tests/%.c | $(GEN_PUBH)
 # A kernel test may add link flags of its own in ldflags_<test> (a
 # link-time mock: -Wl,--wrap=...).
 ldflags_t_vnode := -Wl,--wrap=rumpuser_exit
+ldflags_t_vfs_init := -Wl,--wrap=rumpns_bufcache_init \
+	-Wl,--wrap=rumpns_vfs_mountroot -Wl,--wrap=rumpns_syscall_establish
 
 define KTEST_RULE
 $(O)/tests/$(1)/%: $(O)/obj/tests/$(1)/%.kro $(STATIC_LIBS)
@@ -112,20 +124,50 @@ $(O)/obj/tests/tools/%.o: tests/tools/%.c | $(GEN_PUBH)
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(TOOL_CFLAGS) $(TEST_CFLAGS) -c $< -o $@
-$(O)/tests/tools/%: $(O)/obj/tests/tools/%.o $(TOOL_COMMON_LIB)
+$(O)/obj/tests/tools/rump/%.o: tests/tools/%.c | $(GEN_PUBH)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(TOOL_CFLAGS) $(TEST_CFLAGS) -DTOOL_TEST_RUMP -c $< -o $@
+$(O)/tests/tools/rump/%: $(O)/obj/tests/tools/rump/%.o $(TOOL_COMMON_LIB) $(STATIC_LIBS)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
-	$(Q)$(CC) -o $@ $< $(TOOL_COMMON_LIB) $(LDFLAGS) -lcmocka
+	$(Q)$(CC) -o $@ $< $(TOOL_COMMON_LIB) $(LDFLAGS) $(KERNEL_LINK) -lcmocka
+$(O)/tests/tools/%: $(O)/obj/tests/tools/%.o $(TOOL_COMMON_LIB) $(STATIC_LIBS)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $< $(TOOL_COMMON_LIB) $(LDFLAGS) \
+		$(if $(filter $*,$(KERNEL_TOOL_TESTS)),$(KERNEL_LINK)) -lcmocka
 
-# Host helpers of the integration scripts (plain host programs).
-$(O)/tests/integration/%: tests/integration/%.c
+# Host helpers of the integration scripts (plain host programs); rlisten
+# is a client of rump_server.
+$(O)/tests/integration/rlisten: tests/integration/rlisten.c \
+		$(LIBDIR)/librumpclient.a | $(GEN_PUBH)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(LIBDIR)/librumpclient.a $(LDFLAGS) \
+		$(HOST_LIBS)
+$(filter-out $(O)/tests/integration/rlisten,$(INTEG_HELPERS)): \
+		$(O)/tests/integration/%: tests/integration/%.c
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(LDFLAGS)
 
+# Their rump-side helpers (tests/integration/rump/*.c): programs like the
+# tools, with the tools' interface options, linked with the kernel.
+$(O)/obj/tests/integration/rump/%.o: tests/integration/rump/%.c | $(GEN_PUBH)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(TOOL_CFLAGS) -c $< -o $@
+$(INTEG_RUMP_HELPERS): $(O)/tests/integration/rump/%: \
+    $(O)/obj/tests/integration/rump/%.o \
+    $(TOOL_COMMON_LIB) $(STATIC_LIBS)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $< $(TOOL_COMMON_LIB) $(LDFLAGS) $(KERNEL_LINK) -lm
+
 test: all
 	@O=$(O) RUMP_TEST_SANITIZE=$(SANITIZE) sh tests/run.sh $(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) \
-		$(SOCKINTESTS) $(INTEG_SCRIPTS)
+		$(SOCKINTESTS) $(REMOTETESTS) $(INTEG_SCRIPTS)
 
 # Benchmarks: figures beside the Linux kernel doing the same work, never
 # pass/fail.  Their host helpers (tests/bench/*.c) are plain host programs.
@@ -149,7 +191,10 @@ bench: all $(BENCH_HELPERS)
 #
 # `make fuzz` builds the packet-input fuzzer (tests/fuzz/fuzz_input.c, a
 # libFuzzer target) and runs it for FUZZ_SECONDS from a corpus kept in
-# build-fuzz/fuzz/corpus and seeds generated afresh by tests/fuzz/fuzz_seeds.
+# build-fuzz/fuzz/corpus and seeds generated afresh by tests/fuzz/fuzz_seeds;
+# then the ext2 mount-and-walk fuzzer (tests/fuzz/fuzz_ext2fs.c) for as
+# long, from build-fuzz/fuzz/ext2fs-corpus and small images made by
+# tests/fuzz/ext2fs_seeds.sh.
 # It is not part of `make test`.  The kernel libraries are built with
 # clang, FUZZ=1 (coverage instrumentation, ASan, UBSan) into build-fuzz; the
 # target is compiled and renamed like a kernel-internal test and linked
@@ -177,9 +222,17 @@ fuzz:
 	$(FUZZ_O)/tests/fuzz/fuzz_seeds $(FUZZ_O)/fuzz/seeds && \
 	$(FUZZ_O)/tests/fuzz/fuzz_input -max_total_time=$(FUZZ_SECONDS) \
 		-max_len=4096 -artifact_prefix=$(FUZZ_O)/fuzz/artifacts/ \
-		$(FUZZ_ARGS) $(FUZZ_O)/fuzz/corpus $(FUZZ_O)/fuzz/seeds
+		$(FUZZ_ARGS) $(FUZZ_O)/fuzz/corpus $(FUZZ_O)/fuzz/seeds && \
+	mkdir -p $(FUZZ_O)/fuzz/ext2fs-corpus && \
+	sh tests/fuzz/ext2fs_seeds.sh $(FUZZ_O)/fuzz/ext2fs-seeds && \
+	$(FUZZ_O)/tests/fuzz/fuzz_ext2fs -max_total_time=$(FUZZ_SECONDS) \
+		-max_len=131072 -artifact_prefix=$(FUZZ_O)/fuzz/artifacts/ \
+		$(FUZZ_ARGS) $(FUZZ_O)/fuzz/ext2fs-corpus \
+		$(FUZZ_O)/fuzz/ext2fs-seeds && \
+	$(MAKE) --no-print-directory fuzz-rpc
 
-fuzz-build: $(O)/tests/fuzz/fuzz_input $(O)/tests/fuzz/fuzz_seeds
+fuzz-build: $(O)/tests/fuzz/fuzz_input $(O)/tests/fuzz/fuzz_seeds \
+    $(O)/tests/fuzz/fuzz_ext2fs
 
 $(O)/tests/fuzz/fuzz_input: $(O)/obj/tests/fuzz/fuzz_input.kro \
     $(O)/obj/tests/fuzz/fuzz_tcp.kro $(STATIC_LIBS)
@@ -187,6 +240,11 @@ $(O)/tests/fuzz/fuzz_input: $(O)/obj/tests/fuzz/fuzz_input.kro \
 	$(call say,LD,$@)
 	$(Q)$(CC) -fsanitize=fuzzer -o $@ $(filter %.kro,$^) $(LDFLAGS) \
 		$(FUZZ_WRAP) $(KERNEL_LINK)
+
+$(O)/tests/fuzz/fuzz_ext2fs: $(O)/obj/tests/fuzz/fuzz_ext2fs.kro $(STATIC_LIBS)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -fsanitize=fuzzer -o $@ $< $(LDFLAGS) $(KERNEL_LINK)
 
 # The seed generator is a plain host program, without instrumentation.
 $(O)/tests/fuzz/fuzz_seeds: tests/fuzz/fuzz_seeds.c tests/fuzz/fuzz_input.h
@@ -200,7 +258,10 @@ $(O)/tests/fuzz/fuzz_seeds: tests/fuzz/fuzz_seeds.c tests/fuzz/fuzz_input.h
 # into build-cov, clears the counts of an earlier run, runs `make test`
 # there and prints the line coverage of every kernel source file
 # (mk/coverage.sh, with gcov from gcc).  A failing test fails it, after
-# the figures are printed.
+# the figures are printed.  The sockin tests run as nobody (tests/run.sh),
+# and a program writes its counts next to the objects: so the directories
+# of build-cov are opened to everyone and the tests run with umask 0
+# (counts files then are read-write for all, whoever made them first).
 COV_O := build-cov
 COV_DIRS := librump/rumpkern librump/rumpnet librump/rumpvfs net netinet virtif \
 	sockin fs/ext2fs
@@ -209,5 +270,6 @@ COV_DIRS := librump/rumpkern librump/rumpnet librump/rumpvfs net netinet virtif 
 coverage:
 	@$(MAKE) --no-print-directory COVERAGE=1 O=$(COV_O) all
 	@find $(COV_O) -name '*.gcda' -delete
-	@$(MAKE) --no-print-directory COVERAGE=1 O=$(COV_O) test; rc=$$?; \
+	@find $(COV_O) -type d -exec chmod a+rwx {} +
+	@umask 0; $(MAKE) --no-print-directory COVERAGE=1 O=$(COV_O) test; rc=$$?; \
 	sh mk/coverage.sh $(COV_O) $(COV_DIRS) || rc=1; exit $$rc

@@ -77,6 +77,7 @@ struct arp_entry {
 	struct in_addr la_addr;
 	uint8_t la_lla[ETHER_ADDR_LEN];	/* valid when RESOLVED */
 	uint8_t la_state;
+	bool la_perm;			/* set by hand: no expiry, not on arp_lru */
 	uint8_t la_asked;		/* requests sent while INCOMPLETE */
 	unsigned la_numhold;
 	uint64_t la_expire;		/* tick a RESOLVED entry dies */
@@ -345,7 +346,7 @@ arp_destroy(struct arp_entry *la, uint64_t *drops)
 {
 	struct mbuf *m, *next;
 
-	if (la->la_state == ARP_RESOLVED)
+	if (la->la_state == ARP_RESOLVED && !la->la_perm)
 		TAILQ_REMOVE(&arp_lru, la, la_lru);
 	if (la->la_numhold > 0)
 		TAILQ_REMOVE(&arp_holding, la, la_holdq);
@@ -438,8 +439,8 @@ arp_solicit(struct arp_entry *la, uint64_t now)
 }
 
 /*
- * la learnt its MAC: it is resolved for arp_keep, and what it held goes
- * out.  The held packets are taken off la before sending, and la is not
+ * la learnt its MAC: it is resolved for arp_keep (for good if permanent),
+ * and what it held goes out.  The held packets are taken off la before sending, and la is not
  * touched after, whatever the driver does.
  */
 static void
@@ -455,14 +456,17 @@ arp_set_resolved(struct arp_entry *la, const uint8_t lla[ETHER_ADDR_LEN])
 	else {
 		if (memcmp(la->la_lla, lla, ETHER_ADDR_LEN) != 0)
 			arpstat.in_llchanged++;
+		KASSERT(!la->la_perm);
 		TAILQ_REMOVE(&arp_lru, la, la_lru);
 	}
 	memcpy(la->la_lla, lla, ETHER_ADDR_LEN);
 	la->la_state = ARP_RESOLVED;
-	TAILQ_INSERT_TAIL(&arp_lru, la, la_lru);
 	la->la_asked = 0;
-	la->la_expire = now + arp_ms(arp_keep);
-	arp_timer_want(la->la_expire);
+	if (!la->la_perm) {
+		TAILQ_INSERT_TAIL(&arp_lru, la, la_lru);
+		la->la_expire = now + arp_ms(arp_keep);
+		arp_timer_want(la->la_expire);
+	}
 
 	m = la->la_hold;
 	if (la->la_numhold > 0)
@@ -497,6 +501,8 @@ arp_timeout(void *arg)
 		LIST_FOREACH_SAFE(la, &arp_table[i], la_hash, tmp) {
 			uint64_t due;
 
+			if (la->la_perm)
+				continue;
 			if (la->la_state == ARP_RESOLVED) {
 				if (now >= la->la_expire) {
 					arpstat.expired++;
@@ -756,9 +762,12 @@ arp_input(struct ifnet *ifp, struct mbuf *m)
 	else
 		arpstat.in_replies++;
 
-	/* The merge: update what we know of the sender, from any packet. */
+	/*
+	 * The merge: update what we know of the sender, from any packet;
+	 * an entry set by hand stays as it was set, as on Linux.
+	 */
 	la = arp_find(ifp, spa);
-	if (la != NULL)
+	if (la != NULL && !la->la_perm)
 		arp_set_resolved(la, ah.ar_sha);
 
 	if (arp_ifaddr(ifp, tpa) == NULL)
@@ -832,6 +841,84 @@ arp_lookup(struct ifnet *ifp, struct in_addr addr, uint8_t lla[ETHER_ADDR_LEN])
 	if (la->la_state != ARP_RESOLVED)
 		return EINPROGRESS;
 	memcpy(lla, la->la_lla, ETHER_ADDR_LEN);
+	return 0;
+}
+
+int
+arp_set(struct ifnet *ifp, struct in_addr addr,
+    const uint8_t lla[ETHER_ADDR_LEN], bool perm)
+{
+	struct arp_entry *la;
+
+	NET_ASSERT_LOCKED();
+	la = arp_find(ifp, addr);
+	/* A resolved entry holds nothing: start afresh. */
+	if (la != NULL && la->la_state == ARP_RESOLVED) {
+		arp_destroy(la, &arpstat.drop_purged);
+		la = NULL;
+	}
+	if (la == NULL && (la = arp_create(ifp, addr)) == NULL)
+		return ENOMEM;
+	la->la_perm = perm;
+	arp_set_resolved(la, lla);
+	return 0;
+}
+
+int
+arp_delete(struct ifnet *ifp, struct in_addr addr)
+{
+	struct arp_entry *la;
+
+	NET_ASSERT_LOCKED();
+	if ((la = arp_find(ifp, addr)) == NULL)
+		return ENXIO;
+	arp_destroy(la, &arpstat.drop_purged);
+	return 0;
+}
+
+static void
+arp_info(const struct arp_entry *la, struct arp_entryinfo *ai)
+{
+	uint64_t now = getticks();
+
+	memset(ai, 0, sizeof(*ai));
+	ai->ai_ifp = la->la_ifp;
+	ai->ai_addr = la->la_addr;
+	ai->ai_resolved = la->la_state == ARP_RESOLVED;
+	ai->ai_perm = la->la_perm;
+	if (ai->ai_resolved)
+		memcpy(ai->ai_lla, la->la_lla, ETHER_ADDR_LEN);
+	if (ai->ai_resolved && !la->la_perm && la->la_expire > now)
+		ai->ai_expire_ms = (la->la_expire - now) * 1000 / hz;
+}
+
+int
+arp_get(struct ifnet *ifp, struct in_addr addr, struct arp_entryinfo *ai)
+{
+	struct arp_entry *la;
+
+	NET_ASSERT_LOCKED();
+	if ((la = arp_find(ifp, addr)) == NULL)
+		return ENXIO;
+	arp_info(la, ai);
+	return 0;
+}
+
+int
+arp_foreach(int (*fn)(const struct arp_entryinfo *ai, void *arg), void *arg)
+{
+	struct arp_entryinfo ai;
+	struct arp_entry *la;
+	int error;
+
+	NET_ASSERT_LOCKED();
+	for (unsigned i = 0; i < ARP_HASHSIZE; i++) {
+		LIST_FOREACH(la, &arp_table[i], la_hash) {
+			arp_info(la, &ai);
+			if ((error = fn(&ai, arg)) != 0)
+				return error;
+		}
+	}
 	return 0;
 }
 

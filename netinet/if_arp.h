@@ -62,6 +62,31 @@ void arp_ifdetach(struct ifnet *ifp);
  */
 int arp_lookup(struct ifnet *ifp, struct in_addr addr,
     uint8_t lla[ETHER_ADDR_LEN]);
+/*
+ * Entries set by hand (SIOCSARP): addr is at lla on ifp, for good when
+ * perm (no expiry, no eviction, not changed by what the network says),
+ * else for arp_keep like a learnt one.  Packets the entry held go out.
+ * ENOMEM: the cache is full of incomplete entries.
+ */
+int arp_set(struct ifnet *ifp, struct in_addr addr,
+    const uint8_t lla[ETHER_ADDR_LEN], bool perm);
+/* Deletes the entry of addr on ifp; ENXIO when there is none. */
+int arp_delete(struct ifnet *ifp, struct in_addr addr);
+
+/* An entry as the ioctls and the ARP table show it. */
+struct arp_entryinfo {
+	struct ifnet *ai_ifp;
+	struct in_addr ai_addr;
+	uint8_t ai_lla[ETHER_ADDR_LEN];	/* when resolved */
+	bool ai_resolved, ai_perm;
+	uint32_t ai_expire_ms;		/* resolved, not permanent: left */
+};
+/* The entry of addr on ifp (ENXIO: none). */
+int arp_get(struct ifnet *ifp, struct in_addr addr, struct arp_entryinfo *ai);
+/* Calls fn for every entry until it returns non-zero. */
+int arp_foreach(int (*fn)(const struct arp_entryinfo *ai, void *arg),
+    void *arg);
+
 /* Entries in the cache, on all interfaces. */
 unsigned arp_count(void);
 int arp_init(void);

@@ -1,7 +1,9 @@
 /*
  * Interface ioctls for IPv4 addresses (SIOCGIFADDR and friends), as the
  * Linux ifconfig(8) uses them.  SIOCSIFADDR without a netmask takes the
- * address's classful mask, as Linux does.
+ * address's classful mask, as Linux does, and replaces the interface's
+ * primary address; 0.0.0.0 removes it (Linux's way to delete an address:
+ * "ifconfig eth0 0.0.0.0"), with the routes it brought.
  */
 #include "rumpnet/if.h"
 #include "rumpnet/netlock.h"
@@ -53,8 +55,14 @@ in_ifioctl(unsigned long cmd, void *data, struct ifnet *ifp)
 		    ia->ia_netmask, 0);
 		return 0;
 	case SIOCSIFADDR:
+		if (sin->sin_family != AF_INET)
+			return EINVAL;
+		if (ia != NULL && ia->ia_addr.s_addr == sin->sin_addr.s_addr)
+			return 0;
 		if (ia != NULL)
 			in_addr_delete(ifp, ia->ia_addr);
+		if (sin->sin_addr.s_addr == INADDR_ANY)
+			return 0;
 		return in_addr_add(ifp, sin->sin_addr,
 		    in_classful_plen(sin->sin_addr));
 	case SIOCSIFNETMASK:

@@ -11,6 +11,7 @@
 #include "net/if_ether.h"
 #include "netinet/if_arp.h"
 #include "netinet/in_pcb.h"
+#include "netinet/in_sysctl.h"
 #include "netinet/in_var.h"
 #include "netinet/ip_icmp.h"
 #include "netinet/ip_raw.h"
@@ -20,6 +21,7 @@
 
 extern struct domain inetdomain;
 int in_ifioctl(unsigned long cmd, void *data, struct ifnet *ifp);
+int in_ioctl(unsigned long cmd, void *data);
 
 /* The last entry is the raw wildcard: protocols nobody else handles. */
 static const struct protosw inetsw[] = {
@@ -99,6 +101,7 @@ struct domain inetdomain = {
 	.dom_nprotosw = __arraycount(inetsw),
 	.dom_init = in_dom_init,
 	.dom_ifioctl = in_ifioctl,
+	.dom_ioctl = in_ioctl,
 };
 
 static void
@@ -140,6 +143,7 @@ netinet_init(void)
 	NET_UNLOCK();
 	if (error != 0)
 		goto undo_hooks;
+	in_sysctl_init();
 	return 0;
 
 undo_hooks:
@@ -162,6 +166,7 @@ undo_ip:
 static void
 netinet_fini(void)
 {
+	in_sysctl_fini();
 	NET_LOCK();
 	in_ifdetach(lo0ifp);
 	NET_UNLOCK();

@@ -16,6 +16,9 @@ struct rawstat {
 extern struct rawstat rawstat;
 
 extern const struct pr_usrreqs rip_usrreqs;
+extern struct inpcbtable rawtable;	/* every raw socket */
+/* The receive buffer of a new socket (RIP_RCVBUF in config.h). */
+extern uint32_t rip_recvspace;
 /*
  * Delivers a copy of packet m (IP header at 0) to every raw socket of
  * protocol proto.  Reached for ICMP through icmp_input and for protocols

@@ -17,7 +17,8 @@
 #define RIP_SNDBUF	(IP_MAXPACKET + 1024)
 
 struct rawstat rawstat;
-static struct inpcbtable rawtable;
+struct inpcbtable rawtable;
+uint32_t rip_recvspace = RIP_RCVBUF;
 static struct kstat_group rip_kstat;
 
 static const struct kstat_desc rip_kstat_desc[] = {
@@ -170,7 +171,7 @@ rip_attach(struct socket *so, int proto)
 	if (proto < 0 || proto >= IPPROTO_MAX)
 		return EPROTONOSUPPORT;
 	if ((error = sbreserve(&so->so_snd, RIP_SNDBUF)) != 0 ||
-	    (error = sbreserve(&so->so_rcv, RIP_RCVBUF)) != 0)
+	    (error = sbreserve(&so->so_rcv, rip_recvspace)) != 0)
 		return error;
 	if ((error = in_pcballoc(so, &rawtable)) != 0)
 		return error;

@@ -90,12 +90,31 @@ tcp_data_due(struct tcpcb *tp, struct tcp_out *o)
 	return SEQ_LT(tp->snd_nxt, tp->snd_max);
 }
 
+/*
+ * The congestion window output may fill.  RFC 3042 (Limited Transmit):
+ * each of the first two duplicate ACKs lets one new segment out beyond
+ * cwnd, so that a loss in a small window still brings the third
+ * duplicate ACK (or the SACKed segments IsLost needs) instead of a
+ * retransmission timeout.  Only new data: not during recovery, nor while
+ * resending after a timeout.
+ */
+static uint32_t
+tcp_sendcwnd(const struct tcpcb *tp)
+{
+	uint32_t cwnd = tp->t_cc.cc_cwnd;
+
+	if (tp->t_dupacks > 0 && tp->t_dupacks < TCP_SACK_DUPTHRESH &&
+	    !(tp->t_flags & TF_FASTRECOVERY) && tp->snd_nxt == tp->snd_max)
+		cwnd += (uint32_t)tp->t_dupacks * tcp_effmss(tp);
+	return cwnd;
+}
+
 /* Fills o with what to send now; false when nothing is due. */
 static bool
 tcp_decide(struct tcpcb *tp, struct tcp_out *o)
 {
 	struct socket *so = tp->t_inpcb->inp_socket;
-	uint32_t win = MIN(tp->snd_wnd, tp->t_cc.cc_cwnd);
+	uint32_t win = MIN(tp->snd_wnd, tcp_sendcwnd(tp));
 	uint32_t sbcc = (uint32_t)so->so_snd.sb_cc, avail;
 
 	memset(o, 0, sizeof(*o));

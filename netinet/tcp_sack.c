@@ -22,6 +22,7 @@ tcp_sackboard_reset(struct tcp_sackboard *sb)
 	sb->sb_highrxt = sb->sb_una;
 	sb->sb_rescue_defined = false;
 	sb->sb_in_recovery = false;
+	sb->sb_rxt_fence_set = false;
 }
 
 static uint32_t
@@ -237,6 +238,37 @@ tcp_sackboard_exit_recovery(struct tcp_sackboard *sb)
 {
 	sb->sb_in_recovery = false;
 	sb->sb_rescue_defined = false;
+	sb->sb_rxt_fence_set = false;
+}
+
+void
+tcp_sackboard_rxt_sent(struct tcp_sackboard *sb, uint32_t snd_max)
+{
+	sb->sb_rxt_fence = snd_max;
+	sb->sb_rxt_fence_set = true;
+}
+
+bool
+tcp_sackboard_rxt_lost(struct tcp_sackboard *sb, uint32_t mss)
+{
+	uint64_t above = 0;
+
+	if (!sb->sb_in_recovery || !sb->sb_rxt_fence_set || sb->sb_n == 0 ||
+	    !SEQ_LT(sb->sb_una, SEQ_MIN(sb->sb_highrxt,
+	    sb->sb_blocks[0].sb_start)))
+		return false;
+	for (unsigned i = sb->sb_n; i-- > 0;) {
+		const struct tcp_sackblk *b = &sb->sb_blocks[i];
+
+		if (SEQ_LEQ(b->sb_end, sb->sb_rxt_fence))
+			break;
+		above += b->sb_end - SEQ_MAX(b->sb_start, sb->sb_rxt_fence);
+	}
+	if (above <= (uint64_t)(TCP_SACK_DUPTHRESH - 1) * mss)
+		return false;
+	sb->sb_highrxt = sb->sb_una;
+	sb->sb_rxt_fence_set = false;
+	return true;
 }
 
 static void

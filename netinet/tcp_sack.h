@@ -109,6 +109,8 @@ struct tcp_sackboard {
 	bool sb_rescue_defined;
 	uint32_t sb_recovery_point; /* RecoveryPoint: snd_max at entry */
 	bool sb_in_recovery;
+	uint32_t sb_rxt_fence;	/* snd_max at the last retransmission */
+	bool sb_rxt_fence_set;
 	/* Counters the caller reads (and may publish). */
 	uint64_t sb_dsacks;	/* D-SACK blocks received */
 	uint64_t sb_bad_blocks;	/* blocks refused: empty, below snd_una,
@@ -171,6 +173,22 @@ void tcp_sackboard_enter_recovery(struct tcp_sackboard *sb,
     uint32_t snd_max, uint32_t first_len);
 /* Recovery ended (RecoveryPoint acknowledged, or an RTO). */
 void tcp_sackboard_exit_recovery(struct tcp_sackboard *sb);
+/*
+ * A retransmission was sent while snd_max was snd_max: data above it can
+ * only have left after the retransmission.
+ */
+void tcp_sackboard_rxt_sent(struct tcp_sackboard *sb, uint32_t snd_max);
+/*
+ * Whether a retransmission of this recovery was lost too: more than
+ * (DupThresh - 1) * mss bytes sent after the last retransmission are
+ * SACKed, while retransmitted data below HighRxt is neither SACKed nor
+ * acknowledged (the idea of RFC 8985, RACK, by sequence instead of time:
+ * a later segment arrived, an earlier one did not).  Then HighRxt goes
+ * back to snd_una, so that NextSeg sends the lost holes again, and true
+ * is returned.  Without this only the retransmission timer finds such a
+ * loss.
+ */
+bool tcp_sackboard_rxt_lost(struct tcp_sackboard *sb, uint32_t mss);
 
 enum tcp_nextseg_kind {
 	TCP_NEXTSEG_NONE,	/* rule 5: nothing to send */

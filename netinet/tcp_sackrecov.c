@@ -5,7 +5,8 @@
  * that resends what the board calls lost, as long as the data in the
  * network (pipe) stays below the congestion window; the episode ends when
  * the recovery point is acknowledged.  A loss in a window costs one
- * round trip, not a timeout.
+ * round trip, not a timeout; so does a retransmission lost again, once
+ * data sent after it is SACKed (tcp_sackboard_rxt_lost).
  */
 #include "rumpnet/socketvar.h"
 #include "netinet/in_pcb.h"
@@ -33,8 +34,10 @@ tcp_sack_send(struct tcpcb *tp)
 		tcp_sackboard_nextseg(sb, tp->snd_max, mss, avail, &ns);
 		if (ns.ns_kind == TCP_NEXTSEG_NONE)
 			break;
-		if (ns.ns_kind != TCP_NEXTSEG_NEW)
+		if (ns.ns_kind != TCP_NEXTSEG_NEW) {
 			tcpstat.tcps_sackrexmit++;
+			tcp_sackboard_rxt_sent(sb, tp->snd_max);
+		}
 		tcp_output_range(tp, ns.ns_seq, ns.ns_len);
 		tcp_sackboard_sent(sb, &ns);
 	}
@@ -54,6 +57,7 @@ tcp_sack_enter(struct tcpcb *tp)
 	tp->t_rtttime = 0;
 	tcp_sackboard_enter_recovery(&tp->t_sackboard, tp->snd_max,
 	    MIN(tcp_effmss(tp), flight));
+	tcp_sackboard_rxt_sent(&tp->t_sackboard, tp->snd_max);
 	tcp_retransmit_first(tp);
 	tcp_timer_set(tp, TCPT_REXMT, tcp_rexmt_timeout(tp));
 	tcp_sack_send(tp);
@@ -84,6 +88,8 @@ tcp_sack_ack(struct tcpcb *tp, const struct tcp_seg *seg)
 			    tp->snd_max - tp->snd_una);
 			return;
 		}
+		if (tcp_sackboard_rxt_lost(sb, tcp_effmss(tp)))
+			tcpstat.tcps_sackrxtlost++;
 		tcp_sack_send(tp);
 		return;
 	}

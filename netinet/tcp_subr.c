@@ -99,6 +99,7 @@ static const struct kstat_desc tcp_kstat_desc[] = {
 	TCPSTAT(tcps_twreuse, "twreuse"),
 	TCPSTAT(tcps_sackrecoveries, "sackrecoveries"),
 	TCPSTAT(tcps_sackrexmit, "sackrexmit"),
+	TCPSTAT(tcps_sackrxtlost, "sackrxtlost"),
 	TCPSTAT(tcps_rcvdsack, "rcvdsack"),
 	TCPSTAT(tcps_rcvbufgrown, "rcvbufgrown"),
 	TCPSTAT(tcps_pcbs, "pcbs"),

@@ -61,6 +61,7 @@ tcp_syncookie_send(struct socket *head, const struct ip *ip,
 	be16enc(c.opts + 2, tcp_cookie_mss[idx]);
 	c.olen = TCPOLEN_MAXSEG;
 	tcpstat.tcps_syncookiesent++;
+	sototcpcb(head)->t_cookie_sent = tcp_now();
 	tcp_respond_raw(&c);
 }
 
@@ -82,9 +83,29 @@ tcp_cookie_check(const struct tcp_in *ti)
 }
 
 /*
+ * Whether the listener sent cookies while they are valid.  Then an ACK
+ * without a valid one is dropped without a RST, as Linux does: it may be
+ * a client's later segment whose cookie-bearing ACK was dropped for a full
+ * accept queue (its sequence number no longer gives the ISN back), and a
+ * RST would reset a legitimate connection.  Otherwise an ACK to a
+ * listener gets a RST (RFC 9293 3.10.7.2).
+ */
+static bool
+tcp_cookies_recent(struct socket *head)
+{
+	uint64_t sent = sototcpcb(head)->t_cookie_sent;
+
+	return sent != 0 && tcp_now() - sent < 2 * 64 * NSEC_PER_SEC;
+}
+
+/*
  * Makes the connection the cookie describes, in SYN-RECEIVED as if our
- * SYN-ACK had been sent from it; the ACK then completes it as usual.  An
- * embryonic connection of the flood gives its place up if need be.
+ * SYN-ACK had been sent from it; the ACK then completes it as usual and
+ * moves it to the accept queue, so it needs room there only: the
+ * embryonic connections keep theirs.  Those may be a flood's, which time
+ * out, or legitimate clients' that a burst of connections queued, which
+ * must not be reset.  With the accept queue full the ACK is dropped
+ * (RFC 4987 3.6); the client's next segment brings the cookie again.
  */
 enum tcp_verdict
 tcp_syncookie_ack(struct socket *head, const struct tcp_in *ti)
@@ -96,15 +117,10 @@ tcp_syncookie_ack(struct socket *head, const struct tcp_in *ti)
 
 	if (idx < 0) {
 		tcpstat.tcps_syncookiebad++;
-		return TV_DROPRST;
+		return tcp_cookies_recent(head) ? TV_DROP : TV_DROPRST;
 	}
-	if (head->so_qlen >= head->so_qlimit) {
-		tcpstat.tcps_listendrop++;
-		return TV_DROP;
-	}
-	if ((so = TAILQ_FIRST(&head->so_q0)) != NULL)
-		tcp_drop(sototcpcb(so), ECONNABORTED);
-	if ((so = sonewconn(head, false)) == NULL) {
+	if (head->so_qlen >= head->so_qlimit ||
+	    (so = sonewconn_unlimited(head, false)) == NULL) {
 		tcpstat.tcps_listendrop++;
 		return TV_DROP;
 	}

@@ -90,6 +90,7 @@ struct tcpcb {
 	/* Segment sizes: what we may send, what the peer may. */
 	uint32_t t_maxseg;
 	uint32_t t_usermss;		/* TCP_MAXSEG, 0: none */
+	uint64_t t_cookie_sent;		/* a listener: tcp_now() of its last SYN cookie */
 	/* Timestamps (RFC 7323 3, 4 and 5). */
 	uint32_t ts_recent;
 	uint64_t ts_recent_age;		/* tcp_now() when it was stored */
@@ -253,6 +254,7 @@ struct tcpstat {
 	uint64_t tcps_twreuse;		/* TIME_WAIT ended by a new SYN */
 	uint64_t tcps_sackrecoveries;	/* SACK-based recovery episodes */
 	uint64_t tcps_sackrexmit;	/* segments resent by SACK recovery */
+	uint64_t tcps_sackrxtlost;	/* retransmissions found lost by SACKs */
 	uint64_t tcps_rcvdsack;		/* D-SACK blocks received */
 	uint64_t tcps_rcvbufgrown;	/* receive buffers grown by auto-tuning */
 	uint64_t tcps_pcbs;		/* connection blocks now (a gauge) */

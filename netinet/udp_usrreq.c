@@ -22,7 +22,8 @@
 #define UDP_SNDBUF	(UDP_MAXDATA + 1024)	/* any datagram fits */
 
 struct udpstat udpstat;
-static struct inpcbtable udbtable;
+struct inpcbtable udbtable;
+uint32_t udp_recvspace = UDP_RCVBUF;
 static struct kstat_group udp_kstat;
 
 static const struct kstat_desc udp_kstat_desc[] = {
@@ -297,7 +298,7 @@ udp_attach(struct socket *so, int proto)
 
 	(void)proto;
 	if ((error = sbreserve(&so->so_snd, UDP_SNDBUF)) != 0 ||
-	    (error = sbreserve(&so->so_rcv, UDP_RCVBUF)) != 0)
+	    (error = sbreserve(&so->so_rcv, udp_recvspace)) != 0)
 		return error;
 	return in_pcballoc(so, &udbtable);
 }

@@ -22,6 +22,9 @@ struct udpstat {
 extern struct udpstat udpstat;
 
 extern const struct pr_usrreqs udp_usrreqs;
+extern struct inpcbtable udbtable;	/* every UDP socket */
+/* The receive buffer of a new socket (UDP_RCVBUF in config.h). */
+extern uint32_t udp_recvspace;
 void udp_input(struct mbuf *m, int off, int proto);
 void udp_ctlinput(enum prc_cmd cmd, const struct sockaddr *dst,
     const void *ip, int iplen, uint32_t arg);

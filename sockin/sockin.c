@@ -202,6 +202,7 @@ static struct domain sockin_inetdomain = {
 	.dom_name = "sockin",
 	.dom_protosw = sockin_inetsw,
 	.dom_nprotosw = __arraycount(sockin_inetsw),
+	.dom_flags = DOM_HOSTIFS,
 };
 
 static struct domain sockin_inet6domain = {
@@ -209,6 +210,7 @@ static struct domain sockin_inet6domain = {
 	.dom_name = "sockin6",
 	.dom_protosw = sockin_inet6sw,
 	.dom_nprotosw = __arraycount(sockin_inet6sw),
+	.dom_flags = DOM_HOSTIFS,
 };
 
 static int

@@ -1,6 +1,10 @@
 /*
  * rump_httpd: an HTTP/1.1 file server on a rump kernel's TCP sockets,
- * serving a host directory.  The HTTP logic is in tools/common/http_*.c;
+ * serving a host directory, or with --image the files of a disk image
+ * that the rump kernel mounts (at HTTPD_IMAGE_MNT, through --mount's
+ * code) and reads through its VFS; the HTTP logic is in
+ * tools/common/http_*.c, where struct http_fsops is the seam between
+ * the two kinds of storage;
  * this file moves bytes: one poll loop over the listening socket and every
  * connection, all non-blocking, no thread per connection.  A connection
  * reads until a request head is complete, then answers it: the head (and
@@ -44,22 +48,31 @@
 #define HTTPD_CHUNK	(256 * 1024)	/* file bytes read and written at once */
 #define HTTPD_READ	16384		/* request bytes read at once */
 #define HTTPD_BACKLOG	128
+#define HTTPD_IMAGE_MNT	"/image"	/* where --image is mounted */
 
 static const char usage_text[] =
 "usage: rump_httpd [interface options] --port PORT --root DIR\n"
 "                  [--max-conns N] [--timeout SECS] [-q] [-v]\n"
+"       rump_httpd [interface options] --port PORT --image IMAGE[,ro]\n"
+"                  [--root /DIR-IN-IMAGE] [...]\n"
 "       rump_httpd --help\n"
 "\n"
 "An HTTP/1.1 file server on the TCP sockets of a rump kernel configured by\n"
-"the interface options, serving the host directory DIR: GET and HEAD,\n"
-"keep-alive and pipelining, single byte ranges, If-Modified-Since, HTML\n"
-"listings of directories.  No path leads outside DIR, symlinks included.\n"
-"Prints \"rump_httpd: serving DIR on port PORT\" when ready, then one line\n"
-"per request in common log format on standard output.\n"
+"the interface options, serving the host directory DIR, or the files of\n"
+"the disk image IMAGE (its type detected): GET and HEAD, keep-alive and\n"
+"pipelining, single byte ranges, If-Modified-Since, HTML listings of\n"
+"directories.  No path leads outside DIR, symlinks included.  Prints\n"
+"\"rump_httpd: serving DIR on port PORT\" (IMAGE:DIR for an image) when\n"
+"ready, then one line per request in common log format on standard output.\n"
 "\n"
 "  --port PORT     the TCP port to listen on\n"
 "  --bind ADDR     listen on ADDR only (default: every address)\n"
-"  --root DIR      the directory to serve\n"
+"  --root DIR      the directory to serve: a host directory, or with\n"
+"                  --image a directory in the image (default /)\n"
+"  --image IMAGE[,ro]\n"
+"                  serve the files of the disk image IMAGE, a host file that\n"
+"                  the rump kernel mounts (at " HTTPD_IMAGE_MNT "); ro: never\n"
+"                  written\n"
 "  --max-conns N   connections served at once (default 256); more wait in\n"
 "                  the listen backlog\n"
 "  --timeout SECS  close a connection idle that long (default 60)\n"
@@ -76,6 +89,10 @@ static const char example_text[] =
 "      --port 80 --root /srv/www &\n"
 "  ip addr add 198.18.0.1/24 dev tap0 && ip link set tap0 up\n"
 "  curl http://198.18.0.2/index.html\n"
+"Serve the files of an ext2 image made by mke2fs, read-only:\n"
+"  mke2fs -q -d /srv/www www.img 64M\n"
+"  rump_httpd --if virt0,tap=tap0 --addr virt0,198.18.0.2/24 \\\n"
+"      --port 80 --image www.img,ro &\n"
 "\n"
 "Exit status: 0 after SIGINT or SIGTERM, 1 if it could not serve, 2 for bad\n"
 "options.\n";
@@ -102,7 +119,9 @@ struct hconn {
 };
 
 struct httpd {
+	const struct http_fsops *fs;	/* where root is */
 	char root[PATH_MAX];
+	const char *image;		/* --image's file */
 	uint16_t port;
 	uint32_t addr;			/* --bind, network order; 0: any */
 	int maxconns;
@@ -171,7 +190,7 @@ conn_next_request(struct httpd *h, struct hconn *c)
 		return 0;
 	case HTTP_PARSE_OK:
 		http_buf_consume(&c->in, used);
-		http_serve(h->root, &c->req, time(NULL), &c->resp);
+		http_serve(h->fs, h->root, &c->req, time(NULL), &c->resp);
 		break;
 	case HTTP_PARSE_ERROR:
 		http_serve_error(&err, c->req.method == HTTP_HEAD, time(NULL),
@@ -196,19 +215,20 @@ conn_next_request(struct httpd *h, struct hconn *c)
 static int
 conn_fill(struct hconn *c)
 {
-	size_t want;
-	ssize_t n;
+	size_t want, n;
+	int error;
 
 	if (c->chunk == NULL && (c->chunk = malloc(HTTPD_CHUNK)) == NULL)
 		return -1;
 	want = c->resp.len < HTTPD_CHUNK ? (size_t)c->resp.len : HTTPD_CHUNK;
-	n = pread(c->resp.fd, c->chunk, want, (off_t)c->resp.off);
-	if (n <= 0) {
+	error = c->resp.fs->fs_pread(c->resp.fd, c->chunk, want, c->resp.off,
+	    &n);
+	if (error != 0 || n == 0) {
 		fprintf(stderr, PROG ": %s: reading the file: %s\n", c->client,
-		    n == 0 ? "it became shorter" : strerror(errno));
+		    error == 0 ? "it became shorter" : strerror(error));
 		return -1;
 	}
-	c->chunk_len = (size_t)n;
+	c->chunk_len = n;
 	c->chunk_off = 0;
 	c->resp.off += (uint64_t)n;
 	c->resp.len -= (uint64_t)n;
@@ -440,6 +460,93 @@ httpd_run(struct httpd *h, int sigfd)
 	}
 }
 
+/*
+ * h->root: the real path of root in h->fs; -1 with errno when it is not
+ * there or not a directory.
+ */
+static int
+root_resolve(struct httpd *h, const char *root)
+{
+	struct stat st;
+	int error, fd;
+
+	if ((error = h->fs->fs_realpath(root, h->root)) != 0 ||
+	    (error = h->fs->fs_open(h->root, &fd)) != 0) {
+		errno = error;
+		return -1;
+	}
+	error = h->fs->fs_fstat(fd, &st);
+	h->fs->fs_close(fd);
+	if (error == 0 && !S_ISDIR(st.st_mode))
+		error = ENOTDIR;
+	errno = error;
+	return error != 0 ? -1 : 0;
+}
+
+/*
+ * --image IMAGE[,ro] becomes a mount of type auto at HTTPD_IMAGE_MNT (the
+ * code of --mount); the root, a directory in it, is resolved once the
+ * kernel has mounted it.
+ */
+static void
+image_option(struct netopts *no, struct httpd *h, const char *root)
+{
+	static struct netopts_mount m;
+	const char *comma = strrchr(h->image, ',');
+	size_t n = comma != NULL ? (size_t)(comma - h->image) :
+	    strlen(h->image);
+
+	if (comma != NULL && strcmp(comma + 1, "ro") != 0)
+		usage_error("--image %s: unknown option '%s' (the only one is "
+		    "ro)", h->image, comma + 1);
+	if (n >= sizeof(m.image))
+		usage_error("--image %s: the path is too long", h->image);
+	if (root != NULL && root[0] != '/')
+		usage_error("--root %s: with --image, a path in the image "
+		    "starting with /", root);
+	snprintf(m.given, sizeof(m.given), "--image %s", h->image);
+	strcpy(m.fstype, "auto");
+	memcpy(m.image, h->image, n);
+	strcpy(m.mountpoint, HTTPD_IMAGE_MNT);
+	m.rdonly = comma != NULL;
+	if (netopts_mount_add(no, &m) != 0)
+		usage_error("%s", no->err);
+	snprintf(h->root, sizeof(h->root), HTTPD_IMAGE_MNT "%s",
+	    root != NULL ? root : "");
+	h->fs = &http_fs_rump;
+	h->image = m.image;
+}
+
+/* A path below HTTPD_IMAGE_MNT as a path in the image. */
+static const char *
+image_path(const char *path)
+{
+	path += strlen(HTTPD_IMAGE_MNT);
+	return *path != '\0' ? path : "/";
+}
+
+/* The root in the mounted image: a directory, not outside the image. */
+static int
+image_root(struct httpd *h)
+{
+	char want[PATH_MAX];
+	size_t n = strlen(HTTPD_IMAGE_MNT);
+
+	memcpy(want, h->root, sizeof(want));
+	if (root_resolve(h, want) != 0) {
+		fprintf(stderr, PROG ": --root %s: %s in image %s\n",
+		    image_path(want), strerror(errno), h->image);
+		return -1;
+	}
+	if (strncmp(h->root, HTTPD_IMAGE_MNT, n) != 0 ||
+	    (h->root[n] != '\0' && h->root[n] != '/')) {
+		fprintf(stderr, PROG ": --root %s: leads out of image %s\n",
+		    image_path(want), h->image);
+		return -1;
+	}
+	return 0;
+}
+
 static void
 parse_options(int argc, char **argv, struct netopts *no, struct httpd *h)
 {
@@ -448,13 +555,13 @@ parse_options(int argc, char **argv, struct netopts *no, struct httpd *h)
 		{ "port", required_argument, NULL, 'P' },
 		{ "bind", required_argument, NULL, 'B' },
 		{ "root", required_argument, NULL, 'R' },
+		{ "image", required_argument, NULL, 'I' },
 		{ "max-conns", required_argument, NULL, 'M' },
 		{ "timeout", required_argument, NULL, 'T' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	const char *root = NULL;
-	struct stat st;
 	double secs;
 	long v;
 	int c;
@@ -479,6 +586,9 @@ parse_options(int argc, char **argv, struct netopts *no, struct httpd *h)
 			break;
 		case 'R':
 			root = optarg;
+			break;
+		case 'I':
+			h->image = optarg;
 			break;
 		case 'M':
 			if (tool_parse_long(optarg, 1, 65536, &v) != 0)
@@ -509,12 +619,12 @@ parse_options(int argc, char **argv, struct netopts *no, struct httpd *h)
 		usage_error("unexpected argument '%s'", argv[optind]);
 	if (h->port == 0)
 		usage_error("no port to listen on: give --port PORT");
-	if (root == NULL)
-		usage_error("nothing to serve: give --root DIR");
-	if (realpath(root, h->root) == NULL)
+	if (h->image != NULL)
+		image_option(no, h, root);
+	else if (root == NULL)
+		usage_error("nothing to serve: give --root DIR or --image IMAGE");
+	else if (root_resolve(h, root) != 0)
 		usage_error("--root %s: %s", root, strerror(errno));
-	if (stat(h->root, &st) != 0 || !S_ISDIR(st.st_mode))
-		usage_error("--root %s: not a directory", root);
 	if (no->nifs == 0 && !netopts_hostnet)
 		usage_error("%s", "no interface to serve on: give --if and "
 		    "--addr");
@@ -558,6 +668,7 @@ main(int argc, char **argv)
 {
 	static struct netopts no;
 	static struct httpd h = {
+		.fs = &http_fs_host,
 		.maxconns = 256,
 		.timeout_ns = 60 * 1000000000ULL,
 		.ls = -1,
@@ -577,9 +688,14 @@ main(int argc, char **argv)
 	case TOOL_BOOT_OK:
 		break;
 	}
-	if (httpd_alloc(&h) != 0 || httpd_listen(&h) != 0)
+	if ((h.image != NULL && image_root(&h) != 0) || httpd_alloc(&h) != 0 ||
+	    httpd_listen(&h) != 0)
 		goto out;
-	printf(PROG ": serving %s on port %u\n", h.root, h.port);
+	if (h.image != NULL)
+		printf(PROG ": serving %s:%s on port %u\n", h.image,
+		    image_path(h.root), h.port);
+	else
+		printf(PROG ": serving %s on port %u\n", h.root, h.port);
 	if (httpd_run(&h, sigfd) == 0) {
 		printf(PROG ": %s, shutting down\n",
 		    toolsig_name(toolsig_caught()));

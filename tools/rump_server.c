@@ -1,7 +1,8 @@
 /*
  * rump_server: a rump kernel TCP/IP stack on host tap devices, serving
  * until SIGINT or SIGTERM.  The stack answers ARP and ping by itself;
- * --udp-echo PORT also runs a UDP echo server on a rump socket.
+ * --udp-echo PORT also runs a UDP echo server on a rump socket;
+ * --listen URL serves the system calls of remote clients (librumpclient).
  *
  * Exit status: 0 after a signal, 1 when the stack could not be set up,
  * 2 for bad options.
@@ -21,6 +22,7 @@
 #include <rump/rump.h>
 #include <rump/rump_netconfig.h>
 
+#include "librumpserver/rumpserver.h"
 #include "netopts.h"
 #include "toolsig.h"
 #include "toolboot.h"
@@ -28,20 +30,29 @@
 #include "toolutil.h"
 
 #define PROG	"rump_server"
+#define MAXLISTEN	4
 
 static const char usage_text[] =
-"usage: rump_server --if NAME,tap=TAP[,mac=..][,mtu=..] --addr NAME,A.B.C.D/LEN\n"
-"                   [--route DEST,GW] [--pcap NAME,FILE] [--fault NAME,SPEC]\n"
+"usage: rump_server [--listen URL] [--if NAME,tap=TAP[,mac=..][,mtu=..]]\n"
+"                   [--addr NAME,A.B.C.D/LEN] [--route DEST,GW]\n"
+"                   [--pcap NAME,FILE] [--fault NAME,SPEC]\n"
 "                   [--forward] [--udp-echo PORT] [-v]\n"
 "       rump_server --help\n"
 "\n"
 "Runs a rump kernel TCP/IP stack on host tap devices until SIGINT or SIGTERM;\n"
 "it answers ARP and ping by itself.  Prints one line starting with\n"
-"\"rump_server: up:\" when the interfaces are configured.\n"
+"\"rump_server: up:\" when the interfaces are configured and the listeners\n"
+"are up.\n"
 "\n"
+"  --listen URL        serve the system calls of remote clients (programs\n"
+"                      linked with librumpclient, RUMP_SERVER=URL), each in\n"
+"                      a process of its own: unix:///PATH (a socket only\n"
+"                      its owner may use) or tcp://[ADDR]:PORT (ADDR\n"
+"                      127.0.0.1 if not given; PORT 0: any).  Up to 4.\n"
 "  --udp-echo PORT     also send every UDP datagram that arrives on PORT back\n"
 "                      to its sender\n"
-"  -v, --verbose       at exit, print the kernel counters that are not zero\n"
+"  -v, --verbose       at exit, print the kernel counters that are not zero;\n"
+"                      log each client that disconnects\n"
 "  -h, --help          print this help and exit\n"
 "\n";
 
@@ -52,6 +63,10 @@ static const char example_text[] =
 "  rump_server --if virt0,tap=tap0 --addr virt0,198.18.0.2/24 --udp-echo 7 &\n"
 "  ip addr add 198.18.0.1/24 dev tap0 && ip link set tap0 up\n"
 "  ping 198.18.0.2\n"
+"\n"
+"Serve remote system calls on a unix socket, no network interface:\n"
+"  rump_server --listen unix:///tmp/rump.sock &\n"
+"  RUMP_SERVER=unix:///tmp/rump.sock ./program-linked-with-lrumpclient\n"
 "\n"
 "Exit status: 0 after SIGINT or SIGTERM, 1 if the stack could not be set up,\n"
 "2 for bad options.\n";
@@ -138,12 +153,16 @@ main(int argc, char **argv)
 	static const struct option longopts[] = {
 		NETOPTS_LONGOPTS,
 		{ "udp-echo", required_argument, NULL, 'E' },
+		{ "listen", required_argument, NULL, 'L' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
 	static struct netopts no;
 	static struct echo echo = { .s = -1 };
+	struct rump_server *srv[MAXLISTEN];
+	const char *urls[MAXLISTEN];
+	int nlisten = 0, nsrv = 0;
 	struct pollfd pfd[2];
 	char desc[2048];
 	bool verbose = false, want_echo = false;
@@ -166,6 +185,11 @@ main(int argc, char **argv)
 				    "1..65535", optarg);
 			want_echo = true;
 			break;
+		case 'L':
+			if (nlisten == MAXLISTEN)
+				usage_error("--listen: at most %d", MAXLISTEN);
+			urls[nlisten++] = optarg;
+			break;
 		case 'v':
 			verbose = true;
 			break;
@@ -178,8 +202,8 @@ main(int argc, char **argv)
 	}
 	if (optind < argc)
 		usage_error("unexpected argument '%s'", argv[optind]);
-	if (no.nifs == 0)
-		usage_error("%s", "nothing to serve: give at least one --if");
+	if (no.nifs == 0 && nlisten == 0)
+		usage_error("%s", "nothing to serve: give at least one --if or --listen");
 	if (netopts_check(&no) != 0)
 		usage_error("%s", no.err);
 
@@ -193,8 +217,15 @@ main(int argc, char **argv)
 	}
 	if (want_echo && echo_open(&echo) != 0)
 		goto out;
+	for (; nsrv < nlisten; nsrv++) {
+		if (rump_server_start(urls[nsrv], verbose, &srv[nsrv]) != 0)
+			goto out;
+		printf(PROG ": listening on %s\n", rump_server_where(srv[nsrv]));
+	}
 	netopts_readback(&no);
 	netopts_describe(&no, desc, sizeof(desc));
+	if (no.nifs == 0)
+		snprintf(desc, sizeof(desc), "no interfaces");
 	if (want_echo)
 		printf(PROG ": up: %s; udp-echo %u\n", desc, echo.port);
 	else
@@ -227,6 +258,8 @@ main(int argc, char **argv)
 	status = 0;
 
 out:
+	while (nsrv > 0)
+		rump_server_stop(srv[--nsrv]);
 	if (echo.s >= 0) {
 		rump_sys_close(echo.s);
 		if (verbose)

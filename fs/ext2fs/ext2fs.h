@@ -179,7 +179,6 @@ void ext2fs_blk_put(void *indir, uint32_t i, uint32_t blk);
 int ext2fs_bread(struct ext2fs_mount *um, uint32_t blk, struct ext2fs_bh *bh);
 int ext2fs_getblk(struct ext2fs_mount *um, uint32_t blk, struct ext2fs_bh *bh);
 void ext2fs_brelse(struct ext2fs_mount *um, struct ext2fs_bh *bh);
-int ext2fs_bwrite(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 void ext2fs_bdwrite(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 int ext2fs_breada(struct ext2fs_mount *um, const uint32_t *blks, int n);
 void ext2fs_bsetchecked(struct ext2fs_mount *um, struct ext2fs_bh *bh);

@@ -3,7 +3,8 @@
  * specification, "Directory Entry"): an entry starts 4-byte aligned, its
  * rec_len is a multiple of 4 of at least 8 plus its name, it never crosses
  * the end of the block, and the entries of a block tile it exactly.  An
- * entry with inode 0 is free space.  Any entry breaking them makes the
+ * entry with inode 0 is free space; a used one has a name without NUL
+ * or '/' bytes (names are path components).  Any entry breaking them makes the
  * block corrupt (EUCLEAN): nothing in it is believed.
  */
 #include "rumpkern/kern.h"
@@ -14,6 +15,16 @@ ext2fs_has_filetype(const struct ext2fs_mount *um)
 {
 	return (um->um_sb.s_feature_incompat &
 	    EXT2_FEATURE_INCOMPAT_FILETYPE) != 0;
+}
+
+/* A name a path can hold: no NUL (it would end it early), no slash. */
+static bool
+ext2fs_name_ok(const char *name, uint8_t len)
+{
+	for (uint8_t i = 0; i < len; i++)
+		if (name[i] == '\0' || name[i] == '/')
+			return false;
+	return true;
 }
 
 /* The entry at off, checked. */
@@ -36,7 +47,8 @@ ext2fs_dirent_get(const struct ext2fs_mount *um, const uint8_t *blk,
 	if (de->d_ino == 0)
 		return 0;
 	if (de->d_namlen == 0 || EXT2_DIR_RECLEN(de->d_namlen) > de->d_reclen ||
-	    de->d_ino > um->um_sb.s_inodes_count || de->d_type >= EXT2_FT_MAX)
+	    de->d_ino > um->um_sb.s_inodes_count || de->d_type >= EXT2_FT_MAX ||
+	    !ext2fs_name_ok(de->d_name, de->d_namlen))
 		return EUCLEAN;
 	return 0;
 }

@@ -47,13 +47,6 @@ ext2fs_brelse(struct ext2fs_mount *um, struct ext2fs_bh *bh)
 	um->um_devops->ed_brelse(um->um_dev, bh);
 }
 
-int
-ext2fs_bwrite(struct ext2fs_mount *um, struct ext2fs_bh *bh)
-{
-	KASSERT(!um->um_ronly);
-	return um->um_devops->ed_bwrite(um->um_dev, bh);
-}
-
 void
 ext2fs_bdwrite(struct ext2fs_mount *um, struct ext2fs_bh *bh)
 {

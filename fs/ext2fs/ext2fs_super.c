@@ -440,6 +440,22 @@ ext2fs_mount_free(struct ext2fs_mount *um)
  * Reads and checks the superblock and the descriptors of the file system
  * on dev (devsize bytes).  A refusal is printed with its reason.
  */
+/* The root inode reads and is a directory, or nothing can be reached. */
+static int
+ext2fs_mount_checkroot(struct ext2fs_mount *um)
+{
+	struct ext2fs_inode root;
+	int error;
+
+	error = ext2fs_iget(um, EXT2_ROOT_INO, &root);
+	if (error == 0 && (root.i_mode & EXT2_IFMT) != EXT2_IFDIR)
+		error = EUCLEAN;
+	if (error != 0)
+		ksnprintf(um->um_why, sizeof(um->um_why),
+		    "the root inode is unreadable or not a directory");
+	return error;
+}
+
 int
 ext2fs_mount_open(const struct ext2fs_devops *ops, void *dev, uint64_t devsize,
     int flags, struct ext2fs_mount **ump)
@@ -453,6 +469,8 @@ ext2fs_mount_open(const struct ext2fs_devops *ops, void *dev, uint64_t devsize,
 	um->um_devsize = devsize;
 	mutex_init(&um->um_lock, MUTEX_DEFAULT);
 	error = ext2fs_mount_load(um, flags);
+	if (error == 0)
+		error = ext2fs_mount_checkroot(um);
 	if (error == 0 && !um->um_ronly)
 		error = ext2fs_mount_mark(um);
 	if (error != 0) {

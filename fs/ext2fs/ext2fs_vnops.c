@@ -295,6 +295,7 @@ ext2fs_vwrite(struct vop_write_args *ap)
 	struct ext2fs_inode *ip = VTOI(vp);
 	struct uio *uio = ap->a_uio;
 	uint64_t max = ext2fs_maxfilesize(um);
+	size_t excess = 0;
 	int error = 0;
 
 	if (vp->v_type != VREG)
@@ -305,8 +306,11 @@ ext2fs_vwrite(struct vop_write_args *ap)
 		uio->uio_offset = (off_t)ip->i_size;
 	if ((uint64_t)uio->uio_offset >= max)
 		return uio->uio_resid > 0 ? EFBIG : 0;
-	if ((uint64_t)uio->uio_offset + uio->uio_resid > max)
-		uio->uio_resid = max - (uint64_t)uio->uio_offset;
+	/* What lies past the largest file is not written, nor counted. */
+	if ((uint64_t)uio->uio_offset + uio->uio_resid > max) {
+		excess = uio->uio_resid - (max - (uint64_t)uio->uio_offset);
+		uio->uio_resid -= excess;
+	}
 	while (error == 0 && uio->uio_resid > 0) {
 		uint64_t off = (uint64_t)uio->uio_offset;
 		uint32_t boff = (uint32_t)(off & (um->um_bsize - 1)), blk;
@@ -320,6 +324,7 @@ ext2fs_vwrite(struct vop_write_args *ap)
 		if ((uint64_t)uio->uio_offset > ip->i_size)
 			ip->i_size = (uint64_t)uio->uio_offset;
 	}
+	uio->uio_resid += excess;
 	ext2fs_itimes(ip, EXT2_MTIME | EXT2_CTIME);
 	if (ext2fs_iput(um, ip) != 0 && error == 0)
 		error = EIO;
@@ -557,24 +562,6 @@ ext2fs_reclaim(struct vop_reclaim_args *ap)
 	return 0;
 }
 
-static int
-ext2fs_pathconf(struct vop_pathconf_args *ap)
-{
-	switch (ap->a_name) {
-	case _PC_LINK_MAX:
-		*ap->a_retval = EXT2_LINK_MAX;
-		return 0;
-	case _PC_NAME_MAX:
-		*ap->a_retval = EXT2_MAXNAMLEN;
-		return 0;
-	case _PC_PATH_MAX:
-		*ap->a_retval = PATH_MAX;
-		return 0;
-	default:
-		return EINVAL;
-	}
-}
-
 const struct vnodeops ext2fs_vnodeops = {
 	.vop_lookup = ext2fs_lookup,
 	.vop_create = ext2fs_create,
@@ -595,5 +582,4 @@ const struct vnodeops ext2fs_vnodeops = {
 	.vop_readlink = ext2fs_vreadlink,
 	.vop_inactive = ext2fs_inactive,
 	.vop_reclaim = ext2fs_reclaim,
-	.vop_pathconf = ext2fs_pathconf,
 };

@@ -24,5 +24,8 @@ struct ukfs {
  * fit.
  */
 int ukfs_path(struct ukfs *fs, const char *path, char *buf);
+/* The directory of relative paths of a new handle (the root), and its end. */
+void ukfs_cwd_init(struct ukfs *fs);
+void ukfs_cwd_fini(struct ukfs *fs);
 
 #endif

@@ -18,10 +18,6 @@
 
 #include "ukfs_impl.h"
 
-/* The ext2 superblock's magic number: byte 1080 of the image (LE). */
-#define UKFS_EXT2_MAGIC_OFF	1080
-#define UKFS_EXT2_MAGIC		0xef53
-
 static pthread_once_t ukfs_once = PTHREAD_ONCE_INIT;
 static int ukfs_init_error;
 static atomic_uint ukfs_devseq;
@@ -41,23 +37,6 @@ ukfs_init(void)
 		return -1;
 	}
 	return 0;
-}
-
-const char *
-ukfs_fstype_detect(const char *image)
-{
-	unsigned char m[2];
-	int fd = open(image, O_RDONLY | O_CLOEXEC);
-	ssize_t n;
-
-	if (fd < 0)
-		return NULL;
-	n = pread(fd, m, sizeof(m), UKFS_EXT2_MAGIC_OFF);
-	close(fd);
-	if (n == (ssize_t)sizeof(m) && (m[0] | m[1] << 8) == UKFS_EXT2_MAGIC)
-		return "ext2fs";
-	errno = ENODEV;
-	return NULL;
 }
 
 /* Makes every directory of the absolute path p (mkdir -p). */
@@ -109,7 +88,7 @@ ukfs_setnames(struct ukfs *fs, const char *fstype, const char *mountpath)
 }
 
 static int
-ukfs_attach(struct ukfs *fs, const char *image)
+ukfs_attach_image(struct ukfs *fs, const char *image)
 {
 	int rdonly = fs->ukfs_flags & UKFS_RDONLY;
 	int error;
@@ -148,13 +127,12 @@ ukfs_mount(const char *fstype, const char *image, const char *mountpath,
 	if ((fs = calloc(1, sizeof(*fs))) == NULL)
 		return NULL;
 	fs->ukfs_flags = flags;
-	strcpy(fs->ukfs_cwd, "/");
 	if (ukfs_setnames(fs, fstype, mountpath) != 0 ||
-	    ukfs_attach(fs, image) != 0) {
+	    ukfs_attach_image(fs, image) != 0) {
 		free(fs);
 		return NULL;
 	}
-	pthread_mutex_init(&fs->ukfs_cwdlock, NULL);
+	ukfs_cwd_init(fs);
 	return fs;
 }
 
@@ -166,17 +144,11 @@ ukfs_release(struct ukfs *fs)
 	if (rump_sys_umount2(fs->ukfs_mountpath, 0) != 0)
 		return -1;
 	error = rump_etfs_remove(fs->ukfs_devpath);
-	pthread_mutex_destroy(&fs->ukfs_cwdlock);
+	ukfs_cwd_fini(fs);
 	free(fs);
 	if (error != 0) {
 		errno = error;
 		return -1;
 	}
 	return 0;
-}
-
-const char *
-ukfs_fstype(const struct ukfs *fs)
-{
-	return fs->ukfs_fstype;
 }

@@ -92,6 +92,19 @@ ukfs_chdir(struct ukfs *fs, const char *path)
 	return 0;
 }
 
+void
+ukfs_cwd_init(struct ukfs *fs)
+{
+	pthread_mutex_init(&fs->ukfs_cwdlock, NULL);
+	strcpy(fs->ukfs_cwd, "/");
+}
+
+void
+ukfs_cwd_fini(struct ukfs *fs)
+{
+	pthread_mutex_destroy(&fs->ukfs_cwdlock);
+}
+
 int
 ukfs_getcwd(struct ukfs *fs, char *buf, size_t len)
 {

@@ -23,7 +23,43 @@
  * rump_lwproc_releaselwp()
  *                   detaches the calling thread from its process, which
  *                   exits, closing its descriptors, when its last thread
- *                   leaves.  The thread's next call runs in process 1.
+ *                   leaves (and, for one made by rump_lwproc_newproc, once
+ *                   rump_lwproc_exit was called).  The thread's next call
+ *                   runs in process 1.
+ * rump_lwproc_newproc(&pid)
+ *                   makes a process for a remote client and gives its pid:
+ *                   no descriptors, cwd and root "/", process 1's
+ *                   credentials, umask 022, no thread.  The calling thread
+ *                   stays where it is.  Pids are unique while their
+ *                   processes live and not reused at once (EAGAIN: none
+ *                   is free).
+ * rump_lwproc_attach(pid)
+ *                   the calling thread's next calls run in process pid
+ *                   (ESRCH: there is none, or it is exiting), until
+ *                   rump_lwproc_releaselwp().  Threads attached to one
+ *                   process share its descriptors.
+ * rump_lwproc_setcred(uid, gid, ngroups, groups)
+ *                   sets the real, effective and saved uid and gid and the
+ *                   supplementary groups of the calling thread's process
+ *                   (EPERM unless it is root now; EINVAL for a bad count
+ *                   or an id of -1).
+ * rump_lwproc_curlwpid(&lid)
+ *                   the id of the calling thread in the kernel, for
+ *                   rump_lwproc_interrupt().
+ * rump_lwproc_interrupt(pid, lid)
+ *                   the thread's current interruptible sleep (a receive,
+ *                   an accept or connect, poll, a pipe) ends with EINTR,
+ *                   or its next one if it is not asleep now; once per
+ *                   call, and forgotten if the thread changes process.  A
+ *                   call that moved some data returns the count instead.
+ *                   ESRCH: no such thread in that process.
+ * rump_lwproc_exit(pid)
+ *                   the process begins to exit: every sleep of its threads
+ *                   ends with EINTR, now and from then on; when its last
+ *                   thread has detached, its descriptors are closed (a
+ *                   socket's peer sees the close as usual) and it is freed.
+ *                   ESRCH: no such process, or already exiting; EPERM for
+ *                   process 1.
  * rump_kmem_stat(type, st)
  *                   kernel memory of one type (ENOENT: no such type).
  * rump_kmem_inuse() bytes of kernel memory in use, all types together.

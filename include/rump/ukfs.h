@@ -55,6 +55,15 @@ struct ukfs *ukfs_mount(const char *fstype, const char *image,
     const char *mountpath, int flags);
 /* Unmounts and frees fs; on failure (EBUSY: files open) fs stays valid. */
 int ukfs_release(struct ukfs *fs);
+/*
+ * A handle for the path calls below the directory path of the kernel's
+ * name space ("/": all of it), mounting nothing: for a program whose
+ * kernel already has the file system (a remote client of a rump_server
+ * with --mount), after rump_init().  ukfs_fstype() of it is "".
+ * ukfs_detach() frees it and unmounts nothing.
+ */
+struct ukfs *ukfs_attach(const char *path);
+void ukfs_detach(struct ukfs *fs);
 /* The name it was mounted as ("ext2fs"). */
 const char *ukfs_fstype(const struct ukfs *fs);
 

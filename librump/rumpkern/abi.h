@@ -20,6 +20,7 @@ typedef unsigned int socklen_t;
 typedef long suseconds_t;
 typedef unsigned int uid_t;
 typedef unsigned int gid_t;
+typedef int pid_t;
 typedef unsigned long dev_t;
 typedef unsigned long ino_t;
 typedef unsigned long nlink_t;

@@ -21,6 +21,14 @@ void cv_wait(kcondvar_t *cv, kmutex_t *mtx);
 int cv_timedwait(kcondvar_t *cv, kmutex_t *mtx, int ticks);
 /* Waits until the absolute uptime deadline (nanoseconds); ETIMEDOUT after it. */
 int cv_timedwait_until(kcondvar_t *cv, kmutex_t *mtx, uint64_t deadline_ns);
+/*
+ * Interruptible sleeps, for what a system call may wait on for an
+ * unbounded time: as the above, but EINTR when the lwp is interrupted or
+ * its process exits (kern_intr.c).  cv_wait_sig_until() with deadline 0
+ * waits without one.
+ */
+int cv_wait_sig(kcondvar_t *cv, kmutex_t *mtx);
+int cv_wait_sig_until(kcondvar_t *cv, kmutex_t *mtx, uint64_t deadline_ns);
 void cv_signal(kcondvar_t *cv);
 void cv_broadcast(kcondvar_t *cv);
 bool cv_has_waiters(const kcondvar_t *cv);

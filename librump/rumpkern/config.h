@@ -19,6 +19,19 @@
 #define CALLOUT_HEAP_MIN	64
 #endif
 
+/*
+ * The largest pid; pids count up to it and then start again from 2
+ * (Linux's pid_max on 64-bit hosts).
+ */
+#ifndef PID_MAX
+#define PID_MAX			4194304
+#endif
+
+/* Lists in the pid table (a power of two). */
+#ifndef PID_HASH_SIZE
+#define PID_HASH_SIZE		256
+#endif
+
 /* Bytes a pipe buffers. */
 #ifndef PIPE_SIZE
 #define PIPE_SIZE		65536

@@ -8,6 +8,7 @@
 #include "rumpkern/condvar.h"
 #include "rumpkern/ktime.h"
 #include "rumpkern/lwp.h"
+#include "kern_private.h"
 
 void
 cv_init(kcondvar_t *cv)
@@ -69,6 +70,38 @@ cv_timedwait_until(kcondvar_t *cv, kmutex_t *mtx, uint64_t deadline_ns)
 	if (now >= deadline_ns)
 		return ETIMEDOUT;
 	return cv_wait_ns(cv, mtx, deadline_ns - now);
+}
+
+/* Waits at most nsec (0: forever), interruptibly; EINTR before ETIMEDOUT. */
+static int
+cv_wait_sig_ns(kcondvar_t *cv, kmutex_t *mtx, uint64_t nsec)
+{
+	int error, intr;
+
+	if ((error = lwp_sleep_begin(cv, mtx)) != 0)
+		return error;
+	error = cv_wait_ns(cv, mtx, nsec);
+	intr = lwp_sleep_end(cv, mtx);
+	return intr != 0 ? intr : error;
+}
+
+int
+cv_wait_sig(kcondvar_t *cv, kmutex_t *mtx)
+{
+	return cv_wait_sig_ns(cv, mtx, 0);
+}
+
+int
+cv_wait_sig_until(kcondvar_t *cv, kmutex_t *mtx, uint64_t deadline_ns)
+{
+	uint64_t now;
+
+	if (deadline_ns == 0)
+		return cv_wait_sig_ns(cv, mtx, 0);
+	now = getnsuptime();
+	if (now >= deadline_ns)
+		return ETIMEDOUT;
+	return cv_wait_sig_ns(cv, mtx, deadline_ns - now);
 }
 
 void

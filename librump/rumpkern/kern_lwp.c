@@ -16,6 +16,8 @@
 KMEM_DEFINE(M_LWP, "lwp");
 
 static LIST_HEAD(, lwp) alllwp = LIST_HEAD_INITIALIZER(alllwp);
+/* The last lwp id handed out; ids are not reused within 2^31 lwps. */
+static unsigned lwp_lastlid;
 
 struct lwp *
 curlwp_get(void)
@@ -32,7 +34,10 @@ lwp_alloc(struct proc *p, int flags, const char *name)
 	struct lwp *l = kmem_zalloc(&M_LWP, sizeof(*l), KM_SLEEP);
 
 	l->l_flags = flags;
+	l->l_lid = (int)(__atomic_add_fetch(&lwp_lastlid, 1,
+	    __ATOMIC_RELAXED) & INT32_MAX);
 	strlcpy(l->l_name, name, sizeof(l->l_name));
+	mutex_init(&l->l_sleeplock, MUTEX_DEFAULT);
 	if (p != NULL)
 		lwp_attach(l, p);
 	return l;
@@ -44,12 +49,17 @@ lwp_attach(struct lwp *l, struct proc *p)
 {
 	mutex_enter(&proc_lock);
 	l->l_proc = p;
-	p->p_nlwps++;
+	p->p_refcnt++;
+	LIST_INSERT_HEAD(&p->p_lwps, l, l_sibling);
 	LIST_INSERT_HEAD(&alllwp, l, l_list);
+	lwp_intr_reset(l, p);
 	mutex_exit(&proc_lock);
 }
 
-/* Moves l to another process; the old one exits if l was its last lwp. */
+/*
+ * Moves l to another process; the old one exits if that was its last
+ * reference.  An interrupt meant for l in the old process is forgotten.
+ */
 void
 lwp_move(struct lwp *l, struct proc *p)
 {
@@ -57,8 +67,11 @@ lwp_move(struct lwp *l, struct proc *p)
 
 	mutex_enter(&proc_lock);
 	old = l->l_proc;
+	LIST_REMOVE(l, l_sibling);
 	l->l_proc = p;
-	p->p_nlwps++;
+	p->p_refcnt++;
+	LIST_INSERT_HEAD(&p->p_lwps, l, l_sibling);
+	lwp_intr_reset(l, p);
 	mutex_exit(&proc_lock);
 	proc_release(old);
 }
@@ -71,6 +84,7 @@ lwp_detach(struct lwp *l)
 
 	mutex_enter(&proc_lock);
 	LIST_REMOVE(l, l_list);
+	LIST_REMOVE(l, l_sibling);
 	mutex_exit(&proc_lock);
 	proc_release(p);
 }
@@ -78,6 +92,7 @@ lwp_detach(struct lwp *l)
 void
 lwp_destroy(struct lwp *l)
 {
+	mutex_destroy(&l->l_sleeplock);
 	kmem_free(&M_LWP, l, sizeof(*l));
 }
 

@@ -111,13 +111,8 @@ pollwaiter_sleep(struct pollwaiter *pw, uint64_t deadline_ns)
 	int error = 0;
 
 	mutex_enter(&poll_lock);
-	while (!pw->pw_woken && error == 0) {
-		if (deadline_ns == 0)
-			cv_wait(&pw->pw_cv, &poll_lock);
-		else
-			error = cv_timedwait_until(&pw->pw_cv, &poll_lock,
-			    deadline_ns);
-	}
+	while (!pw->pw_woken && error == 0)
+		error = cv_wait_sig_until(&pw->pw_cv, &poll_lock, deadline_ns);
 	pw->pw_woken = false;
 	mutex_exit(&poll_lock);
 	return error;

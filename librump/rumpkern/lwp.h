@@ -19,26 +19,39 @@ struct cpu_info;
 struct cred;
 struct vnode;
 
-typedef int pid_t;
-
 /*
  * A process: its descriptors, who it acts as, its file-creation mask and
  * where its paths start.  The directories are vnodes, which the core does
  * not know: it holds and releases them through proc_vnodeops, which the
  * VFS fills in.  p_lock guards the pointers; a caller takes its own
  * reference (proc_cred(), proc_cwd(), proc_rdir()) and uses it unlocked.
+ *
+ * References (p_refcnt, under proc_lock): one per lwp in the process;
+ * one that its maker holds (a fork's, until the forking lwp has moved in;
+ * an attacher's, until it has); and the creation reference of a process
+ * made by rump_lwproc_newproc() (and of process 1), which
+ * rump_lwproc_exit() drops.  The last release closes the descriptors and
+ * frees the process.  A process is found by pid (proc_find) while it is
+ * in the pid table, from its making until its last release; an exiting
+ * one (P_EXITING) is found but takes no new lwps.
  */
 struct proc {
 	pid_t p_pid;
-	unsigned p_nlwps;		/* under proc_lock */
+	unsigned p_refcnt;		/* under proc_lock */
+	int p_flags;			/* under proc_lock */
 	struct filedesc *p_fd;
 	kmutex_t p_lock;
 	struct cred *p_cred;		/* under p_lock; never NULL */
-	struct vnode *p_cwd;		/* under p_lock; NULL: none yet */
+	struct vnode *p_cwd;		/* under p_lock; NULL: the root */
 	struct vnode *p_rdir;		/* under p_lock; NULL: the root */
 	mode_t p_umask;			/* atomic */
-	LIST_ENTRY(proc) p_list;
+	LIST_HEAD(, lwp) p_lwps;	/* under proc_lock */
+	LIST_ENTRY(proc) p_list;	/* all processes, under proc_lock */
+	LIST_ENTRY(proc) p_hash;	/* the pid table, under proc_lock */
 };
+
+#define P_CREATED	0x01	/* holds a creation reference */
+#define P_EXITING	0x02	/* rump_lwproc_exit() was called */
 
 /* How the core holds and lets go of a process's directories. */
 struct proc_vnodeops {
@@ -50,17 +63,40 @@ struct proc_vnodeops {
 #define LW_IMPLICIT	0x02	/* bound to a host thread on entry */
 #define LW_JOINABLE	0x04	/* kernel thread freed by kthread_join() */
 
+/* Why an interruptible sleep ends with EINTR (l_intr, under l_sleeplock). */
+#define LI_PENDING	0x01	/* interrupted: the current or next sleep ends */
+#define LI_EXIT		0x02	/* its process exits: every sleep ends */
+#define LI_CLOSING	0x04	/* closes an exiting process's files: the same */
+
+struct kcondvar;
+LIST_HEAD(lwplist, lwp);
+
+/*
+ * An lwp sleeping interruptibly (cv_wait_sig) names its condition variable
+ * and interlock in l_sleepcv and l_sleepmtx, so that an interrupter can
+ * wake it; l_wakers counts interrupters between finding the sleep and
+ * waking it, and the sleeper does not leave its sleep (after which the
+ * two may be freed) before they are done.  kern_intr.c has the protocol.
+ */
 struct lwp {
-	struct proc *l_proc;
+	struct proc *l_proc;		/* changes under proc_lock */
 	struct cpu_info *l_cpu;		/* NULL while not running */
 	struct cpu_info *l_lastcpu;	/* affinity hint */
 	unsigned l_nesting;		/* rump_schedule depth */
 	int l_flags;
+	int l_lid;			/* unique among lwps alive */
 	void *l_hostthread;		/* join cookie of a kernel thread */
 	void (*l_func)(void *);
 	void *l_arg;
 	char l_name[24];
-	LIST_ENTRY(lwp) l_list;
+	kmutex_t l_sleeplock;		/* the four fields below; a leaf */
+	int l_intr;
+	struct kcondvar *l_sleepcv;
+	kmutex_t *l_sleepmtx;
+	unsigned l_wakers;
+	LIST_ENTRY(lwp) l_list;		/* all lwps, under proc_lock */
+	LIST_ENTRY(lwp) l_sibling;	/* l_proc's lwps, under proc_lock */
+	LIST_ENTRY(lwp) l_wakelist;	/* private to lwproc_exit */
 };
 
 struct cpu_info {
@@ -89,12 +125,6 @@ void sched_block_end(void);
 /* lwps and processes (kern_lwp.c, kern_proc.c). */
 struct lwp *lwp_alloc(struct proc *p, int flags, const char *name);
 void lwp_free(struct lwp *l);
-/*
- * A new process with descriptor table fdp (which it takes over) and, from
- * parent, its credentials, umask and directories; with a NULL parent it
- * is root with umask 022 and no directories.
- */
-struct proc *proc_create(struct proc *parent, struct filedesc *fdp);
 void proc_release(struct proc *p);
 int proc_init(void);
 void proc_fini(void);

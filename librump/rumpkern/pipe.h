@@ -26,7 +26,8 @@ void pipe_attach(struct pipe *p, int fflag);
  * Waits, as open(2) of a FIFO does, until the other end is open: a
  * reader for a writer, a writer for a reader; O_RDWR does not wait.
  * With FNONBLOCK a reader does not wait and a writer without a reader
- * is ENXIO.  On error the caller detaches the ends it attached.
+ * is ENXIO; an interrupted wait is EINTR, as the pipe's reads and writes.
+ * On error the caller detaches the ends it attached.
  */
 int pipe_wait_peer(struct pipe *p, int fflag);
 /* Uncounts the ends fflag opened; true when no end is left. */

@@ -38,7 +38,10 @@ void pollwaiter_init(struct pollwaiter *pw);
 void pollwaiter_destroy(struct pollwaiter *pw);
 void pollent_init(struct pollent *pe, struct pollwaiter *pw);
 void pollent_unrecord(struct pollent *pe);
-/* Sleeps unless woken already; deadline_ns 0 is none.  ETIMEDOUT after it. */
+/*
+ * Sleeps unless woken already; deadline_ns 0 is none.  ETIMEDOUT after it,
+ * EINTR when the lwp is interrupted.
+ */
 int pollwaiter_sleep(struct pollwaiter *pw, uint64_t deadline_ns);
 
 int poll_init(void);

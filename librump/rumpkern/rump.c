@@ -16,6 +16,7 @@
 #include "rumpkern/lwp.h"
 #include "rumpkern/poll.h"
 #include "rumpkern/softint.h"
+#include "rumpkern/sysctl.h"
 #include "rumpkern/syscall.h"
 #include "rump_private.h"
 #include "kern_private.h"
@@ -112,7 +113,7 @@ rump_boot(const struct rump_params *rp)
 	rumpuser_curlwpop(RUMPUSER_LWP_SET, l);
 	sched_take_cpu(l);
 	if ((error = proc_init()) != 0 || (error = poll_init()) != 0 ||
-	    (error = kstat_init()) != 0)
+	    (error = sysctl_init()) != 0 || (error = kstat_init()) != 0)
 		panic("rump_init: core failed to start: %d", error);
 	lwp_attach(l, proc_default());
 	if ((error = syscall_establish(kern_sysent)) != 0 ||
@@ -193,6 +194,7 @@ rump_teardown(struct lwp *self)
 	callout_shutdown();
 	softint_shutdown();
 	kstat_fini();
+	sysctl_fini();
 	lwp_check_none();
 	proc_shutdown();
 	poll_fini();

@@ -7,6 +7,7 @@
 #include "rumpkern/kmem.h"
 #include "rumpkern/lwp.h"
 #include "rumpkern/uio.h"
+#include "rump_private.h"
 #include "syscallargs.h"
 
 /* What no uid or gid may be: (uid_t)-1 means "unchanged" elsewhere. */
@@ -202,4 +203,47 @@ sys_umask(struct lwp *l, const struct sys_umask_args *uap, long *retval)
 	*retval = __atomic_exchange_n(&l->l_proc->p_umask, uap->mask & 0777,
 	    __ATOMIC_RELAXED);
 	return 0;
+}
+
+struct setcred_args {
+	uid_t uid;
+	gid_t gid;
+	const gid_t *groups;	/* new->cr_ngroups of them, copied in */
+};
+
+/* rump_lwproc_setcred(): root makes the process someone else entirely. */
+static int
+setcred_change(const struct cred *old, struct cred *new, const void *arg)
+{
+	const struct setcred_args *sa = arg;
+
+	if (!cred_is_root(old))
+		return EPERM;
+	new->cr_uid = new->cr_euid = new->cr_suid = sa->uid;
+	new->cr_gid = new->cr_egid = new->cr_sgid = sa->gid;
+	memcpy(new->cr_groups, sa->groups,
+	    (size_t)new->cr_ngroups * sizeof(gid_t));
+	return 0;
+}
+
+int
+rumppriv_lwproc_setcred(uid_t uid, gid_t gid, int ngroups,
+    const gid_t *groups)
+{
+	struct setcred_args sa = { .uid = uid, .gid = gid };
+	size_t len;
+	gid_t *copy;
+	int error;
+
+	if (ngroups < 0 || ngroups > NGROUPS_MAX || uid == ID_INVALID ||
+	    gid == ID_INVALID)
+		return EINVAL;
+	len = (size_t)ngroups * sizeof(gid_t);
+	copy = kmem_alloc(&M_TEMP, len + 1, KM_SLEEP);
+	error = ngroups > 0 ? copyin(groups, copy, len) : 0;
+	sa.groups = copy;
+	if (error == 0)
+		error = cred_change(curproc, ngroups, setcred_change, &sa);
+	kmem_free(&M_TEMP, copy, len + 1);
+	return error;
 }

@@ -64,7 +64,8 @@ pipe_read(struct file *fp, struct uio *uio, int flags)
 			error = EAGAIN;
 			goto out;
 		}
-		cv_wait(&p->p_cv, &p->p_lock);
+		if ((error = cv_wait_sig(&p->p_cv, &p->p_lock)) != 0)
+			goto out;
 	}
 	while (p->p_count > 0 && uio->uio_resid > 0) {
 		size_t n = MIN(p->p_count, PIPE_SIZE - p->p_head);
@@ -102,7 +103,8 @@ pipe_write(struct file *fp, struct uio *uio, int flags)
 				error = EAGAIN;
 				break;
 			}
-			cv_wait(&p->p_cv, &p->p_lock);
+			if ((error = cv_wait_sig(&p->p_cv, &p->p_lock)) != 0)
+				break;
 			continue;
 		}
 		tail = (p->p_head + p->p_count) % PIPE_SIZE;
@@ -258,15 +260,15 @@ pipe_wait_peer(struct pipe *p, int fflag)
 	if ((fflag & FREAD) != 0 && (fflag & FNONBLOCK) == 0) {
 		uint64_t seen = p->p_wopens - (p->p_writers > 0 ? 1 : 0);
 
-		while (p->p_wopens == seen)
-			cv_wait(&p->p_cv, &p->p_lock);
+		while (error == 0 && p->p_wopens == seen)
+			error = cv_wait_sig(&p->p_cv, &p->p_lock);
 	} else if ((fflag & FWRITE) != 0) {
 		uint64_t seen = p->p_ropens - (p->p_readers > 0 ? 1 : 0);
 
 		if ((fflag & FNONBLOCK) != 0 && p->p_readers == 0)
 			error = ENXIO;
 		while (error == 0 && p->p_ropens == seen)
-			cv_wait(&p->p_cv, &p->p_lock);
+			error = cv_wait_sig(&p->p_cv, &p->p_lock);
 	}
 	mutex_exit(&p->p_lock);
 	return error;

@@ -87,6 +87,14 @@ struct protosw {
 	void (*pr_fini)(void);
 };
 
+/*
+ * dom_flags.  DOM_HOSTIFS: the family runs on the host's interfaces, not
+ * the rump kernel's (sockin), so interface requests through its sockets
+ * find none (ENODEV, and SIOCGIFCONF an empty list), as Linux answers for
+ * an interface it does not have.
+ */
+#define DOM_HOSTIFS	0x01
+
 struct domain {
 	int dom_family;
 	const char *dom_name;
@@ -94,8 +102,15 @@ struct domain {
 	int dom_nprotosw;
 	void (*dom_init)(void);
 	void (*dom_fini)(void);
+	int dom_flags;			/* DOM_* */
 	/* Interface ioctls for addresses of this family (SIOCSIFADDR...). */
 	int (*dom_ifioctl)(unsigned long cmd, void *data, struct ifnet *ifp);
+	/*
+	 * The family's own requests (routes, ARP: SIOCADDRT, SIOCSARP...),
+	 * data in kernel memory; ENOTTY for unknown ones.  Set requests
+	 * come here only from a caller allowed to configure the network.
+	 */
+	int (*dom_ioctl)(unsigned long cmd, void *data);
 	LIST_ENTRY(domain) dom_list;
 };
 

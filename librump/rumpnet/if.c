@@ -404,61 +404,6 @@ if_hooks_unregister(struct if_hooks *h)
 	NET_UNLOCK();
 }
 
-/* ---- socket ioctls ---- */
-
-static int
-if_ioctl_ifreq(struct ifnet *ifp, unsigned long cmd, struct ifreq *ifr)
-{
-	switch (cmd) {
-	case SIOCGIFFLAGS:
-		ifr->ifr_ifru.ifru_flags = (short)ifp->if_flags;
-		return 0;
-	case SIOCSIFFLAGS:
-		return if_setflags(ifp, (unsigned short)ifr->ifr_ifru.ifru_flags);
-	case SIOCGIFMTU:
-		ifr->ifr_ifru.ifru_mtu = ifp->if_mtu;
-		return 0;
-	case SIOCSIFMTU:
-		return if_setmtu(ifp, ifr->ifr_ifru.ifru_mtu);
-	case SIOCGIFINDEX:
-		ifr->ifr_ifru.ifru_ivalue = (int)ifp->if_index;
-		return 0;
-	case SIOCGIFHWADDR:
-		memset(&ifr->ifr_ifru.ifru_hwaddr, 0, sizeof(struct sockaddr));
-		ifr->ifr_ifru.ifru_hwaddr.sa_family =
-		    ifp->if_type == IFT_ETHER ? 1 /* ARPHRD_ETHER */ : 772;
-		memcpy(ifr->ifr_ifru.ifru_hwaddr.sa_data, ifp->if_hwaddr,
-		    ifp->if_addrlen);
-		return 0;
-	default:
-		return -1;
-	}
-}
-
-int
-if_ioctl(unsigned long cmd, struct ifreq *ifr, struct domain *dp)
-{
-	struct ifnet *ifp;
-	char name[IFNAMSIZ];
-	int error;
-
-	memcpy(name, ifr->ifr_name, IFNAMSIZ);
-	name[IFNAMSIZ - 1] = '\0';
-	NET_LOCK();
-	ifp = if_find_byname(name);
-	if (ifp == NULL) {
-		NET_UNLOCK();
-		return ENODEV;
-	}
-	error = if_ioctl_ifreq(ifp, cmd, ifr);
-	if (error == -1)
-		error = dp->dom_ifioctl != NULL ?
-		    dp->dom_ifioctl(cmd, ifr, ifp) : EOPNOTSUPP;
-	if_rele(ifp);
-	NET_UNLOCK();
-	return error;
-}
-
 int
 if_init(void)
 {

@@ -174,11 +174,15 @@ int if_foreach(int (*fn)(struct ifnet *ifp, void *arg), void *arg);
 int if_setflags(struct ifnet *ifp, int flags);
 int if_setmtu(struct ifnet *ifp, int mtu);
 /*
- * Socket ioctls on interfaces (SIOC*IF*) with the request in kernel memory;
- * address requests go to dp, the family of the socket they came through.
+ * Socket ioctls on interfaces, routes and neighbours (if_ioctl.c), made
+ * through a socket of family dp: whether cmd is one, and the request with
+ * data in the caller's memory.  Interface requests (SIOC*IF*) are
+ * answered here, their address requests by dp->dom_ifioctl; routes and
+ * ARP by dp->dom_ioctl.  Setting needs an effective uid of 0 (EPERM).
  */
 struct domain;
-int if_ioctl(unsigned long cmd, struct ifreq *ifr, struct domain *dp);
+bool if_ioctl_isnet(unsigned long cmd);
+int if_ioctl(struct domain *dp, unsigned long cmd, void *data);
 extern struct ifnet *lo0ifp;
 
 /* Addresses. */

@@ -127,6 +127,54 @@ struct ifreq {
 };
 CTASSERT(sizeof(struct ifreq) == 40);
 
+struct ifconf {
+	int ifc_len;			/* in: buffer size; out: bytes used */
+	union {
+		char *ifcu_buf;		/* NULL: only the length needed */
+		struct ifreq *ifcu_req;
+	} ifc_ifcu;
+};
+CTASSERT(sizeof(struct ifconf) == 16);
+
+/* SIOCADDRT/SIOCDELRT: Linux's struct rtentry (the kernel has its own). */
+struct linux_rtentry {
+	unsigned long rt_pad1;
+	struct sockaddr rt_dst;
+	struct sockaddr rt_gateway;
+	struct sockaddr rt_genmask;
+	unsigned short rt_flags;	/* LINUX_RTF_* */
+	short rt_pad2;
+	unsigned long rt_pad3;
+	void *rt_pad4;
+	short rt_metric;
+	char *rt_dev;			/* the caller's string, or NULL */
+	unsigned long rt_mtu;		/* with LINUX_RTF_MTU */
+	unsigned long rt_window;
+	unsigned short rt_irtt;
+};
+CTASSERT(sizeof(struct linux_rtentry) == 120);
+#define LINUX_RTF_UP		0x0001
+#define LINUX_RTF_GATEWAY	0x0002
+#define LINUX_RTF_HOST		0x0004
+#define LINUX_RTF_MTU		0x0040
+#define LINUX_RTF_REJECT	0x0200
+
+/* SIOCSARP/SIOCGARP/SIOCDARP */
+struct arpreq {
+	struct sockaddr arp_pa;		/* protocol address (AF_INET) */
+	struct sockaddr arp_ha;		/* hardware address (ARPHRD_ETHER) */
+	int arp_flags;			/* ATF_* */
+	struct sockaddr arp_netmask;
+	char arp_dev[IFNAMSIZ];
+};
+CTASSERT(sizeof(struct arpreq) == 68);
+#define ATF_COM		0x02	/* resolved */
+#define ATF_PERM	0x04	/* permanent */
+#define ATF_PUBL	0x08	/* proxy ARP: not supported */
+
+#define SIOCADDRT	0x890b
+#define SIOCDELRT	0x890c
+#define SIOCGIFCONF	0x8912
 #define SIOCGIFFLAGS	0x8913
 #define SIOCSIFFLAGS	0x8914
 #define SIOCGIFADDR	0x8915
@@ -137,5 +185,8 @@ CTASSERT(sizeof(struct ifreq) == 40);
 #define SIOCSIFMTU	0x8922
 #define SIOCGIFHWADDR	0x8927
 #define SIOCGIFINDEX	0x8933
+#define SIOCDARP	0x8953
+#define SIOCGARP	0x8954
+#define SIOCSARP	0x8955
 
 #endif

@@ -8,6 +8,7 @@
 #include "rumpnet/if.h"
 #include "rumpnet/mbuf.h"
 #include "rumpnet/netlock.h"
+#include "rumpnet_private.h"
 
 extern const struct sysent_init net_sysent[];
 
@@ -21,12 +22,15 @@ rumpnet_init(void)
 	error = if_init();
 	if (error == 0)
 		error = syscall_establish(net_sysent);
+	if (error == 0)
+		if_sysctl_init();
 	return error;
 }
 
 static void
 rumpnet_fini(void)
 {
+	if_sysctl_fini();
 	syscall_disestablish(net_sysent);
 	if_fini();
 	mbfini();

@@ -6,5 +6,8 @@ int if_loop_attach(void);
 void if_loop_detach(void);
 int domain_init(void);
 void domain_fini(void);
+/* "net.interfaces" (if_sysctl.c). */
+void if_sysctl_init(void);
+void if_sysctl_fini(void);
 
 #endif

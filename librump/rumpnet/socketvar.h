@@ -140,6 +140,7 @@ void soisdisconnecting(struct socket *so);
 void soisdisconnected(struct socket *so);
 /* A new socket on a listener's incomplete queue (or complete, if connected). */
 struct socket *sonewconn(struct socket *head, bool connected);
+struct socket *sonewconn_unlimited(struct socket *head, bool connected);
 void socantsendmore(struct socket *so);
 void socantrcvmore(struct socket *so);
 void sorwakeup(struct socket *so);
@@ -156,11 +157,23 @@ void sofree(struct socket *so);
 /*
  * Serialises senders (receivers) of one buffer across sleeps and copies.
  * With nbio, gives EAGAIN instead of waiting for a holder that sleeps
- * (SB_SLEEP); one that is only copying is waited for.
+ * (SB_SLEEP); one that is only copying is waited for.  The wait is
+ * interruptible (EINTR).
  */
 int sblock(struct socket *so, struct sockbuf *sb, bool nbio);
+/*
+ * The same without interruption, for a caller that must hold the lock
+ * to leave (it gives it up on its way out): after a wait, or where only
+ * copies hold it (the send lock).  A receiver taking it back after its
+ * sleep may wait for another's MSG_WAITALL sleep; that one ends when its
+ * own lwp is interrupted.
+ */
+void sbrelock(struct socket *so, struct sockbuf *sb);
 void sbunlock(struct sockbuf *sb);
-/* Sleeps on sb until woken or its timeout (EAGAIN); softnet_lock held. */
+/*
+ * Sleeps on sb until woken, its timeout (EAGAIN) or an interrupt (EINTR);
+ * softnet_lock held.
+ */
 int sbwait(struct socket *so, struct sockbuf *sb, uint64_t deadline_ns);
 
 int sbreserve(struct sockbuf *sb, size_t cc);

@@ -57,14 +57,18 @@ socreate(int family, struct socket **aso, int type, int proto)
 	return 0;
 }
 
-/* Waits, for SO_LINGER, until the protocol has disconnected. */
+/*
+ * Waits, for SO_LINGER, until the protocol has disconnected; an interrupt
+ * (or the process exiting) ends the wait and the close goes on, as Linux's
+ * does.
+ */
 static void
 solinger(struct socket *so)
 {
 	uint64_t deadline = getnsuptime() + (uint64_t)so->so_linger * NSEC_PER_SEC;
 
 	while ((so->so_state & SS_ISCONNECTED) && so->so_pcb != NULL) {
-		if (cv_timedwait_until(&so->so_cv, so->so_lock, deadline) != 0)
+		if (cv_wait_sig_until(&so->so_cv, so->so_lock, deadline) != 0)
 			break;
 	}
 }
@@ -177,13 +181,16 @@ soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
 		error = EINPROGRESS;
 		goto out;
 	}
+	/*
+	 * A timeout or an interrupt leaves the connection going on, as
+	 * Linux's does; poll says when it is made.
+	 */
 	deadline = sb_deadline(&so->so_snd);
 	while ((so->so_state & SS_ISCONNECTING) && so->so_error == 0) {
-		if (deadline == 0)
-			cv_wait(&so->so_cv, so->so_lock);
-		else if (cv_timedwait_until(&so->so_cv, so->so_lock,
-		    deadline) != 0) {
-			error = EINPROGRESS;
+		error = cv_wait_sig_until(&so->so_cv, so->so_lock, deadline);
+		if (error != 0) {
+			if (error == ETIMEDOUT)
+				error = EINPROGRESS;
 			goto out;
 		}
 	}
@@ -216,11 +223,11 @@ soaccept(struct socket *head, struct socket **aso,
 			error = EAGAIN;
 			goto out;
 		}
-		if (deadline == 0)
-			cv_wait(&head->so_cv, head->so_lock);
-		else if (cv_timedwait_until(&head->so_cv, head->so_lock,
-		    deadline) != 0) {
-			error = EAGAIN;
+		error = cv_wait_sig_until(&head->so_cv, head->so_lock,
+		    deadline);
+		if (error != 0) {
+			if (error == ETIMEDOUT)
+				error = EAGAIN;
 			goto out;
 		}
 	}
@@ -385,7 +392,7 @@ sosend_stream(struct socket *so, struct uio *uio, struct mbuf *control,
 	int error;
 
 	NET_LOCK();
-	(void)sblock(so, &so->so_snd, false);
+	sbrelock(so, &so->so_snd);
 	for (;;) {
 		struct mbuf *rest = NULL;
 		long space;
@@ -409,7 +416,7 @@ sosend_stream(struct socket *so, struct uio *uio, struct mbuf *control,
 			}
 			sbunlock(&so->so_snd);
 			error = sbwait(so, &so->so_snd, deadline);
-			(void)sblock(so, &so->so_snd, false);
+			sbrelock(so, &so->so_snd);
 			if (error != 0)
 				break;
 			continue;
@@ -624,7 +631,7 @@ soreceive_wait(struct socket *so, bool keep, uint64_t deadline)
 	if (!keep) {
 		sbunlock(sb);
 		error = sbwait(so, sb, deadline);
-		(void)sblock(so, sb, false);
+		sbrelock(so, sb);
 		return error;
 	}
 	sb->sb_flags |= SB_SLEEP;
@@ -699,29 +706,18 @@ soreceive(struct socket *so, struct sockaddr_storage *paddr,
 		break;
 	}
 	sbunlock(&so->so_rcv);
-	/* Data already moved is a success; the error comes next time. */
-	if (uio->uio_resid < orig && error != 0 && error != EAGAIN)
+	/*
+	 * Data already moved is a success; the error comes next time.  A
+	 * timeout or an interrupt belongs to this call only.
+	 */
+	if (uio->uio_resid < orig && error != 0 && error != EAGAIN &&
+	    error != EINTR)
 		so->so_error = error;
 unlock:
 	NET_UNLOCK();
 	if (flagsp != NULL)
 		*flagsp = outflags;
 	return uio->uio_resid < orig ? 0 : error;
-}
-
-/* An interface request: the caller's struct ifreq is copied in and out. */
-static int
-soioctl_if(struct socket *so, unsigned long cmd, void *data)
-{
-	struct ifreq ifr;
-	int error;
-
-	if ((error = copyin(data, &ifr, sizeof(ifr))) != 0)
-		return error;
-	error = if_ioctl(cmd, &ifr, so->so_proto->pr_domain);
-	if (error == 0)
-		error = copyout(&ifr, data, sizeof(ifr));
-	return error;
 }
 
 int
@@ -746,12 +742,9 @@ soioctl(struct socket *so, unsigned long cmd, void *data)
 		}
 		NET_UNLOCK();
 		return copyout(&n, data, sizeof(n));
-	case SIOCGIFFLAGS: case SIOCSIFFLAGS: case SIOCGIFADDR:
-	case SIOCSIFADDR: case SIOCGIFNETMASK: case SIOCSIFNETMASK:
-	case SIOCGIFMTU: case SIOCSIFMTU: case SIOCGIFHWADDR:
-	case SIOCGIFINDEX:
-		return soioctl_if(so, cmd, data);
 	default:
+		if (if_ioctl_isnet(cmd))
+			return if_ioctl(so->so_proto->pr_domain, cmd, data);
 		NET_LOCK();
 		error = pru_ioctl(so, cmd, data);
 		NET_UNLOCK();

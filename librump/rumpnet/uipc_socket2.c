@@ -145,11 +145,23 @@ soalloc(const struct protosw *pr, int type)
 struct socket *
 sonewconn(struct socket *head, bool connected)
 {
-	struct socket *so;
-
 	NET_ASSERT_LOCKED();
 	if (head->so_qlen + head->so_q0len >= 3 * head->so_qlimit / 2)
 		return NULL;
+	return sonewconn_unlimited(head, connected);
+}
+
+/*
+ * sonewconn() without the limit on the queues, for a connection that
+ * leaves the embryonic queue at once (a SYN cookie's ACK completes its
+ * handshake); the caller checked that the accept queue has room.
+ */
+struct socket *
+sonewconn_unlimited(struct socket *head, bool connected)
+{
+	struct socket *so;
+
+	NET_ASSERT_LOCKED();
 	so = soalloc(head->so_proto, head->so_type);
 	so->so_options = head->so_options & ~SO_OPT_ACCEPTCONN;
 	so->so_linger = head->so_linger;
@@ -228,13 +240,24 @@ sofree(struct socket *so)
 int
 sblock(struct socket *so, struct sockbuf *sb, bool nbio)
 {
+	int error;
+
 	while (sb->sb_flags & SB_LOCK) {
 		if (nbio && (sb->sb_flags & SB_SLEEP))
 			return EAGAIN;
-		cv_wait(&sb->sb_cv, so->so_lock);
+		if ((error = cv_wait_sig(&sb->sb_cv, so->so_lock)) != 0)
+			return error;
 	}
 	sb->sb_flags |= SB_LOCK;
 	return 0;
+}
+
+void
+sbrelock(struct socket *so, struct sockbuf *sb)
+{
+	while (sb->sb_flags & SB_LOCK)
+		cv_wait(&sb->sb_cv, so->so_lock);
+	sb->sb_flags |= SB_LOCK;
 }
 
 void
@@ -248,12 +271,9 @@ sbunlock(struct sockbuf *sb)
 int
 sbwait(struct socket *so, struct sockbuf *sb, uint64_t deadline_ns)
 {
-	if (deadline_ns == 0) {
-		cv_wait(&sb->sb_cv, so->so_lock);
-		return 0;
-	}
-	return cv_timedwait_until(&sb->sb_cv, so->so_lock, deadline_ns) ==
-	    ETIMEDOUT ? EAGAIN : 0;
+	int error = cv_wait_sig_until(&sb->sb_cv, so->so_lock, deadline_ns);
+
+	return error == ETIMEDOUT ? EAGAIN : error;
 }
 
 int

@@ -85,12 +85,14 @@ struct mount {
 #define MNT_RDONLY	0x0001
 #define MNT_ROOTFS	0x0002	/* the root file system, never unmounted */
 #define MNT_UNMOUNTING	0x0004
+#define MNT_OWNDEV	0x0008	/* unmounting removes the etfs device mnt_from */
 
 int vfs_register(struct vfsops *vfsops);
 int vfs_unregister(struct vfsops *vfsops);
 /*
  * Mounts file-system type fstype from source at the directory path
- * (resolved with the caller's credentials); flags MNT_RDONLY.
+ * (resolved with the caller's credentials); flags MNT_RDONLY, and
+ * MNT_OWNDEV when source is an etfs device made for this mount alone.
  */
 int vfs_domount(const char *fstype, const char *source, const char *path,
     int flags, const void *data, size_t datalen);

@@ -243,6 +243,7 @@ rumpfs_write(struct vop_write_args *ap)
 {
 	struct rumpfs_node *rn = VTORN(ap->a_vp);
 	struct uio *uio = ap->a_uio;
+	size_t excess = 0;
 	int error = 0;
 
 	if (ap->a_vp->v_type == VBLK)
@@ -253,8 +254,12 @@ rumpfs_write(struct vop_write_args *ap)
 		uio->uio_offset = (off_t)rn->rn_size;
 	if ((uint64_t)uio->uio_offset >= RUMPFS_MAXSIZE)
 		return uio->uio_resid > 0 ? EFBIG : 0;
-	if ((uint64_t)uio->uio_offset + uio->uio_resid > RUMPFS_MAXSIZE)
-		uio->uio_resid = RUMPFS_MAXSIZE - (uint64_t)uio->uio_offset;
+	/* What lies past the largest file is not written, nor counted. */
+	if ((uint64_t)uio->uio_offset + uio->uio_resid > RUMPFS_MAXSIZE) {
+		excess = uio->uio_resid -
+		    (RUMPFS_MAXSIZE - (uint64_t)uio->uio_offset);
+		uio->uio_resid -= excess;
+	}
 	while (error == 0 && uio->uio_resid > 0) {
 		uint64_t off = (uint64_t)uio->uio_offset;
 		size_t pg = off / RUMPFS_PAGE, pgoff = off % RUMPFS_PAGE;
@@ -267,6 +272,7 @@ rumpfs_write(struct vop_write_args *ap)
 			    KM_SLEEP);
 		error = uiomove(rn->rn_pages[pg] + pgoff, n, uio);
 	}
+	uio->uio_resid += excess;
 	vfs_timestamp(&rn->rn_mtime);
 	rn->rn_ctime = rn->rn_mtime;
 	return error;
@@ -450,24 +456,6 @@ rumpfs_reclaim(struct vop_reclaim_args *ap)
 	return 0;
 }
 
-static int
-rumpfs_pathconf(struct vop_pathconf_args *ap)
-{
-	switch (ap->a_name) {
-	case _PC_LINK_MAX:
-		*ap->a_retval = INT32_MAX;
-		return 0;
-	case _PC_NAME_MAX:
-		*ap->a_retval = NAME_MAX;
-		return 0;
-	case _PC_PATH_MAX:
-		*ap->a_retval = PATH_MAX;
-		return 0;
-	default:
-		return EINVAL;
-	}
-}
-
 /* A missing page is a hole; the end of the file is one too. */
 static int
 rumpfs_seek(struct vop_seek_args *ap)
@@ -512,6 +500,5 @@ const struct vnodeops rumpfs_vnodeops = {
 	.vop_readlink = rumpfs_readlink,
 	.vop_inactive = rumpfs_inactive,
 	.vop_reclaim = rumpfs_reclaim,
-	.vop_pathconf = rumpfs_pathconf,
 	.vop_seek = rumpfs_seek,
 };

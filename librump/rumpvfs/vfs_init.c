@@ -19,9 +19,7 @@ vfs_init(void)
 
 	pnbuf_init();
 	vfs_fifo_init();
-	error = vcache_init();
-	if (error != 0)
-		goto fail_pnbuf;
+	vcache_init();
 	error = bufcache_init();
 	if (error != 0)
 		goto fail_vcache;
@@ -40,7 +38,6 @@ fail_etfs:
 	bufcache_fini();
 fail_vcache:
 	vcache_fini();
-fail_pnbuf:
 	vfs_fifo_fini();
 	pnbuf_fini();
 	return error;

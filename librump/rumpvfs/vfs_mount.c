@@ -20,6 +20,7 @@
 #include "rumpvfs/namei.h"
 #include "rumpvfs/rumpfs.h"
 #include "rumpvfs/vfs_private.h"
+#include "rumpvfs_if_priv.h"
 
 KMEM_DEFINE(M_MOUNT, "mount");
 
@@ -100,7 +101,7 @@ mount_create(struct vfsops *ops, const char *source, int flags,
 	int error;
 
 	mp->mnt_op = ops;
-	mp->mnt_flag = flags & MNT_RDONLY;
+	mp->mnt_flag = flags & (MNT_RDONLY | MNT_OWNDEV);
 	mp->mnt_iosize = PAGE_SIZE;
 	mutex_init(&mp->mnt_renamelock, MUTEX_DEFAULT);
 	TAILQ_INIT(&mp->mnt_vnodes);
@@ -216,6 +217,7 @@ vfs_dounmount(struct mount *mp)
 {
 	struct vnode *covered = mp->mnt_vnodecovered;
 	struct cred *cred = proc_cred(curproc);
+	char owndev[sizeof(mp->mnt_from)] = "";
 	int error;
 
 	mutex_enter(&mountlist_lock);
@@ -236,9 +238,12 @@ vfs_dounmount(struct mount *mp)
 	mutex_exit(&mountlist_lock);
 	if (error != 0)
 		return error;
+	if ((mp->mnt_flag & MNT_OWNDEV) != 0)
+		strlcpy(owndev, mp->mnt_from, sizeof(owndev));
 	mount_destroy(mp);
 	vrele(covered);
-	return 0;
+	/* The device of a mount_image() goes with its mount. */
+	return owndev[0] != '\0' ? rumppriv_etfs_remove(owndev) : 0;
 }
 
 /* The lookup is made under mount_lock, so the mount cannot go meanwhile. */

@@ -160,6 +160,9 @@ rename_check_tree(struct rename_side *f, struct rename_side *t)
 		return EBUSY;
 	if (isdir && ancestry_has(&t->anc, fvp))
 		return EINVAL;
+	/* Linux: a target above the source, before the types are compared. */
+	if (tvp != NULL && ancestry_has(&f->anc, tvp))
+		return ENOTEMPTY;
 	if (!isdir && ((f->nd.ni_cnd.cn_flags | t->nd.ni_cnd.cn_flags) &
 	    REQUIREDIR) != 0)
 		return ENOTDIR;
@@ -167,8 +170,6 @@ rename_check_tree(struct rename_side *f, struct rename_side *t)
 		return ENOTDIR;
 	if (tvp != NULL && !isdir && tvp->v_type == VDIR)
 		return EISDIR;
-	if (tvp != NULL && ancestry_has(&f->anc, tvp))
-		return ENOTEMPTY;
 	return 0;
 }
 
@@ -273,7 +274,13 @@ vfs_renameat(int fromfd, const char *ufrom, int tofd, const char *uto)
 	error = vfs_pathcall_begin(&to, tofd, uto);
 	if (error != 0)
 		goto out_from;
-	error = rename_lookup(&f, &from, DELETE);
+	/*
+	 * Both directories are found before either name is looked at, as
+	 * Linux does: a missing source under a good directory is ENOENT
+	 * only when the target's directory is good too (else its error).
+	 * The source's name is looked up again under the locks, for real.
+	 */
+	error = rename_lookup(&f, &from, RENAME);
 	if (error != 0)
 		goto out_to;
 	error = rename_lookup(&t, &to, RENAME);

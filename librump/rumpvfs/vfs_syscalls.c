@@ -376,15 +376,17 @@ sys_symlinkat(struct lwp *l, const struct sys_symlinkat_args *uap,
 
 /* ---- link ---- */
 
-/* The new name for vp (referenced, unlocked): same mount, not a dir. */
+/*
+ * The new name for vp (referenced, unlocked): same mount, not a dir.  The
+ * new name is looked up first, as Linux does: a missing directory on its
+ * way is ENOENT and an existing name EEXIST even when vp is a directory.
+ */
 static int
 vfs_link_to(struct vnode *vp, struct vfs_pathcall *to)
 {
 	struct nameidata nd;
 	int error;
 
-	if (vp->v_type == VDIR)
-		return EPERM;
 	error = vfs_lookup_new(&nd, to, 0);
 	if (error != 0)
 		return error;
@@ -392,6 +394,8 @@ vfs_link_to(struct vnode *vp, struct vfs_pathcall *to)
 		error = ENOENT;
 	else if (nd.ni_dvp->v_mount != vp->v_mount)
 		error = EXDEV;
+	else if (vp->v_type == VDIR)
+		error = EPERM;
 	else
 		error = VOP_LINK(nd.ni_dvp, vp, &nd.ni_cnd);
 	namei_release(&nd);

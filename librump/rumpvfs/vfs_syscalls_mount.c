@@ -1,12 +1,16 @@
 /*
- * The mount calls: mount, umount2, sync, statfs, fstatfs.  Mounting and
- * unmounting need root, as on Linux.
+ * The mount calls: mount, umount2, sync, statfs, fstatfs, and
+ * mount_image, ours.  Mounting and unmounting need root, as on Linux.
  */
+#include "rump/rumpdefs.h"
 #include "rumpkern/kmem.h"
 #include "rumpkern/lwp.h"
 #include "rumpvfs/mount.h"
 #include "rumpvfs/vfs_syscalls.h"
+#include "rumpvfs_if_priv.h"
 #include "syscallargs.h"
+
+static unsigned mount_image_seq;	/* atomic: the next device's number */
 
 static bool
 caller_is_root(void)
@@ -48,6 +52,66 @@ sys_mount(struct lwp *l, const struct sys_mount_args *uap, long *retval)
 		vfs_path_free(source);
 	if (fstype != NULL)
 		vfs_path_free(fstype);
+	return error;
+}
+
+/*
+ * mount_image(image, target, fstype, flags): the host file image mounted
+ * at target, as rump_etfs_register() and mount() would do it, in one
+ * system call: what a remote client (rump.mount) needs, since the
+ * registration is a call into the kernel of the caller's own process.
+ * The device is a node of the kernel's choosing, /dev/image<N>, that
+ * belongs to the mount (MNT_OWNDEV): unmounting removes it, and a mount
+ * that fails leaves none.  The host file is opened with the server's
+ * host credentials; the caller must be root in the rump kernel.
+ */
+static int
+mount_image(const char *image, const char *target, const char *fstype,
+    bool rdonly)
+{
+	char key[32];
+	int error;
+
+	ksnprintf(key, sizeof(key), "/dev/image%u",
+	    atomic_inc_uint(&mount_image_seq));
+	error = rumppriv_etfs_register(key, image, rdonly ?
+	    RUMP_ETFS_BLK_RDONLY : RUMP_ETFS_BLK);
+	if (error != 0)
+		return error;
+	error = vfs_domount(fstype, key, target, MNT_OWNDEV |
+	    (rdonly ? MNT_RDONLY : 0), NULL, 0);
+	if (error != 0)
+		(void)rumppriv_etfs_remove(key);
+	return error;
+}
+
+int
+sys_mount_image(struct lwp *l, const struct sys_mount_image_args *uap,
+    long *retval)
+{
+	char *image = NULL, *target = NULL, *fstype = NULL;
+	int error;
+
+	(void)l;
+	(void)retval;
+	if (!caller_is_root())
+		return EPERM;
+	if ((uap->flags & ~(unsigned long)MS_RDONLY) != 0)
+		return EINVAL;
+	error = vfs_path_copyin(uap->image, &image);
+	if (error == 0)
+		error = vfs_path_copyin(uap->target, &target);
+	if (error == 0)
+		error = vfs_path_copyin(uap->fstype, &fstype);
+	if (error == 0)
+		error = mount_image(image, target, fstype,
+		    (uap->flags & MS_RDONLY) != 0);
+	if (fstype != NULL)
+		vfs_path_free(fstype);
+	if (target != NULL)
+		vfs_path_free(target);
+	if (image != NULL)
+		vfs_path_free(image);
 	return error;
 }
 

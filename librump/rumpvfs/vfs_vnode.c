@@ -386,14 +386,13 @@ vcache_counts(unsigned *total, unsigned *unreferenced)
 	mutex_exit(&vcache_lock);
 }
 
-int
+void
 vcache_init(void)
 {
 	mutex_init(&vcache_lock, MUTEX_DEFAULT);
 	cv_init(&vcache_cv);
 	for (size_t i = 0; i < VCACHE_HASHSIZE; i++)
 		TAILQ_INIT(&vcache_hash[i]);
-	return 0;
 }
 
 void

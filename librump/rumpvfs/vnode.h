@@ -100,11 +100,6 @@ struct vnode {
 #define FSYNC_WAIT	0x01	/* wait for the writes */
 #define FSYNC_DATAONLY	0x02	/* fdatasync: metadata only if needed */
 
-/* name of VOP_PATHCONF (Linux _PC_* values). */
-#define _PC_LINK_MAX	0
-#define _PC_NAME_MAX	3
-#define _PC_PATH_MAX	4
-
 /*
  * Attributes (VOP_GETATTR fills all; VOP_SETATTR changes those va_mask
  * names).  Modes here are the permission bits only, type in va_type.
@@ -177,7 +172,7 @@ struct vnode *vnalloc_anon(enum vtype type, const struct vnodeops *ops,
 void vcache_counts(unsigned *total, unsigned *unreferenced);
 extern unsigned vcache_max;	/* unreferenced vnodes kept: VNODE_CACHE_MAX */
 
-int vcache_init(void);
+void vcache_init(void);
 void vcache_fini(void);
 
 /* ---- helpers for file systems (vfs_subr.c) ---- */

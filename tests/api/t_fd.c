@@ -23,6 +23,7 @@
 static void
 fresh_process(void)
 {
+	SKIP_ON_REMOTE("a process of its own needs rump_lwproc_rfork");
 	assert_int_equal(rump_lwproc_rfork(RUMP_RFCFDG), 0);
 }
 
@@ -736,6 +737,7 @@ getpid_is_1_until_the_thread_forks(void **state)
 	int a, b;
 
 	(void)state;
+	SKIP_ON_REMOTE("a remote client is a process of its own from the start");
 	assert_int_equal(rump_sys_getpid(), 1);
 	fresh_process();
 	a = rump_sys_getpid();
@@ -779,6 +781,7 @@ rfork_fdg_copies_the_table_and_shares_the_files(void **state)
 	char buf[8];
 
 	(void)state;
+	SKIP_ON_REMOTE("needs rump_lwproc_rfork or the kernel's memory statistics");
 	assert_int_equal(rump_sys_pipe2(p, 0), 0);
 	assert_int_equal(rump_sys_fcntl(p[0], F_SETFD, FD_CLOEXEC), 0);
 	assert_int_equal(rump_lwproc_rfork(RUMP_RFFDG), 0);
@@ -806,6 +809,7 @@ rfork_fdg_copies_a_table_that_grew(void **state)
 	char c;
 
 	(void)state;
+	SKIP_ON_REMOTE("needs rump_lwproc_rfork or the kernel's memory statistics");
 	fresh_process();
 	assert_int_equal(rump_sys_pipe2(p, 0), 0);
 	assert_int_equal(rump_sys_dup2(p[1], 300), 300);
@@ -848,6 +852,7 @@ a_thread_exiting_ends_its_process(void **state)
 	pthread_t t;
 
 	(void)state;
+	SKIP_ON_REMOTE("needs rump_lwproc_rfork or the kernel's memory statistics");
 	assert_int_equal(rump_kmem_stat("proc", &before), 0);
 	assert_int_equal(pthread_create(&t, NULL, fork_open_and_exit, &f), 0);
 	assert_int_equal(pthread_join(t, NULL), 0);
@@ -862,6 +867,7 @@ static void
 rfork_with_bad_flags_is_einval(void **state)
 {
 	(void)state;
+	SKIP_ON_REMOTE("needs rump_lwproc_rfork or the kernel's memory statistics");
 	assert_int_equal(rump_lwproc_rfork(0), EINVAL);
 	assert_int_equal(rump_lwproc_rfork(RUMP_RFFDG | RUMP_RFCFDG), EINVAL);
 	assert_int_equal(rump_sys_getpid(), 1);

@@ -16,6 +16,7 @@
 
 #include "apitest.h"
 
+#ifndef RUMP_TEST_REMOTE
 static uint64_t
 kstat(const char *name)
 {
@@ -24,6 +25,7 @@ kstat(const char *name)
 	assert_int_equal(rump_kstat_get(name, &v), 0);
 	return v;
 }
+#endif
 
 /*
  * Waits until every connection is gone, TIME_WAIT included, and lo0 has
@@ -31,7 +33,14 @@ kstat(const char *name)
  * queued for the loopback softint when the connections are gone); on
  * sockin, until every socket is (the host keeps its own TIME_WAIT).
  */
-#ifdef RUMP_TEST_SOCKIN
+#if defined(RUMP_TEST_REMOTE)
+/* The server checks for leaks at its shutdown: nothing to wait for here. */
+static bool
+connections_gone(void)
+{
+	return true;
+}
+#elif defined(RUMP_TEST_SOCKIN)
 static bool
 connections_gone(void)
 {
@@ -324,8 +333,8 @@ tcp_abortive_close_resets_the_peer(void **state)
 	struct linger lg = { 1, 0 };
 	char buf[4];
 	int c, a;
-#ifndef RUMP_TEST_SOCKIN
-	/* The count of resets sent is the rump stack's. */
+#if !defined(RUMP_TEST_SOCKIN) && !defined(RUMP_TEST_REMOTE)
+	/* The count of resets sent is the rump stack's, seen locally. */
 	uint64_t rst = kstat("tcp.sndrst");
 #endif
 
@@ -336,7 +345,7 @@ tcp_abortive_close_resets_the_peer(void **state)
 	assert_int_equal(rump_sys_close(c), 0);
 	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), -1);
 	assert_int_equal(errno, ECONNRESET);
-#ifndef RUMP_TEST_SOCKIN
+#if !defined(RUMP_TEST_SOCKIN) && !defined(RUMP_TEST_REMOTE)
 	assert_true(kstat("tcp.sndrst") > rst);
 #endif
 	rump_sys_close(a);

@@ -319,6 +319,7 @@ udp_full_receive_buffer_drops_and_counts(void **state)
 	int s, size = 4096, got = 0;
 
 	(void)state;
+	SKIP_ON_REMOTE("needs the kernel's counters or rump_lwproc_rfork");
 	SKIP_ON_SOCKIN("reads the rump stack's UDP counters");
 	memset(buf, 0, sizeof(buf));
 	s = udp_bound(&a);
@@ -388,6 +389,7 @@ socket_at_the_descriptor_limit_is_emfile(void **state)
 	int fd, s;
 
 	(void)state;
+	SKIP_ON_REMOTE("needs the kernel's counters or rump_lwproc_rfork");
 	/* A process of its own, whose table is filled and then freed. */
 	assert_int_equal(rump_lwproc_rfork(RUMP_RFCFDG), 0);
 	s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
@@ -466,6 +468,7 @@ non_blocking_senders_on_one_socket_do_not_turn_each_other_away(void **state)
 	int s, r, size = 1;
 
 	(void)state;
+	SKIP_ON_REMOTE("needs the kernel's counters or rump_lwproc_rfork");
 	SKIP_ON_SOCKIN("reads the rump stack's UDP counters");
 	assert_int_equal(rump_kstat_get("udp.ipackets", &in0), 0);
 	assert_int_equal(rump_kstat_get("udp.oqdrops", &drop0), 0);
@@ -542,6 +545,7 @@ poll_finds_the_one_readable_socket_among_many(void **state)
 	char buf[8];
 
 	(void)state;
+	SKIP_ON_REMOTE("needs the kernel's counters or rump_lwproc_rfork");
 	/* A process of its own: its grown descriptor table goes with it. */
 	assert_int_equal(rump_lwproc_rfork(RUMP_RFCFDG), 0);
 	for (int i = 0; i < N; i++) {

@@ -147,6 +147,36 @@ a_bad_mount_point_or_flag_is_refused_with_einval(void **state)
 	assert_int_equal(errno, EINVAL);
 }
 
+/* ukfs_attach(): the path calls below a directory, nothing mounted. */
+static void
+an_attached_directory_is_worked_on_by_path_without_a_mount(void **state)
+{
+	char buf[8] = { 0 }, longpath[PATH_MAX + 2];
+	struct ukfs *fs, *root;
+
+	(void)state;
+	mkimage();
+	fs = ukfs_mount(NULL, img, "/mnt/u", UKFS_RDONLY);
+	assert_non_null(fs);
+	root = ukfs_attach("/mnt");
+	assert_non_null(root);
+	assert_string_equal(ukfs_fstype(root), "");
+	assert_int_equal(ukfs_read(root, "u/a.txt", 0, (uint8_t *)buf, 5),
+	    5);
+	assert_string_equal(buf, "hello");
+	ukfs_detach(root);
+	assert_int_equal(ukfs_release(fs), 0);
+	errno = 0;
+	assert_null(ukfs_attach("relative"));
+	assert_int_equal(errno, EINVAL);
+	memset(longpath, 'a', sizeof(longpath) - 1);
+	longpath[0] = '/';
+	longpath[sizeof(longpath) - 1] = '\0';
+	errno = 0;
+	assert_null(ukfs_attach(longpath));
+	assert_int_equal(errno, ENAMETOOLONG);
+}
+
 static void
 a_file_reads_by_path_at_an_offset(void **state)
 {
@@ -497,6 +527,7 @@ main(void)
 		leak_test(an_image_without_a_known_magic_is_refused_with_enodev),
 		leak_test(a_missing_image_is_refused_with_enoent),
 		leak_test(a_bad_mount_point_or_flag_is_refused_with_einval),
+		leak_test(an_attached_directory_is_worked_on_by_path_without_a_mount),
 		leak_test(a_file_reads_by_path_at_an_offset),
 		leak_test(ukfs_chdir_makes_relative_paths_start_there),
 		leak_test(a_write_at_an_offset_reads_back_and_the_image_stays_clean),

@@ -393,11 +393,30 @@ fsync_of_a_pipe_is_einval(void **state)
 	assert_int_equal(rump_sys_close(fds[1]), 0);
 }
 
+static void
+a_write_across_the_largest_file_is_cut_short_and_counted(void **state)
+{
+	const off_t max = 1LL << 30;	/* RUMPFS_MAXSIZE */
+	struct stat sb;
+	int fd;
+
+	(void)state;
+	fd = rump_sys_open("/big", O_RDWR | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	assert_fails(rump_sys_pwrite(fd, "x", 1, max), EFBIG);
+	assert_int_equal(rump_sys_pwrite(fd, "abcdefgh", 8, max - 3), 3);
+	assert_int_equal(rump_sys_fstat(fd, &sb), 0);
+	assert_int_equal(sb.st_size, max);
+	assert_int_equal(rump_sys_close(fd), 0);
+	assert_int_equal(rump_sys_unlink("/big"), 0);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		leak_test(open_creat_makes_an_empty_file),
+		leak_test(a_write_across_the_largest_file_is_cut_short_and_counted),
 		leak_test(open_of_a_missing_file_is_enoent),
 		leak_test(open_creat_excl_of_an_existing_file_is_eexist),
 		leak_test(open_creat_excl_of_a_dangling_symlink_is_eexist),

@@ -129,6 +129,26 @@ rename_of_a_missing_source_is_enoent(void **state)
 }
 
 static void
+a_missing_source_with_a_file_as_target_directory_is_enotdir(void **state)
+{
+	(void)state;
+	vfstest_mkfile("/f", "");
+	assert_fails(rump_sys_rename("/nothing", "/f/x"), ENOTDIR);
+	assert_int_equal(rump_sys_unlink("/f"), 0);
+}
+
+static void
+rename_of_a_file_over_its_own_directory_is_enotempty(void **state)
+{
+	(void)state;
+	assert_int_equal(rump_sys_mkdir("/d", 0755), 0);
+	vfstest_mkfile("/d/f", "");
+	assert_fails(rump_sys_rename("/d/f", "/d"), ENOTEMPTY);
+	assert_int_equal(rump_sys_unlink("/d/f"), 0);
+	assert_int_equal(rump_sys_rmdir("/d"), 0);
+}
+
+static void
 rename_moves_a_directory_between_parents(void **state)
 {
 	struct stat sb;
@@ -222,6 +242,8 @@ main(void)
 		leak_test(rename_between_file_and_directory_fails_by_target_type),
 		leak_test(rename_of_dot_or_dotdot_is_ebusy),
 		leak_test(rename_of_a_missing_source_is_enoent),
+		leak_test(a_missing_source_with_a_file_as_target_directory_is_enotdir),
+		leak_test(rename_of_a_file_over_its_own_directory_is_enotempty),
 		leak_test(rename_moves_a_directory_between_parents),
 		leak_test(renameat_resolves_both_sides_from_their_directories),
 		leak_test(rename_keeps_an_open_replaced_file_readable),

@@ -15,6 +15,11 @@
 #include <rump/rump.h>
 
 #include "leakcheck.h"
+#ifdef RUMP_TEST_REMOTE
+#include "remotetest.h"
+#else
+#define SKIP_ON_REMOTE(why) do { } while (0)
+#endif
 
 /*
  * The socket API tests are built twice: against the rump TCP/IP stack and,
@@ -35,6 +40,10 @@ static inline int
 apitest_boot(void **state)
 {
 	(void)state;
+#ifdef RUMP_TEST_REMOTE
+	if (remotetest_start() != 0)
+		return -1;
+#endif
 	return rump_init();
 }
 
@@ -54,6 +63,10 @@ apitest_halt(void **state)
 		fprintf(stderr, "rump_fini failed: %s\n", strerror(error));
 		exit(1);
 	}
+#ifdef RUMP_TEST_REMOTE
+	if (remotetest_stop() != 0)
+		exit(1);
+#endif
 	return 0;
 }
 

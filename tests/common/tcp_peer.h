@@ -1,7 +1,8 @@
 /*
  * A TCP peer for kernel-internal tests of TCP: it crafts segments from
  * remote:RPORT to local:LPORT, injects them through a fake IP interface
- * (fip0, local 10.0.0.1/24) and reads back and parses what TCP sends.
+ * (fip0, local 198.18.0.1/24, both ends in the 198.18.0.0/15
+ * benchmarking range, RFC 2544) and reads back and parses what TCP sends.
  * TCP's clock is the test's (tp_now, nanoseconds), and timers run when
  * the test calls tcp_timer_expire after moving it: no sleeps, no races.
  *
@@ -55,8 +56,8 @@ static inline void
 tpeer_init(struct tpeer *p)
 {
 	memset(p, 0, sizeof(*p));
-	p->local = fi_ip(10, 0, 0, 1);
-	p->remote = fi_ip(10, 0, 0, 2);
+	p->local = fi_ip(198, 18, 0, 1);
+	p->remote = fi_ip(198, 18, 0, 2);
 	p->rport = RPORT;
 	p->lport = LPORT;
 	p->seq = PEER_ISS;

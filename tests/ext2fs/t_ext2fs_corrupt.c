@@ -7,6 +7,7 @@
  * are mounted and walked without a crash, a leak or a write.
  */
 #include "ext2fs_memdev.h"
+#include "ext2fs_walk.h"
 #include "rumpkern/endian.h"
 
 static struct ext2fs_dsb *
@@ -306,6 +307,25 @@ finish(struct memdev *md, struct ext2fs_mount *um)
 }
 
 static void
+a_root_inode_that_is_not_a_directory_is_refused(void **state)
+{
+	struct ext2fs_dinode *root;
+	struct ext2fs_mount *um;
+	struct memdev md;
+	uint32_t ino;
+
+	(void)state;
+	KTEST_ENTER();
+	um = mount_find(&md, "", &ino);
+	root = dinode_of(&md, um, EXT2_ROOT_INO);
+	assert_int_equal(ext2fs_mount_close(um), 0);
+	le16enc(&root->i_mode, EXT2_IFREG | 0755);
+	expect_refused(&md, EXT2_MNT_RDONLY, EUCLEAN);
+	memdev_free(&md);
+	KTEST_EXIT();
+}
+
+static void
 block_pointers_into_metadata_or_outside_the_disk_give_euclean(void **state)
 {
 	struct ext2fs_mount *um;
@@ -435,6 +455,70 @@ directory_entries_with_bad_lengths_give_euclean(void **state)
 }
 
 static void
+a_directory_entry_whose_name_holds_a_nul_or_a_slash_gives_euclean(
+    void **state)
+{
+	struct ext2fs_mount *um;
+	struct ext2fs_inode ip;
+	struct memdev md;
+	uint32_t ino;
+	uint8_t *blk;
+
+	(void)state;
+	KTEST_ENTER();
+	um = mount_find(&md, "sub", &ino);
+	blk = dirblock_of(&md, um, "sub");
+	/* The third entry's name ("deeper") after "." (12) and ".." (12). */
+	blk[24 + 8 + 2] = '\0';
+	assert_int_equal(memdev_namei(um, "sub/deeper", &ip), EUCLEAN);
+	blk[24 + 8 + 2] = '/';
+	assert_int_equal(memdev_namei(um, "sub/deeper", &ip), EUCLEAN);
+	finish(&md, um);
+	KTEST_EXIT();
+}
+
+static void
+entries_leaving_four_bytes_at_a_blocks_end_give_euclean(void **state)
+{
+	struct ext2fs_mount *um;
+	struct ext2fs_inode ip;
+	struct memdev md;
+	uint32_t ino;
+	uint8_t *blk;
+
+	(void)state;
+	KTEST_ENTER();
+	um = mount_find(&md, "sub", &ino);
+	blk = dirblock_of(&md, um, "sub");
+	/* ".." (at 12) spans the rest of sub's block but for four bytes. */
+	le16enc(blk + 12 + 4, (uint16_t)(um->um_bsize - 12 - 4));
+	assert_int_equal(memdev_namei(um, "sub/x", &ip), EUCLEAN);
+	finish(&md, um);
+	KTEST_EXIT();
+}
+
+static void
+a_type_byte_in_an_image_without_filetype_gives_euclean(void **state)
+{
+	struct ext2fs_inode root, ip;
+	struct ext2fs_mount *um;
+	struct memdev md;
+	uint32_t blk;
+
+	(void)state;
+	KTEST_ENTER();
+	memdev_load(&md, "rev0");
+	assert_int_equal(memdev_mount(&md, EXT2_MNT_RDONLY, &um), 0);
+	assert_int_equal(ext2fs_iget(um, EXT2_ROOT_INO, &root), 0);
+	assert_int_equal(ext2fs_bmap(um, &root, 0, &blk), 0);
+	/* The high byte of "."'s name length, a type byte elsewhere. */
+	md.md_data[(uint64_t)blk * um->um_bsize + 7] = 1;
+	assert_int_equal(memdev_namei(um, "small", &ip), EUCLEAN);
+	finish(&md, um);
+	KTEST_EXIT();
+}
+
+static void
 a_directory_entry_naming_an_inode_beyond_the_count_gives_euclean(
     void **state)
 {
@@ -544,40 +628,6 @@ rnd(uint32_t n)
 	return (uint32_t)(rng % n);
 }
 
-/* Reads everything reachable from dp; errors are expected, not failures. */
-static void
-walk(struct ext2fs_mount *um, const struct ext2fs_inode *dp, int depth,
-    unsigned *visited)
-{
-	char name[EXT2_MAXNAMLEN + 1], buf[512];
-	struct ext2fs_dirent de;
-	struct ext2fs_inode ip;
-	uint64_t off = 0;
-	size_t done;
-
-	if (depth > 16)
-		return;
-	while (ext2fs_dir_next(um, dp, &off, &de, name) == 0) {
-		(*visited)++;
-		if (ext2fs_inode_child(um, dp, name, de.d_namlen, de.d_ino,
-		    &ip) != 0 || de.d_name[0] == '.')
-			continue;
-		switch (ip.i_mode & EXT2_IFMT) {
-		case EXT2_IFDIR:
-			walk(um, &ip, depth + 1, visited);
-			break;
-		case EXT2_IFLNK:
-			(void)ext2fs_readlink(um, &ip, buf, sizeof(buf), &done);
-			break;
-		default:
-			for (uint64_t o = 0; o < MIN(ip.i_size, 1u << 20);
-			    o += 64 * 1024)
-				(void)ext2fs_read(um, &ip, o, buf, sizeof(buf),
-				    &done);
-		}
-	}
-}
-
 /* Mutates a few bytes of metadata; saves what they were in undo. */
 static int
 mutate(struct memdev *md, const uint32_t *blocks, int nblocks,
@@ -638,7 +688,7 @@ randomly_mutated_metadata_is_mounted_and_walked_without_harm(void **state)
 		if (memdev_mount(&md, EXT2_MNT_RDONLY, &um) == 0) {
 			mounted++;
 			if (ext2fs_iget(um, EXT2_ROOT_INO, &root) == 0)
-				walk(um, &root, 0, &visited);
+				e2walk(um, &root, 0, &visited);
 			assert_int_equal(ext2fs_mount_close(um), 0);
 		}
 		assert_int_equal(md.md_held, 0);
@@ -667,11 +717,15 @@ main(void)
 		leak_test(a_journal_needing_recovery_mounts_read_only_but_not_read_write),
 		leak_test(an_unknown_read_only_feature_refuses_a_read_write_mount),
 		leak_test(a_clean_ext3_journal_is_left_untouched_by_writing),
+		leak_test(a_root_inode_that_is_not_a_directory_is_refused),
 		leak_test(block_pointers_into_metadata_or_outside_the_disk_give_euclean),
 		leak_test(an_indirect_pointer_into_metadata_gives_euclean),
 		leak_test(an_inode_with_a_link_count_of_zero_gives_euclean),
 		leak_test(an_inode_with_a_bad_mode_or_size_gives_euclean),
 		leak_test(directory_entries_with_bad_lengths_give_euclean),
+		leak_test(a_directory_entry_whose_name_holds_a_nul_or_a_slash_gives_euclean),
+		leak_test(entries_leaving_four_bytes_at_a_blocks_end_give_euclean),
+		leak_test(a_type_byte_in_an_image_without_filetype_gives_euclean),
 		leak_test(a_directory_entry_naming_an_inode_beyond_the_count_gives_euclean),
 		leak_test(a_directory_linked_under_its_own_child_is_refused_as_a_cycle),
 		leak_test(freeing_a_block_the_bitmap_says_is_free_gives_euclean),

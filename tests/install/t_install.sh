@@ -1,8 +1,9 @@
 #!/bin/sh
 # make install into a fresh prefix, then build and run programs against it
 # with pkg-config, as a user of the installed libraries would: one with the
-# kernel core (rump), one with the TCP/IP stack (rumpnet).  Prints
-# cmocka-style lines.  Needs cc, make and pkg-config.
+# kernel core (rump), one with the TCP/IP stack (rumpnet), one with ukfs.  Prints
+# cmocka-style lines.  Needs cc, make and pkg-config.  Last, a client
+# built with librumpclient makes its calls in the installed rump_server.
 set -u
 : "${RUMP_TEST_BUILD:?run through tests/run.sh}"
 # A sanitized build installs sanitized libraries: programs must be too.
@@ -11,7 +12,8 @@ sanflags=""
 [ "$san" = 1 ] && sanflags="-fsanitize=address,undefined"
 top=$(cd "$(dirname "$0")/../.." && pwd)
 tmp=$(mktemp -d /tmp/rumpinstall.XXXXXX)
-trap 'rm -rf "$tmp"' EXIT
+srv=""
+trap '[ -n "$srv" ] && kill $srv 2>/dev/null; rm -rf "$tmp"' EXIT
 run=0 failed=0 failures=""
 
 check() {
@@ -85,6 +87,18 @@ main(int argc, char *argv[])
 	return ukfs_release(fs) != 0;
 }
 PROG
+# librumpclient: the calls made in an installed rump_server.
+cat >"$tmp/client.c" <<'PROG'
+#include <rump/rump.h>
+
+int
+main(void)
+{
+	if (rump_init() != 0 || rump_sys_getpid() <= 1)
+		return 1;
+	return rump_fini();
+}
+PROG
 export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
 build() {
 	# shellcheck disable=SC2046
@@ -98,6 +112,19 @@ check pkg_config_builds_a_ukfs_program build ukfs ukfs
 mkdir -p "$tmp/tree" && printf abc >"$tmp/tree/f"
 check the_ukfs_program_reads_an_image sh -c "mke2fs -q -F -t ext2 \
     -d '$tmp/tree' '$tmp/img' 1M && '$tmp/ukfs' '$tmp/img'"
+check pkg_config_builds_a_remote_client build client rumpclient
+remote_client() {
+	"$tmp/prefix/bin/rump_server" --listen "unix://$tmp/sock" >"$tmp/srv" 2>&1 &
+	srv=$!
+	until grep -q "rump_server: up:" "$tmp/srv"; do
+		kill -0 $srv 2>/dev/null || return 1
+		sleep 0.1
+	done
+	RUMP_SERVER="unix://$tmp/sock" "$tmp/client"
+	rc=$?
+	kill $srv && wait $srv && srv="" && return $rc
+}
+check the_remote_client_calls_an_installed_server remote_client
 
 echo "[==========] $run test(s) run."
 echo "[  PASSED  ] $((run - failed)) test(s)."

@@ -2,8 +2,10 @@
 # The sockin flavours of the tools on the host's own loopback, as an
 # ordinary user (nobody, when run as root): no tap, no namespace, no
 # privilege.  rump_httpd-sockin serves a 256 MiB file byte-exact to curl;
-# rump_nc-sockin and the host's nc exchange data both ways; an interface
-# option is refused.  Ports are random high ones on 127.0.0.1.
+# rump_nc-sockin and the host's nc exchange data both ways; 1,000
+# concurrent connections to rump_nc-sockin --echo leave no host socket,
+# control block or kernel memory behind; an interface option is refused.
+# Ports are random high ones on 127.0.0.1.
 # SOCKIN_TEST_BYTES sets the file size (default 256 MiB).
 set -u
 : "${RUMP_TEST_BUILD:?run through tests/run.sh}"
@@ -130,6 +132,54 @@ the_hosts_nc_sends_to_nc_sockin() {
 	cmp "$tmp/recv2" "$tmp/data"
 }
 
+# host_fds PID: how many descriptors the host process PID has open.
+host_fds() {
+	ls "/proc/$1/fd" | wc -l
+}
+
+# wait_fds PID N SECONDS: until PID has N descriptors open.
+wait_fds() {
+	_i=0
+	until [ "$(host_fds "$1")" -eq "$2" ]; do
+		_i=$((_i + 1))
+		if [ "$_i" -gt $(($3 * 10)) ]; then
+			echo "$(host_fds "$1") host descriptors open, $2 before"
+			ls -l "/proc/$1/fd"
+			return 1
+		fi
+		sleep 0.1
+	done
+}
+
+thousand_connections_to_nc_sockin_leave_nothing_behind() {
+	port=$(randport)
+	# Started directly (asuser would run in a subshell): $! is the program.
+	if [ "$(id -u)" -eq 0 ]; then
+		setpriv --reuid=nobody --regid=nogroup --clear-groups \
+		    "$BIN/rump_nc-sockin" -v -l --echo --bind 127.0.0.1 "$port" \
+		    </dev/null >/dev/null 2>"$tmp/echo.log" &
+	else
+		"$BIN/rump_nc-sockin" -v -l --echo --bind 127.0.0.1 "$port" \
+		    </dev/null >/dev/null 2>"$tmp/echo.log" &
+	fi
+	echopid=$!
+	pids="$pids $echopid"
+	wait_for "$tmp/echo.log" "listening on TCP port" 10 || return 1
+	fds=$(host_fds "$echopid")
+	timeout 120 "$RUMP_TEST_BUILD/tests/integration/tcpmany" 127.0.0.1 \
+	    "$port" 1000 3000 || return 1
+	# Every host socket of the connections is closed.
+	wait_fds "$echopid" "$fds" 30 || return 1
+	kill -TERM "$echopid" && wait "$echopid" || return 1
+	grep -v ": echoed \|: connected" "$tmp/echo.log"
+	# No control block and no kernel memory is left at the end.
+	if grep -q '^sockin\.pcbs \|rump_fini\|^kmem:' "$tmp/echo.log"; then
+		echo "rump_nc-sockin left something behind"
+		return 1
+	fi
+	[ "$(grep -c ': echoed 3000 bytes' "$tmp/echo.log")" -eq 1000 ]
+}
+
 an_interface_option_is_refused() {
 	if "$BIN/rump_nc-sockin" --if virt0,tap=rtap9 127.0.0.1 9 \
 	    </dev/null 2>"$tmp/err"; then
@@ -145,6 +195,8 @@ echo "[==========] Running t_sockin."
 check httpd_serves_a_big_file_byte_exact httpd_serves_a_big_file_byte_exact
 check nc_sockin_sends_to_the_hosts_nc nc_sockin_sends_to_the_hosts_nc
 check the_hosts_nc_sends_to_nc_sockin the_hosts_nc_sends_to_nc_sockin
+check thousand_connections_to_nc_sockin_leave_nothing_behind \
+    thousand_connections_to_nc_sockin_leave_nothing_behind
 check an_interface_option_is_refused an_interface_option_is_refused
 echo "[==========] $run test(s) run."
 echo "[  PASSED  ] $((run - failed)) test(s)."

@@ -395,6 +395,93 @@ arp_resolved_entries_expire(void **state)
 	KTEST_EXIT();
 }
 
+static int
+set_entry(struct fake_ether *fe, struct in_addr a,
+    const uint8_t mac[ETHER_ADDR_LEN], bool perm)
+{
+	int error;
+
+	NET_LOCK();
+	error = arp_set(&fe->fe_if, a, mac, perm);
+	NET_UNLOCK();
+	return error;
+}
+
+static bool
+third_gone(struct fake_ether *fe)
+{
+	return lookup(fe, fe_ip(10, 0, 0, 3), NULL) == ENOENT;
+}
+
+static void
+arp_permanent_entry_outlives_keep_and_ignores_the_network(void **state)
+{
+	static struct fake_ether fe;
+	uint8_t lla[ETHER_ADDR_LEN];
+
+	(void)state;
+	KTEST_ENTER();
+	arp_test_start(&fe);
+	arp_keep = 50;
+	assert_int_equal(set_entry(&fe, PEER, peer_mac, true), 0);
+	assert_int_equal(set_entry(&fe, fe_ip(10, 0, 0, 3), peer2_mac, false),
+	    0);
+	/* What the network says of PEER does not change an entry set by hand. */
+	learn_peer(&fe, peer2_mac);
+	assert_int_equal(lookup(&fe, PEER, lla), 0);
+	assert_memory_equal(lla, peer_mac, ETHER_ADDR_LEN);
+	/* The other entry expires after arp_keep; the permanent one stays. */
+	wait_for(third_gone, &fe);
+	assert_true(third_gone(&fe));
+	assert_int_equal(lookup(&fe, PEER, lla), 0);
+	assert_memory_equal(lla, peer_mac, ETHER_ADDR_LEN);
+	/* Set again, as a learnt entry: the network may change it now. */
+	assert_int_equal(set_entry(&fe, PEER, peer_mac, false), 0);
+	learn_peer(&fe, peer2_mac);
+	assert_int_equal(lookup(&fe, PEER, lla), 0);
+	assert_memory_equal(lla, peer2_mac, ETHER_ADDR_LEN);
+	arp_test_end(&fe);
+	KTEST_EXIT();
+}
+
+static int
+count_entry(const struct arp_entryinfo *ai, void *arg)
+{
+	(void)ai;
+	(*(int *)arg)++;
+	return 0;
+}
+
+static void
+arp_entry_set_by_hand_sends_what_was_held_and_is_deleted(void **state)
+{
+	static struct fake_ether fe;
+	struct arp_entryinfo ai;
+	int n = 0;
+
+	(void)state;
+	KTEST_ENTER();
+	arp_test_start(&fe);
+	assert_int_equal(send_ip(&fe, PEER, 1), 0);
+	expect_arp(&fe, etherbroadcastaddr, ARPOP_REQUEST, our_mac, OUR,
+	    zero_mac, PEER);
+	assert_int_equal(set_entry(&fe, PEER, peer_mac, false), 0);
+	expect_ip(&fe, peer_mac, 1);
+	NET_LOCK();
+	assert_int_equal(arp_get(&fe.fe_if, PEER, &ai), 0);
+	assert_true(ai.ai_resolved);
+	assert_false(ai.ai_perm);
+	assert_true(ai.ai_expire_ms > 0);
+	assert_int_equal(arp_foreach(count_entry, &n), 0);
+	assert_int_equal(n, 1);
+	assert_int_equal(arp_delete(&fe.fe_if, PEER), 0);
+	assert_int_equal(arp_delete(&fe.fe_if, PEER), ENXIO);
+	assert_int_equal(arp_get(&fe.fe_if, PEER, &ai), ENXIO);
+	NET_UNLOCK();
+	arp_test_end(&fe);
+	KTEST_EXIT();
+}
+
 static void
 arp_incomplete_entry_gives_up(void **state)
 {
@@ -986,6 +1073,8 @@ main(void)
 		leak_test(arp_cache_full_of_neighbours_still_resolves),
 		leak_test(arp_eviction_takes_least_recently_confirmed),
 		leak_test(arp_cache_full_of_incomplete_entries_refuses_new_address),
+		leak_test(arp_permanent_entry_outlives_keep_and_ignores_the_network),
+		leak_test(arp_entry_set_by_hand_sends_what_was_held_and_is_deleted),
 	};
 
 	return cmocka_run_group_tests(tests, ktest_boot, ktest_halt);

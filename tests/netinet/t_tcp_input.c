@@ -2,7 +2,7 @@
  * TCP's state machine (RFC 9293 3.10.7) driven by crafted segments on a
  * fake interface: the handshake both ways, data in and out of order, the
  * checks of RFC 5961 against blind attacks, PAWS, and closing from either
- * side.  The test's peer is 10.0.0.2:5555; TCP is 10.0.0.1:8000.
+ * side.  The test's peer is 198.18.0.2:5555; TCP is 198.18.0.1:8000.
  */
 #include "ktest.h"
 #include "tcp_fixture.h"
@@ -550,6 +550,177 @@ a_rst_in_syn_received_frees_the_embryo_without_an_answer(void **state)
 	KTEST_EXIT();
 }
 
+/* RFC 9293 3.10.7.4: what lies before RCV.NXT is cut, the rest taken. */
+static void
+a_segment_partly_received_before_delivers_only_its_new_bytes(void **state)
+{
+	struct socket *so;
+	uint64_t before = tcpstat.tcps_rcvpartduppack;
+	char buf[6];
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tpeer_inject(&peer, TH_ACK, peer.seq, peer.ack, NULL, 0, "abcd", 4);
+	tpeer_inject(&peer, TH_ACK, peer.seq + 2, peer.ack, NULL, 0, "cdef", 4);
+	assert_int_equal(tcpstat.tcps_rcvpartduppack, before + 1);
+	assert_int_equal(so->so_rcv.sb_cc, 6);
+	m_copydata(so->so_rcv.sb_mb, 0, 6, buf);
+	assert_memory_equal(buf, "abcdef", 6);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+/* What lies beyond the window is cut, and a FIN with it. */
+static void
+a_segment_reaching_beyond_the_window_is_cut_to_it(void **state)
+{
+	struct socket *so;
+	struct tcpcb *tp;
+	uint64_t before = tcpstat.tcps_rcvafterwin;
+	uint32_t wnd;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tp = tpeer_tcb(so);
+	wnd = MAX(tcp_rcvwnd(tp), tp->rcv_adv - tp->rcv_nxt);
+	tpeer_inject(&peer, TH_ACK | TH_FIN, peer.seq + wnd - 2, peer.ack,
+	    NULL, 0, "0123456789", 10);
+	assert_int_equal(tcpstat.tcps_rcvafterwin, before + 1);
+	/* Two bytes wait for the gap before them; the FIN was cut off. */
+	assert_int_equal(tp->t_segqlen, 2);
+	assert_int_equal(tp->t_state, TCPS_ESTABLISHED);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+/* An old SYN, SEG.SEQ below RCV.NXT, is a duplicate: answered with an ACK. */
+static void
+an_old_syn_on_an_established_connection_is_answered_with_an_ack(void **state)
+{
+	struct socket *so;
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tpeer_inject(&peer, TH_SYN | TH_ACK, PEER_ISS, peer.ack, NULL, 0,
+	    NULL, 0);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.flags, TH_ACK);
+	assert_int_equal(s.ack, peer.seq);
+	assert_int_equal(tpeer_tcb(so)->t_state, TCPS_ESTABLISHED);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+/*
+ * A TCP segment of tlen bytes whose header says it is hlen bytes long,
+ * with a right checksum, from the peer.
+ */
+static void
+inject_header(int tlen, int hlen)
+{
+	uint8_t tcp[12 + 20], pkt[20 + 20];
+	int len;
+
+	memset(tcp, 0, sizeof(tcp));
+	memcpy(tcp, &peer.remote, 4);
+	memcpy(tcp + 4, &peer.local, 4);
+	tcp[9] = IPPROTO_TCP;
+	be16enc(tcp + 10, (uint16_t)tlen);
+	be16enc(tcp + 12, peer.rport);
+	be16enc(tcp + 14, LPORT);
+	if (tlen >= 20) {
+		tcp[24] = (uint8_t)(hlen / 4 << 4);
+		tcp[25] = TH_SYN;
+		be16enc(tcp + 28, fi_cksum(tcp, 12 + tlen));
+	}
+	len = fi_ipbuild(pkt, 20, peer.remote, peer.local, IPPROTO_TCP, 64, 1,
+	    0, tcp + 12, tlen);
+	fi_inject(&peer.fi, pkt, len, 0);
+}
+
+static void
+a_segment_shorter_than_a_header_is_dropped_and_counted(void **state)
+{
+	uint64_t before = tcpstat.tcps_rcvshort;
+
+	(void)state;
+	KTEST_ENTER();
+	inject_header(10, 20);
+	assert_int_equal(tcpstat.tcps_rcvshort, before + 1);
+	assert_int_equal(fi_flush(&peer.fi), 0);
+	KTEST_EXIT();
+}
+
+static void
+a_header_length_outside_the_segment_is_dropped_and_counted(void **state)
+{
+	uint64_t before = tcpstat.tcps_rcvbadoff;
+
+	(void)state;
+	KTEST_ENTER();
+	inject_header(20, 24);
+	inject_header(20, 16);
+	assert_int_equal(tcpstat.tcps_rcvbadoff, before + 2);
+	assert_int_equal(fi_flush(&peer.fi), 0);
+	KTEST_EXIT();
+}
+
+/* A SYN sent again with data: the SYN is cut, the data taken. */
+static void
+a_syn_sent_again_with_data_delivers_the_data(void **state)
+{
+	struct socket *so;
+	char buf[4];
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tpeer_inject(&peer, TH_SYN | TH_ACK, PEER_ISS, peer.ack, NULL, 0,
+	    "abcd", 4);
+	assert_int_equal(tpeer_tcb(so)->t_state, TCPS_ESTABLISHED);
+	assert_int_equal(so->so_rcv.sb_cc, 4);
+	m_copydata(so->so_rcv.sb_mb, 0, 4, buf);
+	assert_memory_equal(buf, "abcd", 4);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+/* RFC 9293 3.10.7.4: in a synchronized state a segment needs ACK. */
+static void
+a_segment_without_ack_is_dropped(void **state)
+{
+	struct socket *so;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tpeer_inject(&peer, TH_PUSH, peer.seq, 0, NULL, 0, "abcd", 4);
+	assert_int_equal(so->so_rcv.sb_cc, 0);
+	assert_int_equal(fi_flush(&peer.fi), 0);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+static void
+a_segment_to_a_broadcast_address_is_dropped_and_counted(void **state)
+{
+	uint64_t before = tcpstat.tcps_rcvbcast;
+	struct in_addr local = peer.local;
+
+	(void)state;
+	KTEST_ENTER();
+	peer.local = fi_ip(198, 18, 0, 255);
+	tpeer_inject(&peer, TH_SYN, PEER_ISS, 0, NULL, 0, NULL, 0);
+	peer.local = local;
+	assert_int_equal(tcpstat.tcps_rcvbcast, before + 1);
+	assert_int_equal(fi_flush(&peer.fi), 0);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
@@ -577,6 +748,14 @@ main(void)
 		tcp_test(a_new_syn_ends_time_wait_and_opens_a_new_connection),
 		tcp_test(window_scaling_is_agreed_and_applied_both_ways),
 		tcp_test(a_rst_in_syn_received_frees_the_embryo_without_an_answer),
+		tcp_test(a_segment_partly_received_before_delivers_only_its_new_bytes),
+		tcp_test(a_segment_reaching_beyond_the_window_is_cut_to_it),
+		tcp_test(an_old_syn_on_an_established_connection_is_answered_with_an_ack),
+		tcp_test(a_segment_shorter_than_a_header_is_dropped_and_counted),
+		tcp_test(a_header_length_outside_the_segment_is_dropped_and_counted),
+		tcp_test(a_syn_sent_again_with_data_delivers_the_data),
+		tcp_test(a_segment_without_ack_is_dropped),
+		tcp_test(a_segment_to_a_broadcast_address_is_dropped_and_counted),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

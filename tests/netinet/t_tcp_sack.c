@@ -507,6 +507,45 @@ retransmissions_count_only_in_recovery(void **state)
 	assert_int_equal(tcp_sackboard_pipe(&sb, MAXS, MSS), 400);
 }
 
+/* ---- sender: retransmissions lost again ---- */
+
+static void
+a_retransmission_is_not_lost_while_little_later_data_is_sacked(void **state)
+{
+	(void)state;
+	four_ranges();
+	assert_false(tcp_sackboard_rxt_lost(&sb, MSS));
+	tcp_sackboard_enter_recovery(&sb, MAXS, MSS);
+	tcp_sackboard_rxt_sent(&sb, 1500);
+	/* [1500,1600) and [1700,1800): two segments, not more. */
+	assert_false(tcp_sackboard_rxt_lost(&sb, MSS));
+	assert_int_equal(sb.sb_highrxt, 1100);
+}
+
+static void
+a_retransmission_is_lost_once_more_later_data_is_sacked(void **state)
+{
+	struct tcp_nextseg ns;
+
+	(void)state;
+	four_ranges();
+	tcp_sackboard_enter_recovery(&sb, MAXS, MSS);
+	tcp_sackboard_rxt_sent(&sb, 1500);
+	UPDATE(UNA, BLK(1900, 2000));
+	assert_true(tcp_sackboard_rxt_lost(&sb, MSS));
+	/* The first hole goes out again. */
+	assert_int_equal(sb.sb_highrxt, UNA);
+	tcp_sackboard_nextseg(&sb, MAXS, MSS, 0, &ns);
+	assert_int_equal(ns.ns_kind, TCP_NEXTSEG_LOST);
+	assert_int_equal(ns.ns_seq, UNA);
+	/* Found once; and nothing below HighRxt now waits to be found. */
+	assert_false(tcp_sackboard_rxt_lost(&sb, MSS));
+	tcp_sackboard_rxt_sent(&sb, 1500);
+	assert_false(tcp_sackboard_rxt_lost(&sb, MSS));
+	tcp_sackboard_exit_recovery(&sb);
+	assert_false(sb.sb_rxt_fence_set);
+}
+
 /* ---- sender: NextSeg ---- */
 
 static void
@@ -916,6 +955,8 @@ main(void)
 		leak_test(the_pipe_leaves_out_sacked_and_lost_bytes),
 		leak_test(retransmitted_bytes_count_once_if_lost_and_twice_if_not),
 		leak_test(retransmissions_count_only_in_recovery),
+		leak_test(a_retransmission_is_not_lost_while_little_later_data_is_sacked),
+		leak_test(a_retransmission_is_lost_once_more_later_data_is_sacked),
 		leak_test(rule1_retransmits_the_first_lost_segment_past_highrxt),
 		leak_test(retransmissions_are_at_most_one_mss_and_stop_at_sacked_data),
 		leak_test(rule1_moves_on_as_highrxt_advances),

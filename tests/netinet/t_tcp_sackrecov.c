@@ -131,13 +131,80 @@ sack_blocks_above_a_hole_resend_it_at_once(void **state)
 	KTEST_EXIT();
 }
 
+/*
+ * RFC 3042: with a window of three segments and the first lost, the two
+ * duplicate ACKs the others bring each let a new segment out, whose SACKs
+ * then show the loss: recovery instead of a timeout.
+ */
+static void
+each_of_the_first_two_duplicate_acks_sends_a_new_segment(void **state)
+{
+	struct socket *so;
+	struct tcpcb *tp;
+	struct tseg s;
+	uint64_t rec = tcpstat.tcps_sackrecoveries;
+	tcp_seq first;
+
+	(void)state;
+	KTEST_ENTER();
+	so = connect_sack();
+	tp = tpeer_tcb(so);
+	tp->t_cc.cc_cwnd = 3 * 1460;
+	send_bytes(so, 8 * 1460);
+	tpeer_expect(&peer, &s);
+	first = s.seq;
+	assert_int_equal(fi_flush(&peer.fi), 2);
+	sack_ack(first + 1460, first + 2 * 1460);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.seq, first + 3 * 1460);
+	assert_int_equal(fi_flush(&peer.fi), 0);
+	sack_ack(first + 1460, first + 3 * 1460);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.seq, first + 4 * 1460);
+	assert_int_equal(fi_flush(&peer.fi), 0);
+	assert_int_equal(tp->t_cc.cc_cwnd, 3 * 1460);
+	/* The new segments' SACKs make the first one lost. */
+	sack_ack(first + 1460, first + 4 * 1460);
+	sack_ack(first + 1460, first + 5 * 1460);
+	assert_int_equal(tcpstat.tcps_sackrecoveries, rec + 1);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.seq, first);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+/* RFC 2883 4: the old part of a segment that is partly new is a D-SACK. */
+static void
+the_old_part_of_a_partly_new_segment_is_reported_as_a_dsack(void **state)
+{
+	struct socket *so;
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	so = connect_sack();
+	tpeer_inject(&peer, TH_ACK, peer.seq, peer.ack, NULL, 0, "abcd", 4);
+	tpeer_expect(&peer, &s);
+	tpeer_inject(&peer, TH_ACK, peer.seq + 2, peer.ack, NULL, 0, "cdef", 4);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.ack, peer.seq + 6);
+	assert_int_equal(s.opts.to_nsacks, 1);
+	assert_int_equal(s.opts.to_sacks[0].start, peer.seq + 2);
+	assert_int_equal(s.opts.to_sacks[0].end, peer.seq + 4);
+	assert_int_equal(so->so_rcv.sb_cc, 6);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		tcp_test(out_of_order_data_is_reported_in_sack_blocks),
 		tcp_test(data_that_came_twice_is_reported_as_a_dsack),
+		tcp_test(the_old_part_of_a_partly_new_segment_is_reported_as_a_dsack),
 		tcp_test(sack_blocks_above_a_hole_resend_it_at_once),
+		tcp_test(each_of_the_first_two_duplicate_acks_sends_a_new_segment),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

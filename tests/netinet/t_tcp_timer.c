@@ -292,7 +292,7 @@ a_full_listen_queue_answers_with_a_syn_cookie_that_makes_a_connection(
 	static const uint8_t mss[4] = { TCPOPT_MAXSEG, 4, 0x05, 0xb4 };
 	struct sockaddr_storage ss;
 	socklen_t sslen = sizeof(ss);
-	uint64_t sent = tcpstat.tcps_syncookiesent;
+	uint64_t sent = tcpstat.tcps_syncookiesent, bad;
 	struct socket *so;
 	struct tseg s;
 
@@ -310,17 +310,94 @@ a_full_listen_queue_answers_with_a_syn_cookie_that_makes_a_connection(
 	tpeer_expect(&peer, &s);
 	assert_int_equal(s.flags, TH_SYN | TH_ACK);
 	assert_int_equal(s.opts.to_mss, 1460);
-	/* A wrong cookie is refused. */
+	/*
+	 * A wrong cookie is refused, silently while cookies are in use: it
+	 * may be a client's later segment, whose ACK was dropped.
+	 */
+	bad = tcpstat.tcps_syncookiebad;
 	tpeer_inject(&peer, TH_ACK, PEER_ISS + 1, s.seq + 2, NULL, 0, NULL, 0);
-	assert_true(tpeer_recv(&peer, &s));
-	assert_int_equal(s.flags, TH_RST);
-	assert_int_equal(s.dport, peer.rport);
+	assert_int_equal(tcpstat.tcps_syncookiebad, bad + 1);
+	assert_false(tpeer_recv(&peer, &s));
 	tpeer_inject(&peer, TH_SYN, PEER_ISS, 0, mss, 4, NULL, 0);
 	tpeer_expect(&peer, &s);
 	tpeer_inject(&peer, TH_ACK, PEER_ISS + 1, s.seq + 1, NULL, 0, "hi", 2);
 	assert_int_equal(soaccept(ls, &so, &ss, &sslen, true), 0);
 	assert_int_equal(so->so_rcv.sb_cc, 2);
 	assert_true(tpeer_tcb(so)->t_flags & TF_SYNCOOKIE);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+/* Once the last cookie expired, an ACK to the listener gets a RST again. */
+static void
+a_wrong_cookie_after_the_last_one_expired_is_answered_with_a_reset(
+    void **state)
+{
+	static const uint8_t mss[4] = { TCPOPT_MAXSEG, 4, 0x05, 0xb4 };
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	for (int i = 0; i < 8; i++) {
+		peer.rport++;
+		tpeer_inject(&peer, TH_SYN, PEER_ISS, 0, mss, 4, NULL, 0);
+	}
+	fi_flush(&peer.fi);
+	tp_now += 2 * 64 * NSEC_PER_SEC;
+	tpeer_inject(&peer, TH_ACK, PEER_ISS + 1, 12345, NULL, 0, NULL, 0);
+	assert_true(tpeer_recv(&peer, &s));
+	assert_int_equal(s.flags, TH_RST);
+	assert_int_equal(s.dport, peer.rport);
+	KTEST_EXIT();
+}
+
+/*
+ * A burst of legitimate clients fills the embryonic queue; a cookie's ACK
+ * then makes its connection beside them, and none of them is reset: each
+ * completes when its own ACK comes.
+ */
+static void
+a_syn_cookies_ack_leaves_the_embryonic_connections_alone(void **state)
+{
+	static const uint8_t mss[4] = { TCPOPT_MAXSEG, 4, 0x05, 0xb4 };
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	uint64_t rst = tcpstat.tcps_sndrst;
+	struct socket *so;
+	struct tseg s;
+	unsigned embryos;
+	tcp_seq iss;
+
+	(void)state;
+	KTEST_ENTER();
+	peer.rport = 6000;
+	tpeer_inject(&peer, TH_SYN, PEER_ISS, 0, mss, 4, NULL, 0);
+	tpeer_expect(&peer, &s);
+	iss = s.seq;
+	for (int i = 0; i < 16; i++) {
+		peer.rport++;
+		tpeer_inject(&peer, TH_SYN, PEER_ISS, 0, mss, 4, NULL, 0);
+	}
+	embryos = (unsigned)ls->so_q0len;
+	fi_flush(&peer.fi);
+	peer.rport++;
+	tpeer_inject(&peer, TH_SYN, PEER_ISS, 0, mss, 4, NULL, 0);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(ls->so_q0len, embryos);
+	/* That SYN got a cookie; its ACK makes a connection. */
+	tpeer_inject(&peer, TH_ACK, PEER_ISS + 1, s.seq + 1, NULL, 0, NULL, 0);
+	assert_int_equal(ls->so_qlen, 1);
+	assert_int_equal(ls->so_q0len, embryos);
+	assert_int_equal(tcpstat.tcps_sndrst, rst);
+	fi_flush(&peer.fi);
+	assert_int_equal(soaccept(ls, &so, &ss, &sslen, true), 0);
+	assert_true(tpeer_tcb(so)->t_flags & TF_SYNCOOKIE);
+	tpeer_abort(&peer, so);
+	/* The first embryo's client completes its handshake. */
+	peer.rport = 6000;
+	tpeer_inject(&peer, TH_ACK, PEER_ISS + 1, iss + 1, NULL, 0, NULL, 0);
+	assert_int_equal(soaccept(ls, &so, &ss, &sslen, true), 0);
+	assert_false(tpeer_tcb(so)->t_flags & TF_SYNCOOKIE);
 	tpeer_abort(&peer, so);
 	KTEST_EXIT();
 }
@@ -580,6 +657,8 @@ main(void)
 		tcp_test(an_unanswered_connect_times_out_after_the_syn_retries),
 		tcp_test(simultaneous_open_goes_through_syn_received),
 		tcp_test(a_full_listen_queue_answers_with_a_syn_cookie_that_makes_a_connection),
+		tcp_test(a_syn_cookies_ack_leaves_the_embryonic_connections_alone),
+		tcp_test(a_wrong_cookie_after_the_last_one_expired_is_answered_with_a_reset),
 		tcp_test(port_unreachable_refuses_a_connection_being_opened),
 		tcp_test(host_unreachable_is_reported_only_when_the_connection_times_out),
 		tcp_test(fragmentation_needed_lowers_the_segment_size_and_resends),

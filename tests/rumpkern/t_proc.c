@@ -6,6 +6,7 @@
  */
 #include "ktest.h"
 #include "rumpkern/cred.h"
+#include "rumpkern/kthread.h"
 #include "rumpkern/lwp.h"
 
 struct vnode {
@@ -168,6 +169,31 @@ a_forked_process_inherits_credentials_and_umask(void **state)
 	assert_int_equal(mask, 077);
 }
 
+static void
+try_attach(void *arg)
+{
+	int *errp = arg;
+
+	*errp = rumppriv_lwproc_attach(1);
+	kthread_exit(0);
+}
+
+static void
+a_kernel_thread_cannot_attach_to_a_process(void **state)
+{
+	struct lwp *l;
+	int err = -1, error;
+
+	(void)state;
+	KTEST_ENTER();
+	error = kthread_create(KTHREAD_MUSTJOIN, try_attach, &err, &l, "attach");
+	if (error == 0)
+		error = kthread_join(l);
+	KTEST_EXIT();
+	assert_int_equal(error, 0);
+	assert_int_equal(err, EPERM);
+}
+
 int
 main(void)
 {
@@ -177,6 +203,7 @@ main(void)
 		hook_test(getting_a_directory_gives_a_held_reference),
 		hook_test(a_forked_process_holds_the_directories_and_releases_them_at_exit),
 		hook_test(a_forked_process_inherits_credentials_and_umask),
+		hook_test(a_kernel_thread_cannot_attach_to_a_process),
 	};
 
 	return cmocka_run_group_tests(tests, ktest_boot, ktest_halt);

@@ -287,13 +287,11 @@ a_missing_operation_is_eopnotsupp(void **state)
 {
 	struct vnode *vp;
 	struct vattr va;
-	long val;
 
 	(void)state;
 	KTEST_ENTER();
 	assert_int_equal(vcache_get(&fake_mount, 4, &vp), 0);
 	vn_lock(vp, RW_WRITER);
-	assert_int_equal(VOP_PATHCONF(vp, _PC_NAME_MAX, &val), EOPNOTSUPP);
 	assert_int_equal(VOP_SETATTR(vp, &va, NULL), EOPNOTSUPP);
 	assert_int_equal(VOP_GETATTR(vp, &va, NULL), 0);
 	assert_int_equal(va.va_fileid, 4);

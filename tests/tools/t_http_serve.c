@@ -3,6 +3,11 @@
  * files whole, in a range, unchanged since If-Modified-Since; listings;
  * and every way out of the served directory refused - "..", encoded or
  * not, and symlinks pointing outside - while links inside are followed.
+ *
+ * One suite, two stores: built as tests/tools/t_http_serve, the tree is
+ * in a host directory (http_fs_host); built with TOOL_TEST_RUMP as
+ * tests/tools/rump/t_http_serve and linked with the kernel, it is in the
+ * rump kernel's rumpfs (http_fs_rump), made with rump_sys_* calls.
  */
 #include <errno.h>
 #include <fcntl.h>
@@ -20,26 +25,116 @@
 
 #include "http.h"
 
+#ifdef TOOL_TEST_RUMP
+#include <rump/rump.h>
+
+#define FS		(&http_fs_rump)
+#define t_open		rump_sys_open
+#define t_write		rump_sys_write
+#define t_close		rump_sys_close
+#define t_mkdir		rump_sys_mkdir
+#define t_symlink	rump_sys_symlink
+#define t_mknod		rump_sys_mknod
+#define t_utimensat	rump_sys_utimensat
+
+/* Each test's tree in a directory of its own: /t<N>. */
+static int
+t_mktop(char *top)
+{
+	static int seq;
+
+	snprintf(top, PATH_MAX, "/t%d", seq++);
+	return rump_sys_mkdir(top, 0755);
+}
+
+/* The kernel goes with the process: its trees need no removal. */
+static int
+t_rmtop(const char *top)
+{
+	(void)top;
+	return 0;
+}
+
+/* "/" in the rump kernel has an /etc/passwd, as the host has. */
+static int
+group_setup(void **state)
+{
+	int fd;
+
+	(void)state;
+	if (rump_init() != 0 || rump_sys_mkdir("/etc", 0755) != 0 ||
+	    (fd = rump_sys_open("/etc/passwd", O_CREAT | O_WRONLY, 0644)) < 0)
+		return -1;
+	return rump_sys_close(fd);
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	return rump_fini();
+}
+#else
+#define FS		(&http_fs_host)
+#define t_open		open
+#define t_write		write
+#define t_close		close
+#define t_mkdir		mkdir
+#define t_symlink	symlink
+#define t_mknod		mknod
+#define t_utimensat	utimensat
+
+static int
+t_mktop(char *top)
+{
+	char t[] = "/tmp/t_http_serve.XXXXXX";
+
+	return mkdtemp(t) != NULL && realpath(t, top) != NULL ? 0 : -1;
+}
+
+static int
+t_rmtop(const char *top)
+{
+	char cmd[PATH_MAX + 16];
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
+	return system(cmd) == 0 ? 0 : -1;
+}
+
+#define group_setup	NULL
+#define group_teardown	NULL
+#endif
+
 #define MTIME	784111777	/* Sun, 06 Nov 1994 08:49:37 GMT */
 #define NOW	1700000000
 
 static char top[PATH_MAX], root[PATH_MAX + 16];
 static struct http_response resp;
 
+/* Byte i of every file. */
+static char
+content(size_t i)
+{
+	return (char)('a' + (int)(i % 26));
+}
+
 static void
 make_file(const char *rel, size_t size)
 {
 	char p[PATH_MAX + 64];
 	struct timespec ts[2] = { { MTIME, 0 }, { MTIME, 0 } };
-	FILE *f;
 	size_t i;
+	char c;
+	int fd;
 
 	snprintf(p, sizeof(p), "%s/%s", top, rel);
-	assert_non_null(f = fopen(p, "w"));
-	for (i = 0; i < size; i++)
-		fputc('a' + (int)(i % 26), f);
-	assert_int_equal(fclose(f), 0);
-	assert_int_equal(utimensat(AT_FDCWD, p, ts, 0), 0);
+	assert_true((fd = t_open(p, O_CREAT | O_WRONLY | O_TRUNC, 0644)) >= 0);
+	for (i = 0; i < size; i++) {
+		c = content(i);
+		assert_int_equal(t_write(fd, &c, 1), 1);
+	}
+	assert_int_equal(t_close(fd), 0);
+	assert_int_equal(t_utimensat(AT_FDCWD, p, ts, 0), 0);
 }
 
 static void
@@ -55,20 +150,23 @@ make_at(int (*fn)(const char *, const char *), const char *target,
 static int
 tree_setup(void **state)
 {
-	char p[PATH_MAX + 64], t[] = "/tmp/t_http_serve.XXXXXX";
+	char p[PATH_MAX + 64];
 
 	(void)state;
 	/* No response yet: nothing for http_response_free() to close. */
 	memset(&resp, 0, sizeof(resp));
 	resp.fd = -1;
-	if (mkdtemp(t) == NULL || realpath(t, top) == NULL)
+	if (t_mktop(top) != 0)
 		return -1;
 	snprintf(root, sizeof(root), "%s/root", top);
 	snprintf(p, sizeof(p), "%s/root/sub", top);
-	if (mkdir(root, 0755) != 0 || mkdir(p, 0755) != 0)
+	if (t_mkdir(root, 0755) != 0 || t_mkdir(p, 0755) != 0)
+		return -1;
+	snprintf(p, sizeof(p), "%s/root/empty-dir", top);
+	if (t_mkdir(p, 0755) != 0)
 		return -1;
 	snprintf(p, sizeof(p), "%s/root-sibling", top);
-	if (mkdir(p, 0755) != 0)
+	if (t_mkdir(p, 0755) != 0)
 		return -1;
 	make_file("secret.txt", 6);
 	make_file("root-sibling/secret.txt", 6);
@@ -77,23 +175,23 @@ tree_setup(void **state)
 	make_file("root/index.html", 10);
 	make_file("root/sub/<b>&\"c'.txt", 1);
 	make_file("root/sub/a b.txt", 1);
-	make_at(symlink, "data.bin", "root/link-in");
-	make_at(symlink, "../secret.txt", "root/link-out");
-	make_at(symlink, "/", "root/link-slash");
-	make_at(symlink, "../root-sibling", "root/link-sibling");
+	make_at(t_symlink, "data.bin", "root/link-in");
+	make_at(t_symlink, "sub/../data.bin", "root/link-in-dotdot");
+	make_at(t_symlink, "sub", "root/link-dir");
+	make_at(t_symlink, "link-loop", "root/link-loop");
+	make_at(t_symlink, "../secret.txt", "root/link-out");
+	make_at(t_symlink, "/", "root/link-slash");
+	make_at(t_symlink, "../root-sibling", "root/link-sibling");
 	snprintf(p, sizeof(p), "%s/root/fifo", top);
-	return mkfifo(p, 0644);
+	return t_mknod(p, S_IFIFO | 0644, 0);
 }
 
 static int
 tree_teardown(void **state)
 {
-	char cmd[PATH_MAX + 16];
-
 	(void)state;
 	http_response_free(&resp);
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", top);
-	return system(cmd) == 0 ? 0 : -1;
+	return t_rmtop(top);
 }
 
 /* A request as the parser makes it. */
@@ -107,7 +205,7 @@ serve(const char *text)
 	http_response_free(&resp);
 	assert_int_equal(http_request_parse(text, strlen(text), &req, &used,
 	    &err), HTTP_PARSE_OK);
-	http_serve(root, &req, NOW, &resp);
+	http_serve(FS, root, &req, NOW, &resp);
 	assert_false(resp.head.failed);
 }
 
@@ -325,6 +423,43 @@ symlinks_inside_the_root_are_followed(void **state)
 	get("/link-in");
 	expect_status(200);
 	assert_string_equal(field("Content-Length"), "1000");
+	get("/link-in-dotdot");
+	expect_status(200);
+	assert_string_equal(field("Content-Length"), "1000");
+	get("/link-dir/a%20b.txt");
+	expect_status(200);
+	assert_string_equal(field("Content-Length"), "1");
+}
+
+static void
+a_symlink_loop_gets_404(void **state)
+{
+	(void)state;
+	get("/link-loop");
+	expect_status(404);
+}
+
+static void
+the_body_is_read_from_the_store_in_pieces(void **state)
+{
+	char buf[600];
+	size_t n, i, off = 0;
+
+	(void)state;
+	serve("GET /data.bin HTTP/1.1\r\nHost: h\r\nRange: bytes=100-\r\n\r\n");
+	expect_status(206);
+	while (off < resp.len) {
+		assert_int_equal(resp.fs->fs_pread(resp.fd, buf, sizeof(buf),
+		    resp.off + off, &n), 0);
+		assert_true(n > 0);
+		for (i = 0; i < n; i++)
+			assert_int_equal(buf[i], content(resp.off + off + i));
+		off += n;
+	}
+	assert_int_equal(off, 900);
+	assert_int_equal(resp.fs->fs_pread(resp.fd, buf, sizeof(buf), 1000,
+	    &n), 0);
+	assert_int_equal(n, 0);
 }
 
 static void
@@ -401,7 +536,18 @@ the_root_listing_has_no_parent_and_marks_directories(void **state)
 	assert_null(strstr(b, "../"));
 	assert_non_null(strstr(b, "<a href=\"/sub/\">sub/</a>"));
 	assert_non_null(strstr(b, "<a href=\"/data.bin\">data.bin</a>"));
+	assert_non_null(strstr(b, "<a href=\"/link-dir/\">link-dir/</a>"));
 	assert_null(strstr(b, "href=\"/.\""));
+}
+
+static void
+an_empty_directory_is_listed_with_its_parent_only(void **state)
+{
+	(void)state;
+	get("/empty-dir/");
+	expect_status(200);
+	assert_non_null(strstr(body(), "<ul>\n<li><a href=\"/\">../</a></li>\n"
+	    "</ul>"));
 }
 
 static void
@@ -450,14 +596,17 @@ main(void)
 		T(dot_dot_in_any_spelling_gets_403),
 		T(symlinks_out_of_the_root_get_403),
 		T(symlinks_inside_the_root_are_followed),
+		T(a_symlink_loop_gets_404),
+		T(the_body_is_read_from_the_store_in_pieces),
 		T(what_is_neither_file_nor_directory_gets_403),
 		T(bad_escapes_get_400_and_long_paths_414),
 		T(queries_and_encoded_names_reach_the_file),
 		T(a_directory_is_listed_sorted_and_escaped),
 		T(the_root_listing_has_no_parent_and_marks_directories),
+		T(an_empty_directory_is_listed_with_its_parent_only),
 		T(connection_close_is_answered_with_close),
 		T(a_refused_request_gets_its_status_and_reason_and_closes),
 	};
 
-	return cmocka_run_group_tests(tests, NULL, NULL);
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
 }

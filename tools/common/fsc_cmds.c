@@ -6,6 +6,8 @@
 #include "fscmd.h"
 #include "fsconsole.h"
 
+const char *fsc_prog = "fsconsole";
+
 const struct fsc_cmd fsc_cmds[] = {
 	{ "ls", fsc_ls, "ls [-l] [-a] [-R] [PATH...]", "list directories" },
 	{ "cat", fsc_cat, "cat PATH...", "print files" },
@@ -39,7 +41,7 @@ const struct fsc_cmd fsc_cmds[] = {
 int
 fsc_fail(const char *path)
 {
-	fprintf(stderr, "fsconsole: %s: %s\n", path, strerror(errno));
+	fprintf(stderr, "%s: %s: %s\n", fsc_prog, path, strerror(errno));
 	return 1;
 }
 
@@ -51,7 +53,7 @@ fsc_usage(const char *cmd, const char *msg)
 	for (k = fsc_cmds; k->name != NULL; k++)
 		if (strcmp(k->name, cmd) == 0)
 			break;
-	fprintf(stderr, "fsconsole: %s: %s\nusage: %s\n", cmd, msg,
+	fprintf(stderr, "%s: %s: %s\nusage: %s\n", fsc_prog, cmd, msg,
 	    k->name != NULL ? k->usage : cmd);
 	return 1;
 }
@@ -75,7 +77,8 @@ fsc_run(struct fsc *c, int argc, char *argv[])
 	for (const struct fsc_cmd *k = fsc_cmds; k->name != NULL; k++)
 		if (strcmp(k->name, argv[0]) == 0)
 			return k->run(c, argc, argv);
-	fprintf(stderr, "fsconsole: %s: unknown command (try help)\n", argv[0]);
+	fprintf(stderr, "%s: %s: unknown command (try help)\n", fsc_prog,
+	    argv[0]);
 	return 1;
 }
 

@@ -33,7 +33,7 @@ copy_run(struct fsc *c, const struct fsside *src, const struct fsside *dst,
 	char name[NAME_MAX + 1], target[PATH_MAX];
 	struct fscopy cp = {
 		.src = src, .dst = dst, .owners = geteuid() == 0,
-		.progress = c->progress, .prog = "fsconsole",
+		.progress = c->progress, .prog = fsc_prog,
 	};
 	struct stat sb;
 	int rv;

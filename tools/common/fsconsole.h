@@ -1,9 +1,11 @@
 /*
- * fsconsole's commands over an image mounted through ukfs.  Each takes
- * argv like a program and returns 0, or 1 after printing every failure
- * as "fsconsole: path: reason" on stderr.  Paths in the image are taken
- * from its root, relative ones from the directory cd set (at first the
- * root: "etc/motd" is "/etc/motd").
+ * fsconsole's commands over an image mounted through ukfs (or, in the
+ * rump.* file tools, over a remote kernel's name space through
+ * ukfs_attach()).  Each takes argv like a program and returns 0, or 1
+ * after printing every failure as "fsconsole: path: reason" (fsc_prog)
+ * on stderr.  Paths in the image are taken from its root, relative ones
+ * from the directory cd set (at first the root: "etc/motd" is
+ * "/etc/motd").
  */
 #ifndef TOOLS_FSCONSOLE_H
 #define TOOLS_FSCONSOLE_H
@@ -23,6 +25,9 @@ struct fsc_cmd {
 	const char *usage;	/* "ls [-l] [-a] [-R] [PATH...]" */
 	const char *help;	/* one line */
 };
+
+/* The prefix of messages: "fsconsole", or a rump.* tool's name. */
+extern const char *fsc_prog;
 
 /* Every command, ending with a NULL name. */
 extern const struct fsc_cmd fsc_cmds[];

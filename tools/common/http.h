@@ -1,14 +1,17 @@
 /*
  * The HTTP/1.1 file server of rump_httpd, without its sockets: each part
- * is pure host code over buffers and host files, unit-tested in
- * tests/tools/t_http*.c.  rump_httpd.c moves the bytes.
+ * is host code over buffers and the files of a struct http_fsops (a host
+ * directory or a rump kernel's VFS), unit-tested in tests/tools/t_http*.c.
+ * rump_httpd.c moves the bytes.
  *
  *	http_buf.c	a growing byte buffer
  *	http_request.c	the request parser (RFC 9112 §2-§5, RFC 9110 §7.2)
  *	http_date.c	HTTP dates (RFC 9110 §5.6.7)
  *	http_range.c	a single byte range (RFC 9110 §14)
  *	http_mime.c	Content-Type by file name extension
- *	http_path.c	request path -> host file, never outside the root
+ *	http_path.c	request path -> file, never outside the root
+ *	http_fs_host.c	the files: a host directory (the file-access seam)
+ *	http_fs_rump.c	the files: a rump kernel's VFS (a mounted image)
  *	http_escape.c	HTML and URL escaping
  *	http_dirlist.c	directory listings as HTML
  *	http_response.c	status lines and header blocks
@@ -119,6 +122,38 @@ enum http_range http_range_parse(const char *value, uint64_t size,
 /* The Content-Type of a file name; application/octet-stream if unknown. */
 const char *http_mime_type(const char *name);
 
+/* ---- http_fs_host.c, http_fs_rump.c: the file-access seam --------------- */
+
+/* A directory entry of a listing. */
+struct http_dirent {
+	char *name;
+	bool isdir;			/* a directory, or a symlink to one */
+};
+
+/*
+ * Where the served files live: the host's file system (http_fs_host) or
+ * the name space of the rump kernel this program runs (http_fs_rump, for
+ * a mounted image).  Paths are absolute in that name space, descriptors
+ * are its own; each call returns 0 or an errno value.  Everything above
+ * (the escape rules, ranges, listings) is the same for both.
+ */
+struct http_fsops {
+	/* path with every symlink, "." and ".." resolved, into real[PATH_MAX] */
+	int (*fs_realpath)(const char *path, char *real);
+	/* opens path read-only; a symlink as its last component is ELOOP */
+	int (*fs_open)(const char *path, int *fdp);
+	int (*fs_fstat)(int fd, struct stat *st);
+	/* up to len bytes at off into buf; *done is 0 at the end */
+	int (*fs_pread)(int fd, void *buf, size_t len, uint64_t off,
+	    size_t *done);
+	/* every entry of directory fd but "." and ".."; fd is closed */
+	int (*fs_readdir)(int fd, struct http_dirent **vp, size_t *np);
+	void (*fs_close)(int fd);
+};
+
+extern const struct http_fsops http_fs_host;
+extern const struct http_fsops http_fs_rump;
+
 /* ---- http_path.c -------------------------------------------------------- */
 
 #define HTTP_PATH_MAX	4096
@@ -131,13 +166,14 @@ const char *http_mime_type(const char *name);
 int http_path_decode(const char *target, char *out, size_t outlen);
 
 /*
- * Opens path (decoded, starting with '/') below root, the realpath() of
- * the served directory: after resolving every symlink the file must still
- * be root or below it, and it is opened with O_NOFOLLOW.  Returns 0 with
- * *fdp open and *st filled (a regular file or a directory), or 403/404.
+ * Opens path (decoded, starting with '/') below root, the fs_realpath()
+ * of the served directory: after resolving every symlink the file must
+ * still be root or below it, and it is opened without following a
+ * symlink.  Returns 0 with *fdp open and *st filled (a regular file or a
+ * directory), or 403/404.
  */
-int http_path_open(const char *root, const char *path, int *fdp,
-    struct stat *st);
+int http_path_open(const struct http_fsops *fs, const char *root,
+    const char *path, int *fdp, struct stat *st);
 
 /* ---- http_escape.c ------------------------------------------------------ */
 
@@ -149,11 +185,17 @@ void http_escape_url(struct http_buf *b, const char *s);
 /* ---- http_dirlist.c ----------------------------------------------------- */
 
 /*
- * An HTML listing of the open directory dirfd (taken and closed), whose
- * URL path is urlpath: names sorted, escaped in text and links, a slash
- * after subdirectories, dot files shown, "." left out.  0 or an errno.
+ * An HTML listing of the open directory dirfd of fs (taken and closed),
+ * whose URL path is urlpath: names sorted, escaped in text and links, a
+ * slash after subdirectories, dot files shown, "." left out.  0 or an
+ * errno.
  */
-int http_dirlist(int dirfd, const char *urlpath, struct http_buf *out);
+int http_dirlist(const struct http_fsops *fs, int dirfd, const char *urlpath,
+    struct http_buf *out);
+/* Appends an entry to *vp (the fs_readdir()s' helper); 0 or ENOMEM. */
+int http_dirents_add(struct http_dirent **vp, size_t *np, const char *name,
+    bool isdir);
+void http_dirents_free(struct http_dirent *v, size_t n);
 
 /* ---- http_response.c ---------------------------------------------------- */
 
@@ -175,14 +217,15 @@ struct http_response {
 	bool keep_alive;	/* the connection stays open after it */
 	struct http_buf head;
 	struct http_buf body;	/* an in-memory body (errors, listings) */
-	int fd;			/* or a file body: fd, from off, len bytes */
+	const struct http_fsops *fs;
+	int fd;			/* or a file body: fd of fs, from off, len bytes */
 	uint64_t off, len;
 	uint64_t body_len;	/* the bytes of body sent (for the log) */
 };
 
-/* The answer to a request for a file below root (a realpath). */
-void http_serve(const char *root, const struct http_request *req,
-    time_t now, struct http_response *resp);
+/* The answer to a request for a file of fs below root (a realpath). */
+void http_serve(const struct http_fsops *fs, const char *root,
+    const struct http_request *req, time_t now, struct http_response *resp);
 /* The answer to a refused request; the connection closes after it. */
 void http_serve_error(const struct http_error *err, bool head, time_t now,
     struct http_response *resp);

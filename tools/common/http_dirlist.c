@@ -5,19 +5,11 @@
  * "." and ".." are left out (a ".." segment is refused by http_path.c);
  * below the root, a "../" link names the parent directory itself.
  */
-#include <dirent.h>
 #include <errno.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "http.h"
-
-struct http_dirent {
-	char *name;
-	bool isdir;
-};
 
 static int
 http_dirent_cmp(const void *a, const void *b)
@@ -26,7 +18,7 @@ http_dirent_cmp(const void *a, const void *b)
 	    ((const struct http_dirent *)b)->name);
 }
 
-static void
+void
 http_dirents_free(struct http_dirent *v, size_t n)
 {
 	while (n > 0)
@@ -34,39 +26,25 @@ http_dirents_free(struct http_dirent *v, size_t n)
 	free(v);
 }
 
-/* Every entry but "." and ".." into *vp; 0 or an errno. */
-static int
-http_dirents_read(DIR *d, struct http_dirent **vp, size_t *np)
+int
+http_dirents_add(struct http_dirent **vp, size_t *np, const char *name,
+    bool isdir)
 {
-	struct http_dirent *v = NULL, *nv;
-	struct dirent *de;
-	struct stat st;
-	size_t n = 0, cap = 0;
+	struct http_dirent *nv;
+	size_t n = *np;
 
-	while ((errno = 0, de = readdir(d)) != NULL) {
-		if (strcmp(de->d_name, ".") == 0 ||
-		    strcmp(de->d_name, "..") == 0)
-			continue;
-		if (n == cap) {
-			cap = cap != 0 ? cap * 2 : 32;
-			if ((nv = realloc(v, cap * sizeof(*v))) == NULL)
-				goto fail;
-			v = nv;
-		}
-		if ((v[n].name = strdup(de->d_name)) == NULL)
-			goto fail;
-		v[n].isdir = fstatat(dirfd(d), de->d_name, &st, 0) == 0 &&
-		    S_ISDIR(st.st_mode);
-		n++;
+	/* The array grows at each power of two. */
+	if ((n & (n - 1)) == 0) {
+		nv = realloc(*vp, (n != 0 ? n * 2 : 1) * sizeof(*nv));
+		if (nv == NULL)
+			return ENOMEM;
+		*vp = nv;
 	}
-	if (errno != 0)
-		goto fail;
-	*vp = v;
-	*np = n;
+	if (((*vp)[n].name = strdup(name)) == NULL)
+		return ENOMEM;
+	(*vp)[n].isdir = isdir;
+	*np = n + 1;
 	return 0;
-fail:
-	http_dirents_free(v, n);
-	return errno != 0 ? errno : ENOMEM;
 }
 
 static void
@@ -105,24 +83,18 @@ http_dirlist_parent(struct http_buf *out, const char *base)
 }
 
 int
-http_dirlist(int fd, const char *urlpath, struct http_buf *out)
+http_dirlist(const struct http_fsops *fs, int fd, const char *urlpath,
+    struct http_buf *out)
 {
 	struct http_dirent *v;
 	struct http_buf base;
 	size_t n, i;
-	DIR *d;
 	int error;
 
-	if ((d = fdopendir(fd)) == NULL) {
-		error = errno;
-		close(fd);
+	if ((error = fs->fs_readdir(fd, &v, &n)) != 0)
 		return error;
-	}
-	error = http_dirents_read(d, &v, &n);
-	closedir(d);
-	if (error != 0)
-		return error;
-	qsort(v, n, sizeof(*v), http_dirent_cmp);
+	if (n > 0)
+		qsort(v, n, sizeof(*v), http_dirent_cmp);
 	/* Links are absolute: the page works with or without a final '/'. */
 	http_buf_init(&base);
 	http_buf_str(&base, urlpath);

@@ -1,19 +1,18 @@
 /*
- * From a request target to a host file that is never outside the served
+ * From a request target to a file that is never outside the served
  * directory: the path is percent-decoded (RFC 3986 §2.1) and refused with
- * a ".." segment; then the host resolves every symlink (realpath) and the
- * result must still lie below the root, and the file is opened with
- * O_NOFOLLOW so that a symlink put in its place meanwhile is not followed.
+ * a ".." segment; then the file system resolves every symlink
+ * (fs_realpath) and the result must still lie below the root, and the
+ * file is opened without following a symlink, so that one put in its
+ * place meanwhile is not followed.  The same rules hold for a host
+ * directory and for the inside of an image.
  */
 #include <errno.h>
-#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
-#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "http.h"
 
@@ -102,26 +101,26 @@ http_path_below(const char *root, const char *real)
 }
 
 int
-http_path_open(const char *root, const char *path, int *fdp,
-    struct stat *st)
+http_path_open(const struct http_fsops *fs, const char *root,
+    const char *path, int *fdp, struct stat *st)
 {
 	char full[PATH_MAX], real[PATH_MAX];
-	int fd;
+	int error, fd;
 
 	if ((size_t)snprintf(full, sizeof(full), "%s%s", root, path) >=
 	    sizeof(full))
 		return 404;
-	if (realpath(full, real) == NULL)
-		return errno == EACCES ? 403 : 404;
+	if ((error = fs->fs_realpath(full, real)) != 0)
+		return error == EACCES ? 403 : 404;
 	if (!http_path_below(root, real))
 		return 403;
-	/* O_NONBLOCK: opening a FIFO must not wait for a writer. */
-	fd = open(real, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
-	if (fd < 0)
-		return errno == EACCES || errno == ELOOP ? 403 : 404;
-	if (fstat(fd, st) != 0 || (!S_ISREG(st->st_mode) &&
+	/* ENXIO: a FIFO or device node the store cannot open, not a file. */
+	if ((error = fs->fs_open(real, &fd)) != 0)
+		return error == EACCES || error == ELOOP || error == ENXIO ?
+		    403 : 404;
+	if (fs->fs_fstat(fd, st) != 0 || (!S_ISREG(st->st_mode) &&
 	    !S_ISDIR(st->st_mode))) {
-		close(fd);
+		fs->fs_close(fd);
 		return 403;
 	}
 	*fdp = fd;

@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <sys/stat.h>
-#include <unistd.h>
 
 #include "http.h"
 
@@ -28,7 +27,7 @@ http_response_free(struct http_response *resp)
 	http_buf_free(&resp->head);
 	http_buf_free(&resp->body);
 	if (resp->fd >= 0)
-		close(resp->fd);
+		resp->fs->fs_close(resp->fd);
 	resp->fd = -1;
 }
 
@@ -70,7 +69,7 @@ http_serve_dir(struct http_response *resp, int fd, const char *path,
 {
 	int error;
 
-	if ((error = http_dirlist(fd, path, &resp->body)) != 0) {
+	if ((error = http_dirlist(resp->fs, fd, path, &resp->body)) != 0) {
 		http_buf_free(&resp->body);
 		http_error_page(resp, 500, strerror(error), head, now);
 		return;
@@ -117,7 +116,7 @@ http_serve_file(struct http_response *resp, int fd, const struct stat *st,
 	struct http_buf *h = &resp->head;
 
 	if (req->has_ims && st->st_mtime <= req->ims) {
-		close(fd);
+		resp->fs->fs_close(fd);
 		resp->status = 304;
 		http_head_start(h, 304, now, resp->keep_alive);
 		http_buf_printf(h, "Last-Modified: %s\r\n",
@@ -130,7 +129,7 @@ http_serve_file(struct http_response *resp, int fd, const struct stat *st,
 	http_buf_printf(h, "Last-Modified: %s\r\nAccept-Ranges: bytes\r\n",
 	    http_date_format(st->st_mtime, lm));
 	if (resp->status == 416) {
-		close(fd);
+		resp->fs->fs_close(fd);
 		http_buf_printf(h, "Content-Range: bytes */%llu\r\n"
 		    "Content-Length: 0\r\n", (unsigned long long)size);
 		http_head_end(h);
@@ -145,7 +144,7 @@ http_serve_file(struct http_response *resp, int fd, const struct stat *st,
 	    last - first + 1));
 	http_head_end(h);
 	if (req->method == HTTP_HEAD || size == 0) {
-		close(fd);
+		resp->fs->fs_close(fd);
 		return;
 	}
 	resp->fd = fd;
@@ -173,8 +172,8 @@ http_path_why(int status, bool decoding)
 }
 
 void
-http_serve(const char *root, const struct http_request *req, time_t now,
-    struct http_response *resp)
+http_serve(const struct http_fsops *fs, const char *root,
+    const struct http_request *req, time_t now, struct http_response *resp)
 {
 	char path[HTTP_PATH_MAX];
 	bool head = req->method == HTTP_HEAD;
@@ -182,6 +181,7 @@ http_serve(const char *root, const struct http_request *req, time_t now,
 	int status, fd;
 
 	http_response_init(resp, req->keep_alive);
+	resp->fs = fs;
 	if (req->method == HTTP_OTHER) {
 		http_error_page(resp, 405, "only GET and HEAD are served", head,
 		    now);
@@ -192,7 +192,7 @@ http_serve(const char *root, const struct http_request *req, time_t now,
 		    now);
 		return;
 	}
-	if ((status = http_path_open(root, path, &fd, &st)) != 0) {
+	if ((status = http_path_open(fs, root, path, &fd, &st)) != 0) {
 		http_error_page(resp, status, http_path_why(status, false),
 		    head, now);
 		return;

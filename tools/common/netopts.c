@@ -25,7 +25,13 @@ const char netopts_usage[] =
 "                      drop=R,dup=R,reorder=R,corrupt=R (R: a fraction 0..1\n"
 "                      or a percentage like 1%), seed=N, dir=in|out|both;\n"
 "                      \"none\" turns faults off\n"
-"  --forward           forward IPv4 between the interfaces\n";
+"  --forward           forward IPv4 between the interfaces\n"
+"File system option (may be repeated):\n"
+"  --mount FSTYPE,IMAGE,MOUNTPOINT[,ro]\n"
+"                      mount the disk image IMAGE (a host file) at MOUNTPOINT\n"
+"                      in the rump kernel, made if missing; FSTYPE is a file\n"
+"                      system type (ext2fs) or auto (detected from the\n"
+"                      image); ro: the image is never written\n";
 
 int
 netopts_seterr(struct netopts *no, const char *fmt, ...)
@@ -47,7 +53,7 @@ netopts_init(struct netopts *no)
 bool
 netopts_isopt(int opt)
 {
-	return opt >= NETOPT_IF && opt <= NETOPT_FORWARD;
+	return opt >= NETOPT_IF && opt <= NETOPT_MOUNT;
 }
 
 struct netopts_if *
@@ -591,6 +597,8 @@ netopts_parse(struct netopts *no, int opt, const char *arg)
 	case NETOPT_FORWARD:
 		no->forward = true;
 		return 0;
+	case NETOPT_MOUNT:
+		return netopts_mount_parse(no, arg);
 	default:
 		return netopts_seterr(no, "not an interface option (%d)", opt);
 	}

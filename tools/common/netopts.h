@@ -8,6 +8,9 @@
  *	--fault NAME,SPEC	(drop=1%,dup=0.5%,reorder=1%,corrupt=0.1%,seed=7,dir=both)
  *	--forward
  *
+ * and the one file-system option, --mount FSTYPE,IMAGE,MOUNTPOINT[,ro]
+ * (netopts_mount.c, netopts_mount_apply.c), which every flavour takes.
+ *
  * in three steps, so that everything is checked before the kernel is
  * touched and the checking is tested on the host alone:
  *
@@ -39,6 +42,8 @@
 #define NETOPTS_MAXROUTE	32
 #define NETOPTS_PARAMLEN	128
 #define NETOPTS_PATHLEN		4096
+#define NETOPTS_MAXMOUNT	8
+#define NETOPTS_FSTYPELEN	32
 
 /* getopt_long codes of the interface options, out of the range of letters. */
 enum {
@@ -48,6 +53,7 @@ enum {
 	NETOPT_PCAP,
 	NETOPT_FAULT,
 	NETOPT_FORWARD,
+	NETOPT_MOUNT,
 };
 
 #define NETOPTS_LONGOPTS \
@@ -56,7 +62,8 @@ enum {
 	{ "route", required_argument, NULL, NETOPT_ROUTE }, \
 	{ "pcap", required_argument, NULL, NETOPT_PCAP }, \
 	{ "fault", required_argument, NULL, NETOPT_FAULT }, \
-	{ "forward", no_argument, NULL, NETOPT_FORWARD }
+	{ "forward", no_argument, NULL, NETOPT_FORWARD }, \
+	{ "mount", required_argument, NULL, NETOPT_MOUNT }
 
 /* Addresses are in host byte order throughout. */
 struct netopts_if {
@@ -89,6 +96,18 @@ struct netopts_fault {
 	char spec[NETOPTS_PARAMLEN];		/* as given */
 };
 
+struct ukfs;
+
+/* --mount FSTYPE,IMAGE,MOUNTPOINT[,ro] */
+struct netopts_mount {
+	char given[NETOPTS_PATHLEN + 16];	/* "--mount VALUE", for messages */
+	char fstype[NETOPTS_FSTYPELEN];		/* "ext2fs", or "auto" */
+	char image[NETOPTS_PATHLEN];		/* a host file */
+	char mountpoint[NETOPTS_PATHLEN];	/* in the rump name space */
+	bool rdonly;
+	struct ukfs *fs;			/* mounted by netopts_mount_apply() */
+};
+
 struct netopts_route {
 	bool isdefault;
 	uint32_t dst;
@@ -101,12 +120,13 @@ struct netopts_route {
  * before the --if they name (netopts_check() matches them up).
  */
 struct netopts {
-	int nifs, naddrs, nroutes, npcaps, nfaults;
+	int nifs, naddrs, nroutes, npcaps, nfaults, nmounts;
 	struct netopts_if ifs[NETOPTS_MAXIF];
 	struct netopts_addr addrs[NETOPTS_MAXADDR];
 	struct netopts_route routes[NETOPTS_MAXROUTE];
 	struct netopts_pcap pcaps[NETOPTS_MAXIF];
 	struct netopts_fault faults[NETOPTS_MAXIF];
+	struct netopts_mount mounts[NETOPTS_MAXMOUNT];
 	bool forward;
 	char err[512];
 };
@@ -145,5 +165,20 @@ int netopts_apply(struct netopts *no);
 void netopts_stop(struct netopts *no);
 /* netopts_readback.c: reads back each interface's MAC and MTU (best effort). */
 void netopts_readback(struct netopts *no);
+
+/*
+ * netopts_mount.c: parses and checks one --mount (no kernel): a type
+ * name or "auto", an image the host lets us read (and write, without
+ * ro), an absolute mount point below "/".  tool_boot() calls
+ * netopts_mount_apply() (netopts_mount_apply.c) after netopts_apply():
+ * each image is mounted with ukfs_mount(), "auto" detected as fsconsole
+ * does (ukfs_fstype_detect()); the message of a failure names the part
+ * that is wrong.  netopts_mount_release() unmounts them, last first.
+ */
+int netopts_mount_parse(struct netopts *no, const char *arg);
+/* Checks m's image and mount point and adds it (after the --mounts given). */
+int netopts_mount_add(struct netopts *no, const struct netopts_mount *m);
+int netopts_mount_apply(struct netopts *no);
+void netopts_mount_release(struct netopts *no);
 
 #endif

@@ -1,4 +1,4 @@
-/* The start every tool makes: signals, kernel, interface options. */
+/* The start every tool makes: signals, kernel, interface options, mounts. */
 #include <errno.h>
 #include <stdio.h>
 #include <string.h>
@@ -28,7 +28,7 @@ tool_boot(const char *prog, struct netopts *no, int *sigfdp)
 		    strerror(errno));
 		return TOOL_BOOT_FAILED;
 	}
-	if (netopts_apply(no) != 0) {
+	if (netopts_apply(no) != 0 || netopts_mount_apply(no) != 0) {
 		fprintf(stderr, "%s: %s\n", prog, no->err);
 		return TOOL_BOOT_FAILED;
 	}
@@ -41,6 +41,7 @@ tool_shutdown(const char *prog, struct netopts *no)
 	int error;
 
 	toolsig_stop();
+	netopts_mount_release(no);
 	netopts_stop(no);
 	if ((error = rump_fini()) != 0)
 		fprintf(stderr, "%s: rump_fini: %s\n", prog, strerror(error));

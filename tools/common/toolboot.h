@@ -1,7 +1,8 @@
 /*
  * The start every tool makes, in this order: block the signals (before the
  * kernel's threads exist, so they inherit the mask), boot the kernel, start
- * the signal watcher, apply the interface options.
+ * the signal watcher, apply the interface options, mount the --mount
+ * images.
  */
 #ifndef TOOLS_TOOLBOOT_H
 #define TOOLS_TOOLBOOT_H
@@ -18,7 +19,8 @@ enum tool_boot {
 enum tool_boot tool_boot(const char *prog, struct netopts *no, int *sigfdp);
 /*
  * The end, after a TOOL_BOOT_OK or TOOL_BOOT_FAILED start: stops the signal
- * watcher and the captures and shuts the kernel down.  Returns 0, or
+ * watcher, unmounts the images, stops the captures and shuts the kernel
+ * down.  Returns 0, or
  * rump_fini()'s error after printing it.
  */
 int tool_shutdown(const char *prog, struct netopts *no);

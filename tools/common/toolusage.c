@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "netopts.h"
+#include "rtool.h"
 #include "toolusage.h"
 
 static const struct tool_usage *tool_usage_texts;
@@ -19,7 +20,7 @@ void
 usage(FILE *f)
 {
 	fputs(tool_usage_texts->synopsis, f);
-	fputs(netopts_usage, f);
+	fputs(tool_usage_texts->remote ? rtool_usage : netopts_usage, f);
 	fputs(tool_usage_texts->examples, f);
 }
 

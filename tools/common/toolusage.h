@@ -6,12 +6,18 @@
 #ifndef TOOLS_TOOLUSAGE_H
 #define TOOLS_TOOLUSAGE_H
 
+#include <stdbool.h>
 #include <stdio.h>
 
 struct tool_usage {
 	const char *prog;
 	const char *synopsis;
 	const char *examples;
+	/*
+	 * A remote client of rump_server (rump.ifconfig...): no interface
+	 * options; the usage says how RUMP_SERVER names the server instead.
+	 */
+	bool remote;
 };
 
 /* Sets the texts the two calls below print; first thing in main(). */

@@ -1,0 +1,405 @@
+/*
+ * The client's one connection to its server.
+ *
+ * All threads of a program share one connection: the server makes one
+ * process of it, so the threads share descriptors as they would in a
+ * local kernel.  Requests carry ids; a thread sends its request and then
+ * waits for the reply with its id.  There is no receiving thread of our
+ * own: one of the waiting threads at a time reads frames off the socket
+ * and hands each reply to its waiter, so a single-threaded program reads
+ * its own replies with no thread switch on the way.  When the reader's
+ * own reply came, it passes the reading on to another waiter.
+ *
+ * A lost connection fails every waiting and every later call with
+ * ENOTCONN; sends use MSG_NOSIGNAL, so a closed server never raises
+ * SIGPIPE in the program.
+ */
+#include <errno.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <netinet/tcp.h>
+#include <pthread.h>
+#include <stdbool.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+#include <unistd.h>
+
+#include <rump/rump.h>
+
+#include "rumpclient_private.h"
+
+struct rc_waiter {
+	uint64_t	w_id;
+	bool		w_done;
+	uint8_t		*w_reply;	/* the payload, malloc'd */
+	size_t		w_len;
+	pthread_cond_t	w_cv;
+	struct rc_waiter *w_next;
+};
+
+static struct {
+	pthread_mutex_t	lock;		/* everything below but fd's writes */
+	pthread_cond_t	idle;		/* the last waiter left */
+	pthread_mutex_t	wlock;		/* one frame written at a time */
+	int		fd;
+	bool		up;		/* connected and not lost */
+	bool		reading;	/* a waiter is reading the socket */
+	uint64_t	nextid;
+	struct rc_waiter *waiters;
+} rc = {
+	.lock = PTHREAD_MUTEX_INITIALIZER,
+	.idle = PTHREAD_COND_INITIALIZER,
+	.wlock = PTHREAD_MUTEX_INITIALIZER,
+	.fd = -1,
+};
+
+static int
+rc_writeall(int fd, const uint8_t *p, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = send(fd, p, len, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? errno : EPIPE;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+static int
+rc_readall(int fd, uint8_t *p, size_t len)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = recv(fd, p, len, 0);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? errno : ECONNRESET;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* One frame: its header and its payload (malloc'd). */
+static int
+rc_readframe(int fd, struct rump_rpc_hdr *h, uint8_t **payloadp, size_t *lenp)
+{
+	uint8_t hb[RUMP_RPC_HDRLEN], *payload;
+	size_t len;
+	int error;
+
+	error = rc_readall(fd, hb, sizeof(hb));
+	if (error != 0)
+		return error;
+	rpc_get_hdr(hb, h);
+	if (h->rh_len < RUMP_RPC_HDRLEN || h->rh_len > RUMP_RPC_MAXFRAME)
+		return EPROTO;
+	len = h->rh_len - RUMP_RPC_HDRLEN;
+	payload = malloc(len > 0 ? len : 1);
+	if (payload == NULL)
+		return ENOMEM;
+	error = rc_readall(fd, payload, len);
+	if (error != 0) {
+		free(payload);
+		return error;
+	}
+	*payloadp = payload;
+	*lenp = len;
+	return 0;
+}
+
+/* The connection is gone: every waiter wakes and fails.  Under rc.lock. */
+static void
+rc_lost(void)
+{
+	struct rc_waiter *w;
+
+	rc.up = false;
+	for (w = rc.waiters; w != NULL; w = w->w_next)
+		pthread_cond_signal(&w->w_cv);
+}
+
+/* Reads one frame and hands it to its waiter.  Called and returns under rc.lock. */
+static void
+rc_readone(void)
+{
+	struct rump_rpc_hdr h;
+	struct rc_waiter *w;
+	uint8_t *payload = NULL;
+	size_t len = 0;
+	int error;
+
+	rc.reading = true;
+	pthread_mutex_unlock(&rc.lock);
+	error = rc_readframe(rc.fd, &h, &payload, &len);
+	pthread_mutex_lock(&rc.lock);
+	rc.reading = false;
+	if (error == 0 && h.rh_type != RUMP_RPC_REPLY)
+		error = EPROTO;
+	for (w = rc.waiters; error == 0 && w != NULL; w = w->w_next)
+		if (w->w_id == h.rh_reqid && !w->w_done)
+			break;
+	if (error != 0 || w == NULL) {
+		/* A reply nobody asked for: the server is not to be trusted. */
+		free(payload);
+		rc_lost();
+		return;
+	}
+	w->w_reply = payload;
+	w->w_len = len;
+	w->w_done = true;
+	pthread_cond_signal(&w->w_cv);
+}
+
+static void
+rc_unlink(struct rc_waiter *w)
+{
+	struct rc_waiter **pp;
+
+	for (pp = &rc.waiters; *pp != w; pp = &(*pp)->w_next)
+		continue;
+	*pp = w->w_next;
+}
+
+int
+rump_client_call(struct rpc_wbuf *req, uint8_t **replyp, size_t *lenp)
+{
+	struct rc_waiter w = { .w_done = false };
+	struct rc_waiter *o;
+	int error;
+
+	if (req->rb_nomem)
+		return ENOMEM;
+	pthread_cond_init(&w.w_cv, NULL);
+	pthread_mutex_lock(&rc.lock);
+	if (!rc.up) {
+		pthread_mutex_unlock(&rc.lock);
+		pthread_cond_destroy(&w.w_cv);
+		return ENOTCONN;
+	}
+	w.w_id = rc.nextid++;
+	w.w_next = rc.waiters;
+	rc.waiters = &w;
+	pthread_mutex_unlock(&rc.lock);
+
+	rpc_put_hdr(req->rb_data, (uint32_t)req->rb_len, RUMP_RPC_CALL, w.w_id);
+	pthread_mutex_lock(&rc.wlock);
+	error = rc_writeall(rc.fd, req->rb_data, req->rb_len);
+	pthread_mutex_unlock(&rc.wlock);
+
+	pthread_mutex_lock(&rc.lock);
+	if (error != 0)
+		rc_lost();
+	while (!w.w_done && rc.up) {
+		if (!rc.reading)
+			rc_readone();
+		else
+			pthread_cond_wait(&w.w_cv, &rc.lock);
+	}
+	rc_unlink(&w);
+	if (rc.waiters == NULL)
+		pthread_cond_broadcast(&rc.idle);
+	/* Someone else must read now, if anyone waits. */
+	for (o = rc.waiters; o != NULL && !rc.reading; o = o->w_next)
+		if (!o->w_done) {
+			pthread_cond_signal(&o->w_cv);
+			break;
+		}
+	pthread_mutex_unlock(&rc.lock);
+	pthread_cond_destroy(&w.w_cv);
+	if (!w.w_done)
+		return ENOTCONN;
+	*replyp = w.w_reply;
+	*lenp = w.w_len;
+	return 0;
+}
+
+/* ---- connecting ----------------------------------------------------------- */
+
+static int
+rc_connect_unix(const char *path, int *fdp)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd;
+
+	if (strlen(path) >= sizeof(sun.sun_path))
+		return ENAMETOOLONG;
+	strcpy(sun.sun_path, path);
+	fd = socket(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0);
+	if (fd < 0)
+		return errno;
+	if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) != 0) {
+		int error = errno;
+
+		close(fd);
+		return error;
+	}
+	*fdp = fd;
+	return 0;
+}
+
+static int
+rc_connect_tcp(const char *hostport, int *fdp)
+{
+	struct addrinfo hints = { .ai_family = AF_UNSPEC, .ai_socktype = SOCK_STREAM };
+	struct addrinfo *res, *ai;
+	char host[256];
+	const char *colon = strrchr(hostport, ':');
+	int fd, error = EINVAL, one = 1;
+
+	if (colon == NULL || (size_t)(colon - hostport) >= sizeof(host))
+		return EINVAL;
+	memcpy(host, hostport, (size_t)(colon - hostport));
+	host[colon - hostport] = '\0';
+	if (getaddrinfo(host, colon + 1, &hints, &res) != 0)
+		return EHOSTUNREACH;
+	for (ai = res; ai != NULL; ai = ai->ai_next) {
+		fd = socket(ai->ai_family, ai->ai_socktype | SOCK_CLOEXEC,
+		    ai->ai_protocol);
+		if (fd < 0) {
+			error = errno;
+			continue;
+		}
+		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
+			/* Requests are whole frames: no waiting for more. */
+			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+			*fdp = fd;
+			freeaddrinfo(res);
+			return 0;
+		}
+		error = errno;
+		close(fd);
+	}
+	freeaddrinfo(res);
+	return error;
+}
+
+/* Hello and welcome; the process the server made for us. */
+static int
+rc_handshake(int fd, const char *where)
+{
+	struct rump_rpc_hello hello = {
+		.rhe_uid = (uint32_t)getuid(),
+		.rhe_gid = (uint32_t)getgid(),
+		.rhe_hostpid = (uint32_t)getpid(),
+	};
+	struct rpc_wbuf b = { .rb_data = NULL };
+	struct rump_rpc_welcome wel;
+	struct rump_rpc_hdr h;
+	struct rpc_rcur c;
+	uint8_t *payload = NULL;
+	size_t len;
+	int error;
+
+	rpc_wbuf_room(&b, RUMP_RPC_HDRLEN);
+	rpc_put_hello(&b, &hello);
+	if (b.rb_nomem) {
+		free(b.rb_data);
+		return ENOMEM;
+	}
+	rpc_put_hdr(b.rb_data, (uint32_t)b.rb_len, RUMP_RPC_HANDSHAKE, 0);
+	error = rc_writeall(fd, b.rb_data, b.rb_len);
+	free(b.rb_data);
+	if (error == 0)
+		error = rc_readframe(fd, &h, &payload, &len);
+	if (error != 0) {
+		fprintf(stderr, "rumpclient: %s: no answer to the handshake: %s\n",
+		    where, strerror(error));
+		return error;
+	}
+	c = (struct rpc_rcur){ .rc_p = payload, .rc_left = len };
+	rpc_get_welcome(&c, &wel);
+	free(payload);
+	if (h.rh_version != RUMP_RPC_VERSION) {
+		fprintf(stderr, "rumpclient: %s: protocol version mismatch: the "
+		    "server speaks %u, this client %u\n", where, h.rh_version,
+		    RUMP_RPC_VERSION);
+		return EPROTONOSUPPORT;
+	}
+	if (c.rc_bad || h.rh_type != RUMP_RPC_HANDSHAKE) {
+		fprintf(stderr, "rumpclient: %s: a malformed handshake reply\n",
+		    where);
+		return EPROTO;
+	}
+	if (wel.rw_error != 0) {
+		fprintf(stderr, "rumpclient: %s: the server refused us: %s\n",
+		    where, strerror(wel.rw_error));
+		return wel.rw_error;
+	}
+	return 0;
+}
+
+/*
+ * Connects to the server RUMP_SERVER names: unix:///path or
+ * tcp://host:port.  Errors say which server and why.
+ */
+int
+rump_init(void)
+{
+	const char *where = getenv("RUMP_SERVER");
+	int fd = -1, error;
+
+	pthread_mutex_lock(&rc.lock);
+	if (rc.up) {
+		pthread_mutex_unlock(&rc.lock);
+		return 0;
+	}
+	if (where == NULL) {
+		fprintf(stderr, "rumpclient: RUMP_SERVER is not set (unix:///path "
+		    "or tcp://host:port)\n");
+		error = EINVAL;
+	} else if (strncmp(where, "unix://", 7) == 0)
+		error = rc_connect_unix(where + 7, &fd);
+	else if (strncmp(where, "tcp://", 6) == 0)
+		error = rc_connect_tcp(where + 6, &fd);
+	else {
+		fprintf(stderr, "rumpclient: RUMP_SERVER=%s: expected unix:///path "
+		    "or tcp://host:port\n", where);
+		error = EINVAL;
+	}
+	if (error != 0 && fd < 0 && where != NULL && error != EINVAL)
+		fprintf(stderr, "rumpclient: cannot connect to %s: %s\n", where,
+		    strerror(error));
+	if (error == 0) {
+		error = rc_handshake(fd, where);
+		if (error != 0)
+			close(fd);
+	}
+	if (error == 0) {
+		rc.fd = fd;
+		rc.up = true;
+	}
+	pthread_mutex_unlock(&rc.lock);
+	return error;
+}
+
+/*
+ * Ends the connection, once the calls in flight in other threads have
+ * failed; the server ends our process.  Later calls: ENOTCONN.
+ */
+int
+rump_fini(void)
+{
+	pthread_mutex_lock(&rc.lock);
+	if (rc.fd >= 0) {
+		shutdown(rc.fd, SHUT_RDWR);
+		rc_lost();
+	}
+	while (rc.waiters != NULL)
+		pthread_cond_wait(&rc.idle, &rc.lock);
+	if (rc.fd >= 0)
+		close(rc.fd);
+	rc.fd = -1;
+	pthread_mutex_unlock(&rc.lock);
+	return 0;
+}

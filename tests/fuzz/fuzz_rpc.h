@@ -1,0 +1,49 @@
+/*
+ * One input of the remote-call decoder's fuzzer: the payload of a call
+ * frame as a client could send it.  Shared by the libFuzzer target
+ * (fuzz_rpc.c, make fuzz) and its bounded run in make test
+ * (t_rpc_decode.c).  The decoder and the reply encoder run alone, without
+ * a kernel: rs_decode.c calls none.
+ */
+#ifndef TESTS_FUZZ_FUZZ_RPC_H
+#define TESTS_FUZZ_FUZZ_RPC_H
+
+#include <stdlib.h>
+#include <string.h>
+
+#include "rumpserver_private.h"
+
+/*
+ * Decodes data and, when it is a well-formed call, encodes the reply of
+ * the call as if it had returned ret (or the decoder's own refusal).  0: decoded; EBADMSG: refused, with
+ * a reason; -1: something that must never happen (refused without a
+ * reason, or a reply larger than a frame).  The sanitizers catch the rest.
+ */
+static inline int
+fz_rpc_one(const uint8_t *data, size_t len, long ret)
+{
+	struct rpc_wbuf reply = { .rb_data = NULL };
+	struct rs_call call;
+	const char *why = NULL;
+	uint8_t *copy = malloc(len > 0 ? len : 1);
+	int error, broken = 0;
+
+	if (copy == NULL)
+		return -1;
+	if (len > 0)
+		memcpy(copy, data, len);
+	error = rump_server_decode(&call, copy, len, &why);
+	if (error != 0 && why == NULL)
+		broken = 1;
+	if (error == 0) {
+		rump_server_encode(&call, ret, call.refuse, &reply);
+		if (reply.rb_nomem || reply.rb_len > RUMP_RPC_MAXFRAME)
+			broken = 1;
+	}
+	rump_server_call_free(&call);
+	free(reply.rb_data);
+	free(copy);
+	return broken ? -1 : error;
+}
+
+#endif

@@ -1,0 +1,240 @@
+/*
+ * The remote-call decoder under a bounded fuzz run, in make test: the
+ * calls librumpclient makes (captured by a link-time mock of its
+ * transport, rump_client_call) must decode; every truncation of them must
+ * be refused; and mutations of them must be decoded or refused with a
+ * reason, never crash, leak or overrun (the sanitizer build checks that).
+ * Given a directory, it also writes the calls there as seeds for the
+ * unbounded libFuzzer run (make fuzz).
+ */
+#include <errno.h>
+#include <fcntl.h>
+#include <net/if.h>
+#include <net/route.h>
+#include <poll.h>
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <sys/stat.h>
+#include <sys/uio.h>
+#include <cmocka.h>
+
+#include <rump/rump.h>
+
+#include "rumpclient_private.h"
+#include "fuzz_rpc.h"
+
+#define MAXSEEDS	64
+
+static struct {
+	uint8_t	*data;
+	size_t	len;
+} seeds[MAXSEEDS];
+static int nseeds;
+
+/* The mock transport: keeps the call's payload, answers ENOSYS. */
+int
+rump_client_call(struct rpc_wbuf *req, uint8_t **replyp, size_t *lenp)
+{
+	size_t len = req->rb_len - RUMP_RPC_HDRLEN;
+
+	(void)replyp;
+	(void)lenp;
+	if (nseeds < MAXSEEDS && !req->rb_nomem) {
+		seeds[nseeds].data = malloc(len);
+		if (seeds[nseeds].data != NULL) {
+			memcpy(seeds[nseeds].data, req->rb_data + RUMP_RPC_HDRLEN,
+			    len);
+			seeds[nseeds++].len = len;
+		}
+	}
+	return ENOSYS;
+}
+
+/* One call of every shape the table has, through the client's stubs. */
+static void
+make_seeds(void)
+{
+	char buf[64] = "data", name[32];
+	struct iovec iov[3] = { { buf, 4 }, { NULL, 2 }, { buf + 8, 8 } };
+	struct sockaddr_storage ss = { .ss_family = AF_INET };
+	socklen_t sl = sizeof(ss);
+	struct msghdr msg = {
+		.msg_name = &ss, .msg_namelen = sizeof(ss),
+		.msg_iov = iov, .msg_iovlen = 3,
+		.msg_control = name, .msg_controllen = sizeof(name),
+	};
+	struct pollfd pfd[2] = { { .fd = 0, .events = POLLIN } };
+	struct ifreq ifr = { .ifr_name = "lo0" };
+	struct ifconf ifc = { .ifc_len = 64, .ifc_buf = buf };
+	struct rtentry rt = { .rt_dev = name };
+	struct timespec ts[2] = { { 0 } };
+	struct stat sb;
+	int fds[2], on = 1;
+	gid_t groups[4];
+
+	strcpy(name, "lo0");
+	rump_sys_read(3, buf, sizeof(buf));
+	rump_sys_write(3, buf, 4);
+	rump_sys_open("/a/path", O_RDWR | O_CREAT, 0644);
+	rump_sys_stat("/a/path", &sb);
+	rump_sys_poll(pfd, 2, 10);
+	rump_sys_ioctl(3, FIONBIO, &on);
+	rump_sys_ioctl(3, FIONREAD, &on);
+	rump_sys_ioctl(3, SIOCGIFFLAGS, &ifr);
+	rump_sys_ioctl(3, SIOCGIFCONF, &ifc);
+	rump_sys_ioctl(3, SIOCADDRT, &rt);
+	rump_sys_ioctl(3, 0x12345678, NULL);
+	rump_sys_readv(3, iov, 3);
+	rump_sys_writev(3, iov, 3);
+	rump_sys_readv(3, iov, -1);
+	rump_sys_accept(3, (struct sockaddr *)&ss, &sl);
+	rump_sys_recvfrom(3, buf, 16, 0, (struct sockaddr *)&ss, &sl);
+	rump_sys_sendto(3, buf, 16, 0, (struct sockaddr *)&ss, sizeof(ss));
+	rump_sys_sendmsg(3, &msg, 0);
+	rump_sys_recvmsg(3, &msg, 0);
+	msg.msg_iov = NULL;
+	rump_sys_sendmsg(3, &msg, 0);
+	msg.msg_iovlen = 2000;
+	rump_sys_recvmsg(3, &msg, 0);
+	rump_sys_getsockopt(3, SOL_SOCKET, SO_RCVBUF, buf, &sl);
+	rump_sys_pipe2(fds, 0);
+	rump_sys_getgroups(4, groups);
+	rump_sys_utimensat(3, "f", ts, 0);
+	rump_sys_mount("src", "/mnt", "ext2fs", 0, NULL);
+	rump_sys_getcwd(buf, sizeof(buf));
+	rump_sys_getpid();
+}
+
+static void
+every_call_the_client_makes_is_decoded(void **state)
+{
+	int i;
+
+	(void)state;
+	assert_true(nseeds >= 20);
+	for (i = 0; i < nseeds; i++)
+		assert_int_equal(fz_rpc_one(seeds[i].data, seeds[i].len, 3), 0);
+}
+
+static void
+every_truncation_of_a_call_is_refused(void **state)
+{
+	size_t n;
+	int i;
+
+	(void)state;
+	for (i = 0; i < nseeds; i++)
+		for (n = 0; n < seeds[i].len; n++)
+			assert_int_equal(fz_rpc_one(seeds[i].data, n, 3), EBADMSG);
+}
+
+/* A deterministic generator, so a failure repeats. */
+static uint32_t
+next_random(uint64_t *s)
+{
+	*s = *s * 6364136223846793005ULL + 1442695040888963407ULL;
+	return (uint32_t)(*s >> 33);
+}
+
+/* Flips bytes or writes numbers a decoder finds interesting. */
+static void
+mutate(uint8_t *p, size_t len, uint64_t *rs)
+{
+	static const uint32_t odd[] = {
+		0, 1, 2, 7, 8, 16, 0xff, 1024, 1025, 0xffff, 0x7fffffff,
+		0xfffffffe, RUMP_RPC_NULL, RUMP_RPC_MAXDATA, RUMP_RPC_MAXDATA + 1,
+	};
+	int k, edits = 1 + (int)(next_random(rs) % 4);
+	size_t at;
+	uint32_t v;
+
+	for (k = 0; k < edits && len >= 4; k++) {
+		at = next_random(rs) % (len - 3);
+		if (next_random(rs) % 2 == 0)
+			p[at] ^= (uint8_t)(1u << (next_random(rs) % 8));
+		else {
+			v = htole32(odd[next_random(rs) % (sizeof(odd) / sizeof(odd[0]))]);
+			memcpy(p + at, &v, 4);
+		}
+	}
+}
+
+static void
+mutated_calls_are_decoded_or_refused_with_a_reason(void **state)
+{
+	uint8_t buf[4096];
+	uint64_t rs = 1;
+	size_t len;
+	int i, r, decoded = 0, refused = 0;
+
+	(void)state;
+	for (i = 0; i < 200000; i++) {
+		len = seeds[i % nseeds].len;
+		if (len > sizeof(buf))
+			continue;
+		memcpy(buf, seeds[i % nseeds].data, len);
+		mutate(buf, len, &rs);
+		r = fz_rpc_one(buf, len, (long)(next_random(&rs) % 64));
+		assert_int_not_equal(r, -1);
+		if (r == 0)
+			decoded++;
+		else
+			refused++;
+	}
+	/* The mutations reached both outcomes. */
+	assert_true(decoded > 0);
+	assert_true(refused > 0);
+}
+
+static void
+write_seeds(const char *dir)
+{
+	char path[4096];
+	FILE *f;
+	int i;
+
+	for (i = 0; i < nseeds; i++) {
+		snprintf(path, sizeof(path), "%s/call%02d", dir, i);
+		f = fopen(path, "w");
+		if (f == NULL || fwrite(seeds[i].data, 1, seeds[i].len, f) !=
+		    seeds[i].len) {
+			fprintf(stderr, "cannot write %s\n", path);
+			exit(1);
+		}
+		fclose(f);
+	}
+}
+
+static int
+free_seeds(void **state)
+{
+	(void)state;
+	while (nseeds > 0)
+		free(seeds[--nseeds].data);
+	return 0;
+}
+
+int
+main(int argc, char **argv)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(every_call_the_client_makes_is_decoded),
+		cmocka_unit_test(every_truncation_of_a_call_is_refused),
+		cmocka_unit_test(mutated_calls_are_decoded_or_refused_with_a_reason),
+	};
+
+	make_seeds();
+	if (argc == 2) {
+		write_seeds(argv[1]);
+		free_seeds(NULL);
+		return 0;
+	}
+	return cmocka_run_group_tests(tests, NULL, free_seeds);
+}

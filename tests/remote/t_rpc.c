@@ -1,0 +1,867 @@
+/*
+ * The remote system call protocol against a real rump_server: clients
+ * that speak it by hand (malformed frames, interrupts, disconnects) and
+ * programs linked with librumpclient (many at once, killed mid-call, a
+ * lost server).  The server is started for the program on a unix socket
+ * (tests/common/remotetest.h); its clean exit at the end, with no kernel
+ * memory left in use, is part of every test.  This program itself never
+ * connects with librumpclient: its forked children do.
+ */
+#include <fcntl.h>
+#include <netinet/in.h>
+#include <grp.h>
+#include <pwd.h>
+#include <sys/socket.h>
+#include <sys/un.h>
+
+#include "apitest.h"
+#include "rpc_wire.h"
+
+/* Linux x86-64 system call numbers, as syscalls.master has them. */
+#define NR_READ		0
+#define NR_WRITE	1
+#define NR_WRITEV	20
+#define NR_GETPID	39
+#define NR_SOCKET	41
+#define NR_BIND		49
+#define NR_PIPE2	293
+
+static int
+raw_connect(void)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int fd = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	assert_true(fd >= 0);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/sock", remotetest_dir);
+	assert_int_equal(connect(fd, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	return fd;
+}
+
+static void
+raw_write(int fd, const void *p, size_t len)
+{
+	assert_int_equal(send(fd, p, len, MSG_NOSIGNAL), (ssize_t)len);
+}
+
+/* A frame of the given type whose payload is b's after its header room. */
+static void
+raw_frame(int fd, struct rpc_wbuf *b, uint16_t type, uint64_t id)
+{
+	assert_false(b->rb_nomem);
+	rpc_put_hdr(b->rb_data, (uint32_t)b->rb_len, type, id);
+	raw_write(fd, b->rb_data, b->rb_len);
+	free(b->rb_data);
+	*b = (struct rpc_wbuf){ .rb_data = NULL };
+}
+
+static void
+raw_begin(struct rpc_wbuf *b)
+{
+	*b = (struct rpc_wbuf){ .rb_data = NULL };
+	rpc_wbuf_room(b, RUMP_RPC_HDRLEN);
+}
+
+static void
+raw_readall(int fd, void *p, size_t len)
+{
+	size_t done = 0;
+	ssize_t n;
+
+	while (done < len) {
+		n = recv(fd, (char *)p + done, len - done, 0);
+		assert_true(n > 0);
+		done += (size_t)n;
+	}
+}
+
+/* A frame from the server: its header, and its payload into buf. */
+static size_t
+raw_reply(int fd, struct rump_rpc_hdr *h, uint8_t *buf, size_t cap)
+{
+	uint8_t hb[RUMP_RPC_HDRLEN];
+
+	raw_readall(fd, hb, sizeof(hb));
+	rpc_get_hdr(hb, h);
+	assert_true(h->rh_len >= RUMP_RPC_HDRLEN);
+	assert_true(h->rh_len - RUMP_RPC_HDRLEN <= cap);
+	raw_readall(fd, buf, h->rh_len - RUMP_RPC_HDRLEN);
+	return h->rh_len - RUMP_RPC_HDRLEN;
+}
+
+/* The handshake; the pid the server made for this client. */
+static uint32_t
+raw_hello(int fd)
+{
+	struct rump_rpc_hdr h;
+	struct rpc_wbuf b;
+	struct rpc_rcur c;
+	uint8_t buf[64];
+	size_t len;
+
+	raw_begin(&b);
+	rpc_put32(&b, 0);
+	rpc_put32(&b, 0);
+	rpc_put32(&b, 0);
+	rpc_put32(&b, 0);
+	raw_frame(fd, &b, RUMP_RPC_HANDSHAKE, 0);
+	len = raw_reply(fd, &h, buf, sizeof(buf));
+	assert_int_equal(h.rh_type, RUMP_RPC_HANDSHAKE);
+	c = (struct rpc_rcur){ .rc_p = buf, .rc_left = len };
+	assert_int_equal(rpc_get32(&c), 0);
+	return rpc_get32(&c);
+}
+
+static int
+raw_client(void)
+{
+	int fd = raw_connect();
+
+	assert_true(raw_hello(fd) > 1);
+	return fd;
+}
+
+/* The reply of call id: its error, its result, its out-data in buf. */
+static int
+raw_result(int fd, uint64_t id, long *retp, uint8_t *buf, size_t cap,
+    size_t *lenp)
+{
+	struct rump_rpc_hdr h;
+	struct rpc_rcur c;
+	size_t len;
+	int error;
+
+	len = raw_reply(fd, &h, buf, cap);
+	assert_int_equal(h.rh_type, RUMP_RPC_REPLY);
+	assert_int_equal(h.rh_reqid, id);
+	c = (struct rpc_rcur){ .rc_p = buf, .rc_left = len };
+	error = (int)rpc_get32(&c);
+	(void)rpc_get32(&c);
+	*retp = (long)rpc_get64(&c);
+	assert_false(c.rc_bad);
+	if (lenp != NULL)
+		*lenp = c.rc_left;
+	memmove(buf, c.rc_p, c.rc_left);
+	return error;
+}
+
+static long
+raw_getpid(int fd)
+{
+	struct rpc_wbuf b;
+	uint8_t buf[64];
+	long ret;
+
+	raw_begin(&b);
+	rpc_put32(&b, NR_GETPID);
+	rpc_put32(&b, 0);
+	raw_frame(fd, &b, RUMP_RPC_CALL, 1);
+	assert_int_equal(raw_result(fd, 1, &ret, buf, sizeof(buf), NULL), 0);
+	return ret;
+}
+
+/* The server closed the connection (after nothing more than replies). */
+static void
+assert_closed(int fd)
+{
+	char c;
+	ssize_t n;
+
+	do
+		n = recv(fd, &c, 1, 0);
+	while (n > 0);
+	assert_true(n == 0 || errno == ECONNRESET);
+	close(fd);
+}
+
+/* A malformed call closes its client; another is served on. */
+static void
+assert_malformed(struct rpc_wbuf *b)
+{
+	int bad = raw_client(), good = raw_client();
+	long pid = raw_getpid(good);
+
+	raw_frame(bad, b, RUMP_RPC_CALL, 1);
+	assert_closed(bad);
+	assert_int_equal(raw_getpid(good), pid);
+	close(good);
+}
+
+static void
+each_client_is_a_process_of_its_own(void **state)
+{
+	int a = raw_connect(), b = raw_connect();
+	uint32_t pa = raw_hello(a), pb = raw_hello(b);
+
+	(void)state;
+	assert_true(pa > 1);
+	assert_true(pb > 1);
+	assert_int_not_equal(pa, pb);
+	assert_int_equal(raw_getpid(a), pa);
+	assert_int_equal(raw_getpid(b), pb);
+	close(a);
+	close(b);
+}
+
+static void
+a_frame_longer_than_the_largest_closes_that_client_only(void **state)
+{
+	int bad = raw_client(), good = raw_client();
+	long pid = raw_getpid(good);
+	uint8_t hb[RUMP_RPC_HDRLEN];
+
+	(void)state;
+	rpc_put_hdr(hb, RUMP_RPC_MAXFRAME + 1, RUMP_RPC_CALL, 1);
+	raw_write(bad, hb, sizeof(hb));
+	assert_closed(bad);
+	assert_int_equal(raw_getpid(good), pid);
+	close(good);
+}
+
+static void
+a_frame_shorter_than_its_header_closes_the_client(void **state)
+{
+	int bad = raw_client();
+	uint8_t hb[RUMP_RPC_HDRLEN];
+
+	(void)state;
+	rpc_put_hdr(hb, RUMP_RPC_HDRLEN - 1, RUMP_RPC_CALL, 1);
+	raw_write(bad, hb, sizeof(hb));
+	assert_closed(bad);
+}
+
+static void
+a_length_beyond_the_frame_closes_that_client_only(void **state)
+{
+	struct rpc_wbuf b;
+
+	(void)state;
+	raw_begin(&b);
+	rpc_put32(&b, NR_WRITE);
+	rpc_put32(&b, 3);
+	rpc_put64(&b, 0);
+	rpc_put32(&b, 100);		/* 100 bytes said, 10 sent */
+	rpc_putbytes(&b, "0123456789", 10);
+	assert_malformed(&b);
+}
+
+static void
+a_buffer_unlike_its_size_argument_closes_that_client_only(void **state)
+{
+	struct rpc_wbuf b;
+
+	(void)state;
+	raw_begin(&b);
+	rpc_put32(&b, NR_WRITE);
+	rpc_put32(&b, 3);
+	rpc_put64(&b, 0);
+	rpc_put32(&b, 3);
+	rpc_putbytes(&b, "abc", 3);
+	rpc_put64(&b, 5);		/* nbyte 5 for 3 bytes */
+	assert_malformed(&b);
+}
+
+static void
+an_iovec_count_unlike_the_calls_closes_that_client_only(void **state)
+{
+	struct rpc_wbuf b;
+	int i;
+
+	(void)state;
+	raw_begin(&b);
+	rpc_put32(&b, NR_WRITEV);
+	rpc_put32(&b, 3);
+	rpc_put64(&b, 0);
+	rpc_put32(&b, 3);		/* three iovecs */
+	for (i = 0; i < 3; i++) {
+		rpc_put32(&b, 1);
+		rpc_putbytes(&b, "x", 1);
+	}
+	rpc_put64(&b, 2);		/* iovcnt 2 */
+	assert_malformed(&b);
+}
+
+static void
+more_iovecs_than_iov_max_close_that_client_only(void **state)
+{
+	struct rpc_wbuf b;
+
+	(void)state;
+	raw_begin(&b);
+	rpc_put32(&b, NR_WRITEV);
+	rpc_put32(&b, 3);
+	rpc_put64(&b, 0);
+	rpc_put32(&b, RUMP_RPC_IOVMAX + 1);
+	rpc_put64(&b, RUMP_RPC_IOVMAX + 1);
+	assert_malformed(&b);
+}
+
+static void
+an_unknown_system_call_closes_that_client_only(void **state)
+{
+	struct rpc_wbuf b;
+
+	(void)state;
+	raw_begin(&b);
+	rpc_put32(&b, 99999);
+	rpc_put32(&b, 0);
+	assert_malformed(&b);
+}
+
+static void
+a_wrong_argument_count_closes_that_client_only(void **state)
+{
+	struct rpc_wbuf b;
+
+	(void)state;
+	raw_begin(&b);
+	rpc_put32(&b, NR_GETPID);
+	rpc_put32(&b, 1);
+	rpc_put64(&b, 0);
+	assert_malformed(&b);
+}
+
+static void
+a_string_without_its_nul_closes_that_client_only(void **state)
+{
+	struct rpc_wbuf b;
+
+	(void)state;
+	raw_begin(&b);
+	rpc_put32(&b, 2);		/* open(path, flags, mode) */
+	rpc_put32(&b, 3);
+	rpc_put32(&b, 4);
+	rpc_putbytes(&b, "/abc", 4);
+	rpc_put64(&b, 0);
+	rpc_put64(&b, 0);
+	assert_malformed(&b);
+}
+
+static void
+random_bytes_close_that_client_only(void **state)
+{
+	int bad = raw_client(), good = raw_client();
+	long pid = raw_getpid(good);
+	unsigned char junk[4096];
+	unsigned int seed = 12345;
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(junk); i++)
+		junk[i] = (unsigned char)rand_r(&seed);
+	raw_write(bad, junk, sizeof(junk));
+	shutdown(bad, SHUT_WR);
+	assert_closed(bad);
+	assert_int_equal(raw_getpid(good), pid);
+	close(good);
+}
+
+static void
+a_call_before_the_handshake_closes_the_client(void **state)
+{
+	struct rpc_wbuf b;
+	int fd = raw_connect();
+
+	(void)state;
+	raw_begin(&b);
+	rpc_put32(&b, NR_GETPID);
+	rpc_put32(&b, 0);
+	raw_frame(fd, &b, RUMP_RPC_CALL, 1);
+	assert_closed(fd);
+}
+
+static void
+a_client_of_another_version_is_told_ours_and_refused(void **state)
+{
+	struct rump_rpc_hdr h;
+	struct rpc_wbuf b;
+	struct rpc_rcur c;
+	uint8_t buf[64];
+	uint16_t v = htole16(RUMP_RPC_VERSION + 1);
+	int fd = raw_connect();
+	size_t len;
+
+	(void)state;
+	raw_begin(&b);
+	rpc_put32(&b, 0);
+	rpc_put32(&b, 0);
+	rpc_put32(&b, 0);
+	rpc_put32(&b, 0);
+	rpc_put_hdr(b.rb_data, (uint32_t)b.rb_len, RUMP_RPC_HANDSHAKE, 0);
+	memcpy(b.rb_data + 4, &v, 2);
+	raw_write(fd, b.rb_data, b.rb_len);
+	free(b.rb_data);
+	len = raw_reply(fd, &h, buf, sizeof(buf));
+	assert_int_equal(h.rh_version, RUMP_RPC_VERSION);
+	c = (struct rpc_rcur){ .rc_p = buf, .rc_left = len };
+	assert_int_equal(rpc_get32(&c), EPROTONOSUPPORT);
+	assert_closed(fd);
+}
+
+/* pipe2(fds, 0) over a raw client. */
+static void
+raw_pipe(int fd, int32_t fds[2])
+{
+	struct rpc_wbuf b;
+	uint8_t buf[64];
+	size_t len;
+	long ret;
+
+	raw_begin(&b);
+	rpc_put32(&b, NR_PIPE2);
+	rpc_put32(&b, 2);
+	rpc_put32(&b, 8);
+	rpc_put64(&b, 0);
+	raw_frame(fd, &b, RUMP_RPC_CALL, 2);
+	assert_int_equal(raw_result(fd, 2, &ret, buf, sizeof(buf), &len), 0);
+	assert_int_equal(ret, 0);
+	assert_int_equal(len, 4 + 8);
+	memcpy(fds, buf + 4, 8);
+}
+
+/* read(rfd, buf, 1) as call id, not waiting for the reply. */
+static void
+raw_read_call(int fd, int32_t rfd, uint64_t id)
+{
+	struct rpc_wbuf b;
+
+	raw_begin(&b);
+	rpc_put32(&b, NR_READ);
+	rpc_put32(&b, 3);
+	rpc_put64(&b, (uint64_t)rfd);
+	rpc_put32(&b, 1);
+	rpc_put64(&b, 1);
+	raw_frame(fd, &b, RUMP_RPC_CALL, id);
+}
+
+static void
+an_interrupt_ends_a_blocked_read_with_eintr(void **state)
+{
+	struct rpc_wbuf b;
+	uint8_t buf[64];
+	int32_t fds[2];
+	int fd = raw_client();
+	long ret;
+
+	(void)state;
+	raw_pipe(fd, fds);
+	raw_read_call(fd, fds[0], 7);
+	raw_begin(&b);
+	raw_frame(fd, &b, RUMP_RPC_INTERRUPT, 7);
+	assert_int_equal(raw_result(fd, 7, &ret, buf, sizeof(buf), NULL), EINTR);
+	/* The client is served on. */
+	assert_true(raw_getpid(fd) > 1);
+	close(fd);
+}
+
+static void
+a_client_with_too_many_calls_waiting_is_closed(void **state)
+{
+	int32_t fds[2];
+	int fd = raw_client(), good = raw_client();
+	long pid = raw_getpid(good);
+	uint64_t id;
+
+	(void)state;
+	raw_pipe(fd, fds);
+	/* 64 workers block in read; the rest wait, beyond the limit. */
+	for (id = 100; id < 100 + 64 + 257; id++)
+		raw_read_call(fd, fds[0], id);
+	assert_closed(fd);
+	assert_int_equal(raw_getpid(good), pid);
+	close(good);
+}
+
+/* bind(socket(AF_INET, type, 0), 127.0.0.1:port) by a raw client: errno. */
+static int
+raw_bind(int fd, int type, uint16_t port, int32_t *sp)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	struct rpc_wbuf b;
+	uint8_t buf[64];
+	long ret;
+
+	raw_begin(&b);
+	rpc_put32(&b, NR_SOCKET);
+	rpc_put32(&b, 3);
+	rpc_put64(&b, AF_INET);
+	rpc_put64(&b, (uint64_t)type);
+	rpc_put64(&b, 0);
+	raw_frame(fd, &b, RUMP_RPC_CALL, 3);
+	assert_int_equal(raw_result(fd, 3, &ret, buf, sizeof(buf), NULL), 0);
+	*sp = (int32_t)ret;
+	raw_begin(&b);
+	rpc_put32(&b, NR_BIND);
+	rpc_put32(&b, 3);
+	rpc_put64(&b, (uint64_t)*sp);
+	rpc_put32(&b, sizeof(sin));
+	rpc_putbytes(&b, &sin, sizeof(sin));
+	rpc_put64(&b, sizeof(sin));
+	raw_frame(fd, &b, RUMP_RPC_CALL, 4);
+	return raw_result(fd, 4, &ret, buf, sizeof(buf), NULL);
+}
+
+/*
+ * Port port is free again in the server: bound by a fresh client, which
+ * tries until the process that held it has ended.
+ */
+static void
+wait_port_free(int type, uint16_t port)
+{
+	int32_t s;
+	int fd, error;
+
+	for (;;) {
+		fd = raw_client();
+		error = raw_bind(fd, type, port, &s);
+		close(fd);
+		if (error == 0)
+			return;
+		assert_int_equal(error, EADDRINUSE);
+		usleep(1000);
+	}
+}
+
+static void
+a_disconnect_wakes_the_blocked_calls_and_closes_the_descriptors(void **state)
+{
+	int fd = raw_client();
+	int32_t s;
+
+	(void)state;
+	assert_int_equal(raw_bind(fd, SOCK_DGRAM, 7001, &s), 0);
+	raw_read_call(fd, s, 9);
+	close(fd);
+	wait_port_free(SOCK_DGRAM, 7001);
+}
+
+/* ---- programs linked with librumpclient ---------------------------------------- */
+
+/* A child's work as a client: 0 if every call did what it should. */
+static int
+client_work(int i)
+{
+	char path[32], buf[32], want[32];
+	int fds[2], fd;
+
+	if (rump_init() != 0 || rump_sys_pipe2(fds, 0) != 0)
+		return 1;
+	/* A process of its own: its table starts empty. */
+	if (fds[0] != 0 || fds[1] != 1)
+		return 2;
+	snprintf(path, sizeof(path), "/client%d", i);
+	snprintf(want, sizeof(want), "client %d", i);
+	fd = rump_sys_open(path, O_RDWR | O_CREAT | O_EXCL, 0644);
+	if (fd != 2 || rump_sys_write(fd, want, strlen(want)) !=
+	    (ssize_t)strlen(want))
+		return 3;
+	memset(buf, 0, sizeof(buf));
+	if (rump_sys_pread(fd, buf, sizeof(buf), 0) != (ssize_t)strlen(want) ||
+	    strcmp(buf, want) != 0)
+		return 4;
+	if (rump_sys_write(fds[1], want, strlen(want)) != (ssize_t)strlen(want) ||
+	    rump_sys_read(fds[0], buf, sizeof(buf)) != (ssize_t)strlen(want))
+		return 5;
+	if (rump_sys_unlink(path) != 0)
+		return 6;
+	return rump_fini();
+}
+
+static void
+fifty_clients_at_once_each_have_their_own_descriptors(void **state)
+{
+	pid_t kids[50];
+	int gun[2], i, status;
+	char c;
+
+	(void)state;
+	assert_int_equal(pipe(gun), 0);
+	for (i = 0; i < 50; i++) {
+		kids[i] = fork();
+		assert_true(kids[i] >= 0);
+		if (kids[i] == 0) {
+			close(gun[1]);
+			/* All start when the parent closes the pipe. */
+			if (read(gun[0], &c, 1) != 0)
+				_exit(9);
+			_exit(client_work(i));
+		}
+	}
+	close(gun[0]);
+	close(gun[1]);
+	for (i = 0; i < 50; i++) {
+		assert_int_equal(waitpid(kids[i], &status, 0), kids[i]);
+		assert_true(WIFEXITED(status));
+		assert_int_equal(WEXITSTATUS(status), 0);
+	}
+}
+
+/* A client that blocks in accept (tcp) or recv (udp) on port, after telling. */
+static void
+blocked_client(int tcp, uint16_t port, int tell)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_port = htons(port),
+		.sin_addr.s_addr = htonl(INADDR_LOOPBACK),
+	};
+	char c = 0;
+	int s;
+
+	if (rump_init() != 0)
+		_exit(1);
+	s = rump_sys_socket(AF_INET, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
+	if (s < 0 || rump_sys_bind(s, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
+	    (tcp && rump_sys_listen(s, 5) != 0))
+		_exit(2);
+	if (write(tell, &c, 1) != 1)
+		_exit(3);
+	if (tcp)
+		rump_sys_accept(s, NULL, NULL);
+	else
+		rump_sys_recv(s, &c, 1, 0);
+	_exit(4);
+}
+
+static void
+clients_killed_in_accept_and_recv_leave_nothing_behind(void **state)
+{
+	pid_t kids[20];
+	int tell[2], i, status;
+	char c;
+
+	(void)state;
+	assert_int_equal(pipe(tell), 0);
+	for (i = 0; i < 20; i++) {
+		kids[i] = fork();
+		assert_true(kids[i] >= 0);
+		if (kids[i] == 0)
+			blocked_client(i % 2, (uint16_t)(7100 + i), tell[1]);
+	}
+	for (i = 0; i < 20; i++)
+		assert_int_equal(read(tell[0], &c, 1), 1);
+	for (i = 0; i < 20; i++) {
+		kill(kids[i], SIGKILL);
+		assert_int_equal(waitpid(kids[i], &status, 0), kids[i]);
+	}
+	close(tell[0]);
+	close(tell[1]);
+	/* Their sockets are closed; the server's exit checks its memory. */
+	for (i = 0; i < 20; i++)
+		wait_port_free(i % 2 ? SOCK_STREAM : SOCK_DGRAM,
+		    (uint16_t)(7100 + i));
+}
+
+static void
+the_unix_socket_is_its_owners_alone(void **state)
+{
+	char path[256];
+	struct stat sb;
+
+	(void)state;
+	snprintf(path, sizeof(path), "%s/sock", remotetest_dir);
+	assert_int_equal(stat(path, &sb), 0);
+	assert_true(S_ISSOCK(sb.st_mode));
+	assert_int_equal(sb.st_mode & 07777, 0600);
+	assert_int_equal(sb.st_uid, getuid());
+}
+
+static void
+a_user_other_than_the_owner_cannot_connect(void **state)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct passwd *pw = getpwnam("nobody");
+	pid_t kid;
+	int status, fd;
+
+	(void)state;
+	if (getuid() != 0 || pw == NULL) {
+		print_message("needs root, to become nobody\n");
+		skip();
+	}
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/sock", remotetest_dir);
+	kid = fork();
+	assert_true(kid >= 0);
+	if (kid == 0) {
+		if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 ||
+		    setuid(pw->pw_uid) != 0)
+			_exit(1);
+		fd = socket(AF_UNIX, SOCK_STREAM, 0);
+		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
+			_exit(2);
+		_exit(errno == EACCES ? 0 : 3);
+	}
+	assert_int_equal(waitpid(kid, &status, 0), kid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* A child's exit status after fn, run as a librumpclient program. */
+static int
+in_child(int (*fn)(const char *), const char *arg)
+{
+	pid_t kid = fork();
+	int status;
+
+	assert_true(kid >= 0);
+	if (kid == 0)
+		_exit(fn(arg));
+	assert_int_equal(waitpid(kid, &status, 0), kid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static int
+connect_to(const char *url)
+{
+	setenv("RUMP_SERVER", url, 1);
+	if (rump_init() != 0)
+		return 1;
+	return rump_sys_getpid() > 1 ? 0 : 2;
+}
+
+static int
+connect_fails(const char *url)
+{
+	setenv("RUMP_SERVER", url, 1);
+	return rump_init() == ENOENT && rump_sys_getpid() == -1 &&
+	    errno == ENOTCONN ? 0 : 1;
+}
+
+static void
+no_server_at_the_path_is_enoent_and_later_calls_enotconn(void **state)
+{
+	char url[256];
+
+	(void)state;
+	snprintf(url, sizeof(url), "unix://%s/nothing", remotetest_dir);
+	assert_int_equal(in_child(connect_fails, url), 0);
+}
+
+static void
+a_tcp_listener_defaults_to_loopback_and_serves(void **state)
+{
+	const char *build = getenv("RUMP_TEST_BUILD");
+	char prog[4096], out[4096] = "", url[128];
+	const char *at;
+	size_t len = 0;
+	ssize_t n;
+	int fds[2], status;
+	pid_t srv;
+
+	(void)state;
+	snprintf(prog, sizeof(prog), "%s/bin/rump_server",
+	    build != NULL ? build : "build");
+	assert_int_equal(pipe(fds), 0);
+	srv = fork();
+	assert_true(srv >= 0);
+	if (srv == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		dup2(fds[1], 1);
+		execl(prog, prog, "--listen", "tcp://:0", (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (strstr(out, "rump_server: up:") == NULL) {
+		n = read(fds[0], out + len, sizeof(out) - 1 - len);
+		assert_true(n > 0);
+		len += (size_t)n;
+		out[len] = '\0';
+	}
+	at = strstr(out, "listening on tcp://127.0.0.1:");
+	assert_non_null(at);
+	assert_int_equal(sscanf(at, "listening on %127s", url), 1);
+	assert_int_equal(in_child(connect_to, url), 0);
+	kill(srv, SIGTERM);
+	while (read(fds[0], out, sizeof(out)) > 0)
+		continue;
+	close(fds[0]);
+	assert_int_equal(waitpid(srv, &status, 0), srv);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+/* Last: the server goes away under a connected client. */
+static void
+a_lost_server_gives_enotconn_to_every_later_call(void **state)
+{
+	int up[2], go[2], status;
+	pid_t kid;
+	char c = 0;
+
+	(void)state;
+	assert_int_equal(pipe(up), 0);
+	assert_int_equal(pipe(go), 0);
+	kid = fork();
+	assert_true(kid >= 0);
+	if (kid == 0) {
+		if (rump_init() != 0 || rump_sys_getpid() <= 1 ||
+		    write(up[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
+			_exit(1);
+		if (rump_sys_getpid() != -1 || errno != ENOTCONN)
+			_exit(2);
+		if (rump_sys_write(0, "x", 1) != -1 || errno != ENOTCONN)
+			_exit(3);
+		_exit(0);
+	}
+	assert_int_equal(read(up[0], &c, 1), 1);
+	assert_int_equal(remotetest_stop(), 0);
+	remotetest_server = -1;
+	assert_int_equal(write(go[1], &c, 1), 1);
+	assert_int_equal(waitpid(kid, &status, 0), kid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static int
+group_setup(void **state)
+{
+	(void)state;
+	signal(SIGPIPE, SIG_IGN);
+	return remotetest_start();
+}
+
+static int
+group_teardown(void **state)
+{
+	(void)state;
+	if (remotetest_stop() != 0)
+		exit(1);
+	return 0;
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		leak_test(each_client_is_a_process_of_its_own),
+		leak_test(a_frame_longer_than_the_largest_closes_that_client_only),
+		leak_test(a_frame_shorter_than_its_header_closes_the_client),
+		leak_test(a_length_beyond_the_frame_closes_that_client_only),
+		leak_test(a_buffer_unlike_its_size_argument_closes_that_client_only),
+		leak_test(an_iovec_count_unlike_the_calls_closes_that_client_only),
+		leak_test(more_iovecs_than_iov_max_close_that_client_only),
+		leak_test(an_unknown_system_call_closes_that_client_only),
+		leak_test(a_wrong_argument_count_closes_that_client_only),
+		leak_test(a_string_without_its_nul_closes_that_client_only),
+		leak_test(random_bytes_close_that_client_only),
+		leak_test(a_call_before_the_handshake_closes_the_client),
+		leak_test(a_client_of_another_version_is_told_ours_and_refused),
+		leak_test(an_interrupt_ends_a_blocked_read_with_eintr),
+		leak_test(a_disconnect_wakes_the_blocked_calls_and_closes_the_descriptors),
+		leak_test(a_client_with_too_many_calls_waiting_is_closed),
+		leak_test(fifty_clients_at_once_each_have_their_own_descriptors),
+		leak_test(clients_killed_in_accept_and_recv_leave_nothing_behind),
+		leak_test(the_unix_socket_is_its_owners_alone),
+		leak_test(a_user_other_than_the_owner_cannot_connect),
+		leak_test(no_server_at_the_path_is_enoent_and_later_calls_enotconn),
+		leak_test(a_tcp_listener_defaults_to_loopback_and_serves),
+		leak_test(a_lost_server_gives_enotconn_to_every_later_call),
+	};
+
+	return cmocka_run_group_tests(tests, group_setup, group_teardown);
+}
