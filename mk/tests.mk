@@ -184,7 +184,17 @@ $(O)/tests/bench/ukfsread: tests/bench/ukfsread.c $(STATIC_LIBS)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(LDFLAGS) $(KERNEL_LINK)
 
-bench: all $(BENCH_HELPERS)
+# rump_nc and rump_httpd on the host's own system calls instead of a
+# kernel (tests/bench/host/rump_host.c): what sockin is measured against.
+BENCH_HOST_TOOLS := $(O)/tests/bench/rump_nc-host $(O)/tests/bench/rump_httpd-host
+
+$(O)/tests/bench/%-host: $(O)/obj/tools/%.o tests/bench/host/rump_host.c $(TOOL_SOCKIN_LIB)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) $(TOOL_CFLAGS) -o $@ $< tests/bench/host/rump_host.c \
+		$(TOOL_SOCKIN_LIB) $(LDFLAGS) -lm
+
+bench: all $(BENCH_HELPERS) $(BENCH_HOST_TOOLS)
 	@for b in tests/bench/*.sh; do O=$(O) sh $$b || exit 1; done
 
 # ---- the fuzzer ------------------------------------------------------------

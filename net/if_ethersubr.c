@@ -159,7 +159,7 @@ ether_output_frame(struct ifnet *ifp, struct mbuf *m,
 		if_drop(ifp, m, IFDROP_DOWN);
 		return ENETDOWN;
 	}
-	if (__predict_false(m->m_pkthdr.len > ifp->if_mtu)) {
+	if (__predict_false(!if_fits_mtu(ifp, m))) {
 		etherstat.out_toobig++;
 		if_drop(ifp, m, IFDROP_TOOBIG);
 		return EMSGSIZE;
@@ -191,7 +191,7 @@ ether_output(struct ifnet *ifp, struct mbuf *m, const struct sockaddr *dst,
 
 	NET_ASSERT_LOCKED();
 	/* Before resolving, so that a resolver never holds what cannot go. */
-	if (__predict_false(m->m_pkthdr.len > ifp->if_mtu)) {
+	if (__predict_false(!if_fits_mtu(ifp, m))) {
 		etherstat.out_toobig++;
 		if_drop(ifp, m, IFDROP_TOOBIG);
 		return EMSGSIZE;

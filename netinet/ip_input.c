@@ -57,6 +57,9 @@ static const struct kstat_desc ip_kstat_desc[] = {
 	IPSTAT(ips_ofragments, "ofragments"),
 	IPSTAT(ips_cantfrag, "cantfrag"),
 	IPSTAT(ips_odropped, "odropped"),
+	IPSTAT(ips_swcsum, "swcsum"),
+	IPSTAT(ips_swtso, "swtso"),
+	IPSTAT(ips_badoffload, "badoffload"),
 };
 CTASSERT(__arraycount(ip_kstat_desc) == sizeof(struct ipstat) / sizeof(uint64_t));
 

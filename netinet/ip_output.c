@@ -13,6 +13,7 @@
 #include "netinet/in_var.h"
 #include "netinet/ip_icmp.h"
 #include "netinet/ip_private.h"
+#include "netinet/tcp.h"
 
 static uint16_t ip_id;
 
@@ -316,21 +317,73 @@ ip_output_fill(struct mbuf *m, int flags, int hlen, struct rtentry *rt)
 	return 0;
 }
 
+static int ip_output_send(struct mbuf *m, int flags, int hlen,
+    struct rtentry *rt, const struct sockaddr *nexthop);
+
+/*
+ * A super-segment the interface will not cut (it cannot, or a tap or
+ * fault injection must see each frame): cut here, each piece sent on.
+ */
+static int
+ip_output_segment(struct mbuf *m, int flags, int hlen, struct rtentry *rt,
+    const struct sockaddr *nexthop)
+{
+	struct mbuf *list, *next;
+	int error;
+
+	if ((error = tcp_tso_segment(m, hlen, &list)) != 0) {
+		if (error == EINVAL)
+			ipstat.ips_badoffload++;
+		else
+			ipstat.ips_odropped++;
+		return error;
+	}
+	ipstat.ips_swtso++;
+	for (; list != NULL; list = next) {
+		next = list->m_nextpkt;
+		list->m_nextpkt = NULL;
+		if ((error = ip_output_send(list, flags, hlen, rt, nexthop)) != 0) {
+			m_freem_list(next);
+			return error;
+		}
+	}
+	return 0;
+}
+
 /*
  * Sends m to nexthop through rt's interface: whole if it fits the MTU
  * (the interface's, or the route's if lower), else in fragments, unless
  * DF forbids them: then EMSGSIZE, and a router tells the source the MTU
- * (RFC 1191).  Owns m.
+ * (RFC 1191).  Offloads the interface will not do are done first; a
+ * super-segment it cuts goes whole when its segments fit the MTU.  Owns m.
  */
 static int
 ip_output_send(struct mbuf *m, int flags, int hlen, struct rtentry *rt,
     const struct sockaddr *nexthop)
 {
 	struct ifnet *ifp = rt->rt_ifp;
-	int mtu = ifp->if_mtu;
+	int mtu = ifp->if_mtu, offload = if_txoffload(ifp);
 
 	if (rt->rt_mtu > 0 && rt->rt_mtu < mtu)
 		mtu = rt->rt_mtu;
+	if (m->m_pkthdr.csum_flags & M_CSUM_TSOv4) {
+		if (!(offload & IFCAP_TSO4) || !(offload & IFCAP_CSUM) ||
+		    m->m_pkthdr.tso_segsz + (uint32_t)hlen +
+		    sizeof(struct tcphdr) > (uint32_t)mtu)
+			return ip_output_segment(m, flags, hlen, rt, nexthop);
+		return if_output(ifp, m, nexthop, rt);
+	}
+	/* Fragments are checksummed whole: the device sees only pieces. */
+	if ((m->m_pkthdr.csum_flags & M_CSUM_PARTIAL) &&
+	    (!(offload & IFCAP_CSUM) || m->m_pkthdr.len > mtu)) {
+		int error = in_cksum_complete(m);
+
+		if (error != 0) {
+			ipstat.ips_badoffload++;
+			return error;
+		}
+		ipstat.ips_swcsum++;
+	}
 	if (m->m_pkthdr.len <= mtu)
 		return if_output(ifp, m, nexthop, rt);
 	if (mtod(m, struct ip *)->ip_off & htons(IP_DF)) {

@@ -50,6 +50,9 @@ struct ipstat {
 	uint64_t ips_ofragments;	/* fragments created */
 	uint64_t ips_cantfrag;		/* DF set and too big */
 	uint64_t ips_odropped;		/* dropped on output: no memory */
+	uint64_t ips_swcsum;		/* checksums completed for an interface */
+	uint64_t ips_swtso;		/* super-segments cut for an interface */
+	uint64_t ips_badoffload;	/* offload metadata outside the packet */
 };
 extern struct ipstat ipstat;
 
@@ -173,6 +176,17 @@ uint16_t in_cksum_fold(uint32_t sum);
  */
 uint32_t in_pseudo(struct in_addr src, struct in_addr dst, uint8_t proto,
     uint16_t len);
+
+/*
+ * Offloads done in software (ip_offload.c) when the interface will not.
+ * in_cksum_complete() completes an M_CSUM_PARTIAL checksum in place;
+ * tcp_tso_segment() cuts an M_CSUM_TSOv4 packet with an IP header of hlen
+ * bytes into a list (m_nextpkt) of segments with complete checksums.
+ * Both own m: EINVAL for headers or offsets outside the packet, ENOBUFS;
+ * the packet is freed then.
+ */
+int in_cksum_complete(struct mbuf *m);
+int tcp_tso_segment(struct mbuf *m, int hlen, struct mbuf **listp);
 
 /*
  * The protocol switch of AF_INET, indexed by protocol number: the entry of

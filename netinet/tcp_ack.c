@@ -122,6 +122,11 @@ tcp_ack_drop(struct tcpcb *tp, uint32_t acked)
 	if (data > so->so_snd.sb_cc)
 		data = (uint32_t)so->so_snd.sb_cc;
 	sbdrop(&so->so_snd, data);
+	/* An mbuf at or past the cut stays whole; one before it may be gone. */
+	if (tp->t_sndpos.mp_m != NULL && (uint32_t)tp->t_sndpos.mp_off >= data)
+		tp->t_sndpos.mp_off -= (int)data;
+	else
+		tp->t_sndpos.mp_m = NULL;
 	sowwakeup(so);
 }
 

@@ -4,13 +4,17 @@
  * Nagle's algorithm (RFC 1122 4.2.3.4) unless TCP_NODELAY, only full
  * segments under TCP_CORK, sender silly-window avoidance, window updates,
  * ACKs, SYN, FIN and RST.  The data of a segment is referenced from the
- * send buffer (m_copym shares its clusters), never copied; a
- * retransmission references the same bytes again.
+ * send buffer (m_copym_pos shares its clusters, found from where the last
+ * segment ended), never copied; a retransmission references the same
+ * bytes again.
  */
 #include "rumpkern/ktime.h"
+#include "rumpnet/if.h"
 #include "rumpnet/mbuf.h"
 #include "rumpnet/socketvar.h"
+#include "net/route.h"
 #include "netinet/in_pcb.h"
+#include "netinet/in_var.h"
 #include "netinet/tcp_var.h"
 
 /* The flags a segment carries in each state (RFC 9293 3.10). */
@@ -34,7 +38,49 @@ struct tcp_out {
 	uint32_t len;			/* data bytes */
 	uint8_t flags;
 	bool more;			/* another segment may follow */
+	bool tso;			/* len may exceed a segment: TSO */
 };
+
+#define TCP_TSO_CAPS	(IFCAP_CSUM | IFCAP_TSO4)
+
+/*
+ * What the interface of the connection's route does for us now
+ * (t_txoffload), so that segments leave the checksum and the cutting of
+ * super-segments to it.  Looked up once per call that sends.
+ */
+static void
+tcp_txoffload_refresh(struct tcpcb *tp)
+{
+	struct inpcb *inp = tp->t_inpcb;
+	struct sockaddr_in dst;
+	struct rtentry *rt;
+
+	tp->t_txoffload = 0;
+	if (inp->inp_faddr.s_addr == htonl(INADDR_ANY))
+		return;
+	sockaddr_in_init(&dst, inp->inp_faddr, 0);
+	rt = rtcache_lookup(&inp->inp_route, (const struct sockaddr *)&dst);
+	if (rt == NULL)
+		return;
+	if (rt->rt_flags & RTF_UP)
+		tp->t_txoffload = if_txoffload(rt->rt_ifp);
+	rt_rele(rt);
+}
+
+/*
+ * The most data one segment may carry: a full segment, or as many as fit
+ * TCP_TSO_MAXLEN when the interface cuts super-segments.
+ */
+static uint32_t
+tcp_segmax(const struct tcpcb *tp)
+{
+	uint32_t mss = tcp_effmss(tp);
+
+	if ((tp->t_txoffload & TCP_TSO_CAPS) != TCP_TSO_CAPS ||
+	    mss > TCP_TSO_MAXLEN / 2)
+		return mss;
+	return TCP_TSO_MAXLEN / mss * mss;
+}
 
 /*
  * The window we advertise: what the receive buffer has room for, zero
@@ -145,8 +191,13 @@ tcp_decide(struct tcpcb *tp, struct tcp_out *o)
 		o->off = 0;
 	}
 	if (o->len > tcp_effmss(tp)) {
-		o->len = tcp_effmss(tp);
-		o->more = true;
+		uint32_t max = tcp_segmax(tp);
+
+		o->tso = max > tcp_effmss(tp);
+		if (o->len > max) {
+			o->len = max;
+			o->more = true;
+		}
 	}
 	if ((o->flags & TH_FIN) && (o->off + o->len != sbcc ||
 	    ((tp->t_flags & TF_SENTFIN) && tp->snd_nxt == tp->snd_max)))
@@ -167,6 +218,25 @@ tcp_decide(struct tcpcb *tp, struct tcp_out *o)
 	return false;
 }
 
+/*
+ * The checksum, or what the interface needs to complete it; a segment of
+ * more than segsz data is a super-segment the interface cuts.
+ */
+static void
+tcp_build_cksum(const struct tcpcb *tp, struct mbuf *m, uint32_t len,
+    uint32_t segsz)
+{
+	if (!(tp->t_txoffload & IFCAP_CSUM)) {
+		tcp_cksum(m);
+		return;
+	}
+	tcp_cksum_partial(m);
+	if (len > segsz) {
+		m->m_pkthdr.csum_flags |= M_CSUM_TSOv4;
+		m->m_pkthdr.tso_segsz = segsz;
+	}
+}
+
 /* Builds the segment: headers, options, and the data by reference. */
 static struct mbuf *
 tcp_build(struct tcpcb *tp, const struct tcp_out *o, uint32_t win,
@@ -183,8 +253,8 @@ tcp_build(struct tcpcb *tp, const struct tcp_out *o, uint32_t win,
 	m_align(m, hlen);
 	m->m_len = hlen;
 	m->m_pkthdr.len = hlen + (int)o->len;
-	if (o->len > 0 && (m->m_next = m_copym(so->so_snd.sb_mb, (int)o->off,
-	    (int)o->len, M_DONTWAIT)) == NULL) {
+	if (o->len > 0 && (m->m_next = m_copym_pos(so->so_snd.sb_mb,
+	    (int)o->off, (int)o->len, M_DONTWAIT, &tp->t_sndpos)) == NULL) {
 		m_freem(m);
 		return NULL;
 	}
@@ -206,7 +276,7 @@ tcp_build(struct tcpcb *tp, const struct tcp_out *o, uint32_t win,
 	ti->ti_tcp.th_win = htons((uint16_t)MIN(o->flags & TH_SYN ? win :
 	    win >> tp->rcv_scale, TCP_MAXWIN));
 	memcpy(ti + 1, opts, olen);
-	tcp_cksum(m);
+	tcp_build_cksum(tp, m, o->len, tp->t_maxseg - (uint32_t)olen);
 	return m;
 }
 
@@ -259,6 +329,32 @@ tcp_advance(struct tcpcb *tp, const struct tcp_out *o)
 		tcp_timer_set(tp, TCPT_REXMT, tcp_rexmt_timeout(tp));
 }
 
+/*
+ * Cuts o to one segment of segsz data, or a super-segment to whole
+ * segments unless it ends the data (the interface repeats our options in
+ * every piece, so each carries segsz).
+ */
+static void
+tcp_send_fit(const struct tcpcb *tp, struct tcp_out *o, uint32_t segsz)
+{
+	struct socket *so = tp->t_inpcb->inp_socket;
+	uint32_t cut;
+
+	if (o->len <= segsz)
+		return;
+	if (!o->tso)
+		cut = o->len - segsz;
+	else if (o->off + o->len < (uint32_t)so->so_snd.sb_cc)
+		cut = o->len % segsz;
+	else
+		cut = 0;
+	if (cut == 0)
+		return;
+	o->len -= cut;
+	o->flags &= (uint8_t)~TH_FIN;
+	o->more = true;
+}
+
 /* Sends the segment o describes, from SND.NXT. */
 static int
 tcp_send(struct tcpcb *tp, struct tcp_out *o)
@@ -271,11 +367,7 @@ tcp_send(struct tcpcb *tp, struct tcp_out *o)
 
 	/* Options beyond timestamps (SACK blocks) take room from the data. */
 	olen = tcp_addoptions(tp, o->flags, opts);
-	if (o->len > 0 && o->len + (uint32_t)olen > tp->t_maxseg) {
-		o->len = tp->t_maxseg - (uint32_t)olen;
-		o->flags &= (uint8_t)~TH_FIN;
-		o->more = true;
-	}
+	tcp_send_fit(tp, o, tp->t_maxseg - (uint32_t)olen);
 	win = tcp_advwin(tp);
 	if ((m = tcp_build(tp, o, win, opts, olen)) == NULL) {
 		tcpstat.tcps_sndnobufs++;
@@ -341,6 +433,7 @@ tcp_output_range(struct tcpcb *tp, tcp_seq seq, uint32_t len)
 			o.flags |= TH_FIN;
 	}
 	tp->snd_nxt = seq;
+	tcp_txoffload_refresh(tp);
 	(void)tcp_send(tp, &o);
 	if (SEQ_GT(nxt, tp->snd_nxt))
 		tp->snd_nxt = nxt;
@@ -367,6 +460,7 @@ tcp_output(struct tcpcb *tp)
 	int error;
 
 	tcp_idle_restart(tp);
+	tcp_txoffload_refresh(tp);
 	do {
 		error = tcp_output_one(tp, &more);
 	} while (error == 0 && more);
@@ -386,6 +480,7 @@ tcp_retransmit_first(struct tcpcb *tp)
 
 	tp->snd_nxt = tp->snd_una;
 	tp->t_cc.cc_cwnd = tcp_effmss(tp);
+	tcp_txoffload_refresh(tp);
 	(void)tcp_output_one(tp, &more);
 	tp->t_cc.cc_cwnd = cwnd;
 	if (SEQ_GT(nxt, tp->snd_nxt))

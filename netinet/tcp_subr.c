@@ -268,6 +268,20 @@ tcp_cksum(struct mbuf *m)
 }
 
 void
+tcp_cksum_partial(struct mbuf *m)
+{
+	struct tcpiphdr *ti = mtod(m, struct tcpiphdr *);
+	int tlen = m->m_pkthdr.len - (int)sizeof(struct ip);
+
+	/* The folded sum itself, not its complement: Linux's convention. */
+	ti->ti_tcp.th_sum = htons((uint16_t)~in_cksum_fold(in_pseudo(
+	    ti->ti_ip.ip_src, ti->ti_ip.ip_dst, IPPROTO_TCP, (uint16_t)tlen)));
+	m->m_pkthdr.csum_flags |= M_CSUM_PARTIAL;
+	m->m_pkthdr.csum_data = (uint32_t)sizeof(struct ip) << 16 |
+	    (uint32_t)offsetof(struct tcphdr, th_sum);
+}
+
+void
 tcp_respond_raw(const struct tcp_ctl *c)
 {
 	struct tcpiphdr *ti;

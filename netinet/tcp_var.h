@@ -78,6 +78,13 @@ struct tcpcb {
 	int t_state;
 	unsigned t_flags;
 
+	/*
+	 * Where the last segment's data ended in the send buffer, so that
+	 * the next one is found from there (m_copym_pos); moved back by
+	 * what an ACK drops from the buffer (tcp_ack.c).
+	 */
+	struct mbufpos t_sndpos;
+
 	/* Send sequence variables (RFC 9293 3.3.1). */
 	tcp_seq snd_una, snd_nxt, snd_max, snd_wl1, snd_wl2, iss;
 	uint32_t snd_wnd;		/* the peer's window, scaled */
@@ -89,6 +96,12 @@ struct tcpcb {
 	uint8_t snd_scale, rcv_scale, request_r_scale;
 	/* Segment sizes: what we may send, what the peer may. */
 	uint32_t t_maxseg;
+	/*
+	 * IFCAP_* the route's interface does for us, looked up once per
+	 * tcp_output(): with IFCAP_CSUM and IFCAP_TSO4 a segment carries up
+	 * to TCP_TSO_MAXLEN and the interface cuts it (tcp_output.c).
+	 */
+	int t_txoffload;
 	uint32_t t_usermss;		/* TCP_MAXSEG, 0: none */
 	uint64_t t_cookie_sent;		/* a listener: tcp_now() of its last SYN cookie */
 	/* Timestamps (RFC 7323 3, 4 and 5). */
@@ -280,6 +293,12 @@ static inline uint64_t tcp_now(void) { return tcp_clock(); }
 static inline uint32_t tcp_tsnow(void) { return (uint32_t)(tcp_now() / 1000000); }
 static inline uint64_t tcp_now_us(void) { return tcp_now() / 1000; }
 
+/*
+ * The most data of one super-segment the interface cuts (TSO): with the
+ * headers, within the 64 KiB packet a tap takes.
+ */
+#define TCP_TSO_MAXLEN	65000
+
 /* Data bytes a full segment carries: the MSS less our options. */
 static inline uint32_t
 tcp_effmss(const struct tcpcb *tp)
@@ -304,6 +323,8 @@ uint32_t tcp_hash4(struct in_addr laddr, in_port_t lport,
     struct in_addr faddr, in_port_t fport, uint32_t extra);
 struct ip_opts tcp_ipopts(const struct inpcb *inp);
 void tcp_cksum(struct mbuf *m);
+/* Leaves it to the interface: the pseudo-header sum, M_CSUM_PARTIAL. */
+void tcp_cksum_partial(struct mbuf *m);
 void tcp_mtudisc(struct tcpcb *tp, uint32_t mtu);
 void tcp_ctlinput(enum prc_cmd cmd, const struct sockaddr *dst,
     const void *ip, int iplen, uint32_t arg);

@@ -12,6 +12,7 @@
 
 #define SOCKIN_TXSEGS	256		/* pieces of a chain per host send */
 #define SOCKIN_RXLEN	MAXMCLBYTES	/* bytes per host receive of a stream */
+#define SOCKIN_RXSEGS	(SOCKIN_RXLEN / MJUMCLBYTES)
 #define SOCKIN_CMSGLEN	256		/* control messages of a datagram */
 
 /*
@@ -52,15 +53,59 @@ sockin_iov(struct mbuf *m, struct sockin_user_iov *iov)
 
 /* ---- receiving ---- */
 
+/*
+ * Room for up to len bytes of a stream in jumbo clusters, described in
+ * iov: pieces from the per-CPU caches, warm and reused, where a fresh
+ * host buffer per receive costs the host a page fault per page.  NULL
+ * when not even one is left.
+ */
+static struct mbuf *
+sockin_rxroom(size_t len, struct sockin_user_iov *iov, int *niovp)
+{
+	struct mbuf *top = NULL, **mp = &top, *m;
+	int n = 0;
+
+	while (len > 0 && n < SOCKIN_RXSEGS) {
+		m = m_getjcl(M_DONTWAIT, MT_DATA, top == NULL ? M_PKTHDR : 0,
+		    MJUMCLBYTES);
+		if (m == NULL)
+			break;
+		iov[n].siov_base = mtod(m, void *);
+		iov[n].siov_len = MIN(len, (size_t)MJUMCLBYTES);
+		len -= iov[n++].siov_len;
+		*mp = m;
+		mp = &m->m_next;
+	}
+	*niovp = n;
+	return top;
+}
+
+/* Cuts the room to the got bytes received into it. */
+static void
+sockin_rxtrim(struct mbuf *m, const struct sockin_user_iov *iov, size_t got)
+{
+	struct mbuf *n = m, *last = m;
+
+	m->m_pkthdr.len = (int)got;
+	for (int i = 0; n != NULL; n = n->m_next, i++) {
+		n->m_len = (int)MIN(got, iov[i].siov_len);
+		got -= (size_t)n->m_len;
+		if (n->m_len > 0)
+			last = n;
+	}
+	m_freem(last->m_next);
+	last->m_next = NULL;
+}
+
 static void
 sockin_readin_stream(struct sockin_pcb *sp)
 {
 	struct socket *so = sp->sp_so;
-	struct sockin_user_iov iov;
+	struct sockin_user_iov iov[SOCKIN_RXSEGS];
 	struct mbuf *m;
-	size_t len, got;
+	size_t got;
 	long space;
-	int error, trunc;
+	int error, trunc, niov;
 
 	while (!(so->so_state & SS_CANTRCVMORE)) {
 		space = sbspace(&so->so_rcv);
@@ -68,15 +113,14 @@ sockin_readin_stream(struct sockin_pcb *sp)
 			sp->sp_flags |= SP_RFULL;
 			return;
 		}
-		len = MIN((size_t)space, (size_t)SOCKIN_RXLEN);
-		if ((m = m_getlen(M_DONTWAIT, MT_DATA, len)) == NULL) {
+		m = sockin_rxroom(MIN((size_t)space, (size_t)SOCKIN_RXLEN), iov,
+		    &niov);
+		if (m == NULL) {
 			/* Read on when the reader makes room. */
 			sp->sp_flags |= SP_RFULL;
 			return;
 		}
-		iov.siov_base = mtod(m, void *);
-		iov.siov_len = len;
-		error = sockin_user_recv(sp->sp_fd, &iov, 1, NULL, NULL,
+		error = sockin_user_recv(sp->sp_fd, iov, niov, NULL, NULL,
 		    NULL, NULL, &got, &trunc);
 		if (error != 0 || got == 0) {
 			m_freem(m);
@@ -88,8 +132,7 @@ sockin_readin_stream(struct sockin_pcb *sp)
 				socantrcvmore(so);
 			return;
 		}
-		m->m_len = (int)got;
-		m->m_pkthdr.len = (int)got;
+		sockin_rxtrim(m, iov, got);
 		sbappendstream(&so->so_rcv, m);
 		sorwakeup(so);
 		/*
@@ -194,6 +237,10 @@ sockin_flushed(struct sockin_pcb *sp)
 {
 	struct socket *so = sp->sp_so;
 	int error;
+
+	/* A close lingering for the data to leave may return (soclose). */
+	if (so->so_state & SS_ISDISCONNECTING)
+		soisdisconnected(so);
 
 	if (sp->sp_flags & SP_SHUTWR) {
 		sp->sp_flags &= ~SP_SHUTWR;

@@ -142,7 +142,13 @@ sockin_disconnect(struct socket *so)
 	int error;
 
 	if (sockin_stream(so)) {
+		/*
+		 * Disconnected, for SO_LINGER, once the host socket holds all
+		 * we sent: its own close lingers as the option told it.
+		 */
 		soisdisconnecting(so);
+		if (so->so_snd.sb_cc == 0)
+			soisdisconnected(so);
 		return 0;
 	}
 	if ((error = sockin_user_disconnect(sp->sp_fd)) != 0)

@@ -27,12 +27,15 @@
 #include "rumpkern/ktime.h"
 #include "rumpkern/lwp.h"
 #include "rumpkern/mutex.h"
+#include "rumpkern/rump_private.h"
 #include "rumpnet/if.h"
 #include "rumpnet/if_txq.h"
 #include "rumpnet/mbuf.h"
 #include "rumpnet/netlock.h"
 #include "net/if_ether.h"
+#include "netinet/ip.h"
 #include "virtif/virtif_user.h"
+#include "virtif/virtif_vnet.h"
 
 KMEM_DEFINE(M_VIRTIF, "virtif");
 
@@ -42,17 +45,28 @@ KMEM_DEFINE(M_VIRTIF, "virtif");
 /* Received frames start 2 bytes into their buffer so the IP header is aligned. */
 #define ETHER_ALIGN	2
 #define ETHER_VLAN_LEN	4	/* a VLAN tag the host side may add */
+/* The longest frame a tap with offloads hands over: a 64 KiB packet. */
+#define VIRTIF_GSO_FRAME	(IP_MAXPACKET + ETHER_HDR_LEN + ETHER_VLAN_LEN)
+
+/*
+ * A receive slot: an empty mbuf chain with storage for a whole frame (a
+ * cluster, or jumbo clusters for larger frames), or NULL; and the
+ * virtio-net header read before the frame when offloads are on.
+ */
+struct virtif_rxslot {
+	struct mbuf *rs_m;
+	struct virtif_user_seg rs_more[VIRTIF_USER_RXMORE];
+	struct virtif_vnet_hdr rs_vnet;
+};
 
 struct virtif_softc {
 	struct ifnet sc_if;
 	struct virtif_user *sc_vu;
 	struct lwp *sc_rxlwp;
 	bool sc_dying;			/* atomic: the receive thread must end */
-	/*
-	 * Receive buffers, owned by the receive thread: a slot holds an
-	 * empty mbuf with storage for a whole frame, or NULL.
-	 */
-	struct mbuf *sc_rxm[VIRTIF_RXBATCH];
+	bool sc_offload;		/* the tap has IFF_VNET_HDR */
+	/* Receive buffers, owned by the receive thread. */
+	struct virtif_rxslot sc_rxs[VIRTIF_RXBATCH];
 	struct virtif_user_frame sc_rxf[VIRTIF_RXBATCH];
 	struct if_txq sc_txq;
 	LIST_ENTRY(virtif_softc) sc_list;
@@ -66,25 +80,72 @@ static kmutex_t virtif_lock;
 
 /* Room a receive buffer needs for a frame of the interface's MTU. */
 static int
-virtif_rxlen(struct ifnet *ifp)
+virtif_rxlen(struct virtif_softc *sc)
 {
-	return atomic_load_relaxed(&ifp->if_mtu) + ETHER_HDR_LEN + ETHER_VLAN_LEN;
+	int len = atomic_load_relaxed(&sc->sc_if.if_mtu) + ETHER_HDR_LEN +
+	    ETHER_VLAN_LEN;
+
+	return sc->sc_offload ? MAX(len, VIRTIF_GSO_FRAME) : len;
 }
 
+/*
+ * The room virtif_rxbuf() gives a frame of len bytes: what a frame that is
+ * not a super-frame may fill, with or without offloads.
+ */
+static int
+virtif_rxroom(int len)
+{
+	if (len + ETHER_ALIGN <= MCLBYTES)
+		return MCLBYTES - ETHER_ALIGN;
+	return roundup(len + ETHER_ALIGN, MJUMCLBYTES) - ETHER_ALIGN;
+}
+
+/*
+ * Storage for a frame of len bytes: one cluster when it fits, else a
+ * chain of jumbo clusters, the pieces socket buffers keep data in.
+ */
 static struct mbuf *
 virtif_rxbuf(int len)
 {
-	struct mbuf *m;
+	struct mbuf *m, *n, **tailp;
+	int cap;
 
 	if (len + ETHER_ALIGN <= MCLBYTES)
-		m = m_getcl(M_DONTWAIT, MT_DATA, M_PKTHDR);
-	else
-		m = m_getlen(M_DONTWAIT, MT_DATA, (size_t)(len + ETHER_ALIGN));
-	if (m == NULL)
-		return NULL;
-	m->m_data += ETHER_ALIGN;
-	m->m_len = 0;
+		return m_getcl(M_DONTWAIT, MT_DATA, M_PKTHDR);
+	m = m_getjcl(M_DONTWAIT, MT_DATA, M_PKTHDR, MJUMCLBYTES);
+	tailp = m != NULL ? &m->m_next : NULL;
+	for (cap = MJUMCLBYTES; m != NULL && cap < len + ETHER_ALIGN;
+	    cap += MJUMCLBYTES) {
+		if ((n = m_getjcl(M_DONTWAIT, MT_DATA, 0, MJUMCLBYTES)) == NULL) {
+			m_freem(m);
+			return NULL;
+		}
+		*tailp = n;
+		tailp = &n->m_next;
+	}
 	return m;
+}
+
+/* The room of the chain in slot rs, and its pieces after the first. */
+static int
+virtif_rxslot_map(struct virtif_rxslot *rs, struct virtif_user_frame *f)
+{
+	struct mbuf *n;
+	int cap;
+
+	f->vf_buf = mtod(rs->rs_m, void *);
+	f->vf_buflen = (size_t)M_TRAILINGSPACE(rs->rs_m);
+	f->vf_vnet = &rs->rs_vnet;
+	f->vf_more = rs->rs_more;
+	f->vf_nmore = 0;
+	cap = M_TRAILINGSPACE(rs->rs_m);
+	for (n = rs->rs_m->m_next; n != NULL; n = n->m_next) {
+		KASSERT(f->vf_nmore < VIRTIF_USER_RXMORE);
+		rs->rs_more[f->vf_nmore].vs_base = mtod(n, void *);
+		rs->rs_more[f->vf_nmore++].vs_len = (size_t)M_TRAILINGSPACE(n);
+		cap += M_TRAILINGSPACE(n);
+	}
+	return cap;
 }
 
 /*
@@ -94,23 +155,57 @@ virtif_rxbuf(int len)
 static size_t
 virtif_rxfill(struct virtif_softc *sc)
 {
-	int len = virtif_rxlen(&sc->sc_if);
+	int len = virtif_rxlen(sc);
 	size_t i;
 
 	for (i = 0; i < VIRTIF_RXBATCH; i++) {
-		struct mbuf *m = sc->sc_rxm[i];
+		struct virtif_rxslot *rs = &sc->sc_rxs[i];
 
-		if (m != NULL && M_TRAILINGSPACE(m) < len) {
-			m_freem(m);
-			m = NULL;
-		}
-		if (m == NULL && (m = virtif_rxbuf(len)) == NULL)
+		if (rs->rs_m != NULL &&
+		    virtif_rxslot_map(rs, &sc->sc_rxf[i]) >= len)
+			continue;
+		m_freem(rs->rs_m);
+		if ((rs->rs_m = virtif_rxbuf(len)) == NULL)
 			break;
-		sc->sc_rxm[i] = m;
-		sc->sc_rxf[i].vf_buf = mtod(m, void *);
-		sc->sc_rxf[i].vf_buflen = (size_t)M_TRAILINGSPACE(m);
+		rs->rs_m->m_data += ETHER_ALIGN;
+		(void)virtif_rxslot_map(rs, &sc->sc_rxf[i]);
 	}
 	return i;
+}
+
+/*
+ * The received frame of len bytes in slot rs as a packet.  A small frame
+ * in a slot of jumbo clusters is copied into a cluster and the slot kept:
+ * socket buffers count the storage they hold, and a 64-byte ACK must not
+ * pin 80 KiB.  Otherwise the chain leaves the slot, cut to the frame.
+ */
+static struct mbuf *
+virtif_rxtake(struct virtif_rxslot *rs, int len)
+{
+	struct mbuf *m = rs->rs_m, *n;
+	int left, cap;
+
+	if (m->m_next != NULL && len + ETHER_ALIGN <= MCLBYTES) {
+		n = m_getcl(M_DONTWAIT, MT_DATA, M_PKTHDR);
+		if (n == NULL)
+			return NULL;
+		n->m_data += ETHER_ALIGN;
+		memcpy(mtod(n, void *), mtod(m, void *), (size_t)len);
+		n->m_len = n->m_pkthdr.len = len;
+		return n;
+	}
+	rs->rs_m = NULL;
+	for (n = m, left = len; ; n = n->m_next) {
+		cap = M_TRAILINGSPACE(n);
+		n->m_len = MIN(left, cap);
+		left -= n->m_len;
+		if (left == 0)
+			break;
+	}
+	m_freem(n->m_next);
+	n->m_next = NULL;
+	m->m_pkthdr.len = len;
+	return m;
 }
 
 static void
@@ -120,7 +215,8 @@ virtif_receive(void *arg)
 	struct ifnet *ifp = &sc->sc_if;
 	struct mbuf *head, **tailp;
 	size_t nslots, n, i;
-	unsigned ntrunc;
+	unsigned ntrunc, nbad, nnobufs;
+	int maxlen;
 	int error;
 
 	for (;;) {
@@ -147,25 +243,44 @@ virtif_receive(void *arg)
 
 		head = NULL;
 		tailp = &head;
-		ntrunc = 0;
+		ntrunc = nbad = nnobufs = 0;
+		maxlen = virtif_rxroom(atomic_load_relaxed(&ifp->if_mtu) +
+		    ETHER_HDR_LEN + ETHER_VLAN_LEN);
 		for (i = 0; i < n; i++) {
-			struct mbuf *m = sc->sc_rxm[i];
+			struct mbuf *m;
 
 			if (sc->sc_rxf[i].vf_truncated) {
 				/* Longer than our MTU: the buffer is reused. */
 				ntrunc++;
 				continue;
 			}
-			sc->sc_rxm[i] = NULL;
-			m->m_len = (int)sc->sc_rxf[i].vf_len;
-			m->m_pkthdr.len = m->m_len;
+			m = virtif_rxtake(&sc->sc_rxs[i], (int)sc->sc_rxf[i].vf_len);
+			if (m == NULL) {
+				nnobufs++;
+				continue;
+			}
+			if (sc->sc_offload &&
+			    virtif_vnet_parse(&sc->sc_rxs[i].rs_vnet, m) != 0) {
+				m_freem(m);
+				nbad++;
+				continue;
+			}
+			/* Only a super-frame may be longer than the MTU. */
+			if (m->m_pkthdr.len > maxlen &&
+			    !(m->m_pkthdr.csum_flags & M_CSUM_TSOv4)) {
+				m_freem(m);
+				ntrunc++;
+				continue;
+			}
 			*tailp = m;
 			tailp = &m->m_nextpkt;
 		}
-		if (__predict_false(ntrunc != 0)) {
+		if (__predict_false(ntrunc + nbad + nnobufs != 0)) {
 			NET_LOCK();
-			ifp->if_stats.ierrors += ntrunc;
+			ifp->if_stats.ierrors += ntrunc + nbad;
 			ifp->if_stats.drops[IFDROP_TOOBIG] += ntrunc;
+			ifp->if_stats.drops[IFDROP_BADOFFLOAD] += nbad;
+			ifp->if_stats.drops[IFDROP_NOBUFS] += nnobufs;
 			NET_UNLOCK();
 		}
 		if (head != NULL)
@@ -173,9 +288,8 @@ virtif_receive(void *arg)
 	}
 
 	for (i = 0; i < VIRTIF_RXBATCH; i++) {
-		if (sc->sc_rxm[i] != NULL)
-			m_freem(sc->sc_rxm[i]);
-		sc->sc_rxm[i] = NULL;
+		m_freem(sc->sc_rxs[i].rs_m);
+		sc->sc_rxs[i].rs_m = NULL;
 	}
 	kthread_exit(0);
 }
@@ -191,14 +305,25 @@ static int
 virtif_txsend(void *arg, struct mbuf *m)
 {
 	struct virtif_softc *sc = arg;
-	struct virtif_user_seg segs[VIRTIF_TXSEGS];
+	struct virtif_user_seg segs[VIRTIF_TXSEGS + 1];
+	struct virtif_vnet_hdr vh;
 	struct mbuf *n, *flat = NULL;
-	int nsegs = 0, error;
+	int nsegs = 0, first = 0, error;
 
+	if (sc->sc_offload) {
+		/* The stack chose only offloads the tap was asked to do. */
+		if ((error = virtif_vnet_build(m, &vh)) != 0) {
+			m_freem(m);
+			return error;
+		}
+		segs[0].vs_base = &vh;
+		segs[0].vs_len = sizeof(vh);
+		nsegs = first = 1;
+	}
 	for (n = m; n != NULL; n = n->m_next) {
 		if (n->m_len == 0)
 			continue;
-		if (nsegs == VIRTIF_TXSEGS)
+		if (nsegs == first + VIRTIF_TXSEGS)
 			break;
 		segs[nsegs].vs_base = mtod(n, const void *);
 		segs[nsegs].vs_len = (size_t)n->m_len;
@@ -213,9 +338,9 @@ virtif_txsend(void *arg, struct mbuf *m)
 			return ENOBUFS;
 		}
 		m_copydata(m, 0, m->m_pkthdr.len, mtod(flat, void *));
-		segs[0].vs_base = mtod(flat, const void *);
-		segs[0].vs_len = (size_t)m->m_pkthdr.len;
-		nsegs = 1;
+		segs[first].vs_base = mtod(flat, const void *);
+		segs[first].vs_len = (size_t)m->m_pkthdr.len;
+		nsegs = first + 1;
 	}
 	error = virtif_user_send(sc->sc_vu, segs, nsegs, VIRTIF_USER_NOWAIT);
 	if (flat != NULL)
@@ -291,12 +416,15 @@ struct virtif_params {
 	uint8_t vp_mac[ETHER_ADDR_LEN];
 	int vp_mtu;			/* 0: leave the host side's */
 	uint64_t vp_busypoll_us;	/* receive: spin this long first */
+	bool vp_offload;		/* checksum and segmentation offloads */
 };
 
 #define VIRTIF_BUSYPOLL_MAX	10000000	/* 10 s */
 
 /*
- * Parses "tap=NAME,mac=MAC,mtu=N,busypoll=USEC" (any order, each optional).
+ * Parses "tap=NAME,mac=MAC,mtu=N,busypoll=USEC,offload=on|off" (any order,
+ * each optional; offloads are on unless turned off here or by the
+ * parameter RUMP_VIRTIF_OFFLOAD=0).
  */
 static int
 virtif_parse(const char *ifname, int unit, const char *params,
@@ -309,6 +437,9 @@ virtif_parse(const char *ifname, int unit, const char *params,
 	ksnprintf(vp->vp_tap, sizeof(vp->vp_tap), "tap%d", unit);
 	vp->vp_mtu = 0;
 	vp->vp_busypoll_us = 0;
+	/* RUMP_VIRTIF_OFFLOAD=0 turns them off for every interface. */
+	vp->vp_offload = param_get_u64("RUMP_VIRTIF_OFFLOAD", 0, 1, &mtu) != 0 ||
+	    mtu != 0;
 	if (params == NULL)
 		params = "";
 	if (strlcpy(buf, params, sizeof(buf)) >= sizeof(buf)) {
@@ -357,9 +488,16 @@ virtif_parse(const char *ifname, int unit, const char *params,
 				    "0 to %d)\n", ifname, val, VIRTIF_BUSYPOLL_MAX);
 				return EINVAL;
 			}
+		} else if (strcmp(key, "offload") == 0) {
+			if (strcmp(val, "on") != 0 && strcmp(val, "off") != 0) {
+				kprintf("%s: bad offload \"%s\" (on or off)\n",
+				    ifname, val);
+				return EINVAL;
+			}
+			vp->vp_offload = strcmp(val, "on") == 0;
 		} else {
 			kprintf("%s: unknown parameter \"%s\" (tap, mac, mtu, "
-			    "busypoll)\n", ifname, key);
+			    "busypoll, offload)\n", ifname, key);
 			return EINVAL;
 		}
 	}
@@ -386,7 +524,8 @@ virtif_clone_create(struct if_clone *ifc, int unit, const char *params)
 	ifp = &sc->sc_if;
 	if_init_ifnet(ifp, name);
 
-	error = virtif_user_open(vp.vp_tap, vp.vp_mtu, &sc->sc_vu);
+	error = virtif_user_open(vp.vp_tap, vp.vp_mtu,
+	    vp.vp_offload ? VIRTIF_USER_OFFLOAD : 0, &sc->sc_vu);
 	if (error != 0) {
 		if (error == EPERM)
 			kprintf("%s: cannot open tap %s: needs root or "
@@ -398,9 +537,12 @@ virtif_clone_create(struct if_clone *ifc, int unit, const char *params)
 	}
 
 	virtif_user_setspin(sc->sc_vu, vp.vp_busypoll_us * 1000);
+	sc->sc_offload = vp.vp_offload;
 	ifp->if_softc = sc;
 	ifp->if_drv = &virtif_driverops;
 	ether_ifattach(ifp, vp.vp_mac);
+	if (vp.vp_offload)
+		ifp->if_capabilities = ifp->if_capenable = IFCAP_CSUM | IFCAP_TSO4;
 	if (vp.vp_mtu != 0)
 		ifp->if_mtu = vp.vp_mtu;
 

@@ -23,6 +23,7 @@
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <linux/if_tun.h>
+#include <linux/virtio_net.h>
 
 #include "virtif/virtif_user.h"
 
@@ -39,6 +40,7 @@ struct virtif_user {
 	int vu_wakefd;			/* eventfd, readable after shutdown */
 	atomic_bool vu_dying;
 	bool vu_created;
+	bool vu_offload;		/* IFF_VNET_HDR: a header before frames */
 	bool vu_empty;			/* the last read found the tap empty */
 	uint64_t vu_spin_ns;		/* busy-poll this long before sleeping */
 	char vu_name[IFNAMSIZ];
@@ -71,8 +73,25 @@ setmtu(const char *name, int mtu)
 	return error;
 }
 
+/*
+ * Asks the host for partial checksums and TCP/IPv4 super-frames (the
+ * header stays 10 bytes, struct virtio_net_hdr, Linux's default size), or
+ * for none: a tap keeps the offloads it was given while it exists, and a
+ * tap without the header must not get frames that need one.
+ */
+static int
+setoffload(int fd, bool on)
+{
+	_Static_assert(VIRTIF_USER_VNETLEN == sizeof(struct virtio_net_hdr),
+	    "VIRTIF_USER_VNETLEN");
+	if (ioctl(fd, TUNSETOFFLOAD, on ? TUN_F_CSUM | TUN_F_TSO4 : 0) == -1)
+		return permerror(errno);
+	return 0;
+}
+
 int
-virtif_user_open(const char *tapname, int mtu, struct virtif_user **vup)
+virtif_user_open(const char *tapname, int mtu, int flags,
+    struct virtif_user **vup)
 {
 	struct virtif_user *vu;
 	struct ifreq ifr;
@@ -82,7 +101,7 @@ virtif_user_open(const char *tapname, int mtu, struct virtif_user **vup)
 	if (tapname == NULL)
 		tapname = "";
 	namelen = strlen(tapname);
-	if (namelen >= IFNAMSIZ || mtu < 0)
+	if (namelen >= IFNAMSIZ || mtu < 0 || (flags & ~VIRTIF_USER_OFFLOAD))
 		return EINVAL;
 
 	vu = malloc(sizeof(*vu));
@@ -111,11 +130,14 @@ virtif_user_open(const char *tapname, int mtu, struct virtif_user **vup)
 	vu->vu_created = namelen == 0 || if_nametoindex(tapname) == 0;
 	memset(&ifr, 0, sizeof(ifr));
 	memcpy(ifr.ifr_name, tapname, namelen);
-	ifr.ifr_flags = IFF_TAP | IFF_NO_PI;
+	vu->vu_offload = (flags & VIRTIF_USER_OFFLOAD) != 0;
+	ifr.ifr_flags = IFF_TAP | IFF_NO_PI | (vu->vu_offload ? IFF_VNET_HDR : 0);
 	if (ioctl(vu->vu_fd, TUNSETIFF, &ifr) == -1) {
 		error = permerror(errno);
 		goto fail_wake;
 	}
+	if ((error = setoffload(vu->vu_fd, vu->vu_offload)) != 0)
+		goto fail_wake;
 	memcpy(vu->vu_name, ifr.ifr_name, IFNAMSIZ);
 	vu->vu_name[IFNAMSIZ - 1] = '\0';
 
@@ -157,19 +179,34 @@ static size_t
 drain(struct virtif_user *vu, struct virtif_user_frame *frames, size_t nframes,
     int *errorp)
 {
-	struct iovec iov[2];
-	size_t n = 0;
+	struct iovec iov[VIRTIF_USER_RXMORE + 3];
+	size_t n = 0, hdrlen = vu->vu_offload ? VIRTIF_USER_VNETLEN : 0, cap;
 	ssize_t len;
+	int niov, i;
 
 	*errorp = 0;
-	iov[1].iov_base = &vu->vu_spill;
-	iov[1].iov_len = 1;
 	while (n < nframes) {
 		struct virtif_user_frame *f = &frames[n];
 
-		iov[0].iov_base = f->vf_buf;
-		iov[0].iov_len = f->vf_buflen;
-		len = readv(vu->vu_fd, iov, 2);
+		if (f->vf_nmore < 0 || f->vf_nmore > VIRTIF_USER_RXMORE) {
+			*errorp = EINVAL;
+			break;
+		}
+		niov = 0;
+		if (hdrlen != 0) {
+			iov[niov].iov_base = f->vf_vnet;
+			iov[niov++].iov_len = hdrlen;
+		}
+		iov[niov].iov_base = f->vf_buf;
+		iov[niov++].iov_len = cap = f->vf_buflen;
+		for (i = 0; i < f->vf_nmore; i++) {
+			iov[niov].iov_base = (void *)(uintptr_t)f->vf_more[i].vs_base;
+			iov[niov++].iov_len = f->vf_more[i].vs_len;
+			cap += f->vf_more[i].vs_len;
+		}
+		iov[niov].iov_base = &vu->vu_spill;
+		iov[niov++].iov_len = 1;
+		len = readv(vu->vu_fd, iov, niov);
 		if (len == -1) {
 			if (errno == EINTR)
 				continue;
@@ -177,13 +214,10 @@ drain(struct virtif_user *vu, struct virtif_user_frame *frames, size_t nframes,
 				*errorp = errno;
 			break;
 		}
-		if ((size_t)len > f->vf_buflen) {
-			f->vf_len = f->vf_buflen;
-			f->vf_truncated = 1;
-		} else {
-			f->vf_len = (size_t)len;
-			f->vf_truncated = 0;
-		}
+		/* A frame shorter than its header is a frame of nothing. */
+		len = (size_t)len > hdrlen ? len - (ssize_t)hdrlen : 0;
+		f->vf_truncated = (size_t)len > cap;
+		f->vf_len = f->vf_truncated ? cap : (size_t)len;
 		n++;
 	}
 	return n;

@@ -34,6 +34,16 @@ struct virtif_user;
 #define VIRTIF_USER_NAMELEN	16
 
 /*
+ * With VIRTIF_USER_OFFLOAD the tap is opened with IFF_VNET_HDR and asked
+ * (TUNSETOFFLOAD) to hand over frames with partial checksums and TCP/IPv4
+ * super-frames of up to 64 KiB: every frame, received or sent, is then
+ * preceded by a virtio-net header of VIRTIF_USER_VNETLEN bytes, which this
+ * half passes through without looking at it (virtif_vnet.h reads it).
+ */
+#define VIRTIF_USER_OFFLOAD	0x01
+#define VIRTIF_USER_VNETLEN	10
+
+/*
  * Opens the tap device named tapname, creating it if no interface of that
  * name exists (a NULL or empty name lets Linux pick "tapN").  A tap created
  * here is not persistent: Linux removes it when the handle is closed; an
@@ -46,9 +56,11 @@ struct virtif_user;
  * reported as EPERM too); ENOENT when /dev/net/tun does not exist (no tun
  * driver); EBUSY when the tap is in use by another process; EINVAL for a
  * name of VIRTIF_USER_NAMELEN or more characters, a name of an interface
- * that is not a tap, or an MTU the tap refuses; ENOMEM; EMFILE, ENFILE.
+ * that is not a tap, an MTU the tap refuses, or offloads it refuses;
+ * ENOMEM; EMFILE, ENFILE.
  */
-int virtif_user_open(const char *tapname, int mtu, struct virtif_user **vup);
+int virtif_user_open(const char *tapname, int mtu, int flags,
+    struct virtif_user **vup);
 
 /* The tap's name as Linux knows it (useful when Linux picked it). */
 const char *virtif_user_name(const struct virtif_user *vu);
@@ -56,20 +68,35 @@ const char *virtif_user_name(const struct virtif_user *vu);
 /* Whether virtif_user_open() created the tap (1) or found it (0). */
 int virtif_user_created(const struct virtif_user *vu);
 
+/* One piece of a frame to send or of a buffer to receive into. */
+struct virtif_user_seg {
+	const void *vs_base;
+	size_t vs_len;
+};
+
 /*
- * One received frame.  The caller sets where it goes (vf_buf, vf_buflen);
- * virtif_user_recv() sets its length vf_len.  A frame longer than vf_buflen
- * is cut to vf_buflen bytes and flagged vf_truncated: the caller drops it
- * (the rest of it is lost).  A buffer of the interface's MTU plus 18 bytes
- * (Ethernet header and one VLAN tag) holds every frame the host side may
- * send when its MTU is not larger.
+ * One received frame.  The caller sets where it goes: vf_buf (vf_buflen
+ * bytes), continued by the vf_nmore buffers of vf_more (NULL, 0: none),
+ * and with VIRTIF_USER_OFFLOAD vf_vnet for the header
+ * (VIRTIF_USER_VNETLEN bytes).  virtif_user_recv() sets the frame's length
+ * vf_len, the header not counted.  A frame longer than the buffers is cut
+ * to their length and flagged vf_truncated: the caller drops it (the rest
+ * of it is lost).  Buffers of the interface's MTU plus 18 bytes (Ethernet
+ * header and one VLAN tag) hold every frame the host side may send when
+ * its MTU is not larger; with offloads, 64 KiB plus 18.
  */
 struct virtif_user_frame {
 	void *vf_buf;
 	size_t vf_buflen;
+	const struct virtif_user_seg *vf_more;
+	int vf_nmore;
+	void *vf_vnet;
 	size_t vf_len;
 	int vf_truncated;
 };
+
+/* The most buffers one received frame may continue into (vf_nmore). */
+#define VIRTIF_USER_RXMORE	8
 
 /*
  * Receives a batch: blocks until at least one frame is available or
@@ -79,7 +106,8 @@ struct virtif_user_frame {
  * returned.
  *
  * May block.  Errors: ECANCELED once virtif_user_shutdown() was called
- * (also when frames are waiting); EINVAL when nframes is 0; EBADFD when
+ * (also when frames are waiting); EINVAL when nframes is 0 or a frame's
+ * vf_nmore is over VIRTIF_USER_RXMORE; EBADFD when
  * the host deleted the tap; other errno values of read(2) and poll(2).
  */
 int virtif_user_recv(struct virtif_user *vu, struct virtif_user_frame *frames,
@@ -92,12 +120,6 @@ int virtif_user_recv(struct virtif_user *vu, struct virtif_user_frame *frames,
  * thread.  Set before the first virtif_user_recv().
  */
 void virtif_user_setspin(struct virtif_user *vu, uint64_t ns);
-
-/* One piece of a frame to send; a frame is gathered from several. */
-struct virtif_user_seg {
-	const void *vs_base;
-	size_t vs_len;
-};
 
 /* The largest number of segments one frame may have (Linux's IOV_MAX). */
 #define VIRTIF_USER_MAXSEGS	1024
@@ -116,7 +138,8 @@ struct virtif_user_seg {
 
 /*
  * Sends one frame gathered from nsegs segments, without copying it.  The
- * frame is sent whole or not at all; the caller keeps its buffers.
+ * frame is sent whole or not at all; the caller keeps its buffers.  With
+ * VIRTIF_USER_OFFLOAD the first VIRTIF_USER_VNETLEN bytes are the header.
  *
  * May block for at most VIRTIF_USER_SENDWAIT_MS, only when the tap's queue
  * is full.  Errors (the frame was not sent): ENOBUFS when the queue stayed

@@ -36,8 +36,9 @@ static const struct kstat_desc if_kstat_desc[] = {
 	KSTAT_DESC(struct if_stats, drops[IFDROP_NOBUFS], "drop.nobufs"),
 	KSTAT_DESC(struct if_stats, drops[IFDROP_HWERR], "drop.hwerr"),
 	KSTAT_DESC(struct if_stats, drops[IFDROP_FAULT], "drop.fault"),
+	KSTAT_DESC(struct if_stats, drops[IFDROP_BADOFFLOAD], "drop.badoffload"),
 };
-CTASSERT(IFDROP_NDROPS == 8);
+CTASSERT(IFDROP_NDROPS == 9);
 
 void
 if_drop(struct ifnet *ifp, struct mbuf *m, enum if_drop why)

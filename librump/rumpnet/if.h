@@ -20,6 +20,7 @@
 #include "rumpkern/kern.h"
 #include "rumpkern/kstat.h"
 #include "rumpnet/net_abi.h"
+#include "rumpnet/mbuf.h"
 
 struct mbuf;
 struct ifnet;
@@ -37,6 +38,13 @@ struct if_fault;
 #define IFF_PROMISC	0x0100
 #define IFF_MULTICAST	0x1000
 
+/*
+ * if_capabilities (what the driver can do) and if_capenable (what it is
+ * asked to): work on packets the device does instead of the stack.
+ */
+#define IFCAP_CSUM	0x0001	/* completes M_CSUM_PARTIAL checksums */
+#define IFCAP_TSO4	0x0002	/* cuts M_CSUM_TSOv4 super-segments */
+
 /* if_type */
 #define IFT_ETHER	0x06
 #define IFT_LOOP	0x18
@@ -53,6 +61,7 @@ enum if_drop {
 	IFDROP_NOBUFS,		/* no memory */
 	IFDROP_HWERR,		/* the device refused the frame */
 	IFDROP_FAULT,		/* dropped by fault injection */
+	IFDROP_BADOFFLOAD,	/* offload header malformed or unsupported */
 	IFDROP_NDROPS
 };
 
@@ -113,6 +122,8 @@ struct ifnet {
 	uint8_t if_addrlen;
 	uint8_t if_hdrlen;
 	uint8_t if_hwaddr[IF_HWADDR_MAX];
+	int if_capabilities;		/* IFCAP_*: what the driver can do */
+	int if_capenable;		/* IFCAP_*: what it does */
 	const struct if_driverops *if_drv;
 	const struct if_linkops *if_link;
 	void *if_softc;			/* the driver's */
@@ -126,6 +137,30 @@ struct ifnet {
 	bool if_detaching;
 	TAILQ_ENTRY(ifnet) if_list;
 };
+
+/*
+ * The offloads a packet sent now may leave to the interface: none while
+ * a packet tap or fault injection is attached, so that both see every
+ * frame as it goes on the wire, with its checksum.  Under softnet_lock.
+ */
+static inline int
+if_txoffload(const struct ifnet *ifp)
+{
+	if (ifp->if_taps != NULL || ifp->if_fault != NULL)
+		return 0;
+	return ifp->if_capenable;
+}
+
+/*
+ * Whether packet m (without link header) may go out on ifp: within the
+ * MTU, or a super-segment whose pieces IP checked against it.
+ */
+static inline bool
+if_fits_mtu(const struct ifnet *ifp, const struct mbuf *m)
+{
+	return m->m_pkthdr.len <= ifp->if_mtu ||
+	    (m->m_pkthdr.csum_flags & M_CSUM_TSOv4);
+}
 
 /* Counts a drop by reason and frees the packet. */
 void if_drop(struct ifnet *ifp, struct mbuf *m, enum if_drop why);

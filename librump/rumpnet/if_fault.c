@@ -261,6 +261,8 @@ fault_corrupt(struct if_fault *f, struct mbuf *m)
 	m_copydata(c, off, 1, &byte);
 	byte ^= (uint8_t)(1u << (fault_next(f) % 8));
 	m_copyback(c, off, 1, &byte);
+	/* What a device verified of the frame before the flip holds no more. */
+	c->m_pkthdr.csum_flags &= ~(M_CSUM_IPv4_OK | M_CSUM_DATA_OK);
 	return c;
 }
 

@@ -67,15 +67,27 @@ struct ifnet;
 #define M_WAIT		0	/* may not fail */
 #define M_DONTWAIT	1	/* may return NULL */
 
-/* csum_flags: what the hardware (or a previous layer) checked. */
+/*
+ * csum_flags: what the hardware (or a previous layer) checked, and the
+ * work left to an interface that offloads it (if.h, IFCAP_*).
+ */
 #define M_CSUM_IPv4_OK	0x0001	/* IPv4 header checksum verified */
 #define M_CSUM_DATA_OK	0x0002	/* transport checksum verified */
+/*
+ * The transport checksum is to be completed: its field holds the
+ * pseudo-header sum; the sum runs from csum_data >> 16 (counted from the
+ * IP header) to the end and goes to (csum_data & 0xffff) bytes past that.
+ */
+#define M_CSUM_PARTIAL	0x0004
+/* A TCP/IPv4 super-segment, to be cut into segments of tso_segsz data. */
+#define M_CSUM_TSOv4	0x0008
 
 struct pkthdr {
 	struct ifnet *rcvif;	/* interface received on */
 	int len;		/* total packet length */
 	int csum_flags;
 	uint32_t csum_data;
+	uint32_t tso_segsz;	/* with M_CSUM_TSOv4 */
 };
 
 struct m_ext {

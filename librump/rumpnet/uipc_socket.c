@@ -291,10 +291,24 @@ sosend_copyin(struct uio *uio, size_t len, bool atomic)
 	size_t total = len;
 
 	do {
-		/* One large piece first, then clusters. */
-		size_t n = MIN(len, top == NULL ? (size_t)MAXMCLBYTES : MCLBYTES);
-		struct mbuf *m = top == NULL ? m_getlen(M_WAIT, MT_DATA, n) :
-		    m_getcl(M_WAIT, MT_DATA, 0);
+		size_t n;
+		struct mbuf *m;
+
+		if (!atomic && len > MCLBYTES) {
+			/*
+			 * Stream data in jumbo clusters from the per-CPU
+			 * caches: uniform pieces that a segment of any MSS
+			 * spans at most two of, and a super-segment few.
+			 */
+			n = MIN(len, (size_t)MJUMCLBYTES);
+			m = m_getjcl(M_WAIT, MT_DATA, top == NULL ? M_PKTHDR : 0,
+			    MJUMCLBYTES);
+		} else {
+			/* One large piece first, then clusters. */
+			n = MIN(len, top == NULL ? (size_t)MAXMCLBYTES : MCLBYTES);
+			m = top == NULL ? m_getlen(M_WAIT, MT_DATA, n) :
+			    m_getcl(M_WAIT, MT_DATA, 0);
+		}
 
 		/* Leave room for protocol headers in front of small data. */
 		if (top == NULL && atomic && n + 128 <= (size_t)MHLEN)

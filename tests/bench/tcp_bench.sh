@@ -63,6 +63,9 @@ ip -n "$NS" link set veth0 up
 ip -n "$NSL" link set veth1 up
 RUMPIF1="--if virt0,tap=rt1 --addr virt0,198.18.1.2/24"
 RUMPIF2="--if virt0,tap=rt2,mtu=9000 --addr virt0,198.18.2.2/24"
+# The rump stack without the tap's offloads: one frame per host call.
+RUMPIF3="--if virt0,tap=rt1,offload=off --addr virt0,198.18.1.2/24"
+label() { case $1 in 1) echo mtu1500 ;; 2) echo mtu9000 ;; 3) echo nooffload_mtu1500 ;; esac; }
 
 # start NAME NS cmd...: in the background, output in $TMP.NAME; pid in $last.
 start() {
@@ -126,12 +129,12 @@ to_host() {
 
 echo "tcp bench: $SECS s per throughput run, $BYTES bytes from the senders"
 # host -> stack
-for m in 1 2; do
+for m in 1 2 3; do
 	eval "opts=\$RUMPIF$m"
 	# shellcheck disable=SC2086,SC2154
 	start sink "$NS" "$B/rump_nc" $opts -v -l -k --sink 5001
 	wait_text "$TMP.sink" "listening"
-	host_to "host->rump_mtu$([ $m = 1 ] && echo 1500 || echo 9000)" "198.18.$m.2"
+	host_to "host->rump_$(label $m)" "198.18.$((m == 2 ? 2 : 1)).2"
 	stop "$last"
 done
 start lsink "$NSL" iperf -s -p 5001
@@ -146,11 +149,11 @@ for mtu in 1500 9000; do
 done
 stop "$lsink"
 # stack -> host
-for m in 1 2; do
+for m in 1 2 3; do
 	eval "opts=\$RUMPIF$m"
 	# shellcheck disable=SC2086
-	to_host "rump->host_mtu$([ $m = 1 ] && echo 1500 || echo 9000)" \
-	    nsx "$NS" "$B/rump_nc" $opts --source "$BYTES" "198.18.$m.1" 5002
+	to_host "rump->host_$(label $m)" nsx "$NS" "$B/rump_nc" $opts \
+	    --source "$BYTES" "198.18.$((m == 2 ? 2 : 1)).1" 5002
 done
 for mtu in 1500 9000; do
 	mtu_linux $mtu
@@ -164,15 +167,16 @@ mtu_linux 1500
 offloads off
 
 # One line per direction and MTU: rump, then Linux with offloads off and on.
-printf '\n%-22s %10s %12s %14s %14s %12s\n' "bulk TCP" "rump Gb/s" \
+printf '\n%-30s %10s %12s %14s %14s %12s\n' "bulk TCP" "rump Gb/s" \
     "Linux off" "rump/off" "Linux on" "rump/on"
 for d in "host->rump:host->linux" "rump->host:linux->host"; do
-	for mtu in 1500 9000; do
-		awk -v r="${d%%:*}_mtu$mtu" -v l="${d#*:}_mtu$mtu" '
+	for mtu in 1500 9000 nooffload_1500; do
+		awk -v r="${d%%:*}_$(echo $mtu | sed 's/[0-9]*$/mtu&/')" \
+		    -v l="${d#*:}_mtu${mtu##*_}" '
 		    { v[$1] = $2 }
 		    END {
 			a = v[r]; off = v[l "_offloads_off"]; on = v[l "_offloads_on"]
-			printf "%-22s %10.2f %12.2f %14.2f %14.2f %12.2f\n", r, a, off,
+			printf "%-30s %10.2f %12.2f %14.2f %14.2f %12.2f\n", r, a, off,
 			    (off > 0 ? a / off : 0), on, (on > 0 ? a / on : 0)
 		    }' "$TMP.tput"
 	done

@@ -39,6 +39,7 @@
 #define TAP2		"rvtap2"
 #define TAP3		"rvtap3"
 #define TAP4		"rvtap4"
+#define TAP5		"rvtap5"	/* offloads, host side 198.18.5.1/24 */
 #define NBUF		16
 #define BUFLEN		2048
 #define WATCHDOG_SEC	20
@@ -167,7 +168,7 @@ setup(void **state)
 	run("ip", "netns", "exec", ns_name, "sysctl", "-q", "-w",
 	    "net.ipv6.conf.default.disable_ipv6=1", NULL);
 
-	if (virtif_user_open(TAP0, 0, &tap0) != 0)
+	if (virtif_user_open(TAP0, 0, 0, &tap0) != 0)
 		return -1;
 	if (run("ip", "-n", ns_name, "link", "set", TAP0, "up", NULL) != 0 ||
 	    run("ip", "-n", ns_name, "addr", "add", "198.18.0.1/24", "dev", TAP0,
@@ -254,6 +255,7 @@ struct rxbufs {
 static void
 rxbufs_init(struct rxbufs *rx, size_t buflen)
 {
+	memset(rx->f, 0, sizeof(rx->f));
 	for (int i = 0; i < NBUF; i++) {
 		rx->f[i].vf_buf = rx->buf[i];
 		rx->f[i].vf_buflen = buflen;
@@ -417,10 +419,66 @@ send_on_down_tap_is_eio(void **state)
 
 	(void)state;
 	NEED_NETNS();
-	assert_int_equal(virtif_user_open(TAP1, 0, &vu), 0);
+	assert_int_equal(virtif_user_open(TAP1, 0, 0, &vu), 0);
 	make_arp_request(&req, peer_mac, peer_ip, host_ip);
 	assert_int_equal(virtif_user_send(vu, &seg, 1, 0), EIO);
 	assert_int_equal(virtif_user_send(vu, &seg, 1, VIRTIF_USER_NOWAIT), EIO);
+	virtif_user_close(vu);
+}
+
+/*
+ * With offloads, a header goes before every frame both ways, and a frame
+ * is received across the buffers it continues into.
+ */
+static void
+a_tap_with_offloads_passes_a_header_with_each_frame(void **state)
+{
+	static const uint8_t ip5[4] = { 198, 18, 5, 1 };
+	static uint8_t hdr[VIRTIF_USER_VNETLEN], rxhdr[VIRTIF_USER_VNETLEN];
+	static uint8_t head[20], rest[2][1024];
+	struct virtif_user_seg more[2] = {
+		{ rest[0], sizeof(rest[0]) }, { rest[1], sizeof(rest[1]) },
+	};
+	struct virtif_user_frame f;
+	struct virtif_user_seg segs[3];
+	struct virtif_user *vu;
+	struct arpframe req;
+	uint8_t frame[sizeof(head) + sizeof(rest[0])];
+	size_t n;
+	bool replied = false;
+
+	(void)state;
+	NEED_NETNS();
+	assert_int_equal(virtif_user_open(TAP5, 0, VIRTIF_USER_OFFLOAD, &vu), 0);
+	assert_int_equal(run("ip", "-n", ns_name, "link", "set", TAP5, "up",
+	    NULL), 0);
+	assert_int_equal(run("ip", "-n", ns_name, "addr", "add",
+	    "198.18.5.1/24", "dev", TAP5, NULL), 0);
+	make_arp_request(&req, peer_mac, peer_ip, ip5);
+	segs[0] = (struct virtif_user_seg){ hdr, sizeof(hdr) };
+	segs[1] = (struct virtif_user_seg){ req.eh, sizeof(req.eh) };
+	segs[2] = (struct virtif_user_seg){ req.arp, sizeof(req.arp) };
+	assert_int_equal(virtif_user_send(vu, segs, 3, 0), 0);
+	while (!replied) {
+		memset(&f, 0, sizeof(f));
+		memset(rxhdr, 0xee, sizeof(rxhdr));
+		f.vf_buf = head;
+		f.vf_buflen = sizeof(head);
+		f.vf_more = more;
+		f.vf_nmore = 2;
+		f.vf_vnet = rxhdr;
+		assert_int_equal(virtif_user_recv(vu, &f, 1, &n), 0);
+		assert_int_equal(n, 1);
+		assert_int_equal(f.vf_truncated, 0);
+		/* A plain frame: no offload asked of us. */
+		assert_int_equal(rxhdr[0], 0);
+		assert_int_equal(rxhdr[1], 0);
+		memcpy(frame, head, sizeof(head));
+		memcpy(frame + sizeof(head), rest[0], sizeof(rest[0]));
+		replied = f.vf_len >= 42 && memcmp(frame, peer_mac, 6) == 0 &&
+		    get16(frame + 12) == 0x0806 && get16(frame + 20) == 2 &&
+		    memcmp(frame + 28, ip5, 4) == 0;
+	}
 	virtif_user_close(vu);
 }
 
@@ -446,7 +504,7 @@ receive_one(void *arg)
 static void
 shutdown_wakes_receiver(void **state)
 {
-	struct virtif_user_frame f = { NULL, 0, 0, 0 };
+	struct virtif_user_frame f = { 0 };
 	struct receiver r;
 	pthread_t t;
 	uint8_t buf[64];
@@ -455,7 +513,7 @@ shutdown_wakes_receiver(void **state)
 	(void)state;
 	NEED_NETNS();
 	/* A tap that is down gets no traffic: the receiver blocks. */
-	assert_int_equal(virtif_user_open(TAP1, 0, &r.vu), 0);
+	assert_int_equal(virtif_user_open(TAP1, 0, 0, &r.vu), 0);
 	atomic_init(&r.result, -1);
 	r.tid = 0;
 	assert_int_equal(pthread_create(&t, NULL, receive_one, &r), 0);
@@ -502,17 +560,17 @@ open_variants(void **state)
 	(void)state;
 	NEED_NETNS();
 	/* A new tap with an MTU; a second open of it finds it busy. */
-	assert_int_equal(virtif_user_open(TAP2, 1400, &vu), 0);
+	assert_int_equal(virtif_user_open(TAP2, 1400, 0, &vu), 0);
 	assert_int_equal(virtif_user_created(vu), 1);
 	assert_int_equal(host_mtu(TAP2), 1400);
-	assert_int_equal(virtif_user_open(TAP2, 0, &vu2), EBUSY);
+	assert_int_equal(virtif_user_open(TAP2, 0, 0, &vu2), EBUSY);
 	virtif_user_close(vu);
 	assert_int_equal(if_nametoindex(TAP2), 0);
 
 	/* An existing persistent tap is attached to and left behind. */
 	assert_int_equal(run("ip", "-n", ns_name, "tuntap", "add", "dev", TAP3,
 	    "mode", "tap", NULL), 0);
-	assert_int_equal(virtif_user_open(TAP3, 0, &vu), 0);
+	assert_int_equal(virtif_user_open(TAP3, 0, 0, &vu), 0);
 	assert_int_equal(virtif_user_created(vu), 0);
 	virtif_user_close(vu);
 	assert_true(if_nametoindex(TAP3) != 0);
@@ -520,7 +578,7 @@ open_variants(void **state)
 	    "mode", "tap", NULL), 0);
 
 	/* Linux picks a name. */
-	assert_int_equal(virtif_user_open(NULL, 0, &vu), 0);
+	assert_int_equal(virtif_user_open(NULL, 0, 0, &vu), 0);
 	assert_int_equal(virtif_user_created(vu), 1);
 	assert_memory_equal(virtif_user_name(vu), "tap", 3);
 	snprintf(buf, sizeof(buf), "%s", virtif_user_name(vu));
@@ -528,11 +586,12 @@ open_variants(void **state)
 	virtif_user_close(vu);
 	assert_int_equal(if_nametoindex(buf), 0);
 
-	/* Too long a name; an interface that is not a tap; a bad MTU. */
-	assert_int_equal(virtif_user_open("rvtap0123456789x", 0, &vu), EINVAL);
-	assert_int_equal(virtif_user_open("lo", 0, &vu), EINVAL);
-	assert_int_equal(virtif_user_open(TAP2, 10, &vu), EINVAL);
-	assert_int_equal(virtif_user_open(TAP2, -1, &vu), EINVAL);
+	/* Too long a name; an interface that is not a tap; a bad MTU; flags. */
+	assert_int_equal(virtif_user_open("rvtap0123456789x", 0, 0, &vu), EINVAL);
+	assert_int_equal(virtif_user_open(TAP2, 0, 0x100, &vu), EINVAL);
+	assert_int_equal(virtif_user_open("lo", 0, 0, &vu), EINVAL);
+	assert_int_equal(virtif_user_open(TAP2, 10, 0, &vu), EINVAL);
+	assert_int_equal(virtif_user_open(TAP2, -1, 0, &vu), EINVAL);
 	assert_int_equal(if_nametoindex(TAP2), 0);
 }
 
@@ -551,13 +610,13 @@ open_unprivileged(void)
 	if (syscall(SYS_capset, &hdr, data) == -1)
 		return 11;
 	/* Creating a tap needs CAP_NET_ADMIN. */
-	if (virtif_user_open(TAP4, 0, &vu) != EPERM)
+	if (virtif_user_open(TAP4, 0, 0, &vu) != EPERM)
 		return 1;
 	/* nobody cannot even open /dev/net/tun when it is 0600 (EACCES). */
 	if (setresgid(65534, 65534, 65534) == -1 ||
 	    setresuid(65534, 65534, 65534) == -1)
 		return 12;
-	if (virtif_user_open(TAP4, 0, &vu) != EPERM)
+	if (virtif_user_open(TAP4, 0, 0, &vu) != EPERM)
 		return 2;
 	return 0;
 }
@@ -591,6 +650,7 @@ main(void)
 		cmocka_unit_test(truncated_frame_is_flagged),
 		cmocka_unit_test(send_on_down_tap_is_eio),
 		cmocka_unit_test(shutdown_wakes_receiver),
+		cmocka_unit_test(a_tap_with_offloads_passes_a_header_with_each_frame),
 		cmocka_unit_test(open_variants),
 		cmocka_unit_test(open_without_permission_is_eperm),
 	};

@@ -199,6 +199,30 @@ shutdown_wr_gives_the_peer_end_of_file_and_keeps_reading(void **state)
 	rump_sys_close(c);
 }
 
+/*
+ * SO_LINGER waits for the protocol to be done with the data; sockin is
+ * once the host socket holds it (whose own close lingers).  Broken, the
+ * close would hang for the hour.
+ */
+static void
+close_with_so_linger_returns_once_the_host_holds_the_data(void **state)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 3600 };
+	char buf[8];
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_setsockopt(c, SOL_SOCKET, SO_LINGER, &lg,
+	    sizeof(lg)), 0);
+	assert_int_equal(rump_sys_send(c, "data", 4, 0), 4);
+	assert_int_equal(rump_sys_close(c), 0);
+	assert_int_equal(rump_sys_recv(a, buf, sizeof(buf), MSG_WAITALL), 4);
+	assert_memory_equal(buf, "data", 4);
+	assert_int_equal(rump_sys_recv(a, buf, sizeof(buf), 0), 0);
+	rump_sys_close(a);
+}
+
 static void
 nonblocking_connect_completes_and_poll_says_writable(void **state)
 {
@@ -541,6 +565,7 @@ main(void)
 		leak_test(accept_on_an_empty_nonblocking_listener_is_eagain),
 		leak_test(send_to_a_closed_peer_is_epipe_or_econnreset_not_sigpipe),
 		leak_test(shutdown_wr_gives_the_peer_end_of_file_and_keeps_reading),
+		leak_test(close_with_so_linger_returns_once_the_host_holds_the_data),
 		leak_test(nonblocking_connect_completes_and_poll_says_writable),
 		leak_test(poll_sees_a_sockin_socket_and_a_pipe_together),
 		leak_test(protocol_options_reach_the_host_socket),

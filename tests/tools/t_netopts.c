@@ -222,6 +222,22 @@ busypoll_is_microseconds_passed_through(void **state)
 }
 
 static void
+offload_is_on_or_off_passed_through(void **state)
+{
+	struct netopts no;
+	const struct opt ok[] = {
+		{ IF, "virt0,tap=t,offload=off" }, { 0, NULL } };
+
+	(void)state;
+	assert_int_equal(parse_all(&no, ok), 0);
+	assert_string_equal(no.ifs[0].params, "tap=t,offload=off");
+	bad1(IF, "virt2,tap=t,offload=1", "--if virt2: bad offload '1': "
+	    "expected on or off");
+	bad1(IF, "virt2,tap=t,offload=on,offload=off", "--if virt2: offload= "
+	    "given twice");
+}
+
+static void
 everything_in_any_order(void **state)
 {
 	struct netopts no;
@@ -373,9 +389,10 @@ bad_if(void **state)
 	    "'0123456789abcdef' is too long (at most 15 characters)");
 	bad1(IF, "virt2,tap=a,tap=b", "--if virt2: tap= given twice");
 	bad1(IF, "virt2,tap=t,foo=1", "--if virt2: unknown option 'foo' "
-	    "(known: tap, mac, mtu, busypoll)");
+	    "(known: tap, mac, mtu, busypoll, offload)");
 	bad1(IF, "virt2,tap=t,mtu", "--if virt2: option 'mtu' needs a value "
-	    "(tap=TAP, mac=XX:XX:XX:XX:XX:XX, mtu=N or busypoll=USEC)");
+	    "(tap=TAP, mac=XX:XX:XX:XX:XX:XX, mtu=N, busypoll=USEC or "
+	    "offload=on|off)");
 	bad1(IF, "virt2,tap=t,,mtu=1500", "--if virt2: empty option in "
 	    "'tap=t,,mtu=1500'");
 	bad1(IF, "virt2,tap=t,", "--if virt2: empty option in 'tap=t,'");
@@ -888,6 +905,7 @@ main(void)
 		cmocka_unit_test_setup(if_all_options, reset),
 		cmocka_unit_test_setup(mtu_bounds, reset),
 		cmocka_unit_test_setup(busypoll_is_microseconds_passed_through, reset),
+		cmocka_unit_test_setup(offload_is_on_or_off_passed_through, reset),
 		cmocka_unit_test_setup(everything_in_any_order, reset),
 		cmocka_unit_test_setup(fault_specs, reset),
 		cmocka_unit_test_setup(no_options, reset),

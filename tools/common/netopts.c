@@ -12,6 +12,7 @@
 const char netopts_usage[] =
 "Interface options (each may be repeated, except --forward):\n"
 "  --if NAME,tap=TAP[,mac=XX:XX:XX:XX:XX:XX][,mtu=N][,busypoll=USEC]\n"
+"      [,offload=on|off]\n"
 "                      create interface NAME (virt0, virt1, ...) on the host\n"
 "                      tap device TAP, which is created if absent (needs root\n"
 "                      or CAP_NET_ADMIN); mac: a unicast address (default\n"
@@ -173,6 +174,7 @@ parse_if(struct netopts *no, const char *arg)
 	struct netopts_if *ifp;
 	const char *p, *params;
 	bool has_tap = false, has_mtu = false, has_busypoll = false;
+	bool has_offload = false;
 	int i;
 
 	if (take_ifname(no, "--if", arg, name) != 0)
@@ -203,8 +205,8 @@ parse_if(struct netopts *no, const char *arg)
 			    params);
 		if (eq == NULL)
 			return netopts_seterr(no, "--if %s: option '%.*s' needs a value "
-			    "(tap=TAP, mac=XX:XX:XX:XX:XX:XX, mtu=N or "
-			    "busypoll=USEC)", name,
+			    "(tap=TAP, mac=XX:XX:XX:XX:XX:XX, mtu=N, "
+			    "busypoll=USEC or offload=on|off)", name,
 			    (int)n, p);
 		klen = (size_t)(eq - p);
 		val = eq + 1;
@@ -255,9 +257,20 @@ parse_if(struct netopts *no, const char *arg)
 				    "expected microseconds from 0 to 10000000",
 				    name, (int)(n - 9), val);
 			has_busypoll = true;
+		} else if (klen == 7 && memcmp(p, "offload", 7) == 0) {
+			if (has_offload)
+				return netopts_seterr(no, "--if %s: offload= given "
+				    "twice", name);
+			if (!(n - 8 == 2 && memcmp(val, "on", 2) == 0) &&
+			    !(n - 8 == 3 && memcmp(val, "off", 3) == 0))
+				return netopts_seterr(no, "--if %s: bad offload "
+				    "'%.*s': expected on or off", name,
+				    (int)(n - 8), val);
+			has_offload = true;
 		} else {
 			return netopts_seterr(no, "--if %s: unknown option '%.*s' "
-			    "(known: tap, mac, mtu, busypoll)", name, (int)klen, p);
+			    "(known: tap, mac, mtu, busypoll, offload)", name,
+			    (int)klen, p);
 		}
 		p += n;
 		if (*p == '\0')

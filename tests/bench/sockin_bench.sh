@@ -1,0 +1,141 @@
+#!/bin/sh
+# sockin beside the host's own sockets, over loopback in a namespace of
+# its own, printed as ratios (never pass/fail; issue 8):
+#
+# - a 1 GiB TCP transfer each way: rump_nc-sockin --source into a sink,
+#   and a source into rump_nc-sockin --sink, beside rump_nc built on the
+#   host's system calls (rump_nc-host, tests/bench/host/rump_host.c: the
+#   same program without a kernel) as source and sink, and beside host nc
+#   into host nc;
+# - requests/s with wrk (100 connections, a 1 KiB file, keep-alive and
+#   one request per connection) against rump_httpd-sockin beside
+#   rump_httpd-host.
+# Needs root (for the namespace), nc and wrk.  BENCH_SECONDS per wrk run.
+set -u
+O=${O:-build}
+B=$O/bin
+H=$O/tests/bench
+SECS=${BENCH_SECONDS:-5}
+BYTES=$((1024 * 1024 * 1024))
+NS=rumpsockinb-$$
+TMP=/tmp/rumpsockinb-$$
+pids=""
+
+cleanup() {
+	for p in $pids; do kill "$p" 2>/dev/null; wait "$p" 2>/dev/null; done
+	ip netns del "$NS" 2>/dev/null
+	rm -rf "$TMP" "$TMP".*
+}
+trap cleanup EXIT
+trap 'exit 1' INT TERM
+
+if [ "$(id -u)" -ne 0 ]; then
+	echo "bench: sockin_bench needs root (a namespace of its own); skipped"
+	exit 0
+fi
+for c in nc wrk; do
+	command -v $c >/dev/null || { echo "bench: sockin_bench needs $c (sh mk/deps.sh); skipped"; exit 0; }
+done
+[ -x "$B/rump_nc-sockin" ] && [ -x "$H/rump_nc-host" ] || {
+	echo "bench: sockin_bench needs rump_nc-sockin and rump_nc-host (make bench)"
+	exit 1
+}
+
+ip netns add "$NS" && ip -n "$NS" link set lo up || exit 1
+nsx() { ip netns exec "$NS" "$@"; }
+# start NAME cmd...: in NS in the background, output in $TMP.NAME.
+start() {
+	_n=$1
+	shift
+	nsx "$@" >"$TMP.$_n" 2>&1 &
+	last=$!
+	pids="$pids $last"
+}
+stop() { kill "$1" 2>/dev/null; wait "$1" 2>/dev/null; }
+wait_text() {
+	_i=0
+	until grep -q "$2" "$1" 2>/dev/null; do
+		_i=$((_i + 1))
+		[ $_i -gt 200 ] && { echo "bench: no '$2' in $1:"; cat "$1"; exit 1; }
+		sleep 0.05
+	done
+}
+# wait_listen PORT: until something listens on 127.0.0.1:PORT in NS (10 s).
+wait_listen() {
+	_i=0
+	until nsx ss -Hltn "sport = :$1" | grep -q .; do
+		_i=$((_i + 1))
+		[ $_i -gt 200 ] && { echo "bench: nothing listens on port $1"; exit 1; }
+		sleep 0.05
+	done
+}
+now() { date +%s.%N; }
+# Mbit/s of BYTES in the seconds between $1 and $2.
+mbit() { awk -v a="$1" -v b="$2" -v n="$BYTES" 'BEGIN { printf "%.0f", n * 8 / (b - a) / 1e6 }'; }
+port=7100
+
+# xfer LABEL SINK SOURCE: SINK (a rump_nc listening, a port appended)
+# receives BYTES from SOURCE (a port appended), timed from the start of
+# the source to the end of the sink (the source's start-up included).
+xfer() {
+	port=$((port + 1))
+	start sink $2 -v -l --sink $port
+	_sink=$last
+	wait_text "$TMP.sink" "listening"
+	_t0=$(now)
+	nsx $3 $port >"$TMP.send" 2>&1 </dev/null
+	wait "$_sink"
+	echo "$1 $(mbit "$_t0" "$(now)")" >>"$TMP.tput"
+}
+
+echo "sockin bench: $BYTES bytes per transfer over loopback, wrk $SECS s"
+SOCKIN=$B/rump_nc-sockin
+HOST=$H/rump_nc-host
+xfer sockin_send "$HOST" "$SOCKIN --source $BYTES 127.0.0.1"
+xfer host_send "$HOST" "$HOST --source $BYTES 127.0.0.1"
+xfer sockin_recv "$SOCKIN" "$HOST --source $BYTES 127.0.0.1"
+xfer host_recv "$HOST" "$HOST --source $BYTES 127.0.0.1"
+# Host nc into host nc, timed from the start to the end of the sink.
+port=$((port + 1))
+start nc sh -c "nc -l 127.0.0.1 $port >/dev/null </dev/null"
+_nc=$last
+wait_listen $port
+_t0=$(now)
+head -c "$BYTES" /dev/zero | nsx nc -N 127.0.0.1 $port
+wait "$_nc"
+echo "nc_nc $(mbit "$_t0" "$(now)")" >>"$TMP.tput"
+
+awk '{ v[$1] = $2 }
+END {
+	printf "\nTCP over loopback, Mbit/s   sockin   host calls   ratio   host nc->nc   ratio\n"
+	printf "  %-26s %8d %12d %7.2f %13d %7.2f\n", "rump_nc --source",
+	    v["sockin_send"], v["host_send"], v["sockin_send"] / v["host_send"],
+	    v["nc_nc"], v["sockin_send"] / v["nc_nc"]
+	printf "  %-26s %8d %12d %7.2f %13d %7.2f\n", "rump_nc --sink",
+	    v["sockin_recv"], v["host_recv"], v["sockin_recv"] / v["host_recv"],
+	    v["nc_nc"], v["sockin_recv"] / v["nc_nc"]
+}' "$TMP.tput"
+
+# wrk against the two httpd flavours, one at a time.
+mkdir -p "$TMP/www"
+head -c 1024 /dev/urandom >"$TMP/www/1k.bin"
+wrk_rps() { nsx wrk -t2 -c100 -d"$SECS"s "$@" 2>&1 | awk '/Requests\/sec/ { print $2 }'; }
+for h in sockin host; do
+	bin=$B/rump_httpd-sockin
+	[ $h = host ] && bin=$H/rump_httpd-host
+	port=$((port + 1))
+	start httpd "$bin" --port $port --root "$TMP/www" -q --max-conns 1024
+	httpd=$last
+	wait_text "$TMP.httpd" "serving"
+	echo "$h $(wrk_rps "http://127.0.0.1:$port/1k.bin") \
+	    $(wrk_rps -H "Connection: close" "http://127.0.0.1:$port/1k.bin")" >>"$TMP.wrk"
+	stop "$httpd"
+done
+awk '{ ka[$1] = $2; cl[$1] = $3 }
+END {
+	printf "\nwrk, 100 connections, 1 KiB file   sockin req/s   host calls req/s   ratio\n"
+	printf "  %-32s %12.0f %18.0f %7.2f\n", "keep-alive", ka["sockin"], ka["host"],
+	    (ka["host"] > 0 ? ka["sockin"] / ka["host"] : 0)
+	printf "  %-32s %12.0f %18.0f %7.2f\n", "one request per connection",
+	    cl["sockin"], cl["host"], (cl["host"] > 0 ? cl["sockin"] / cl["host"] : 0)
+}' "$TMP.wrk"
