@@ -178,6 +178,12 @@ $(O)/tests/bench/%: tests/bench/%.c
 	$(call say,CC,$<)
 	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(LDFLAGS)
 
+# ukfsread reads through libukfs in-process: it links the kernel.
+$(O)/tests/bench/ukfsread: tests/bench/ukfsread.c $(STATIC_LIBS)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(HOST_CFLAGS) -o $@ $< $(LDFLAGS) $(KERNEL_LINK)
+
 # rump_nc and rump_httpd on the host's own system calls instead of a
 # kernel (tests/bench/host/rump_host.c): what sockin is measured against.
 BENCH_HOST_TOOLS := $(O)/tests/bench/rump_nc-host $(O)/tests/bench/rump_httpd-host

@@ -16,15 +16,21 @@
 #define FS_EXT2FS_EXT2FS_H
 
 #include "rumpkern/kern.h"
+#include "rumpkern/abi.h"
 #include "rumpkern/mutex.h"
 #include "fs/ext2fs/ext2fs_dinode.h"
 
 #define EXT2_DEV_BSIZE		512	/* the device's addressing unit */
 
-/* A buffer lent by the device: its data and the device's own handle. */
+/*
+ * A buffer lent by the device: its data and the device's own handle;
+ * bh_checked, whether the file system checked its contents (as a
+ * directory block) since they were last read or changed.
+ */
 struct ext2fs_bh {
 	void *bh_data;
 	void *bh_buf;
+	bool bh_checked;
 };
 
 /* The device below the file system: a buffer cache's calls. */
@@ -41,6 +47,18 @@ struct ext2fs_devops {
 	int (*ed_bwrite)(void *dev, struct ext2fs_bh *bh);
 	/* Marks a buffer to be written later and gives it back. */
 	void (*ed_bdwrite)(void *dev, struct ext2fs_bh *bh);
+	/*
+	 * Optional: reads the n blocks of size bytes at DEV_BSIZE blocks
+	 * dblks into the cache ahead of their use; a hint that cannot fail.
+	 */
+	void (*ed_readahead)(void *dev, const uint64_t *dblks, int n,
+	    uint32_t size);
+	/*
+	 * Optional: remembers that the contents of a buffer read with
+	 * ed_bread were checked, until they are read or changed again
+	 * (bh_checked of later reads says so).
+	 */
+	void (*ed_setchecked)(void *dev, struct ext2fs_bh *bh);
 };
 
 /* The superblock fields the file system uses, in host order. */
@@ -93,6 +111,10 @@ struct ext2fs_inode {
 	uint32_t i_atime;
 	uint32_t i_ctime;
 	uint32_t i_mtime;
+	/* Nanoseconds, kept on disk where a large inode has room. */
+	uint32_t i_atime_ns;
+	uint32_t i_ctime_ns;
+	uint32_t i_mtime_ns;
 	uint32_t i_dtime;
 	uint16_t i_links_count;
 	uint64_t i_blocks;	/* 512-byte units */
@@ -136,6 +158,10 @@ void ext2fs_gd_load(const struct ext2fs_dgd *d, struct ext2fs_gd *g);
 void ext2fs_gd_store(const struct ext2fs_gd *g, struct ext2fs_dgd *d);
 void ext2fs_inode_load(const struct ext2fs_dinode *d, struct ext2fs_inode *ip);
 void ext2fs_inode_store(const struct ext2fs_inode *ip, struct ext2fs_dinode *d);
+void ext2fs_inode_load_extra(const void *dinode, uint32_t isize,
+    struct ext2fs_inode *ip);
+void ext2fs_inode_store_extra(const struct ext2fs_inode *ip, void *dinode,
+    uint32_t isize);
 struct ext2fs_dirent;
 void ext2fs_dirhdr_load(const struct ext2fs_ddirent *d, struct ext2fs_dirent *de);
 void ext2fs_dirhdr_store(const struct ext2fs_dirent *de, struct ext2fs_ddirent *d);
@@ -154,6 +180,22 @@ int ext2fs_bread(struct ext2fs_mount *um, uint32_t blk, struct ext2fs_bh *bh);
 int ext2fs_getblk(struct ext2fs_mount *um, uint32_t blk, struct ext2fs_bh *bh);
 void ext2fs_brelse(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 void ext2fs_bdwrite(struct ext2fs_mount *um, struct ext2fs_bh *bh);
+int ext2fs_breada(struct ext2fs_mount *um, const uint32_t *blks, int n);
+void ext2fs_bsetchecked(struct ext2fs_mount *um, struct ext2fs_bh *bh);
+
+/*
+ * ext2fs_readahead.c: a file read sequentially has the blocks ahead of
+ * the reader read in large runs.  The state of one file; hints, which
+ * concurrent readers may race on at the cost of speed only.
+ */
+#define EXT2_RA_BYTES		(256 * 1024)	/* read ahead at once */
+#define EXT2_RA_MAXBLKS		(EXT2_RA_BYTES / 1024)
+struct ext2fs_ra {
+	uint64_t ra_next;	/* the block a sequential read reads next */
+	uint64_t ra_end;	/* the first block not read ahead */
+};
+int ext2fs_readahead(struct ext2fs_mount *um, const struct ext2fs_inode *ip,
+    struct ext2fs_ra *ra, uint64_t lbn);
 
 /* ext2fs_super.c: superblock and descriptors, mount and unmount. */
 int ext2fs_sb_check(const struct ext2fs_sb *s, uint64_t devsize,
@@ -259,6 +301,17 @@ int ext2fs_dir_getparent(struct ext2fs_mount *um,
     const struct ext2fs_inode *dp, uint32_t *parentp);
 int ext2fs_dir_setparent(struct ext2fs_mount *um, struct ext2fs_inode *dp,
     uint32_t parent);
+
+/* ext2fs_time.c: times. */
+#define EXT2_ATIME	0x1
+#define EXT2_MTIME	0x2
+#define EXT2_CTIME	0x4
+/* Sets the times which says (EXT2_*TIME) to now. */
+void ext2fs_itimes(struct ext2fs_inode *ip, unsigned which);
+/* Sets a time from ts. */
+void ext2fs_settime(uint32_t *secp, uint32_t *nsp, const struct timespec *ts);
+/* Whether a read should update the access time (relatime). */
+bool ext2fs_atime_due(const struct ext2fs_inode *ip);
 
 /* ext2fs_name.c: names and the inodes they link. */
 #define EXT2_LINK_MAX		32000

@@ -130,6 +130,81 @@ ext2fs_inode_store(const struct ext2fs_inode *ip, struct ext2fs_dinode *d)
 	ST32(i_file_acl, ip->i_file_acl);
 }
 
+/*
+ * The extra bytes of an inode of isize bytes, or NULL when it has none
+ * or its i_extra_isize (untrusted) runs past the inode; *extrap the
+ * bytes of them in use.
+ */
+static const struct ext2fs_dinode_extra *
+ext2fs_extra(const void *dinode, uint32_t isize, uint32_t *extrap)
+{
+	const struct ext2fs_dinode_extra *d = (const void *)
+	    ((const uint8_t *)dinode + EXT2_GOOD_OLD_INODE_SIZE);
+
+	if (isize < EXT2_GOOD_OLD_INODE_SIZE + sizeof(*d))
+		return NULL;
+	*extrap = LD16(i_extra_isize);
+	if (EXT2_GOOD_OLD_INODE_SIZE + *extrap > isize)
+		return NULL;
+	return d;
+}
+
+#define EXT2_FITS(extra, f) \
+	((extra) >= offsetof(struct ext2fs_dinode_extra, f) + 4)
+
+/* Nanoseconds from an *_extra field: out of range is none. */
+static uint32_t
+ext2fs_ns_load(uint32_t extra)
+{
+	uint32_t ns = extra >> 2;
+
+	return ns < 1000000000u ? ns : 0;
+}
+
+/* The epoch bits Linux writes for seconds read as unsigned 32 bits. */
+static uint32_t
+ext2fs_ns_store(uint32_t sec, uint32_t ns)
+{
+	return ns << 2 | sec >> 31;
+}
+
+void
+ext2fs_inode_load_extra(const void *dinode, uint32_t isize,
+    struct ext2fs_inode *ip)
+{
+	uint32_t extra = 0;
+	const struct ext2fs_dinode_extra *d = ext2fs_extra(dinode, isize,
+	    &extra);
+
+	ip->i_atime_ns = ip->i_ctime_ns = ip->i_mtime_ns = 0;
+	if (d == NULL)
+		return;
+	if (EXT2_FITS(extra, i_ctime_extra))
+		ip->i_ctime_ns = ext2fs_ns_load(LD32(i_ctime_extra));
+	if (EXT2_FITS(extra, i_mtime_extra))
+		ip->i_mtime_ns = ext2fs_ns_load(LD32(i_mtime_extra));
+	if (EXT2_FITS(extra, i_atime_extra))
+		ip->i_atime_ns = ext2fs_ns_load(LD32(i_atime_extra));
+}
+
+void
+ext2fs_inode_store_extra(const struct ext2fs_inode *ip, void *dinode,
+    uint32_t isize)
+{
+	uint32_t extra = 0;
+	struct ext2fs_dinode_extra *d = (struct ext2fs_dinode_extra *)(uintptr_t)
+	    ext2fs_extra(dinode, isize, &extra);
+
+	if (d == NULL)
+		return;
+	if (EXT2_FITS(extra, i_ctime_extra))
+		ST32(i_ctime_extra, ext2fs_ns_store(ip->i_ctime, ip->i_ctime_ns));
+	if (EXT2_FITS(extra, i_mtime_extra))
+		ST32(i_mtime_extra, ext2fs_ns_store(ip->i_mtime, ip->i_mtime_ns));
+	if (EXT2_FITS(extra, i_atime_extra))
+		ST32(i_atime_extra, ext2fs_ns_store(ip->i_atime, ip->i_atime_ns));
+}
+
 /* Entry i of an indirect block. */
 uint32_t
 ext2fs_blk_get(const void *indir, uint32_t i)

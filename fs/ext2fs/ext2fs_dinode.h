@@ -211,6 +211,23 @@ CTASSERT(sizeof(struct ext2fs_deahdr) == 32);
 /* The extra inode bytes new inodes carry, as mke2fs makes them. */
 #define EXT2_EXTRA_ISIZE	32
 
+/*
+ * The start of a large inode's extra bytes (s_inode_size over 128), as
+ * ext4 lays them out: a field is there when 128 + i_extra_isize covers
+ * it.  Each *_extra holds the nanoseconds of a time shifted left by two;
+ * its low two bits extend the seconds past 2038 (the epoch).
+ */
+struct ext2fs_dinode_extra {
+	uint16_t i_extra_isize;
+	uint16_t i_checksum_hi;
+	uint32_t i_ctime_extra;
+	uint32_t i_mtime_extra;
+	uint32_t i_atime_extra;
+};
+CTASSERT(sizeof(struct ext2fs_dinode_extra) == 16);
+CTASSERT(offsetof(struct ext2fs_dinode_extra, i_ctime_extra) == 4);
+CTASSERT(offsetof(struct ext2fs_dinode_extra, i_atime_extra) == 12);
+
 /* Mode bits (as in POSIX). */
 #define EXT2_IFMT	0170000
 #define EXT2_IFSOCK	0140000

@@ -137,6 +137,8 @@ ext2fs_iread(struct ext2fs_mount *um, uint32_t ino, struct ext2fs_inode *ip)
 		return error;
 	ext2fs_inode_load((const struct ext2fs_dinode *)
 	    ((const uint8_t *)bh.bh_data + off), ip);
+	ext2fs_inode_load_extra((const uint8_t *)bh.bh_data + off, um->um_isize,
+	    ip);
 	ext2fs_brelse(um, &bh);
 	ip->i_number = ino;
 	return 0;
@@ -168,6 +170,7 @@ ext2fs_iput(struct ext2fs_mount *um, const struct ext2fs_inode *ip)
 		return error;
 	ext2fs_inode_store(ip, (struct ext2fs_dinode *)
 	    ((uint8_t *)bh.bh_data + off));
+	ext2fs_inode_store_extra(ip, (uint8_t *)bh.bh_data + off, um->um_isize);
 	ext2fs_bdwrite(um, &bh);
 	return 0;
 }
@@ -199,7 +202,7 @@ int
 ext2fs_inew(struct ext2fs_mount *um, uint32_t pino, uint16_t mode,
     struct ext2fs_inode *ip)
 {
-	uint32_t ino, now = (uint32_t)(getnstime() / NSEC_PER_SEC);
+	uint32_t ino;
 	int error;
 
 	error = ext2fs_ialloc(um, pino, mode, &ino);
@@ -214,7 +217,7 @@ ext2fs_inew(struct ext2fs_mount *um, uint32_t pino, uint16_t mode,
 	ip->i_number = ino;
 	ip->i_mode = mode;
 	ip->i_links_count = 1;
-	ip->i_atime = ip->i_ctime = ip->i_mtime = now;
+	ext2fs_itimes(ip, EXT2_ATIME | EXT2_MTIME | EXT2_CTIME);
 	ip->i_generation = cprng_u32();
 	return ext2fs_iput(um, ip);
 }

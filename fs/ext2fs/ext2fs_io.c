@@ -24,6 +24,7 @@ ext2fs_bread(struct ext2fs_mount *um, uint32_t blk, struct ext2fs_bh *bh)
 
 	if (error != 0)
 		return error;
+	bh->bh_checked = false;
 	return um->um_devops->ed_bread(um->um_dev, ext2fs_fsbtodb(um, blk),
 	    um->um_bsize, bh);
 }
@@ -35,6 +36,7 @@ ext2fs_getblk(struct ext2fs_mount *um, uint32_t blk, struct ext2fs_bh *bh)
 
 	if (error != 0)
 		return error;
+	bh->bh_checked = false;
 	return um->um_devops->ed_getblk(um->um_dev, ext2fs_fsbtodb(um, blk),
 	    um->um_bsize, bh);
 }
@@ -50,4 +52,32 @@ ext2fs_bdwrite(struct ext2fs_mount *um, struct ext2fs_bh *bh)
 {
 	KASSERT(!um->um_ronly);
 	um->um_devops->ed_bdwrite(um->um_dev, bh);
+}
+
+/*
+ * Hands the blocks blks (checked against the disk first) to the device to
+ * read ahead; the count handed, 0 when the device does not read ahead.
+ */
+int
+ext2fs_breada(struct ext2fs_mount *um, const uint32_t *blks, int n)
+{
+	uint64_t dblks[EXT2_RA_MAXBLKS];
+	int m = 0;
+
+	KASSERT(n <= EXT2_RA_MAXBLKS);
+	if (um->um_devops->ed_readahead == NULL)
+		return 0;
+	for (int i = 0; i < n && ext2fs_blk_check(um, blks[i]) == 0; i++)
+		dblks[m++] = ext2fs_fsbtodb(um, blks[i]);
+	if (m > 0)
+		um->um_devops->ed_readahead(um->um_dev, dblks, m, um->um_bsize);
+	return m;
+}
+
+/* A checked directory block is not checked again while it stays as is. */
+void
+ext2fs_bsetchecked(struct ext2fs_mount *um, struct ext2fs_bh *bh)
+{
+	if (um->um_devops->ed_setchecked != NULL)
+		um->um_devops->ed_setchecked(um->um_dev, bh);
 }

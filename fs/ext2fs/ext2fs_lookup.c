@@ -13,7 +13,7 @@
 #include "rumpkern/kern.h"
 #include "fs/ext2fs/ext2fs.h"
 
-/* Reads logical block lbn of directory dp and checks its entries. */
+/* Reads logical block lbn of directory dp, its entries checked (once). */
 static int
 ext2fs_dir_bread(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
     uint64_t lbn, struct ext2fs_bh *bh)
@@ -30,15 +30,17 @@ ext2fs_dir_bread(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
 		return EUCLEAN;
 	}
 	error = ext2fs_bread(um, blk, bh);
-	if (error != 0)
+	if (error != 0 || bh->bh_checked)
 		return error;
 	error = ext2fs_dirblk_check(um, bh->bh_data);
 	if (error != 0) {
 		ext2fs_brelse(um, bh);
 		kprintf("ext2fs: directory %u: block %llu has a bad entry\n",
 		    dp->i_number, (unsigned long long)lbn);
+		return error;
 	}
-	return error;
+	ext2fs_bsetchecked(um, bh);
+	return 0;
 }
 
 static uint64_t

@@ -8,20 +8,13 @@
  * (ext2fs_inode_release).
  */
 #include "rumpkern/kern.h"
-#include "rumpkern/ktime.h"
 #include "fs/ext2fs/ext2fs.h"
-
-static uint32_t
-ext2fs_now(void)
-{
-	return (uint32_t)(getnstime() / NSEC_PER_SEC);
-}
 
 /* The directory's contents changed. */
 static int
 ext2fs_dir_touch(struct ext2fs_mount *um, struct ext2fs_inode *dp)
 {
-	dp->i_mtime = dp->i_ctime = ext2fs_now();
+	ext2fs_itimes(dp, EXT2_MTIME | EXT2_CTIME);
 	return ext2fs_iput(um, dp);
 }
 
@@ -89,7 +82,7 @@ ext2fs_link(struct ext2fs_mount *um, struct ext2fs_inode *dp,
 		return error;
 	}
 	ip->i_links_count++;
-	ip->i_ctime = ext2fs_now();
+	ext2fs_itimes(ip, EXT2_CTIME);
 	error = ext2fs_iput(um, ip);
 	if (error != 0)
 		return error;
@@ -109,7 +102,7 @@ ext2fs_unlink(struct ext2fs_mount *um, struct ext2fs_inode *dp,
 	if (error != 0)
 		return error;
 	ip->i_links_count--;
-	ip->i_ctime = ext2fs_now();
+	ext2fs_itimes(ip, EXT2_CTIME);
 	error = ext2fs_iput(um, ip);
 	if (error != 0)
 		return error;
@@ -136,7 +129,7 @@ ext2fs_rmdir(struct ext2fs_mount *um, struct ext2fs_inode *dp,
 		return error;
 	/* Its "." and its name go; its ".." no longer counts for dp. */
 	ip->i_links_count = 0;
-	ip->i_ctime = ext2fs_now();
+	ext2fs_itimes(ip, EXT2_CTIME);
 	error = ext2fs_iput(um, ip);
 	if (error != 0)
 		return error;

@@ -4,9 +4,9 @@
  * the root, statistics, sync, and loading inodes into vnodes.
  *
  * The file system reads and writes its device through the buffer cache:
- * ext2fs_devops below are bread/getblk/brelse/bwrite/bdwrite on the
- * device vnode, so metadata and file blocks are cached, written back
- * late and in runs.
+ * ext2fs_devops below are bread/getblk/brelse/bwrite/bdwrite and breada
+ * on the device vnode, so metadata and file blocks are cached, read
+ * ahead, written back late and in runs.
  */
 #include "rumpkern/kmem.h"
 #include "rumpkern/component.h"
@@ -31,7 +31,15 @@ ext2fs_buf_read(void *dev, uint64_t dblk, uint32_t size, struct ext2fs_bh *bh)
 		return error;
 	bh->bh_buf = bp;
 	bh->bh_data = bp->b_data;
+	bh->bh_checked = (bp->b_flags & B_FSCHECKED) != 0;
 	return 0;
+}
+
+static void
+ext2fs_buf_setchecked(void *dev, struct ext2fs_bh *bh)
+{
+	(void)dev;
+	buf_setchecked(bh->bh_buf);
 }
 
 static int
@@ -65,12 +73,28 @@ ext2fs_buf_dwrite(void *dev, struct ext2fs_bh *bh)
 	bdwrite(bh->bh_buf);
 }
 
+static void
+ext2fs_buf_readahead(void *dev, const uint64_t *dblks, int n, uint32_t size)
+{
+	daddr_t blks[EXT2_RA_MAXBLKS];
+	int sizes[EXT2_RA_MAXBLKS];
+
+	KASSERT(n <= EXT2_RA_MAXBLKS);
+	for (int i = 0; i < n; i++) {
+		blks[i] = (daddr_t)dblks[i];
+		sizes[i] = (int)size;
+	}
+	breada(dev, blks, sizes, n);
+}
+
 static const struct ext2fs_devops ext2fs_buf_ops = {
 	.ed_bread = ext2fs_buf_read,
 	.ed_getblk = ext2fs_buf_get,
 	.ed_brelse = ext2fs_buf_release,
 	.ed_bwrite = ext2fs_buf_write,
 	.ed_bdwrite = ext2fs_buf_dwrite,
+	.ed_readahead = ext2fs_buf_readahead,
+	.ed_setchecked = ext2fs_buf_setchecked,
 };
 
 static int

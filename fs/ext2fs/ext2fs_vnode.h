@@ -13,6 +13,7 @@
 struct ext2fs_node {
 	struct ext2fs_inode n_ip;
 	struct vnode *n_vp;
+	struct ext2fs_ra n_ra;		/* read-ahead: hints, no lock */
 };
 
 #define VTON(vp)	((struct ext2fs_node *)(vp)->v_data)

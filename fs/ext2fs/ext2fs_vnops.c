@@ -128,10 +128,10 @@ ext2fs_access(struct vop_access_args *ap)
 }
 
 static void
-ext2fs_ts(struct timespec *ts, uint32_t sec)
+ext2fs_ts(struct timespec *ts, uint32_t sec, uint32_t ns)
 {
 	ts->tv_sec = sec;
-	ts->tv_nsec = 0;
+	ts->tv_nsec = ns;
 }
 
 static int
@@ -153,20 +153,11 @@ ext2fs_getattr(struct vop_getattr_args *ap)
 	vap->va_size = ip->i_size;
 	vap->va_bytes = ip->i_blocks * 512;
 	vap->va_blocksize = um->um_bsize;
-	ext2fs_ts(&vap->va_atime, ip->i_atime);
-	ext2fs_ts(&vap->va_mtime, ip->i_mtime);
-	ext2fs_ts(&vap->va_ctime, ip->i_ctime);
+	ext2fs_ts(&vap->va_atime, ip->i_atime, ip->i_atime_ns);
+	ext2fs_ts(&vap->va_mtime, ip->i_mtime, ip->i_mtime_ns);
+	ext2fs_ts(&vap->va_ctime, ip->i_ctime, ip->i_ctime_ns);
 	vap->va_gen = ip->i_generation;
 	return 0;
-}
-
-static uint32_t
-ext2fs_now(void)
-{
-	struct timespec ts;
-
-	vfs_timestamp(&ts);
-	return (uint32_t)ts.tv_sec;
 }
 
 static int
@@ -186,7 +177,7 @@ ext2fs_setattr(struct vop_setattr_args *ap)
 		if (vp->v_type != VREG)
 			return EINVAL;
 		error = ext2fs_truncate(um, ip, vap->va_size);
-		ip->i_mtime = ext2fs_now();
+		ext2fs_itimes(ip, EXT2_MTIME);
 	}
 	if ((vap->va_mask & VA_MODE) != 0)
 		ip->i_mode = (uint16_t)((ip->i_mode & EXT2_IFMT) |
@@ -196,10 +187,10 @@ ext2fs_setattr(struct vop_setattr_args *ap)
 	if ((vap->va_mask & VA_GID) != 0)
 		ip->i_gid = vap->va_gid;
 	if ((vap->va_mask & VA_ATIME) != 0)
-		ip->i_atime = (uint32_t)vap->va_atime.tv_sec;
+		ext2fs_settime(&ip->i_atime, &ip->i_atime_ns, &vap->va_atime);
 	if ((vap->va_mask & VA_MTIME) != 0)
-		ip->i_mtime = (uint32_t)vap->va_mtime.tv_sec;
-	ip->i_ctime = ext2fs_now();
+		ext2fs_settime(&ip->i_mtime, &ip->i_mtime_ns, &vap->va_mtime);
+	ext2fs_itimes(ip, EXT2_CTIME);
 	/* A failed truncate may have freed part: the inode says so. */
 	if (ext2fs_iput(um, ip) != 0 && error == 0)
 		error = EIO;
@@ -207,9 +198,26 @@ ext2fs_setattr(struct vop_setattr_args *ap)
 }
 
 /*
+ * A read of vp (locked, perhaps shared) updates its access time when
+ * relatime says so, except on a read-only mount.  Readers sharing the
+ * lock may both write it, to the same effect; a failure to write it is
+ * not the reader's.
+ */
+static void
+ext2fs_markatime(struct vnode *vp)
+{
+	struct ext2fs_inode *ip = VTOI(vp);
+
+	if (ext2fs_vronly(vp) || !ext2fs_atime_due(ip))
+		return;
+	ext2fs_itimes(ip, EXT2_ATIME);
+	(void)ext2fs_iput(VFSTOUM(vp->v_mount), ip);
+}
+
+/*
  * Reads block by block straight from the buffer cache into the caller's
- * buffer; holes read as zeros.  Access times are not kept (as noatime):
- * a read never writes.
+ * buffer, the blocks ahead of a sequential reader read ahead in runs
+ * (ext2fs_readahead.c); holes read as zeros.
  */
 static int
 ext2fs_vread(struct vop_read_args *ap)
@@ -225,6 +233,8 @@ ext2fs_vread(struct vop_read_args *ap)
 		return EISDIR;
 	if (vp->v_type != VREG)
 		return EINVAL;
+	if (uio->uio_resid > 0)
+		ext2fs_markatime(vp);
 	while (error == 0 && uio->uio_resid > 0 &&
 	    (uint64_t)uio->uio_offset < ip->i_size) {
 		uint64_t off = (uint64_t)uio->uio_offset;
@@ -233,6 +243,8 @@ ext2fs_vread(struct vop_read_args *ap)
 		struct ext2fs_bh bh;
 
 		n = MIN(n, uio->uio_resid);
+		(void)ext2fs_readahead(um, ip, &VTON(vp)->n_ra,
+		    off >> um->um_bshift);
 		error = ext2fs_bmap(um, ip, off >> um->um_bshift, &blk);
 		if (error != 0)
 			break;
@@ -313,7 +325,7 @@ ext2fs_vwrite(struct vop_write_args *ap)
 			ip->i_size = (uint64_t)uio->uio_offset;
 	}
 	uio->uio_resid += excess;
-	ip->i_mtime = ip->i_ctime = ext2fs_now();
+	ext2fs_itimes(ip, EXT2_MTIME | EXT2_CTIME);
 	if (ext2fs_iput(um, ip) != 0 && error == 0)
 		error = EIO;
 	return error;
@@ -402,7 +414,7 @@ ext2fs_rename_target(struct ext2fs_mount *um, struct ext2fs_inode *tdp,
 	} else {
 		tip->i_links_count--;
 	}
-	tip->i_ctime = ext2fs_now();
+	ext2fs_itimes(tip, EXT2_CTIME);
 	return ext2fs_iput(um, tip);
 }
 
@@ -439,7 +451,7 @@ ext2fs_rename(struct vop_rename_args *ap)
 		return error;
 	if (isdir && moved)
 		tdp->i_links_count++;
-	tdp->i_mtime = tdp->i_ctime = ext2fs_now();
+	ext2fs_itimes(tdp, EXT2_MTIME | EXT2_CTIME);
 	error = ext2fs_iput(um, tdp);
 	if (error == 0)
 		error = ext2fs_dir_remove(um, fdp, fcnp->cn_nameptr,
@@ -448,8 +460,9 @@ ext2fs_rename(struct vop_rename_args *ap)
 		error = ext2fs_dir_setparent(um, fip, tdp->i_number);
 		fdp->i_links_count--;
 	}
-	fdp->i_mtime = fdp->i_ctime = ext2fs_now();
+	ext2fs_itimes(fdp, EXT2_MTIME | EXT2_CTIME);
 	fip->i_ctime = fdp->i_ctime;
+	fip->i_ctime_ns = fdp->i_ctime_ns;
 	if (ext2fs_iput(um, fdp) != 0 && error == 0)
 		error = EIO;
 	if (ext2fs_iput(um, fip) != 0 && error == 0)
@@ -484,6 +497,7 @@ ext2fs_readdir(struct vop_readdir_args *ap)
 
 	if (vp->v_type != VDIR)
 		return ENOTDIR;
+	ext2fs_markatime(vp);
 	*ap->a_eofflag = 0;
 	for (;;) {
 		next = pos;

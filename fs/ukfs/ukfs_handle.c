@@ -27,12 +27,14 @@ ukfs_attach(const char *path)
 	if ((fs = calloc(1, sizeof(*fs))) == NULL)
 		return NULL;
 	strcpy(fs->ukfs_mountpath, path);
+	ukfs_cwd_init(fs);
 	return fs;
 }
 
 void
 ukfs_detach(struct ukfs *fs)
 {
+	ukfs_cwd_fini(fs);
 	free(fs);
 }
 

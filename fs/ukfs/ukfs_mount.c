@@ -132,6 +132,7 @@ ukfs_mount(const char *fstype, const char *image, const char *mountpath,
 		free(fs);
 		return NULL;
 	}
+	ukfs_cwd_init(fs);
 	return fs;
 }
 
@@ -143,6 +144,7 @@ ukfs_release(struct ukfs *fs)
 	if (rump_sys_umount2(fs->ukfs_mountpath, 0) != 0)
 		return -1;
 	error = rump_etfs_remove(fs->ukfs_devpath);
+	ukfs_cwd_fini(fs);
 	free(fs);
 	if (error != 0) {
 		errno = error;

@@ -10,8 +10,9 @@
  *
  * Errors: every call that returns int or ssize_t returns -1 and sets errno
  * on failure (NetBSD's ukfs does the same); calls returning a pointer
- * return NULL and set errno.  Paths are relative to the root of the
- * mounted file system, with or without a leading '/'.  Structures and
+ * return NULL and set errno.  Paths are from the root of the mounted
+ * file system, or, without a leading '/', from the directory ukfs_chdir
+ * set (the root until then).  Structures and
  * constants are Linux's (struct stat, O_*, AT_*), as for rump_sys_*.
  */
 #ifndef RUMP_UKFS_H
@@ -111,6 +112,15 @@ int ukfs_lutimens(struct ukfs *fs, const char *path,
 int ukfs_statvfs(struct ukfs *fs, struct statvfs *sv);
 /* Writes everything buffered to the image. */
 int ukfs_sync(struct ukfs *fs);
+
+/*
+ * Relative paths start at the directory ukfs_chdir sets (at first the
+ * root); ".." in it is taken out by name, as a shell's cd does.
+ * ukfs_getcwd copies it, a path from the image's root, into buf (ERANGE
+ * when len is too small).
+ */
+int ukfs_chdir(struct ukfs *fs, const char *path);
+int ukfs_getcwd(struct ukfs *fs, char *buf, size_t len);
 
 /*
  * Directory iteration: opendir, then readdir until it returns 0 (the

@@ -2,9 +2,10 @@
  * Pipes: a ring buffer shared by a read end and a write end.
  *
  * Writes of at most PIPE_BUF bytes are atomic; larger blocking writes may
- * interleave with others.  Writing to a pipe whose reader is gone gives
- * EPIPE (there are no signals); reading from one whose writer is gone gives
- * end of file once the buffer is empty.
+ * interleave with others.  Writing to a pipe whose readers are gone gives
+ * EPIPE (there are no signals); reading from one whose writers are gone
+ * gives end of file once the buffer is empty.  An anonymous pipe has one
+ * reader and one writer; a FIFO (pipe.h) as many as opened it.
  */
 #include "rumpkern/config.h"
 #include "rumpkern/condvar.h"
@@ -13,6 +14,7 @@
 #include "rumpkern/kmem.h"
 #include "rumpkern/ktime.h"
 #include "rumpkern/lwp.h"
+#include "rumpkern/pipe.h"
 #include "rumpkern/poll.h"
 #include "rumpkern/uio.h"
 #include "syscallargs.h"
@@ -30,7 +32,10 @@ struct pipe {
 	char *p_buf;
 	size_t p_head;			/* next byte to read */
 	size_t p_count;			/* bytes buffered */
-	bool p_rclosed, p_wclosed;
+	unsigned p_readers, p_writers;	/* open ends */
+	/* Opens of each end so far: a FIFO opener waits for the other's. */
+	uint64_t p_ropens, p_wopens;
+	void *p_node;			/* a FIFO's node; constant */
 	struct pollhead p_rph, p_wph;
 	uint64_t p_ino;			/* constant */
 	struct timespec p_ctime;	/* creation; constant */
@@ -54,7 +59,7 @@ pipe_read(struct file *fp, struct uio *uio, int flags)
 	if (uio->uio_resid == 0)
 		return 0;
 	mutex_enter(&p->p_lock);
-	while (p->p_count == 0 && !p->p_wclosed) {
+	while (p->p_count == 0 && p->p_writers > 0) {
 		if (flags & FNONBLOCK) {
 			error = EAGAIN;
 			goto out;
@@ -87,7 +92,7 @@ pipe_write(struct file *fp, struct uio *uio, int flags)
 		size_t space = PIPE_SIZE - p->p_count;
 		size_t tail, n;
 
-		if (p->p_rclosed) {
+		if (p->p_readers == 0) {
 			error = EPIPE;
 			break;
 		}
@@ -139,15 +144,17 @@ pipe_poll(struct file *fp, int events, struct pollent *pe)
 	int revents = 0;
 
 	mutex_enter(&p->p_lock);
+	/* A FIFO opened O_RDWR is both ends. */
 	if (fp->f_flag & FREAD) {
 		pollrecord(&p->p_rph, pe);
 		if (p->p_count > 0)
 			revents |= events & (POLLIN | POLLRDNORM);
-		if (p->p_wclosed)
+		if (p->p_writers == 0)
 			revents |= POLLHUP;
-	} else {
+	}
+	if (fp->f_flag & FWRITE) {
 		pollrecord(&p->p_wph, pe);
-		if (p->p_rclosed)
+		if (p->p_readers == 0)
 			revents |= POLLERR;
 		else if (PIPE_SIZE - p->p_count >= PIPE_BUF)
 			revents |= events & (POLLOUT | POLLWRNORM);
@@ -187,8 +194,8 @@ pipe_stat(struct file *fp, struct filestat *st)
 	return 0;
 }
 
-static void
-pipe_free(struct pipe *p)
+void
+pipe_destroy(struct pipe *p)
 {
 	pollhead_destroy(&p->p_rph);
 	pollhead_destroy(&p->p_wph);
@@ -198,26 +205,103 @@ pipe_free(struct pipe *p)
 	kmem_free(&M_PIPE, p, sizeof(*p));
 }
 
+struct pipe *
+pipe_create(void *node)
+{
+	struct pipe *p = kmem_zalloc(&M_PIPE, sizeof(*p), KM_SLEEP);
+	uint64_t now = getnstime();
+
+	p->p_buf = kmem_alloc(&M_PIPE, PIPE_SIZE, KM_SLEEP);
+	mutex_init(&p->p_lock, MUTEX_DEFAULT);
+	cv_init(&p->p_cv);
+	pollhead_init(&p->p_rph);
+	pollhead_init(&p->p_wph);
+	p->p_ino = __atomic_add_fetch(&pipe_nextino, 1, __ATOMIC_RELAXED);
+	p->p_ctime.tv_sec = (time_t)(now / NSEC_PER_SEC);
+	p->p_ctime.tv_nsec = (long)(now % NSEC_PER_SEC);
+	p->p_node = node;
+	return p;
+}
+
+void *
+pipe_node(const struct pipe *p)
+{
+	return p->p_node;
+}
+
+void
+pipe_attach(struct pipe *p, int fflag)
+{
+	mutex_enter(&p->p_lock);
+	if ((fflag & FREAD) != 0) {
+		p->p_readers++;
+		p->p_ropens++;
+	}
+	if ((fflag & FWRITE) != 0) {
+		p->p_writers++;
+		p->p_wopens++;
+	}
+	pipe_wakeup(p);
+	mutex_exit(&p->p_lock);
+}
+
+/*
+ * Waiting for an open of the other end rather than for a count above zero:
+ * a peer that opens and closes meanwhile still lets the opener through.
+ */
+int
+pipe_wait_peer(struct pipe *p, int fflag)
+{
+	int error = 0;
+
+	if ((fflag & (FREAD | FWRITE)) == (FREAD | FWRITE))
+		return 0;
+	mutex_enter(&p->p_lock);
+	if ((fflag & FREAD) != 0 && (fflag & FNONBLOCK) == 0) {
+		uint64_t seen = p->p_wopens - (p->p_writers > 0 ? 1 : 0);
+
+		while (error == 0 && p->p_wopens == seen)
+			error = cv_wait_sig(&p->p_cv, &p->p_lock);
+	} else if ((fflag & FWRITE) != 0) {
+		uint64_t seen = p->p_ropens - (p->p_readers > 0 ? 1 : 0);
+
+		if ((fflag & FNONBLOCK) != 0 && p->p_readers == 0)
+			error = ENXIO;
+		while (error == 0 && p->p_ropens == seen)
+			error = cv_wait_sig(&p->p_cv, &p->p_lock);
+	}
+	mutex_exit(&p->p_lock);
+	return error;
+}
+
+bool
+pipe_detach(struct pipe *p, int fflag)
+{
+	bool last;
+
+	mutex_enter(&p->p_lock);
+	if ((fflag & FREAD) != 0)
+		p->p_readers--;
+	if ((fflag & FWRITE) != 0)
+		p->p_writers--;
+	last = p->p_readers == 0 && p->p_writers == 0;
+	pipe_wakeup(p);
+	mutex_exit(&p->p_lock);
+	return last;
+}
+
 static int
 pipe_close(struct file *fp)
 {
 	struct pipe *p = fp->f_data;
-	bool last;
 
-	mutex_enter(&p->p_lock);
-	if (fp->f_flag & FREAD)
-		p->p_rclosed = true;
-	else
-		p->p_wclosed = true;
-	last = p->p_rclosed && p->p_wclosed;
-	pipe_wakeup(p);
-	mutex_exit(&p->p_lock);
-	if (last)
-		pipe_free(p);
+	if (pipe_detach(p, fp->f_flag))
+		pipe_destroy(p);
 	return 0;
 }
 
-static const struct fileops pipeops = {
+/* What a FIFO's file shares with a pipe's. */
+const struct fileops pipe_fileops = {
 	.fo_name = "pipe",
 	.fo_read = pipe_read,
 	.fo_write = pipe_write,
@@ -234,26 +318,17 @@ sys_pipe2(struct lwp *l, const struct sys_pipe2_args *uap, long *retval)
 	struct filedesc *fdp = l->l_proc->p_fd;
 	struct file *rf, *wf;
 	struct pipe *p;
-	uint64_t now;
 	int fds[2], error;
 
 	(void)retval;
 	if ((uap->flags & ~(O_NONBLOCK | O_CLOEXEC)) != 0)
 		return EINVAL;
-	p = kmem_zalloc(&M_PIPE, sizeof(*p), KM_SLEEP);
-	p->p_buf = kmem_alloc(&M_PIPE, PIPE_SIZE, KM_SLEEP);
-	mutex_init(&p->p_lock, MUTEX_DEFAULT);
-	cv_init(&p->p_cv);
-	pollhead_init(&p->p_rph);
-	pollhead_init(&p->p_wph);
-	p->p_ino = __atomic_add_fetch(&pipe_nextino, 1, __ATOMIC_RELAXED);
-	now = getnstime();
-	p->p_ctime.tv_sec = (time_t)(now / NSEC_PER_SEC);
-	p->p_ctime.tv_nsec = (long)(now % NSEC_PER_SEC);
+	p = pipe_create(NULL);
+	pipe_attach(p, FREAD | FWRITE);
 	rf = file_alloc(FREAD | (uap->flags & O_NONBLOCK));
 	wf = file_alloc(FWRITE | (uap->flags & O_NONBLOCK));
 	rf->f_type = wf->f_type = DTYPE_PIPE;
-	rf->f_ops = wf->f_ops = &pipeops;
+	rf->f_ops = wf->f_ops = &pipe_fileops;
 	rf->f_data = wf->f_data = p;
 
 	/* The numbers reach the caller before anyone can use the descriptors. */

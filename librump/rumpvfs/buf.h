@@ -27,8 +27,9 @@
  * Delayed writes are written back by vflushbuf() (fsync), by the sync
  * thread every BUF_SYNC_INTERVAL_MS, by vfs_syncall(), and when dirty
  * buffers pass BUF_DIRTY_MAX.  Runs of dirty, contiguous device blocks are
- * written with one host call.  Clean buffers beyond BUF_CACHE_MAX bytes
- * are freed, least recently used first.
+ * written with one host call, and so are read-ahead blocks read.  Clean
+ * buffers beyond BUF_CACHE_MAX bytes are freed (or used again for another
+ * block), least recently used first.
  */
 #ifndef RUMPVFS_BUF_H
 #define RUMPVFS_BUF_H
@@ -52,7 +53,9 @@ struct buf {
 	unsigned b_flags;		/* B_*, bufcache_lock */
 	TAILQ_ENTRY(buf) b_vnbufs;	/* b_vp->v_bufs */
 	TAILQ_ENTRY(buf) b_hash;
-	TAILQ_ENTRY(buf) b_freelist;	/* not busy: LRU first */
+	TAILQ_ENTRY(buf) b_freelist;	/* clean, not busy: LRU first */
+	TAILQ_ENTRY(buf) b_dirty;	/* dirty: oldest first */
+	TAILQ_ENTRY(buf) b_vndirty;	/* dirty: b_vp->v_dirtybufs */
 };
 
 /* b_flags. */
@@ -65,15 +68,24 @@ struct buf {
 #define B_ERROR		0x0040	/* the last I/O failed: b_error */
 #define B_WANTED	0x0080	/* someone waits for it */
 #define B_INFLIGHT	0x0100	/* I/O started, not done */
+#define B_RAHEAD	0x0200	/* read ahead, not yet asked for */
+#define B_AGE		0x0400	/* read ahead and used once: reused first */
+#define B_FSCHECKED	0x0800	/* checked by the file system: buf_setchecked */
 
 /*
  * Reads block blkno of vp (size bytes) into a busy buffer: from the cache,
  * or from the disk.  On error *bpp is NULL and nothing is held.
  */
 int bread(struct vnode *vp, daddr_t blkno, int size, struct buf **bpp);
-/* bread, and starts reading the nra blocks rablks (sizes rasizes) ahead. */
+/*
+ * bread, and reads the nra blocks rablks (sizes rasizes) ahead: those not
+ * cached, in runs that follow each other on the device, one I/O per run.
+ */
 int breadn(struct vnode *vp, daddr_t blkno, int size, const daddr_t *rablks,
     const int *rasizes, int nra, struct buf **bpp);
+/* Only the read-ahead of breadn: a hint, whose failures reach nobody. */
+void breada(struct vnode *vp, const daddr_t *rablks, const int *rasizes,
+    int nra);
 /*
  * The busy buffer of block blkno, size bytes, without reading it: its
  * contents are valid only if B_DONE.  A cached buffer of another size is
@@ -88,6 +100,13 @@ int bwrite(struct buf *bp);
 void bdwrite(struct buf *bp);
 /* Starts writing a busy buffer and gives it back when done. */
 void bawrite(struct buf *bp);
+
+/*
+ * Marks the contents of a busy buffer as checked by its file system
+ * (B_FSCHECKED), which a read from the disk, getblk() and a write
+ * clear: a file system checks a block once, not on every bread.
+ */
+void buf_setchecked(struct buf *bp);
 
 /* Called by a strategy routine when the I/O of bp is done. */
 void biodone(struct buf *bp);

@@ -7,14 +7,19 @@
  * a thread wanting a busy buffer sets B_WANTED and waits on bufcache_cv,
  * which brelse() and biodone() broadcast.
  *
- * The free list holds every buffer that is not busy, least recently
- * released first, dirty or clean.  Clean ones over BUF_CACHE_MAX bytes
- * are freed from its head; dirty ones are written back by the sync
- * thread every BUF_SYNC_INTERVAL_MS, by vflushbuf() and bufcache_sync(),
- * and when they pass BUF_DIRTY_MAX bytes.  A dirty buffer of a device
- * vnode is written together with the dirty buffers that follow it on the
- * device, up to BUF_MAXCLUSTER bytes, in one call of the device's
- * strategy (one host write for a host file).
+ * Every buffer that is not busy is on one of two lists: clean ones on
+ * the free list, least recently released first (those over BUF_CACHE_MAX
+ * bytes are freed or recycled from its head), dirty ones on the dirty
+ * queue, oldest first, which every dirty buffer (busy or not) is on, and
+ * on its vnode's v_dirtybufs.  So trimming, sync and fsync only ever look
+ * at buffers they have work for.  Dirty buffers are written back by the
+ * sync thread every BUF_SYNC_INTERVAL_MS, by vflushbuf() and
+ * bufcache_sync(), and when they pass BUF_DIRTY_MAX bytes.  A dirty
+ * buffer of a device vnode is written together with the dirty buffers
+ * around it on the device, up to BUF_MAXCLUSTER bytes, in one call of the
+ * device's strategy (one host write for a host file); reads of blocks
+ * that follow each other on the device (a block and its read-ahead) are
+ * one call too.
  *
  * I/O here is synchronous: the strategy routines of this kernel finish
  * before they return, so an "asynchronous" write (bawrite) is written at
@@ -27,7 +32,8 @@
 
 KMEM_DEFINE(M_BUF, "buf");
 
-#define BUF_HASHSIZE	4096		/* buckets; a power of two */
+/* Buckets, a power of two: about one per buffer of BUF_CACHE_MAX. */
+#define BUF_HASHSIZE	16384
 #define BUF_MAXCLUSTER	(256 * 1024)	/* bytes of one clustered write */
 #define BUF_MAXRUN	(BUF_MAXCLUSTER / DEV_BSIZE)
 
@@ -37,12 +43,21 @@ static kmutex_t bufcache_lock;
 static kcondvar_t bufcache_cv;
 static struct buflist buf_hash[BUF_HASHSIZE];
 static struct buflist buf_freelist = TAILQ_HEAD_INITIALIZER(buf_freelist);
+static struct buflist buf_dirtyq = TAILQ_HEAD_INITIALIZER(buf_dirtyq);
 static struct bufstats buf_stat;
 static uint64_t buf_dirtybytes;
 
 /* The limits, for tests to lower: BUF_CACHE_MAX and BUF_DIRTY_MAX. */
 uint64_t bufcache_max = BUF_CACHE_MAX;
 uint64_t bufcache_dirtymax = BUF_DIRTY_MAX;
+
+/*
+ * The bounce buffer of clustered I/O, kept so that a cluster's memory is
+ * not mapped afresh (and faulted in page by page) for every run; a second
+ * cluster at the same time allocates its own.  bufcache_lock.
+ */
+static void *buf_clbuf;
+static bool buf_clbusy;
 
 static struct lwp *buf_synclwp;
 static kcondvar_t buf_synccv;
@@ -72,34 +87,60 @@ buf_find(const struct vnode *vp, daddr_t blkno)
 	return NULL;
 }
 
-/* Marks bp dirty or clean, keeping the counts; bufcache_lock held. */
+/*
+ * Marks bp dirty or clean, keeping the counts and the dirty lists;
+ * bufcache_lock held.  A buffer not busy is on the free list when clean.
+ */
 static void
 buf_setdirty(struct buf *bp, bool dirty)
 {
+	bool busy = (bp->b_flags & B_BUSY) != 0;
+
 	KASSERT(mutex_owned(&bufcache_lock));
 	if (dirty == ((bp->b_flags & B_DELWRI) != 0))
 		return;
 	if (dirty) {
-		bp->b_flags |= B_DELWRI;
+		/* Written: no longer a block read ahead, nor as checked. */
+		bp->b_flags = (bp->b_flags & ~(B_RAHEAD | B_AGE | B_FSCHECKED)) |
+		    B_DELWRI;
 		buf_dirtybytes += bp->b_bufsize;
 		buf_stat.bs_dirty++;
+		TAILQ_INSERT_TAIL(&buf_dirtyq, bp, b_dirty);
+		TAILQ_INSERT_TAIL(&bp->b_vp->v_dirtybufs, bp, b_vndirty);
+		if (!busy)
+			TAILQ_REMOVE(&buf_freelist, bp, b_freelist);
 	} else {
 		bp->b_flags &= ~B_DELWRI;
 		buf_dirtybytes -= bp->b_bufsize;
 		buf_stat.bs_dirty--;
+		TAILQ_REMOVE(&buf_dirtyq, bp, b_dirty);
+		TAILQ_REMOVE(&bp->b_vp->v_dirtybufs, bp, b_vndirty);
+		if (!busy)
+			TAILQ_INSERT_TAIL(&buf_freelist, bp, b_freelist);
 	}
+}
+
+/*
+ * Takes bp out of the hash table and every list, leaving it busy (so no
+ * longer anybody's but the caller's); bufcache_lock held.
+ */
+static void
+buf_unhash(struct buf *bp)
+{
+	KASSERT(mutex_owned(&bufcache_lock));
+	if ((bp->b_flags & (B_BUSY | B_DELWRI)) == 0)
+		TAILQ_REMOVE(&buf_freelist, bp, b_freelist);
+	bp->b_flags |= B_BUSY;
+	buf_setdirty(bp, false);
+	TAILQ_REMOVE(buf_bucket(bp->b_vp, bp->b_lblkno), bp, b_hash);
+	TAILQ_REMOVE(&bp->b_vp->v_bufs, bp, b_vnbufs);
 }
 
 /* Takes a buffer out of the cache and frees it; bufcache_lock held. */
 static void
 buf_destroy(struct buf *bp)
 {
-	KASSERT(mutex_owned(&bufcache_lock));
-	buf_setdirty(bp, false);
-	TAILQ_REMOVE(buf_bucket(bp->b_vp, bp->b_lblkno), bp, b_hash);
-	TAILQ_REMOVE(&bp->b_vp->v_bufs, bp, b_vnbufs);
-	if ((bp->b_flags & B_BUSY) == 0)
-		TAILQ_REMOVE(&buf_freelist, bp, b_freelist);
+	buf_unhash(bp);
 	buf_stat.bs_bytes -= bp->b_bufsize;
 	kmem_free(&M_BUF, bp->b_data, bp->b_bufsize);
 	kmem_free(&M_BUF, bp, sizeof(*bp));
@@ -112,22 +153,26 @@ buf_take(struct buf *bp)
 {
 	KASSERT((bp->b_flags & B_BUSY) == 0);
 	bp->b_flags |= B_BUSY;
-	TAILQ_REMOVE(&buf_freelist, bp, b_freelist);
+	if ((bp->b_flags & B_DELWRI) == 0)
+		TAILQ_REMOVE(&buf_freelist, bp, b_freelist);
+}
+
+/* Whether clean buffers take more than the limit with size bytes more. */
+static bool
+buf_overlimit(size_t size)
+{
+	return buf_stat.bs_bytes - buf_dirtybytes + size > bufcache_max;
 }
 
 /* Frees clean buffers from the head of the free list while over the limit. */
 static void
 buf_trim(void)
 {
-	struct buf *bp, *next;
+	struct buf *bp;
 
 	KASSERT(mutex_owned(&bufcache_lock));
-	TAILQ_FOREACH_SAFE(bp, &buf_freelist, b_freelist, next) {
-		if (buf_stat.bs_bytes - buf_dirtybytes <= bufcache_max)
-			break;
-		if ((bp->b_flags & B_DELWRI) == 0)
-			buf_destroy(bp);
-	}
+	while (buf_overlimit(0) && (bp = TAILQ_FIRST(&buf_freelist)) != NULL)
+		buf_destroy(bp);
 }
 
 /* ---- I/O ---- */
@@ -160,7 +205,7 @@ buf_io(struct buf *bp, bool read)
 	int error;
 
 	mutex_enter(&bufcache_lock);
-	bp->b_flags &= ~(B_READ | B_ERROR);
+	bp->b_flags &= ~(B_READ | B_ERROR | (read ? B_FSCHECKED : 0));
 	bp->b_flags |= B_INFLIGHT | (read ? B_READ : 0);
 	if (read)
 		buf_stat.bs_reads++;
@@ -189,6 +234,40 @@ buf_alloc(struct vnode *vp, daddr_t blkno, int size)
 	bp->b_lblkno = bp->b_blkno = blkno;
 	bp->b_data = kmem_zalloc(&M_BUF, (size_t)size, KM_SLEEP);
 	bp->b_bcount = bp->b_bufsize = (size_t)size;
+	bp->b_flags = B_BUSY;
+	return bp;
+}
+
+static void
+buf_free_unhashed(struct buf *bp)
+{
+	kmem_free(&M_BUF, bp->b_data, bp->b_bufsize);
+	kmem_free(&M_BUF, bp, sizeof(*bp));
+}
+
+/*
+ * When the cache is full, or its oldest clean buffer is a block read
+ * ahead and used once (B_AGE), that buffer if it has size bytes, taken
+ * out of the cache to be used again (as NetBSD's getnewbuf does): a
+ * full cache then reads without freeing and allocating memory for every
+ * block, and a file streamed through the cache does not push everything
+ * else out of it.  NULL otherwise.  bufcache_lock held.
+ */
+static struct buf *
+buf_recycle(struct vnode *vp, daddr_t blkno, int size)
+{
+	struct buf *bp = TAILQ_FIRST(&buf_freelist);
+
+	if (bp == NULL || bp->b_bufsize != (size_t)size ||
+	    ((bp->b_flags & B_AGE) == 0 && !buf_overlimit((size_t)size)))
+		return NULL;
+	buf_unhash(bp);
+	memset(bp->b_data, 0, bp->b_bufsize);
+	bp->b_vp = vp;
+	bp->b_lblkno = bp->b_blkno = blkno;
+	bp->b_bcount = (size_t)size;
+	bp->b_resid = 0;
+	bp->b_error = 0;
 	bp->b_flags = B_BUSY;
 	return bp;
 }
@@ -236,10 +315,8 @@ getblk_flags(struct vnode *vp, daddr_t blkno, int size, bool nowait)
 		bp = buf_find(vp, blkno);
 		if (bp != NULL && (bp->b_flags & B_BUSY) != 0 && nowait) {
 			mutex_exit(&bufcache_lock);
-			if (new != NULL) {
-				kmem_free(&M_BUF, new->b_data, new->b_bufsize);
-				kmem_free(&M_BUF, new, sizeof(*new));
-			}
+			if (new != NULL)
+				buf_free_unhashed(new);
 			return NULL;
 		}
 		if (bp != NULL && (bp->b_flags & B_BUSY) != 0) {
@@ -249,6 +326,10 @@ getblk_flags(struct vnode *vp, daddr_t blkno, int size, bool nowait)
 		}
 		if (bp != NULL || new != NULL)
 			break;
+		if ((new = buf_recycle(vp, blkno, size)) != NULL) {
+			buf_stat.bs_bytes -= new->b_bufsize;
+			break;
+		}
 		mutex_exit(&bufcache_lock);
 		new = buf_alloc(vp, blkno, size);
 		mutex_enter(&bufcache_lock);
@@ -256,10 +337,8 @@ getblk_flags(struct vnode *vp, daddr_t blkno, int size, bool nowait)
 	if (bp != NULL) {
 		buf_take(bp);
 		mutex_exit(&bufcache_lock);
-		if (new != NULL) {
-			kmem_free(&M_BUF, new->b_data, new->b_bufsize);
-			kmem_free(&M_BUF, new, sizeof(*new));
-		}
+		if (new != NULL)
+			buf_free_unhashed(new);
 		if (bp->b_bcount != (size_t)size)
 			buf_resize(bp, size);
 		return bp;
@@ -271,10 +350,25 @@ getblk_flags(struct vnode *vp, daddr_t blkno, int size, bool nowait)
 	return new;
 }
 
+/* The caller may change the contents at will: no longer checked. */
 struct buf *
 getblk(struct vnode *vp, daddr_t blkno, int size)
 {
-	return getblk_flags(vp, blkno, size, false);
+	struct buf *bp = getblk_flags(vp, blkno, size, false);
+
+	mutex_enter(&bufcache_lock);
+	bp->b_flags &= ~B_FSCHECKED;
+	mutex_exit(&bufcache_lock);
+	return bp;
+}
+
+void
+buf_setchecked(struct buf *bp)
+{
+	mutex_enter(&bufcache_lock);
+	KASSERT((bp->b_flags & B_BUSY) != 0);
+	bp->b_flags |= B_FSCHECKED;
+	mutex_exit(&bufcache_lock);
 }
 
 void
@@ -290,34 +384,64 @@ brelse(struct buf *bp, unsigned set)
 		return;
 	}
 	bp->b_flags &= ~(B_BUSY | B_WANTED | B_ASYNC);
-	TAILQ_INSERT_TAIL(&buf_freelist, bp, b_freelist);
+	if ((bp->b_flags & (B_DELWRI | B_AGE)) == B_AGE)
+		TAILQ_INSERT_HEAD(&buf_freelist, bp, b_freelist);
+	else if ((bp->b_flags & B_DELWRI) == 0)
+		TAILQ_INSERT_TAIL(&buf_freelist, bp, b_freelist);
 	cv_broadcast(&bufcache_cv);
 	buf_trim();
+	mutex_exit(&bufcache_lock);
+}
+
+/*
+ * A bread served from the cache.  A block read ahead is used once by a
+ * sequential reader, so on its first use it is marked to go first; on a
+ * second it is a block like any other.
+ */
+static void
+buf_hit(struct buf *bp)
+{
+	mutex_enter(&bufcache_lock);
+	buf_stat.bs_hits++;
+	if ((bp->b_flags & B_RAHEAD) != 0)
+		bp->b_flags = (bp->b_flags & ~B_RAHEAD) | B_AGE;
+	else
+		bp->b_flags &= ~B_AGE;
 	mutex_exit(&bufcache_lock);
 }
 
 int
 bread(struct vnode *vp, daddr_t blkno, int size, struct buf **bpp)
 {
-	struct buf *bp = getblk(vp, blkno, size);
-	int error;
+	return breadn(vp, blkno, size, NULL, NULL, 0, bpp);
+}
 
-	*bpp = NULL;
-	if ((bp->b_flags & B_DONE) != 0) {
-		mutex_enter(&bufcache_lock);
-		buf_stat.bs_hits++;
-		mutex_exit(&bufcache_lock);
-		*bpp = bp;
-		return 0;
+/* A bounce buffer of bytes (at most BUF_MAXCLUSTER) for a cluster. */
+static void *
+buf_clalloc(size_t bytes)
+{
+	void *p = NULL;
+
+	KASSERT(bytes <= BUF_MAXCLUSTER);
+	mutex_enter(&bufcache_lock);
+	if (!buf_clbusy) {
+		buf_clbusy = true;
+		p = buf_clbuf;
 	}
-	error = buf_io(bp, true);
-	if (error != 0) {
-		brelse(bp, B_INVAL);
-		return error;
+	mutex_exit(&bufcache_lock);
+	return p != NULL ? p : kmem_alloc(&M_BUF, bytes, KM_SLEEP);
+}
+
+static void
+buf_clfree(void *p, size_t bytes)
+{
+	if (p != buf_clbuf) {
+		kmem_free(&M_BUF, p, bytes);
+		return;
 	}
-	bp->b_flags |= B_DONE;
-	*bpp = bp;
-	return 0;
+	mutex_enter(&bufcache_lock);
+	buf_clbusy = false;
+	mutex_exit(&bufcache_lock);
 }
 
 /*
@@ -331,125 +455,190 @@ buf_read_cluster(struct buf **run, int n)
 	size_t bytes = 0, off = 0;
 	int error;
 
+	if (n == 1) {
+		error = buf_io(run[0], true);
+		if (error == 0)
+			run[0]->b_flags |= B_DONE;
+		return error;
+	}
 	for (int i = 0; i < n; i++)
 		bytes += run[i]->b_bcount;
 	memset(&cl, 0, sizeof(cl));
 	cl.b_vp = run[0]->b_vp;
 	cl.b_lblkno = run[0]->b_lblkno;
-	cl.b_data = kmem_alloc(&M_BUF, bytes, KM_SLEEP);
+	cl.b_data = buf_clalloc(bytes);
 	cl.b_bcount = cl.b_bufsize = bytes;
 	error = buf_io(&cl, true);
 	for (int i = 0; error == 0 && i < n; i++) {
 		memcpy(run[i]->b_data, (char *)cl.b_data + off, run[i]->b_bcount);
 		off += run[i]->b_bcount;
-		run[i]->b_flags |= B_DONE;
 	}
-	kmem_free(&M_BUF, cl.b_data, bytes);
+	mutex_enter(&bufcache_lock);
+	for (int i = 0; error == 0 && i < n; i++)
+		run[i]->b_flags = (run[i]->b_flags & ~B_FSCHECKED) | B_DONE;
+	mutex_exit(&bufcache_lock);
+	buf_clfree(cl.b_data, bytes);
+	return error;
+}
+
+/* Whether next continues the run run[0..n-1] on its device. */
+static bool
+buf_continues(struct buf *const *run, int n, size_t bytes,
+    const struct buf *next)
+{
+	const struct buf *last = run[n - 1];
+
+	return n < BUF_MAXRUN && next->b_vp->v_type == VBLK &&
+	    next->b_lblkno == last->b_lblkno +
+	    (daddr_t)(last->b_bcount >> DEV_BSHIFT) &&
+	    next->b_bcount % DEV_BSIZE == 0 &&
+	    bytes + next->b_bcount <= BUF_MAXCLUSTER;
+}
+
+/*
+ * Reads the run and gives back its read-ahead buffers (all but a first
+ * that the caller asked for); the error of that first one.
+ */
+static int
+buf_read_run(struct buf **run, int n, bool first)
+{
+	int error = buf_read_cluster(run, n);
+
+	for (int i = first ? 1 : 0; i < n; i++)
+		brelse(run[i], error != 0 ? B_INVAL : B_RAHEAD);
 	return error;
 }
 
 /*
- * The read-ahead blocks that continue bp on its device, not cached and
- * not busy, taken busy into run[1..]; the count with bp.
+ * Reads bp (busy, not valid; or NULL) and the blocks rablks that are not
+ * cached, in runs of blocks that follow each other on the device, each
+ * with one strategy call.  Read-ahead takes only buffers nobody holds,
+ * so it never waits while holding one, and its failures are nobody's:
+ * the error returned is bp's.
  */
 static int
-buf_readahead_run(struct buf *bp, const daddr_t *rablks, const int *rasizes,
-    int nra, struct buf **run)
+buf_read_runs(struct vnode *vp, struct buf *bp, const daddr_t *rablks,
+    const int *rasizes, int nra)
 {
-	size_t bytes = bp->b_bcount;
-	int n = 1;
+	struct buf *run[BUF_MAXRUN];
+	size_t bytes = 0;
+	bool first = bp != NULL;
+	int n = 0, error = 0;
 
-	run[0] = bp;
-	if (bp->b_vp->v_type != VBLK)
-		return 1;
-	for (int i = 0; i < nra && n < BUF_MAXRUN; i++) {
-		const struct buf *last = run[n - 1];
-		struct buf *rbp;
-
-		if (rablks[i] != last->b_lblkno +
-		    (daddr_t)(last->b_bcount >> DEV_BSHIFT) ||
-		    rasizes[i] % DEV_BSIZE != 0 ||
-		    bytes + (size_t)rasizes[i] > BUF_MAXCLUSTER)
-			break;
-		rbp = getblk_flags(bp->b_vp, rablks[i], rasizes[i], true);
-		if (rbp == NULL)
-			break;
-		if ((rbp->b_flags & B_DONE) != 0) {
-			brelse(rbp, 0);
-			break;
-		}
-		bytes += rbp->b_bcount;
-		run[n++] = rbp;
+	if (bp != NULL) {
+		run[n++] = bp;
+		bytes = bp->b_bcount;
 	}
-	return n;
+	for (int i = 0; i < nra; i++) {
+		struct buf *rbp = getblk_flags(vp, rablks[i], rasizes[i], true);
+
+		if (rbp != NULL && (rbp->b_flags & B_DONE) != 0) {
+			brelse(rbp, 0);
+			rbp = NULL;
+		}
+		if (rbp == NULL)
+			continue;
+		if (n > 0 && !buf_continues(run, n, bytes, rbp)) {
+			if (first)
+				error = buf_read_run(run, n, true);
+			else
+				(void)buf_read_run(run, n, false);
+			first = false;
+			n = 0;
+			bytes = 0;
+		}
+		run[n++] = rbp;
+		bytes += rbp->b_bcount;
+	}
+	if (n > 0 && first)
+		error = buf_read_run(run, n, true);
+	else if (n > 0)
+		(void)buf_read_run(run, n, false);
+	return error;
 }
 
-/*
- * On a device, the block and the read-ahead blocks that continue it are
- * read with one host call; the others are read one by one after.
- * Read-ahead is a favour: its failures are not the caller's.
- */
 int
 breadn(struct vnode *vp, daddr_t blkno, int size, const daddr_t *rablks,
     const int *rasizes, int nra, struct buf **bpp)
 {
-	struct buf *run[BUF_MAXRUN];
-	struct buf *bp = getblk(vp, blkno, size);
-	int n = 0, error = 0;
+	struct buf *bp = getblk_flags(vp, blkno, size, false);
+	int error;
 
 	*bpp = NULL;
-	if ((bp->b_flags & B_DONE) == 0) {
-		n = buf_readahead_run(bp, rablks, rasizes, nra, run);
-		error = n == 1 ? buf_io(bp, true) : buf_read_cluster(run, n);
-		for (int i = 1; i < n; i++)
-			brelse(run[i], error != 0 ? B_INVAL : 0);
-		if (error != 0) {
-			brelse(bp, B_INVAL);
-			return error;
-		}
-		bp->b_flags |= B_DONE;
-	} else {
-		mutex_enter(&bufcache_lock);
-		buf_stat.bs_hits++;
-		mutex_exit(&bufcache_lock);
+	if ((bp->b_flags & B_DONE) != 0) {
+		buf_hit(bp);
+		(void)buf_read_runs(vp, NULL, rablks, rasizes, nra);
+		*bpp = bp;
+		return 0;
 	}
-	for (int i = n > 0 ? n - 1 : 0; i < nra; i++) {
-		struct buf *rbp = getblk_flags(vp, rablks[i], rasizes[i], true);
-
-		if (rbp == NULL)
-			continue;
-		if ((rbp->b_flags & B_DONE) == 0 && buf_io(rbp, true) == 0)
-			rbp->b_flags |= B_DONE;
-		brelse(rbp, (rbp->b_flags & B_DONE) == 0 ? B_INVAL : 0);
+	error = buf_read_runs(vp, bp, rablks, rasizes, nra);
+	if (error != 0) {
+		brelse(bp, B_INVAL);
+		return error;
 	}
 	*bpp = bp;
 	return 0;
 }
 
+void
+breada(struct vnode *vp, const daddr_t *rablks, const int *rasizes, int nra)
+{
+	(void)buf_read_runs(vp, NULL, rablks, rasizes, nra);
+}
+
 /* ---- writing ---- */
 
 /*
- * Collects into run[] the dirty buffers that follow bp (busy, dirty) on
- * its device, taking them busy; bufcache_lock held.  Only device vnodes'
+ * The dirty, not busy buffer that ends where bp begins on its device, or
+ * NULL; bufcache_lock held.
+ */
+static struct buf *
+buf_dirty_before(const struct buf *bp)
+{
+	struct buf *prev = buf_find(bp->b_vp, bp->b_lblkno -
+	    (daddr_t)(bp->b_bcount >> DEV_BSHIFT));
+
+	if (prev == NULL || (prev->b_flags & (B_BUSY | B_DELWRI)) != B_DELWRI ||
+	    prev->b_lblkno + (daddr_t)(prev->b_bcount >> DEV_BSHIFT) !=
+	    bp->b_lblkno)
+		return NULL;
+	return prev;
+}
+
+/*
+ * Collects into run[] the dirty buffers around bp (busy, dirty) on its
+ * device, in device order, taking them busy: first those before it, so
+ * that a run is written from its start whichever buffer of it is found
+ * first, then those after.  bufcache_lock held.  Only device vnodes'
  * buffers are in device order.
  */
 static int
 buf_collect_run(struct buf *bp, struct buf **run)
 {
+	struct buf *first = bp, *prev, *next;
 	size_t bytes = bp->b_bcount;
-	int n = 1;
+	int n, before = 0;
 
 	run[0] = bp;
-	if (bp->b_vp->v_type != VBLK)
+	if (bp->b_vp->v_type != VBLK || bp->b_bcount % DEV_BSIZE != 0)
 		return 1;
-	while (n < BUF_MAXRUN) {
-		struct buf *next = buf_find(bp->b_vp, run[n - 1]->b_lblkno +
+	while (before < BUF_MAXRUN / 2 &&
+	    (prev = buf_dirty_before(first)) != NULL &&
+	    bytes + prev->b_bcount <= BUF_MAXCLUSTER / 2) {
+		buf_take(prev);
+		bytes += prev->b_bcount;
+		first = prev;
+		before++;
+	}
+	run[0] = first;
+	for (n = 1; n <= before; n++)
+		run[n] = buf_find(bp->b_vp, run[n - 1]->b_lblkno +
 		    (daddr_t)(run[n - 1]->b_bcount >> DEV_BSHIFT));
-
-		if (next == NULL || (next->b_flags & (B_BUSY | B_DELWRI)) !=
-		    B_DELWRI || bytes + next->b_bcount > BUF_MAXCLUSTER ||
-		    next->b_bcount % DEV_BSIZE != 0)
-			break;
+	KASSERT(run[before] == bp);
+	while ((next = buf_find(bp->b_vp, run[n - 1]->b_lblkno +
+	    (daddr_t)(run[n - 1]->b_bcount >> DEV_BSHIFT))) != NULL &&
+	    (next->b_flags & (B_BUSY | B_DELWRI)) == B_DELWRI &&
+	    buf_continues(run, n, bytes, next)) {
 		buf_take(next);
 		bytes += next->b_bcount;
 		run[n++] = next;
@@ -465,24 +654,26 @@ buf_write_cluster(struct buf **run, int n)
 	size_t bytes = 0, off = 0;
 	int error;
 
+	if (n == 1)
+		return buf_io(run[0], false);
 	for (int i = 0; i < n; i++)
 		bytes += run[i]->b_bcount;
 	memset(&cl, 0, sizeof(cl));
 	cl.b_vp = run[0]->b_vp;
 	cl.b_lblkno = run[0]->b_lblkno;
-	cl.b_data = kmem_alloc(&M_BUF, bytes, KM_SLEEP);
+	cl.b_data = buf_clalloc(bytes);
 	cl.b_bcount = cl.b_bufsize = bytes;
 	for (int i = 0; i < n; i++) {
 		memcpy((char *)cl.b_data + off, run[i]->b_data, run[i]->b_bcount);
 		off += run[i]->b_bcount;
 	}
 	error = buf_io(&cl, false);
-	kmem_free(&M_BUF, cl.b_data, bytes);
+	buf_clfree(cl.b_data, bytes);
 	return error;
 }
 
 /*
- * Writes bp (busy, dirty) and the dirty buffers after it on its device
+ * Writes bp (busy, dirty) and the dirty buffers around it on its device
  * and gives them all back: clean, or thrown away if the write failed.
  */
 static int
@@ -494,7 +685,7 @@ buf_flush(struct buf *bp)
 	mutex_enter(&bufcache_lock);
 	n = buf_collect_run(bp, run);
 	mutex_exit(&bufcache_lock);
-	error = n == 1 ? buf_io(bp, false) : buf_write_cluster(run, n);
+	error = buf_write_cluster(run, n);
 	mutex_enter(&bufcache_lock);
 	for (int i = 0; i < n; i++) {
 		buf_setdirty(run[i], false);
@@ -523,23 +714,60 @@ bawrite(struct buf *bp)
 	(void)bwrite(bp);
 }
 
+/* The oldest dirty buffer that is not busy, or NULL; bufcache_lock held. */
+static struct buf *
+buf_dirty_idle(void)
+{
+	struct buf *bp;
+
+	TAILQ_FOREACH(bp, &buf_dirtyq, b_dirty)
+		if ((bp->b_flags & B_BUSY) == 0)
+			break;
+	return bp;
+}
+
+/* The same among vp's dirty buffers. */
+static struct buf *
+buf_vndirty_idle(struct vnode *vp)
+{
+	struct buf *bp;
+
+	TAILQ_FOREACH(bp, &vp->v_dirtybufs, b_vndirty)
+		if ((bp->b_flags & B_BUSY) == 0)
+			break;
+	return bp;
+}
+
+/*
+ * Writes bp, found dirty and not busy with bufcache_lock held, without
+ * the lock; keeps the first error in *firstp.
+ */
+static void
+buf_flush_unlocked(struct buf *bp, int *firstp)
+{
+	int error;
+
+	buf_take(bp);
+	mutex_exit(&bufcache_lock);
+	error = buf_flush(bp);
+	if (*firstp == 0)
+		*firstp = error;
+	mutex_enter(&bufcache_lock);
+}
+
 /* Writes the oldest dirty buffers until at most half the limit is dirty. */
 static void
 buf_writeback_some(void)
 {
 	struct buf *bp;
+	int error = 0;
 
 	mutex_enter(&bufcache_lock);
 	while (buf_dirtybytes > bufcache_dirtymax / 2) {
-		TAILQ_FOREACH(bp, &buf_freelist, b_freelist)
-			if ((bp->b_flags & B_DELWRI) != 0)
-				break;
-		if (bp == NULL)
+		if ((bp = buf_dirty_idle()) == NULL)
 			break;
-		buf_take(bp);
-		mutex_exit(&bufcache_lock);
-		(void)buf_flush(bp);
-		mutex_enter(&bufcache_lock);
+		/* A failure stays with the buffers: vflushbuf reports it. */
+		buf_flush_unlocked(bp, &error);
 	}
 	mutex_exit(&bufcache_lock);
 }
@@ -559,53 +787,16 @@ bdwrite(struct buf *bp)
 		buf_writeback_some();
 }
 
-/* The dirty, not busy buffer of vp lowest on the device; or NULL. */
-static struct buf *
-buf_first_dirty(struct vnode *vp, bool *busyp)
-{
-	struct buf *bp, *first = NULL;
-
-	KASSERT(mutex_owned(&bufcache_lock));
-	*busyp = false;
-	TAILQ_FOREACH(bp, &vp->v_bufs, b_vnbufs) {
-		if ((bp->b_flags & B_DELWRI) == 0)
-			continue;
-		if ((bp->b_flags & B_BUSY) != 0)
-			*busyp = true;
-		else if (first == NULL || bp->b_lblkno < first->b_lblkno)
-			first = bp;
-	}
-	return first;
-}
-
-/*
- * Writes bp, which the caller found dirty with bufcache_lock held, without
- * the lock; keeps the first error in *firstp.
- */
-static void
-buf_flush_unlocked(struct buf *bp, int *firstp)
-{
-	int error;
-
-	buf_take(bp);
-	mutex_exit(&bufcache_lock);
-	error = buf_flush(bp);
-	if (*firstp == 0)
-		*firstp = error;
-	mutex_enter(&bufcache_lock);
-}
-
 int
 vflushbuf(struct vnode *vp, bool wait)
 {
 	struct buf *bp;
-	bool busy;
 	int first = 0;
 
 	mutex_enter(&bufcache_lock);
 	for (;;) {
-		bp = buf_first_dirty(vp, &busy);
-		if (bp == NULL && busy && wait) {
+		bp = buf_vndirty_idle(vp);
+		if (bp == NULL && wait && !TAILQ_EMPTY(&vp->v_dirtybufs)) {
 			cv_wait(&bufcache_cv, &bufcache_lock);
 			continue;
 		}
@@ -649,10 +840,7 @@ bufcache_sync(void)
 
 	mutex_enter(&bufcache_lock);
 	for (n = buf_stat.bs_dirty; n > 0; n--) {
-		TAILQ_FOREACH(bp, &buf_freelist, b_freelist)
-			if ((bp->b_flags & B_DELWRI) != 0)
-				break;
-		if (bp == NULL)
+		if ((bp = buf_dirty_idle()) == NULL)
 			break;
 		buf_flush_unlocked(bp, &first);
 	}
@@ -700,9 +888,12 @@ bufcache_init(void)
 	memset(&buf_stat, 0, sizeof(buf_stat));
 	buf_dirtybytes = 0;
 	buf_syncexit = false;
+	buf_clbuf = kmem_alloc(&M_BUF, BUF_MAXCLUSTER, KM_SLEEP);
+	buf_clbusy = false;
 	error = kthread_create(KTHREAD_MUSTJOIN, buf_syncer, NULL, &buf_synclwp,
 	    "bufsync");
 	if (error != 0) {
+		kmem_free(&M_BUF, buf_clbuf, BUF_MAXCLUSTER);
 		cv_destroy(&buf_synccv);
 		cv_destroy(&bufcache_cv);
 		mutex_destroy(&bufcache_lock);
@@ -718,6 +909,7 @@ bufcache_fini(void)
 	cv_broadcast(&buf_synccv);
 	mutex_exit(&bufcache_lock);
 	(void)kthread_join(buf_synclwp);
+	kmem_free(&M_BUF, buf_clbuf, BUF_MAXCLUSTER);
 	KASSERTMSG(buf_stat.bs_bytes == 0, "bufcache_fini: %llu bytes of buffers",
 	    (unsigned long long)buf_stat.bs_bytes);
 	cv_destroy(&buf_synccv);

@@ -17,6 +17,8 @@ vfs_init(void)
 {
 	int error;
 
+	pnbuf_init();
+	vfs_fifo_init();
 	vcache_init();
 	error = bufcache_init();
 	if (error != 0)
@@ -36,6 +38,8 @@ fail_etfs:
 	bufcache_fini();
 fail_vcache:
 	vcache_fini();
+	vfs_fifo_fini();
+	pnbuf_fini();
 	return error;
 }
 
@@ -47,6 +51,8 @@ vfs_fini(void)
 	etfs_fini();
 	bufcache_fini();
 	vcache_fini();
+	vfs_fifo_fini();
+	pnbuf_fini();
 }
 
 RUMP_COMPONENT(vfs_component, "vfs", RUMP_COMPONENT_VFS, vfs_init, vfs_fini)

@@ -18,8 +18,6 @@
 #include "rumpvfs/namei.h"
 #include "rumpvfs/vfs_private.h"
 
-KMEM_DEFINE(M_NAMEI, "namei");
-
 void
 NDINIT(struct nameidata *ndp, enum nameiop op, uint32_t flags,
     const char *path, kauth_cred_t cred)
@@ -41,7 +39,7 @@ void
 namei_done(struct nameidata *ndp)
 {
 	if (ndp->ni_pnbuf != NULL)
-		kmem_free(&M_NAMEI, ndp->ni_pnbuf, PATH_MAX);
+		pnbuf_put(ndp->ni_pnbuf);
 	ndp->ni_pnbuf = NULL;
 }
 
@@ -103,7 +101,7 @@ walk_symlink(struct nameidata *ndp, struct walk *w, struct vnode *vp)
 
 	if (++ndp->ni_loopcnt > MAXSYMLINKS)
 		return ELOOP;
-	target = kmem_alloc(&M_NAMEI, PATH_MAX, KM_SLEEP);
+	target = pnbuf_get();
 	iov.iov_base = target;
 	iov.iov_len = PATH_MAX;
 	uio.uio_iov = &iov;
@@ -124,7 +122,7 @@ walk_symlink(struct nameidata *ndp, struct walk *w, struct vnode *vp)
 		memcpy(ndp->ni_pnbuf, target, len);
 		w->cp = ndp->ni_pnbuf;
 	}
-	kmem_free(&M_NAMEI, target, PATH_MAX);
+	pnbuf_put(target);
 	if (error == 0 && ndp->ni_pnbuf[0] == '/') {
 		vput(w->dp);
 		vref(w->root);
@@ -350,7 +348,7 @@ namei(struct nameidata *ndp)
 		return ENAMETOOLONG;
 	if (len == 0 && (ndp->ni_flags & EMPTYPATH) == 0)
 		return ENOENT;
-	ndp->ni_pnbuf = kmem_alloc(&M_NAMEI, PATH_MAX, KM_SLEEP);
+	ndp->ni_pnbuf = pnbuf_get();
 	memcpy(ndp->ni_pnbuf, ndp->ni_path, len + 1);
 	w.root = proc_rdir(curproc);
 	if (w.root == NULL) {

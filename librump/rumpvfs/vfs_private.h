@@ -16,4 +16,20 @@ void vfs_unmountall(void);
  */
 struct vnode *vfs_mount_crossing(struct vnode *vp);
 
+/*
+ * vfs_fifo.c: opens the FIFO vp (referenced; the file keeps the
+ * reference) as the file fp, whose f_flag says which ends; waits for the
+ * other end as open(2) does.
+ */
+struct file;
+int vfs_fifo_open(struct vnode *vp, struct file *fp);
+void vfs_fifo_init(void);
+void vfs_fifo_fini(void);
+
+/* vfs_pnbuf.c: buffers of PATH_MAX bytes, kept for reuse. */
+char *pnbuf_get(void);
+void pnbuf_put(char *p);
+void pnbuf_init(void);
+void pnbuf_fini(void);
+
 #endif

@@ -6,19 +6,18 @@
 #include "rumpkern/kmem.h"
 #include "rumpkern/lwp.h"
 #include "rumpvfs/mount.h"
+#include "rumpvfs/vfs_private.h"
 #include "rumpvfs/vfs_syscalls.h"
 #include "syscallargs.h"
-
-KMEM_DEFINE(M_PATH, "path");
 
 int
 vfs_path_copyin(const char *upath, char **kpathp)
 {
-	char *kpath = kmem_alloc(&M_PATH, PATH_MAX, KM_SLEEP);
+	char *kpath = pnbuf_get();
 	int error = copyinstr(upath, kpath, PATH_MAX, NULL);
 
 	if (error != 0) {
-		kmem_free(&M_PATH, kpath, PATH_MAX);
+		pnbuf_put(kpath);
 		return error;
 	}
 	*kpathp = kpath;
@@ -28,7 +27,7 @@ vfs_path_copyin(const char *upath, char **kpathp)
 void
 vfs_path_free(char *kpath)
 {
-	kmem_free(&M_PATH, kpath, PATH_MAX);
+	pnbuf_put(kpath);
 }
 
 int
@@ -164,9 +163,20 @@ vfs_openat(int dirfd, const char *upath, int oflags, mode_t mode, long *retval)
 	if (error != 0)
 		return error;
 	fp = file_alloc(vfs_oflags_to_fmode(oflags));
-	fp->f_type = DTYPE_VNODE;
-	fp->f_ops = &vnops;
-	fp->f_data = vp;
+	if (vp->v_type == VFIFO) {
+		/* Waits for the other end with no lock held but the file's. */
+		error = vfs_fifo_open(vp, fp);
+		if (error != 0) {
+			fd_cancel(fdp, fd);
+			file_release(fp);
+			vrele(vp);
+			return error;
+		}
+	} else {
+		fp->f_type = DTYPE_VNODE;
+		fp->f_ops = &vnops;
+		fp->f_data = vp;
+	}
 	fd_commit(fdp, fd, fp, (oflags & O_CLOEXEC) != 0);
 	file_release(fp);
 	*retval = fd;

@@ -62,6 +62,7 @@ vnode_alloc(void)
 
 	rw_init(&vp->v_lock);
 	TAILQ_INIT(&vp->v_bufs);
+	TAILQ_INIT(&vp->v_dirtybufs);
 	vp->v_type = VNON;
 	return vp;
 }

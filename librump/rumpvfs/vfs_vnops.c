@@ -173,13 +173,14 @@ vn_open_check(struct vnode *vp, int oflags, int fmode, kauth_cred_t cred)
 	if (vp->v_type == VDIR && ((fmode & FWRITE) != 0 ||
 	    (oflags & O_CREAT) != 0))
 		return EISDIR;
-	if (vp->v_type == VSOCK || vp->v_type == VFIFO)
+	if (vp->v_type == VSOCK)
 		return ENXIO;
 	if ((fmode & FREAD) != 0)
 		acc |= VREAD;
 	if ((fmode & FWRITE) != 0)
 		acc |= VWRITE;
-	if ((fmode & FWRITE) != 0 && vp->v_mount != NULL &&
+	/* A FIFO's data is not the file system's: a read-only one is fine. */
+	if ((fmode & FWRITE) != 0 && vp->v_type != VFIFO && vp->v_mount != NULL &&
 	    (vp->v_mount->mnt_flag & MNT_RDONLY) != 0)
 		return EROFS;
 	return acc != 0 ? VOP_ACCESS(vp, acc, cred) : 0;

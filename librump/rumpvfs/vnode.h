@@ -69,12 +69,12 @@ struct vnode {
 	struct mount *v_mountedhere;	/* a directory mounted on */
 	krwlock_t v_lock;		/* the vnode lock */
 	/*
-	 * The buffer cache's list of this vnode's buffers and the count of
-	 * its dirty ones (bufcache_lock).
+	 * The buffer cache's lists of this vnode's buffers and of its dirty
+	 * ones (bufcache_lock).
 	 */
 	TAILQ_HEAD(, buf) v_bufs;
-	unsigned v_numoutput;		/* writes in progress, bufcache_lock */
-	unsigned v_ndirty;
+	TAILQ_HEAD(, buf) v_dirtybufs;
+	struct pipe *v_fifo;		/* a FIFO's pipe while open; vfs_fifo.c */
 	TAILQ_ENTRY(vnode) v_hash;	/* cache bucket */
 	TAILQ_ENTRY(vnode) v_freelist;	/* unreferenced, LRU first */
 	TAILQ_ENTRY(vnode) v_mntlist;	/* all vnodes of v_mount */

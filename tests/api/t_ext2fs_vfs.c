@@ -446,6 +446,111 @@ attributes_set_through_the_calls_are_kept_on_the_image(void **state)
 	unmount_image();
 }
 
+/* Reads a byte of path; the access time it then has. */
+static struct timespec
+atime_after_read(const char *path)
+{
+	struct stat sb;
+	char c;
+	int fd = rump_sys_open(path, O_RDONLY, 0);
+
+	assert_true(fd >= 0);
+	assert_int_equal(rump_sys_read(fd, &c, 1), 1);
+	assert_int_equal(rump_sys_close(fd), 0);
+	assert_int_equal(rump_sys_stat(path, &sb), 0);
+	return sb.st_atim;
+}
+
+static void
+a_read_updates_the_access_time_as_relatime_does(void **state)
+{
+	struct timespec times[2] = { { 1000, 0 }, { 2000, 0 } };
+	struct timespec first, second;
+
+	(void)state;
+	mkimage("-t ext2 -b 1024", true);
+	mount_image(RUMP_ETFS_BLK, 0);
+	assert_int_equal(rump_sys_utimensat(AT_FDCWD, "/mnt/small", times, 0),
+	    0);
+	/* Not after the modification: the read sets it to now. */
+	first = atime_after_read("/mnt/small");
+	assert_true(first.tv_sec > 2000);
+	/* Now after it and less than a day old: a read leaves it. */
+	second = atime_after_read("/mnt/small");
+	assert_int_equal(second.tv_sec, first.tv_sec);
+	assert_int_equal(second.tv_nsec, first.tv_nsec);
+	unmount_image();
+	assert_fsck_clean();
+}
+
+static void
+nanoseconds_are_kept_where_the_inode_has_room(void **state)
+{
+	struct timespec times[2] = { { 1000000000, 5 }, { 1234567890, 123456789 } };
+	struct stat sb;
+
+	(void)state;
+	mkimage("-t ext2 -b 1024 -I 256", true);
+	mount_image(RUMP_ETFS_BLK, 0);
+	assert_int_equal(rump_sys_utimensat(AT_FDCWD, "/mnt/small", times, 0),
+	    0);
+	unmount_image();
+	assert_fsck_clean();
+	/* debugfs shows seconds:extra, the nanoseconds shifted left by two. */
+	assert_int_equal(host("debugfs -R 'stat /small' %s 2>/dev/null | "
+	    "grep -q 'mtime: 0x499602d2:1d6f3454'", imgpath), 0);
+	assert_int_equal(host("debugfs -R 'stat /small' %s 2>/dev/null | "
+	    "grep -q 'atime: 0x3b9aca00:00000014'", imgpath), 0);
+	mount_image(RUMP_ETFS_BLK_RDONLY, MS_RDONLY);
+	assert_int_equal(rump_sys_stat("/mnt/small", &sb), 0);
+	unmount_image();
+	assert_int_equal(sb.st_mtim.tv_sec, 1234567890);
+	assert_int_equal(sb.st_mtim.tv_nsec, 123456789);
+	assert_int_equal(sb.st_atim.tv_nsec, 5);
+}
+
+static void
+small_inodes_keep_whole_seconds(void **state)
+{
+	struct timespec times[2] = { { 1000000000, 5 }, { 1234567890, 123456789 } };
+	struct stat sb;
+
+	(void)state;
+	mkimage("-t ext2 -b 1024 -I 128", true);
+	mount_image(RUMP_ETFS_BLK, 0);
+	assert_int_equal(rump_sys_utimensat(AT_FDCWD, "/mnt/small", times, 0),
+	    0);
+	unmount_image();
+	assert_fsck_clean();
+	mount_image(RUMP_ETFS_BLK_RDONLY, MS_RDONLY);
+	assert_int_equal(rump_sys_stat("/mnt/small", &sb), 0);
+	unmount_image();
+	assert_int_equal(sb.st_mtim.tv_sec, 1234567890);
+	assert_int_equal(sb.st_mtim.tv_nsec, 0);
+}
+
+static void
+a_fifo_on_an_image_is_a_pipe_also_when_mounted_read_only(void **state)
+{
+	char buf[8];
+	int fd;
+
+	(void)state;
+	mkimage("-t ext2 -b 1024", true);
+	mount_image(RUMP_ETFS_BLK, 0);
+	assert_int_equal(rump_sys_mknod("/mnt/fifo", S_IFIFO | 0600, 0), 0);
+	unmount_image();
+	mount_image(RUMP_ETFS_BLK_RDONLY, MS_RDONLY);
+	fd = rump_sys_open("/mnt/fifo", O_RDWR, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(rump_sys_write(fd, "ext2", 4), 4);
+	assert_int_equal(rump_sys_read(fd, buf, sizeof(buf)), 4);
+	assert_memory_equal(buf, "ext2", 4);
+	assert_int_equal(rump_sys_close(fd), 0);
+	unmount_image();
+	assert_fsck_clean();
+}
+
 static void
 extended_attributes_survive_changes_and_go_with_the_last_link(void **state)
 {
@@ -570,6 +675,10 @@ main(void)
 		leak_test(filling_the_disk_gives_enospc_and_removing_recovers_the_space),
 		leak_test(a_sparse_write_past_4_gib_is_read_back_and_clean_for_e2fsck),
 		leak_test(attributes_set_through_the_calls_are_kept_on_the_image),
+		leak_test(a_read_updates_the_access_time_as_relatime_does),
+		leak_test(nanoseconds_are_kept_where_the_inode_has_room),
+		leak_test(small_inodes_keep_whole_seconds),
+		leak_test(a_fifo_on_an_image_is_a_pipe_also_when_mounted_read_only),
 		leak_test(extended_attributes_survive_changes_and_go_with_the_last_link),
 		leak_test(a_directory_cycle_and_a_zero_link_count_give_euclean),
 		leak_test(a_read_only_mount_changes_no_byte_of_the_image),

@@ -197,6 +197,32 @@ a_file_reads_by_path_at_an_offset(void **state)
 }
 
 static void
+ukfs_chdir_makes_relative_paths_start_there(void **state)
+{
+	struct ukfs *fs = mount_rw();
+	char buf[32] = { 0 }, cwd[64];
+
+	(void)state;
+	assert_int_equal(ukfs_getcwd(fs, cwd, sizeof(cwd)), 0);
+	assert_string_equal(cwd, "/");
+	assert_int_equal(ukfs_chdir(fs, "d/e"), 0);
+	assert_int_equal(ukfs_read(fs, "f", 0, buf, sizeof(buf)), 4);
+	assert_string_equal(buf, "deep");
+	/* ".." by name, and absolute paths still from the root. */
+	assert_int_equal(ukfs_chdir(fs, "../e/./.."), 0);
+	assert_int_equal(ukfs_getcwd(fs, cwd, sizeof(cwd)), 0);
+	assert_string_equal(cwd, "/d");
+	assert_int_equal(ukfs_read(fs, "/a.txt", 7, buf, sizeof(buf)), 6);
+	errno = 0;
+	assert_int_equal(ukfs_chdir(fs, "/a.txt"), -1);
+	assert_int_equal(errno, ENOTDIR);
+	errno = 0;
+	assert_int_equal(ukfs_getcwd(fs, cwd, 2), -1);
+	assert_int_equal(errno, ERANGE);
+	release_clean(fs);
+}
+
+static void
 a_write_at_an_offset_reads_back_and_the_image_stays_clean(void **state)
 {
 	struct ukfs *fs = mount_rw();
@@ -503,6 +529,7 @@ main(void)
 		leak_test(a_bad_mount_point_or_flag_is_refused_with_einval),
 		leak_test(an_attached_directory_is_worked_on_by_path_without_a_mount),
 		leak_test(a_file_reads_by_path_at_an_offset),
+		leak_test(ukfs_chdir_makes_relative_paths_start_there),
 		leak_test(a_write_at_an_offset_reads_back_and_the_image_stays_clean),
 		leak_test(a_descriptor_reads_and_writes_at_offsets),
 		leak_test(names_are_made_linked_renamed_and_removed),

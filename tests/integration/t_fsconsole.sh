@@ -60,6 +60,21 @@ cat_prints_a_file() {
 	    "$FSC" "$IMG" -c 'cat "/etc/sub dir/file with blank"'
 }
 
+cd_makes_relative_paths_start_there() {
+	fresh_image || return 1
+	check_output "pwd after cd shows the directory" '^/etc/sub dir$' \
+	    "$FSC" "$IMG" -r -c 'cd etc; cd "sub dir"; pwd' || return 1
+	check_output "a relative path after cd is read from there" \
+	    '^two words$' "$FSC" "$IMG" -r \
+	    -c 'cd "/etc/sub dir"; cat "file with blank"' || return 1
+	check_output ".. goes up by name" '^motd$' \
+	    "$FSC" "$IMG" -r -c 'cd "etc/sub dir/.."; ls' || return 1
+	check_status "cd into a file fails" 1 \
+	    "$FSC" "$IMG" -r -c 'cd etc/motd' || return 1
+	check_file "the failure names the path" 'etc/motd: Not a directory' \
+	    "$WORKDIR/step.out"
+}
+
 get_copies_the_tree_out_equal() {
 	fresh_image || return 1
 	rm -rf "$WORKDIR/out"
@@ -186,6 +201,8 @@ bad_options_and_images_are_refused() {
 
 run_test ls_lists_the_tree ls_lists_the_tree
 run_test cat_prints_a_file cat_prints_a_file
+run_test cd_makes_relative_paths_start_there \
+    cd_makes_relative_paths_start_there
 run_test get_copies_the_tree_out_equal get_copies_the_tree_out_equal
 run_test put_copies_a_tree_in_and_back_out put_copies_a_tree_in_and_back_out
 run_test commands_change_names_and_attributes \

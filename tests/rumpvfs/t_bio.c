@@ -430,6 +430,266 @@ a_dirty_buffer_asked_for_with_another_size_is_written_first(void **state)
 }
 
 static void
+breada_reads_a_run_of_blocks_with_one_host_call(void **state)
+{
+	daddr_t ra[16];
+	int rasz[16];
+	struct etfs_stats before, mid, after;
+	struct buf *bp;
+
+	(void)state;
+	for (int i = 0; i < 16; i++) {
+		ra[i] = BLK(130 + i);
+		rasz[i] = BSIZE;
+	}
+	KTEST_ENTER();
+	before = stats();
+	breada(devvp, ra, rasz, 16);
+	mid = stats();
+	for (int i = 0; i < 16; i++) {
+		assert_int_equal(bread(devvp, ra[i], BSIZE, &bp), 0);
+		assert_int_equal(((unsigned char *)bp->b_data)[BSIZE - 1], 130 + i);
+		brelse(bp, 0);
+	}
+	after = stats();
+	KTEST_EXIT();
+	assert_int_equal(mid.es_reads - before.es_reads, 1);
+	assert_int_equal(after.es_reads, mid.es_reads);
+}
+
+static void
+breada_reads_around_cached_blocks_in_runs(void **state)
+{
+	daddr_t ra[6];
+	int rasz[6];
+	struct etfs_stats before, after;
+	struct buf *bp;
+
+	(void)state;
+	for (int i = 0; i < 6; i++) {
+		ra[i] = BLK(150 + i);
+		rasz[i] = BSIZE;
+	}
+	KTEST_ENTER();
+	assert_int_equal(bread(devvp, BLK(152), BSIZE, &bp), 0);
+	brelse(bp, 0);
+	before = stats();
+	breada(devvp, ra, rasz, 6);
+	after = stats();
+	KTEST_EXIT();
+	/* 150-151 and 153-155. */
+	assert_int_equal(after.es_reads - before.es_reads, 2);
+}
+
+static void
+a_block_read_ahead_and_used_once_is_reused_first(void **state)
+{
+	daddr_t ra[4] = { BLK(160), BLK(161), BLK(162), BLK(163) };
+	int rasz[4] = { BSIZE, BSIZE, BSIZE, BSIZE };
+	struct bufstats before, after;
+	struct buf *bp;
+
+	(void)state;
+	KTEST_ENTER();
+	breada(devvp, ra, rasz, 4);
+	assert_int_equal(bread(devvp, BLK(160), BSIZE, &bp), 0);
+	brelse(bp, 0);
+	buf_stats(&before);
+	/* A new block takes the buffer of 160, though the cache has room. */
+	assert_int_equal(bread(devvp, BLK(170), BSIZE, &bp), 0);
+	brelse(bp, 0);
+	buf_stats(&after);
+	assert_int_equal(after.bs_bytes, before.bs_bytes);
+	/* 161 to 163, not used yet, are still there. */
+	assert_int_equal(bread(devvp, BLK(163), BSIZE, &bp), 0);
+	brelse(bp, 0);
+	buf_stats(&before);
+	KTEST_EXIT();
+	assert_int_equal(before.bs_hits, after.bs_hits + 1);
+}
+
+/*
+ * Reads blocks first..first+n-1 as a sequential reader does, ahead by 4;
+ * blocks the tests before did not write.
+ */
+static void
+stream(int first, int n)
+{
+	struct buf *bp;
+
+	for (int b = first; b < first + n; b++) {
+		if ((b - first) % 4 == 0) {
+			daddr_t ra[4];
+			int rasz[4];
+
+			for (int i = 0; i < 4; i++) {
+				ra[i] = BLK(b + i);
+				rasz[i] = BSIZE;
+			}
+			breada(devvp, ra, rasz, MIN(4, first + n - b));
+		}
+		unsigned char c;
+
+		assert_int_equal(bread(devvp, BLK(b), BSIZE, &bp), 0);
+		c = ((unsigned char *)bp->b_data)[0];
+		brelse(bp, 0);
+		assert_int_equal(c, (unsigned char)b);
+	}
+}
+
+static void
+streaming_a_file_through_the_cache_keeps_other_blocks(void **state)
+{
+	struct etfs_stats before, after;
+	struct bufstats bs;
+	struct buf *bp;
+
+	(void)state;
+	KTEST_ENTER();
+	bufcache_max = 16 * BSIZE;
+	assert_int_equal(bread(devvp, BLK(140), BSIZE, &bp), 0);
+	brelse(bp, 0);
+	stream(200, 56);
+	buf_stats(&bs);
+	before = stats();
+	assert_int_equal(bread(devvp, BLK(140), BSIZE, &bp), 0);
+	brelse(bp, 0);
+	after = stats();
+	bufcache_max = BUF_CACHE_MAX;
+	KTEST_EXIT();
+	assert_int_equal(after.es_reads, before.es_reads);
+	assert_true(bs.bs_bytes <= 16 * BSIZE);
+}
+
+static void
+streaming_more_than_the_cache_holds_stays_within_the_limit(void **state)
+{
+	struct bufstats bs;
+
+	(void)state;
+	KTEST_ENTER();
+	bufcache_max = 16 * BSIZE;
+	stream(200, 56);
+	buf_stats(&bs);
+	bufcache_max = BUF_CACHE_MAX;
+	KTEST_EXIT();
+	assert_true(bs.bs_bytes <= 16 * BSIZE);
+}
+
+static void
+a_dirty_run_is_written_from_its_start_whichever_block_comes_first(void **state)
+{
+	struct etfs_stats before, after;
+	struct buf *bp;
+
+	(void)state;
+	KTEST_ENTER();
+	/* Dirtied last block first: the oldest dirty buffer ends the run. */
+	for (int n = 179; n >= 176; n--) {
+		bp = getblk(devvp, BLK(n), BSIZE);
+		memset(bp->b_data, 0x40 + n - 176, BSIZE);
+		bdwrite(bp);
+	}
+	before = stats();
+	assert_int_equal(bufcache_sync(), 0);
+	after = stats();
+	assert_int_equal(vinvalbuf(devvp, false), 0);
+	assert_int_equal(bread(devvp, BLK(176), BSIZE, &bp), 0);
+	assert_int_equal(((unsigned char *)bp->b_data)[0], 0x40);
+	brelse(bp, 0);
+	assert_int_equal(bread(devvp, BLK(179), BSIZE, &bp), 0);
+	assert_int_equal(((unsigned char *)bp->b_data)[0], 0x43);
+	brelse(bp, 0);
+	KTEST_EXIT();
+	assert_int_equal(after.es_writes - before.es_writes, 1);
+}
+
+static void
+vflushbuf_writes_the_dirty_buffers_and_leaves_the_clean(void **state)
+{
+	struct etfs_stats before, after;
+	struct bufstats bs;
+	struct buf *bp;
+
+	(void)state;
+	KTEST_ENTER();
+	for (int n = 180; n < 190; n++) {
+		assert_int_equal(bread(devvp, BLK(n), BSIZE, &bp), 0);
+		if (n % 3 == 0)
+			bdwrite(bp);
+		else
+			brelse(bp, 0);
+	}
+	before = stats();
+	assert_int_equal(vflushbuf(devvp, true), 0);
+	after = stats();
+	buf_stats(&bs);
+	KTEST_EXIT();
+	/* 180, 183, 186 and 189: not contiguous, one host write each. */
+	assert_int_equal(after.es_writes - before.es_writes, 4);
+	assert_int_equal(bs.bs_dirty, 0);
+	assert_int_equal(bs.bs_bytes, 10 * BSIZE);
+}
+
+/* Whether block n is marked checked when read. */
+static bool
+checked(int n)
+{
+	struct buf *bp;
+	bool c;
+
+	assert_int_equal(bread(devvp, BLK(n), BSIZE, &bp), 0);
+	c = (bp->b_flags & B_FSCHECKED) != 0;
+	brelse(bp, 0);
+	return c;
+}
+
+static void
+a_checked_block_stays_checked_while_it_does_not_change(void **state)
+{
+	struct buf *bp;
+	bool again;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(bread(devvp, BLK(190), BSIZE, &bp), 0);
+	assert_int_equal(bp->b_flags & B_FSCHECKED, 0);
+	buf_setchecked(bp);
+	brelse(bp, 0);
+	again = checked(190);
+	KTEST_EXIT();
+	assert_true(again);
+}
+
+static void
+a_block_written_or_read_from_the_disk_again_is_not_checked(void **state)
+{
+	struct buf *bp;
+	bool written, got, reread;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(bread(devvp, BLK(191), BSIZE, &bp), 0);
+	buf_setchecked(bp);
+	bdwrite(bp);
+	written = checked(191);
+	assert_int_equal(bread(devvp, BLK(191), BSIZE, &bp), 0);
+	buf_setchecked(bp);
+	brelse(bp, 0);
+	brelse(getblk(devvp, BLK(191), BSIZE), 0);
+	got = checked(191);
+	assert_int_equal(bread(devvp, BLK(191), BSIZE, &bp), 0);
+	buf_setchecked(bp);
+	brelse(bp, 0);
+	assert_int_equal(vinvalbuf(devvp, true), 0);
+	reread = checked(191);
+	KTEST_EXIT();
+	assert_false(written);
+	assert_false(got);
+	assert_false(reread);
+}
+
+static void
 removing_a_mounted_device_is_ebusy(void **state)
 {
 	(void)state;
@@ -458,6 +718,15 @@ main(void)
 		bio_test(clean_buffers_over_the_limit_are_freed_oldest_first),
 		bio_test(dirty_buffers_over_the_limit_are_written_back),
 		bio_test(a_dirty_buffer_asked_for_with_another_size_is_written_first),
+		bio_test(breada_reads_a_run_of_blocks_with_one_host_call),
+		bio_test(breada_reads_around_cached_blocks_in_runs),
+		bio_test(a_block_read_ahead_and_used_once_is_reused_first),
+		bio_test(streaming_a_file_through_the_cache_keeps_other_blocks),
+		bio_test(streaming_more_than_the_cache_holds_stays_within_the_limit),
+		bio_test(a_dirty_run_is_written_from_its_start_whichever_block_comes_first),
+		bio_test(vflushbuf_writes_the_dirty_buffers_and_leaves_the_clean),
+		bio_test(a_checked_block_stays_checked_while_it_does_not_change),
+		bio_test(a_block_written_or_read_from_the_disk_again_is_not_checked),
 		bio_test(removing_a_mounted_device_is_ebusy),
 	};
 

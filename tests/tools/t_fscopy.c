@@ -149,6 +149,21 @@ holes_stay_holes(void **state)
 }
 
 static void
+a_hole_at_the_end_keeps_the_size(void **state)
+{
+	struct stat a, b;
+
+	(void)state;
+	/* Nothing but a hole: nothing written, the size set at the end. */
+	assert_int_equal(host("cd %s && truncate -s 1M tail", dir), 0);
+	assert_int_equal(copy("tail", "tail.copy"), 0);
+	xstat("tail", &a);
+	xstat("tail.copy", &b);
+	assert_int_equal(b.st_size, a.st_size);
+	assert_true(b.st_blocks < 64);
+}
+
+static void
 a_missing_source_is_reported_and_fails(void **state)
 {
 	(void)state;
@@ -176,6 +191,7 @@ main(void)
 		cmocka_unit_test(symlinks_stay_symlinks_with_their_times),
 		cmocka_unit_test(hard_links_are_copied_as_links),
 		cmocka_unit_test(holes_stay_holes),
+		cmocka_unit_test(a_hole_at_the_end_keeps_the_size),
 		cmocka_unit_test(a_missing_source_is_reported_and_fails),
 		cmocka_unit_test(what_cannot_be_copied_fails_the_copy_but_the_rest_is_copied),
 	};

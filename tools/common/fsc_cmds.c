@@ -31,6 +31,9 @@ const struct fsc_cmd fsc_cmds[] = {
 	    "set files' sizes in bytes" },
 	{ "du", fsc_du, "du [-s] [PATH...]", "space used, in KiB" },
 	{ "find", fsc_find, "find [PATH...]", "list trees, one path a line" },
+	{ "cd", fsc_cd, "cd [PATH]",
+	    "where relative paths start (without PATH: the root)" },
+	{ "pwd", fsc_pwd, "pwd", "print where relative paths start" },
 	{ "help", fsc_help, "help", "this list" },
 	{ NULL, NULL, NULL, NULL },
 };

@@ -76,12 +76,14 @@ ls_dir(struct fsc *c, const char *path, unsigned long fl, int header)
 int
 fsc_ls(struct fsc *c, int argc, char *argv[])
 {
-	char *root[] = { "/" };
+	char cwd[PATH_MAX];
+	char *root[] = { cwd };
 	char **paths = root;
 	unsigned long fl;
 	struct stat sb;
 	int i, n, rv = 0;
 
+	fsc_cwd(c, cwd);
 	if ((i = fsc_flags(argc, argv, "laR", &fl)) < 0)
 		return 1;
 	if (i < argc) {
@@ -138,8 +140,10 @@ fsc_find(struct fsc *c, int argc, char *argv[])
 {
 	int rv = 0;
 
+	char cwd[PATH_MAX];
+
 	if (argc < 2)
-		return find_tree(c, "/");
+		return find_tree(c, fsc_cwd(c, cwd));
 	for (int i = 1; i < argc; i++)
 		rv |= find_tree(c, argv[i]);
 	return rv;
@@ -189,6 +193,7 @@ du_tree(struct fsc *c, const char *path, int summary, int top,
 int
 fsc_du(struct fsc *c, int argc, char *argv[])
 {
+	char cwd[PATH_MAX];
 	unsigned long fl;
 	uintmax_t kib;
 	int i, rv = 0;
@@ -196,7 +201,8 @@ fsc_du(struct fsc *c, int argc, char *argv[])
 	if ((i = fsc_flags(argc, argv, "s", &fl)) < 0)
 		return 1;
 	if (i == argc)
-		return du_tree(c, "/", (fl & fscmd_flag('s')) != 0, 1, &kib);
+		return du_tree(c, fsc_cwd(c, cwd), (fl & fscmd_flag('s')) != 0,
+		    1, &kib);
 	for (; i < argc; i++)
 		rv |= du_tree(c, argv[i], (fl & fscmd_flag('s')) != 0, 1, &kib);
 	return rv;

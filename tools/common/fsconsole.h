@@ -3,7 +3,8 @@
  * rump.* file tools, over a remote kernel's name space through
  * ukfs_attach()).  Each takes argv like a program and returns 0, or 1
  * after printing every failure as "fsconsole: path: reason" (fsc_prog)
- * on stderr.  Paths in the image are taken from its root ("etc/motd" is
+ * on stderr.  Paths in the image are taken from its root, relative ones
+ * from the directory cd set (at first the root: "etc/motd" is
  * "/etc/motd").
  */
 #ifndef TOOLS_FSCONSOLE_H
@@ -63,6 +64,10 @@ int fsc_chmod(struct fsc *c, int argc, char *argv[]);
 int fsc_chown(struct fsc *c, int argc, char *argv[]);
 int fsc_touch(struct fsc *c, int argc, char *argv[]);
 int fsc_truncate(struct fsc *c, int argc, char *argv[]);
+/* Where relative paths start, in buf of PATH_MAX bytes ("/" at worst). */
+char *fsc_cwd(struct fsc *c, char *buf);
+int fsc_cd(struct fsc *c, int argc, char *argv[]);
+int fsc_pwd(struct fsc *c, int argc, char *argv[]);
 int fsc_help(struct fsc *c, int argc, char *argv[]);
 
 #endif

@@ -59,24 +59,31 @@ fscopy_iszero(const char *buf, size_t n)
 	return n > 0 && buf[0] == 0 && memcmp(buf, buf + 1, n - 1) == 0;
 }
 
-/* The contents; blocks of zeros are skipped and left as holes. */
+/*
+ * The contents; blocks of zeros are skipped and left as holes.  *endp is
+ * the end of the last bytes written.
+ */
 static int
 fscopy_data(const struct fscopy *c, int in, int out, const char *name,
-    off_t size, char *buf)
+    off_t size, char *buf, off_t *endp)
 {
 	struct fsprogress p;
 	off_t off = 0;
 	ssize_t n;
 
+	*endp = 0;
 	fsprogress_start(&p, stdout, c->progress, name, (uint64_t)size,
 	    fsprogress_now());
 	while ((n = c->src->pread(c->src->ctx, in, buf, FSCOPY_BUF, off)) > 0) {
-		if (!fscopy_iszero(buf, (size_t)n) &&
-		    c->dst->pwrite(c->dst->ctx, out, buf, (size_t)n, off) != n) {
-			if (errno == 0)
-				errno = EIO;
-			n = -1;
-			break;
+		if (!fscopy_iszero(buf, (size_t)n)) {
+			if (c->dst->pwrite(c->dst->ctx, out, buf, (size_t)n,
+			    off) != n) {
+				if (errno == 0)
+					errno = EIO;
+				n = -1;
+				break;
+			}
+			*endp = off + n;
 		}
 		off += n;
 		fsprogress_update(&p, (uint64_t)off, fsprogress_now());
@@ -86,36 +93,35 @@ fscopy_data(const struct fscopy *c, int in, int out, const char *name,
 }
 
 static int
-fscopy_file(const struct fscopy *c, const char *from, const char *to,
+fscopy_file(struct fscopy *c, const char *from, const char *to,
     const struct stat *sb)
 {
 	int in, out, rv = -1, bad = 0;
-	char *buf = malloc(FSCOPY_BUF);
+	off_t end;
 
-	if (buf == NULL)
+	/* One buffer for every file: a tree of small files costs no mmap each. */
+	if (c->buf == NULL && (c->buf = malloc(FSCOPY_BUF)) == NULL)
 		return fscopy_fail(c, from);
-	if ((in = c->src->open(c->src->ctx, from, O_RDONLY, 0)) < 0) {
-		free(buf);
+	if ((in = c->src->open(c->src->ctx, from, O_RDONLY, 0)) < 0)
 		return fscopy_fail(c, from);
-	}
 	out = c->dst->open(c->dst->ctx, to, O_WRONLY | O_CREAT | O_TRUNC,
 	    sb->st_mode & 07777);
 	if (out < 0) {
 		fscopy_fail(c, to);
 	} else {
 		errno = 0;
-		if (fscopy_data(c, in, out, from, sb->st_size, buf) != 0)
+		if (fscopy_data(c, in, out, from, sb->st_size, c->buf,
+		    &end) != 0)
 			bad = 1;
 		if (c->dst->close(c->dst->ctx, out) != 0)
 			bad = 1;
-		/* The holes at the end: the size from the source. */
-		if (bad == 0 && c->dst->truncate(c->dst->ctx, to,
-		    sb->st_size) != 0)
+		/* Holes at the end (or nothing written): the source's size. */
+		if (bad == 0 && end != sb->st_size &&
+		    c->dst->truncate(c->dst->ctx, to, sb->st_size) != 0)
 			bad = 1;
 		rv = bad ? fscopy_fail(c, to) : 0;
 	}
 	c->src->close(c->src->ctx, in);
-	free(buf);
 	return rv;
 }
 
@@ -230,4 +236,6 @@ fscopy_done(struct fscopy *c)
 	free(c->links);
 	c->links = NULL;
 	c->nlinks = 0;
+	free(c->buf);
+	c->buf = NULL;
 }

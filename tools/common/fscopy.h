@@ -23,6 +23,8 @@ struct fscopy {
 	/* Hard links seen: (dev, ino) of the source to the first copy. */
 	struct fscopy_link *links;
 	size_t nlinks;
+	/* The buffer of every file's contents, allocated once. */
+	char *buf;
 };
 
 /*
