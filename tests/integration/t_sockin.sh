@@ -40,12 +40,14 @@ check() {
 	fi
 }
 
-# Runs a command as an ordinary user.
+# asuser cmd... &: runs a command in the background as an ordinary user.
+# Only ever started with &: the exec makes the background subshell the
+# program itself, so $! is its pid and a kill reaches it.
 asuser() {
 	if [ "$(id -u)" -eq 0 ]; then
-		setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"
+		exec setpriv --reuid=nobody --regid=nogroup --clear-groups "$@"
 	else
-		"$@"
+		exec "$@"
 	fi
 }
 
@@ -153,15 +155,8 @@ wait_fds() {
 
 thousand_connections_to_nc_sockin_leave_nothing_behind() {
 	port=$(randport)
-	# Started directly (asuser would run in a subshell): $! is the program.
-	if [ "$(id -u)" -eq 0 ]; then
-		setpriv --reuid=nobody --regid=nogroup --clear-groups \
-		    "$BIN/rump_nc-sockin" -v -l --echo --bind 127.0.0.1 "$port" \
-		    </dev/null >/dev/null 2>"$tmp/echo.log" &
-	else
-		"$BIN/rump_nc-sockin" -v -l --echo --bind 127.0.0.1 "$port" \
-		    </dev/null >/dev/null 2>"$tmp/echo.log" &
-	fi
+	asuser "$BIN/rump_nc-sockin" -v -l --echo --bind 127.0.0.1 "$port" \
+	    </dev/null >/dev/null 2>"$tmp/echo.log" &
 	echopid=$!
 	pids="$pids $echopid"
 	wait_for "$tmp/echo.log" "listening on TCP port" 10 || return 1
