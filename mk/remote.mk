@@ -64,9 +64,12 @@ $(RSERVER_LIB): $(RSERVER_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
 
-# rump_server serves remote clients.
-$(O)/bin/rump_server: $(RSERVER_LIB)
+# rump_server serves remote clients, and so does rump_httpd with --listen
+# (in both flavours).
+$(O)/bin/rump_server $(O)/bin/rump_httpd $(O)/bin/rump_httpd-sockin: \
+	$(RSERVER_LIB)
 toollibs_rump_server := $(RSERVER_LIB)
+toollibs_rump_httpd := $(RSERVER_LIB)
 
 # The API tests REMOTE_API_TESTS, built a third time (after the local and
 # the sockin builds) with RUMP_TEST_REMOTE and linked with librumpclient

@@ -63,7 +63,8 @@ $(TOOL_SOCKIN_LIB): $(TOOL_SOCKIN_OBJS)
 $(O)/bin/%-sockin: $(O)/obj/tools/%.o $(TOOL_SOCKIN_LIB) $(STATIC_LIBS)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
-	$(Q)$(CC) -o $@ $< $(TOOL_SOCKIN_LIB) $(LDFLAGS) $(SOCKIN_TOOL_LINK) -lm
+	$(Q)$(CC) -o $@ $< $(TOOL_SOCKIN_LIB) $(LDFLAGS) $(SOCKIN_TOOL_LINK) -lm \
+		$(toollibs_$*)
 
 # The remote tools, tools/rump.<name>.c (rump.ifconfig, ...), are clients
 # of a running rump_server: linked with librumpclient, no kernel in them.

@@ -14,6 +14,7 @@ PCAP=/tmp/rumpdemo-$$.pcap
 LOG=/tmp/rumpdemo-$$.log
 WWW=/tmp/rumpdemo-$$.www
 IMG=/tmp/rumpdemo-$$.img
+SOCK=/tmp/rumpdemo-$$.sock
 HOSTIP=198.18.0.1
 RUMPIP=198.18.0.2
 srv=""
@@ -23,7 +24,7 @@ cleanup() {
 	[ -n "$srv" ] && kill "$srv" 2>/dev/null && wait "$srv" 2>/dev/null
 	[ -n "$httpd" ] && kill "$httpd" 2>/dev/null && wait "$httpd" 2>/dev/null
 	ip netns del "$NS" 2>/dev/null
-	rm -rf "$PCAP" "$LOG" "$WWW" "$LOG.httpd" "$IMG"
+	rm -rf "$PCAP" "$LOG" "$WWW" "$LOG.httpd" "$IMG" "$SOCK"
 }
 
 # wait_up PID LOG REGEX: until LOG has a line matching REGEX (0), or PID
@@ -113,7 +114,8 @@ fi
 mke2fs -q -F -t ext2 -d "$WWW" "$IMG" 8M >/dev/null || exit 1
 ip -n "$NS" neigh flush dev rumptap1
 ip netns exec "$NS" "$B/rump_httpd" --if virt0,tap=rumptap1 \
-    --addr virt0,198.18.1.2/24 --port 8080 --image "$IMG,ro" >"$LOG.httpd" 2>&1 &
+    --addr virt0,198.18.1.2/24 --port 8080 --image "$IMG,ro" \
+    --listen "unix://$SOCK" >"$LOG.httpd" 2>&1 &
 httpd=$!
 if ! wait_up "$httpd" "$LOG.httpd" "serving"; then
 	cat "$LOG.httpd"
@@ -122,9 +124,9 @@ if ! wait_up "$httpd" "$LOG.httpd" "serving"; then
 fi
 ip netns exec "$NS" curl -sS http://198.18.1.2:8080/docs/
 ip netns exec "$NS" curl -sS -i http://198.18.1.2:8080/docs/motd.txt
-# ISSUE 9, item 7: here the running server is to be inspected with
-# rump.ifconfig and rump.netstat (remote clients of its kernel) once those
-# tools exist; they are built on another branch.
+step "inspect the running rump_httpd: rump.ifconfig and rump.netstat (remote calls)"
+RUMP_SERVER="unix://$SOCK" "$B/rump.ifconfig" virt0
+RUMP_SERVER="unix://$SOCK" "$B/rump.netstat" -t
 kill "$httpd" && wait "$httpd"
 httpd=""
 cat "$LOG.httpd"

@@ -38,6 +38,7 @@
 #include <rump/rump_netconfig.h>
 
 #include "http.h"
+#include "librumpserver/rumpserver.h"
 #include "netopts.h"
 #include "toolboot.h"
 #include "toolsig.h"
@@ -52,7 +53,7 @@
 
 static const char usage_text[] =
 "usage: rump_httpd [interface options] --port PORT --root DIR\n"
-"                  [--max-conns N] [--timeout SECS] [-q] [-v]\n"
+"                  [--max-conns N] [--timeout SECS] [--listen URL] [-q] [-v]\n"
 "       rump_httpd [interface options] --port PORT --image IMAGE[,ro]\n"
 "                  [--root /DIR-IN-IMAGE] [...]\n"
 "       rump_httpd --help\n"
@@ -76,6 +77,9 @@ static const char usage_text[] =
 "  --max-conns N   connections served at once (default 256); more wait in\n"
 "                  the listen backlog\n"
 "  --timeout SECS  close a connection idle that long (default 60)\n"
+"  --listen URL    also serve the system calls of remote clients (the rump.*\n"
+"                  tools) at unix:///PATH (owner only) or tcp://ADDR:PORT,\n"
+"                  as rump_server does, to inspect the running server\n"
 "  -q              no log line per request\n"
 "  -v              at exit, print the kernel counters that are not zero\n"
 "                  (tcp.*, ip.*, ...) on standard error\n"
@@ -122,6 +126,7 @@ struct httpd {
 	const struct http_fsops *fs;	/* where root is */
 	char root[PATH_MAX];
 	const char *image;		/* --image's file */
+	const char *listen;		/* --listen's URL, or NULL */
 	uint16_t port;
 	uint32_t addr;			/* --bind, network order; 0: any */
 	int maxconns;
@@ -558,6 +563,7 @@ parse_options(int argc, char **argv, struct netopts *no, struct httpd *h)
 		{ "image", required_argument, NULL, 'I' },
 		{ "max-conns", required_argument, NULL, 'M' },
 		{ "timeout", required_argument, NULL, 'T' },
+		{ "listen", required_argument, NULL, 'L' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
 	};
@@ -601,6 +607,9 @@ parse_options(int argc, char **argv, struct netopts *no, struct httpd *h)
 				usage_error("--timeout: bad time '%s': expected "
 				    "seconds from 0.001 to 86400", optarg);
 			h->timeout_ns = (uint64_t)(secs * 1e9);
+			break;
+		case 'L':
+			h->listen = optarg;
 			break;
 		case 'q':
 			h->quiet = true;
@@ -673,6 +682,7 @@ main(int argc, char **argv)
 		.timeout_ns = 60 * 1000000000ULL,
 		.ls = -1,
 	};
+	struct rump_server *srv = NULL;
 	int sigfd, status = 1;
 
 	tool_usage_init(&usage_info);
@@ -691,6 +701,11 @@ main(int argc, char **argv)
 	if ((h.image != NULL && image_root(&h) != 0) || httpd_alloc(&h) != 0 ||
 	    httpd_listen(&h) != 0)
 		goto out;
+	if (h.listen != NULL) {
+		if (rump_server_start(h.listen, h.verbose, &srv) != 0)
+			goto out;
+		printf(PROG ": listening on %s\n", rump_server_where(srv));
+	}
 	if (h.image != NULL)
 		printf(PROG ": serving %s:%s on port %u\n", h.image,
 		    image_path(h.root), h.port);
@@ -702,6 +717,8 @@ main(int argc, char **argv)
 		status = 0;
 	}
 out:
+	if (srv != NULL)
+		rump_server_stop(srv);
 	httpd_free(&h);
 	if (h.verbose) {
 		fflush(stdout);

@@ -9,6 +9,8 @@
 #			(--image IMAGE,ro)
 #			itap1 198.18.1.1/24 <-> rump_httpd virt0 198.18.1.2:8081
 #			(--image IMAGE,ro --root /small)
+#	the first rump_httpd also serves remote calls (--listen) to the
+#	rump.ifconfig and rump.netstat run against it
 #
 # IMAGE_TEST_BYTES sets the size of the large file (default 256 MiB).
 # shellcheck disable=SC2317 # test functions are called through run_test
@@ -34,7 +36,8 @@ server_up() {
 	    { echo "  mke2fs -d could not make the image" >&2; return 1; }
 	sha256sum <"$IMG" >"$WORKDIR/image.before"
 	start_bg "$NS" httpd "$BIN/rump_httpd" --if virt0,tap=itap0 \
-	    --addr virt0,198.18.0.2/24 --port 8080 --image "$IMG,ro" || return 1
+	    --addr virt0,198.18.0.2/24 --port 8080 --image "$IMG,ro" \
+	    --listen "unix://$WORKDIR/httpd.sock" || return 1
 	wait_for_line httpd "^rump_httpd: serving $IMG:/ on port 8080" 20 ||
 	    return 1
 	wait_link "$NS" itap0 5 || return 1
@@ -88,6 +91,15 @@ escapes_out_of_the_image_are_refused() {
 	    -w '%{http_code}\n' "$URL/small/d0/link-in"
 }
 
+the_running_server_answers_the_remote_tools() {
+	check_output "rump.ifconfig shows its interface" '198\.18\.0\.2' \
+	    env RUMP_SERVER="unix://$WORKDIR/httpd.sock" "$BIN/rump.ifconfig" \
+	    virt0 || return 1
+	check_output "rump.netstat shows its listener" 'LISTEN .*:8080 ' \
+	    env RUMP_SERVER="unix://$WORKDIR/httpd.sock" "$BIN/rump.netstat" \
+	    -t -l
+}
+
 a_root_inside_the_image_is_kept() {
 	start_bg "$NS" rooted "$BIN/rump_httpd" --if virt0,tap=itap1 \
 	    --addr virt0,198.18.1.2/24 --port 8081 --image "$IMG,ro" \
@@ -117,6 +129,7 @@ run_test thousand_small_files_are_byte_exact thousand_small_files_are_byte_exact
 run_test range_and_last_modified_inside_the_image range_and_last_modified_inside_the_image
 run_test listings_inside_the_image listings_inside_the_image
 run_test escapes_out_of_the_image_are_refused escapes_out_of_the_image_are_refused
+run_test the_running_server_answers_the_remote_tools the_running_server_answers_the_remote_tools
 run_test a_root_inside_the_image_is_kept a_root_inside_the_image_is_kept
 run_test read_only_image_is_unchanged read_only_image_is_unchanged
 finish
