@@ -30,6 +30,7 @@
 #include <rump/rump.h>
 
 #include "rumpclient_private.h"
+#include "rpc_io.h"
 
 struct rc_waiter {
 	uint64_t	w_id;
@@ -56,40 +57,6 @@ static struct {
 	.fd = -1,
 };
 
-static int
-rc_writeall(int fd, const uint8_t *p, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = send(fd, p, len, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? errno : EPIPE;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int
-rc_readall(int fd, uint8_t *p, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = recv(fd, p, len, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? errno : ECONNRESET;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* One frame: its header and its payload (malloc'd). */
 static int
 rc_readframe(int fd, struct rump_rpc_hdr *h, uint8_t **payloadp, size_t *lenp)
@@ -98,7 +65,7 @@ rc_readframe(int fd, struct rump_rpc_hdr *h, uint8_t **payloadp, size_t *lenp)
 	size_t len;
 	int error;
 
-	error = rc_readall(fd, hb, sizeof(hb));
+	error = rump_rpc_readall(fd, hb, sizeof(hb));
 	if (error != 0)
 		return error;
 	rpc_get_hdr(hb, h);
@@ -108,7 +75,7 @@ rc_readframe(int fd, struct rump_rpc_hdr *h, uint8_t **payloadp, size_t *lenp)
 	payload = malloc(len > 0 ? len : 1);
 	if (payload == NULL)
 		return ENOMEM;
-	error = rc_readall(fd, payload, len);
+	error = rump_rpc_readall(fd, payload, len);
 	if (error != 0) {
 		free(payload);
 		return error;
@@ -194,7 +161,7 @@ rump_client_call(struct rpc_wbuf *req, uint8_t **replyp, size_t *lenp)
 
 	rpc_put_hdr(req->rb_data, (uint32_t)req->rb_len, RUMP_RPC_CALL, w.w_id);
 	pthread_mutex_lock(&rc.wlock);
-	error = rc_writeall(rc.fd, req->rb_data, req->rb_len);
+	error = rump_rpc_writeall(rc.fd, req->rb_data, req->rb_len);
 	pthread_mutex_unlock(&rc.wlock);
 
 	pthread_mutex_lock(&rc.lock);
@@ -308,7 +275,7 @@ rc_handshake(int fd, const char *where)
 		return ENOMEM;
 	}
 	rpc_put_hdr(b.rb_data, (uint32_t)b.rb_len, RUMP_RPC_HANDSHAKE, 0);
-	error = rc_writeall(fd, b.rb_data, b.rb_len);
+	error = rump_rpc_writeall(fd, b.rb_data, b.rb_len);
 	free(b.rb_data);
 	if (error == 0)
 		error = rc_readframe(fd, &h, &payload, &len);

@@ -26,6 +26,7 @@
 
 #include "rs_proc.h"
 #include "rumpserver_private.h"
+#include "librumpclient/rpc_io.h"
 
 /* Calls of one client waiting for a worker, at most. */
 #define RS_MAXQUEUED	256
@@ -77,40 +78,6 @@ rs_log(struct rs_client *cl, const char *what, const char *why)
 	    (int)cl->cl_pid, what, why);
 }
 
-static int
-rs_writeall(int fd, const uint8_t *p, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = send(fd, p, len, MSG_NOSIGNAL);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? errno : EPIPE;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
-static int
-rs_readall(int fd, uint8_t *p, size_t len)
-{
-	ssize_t n;
-
-	while (len > 0) {
-		n = recv(fd, p, len, 0);
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			return n < 0 ? errno : ECONNRESET;
-		p += n;
-		len -= (size_t)n;
-	}
-	return 0;
-}
-
 /* A frame whose payload rb follows its header room: fills the header, sends. */
 static int
 rs_send(struct rs_client *cl, struct rpc_wbuf *b, uint16_t type, uint64_t id)
@@ -121,7 +88,7 @@ rs_send(struct rs_client *cl, struct rpc_wbuf *b, uint16_t type, uint64_t id)
 		return ENOMEM;
 	rpc_put_hdr(b->rb_data, (uint32_t)b->rb_len, type, id);
 	pthread_mutex_lock(&cl->cl_wlock);
-	error = rs_writeall(cl->cl_fd, b->rb_data, b->rb_len);
+	error = rump_rpc_writeall(cl->cl_fd, b->rb_data, b->rb_len);
 	pthread_mutex_unlock(&cl->cl_wlock);
 	return error;
 }
@@ -241,7 +208,7 @@ rs_readframe(struct rs_client *cl, struct rump_rpc_hdr *h, uint8_t **payloadp,
 	size_t len;
 	int error;
 
-	error = rs_readall(cl->cl_fd, hb, sizeof(hb));
+	error = rump_rpc_readall(cl->cl_fd, hb, sizeof(hb));
 	if (error != 0)
 		return error;
 	rpc_get_hdr(hb, h);
@@ -255,7 +222,7 @@ rs_readframe(struct rs_client *cl, struct rump_rpc_hdr *h, uint8_t **payloadp,
 	payload = malloc(len > 0 ? len : 1);
 	if (payload == NULL)
 		return ENOMEM;
-	error = rs_readall(cl->cl_fd, payload, len);
+	error = rump_rpc_readall(cl->cl_fd, payload, len);
 	if (error != 0) {
 		free(payload);
 		return error;

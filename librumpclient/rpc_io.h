@@ -1,0 +1,20 @@
+/*
+ * Whole-buffer socket I/O for the remote-call protocol, shared by the
+ * client (librumpclient) and the server (librumpserver).
+ *
+ * rump_rpc_writeall(fd, p, len)  sends all len bytes (never SIGPIPE)
+ * rump_rpc_readall(fd, p, len)   receives exactly len bytes
+ *
+ * Both retry after EINTR and return 0 or an errno value: EPIPE when the
+ * peer took nothing, ECONNRESET when it closed before len bytes came.
+ */
+#ifndef LIBRUMPCLIENT_RPC_IO_H
+#define LIBRUMPCLIENT_RPC_IO_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+int rump_rpc_writeall(int fd, const uint8_t *p, size_t len);
+int rump_rpc_readall(int fd, uint8_t *p, size_t len);
+
+#endif
