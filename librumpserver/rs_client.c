@@ -63,6 +63,7 @@ struct rs_client {
 	int		cl_nqueued;
 	struct rs_worker cl_workers[RS_PROC_MAXTHREADS];
 	int		cl_nworkers, cl_nidle;
+	int		cl_nstarting;	/* created, not yet waiting for calls */
 	pid_t		cl_pid;		/* 0 until the handshake made it */
 	bool		cl_closing;	/* no more jobs: workers leave */
 	bool		cl_gone;	/* the reader is done: reap */
@@ -158,6 +159,7 @@ rs_worker(void *arg)
 
 	error = rs_proc_attach(cl->cl_pid, &w->w_lid);
 	pthread_mutex_lock(&cl->cl_lock);
+	cl->cl_nstarting--;
 	while (error == 0) {
 		while (cl->cl_head == NULL && !cl->cl_closing) {
 			cl->cl_nidle++;
@@ -195,8 +197,10 @@ rs_spawn(struct rs_client *cl)
 
 	*w = (struct rs_worker){ .w_cl = cl };
 	/* Without a new thread the call waits for a busy one. */
-	if (pthread_create(&w->w_thread, NULL, rs_worker, w) == 0)
+	if (pthread_create(&w->w_thread, NULL, rs_worker, w) == 0) {
 		cl->cl_nworkers++;
+		cl->cl_nstarting++;
+	}
 }
 
 static int
@@ -304,7 +308,14 @@ rs_queue(struct rs_client *cl, uint64_t reqid, uint8_t *payload, size_t len)
 	*cl->cl_tail = j;
 	cl->cl_tail = &j->j_next;
 	cl->cl_nqueued++;
-	if (cl->cl_nidle == 0 && cl->cl_nworkers < RS_PROC_MAXTHREADS)
+	/*
+	 * A worker counted idle may already be woken for an earlier call:
+	 * compare the calls waiting with the workers free to take them, or
+	 * a call can wait behind one that blocks until it runs (a write
+	 * waiting for the read queued after it).
+	 */
+	if (cl->cl_nqueued > cl->cl_nidle + cl->cl_nstarting &&
+	    cl->cl_nworkers < RS_PROC_MAXTHREADS)
 		rs_spawn(cl);
 	pthread_cond_broadcast(&cl->cl_cv);
 	pthread_mutex_unlock(&cl->cl_lock);
