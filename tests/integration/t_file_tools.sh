@@ -45,19 +45,7 @@ check() {
 	fi
 }
 
-# wait_for FILE PATTERN SECONDS
-wait_for() {
-	_i=0
-	until grep -q "$2" "$1" 2>/dev/null; do
-		_i=$((_i + 1))
-		if [ "$_i" -gt $(($3 * 10)) ]; then
-			echo "no '$2' in $1 after $3 s:"
-			cat "$1"
-			return 1
-		fi
-		sleep 0.1
-	done
-}
+. "$(dirname "$0")/hostwait.sh"
 
 # expect STATUS REGEX cmd...: cmd exits with STATUS and prints REGEX.
 expect() {

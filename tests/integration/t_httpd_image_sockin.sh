@@ -55,23 +55,7 @@ ASUSER=""
 [ "$(id -u)" -eq 0 ] &&
     ASUSER="setpriv --reuid=nobody --regid=nogroup --clear-groups"
 
-randport() {
-	echo $((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
-}
-
-# wait_for FILE PATTERN SECONDS
-wait_for() {
-	_i=0
-	until grep -q "$2" "$1" 2>/dev/null; do
-		_i=$((_i + 1))
-		if [ "$_i" -gt $(($3 * 10)) ]; then
-			echo "no '$2' in $1 after $3 s:"
-			cat "$1"
-			return 1
-		fi
-		sleep 0.1
-	done
-}
+. "$(dirname "$0")/hostwait.sh"
 
 # serve IMAGE-ARG: rump_httpd-sockin --image IMAGE-ARG on $port, as
 # nobody; another random port when the one chosen is taken.

@@ -66,23 +66,7 @@ asuser_timeout() {
 	fi
 }
 
-randport() {
-	echo $((20000 + $(od -An -N2 -tu2 /dev/urandom) % 40000))
-}
-
-# wait_for FILE PATTERN SECONDS
-wait_for() {
-	_i=0
-	until grep -q "$2" "$1" 2>/dev/null; do
-		_i=$((_i + 1))
-		if [ "$_i" -gt $(($3 * 10)) ]; then
-			echo "no '$2' in $1 after $3 s:"
-			cat "$1"
-			return 1
-		fi
-		sleep 0.1
-	done
-}
+. "$(dirname "$0")/hostwait.sh"
 
 # wait_listen PORT: until the host has a TCP listener on 127.0.0.1:PORT.
 wait_listen() {
