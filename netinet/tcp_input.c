@@ -195,6 +195,7 @@ tcp_sendseqinit(struct tcpcb *tp)
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
 	tp->snd_recover = tp->iss;
 	tcp_sackboard_init(&tp->t_sackboard, tp->iss + 1);
+	tcp_rack_init(&tp->t_rack, tp->iss + 1);
 	tp->request_r_scale = tcp_want_rcvscale();
 }
 
