@@ -219,7 +219,9 @@ tcp_rack_reo_wnd(const struct tcp_rack *rk, bool in_recovery,
 	if (!rk->rk_reord && (in_recovery ||
 	    sacked >= (uint32_t)TCP_SACK_DUPTHRESH * mss))
 		return 0;
-	return MIN(rk->rk_min_rtt / 4 * rk->rk_reo_mult, srtt);
+	/* SRTT from millisecond timestamps may read below the exact minimum. */
+	return MIN(rk->rk_min_rtt / 4 * rk->rk_reo_mult,
+	    MAX(srtt, rk->rk_min_rtt));
 }
 
 void

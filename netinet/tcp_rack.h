@@ -101,7 +101,8 @@ void tcp_rack_prune(struct tcp_rack *rk, uint32_t snd_una);
 /*
  * RFC 8985 6.2 step 4: the reordering window.  Zero when no reordering
  * was seen and recovery is under way or DupThresh segments are SACKed;
- * else reo_wnd_mult quarters of the minimum RTT, at most srtt.
+ * else reo_wnd_mult quarters of the minimum RTT, at most srtt (or the
+ * minimum RTT, if srtt is below it).
  */
 uint64_t tcp_rack_reo_wnd(const struct tcp_rack *rk, bool in_recovery,
     uint32_t sacked, uint32_t mss, uint64_t srtt);
