@@ -51,6 +51,10 @@ tcp_sack_send(struct tcpcb *tp)
 	}
 }
 
+/*
+ * RFC 6675 5 step 4: a recovery episode starts.  One within a timeout's
+ * episode does not reduce the window again: the timeout did.
+ */
 static void
 tcp_sack_enter(struct tcpcb *tp)
 {
@@ -60,7 +64,8 @@ tcp_sack_enter(struct tcpcb *tp)
 	tcpstat.tcps_sackrecoveries++;
 	tcpstat.tcps_fastrexmit++;
 	tp->snd_recover = tp->snd_max;
-	tcp_cc_congestion(&tp->t_cc, flight);
+	if (!(tp->t_flags & TF_RTOEPISODE))
+		tcp_cc_congestion(&tp->t_cc, flight);
 	tp->t_flags |= TF_FASTRECOVERY;
 	tp->t_rtttime = 0;
 	tcp_sackboard_enter_recovery(&tp->t_sackboard, tp->snd_max,
@@ -137,8 +142,12 @@ tcp_sack_progress(struct tcpcb *tp)
 			tp->t_dupacks = 0;
 			tcp_sackboard_exit_recovery(sb);
 			tcp_rack_recovery_done(&tp->t_rack);
-			tcp_cc_recovery_exit(&tp->t_cc,
-			    tp->snd_max - tp->snd_una);
+			/* After a timeout the window grew in slow start. */
+			if (tp->t_flags & TF_RTOEPISODE)
+				tp->t_flags &= ~TF_RTOEPISODE;
+			else
+				tcp_cc_recovery_exit(&tp->t_cc,
+				    tp->snd_max - tp->snd_una);
 			return;
 		}
 		if (tcp_sackboard_rxt_lost(sb, tcp_effmss(tp)))
@@ -146,7 +155,21 @@ tcp_sack_progress(struct tcpcb *tp)
 		tcp_sack_send(tp);
 		return;
 	}
-	if (tp->snd_una == tp->snd_max || SEQ_LEQ(tp->snd_una, tp->snd_recover))
+	if (tp->snd_una == tp->snd_max)
+		return;
+	/*
+	 * After a timeout everything is being resent from SND.UNA; what RACK
+	 * finds lost again (RFC 8985 6.3) goes out at once, not at the next,
+	 * doubled, timeout.
+	 */
+	if ((tp->t_flags & TF_RTOEPISODE) && SEQ_GT(tp->snd_una, tp->snd_recover))
+		tp->t_flags &= ~TF_RTOEPISODE;
+	if (tp->t_flags & TF_RTOEPISODE) {
+		if (sb->sb_rack_lost_set)
+			tcp_sack_enter(tp);
+		return;
+	}
+	if (SEQ_LEQ(tp->snd_una, tp->snd_recover))
 		return;
 	if (tp->t_dupacks >= TCP_SACK_DUPTHRESH || sb->sb_rack_lost_set ||
 	    tcp_sackboard_islost(sb, tp->snd_una, tcp_effmss(tp)))

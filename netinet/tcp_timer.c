@@ -83,6 +83,8 @@ tcp_timer_rexmt(struct tcpcb *tp)
 		tcp_cc_rto(&tp->t_cc, tp->snd_max - tp->snd_una);
 	tcp_rtt_backoff(&tp->t_rtt);
 	tp->t_flags &= ~TF_FASTRECOVERY;
+	if (tp->t_flags & TF_SACK_PERMIT)
+		tp->t_flags |= TF_RTOEPISODE;
 	tcp_sack_timeout(tp);
 	tp->snd_recover = tp->snd_max;
 	tp->t_dupacks = 0;

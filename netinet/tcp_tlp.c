@@ -1,7 +1,7 @@
 /*
  * The tail loss probe (RFC 8985 7).  When the last segments of a flight
  * are lost no SACK arrives to show it, and only the retransmission timer
- * would.  So, outside recovery, a probe timer of about two round trips
+ * would.  So a probe timer of about two round trips
  * runs while data is outstanding; when it expires one segment goes out,
  * new data if there is any, else the last segment again.  Its ACK brings
  * the SACKs that let RACK (tcp_rack.c) find and repair the losses in a
@@ -13,12 +13,15 @@
 #include "netinet/in_pcb.h"
 #include "netinet/tcp_var.h"
 
-/* Whether a probe may be armed or sent now (RFC 8985 7.2). */
+/*
+ * Whether a probe may be armed or sent now (RFC 8985 7.2): also in fast
+ * recovery, where it finds the retransmissions lost at the tail; not
+ * after a timeout until an ACK of new data.
+ */
 static bool
 tcp_tlp_allowed(const struct tcpcb *tp)
 {
-	return (tp->t_flags & TF_SACK_PERMIT) &&
-	    !(tp->t_flags & (TF_FASTRECOVERY | TF_TLP)) &&
+	return (tp->t_flags & TF_SACK_PERMIT) && !(tp->t_flags & TF_TLP) &&
 	    tp->t_rxtshift == 0 && tp->snd_una != tp->snd_max &&
 	    !tcp_timer_isset(tp, TCPT_PERSIST);
 }

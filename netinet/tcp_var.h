@@ -183,6 +183,7 @@ struct tcpcb {
 #define TF_REQ_SACK	0x40000	/* we offered SACK */
 #define TF_SACK_PERMIT	0x80000	/* both sides agreed on SACK */
 #define TF_TLP		0x100000	/* a tail loss probe is unanswered */
+#define TF_RTOEPISODE	0x200000	/* SND.UNA has not passed a timeout's SND.MAX */
 
 /* What a state's handler in tcp_input tells its caller to do next. */
 enum tcp_verdict {
