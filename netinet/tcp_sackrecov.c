@@ -74,6 +74,12 @@ tcp_sack_enter(struct tcpcb *tp)
 	tcp_retransmit_first(tp);
 	tcp_timer_set(tp, TCPT_REXMT, tcp_rexmt_timeout(tp));
 	tcp_sack_send(tp);
+	/*
+	 * A probe that led here did its work; the next one watches the
+	 * tail of the retransmissions.
+	 */
+	tp->t_flags &= ~TF_TLP;
+	tcp_tlp_arm(tp);
 }
 
 void

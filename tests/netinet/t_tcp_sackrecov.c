@@ -281,6 +281,9 @@ the_probes_sack_makes_rack_resend_the_rest_without_a_timeout(void **state)
 	tpeer_expect(&peer, &s);
 	assert_int_equal(s.seq, first + 1460);
 	assert_true(tp->t_flags & TF_FASTRECOVERY);
+	/* The probe did its work: the next one watches the retransmission. */
+	assert_false(tp->t_flags & TF_TLP);
+	assert_true(tcp_timer_isset(tp, TCPT_TLP));
 	peer.ack = first + 3 * 1460;
 	tpeer_send(&peer, TH_ACK, NULL, 0);
 	assert_false(tp->t_flags & (TF_FASTRECOVERY | TF_TLP));
