@@ -494,6 +494,56 @@ rack_finds_a_lost_retransmission_by_a_later_delivery(void **state)
 	KTEST_EXIT();
 }
 
+/*
+ * After a timeout everything goes again from SND.UNA; a resent segment
+ * lost once more is found by RACK when a later one arrives, and resent
+ * at once, without a second reduction, not at the next timeout.
+ */
+static void
+after_a_timeout_rack_resends_a_lost_retransmission_at_once(void **state)
+{
+	uint64_t rto = tcpstat.tcps_rexmttimeo, rec = tcpstat.tcps_sackrecoveries;
+	struct socket *so;
+	struct tcpcb *tp;
+	struct tseg s;
+	uint32_t cwnd;
+	tcp_seq first;
+
+	(void)state;
+	KTEST_ENTER();
+	so = connect_srtt20();
+	tp = tpeer_tcb(so);
+	send_bytes(so, 3 * 1460);
+	tpeer_expect(&peer, &s);
+	first = s.seq;
+	fi_flush(&peer.fi);
+	/* All three are lost: the timeout resends the first. */
+	tpeer_advance(tp, 2000000000ULL);
+	assert_int_equal(tcpstat.tcps_rexmttimeo, rto + 1);
+	assert_true(tp->t_flags & TF_RTOEPISODE);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.seq, first);
+	elapse(1000);
+	peer.ack = first + 1460;
+	tpeer_send(&peer, TH_ACK, NULL, 0);
+	/* Slow start resends the other two; only the last arrives. */
+	assert_int_equal(fi_flush(&peer.fi), 2);
+	cwnd = tp->t_cc.cc_cwnd;
+	elapse(1000);
+	sack_ack(first + 2 * 1460, first + 3 * 1460);
+	assert_int_equal(tcpstat.tcps_sackrecoveries, rec + 1);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.seq, first + 1460);
+	assert_int_equal(tp->t_cc.cc_cwnd, cwnd);
+	assert_int_equal(tcpstat.tcps_rexmttimeo, rto + 1);
+	/* All is acknowledged: the timeout's episode is over. */
+	peer.ack = first + 3 * 1460;
+	tpeer_send(&peer, TH_ACK, NULL, 0);
+	assert_false(tp->t_flags & (TF_FASTRECOVERY | TF_RTOEPISODE));
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
@@ -511,6 +561,7 @@ main(void)
 		tcp_test(rack_does_not_mark_lost_within_the_reordering_window),
 		tcp_test(rack_marks_lost_when_a_later_segment_is_sacked_and_the_window_passed),
 		tcp_test(rack_finds_a_lost_retransmission_by_a_later_delivery),
+		tcp_test(after_a_timeout_rack_resends_a_lost_retransmission_at_once),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
