@@ -173,8 +173,10 @@ SERIAL_TESTS :=
 JOBS ?=
 # The longest programs start first, so the short ones fill the time beside
 # them instead of one long program running alone at the end.
-LONG_TESTS := tests/integration/t_offload_off.sh tests/integration/t_tcp.sh \
-	$(O)/tests/api/t_ext2fs_scale
+LONG_TESTS := $(O)/tests/api/t_ext2fs_scale tests/integration/t_tcp.sh \
+	$(O)/tests/api/t_ext2fs_mutate tests/integration/t_offload_off.sh \
+	tests/integration/t_httpd.sh tests/integration/t_httpd_image.sh \
+	tests/integration/t_tcp_nc.sh
 TEST_PROGRAMS := $(LONG_TESTS) $(filter-out $(LONG_TESTS),$(INTEG_SCRIPTS) \
 	$(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) $(SOCKINTESTS) $(REMOTETESTS))
 

@@ -47,10 +47,10 @@ trap '_stop 129' HUP
 mkfifo "$dir/done" || exit 2
 exec 3<>"$dir/done"
 
-# run_one N PROGRAM: runs it, output in N.out; its pid in N.pid (for
-# _stop), then its wall time in N.ms and exit status in N.rc; tells the
-# runner.  Runs in the background: a program started from it runs in the
-# background too, so it gets its own copy of the pid.
+# run_one N PROGRAM, itself run in the background: runs the program, output
+# in N.out, its pid in N.pid (for _stop: the program is started in the
+# background and waited for, so its pid is known), then its wall time in
+# N.ms and exit status in N.rc, and tells the runner.
 run_one() {
 	_t0=$(date +%s%N)
 	case "$2" in
