@@ -1,9 +1,13 @@
 /*
- * Network-layer input by address family (librump/rumpnet/netisr.c): a
- * registered family gets its packets; a packet of any other family is
- * dropped and counted on the interface it came in on (lo0 here).
+ * Network-layer input by address family (librump/rumpnet/netisr.c), which
+ * loopback delivers through: a registered family gets its packets; a
+ * packet of any other family is dropped and counted on the interface it
+ * came in on (lo0 here).  And lo0's own queue (if_loop.c), which holds
+ * LOQLEN packets.
  */
 #include "ktest.h"
+#include "rumpkern/config.h"
+#include "rumpkern/ktime.h"
 #include "rumpnet/if.h"
 #include "rumpnet/mbuf.h"
 #include "rumpnet/netisr.h"
@@ -21,6 +25,17 @@ got_input(struct ifnet *ifp, struct mbuf *m)
 	got = m;
 }
 
+static int delivered;
+
+static void
+count_input(struct ifnet *ifp, struct mbuf *m)
+{
+	(void)ifp;
+	NET_ASSERT_LOCKED();
+	m_freem(m);
+	delivered++;
+}
+
 static uint64_t
 kstat(const char *name)
 {
@@ -30,15 +45,23 @@ kstat(const char *name)
 	return v;
 }
 
+static struct mbuf *
+packet(void)
+{
+	uint8_t buf[16] = { 0 };
+	struct mbuf *m = m_devget(buf, sizeof(buf), NULL);
+
+	assert_non_null(m);
+	return m;
+}
+
 /* Dispatches a 16-byte packet of family af as if lo0 had received it. */
 static struct mbuf *
 dispatch(int af)
 {
-	uint8_t buf[16] = { 0 };
-	struct mbuf *m = m_devget(buf, sizeof(buf), NULL);
+	struct mbuf *m = packet();
 	struct ifnet *lo0;
 
-	assert_non_null(m);
 	NET_LOCK();
 	lo0 = if_find_byname("lo0");
 	assert_non_null(lo0);
@@ -105,6 +128,41 @@ a_packet_of_no_registered_family_is_dropped_and_counted(void **state)
 	KTEST_EXIT();
 }
 
+static void
+a_full_loopback_queue_drops_and_counts(void **state)
+{
+	const struct sockaddr dst = { .sa_family = TEST_AF };
+	struct ifnet *lo0;
+	uint64_t before;
+	int n = 0;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(netisr_register(TEST_AF, count_input), 0);
+	before = kstat("lo0.drop.nobufs");
+	delivered = 0;
+	/* The queue drains once softnet_lock is released, not before. */
+	NET_LOCK();
+	lo0 = if_find_byname("lo0");
+	assert_non_null(lo0);
+	for (int i = 0; i < LOQLEN; i++)
+		assert_int_equal(if_output(lo0, packet(), &dst, NULL), 0);
+	assert_int_equal(if_output(lo0, packet(), &dst, NULL), ENOBUFS);
+	if_rele(lo0);
+	NET_UNLOCK();
+	assert_int_equal(kstat("lo0.drop.nobufs"), before + 1);
+	/* Every packet queued is delivered. */
+	while (n < LOQLEN) {
+		kpause(NSEC_PER_TICK);
+		NET_LOCK();
+		n = delivered;
+		NET_UNLOCK();
+	}
+	assert_int_equal(n, LOQLEN);
+	netisr_unregister(TEST_AF);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
@@ -113,6 +171,7 @@ main(void)
 		leak_test(a_family_is_registered_once),
 		leak_test(a_registered_family_gets_its_packets),
 		leak_test(a_packet_of_no_registered_family_is_dropped_and_counted),
+		leak_test(a_full_loopback_queue_drops_and_counts),
 	};
 
 	return cmocka_run_group_tests(tests, ktest_boot, ktest_halt);
