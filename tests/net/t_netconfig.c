@@ -1,7 +1,8 @@
 /*
  * The public configuration calls of interfaces (net/net_netconfig.c:
- * rump_netconfig_ifcreate, ifdestroy, ifup, ifdown, ifsetmtu) on a clone
- * "tst" of this test, whose interfaces are devices of nothing.
+ * rump_netconfig_ifcreate, ifdestroy, ifup, ifdown, ifsetmtu, pcap_start,
+ * pcap_stop) on a clone "tst" of this test, whose interfaces are devices
+ * of nothing.
  */
 #include "ktest.h"
 #include "rumpnet/if.h"
@@ -133,6 +134,36 @@ ifsetmtu_sets_an_mtu_from_68_and_refuses_less(void **state)
 	KTEST_EXIT();
 }
 
+static void
+one_capture_runs_on_an_interface_until_stopped(void **state)
+{
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(rumppriv_netconfig_ifcreate("tst0", ""), 0);
+	assert_int_equal(rumppriv_netconfig_pcap_stop("tst0"), ENOENT);
+	assert_int_equal(rumppriv_netconfig_pcap_start("tst0", NULL), EINVAL);
+	assert_int_equal(rumppriv_netconfig_pcap_start("tst0", "/dev/null"), 0);
+	assert_int_equal(rumppriv_netconfig_pcap_start("tst0", "/dev/null"),
+	    EBUSY);
+	assert_int_equal(rumppriv_netconfig_pcap_stop("tst0"), 0);
+	assert_int_equal(rumppriv_netconfig_pcap_stop("tst0"), ENOENT);
+	assert_int_equal(rumppriv_netconfig_ifdestroy("tst0"), 0);
+	KTEST_EXIT();
+}
+
+static void
+a_capture_file_that_cannot_be_made_is_its_error(void **state)
+{
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(rumppriv_netconfig_ifcreate("tst0", ""), 0);
+	assert_int_equal(rumppriv_netconfig_pcap_start("tst0",
+	    "/nonexistent/t_netconfig.pcap"), ENOENT);
+	assert_int_equal(rumppriv_netconfig_pcap_stop("tst0"), ENOENT);
+	assert_int_equal(rumppriv_netconfig_ifdestroy("tst0"), 0);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
@@ -142,6 +173,8 @@ main(void)
 		leak_test(calls_on_an_interface_that_is_not_there_are_enxio),
 		leak_test(ifup_and_ifdown_set_and_clear_up_and_running),
 		leak_test(ifsetmtu_sets_an_mtu_from_68_and_refuses_less),
+		leak_test(one_capture_runs_on_an_interface_until_stopped),
+		leak_test(a_capture_file_that_cannot_be_made_is_its_error),
 	};
 
 	return cmocka_run_group_tests(tests, clone_boot, clone_halt);
