@@ -155,6 +155,20 @@
 #ifndef TCP_PERSMAX_MS
 #define TCP_PERSMAX_MS		(60 * 1000)
 #endif
+/*
+ * Tail loss probe (RFC 8985 7.2): the probe timeout before an RTT sample,
+ * and the worst delayed ACK added when one segment is out (WCDelAckT).
+ */
+#ifndef TCP_TLP_NOSRTT_MS
+#define TCP_TLP_NOSRTT_MS	1000
+#endif
+#ifndef TCP_TLP_DELACK_MS
+#define TCP_TLP_DELACK_MS	200
+#endif
+/* The shortest probe timeout (Linux's). */
+#ifndef TCP_TLP_MIN_MS
+#define TCP_TLP_MIN_MS		10
+#endif
 /* RFC 5961 7: challenge ACKs per second and connection. */
 #ifndef TCP_CHALLENGE_LIMIT
 #define TCP_CHALLENGE_LIMIT	10
