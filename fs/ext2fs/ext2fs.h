@@ -59,6 +59,12 @@ struct ext2fs_devops {
 	 * (bh_checked of later reads says so).
 	 */
 	void (*ed_setchecked)(void *dev, struct ext2fs_bh *bh);
+	/*
+	 * Optional: ed_bdwrite of a block of file data written whole, not
+	 * expected to be read soon: written back before long and its buffer
+	 * reused (bdwrite_age).
+	 */
+	void (*ed_bdwrite_age)(void *dev, struct ext2fs_bh *bh);
 };
 
 /* The superblock fields the file system uses, in host order. */
@@ -180,6 +186,7 @@ int ext2fs_bread(struct ext2fs_mount *um, uint32_t blk, struct ext2fs_bh *bh);
 int ext2fs_getblk(struct ext2fs_mount *um, uint32_t blk, struct ext2fs_bh *bh);
 void ext2fs_brelse(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 void ext2fs_bdwrite(struct ext2fs_mount *um, struct ext2fs_bh *bh);
+void ext2fs_bdwrite_age(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 int ext2fs_breada(struct ext2fs_mount *um, const uint32_t *blks, int n);
 void ext2fs_bsetchecked(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 

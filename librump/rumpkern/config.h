@@ -272,6 +272,15 @@
 #define BUF_DIRTY_MAX		(16 * 1024 * 1024)
 #endif
 
+/*
+ * Dirty bytes of blocks written whole (bdwrite_age) that start writing
+ * them back: the buffers of a stream of writes are then used again for
+ * the blocks that follow instead of growing the cache with fresh memory.
+ */
+#ifndef BUF_AGED_MAX
+#define BUF_AGED_MAX		(1024 * 1024)
+#endif
+
 /* How often the sync thread writes dirty buffers back. */
 #ifndef BUF_SYNC_INTERVAL_MS
 #define BUF_SYNC_INTERVAL_MS	(5 * 1000)
