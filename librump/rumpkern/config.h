@@ -255,6 +255,17 @@
 #endif
 
 /*
+ * Names the name cache keeps ((directory, name) -> file id or missing),
+ * and the longest name it keeps (longer ones are looked up each time).
+ */
+#ifndef NAMECACHE_MAX
+#define NAMECACHE_MAX		16384
+#endif
+#ifndef NAMECACHE_NAMELEN
+#define NAMECACHE_NAMELEN	39
+#endif
+
+/*
  * The largest file rumpfs (the in-memory root) holds: its page table is
  * one pointer per 4 KiB of file, holes included.
  */
