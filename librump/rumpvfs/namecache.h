@@ -38,7 +38,7 @@ void cache_purge_name(struct vnode *dvp, const char *name, size_t len);
 /* Forgets every name of directory dvp (its vnode is going). */
 void cache_purge_dir(struct vnode *dvp);
 
-/* Counts, for tests and statistics. */
+/* The counts, kstat group "namecache" (rump_kstat_get("namecache.hits")). */
 struct nchstats {
 	uint64_t ncs_hits;		/* positive hits */
 	uint64_t ncs_neghits;		/* negative hits */
@@ -47,9 +47,8 @@ struct nchstats {
 	uint64_t ncs_purges;		/* entries forgotten by a purge */
 	uint64_t ncs_entries;		/* entries now */
 };
-void cache_stats(struct nchstats *st);
 
-/* NAMECACHE_MAX, a variable so that tests may lower it. */
+/* NAMECACHE_MAX, a variable set through the sysctl vfs.namecache.max. */
 extern unsigned namecache_max;
 
 void namecache_init(void);

@@ -6,9 +6,13 @@
  * its vnode does.  namecache_lock, a leaf lock (nothing is called with
  * it held but the allocator), guards all three and the counts.  Entries
  * are cache, not state: the kmem type reports them idle, as a pool does,
- * so a test that leaves names cached has not leaked.
+ * so a test that leaves names cached has not leaked.  The counts are the
+ * kstat group "namecache" (namecache.hits, ...); the bound is the sysctl
+ * vfs.namecache.max.
  */
 #include "rumpkern/kmem.h"
+#include "rumpkern/kstat.h"
+#include "rumpkern/sysctl.h"
 #include "rumpvfs/namecache.h"
 
 KMEM_DEFINE(M_NAMECACHE, "namecache");
@@ -34,6 +38,22 @@ static kmutex_t namecache_lock;
 static struct nclist nc_hash[NC_HASHSIZE];
 static struct nclist nc_lru = TAILQ_HEAD_INITIALIZER(nc_lru);
 static struct nchstats nc_stat;
+static struct kstat_group nc_kstat;
+
+static struct sysctl_node nc_sysctl = {
+	.sn_name = "vfs.namecache.max", .sn_type = RUMP_SYSCTL_INT,
+	.sn_flags = RUMP_SYSCTL_WRITABLE, .sn_handler = sysctl_int,
+	.sn_data = &namecache_max, .sn_min = 0, .sn_max = 1 << 24,
+};
+
+static const struct kstat_desc nc_kstat_desc[] = {
+	KSTAT_DESC(struct nchstats, ncs_hits, "hits"),
+	KSTAT_DESC(struct nchstats, ncs_neghits, "neghits"),
+	KSTAT_DESC(struct nchstats, ncs_misses, "misses"),
+	KSTAT_DESC(struct nchstats, ncs_enters, "enters"),
+	KSTAT_DESC(struct nchstats, ncs_purges, "purges"),
+	KSTAT_DESC(struct nchstats, ncs_entries, "entries"),
+};
 
 static struct nclist *
 nc_bucket(const struct vnode *dvp, const char *name, size_t len)
@@ -139,6 +159,9 @@ cache_enter(struct vnode *dvp, const char *name, size_t len, uint64_t id,
 	TAILQ_INSERT_TAIL(&dvp->v_nclist, ncp, nc_dirlist);
 	nc_stat.ncs_entries++;
 	nc_stat.ncs_enters++;
+	/* The bound may have been lowered meanwhile. */
+	while (nc_stat.ncs_entries > namecache_max)
+		nc_remove(TAILQ_FIRST(&nc_lru));
 	mutex_exit(&namecache_lock);
 }
 
@@ -170,14 +193,6 @@ cache_purge_dir(struct vnode *dvp)
 	mutex_exit(&namecache_lock);
 }
 
-void
-cache_stats(struct nchstats *st)
-{
-	mutex_enter(&namecache_lock);
-	*st = nc_stat;
-	mutex_exit(&namecache_lock);
-}
-
 /* All the type's memory is cache: entries in use are idle (kt_idle). */
 static void
 nc_kmem_idle(const void *arg, uint64_t *bytes, uint64_t *blocks)
@@ -195,6 +210,9 @@ namecache_init(void)
 		TAILQ_INIT(&nc_hash[i]);
 	memset(&nc_stat, 0, sizeof(nc_stat));
 	M_NAMECACHE.kt_idle = nc_kmem_idle;
+	kstat_register(&nc_kstat, "namecache", nc_kstat_desc,
+	    (int)(sizeof(nc_kstat_desc) / sizeof(nc_kstat_desc[0])), &nc_stat);
+	sysctl_register(&nc_sysctl);
 }
 
 /* Every vnode has been reclaimed by now, and its names with it. */
@@ -203,6 +221,8 @@ namecache_fini(void)
 {
 	KASSERTMSG(TAILQ_EMPTY(&nc_lru), "namecache_fini: %llu names left",
 	    (unsigned long long)nc_stat.ncs_entries);
+	sysctl_unregister(&nc_sysctl);
+	kstat_unregister(&nc_kstat);
 	M_NAMECACHE.kt_idle = NULL;
 	mutex_destroy(&namecache_lock);
 }
