@@ -152,6 +152,10 @@ struct ext2fs_mount {
 	uint16_t um_state;		/* s_state when mounted */
 	/* Allocation state: the bitmaps, free counts and descriptors. */
 	kmutex_t um_lock;
+	/* Indexes of large directories (ext2fs_dirhash.c), under um_dhlock. */
+	kmutex_t um_dhlock;
+	TAILQ_HEAD(ext2fs_dhlist, ext2fs_dirhash) um_dirhash;
+	unsigned um_ndirhash;
 	char um_why[128];		/* why the mount was refused or read-only */
 };
 
@@ -308,6 +312,22 @@ int ext2fs_dir_getparent(struct ext2fs_mount *um,
     const struct ext2fs_inode *dp, uint32_t *parentp);
 int ext2fs_dir_setparent(struct ext2fs_mount *um, struct ext2fs_inode *dp,
     uint32_t parent);
+
+/* ext2fs_dirhash.c: indexes of large directories. */
+#define EXT2_DIRHASH_CANDIDATES	8	/* blocks a lookup reads, at most */
+uint16_t ext2fs_dirblk_maxgap(const struct ext2fs_mount *um, const uint8_t *blk);
+void ext2fs_dirhash_build(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
+    int (*readblk)(struct ext2fs_mount *, const struct ext2fs_inode *,
+    uint64_t, struct ext2fs_bh *));
+bool ext2fs_dirhash_lookup(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
+    const char *name, size_t len, uint32_t *lbns, int max, int *np);
+uint64_t ext2fs_dirhash_findfree(struct ext2fs_mount *um,
+    const struct ext2fs_inode *dp, uint32_t need);
+void ext2fs_dirhash_update(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
+    const char *name, size_t len, uint32_t lbn, const uint8_t *blk, bool added);
+void ext2fs_dirhash_drop(struct ext2fs_mount *um, uint32_t ino);
+void ext2fs_dirhash_init(struct ext2fs_mount *um);
+void ext2fs_dirhash_fini(struct ext2fs_mount *um);
 
 /* ext2fs_time.c: times. */
 #define EXT2_ATIME	0x1

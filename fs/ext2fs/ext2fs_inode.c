@@ -257,6 +257,8 @@ ext2fs_truncate(struct ext2fs_mount *um, struct ext2fs_inode *ip,
 
 	if (size > ext2fs_maxfilesize(um))
 		return EFBIG;
+	if ((ip->i_mode & EXT2_IFMT) == EXT2_IFDIR)
+		ext2fs_dirhash_drop(um, ip->i_number);
 	if (ext2fs_is_fastlink(um, ip)) {
 		if (size != 0)
 			return EINVAL;

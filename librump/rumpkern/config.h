@@ -266,6 +266,18 @@
 #endif
 
 /*
+ * ext2fs indexes a directory of at least EXT2_DIRHASH_MINBLOCKS blocks in
+ * memory once it was scanned whole (ext2fs_dirhash.c), at most
+ * EXT2_DIRHASH_MAX directories per mount.
+ */
+#ifndef EXT2_DIRHASH_MINBLOCKS
+#define EXT2_DIRHASH_MINBLOCKS	4
+#endif
+#ifndef EXT2_DIRHASH_MAX
+#define EXT2_DIRHASH_MAX	16
+#endif
+
+/*
  * The largest file rumpfs (the in-memory root) holds: its page table is
  * one pointer per 4 KiB of file, holes included.
  */
