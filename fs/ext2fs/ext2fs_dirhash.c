@@ -202,8 +202,9 @@ dh_trim(struct ext2fs_mount *um)
 }
 
 /*
- * Builds dp's index if dp is large and has none: reads every block
- * (checked) through readblk.  A failure leaves dp without an index.
+ * Builds dp's index if dp is large: reads every block (checked) through
+ * readblk.  A failure leaves dp without an index; an index built
+ * meanwhile (by a lookup sharing dp's lock) is kept instead.
  */
 void
 ext2fs_dirhash_build(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
@@ -213,14 +214,8 @@ ext2fs_dirhash_build(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
 	uint64_t nblocks = dp->i_size >> um->um_bshift;
 	struct ext2fs_dirhash *dh;
 	struct ext2fs_bh bh;
-	bool have;
 
 	if (nblocks < EXT2_DIRHASH_MINBLOCKS || nblocks >= DH_DELETED)
-		return;
-	mutex_enter(&um->um_dhlock);
-	have = dh_find(um, dp->i_number) != NULL;
-	mutex_exit(&um->um_dhlock);
-	if (have)
 		return;
 	dh = kmem_zalloc(&M_EXT2FSDH, sizeof(*dh), KM_SLEEP);
 	dh->dh_ino = dp->i_number;
@@ -238,7 +233,6 @@ ext2fs_dirhash_build(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
 		ext2fs_brelse(um, &bh);
 	}
 	mutex_enter(&um->um_dhlock);
-	/* Another lookup sharing dp's lock may have built it meanwhile. */
 	if (dh_find(um, dp->i_number) != NULL) {
 		mutex_exit(&um->um_dhlock);
 		dh_free(dh);
