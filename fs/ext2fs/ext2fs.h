@@ -156,6 +156,7 @@ struct ext2fs_mount {
 	kmutex_t um_dhlock;
 	TAILQ_HEAD(ext2fs_dhlist, ext2fs_dirhash) um_dirhash;
 	unsigned um_ndirhash;
+	uint32_t um_nextgen;		/* the next new inode's generation */
 	char um_why[128];		/* why the mount was refused or read-only */
 };
 

@@ -470,6 +470,7 @@ ext2fs_mount_open(const struct ext2fs_devops *ops, void *dev, uint64_t devsize,
 	um->um_devsize = devsize;
 	mutex_init(&um->um_lock, MUTEX_DEFAULT);
 	ext2fs_dirhash_init(um);
+	um->um_nextgen = cprng_u32();
 	error = ext2fs_mount_load(um, flags);
 	if (error == 0)
 		error = ext2fs_mount_checkroot(um);
