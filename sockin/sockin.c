@@ -174,8 +174,7 @@ static struct domain sockin_inetdomain, sockin_inet6domain;
 		.pr_type = SOCK_STREAM,					\
 		.pr_domain = (dom),					\
 		.pr_protocol = SOCKIN_IPPROTO_TCP,			\
-		.pr_flags = PR_CONNREQUIRED | PR_WANTRCVD | PR_LISTEN |	\
-		    PR_SOLOPTS,						\
+		.pr_flags = PR_CONNREQUIRED | PR_LISTEN | PR_SOLOPTS,	\
 		.pr_ctloutput = sockin_ctloutput,			\
 		.pr_usrreqs = &sockin_usrreqs,				\
 	}, {								\

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -75,6 +77,8 @@ sockin_user_evmask(uint32_t events)
 
 	if (events & (EPOLLIN | EPOLLRDHUP))
 		ev |= SOCKIN_EV_IN;
+	if (events & EPOLLRDHUP)
+		ev |= SOCKIN_EV_RDHUP;
 	if (events & EPOLLOUT)
 		ev |= SOCKIN_EV_OUT;
 	if (events & EPOLLERR)
@@ -83,6 +87,11 @@ sockin_user_evmask(uint32_t events)
 		ev |= SOCKIN_EV_HUP;
 	return ev;
 }
+
+/* poll(2)'s events are epoll's, bit for bit, on Linux. */
+_Static_assert(POLLIN == EPOLLIN && POLLOUT == EPOLLOUT &&
+    POLLERR == EPOLLERR && POLLHUP == EPOLLHUP && POLLRDHUP == EPOLLRDHUP,
+    "poll and epoll events are the same bits");
 
 int
 sockin_user_wait(struct sockin_user *su, struct sockin_user_event *ev,
@@ -298,8 +307,8 @@ sockin_user_send(int fd, const struct sockin_user_iov *iov, int iovcnt,
 
 int
 sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
-    void *addr, unsigned *addrlen, void *control, size_t *controllen,
-    size_t *len, int *truncated)
+    int flags, void *addr, unsigned *addrlen, void *control,
+    size_t *controllen, size_t *len, int *truncated)
 {
 	struct msghdr msg = {
 		.msg_name = addr,
@@ -312,7 +321,7 @@ sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
 	ssize_t n;
 
 	do
-		n = recvmsg(fd, &msg, MSG_DONTWAIT);
+		n = recvmsg(fd, &msg, (flags & MSG_PEEK) | MSG_DONTWAIT);
 	while (n == -1 && errno == EINTR);
 	if (n == -1)
 		return errno == EWOULDBLOCK ? EAGAIN : errno;
@@ -338,4 +347,24 @@ sockin_user_peeklen(int fd, size_t *len)
 		return errno == EWOULDBLOCK ? EAGAIN : errno;
 	*len = (size_t)n;
 	return 0;
+}
+
+int
+sockin_user_poll(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN | POLLOUT | POLLRDHUP };
+	int n;
+
+	do
+		n = poll(&pfd, 1, 0);
+	while (n == -1 && errno == EINTR);
+	return n == -1 ? SOCKIN_EV_ERR : sockin_user_evmask((uint32_t)pfd.revents);
+}
+
+size_t
+sockin_user_rcvcount(int fd)
+{
+	int n;
+
+	return ioctl(fd, FIONREAD, &n) == -1 ? 0 : (size_t)n;
 }

@@ -40,6 +40,7 @@ struct sockin_user_iov {
 #define SOCKIN_EV_OUT	0x02	/* writable, or a connect finished */
 #define SOCKIN_EV_ERR	0x04	/* an error is pending */
 #define SOCKIN_EV_HUP	0x08	/* the peer hung up */
+#define SOCKIN_EV_RDHUP	0x10	/* the peer shut its end: end of file */
 
 struct sockin_user_event {
 	uint64_t sev_id;
@@ -100,15 +101,23 @@ int sockin_user_send(int fd, const struct sockin_user_iov *iov, int iovcnt,
     size_t controllen, int flags, size_t *sent);
 /*
  * Receives what is there now into iov (one datagram, for datagram
- * sockets).  *len gets the bytes received, 0 at end of file; addr (when
- * not NULL) and control (when not NULL) the source and control messages,
- * their lengths in *addrlen and *controllen; *truncated says whether the
- * datagram was longer than iov.  EAGAIN when nothing is there.
+ * sockets), with flags (MSG_PEEK or 0).  *len gets the bytes received, 0
+ * at end of file; addr (when not NULL) and control (when not NULL) the
+ * source and control messages, their lengths in *addrlen and
+ * *controllen; *truncated says whether the datagram was longer than iov.
+ * EAGAIN when nothing is there.
  */
 int sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
-    void *addr, unsigned *addrlen, void *control, size_t *controllen,
-    size_t *len, int *truncated);
+    int flags, void *addr, unsigned *addrlen, void *control,
+    size_t *controllen, size_t *len, int *truncated);
 /* The length of the next datagram waiting; EAGAIN when none is. */
 int sockin_user_peeklen(int fd, size_t *len);
+/*
+ * Readiness now (SOCKIN_EV_*), without waiting; SOCKIN_EV_ERR when the
+ * host cannot tell (the next call on the socket meets the error).
+ */
+int sockin_user_poll(int fd);
+/* The bytes waiting to be received (FIONREAD); 0 when the host cannot tell. */
+size_t sockin_user_rcvcount(int fd);
 
 #endif
