@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "apitest.h"
+#include "threadstate.h"
 
 #define MIN(a, b)	((a) < (b) ? (a) : (b))
 
@@ -498,6 +499,135 @@ accept_waiter(void *arg)
 	return NULL;
 }
 
+/* A reader blocked in recv(fd, 8 bytes, flags) on a thread of its own. */
+struct reader {
+	int fd;
+	int flags;
+	pid_t tid;
+	pthread_t t;
+	ssize_t rv;
+	int error;
+	char buf[8];
+};
+
+static void *
+reader_main(void *arg)
+{
+	struct reader *r = arg;
+
+	__atomic_store_n(&r->tid, thread_self_id(), __ATOMIC_RELEASE);
+	r->rv = rump_sys_recv(r->fd, r->buf, sizeof(r->buf), r->flags);
+	r->error = errno;
+	return NULL;
+}
+
+/* Starts the reader and waits until it sleeps, nothing to read yet. */
+static void
+reader_start(struct reader *r, int fd, int flags)
+{
+	memset(r, 0, sizeof(*r));
+	r->fd = fd;
+	r->flags = flags;
+	assert_int_equal(pthread_create(&r->t, NULL, reader_main, r), 0);
+	wait_thread_asleep(&r->tid);
+}
+
+static void
+reader_join(struct reader *r)
+{
+	assert_int_equal(pthread_join(r->t, NULL), 0);
+}
+
+static void
+a_blocked_waitall_reader_gets_every_piece_sent_while_it_waits(void **state)
+{
+	struct reader r;
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	reader_start(&r, a, MSG_WAITALL);
+	assert_int_equal(rump_sys_send(c, "abc", 3, 0), 3);
+	assert_int_equal(rump_sys_send(c, "defgh", 5, 0), 5);
+	reader_join(&r);
+	assert_int_equal(r.rv, 8);
+	assert_memory_equal(r.buf, "abcdefgh", 8);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+static void
+a_blocked_reader_wakes_with_end_of_file_when_the_peer_closes(void **state)
+{
+	struct reader r;
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	reader_start(&r, a, 0);
+	assert_int_equal(rump_sys_close(c), 0);
+	reader_join(&r);
+	assert_int_equal(r.rv, 0);
+	rump_sys_close(a);
+}
+
+static void
+a_blocked_reader_wakes_with_econnreset_when_the_peer_resets(void **state)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	struct reader r;
+	char b;
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	reader_start(&r, a, 0);
+	assert_int_equal(rump_sys_setsockopt(c, SOL_SOCKET, SO_LINGER, &lg,
+	    sizeof(lg)), 0);
+	assert_int_equal(rump_sys_close(c), 0);
+	reader_join(&r);
+	assert_int_equal(r.rv, -1);
+	assert_int_equal(r.error, ECONNRESET);
+	/* The connection is gone both ways, as the host's is. */
+	assert_int_equal(rump_sys_recv(a, &b, 1, 0), 0);
+	assert_int_equal(rump_sys_send(a, "x", 1, MSG_NOSIGNAL), -1);
+	assert_int_equal(errno, EPIPE);
+	rump_sys_close(a);
+}
+
+static void
+a_peek_on_a_blocked_reader_leaves_the_data_for_the_next_read(void **state)
+{
+	struct reader r;
+	char buf[8];
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	reader_start(&r, a, MSG_PEEK);
+	assert_int_equal(rump_sys_send(c, "peek", 4, 0), 4);
+	reader_join(&r);
+	assert_int_equal(r.rv, 4);
+	assert_memory_equal(r.buf, "peek", 4);
+	assert_int_equal(rump_sys_recv(a, buf, sizeof(buf), 0), 4);
+	assert_memory_equal(buf, "peek", 4);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+static void
+fionread_of_a_listener_is_zero(void **state)
+{
+	struct sockaddr_in sin;
+	int l, n = -1;
+
+	(void)state;
+	l = listener(&sin, 1);
+	assert_int_equal(rump_sys_ioctl(l, FIONREAD, &n), 0);
+	assert_int_equal(n, 0);
+	rump_sys_close(l);
+}
+
 /*
  * With one virtual CPU, threads asleep in recv and accept hold none, so
  * other threads' sends, connects and shutdowns go ahead and wake them.
@@ -573,6 +703,11 @@ main(void)
 		leak_test(udp_control_messages_of_the_host_reach_recvmsg),
 		leak_test(sixteen_mebibytes_cross_byte_exact_and_end_with_eof),
 		leak_test(thousand_concurrent_connections_leave_no_socket_behind),
+		leak_test(a_blocked_waitall_reader_gets_every_piece_sent_while_it_waits),
+		leak_test(a_blocked_reader_wakes_with_end_of_file_when_the_peer_closes),
+		leak_test(a_blocked_reader_wakes_with_econnreset_when_the_peer_resets),
+		leak_test(a_peek_on_a_blocked_reader_leaves_the_data_for_the_next_read),
+		leak_test(fionread_of_a_listener_is_zero),
 		leak_test(threads_blocked_in_accept_and_recv_do_not_stall_the_others),
 	};
 
