@@ -19,7 +19,6 @@
 
 KMEM_DEFINE(M_SOCKIN, "sockin");
 
-#define SOCKIN_NEVENTS	64
 #define SOCKIN_HASHSIZE	1024	/* buckets of live control blocks, by id */
 
 struct sockin_user *sockin_su;
@@ -115,10 +114,9 @@ sockin_ctloutput(int dir, struct socket *so, struct sockopt *sopt)
 	unsigned len;
 	int error;
 
+	/* A socket its user holds keeps its host socket until it is closed. */
 	if (sopt->sopt_level == SOL_SOCKET && !sockin_hostopt(sopt->sopt_name))
 		return 0;
-	if (sp == NULL || sp->sp_fd == -1)
-		return ECONNRESET;
 	if (dir == SOPT_SET)
 		return sockin_user_setopt(sp->sp_fd, sopt->sopt_level,
 		    sopt->sopt_name, sopt->sopt_data, (unsigned)sopt->sopt_size);
@@ -135,14 +133,14 @@ sockin_ctloutput(int dir, struct socket *so, struct sockopt *sopt)
 static void
 sockin_events(void *arg)
 {
-	struct sockin_user_event ev[SOCKIN_NEVENTS];
+	struct sockin_user_event ev[SOCKIN_USER_NEVENTS];
 	size_t n, i;
 	int error;
 
 	(void)arg;
 	for (;;) {
 		sched_block_begin();
-		error = sockin_user_wait(sockin_su, ev, SOCKIN_NEVENTS, &n);
+		error = sockin_user_wait(sockin_su, ev, &n);
 		sched_block_end();
 		if (error == ECANCELED)
 			break;

@@ -17,6 +17,13 @@
  * the event thread counts up): the edge-triggered report of data that
  * came meanwhile would otherwise be lost, and a reader would sleep with
  * data waiting.
+ *
+ * A stream that keeps coming would wake the event thread once per piece
+ * the host receives, each wake-up telling what SP_RREADY already says: at
+ * the second report, the host stops reporting received data for the
+ * socket (SP_RMUTED) until the reader has taken everything, when
+ * reports restart, the host reporting at once what came meanwhile.  A
+ * request that comes and is read whole costs nothing more.
  */
 #include "rumpkern/lwp.h"
 #include "rumpkern/uio.h"
@@ -31,18 +38,26 @@ void
 sockin_rready(struct sockin_pcb *sp)
 {
 	sp->sp_rgen++;
-	if (sp->sp_flags & SP_RREADY)
-		return;
-	sp->sp_flags |= SP_RREADY;
-	sorwakeup(sp->sp_so);
+	if (!(sp->sp_flags & SP_RREADY)) {
+		sp->sp_flags |= SP_RREADY;
+		sorwakeup(sp->sp_so);
+	} else if (!(sp->sp_flags & SP_RMUTED)) {
+		sp->sp_flags |= SP_RMUTED;
+		sockin_user_watchin(sockin_su, sp->sp_fd, sp->sp_id, 0);
+	}
 }
 
 /* The host answered "nothing now": readiness is off unless some came. */
 static void
 sockin_rnone(struct sockin_pcb *sp, uint64_t gen)
 {
-	if (sp->sp_rgen == gen)
-		sp->sp_flags &= ~SP_RREADY;
+	if (sp->sp_rgen != gen)
+		return;
+	sp->sp_flags &= ~SP_RREADY;
+	if (sp->sp_flags & SP_RMUTED) {
+		sp->sp_flags &= ~SP_RMUTED;
+		sockin_user_watchin(sockin_su, sp->sp_fd, sp->sp_id, 1);
+	}
 }
 
 /* The first pieces of uio's buffer, as the host takes them; their count. */

@@ -24,8 +24,6 @@ _Static_assert(sizeof(struct sockin_user_iov) == sizeof(struct iovec),
 _Static_assert(offsetof(struct sockin_user_iov, siov_len) ==
     offsetof(struct iovec, iov_len), "sockin_user_iov is laid out as struct iovec");
 
-#define SOCKIN_USER_MAXEV	64
-
 struct sockin_user {
 	int su_epfd;
 	int su_evfd;
@@ -95,19 +93,17 @@ _Static_assert(POLLIN == EPOLLIN && POLLOUT == EPOLLOUT &&
 
 int
 sockin_user_wait(struct sockin_user *su, struct sockin_user_event *ev,
-    size_t nev, size_t *nready)
+    size_t *nready)
 {
-	struct epoll_event eev[SOCKIN_USER_MAXEV];
+	struct epoll_event eev[SOCKIN_USER_NEVENTS];
 	uint64_t count;
 	size_t n = 0;
 	int i, got;
 
-	if (nev > SOCKIN_USER_MAXEV)
-		nev = SOCKIN_USER_MAXEV;
 	do {
 		if (atomic_load(&su->su_cancelled))
 			return ECANCELED;
-		got = epoll_wait(su->su_epfd, eev, (int)nev, -1);
+		got = epoll_wait(su->su_epfd, eev, SOCKIN_USER_NEVENTS, -1);
 	} while (got == -1 && errno == EINTR);
 	if (got == -1)
 		return errno;
@@ -143,17 +139,32 @@ sockin_user_cancel(struct sockin_user *su)
 	sockin_user_kick(su);
 }
 
+#define SOCKIN_USER_EPIN	(EPOLLIN | EPOLLRDHUP)
+#define SOCKIN_USER_EPOUT	(EPOLLOUT | EPOLLET)
+
 static int
 sockin_user_register(struct sockin_user *su, int fd, uint64_t id)
 {
 	struct epoll_event ev = {
-		.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+		.events = SOCKIN_USER_EPIN | SOCKIN_USER_EPOUT,
 		.data.u64 = id,
 	};
 
 	if (epoll_ctl(su->su_epfd, EPOLL_CTL_ADD, fd, &ev) == -1)
 		return errno;
 	return 0;
+}
+
+void
+sockin_user_watchin(struct sockin_user *su, int fd, uint64_t id, int in)
+{
+	struct epoll_event ev = {
+		.events = SOCKIN_USER_EPOUT | (in ? SOCKIN_USER_EPIN : 0),
+		.data.u64 = id,
+	};
+
+	/* Only adding can fail for want of memory; fd is registered. */
+	(void)epoll_ctl(su->su_epfd, EPOLL_CTL_MOD, fd, &ev);
 }
 
 int

@@ -53,11 +53,13 @@ int sockin_user_init(struct sockin_user **sup);
 void sockin_user_fini(struct sockin_user *su);
 
 /*
- * Waits until a socket is ready or a kick, and stores at most nev events;
- * *nready may be 0 after a kick.  ECANCELED once cancelled.
+ * Waits until a socket is ready or a kick, and stores at most
+ * SOCKIN_USER_NEVENTS events in ev; *nready may be 0 after a kick.
+ * ECANCELED once cancelled.
  */
+#define SOCKIN_USER_NEVENTS	64
 int sockin_user_wait(struct sockin_user *su, struct sockin_user_event *ev,
-    size_t nev, size_t *nready);
+    size_t *nready);
 void sockin_user_kick(struct sockin_user *su);
 void sockin_user_cancel(struct sockin_user *su);
 
@@ -70,6 +72,12 @@ int sockin_user_socket(struct sockin_user *su, int family, int type,
  */
 int sockin_user_accept(struct sockin_user *su, int lfd, uint64_t id,
     int *fdp);
+/*
+ * Stops (in 0) or restarts (in 1) readiness reports for receiving on a
+ * registered socket; restarting reports what is there already.  Sending
+ * and errors are reported all along.
+ */
+void sockin_user_watchin(struct sockin_user *su, int fd, uint64_t id, int in);
 /* Deregisters and closes; with reset, the peer gets a reset (SO_LINGER 0). */
 void sockin_user_close(struct sockin_user *su, int fd, int reset);
 

@@ -27,6 +27,7 @@ struct sockin_user;
 #define SP_ORPHAN	0x04	/* closed, sending what it still holds */
 #define SP_SHUTWR	0x08	/* shut for writing once the buffer is sent */
 #define SP_RREADY	0x10	/* a stream's host socket may have data */
+#define SP_RMUTED	0x40	/* and no longer reports it (sockin_recv.c) */
 #define SP_AFULL	0x20	/* the accept queue filled: accept on pr_accept */
 
 struct sockin_pcb {

@@ -12,6 +12,7 @@
 #include <pthread.h>
 #include <sys/ioctl.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "apitest.h"
@@ -364,6 +365,167 @@ udp_control_messages_of_the_host_reach_recvmsg(void **state)
 	rump_sys_close(s);
 }
 
+/* A datagram's control messages on sendmsg reach the host: its TTL. */
+static void
+udp_control_messages_of_sendmsg_reach_the_host(void **state)
+{
+	struct sockaddr_in sin = loopback(0);
+	socklen_t len = sizeof(sin);
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} out, in;
+	char data[4];
+	struct iovec iov = { data, sizeof(data) };
+	struct msghdr msg = { .msg_name = &sin, .msg_namelen = sizeof(sin),
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = out.buf,
+	    .msg_controllen = sizeof(out.buf) };
+	struct cmsghdr *cmsg;
+	int s, on = 1, ttl = 42;
+
+	(void)state;
+	s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
+	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	assert_int_equal(rump_sys_getsockname(s, (struct sockaddr *)&sin,
+	    &len), 0);
+	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_IP, IP_RECVTTL, &on,
+	    sizeof(on)), 0);
+	cmsg = CMSG_FIRSTHDR(&msg);
+	cmsg->cmsg_level = IPPROTO_IP;
+	cmsg->cmsg_type = IP_TTL;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &ttl, sizeof(ttl));
+	memcpy(data, "ttl!", 4);
+	assert_int_equal(rump_sys_sendmsg(s, &msg, 0), 4);
+	msg = (struct msghdr){ .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = in.buf, .msg_controllen = sizeof(in.buf) };
+	assert_int_equal(rump_sys_recvmsg(s, &msg, 0), 4);
+	cmsg = CMSG_FIRSTHDR(&msg);
+	assert_non_null(cmsg);
+	assert_int_equal(cmsg->cmsg_type, IP_TTL);
+	ttl = 0;
+	memcpy(&ttl, CMSG_DATA(cmsg), sizeof(ttl));
+	assert_int_equal(ttl, 42);
+	rump_sys_close(s);
+}
+
+static void
+shutdown_wr_of_a_connected_udp_socket_ends_its_sends(void **state)
+{
+	struct sockaddr_in sin = loopback(9);
+	int s;
+
+	(void)state;
+	s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
+	assert_int_equal(rump_sys_connect(s, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	assert_int_equal(rump_sys_shutdown(s, SHUT_WR), 0);
+	assert_int_equal(rump_sys_send(s, "x", 1, MSG_NOSIGNAL), -1);
+	assert_int_equal(errno, EPIPE);
+	rump_sys_close(s);
+}
+
+static void
+urgent_data_on_a_stream_is_eopnotsupp(void **state)
+{
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_send(c, "u", 1, MSG_OOB), -1);
+	assert_int_equal(errno, EOPNOTSUPP);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+static void
+an_option_the_host_does_not_know_is_its_error(void **state)
+{
+	int s, v = 1;
+	socklen_t len = sizeof(v);
+
+	(void)state;
+	s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(rump_sys_getsockopt(s, IPPROTO_TCP, 9999, &v, &len), -1);
+	assert_int_equal(errno, ENOPROTOOPT);
+	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_TCP, 9999, &v,
+	    sizeof(v)), -1);
+	assert_int_equal(errno, ENOPROTOOPT);
+	rump_sys_close(s);
+}
+
+static void
+getpeername_of_an_unconnected_stream_is_enotconn(void **state)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	int s;
+
+	(void)state;
+	s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(rump_sys_getpeername(s, (struct sockaddr *)&sin,
+	    &len), -1);
+	assert_int_equal(errno, ENOTCONN);
+	rump_sys_close(s);
+}
+
+static void
+readv_skips_an_empty_piece_of_the_buffer(void **state)
+{
+	char none[1], buf[4];
+	struct iovec iov[2] = { { none, 0 }, { buf, sizeof(buf) } };
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_send(c, "vecs", 4, 0), 4);
+	assert_int_equal(rump_sys_readv(a, iov, 2), 4);
+	assert_memory_equal(buf, "vecs", 4);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+static uint64_t
+sockin_pcbs(void)
+{
+	uint64_t v = 0;
+
+	assert_int_equal(rump_kstat_get("sockin.pcbs", &v), 0);
+	return v;
+}
+
+/*
+ * A stream closed with data still in its send buffer stays (an orphan)
+ * until the event thread has sent it all, then goes: the peer reads every
+ * byte and then end of file.
+ */
+static void
+a_closed_stream_still_sends_what_it_held_then_goes(void **state)
+{
+	static char chunk[64 * 1024];
+	size_t sent = 0, got = 0;
+	ssize_t n;
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_fcntl(c, F_SETFL, O_NONBLOCK), 0);
+	/* The host's buffers fill, then ours. */
+	while ((n = rump_sys_write(c, chunk, sizeof(chunk))) > 0)
+		sent += (size_t)n;
+	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(rump_sys_close(c), 0);
+	assert_int_equal(sockin_pcbs(), 2);
+	while ((n = rump_sys_read(a, chunk, sizeof(chunk))) > 0)
+		got += (size_t)n;
+	assert_int_equal(n, 0);
+	assert_int_equal(got, sent);
+	while (sockin_pcbs() != 1)
+		usleep(1000);
+	rump_sys_close(a);
+}
+
 /* ---- large transfers ---- */
 
 #define BIG	(16 * 1024 * 1024)
@@ -701,6 +863,13 @@ main(void)
 		leak_test(protocol_options_reach_the_host_socket),
 		leak_test(ipv6_connection_over_the_hosts_loopback_carries_data),
 		leak_test(udp_control_messages_of_the_host_reach_recvmsg),
+		leak_test(udp_control_messages_of_sendmsg_reach_the_host),
+		leak_test(shutdown_wr_of_a_connected_udp_socket_ends_its_sends),
+		leak_test(urgent_data_on_a_stream_is_eopnotsupp),
+		leak_test(an_option_the_host_does_not_know_is_its_error),
+		leak_test(getpeername_of_an_unconnected_stream_is_enotconn),
+		leak_test(readv_skips_an_empty_piece_of_the_buffer),
+		leak_test(a_closed_stream_still_sends_what_it_held_then_goes),
 		leak_test(sixteen_mebibytes_cross_byte_exact_and_end_with_eof),
 		leak_test(thousand_concurrent_connections_leave_no_socket_behind),
 		leak_test(a_blocked_waitall_reader_gets_every_piece_sent_while_it_waits),
