@@ -227,6 +227,15 @@ sockin_attach_domains(void)
 	return error;
 }
 
+static void
+sockin_detach_domains(void)
+{
+	NET_LOCK();
+	domain_detach(&sockin_inet6domain);
+	domain_detach(&sockin_inetdomain);
+	NET_UNLOCK();
+}
+
 static int
 sockin_init(void)
 {
@@ -234,26 +243,21 @@ sockin_init(void)
 
 	for (unsigned i = 0; i < SOCKIN_HASHSIZE; i++)
 		LIST_INIT(&sockin_pcbs[i]);
-	if ((error = sockin_attach_domains()) != 0)
-		return error;
 	if ((error = sockin_user_init(&sockin_su)) != 0)
-		goto fail_domains;
-	error = kthread_create(KTHREAD_MUSTJOIN, sockin_events, NULL,
-	    &sockin_lwp, "sockin");
-	if (error != 0)
-		goto fail_user;
+		return error;
+	if ((error = sockin_attach_domains()) == 0) {
+		error = kthread_create(KTHREAD_MUSTJOIN, sockin_events, NULL,
+		    &sockin_lwp, "sockin");
+		if (error != 0)
+			sockin_detach_domains();
+	}
+	if (error != 0) {
+		sockin_user_fini(sockin_su);
+		return error;
+	}
 	kstat_register(&sockin_kstat, "sockin", sockin_kstat_desc,
 	    __arraycount(sockin_kstat_desc), &sockin_stats);
 	return 0;
-
-fail_user:
-	sockin_user_fini(sockin_su);
-fail_domains:
-	NET_LOCK();
-	domain_detach(&sockin_inet6domain);
-	domain_detach(&sockin_inetdomain);
-	NET_UNLOCK();
-	return error;
 }
 
 /* Sockets still open here are orphans still sending: they are dropped. */
@@ -275,9 +279,8 @@ sockin_fini(void)
 			sofree(so);
 		}
 	}
-	domain_detach(&sockin_inet6domain);
-	domain_detach(&sockin_inetdomain);
 	NET_UNLOCK();
+	sockin_detach_domains();
 	sockin_user_fini(sockin_su);
 }
 

@@ -40,18 +40,14 @@ sockin_user_init(struct sockin_user **sup)
 	if (su == NULL)
 		return ENOMEM;
 	su->su_epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (su->su_epfd == -1) {
-		error = errno;
-		free(su);
-		return error;
-	}
 	su->su_evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (su->su_evfd == -1 ||
+	if (su->su_epfd == -1 || su->su_evfd == -1 ||
 	    epoll_ctl(su->su_epfd, EPOLL_CTL_ADD, su->su_evfd, &ev) == -1) {
 		error = errno;
 		if (su->su_evfd != -1)
 			close(su->su_evfd);
-		close(su->su_epfd);
+		if (su->su_epfd != -1)
+			close(su->su_epfd);
 		free(su);
 		return error;
 	}

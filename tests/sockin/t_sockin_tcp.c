@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -486,6 +487,31 @@ readv_skips_an_empty_piece_of_the_buffer(void **state)
 	rump_sys_close(c);
 }
 
+/* At the host's descriptor limit, a socket is the host's EMFILE. */
+static void
+socket_at_the_hosts_descriptor_limit_is_emfile(void **state)
+{
+	struct rlimit old, low;
+	int lowest, s;
+
+	(void)state;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	lowest = dup(0);
+	assert_true(lowest >= 0);
+	close(lowest);
+	/* No new host descriptor from here on. */
+	low = old;
+	low.rlim_cur = (rlim_t)lowest;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	assert_int_equal(s, -1);
+	assert_int_equal(errno, EMFILE);
+	s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(s >= 0);
+	rump_sys_close(s);
+}
+
 static uint64_t
 sockin_pcbs(void)
 {
@@ -869,6 +895,7 @@ main(void)
 		leak_test(an_option_the_host_does_not_know_is_its_error),
 		leak_test(getpeername_of_an_unconnected_stream_is_enotconn),
 		leak_test(readv_skips_an_empty_piece_of_the_buffer),
+		leak_test(socket_at_the_hosts_descriptor_limit_is_emfile),
 		leak_test(a_closed_stream_still_sends_what_it_held_then_goes),
 		leak_test(sixteen_mebibytes_cross_byte_exact_and_end_with_eof),
 		leak_test(thousand_concurrent_connections_leave_no_socket_behind),
