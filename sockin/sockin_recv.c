@@ -14,9 +14,9 @@
  *
  * SP_RREADY is cleared only by a host answer of "nothing" (EAGAIN), and
  * only when no readiness came while the host was asked (sp_rgen, which
- * the event thread counts up): the edge-triggered report of data that
- * came meanwhile would otherwise be lost, and a reader would sleep with
- * data waiting.
+ * the event thread counts up): such a report woke nobody, SP_RREADY being
+ * set, and is for data the reader asks again for; cleared, a reader would
+ * sleep with data waiting.
  *
  * A stream that keeps coming would wake the event thread once per piece
  * the host receives, each wake-up telling what SP_RREADY already says: at
@@ -47,12 +47,13 @@ sockin_rready(struct sockin_pcb *sp)
 	}
 }
 
-/* The host answered "nothing now": readiness is off unless some came. */
+/*
+ * The host answered "nothing now", and no readiness came since it was
+ * asked: none until the next report.
+ */
 static void
-sockin_rnone(struct sockin_pcb *sp, uint64_t gen)
+sockin_rnone(struct sockin_pcb *sp)
 {
-	if (sp->sp_rgen != gen)
-		return;
 	sp->sp_flags &= ~SP_RREADY;
 	if (sp->sp_flags & SP_RMUTED) {
 		sp->sp_flags &= ~SP_RMUTED;
@@ -106,29 +107,47 @@ sockin_rfail(struct socket *so)
 	soisdisconnected(so);
 }
 
+/*
+ * One receive from the host into uio, without softnet_lock and without
+ * the virtual CPU; *got is what came.  The file's reference keeps sp and
+ * its descriptor meanwhile.
+ */
+static int
+sockin_hostrecv(struct sockin_pcb *sp, struct uio *uio, int flags,
+    size_t *got)
+{
+	struct sockin_user_iov iov[SOCKIN_RXIOV];
+	int error, trunc, fd = sp->sp_fd, niov = sockin_uioiov(uio, iov);
+
+	NET_UNLOCK();
+	sched_block_begin();
+	error = sockin_user_recv(fd, iov, niov, flags & MSG_PEEK, NULL, NULL,
+	    NULL, NULL, got, &trunc);
+	sched_block_end();
+	NET_LOCK();
+	return error;
+}
+
 int
 sockin_recvdirect(struct socket *so, struct uio *uio, int flags)
 {
 	struct sockin_pcb *sp = sotosockin(so);
-	struct sockin_user_iov iov[SOCKIN_RXIOV];
 	uint64_t gen;
 	size_t got;
-	int error, trunc, fd, niov;
+	int error;
 
-	if (!(sp->sp_flags & SP_RREADY))
-		return EAGAIN;
-	gen = sp->sp_rgen;
-	fd = sp->sp_fd;
-	niov = sockin_uioiov(uio, iov);
-	/* The file's reference keeps sp and its descriptor until we return. */
-	NET_UNLOCK();
-	sched_block_begin();
-	error = sockin_user_recv(fd, iov, niov, flags & MSG_PEEK, NULL, NULL,
-	    NULL, NULL, &got, &trunc);
-	sched_block_end();
-	NET_LOCK();
+	/*
+	 * Readiness reported while the host was asked woke nobody (SP_RREADY
+	 * was set): the data it reports is ours to take now.
+	 */
+	do {
+		if (!(sp->sp_flags & SP_RREADY))
+			return EAGAIN;
+		gen = sp->sp_rgen;
+		error = sockin_hostrecv(sp, uio, flags, &got);
+	} while (error == EAGAIN && sp->sp_rgen != gen);
 	if (error == EAGAIN) {
-		sockin_rnone(sp, gen);
+		sockin_rnone(sp);
 		return EAGAIN;
 	}
 	if (error != 0) {
@@ -157,7 +176,7 @@ sockin_rcvpoll(struct socket *so)
 		revents |= POLLRDHUP;
 	/* Asked under softnet_lock: readiness coming after is not lost. */
 	if (revents == 0)
-		sockin_rnone(sp, sp->sp_rgen);
+		sockin_rnone(sp);
 	return revents;
 }
 
