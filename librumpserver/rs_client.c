@@ -4,24 +4,25 @@
  * The client's main thread does the handshake, whose answer carries the
  * pid of the process made for the client, then starts the first worker
  * and waits for the connection to end.  Workers are threads attached to
- * that process (up to RS_PROC_MAXTHREADS), organised as leader and
- * followers: one of them at a time reads the socket.  When the reader
- * has read a call it hands the reading on (it wakes an idle worker, or
- * starts one) and runs the call itself, so a call is served by the
- * thread that read it, with no hand-off on its way, while a call that
- * blocks never leaves the socket unread: the next request always has a
- * thread.  Only when every worker is busy does the reader queue a call
- * and read on; a worker that finishes takes queued calls first.  A
- * malformed call closes the connection with one log line.  An interrupt
- * frame interrupts the worker running the call it names (or marks the
- * call, if queued); a worker whose call was interrupted gets a new
- * thread in the kernel before its next call, so an interrupt that came
- * too late for its call cannot end the next one.
+ * that process (up to RS_PROC_MAXTHREADS).  Every idle worker waits in
+ * epoll_wait() on the socket, armed one-shot, so a request wakes exactly
+ * one of them: it reads the frame, rearms the socket and runs the call
+ * itself.  No thread hands a call to another, and a call that blocks
+ * never leaves the socket unread: before a worker runs a call there is
+ * another idle one (or it starts one), which the next request wakes.
+ * Only when every worker is busy does the reader queue a call and wait
+ * for the next frame; a worker that finishes a call takes queued calls
+ * first.  A malformed call closes the connection with one log line.  An
+ * interrupt frame interrupts the worker running the call it names (or
+ * marks the call, if queued); a worker whose call was interrupted gets a
+ * new thread in the kernel before its next call, so an interrupt that
+ * came too late for its call cannot end the next one.
  *
  * When the connection ends (the client closed it, broke the protocol, or
- * the server stops), the main thread ends the process, which wakes every
- * call blocked in it with EINTR, waits for its workers to leave it (its
- * descriptors close with the last) and marks the client gone for
+ * the server stops), an eventfd in the same epoll set wakes every idle
+ * worker to leave, and the main thread ends the process, which wakes
+ * every call blocked in it with EINTR, waits for its workers to leave it
+ * (its descriptors close with the last) and marks the client gone for
  * rs_client_reap().
  */
 #include <errno.h>
@@ -29,6 +30,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -45,6 +48,10 @@
 /* A reply buffer that grew beyond this is freed after its call. */
 #define RS_KEEPREPLY	65536
 
+/* What woke an idle worker. */
+#define RS_EV_SOCKET	0
+#define RS_EV_STOP	1
+
 /* A call read while every worker was busy. */
 struct rs_job {
 	uint64_t	j_reqid;
@@ -59,14 +66,11 @@ struct rs_client;
 struct rs_worker {
 	struct rs_client *w_cl;
 	pthread_t	w_thread;
-	pthread_cond_t	w_cv;		/* woken from idle */
 	int		w_lid;		/* its thread in the kernel */
-	bool		w_idle;		/* on the idle list, waiting on w_cv */
 	bool		w_busy;		/* running the call w_reqid */
 	bool		w_interrupted;	/* its thread was interrupted */
 	bool		w_attached;	/* to the client's process */
 	uint64_t	w_reqid;
-	struct rs_worker *w_nextidle;
 	uint8_t		*w_small;	/* RS_SMALLFRAME bytes */
 	struct rpc_wbuf	w_reply;	/* kept from call to call */
 };
@@ -74,6 +78,8 @@ struct rs_worker {
 struct rs_client {
 	struct rump_server *cl_srv;
 	int		cl_fd;
+	int		cl_epfd;	/* the socket (one-shot) and cl_stopfd */
+	int		cl_stopfd;	/* an eventfd: readable once closing */
 	unsigned int	cl_id;
 	uid_t		cl_uid;
 	gid_t		cl_gid;
@@ -85,8 +91,7 @@ struct rs_client {
 	int		cl_nqueued;
 	struct rs_worker *cl_workers[RS_PROC_MAXTHREADS];
 	int		cl_nworkers;
-	struct rs_worker *cl_idle;	/* waiting to be woken */
-	bool		cl_reading;	/* a worker reads the socket */
+	int		cl_nidle;	/* workers waiting for a frame, or to */
 	pid_t		cl_pid;		/* 0 until the handshake made it */
 	bool		cl_closing;	/* no more calls: workers leave */
 	bool		cl_gone;	/* the main thread is done: reap */
@@ -117,8 +122,18 @@ rs_send(struct rs_client *cl, struct rpc_wbuf *b, uint16_t type, uint64_t id)
 	return error;
 }
 
+/* Wakes every idle worker, for good: the eventfd stays readable. */
+static void
+rs_stop(struct rs_client *cl)
+{
+	uint64_t one = 1;
+
+	/* Fails only when the counter is full, and then it is readable anyway. */
+	(void)!write(cl->cl_stopfd, &one, sizeof(one));
+}
+
 /*
- * Ends the connection: the reader sees it and winds the client down;
+ * Ends the connection: the workers see it and wind the client down;
  * calls already read are not served.
  */
 static void
@@ -126,6 +141,7 @@ rs_hangup(struct rs_client *cl)
 {
 	__atomic_store_n(&cl->cl_hungup, true, __ATOMIC_RELAXED);
 	shutdown(cl->cl_fd, SHUT_RDWR);
+	rs_stop(cl);
 }
 
 static bool
@@ -134,18 +150,12 @@ rs_hungup(struct rs_client *cl)
 	return __atomic_load_n(&cl->cl_hungup, __ATOMIC_RELAXED);
 }
 
-/* No more calls: idle workers wake and leave, the main thread winds down. */
+/* No more calls: idle workers leave, the main thread winds down. */
 static void
 rs_close(struct rs_client *cl)
 {
-	struct rs_worker *w;
-
 	cl->cl_closing = true;
-	while ((w = cl->cl_idle) != NULL) {
-		cl->cl_idle = w->w_nextidle;
-		w->w_idle = false;
-		pthread_cond_signal(&w->w_cv);
-	}
+	rs_stop(cl);
 	pthread_cond_broadcast(&cl->cl_cv);
 }
 
@@ -201,15 +211,43 @@ rs_serve(struct rs_client *cl, struct rs_worker *w, uint64_t reqid,
 	}
 }
 
+/* The socket wakes one idle worker again, for the next frame. */
+static void
+rs_arm(struct rs_client *cl)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT,
+	    .data.u32 = RS_EV_SOCKET };
+
+	if (epoll_ctl(cl->cl_epfd, EPOLL_CTL_MOD, cl->cl_fd, &ev) != 0) {
+		rs_log(cl, "closed", "its socket cannot be watched");
+		rs_hangup(cl);
+	}
+}
+
+/* An idle worker's wait: RS_EV_SOCKET (the socket is ours to read) or RS_EV_STOP. */
+static int
+rs_wait(struct rs_client *cl)
+{
+	struct epoll_event ev;
+	int n;
+
+	do
+		n = epoll_wait(cl->cl_epfd, &ev, 1, -1);
+	while (n < 0 && errno == EINTR);
+	return n == 1 ? (int)ev.data.u32 : RS_EV_STOP;
+}
+
 /*
- * Runs the call reqid as worker w.  Called and returns under cl_lock.  A
+ * Runs the call reqid as worker w, rearming the socket first if it read
+ * the call (the call is marked as running before the next frame can be
+ * read: an interrupt for it finds it).  Called and returns under cl_lock.  A
  * worker whose thread was interrupted leaves it for a new one: the
  * interrupt may have come once the call was over, and would end the
  * next call's first sleep.
  */
 static void
 rs_run(struct rs_worker *w, uint64_t reqid, bool interrupted, uint8_t *payload,
-    size_t len)
+    size_t len, bool arm)
 {
 	struct rs_client *cl = w->w_cl;
 	int error;
@@ -222,6 +260,8 @@ rs_run(struct rs_worker *w, uint64_t reqid, bool interrupted, uint8_t *payload,
 		rs_proc_interrupt(cl->cl_pid, w->w_lid);
 	}
 	pthread_mutex_unlock(&cl->cl_lock);
+	if (arm)
+		rs_arm(cl);
 	rs_serve(cl, w, reqid, payload, len);
 	pthread_mutex_lock(&cl->cl_lock);
 	w->w_busy = false;
@@ -243,7 +283,6 @@ static void *rs_worker(void *arg);
 static void
 rs_worker_free(struct rs_worker *w)
 {
-	pthread_cond_destroy(&w->w_cv);
 	free(w->w_reply.rb_data);
 	free(w->w_small);
 	free(w);
@@ -262,44 +301,15 @@ rs_spawn(struct rs_client *cl)
 		return false;
 	w->w_cl = cl;
 	w->w_small = malloc(RS_SMALLFRAME);
-	pthread_cond_init(&w->w_cv, NULL);
 	if (w->w_small == NULL ||
 	    pthread_create(&w->w_thread, NULL, rs_worker, w) != 0) {
 		rs_worker_free(w);
 		return false;
 	}
 	cl->cl_workers[cl->cl_nworkers++] = w;
+	/* Idle from now: it waits for a frame as soon as it runs. */
+	cl->cl_nidle++;
 	return true;
-}
-
-/*
- * The reading passes to another thread: an idle worker woken, or a new
- * one.  False if there is none (every worker is busy).  Under cl_lock.
- */
-static bool
-rs_handover(struct rs_client *cl)
-{
-	struct rs_worker *w = cl->cl_idle;
-
-	if (w == NULL)
-		return rs_spawn(cl);
-	cl->cl_idle = w->w_nextidle;
-	w->w_idle = false;
-	pthread_cond_signal(&w->w_cv);
-	return true;
-}
-
-/* Waits until woken: to read, to take a queued call, or to leave. */
-static void
-rs_idle(struct rs_worker *w)
-{
-	struct rs_client *cl = w->w_cl;
-
-	w->w_idle = true;
-	w->w_nextidle = cl->cl_idle;
-	cl->cl_idle = w;
-	while (w->w_idle)
-		pthread_cond_wait(&w->w_cv, &cl->cl_lock);
 }
 
 /*
@@ -480,60 +490,54 @@ rs_interrupt(struct rs_client *cl, uint64_t reqid)
 }
 
 /*
- * As the client's reader: frames read and acted on until a call is run
- * here, once another thread reads in our place (or the connection ends).
- * While every worker is busy, calls are queued and reading goes on.
- * Called and returns under cl_lock.
+ * As an idle worker: waits until the socket is ours to read, reads a
+ * frame and acts on it.  A call is run here if another worker is idle
+ * (or a new one starts) for the next frame, else queued.  True if it ran
+ * a call.  Called and returns under cl_lock.
  */
-static void
-rs_lead(struct rs_worker *w)
+static bool
+rs_next(struct rs_worker *w)
 {
 	struct rs_client *cl = w->w_cl;
 	struct rump_rpc_hdr h;
 	const char *why = NULL;
-	uint8_t *payload;
+	uint8_t *payload = NULL;
 	size_t len = 0;
-	int error;
+	int error = ESHUTDOWN;
 
-	cl->cl_reading = true;
-	for (;;) {
-		payload = NULL;
-		pthread_mutex_unlock(&cl->cl_lock);
+	cl->cl_nidle++;
+	pthread_mutex_unlock(&cl->cl_lock);
+	if (rs_wait(cl) == RS_EV_SOCKET)
 		error = rs_readframe(cl, &h, w->w_small, &payload, &len);
-		pthread_mutex_lock(&cl->cl_lock);
-		if (error == 0)
-			why = rs_frame_check(&h, len);
-		if (error != 0 || why != NULL || rs_hungup(cl) || cl->cl_closing)
-			break;
-		if (h.rh_type == RUMP_RPC_INTERRUPT) {
-			rs_interrupt(cl, h.rh_reqid);
-			continue;
-		}
-		cl->cl_reading = false;
-		if (rs_handover(cl)) {
-			rs_run(w, h.rh_reqid, false, payload, len);
-			if (payload != w->w_small)
-				free(payload);
-			return;
-		}
-		cl->cl_reading = true;
-		payload = rs_keep(w, payload, len);
-		if (payload == NULL) {
-			why = "out of memory";
-			break;
-		}
-		rs_queue(cl, h.rh_reqid, payload, len);
-		payload = NULL;
-		if (cl->cl_closing)
-			break;
+	pthread_mutex_lock(&cl->cl_lock);
+	cl->cl_nidle--;
+	if (error == 0)
+		why = rs_frame_check(&h, len);
+	if (error != 0 || why != NULL || rs_hungup(cl) || cl->cl_closing) {
+		if (payload != w->w_small)
+			free(payload);
+		if (why != NULL)
+			rs_fail(cl, why);
+		rs_hangup(cl);
+		rs_close(cl);
+		return false;
 	}
-	cl->cl_reading = false;
-	if (payload != w->w_small)
-		free(payload);
-	if (why != NULL)
-		rs_fail(cl, why);
-	rs_hangup(cl);
-	rs_close(cl);
+	if (h.rh_type == RUMP_RPC_CALL && (cl->cl_nidle > 0 || rs_spawn(cl))) {
+		rs_run(w, h.rh_reqid, false, payload, len, true);
+		if (payload != w->w_small)
+			free(payload);
+		return true;
+	}
+	if (h.rh_type == RUMP_RPC_INTERRUPT)
+		rs_interrupt(cl, h.rh_reqid);
+	else if ((payload = rs_keep(w, payload, len)) != NULL)
+		rs_queue(cl, h.rh_reqid, payload, len);
+	else
+		rs_fail(cl, "out of memory");
+	pthread_mutex_unlock(&cl->cl_lock);
+	rs_arm(cl);
+	pthread_mutex_lock(&cl->cl_lock);
+	return false;
 }
 
 static void *
@@ -542,28 +546,40 @@ rs_worker(void *arg)
 	struct rs_worker *w = arg;
 	struct rs_client *cl = w->w_cl;
 	struct rs_job *j;
+	bool ran;
 	int error;
 
 	error = rs_proc_attach(cl->cl_pid, &w->w_lid);
 	pthread_mutex_lock(&cl->cl_lock);
+	cl->cl_nidle--;		/* counted from its start; rs_next counts it again */
 	w->w_attached = error == 0;
 	if (error != 0)
 		rs_fail(cl, "a worker cannot join its process");
 	while (!cl->cl_closing && w->w_attached) {
-		if ((j = rs_dequeue(cl)) != NULL) {
+		ran = rs_next(w);
+		while (ran && !cl->cl_closing && w->w_attached &&
+		    (j = rs_dequeue(cl)) != NULL) {
 			rs_run(w, j->j_reqid, j->j_interrupted, j->j_payload,
-			    j->j_len);
+			    j->j_len, false);
 			free(j->j_payload);
 			free(j);
-		} else if (!cl->cl_reading)
-			rs_lead(w);
-		else
-			rs_idle(w);
+		}
 	}
 	pthread_mutex_unlock(&cl->cl_lock);
 	if (w->w_attached)
 		rs_proc_leave();
 	return NULL;
+}
+
+/* After the handshake: the socket wakes an idle worker when readable. */
+static int
+rs_watch(struct rs_client *cl)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT,
+	    .data.u32 = RS_EV_SOCKET };
+
+	return epoll_ctl(cl->cl_epfd, EPOLL_CTL_ADD, cl->cl_fd, &ev) == 0 ?
+	    0 : errno;
 }
 
 static void *
@@ -576,7 +592,9 @@ rs_main(void *arg)
 
 	welcomed = rs_handshake(cl) == 0;
 	pthread_mutex_lock(&cl->cl_lock);
-	if (welcomed && !rs_spawn(cl))
+	if (welcomed && rs_watch(cl) != 0)
+		rs_fail(cl, "its socket cannot be watched");
+	else if (welcomed && !rs_spawn(cl))
 		rs_fail(cl, "no thread to serve it");
 	while (cl->cl_nworkers > 0 && !cl->cl_closing)
 		pthread_cond_wait(&cl->cl_cv, &cl->cl_lock);
@@ -618,6 +636,33 @@ rs_peercred(struct rs_client *cl)
 	}
 }
 
+/* The epoll set idle workers wait in, with the eventfd that stops them. */
+static int
+rs_events(struct rs_client *cl)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = RS_EV_STOP };
+
+	cl->cl_epfd = epoll_create1(EPOLL_CLOEXEC);
+	cl->cl_stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (cl->cl_epfd < 0 || cl->cl_stopfd < 0 ||
+	    epoll_ctl(cl->cl_epfd, EPOLL_CTL_ADD, cl->cl_stopfd, &ev) != 0)
+		return errno;
+	return 0;
+}
+
+static void
+rs_client_destroy(struct rs_client *cl)
+{
+	if (cl->cl_epfd >= 0)
+		close(cl->cl_epfd);
+	if (cl->cl_stopfd >= 0)
+		close(cl->cl_stopfd);
+	pthread_mutex_destroy(&cl->cl_lock);
+	pthread_mutex_destroy(&cl->cl_wlock);
+	pthread_cond_destroy(&cl->cl_cv);
+	free(cl);
+}
+
 int
 rs_client_start(struct rump_server *srv, int fd)
 {
@@ -633,6 +678,11 @@ rs_client_start(struct rump_server *srv, int fd)
 	pthread_mutex_init(&cl->cl_wlock, NULL);
 	pthread_cond_init(&cl->cl_cv, NULL);
 	rs_peercred(cl);
+	error = rs_events(cl);
+	if (error != 0) {
+		rs_client_destroy(cl);
+		return error;
+	}
 	pthread_mutex_lock(&srv->lock);
 	cl->cl_id = ++srv->nextid;
 	error = pthread_create(&cl->cl_main, NULL, rs_main, cl);
@@ -641,12 +691,8 @@ rs_client_start(struct rump_server *srv, int fd)
 		srv->clients = cl;
 	}
 	pthread_mutex_unlock(&srv->lock);
-	if (error != 0) {
-		pthread_mutex_destroy(&cl->cl_lock);
-		pthread_mutex_destroy(&cl->cl_wlock);
-		pthread_cond_destroy(&cl->cl_cv);
-		free(cl);
-	}
+	if (error != 0)
+		rs_client_destroy(cl);
 	return error;
 }
 
@@ -655,10 +701,7 @@ rs_client_free(struct rs_client *cl)
 {
 	pthread_join(cl->cl_main, NULL);
 	close(cl->cl_fd);
-	pthread_mutex_destroy(&cl->cl_lock);
-	pthread_mutex_destroy(&cl->cl_wlock);
-	pthread_cond_destroy(&cl->cl_cv);
-	free(cl);
+	rs_client_destroy(cl);
 }
 
 void
