@@ -10,6 +10,15 @@
  * its own replies with no thread switch on the way.  When the reader's
  * own reply came, it passes the reading on to another waiter.
  *
+ * A thread that does not read waits on an eventfd of its own, so both
+ * kinds of waiting are host system calls a signal interrupts.  When a
+ * signal's handler returns into a thread waiting for its reply and the
+ * wait ends with EINTR (a handler installed without SA_RESTART: with it,
+ * the host restarts the wait), the thread sends an interrupt frame for
+ * its call, once, and waits on: the call ends in the server where it
+ * sleeps, and its reply says EINTR (or the partial count), as a local
+ * call interrupted by that signal would.
+ *
  * A lost connection fails every waiting and every later call with
  * ENOTCONN; sends use MSG_NOSIGNAL, so a closed server never raises
  * SIGPIPE in the program.
@@ -23,6 +32,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -35,9 +45,10 @@
 struct rc_waiter {
 	uint64_t	w_id;
 	bool		w_done;
+	bool		w_intrsent;	/* the interrupt frame went out */
 	uint8_t		*w_reply;	/* the payload, malloc'd */
 	size_t		w_len;
-	pthread_cond_t	w_cv;
+	int		w_evfd;		/* its thread's eventfd: wakes it */
 	struct rc_waiter *w_next;
 };
 
@@ -57,32 +68,53 @@ static struct {
 	.fd = -1,
 };
 
-/* One frame: its header and its payload (malloc'd). */
-static int
-rc_readframe(int fd, struct rump_rpc_hdr *h, uint8_t **payloadp, size_t *lenp)
-{
-	uint8_t hb[RUMP_RPC_HDRLEN], *payload;
-	size_t len;
-	int error;
+/* Each thread's eventfd: made at its first call, closed when it exits. */
+static pthread_key_t rc_evkey;
+static pthread_once_t rc_evonce = PTHREAD_ONCE_INIT;
+static int rc_evkey_error;
+static __thread int rc_evfd = -1;
 
-	error = rump_rpc_readall(fd, hb, sizeof(hb));
-	if (error != 0)
-		return error;
-	rpc_get_hdr(hb, h);
-	if (h->rh_len < RUMP_RPC_HDRLEN || h->rh_len > RUMP_RPC_MAXFRAME)
-		return EPROTO;
-	len = h->rh_len - RUMP_RPC_HDRLEN;
-	payload = malloc(len > 0 ? len : 1);
-	if (payload == NULL)
-		return ENOMEM;
-	error = rump_rpc_readall(fd, payload, len);
-	if (error != 0) {
-		free(payload);
-		return error;
+static void
+rc_evfd_close(void *p)
+{
+	close((int)(intptr_t)p - 1);
+}
+
+static void
+rc_evkey_make(void)
+{
+	rc_evkey_error = pthread_key_create(&rc_evkey, rc_evfd_close);
+}
+
+static int
+rc_evfd_get(int *fdp)
+{
+	int fd;
+
+	if (rc_evfd < 0) {
+		pthread_once(&rc_evonce, rc_evkey_make);
+		if (rc_evkey_error != 0)
+			return rc_evkey_error;
+		fd = eventfd(0, EFD_CLOEXEC);
+		if (fd < 0)
+			return errno;
+		if (pthread_setspecific(rc_evkey, (void *)(intptr_t)(fd + 1)) != 0) {
+			close(fd);
+			return ENOMEM;
+		}
+		rc_evfd = fd;
 	}
-	*payloadp = payload;
-	*lenp = len;
+	*fdp = rc_evfd;
 	return 0;
+}
+
+static void
+rc_wake(const struct rc_waiter *w)
+{
+	uint64_t one = 1;
+
+	/* Fails only when the counter is full: the thread wakes anyway. */
+	(void)!write(w->w_evfd, &one, sizeof(one));
 }
 
 /* The connection is gone: every waiter wakes and fails.  Under rc.lock. */
@@ -93,12 +125,96 @@ rc_lost(void)
 
 	rc.up = false;
 	for (w = rc.waiters; w != NULL; w = w->w_next)
-		pthread_cond_signal(&w->w_cv);
+		rc_wake(w);
 }
 
-/* Reads one frame and hands it to its waiter.  Called and returns under rc.lock. */
+/*
+ * A signal ended the wait for w's reply: the server is asked, once, to
+ * end the call where it sleeps.
+ */
 static void
-rc_readone(void)
+rc_interrupt(struct rc_waiter *w)
+{
+	uint8_t hb[RUMP_RPC_HDRLEN];
+	bool send;
+	int error;
+
+	pthread_mutex_lock(&rc.lock);
+	send = rc.up && !w->w_done && !w->w_intrsent;
+	w->w_intrsent = true;
+	pthread_mutex_unlock(&rc.lock);
+	if (!send)
+		return;
+	rpc_put_hdr(hb, RUMP_RPC_HDRLEN, RUMP_RPC_INTERRUPT, w->w_id);
+	pthread_mutex_lock(&rc.wlock);
+	error = rump_rpc_writeall(rc.fd, hb, sizeof(hb));
+	pthread_mutex_unlock(&rc.wlock);
+	if (error != 0) {
+		pthread_mutex_lock(&rc.lock);
+		rc_lost();
+		pthread_mutex_unlock(&rc.lock);
+	}
+}
+
+/*
+ * Exactly len bytes; a signal that interrupts the wait interrupts w's
+ * call (w NULL: the handshake, no call to interrupt).
+ */
+static int
+rc_recvall(int fd, uint8_t *p, size_t len, struct rc_waiter *w)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = recv(fd, p, len, 0);
+		if (n < 0 && errno == EINTR) {
+			if (w != NULL)
+				rc_interrupt(w);
+			continue;
+		}
+		if (n <= 0)
+			return n < 0 ? errno : ECONNRESET;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* One frame: its header and its payload (malloc'd). */
+static int
+rc_readframe(int fd, struct rump_rpc_hdr *h, uint8_t **payloadp, size_t *lenp,
+    struct rc_waiter *w)
+{
+	uint8_t hb[RUMP_RPC_HDRLEN], *payload;
+	size_t len;
+	int error;
+
+	error = rc_recvall(fd, hb, sizeof(hb), w);
+	if (error != 0)
+		return error;
+	rpc_get_hdr(hb, h);
+	if (h->rh_len < RUMP_RPC_HDRLEN || h->rh_len > RUMP_RPC_MAXFRAME)
+		return EPROTO;
+	len = h->rh_len - RUMP_RPC_HDRLEN;
+	payload = malloc(len > 0 ? len : 1);
+	if (payload == NULL)
+		return ENOMEM;
+	error = rc_recvall(fd, payload, len, w);
+	if (error != 0) {
+		free(payload);
+		return error;
+	}
+	*payloadp = payload;
+	*lenp = len;
+	return 0;
+}
+
+/*
+ * Reads one frame, as self's thread, and hands it to its waiter.  Called
+ * and returns under rc.lock.
+ */
+static void
+rc_readone(struct rc_waiter *self)
 {
 	struct rump_rpc_hdr h;
 	struct rc_waiter *w;
@@ -108,7 +224,7 @@ rc_readone(void)
 
 	rc.reading = true;
 	pthread_mutex_unlock(&rc.lock);
-	error = rc_readframe(rc.fd, &h, &payload, &len);
+	error = rc_readframe(rc.fd, &h, &payload, &len, self);
 	pthread_mutex_lock(&rc.lock);
 	rc.reading = false;
 	if (error == 0 && h.rh_type != RUMP_RPC_REPLY)
@@ -125,7 +241,19 @@ rc_readone(void)
 	w->w_reply = payload;
 	w->w_len = len;
 	w->w_done = true;
-	pthread_cond_signal(&w->w_cv);
+	if (w != self)
+		rc_wake(w);
+}
+
+/* Waits for a wake-up on the calling thread's eventfd: 0 or EINTR. */
+static int
+rc_sleep(struct rc_waiter *w)
+{
+	uint64_t v;
+
+	if (read(w->w_evfd, &v, sizeof(v)) == (ssize_t)sizeof(v))
+		return 0;
+	return errno == EINTR ? EINTR : EIO;
 }
 
 static void
@@ -138,6 +266,28 @@ rc_unlink(struct rc_waiter *w)
 	*pp = w->w_next;
 }
 
+/* Waits for w's reply: reading the socket, or on the eventfd.  Under rc.lock. */
+static void
+rc_wait(struct rc_waiter *w)
+{
+	int error;
+
+	while (!w->w_done && rc.up) {
+		if (!rc.reading) {
+			rc_readone(w);
+			continue;
+		}
+		pthread_mutex_unlock(&rc.lock);
+		error = rc_sleep(w);
+		if (error == EINTR)
+			rc_interrupt(w);
+		pthread_mutex_lock(&rc.lock);
+		/* An eventfd that cannot be read cannot wake us: give up. */
+		if (error == EIO)
+			rc_lost();
+	}
+}
+
 int
 rump_client_call(struct rpc_wbuf *req, uint8_t **replyp, size_t *lenp)
 {
@@ -147,11 +297,12 @@ rump_client_call(struct rpc_wbuf *req, uint8_t **replyp, size_t *lenp)
 
 	if (req->rb_nomem)
 		return ENOMEM;
-	pthread_cond_init(&w.w_cv, NULL);
+	error = rc_evfd_get(&w.w_evfd);
+	if (error != 0)
+		return error;
 	pthread_mutex_lock(&rc.lock);
 	if (!rc.up) {
 		pthread_mutex_unlock(&rc.lock);
-		pthread_cond_destroy(&w.w_cv);
 		return ENOTCONN;
 	}
 	w.w_id = rc.nextid++;
@@ -167,23 +318,17 @@ rump_client_call(struct rpc_wbuf *req, uint8_t **replyp, size_t *lenp)
 	pthread_mutex_lock(&rc.lock);
 	if (error != 0)
 		rc_lost();
-	while (!w.w_done && rc.up) {
-		if (!rc.reading)
-			rc_readone();
-		else
-			pthread_cond_wait(&w.w_cv, &rc.lock);
-	}
+	rc_wait(&w);
 	rc_unlink(&w);
 	if (rc.waiters == NULL)
 		pthread_cond_broadcast(&rc.idle);
 	/* Someone else must read now, if anyone waits. */
 	for (o = rc.waiters; o != NULL && !rc.reading; o = o->w_next)
 		if (!o->w_done) {
-			pthread_cond_signal(&o->w_cv);
+			rc_wake(o);
 			break;
 		}
 	pthread_mutex_unlock(&rc.lock);
-	pthread_cond_destroy(&w.w_cv);
 	if (!w.w_done)
 		return ENOTCONN;
 	*replyp = w.w_reply;
@@ -278,7 +423,7 @@ rc_handshake(int fd, const char *where)
 	error = rump_rpc_writeall(fd, b.rb_data, b.rb_len);
 	free(b.rb_data);
 	if (error == 0)
-		error = rc_readframe(fd, &h, &payload, &len);
+		error = rc_readframe(fd, &h, &payload, &len, NULL);
 	if (error != 0) {
 		fprintf(stderr, "rumpclient: %s: no answer to the handshake: %s\n",
 		    where, strerror(error));
