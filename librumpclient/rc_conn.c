@@ -310,9 +310,10 @@ rump_client_call(struct rpc_wbuf *req, uint8_t **replyp, size_t *lenp)
 	rc.waiters = &w;
 	pthread_mutex_unlock(&rc.lock);
 
-	rpc_put_hdr(req->rb_data, (uint32_t)req->rb_len, RUMP_RPC_CALL, w.w_id);
+	rpc_put_hdr(req->rb_data, (uint32_t)(req->rb_len + req->rb_reflen),
+	    RUMP_RPC_CALL, w.w_id);
 	pthread_mutex_lock(&rc.wlock);
-	error = rump_rpc_writeall(rc.fd, req->rb_data, req->rb_len);
+	error = rump_rpc_sendframe(rc.fd, req);
 	pthread_mutex_unlock(&rc.wlock);
 
 	pthread_mutex_lock(&rc.lock);

@@ -22,11 +22,12 @@ struct rc_budget {
 	uint64_t	out;
 };
 
+/* A length and the bytes: sent from the caller's buffer if they are many. */
 static void
 rc_putblock(struct rpc_wbuf *b, const void *data, uint32_t len)
 {
 	rpc_put32(b, len);
-	rpc_putbytes(b, data, len);
+	rpc_putref(b, data, len);
 }
 
 /* A block, or the NULL word for a NULL pointer. */
@@ -409,7 +410,7 @@ rump_client_syscall(unsigned int sysnum, int64_t *a, void *const *p)
 	    .rc_nargs = c->rc_nargs });
 	for (i = 0; i < c->rc_nargs && error == 0; i++)
 		error = rc_put_arg(&b, c, i, a, p, &bud);
-	if (error == 0 && b.rb_len > RUMP_RPC_MAXFRAME)
+	if (error == 0 && b.rb_len + b.rb_reflen > RUMP_RPC_MAXFRAME)
 		error = EMSGSIZE;
 	if (error == 0)
 		error = rump_client_call(&b, &reply, &len);

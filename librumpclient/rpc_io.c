@@ -5,6 +5,7 @@
 #include <sys/socket.h>
 
 #include "rpc_io.h"
+#include "rpc_wire.h"
 
 int
 rump_rpc_writeall(int fd, const uint8_t *p, size_t len)
@@ -19,6 +20,34 @@ rump_rpc_writeall(int fd, const uint8_t *p, size_t len)
 			return n < 0 ? errno : EPIPE;
 		p += n;
 		len -= (size_t)n;
+	}
+	return 0;
+}
+
+int
+rump_rpc_sendframe(int fd, const struct rpc_wbuf *b)
+{
+	struct iovec iov[RPC_WBUF_MAXIOV];
+	struct msghdr m = { .msg_iov = iov };
+	ssize_t n;
+
+	m.msg_iovlen = (size_t)rpc_wbuf_iov(b, iov);
+	while (m.msg_iovlen > 0) {
+		n = sendmsg(fd, &m, MSG_NOSIGNAL);
+		if (n < 0 && errno == EINTR)
+			continue;
+		if (n <= 0)
+			return n < 0 ? errno : EPIPE;
+		/* A short send: on from where it stopped. */
+		while (m.msg_iovlen > 0 && (size_t)n >= m.msg_iov->iov_len) {
+			n -= (ssize_t)m.msg_iov->iov_len;
+			m.msg_iov++;
+			m.msg_iovlen--;
+		}
+		if (m.msg_iovlen > 0) {
+			m.msg_iov->iov_base = (uint8_t *)m.msg_iov->iov_base + n;
+			m.msg_iov->iov_len -= (size_t)n;
+		}
 	}
 	return 0;
 }

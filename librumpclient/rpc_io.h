@@ -3,6 +3,9 @@
  * client (librumpclient) and the server (librumpserver).
  *
  * rump_rpc_writeall(fd, p, len)  sends all len bytes (never SIGPIPE)
+ * rump_rpc_sendframe(fd, b)      sends the frame b holds, its blocks
+ *                                from where they lie, in one writev
+ *                                when the socket takes it all
  * rump_rpc_readall(fd, p, len)   receives exactly len bytes
  *
  * Both retry after EINTR and return 0 or an errno value: EPIPE when the
@@ -16,5 +19,8 @@
 
 int rump_rpc_writeall(int fd, const uint8_t *p, size_t len);
 int rump_rpc_readall(int fd, uint8_t *p, size_t len);
+
+struct rpc_wbuf;
+int rump_rpc_sendframe(int fd, const struct rpc_wbuf *b);
 
 #endif

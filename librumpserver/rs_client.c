@@ -115,9 +115,9 @@ rs_send(struct rs_client *cl, struct rpc_wbuf *b, uint16_t type, uint64_t id)
 
 	if (b->rb_nomem)
 		return ENOMEM;
-	rpc_put_hdr(b->rb_data, (uint32_t)b->rb_len, type, id);
+	rpc_put_hdr(b->rb_data, (uint32_t)(b->rb_len + b->rb_reflen), type, id);
 	pthread_mutex_lock(&cl->cl_wlock);
-	error = rump_rpc_writeall(cl->cl_fd, b->rb_data, b->rb_len);
+	error = rump_rpc_sendframe(cl->cl_fd, b);
 	pthread_mutex_unlock(&cl->cl_wlock);
 	return error;
 }
@@ -199,6 +199,8 @@ rs_serve(struct rs_client *cl, struct rs_worker *w, uint64_t reqid,
 	} else {
 		reply->rb_len = 0;
 		reply->rb_nomem = false;
+		reply->rb_nrefs = 0;
+		reply->rb_reflen = 0;
 		rpc_wbuf_room(reply, RUMP_RPC_HDRLEN);
 		rs_execute(&call, reply);
 		if (rs_send(cl, reply, RUMP_RPC_REPLY, reqid) != 0)
