@@ -46,8 +46,8 @@ struct rc_waiter {
 	uint64_t	w_id;
 	bool		w_done;
 	bool		w_intrsent;	/* the interrupt frame went out */
-	uint8_t		*w_reply;	/* the payload, malloc'd */
-	size_t		w_len;
+	bool		w_filling;	/* a reader receives into w_r */
+	struct rc_reply	*w_r;		/* where the reply goes */
 	int		w_evfd;		/* its thread's eventfd: wakes it */
 	struct rc_waiter *w_next;
 };
@@ -209,37 +209,100 @@ rc_readframe(int fd, struct rump_rpc_hdr *h, uint8_t **payloadp, size_t *lenp,
 	return 0;
 }
 
+/* A reply's header and the length of its one data block. */
+#define RC_DIRECT_HEAD	(RUMP_RPC_REPLYHDRLEN + 4)
+
+/* The rest of a payload of len bytes whose first r->len are in r->data. */
+static int
+rc_readrest(struct rc_reply *r, size_t len, struct rc_waiter *self)
+{
+	uint8_t *p = len <= sizeof(r->small) ? r->small : malloc(len);
+
+	if (p == NULL)
+		return ENOMEM;
+	if (p != r->data)
+		memmove(p, r->data, r->len);
+	r->data = p;
+	p += r->len;
+	len -= r->len;
+	r->len += len;
+	return rc_recvall(rc.fd, p, len, self);
+}
+
 /*
- * Reads one frame, as self's thread, and hands it to its waiter.  Called
+ * A reply payload of len bytes: its data block straight into r->dst
+ * when the reply has the shape of one (r->placed), else all of it.
+ */
+static int
+rc_readpayload(struct rc_reply *r, size_t len, struct rc_waiter *self)
+{
+	uint32_t n;
+	int error;
+
+	r->len = 0;
+	if (r->dst == NULL || len <= RC_DIRECT_HEAD)
+		return rc_readrest(r, len, self);
+	r->len = RC_DIRECT_HEAD;
+	error = rc_recvall(rc.fd, r->data, RC_DIRECT_HEAD, self);
+	if (error != 0)
+		return error;
+	memcpy(&n, r->data + RUMP_RPC_REPLYHDRLEN, sizeof(n));
+	n = le32toh(n);
+	if (n > r->dstcap || RC_DIRECT_HEAD + (size_t)n != len)
+		return rc_readrest(r, len, self);
+	r->placed = true;
+	return rc_recvall(rc.fd, r->dst, n, self);
+}
+
+/* The waiter of reply id, or NULL.  Under rc.lock. */
+static struct rc_waiter *
+rc_waiter_find(uint64_t id)
+{
+	struct rc_waiter *w;
+
+	for (w = rc.waiters; w != NULL; w = w->w_next)
+		if (w->w_id == id && !w->w_done)
+			return w;
+	return NULL;
+}
+
+/*
+ * Reads one frame, as self's thread, into the reply of its waiter, who
+ * stays (w_filling) until the reading is over.  A frame that is no reply,
+ * or a reply nobody asked for: the server is not to be trusted.  Called
  * and returns under rc.lock.
  */
 static void
 rc_readone(struct rc_waiter *self)
 {
+	uint8_t hb[RUMP_RPC_HDRLEN];
 	struct rump_rpc_hdr h;
-	struct rc_waiter *w;
-	uint8_t *payload = NULL;
-	size_t len = 0;
+	struct rc_waiter *w = NULL;
 	int error;
 
 	rc.reading = true;
 	pthread_mutex_unlock(&rc.lock);
-	error = rc_readframe(rc.fd, &h, &payload, &len, self);
+	error = rc_recvall(rc.fd, hb, sizeof(hb), self);
 	pthread_mutex_lock(&rc.lock);
+	if (error == 0) {
+		rpc_get_hdr(hb, &h);
+		if (h.rh_type != RUMP_RPC_REPLY || h.rh_len < RUMP_RPC_HDRLEN ||
+		    h.rh_len > RUMP_RPC_MAXFRAME ||
+		    (w = rc_waiter_find(h.rh_reqid)) == NULL)
+			error = EPROTO;
+	}
+	if (error == 0) {
+		w->w_filling = true;
+		pthread_mutex_unlock(&rc.lock);
+		error = rc_readpayload(w->w_r, h.rh_len - RUMP_RPC_HDRLEN, self);
+		pthread_mutex_lock(&rc.lock);
+		w->w_filling = false;
+	}
 	rc.reading = false;
-	if (error == 0 && h.rh_type != RUMP_RPC_REPLY)
-		error = EPROTO;
-	for (w = rc.waiters; error == 0 && w != NULL; w = w->w_next)
-		if (w->w_id == h.rh_reqid && !w->w_done)
-			break;
-	if (error != 0 || w == NULL) {
-		/* A reply nobody asked for: the server is not to be trusted. */
-		free(payload);
+	if (error != 0) {
 		rc_lost();
 		return;
 	}
-	w->w_reply = payload;
-	w->w_len = len;
 	w->w_done = true;
 	if (w != self)
 		rc_wake(w);
@@ -272,8 +335,9 @@ rc_wait(struct rc_waiter *w)
 {
 	int error;
 
-	while (!w->w_done && rc.up) {
-		if (!rc.reading) {
+	/* A reader filling our reply: the caller's buffer is in use till it is done. */
+	while ((!w->w_done && rc.up) || w->w_filling) {
+		if (!rc.reading && rc.up) {
 			rc_readone(w);
 			continue;
 		}
@@ -289,9 +353,9 @@ rc_wait(struct rc_waiter *w)
 }
 
 int
-rump_client_call(struct rpc_wbuf *req, uint8_t **replyp, size_t *lenp)
+rump_client_call(struct rpc_wbuf *req, struct rc_reply *reply)
 {
-	struct rc_waiter w = { .w_done = false };
+	struct rc_waiter w = { .w_r = reply };
 	struct rc_waiter *o;
 	int error;
 
@@ -330,11 +394,7 @@ rump_client_call(struct rpc_wbuf *req, uint8_t **replyp, size_t *lenp)
 			break;
 		}
 	pthread_mutex_unlock(&rc.lock);
-	if (!w.w_done)
-		return ENOTCONN;
-	*replyp = w.w_reply;
-	*lenp = w.w_len;
-	return 0;
+	return w.w_done ? 0 : ENOTCONN;
 }
 
 /* ---- connecting ----------------------------------------------------------- */

@@ -40,14 +40,13 @@ static int nseeds;
 
 /* The mock transport: keeps the call's payload (its blocks in place), answers ENOSYS. */
 int
-rump_client_call(struct rpc_wbuf *req, uint8_t **replyp, size_t *lenp)
+rump_client_call(struct rpc_wbuf *req, struct rc_reply *reply)
 {
 	struct iovec iov[RPC_WBUF_MAXIOV];
 	size_t len = req->rb_len + req->rb_reflen, at = 0;
 	int i, n;
 
-	(void)replyp;
-	(void)lenp;
+	(void)reply;
 	if (nseeds < MAXSEEDS && !req->rb_nomem) {
 		seeds[nseeds].data = malloc(len);
 		if (seeds[nseeds].data != NULL) {
