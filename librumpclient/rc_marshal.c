@@ -17,6 +17,9 @@
 #include "rumpclient_private.h"
 #include "rump_rpc_calls.h"
 
+/* A request this small is made on the stack, no malloc. */
+#define RC_SMALLREQUEST	512
+
 /* Bytes of out-data the reply may carry, so it fits in a frame. */
 struct rc_budget {
 	uint64_t	out;
@@ -436,13 +439,15 @@ long
 rump_client_syscall(unsigned int sysnum, int64_t *a, void *const *p)
 {
 	const struct rump_rpc_call *c = &rump_rpc_calls[sysnum];
-	struct rpc_wbuf b = { .rb_data = NULL };
+	uint8_t small[RC_SMALLREQUEST];
+	struct rpc_wbuf b;
 	struct rc_budget bud = { 0 };
 	struct rc_reply r = { .dst = NULL };
 	long ret = -1;
 	int i, direct, error = 0;
 
 	rc_clamp(c, a);
+	rpc_wbuf_init(&b, small, sizeof(small));
 	r.data = r.small;
 	direct = rc_direct(c, p);
 	if (direct >= 0) {
@@ -458,7 +463,7 @@ rump_client_syscall(unsigned int sysnum, int64_t *a, void *const *p)
 		error = EMSGSIZE;
 	if (error == 0)
 		error = rump_client_call(&b, &r);
-	free(b.rb_data);
+	rpc_wbuf_free(&b);
 	if (error == 0)
 		error = rc_unmarshal(c, r.data, r.len, a, p,
 		    r.placed ? direct : -1, &ret);

@@ -160,6 +160,7 @@ struct rpc_wbuf {
 	uint8_t		*rb_data;
 	size_t		rb_len, rb_cap;
 	bool		rb_nomem;
+	bool		rb_borrowed;	/* rb_data is the caller's, not malloc'd */
 	struct rpc_wref	rb_refs[RPC_WBUF_MAXREFS];
 	int		rb_nrefs;
 	size_t		rb_reflen;
@@ -177,17 +178,36 @@ rpc_wbuf_room(struct rpc_wbuf *b, size_t n)
 		cap = b->rb_cap == 0 ? 256 : b->rb_cap;
 		while (cap - b->rb_len < n)
 			cap *= 2;
-		p = realloc(b->rb_data, cap);
+		p = b->rb_borrowed ? malloc(cap) : realloc(b->rb_data, cap);
 		if (p == NULL) {
 			b->rb_nomem = true;
 			return NULL;
 		}
+		/* Out of the caller's buffer: its bytes come along. */
+		if (b->rb_borrowed && b->rb_len > 0)
+			memcpy(p, b->rb_data, b->rb_len);
+		b->rb_borrowed = false;
 		b->rb_data = p;
 		b->rb_cap = cap;
 	}
 	p = b->rb_data + b->rb_len;
 	b->rb_len += n;
 	return p;
+}
+
+/* A buffer that starts in the caller's memory (no malloc while it fits). */
+static inline void
+rpc_wbuf_init(struct rpc_wbuf *b, uint8_t *mem, size_t size)
+{
+	*b = (struct rpc_wbuf){ .rb_data = mem, .rb_cap = size,
+	    .rb_borrowed = true };
+}
+
+static inline void
+rpc_wbuf_free(struct rpc_wbuf *b)
+{
+	if (!b->rb_borrowed)
+		free(b->rb_data);
 }
 
 static inline void
