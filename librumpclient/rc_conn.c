@@ -26,7 +26,6 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
@@ -417,6 +416,7 @@ rc_connect_unix(const char *path, int *fdp)
 		close(fd);
 		return error;
 	}
+	rump_rpc_tune(fd, 0);
 	*fdp = fd;
 	return 0;
 }
@@ -428,7 +428,7 @@ rc_connect_tcp(const char *hostport, int *fdp)
 	struct addrinfo *res, *ai;
 	char host[256];
 	const char *colon = strrchr(hostport, ':');
-	int fd, error = EINVAL, one = 1;
+	int fd, error = EINVAL;
 
 	if (colon == NULL || (size_t)(colon - hostport) >= sizeof(host))
 		return EINVAL;
@@ -444,8 +444,7 @@ rc_connect_tcp(const char *hostport, int *fdp)
 			continue;
 		}
 		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-			/* Requests are whole frames: no waiting for more. */
-			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+			rump_rpc_tune(fd, 1);
 			*fdp = fd;
 			freeaddrinfo(res);
 			return 0;
