@@ -10,6 +10,15 @@
  * its own replies with no thread switch on the way.  When the reader's
  * own reply came, it passes the reading on to another waiter.
  *
+ * A thread that does not read waits on an eventfd of its own, so both
+ * kinds of waiting are host system calls a signal interrupts.  When a
+ * signal's handler returns into a thread waiting for its reply and the
+ * wait ends with EINTR (a handler installed without SA_RESTART: with it,
+ * the host restarts the wait), the thread sends an interrupt frame for
+ * its call, once, and waits on: the call ends in the server where it
+ * sleeps, and its reply says EINTR (or the partial count), as a local
+ * call interrupted by that signal would.
+ *
  * A lost connection fails every waiting and every later call with
  * ENOTCONN; sends use MSG_NOSIGNAL, so a closed server never raises
  * SIGPIPE in the program.
@@ -17,12 +26,12 @@
 #include <errno.h>
 #include <netdb.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <pthread.h>
 #include <stdbool.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 #include <unistd.h>
@@ -35,9 +44,10 @@
 struct rc_waiter {
 	uint64_t	w_id;
 	bool		w_done;
-	uint8_t		*w_reply;	/* the payload, malloc'd */
-	size_t		w_len;
-	pthread_cond_t	w_cv;
+	bool		w_intrsent;	/* the interrupt frame went out */
+	bool		w_filling;	/* a reader receives into w_r */
+	struct rc_reply	*w_r;		/* where the reply goes */
+	int		w_evfd;		/* its thread's eventfd: wakes it */
 	struct rc_waiter *w_next;
 };
 
@@ -57,32 +67,53 @@ static struct {
 	.fd = -1,
 };
 
-/* One frame: its header and its payload (malloc'd). */
-static int
-rc_readframe(int fd, struct rump_rpc_hdr *h, uint8_t **payloadp, size_t *lenp)
-{
-	uint8_t hb[RUMP_RPC_HDRLEN], *payload;
-	size_t len;
-	int error;
+/* Each thread's eventfd: made at its first call, closed when it exits. */
+static pthread_key_t rc_evkey;
+static pthread_once_t rc_evonce = PTHREAD_ONCE_INIT;
+static int rc_evkey_error;
+static __thread int rc_evfd = -1;
 
-	error = rump_rpc_readall(fd, hb, sizeof(hb));
-	if (error != 0)
-		return error;
-	rpc_get_hdr(hb, h);
-	if (h->rh_len < RUMP_RPC_HDRLEN || h->rh_len > RUMP_RPC_MAXFRAME)
-		return EPROTO;
-	len = h->rh_len - RUMP_RPC_HDRLEN;
-	payload = malloc(len > 0 ? len : 1);
-	if (payload == NULL)
-		return ENOMEM;
-	error = rump_rpc_readall(fd, payload, len);
-	if (error != 0) {
-		free(payload);
-		return error;
+static void
+rc_evfd_close(void *p)
+{
+	close((int)(intptr_t)p - 1);
+}
+
+static void
+rc_evkey_make(void)
+{
+	rc_evkey_error = pthread_key_create(&rc_evkey, rc_evfd_close);
+}
+
+static int
+rc_evfd_get(int *fdp)
+{
+	int fd;
+
+	if (rc_evfd < 0) {
+		pthread_once(&rc_evonce, rc_evkey_make);
+		if (rc_evkey_error != 0)
+			return rc_evkey_error;
+		fd = eventfd(0, EFD_CLOEXEC);
+		if (fd < 0)
+			return errno;
+		if (pthread_setspecific(rc_evkey, (void *)(intptr_t)(fd + 1)) != 0) {
+			close(fd);
+			return ENOMEM;
+		}
+		rc_evfd = fd;
 	}
-	*payloadp = payload;
-	*lenp = len;
+	*fdp = rc_evfd;
 	return 0;
+}
+
+static void
+rc_wake(const struct rc_waiter *w)
+{
+	uint64_t one = 1;
+
+	/* Fails only when the counter is full: the thread wakes anyway. */
+	(void)!write(w->w_evfd, &one, sizeof(one));
 }
 
 /* The connection is gone: every waiter wakes and fails.  Under rc.lock. */
@@ -93,39 +124,198 @@ rc_lost(void)
 
 	rc.up = false;
 	for (w = rc.waiters; w != NULL; w = w->w_next)
-		pthread_cond_signal(&w->w_cv);
+		rc_wake(w);
 }
 
-/* Reads one frame and hands it to its waiter.  Called and returns under rc.lock. */
+/*
+ * A signal ended the wait for w's reply: the server is asked, once, to
+ * end the call where it sleeps.
+ */
 static void
-rc_readone(void)
+rc_interrupt(struct rc_waiter *w)
 {
-	struct rump_rpc_hdr h;
+	uint8_t hb[RUMP_RPC_HDRLEN];
+	bool send;
+	int error;
+
+	pthread_mutex_lock(&rc.lock);
+	send = rc.up && !w->w_done && !w->w_intrsent;
+	w->w_intrsent = true;
+	pthread_mutex_unlock(&rc.lock);
+	if (!send)
+		return;
+	rpc_put_hdr(hb, RUMP_RPC_HDRLEN, RUMP_RPC_INTERRUPT, w->w_id);
+	pthread_mutex_lock(&rc.wlock);
+	error = rump_rpc_writeall(rc.fd, hb, sizeof(hb));
+	pthread_mutex_unlock(&rc.wlock);
+	if (error != 0) {
+		pthread_mutex_lock(&rc.lock);
+		rc_lost();
+		pthread_mutex_unlock(&rc.lock);
+	}
+}
+
+/*
+ * Exactly len bytes; a signal that interrupts the wait interrupts w's
+ * call (w NULL: the handshake, no call to interrupt).
+ */
+static int
+rc_recvall(int fd, uint8_t *p, size_t len, struct rc_waiter *w)
+{
+	ssize_t n;
+
+	while (len > 0) {
+		n = recv(fd, p, len, 0);
+		if (n < 0 && errno == EINTR) {
+			if (w != NULL)
+				rc_interrupt(w);
+			continue;
+		}
+		if (n <= 0)
+			return n < 0 ? errno : ECONNRESET;
+		p += n;
+		len -= (size_t)n;
+	}
+	return 0;
+}
+
+/* One frame: its header and its payload (malloc'd). */
+static int
+rc_readframe(int fd, struct rump_rpc_hdr *h, uint8_t **payloadp, size_t *lenp,
+    struct rc_waiter *w)
+{
+	uint8_t hb[RUMP_RPC_HDRLEN], *payload;
+	size_t len;
+	int error;
+
+	error = rc_recvall(fd, hb, sizeof(hb), w);
+	if (error != 0)
+		return error;
+	rpc_get_hdr(hb, h);
+	if (h->rh_len < RUMP_RPC_HDRLEN || h->rh_len > RUMP_RPC_MAXFRAME)
+		return EPROTO;
+	len = h->rh_len - RUMP_RPC_HDRLEN;
+	payload = malloc(len > 0 ? len : 1);
+	if (payload == NULL)
+		return ENOMEM;
+	error = rc_recvall(fd, payload, len, w);
+	if (error != 0) {
+		free(payload);
+		return error;
+	}
+	*payloadp = payload;
+	*lenp = len;
+	return 0;
+}
+
+/* A reply's header and the length of its one data block. */
+#define RC_DIRECT_HEAD	(RUMP_RPC_REPLYHDRLEN + 4)
+
+/* The rest of a payload of len bytes whose first r->len are in r->data. */
+static int
+rc_readrest(struct rc_reply *r, size_t len, struct rc_waiter *self)
+{
+	uint8_t *p = len <= sizeof(r->small) ? r->small : malloc(len);
+
+	if (p == NULL)
+		return ENOMEM;
+	if (p != r->data)
+		memmove(p, r->data, r->len);
+	r->data = p;
+	p += r->len;
+	len -= r->len;
+	r->len += len;
+	return rc_recvall(rc.fd, p, len, self);
+}
+
+/*
+ * A reply payload of len bytes: its data block straight into r->dst
+ * when the reply has the shape of one (r->placed), else all of it.
+ */
+static int
+rc_readpayload(struct rc_reply *r, size_t len, struct rc_waiter *self)
+{
+	uint32_t n;
+	int error;
+
+	r->len = 0;
+	if (r->dst == NULL || len <= RC_DIRECT_HEAD)
+		return rc_readrest(r, len, self);
+	r->len = RC_DIRECT_HEAD;
+	error = rc_recvall(rc.fd, r->data, RC_DIRECT_HEAD, self);
+	if (error != 0)
+		return error;
+	memcpy(&n, r->data + RUMP_RPC_REPLYHDRLEN, sizeof(n));
+	n = le32toh(n);
+	if (n > r->dstcap || RC_DIRECT_HEAD + (size_t)n != len)
+		return rc_readrest(r, len, self);
+	r->placed = true;
+	return rc_recvall(rc.fd, r->dst, n, self);
+}
+
+/* The waiter of reply id, or NULL.  Under rc.lock. */
+static struct rc_waiter *
+rc_waiter_find(uint64_t id)
+{
 	struct rc_waiter *w;
-	uint8_t *payload = NULL;
-	size_t len = 0;
+
+	for (w = rc.waiters; w != NULL; w = w->w_next)
+		if (w->w_id == id && !w->w_done)
+			return w;
+	return NULL;
+}
+
+/*
+ * Reads one frame, as self's thread, into the reply of its waiter, who
+ * stays (w_filling) until the reading is over.  A frame that is no reply,
+ * or a reply nobody asked for: the server is not to be trusted.  Called
+ * and returns under rc.lock.
+ */
+static void
+rc_readone(struct rc_waiter *self)
+{
+	uint8_t hb[RUMP_RPC_HDRLEN];
+	struct rump_rpc_hdr h;
+	struct rc_waiter *w = NULL;
 	int error;
 
 	rc.reading = true;
 	pthread_mutex_unlock(&rc.lock);
-	error = rc_readframe(rc.fd, &h, &payload, &len);
+	error = rc_recvall(rc.fd, hb, sizeof(hb), self);
 	pthread_mutex_lock(&rc.lock);
+	if (error == 0) {
+		rpc_get_hdr(hb, &h);
+		if (h.rh_type != RUMP_RPC_REPLY || h.rh_len < RUMP_RPC_HDRLEN ||
+		    h.rh_len > RUMP_RPC_MAXFRAME ||
+		    (w = rc_waiter_find(h.rh_reqid)) == NULL)
+			error = EPROTO;
+	}
+	if (error == 0) {
+		w->w_filling = true;
+		pthread_mutex_unlock(&rc.lock);
+		error = rc_readpayload(w->w_r, h.rh_len - RUMP_RPC_HDRLEN, self);
+		pthread_mutex_lock(&rc.lock);
+		w->w_filling = false;
+	}
 	rc.reading = false;
-	if (error == 0 && h.rh_type != RUMP_RPC_REPLY)
-		error = EPROTO;
-	for (w = rc.waiters; error == 0 && w != NULL; w = w->w_next)
-		if (w->w_id == h.rh_reqid && !w->w_done)
-			break;
-	if (error != 0 || w == NULL) {
-		/* A reply nobody asked for: the server is not to be trusted. */
-		free(payload);
+	if (error != 0) {
 		rc_lost();
 		return;
 	}
-	w->w_reply = payload;
-	w->w_len = len;
 	w->w_done = true;
-	pthread_cond_signal(&w->w_cv);
+	if (w != self)
+		rc_wake(w);
+}
+
+/* Waits for a wake-up on the calling thread's eventfd: 0 or EINTR. */
+static int
+rc_sleep(struct rc_waiter *w)
+{
+	uint64_t v;
+
+	if (read(w->w_evfd, &v, sizeof(v)) == (ssize_t)sizeof(v))
+		return 0;
+	return errno == EINTR ? EINTR : EIO;
 }
 
 static void
@@ -138,20 +328,44 @@ rc_unlink(struct rc_waiter *w)
 	*pp = w->w_next;
 }
 
-int
-rump_client_call(struct rpc_wbuf *req, uint8_t **replyp, size_t *lenp)
+/* Waits for w's reply: reading the socket, or on the eventfd.  Under rc.lock. */
+static void
+rc_wait(struct rc_waiter *w)
 {
-	struct rc_waiter w = { .w_done = false };
+	int error;
+
+	/* A reader filling our reply: the caller's buffer is in use till it is done. */
+	while ((!w->w_done && rc.up) || w->w_filling) {
+		if (!rc.reading && rc.up) {
+			rc_readone(w);
+			continue;
+		}
+		pthread_mutex_unlock(&rc.lock);
+		error = rc_sleep(w);
+		if (error == EINTR)
+			rc_interrupt(w);
+		pthread_mutex_lock(&rc.lock);
+		/* An eventfd that cannot be read cannot wake us: give up. */
+		if (error == EIO)
+			rc_lost();
+	}
+}
+
+int
+rump_client_call(struct rpc_wbuf *req, struct rc_reply *reply)
+{
+	struct rc_waiter w = { .w_r = reply };
 	struct rc_waiter *o;
 	int error;
 
 	if (req->rb_nomem)
 		return ENOMEM;
-	pthread_cond_init(&w.w_cv, NULL);
+	error = rc_evfd_get(&w.w_evfd);
+	if (error != 0)
+		return error;
 	pthread_mutex_lock(&rc.lock);
 	if (!rc.up) {
 		pthread_mutex_unlock(&rc.lock);
-		pthread_cond_destroy(&w.w_cv);
 		return ENOTCONN;
 	}
 	w.w_id = rc.nextid++;
@@ -159,36 +373,27 @@ rump_client_call(struct rpc_wbuf *req, uint8_t **replyp, size_t *lenp)
 	rc.waiters = &w;
 	pthread_mutex_unlock(&rc.lock);
 
-	rpc_put_hdr(req->rb_data, (uint32_t)req->rb_len, RUMP_RPC_CALL, w.w_id);
+	rpc_put_hdr(req->rb_data, (uint32_t)(req->rb_len + req->rb_reflen),
+	    RUMP_RPC_CALL, w.w_id);
 	pthread_mutex_lock(&rc.wlock);
-	error = rump_rpc_writeall(rc.fd, req->rb_data, req->rb_len);
+	error = rump_rpc_sendframe(rc.fd, req);
 	pthread_mutex_unlock(&rc.wlock);
 
 	pthread_mutex_lock(&rc.lock);
 	if (error != 0)
 		rc_lost();
-	while (!w.w_done && rc.up) {
-		if (!rc.reading)
-			rc_readone();
-		else
-			pthread_cond_wait(&w.w_cv, &rc.lock);
-	}
+	rc_wait(&w);
 	rc_unlink(&w);
 	if (rc.waiters == NULL)
 		pthread_cond_broadcast(&rc.idle);
 	/* Someone else must read now, if anyone waits. */
 	for (o = rc.waiters; o != NULL && !rc.reading; o = o->w_next)
 		if (!o->w_done) {
-			pthread_cond_signal(&o->w_cv);
+			rc_wake(o);
 			break;
 		}
 	pthread_mutex_unlock(&rc.lock);
-	pthread_cond_destroy(&w.w_cv);
-	if (!w.w_done)
-		return ENOTCONN;
-	*replyp = w.w_reply;
-	*lenp = w.w_len;
-	return 0;
+	return w.w_done ? 0 : ENOTCONN;
 }
 
 /* ---- connecting ----------------------------------------------------------- */
@@ -211,6 +416,7 @@ rc_connect_unix(const char *path, int *fdp)
 		close(fd);
 		return error;
 	}
+	rump_rpc_tune(fd, 0);
 	*fdp = fd;
 	return 0;
 }
@@ -222,7 +428,7 @@ rc_connect_tcp(const char *hostport, int *fdp)
 	struct addrinfo *res, *ai;
 	char host[256];
 	const char *colon = strrchr(hostport, ':');
-	int fd, error = EINVAL, one = 1;
+	int fd, error = EINVAL;
 
 	if (colon == NULL || (size_t)(colon - hostport) >= sizeof(host))
 		return EINVAL;
@@ -238,8 +444,7 @@ rc_connect_tcp(const char *hostport, int *fdp)
 			continue;
 		}
 		if (connect(fd, ai->ai_addr, ai->ai_addrlen) == 0) {
-			/* Requests are whole frames: no waiting for more. */
-			setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+			rump_rpc_tune(fd, 1);
 			*fdp = fd;
 			freeaddrinfo(res);
 			return 0;
@@ -278,7 +483,7 @@ rc_handshake(int fd, const char *where)
 	error = rump_rpc_writeall(fd, b.rb_data, b.rb_len);
 	free(b.rb_data);
 	if (error == 0)
-		error = rc_readframe(fd, &h, &payload, &len);
+		error = rc_readframe(fd, &h, &payload, &len, NULL);
 	if (error != 0) {
 		fprintf(stderr, "rumpclient: %s: no answer to the handshake: %s\n",
 		    where, strerror(error));

@@ -17,16 +17,20 @@
 #include "rumpclient_private.h"
 #include "rump_rpc_calls.h"
 
+/* A request this small is made on the stack, no malloc. */
+#define RC_SMALLREQUEST	512
+
 /* Bytes of out-data the reply may carry, so it fits in a frame. */
 struct rc_budget {
 	uint64_t	out;
 };
 
+/* A length and the bytes: sent from the caller's buffer if they are many. */
 static void
 rc_putblock(struct rpc_wbuf *b, const void *data, uint32_t len)
 {
 	rpc_put32(b, len);
-	rpc_putbytes(b, data, len);
+	rpc_putref(b, data, len);
 }
 
 /* A block, or the NULL word for a NULL pointer. */
@@ -334,6 +338,15 @@ rc_get_ioctl(struct rpc_rcur *r, unsigned long req, void *data)
 	}
 }
 
+/* The length of a block the connection received into its buffer already. */
+static int
+rc_get_placed(struct rpc_rcur *r, uint32_t cap)
+{
+	uint32_t len = rpc_get32(r);
+
+	return r->rc_bad || len > cap ? EPROTO : 0;
+}
+
 static int
 rc_get_arg(struct rpc_rcur *r, const struct rump_rpc_call *c, int i,
     const int64_t *a, void *const *p, uint32_t size)
@@ -362,11 +375,12 @@ rc_get_arg(struct rpc_rcur *r, const struct rump_rpc_call *c, int i,
 /*
  * The out-data, in the order of the arguments.  Each buffer's capacity is
  * taken first, as it was sent: an [out *len] buffer's is *len before the
- * reply changes it.
+ * reply changes it.  The data of argument placed (-1: none) is in its
+ * buffer already.
  */
 static int
 rc_unmarshal(const struct rump_rpc_call *c, const uint8_t *reply, size_t len,
-    const int64_t *a, void *const *p, long *retp)
+    const int64_t *a, void *const *p, int placed, long *retp)
 {
 	struct rpc_rcur r = { .rc_p = reply, .rc_left = len };
 	uint32_t size[RUMP_RPC_MAXARGS] = { 0 };
@@ -386,37 +400,75 @@ rc_unmarshal(const struct rump_rpc_call *c, const uint8_t *reply, size_t len,
 	if (rh.rr_error != 0)
 		return rh.rr_error;
 	for (i = 0; i < c->rc_nargs && e == 0; i++)
-		e = rc_get_arg(&r, c, i, a, p, size[i]);
+		e = i == placed ? rc_get_placed(&r, size[i]) :
+		    rc_get_arg(&r, c, i, a, p, size[i]);
 	if (e == 0 && (r.rc_bad || r.rc_left != 0))
 		e = EPROTO;
 	return e;
+}
+
+/*
+ * The argument whose data is all a reply may carry, if it is a data
+ * buffer (read's, recv's): received straight into it.  Its index, or -1.
+ */
+static int
+rc_direct(const struct rump_rpc_call *c, void *const *p)
+{
+	const struct rump_rpc_arg *ra;
+	int i, found = -1;
+
+	if (!c->rc_count)
+		return -1;
+	for (i = 0; i < c->rc_nargs; i++) {
+		ra = &c->rc_args[i];
+		if (ra->ra_kind == RUMP_RPC_IOCTL)
+			return -1;
+		if ((ra->ra_kind != RUMP_RPC_OUT && ra->ra_kind != RUMP_RPC_INOUT &&
+		    ra->ra_kind != RUMP_RPC_IOVOUT && ra->ra_kind != RUMP_RPC_MSGOUT) ||
+		    p[i] == NULL)
+			continue;
+		if (found >= 0 || ra->ra_kind != RUMP_RPC_OUT ||
+		    ra->ra_size != RUMP_RPC_SZ_ARG || ra->ra_elsize != 1)
+			return -1;
+		found = i;
+	}
+	return found;
 }
 
 long
 rump_client_syscall(unsigned int sysnum, int64_t *a, void *const *p)
 {
 	const struct rump_rpc_call *c = &rump_rpc_calls[sysnum];
-	struct rpc_wbuf b = { .rb_data = NULL };
+	uint8_t small[RC_SMALLREQUEST];
+	struct rpc_wbuf b;
 	struct rc_budget bud = { 0 };
-	uint8_t *reply = NULL;
-	size_t len = 0;
+	struct rc_reply r = { .dst = NULL };
 	long ret = -1;
-	int i, error = 0;
+	int i, direct, error = 0;
 
 	rc_clamp(c, a);
+	rpc_wbuf_init(&b, small, sizeof(small));
+	r.data = r.small;
+	direct = rc_direct(c, p);
+	if (direct >= 0) {
+		r.dst = p[direct];
+		r.dstcap = (size_t)a[c->rc_args[direct].ra_ref];
+	}
 	rpc_wbuf_room(&b, RUMP_RPC_HDRLEN);
 	rpc_put_callhdr(&b, &(struct rump_rpc_callhdr){ .rc_sysnum = sysnum,
 	    .rc_nargs = c->rc_nargs });
 	for (i = 0; i < c->rc_nargs && error == 0; i++)
 		error = rc_put_arg(&b, c, i, a, p, &bud);
-	if (error == 0 && b.rb_len > RUMP_RPC_MAXFRAME)
+	if (error == 0 && b.rb_len + b.rb_reflen > RUMP_RPC_MAXFRAME)
 		error = EMSGSIZE;
 	if (error == 0)
-		error = rump_client_call(&b, &reply, &len);
-	free(b.rb_data);
+		error = rump_client_call(&b, &r);
+	rpc_wbuf_free(&b);
 	if (error == 0)
-		error = rc_unmarshal(c, reply, len, a, p, &ret);
-	free(reply);
+		error = rc_unmarshal(c, r.data, r.len, a, p,
+		    r.placed ? direct : -1, &ret);
+	if (r.data != r.small)
+		free(r.data);
 	if (error != 0) {
 		errno = error;
 		return -1;

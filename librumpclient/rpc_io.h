@@ -3,7 +3,13 @@
  * client (librumpclient) and the server (librumpserver).
  *
  * rump_rpc_writeall(fd, p, len)  sends all len bytes (never SIGPIPE)
+ * rump_rpc_sendframe(fd, b)      sends the frame b holds, its blocks
+ *                                from where they lie, in one writev
+ *                                when the socket takes it all
  * rump_rpc_readall(fd, p, len)   receives exactly len bytes
+ * rump_rpc_tune(fd, tcp)         a connection's socket options: room for
+ *                                a large frame in its buffers, and
+ *                                TCP_NODELAY over TCP (frames are whole)
  *
  * Both retry after EINTR and return 0 or an errno value: EPIPE when the
  * peer took nothing, ECONNRESET when it closed before len bytes came.
@@ -16,5 +22,10 @@
 
 int rump_rpc_writeall(int fd, const uint8_t *p, size_t len);
 int rump_rpc_readall(int fd, uint8_t *p, size_t len);
+
+void rump_rpc_tune(int fd, int tcp);
+
+struct rpc_wbuf;
+int rump_rpc_sendframe(int fd, const struct rpc_wbuf *b);
 
 #endif

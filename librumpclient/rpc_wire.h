@@ -18,6 +18,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/uio.h>
 
 #define RUMP_RPC_VERSION	1
 
@@ -133,11 +134,36 @@ struct rump_rpc_call {
 
 /* ---- writing a payload -------------------------------------------------- */
 
-/* A growing byte buffer.  A failed allocation sets rb_nomem and stops. */
+/*
+ * Blocks of data this large are not copied into the buffer: the buffer
+ * refers to them where they lie (the caller's buffer, the call's out
+ * buffer), and the frame is sent with one writev.  At most
+ * RPC_WBUF_MAXREFS per frame; more are copied.
+ */
+#define RPC_WBUF_REFMIN		4096
+#define RPC_WBUF_MAXREFS	4
+/* The iovecs of a frame: its pieces between and around the blocks. */
+#define RPC_WBUF_MAXIOV		(2 * RPC_WBUF_MAXREFS + 1)
+
+struct rpc_wref {
+	size_t		at;		/* where in rb_data the block goes */
+	const void	*p;
+	size_t		len;
+};
+
+/*
+ * A growing byte buffer.  A failed allocation sets rb_nomem and stops.
+ * The frame is rb_data with the blocks rb_refs inserted: rb_len +
+ * rb_reflen bytes.
+ */
 struct rpc_wbuf {
 	uint8_t		*rb_data;
 	size_t		rb_len, rb_cap;
 	bool		rb_nomem;
+	bool		rb_borrowed;	/* rb_data is the caller's, not malloc'd */
+	struct rpc_wref	rb_refs[RPC_WBUF_MAXREFS];
+	int		rb_nrefs;
+	size_t		rb_reflen;
 };
 
 static inline uint8_t *
@@ -152,17 +178,36 @@ rpc_wbuf_room(struct rpc_wbuf *b, size_t n)
 		cap = b->rb_cap == 0 ? 256 : b->rb_cap;
 		while (cap - b->rb_len < n)
 			cap *= 2;
-		p = realloc(b->rb_data, cap);
+		p = b->rb_borrowed ? malloc(cap) : realloc(b->rb_data, cap);
 		if (p == NULL) {
 			b->rb_nomem = true;
 			return NULL;
 		}
+		/* Out of the caller's buffer: its bytes come along. */
+		if (b->rb_borrowed && b->rb_len > 0)
+			memcpy(p, b->rb_data, b->rb_len);
+		b->rb_borrowed = false;
 		b->rb_data = p;
 		b->rb_cap = cap;
 	}
 	p = b->rb_data + b->rb_len;
 	b->rb_len += n;
 	return p;
+}
+
+/* A buffer that starts in the caller's memory (no malloc while it fits). */
+static inline void
+rpc_wbuf_init(struct rpc_wbuf *b, uint8_t *mem, size_t size)
+{
+	*b = (struct rpc_wbuf){ .rb_data = mem, .rb_cap = size,
+	    .rb_borrowed = true };
+}
+
+static inline void
+rpc_wbuf_free(struct rpc_wbuf *b)
+{
+	if (!b->rb_borrowed)
+		free(b->rb_data);
 }
 
 static inline void
@@ -192,6 +237,42 @@ rpc_putbytes(struct rpc_wbuf *b, const void *data, size_t n)
 
 	if (p != NULL && n > 0)
 		memcpy(p, data, n);
+}
+
+/* n bytes of data, referred to where they lie if they are many. */
+static inline void
+rpc_putref(struct rpc_wbuf *b, const void *data, size_t n)
+{
+	if (n < RPC_WBUF_REFMIN || b->rb_nrefs == RPC_WBUF_MAXREFS ||
+	    b->rb_nomem) {
+		rpc_putbytes(b, data, n);
+		return;
+	}
+	b->rb_refs[b->rb_nrefs++] = (struct rpc_wref){ .at = b->rb_len,
+	    .p = data, .len = n };
+	b->rb_reflen += n;
+}
+
+/* The frame's bytes in order as iovecs (RPC_WBUF_MAXIOV at most); their count. */
+static inline int
+rpc_wbuf_iov(const struct rpc_wbuf *b, struct iovec *iov)
+{
+	size_t at = 0;
+	int i, n = 0;
+
+	for (i = 0; i < b->rb_nrefs; i++) {
+		if (b->rb_refs[i].at > at)
+			iov[n++] = (struct iovec){ .iov_base = b->rb_data + at,
+			    .iov_len = b->rb_refs[i].at - at };
+		iov[n++] = (struct iovec){
+		    .iov_base = (void *)(uintptr_t)b->rb_refs[i].p,
+		    .iov_len = b->rb_refs[i].len };
+		at = b->rb_refs[i].at;
+	}
+	if (b->rb_len > at)
+		iov[n++] = (struct iovec){ .iov_base = b->rb_data + at,
+		    .iov_len = b->rb_len - at };
+	return n;
 }
 
 /* A frame header at the buffer's start (room for it was made first). */

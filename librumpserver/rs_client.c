@@ -1,19 +1,28 @@
 /*
  * One remote client: a connection, a process in the kernel, and threads.
  *
- * The client's reader thread reads frames.  The first must be the
- * handshake; its answer carries the pid of the process made for the
- * client.  Each call is queued for a worker thread attached to that
- * process: an idle one takes it, or a new one starts (up to
- * RS_PROC_MAXTHREADS), so a call that blocks holds up only the client
- * thread that made it.  Workers decode, run the call, and write the
- * reply; a malformed call closes the connection with one log line.  An
- * interrupt frame interrupts the worker running the call it names.
+ * The client's main thread does the handshake, whose answer carries the
+ * pid of the process made for the client, then starts the first worker
+ * and waits for the connection to end.  Workers are threads attached to
+ * that process (up to RS_PROC_MAXTHREADS).  Every idle worker waits in
+ * epoll_wait() on the socket, armed one-shot, so a request wakes exactly
+ * one of them: it reads the frame, rearms the socket and runs the call
+ * itself.  No thread hands a call to another, and a call that blocks
+ * never leaves the socket unread: before a worker runs a call there is
+ * another idle one (or it starts one), which the next request wakes.
+ * Only when every worker is busy does the reader queue a call and wait
+ * for the next frame; a worker that finishes a call takes queued calls
+ * first.  A malformed call closes the connection with one log line.  An
+ * interrupt frame interrupts the worker running the call it names (or
+ * marks the call, if queued); a worker whose call was interrupted gets a
+ * new thread in the kernel before its next call, so an interrupt that
+ * came too late for its call cannot end the next one.
  *
  * When the connection ends (the client closed it, broke the protocol, or
- * the server stops), the reader ends the process, which wakes every call
- * blocked in it with EINTR, waits for its workers to leave it (its
- * descriptors close with the last) and marks the client gone for
+ * the server stops), an eventfd in the same epoll set wakes every idle
+ * worker to leave, and the main thread ends the process, which wakes
+ * every call blocked in it with EINTR, waits for its workers to leave it
+ * (its descriptors close with the last) and marks the client gone for
  * rs_client_reap().
  */
 #include <errno.h>
@@ -21,6 +30,8 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/epoll.h>
+#include <sys/eventfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -31,6 +42,17 @@
 /* Calls of one client waiting for a worker, at most. */
 #define RS_MAXQUEUED	256
 
+/* A call frame this small is read into its worker's buffer, no malloc. */
+#define RS_SMALLFRAME	4096
+
+/* A reply buffer that grew beyond this is freed after its call. */
+#define RS_KEEPREPLY	65536
+
+/* What woke an idle worker. */
+#define RS_EV_SOCKET	0
+#define RS_EV_STOP	1
+
+/* A call read while every worker was busy. */
 struct rs_job {
 	uint64_t	j_reqid;
 	bool		j_interrupted;	/* before a worker took it */
@@ -46,27 +68,33 @@ struct rs_worker {
 	pthread_t	w_thread;
 	int		w_lid;		/* its thread in the kernel */
 	bool		w_busy;		/* running the call w_reqid */
+	bool		w_interrupted;	/* its thread was interrupted */
+	bool		w_attached;	/* to the client's process */
 	uint64_t	w_reqid;
+	uint8_t		*w_small;	/* RS_SMALLFRAME bytes */
+	struct rpc_wbuf	w_reply;	/* kept from call to call */
 };
 
 struct rs_client {
 	struct rump_server *cl_srv;
 	int		cl_fd;
+	int		cl_epfd;	/* the socket (one-shot) and cl_stopfd */
+	int		cl_stopfd;	/* an eventfd: readable once closing */
 	unsigned int	cl_id;
 	uid_t		cl_uid;
 	gid_t		cl_gid;
-	pthread_t	cl_reader;
+	pthread_t	cl_main;
 	pthread_mutex_t	cl_lock;	/* everything below */
-	pthread_cond_t	cl_cv;		/* jobs came, a worker changed state */
+	pthread_cond_t	cl_cv;		/* closing */
 	pthread_mutex_t	cl_wlock;	/* one reply written at a time */
 	struct rs_job	*cl_head, **cl_tail;
 	int		cl_nqueued;
-	struct rs_worker cl_workers[RS_PROC_MAXTHREADS];
-	int		cl_nworkers, cl_nidle;
-	int		cl_nstarting;	/* created, not yet waiting for calls */
+	struct rs_worker *cl_workers[RS_PROC_MAXTHREADS];
+	int		cl_nworkers;
+	int		cl_nidle;	/* workers waiting for a frame, or to */
 	pid_t		cl_pid;		/* 0 until the handshake made it */
-	bool		cl_closing;	/* no more jobs: workers leave */
-	bool		cl_gone;	/* the reader is done: reap */
+	bool		cl_closing;	/* no more calls: workers leave */
+	bool		cl_gone;	/* the main thread is done: reap */
 	bool		cl_hungup;	/* closed by us: nothing more is served */
 	struct rs_client *cl_next;
 };
@@ -87,15 +115,25 @@ rs_send(struct rs_client *cl, struct rpc_wbuf *b, uint16_t type, uint64_t id)
 
 	if (b->rb_nomem)
 		return ENOMEM;
-	rpc_put_hdr(b->rb_data, (uint32_t)b->rb_len, type, id);
+	rpc_put_hdr(b->rb_data, (uint32_t)(b->rb_len + b->rb_reflen), type, id);
 	pthread_mutex_lock(&cl->cl_wlock);
-	error = rump_rpc_writeall(cl->cl_fd, b->rb_data, b->rb_len);
+	error = rump_rpc_sendframe(cl->cl_fd, b);
 	pthread_mutex_unlock(&cl->cl_wlock);
 	return error;
 }
 
+/* Wakes every idle worker, for good: the eventfd stays readable. */
+static void
+rs_stop(struct rs_client *cl)
+{
+	uint64_t one = 1;
+
+	/* Fails only when the counter is full, and then it is readable anyway. */
+	(void)!write(cl->cl_stopfd, &one, sizeof(one));
+}
+
 /*
- * Ends the connection: the reader sees it and winds the client down;
+ * Ends the connection: the workers see it and wind the client down;
  * calls already read are not served.
  */
 static void
@@ -103,12 +141,32 @@ rs_hangup(struct rs_client *cl)
 {
 	__atomic_store_n(&cl->cl_hungup, true, __ATOMIC_RELAXED);
 	shutdown(cl->cl_fd, SHUT_RDWR);
+	rs_stop(cl);
 }
 
 static bool
 rs_hungup(struct rs_client *cl)
 {
 	return __atomic_load_n(&cl->cl_hungup, __ATOMIC_RELAXED);
+}
+
+/* No more calls: idle workers leave, the main thread winds down. */
+static void
+rs_close(struct rs_client *cl)
+{
+	cl->cl_closing = true;
+	rs_stop(cl);
+	pthread_cond_broadcast(&cl->cl_cv);
+}
+
+/* Closes the client for a reason worth a line (unless it is closing anyway). */
+static void
+rs_fail(struct rs_client *cl, const char *why)
+{
+	if (!cl->cl_closing)
+		rs_log(cl, "closed", why);
+	rs_hangup(cl);
+	rs_close(cl);
 }
 
 /* Runs a decoded call in the kernel and writes its reply payload. */
@@ -126,86 +184,143 @@ rs_execute(struct rs_call *call, struct rpc_wbuf *reply)
 }
 
 static void
-rs_serve(struct rs_client *cl, struct rs_job *j)
+rs_serve(struct rs_client *cl, struct rs_worker *w, uint64_t reqid,
+    uint8_t *payload, size_t len)
 {
-	struct rpc_wbuf reply = { .rb_data = NULL };
+	struct rpc_wbuf *reply = &w->w_reply;
 	struct rs_call call;
 	const char *why;
 
 	if (rs_hungup(cl))
-		memset(&call, 0, sizeof(call));
-	else if (rump_server_decode(&call, j->j_payload, j->j_len, &why) != 0) {
+		return;
+	if (rump_server_decode(&call, payload, len, &why) != 0) {
 		rs_log(cl, "closed: malformed call", why);
 		rs_hangup(cl);
 	} else {
-		rpc_wbuf_room(&reply, RUMP_RPC_HDRLEN);
-		rs_execute(&call, &reply);
-		if (rs_send(cl, &reply, RUMP_RPC_REPLY, j->j_reqid) != 0)
+		reply->rb_len = 0;
+		reply->rb_nomem = false;
+		reply->rb_nrefs = 0;
+		reply->rb_reflen = 0;
+		rpc_wbuf_room(reply, RUMP_RPC_HDRLEN);
+		rs_execute(&call, reply);
+		if (rs_send(cl, reply, RUMP_RPC_REPLY, reqid) != 0)
 			rs_hangup(cl);
 	}
 	rump_server_call_free(&call);
-	free(reply.rb_data);
-	free(j->j_payload);
-	free(j);
+	if (reply->rb_cap > RS_KEEPREPLY) {
+		free(reply->rb_data);
+		*reply = (struct rpc_wbuf){ .rb_data = NULL };
+	}
 }
 
-static void *
-rs_worker(void *arg)
+/* The socket wakes one idle worker again, for the next frame. */
+static void
+rs_arm(struct rs_client *cl)
 {
-	struct rs_worker *w = arg;
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT,
+	    .data.u32 = RS_EV_SOCKET };
+
+	if (epoll_ctl(cl->cl_epfd, EPOLL_CTL_MOD, cl->cl_fd, &ev) != 0) {
+		rs_log(cl, "closed", "its socket cannot be watched");
+		rs_hangup(cl);
+	}
+}
+
+/* An idle worker's wait: RS_EV_SOCKET (the socket is ours to read) or RS_EV_STOP. */
+static int
+rs_wait(struct rs_client *cl)
+{
+	struct epoll_event ev;
+	int n;
+
+	do
+		n = epoll_wait(cl->cl_epfd, &ev, 1, -1);
+	while (n < 0 && errno == EINTR);
+	return n == 1 ? (int)ev.data.u32 : RS_EV_STOP;
+}
+
+/*
+ * Runs the call reqid as worker w, rearming the socket first if it read
+ * the call (the call is marked as running before the next frame can be
+ * read: an interrupt for it finds it).  Called and returns under cl_lock.  A
+ * worker whose thread was interrupted leaves it for a new one: the
+ * interrupt may have come once the call was over, and would end the
+ * next call's first sleep.
+ */
+static void
+rs_run(struct rs_worker *w, uint64_t reqid, bool interrupted, uint8_t *payload,
+    size_t len, bool arm)
+{
 	struct rs_client *cl = w->w_cl;
-	struct rs_job *j;
 	int error;
 
-	error = rs_proc_attach(cl->cl_pid, &w->w_lid);
-	pthread_mutex_lock(&cl->cl_lock);
-	cl->cl_nstarting--;
-	while (error == 0) {
-		while (cl->cl_head == NULL && !cl->cl_closing) {
-			cl->cl_nidle++;
-			pthread_cond_wait(&cl->cl_cv, &cl->cl_lock);
-			cl->cl_nidle--;
-		}
-		j = cl->cl_head;
-		if (j == NULL)
-			break;
-		cl->cl_head = j->j_next;
-		if (cl->cl_head == NULL)
-			cl->cl_tail = &cl->cl_head;
-		cl->cl_nqueued--;
-		w->w_busy = true;
-		w->w_reqid = j->j_reqid;
-		/* Its first sleep ends at once, as if interrupted there. */
-		if (j->j_interrupted)
-			rs_proc_interrupt(cl->cl_pid, w->w_lid);
-		pthread_mutex_unlock(&cl->cl_lock);
-		rs_serve(cl, j);
-		pthread_mutex_lock(&cl->cl_lock);
-		w->w_busy = false;
+	w->w_busy = true;
+	w->w_reqid = reqid;
+	/* Its first sleep ends at once, as if interrupted there. */
+	if (interrupted) {
+		w->w_interrupted = true;
+		rs_proc_interrupt(cl->cl_pid, w->w_lid);
 	}
 	pthread_mutex_unlock(&cl->cl_lock);
-	if (error == 0)
-		rs_proc_leave();
-	return NULL;
-}
-
-/* Under cl_lock. */
-static void
-rs_spawn(struct rs_client *cl)
-{
-	struct rs_worker *w = &cl->cl_workers[cl->cl_nworkers];
-
-	*w = (struct rs_worker){ .w_cl = cl };
-	/* Without a new thread the call waits for a busy one. */
-	if (pthread_create(&w->w_thread, NULL, rs_worker, w) == 0) {
-		cl->cl_nworkers++;
-		cl->cl_nstarting++;
+	if (arm)
+		rs_arm(cl);
+	rs_serve(cl, w, reqid, payload, len);
+	pthread_mutex_lock(&cl->cl_lock);
+	w->w_busy = false;
+	if (!w->w_interrupted)
+		return;
+	w->w_interrupted = false;
+	pthread_mutex_unlock(&cl->cl_lock);
+	rs_proc_leave();
+	error = rs_proc_attach(cl->cl_pid, &w->w_lid);
+	pthread_mutex_lock(&cl->cl_lock);
+	if (error != 0) {
+		w->w_attached = false;
+		rs_fail(cl, "a worker cannot rejoin its process");
 	}
 }
 
+static void *rs_worker(void *arg);
+
+static void
+rs_worker_free(struct rs_worker *w)
+{
+	free(w->w_reply.rb_data);
+	free(w->w_small);
+	free(w);
+}
+
+/* A new worker, unless there are enough or the client closes.  Under cl_lock. */
+static bool
+rs_spawn(struct rs_client *cl)
+{
+	struct rs_worker *w;
+
+	if (cl->cl_closing || cl->cl_nworkers == RS_PROC_MAXTHREADS)
+		return false;
+	w = calloc(1, sizeof(*w));
+	if (w == NULL)
+		return false;
+	w->w_cl = cl;
+	w->w_small = malloc(RS_SMALLFRAME);
+	if (w->w_small == NULL ||
+	    pthread_create(&w->w_thread, NULL, rs_worker, w) != 0) {
+		rs_worker_free(w);
+		return false;
+	}
+	cl->cl_workers[cl->cl_nworkers++] = w;
+	/* Idle from now: it waits for a frame as soon as it runs. */
+	cl->cl_nidle++;
+	return true;
+}
+
+/*
+ * A frame: its header and its payload, into small (RS_SMALLFRAME bytes)
+ * when it fits, else malloc'd.
+ */
 static int
-rs_readframe(struct rs_client *cl, struct rump_rpc_hdr *h, uint8_t **payloadp,
-    size_t *lenp)
+rs_readframe(struct rs_client *cl, struct rump_rpc_hdr *h, uint8_t *small,
+    uint8_t **payloadp, size_t *lenp)
 {
 	uint8_t hb[RUMP_RPC_HDRLEN], *payload;
 	char why[96];
@@ -223,17 +338,30 @@ rs_readframe(struct rs_client *cl, struct rump_rpc_hdr *h, uint8_t **payloadp,
 		return EBADMSG;
 	}
 	len = h->rh_len - RUMP_RPC_HDRLEN;
-	payload = malloc(len > 0 ? len : 1);
+	payload = len <= RS_SMALLFRAME ? small : malloc(len);
 	if (payload == NULL)
 		return ENOMEM;
 	error = rump_rpc_readall(cl->cl_fd, payload, len);
 	if (error != 0) {
-		free(payload);
+		if (payload != small)
+			free(payload);
 		return error;
 	}
 	*payloadp = payload;
 	*lenp = len;
 	return 0;
+}
+
+/* What is wrong with a frame after the handshake, or NULL. */
+static const char *
+rs_frame_check(const struct rump_rpc_hdr *h, size_t len)
+{
+	if (h->rh_version != RUMP_RPC_VERSION)
+		return "a frame of another protocol version";
+	if (h->rh_type == RUMP_RPC_CALL ||
+	    (h->rh_type == RUMP_RPC_INTERRUPT && len == 0))
+		return NULL;
+	return "a frame of a type a client does not send";
 }
 
 /*
@@ -248,17 +376,24 @@ rs_handshake(struct rs_client *cl)
 	struct rump_rpc_hello hello;
 	struct rump_rpc_hdr h;
 	struct rpc_rcur c;
-	uint8_t *payload;
+	uint8_t *small, *payload;
 	size_t len;
 	int error, refuse = 0;
 
-	error = rs_readframe(cl, &h, &payload, &len);
-	if (error != 0)
+	small = malloc(RS_SMALLFRAME);
+	if (small == NULL)
+		return ENOMEM;
+	error = rs_readframe(cl, &h, small, &payload, &len);
+	if (error != 0) {
+		free(small);
 		return error;
+	}
 	c = (struct rpc_rcur){ .rc_p = payload, .rc_left = len };
 	/* Read for its form only: the credentials are not the client's to say. */
 	rpc_get_hello(&c, &hello);
-	free(payload);
+	if (payload != small)
+		free(payload);
+	free(small);
 	if (h.rh_type != RUMP_RPC_HANDSHAKE || c.rc_bad || c.rc_left != 0) {
 		rs_log(cl, "closed", "no handshake");
 		return EBADMSG;
@@ -279,112 +414,203 @@ rs_handshake(struct rs_client *cl)
 }
 
 /*
- * Queues a call for a worker, starting one if none is idle.  A client
- * with more calls waiting than RS_MAXQUEUED (on top of the ones running)
- * is closed: its memory in the server stays bounded.
+ * Queues a call (its payload malloc'd, now the queue's) for the first
+ * worker to finish.  A client with more calls waiting than RS_MAXQUEUED
+ * (on top of the ones running) is closed: what it makes the server hold
+ * stays bounded.  Under cl_lock.
  */
 static void
 rs_queue(struct rs_client *cl, uint64_t reqid, uint8_t *payload, size_t len)
 {
-	struct rs_job *j = malloc(sizeof(*j));
+	struct rs_job *j;
 
+	if (cl->cl_nqueued >= RS_MAXQUEUED) {
+		free(payload);
+		rs_fail(cl, "too many calls waiting");
+		return;
+	}
+	j = malloc(sizeof(*j));
 	if (j == NULL) {
 		free(payload);
-		rs_log(cl, "closed", "out of memory");
-		rs_hangup(cl);
+		rs_fail(cl, "out of memory");
 		return;
 	}
 	*j = (struct rs_job){ .j_reqid = reqid, .j_payload = payload,
 	    .j_len = len };
-	pthread_mutex_lock(&cl->cl_lock);
-	if (cl->cl_nqueued >= RS_MAXQUEUED) {
-		pthread_mutex_unlock(&cl->cl_lock);
-		free(payload);
-		free(j);
-		rs_log(cl, "closed", "too many calls waiting");
-		rs_hangup(cl);
-		return;
-	}
 	*cl->cl_tail = j;
 	cl->cl_tail = &j->j_next;
 	cl->cl_nqueued++;
-	/*
-	 * A worker counted idle may already be woken for an earlier call:
-	 * compare the calls waiting with the workers free to take them, or
-	 * a call can wait behind one that blocks until it runs (a write
-	 * waiting for the read queued after it).
-	 */
-	if (cl->cl_nqueued > cl->cl_nidle + cl->cl_nstarting &&
-	    cl->cl_nworkers < RS_PROC_MAXTHREADS)
-		rs_spawn(cl);
-	pthread_cond_broadcast(&cl->cl_cv);
-	pthread_mutex_unlock(&cl->cl_lock);
+}
+
+/* A queued call for a worker, or NULL.  Under cl_lock. */
+static struct rs_job *
+rs_dequeue(struct rs_client *cl)
+{
+	struct rs_job *j = cl->cl_head;
+
+	if (j == NULL)
+		return NULL;
+	cl->cl_head = j->j_next;
+	if (cl->cl_head == NULL)
+		cl->cl_tail = &cl->cl_head;
+	cl->cl_nqueued--;
+	return j;
+}
+
+/* A copy of a payload read into a worker's buffer, for the queue. */
+static uint8_t *
+rs_keep(struct rs_worker *w, uint8_t *payload, size_t len)
+{
+	uint8_t *copy;
+
+	if (payload != w->w_small)
+		return payload;
+	copy = malloc(len > 0 ? len : 1);
+	if (copy != NULL && len > 0)
+		memcpy(copy, payload, len);
+	return copy;
 }
 
 /* The call reqid, queued or running, ends with EINTR where it sleeps. */
 static void
 rs_interrupt(struct rs_client *cl, uint64_t reqid)
 {
+	struct rs_worker *w;
 	struct rs_job *j;
 	int i;
 
-	pthread_mutex_lock(&cl->cl_lock);
 	for (j = cl->cl_head; j != NULL; j = j->j_next)
 		if (j->j_reqid == reqid)
 			j->j_interrupted = true;
-	for (i = 0; i < cl->cl_nworkers; i++)
-		if (cl->cl_workers[i].w_busy &&
-		    cl->cl_workers[i].w_reqid == reqid)
-			rs_proc_interrupt(cl->cl_pid, cl->cl_workers[i].w_lid);
-	pthread_mutex_unlock(&cl->cl_lock);
-}
-
-static void
-rs_readloop(struct rs_client *cl)
-{
-	struct rump_rpc_hdr h;
-	uint8_t *payload;
-	size_t len;
-
-	while (!rs_hungup(cl) && rs_readframe(cl, &h, &payload, &len) == 0) {
-		if (h.rh_version != RUMP_RPC_VERSION) {
-			free(payload);
-			rs_log(cl, "closed", "a frame of another protocol version");
-			return;
+	for (i = 0; i < cl->cl_nworkers; i++) {
+		w = cl->cl_workers[i];
+		if (w->w_busy && w->w_reqid == reqid) {
+			w->w_interrupted = true;
+			rs_proc_interrupt(cl->cl_pid, w->w_lid);
 		}
-		if (h.rh_type == RUMP_RPC_CALL) {
-			rs_queue(cl, h.rh_reqid, payload, len);
-			continue;
-		}
-		free(payload);
-		if (h.rh_type != RUMP_RPC_INTERRUPT || len != 0) {
-			rs_log(cl, "closed", "a frame of a type a client does not send");
-			return;
-		}
-		rs_interrupt(cl, h.rh_reqid);
 	}
 }
 
+/*
+ * As an idle worker: waits until the socket is ours to read, reads a
+ * frame and acts on it.  A call is run here if another worker is idle
+ * (or a new one starts) for the next frame, else queued.  True if it ran
+ * a call.  Called and returns under cl_lock.
+ */
+static bool
+rs_next(struct rs_worker *w)
+{
+	struct rs_client *cl = w->w_cl;
+	struct rump_rpc_hdr h;
+	const char *why = NULL;
+	uint8_t *payload = NULL;
+	size_t len = 0;
+	int error = ESHUTDOWN;
+
+	cl->cl_nidle++;
+	pthread_mutex_unlock(&cl->cl_lock);
+	if (rs_wait(cl) == RS_EV_SOCKET)
+		error = rs_readframe(cl, &h, w->w_small, &payload, &len);
+	pthread_mutex_lock(&cl->cl_lock);
+	cl->cl_nidle--;
+	if (error == 0)
+		why = rs_frame_check(&h, len);
+	if (error != 0 || why != NULL || rs_hungup(cl) || cl->cl_closing) {
+		if (payload != w->w_small)
+			free(payload);
+		if (why != NULL)
+			rs_fail(cl, why);
+		rs_hangup(cl);
+		rs_close(cl);
+		return false;
+	}
+	if (h.rh_type == RUMP_RPC_CALL && (cl->cl_nidle > 0 || rs_spawn(cl))) {
+		rs_run(w, h.rh_reqid, false, payload, len, true);
+		if (payload != w->w_small)
+			free(payload);
+		return true;
+	}
+	if (h.rh_type == RUMP_RPC_INTERRUPT)
+		rs_interrupt(cl, h.rh_reqid);
+	else if ((payload = rs_keep(w, payload, len)) != NULL)
+		rs_queue(cl, h.rh_reqid, payload, len);
+	else
+		rs_fail(cl, "out of memory");
+	pthread_mutex_unlock(&cl->cl_lock);
+	rs_arm(cl);
+	pthread_mutex_lock(&cl->cl_lock);
+	return false;
+}
+
 static void *
-rs_reader(void *arg)
+rs_worker(void *arg)
+{
+	struct rs_worker *w = arg;
+	struct rs_client *cl = w->w_cl;
+	struct rs_job *j;
+	bool ran;
+	int error;
+
+	error = rs_proc_attach(cl->cl_pid, &w->w_lid);
+	pthread_mutex_lock(&cl->cl_lock);
+	cl->cl_nidle--;		/* counted from its start; rs_next counts it again */
+	w->w_attached = error == 0;
+	if (error != 0)
+		rs_fail(cl, "a worker cannot join its process");
+	while (!cl->cl_closing && w->w_attached) {
+		ran = rs_next(w);
+		while (ran && !cl->cl_closing && w->w_attached &&
+		    (j = rs_dequeue(cl)) != NULL) {
+			rs_run(w, j->j_reqid, j->j_interrupted, j->j_payload,
+			    j->j_len, false);
+			free(j->j_payload);
+			free(j);
+		}
+	}
+	pthread_mutex_unlock(&cl->cl_lock);
+	if (w->w_attached)
+		rs_proc_leave();
+	return NULL;
+}
+
+/* After the handshake: the socket wakes an idle worker when readable. */
+static int
+rs_watch(struct rs_client *cl)
+{
+	struct epoll_event ev = { .events = EPOLLIN | EPOLLONESHOT,
+	    .data.u32 = RS_EV_SOCKET };
+
+	return epoll_ctl(cl->cl_epfd, EPOLL_CTL_ADD, cl->cl_fd, &ev) == 0 ?
+	    0 : errno;
+}
+
+static void *
+rs_main(void *arg)
 {
 	struct rs_client *cl = arg;
 	struct rs_job *j;
-	int i;
+	bool welcomed;
+	int i, n;
 
-	if (rs_handshake(cl) == 0)
-		rs_readloop(cl);
-	rs_hangup(cl);
+	welcomed = rs_handshake(cl) == 0;
 	pthread_mutex_lock(&cl->cl_lock);
-	cl->cl_closing = true;
-	pthread_cond_broadcast(&cl->cl_cv);
+	if (welcomed && rs_watch(cl) != 0)
+		rs_fail(cl, "its socket cannot be watched");
+	else if (welcomed && !rs_spawn(cl))
+		rs_fail(cl, "no thread to serve it");
+	while (cl->cl_nworkers > 0 && !cl->cl_closing)
+		pthread_cond_wait(&cl->cl_cv, &cl->cl_lock);
+	rs_hangup(cl);
+	rs_close(cl);
+	n = cl->cl_nworkers;
 	pthread_mutex_unlock(&cl->cl_lock);
 	if (cl->cl_pid > 0)
 		rs_proc_exit(cl->cl_pid);
-	for (i = 0; i < cl->cl_nworkers; i++)
-		pthread_join(cl->cl_workers[i].w_thread, NULL);
-	while ((j = cl->cl_head) != NULL) {
-		cl->cl_head = j->j_next;
+	for (i = 0; i < n; i++) {
+		pthread_join(cl->cl_workers[i]->w_thread, NULL);
+		rs_worker_free(cl->cl_workers[i]);
+	}
+	while ((j = rs_dequeue(cl)) != NULL) {
 		free(j->j_payload);
 		free(j);
 	}
@@ -412,6 +638,33 @@ rs_peercred(struct rs_client *cl)
 	}
 }
 
+/* The epoll set idle workers wait in, with the eventfd that stops them. */
+static int
+rs_events(struct rs_client *cl)
+{
+	struct epoll_event ev = { .events = EPOLLIN, .data.u32 = RS_EV_STOP };
+
+	cl->cl_epfd = epoll_create1(EPOLL_CLOEXEC);
+	cl->cl_stopfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (cl->cl_epfd < 0 || cl->cl_stopfd < 0 ||
+	    epoll_ctl(cl->cl_epfd, EPOLL_CTL_ADD, cl->cl_stopfd, &ev) != 0)
+		return errno;
+	return 0;
+}
+
+static void
+rs_client_destroy(struct rs_client *cl)
+{
+	if (cl->cl_epfd >= 0)
+		close(cl->cl_epfd);
+	if (cl->cl_stopfd >= 0)
+		close(cl->cl_stopfd);
+	pthread_mutex_destroy(&cl->cl_lock);
+	pthread_mutex_destroy(&cl->cl_wlock);
+	pthread_cond_destroy(&cl->cl_cv);
+	free(cl);
+}
+
 int
 rs_client_start(struct rump_server *srv, int fd)
 {
@@ -427,32 +680,30 @@ rs_client_start(struct rump_server *srv, int fd)
 	pthread_mutex_init(&cl->cl_wlock, NULL);
 	pthread_cond_init(&cl->cl_cv, NULL);
 	rs_peercred(cl);
+	error = rs_events(cl);
+	if (error != 0) {
+		rs_client_destroy(cl);
+		return error;
+	}
 	pthread_mutex_lock(&srv->lock);
 	cl->cl_id = ++srv->nextid;
-	error = pthread_create(&cl->cl_reader, NULL, rs_reader, cl);
+	error = pthread_create(&cl->cl_main, NULL, rs_main, cl);
 	if (error == 0) {
 		cl->cl_next = srv->clients;
 		srv->clients = cl;
 	}
 	pthread_mutex_unlock(&srv->lock);
-	if (error != 0) {
-		pthread_mutex_destroy(&cl->cl_lock);
-		pthread_mutex_destroy(&cl->cl_wlock);
-		pthread_cond_destroy(&cl->cl_cv);
-		free(cl);
-	}
+	if (error != 0)
+		rs_client_destroy(cl);
 	return error;
 }
 
 static void
 rs_client_free(struct rs_client *cl)
 {
-	pthread_join(cl->cl_reader, NULL);
+	pthread_join(cl->cl_main, NULL);
 	close(cl->cl_fd);
-	pthread_mutex_destroy(&cl->cl_lock);
-	pthread_mutex_destroy(&cl->cl_wlock);
-	pthread_cond_destroy(&cl->cl_cv);
-	free(cl);
+	rs_client_destroy(cl);
 }
 
 void

@@ -387,11 +387,12 @@ rump_server_decode(struct rs_call *call, uint8_t *payload, size_t len,
 
 /* ---- the reply -------------------------------------------------------------- */
 
+/* A length and the bytes: sent from the call's buffer if they are many. */
 static void
 rs_putblock(struct rpc_wbuf *b, const void *data, uint64_t len)
 {
 	rpc_put32(b, (uint32_t)len);
-	rpc_putbytes(b, data, len);
+	rpc_putref(b, data, len);
 }
 
 static uint64_t

@@ -7,7 +7,6 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <netinet/in.h>
-#include <netinet/tcp.h>
 #include <poll.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -19,6 +18,7 @@
 
 #include "rumpserver.h"
 #include "rumpserver_private.h"
+#include "librumpclient/rpc_io.h"
 
 /*
  * The socket file is made owner-only as it is made: bind() creates it
@@ -104,10 +104,7 @@ bad:
 static void
 rs_accepted(struct rump_server *srv, int fd)
 {
-	int one = 1;
-
-	if (!srv->isunix)
-		setsockopt(fd, IPPROTO_TCP, TCP_NODELAY, &one, sizeof(one));
+	rump_rpc_tune(fd, !srv->isunix);
 	if (rs_client_start(srv, fd) != 0) {
 		fprintf(stderr, "rump_server: no thread for a new client\n");
 		close(fd);

@@ -37,7 +37,7 @@ fz_rpc_one(const uint8_t *data, size_t len, long ret)
 		broken = 1;
 	if (error == 0) {
 		rump_server_encode(&call, ret, call.refuse, &reply);
-		if (reply.rb_nomem || reply.rb_len > RUMP_RPC_MAXFRAME)
+		if (reply.rb_nomem || reply.rb_len + reply.rb_reflen > RUMP_RPC_MAXFRAME)
 			broken = 1;
 	}
 	rump_server_call_free(&call);

@@ -38,20 +38,27 @@ static struct {
 } seeds[MAXSEEDS];
 static int nseeds;
 
-/* The mock transport: keeps the call's payload, answers ENOSYS. */
+/* The mock transport: keeps the call's payload (its blocks in place), answers ENOSYS. */
 int
-rump_client_call(struct rpc_wbuf *req, uint8_t **replyp, size_t *lenp)
+rump_client_call(struct rpc_wbuf *req, struct rc_reply *reply)
 {
-	size_t len = req->rb_len - RUMP_RPC_HDRLEN;
+	struct iovec iov[RPC_WBUF_MAXIOV];
+	size_t len = req->rb_len + req->rb_reflen, at = 0;
+	int i, n;
 
-	(void)replyp;
-	(void)lenp;
+	(void)reply;
 	if (nseeds < MAXSEEDS && !req->rb_nomem) {
 		seeds[nseeds].data = malloc(len);
 		if (seeds[nseeds].data != NULL) {
-			memcpy(seeds[nseeds].data, req->rb_data + RUMP_RPC_HDRLEN,
-			    len);
-			seeds[nseeds++].len = len;
+			n = rpc_wbuf_iov(req, iov);
+			for (i = 0; i < n; i++) {
+				memcpy(seeds[nseeds].data + at, iov[i].iov_base,
+				    iov[i].iov_len);
+				at += iov[i].iov_len;
+			}
+			memmove(seeds[nseeds].data, seeds[nseeds].data +
+			    RUMP_RPC_HDRLEN, len - RUMP_RPC_HDRLEN);
+			seeds[nseeds++].len = len - RUMP_RPC_HDRLEN;
 		}
 	}
 	return ENOSYS;

@@ -144,6 +144,25 @@ ping_from_the_server() {
 	    "$BIN/rump.ping" -c 1 -W 1 198.18.30.77
 }
 
+# ^C: ping(8) stops and prints its statistics, exit status 0 after replies.
+ping_ends_with_its_statistics_on_sigint() {
+	start_bg "$S" rping "$BIN/rump.ping" -i 0.2 198.18.30.1
+	wait_for_line rping 'bytes from 198.18.30.1' 10 || return 1
+	kill -INT "$rping_pid"
+	wait "$rping_pid"
+	_rc=$?
+	[ "$_rc" -eq 0 ] || {
+		echo "  FAILED: rump.ping exited $_rc after SIGINT" >&2
+		return 1
+	}
+	grep -Eq '^[0-9]+ packets transmitted, [0-9]+ received' \
+	    "$WORKDIR/rping.log" || {
+		echo "  FAILED: no statistics after SIGINT; its log:" >&2
+		sed 's/^/    /' "$WORKDIR/rping.log" >&2
+		return 1
+	}
+}
+
 tools_say_which_server_and_why() {
 	check_output "no server there" "cannot connect to unix:///nonexistent" \
 	    sh -c "RUMP_SERVER=unix:///nonexistent \"$BIN/rump.ifconfig\" 2>&1; true" ||
@@ -165,5 +184,7 @@ run_test sysctl_sets_forwarding sysctl_sets_forwarding
 run_test netstat_lists_a_listener_and_a_connection \
     netstat_lists_a_listener_and_a_connection
 run_test ping_from_the_server ping_from_the_server
+run_test ping_ends_with_its_statistics_on_sigint \
+    ping_ends_with_its_statistics_on_sigint
 run_test tools_say_which_server_and_why tools_say_which_server_and_why
 finish
