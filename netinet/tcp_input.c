@@ -464,14 +464,19 @@ tcp_input_sync(struct tcpcb *tp, struct tcp_in *ti)
 		return TV_DROPACK;
 	}
 	if (!tcp_seq_acceptable(tp, seg)) {
-		tcpstat.tcps_rcvoutwin++;
 		if (seg->flags & TH_RST) {
+			tcpstat.tcps_rcvoutwin++;
 			tcpstat.tcps_rcvbadrst++;
 			return TV_DROP;
 		}
-		/* RFC 2883 4: a whole duplicate is reported as a D-SACK. */
-		if ((tp->t_flags & TF_SACK_PERMIT) && seg->len > 0 &&
-		    SEQ_LEQ(seg->seq + (tcp_seq)seg->len, tp->rcv_nxt))
+		if (seg->len == 0 ||
+		    SEQ_GT(seg->seq + (tcp_seq)seg->len, tp->rcv_nxt)) {
+			tcpstat.tcps_rcvoutwin++;
+			return TV_DROPACK;
+		}
+		/* All of it came before; RFC 2883 4: reported as a D-SACK. */
+		tcpstat.tcps_rcvduppack++;
+		if (tp->t_flags & TF_SACK_PERMIT)
 			tcp_sackrcv_duplicate(&tp->t_sackrcv, tp->rcv_nxt,
 			    seg->seq, seg->seq + (tcp_seq)seg->len);
 		return TV_DROPACK;

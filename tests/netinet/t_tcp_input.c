@@ -571,6 +571,31 @@ a_segment_partly_received_before_delivers_only_its_new_bytes(void **state)
 	KTEST_EXIT();
 }
 
+/* Data that came before, all of it: a duplicate, answered with an ACK. */
+static void
+a_whole_duplicate_segment_is_counted_as_one_and_acked(void **state)
+{
+	uint64_t dup = tcpstat.tcps_rcvduppack;
+	uint64_t outwin = tcpstat.tcps_rcvoutwin;
+	struct socket *so;
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tpeer_inject(&peer, TH_ACK, peer.seq, peer.ack, NULL, 0, "abcd", 4);
+	fi_flush(&peer.fi);
+	tpeer_inject(&peer, TH_ACK, peer.seq, peer.ack, NULL, 0, "abcd", 4);
+	assert_int_equal(tcpstat.tcps_rcvduppack, dup + 1);
+	assert_int_equal(tcpstat.tcps_rcvoutwin, outwin);
+	assert_int_equal(so->so_rcv.sb_cc, 4);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.flags, TH_ACK);
+	assert_int_equal(s.ack, peer.seq + 4);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
 /*
  * The data came before, its FIN did not: the segment is acceptable for
  * the FIN (SEG.LEN counts it), the data is a duplicate, the FIN closes.
@@ -817,6 +842,7 @@ main(void)
 		tcp_test(a_rst_in_syn_received_frees_the_embryo_without_an_answer),
 		tcp_test(a_segment_partly_received_before_delivers_only_its_new_bytes),
 		tcp_test(a_segment_reaching_beyond_the_window_is_cut_to_it),
+		tcp_test(a_whole_duplicate_segment_is_counted_as_one_and_acked),
 		tcp_test(a_resent_segment_whose_fin_is_new_is_taken_for_the_fin),
 		tcp_test(an_old_syn_carrying_new_data_delivers_the_data),
 		tcp_test(data_on_a_syn_ack_is_taken),
