@@ -165,9 +165,24 @@ $(INTEG_RUMP_HELPERS): $(O)/tests/integration/rump/%: \
 	$(call say,LD,$@)
 	$(Q)$(CC) -o $@ $< $(TOOL_COMMON_LIB) $(LDFLAGS) $(KERNEL_LINK) -lm
 
+# tests/run.sh runs the programs JOBS at a time (default: the number of
+# CPUs; `make test JOBS=1` runs them one after another).  Every test names
+# its namespaces, taps, ports and files so that it cannot collide with
+# another running beside it.  Those in SERIAL_TESTS run alone:
+SERIAL_TESTS :=
+JOBS ?=
+# The longest programs start first, so the short ones fill the time beside
+# them instead of one long program running alone at the end.
+LONG_TESTS := $(O)/tests/api/t_ext2fs_scale tests/integration/t_tcp.sh \
+	$(O)/tests/api/t_ext2fs_mutate tests/integration/t_offload_off.sh \
+	tests/integration/t_httpd.sh tests/integration/t_httpd_image.sh \
+	tests/integration/t_tcp_nc.sh
+TEST_PROGRAMS := $(LONG_TESTS) $(filter-out $(LONG_TESTS),$(INTEG_SCRIPTS) \
+	$(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) $(SOCKINTESTS) $(REMOTETESTS))
+
 test: all
-	@O=$(O) RUMP_TEST_SANITIZE=$(SANITIZE) sh tests/run.sh $(KTESTS) $(HTESTS) $(APITESTS) $(TOOLTESTS) \
-		$(SOCKINTESTS) $(REMOTETESTS) $(INTEG_SCRIPTS)
+	@O=$(O) RUMP_TEST_SANITIZE=$(SANITIZE) JOBS=$(JOBS) SERIAL="$(SERIAL_TESTS)" \
+		sh tests/run.sh $(TEST_PROGRAMS)
 
 # Benchmarks: figures beside the Linux kernel doing the same work, never
 # pass/fail.  Their host helpers (tests/bench/*.c) are plain host programs.

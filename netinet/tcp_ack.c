@@ -145,7 +145,9 @@ tcp_newack(struct tcpcb *tp, const struct tcp_seg *seg)
 		tp->snd_nxt = tp->snd_una;
 	tp->t_rxtshift = 0;
 	tp->t_softerror = 0;
-	if (tp->t_flags & TF_FASTRECOVERY) {
+	/* A recovery after a timeout grows the window in slow start. */
+	if ((tp->t_flags & (TF_FASTRECOVERY | TF_RTOEPISODE)) ==
+	    TF_FASTRECOVERY) {
 		if (!(tp->t_flags & TF_SACK_PERMIT))
 			tcp_recovery_ack(tp, acked);
 	} else {

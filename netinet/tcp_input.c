@@ -195,6 +195,7 @@ tcp_sendseqinit(struct tcpcb *tp)
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
 	tp->snd_recover = tp->iss;
 	tcp_sackboard_init(&tp->t_sackboard, tp->iss + 1);
+	tcp_rack_init(&tp->t_rack, tp->iss + 1);
 	tp->request_r_scale = tcp_want_rcvscale();
 }
 
@@ -305,6 +306,7 @@ tcp_input_synsent(struct tcpcb *tp, struct tcp_in *ti)
 	/* Data or FIN on the SYN-ACK continue as in ESTABLISHED (step 6). */
 	seg->seq++;
 	seg->flags &= (uint8_t)~TH_SYN;
+	tp->rcv_wnd = tcp_rcvwnd(tp);
 	tcp_trim_window(tp, ti);
 	return tcp_input_data(tp, ti);
 }
@@ -330,13 +332,18 @@ tcp_paws_reject(struct tcpcb *tp, const struct tcp_seg *seg)
 	return true;
 }
 
-/* RFC 9293 3.10.7.4, first check: is the segment in the window? */
+/*
+ * RFC 9293 3.10.7.4, first check: is the segment in the window?  SEG.LEN
+ * counts SYN and FIN, so that data received before with a FIN that was
+ * not is acceptable for the FIN.
+ */
 static bool
 tcp_seq_acceptable(const struct tcpcb *tp, const struct tcp_seg *seg)
 {
 	uint32_t wnd = tp->rcv_wnd;
-	tcp_seq end = seg->seq + (tcp_seq)seg->len - 1;
-	int slen = seg->len + ((seg->flags & (TH_SYN | TH_FIN)) != 0);
+	int slen = seg->len + ((seg->flags & TH_SYN) != 0) +
+	    ((seg->flags & TH_FIN) != 0);
+	tcp_seq end = seg->seq + (tcp_seq)slen - 1;
 
 	if (slen == 0)
 		return wnd == 0 ? seg->seq == tp->rcv_nxt :
@@ -344,8 +351,6 @@ tcp_seq_acceptable(const struct tcpcb *tp, const struct tcp_seg *seg)
 		    SEQ_LT(seg->seq, tp->rcv_nxt + wnd);
 	if (wnd == 0)
 		return false;
-	if (seg->len == 0)
-		end = seg->seq;
 	return (SEQ_GEQ(seg->seq, tp->rcv_nxt) &&
 	    SEQ_LT(seg->seq, tp->rcv_nxt + wnd)) ||
 	    (SEQ_GEQ(end, tp->rcv_nxt) && SEQ_LT(end, tp->rcv_nxt + wnd));
@@ -353,7 +358,10 @@ tcp_seq_acceptable(const struct tcpcb *tp, const struct tcp_seg *seg)
 
 /*
  * Cuts what lies before RCV.NXT (duplicates, an old SYN) and beyond the
- * window from the segment, so that it starts at RCV.NXT (3.10.7.4).
+ * window from an acceptable segment, so that it starts at RCV.NXT
+ * (3.10.7.4).  Acceptable, it ends at or past RCV.NXT (a FIN counted)
+ * and starts inside the window: so at most its data is old, with a FIN
+ * still to come, and never all of it lies beyond the window.
  */
 void
 tcp_trim_window(struct tcpcb *tp, struct tcp_in *ti)
@@ -361,25 +369,20 @@ tcp_trim_window(struct tcpcb *tp, struct tcp_in *ti)
 	struct tcp_seg *seg = &ti->seg;
 	int32_t todrop = (int32_t)(tp->rcv_nxt - seg->seq);
 
+	if (todrop > 0 && (seg->flags & TH_SYN)) {
+		seg->flags &= (uint8_t)~TH_SYN;
+		seg->seq++;
+		todrop--;
+	}
 	if (todrop > 0) {
-		if (seg->flags & TH_SYN) {
-			seg->flags &= (uint8_t)~TH_SYN;
-			seg->seq++;
-			todrop--;
-		}
 		/* RFC 2883 4: report what came twice as a D-SACK. */
-		if ((tp->t_flags & TF_SACK_PERMIT) && seg->len > 0 && todrop > 0)
+		if (tp->t_flags & TF_SACK_PERMIT)
 			tcp_sackrcv_duplicate(&tp->t_sackrcv, tp->rcv_nxt,
-			    seg->seq, seg->seq + (tcp_seq)MIN(todrop, seg->len));
-		if (todrop >= seg->len) {
-			if (seg->len > 0)
-				tcpstat.tcps_rcvduppack++;
-			/* A FIN at RCV.NXT stays; an older one goes. */
-			if (todrop > seg->len)
-				seg->flags &= (uint8_t)~TH_FIN;
-			if (seg->len > 0 || todrop > seg->len)
-				tp->t_flags |= TF_ACKNOW;
-			todrop = seg->len;
+			    seg->seq, seg->seq + (tcp_seq)todrop);
+		if (todrop == seg->len) {
+			/* All the data again, the FIN new: ACK at once. */
+			tcpstat.tcps_rcvduppack++;
+			tp->t_flags |= TF_ACKNOW;
 		} else {
 			tcpstat.tcps_rcvpartduppack++;
 		}
@@ -391,10 +394,6 @@ tcp_trim_window(struct tcpcb *tp, struct tcp_in *ti)
 	    (tp->rcv_nxt + tp->rcv_wnd));
 	if (todrop > 0) {
 		tcpstat.tcps_rcvafterwin++;
-		if (todrop >= seg->len) {
-			todrop = seg->len;
-			tp->t_flags |= TF_ACKNOW;
-		}
 		m_adj(ti->m, -todrop);
 		seg->len -= todrop;
 		seg->flags &= (uint8_t)~(TH_PUSH | TH_FIN);

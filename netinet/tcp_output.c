@@ -313,8 +313,11 @@ tcp_advance(struct tcpcb *tp, const struct tcp_out *o)
 		tp->snd_nxt++;
 		tp->t_flags |= TF_SENTFIN;
 	}
+	if (!(o->flags & TH_SYN) && tp->snd_nxt != start)
+		tcp_rack_note_sent(tp, start, tp->snd_nxt);
 	if (SEQ_GT(tp->snd_nxt, tp->snd_max)) {
 		tp->snd_max = tp->snd_nxt;
+		tcp_tlp_arm(tp);
 		if (tp->t_rtttime == 0) {
 			tp->t_rtttime = tcp_now_us();
 			tp->t_rtseq = start;

@@ -14,12 +14,11 @@
  * RFC 1122 4.2.3.2: an ACK for at least every second full segment.  A
  * super-segment (a host tap's offloaded frame) counts as the full
  * segments it carries, so at least every 2 * MSS of data is ACKed.
+ * len is never 0: only data in order comes here.
  */
 static void
 tcp_ack_policy(struct tcpcb *tp, int len)
 {
-	if (len == 0)
-		return;
 	tp->t_unacked_segs += (uint32_t)len / tcp_effmss(tp);
 	if (tp->t_quickack > 0 || tp->t_unacked_segs >= 2) {
 		if (tp->t_quickack > 0)

@@ -23,6 +23,7 @@ tcp_sackboard_reset(struct tcp_sackboard *sb)
 	sb->sb_rescue_defined = false;
 	sb->sb_in_recovery = false;
 	sb->sb_rxt_fence_set = false;
+	sb->sb_rack_lost_set = false;
 }
 
 static uint32_t
@@ -85,7 +86,7 @@ tcp_sackboard_insert(struct tcp_sackboard *sb, struct tcp_sackblk blk)
  * cumulative ACK or inside the second block.  It must still name data that
  * was sent.
  */
-static bool
+bool
 tcp_sack_is_dsack(const struct tcp_sackblk *blocks, unsigned n,
     uint32_t snd_una, uint32_t snd_max)
 {
@@ -153,6 +154,45 @@ tcp_sackboard_is_sacked(const struct tcp_sackboard *sb, uint32_t seq)
 	return false;
 }
 
+bool
+tcp_sackboard_covered(const struct tcp_sackboard *sb, uint32_t start,
+    uint32_t end)
+{
+	/* Blocks never touch: a range SACKed whole lies in one. */
+	for (unsigned i = 0; i < sb->sb_n; i++) {
+		const struct tcp_sackblk *b = &sb->sb_blocks[i];
+
+		if (SEQ_LEQ(b->sb_start, start) && SEQ_LEQ(end, b->sb_end))
+			return true;
+	}
+	return false;
+}
+
+void
+tcp_sackboard_rack_lost(struct tcp_sackboard *sb, bool lost, uint32_t end)
+{
+	sb->sb_rack_lost = end;
+	sb->sb_rack_lost_set = lost;
+}
+
+bool
+tcp_sackboard_rxt_again(struct tcp_sackboard *sb, uint32_t seq)
+{
+	if (!sb->sb_in_recovery || !SEQ_LT(seq, sb->sb_highrxt))
+		return false;
+	sb->sb_highrxt = SEQ_MAX(seq, sb->sb_una);
+	return true;
+}
+
+/* RACK's mark: where its lost data ends, or seq if seq is not below it. */
+static uint32_t
+tcp_sackboard_rack_end(const struct tcp_sackboard *sb, uint32_t seq)
+{
+	if (sb->sb_rack_lost_set && SEQ_LT(seq, sb->sb_rack_lost))
+		return sb->sb_rack_lost;
+	return seq;
+}
+
 /* RFC 6675 4, IsLost: ranges and bytes SACKed above seq decide. */
 static bool
 tcp_sack_lost_by(unsigned ranges, uint64_t bytes, uint32_t mss)
@@ -161,8 +201,8 @@ tcp_sack_lost_by(unsigned ranges, uint64_t bytes, uint32_t mss)
 	    bytes > (uint64_t)(TCP_SACK_DUPTHRESH - 1) * mss;
 }
 
-bool
-tcp_sackboard_islost(const struct tcp_sackboard *sb, uint32_t seq,
+static bool
+tcp_sackboard_islost_dupthresh(const struct tcp_sackboard *sb, uint32_t seq,
     uint32_t mss)
 {
 	unsigned ranges = 0;
@@ -177,6 +217,14 @@ tcp_sackboard_islost(const struct tcp_sackboard *sb, uint32_t seq,
 		bytes += b->sb_end - SEQ_MAX(b->sb_start, seq + 1);
 	}
 	return tcp_sack_lost_by(ranges, bytes, mss);
+}
+
+bool
+tcp_sackboard_islost(const struct tcp_sackboard *sb, uint32_t seq,
+    uint32_t mss)
+{
+	return tcp_sackboard_islost_dupthresh(sb, seq, mss) ||
+	    tcp_sackboard_rack_end(sb, seq) != seq;
 }
 
 /* One past the highest byte retransmitted in this recovery, or snd_una. */
@@ -208,8 +256,10 @@ tcp_sackboard_pipe(const struct tcp_sackboard *sb, uint32_t snd_max,
 		    sb->sb_una;
 
 		if (SEQ_LT(hole_start, hole_end)) {
+			/* What RACK calls lost is no longer in the network. */
 			if (!tcp_sack_lost_by(ranges, bytes, mss))
-				pipe += hole_end - hole_start;
+				pipe += hole_end - SEQ_MIN(hole_end,
+				    tcp_sackboard_rack_end(sb, hole_start));
 			if (SEQ_GT(hr, hole_start))
 				pipe += SEQ_MIN(hr, hole_end) - hole_start;
 		}
@@ -341,6 +391,10 @@ tcp_sackboard_nextseg(const struct tcp_sackboard *sb, uint32_t snd_max,
 	bool hole = tcp_sackboard_first_hole(sb, &seq, &end);
 
 	if (hole && tcp_sackboard_islost(sb, seq, mss)) {
+		/* Lost by RACK alone: only up to its mark. */
+		if (tcp_sackboard_rack_end(sb, seq) != seq &&
+		    !tcp_sackboard_islost_dupthresh(sb, seq, mss))
+			end = SEQ_MIN(end, sb->sb_rack_lost);
 		tcp_nextseg_set(ns, TCP_NEXTSEG_LOST, seq, end, mss);
 		return;
 	}

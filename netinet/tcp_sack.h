@@ -111,6 +111,9 @@ struct tcp_sackboard {
 	bool sb_in_recovery;
 	uint32_t sb_rxt_fence;	/* snd_max at the last retransmission */
 	bool sb_rxt_fence_set;
+	/* RACK (tcp_rack.h): unSACKed data below sb_rack_lost is lost. */
+	uint32_t sb_rack_lost;
+	bool sb_rack_lost_set;
 	/* Counters the caller reads (and may publish). */
 	uint64_t sb_dsacks;	/* D-SACK blocks received */
 	uint64_t sb_bad_blocks;	/* blocks refused: empty, below snd_una,
@@ -142,6 +145,12 @@ void tcp_sackboard_update(struct tcp_sackboard *sb, uint32_t snd_una,
     uint32_t snd_max, const struct tcp_sackblk *blocks, unsigned n,
     struct tcp_sack_result *res);
 /*
+ * Whether the first of n blocks (n > 0) is a D-SACK (RFC 2883 4): it
+ * lies below snd_una or inside the second block, and names data sent.
+ */
+bool tcp_sack_is_dsack(const struct tcp_sackblk *blocks, unsigned n,
+    uint32_t snd_una, uint32_t snd_max);
+/*
  * The retransmission timer expired: forget every SACK (RFC 2018 8, the
  * receiver may have reneged) and the recovery marks; counters stay.
  */
@@ -150,9 +159,25 @@ void tcp_sackboard_reset(struct tcp_sackboard *sb);
 uint32_t tcp_sackboard_sacked(const struct tcp_sackboard *sb);
 /* Whether seq was SACKed. */
 bool tcp_sackboard_is_sacked(const struct tcp_sackboard *sb, uint32_t seq);
+/* Whether all of [start, end) was SACKed. */
+bool tcp_sackboard_covered(const struct tcp_sackboard *sb, uint32_t start,
+    uint32_t end);
+/*
+ * RACK's verdict (RFC 8985 6.2): the unSACKed data below end is lost
+ * (lost false: none is).  IsLost, SetPipe and NextSeg count it lost.
+ */
+void tcp_sackboard_rack_lost(struct tcp_sackboard *sb, bool lost,
+    uint32_t end);
+/*
+ * RACK found the retransmission at seq lost again: in recovery, HighRxt
+ * goes back to it so that NextSeg sends it again.  False if it was not
+ * below HighRxt.
+ */
+bool tcp_sackboard_rxt_again(struct tcp_sackboard *sb, uint32_t seq);
 /*
  * IsLost (RFC 6675 4): true when DupThresh discontiguous SACKed ranges lie
- * above seq, or more than (DupThresh - 1) * mss bytes above it are SACKed.
+ * above seq, or more than (DupThresh - 1) * mss bytes above it are SACKed,
+ * or RACK said so.
  */
 bool tcp_sackboard_islost(const struct tcp_sackboard *sb, uint32_t seq,
     uint32_t mss);

@@ -101,6 +101,10 @@ static const struct kstat_desc tcp_kstat_desc[] = {
 	TCPSTAT(tcps_sackrexmit, "sackrexmit"),
 	TCPSTAT(tcps_sackrxtlost, "sackrxtlost"),
 	TCPSTAT(tcps_rcvdsack, "rcvdsack"),
+	TCPSTAT(tcps_racklost, "racklost"),
+	TCPSTAT(tcps_racktimeo, "racktimeo"),
+	TCPSTAT(tcps_tlpprobes, "tlpprobes"),
+	TCPSTAT(tcps_tlprecovered, "tlprecovered"),
 	TCPSTAT(tcps_rcvbufgrown, "rcvbufgrown"),
 	TCPSTAT(tcps_pcbs, "pcbs"),
 };

@@ -139,6 +139,7 @@ tcp_syncookie_ack(struct socket *head, const struct tcp_in *ti)
 	tp->snd_una = tp->snd_recover = tp->iss;
 	tp->snd_nxt = tp->snd_max = tp->iss + 1;
 	tcp_sackboard_init(&tp->t_sackboard, tp->iss + 1);
+	tcp_rack_init(&tp->t_rack, tp->iss + 1);
 	tcp_rcvseqinit(tp, ti->seg.seq - 1);
 	tp->t_maxseg = MIN(tcp_cookie_mss[idx], tcp_mss_for(ti->ip.ip_src));
 	tcp_cc_init(&tp->t_cc, tp->t_cc.cc_ops, tcp_effmss(tp));

@@ -83,6 +83,8 @@ tcp_timer_rexmt(struct tcpcb *tp)
 		tcp_cc_rto(&tp->t_cc, tp->snd_max - tp->snd_una);
 	tcp_rtt_backoff(&tp->t_rtt);
 	tp->t_flags &= ~TF_FASTRECOVERY;
+	if (tp->t_flags & TF_SACK_PERMIT)
+		tp->t_flags |= TF_RTOEPISODE;
 	tcp_sack_timeout(tp);
 	tp->snd_recover = tp->snd_max;
 	tp->t_dupacks = 0;
@@ -150,6 +152,20 @@ tcp_timer_delack(struct tcpcb *tp)
 	return true;
 }
 
+static bool
+tcp_timer_tlp(struct tcpcb *tp)
+{
+	tcp_tlp_timeout(tp);
+	return true;
+}
+
+static bool
+tcp_timer_rack(struct tcpcb *tp)
+{
+	tcp_rack_timeout(tp);
+	return true;
+}
+
 /* TIME-WAIT is over, or FIN-WAIT-2 waited long enough. */
 static bool
 tcp_timer_2msl(struct tcpcb *tp)
@@ -164,6 +180,8 @@ static bool (*const tcp_timer_fn[TCPT_NTIMERS])(struct tcpcb *) = {
 	[TCPT_KEEP] = tcp_timer_keep,
 	[TCPT_DELACK] = tcp_timer_delack,
 	[TCPT_2MSL] = tcp_timer_2msl,
+	[TCPT_TLP] = tcp_timer_tlp,
+	[TCPT_RACK] = tcp_timer_rack,
 };
 
 /* Runs the timers due; false when the connection was freed. */

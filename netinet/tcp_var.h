@@ -20,6 +20,7 @@
 #include "netinet/tcp.h"
 #include "netinet/tcp_cc.h"
 #include "netinet/tcp_fsm.h"
+#include "netinet/tcp_rack.h"
 #include "netinet/tcp_rtt.h"
 #include "netinet/tcp_sack.h"
 #include "netinet/tcp_seq.h"
@@ -70,6 +71,8 @@ enum tcp_timer {
 	TCPT_KEEP,			/* keepalive, or connection-setup limit */
 	TCPT_DELACK,			/* delayed ACK (RFC 9293 3.8.6.3) */
 	TCPT_2MSL,			/* TIME_WAIT and FIN_WAIT_2 limit */
+	TCPT_TLP,			/* tail loss probe (RFC 8985 7.2) */
+	TCPT_RACK,			/* RACK reordering window (RFC 8985 6.2) */
 	TCPT_NTIMERS
 };
 
@@ -128,6 +131,10 @@ struct tcpcb {
 	/* SACK (RFC 2018, RFC 2883, RFC 6675). */
 	struct tcp_sackrcv t_sackrcv;	/* what we report */
 	struct tcp_sackboard t_sackboard;	/* what the peer reported */
+	struct tcp_rack t_rack;		/* when each byte was sent (RFC 8985) */
+	/* Tail loss probe (RFC 8985 7): TF_TLP while one is unanswered. */
+	tcp_seq t_tlp_high;		/* SND.MAX when it was sent */
+	bool t_tlp_rxt;			/* it was a retransmission */
 
 	/* Reassembly queue. */
 	struct tcp_qhead t_segq;
@@ -175,6 +182,8 @@ struct tcpcb {
 #define TF_FINQUEUED	0x20000	/* a FIN came beyond RCV.NXT */
 #define TF_REQ_SACK	0x40000	/* we offered SACK */
 #define TF_SACK_PERMIT	0x80000	/* both sides agreed on SACK */
+#define TF_TLP		0x100000	/* a tail loss probe is unanswered */
+#define TF_RTOEPISODE	0x200000	/* SND.UNA has not passed a timeout's SND.MAX */
 
 /* What a state's handler in tcp_input tells its caller to do next. */
 enum tcp_verdict {
@@ -269,6 +278,10 @@ struct tcpstat {
 	uint64_t tcps_sackrexmit;	/* segments resent by SACK recovery */
 	uint64_t tcps_sackrxtlost;	/* retransmissions found lost by SACKs */
 	uint64_t tcps_rcvdsack;		/* D-SACK blocks received */
+	uint64_t tcps_racklost;		/* RACK found more data lost */
+	uint64_t tcps_racktimeo;	/* RACK reordering timer expiries */
+	uint64_t tcps_tlpprobes;	/* tail loss probes sent */
+	uint64_t tcps_tlprecovered;	/* losses a probe repaired */
 	uint64_t tcps_rcvbufgrown;	/* receive buffers grown by auto-tuning */
 	uint64_t tcps_pcbs;		/* connection blocks now (a gauge) */
 };
@@ -409,6 +422,18 @@ void tcp_output_range(struct tcpcb *tp, tcp_seq seq, uint32_t len);
 void tcp_sack_ack(struct tcpcb *tp, const struct tcp_seg *seg);
 /* The retransmission timer expired: the scoreboard is forgotten. */
 void tcp_sack_timeout(struct tcpcb *tp);
+/* A segment [start, end) of tp was sent now (RACK's send times). */
+void tcp_rack_note_sent(struct tcpcb *tp, tcp_seq start, tcp_seq end);
+/* The RACK timer expired: look for losses again (RFC 8985 6.3). */
+void tcp_rack_timeout(struct tcpcb *tp);
+
+/* tcp_tlp.c: the tail loss probe (RFC 8985 7). */
+/* New data went out, or an ACK moved SND.UNA: (re)arms the probe. */
+void tcp_tlp_arm(struct tcpcb *tp);
+/* The probe timer expired: sends the probe. */
+void tcp_tlp_timeout(struct tcpcb *tp);
+/* Every ACK of a SACK connection, after the scoreboard was updated. */
+void tcp_tlp_ack(struct tcpcb *tp, const struct tcp_sack_result *res);
 
 /* tcp_timer.c */
 void tcp_timer_callout(void *arg);

@@ -19,7 +19,6 @@
 
 KMEM_DEFINE(M_SOCKIN, "sockin");
 
-#define SOCKIN_NEVENTS	64
 #define SOCKIN_HASHSIZE	1024	/* buckets of live control blocks, by id */
 
 struct sockin_user *sockin_su;
@@ -115,10 +114,9 @@ sockin_ctloutput(int dir, struct socket *so, struct sockopt *sopt)
 	unsigned len;
 	int error;
 
+	/* A socket its user holds keeps its host socket until it is closed. */
 	if (sopt->sopt_level == SOL_SOCKET && !sockin_hostopt(sopt->sopt_name))
 		return 0;
-	if (sp == NULL || sp->sp_fd == -1)
-		return ECONNRESET;
 	if (dir == SOPT_SET)
 		return sockin_user_setopt(sp->sp_fd, sopt->sopt_level,
 		    sopt->sopt_name, sopt->sopt_data, (unsigned)sopt->sopt_size);
@@ -135,14 +133,14 @@ sockin_ctloutput(int dir, struct socket *so, struct sockopt *sopt)
 static void
 sockin_events(void *arg)
 {
-	struct sockin_user_event ev[SOCKIN_NEVENTS];
+	struct sockin_user_event ev[SOCKIN_USER_NEVENTS];
 	size_t n, i;
 	int error;
 
 	(void)arg;
 	for (;;) {
 		sched_block_begin();
-		error = sockin_user_wait(sockin_su, ev, SOCKIN_NEVENTS, &n);
+		error = sockin_user_wait(sockin_su, ev, &n);
 		sched_block_end();
 		if (error == ECANCELED)
 			break;
@@ -174,8 +172,7 @@ static struct domain sockin_inetdomain, sockin_inet6domain;
 		.pr_type = SOCK_STREAM,					\
 		.pr_domain = (dom),					\
 		.pr_protocol = SOCKIN_IPPROTO_TCP,			\
-		.pr_flags = PR_CONNREQUIRED | PR_WANTRCVD | PR_LISTEN |	\
-		    PR_SOLOPTS,						\
+		.pr_flags = PR_CONNREQUIRED | PR_LISTEN | PR_SOLOPTS,	\
 		.pr_ctloutput = sockin_ctloutput,			\
 		.pr_usrreqs = &sockin_usrreqs,				\
 	}, {								\
@@ -230,6 +227,15 @@ sockin_attach_domains(void)
 	return error;
 }
 
+static void
+sockin_detach_domains(void)
+{
+	NET_LOCK();
+	domain_detach(&sockin_inet6domain);
+	domain_detach(&sockin_inetdomain);
+	NET_UNLOCK();
+}
+
 static int
 sockin_init(void)
 {
@@ -237,26 +243,21 @@ sockin_init(void)
 
 	for (unsigned i = 0; i < SOCKIN_HASHSIZE; i++)
 		LIST_INIT(&sockin_pcbs[i]);
-	if ((error = sockin_attach_domains()) != 0)
-		return error;
 	if ((error = sockin_user_init(&sockin_su)) != 0)
-		goto fail_domains;
-	error = kthread_create(KTHREAD_MUSTJOIN, sockin_events, NULL,
-	    &sockin_lwp, "sockin");
-	if (error != 0)
-		goto fail_user;
+		return error;
+	if ((error = sockin_attach_domains()) == 0) {
+		error = kthread_create(KTHREAD_MUSTJOIN, sockin_events, NULL,
+		    &sockin_lwp, "sockin");
+		if (error != 0)
+			sockin_detach_domains();
+	}
+	if (error != 0) {
+		sockin_user_fini(sockin_su);
+		return error;
+	}
 	kstat_register(&sockin_kstat, "sockin", sockin_kstat_desc,
 	    __arraycount(sockin_kstat_desc), &sockin_stats);
 	return 0;
-
-fail_user:
-	sockin_user_fini(sockin_su);
-fail_domains:
-	NET_LOCK();
-	domain_detach(&sockin_inet6domain);
-	domain_detach(&sockin_inetdomain);
-	NET_UNLOCK();
-	return error;
 }
 
 /* Sockets still open here are orphans still sending: they are dropped. */
@@ -278,9 +279,8 @@ sockin_fini(void)
 			sofree(so);
 		}
 	}
-	domain_detach(&sockin_inet6domain);
-	domain_detach(&sockin_inetdomain);
 	NET_UNLOCK();
+	sockin_detach_domains();
 	sockin_user_fini(sockin_su);
 }
 

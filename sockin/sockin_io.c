@@ -3,7 +3,8 @@
  * acting on the readiness the event thread reports.  Nothing here blocks:
  * a host socket that cannot take or give more now reports readiness
  * again when it can (edge-triggered epoll), or the socket layer tells us
- * (pr_rcvd, pr_accept) when our own buffer or queue has room again.
+ * (pr_accept) when a listener's queue has room again.  A stream's
+ * received data is its reader's to take (sockin_recv.c).
  */
 #include "rumpnet/mbuf.h"
 #include "rumpnet/netlock.h"
@@ -11,8 +12,6 @@
 #include "sockin/sockin_var.h"
 
 #define SOCKIN_TXSEGS	256		/* pieces of a chain per host send */
-#define SOCKIN_RXLEN	MAXMCLBYTES	/* bytes per host receive of a stream */
-#define SOCKIN_RXSEGS	(SOCKIN_RXLEN / MJUMCLBYTES)
 #define SOCKIN_CMSGLEN	256		/* control messages of a datagram */
 
 /*
@@ -51,96 +50,7 @@ sockin_iov(struct mbuf *m, struct sockin_user_iov *iov)
 	return n;
 }
 
-/* ---- receiving ---- */
-
-/*
- * Room for up to len bytes of a stream in jumbo clusters, described in
- * iov: pieces from the per-CPU caches, warm and reused, where a fresh
- * host buffer per receive costs the host a page fault per page.  NULL
- * when not even one is left.
- */
-static struct mbuf *
-sockin_rxroom(size_t len, struct sockin_user_iov *iov, int *niovp)
-{
-	struct mbuf *top = NULL, **mp = &top, *m;
-	int n = 0;
-
-	while (len > 0 && n < SOCKIN_RXSEGS) {
-		m = m_getjcl(M_DONTWAIT, MT_DATA, top == NULL ? M_PKTHDR : 0,
-		    MJUMCLBYTES);
-		if (m == NULL)
-			break;
-		iov[n].siov_base = mtod(m, void *);
-		iov[n].siov_len = MIN(len, (size_t)MJUMCLBYTES);
-		len -= iov[n++].siov_len;
-		*mp = m;
-		mp = &m->m_next;
-	}
-	*niovp = n;
-	return top;
-}
-
-/* Cuts the room to the got bytes received into it. */
-static void
-sockin_rxtrim(struct mbuf *m, const struct sockin_user_iov *iov, size_t got)
-{
-	struct mbuf *n = m, *last = m;
-
-	m->m_pkthdr.len = (int)got;
-	for (int i = 0; n != NULL; n = n->m_next, i++) {
-		n->m_len = (int)MIN(got, iov[i].siov_len);
-		got -= (size_t)n->m_len;
-		if (n->m_len > 0)
-			last = n;
-	}
-	m_freem(last->m_next);
-	last->m_next = NULL;
-}
-
-static void
-sockin_readin_stream(struct sockin_pcb *sp)
-{
-	struct socket *so = sp->sp_so;
-	struct sockin_user_iov iov[SOCKIN_RXSEGS];
-	struct mbuf *m;
-	size_t got;
-	long space;
-	int error, trunc, niov;
-
-	while (!(so->so_state & SS_CANTRCVMORE)) {
-		space = sbspace(&so->so_rcv);
-		if (space <= 0) {
-			sp->sp_flags |= SP_RFULL;
-			return;
-		}
-		m = sockin_rxroom(MIN((size_t)space, (size_t)SOCKIN_RXLEN), iov,
-		    &niov);
-		if (m == NULL) {
-			/* Read on when the reader makes room. */
-			sp->sp_flags |= SP_RFULL;
-			return;
-		}
-		error = sockin_user_recv(sp->sp_fd, iov, niov, NULL, NULL,
-		    NULL, NULL, &got, &trunc);
-		if (error != 0 || got == 0) {
-			m_freem(m);
-			if (error == EAGAIN)
-				return;
-			if (error != 0)
-				sockin_error(sp, error);
-			else
-				socantrcvmore(so);
-			return;
-		}
-		sockin_rxtrim(m, iov, got);
-		sbappendstream(&so->so_rcv, m);
-		sorwakeup(so);
-		/*
-		 * On until EAGAIN even after a short read: the end of file may
-		 * have come with the data, and no new edge will tell us.
-		 */
-	}
-}
+/* ---- receiving datagrams ---- */
 
 /* One datagram into a record with its source and control messages. */
 static int
@@ -161,7 +71,7 @@ sockin_readin_dgram1(struct sockin_pcb *sp)
 		return ENOBUFS;
 	iov.siov_base = mtod(m, void *);
 	iov.siov_len = len;
-	error = sockin_user_recv(sp->sp_fd, &iov, 1, &from, &fromlen, cmsg,
+	error = sockin_user_recv(sp->sp_fd, &iov, 1, 0, &from, &fromlen, cmsg,
 	    &cmsglen, &len, &trunc);
 	if (error != 0) {
 		m_freem(m);
@@ -189,8 +99,8 @@ sockin_readin_dgram1(struct sockin_pcb *sp)
 	return 0;
 }
 
-static void
-sockin_readin_dgram(struct sockin_pcb *sp)
+void
+sockin_readin(struct sockin_pcb *sp)
 {
 	int error;
 
@@ -200,15 +110,6 @@ sockin_readin_dgram(struct sockin_pcb *sp)
 	/* Out of mbufs: the datagram waits in the host for the next one. */
 	if (error != EAGAIN && error != ENOBUFS)
 		sockin_error(sp, error);
-}
-
-void
-sockin_readin(struct sockin_pcb *sp)
-{
-	if (sp->sp_so->so_proto->pr_flags & PR_CONNREQUIRED)
-		sockin_readin_stream(sp);
-	else
-		sockin_readin_dgram(sp);
 }
 
 /* ---- sending ---- */
@@ -423,8 +324,12 @@ sockin_event(struct sockin_pcb *sp, int events)
 		return;
 	/* Nobody reads an orphan; flushing it may free it and its socket. */
 	if ((events & (SOCKIN_EV_IN | SOCKIN_EV_ERR | SOCKIN_EV_HUP)) &&
-	    !(sp->sp_flags & SP_ORPHAN))
-		sockin_readin(sp);
+	    !(sp->sp_flags & SP_ORPHAN)) {
+		if (so->so_proto->pr_flags & PR_CONNREQUIRED)
+			sockin_rready(sp);
+		else
+			sockin_readin(sp);
+	}
 	if (events & (SOCKIN_EV_OUT | SOCKIN_EV_ERR | SOCKIN_EV_HUP))
 		sockin_flush(sp);
 }

@@ -4,6 +4,7 @@
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -11,6 +12,7 @@
 #include <string.h>
 #include <sys/epoll.h>
 #include <sys/eventfd.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
@@ -21,8 +23,6 @@ _Static_assert(sizeof(struct sockin_user_iov) == sizeof(struct iovec),
     "sockin_user_iov is laid out as struct iovec");
 _Static_assert(offsetof(struct sockin_user_iov, siov_len) ==
     offsetof(struct iovec, iov_len), "sockin_user_iov is laid out as struct iovec");
-
-#define SOCKIN_USER_MAXEV	64
 
 struct sockin_user {
 	int su_epfd;
@@ -40,18 +40,14 @@ sockin_user_init(struct sockin_user **sup)
 	if (su == NULL)
 		return ENOMEM;
 	su->su_epfd = epoll_create1(EPOLL_CLOEXEC);
-	if (su->su_epfd == -1) {
-		error = errno;
-		free(su);
-		return error;
-	}
 	su->su_evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (su->su_evfd == -1 ||
+	if (su->su_epfd == -1 || su->su_evfd == -1 ||
 	    epoll_ctl(su->su_epfd, EPOLL_CTL_ADD, su->su_evfd, &ev) == -1) {
 		error = errno;
 		if (su->su_evfd != -1)
 			close(su->su_evfd);
-		close(su->su_epfd);
+		if (su->su_epfd != -1)
+			close(su->su_epfd);
 		free(su);
 		return error;
 	}
@@ -75,6 +71,8 @@ sockin_user_evmask(uint32_t events)
 
 	if (events & (EPOLLIN | EPOLLRDHUP))
 		ev |= SOCKIN_EV_IN;
+	if (events & EPOLLRDHUP)
+		ev |= SOCKIN_EV_RDHUP;
 	if (events & EPOLLOUT)
 		ev |= SOCKIN_EV_OUT;
 	if (events & EPOLLERR)
@@ -84,21 +82,24 @@ sockin_user_evmask(uint32_t events)
 	return ev;
 }
 
+/* poll(2)'s events are epoll's, bit for bit, on Linux. */
+_Static_assert(POLLIN == EPOLLIN && POLLOUT == EPOLLOUT &&
+    POLLERR == EPOLLERR && POLLHUP == EPOLLHUP && POLLRDHUP == EPOLLRDHUP,
+    "poll and epoll events are the same bits");
+
 int
 sockin_user_wait(struct sockin_user *su, struct sockin_user_event *ev,
-    size_t nev, size_t *nready)
+    size_t *nready)
 {
-	struct epoll_event eev[SOCKIN_USER_MAXEV];
+	struct epoll_event eev[SOCKIN_USER_NEVENTS];
 	uint64_t count;
 	size_t n = 0;
 	int i, got;
 
-	if (nev > SOCKIN_USER_MAXEV)
-		nev = SOCKIN_USER_MAXEV;
 	do {
 		if (atomic_load(&su->su_cancelled))
 			return ECANCELED;
-		got = epoll_wait(su->su_epfd, eev, (int)nev, -1);
+		got = epoll_wait(su->su_epfd, eev, SOCKIN_USER_NEVENTS, -1);
 	} while (got == -1 && errno == EINTR);
 	if (got == -1)
 		return errno;
@@ -134,17 +135,32 @@ sockin_user_cancel(struct sockin_user *su)
 	sockin_user_kick(su);
 }
 
+#define SOCKIN_USER_EPIN	(EPOLLIN | EPOLLRDHUP)
+#define SOCKIN_USER_EPOUT	(EPOLLOUT | EPOLLET)
+
 static int
 sockin_user_register(struct sockin_user *su, int fd, uint64_t id)
 {
 	struct epoll_event ev = {
-		.events = EPOLLIN | EPOLLOUT | EPOLLRDHUP | EPOLLET,
+		.events = SOCKIN_USER_EPIN | SOCKIN_USER_EPOUT,
 		.data.u64 = id,
 	};
 
 	if (epoll_ctl(su->su_epfd, EPOLL_CTL_ADD, fd, &ev) == -1)
 		return errno;
 	return 0;
+}
+
+void
+sockin_user_watchin(struct sockin_user *su, int fd, uint64_t id, int in)
+{
+	struct epoll_event ev = {
+		.events = SOCKIN_USER_EPOUT | (in ? SOCKIN_USER_EPIN : 0),
+		.data.u64 = id,
+	};
+
+	/* Only adding can fail for want of memory; fd is registered. */
+	(void)epoll_ctl(su->su_epfd, EPOLL_CTL_MOD, fd, &ev);
 }
 
 int
@@ -298,8 +314,8 @@ sockin_user_send(int fd, const struct sockin_user_iov *iov, int iovcnt,
 
 int
 sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
-    void *addr, unsigned *addrlen, void *control, size_t *controllen,
-    size_t *len, int *truncated)
+    int flags, void *addr, unsigned *addrlen, void *control,
+    size_t *controllen, size_t *len, int *truncated)
 {
 	struct msghdr msg = {
 		.msg_name = addr,
@@ -312,7 +328,7 @@ sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
 	ssize_t n;
 
 	do
-		n = recvmsg(fd, &msg, MSG_DONTWAIT);
+		n = recvmsg(fd, &msg, (flags & MSG_PEEK) | MSG_DONTWAIT);
 	while (n == -1 && errno == EINTR);
 	if (n == -1)
 		return errno == EWOULDBLOCK ? EAGAIN : errno;
@@ -338,4 +354,24 @@ sockin_user_peeklen(int fd, size_t *len)
 		return errno == EWOULDBLOCK ? EAGAIN : errno;
 	*len = (size_t)n;
 	return 0;
+}
+
+int
+sockin_user_poll(int fd)
+{
+	struct pollfd pfd = { .fd = fd, .events = POLLIN | POLLOUT | POLLRDHUP };
+	int n;
+
+	do
+		n = poll(&pfd, 1, 0);
+	while (n == -1 && errno == EINTR);
+	return n == -1 ? SOCKIN_EV_ERR : sockin_user_evmask((uint32_t)pfd.revents);
+}
+
+size_t
+sockin_user_rcvcount(int fd)
+{
+	int n;
+
+	return ioctl(fd, FIONREAD, &n) == -1 ? 0 : (size_t)n;
 }

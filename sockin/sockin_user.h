@@ -40,6 +40,7 @@ struct sockin_user_iov {
 #define SOCKIN_EV_OUT	0x02	/* writable, or a connect finished */
 #define SOCKIN_EV_ERR	0x04	/* an error is pending */
 #define SOCKIN_EV_HUP	0x08	/* the peer hung up */
+#define SOCKIN_EV_RDHUP	0x10	/* the peer shut its end: end of file */
 
 struct sockin_user_event {
 	uint64_t sev_id;
@@ -52,11 +53,13 @@ int sockin_user_init(struct sockin_user **sup);
 void sockin_user_fini(struct sockin_user *su);
 
 /*
- * Waits until a socket is ready or a kick, and stores at most nev events;
- * *nready may be 0 after a kick.  ECANCELED once cancelled.
+ * Waits until a socket is ready or a kick, and stores at most
+ * SOCKIN_USER_NEVENTS events in ev; *nready may be 0 after a kick.
+ * ECANCELED once cancelled.
  */
+#define SOCKIN_USER_NEVENTS	64
 int sockin_user_wait(struct sockin_user *su, struct sockin_user_event *ev,
-    size_t nev, size_t *nready);
+    size_t *nready);
 void sockin_user_kick(struct sockin_user *su);
 void sockin_user_cancel(struct sockin_user *su);
 
@@ -69,6 +72,12 @@ int sockin_user_socket(struct sockin_user *su, int family, int type,
  */
 int sockin_user_accept(struct sockin_user *su, int lfd, uint64_t id,
     int *fdp);
+/*
+ * Stops (in 0) or restarts (in 1) readiness reports for receiving on a
+ * registered socket; restarting reports what is there already.  Sending
+ * and errors are reported all along.
+ */
+void sockin_user_watchin(struct sockin_user *su, int fd, uint64_t id, int in);
 /* Deregisters and closes; with reset, the peer gets a reset (SO_LINGER 0). */
 void sockin_user_close(struct sockin_user *su, int fd, int reset);
 
@@ -100,15 +109,23 @@ int sockin_user_send(int fd, const struct sockin_user_iov *iov, int iovcnt,
     size_t controllen, int flags, size_t *sent);
 /*
  * Receives what is there now into iov (one datagram, for datagram
- * sockets).  *len gets the bytes received, 0 at end of file; addr (when
- * not NULL) and control (when not NULL) the source and control messages,
- * their lengths in *addrlen and *controllen; *truncated says whether the
- * datagram was longer than iov.  EAGAIN when nothing is there.
+ * sockets), with flags (MSG_PEEK or 0).  *len gets the bytes received, 0
+ * at end of file; addr (when not NULL) and control (when not NULL) the
+ * source and control messages, their lengths in *addrlen and
+ * *controllen; *truncated says whether the datagram was longer than iov.
+ * EAGAIN when nothing is there.
  */
 int sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
-    void *addr, unsigned *addrlen, void *control, size_t *controllen,
-    size_t *len, int *truncated);
+    int flags, void *addr, unsigned *addrlen, void *control,
+    size_t *controllen, size_t *len, int *truncated);
 /* The length of the next datagram waiting; EAGAIN when none is. */
 int sockin_user_peeklen(int fd, size_t *len);
+/*
+ * Readiness now (SOCKIN_EV_*), without waiting; SOCKIN_EV_ERR when the
+ * host cannot tell (the next call on the socket meets the error).
+ */
+int sockin_user_poll(int fd);
+/* The bytes waiting to be received (FIONREAD); 0 when the host cannot tell. */
+size_t sockin_user_rcvcount(int fd);
 
 #endif

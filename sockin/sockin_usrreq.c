@@ -25,15 +25,18 @@ sockin_attach(struct socket *so, int proto)
 	struct sockin_pcb *sp;
 	int error;
 
+	if (so->so_head == NULL &&
+	    ((error = sbreserve(&so->so_snd, buf)) != 0 ||
+	    (error = sbreserve(&so->so_rcv, buf)) != 0))
+		return error;
+	sp = sockin_pcballoc(so);
+	/* Until the host says "nothing", a stream's reader asks it. */
+	if (sockin_stream(so))
+		sp->sp_flags |= SP_RREADY;
 	if (so->so_head != NULL) {
-		sp = sockin_pcballoc(so);
 		sp->sp_head = so->so_head;
 		return 0;
 	}
-	if ((error = sbreserve(&so->so_snd, buf)) != 0 ||
-	    (error = sbreserve(&so->so_rcv, buf)) != 0)
-		return error;
-	sp = sockin_pcballoc(so);
 	error = sockin_user_socket(sockin_su,
 	    so->so_proto->pr_domain->dom_family, so->so_type,
 	    proto, sp->sp_id, &sp->sp_fd);
@@ -44,21 +47,17 @@ sockin_attach(struct socket *so, int proto)
 
 /*
  * A stream still holding data to send is closed once the event thread has
- * sent it, as a host socket would be; everything else is closed now.  Data
- * the host has handed us but the user never read is unread all the same:
- * the peer gets a reset, as from a host socket closed with unread data
- * (RFC 2525, 2.17).
+ * sent it, as a host socket would be; everything else is closed now.  One
+ * with data its user never read resets the peer at once, its send buffer
+ * dropped, as the host's close does (RFC 2525, 2.17).
  */
 static void
 sockin_detach(struct socket *so)
 {
 	struct sockin_pcb *sp = sotosockin(so);
 
-	if (so->so_rcv.sb_cc > 0 && sockin_stream(so)) {
-		sockin_pcbfree(sp, true);
-		return;
-	}
-	if (so->so_snd.sb_cc > 0 && so->so_error == 0 && sp->sp_fd != -1) {
+	if (so->so_snd.sb_cc > 0 && so->so_error == 0 && sp->sp_fd != -1 &&
+	    sockin_rcvcount(so) == 0) {
 		sp->sp_flags |= SP_ORPHAN;
 		return;
 	}
@@ -172,19 +171,6 @@ sockin_shutdown(struct socket *so)
 }
 
 static int
-sockin_rcvd(struct socket *so, int flags)
-{
-	struct sockin_pcb *sp = sotosockin(so);
-
-	(void)flags;
-	if (sp->sp_flags & SP_RFULL) {
-		sp->sp_flags &= ~SP_RFULL;
-		sockin_readin(sp);
-	}
-	return 0;
-}
-
-static int
 sockin_getname(struct socket *so, int peer, struct sockaddr_storage *nam,
     socklen_t *namelen)
 {
@@ -222,7 +208,9 @@ const struct pr_usrreqs sockin_usrreqs = {
 	.pr_shutdown = sockin_shutdown,
 	.pr_abort = sockin_abort,
 	.pr_send = sockin_send,
-	.pr_rcvd = sockin_rcvd,
 	.pr_sockaddr = sockin_sockaddr,
 	.pr_peeraddr = sockin_peeraddr,
+	.pr_recvdirect = sockin_recvdirect,
+	.pr_rcvpoll = sockin_rcvpoll,
+	.pr_rcvcount = sockin_rcvcount,
 };

@@ -7,10 +7,11 @@
  * waits, timeouts and poll work unchanged, and sockin moves data between
  * those buffers and the host socket without ever blocking in the host.
  * One kernel thread (sockin_events) waits for readiness of every host
- * socket at once and, under softnet_lock, reads what arrived into the
- * receive buffers, writes what waits in the send buffers, completes
- * connects and accepts connections, waking the socket's waiters as any
- * protocol does.
+ * socket at once and, under softnet_lock, reads datagrams that arrived
+ * into the receive buffers, notes that a stream has data waiting (which
+ * its reader takes straight from the host socket, sockin_recv.c), writes
+ * what waits in the send buffers, completes connects and accepts
+ * connections, waking the socket's waiters as any protocol does.
  */
 #ifndef SOCKIN_SOCKIN_VAR_H
 #define SOCKIN_SOCKIN_VAR_H
@@ -25,7 +26,8 @@ struct sockin_user;
 #define SP_LISTEN	0x01	/* a listening socket */
 #define SP_ORPHAN	0x04	/* closed, sending what it still holds */
 #define SP_SHUTWR	0x08	/* shut for writing once the buffer is sent */
-#define SP_RFULL	0x10	/* the receive buffer filled: read on pr_rcvd */
+#define SP_RREADY	0x10	/* a stream's host socket may have data */
+#define SP_RMUTED	0x40	/* and no longer reports it (sockin_recv.c) */
 #define SP_AFULL	0x20	/* the accept queue filled: accept on pr_accept */
 
 struct sockin_pcb {
@@ -33,6 +35,7 @@ struct sockin_pcb {
 	int sp_fd;			/* the host socket, -1 for none yet */
 	uint64_t sp_id;			/* its epoll registration, never reused */
 	int sp_flags;
+	uint64_t sp_rgen;		/* readiness reports, counted */
 	/* A connection waiting for accept(): its listener. */
 	struct socket *sp_head;
 	LIST_ENTRY(sockin_pcb) sp_list;	/* its hash bucket */
@@ -54,7 +57,7 @@ void sockin_pcbfree(struct sockin_pcb *sp, bool reset);
 int sockin_ctloutput(int dir, struct socket *so, struct sockopt *sopt);
 
 /* sockin_io.c: moving data, all with softnet_lock held. */
-/* Reads what the host socket holds into the receive buffer. */
+/* Reads the datagrams the host socket holds into the receive buffer. */
 void sockin_readin(struct sockin_pcb *sp);
 /* Writes the send buffer out; destroys an orphan once it is empty. */
 void sockin_flush(struct sockin_pcb *sp);
@@ -64,5 +67,11 @@ int sockin_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
 void sockin_acceptq(struct sockin_pcb *sp);
 /* Acts on readiness reported for sp's host socket (SOCKIN_EV_*). */
 void sockin_event(struct sockin_pcb *sp, int events);
+
+/* sockin_recv.c: a stream's data, straight from the host to its reader. */
+void sockin_rready(struct sockin_pcb *sp);
+int sockin_recvdirect(struct socket *so, struct uio *uio, int flags);
+int sockin_rcvpoll(struct socket *so);
+size_t sockin_rcvcount(struct socket *so);
 
 #endif

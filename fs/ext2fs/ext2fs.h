@@ -59,6 +59,12 @@ struct ext2fs_devops {
 	 * (bh_checked of later reads says so).
 	 */
 	void (*ed_setchecked)(void *dev, struct ext2fs_bh *bh);
+	/*
+	 * Optional: ed_bdwrite of a block of file data written whole, not
+	 * expected to be read soon: written back before long and its buffer
+	 * reused (bdwrite_age).
+	 */
+	void (*ed_bdwrite_age)(void *dev, struct ext2fs_bh *bh);
 };
 
 /* The superblock fields the file system uses, in host order. */
@@ -146,6 +152,11 @@ struct ext2fs_mount {
 	uint16_t um_state;		/* s_state when mounted */
 	/* Allocation state: the bitmaps, free counts and descriptors. */
 	kmutex_t um_lock;
+	/* Indexes of large directories (ext2fs_dirhash.c), under um_dhlock. */
+	kmutex_t um_dhlock;
+	TAILQ_HEAD(ext2fs_dhlist, ext2fs_dirhash) um_dirhash;
+	unsigned um_ndirhash;
+	uint32_t um_nextgen;		/* the next new inode's generation */
 	char um_why[128];		/* why the mount was refused or read-only */
 };
 
@@ -180,6 +191,7 @@ int ext2fs_bread(struct ext2fs_mount *um, uint32_t blk, struct ext2fs_bh *bh);
 int ext2fs_getblk(struct ext2fs_mount *um, uint32_t blk, struct ext2fs_bh *bh);
 void ext2fs_brelse(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 void ext2fs_bdwrite(struct ext2fs_mount *um, struct ext2fs_bh *bh);
+void ext2fs_bdwrite_age(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 int ext2fs_breada(struct ext2fs_mount *um, const uint32_t *blks, int n);
 void ext2fs_bsetchecked(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 
@@ -301,6 +313,22 @@ int ext2fs_dir_getparent(struct ext2fs_mount *um,
     const struct ext2fs_inode *dp, uint32_t *parentp);
 int ext2fs_dir_setparent(struct ext2fs_mount *um, struct ext2fs_inode *dp,
     uint32_t parent);
+
+/* ext2fs_dirhash.c: indexes of large directories. */
+#define EXT2_DIRHASH_CANDIDATES	8	/* blocks a lookup reads, at most */
+uint16_t ext2fs_dirblk_maxgap(const struct ext2fs_mount *um, const uint8_t *blk);
+void ext2fs_dirhash_build(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
+    int (*readblk)(struct ext2fs_mount *, const struct ext2fs_inode *,
+    uint64_t, struct ext2fs_bh *));
+bool ext2fs_dirhash_lookup(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
+    const char *name, size_t len, uint32_t *lbns, int max, int *np);
+uint64_t ext2fs_dirhash_findfree(struct ext2fs_mount *um,
+    const struct ext2fs_inode *dp, uint32_t need);
+void ext2fs_dirhash_update(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
+    const char *name, size_t len, uint32_t lbn, const uint8_t *blk, bool added);
+void ext2fs_dirhash_drop(struct ext2fs_mount *um, uint32_t ino);
+void ext2fs_dirhash_init(struct ext2fs_mount *um);
+void ext2fs_dirhash_fini(struct ext2fs_mount *um);
 
 /* ext2fs_time.c: times. */
 #define EXT2_ATIME	0x1

@@ -218,7 +218,13 @@ ext2fs_inew(struct ext2fs_mount *um, uint32_t pino, uint16_t mode,
 	ip->i_mode = mode;
 	ip->i_links_count = 1;
 	ext2fs_itimes(ip, EXT2_ATIME | EXT2_MTIME | EXT2_CTIME);
-	ip->i_generation = cprng_u32();
+	/*
+	 * Only needs to differ from the last use of the number: a counter
+	 * from a random start, as Linux's s_next_generation, rather than a
+	 * host call for random bytes per new file.
+	 */
+	ip->i_generation = __atomic_fetch_add(&um->um_nextgen, 1,
+	    __ATOMIC_RELAXED);
 	return ext2fs_iput(um, ip);
 }
 
@@ -257,6 +263,8 @@ ext2fs_truncate(struct ext2fs_mount *um, struct ext2fs_inode *ip,
 
 	if (size > ext2fs_maxfilesize(um))
 		return EFBIG;
+	if ((ip->i_mode & EXT2_IFMT) == EXT2_IFDIR)
+		ext2fs_dirhash_drop(um, ip->i_number);
 	if (ext2fs_is_fastlink(um, ip)) {
 		if (size != 0)
 			return EINVAL;

@@ -54,6 +54,17 @@ ext2fs_bdwrite(struct ext2fs_mount *um, struct ext2fs_bh *bh)
 	um->um_devops->ed_bdwrite(um->um_dev, bh);
 }
 
+/* A block of file data written whole (ed_bdwrite_age, else ed_bdwrite). */
+void
+ext2fs_bdwrite_age(struct ext2fs_mount *um, struct ext2fs_bh *bh)
+{
+	KASSERT(!um->um_ronly);
+	if (um->um_devops->ed_bdwrite_age == NULL)
+		um->um_devops->ed_bdwrite(um->um_dev, bh);
+	else
+		um->um_devops->ed_bdwrite_age(um->um_dev, bh);
+}
+
 /*
  * Hands the blocks blks (checked against the disk first) to the device to
  * read ahead; the count handed, 0 when the device does not read ahead.

@@ -9,6 +9,11 @@
  * We do not maintain the index: the first change to such a directory
  * clears EXT2_INDEX_FL, which the ext2 specification allows, and from then
  * on the directory is an ordinary linear one that e2fsck accepts.
+ *
+ * A large directory scanned whole gets an index in memory
+ * (ext2fs_dirhash.c) that every change here keeps up to date: lookups
+ * then read only the blocks that may hold the name, and new entries go
+ * to the first block with room.
  */
 #include "rumpkern/kern.h"
 #include "fs/ext2fs/ext2fs.h"
@@ -56,39 +61,72 @@ ext2fs_name_is(const struct ext2fs_dirent *de, const char *name, size_t len)
 	    memcmp(de->d_name, name, len) == 0;
 }
 
+/* Where a name was found: its block (held), offsets and entry. */
+struct ext2fs_dirpos {
+	struct ext2fs_bh dp_bh;
+	uint32_t dp_lbn;
+	uint32_t dp_off;
+	uint32_t dp_prev;	/* the entry before it, or UINT32_MAX */
+	struct ext2fs_dirent dp_de;
+};
+
+/* Finds name in block lbn of dp (ENOENT: not there, nothing held). */
+static int
+ext2fs_dir_findin(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
+    uint64_t lbn, const char *name, size_t len, struct ext2fs_dirpos *pos)
+{
+	uint32_t off = 0, prev = UINT32_MAX;
+	int error;
+
+	error = ext2fs_dir_bread(um, dp, lbn, &pos->dp_bh);
+	if (error != 0)
+		return error;
+	while (off < um->um_bsize) {
+		/* The block was checked whole: this cannot fail. */
+		(void)ext2fs_dirent_get(um, pos->dp_bh.bh_data, off, &pos->dp_de);
+		if (ext2fs_name_is(&pos->dp_de, name, len)) {
+			pos->dp_lbn = (uint32_t)lbn;
+			pos->dp_off = off;
+			pos->dp_prev = prev;
+			return 0;
+		}
+		prev = off;
+		off += pos->dp_de.d_reclen;
+	}
+	ext2fs_brelse(um, &pos->dp_bh);
+	return ENOENT;
+}
+
 /*
- * Finds name in dp: the block holding it (left held in bh), its offset
- * and the offset of the entry before it in that block (or UINT32_MAX).
+ * Finds name in dp (its block left held in pos): in the blocks dp's
+ * index names, else by a scan of every block, after which a large
+ * directory that does not hold the name is indexed.
  */
 static int
 ext2fs_dir_find(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
-    const char *name, size_t len, struct ext2fs_bh *bh, uint32_t *offp,
-    uint32_t *prevp, struct ext2fs_dirent *dep)
+    const char *name, size_t len, struct ext2fs_dirpos *pos)
 {
 	uint64_t nblocks = ext2fs_dir_nblocks(um, dp);
-	int error;
+	uint32_t lbns[EXT2_DIRHASH_CANDIDATES];
+	int n, error;
 
 	if (len == 0 || len > EXT2_MAXNAMLEN)
 		return len == 0 ? ENOENT : ENAMETOOLONG;
-	for (uint64_t lbn = 0; lbn < nblocks; lbn++) {
-		uint32_t off = 0, prev = UINT32_MAX;
-
-		error = ext2fs_dir_bread(um, dp, lbn, bh);
-		if (error != 0)
-			return error;
-		while (off < um->um_bsize) {
-			/* The block was checked whole: this cannot fail. */
-			(void)ext2fs_dirent_get(um, bh->bh_data, off, dep);
-			if (ext2fs_name_is(dep, name, len)) {
-				*offp = off;
-				*prevp = prev;
-				return 0;
-			}
-			prev = off;
-			off += dep->d_reclen;
+	if (ext2fs_dirhash_lookup(um, dp, name, len, lbns,
+	    EXT2_DIRHASH_CANDIDATES, &n)) {
+		for (int i = 0; i < n; i++) {
+			error = ext2fs_dir_findin(um, dp, lbns[i], name, len, pos);
+			if (error != ENOENT)
+				return error;
 		}
-		ext2fs_brelse(um, bh);
+		return ENOENT;
 	}
+	for (uint64_t lbn = 0; lbn < nblocks; lbn++) {
+		error = ext2fs_dir_findin(um, dp, lbn, name, len, pos);
+		if (error != ENOENT)
+			return error;
+	}
+	ext2fs_dirhash_build(um, dp, ext2fs_dir_bread);
 	return ENOENT;
 }
 
@@ -96,16 +134,14 @@ int
 ext2fs_dir_lookup(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
     const char *name, size_t namlen, uint32_t *inop)
 {
-	struct ext2fs_dirent de;
-	struct ext2fs_bh bh;
-	uint32_t off, prev;
+	struct ext2fs_dirpos pos;
 	int error;
 
-	error = ext2fs_dir_find(um, dp, name, namlen, &bh, &off, &prev, &de);
+	error = ext2fs_dir_find(um, dp, name, namlen, &pos);
 	if (error != 0)
 		return error;
-	*inop = de.d_ino;
-	ext2fs_brelse(um, &bh);
+	*inop = pos.dp_de.d_ino;
+	ext2fs_brelse(um, &pos.dp_bh);
 	if (*inop < EXT2_ROOT_INO ||
 	    (*inop < um->um_first_ino && *inop != EXT2_ROOT_INO)) {
 		kprintf("ext2fs: directory %u names reserved inode %u\n",
@@ -182,6 +218,8 @@ ext2fs_dir_extend(struct ext2fs_mount *um, struct ext2fs_inode *dp,
 	memset(bh.bh_data, 0, um->um_bsize);
 	ext2fs_dirent_put(um, bh.bh_data, 0, ino, (uint16_t)um->um_bsize, name,
 	    namlen, type);
+	ext2fs_dirhash_update(um, dp, name, namlen, (uint32_t)lbn, bh.bh_data,
+	    true);
 	ext2fs_bdwrite(um, &bh);
 	dp->i_size += um->um_bsize;
 	return 0;
@@ -189,7 +227,8 @@ ext2fs_dir_extend(struct ext2fs_mount *um, struct ext2fs_inode *dp,
 
 /*
  * Enters name for inode ino (of mode) in dp, in the first gap that holds
- * it, else in a new block.  The caller has looked the name up and not
+ * it (from the first block with room, when dp is indexed), else in a new
+ * block.  The caller has looked the name up and not
  * found it, and writes dp afterwards (its size or flags may change).
  */
 int
@@ -204,12 +243,15 @@ ext2fs_dir_enter(struct ext2fs_mount *um, struct ext2fs_inode *dp,
 	if (namlen == 0 || namlen > EXT2_MAXNAMLEN)
 		return namlen == 0 ? ENOENT : ENAMETOOLONG;
 	ext2fs_dir_unindex(dp);
-	for (uint64_t lbn = 0; lbn < nblocks; lbn++) {
+	for (uint64_t lbn = ext2fs_dirhash_findfree(um, dp,
+	    EXT2_DIR_RECLEN(namlen)); lbn < nblocks; lbn++) {
 		error = ext2fs_dir_bread(um, dp, lbn, &bh);
 		if (error != 0)
 			return error;
 		if (ext2fs_dirblk_insert(um, bh.bh_data, name, (uint8_t)namlen,
 		    ino, type)) {
+			ext2fs_dirhash_update(um, dp, name, namlen, (uint32_t)lbn,
+			    bh.bh_data, true);
 			ext2fs_bdwrite(um, &bh);
 			return 0;
 		}
@@ -226,23 +268,25 @@ int
 ext2fs_dir_remove(struct ext2fs_mount *um, struct ext2fs_inode *dp,
     const char *name, size_t namlen)
 {
-	struct ext2fs_dirent de, pde;
-	struct ext2fs_bh bh;
-	uint32_t off, prev;
+	struct ext2fs_dirpos pos;
+	struct ext2fs_dirent pde;
+	uint8_t *blk;
 	int error;
 
-	error = ext2fs_dir_find(um, dp, name, namlen, &bh, &off, &prev, &de);
+	error = ext2fs_dir_find(um, dp, name, namlen, &pos);
 	if (error != 0)
 		return error;
 	ext2fs_dir_unindex(dp);
-	if (prev == UINT32_MAX) {
-		ext2fs_dirent_reset(um, bh.bh_data, off, 0, de.d_reclen);
+	blk = pos.dp_bh.bh_data;
+	if (pos.dp_prev == UINT32_MAX) {
+		ext2fs_dirent_reset(um, blk, pos.dp_off, 0, pos.dp_de.d_reclen);
 	} else {
-		(void)ext2fs_dirent_get(um, bh.bh_data, prev, &pde);
-		ext2fs_dirent_reset(um, bh.bh_data, prev, pde.d_ino,
-		    (uint16_t)(pde.d_reclen + de.d_reclen));
+		(void)ext2fs_dirent_get(um, blk, pos.dp_prev, &pde);
+		ext2fs_dirent_reset(um, blk, pos.dp_prev, pde.d_ino,
+		    (uint16_t)(pde.d_reclen + pos.dp_de.d_reclen));
 	}
-	ext2fs_bdwrite(um, &bh);
+	ext2fs_dirhash_update(um, dp, name, namlen, pos.dp_lbn, blk, false);
+	ext2fs_bdwrite(um, &pos.dp_bh);
 	return 0;
 }
 
@@ -468,17 +512,15 @@ int
 ext2fs_dir_rewrite(struct ext2fs_mount *um, struct ext2fs_inode *dp,
     const char *name, size_t namlen, uint32_t ino, uint16_t mode)
 {
-	struct ext2fs_dirent de;
-	struct ext2fs_bh bh;
-	uint32_t off, prev;
+	struct ext2fs_dirpos pos;
 	int error;
 
-	error = ext2fs_dir_find(um, dp, name, namlen, &bh, &off, &prev, &de);
+	error = ext2fs_dir_find(um, dp, name, namlen, &pos);
 	if (error != 0)
 		return error;
 	ext2fs_dir_unindex(dp);
-	ext2fs_dirent_put(um, bh.bh_data, off, ino, de.d_reclen, name,
-	    (uint8_t)namlen, ext2fs_mode_to_ft(mode));
-	ext2fs_bdwrite(um, &bh);
+	ext2fs_dirent_put(um, pos.dp_bh.bh_data, pos.dp_off, ino,
+	    pos.dp_de.d_reclen, name, (uint8_t)namlen, ext2fs_mode_to_ft(mode));
+	ext2fs_bdwrite(um, &pos.dp_bh);
 	return 0;
 }

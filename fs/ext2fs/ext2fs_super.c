@@ -432,6 +432,7 @@ ext2fs_mount_free(struct ext2fs_mount *um)
 	if (um->um_gd != NULL)
 		kmem_free(&M_EXT2FSMNT, um->um_gd,
 		    um->um_ngroups * sizeof(*um->um_gd));
+	ext2fs_dirhash_fini(um);
 	mutex_destroy(&um->um_lock);
 	kmem_free(&M_EXT2FSMNT, um, sizeof(*um));
 }
@@ -468,6 +469,8 @@ ext2fs_mount_open(const struct ext2fs_devops *ops, void *dev, uint64_t devsize,
 	um->um_dev = dev;
 	um->um_devsize = devsize;
 	mutex_init(&um->um_lock, MUTEX_DEFAULT);
+	ext2fs_dirhash_init(um);
+	um->um_nextgen = cprng_u32();
 	error = ext2fs_mount_load(um, flags);
 	if (error == 0)
 		error = ext2fs_mount_checkroot(um);

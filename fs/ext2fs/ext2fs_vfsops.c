@@ -74,6 +74,13 @@ ext2fs_buf_dwrite(void *dev, struct ext2fs_bh *bh)
 }
 
 static void
+ext2fs_buf_dwrite_age(void *dev, struct ext2fs_bh *bh)
+{
+	(void)dev;
+	bdwrite_age(bh->bh_buf);
+}
+
+static void
 ext2fs_buf_readahead(void *dev, const uint64_t *dblks, int n, uint32_t size)
 {
 	daddr_t blks[EXT2_RA_MAXBLKS];
@@ -95,6 +102,7 @@ static const struct ext2fs_devops ext2fs_buf_ops = {
 	.ed_bdwrite = ext2fs_buf_dwrite,
 	.ed_readahead = ext2fs_buf_readahead,
 	.ed_setchecked = ext2fs_buf_setchecked,
+	.ed_bdwrite_age = ext2fs_buf_dwrite_age,
 };
 
 static int

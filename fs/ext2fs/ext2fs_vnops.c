@@ -262,7 +262,10 @@ ext2fs_vread(struct vop_read_args *ap)
 	return error;
 }
 
-/* Copies n bytes of uio into block blk at boff; a new block is zeroed first. */
+/*
+ * Copies n bytes of uio into block blk at boff; a new block is zeroed
+ * first.  A block written whole is written back soon (ext2fs_bdwrite_age).
+ */
 static int
 ext2fs_write_uio(struct ext2fs_mount *um, uint32_t blk, bool isnew,
     uint32_t boff, size_t n, struct uio *uio)
@@ -283,7 +286,10 @@ ext2fs_write_uio(struct ext2fs_mount *um, uint32_t blk, bool isnew,
 		ext2fs_brelse(um, &bh);
 		return error;
 	}
-	ext2fs_bdwrite(um, &bh);
+	if (n == um->um_bsize && error == 0)
+		ext2fs_bdwrite_age(um, &bh);
+	else
+		ext2fs_bdwrite(um, &bh);
 	return error;
 }
 

@@ -155,6 +155,20 @@
 #ifndef TCP_PERSMAX_MS
 #define TCP_PERSMAX_MS		(60 * 1000)
 #endif
+/*
+ * Tail loss probe (RFC 8985 7.2): the probe timeout before an RTT sample,
+ * and the worst delayed ACK added when one segment is out (WCDelAckT).
+ */
+#ifndef TCP_TLP_NOSRTT_MS
+#define TCP_TLP_NOSRTT_MS	1000
+#endif
+#ifndef TCP_TLP_DELACK_MS
+#define TCP_TLP_DELACK_MS	200
+#endif
+/* The shortest probe timeout (Linux's). */
+#ifndef TCP_TLP_MIN_MS
+#define TCP_TLP_MIN_MS		10
+#endif
 /* RFC 5961 7: challenge ACKs per second and connection. */
 #ifndef TCP_CHALLENGE_LIMIT
 #define TCP_CHALLENGE_LIMIT	10
@@ -255,6 +269,29 @@
 #endif
 
 /*
+ * Names the name cache keeps ((directory, name) -> file id or missing),
+ * and the longest name it keeps (longer ones are looked up each time).
+ */
+#ifndef NAMECACHE_MAX
+#define NAMECACHE_MAX		16384
+#endif
+#ifndef NAMECACHE_NAMELEN
+#define NAMECACHE_NAMELEN	39
+#endif
+
+/*
+ * ext2fs indexes a directory of at least EXT2_DIRHASH_MINBLOCKS blocks in
+ * memory once it was scanned whole (ext2fs_dirhash.c), at most
+ * EXT2_DIRHASH_MAX directories per mount.
+ */
+#ifndef EXT2_DIRHASH_MINBLOCKS
+#define EXT2_DIRHASH_MINBLOCKS	4
+#endif
+#ifndef EXT2_DIRHASH_MAX
+#define EXT2_DIRHASH_MAX	16
+#endif
+
+/*
  * The largest file rumpfs (the in-memory root) holds: its page table is
  * one pointer per 4 KiB of file, holes included.
  */
@@ -270,6 +307,15 @@
 /* Dirty buffer bytes that start a write-back before the sync thread. */
 #ifndef BUF_DIRTY_MAX
 #define BUF_DIRTY_MAX		(16 * 1024 * 1024)
+#endif
+
+/*
+ * Dirty bytes of blocks written whole (bdwrite_age) that start writing
+ * them back: the buffers of a stream of writes are then used again for
+ * the blocks that follow instead of growing the cache with fresh memory.
+ */
+#ifndef BUF_AGED_MAX
+#define BUF_AGED_MAX		(1024 * 1024)
 #endif
 
 /* How often the sync thread writes dirty buffers back. */

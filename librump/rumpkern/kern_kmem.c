@@ -21,12 +21,6 @@ kmem_type_register(struct kmem_type *type)
 }
 
 struct kmem_type *
-kmem_type_first(void)
-{
-	return kmem_types;
-}
-
-struct kmem_type *
 kmem_type_lookup(const char *name)
 {
 	for (struct kmem_type *kt = kmem_types; kt != NULL; kt = kt->kt_next)

@@ -46,7 +46,6 @@ void kmem_strfree(struct kmem_type *type, char *s);
 
 void kmem_type_register(struct kmem_type *type);
 struct kmem_type *kmem_type_lookup(const char *name);
-struct kmem_type *kmem_type_first(void);
 
 KMEM_DECLARE(M_TEMP);
 

@@ -17,6 +17,7 @@ struct mbuf;
 struct socket;
 struct sockopt;
 struct ifnet;
+struct uio;
 
 /* pr_flags */
 #define PR_ATOMIC	0x01	/* each send is one record (datagram) */
@@ -68,6 +69,24 @@ struct pr_usrreqs {
 	    socklen_t *namelen);
 	/* Protocol ioctls; ENOTTY (or EOPNOTSUPP) for unknown ones. */
 	int (*pr_ioctl)(struct socket *so, unsigned long cmd, void *data);
+	/*
+	 * Optional, for a stream whose received data waits outside the
+	 * receive buffer until it is read (sockin: in the host socket), so
+	 * that it is copied once, straight to the reader.
+	 *
+	 * pr_recvdirect moves what waits now into uio (MSG_PEEK: leaving it
+	 * there), never blocking.  The socket layer calls it when the
+	 * receive buffer is empty, with the receive lock held; it may drop
+	 * softnet_lock while it copies.  0 with uio advanced, or with
+	 * SS_CANTRCVMORE set at end of file; EAGAIN when nothing waits (the
+	 * protocol wakes the receive buffer when something comes); or an
+	 * error.
+	 * pr_rcvpoll: POLLIN, POLLRDNORM and POLLRDHUP for what waits there.
+	 * pr_rcvcount: how many bytes wait there (FIONREAD).
+	 */
+	int (*pr_recvdirect)(struct socket *so, struct uio *uio, int flags);
+	int (*pr_rcvpoll)(struct socket *so);
+	size_t (*pr_rcvcount)(struct socket *so);
 };
 
 struct protosw {

@@ -271,6 +271,26 @@ pru_rcvd(struct socket *so, int flags)
 	return SO_PRU(so)->pr_rcvd != NULL ? SO_PRU(so)->pr_rcvd(so, flags) : 0;
 }
 
+/* The optional direct receive (see pr_recvdirect); EAGAIN without one. */
+static inline int
+pru_recvdirect(struct socket *so, struct uio *uio, int flags)
+{
+	return SO_PRU(so)->pr_recvdirect != NULL ?
+	    SO_PRU(so)->pr_recvdirect(so, uio, flags) : EAGAIN;
+}
+
+static inline int
+pru_rcvpoll(struct socket *so)
+{
+	return SO_PRU(so)->pr_rcvpoll != NULL ? SO_PRU(so)->pr_rcvpoll(so) : 0;
+}
+
+static inline size_t
+pru_rcvcount(struct socket *so)
+{
+	return SO_PRU(so)->pr_rcvcount != NULL ? SO_PRU(so)->pr_rcvcount(so) : 0;
+}
+
 static inline int
 pru_sockaddr(struct socket *so, struct sockaddr_storage *nam, socklen_t *len)
 {

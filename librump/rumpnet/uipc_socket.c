@@ -525,6 +525,9 @@ soreceive_nodata(struct socket *so, struct uio *uio, bool *eof)
  *   Only small internal mbufs are copied under the lock, at most what the
  *   caller asked for.  Copying under the receive lock alone, without a
  *   reference, would race with both the flush and the append.
+ * - A stream protocol that keeps its data until read (pr_recvdirect,
+ *   sockin) is asked for it when the buffer is empty, under the receive
+ *   lock too, so its reads never interleave either.
  */
 
 /* Copies chain m to the caller as far as there is room, then frees it. */
@@ -684,6 +687,17 @@ soreceive(struct socket *so, struct sockaddr_storage *paddr,
 			/* MSG_WAITALL stops early on errors and end of file. */
 			if (error != 0 || eof)
 				break;
+			/* Data the protocol keeps until read comes straight here. */
+			if (!atomic) {
+				error = pru_recvdirect(so, uio, flags);
+				if (error == 0 && (peek || !(flags & MSG_WAITALL) ||
+				    uio->uio_resid == 0))
+					break;
+				if (error == 0)
+					continue;
+				if (error != EAGAIN)
+					break;
+			}
 			if (nbio) {
 				error = EAGAIN;
 				break;
@@ -752,7 +766,7 @@ soioctl(struct socket *so, unsigned long cmd, void *data)
 				if (m->m_type == MT_DATA || m->m_type == MT_HEADER)
 					n += m->m_len;
 		} else {
-			n = (int)so->so_rcv.sb_cc;
+			n = (int)(so->so_rcv.sb_cc + pru_rcvcount(so));
 		}
 		NET_UNLOCK();
 		return copyout(&n, data, sizeof(n));
@@ -779,6 +793,7 @@ sopoll(struct socket *so, int events, struct pollent *pe)
 		revents |= events & (POLLIN | POLLRDNORM);
 	if (so->so_state & SS_CANTRCVMORE)
 		revents |= events & POLLRDHUP;
+	revents |= events & pru_rcvpoll(so);
 	if ((!(so->so_proto->pr_flags & PR_CONNREQUIRED) ||
 	    (so->so_state & SS_ISCONNECTED)) &&
 	    sbspace(&so->so_snd) >= (long)so->so_snd.sb_lowat)

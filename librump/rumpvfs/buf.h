@@ -25,11 +25,12 @@
  * what buffers a vnode still has.
  *
  * Delayed writes are written back by vflushbuf() (fsync), by the sync
- * thread every BUF_SYNC_INTERVAL_MS, by vfs_syncall(), and when dirty
- * buffers pass BUF_DIRTY_MAX.  Runs of dirty, contiguous device blocks are
- * written with one host call, and so are read-ahead blocks read.  Clean
- * buffers beyond BUF_CACHE_MAX bytes are freed (or used again for another
- * block), least recently used first.
+ * thread every BUF_SYNC_INTERVAL_MS, by vfs_syncall(), when dirty
+ * buffers pass BUF_DIRTY_MAX, and those of blocks written whole
+ * (bdwrite_age) when they pass BUF_AGED_MAX.  Runs of dirty, contiguous
+ * device blocks are written with one host call, and so are read-ahead
+ * blocks read.  Clean buffers beyond BUF_CACHE_MAX bytes are freed (or
+ * used again for another block), least recently used first.
  */
 #ifndef RUMPVFS_BUF_H
 #define RUMPVFS_BUF_H
@@ -56,6 +57,7 @@ struct buf {
 	TAILQ_ENTRY(buf) b_freelist;	/* clean, not busy: LRU first */
 	TAILQ_ENTRY(buf) b_dirty;	/* dirty: oldest first */
 	TAILQ_ENTRY(buf) b_vndirty;	/* dirty: b_vp->v_dirtybufs */
+	TAILQ_ENTRY(buf) b_aged;	/* B_WRONCE: the aged queue */
 };
 
 /* b_flags. */
@@ -71,6 +73,7 @@ struct buf {
 #define B_RAHEAD	0x0200	/* read ahead, not yet asked for */
 #define B_AGE		0x0400	/* read ahead and used once: reused first */
 #define B_FSCHECKED	0x0800	/* checked by the file system: buf_setchecked */
+#define B_WRONCE	0x1000	/* dirty, written whole by bdwrite_age */
 
 /*
  * Reads block blkno of vp (size bytes) into a busy buffer: from the cache,
@@ -98,6 +101,14 @@ void brelse(struct buf *bp, unsigned set);
 int bwrite(struct buf *bp);
 /* Marks a busy buffer dirty and gives it back. */
 void bdwrite(struct buf *bp);
+/*
+ * bdwrite of a block written whole that is not expected to be read soon
+ * (4.4BSD's ffs_write ages such blocks): once BUF_AGED_MAX bytes of them
+ * are dirty the oldest are written back, with the blocks around them,
+ * and their buffers, clean, are the first taken for new blocks.  A block
+ * read before it is written back is an ordinary dirty block.
+ */
+void bdwrite_age(struct buf *bp);
 /* Starts writing a busy buffer and gives it back when done. */
 void bawrite(struct buf *bp);
 
@@ -118,9 +129,13 @@ int vflushbuf(struct vnode *vp, bool wait);
 /* Throws away every buffer of vp (writing dirty ones first if save). */
 int vinvalbuf(struct vnode *vp, bool save);
 
-/* BUF_CACHE_MAX and BUF_DIRTY_MAX, variables so that tests may lower them. */
+/*
+ * BUF_CACHE_MAX, BUF_DIRTY_MAX and BUF_AGED_MAX, variables so that tests
+ * may lower them.
+ */
 extern uint64_t bufcache_max;
 extern uint64_t bufcache_dirtymax;
+extern uint64_t bufcache_agedmax;
 
 /* Writes every dirty buffer (sync(2)); the first error. */
 int bufcache_sync(void);

@@ -21,6 +21,7 @@
 #include "rump/rumpuser.h"
 #include "rumpkern/kmem.h"
 #include "rumpkern/lwp.h"
+#include "rumpvfs/namecache.h"
 #include "rumpvfs/buf.h"
 #include "rumpvfs/namei.h"
 #include "rumpvfs/rumpfs.h"
@@ -387,6 +388,8 @@ etfs_mkparents(char *path, kauth_cred_t cred)
 			vattr_null(&va);
 			va.va_type = VDIR;
 			va.va_mode = 0755;
+			cache_purge_name(nd.ni_dvp, nd.ni_cnd.cn_nameptr,
+			    nd.ni_cnd.cn_namelen);
 			error = VOP_MKDIR(nd.ni_dvp, &vp, &nd.ni_cnd, &va);
 			if (error == 0)
 				vrele(vp);
@@ -421,6 +424,8 @@ etfs_mknode(const char *key, struct vnode *devvp, dev_t rdev,
 		va.va_type = VBLK;
 		va.va_mode = 0600;
 		va.va_rdev = rdev;
+		cache_purge_name(nd.ni_dvp, nd.ni_cnd.cn_nameptr,
+		    nd.ni_cnd.cn_namelen);
 		error = VOP_MKNOD(nd.ni_dvp, &vp, &nd.ni_cnd, &va);
 	}
 	if (error == 0) {
@@ -546,8 +551,11 @@ rumppriv_etfs_remove(const char *key)
 		mutex_enter(&ed->ed_lock);
 		error = ed->ed_mounts > 0 ? EBUSY : 0;
 		mutex_exit(&ed->ed_lock);
-		if (error == 0)
+		if (error == 0) {
+			cache_purge_name(nd.ni_dvp, nd.ni_cnd.cn_nameptr,
+			    nd.ni_cnd.cn_namelen);
 			error = VOP_REMOVE(nd.ni_dvp, nd.ni_vp, &nd.ni_cnd);
+		}
 		namei_release(&nd);
 	}
 	cred_release(cred);

@@ -14,7 +14,10 @@
  * on its vnode's v_dirtybufs.  So trimming, sync and fsync only ever look
  * at buffers they have work for.  Dirty buffers are written back by the
  * sync thread every BUF_SYNC_INTERVAL_MS, by vflushbuf() and
- * bufcache_sync(), and when they pass BUF_DIRTY_MAX bytes.  A dirty
+ * bufcache_sync(), and when they pass BUF_DIRTY_MAX bytes; blocks
+ * written whole (bdwrite_age) are also on the aged queue, oldest first,
+ * written back when they pass BUF_AGED_MAX bytes and then reused first,
+ * so that a stream of writes cycles through a few buffers.  A dirty
  * buffer of a device vnode is written together with the dirty buffers
  * around it on the device, up to BUF_MAXCLUSTER bytes, in one call of the
  * device's strategy (one host write for a host file); reads of blocks
@@ -44,12 +47,15 @@ static kcondvar_t bufcache_cv;
 static struct buflist buf_hash[BUF_HASHSIZE];
 static struct buflist buf_freelist = TAILQ_HEAD_INITIALIZER(buf_freelist);
 static struct buflist buf_dirtyq = TAILQ_HEAD_INITIALIZER(buf_dirtyq);
+static struct buflist buf_agedq = TAILQ_HEAD_INITIALIZER(buf_agedq);
 static struct bufstats buf_stat;
 static uint64_t buf_dirtybytes;
+static uint64_t buf_agedbytes;
 
-/* The limits, for tests to lower: BUF_CACHE_MAX and BUF_DIRTY_MAX. */
+/* The limits, for tests to lower: BUF_CACHE_MAX, BUF_DIRTY_MAX, BUF_AGED_MAX. */
 uint64_t bufcache_max = BUF_CACHE_MAX;
 uint64_t bufcache_dirtymax = BUF_DIRTY_MAX;
+uint64_t bufcache_agedmax = BUF_AGED_MAX;
 
 /*
  * The bounce buffer of clustered I/O, kept so that a cluster's memory is
@@ -87,9 +93,21 @@ buf_find(const struct vnode *vp, daddr_t blkno)
 	return NULL;
 }
 
+/* Takes bp, a block written whole, off the aged queue; bufcache_lock held. */
+static void
+buf_unage(struct buf *bp)
+{
+	KASSERT(mutex_owned(&bufcache_lock));
+	if ((bp->b_flags & B_WRONCE) == 0)
+		return;
+	bp->b_flags &= ~B_WRONCE;
+	buf_agedbytes -= bp->b_bufsize;
+	TAILQ_REMOVE(&buf_agedq, bp, b_aged);
+}
+
 /*
  * Marks bp dirty or clean, keeping the counts and the dirty lists;
- * bufcache_lock held.  A buffer not busy is on the free list when clean.
+ * bufcache_lock held.  A block written whole is, once clean, reused first.  A buffer not busy is on the free list when clean.
  */
 static void
 buf_setdirty(struct buf *bp, bool dirty)
@@ -110,6 +128,10 @@ buf_setdirty(struct buf *bp, bool dirty)
 		if (!busy)
 			TAILQ_REMOVE(&buf_freelist, bp, b_freelist);
 	} else {
+		if ((bp->b_flags & B_WRONCE) != 0) {
+			buf_unage(bp);
+			bp->b_flags |= B_AGE;
+		}
 		bp->b_flags &= ~B_DELWRI;
 		buf_dirtybytes -= bp->b_bufsize;
 		buf_stat.bs_dirty--;
@@ -403,6 +425,7 @@ buf_hit(struct buf *bp)
 {
 	mutex_enter(&bufcache_lock);
 	buf_stat.bs_hits++;
+	buf_unage(bp);
 	if ((bp->b_flags & B_RAHEAD) != 0)
 		bp->b_flags = (bp->b_flags & ~B_RAHEAD) | B_AGE;
 	else
@@ -772,19 +795,69 @@ buf_writeback_some(void)
 	mutex_exit(&bufcache_lock);
 }
 
+/* Starts a write-back when dirty buffers are over their limit. */
+static void
+buf_writeback_over(void)
+{
+	bool over;
+
+	mutex_enter(&bufcache_lock);
+	over = buf_dirtybytes > bufcache_dirtymax;
+	mutex_exit(&bufcache_lock);
+	if (over)
+		buf_writeback_some();
+}
+
 void
 bdwrite(struct buf *bp)
+{
+	mutex_enter(&bufcache_lock);
+	buf_setdirty(bp, true);
+	bp->b_flags |= B_DONE;
+	mutex_exit(&bufcache_lock);
+	brelse(bp, 0);
+	buf_writeback_over();
+}
+
+/* Writes the oldest blocks written whole until half their limit is dirty. */
+static void
+buf_writeback_aged(void)
+{
+	struct buf *bp;
+	int error = 0;
+
+	mutex_enter(&bufcache_lock);
+	while (buf_agedbytes > bufcache_agedmax / 2) {
+		TAILQ_FOREACH(bp, &buf_agedq, b_aged)
+			if ((bp->b_flags & B_BUSY) == 0)
+				break;
+		if (bp == NULL)
+			break;
+		/* As in buf_writeback_some, a failure stays with the buffers. */
+		buf_flush_unlocked(bp, &error);
+	}
+	mutex_exit(&bufcache_lock);
+}
+
+void
+bdwrite_age(struct buf *bp)
 {
 	bool over;
 
 	mutex_enter(&bufcache_lock);
 	buf_setdirty(bp, true);
 	bp->b_flags |= B_DONE;
-	over = buf_dirtybytes > bufcache_dirtymax;
+	if ((bp->b_flags & B_WRONCE) == 0) {
+		bp->b_flags |= B_WRONCE;
+		buf_agedbytes += bp->b_bufsize;
+		TAILQ_INSERT_TAIL(&buf_agedq, bp, b_aged);
+	}
+	over = buf_agedbytes > bufcache_agedmax;
 	mutex_exit(&bufcache_lock);
 	brelse(bp, 0);
 	if (over)
-		buf_writeback_some();
+		buf_writeback_aged();
+	buf_writeback_over();
 }
 
 int
@@ -887,6 +960,7 @@ bufcache_init(void)
 		TAILQ_INIT(&buf_hash[i]);
 	memset(&buf_stat, 0, sizeof(buf_stat));
 	buf_dirtybytes = 0;
+	buf_agedbytes = 0;
 	buf_syncexit = false;
 	buf_clbuf = kmem_alloc(&M_BUF, BUF_MAXCLUSTER, KM_SLEEP);
 	buf_clbusy = false;

@@ -7,6 +7,7 @@
 #include "rumpkern/component.h"
 #include "rumpkern/syscall.h"
 #include "rumpvfs/buf.h"
+#include "rumpvfs/namecache.h"
 #include "rumpvfs/vfs_etfs.h"
 #include "rumpvfs/vfs_private.h"
 
@@ -19,6 +20,7 @@ vfs_init(void)
 
 	pnbuf_init();
 	vfs_fifo_init();
+	namecache_init();
 	vcache_init();
 	error = bufcache_init();
 	if (error != 0)
@@ -38,6 +40,7 @@ fail_etfs:
 	bufcache_fini();
 fail_vcache:
 	vcache_fini();
+	namecache_fini();
 	vfs_fifo_fini();
 	pnbuf_fini();
 	return error;
@@ -51,6 +54,7 @@ vfs_fini(void)
 	etfs_fini();
 	bufcache_fini();
 	vcache_fini();
+	namecache_fini();
 	vfs_fifo_fini();
 	pnbuf_fini();
 }

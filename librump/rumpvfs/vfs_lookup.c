@@ -15,6 +15,7 @@
  */
 #include "rumpkern/kmem.h"
 #include "rumpkern/lwp.h"
+#include "rumpvfs/namecache.h"
 #include "rumpvfs/namei.h"
 #include "rumpvfs/vfs_private.h"
 
@@ -149,6 +150,37 @@ walk_dotdot_cross(struct walk *w)
 	}
 }
 
+/*
+ * VOP_LOOKUP through the name cache: a name cached is a vcache_get of its
+ * file id (or ENOENT), one the file system found or missed (for a plain
+ * lookup only: a missing name about to be created would be purged at
+ * once) is entered.  dp stays locked throughout, so nobody changes its
+ * names between the lookup and the entry.
+ */
+static int
+walk_vop_lookup(struct walk *w, struct componentname *cnp, struct vnode **vpp)
+{
+	struct vnode *dp = w->dp;
+	uint64_t id;
+	int error;
+
+	switch (cache_lookup(dp, cnp->cn_nameptr, cnp->cn_namelen, &id)) {
+	case CACHE_HIT:
+		return vcache_get(dp->v_mount, id, vpp);
+	case CACHE_NEGATIVE:
+		return ENOENT;
+	case CACHE_MISS:
+		break;
+	}
+	error = VOP_LOOKUP(dp, vpp, cnp);
+	if (error == 0 && (*vpp)->v_mount == dp->v_mount)
+		cache_enter(dp, cnp->cn_nameptr, cnp->cn_namelen, (*vpp)->v_id,
+		    false);
+	else if (error == ENOENT && cnp->cn_nameiop == LOOKUP)
+		cache_enter(dp, cnp->cn_nameptr, cnp->cn_namelen, 0, true);
+	return error;
+}
+
 /* What the lookup of one component found, and where the next starts. */
 static int
 walk_lookup(struct nameidata *ndp, struct walk *w, struct vnode **vpp)
@@ -170,7 +202,10 @@ walk_lookup(struct nameidata *ndp, struct walk *w, struct vnode **vpp)
 		*vpp = w->dp;
 		return 0;
 	}
-	error = VOP_LOOKUP(w->dp, &vp, cnp);
+	if ((cnp->cn_flags & ISDOTDOT) != 0)
+		error = VOP_LOOKUP(w->dp, &vp, cnp);
+	else
+		error = walk_vop_lookup(w, cnp, &vp);
 	if (error == EJUSTRETURN)
 		error = ENOENT;
 	if (error != 0)

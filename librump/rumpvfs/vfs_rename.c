@@ -16,6 +16,7 @@
  */
 #include "rumpkern/kmem.h"
 #include "rumpkern/lwp.h"
+#include "rumpvfs/namecache.h"
 #include "rumpvfs/mount.h"
 #include "rumpvfs/vfs_syscalls.h"
 #include "syscallargs.h"
@@ -219,6 +220,10 @@ rename_locked(struct rename_side *f, struct rename_side *t, kauth_cred_t cred)
 	if (t->vp != NULL)
 		vn_lock(t->vp, RW_WRITER);
 	error = rename_check_perm(f, t, cred);
+	if (error == 0) {
+		cache_purge_name(f->dvp, fcnp->cn_nameptr, fcnp->cn_namelen);
+		cache_purge_name(t->dvp, tcnp->cn_nameptr, tcnp->cn_namelen);
+	}
 	if (error == 0)
 		error = VOP_RENAME(f->dvp, f->vp, fcnp, t->dvp, t->vp, tcnp);
 	if (t->vp != NULL)

@@ -5,6 +5,7 @@
  */
 #include "rumpkern/kmem.h"
 #include "rumpkern/lwp.h"
+#include "rumpvfs/namecache.h"
 #include "rumpvfs/mount.h"
 #include "rumpvfs/vfs_private.h"
 #include "rumpvfs/vfs_syscalls.h"
@@ -243,6 +244,7 @@ vfs_makename(struct vfs_pathcall *pc, enum vtype type, mode_t mode,
 	}
 	vfs_newattr(&va, type, mode, nd.ni_dvp, pc->pc_cred);
 	va.va_rdev = rdev;
+	cache_purge_name(nd.ni_dvp, nd.ni_cnd.cn_nameptr, nd.ni_cnd.cn_namelen);
 	switch (type) {
 	case VDIR:
 		error = VOP_MKDIR(nd.ni_dvp, &vp, &nd.ni_cnd, &va);
@@ -396,8 +398,11 @@ vfs_link_to(struct vnode *vp, struct vfs_pathcall *to)
 		error = EXDEV;
 	else if (vp->v_type == VDIR)
 		error = EPERM;
-	else
+	else {
+		cache_purge_name(nd.ni_dvp, nd.ni_cnd.cn_nameptr,
+		    nd.ni_cnd.cn_namelen);
 		error = VOP_LINK(nd.ni_dvp, vp, &nd.ni_cnd);
+	}
 	namei_release(&nd);
 	return error;
 }
@@ -510,6 +515,9 @@ vfs_remove(struct vfs_pathcall *pc, bool dir)
 		error = EBUSY;		/* a mount point */
 	else
 		error = vfs_may_delete(nd.ni_dvp, nd.ni_vp, pc->pc_cred);
+	if (error == 0)
+		cache_purge_name(nd.ni_dvp, nd.ni_cnd.cn_nameptr,
+		    nd.ni_cnd.cn_namelen);
 	if (error == 0 && dir)
 		error = VOP_RMDIR(nd.ni_dvp, nd.ni_vp, &nd.ni_cnd);
 	else if (error == 0)

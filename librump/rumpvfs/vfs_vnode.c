@@ -17,6 +17,7 @@
 #include "rumpkern/lwp.h"
 #include "rumpvfs/buf.h"
 #include "rumpvfs/mount.h"
+#include "rumpvfs/namecache.h"
 #include "rumpvfs/vnode.h"
 
 KMEM_DEFINE(M_VNODE, "vnode");
@@ -63,6 +64,7 @@ vnode_alloc(void)
 	rw_init(&vp->v_lock);
 	TAILQ_INIT(&vp->v_bufs);
 	TAILQ_INIT(&vp->v_dirtybufs);
+	TAILQ_INIT(&vp->v_nclist);
 	vp->v_type = VNON;
 	return vp;
 }
@@ -109,6 +111,7 @@ vcache_reclaim_locked(struct vnode *vp)
 	error = VOP_RECLAIM(vp);
 	KASSERTMSG(error == 0 || error == EOPNOTSUPP,
 	    "vnode %p: reclaim failed: %d", vp, error);
+	cache_purge_dir(vp);
 	vn_unlock(vp);
 	mutex_enter(&vcache_lock);
 	vcache_unlink(vp);

@@ -6,6 +6,7 @@
  */
 #include "rumpkern/filedesc.h"
 #include "rumpkern/lwp.h"
+#include "rumpvfs/namecache.h"
 #include "rumpvfs/mount.h"
 #include "rumpvfs/namei.h"
 #include "rumpvfs/vfs_syscalls.h"
@@ -154,6 +155,7 @@ vn_create(struct nameidata *nd, mode_t cmode, kauth_cred_t cred,
 	if (error != 0)
 		return error;
 	vfs_newattr(&va, VREG, cmode, dvp, cred);
+	cache_purge_name(dvp, nd->ni_cnd.cn_nameptr, nd->ni_cnd.cn_namelen);
 	error = VOP_CREATE(dvp, vpp, &nd->ni_cnd, &va);
 	if (error == 0)
 		vn_lock(*vpp, RW_WRITER);

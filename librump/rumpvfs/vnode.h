@@ -75,6 +75,7 @@ struct vnode {
 	TAILQ_HEAD(, buf) v_bufs;
 	TAILQ_HEAD(, buf) v_dirtybufs;
 	struct pipe *v_fifo;		/* a FIFO's pipe while open; vfs_fifo.c */
+	TAILQ_HEAD(, namecache) v_nclist;	/* names cached in it: vfs_cache.c */
 	TAILQ_ENTRY(vnode) v_hash;	/* cache bucket */
 	TAILQ_ENTRY(vnode) v_freelist;	/* unreferenced, LRU first */
 	TAILQ_ENTRY(vnode) v_mntlist;	/* all vnodes of v_mount */

@@ -11,6 +11,7 @@
 #include <poll.h>
 #include <stdbool.h>
 #include <pthread.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -327,6 +328,105 @@ tcp_peek_leaves_data_and_waitall_waits_for_all(void **state)
 	wait_no_connections();
 }
 
+/* Waits until s is readable (everything the peer wrote has come). */
+static void
+wait_readable(int s)
+{
+	struct pollfd pfd = { .fd = s, .events = POLLIN };
+
+	assert_int_equal(rump_sys_poll(&pfd, 1, -1), 1);
+	assert_int_equal(pfd.revents, POLLIN);
+}
+
+static void
+tcp_fionread_counts_the_bytes_waiting(void **state)
+{
+	char buf[2];
+	int c, a, n = -1;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_ioctl(a, FIONREAD, &n), 0);
+	assert_int_equal(n, 0);
+	assert_int_equal(rump_sys_write(c, "sixbyt", 6), 6);
+	wait_readable(a);
+	assert_int_equal(rump_sys_ioctl(a, FIONREAD, &n), 0);
+	assert_int_equal(n, 6);
+	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), 2);
+	assert_int_equal(rump_sys_ioctl(a, FIONREAD, &n), 0);
+	assert_int_equal(n, 4);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	wait_no_connections();
+}
+
+static void
+tcp_poll_is_not_readable_once_everything_is_read(void **state)
+{
+	struct pollfd pfd;
+	char buf[4];
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_write(c, "four", 4), 4);
+	wait_readable(a);
+	/* Exactly what came: nothing tells the reader there is no more. */
+	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), 4);
+	pfd.fd = a;
+	pfd.events = POLLIN;
+	assert_int_equal(rump_sys_poll(&pfd, 1, 0), 0);
+	assert_int_equal(rump_sys_write(c, "more", 4), 4);
+	wait_readable(a);
+	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), 4);
+	assert_memory_equal(buf, "more", 4);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	wait_no_connections();
+}
+
+static void
+tcp_non_blocking_read_of_an_empty_socket_is_eagain(void **state)
+{
+	char buf[4];
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_fcntl(a, F_SETFL, O_NONBLOCK), 0);
+	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), -1);
+	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(rump_sys_write(c, "late", 4), 4);
+	wait_readable(a);
+	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), 4);
+	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), -1);
+	assert_int_equal(errno, EAGAIN);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	wait_no_connections();
+}
+
+static void
+tcp_receive_timeout_ends_a_read_that_gets_nothing_with_eagain(void **state)
+{
+	struct timeval tv = { 0, 20000 };
+	char buf[4];
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_setsockopt(a, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof(tv)), 0);
+	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), -1);
+	assert_int_equal(errno, EAGAIN);
+	/* The connection goes on: data after the timeout is read. */
+	assert_int_equal(rump_sys_write(c, "on", 2), 2);
+	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), 2);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	wait_no_connections();
+}
+
 static void
 tcp_abortive_close_resets_the_peer(void **state)
 {
@@ -525,6 +625,10 @@ main(void)
 		leak_test(tcp_accept_on_an_empty_non_blocking_listener_is_eagain),
 		leak_test(tcp_half_close_lets_the_other_direction_go_on),
 		leak_test(tcp_peek_leaves_data_and_waitall_waits_for_all),
+		leak_test(tcp_fionread_counts_the_bytes_waiting),
+		leak_test(tcp_poll_is_not_readable_once_everything_is_read),
+		leak_test(tcp_non_blocking_read_of_an_empty_socket_is_eagain),
+		leak_test(tcp_receive_timeout_ends_a_read_that_gets_nothing_with_eagain),
 		leak_test(tcp_abortive_close_resets_the_peer),
 		leak_test(tcp_close_with_unread_data_resets_the_peer),
 		leak_test(tcp_poll_reports_end_of_file_and_hang_up),

@@ -81,4 +81,22 @@ send_bytes(struct socket *so, int len)
 	assert_int_equal(uio.uio_resid, 0);
 }
 
+/* An active open to the peer; the peer's segments then go to its port. */
+static inline struct socket *
+tpeer_active_open(struct tseg *syn)
+{
+	struct sockaddr_in sin;
+	struct socket *so;
+
+	assert_int_equal(socreate(AF_INET, &so, SOCK_STREAM, 0), 0);
+	sockaddr_in_init(&sin, peer.remote, htons(peer.rport));
+	assert_int_equal(soconnect(so, (const struct sockaddr *)&sin,
+	    sizeof(sin), true), EINPROGRESS);
+	tpeer_expect(&peer, syn);
+	assert_int_equal(syn->flags, TH_SYN);
+	assert_true(syn->opts.to_flags & TOF_MSS);
+	peer.lport = syn->sport;
+	return so;
+}
+
 #endif

@@ -248,11 +248,29 @@ a_name_needing_a_new_directory_block_on_a_full_disk_gives_its_inode_back(
 	nfs_unmount(&n);
 }
 
+static void
+an_inode_made_again_under_its_number_has_another_generation(void **state)
+{
+	struct ext2fs_inode a, b;
+	struct nfs n;
+
+	(void)state;
+	nfs_mount(&n, "1k");
+	assert_int_equal(mk(&n, &n.root, "g", EXT2_IFREG | 0644, &a), 0);
+	rm(&n, &n.root, "g", &a);
+	assert_int_equal(mk(&n, &n.root, "g", EXT2_IFREG | 0644, &b), 0);
+	assert_int_equal(b.i_number, a.i_number);
+	assert_int_not_equal(b.i_generation, a.i_generation);
+	rm(&n, &n.root, "g", &b);
+	nfs_unmount(&n);
+}
+
 int
 main(void)
 {
 	const struct CMUnitTest tests[] = {
 		leak_test(a_name_of_no_bytes_or_over_255_bytes_is_refused),
+		leak_test(an_inode_made_again_under_its_number_has_another_generation),
 		leak_test(a_directory_in_a_parent_at_the_link_limit_is_emlink),
 		leak_test(a_link_to_a_directory_is_eperm_and_past_the_limit_emlink),
 		leak_test(unlink_of_a_directory_and_rmdir_of_a_file_or_a_full_directory_fail),

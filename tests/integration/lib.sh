@@ -226,10 +226,14 @@ wait_udp_port() {
 # start_bg NS NAME command args...: runs the command in NS in the
 # background, output in $WORKDIR/NAME.log; its pid goes in $LAST_PID and
 # NAME_pid.  ip netns exec execs the command, so the pid is the command's.
+# The log is emptied first: the background shell truncates it only when it
+# gets to run, and a wait_for_line before then would find an earlier run's
+# line in it.
 start_bg() {
 	_ns=$1
 	_name=$2
 	shift 2
+	: >"$WORKDIR/$_name.log" || return 1
 	ip netns exec "$_ns" "$@" >"$WORKDIR/$_name.log" 2>&1 </dev/null &
 	LAST_PID=$!
 	_lib_pids="$_lib_pids $LAST_PID"

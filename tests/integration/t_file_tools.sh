@@ -62,6 +62,7 @@ expect() {
 the_server_serves_a_mounted_image() {
 	mkdir -p "$tmp/tree/etc" "$tmp/tree/srv/www" &&
 	    echo hello >"$tmp/tree/etc/motd" &&
+	    chmod 644 "$tmp/tree/etc/motd" &&
 	    head -c 3000000 /dev/urandom >"$tmp/tree/srv/www/big.bin" &&
 	    ln -s ../etc/motd "$tmp/tree/srv/motd-link" &&
 	    mke2fs -q -F -t ext2 -d "$tmp/tree" "$tmp/disk.img" 32M ||

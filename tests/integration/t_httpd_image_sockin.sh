@@ -58,10 +58,13 @@ ASUSER=""
 . "$(dirname "$0")/hostwait.sh"
 
 # serve IMAGE-ARG: rump_httpd-sockin --image IMAGE-ARG on $port, as
-# nobody; another random port when the one chosen is taken.
+# nobody; another random port when the one chosen is taken.  The log is
+# emptied before the server starts: the background shell truncates it only
+# when it gets to run, and until then the last server's "serving" is in it.
 serve() {
 	for _try in 1 2 3 4 5; do
 		port=$(randport)
+		: >"$tmp/httpd.log" || return 1
 		# shellcheck disable=SC2086 # $ASUSER is words
 		$ASUSER "$BIN/rump_httpd-sockin" --port "$port" \
 		    --bind 127.0.0.1 --image "$1" -q >"$tmp/httpd.log" 2>&1 &

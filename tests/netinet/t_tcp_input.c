@@ -571,6 +571,73 @@ a_segment_partly_received_before_delivers_only_its_new_bytes(void **state)
 	KTEST_EXIT();
 }
 
+/*
+ * The data came before, its FIN did not: the segment is acceptable for
+ * the FIN (SEG.LEN counts it), the data is a duplicate, the FIN closes.
+ */
+static void
+a_resent_segment_whose_fin_is_new_is_taken_for_the_fin(void **state)
+{
+	uint64_t dup = tcpstat.tcps_rcvduppack;
+	struct socket *so;
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tpeer_inject(&peer, TH_ACK, peer.seq, peer.ack, NULL, 0, "abcd", 4);
+	fi_flush(&peer.fi);
+	tpeer_inject(&peer, TH_ACK | TH_FIN, peer.seq, peer.ack, NULL, 0,
+	    "abcd", 4);
+	assert_int_equal(tcpstat.tcps_rcvduppack, dup + 1);
+	assert_int_equal(tpeer_tcb(so)->t_state, TCPS_CLOSE_WAIT);
+	assert_int_equal(so->so_rcv.sb_cc, 4);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.ack, peer.seq + 5);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+/* An old SYN carrying data past RCV.NXT: the SYN is cut, the data taken. */
+static void
+an_old_syn_carrying_new_data_delivers_the_data(void **state)
+{
+	struct socket *so;
+	char buf[4];
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_connect(&peer, ls);
+	tpeer_inject(&peer, TH_SYN | TH_ACK, peer.seq - 1, peer.ack, NULL, 0,
+	    "abcd", 4);
+	assert_int_equal(so->so_rcv.sb_cc, 4);
+	m_copydata(so->so_rcv.sb_mb, 0, 4, buf);
+	assert_memory_equal(buf, "abcd", 4);
+	assert_int_equal(tpeer_tcb(so)->t_state, TCPS_ESTABLISHED);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+/* Data on the SYN-ACK of an active open is taken (3.10.7.3). */
+static void
+data_on_a_syn_ack_is_taken(void **state)
+{
+	struct socket *so;
+	struct tseg syn, s;
+
+	(void)state;
+	KTEST_ENTER();
+	so = tpeer_active_open(&syn);
+	peer.ack = syn.seq + 1;
+	tpeer_send(&peer, TH_SYN | TH_ACK, "hello", 5);
+	assert_int_equal(tpeer_tcb(so)->t_state, TCPS_ESTABLISHED);
+	assert_int_equal(so->so_rcv.sb_cc, 5);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.ack, peer.seq);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
 /* What lies beyond the window is cut, and a FIN with it. */
 static void
 a_segment_reaching_beyond_the_window_is_cut_to_it(void **state)
@@ -750,6 +817,9 @@ main(void)
 		tcp_test(a_rst_in_syn_received_frees_the_embryo_without_an_answer),
 		tcp_test(a_segment_partly_received_before_delivers_only_its_new_bytes),
 		tcp_test(a_segment_reaching_beyond_the_window_is_cut_to_it),
+		tcp_test(a_resent_segment_whose_fin_is_new_is_taken_for_the_fin),
+		tcp_test(an_old_syn_carrying_new_data_delivers_the_data),
+		tcp_test(data_on_a_syn_ack_is_taken),
 		tcp_test(an_old_syn_on_an_established_connection_is_answered_with_an_ack),
 		tcp_test(a_segment_shorter_than_a_header_is_dropped_and_counted),
 		tcp_test(a_header_length_outside_the_segment_is_dropped_and_counted),

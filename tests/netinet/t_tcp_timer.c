@@ -165,24 +165,6 @@ keepalive_probes_an_idle_connection_and_drops_it_unanswered(void **state)
 	KTEST_EXIT();
 }
 
-/* An active open to the peer; the peer's segments then go to its port. */
-static struct socket *
-active_open(struct tseg *syn)
-{
-	struct sockaddr_in sin;
-	struct socket *so;
-
-	assert_int_equal(socreate(AF_INET, &so, SOCK_STREAM, 0), 0);
-	sockaddr_in_init(&sin, peer.remote, htons(peer.rport));
-	assert_int_equal(soconnect(so, (const struct sockaddr *)&sin,
-	    sizeof(sin), true), EINPROGRESS);
-	tpeer_expect(&peer, syn);
-	assert_int_equal(syn->flags, TH_SYN);
-	assert_true(syn->opts.to_flags & TOF_MSS);
-	peer.lport = syn->sport;
-	return so;
-}
-
 static void
 a_connect_answered_with_syn_ack_completes(void **state)
 {
@@ -191,7 +173,7 @@ a_connect_answered_with_syn_ack_completes(void **state)
 
 	(void)state;
 	KTEST_ENTER();
-	so = active_open(&syn);
+	so = tpeer_active_open(&syn);
 	peer.ack = syn.seq + 1;
 	tpeer_send(&peer, TH_SYN | TH_ACK, NULL, 0);
 	assert_true(so->so_state & SS_ISCONNECTED);
@@ -211,7 +193,7 @@ a_connect_answered_with_rst_is_refused(void **state)
 
 	(void)state;
 	KTEST_ENTER();
-	so = active_open(&syn);
+	so = tpeer_active_open(&syn);
 	tpeer_inject(&peer, TH_RST | TH_ACK, 0, syn.seq + 1, NULL, 0, NULL, 0);
 	assert_null(so->so_pcb);
 	assert_int_equal(so->so_error, ECONNREFUSED);
@@ -227,7 +209,7 @@ a_syn_ack_acknowledging_something_else_is_answered_with_rst(void **state)
 
 	(void)state;
 	KTEST_ENTER();
-	so = active_open(&syn);
+	so = tpeer_active_open(&syn);
 	tpeer_inject(&peer, TH_SYN | TH_ACK, PEER_ISS, syn.seq + 77, NULL, 0,
 	    NULL, 0);
 	tpeer_expect(&peer, &s);
@@ -248,7 +230,7 @@ an_unanswered_connect_times_out_after_the_syn_retries(void **state)
 
 	(void)state;
 	KTEST_ENTER();
-	so = active_open(&syn);
+	so = tpeer_active_open(&syn);
 	tp = tpeer_tcb(so);
 	while (so->so_pcb != NULL) {
 		tpeer_advance(tp, tcp_rexmt_timeout(tp));
@@ -268,7 +250,7 @@ simultaneous_open_goes_through_syn_received(void **state)
 
 	(void)state;
 	KTEST_ENTER();
-	so = active_open(&syn);
+	so = tpeer_active_open(&syn);
 	/* The peer's SYN crosses ours. */
 	tpeer_send(&peer, TH_SYN, NULL, 0);
 	assert_int_equal(tpeer_tcb(so)->t_state, TCPS_SYN_RECEIVED);
@@ -436,7 +418,7 @@ port_unreachable_refuses_a_connection_being_opened(void **state)
 
 	(void)state;
 	KTEST_ENTER();
-	so = active_open(&syn);
+	so = tpeer_active_open(&syn);
 	/* A sequence number we never sent is not believed (RFC 5927). */
 	icmp_about(so, PRC_UNREACH_PORT, syn.seq + 1000, 0);
 	assert_non_null(so->so_pcb);

@@ -111,6 +111,43 @@ ksnprintf_truncates_and_returns_the_full_length(void **state)
 
 /* ---- strings ------------------------------------------------------------------ */
 
+/* kstrtoppm(s) of a whole string. */
+static int
+ppm(const char *s, uint32_t *v)
+{
+	return kstrtoppm(s, strlen(s), v);
+}
+
+static void
+kstrtoppm_parses_a_fraction_of_one_or_a_percentage(void **state)
+{
+	uint32_t v = 7;
+
+	(void)state;
+	assert_int_equal(ppm("0.5", &v), 0);
+	assert_int_equal(v, 500000);
+	assert_int_equal(ppm(".25", &v), 0);
+	assert_int_equal(v, 250000);
+	assert_int_equal(ppm("1", &v), 0);
+	assert_int_equal(v, 1000000);
+	assert_int_equal(ppm("50%", &v), 0);
+	assert_int_equal(v, 500000);
+	assert_int_equal(ppm("0.25%", &v), 0);
+	assert_int_equal(v, 2500);
+	/* Digits past a millionth are dropped. */
+	assert_int_equal(ppm("0.12345678", &v), 0);
+	assert_int_equal(v, 123456);
+	v = 7;
+	assert_int_equal(ppm("", &v), EINVAL);
+	assert_int_equal(ppm("%", &v), EINVAL);
+	assert_int_equal(ppm("2", &v), EINVAL);
+	assert_int_equal(ppm("1.5", &v), EINVAL);
+	assert_int_equal(ppm("101%", &v), EINVAL);
+	assert_int_equal(ppm("0.5x", &v), EINVAL);
+	/* A failed parse leaves the result alone. */
+	assert_int_equal(v, 7);
+}
+
 static void
 kstrtou64_parses_whole_numbers_only(void **state)
 {
@@ -125,6 +162,8 @@ kstrtou64_parses_whole_numbers_only(void **state)
 	assert_int_equal(kstrtou64("0x1f", 0, &v), 0);
 	assert_int_equal(v, 31);
 	assert_int_equal(kstrtou64("ff", 16, &v), 0);
+	assert_int_equal(v, 255);
+	assert_int_equal(kstrtou64("0XFF", 0, &v), 0);
 	assert_int_equal(v, 255);
 	v = 7;
 	assert_int_equal(kstrtou64("", 10, &v), EINVAL);
@@ -388,6 +427,7 @@ main(void)
 		leak_test(ksnprintf_formats_strings_and_characters),
 		leak_test(ksnprintf_truncates_and_returns_the_full_length),
 		leak_test(kstrtou64_parses_whole_numbers_only),
+		leak_test(kstrtoppm_parses_a_fraction_of_one_or_a_percentage),
 		leak_test(strlcpy_truncates_terminates_and_returns_the_source_length),
 		leak_test(kmem_counts_bytes_blocks_allocations_and_peak),
 		leak_test(kmem_stat_of_an_unknown_type_is_enoent),

@@ -404,6 +404,85 @@ dirty_buffers_over_the_limit_are_written_back(void **state)
 	assert_true(bs.bs_dirty * BSIZE <= 4 * BSIZE);
 }
 
+/* Writes block n whole with bdwrite_age. */
+static void
+write_whole(int n)
+{
+	struct buf *bp = getblk(devvp, BLK(n), BSIZE);
+
+	memset(bp->b_data, n, BSIZE);
+	bdwrite_age(bp);
+}
+
+static void
+blocks_written_whole_over_their_limit_are_written_back_in_one_run(void **state)
+{
+	struct etfs_stats before = stats(), after;
+	struct bufstats bs;
+
+	(void)state;
+	KTEST_ENTER();
+	bufcache_agedmax = 4 * BSIZE;
+	for (int n = 120; n < 124; n++)
+		write_whole(n);
+	after = stats();
+	assert_int_equal(after.es_writes, before.es_writes);
+	write_whole(124);
+	after = stats();
+	buf_stats(&bs);
+	bufcache_agedmax = BUF_AGED_MAX;
+	KTEST_EXIT();
+	/* The five follow each other on the device: one host write. */
+	assert_int_equal(after.es_writes, before.es_writes + 1);
+	assert_int_equal(bs.bs_dirty, 0);
+}
+
+static void
+the_buffers_of_blocks_written_whole_are_used_again(void **state)
+{
+	struct bufstats bs, after;
+
+	(void)state;
+	KTEST_ENTER();
+	bufcache_agedmax = 4 * BSIZE;
+	for (int n = 130; n < 135; n++)
+		write_whole(n);
+	buf_stats(&bs);
+	/* Written back, the five buffers serve the next blocks. */
+	for (int n = 135; n < 140; n++)
+		write_whole(n);
+	buf_stats(&after);
+	bufcache_agedmax = BUF_AGED_MAX;
+	KTEST_EXIT();
+	assert_int_equal(after.bs_bytes, bs.bs_bytes);
+}
+
+static void
+a_block_written_whole_then_read_is_an_ordinary_dirty_block(void **state)
+{
+	struct etfs_stats before = stats(), after;
+	struct bufstats bs;
+	struct buf *bp;
+
+	(void)state;
+	KTEST_ENTER();
+	bufcache_agedmax = 4 * BSIZE;
+	write_whole(140);
+	assert_int_equal(bread(devvp, BLK(140), BSIZE, &bp), 0);
+	assert_int_equal(((unsigned char *)bp->b_data)[0], 140);
+	brelse(bp, 0);
+	/* Four more make four aged blocks, not five: nothing is written. */
+	for (int n = 141; n < 145; n++)
+		write_whole(n);
+	after = stats();
+	buf_stats(&bs);
+	assert_int_equal(vflushbuf(devvp, true), 0);
+	bufcache_agedmax = BUF_AGED_MAX;
+	KTEST_EXIT();
+	assert_int_equal(after.es_writes, before.es_writes);
+	assert_int_equal(bs.bs_dirty, 5);
+}
+
 static void
 a_dirty_buffer_asked_for_with_another_size_is_written_first(void **state)
 {
@@ -717,6 +796,9 @@ main(void)
 		bio_test(bufcache_sync_writes_every_dirty_buffer),
 		bio_test(clean_buffers_over_the_limit_are_freed_oldest_first),
 		bio_test(dirty_buffers_over_the_limit_are_written_back),
+		bio_test(blocks_written_whole_over_their_limit_are_written_back_in_one_run),
+		bio_test(the_buffers_of_blocks_written_whole_are_used_again),
+		bio_test(a_block_written_whole_then_read_is_an_ordinary_dirty_block),
 		bio_test(a_dirty_buffer_asked_for_with_another_size_is_written_first),
 		bio_test(breada_reads_a_run_of_blocks_with_one_host_call),
 		bio_test(breada_reads_around_cached_blocks_in_runs),

@@ -11,10 +11,13 @@
 #include <poll.h>
 #include <pthread.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
+#include <sys/uio.h>
 #include <unistd.h>
 
 #include "apitest.h"
+#include "threadstate.h"
 
 #define MIN(a, b)	((a) < (b) ? (a) : (b))
 
@@ -363,6 +366,192 @@ udp_control_messages_of_the_host_reach_recvmsg(void **state)
 	rump_sys_close(s);
 }
 
+/* A datagram's control messages on sendmsg reach the host: its TTL. */
+static void
+udp_control_messages_of_sendmsg_reach_the_host(void **state)
+{
+	struct sockaddr_in sin = loopback(0);
+	socklen_t len = sizeof(sin);
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} out, in;
+	char data[4];
+	struct iovec iov = { data, sizeof(data) };
+	struct msghdr msg = { .msg_name = &sin, .msg_namelen = sizeof(sin),
+	    .msg_iov = &iov, .msg_iovlen = 1, .msg_control = out.buf,
+	    .msg_controllen = sizeof(out.buf) };
+	struct cmsghdr *cmsg;
+	int s, on = 1, ttl = 42;
+
+	(void)state;
+	s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
+	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	assert_int_equal(rump_sys_getsockname(s, (struct sockaddr *)&sin,
+	    &len), 0);
+	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_IP, IP_RECVTTL, &on,
+	    sizeof(on)), 0);
+	cmsg = CMSG_FIRSTHDR(&msg);
+	cmsg->cmsg_level = IPPROTO_IP;
+	cmsg->cmsg_type = IP_TTL;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &ttl, sizeof(ttl));
+	memcpy(data, "ttl!", 4);
+	assert_int_equal(rump_sys_sendmsg(s, &msg, 0), 4);
+	msg = (struct msghdr){ .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = in.buf, .msg_controllen = sizeof(in.buf) };
+	assert_int_equal(rump_sys_recvmsg(s, &msg, 0), 4);
+	cmsg = CMSG_FIRSTHDR(&msg);
+	assert_non_null(cmsg);
+	assert_int_equal(cmsg->cmsg_type, IP_TTL);
+	ttl = 0;
+	memcpy(&ttl, CMSG_DATA(cmsg), sizeof(ttl));
+	assert_int_equal(ttl, 42);
+	rump_sys_close(s);
+}
+
+static void
+shutdown_wr_of_a_connected_udp_socket_ends_its_sends(void **state)
+{
+	struct sockaddr_in sin = loopback(9);
+	int s;
+
+	(void)state;
+	s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
+	assert_int_equal(rump_sys_connect(s, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	assert_int_equal(rump_sys_shutdown(s, SHUT_WR), 0);
+	assert_int_equal(rump_sys_send(s, "x", 1, MSG_NOSIGNAL), -1);
+	assert_int_equal(errno, EPIPE);
+	rump_sys_close(s);
+}
+
+static void
+urgent_data_on_a_stream_is_eopnotsupp(void **state)
+{
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_send(c, "u", 1, MSG_OOB), -1);
+	assert_int_equal(errno, EOPNOTSUPP);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+static void
+an_option_the_host_does_not_know_is_its_error(void **state)
+{
+	int s, v = 1;
+	socklen_t len = sizeof(v);
+
+	(void)state;
+	s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(rump_sys_getsockopt(s, IPPROTO_TCP, 9999, &v, &len), -1);
+	assert_int_equal(errno, ENOPROTOOPT);
+	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_TCP, 9999, &v,
+	    sizeof(v)), -1);
+	assert_int_equal(errno, ENOPROTOOPT);
+	rump_sys_close(s);
+}
+
+static void
+getpeername_of_an_unconnected_stream_is_enotconn(void **state)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(sin);
+	int s;
+
+	(void)state;
+	s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(rump_sys_getpeername(s, (struct sockaddr *)&sin,
+	    &len), -1);
+	assert_int_equal(errno, ENOTCONN);
+	rump_sys_close(s);
+}
+
+static void
+readv_skips_an_empty_piece_of_the_buffer(void **state)
+{
+	char none[1], buf[4];
+	struct iovec iov[2] = { { none, 0 }, { buf, sizeof(buf) } };
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_send(c, "vecs", 4, 0), 4);
+	assert_int_equal(rump_sys_readv(a, iov, 2), 4);
+	assert_memory_equal(buf, "vecs", 4);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+/* At the host's descriptor limit, a socket is the host's EMFILE. */
+static void
+socket_at_the_hosts_descriptor_limit_is_emfile(void **state)
+{
+	struct rlimit old, low;
+	int lowest, s;
+
+	(void)state;
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	lowest = dup(0);
+	assert_true(lowest >= 0);
+	close(lowest);
+	/* No new host descriptor from here on. */
+	low = old;
+	low.rlim_cur = (rlim_t)lowest;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	assert_int_equal(s, -1);
+	assert_int_equal(errno, EMFILE);
+	s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(s >= 0);
+	rump_sys_close(s);
+}
+
+static uint64_t
+sockin_pcbs(void)
+{
+	uint64_t v = 0;
+
+	assert_int_equal(rump_kstat_get("sockin.pcbs", &v), 0);
+	return v;
+}
+
+/*
+ * A stream closed with data still in its send buffer stays (an orphan)
+ * until the event thread has sent it all, then goes: the peer reads every
+ * byte and then end of file.
+ */
+static void
+a_closed_stream_still_sends_what_it_held_then_goes(void **state)
+{
+	static char chunk[64 * 1024];
+	size_t sent = 0, got = 0;
+	ssize_t n;
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_fcntl(c, F_SETFL, O_NONBLOCK), 0);
+	/* The host's buffers fill, then ours. */
+	while ((n = rump_sys_write(c, chunk, sizeof(chunk))) > 0)
+		sent += (size_t)n;
+	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(rump_sys_close(c), 0);
+	assert_int_equal(sockin_pcbs(), 2);
+	while ((n = rump_sys_read(a, chunk, sizeof(chunk))) > 0)
+		got += (size_t)n;
+	assert_int_equal(n, 0);
+	assert_int_equal(got, sent);
+	while (sockin_pcbs() != 1)
+		usleep(1000);
+	rump_sys_close(a);
+}
+
 /* ---- large transfers ---- */
 
 #define BIG	(16 * 1024 * 1024)
@@ -498,6 +687,135 @@ accept_waiter(void *arg)
 	return NULL;
 }
 
+/* A reader blocked in recv(fd, 8 bytes, flags) on a thread of its own. */
+struct reader {
+	int fd;
+	int flags;
+	pid_t tid;
+	pthread_t t;
+	ssize_t rv;
+	int error;
+	char buf[8];
+};
+
+static void *
+reader_main(void *arg)
+{
+	struct reader *r = arg;
+
+	__atomic_store_n(&r->tid, thread_self_id(), __ATOMIC_RELEASE);
+	r->rv = rump_sys_recv(r->fd, r->buf, sizeof(r->buf), r->flags);
+	r->error = errno;
+	return NULL;
+}
+
+/* Starts the reader and waits until it sleeps, nothing to read yet. */
+static void
+reader_start(struct reader *r, int fd, int flags)
+{
+	memset(r, 0, sizeof(*r));
+	r->fd = fd;
+	r->flags = flags;
+	assert_int_equal(pthread_create(&r->t, NULL, reader_main, r), 0);
+	wait_thread_asleep(&r->tid);
+}
+
+static void
+reader_join(struct reader *r)
+{
+	assert_int_equal(pthread_join(r->t, NULL), 0);
+}
+
+static void
+a_blocked_waitall_reader_gets_every_piece_sent_while_it_waits(void **state)
+{
+	struct reader r;
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	reader_start(&r, a, MSG_WAITALL);
+	assert_int_equal(rump_sys_send(c, "abc", 3, 0), 3);
+	assert_int_equal(rump_sys_send(c, "defgh", 5, 0), 5);
+	reader_join(&r);
+	assert_int_equal(r.rv, 8);
+	assert_memory_equal(r.buf, "abcdefgh", 8);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+static void
+a_blocked_reader_wakes_with_end_of_file_when_the_peer_closes(void **state)
+{
+	struct reader r;
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	reader_start(&r, a, 0);
+	assert_int_equal(rump_sys_close(c), 0);
+	reader_join(&r);
+	assert_int_equal(r.rv, 0);
+	rump_sys_close(a);
+}
+
+static void
+a_blocked_reader_wakes_with_econnreset_when_the_peer_resets(void **state)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	struct reader r;
+	char b;
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	reader_start(&r, a, 0);
+	assert_int_equal(rump_sys_setsockopt(c, SOL_SOCKET, SO_LINGER, &lg,
+	    sizeof(lg)), 0);
+	assert_int_equal(rump_sys_close(c), 0);
+	reader_join(&r);
+	assert_int_equal(r.rv, -1);
+	assert_int_equal(r.error, ECONNRESET);
+	/* The connection is gone both ways, as the host's is. */
+	assert_int_equal(rump_sys_recv(a, &b, 1, 0), 0);
+	assert_int_equal(rump_sys_send(a, "x", 1, MSG_NOSIGNAL), -1);
+	assert_int_equal(errno, EPIPE);
+	rump_sys_close(a);
+}
+
+static void
+a_peek_on_a_blocked_reader_leaves_the_data_for_the_next_read(void **state)
+{
+	struct reader r;
+	char buf[8];
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	reader_start(&r, a, MSG_PEEK);
+	assert_int_equal(rump_sys_send(c, "peek", 4, 0), 4);
+	reader_join(&r);
+	assert_int_equal(r.rv, 4);
+	assert_memory_equal(r.buf, "peek", 4);
+	assert_int_equal(rump_sys_recv(a, buf, sizeof(buf), 0), 4);
+	assert_memory_equal(buf, "peek", 4);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+static void
+fionread_of_a_listener_is_zero(void **state)
+{
+	struct sockaddr_in sin;
+	int l, n = -1;
+
+	(void)state;
+	l = listener(&sin, 1);
+	assert_int_equal(rump_sys_ioctl(l, FIONREAD, &n), 0);
+	assert_int_equal(n, 0);
+	rump_sys_close(l);
+}
+
 /*
  * With one virtual CPU, threads asleep in recv and accept hold none, so
  * other threads' sends, connects and shutdowns go ahead and wake them.
@@ -571,8 +889,21 @@ main(void)
 		leak_test(protocol_options_reach_the_host_socket),
 		leak_test(ipv6_connection_over_the_hosts_loopback_carries_data),
 		leak_test(udp_control_messages_of_the_host_reach_recvmsg),
+		leak_test(udp_control_messages_of_sendmsg_reach_the_host),
+		leak_test(shutdown_wr_of_a_connected_udp_socket_ends_its_sends),
+		leak_test(urgent_data_on_a_stream_is_eopnotsupp),
+		leak_test(an_option_the_host_does_not_know_is_its_error),
+		leak_test(getpeername_of_an_unconnected_stream_is_enotconn),
+		leak_test(readv_skips_an_empty_piece_of_the_buffer),
+		leak_test(socket_at_the_hosts_descriptor_limit_is_emfile),
+		leak_test(a_closed_stream_still_sends_what_it_held_then_goes),
 		leak_test(sixteen_mebibytes_cross_byte_exact_and_end_with_eof),
 		leak_test(thousand_concurrent_connections_leave_no_socket_behind),
+		leak_test(a_blocked_waitall_reader_gets_every_piece_sent_while_it_waits),
+		leak_test(a_blocked_reader_wakes_with_end_of_file_when_the_peer_closes),
+		leak_test(a_blocked_reader_wakes_with_econnreset_when_the_peer_resets),
+		leak_test(a_peek_on_a_blocked_reader_leaves_the_data_for_the_next_read),
+		leak_test(fionread_of_a_listener_is_zero),
 		leak_test(threads_blocked_in_accept_and_recv_do_not_stall_the_others),
 	};
 
