@@ -99,10 +99,20 @@ tcp_rack_check(struct tcpcb *tp)
 {
 	struct tcp_sackboard *sb = &tp->t_sackboard;
 	struct tcp_rack_verdict v;
-	uint64_t reo = tcp_rack_reo_wnd(&tp->t_rack,
-	    (tp->t_flags & TF_FASTRECOVERY) != 0, tcp_sackboard_sacked(sb),
-	    tcp_effmss(tp), tp->t_rtt.rt_srtt);
+	uint64_t reo;
 
+	/*
+	 * Nothing SACKed: nothing sent after the data outstanding has
+	 * arrived, so none of it is late (and an ACK without loss costs no
+	 * walk of the log).
+	 */
+	if (sb->sb_n == 0) {
+		tcp_sackboard_rack_lost(sb, false, 0);
+		tcp_timer_clear(tp, TCPT_RACK);
+		return;
+	}
+	reo = tcp_rack_reo_wnd(&tp->t_rack, (tp->t_flags & TF_FASTRECOVERY) != 0,
+	    tcp_sackboard_sacked(sb), tcp_effmss(tp), tp->t_rtt.rt_srtt);
 	tcp_rack_detect(&tp->t_rack, sb, tcp_now_us(), reo, &v);
 	if (v.rv_lost && (!sb->sb_rack_lost_set ||
 	    SEQ_GT(v.rv_lost_end, sb->sb_rack_lost)))

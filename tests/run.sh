@@ -14,6 +14,10 @@
 # Environment for the tests: RUMP_TEST_BUILD (the build directory).
 # The sockin programs (tests/sockin/) need no privilege and prove it: run
 # as root, they run as nobody.
+# Run as root, every program has a network namespace of its own, with only
+# its loopback up: programs running side by side cannot reach each other's
+# loopback ports (a probe of a "closed" port finding another test's
+# server), and nothing a test does reaches the host's own network.
 set -u
 : "${O:=build}"
 : "${JOBS:=$(nproc 2>/dev/null || echo 1)}"
@@ -47,6 +51,13 @@ trap '_stop 129' HUP
 mkfifo "$dir/done" || exit 2
 exec 3<>"$dir/done"
 
+netns=""
+if [ "$(id -u)" -eq 0 ]; then
+	printf '#!/bin/sh\nip link set lo up || exit 2\nexec "$@"\n' \
+	    >"$dir/lo-up" && chmod 755 "$dir/lo-up" || exit 2
+	netns="unshare --net $dir/lo-up"
+fi
+
 # run_one N PROGRAM, itself run in the background: runs the program, output
 # in N.out, its pid in N.pid (for _stop: the program is started in the
 # background and waited for, so its pid is known), then its wall time in
@@ -54,15 +65,16 @@ exec 3<>"$dir/done"
 run_one() {
 	_t0=$(date +%s%N)
 	case "$2" in
-	*.sh) sh "$2" >"$dir/$1.out" 2>&1 3>&- </dev/null & ;;
+	*.sh) $netns sh "$2" >"$dir/$1.out" 2>&1 3>&- </dev/null & ;;
 	*/tests/sockin/*)
 		if [ "$(id -u)" -eq 0 ]; then
-			setpriv --reuid=nobody --regid=nogroup --clear-groups \
-			    "$2" >"$dir/$1.out" 2>&1 3>&- </dev/null &
+			$netns setpriv --reuid=nobody --regid=nogroup \
+			    --clear-groups "$2" >"$dir/$1.out" 2>&1 3>&- \
+			    </dev/null &
 		else
 			"$2" >"$dir/$1.out" 2>&1 3>&- </dev/null &
 		fi ;;
-	*) "$2" >"$dir/$1.out" 2>&1 3>&- </dev/null & ;;
+	*) $netns "$2" >"$dir/$1.out" 2>&1 3>&- </dev/null & ;;
 	esac
 	echo $! >"$dir/$1.pid"
 	wait $!

@@ -32,8 +32,11 @@ check() {
 }
 
 echo "[==========] Running t_install."
-check installs_into_a_prefix make -s -C "$top" install O="$RUMP_TEST_BUILD" \
-    SANITIZE="$san" PREFIX="$tmp/prefix"
+# One make at a time in the build directory: the other install test may
+# run beside this one.
+check installs_into_a_prefix flock "$RUMP_TEST_BUILD/.make.lock" \
+    make -s -C "$top" install O="$RUMP_TEST_BUILD" SANITIZE="$san" \
+    PREFIX="$tmp/prefix"
 
 cat >"$tmp/core.c" <<'PROG'
 #include <rump/rump.h>

@@ -52,8 +52,11 @@ main(void)
 PROG
 
 echo "[==========] Running t_link_stacks."
-check installs_both_flavours make -s -C "$top" install O="$RUMP_TEST_BUILD" \
-    SANITIZE="$san" PREFIX="$tmp/prefix"
+# One make at a time in the build directory: the other install test may
+# run beside this one.
+check installs_both_flavours flock "$RUMP_TEST_BUILD/.make.lock" \
+    make -s -C "$top" install O="$RUMP_TEST_BUILD" SANITIZE="$san" \
+    PREFIX="$tmp/prefix"
 export PKG_CONFIG_PATH="$tmp/prefix/lib/pkgconfig"
 
 builds() {
