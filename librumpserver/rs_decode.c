@@ -9,8 +9,9 @@
  * limit, every size against the one the call's own arguments give, and a
  * string must end in its NUL.  A frame that breaks any of these is
  * malformed and closes its client.  In-data is used where it lies in the
- * frame; out-data buffers are allocated zeroed, so a reply never carries
- * bytes the kernel did not write or the client did not send.
+ * frame; out-data buffers are allocated zeroed (but for a count's data
+ * buffer, of which the reply carries only the count), so a reply never
+ * carries bytes the kernel did not write or the client did not send.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -37,8 +38,9 @@ rs_bad(struct rs_dec *d, const char *why)
 	return false;
 }
 
+/* n bytes for the call, zeroed unless zero is false. */
 static void *
-rs_alloc(struct rs_call *call, struct rs_dec *d, size_t n)
+rs_mem(struct rs_call *call, struct rs_dec *d, size_t n, bool zero)
 {
 	void *p;
 
@@ -46,13 +48,33 @@ rs_alloc(struct rs_call *call, struct rs_dec *d, size_t n)
 		rs_bad(d, "too many buffers in one call");
 		return NULL;
 	}
-	p = calloc(1, n > 0 ? n : 1);
+	p = zero ? calloc(1, n > 0 ? n : 1) : malloc(n > 0 ? n : 1);
 	if (p == NULL) {
 		rs_bad(d, "out of memory");
 		return NULL;
 	}
 	call->allocs[call->nallocs++] = p;
 	return p;
+}
+
+static void *
+rs_alloc(struct rs_call *call, struct rs_dec *d, size_t n)
+{
+	return rs_mem(call, d, n, true);
+}
+
+/*
+ * The data buffer of a call returning a count (read's, recv's,
+ * getdents64's): the kernel's count is what it moved through the uio
+ * into the buffer, and the reply carries that many bytes and no more.
+ * So it needs no zeroing, which would cost a whole buffer's worth per
+ * call however little the call returns (a 1 MiB read of a 64 KiB pipe).
+ */
+static bool
+rs_countbuf(const struct rump_rpc_call *c, const struct rump_rpc_arg *ra)
+{
+	return c->rc_count && ra->ra_kind == RUMP_RPC_OUT &&
+	    ra->ra_size == RUMP_RPC_SZ_ARG && ra->ra_elsize == 1;
 }
 
 /* Out-data the reply will carry: at most a frame's worth in all. */
@@ -349,7 +371,7 @@ rs_sizes(struct rs_call *call, struct rs_dec *d, int i)
 	if (!rs_spend(call, d, want))
 		return;
 	if (ra->ra_kind == RUMP_RPC_OUT)
-		call->p[i] = rs_alloc(call, d, want);
+		call->p[i] = rs_mem(call, d, want, !rs_countbuf(call->c, ra));
 }
 
 int
@@ -465,9 +487,8 @@ rs_put_arg(const struct rs_call *call, int i, long ret, struct rpc_wbuf *b)
 	case RUMP_RPC_INOUT:
 		n = call->cap[i];
 		/* The data buffer of a call returning a count: that many bytes. */
-		if (call->c->rc_count && ra->ra_kind == RUMP_RPC_OUT &&
-		    ra->ra_size == RUMP_RPC_SZ_ARG && ra->ra_elsize == 1)
-			n = rs_min(n, (uint64_t)ret);
+		if (rs_countbuf(call->c, ra))
+			n = rs_min(n, ret < 0 ? 0 : (uint64_t)ret);
 		if (ra->ra_size == RUMP_RPC_SZ_DEREF)
 			n = rs_min(n, rpc_derefval(call->p[ra->ra_ref],
 			    ra->ra_elsize));
