@@ -32,9 +32,13 @@
 #define PID_HASH_SIZE		256
 #endif
 
-/* Bytes a pipe buffers. */
+/* Bytes a pipe buffers, and the most fcntl(F_SETPIPE_SZ) may ask for
+   (Linux's default /proc/sys/fs/pipe-max-size). */
 #ifndef PIPE_SIZE
 #define PIPE_SIZE		65536
+#endif
+#ifndef PIPE_MAX_SIZE
+#define PIPE_MAX_SIZE		(1024 * 1024)
 #endif
 
 /* ---- sockets and interfaces ---- */

@@ -5,7 +5,8 @@
  * interleave with others.  Writing to a pipe whose readers are gone gives
  * EPIPE (there are no signals); reading from one whose writers are gone
  * gives end of file once the buffer is empty.  An anonymous pipe has one
- * reader and one writer; a FIFO (pipe.h) as many as opened it.
+ * reader and one writer; a FIFO (pipe.h) as many as opened it.  Its size
+ * is PIPE_SIZE until fcntl(F_SETPIPE_SZ) changes it, as on Linux.
  */
 #include "rumpkern/config.h"
 #include "rumpkern/condvar.h"
@@ -30,6 +31,7 @@ struct pipe {
 	kmutex_t p_lock;
 	kcondvar_t p_cv;		/* readers and writers wait here */
 	char *p_buf;
+	size_t p_size;			/* bytes p_buf holds */
 	size_t p_head;			/* next byte to read */
 	size_t p_count;			/* bytes buffered */
 	unsigned p_readers, p_writers;	/* open ends */
@@ -68,11 +70,11 @@ pipe_read(struct file *fp, struct uio *uio, int flags)
 			goto out;
 	}
 	while (p->p_count > 0 && uio->uio_resid > 0) {
-		size_t n = MIN(p->p_count, PIPE_SIZE - p->p_head);
+		size_t n = MIN(p->p_count, p->p_size - p->p_head);
 
 		n = MIN(n, uio->uio_resid);
 		uiomove(p->p_buf + p->p_head, n, uio);
-		p->p_head = (p->p_head + n) % PIPE_SIZE;
+		p->p_head = (p->p_head + n) % p->p_size;
 		p->p_count -= n;
 	}
 	pipe_wakeup(p);
@@ -89,7 +91,7 @@ pipe_write(struct file *fp, struct uio *uio, int flags)
 
 	mutex_enter(&p->p_lock);
 	while (uio->uio_resid > 0) {
-		size_t space = PIPE_SIZE - p->p_count;
+		size_t space = p->p_size - p->p_count;
 		size_t tail, n;
 
 		if (p->p_readers == 0) {
@@ -107,8 +109,8 @@ pipe_write(struct file *fp, struct uio *uio, int flags)
 				break;
 			continue;
 		}
-		tail = (p->p_head + p->p_count) % PIPE_SIZE;
-		n = MIN(space, PIPE_SIZE - tail);
+		tail = (p->p_head + p->p_count) % p->p_size;
+		n = MIN(space, p->p_size - tail);
 		n = MIN(n, uio->uio_resid);
 		uiomove(p->p_buf + tail, n, uio);
 		p->p_count += n;
@@ -156,23 +158,64 @@ pipe_poll(struct file *fp, int events, struct pollent *pe)
 		pollrecord(&p->p_wph, pe);
 		if (p->p_readers == 0)
 			revents |= POLLERR;
-		else if (PIPE_SIZE - p->p_count >= PIPE_BUF)
+		else if (p->p_size - p->p_count >= PIPE_BUF)
 			revents |= events & (POLLOUT | POLLWRNORM);
 	}
 	mutex_exit(&p->p_lock);
 	return revents;
 }
 
+/*
+ * F_SETPIPE_SZ, as Linux: the size asked for rounded up to a power of two
+ * pages, at most PIPE_MAX_SIZE (EPERM beyond: no process here has
+ * CAP_SYS_RESOURCE), never less than the bytes buffered now (EBUSY).
+ */
+static int
+pipe_resize(struct pipe *p, long *argp)
+{
+	size_t size = PAGE_SIZE, off;
+	char *buf;
+
+	if (*argp < 0 || *argp > PIPE_MAX_SIZE)
+		return *argp < 0 ? EINVAL : EPERM;
+	while (size < (size_t)*argp)
+		size *= 2;
+	buf = kmem_alloc(&M_PIPE, size, KM_SLEEP);
+	mutex_enter(&p->p_lock);
+	if (p->p_count > size) {
+		mutex_exit(&p->p_lock);
+		kmem_free(&M_PIPE, buf, size);
+		return EBUSY;
+	}
+	/* The buffered bytes, unwrapped, start the new ring. */
+	off = MIN(p->p_count, p->p_size - p->p_head);
+	memcpy(buf, p->p_buf + p->p_head, off);
+	memcpy(buf + off, p->p_buf, p->p_count - off);
+	kmem_free(&M_PIPE, p->p_buf, p->p_size);
+	p->p_buf = buf;
+	p->p_size = size;
+	p->p_head = 0;
+	pipe_wakeup(p);
+	mutex_exit(&p->p_lock);
+	*argp = (long)size;
+	return 0;
+}
+
 static int
 pipe_fcntl(struct file *fp, int cmd, long *argp)
 {
-	(void)fp;
+	struct pipe *p = fp->f_data;
+
 	switch (cmd) {
 	case F_SETFL:
 		return 0;	/* the flags are the file's */
 	case F_GETPIPE_SZ:
-		*argp = PIPE_SIZE;
+		mutex_enter(&p->p_lock);
+		*argp = (long)p->p_size;
+		mutex_exit(&p->p_lock);
 		return 0;
+	case F_SETPIPE_SZ:
+		return pipe_resize(p, argp);
 	default:
 		return EINVAL;
 	}
@@ -201,7 +244,7 @@ pipe_destroy(struct pipe *p)
 	pollhead_destroy(&p->p_wph);
 	cv_destroy(&p->p_cv);
 	mutex_destroy(&p->p_lock);
-	kmem_free(&M_PIPE, p->p_buf, PIPE_SIZE);
+	kmem_free(&M_PIPE, p->p_buf, p->p_size);
 	kmem_free(&M_PIPE, p, sizeof(*p));
 }
 
@@ -211,7 +254,8 @@ pipe_create(void *node)
 	struct pipe *p = kmem_zalloc(&M_PIPE, sizeof(*p), KM_SLEEP);
 	uint64_t now = getnstime();
 
-	p->p_buf = kmem_alloc(&M_PIPE, PIPE_SIZE, KM_SLEEP);
+	p->p_size = PIPE_SIZE;
+	p->p_buf = kmem_alloc(&M_PIPE, p->p_size, KM_SLEEP);
 	mutex_init(&p->p_lock, MUTEX_DEFAULT);
 	cv_init(&p->p_cv);
 	pollhead_init(&p->p_rph);

@@ -5,6 +5,7 @@
  * small ones without an allocation.
  */
 #include <fcntl.h>
+#include <stdlib.h>
 #include <netinet/in.h>
 #include <sys/stat.h>
 #include <unistd.h>
@@ -165,6 +166,62 @@ fcntl_getpipe_sz_gives_the_pipe_buffer_size(void **state)
 	(void)state;
 	assert_int_equal(rump_sys_fcntl(p[0], F_GETPIPE_SZ, 0), 65536);
 	assert_int_equal(rump_sys_fcntl(p[1], F_GETPIPE_SZ, 0), 65536);
+}
+
+static void
+fcntl_setpipe_sz_makes_a_pipe_hold_that_many_bytes(void **state)
+{
+	size_t len = 1024 * 1024;
+	char *buf = calloc(1, len);
+
+	(void)state;
+	assert_non_null(buf);
+	assert_int_equal(rump_sys_fcntl(p[1], F_SETPIPE_SZ, (long)len),
+	    (int)len);
+	assert_int_equal(rump_sys_fcntl(p[0], F_GETPIPE_SZ, 0), (int)len);
+	assert_int_equal(rump_sys_fcntl(p[1], F_SETFL, O_NONBLOCK), 0);
+	assert_int_equal(rump_sys_write(p[1], buf, len), (ssize_t)len);
+	assert_fails(rump_sys_write(p[1], buf, 1), EAGAIN);
+	free(buf);
+}
+
+static void
+fcntl_setpipe_sz_rounds_up_to_a_power_of_two_pages(void **state)
+{
+	(void)state;
+	assert_int_equal(rump_sys_fcntl(p[0], F_SETPIPE_SZ, 5000), 8192);
+	assert_int_equal(rump_sys_fcntl(p[0], F_SETPIPE_SZ, 0), 4096);
+	assert_int_equal(rump_sys_fcntl(p[1], F_GETPIPE_SZ, 0), 4096);
+}
+
+static void
+fcntl_setpipe_sz_beyond_the_maximum_is_eperm_and_negative_einval(void **state)
+{
+	(void)state;
+	assert_fails(rump_sys_fcntl(p[0], F_SETPIPE_SZ, 2 * 1024 * 1024),
+	    EPERM);
+	assert_fails(rump_sys_fcntl(p[0], F_SETPIPE_SZ, -1), EINVAL);
+	assert_int_equal(rump_sys_fcntl(p[0], F_GETPIPE_SZ, 0), 65536);
+}
+
+/* The bytes buffered, wrapped around the ring's end, survive a resize. */
+static void
+fcntl_setpipe_sz_keeps_what_the_pipe_holds_and_never_drops_it(void **state)
+{
+	static char in[80000], out[80000];
+	size_t i;
+
+	(void)state;
+	for (i = 0; i < sizeof(in); i++)
+		in[i] = (char)(i * 7 + i / 251);
+	assert_int_equal(rump_sys_write(p[1], in, 60000), 60000);
+	assert_int_equal(rump_sys_read(p[0], out, 50000), 50000);
+	assert_int_equal(rump_sys_write(p[1], in + 60000, 20000), 20000);
+	/* 30,000 bytes held: a 16 KiB pipe cannot take them. */
+	assert_fails(rump_sys_fcntl(p[0], F_SETPIPE_SZ, 16384), EBUSY);
+	assert_int_equal(rump_sys_fcntl(p[0], F_SETPIPE_SZ, 1 << 20), 1 << 20);
+	assert_int_equal(rump_sys_read(p[0], out + 50000, 30000), 30000);
+	assert_memory_equal(in, out, sizeof(in));
 }
 
 static void
@@ -343,6 +400,10 @@ main(void)
 		pipe_test(positioned_io_at_a_negative_offset_is_einval_first),
 		pipe_test(positioned_io_needs_the_access_mode_before_a_position),
 		pipe_test(fcntl_getpipe_sz_gives_the_pipe_buffer_size),
+		pipe_test(fcntl_setpipe_sz_makes_a_pipe_hold_that_many_bytes),
+		pipe_test(fcntl_setpipe_sz_rounds_up_to_a_power_of_two_pages),
+		pipe_test(fcntl_setpipe_sz_beyond_the_maximum_is_eperm_and_negative_einval),
+		pipe_test(fcntl_setpipe_sz_keeps_what_the_pipe_holds_and_never_drops_it),
 		pipe_test(fcntl_of_a_command_no_file_knows_is_einval),
 		pipe_test(vectors_of_none_one_and_eight_iovecs_need_no_allocation),
 		pipe_test(vectors_of_nine_and_1024_iovecs_are_allocated_once_a_call),

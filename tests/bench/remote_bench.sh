@@ -1,6 +1,6 @@
 #!/bin/sh
 # Remote system calls beside local ones, in one run: the null system call
-# (getpid) and bulk data through a pipe (64 MiB in 1 MiB calls, a writer
+# (getpid) and bulk data through a 1 MiB pipe (64 MiB in 1 MiB calls, a writer
 # and a reader thread), made by a
 # program with the kernel linked in and by the same program linked with
 # librumpclient against rump_server on a unix socket.  Prints both and the
