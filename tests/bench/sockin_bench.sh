@@ -47,7 +47,9 @@ nsx() { ip netns exec "$NS" "$@"; }
 start() {
 	_n=$1
 	shift
-	nsx "$@" >"$TMP.$_n" 2>&1 &
+	# Not through nsx: $! would be the subshell running the function,
+	# and killing it would leave the program running.
+	ip netns exec "$NS" "$@" >"$TMP.$_n" 2>&1 &
 	last=$!
 	pids="$pids $last"
 }
