@@ -18,6 +18,7 @@
 #include "rumpkern/kern.h"
 #include "rumpkern/abi.h"
 #include "rumpkern/mutex.h"
+#include "rumpkern/siphash.h"
 #include "fs/ext2fs/ext2fs_dinode.h"
 
 #define EXT2_DEV_BSIZE		512	/* the device's addressing unit */
@@ -155,6 +156,7 @@ struct ext2fs_mount {
 	/* Indexes of large directories (ext2fs_dirhash.c), under um_dhlock. */
 	kmutex_t um_dhlock;
 	TAILQ_HEAD(ext2fs_dhlist, ext2fs_dirhash) um_dirhash;
+	struct siphash_key um_dhkey;	/* of the names' hashes; constant */
 	unsigned um_ndirhash;
 	uint32_t um_nextgen;		/* the next new inode's generation */
 	char um_why[128];		/* why the mount was refused or read-only */

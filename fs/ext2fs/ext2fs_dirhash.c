@@ -14,6 +14,10 @@
  * when the directory is truncated or released, and at unmount.  A mount
  * keeps at most EXT2_DIRHASH_MAX indexes, the least recently used go.
  *
+ * Names are hashed with SipHash under a key of the mount's own: the names
+ * come from the image, and a crafted directory must not make them all
+ * hash alike.
+ *
  * Locking: the directory's vnode lock orders changes against lookups (a
  * change holds it exclusively), but several lookups share it, so the
  * tables themselves are under um_dhlock, taken with at most a directory
@@ -21,6 +25,7 @@
  */
 #include "rumpkern/config.h"
 #include "rumpkern/kmem.h"
+#include "rumpkern/siphash.h"
 #include "fs/ext2fs/ext2fs.h"
 
 KMEM_DEFINE(M_EXT2FSDH, "ext2fs dirhash");
@@ -45,13 +50,9 @@ struct ext2fs_dirhash {
 };
 
 static uint32_t
-dh_hashname(const char *name, size_t len)
+dh_hashname(const struct ext2fs_mount *um, const char *name, size_t len)
 {
-	uint32_t h = 2166136261u;
-
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (uint8_t)name[i]) * 16777619u;
-	return h;
+	return (uint32_t)siphash24(&um->um_dhkey, name, len);
 }
 
 static void
@@ -129,10 +130,10 @@ dh_grow(struct ext2fs_dirhash *dh)
 }
 
 static void
-dh_add(struct ext2fs_dirhash *dh, const char *name, size_t len, uint32_t lbn)
+dh_add(struct ext2fs_dirhash *dh, uint32_t hash, uint32_t lbn)
 {
 	dh_grow(dh);
-	dh_slot_put(dh->dh_slots, dh->dh_nslots, dh_hashname(name, len), lbn);
+	dh_slot_put(dh->dh_slots, dh->dh_nslots, hash, lbn);
 	dh->dh_nused++;
 }
 
@@ -182,7 +183,8 @@ dh_addblock(const struct ext2fs_mount *um, struct ext2fs_dirhash *dh,
 	for (uint32_t off = 0; off < um->um_bsize; off += de.d_reclen) {
 		(void)ext2fs_dirent_get(um, blk, off, &de);
 		if (de.d_ino != 0)
-			dh_add(dh, (const char *)de.d_name, de.d_namlen, lbn);
+			dh_add(dh, dh_hashname(um, (const char *)de.d_name,
+			    de.d_namlen), lbn);
 	}
 	dh_setfree(dh, lbn, ext2fs_dirblk_maxgap(um, blk));
 }
@@ -253,7 +255,7 @@ bool
 ext2fs_dirhash_lookup(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
     const char *name, size_t len, uint32_t *lbns, int max, int *np)
 {
-	uint32_t hash = dh_hashname(name, len);
+	uint32_t hash = dh_hashname(um, name, len);
 	struct ext2fs_dirhash *dh;
 	bool ok = true;
 	int n = 0;
@@ -319,13 +321,13 @@ void
 ext2fs_dirhash_update(struct ext2fs_mount *um, const struct ext2fs_inode *dp,
     const char *name, size_t len, uint32_t lbn, const uint8_t *blk, bool added)
 {
-	uint32_t hash = dh_hashname(name, len);
+	uint32_t hash = dh_hashname(um, name, len);
 	struct ext2fs_dirhash *dh;
 
 	mutex_enter(&um->um_dhlock);
 	dh = dh_find(um, dp->i_number);
 	if (dh != NULL && added) {
-		dh_add(dh, name, len, lbn);
+		dh_add(dh, hash, lbn);
 	} else if (dh != NULL) {
 		uint32_t i = hash & (dh->dh_nslots - 1);
 
@@ -361,6 +363,7 @@ void
 ext2fs_dirhash_init(struct ext2fs_mount *um)
 {
 	mutex_init(&um->um_dhlock, MUTEX_DEFAULT);
+	siphash_key_init(&um->um_dhkey);
 	TAILQ_INIT(&um->um_dirhash);
 	um->um_ndirhash = 0;
 }

@@ -12,6 +12,7 @@
  */
 #include "rumpkern/kmem.h"
 #include "rumpkern/kstat.h"
+#include "rumpkern/siphash.h"
 #include "rumpkern/sysctl.h"
 #include "rumpvfs/namecache.h"
 
@@ -36,6 +37,7 @@ unsigned namecache_max = NAMECACHE_MAX;
 
 static kmutex_t namecache_lock;
 static struct nclist nc_hash[NC_HASHSIZE];
+static struct siphash_key nc_key;
 static struct nclist nc_lru = TAILQ_HEAD_INITIALIZER(nc_lru);
 static struct nchstats nc_stat;
 static struct kstat_group nc_kstat;
@@ -58,11 +60,11 @@ static const struct kstat_desc nc_kstat_desc[] = {
 static struct nclist *
 nc_bucket(const struct vnode *dvp, const char *name, size_t len)
 {
-	uint64_t h = (uint64_t)(uintptr_t)dvp * 0x9e3779b97f4a7c15ULL;
+	/* Keyed: names come from users and images, who must not choose
+	   names that all land in one chain. */
+	uint64_t h = siphash24(&nc_key, name, len) ^
+	    (uint64_t)(uintptr_t)dvp * 0x9e3779b97f4a7c15ULL;
 
-	/* FNV-1a over the name, mixed with the directory. */
-	for (size_t i = 0; i < len; i++)
-		h = (h ^ (uint8_t)name[i]) * 0x100000001b3ULL;
 	h ^= h >> 32;
 	return &nc_hash[h & (NC_HASHSIZE - 1)];
 }
@@ -208,6 +210,7 @@ namecache_init(void)
 	mutex_init(&namecache_lock, MUTEX_DEFAULT);
 	for (size_t i = 0; i < NC_HASHSIZE; i++)
 		TAILQ_INIT(&nc_hash[i]);
+	siphash_key_init(&nc_key);
 	memset(&nc_stat, 0, sizeof(nc_stat));
 	M_NAMECACHE.kt_idle = nc_kmem_idle;
 	kstat_register(&nc_kstat, "namecache", nc_kstat_desc,
