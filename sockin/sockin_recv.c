@@ -77,25 +77,6 @@ sockin_uioiov(const struct uio *uio, struct sockin_user_iov *iov)
 	return n;
 }
 
-/* Advances uio past len bytes the host has put there. */
-static void
-sockin_uioskip(struct uio *uio, size_t len)
-{
-	while (len > 0) {
-		struct iovec *iov = uio->uio_iov;
-		size_t n = MIN(len, iov->iov_len);
-
-		iov->iov_base = (char *)iov->iov_base + n;
-		iov->iov_len -= n;
-		uio->uio_resid -= n;
-		len -= n;
-		if (iov->iov_len == 0) {
-			uio->uio_iov++;
-			uio->uio_iovcnt--;
-		}
-	}
-}
-
 /*
  * The host socket failed: the connection is gone both ways, as the host's
  * is; the reader gets the error, later reads end of file.
@@ -156,7 +137,7 @@ sockin_recvdirect(struct socket *so, struct uio *uio, int flags)
 	}
 	if (got == 0)
 		socantrcvmore(so);
-	sockin_uioskip(uio, got);
+	uio_advance(uio, got);
 	return 0;
 }
 

@@ -120,21 +120,33 @@ uiomove(void *buf, size_t len, struct uio *uio)
 		struct iovec *iov = uio->uio_iov;
 		size_t n = MIN(len, iov->iov_len);
 
-		if (iov->iov_len == 0) {
-			uio->uio_iov++;
-			uio->uio_iovcnt--;
-			continue;
-		}
 		if (uio->uio_rw == UIO_READ)
 			memcpy(iov->iov_base, cp, n);
 		else
 			memcpy(cp, iov->iov_base, n);
-		iov->iov_base = (char *)iov->iov_base + n;
-		iov->iov_len -= n;
-		uio->uio_resid -= n;
-		uio->uio_offset += (off_t)n;
+		uio_advance(uio, n);
 		cp += n;
 		len -= n;
 	}
 	return 0;
+}
+
+void
+uio_advance(struct uio *uio, size_t len)
+{
+	while (uio->uio_resid > 0) {
+		struct iovec *iov = uio->uio_iov;
+		size_t n = MIN(len, iov->iov_len);
+
+		iov->iov_base = (char *)iov->iov_base + n;
+		iov->iov_len -= n;
+		uio->uio_resid -= n;
+		uio->uio_offset += (off_t)n;
+		len -= n;
+		/* Past empty pieces too, so the next move starts at data. */
+		if (iov->iov_len > 0)
+			break;
+		uio->uio_iov++;
+		uio->uio_iovcnt--;
+	}
 }

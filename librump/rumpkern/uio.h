@@ -20,6 +20,8 @@ struct uio {
 
 /* Moves up to len bytes between buf and the uio, in the uio's direction. */
 int uiomove(void *buf, size_t len, struct uio *uio);
+/* Counts len bytes (at most uio_resid) as moved: what another moved there. */
+void uio_advance(struct uio *uio, size_t len);
 /* Builds a uio over a caller's iovec array; checks counts and total size. */
 int uio_setup(struct uio *uio, struct iovec *iov, int iovcnt, enum uio_rw rw);
 
