@@ -46,6 +46,12 @@
 /* A call frame this small is read into its worker's buffer, no malloc. */
 #define RS_SMALLFRAME	4096
 
+/*
+ * Interrupts for calls not found (yet) that are kept: a call posted in a
+ * channel may be interrupted on the socket before its worker took it.
+ */
+#define RS_EARLYINTR	16
+
 /* A reply buffer that grew beyond this is freed after its call. */
 #define RS_KEEPREPLY	65536
 
@@ -92,6 +98,8 @@ struct rs_client {
 	struct rs_job	*cl_head, **cl_tail;
 	int		cl_nqueued;
 	struct rs_worker *cl_workers[RS_PROC_MAXTHREADS];
+	uint64_t	cl_early[RS_EARLYINTR];	/* a ring of such interrupts */
+	unsigned int	cl_nearly;
 	int		cl_nworkers;
 	int		cl_nidle;	/* workers waiting for a frame, or to */
 	pid_t		cl_pid;		/* 0 until the handshake made it */
@@ -405,9 +413,9 @@ rs_frame_check(const struct rs_client *cl, const struct rump_rpc_hdr *h,
 {
 	if (h->rh_version != RUMP_RPC_VERSION)
 		return "a frame of another protocol version";
-	if (h->rh_type == RUMP_RPC_CHANNEL &&
-	    (cl->cl_features & RUMP_RPC_FEAT_CHANNEL) != 0)
-		return NULL;
+	if (h->rh_type == RUMP_RPC_CHANNEL)
+		return (cl->cl_features & RUMP_RPC_FEAT_CHANNEL) != 0 ? NULL :
+		    "a channel request from a client offered none";
 	if (nfds > 0)
 		return "descriptors with a frame that takes none";
 	if (h->rh_type == RUMP_RPC_CALL ||
@@ -537,16 +545,39 @@ rs_interrupt(struct rs_client *cl, uint64_t reqid)
 	struct rs_job *j;
 	int i;
 
+	bool found = false;
+
 	for (j = cl->cl_head; j != NULL; j = j->j_next)
 		if (j->j_reqid == reqid)
-			j->j_interrupted = true;
+			found = j->j_interrupted = true;
 	for (i = 0; i < cl->cl_nworkers; i++) {
 		w = cl->cl_workers[i];
 		if (w->w_busy && w->w_reqid == reqid) {
-			w->w_interrupted = true;
+			found = w->w_interrupted = true;
 			rs_proc_interrupt(cl->cl_pid, w->w_lid);
 		}
 	}
+	/*
+	 * Over, or still in its channel: kept for rs_early() (a client's
+	 * ids are never reused, so one that was over is never asked for).
+	 */
+	if (!found)
+		cl->cl_early[cl->cl_nearly++ % RS_EARLYINTR] = reqid;
+}
+
+/* Whether the call reqid was interrupted before it began.  Under cl_lock. */
+static bool
+rs_early(struct rs_client *cl, uint64_t reqid)
+{
+	unsigned int i;
+
+	for (i = 0; i < RS_EARLYINTR && i < cl->cl_nearly; i++)
+		if (cl->cl_early[i] == reqid) {
+			/* Once: a later id that happens to match finds nothing. */
+			cl->cl_early[i] = UINT64_MAX;
+			return true;
+		}
+	return false;
 }
 
 /*
@@ -573,7 +604,7 @@ rs_chan_serve(struct rs_worker *w, struct rs_chan *ch)
 			rs_fail(cl, why);
 		if (what != RS_CHAN_CALL || cl->cl_closing)
 			break;
-		rs_begin(w, reqid, false);
+		rs_begin(w, reqid, rs_early(cl, reqid));
 		pthread_mutex_unlock(&cl->cl_lock);
 		rs_serve(cl, w, reqid, payload, len, ch);
 		pthread_mutex_lock(&cl->cl_lock);
