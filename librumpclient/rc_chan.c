@@ -104,9 +104,12 @@ rc_chan_make(int *memfdp, int *srvendp)
 	return ch;
 }
 
-/* Asks the server to serve the channel: 0, or why not. */
+/*
+ * Asks the server to serve the channel: 0, or why not; *intrp: a signal
+ * interrupted the wait for the answer.
+ */
 static int
-rc_chan_ask(int memfd, int srvend)
+rc_chan_ask(int memfd, int srvend, bool *intrp)
 {
 	struct rump_rpc_chanreq q = { .cq_version = RUMP_RPC_CHANVERSION,
 	    .cq_size = RUMP_RPC_CHANSIZE };
@@ -125,6 +128,7 @@ rc_chan_ask(int memfd, int srvend)
 	rpc_put_chanreq(&b, &q);
 	r.data = r.small;
 	error = rump_client_sockcall(&b, RUMP_RPC_CHANNEL, fds, RPC_CHAN_NFDS, &r);
+	*intrp = r.interrupted;
 	rpc_wbuf_free(&b);
 	if (error != 0)
 		return error;
@@ -138,7 +142,7 @@ rc_chan_ask(int memfd, int srvend)
 }
 
 struct rc_chan *
-rump_client_chan(uint32_t features, uint64_t gen)
+rump_client_chan(uint32_t features, uint64_t gen, bool *intrp)
 {
 	struct rc_chan *ch = rc_chan_cur;
 	int memfd, srvend, error;
@@ -160,7 +164,7 @@ rump_client_chan(uint32_t features, uint64_t gen)
 	if (rc_chan_keyerror != 0 || (ch = rc_chan_make(&memfd, &srvend)) == NULL)
 		return NULL;
 	ch->ch_gen = gen;
-	error = rc_chan_ask(memfd, srvend);
+	error = rc_chan_ask(memfd, srvend, intrp);
 	close(memfd);
 	close(srvend);
 	if (error == 0 && pthread_setspecific(rc_chan_key, ch) != 0)
@@ -236,7 +240,8 @@ rc_chan_reply(struct rc_chan *ch, uint64_t id, struct rc_reply *reply)
 }
 
 int
-rump_client_chancall(struct rc_chan *ch, struct rpc_wbuf *req, struct rc_reply *reply)
+rump_client_chancall(struct rc_chan *ch, struct rpc_wbuf *req,
+    struct rc_reply *reply, bool interrupted)
 {
 	struct rc_waiter w = { .w_r = reply, .w_chan = true,
 	    .w_evfd = ch->ch_wakefd };
@@ -261,6 +266,9 @@ rump_client_chancall(struct rc_chan *ch, struct rpc_wbuf *req, struct rc_reply *
 	}
 	rump_rpc_chan_post(&ch->ch_hdr->ch_state, RPC_CHAN_CALL,
 	    &ch->ch_hdr->ch_srvsleep, ch->ch_wakefd);
+	/* A signal that came while the channel was made is this call's. */
+	if (interrupted)
+		rump_client_interrupt(&w);
 	error = rc_chan_wait(ch, &w);
 	if (error == 0)
 		error = rc_chan_reply(ch, w.w_id, reply);

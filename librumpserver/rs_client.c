@@ -217,7 +217,8 @@ rs_serve(struct rs_client *cl, struct rs_worker *w, uint64_t reqid,
 
 	if (rs_hungup(cl))
 		return;
-	if (rump_server_decode(&call, payload, len, &why) != 0) {
+	if (rump_server_decode(&call, payload, len,
+	    ch != NULL ? rs_chan_place(ch) : NULL, &why) != 0) {
 		rs_log(cl, "closed: malformed call", why);
 		rs_hangup(cl);
 	} else {

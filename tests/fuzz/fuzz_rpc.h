@@ -57,7 +57,7 @@ fz_rpc_one(const uint8_t *data, size_t len, long ret)
 	}
 	if (len > 0)
 		memcpy(copy, data, len);
-	error = rump_server_decode(&call, copy, len, &why);
+	error = rump_server_decode(&call, copy, len, NULL, &why);
 	if (error != 0 && why == NULL)
 		broken = 1;
 	if (error == 0) {
