@@ -357,24 +357,6 @@ virtif_transmit(struct ifnet *ifp, struct mbuf *m)
 	return if_txq_enqueue(&sc->sc_txq, m);
 }
 
-static int
-virtif_ioctl(struct ifnet *ifp, unsigned long cmd, void *data)
-{
-	(void)ifp;
-	switch (cmd) {
-	case SIOCSIFMTU:
-		/*
-		 * The receive thread sizes new buffers for the new MTU.  The
-		 * host side's MTU is left alone: it is the user's to set.
-		 */
-		if (*(int *)data > ETHER_MAX_MTU)
-			return EINVAL;
-		return 0;
-	default:
-		return ENOTTY;
-	}
-}
-
 static void
 virtif_rxstop(struct virtif_softc *sc)
 {
@@ -403,9 +385,13 @@ virtif_detach(struct ifnet *ifp)
 	if_txq_fini(&sc->sc_txq);
 }
 
+/*
+ * No ifd_ioctl: if_setmtu() checks a new MTU against Ethernet's limit, the
+ * receive thread sizes new buffers for it, and the host side's MTU is left
+ * alone (it is the user's to set).
+ */
 static const struct if_driverops virtif_driverops = {
 	.ifd_transmit = virtif_transmit,
-	.ifd_ioctl = virtif_ioctl,
 	.ifd_detach = virtif_detach,
 };
 
