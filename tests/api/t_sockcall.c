@@ -5,9 +5,12 @@
  * and pointers.
  */
 #include <fcntl.h>
+#include <stdbool.h>
 #include <netinet/in.h>
 #include <sys/socket.h>
+#include <sys/time.h>
 #include <sys/uio.h>
+#include <time.h>
 
 #include "apitest.h"
 
@@ -147,6 +150,99 @@ missing_buffers_are_efault(void **state)
 	rump_sys_close(s);
 }
 
+static void
+control_data_of_no_header_or_beyond_a_cluster_is_einval(void **state)
+{
+	static char control[65536];
+	struct iovec iov = { "x", 1 };
+	struct msghdr msg = {
+		.msg_iov = &iov,
+		.msg_iovlen = 1,
+		.msg_control = control,
+	};
+	struct sockaddr_in lo = {
+		.sin_family = AF_INET,
+		.sin_port = htons(9),
+		.sin_addr = { htonl(INADDR_LOOPBACK) },
+	};
+	int s;
+
+	(void)state;
+	s = udp_socket();
+	msg.msg_name = &lo;
+	msg.msg_namelen = sizeof(lo);
+	msg.msg_controllen = sizeof(struct cmsghdr) - 1;
+	assert_fails(rump_sys_sendmsg(s, &msg, 0), EINVAL);
+	msg.msg_controllen = sizeof(control);
+	assert_fails(rump_sys_sendmsg(s, &msg, 0), EINVAL);
+	rump_sys_close(s);
+}
+
+static uint64_t
+counter(const char *name)
+{
+	uint64_t v = 0;
+
+	assert_int_equal(rump_kstat_get(name, &v), 0);
+	return v;
+}
+
+static bool
+connections_gone(void)
+{
+	return counter("tcp.pcbs") == 0 && counter("lo0.opackets") ==
+	    counter("lo0.ipackets") + counter("lo0.drop.down");
+}
+
+/*
+ * The connection accept took is closed again when its address cannot be
+ * given back: the peer reads the end of the stream.
+ */
+static void
+accepting_into_an_address_without_its_length_is_efault(void **state)
+{
+	const struct timespec ms = { 0, 1000000 };
+	struct timeval tv = { .tv_sec = 10 };
+	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr = { htonl(INADDR_LOOPBACK) },
+	};
+	socklen_t len = sizeof(sin);
+	char c;
+	int l, s;
+
+	(void)state;
+	l = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	if (l < 0) {
+		print_message("skipped: a kernel without TCP\n");
+		skip();
+	}
+	assert_int_equal(rump_sys_bind(l, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	assert_int_equal(rump_sys_listen(l, 1), 0);
+	assert_int_equal(rump_sys_getsockname(l, (struct sockaddr *)&sin,
+	    &len), 0);
+	s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(s >= 0);
+	assert_int_equal(rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof(tv)), 0);
+	assert_int_equal(rump_sys_connect(s, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	assert_fails(rump_sys_accept(l, (struct sockaddr *)&sin, NULL),
+	    EFAULT);
+	assert_int_equal(rump_sys_recv(s, &c, 1, 0), 0);
+	/* A reset from our side: no TIME_WAIT to outlast. */
+	assert_int_equal(rump_sys_setsockopt(s, SOL_SOCKET, SO_LINGER, &lg,
+	    sizeof(lg)), 0);
+	rump_sys_close(s);
+	rump_sys_close(l);
+	/* Every connection gone, and lo0 done with the last segments. */
+	for (int i = 0; i < 10000 && !connections_gone(); i++)
+		nanosleep(&ms, NULL);
+	assert_true(connections_gone());
+}
+
 int
 main(void)
 {
@@ -157,6 +253,8 @@ main(void)
 		leak_test(address_lengths_out_of_range_are_einval),
 		leak_test(option_lengths_out_of_range_are_einval),
 		leak_test(missing_buffers_are_efault),
+		leak_test(control_data_of_no_header_or_beyond_a_cluster_is_einval),
+		leak_test(accepting_into_an_address_without_its_length_is_efault),
 	};
 
 	return cmocka_run_group_tests(tests, apitest_boot, apitest_halt);
