@@ -342,7 +342,7 @@ virtif_txsend(void *arg, struct mbuf *m)
 		segs[first].vs_len = (size_t)m->m_pkthdr.len;
 		nsegs = first + 1;
 	}
-	error = virtif_user_send(sc->sc_vu, segs, nsegs, VIRTIF_USER_NOWAIT);
+	error = virtif_user_send(sc->sc_vu, segs, nsegs);
 	if (flat != NULL)
 		m_freem(flat);
 	m_freem(m);
