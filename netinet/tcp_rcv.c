@@ -71,10 +71,6 @@ tcp_input_fin(struct tcpcb *tp)
 	case TCPS_FIN_WAIT_2:
 		tcp_enter_timewait(tp);
 		break;
-	case TCPS_TIME_WAIT:
-		/* A retransmitted FIN: our ACK was lost; wait 2 MSL again. */
-		tcp_timer_set(tp, TCPT_2MSL, 2ULL * tcp_msl_ms * 1000000ULL);
-		break;
 	default:
 		break;
 	}

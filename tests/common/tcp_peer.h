@@ -38,6 +38,7 @@ struct tpeer {
 	uint16_t win;
 	bool ts;			/* it sends timestamps */
 	uint32_t tsval;
+	uint32_t tsecr;			/* the timestamp it echoes */
 };
 
 /* A segment TCP sent, parsed. */
@@ -93,7 +94,7 @@ tpeer_inject(struct tpeer *p, uint8_t flags, tcp_seq seq, tcp_seq ack,
 		o[2] = TCPOPT_TIMESTAMP;
 		o[3] = TCPOLEN_TIMESTAMP;
 		be32enc(o + 4, p->tsval);
-		be32enc(o + 8, 0);
+		be32enc(o + 8, p->tsecr);
 	}
 	thlen = 20 + olen + (p->ts ? 12 : 0);
 	tlen = thlen + dlen;
