@@ -512,10 +512,8 @@ tcp_finish(struct tcpcb *tp, struct tcp_in *ti, enum tcp_verdict v)
 		tcp_reply_rst(ti);
 		break;
 	case TV_OUTPUT:
-		if (tp->t_flags & TF_WAKESOR) {
-			tp->t_flags &= ~TF_WAKESOR;
-			sorwakeup(tp->t_inpcb->inp_socket);
-		}
+		if (tp->t_flags & TF_WAKESOR)
+			tcp_batch_wakeup(tp);
 		(void)tcp_output(tp);
 		break;
 	}

@@ -191,6 +191,7 @@ tcp_close(struct tcpcb *tp)
 	NET_ASSERT_LOCKED();
 	tp->t_flags |= TF_DEAD;
 	tp->t_state = TCPS_CLOSED;
+	tcp_batch_remove(tp);
 	tcp_reass_flush(tp);
 	inp->inp_ppcb = NULL;
 	soisdisconnected(so);

@@ -137,6 +137,9 @@ struct tcpcb {
 	tcp_seq t_tlp_high;		/* SND.MAX when it was sent */
 	bool t_tlp_rxt;			/* it was a retransmission */
 
+	/* TF_INBATCH: owes a wakeup or an ACK at the batch's end (tcp_batch.c). */
+	TAILQ_ENTRY(tcpcb) t_batch;
+
 	/* Reassembly queue. */
 	struct tcp_qhead t_segq;
 	int t_segqlen;			/* bytes queued */
@@ -177,7 +180,7 @@ struct tcpcb {
 #define TF_DEAD		0x0400	/* closed; the callout must not touch it */
 #define TF_SHUTWR	0x1000	/* the user shut down sending */
 #define TF_SYNCOOKIE	0x2000	/* made from a SYN cookie */
-#define TF_WAKESOR	0x4000	/* data was appended: wake the reader */
+#define TF_WAKESOR	0x4000	/* data was appended: wake the reader (at the batch's end) */
 #define TF_INTIMER	0x8000	/* the callout is running tcp_timer_expire */
 #define TF_FORCE	0x10000	/* persist: send one byte into a zero window */
 #define TF_FINQUEUED	0x20000	/* a FIN came beyond RCV.NXT */
@@ -186,6 +189,8 @@ struct tcpcb {
 #define TF_TLP		0x100000	/* a tail loss probe is unanswered */
 #define TF_RTOEPISODE	0x200000	/* SND.UNA has not passed a timeout's SND.MAX */
 #define TF_EIFEL	0x400000	/* the next ACK of new data may show the timeout spurious */
+#define TF_INBATCH	0x800000	/* on the list of tcp_batch.c */
+#define TF_ACKBATCH	0x1000000	/* an ACK is owed at the end of the input batch */
 
 /* What a state's handler in tcp_input tells its caller to do next. */
 enum tcp_verdict {
@@ -452,6 +457,16 @@ void tcp_tlp_arm(struct tcpcb *tp);
 void tcp_tlp_timeout(struct tcpcb *tp);
 /* Every ACK of a SACK connection, after the scoreboard was updated. */
 void tcp_tlp_ack(struct tcpcb *tp, const struct tcp_sack_result *res);
+
+/* tcp_batch.c: owed at the end of a batch of input. */
+/* Data was appended: the reader is woken at the batch's end. */
+void tcp_batch_wakeup(struct tcpcb *tp);
+/* In-order data wants an ACK: it goes at the batch's end. */
+void tcp_batch_ack(struct tcpcb *tp);
+/* tp is freed: nothing is owed any more. */
+void tcp_batch_remove(struct tcpcb *tp);
+/* Full segments an ACK waits for at most, within a batch. */
+#define TCP_ACKBATCH_SEGS	16
 
 /* tcp_timer.c */
 void tcp_timer_callout(void *arg);
