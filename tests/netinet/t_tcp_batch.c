@@ -7,6 +7,7 @@
  */
 #include "ktest.h"
 #include "tcp_fixture.h"
+#include "rumpkern/condvar.h"
 
 #define MSS	1460
 
@@ -164,6 +165,38 @@ data_sent_within_the_batch_carries_the_ack_owed(void **state)
 	KTEST_EXIT();
 }
 
+/*
+ * A thread that sleeps with softnet_lock as interlock runs the work
+ * deferred to its release first, still holding it (netlock.h): an ACK
+ * owed goes out then.  The timed wait only makes the thread sleep; what
+ * is checked was done before it slept.
+ */
+static void
+an_ack_owed_goes_out_before_a_thread_sleeps_with_the_lock(void **state)
+{
+	kcondvar_t cv;
+	struct socket *so;
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	so = connect_steady();
+	cv_init(&cv);
+	NET_LOCK();
+	tcp_batch_ack(tpeer_tcb(so));
+	(void)cv_timedwait(&cv, &softnet_lock, 1);
+	/* Sent while the lock was held: not on release. */
+	assert_non_null(peer.fi.fi_head);
+	assert_null(peer.fi.fi_head->m_nextpkt);
+	NET_UNLOCK();
+	cv_destroy(&cv);
+	tpeer_expect(&peer, &s);
+	assert_int_equal(s.flags, TH_ACK);
+	assert_int_equal(s.ack, peer.seq);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
@@ -173,6 +206,7 @@ main(void)
 		tcp_test(a_batch_of_two_segments_is_acked_as_it_ends),
 		tcp_test(a_connection_reset_within_a_batch_owes_nothing_at_its_end),
 		tcp_test(data_sent_within_the_batch_carries_the_ack_owed),
+		tcp_test(an_ack_owed_goes_out_before_a_thread_sleeps_with_the_lock),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
