@@ -90,3 +90,10 @@ ukfs_truncate(struct ukfs *fs, const char *path, off_t length)
 		return -1;
 	return rump_sys_truncate(p, length);
 }
+
+int
+ukfs_ftruncate(struct ukfs *fs, int fd, off_t length)
+{
+	(void)fs;
+	return rump_sys_ftruncate(fd, length);
+}

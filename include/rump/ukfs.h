@@ -96,6 +96,8 @@ ssize_t ukfs_readlink(struct ukfs *fs, const char *path, char *buf,
     size_t size);
 int ukfs_rename(struct ukfs *fs, const char *from, const char *to);
 int ukfs_truncate(struct ukfs *fs, const char *path, off_t length);
+/* The file open as fd (from ukfs_open) cut or extended to length. */
+int ukfs_ftruncate(struct ukfs *fs, int fd, off_t length);
 
 int ukfs_stat(struct ukfs *fs, const char *path, struct stat *sb);
 int ukfs_lstat(struct ukfs *fs, const char *path, struct stat *sb);
@@ -109,6 +111,10 @@ int ukfs_chown(struct ukfs *fs, const char *path, uid_t uid, gid_t gid);
  */
 int ukfs_lutimens(struct ukfs *fs, const char *path,
     const struct timespec times[2]);
+/* Mode, owners and times of the file open as fd (from ukfs_open). */
+int ukfs_fchmod(struct ukfs *fs, int fd, mode_t mode);
+int ukfs_fchown(struct ukfs *fs, int fd, uid_t uid, gid_t gid);
+int ukfs_futimens(struct ukfs *fs, int fd, const struct timespec times[2]);
 int ukfs_statvfs(struct ukfs *fs, struct statvfs *sv);
 /* Writes everything buffered to the image. */
 int ukfs_sync(struct ukfs *fs);

@@ -397,6 +397,35 @@ attributes_are_set_and_read_back(void **state)
 }
 
 static void
+attributes_are_set_through_a_descriptor(void **state)
+{
+	struct ukfs *fs = mount_rw();
+	struct timespec ts[2] = { { 1100000000, 9 }, { 1300000000, 11 } };
+	struct stat sb;
+	int fd;
+
+	(void)state;
+	fd = ukfs_open(fs, "/d/e/f", O_WRONLY, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(ukfs_ftruncate(fs, fd, 10000), 0);
+	assert_int_equal(ukfs_fchown(fs, fd, 21, 43), 0);
+	assert_int_equal(ukfs_fchmod(fs, fd, 0751), 0);
+	assert_int_equal(ukfs_futimens(fs, fd, ts), 0);
+	assert_int_equal(ukfs_close(fs, fd), 0);
+	assert_int_equal(ukfs_stat(fs, "/d/e/f", &sb), 0);
+	assert_int_equal(sb.st_size, 10000);
+	assert_int_equal(sb.st_uid, 21);
+	assert_int_equal(sb.st_gid, 43);
+	assert_int_equal(sb.st_mode & 07777, 0751);
+	assert_int_equal(sb.st_atim.tv_sec, 1100000000);
+	assert_int_equal(sb.st_mtim.tv_sec, 1300000000);
+	/* A closed descriptor names nothing. */
+	assert_int_equal(ukfs_fchmod(fs, fd, 0600), -1);
+	assert_int_equal(errno, EBADF);
+	release_clean(fs);
+}
+
+static void
 statvfs_counts_the_blocks_a_write_takes(void **state)
 {
 	struct ukfs *fs = mount_rw();
@@ -537,6 +566,7 @@ main(void)
 		leak_test(a_path_longer_than_path_max_fails_with_enametoolong),
 		leak_test(the_directory_iterator_returns_every_entry_with_its_type),
 		leak_test(attributes_are_set_and_read_back),
+		leak_test(attributes_are_set_through_a_descriptor),
 		leak_test(statvfs_counts_the_blocks_a_write_takes),
 		leak_test(a_read_only_mount_refuses_writes_and_changes_no_byte),
 		leak_test(a_release_with_an_open_file_fails_busy_and_keeps_the_mount),

@@ -8,7 +8,7 @@
 #include "fscopy.h"
 #include "fsprogress.h"
 
-#define FSCOPY_BUF	(256 * 1024)
+#define FSCOPY_BUF	(1024 * 1024)
 
 struct fscopy_link {
 	dev_t dev;
@@ -61,7 +61,9 @@ fscopy_iszero(const char *buf, size_t n)
 
 /*
  * The contents; blocks of zeros are skipped and left as holes.  *endp is
- * the end of the last bytes written.
+ * the end of the last bytes written.  A short read that reaches the size
+ * lstat gave is the end: asking again for the 0 that says so would cost
+ * every small file a second read.
  */
 static int
 fscopy_data(const struct fscopy *c, int in, int out, const char *name,
@@ -87,9 +89,34 @@ fscopy_data(const struct fscopy *c, int in, int out, const char *name,
 		}
 		off += n;
 		fsprogress_update(&p, (uint64_t)off, fsprogress_now());
+		if (n < FSCOPY_BUF && off >= size)
+			break;
 	}
 	fsprogress_end(&p);
 	return n < 0 ? -1 : 0;
+}
+
+/*
+ * Owner, mode and times of a file through its open descriptor, after
+ * the contents (a write changes mtime) and the size (holes at the end,
+ * or nothing written): no path is looked up again.  chown before chmod,
+ * which it would undo the set-id bits of.
+ */
+static int
+fscopy_fattrs(const struct fscopy *c, int out, off_t end,
+    const struct stat *sb)
+{
+	struct timespec ts[2] = { sb->st_atim, sb->st_mtim };
+
+	if (end != sb->st_size &&
+	    c->dst->ftruncate(c->dst->ctx, out, sb->st_size) != 0)
+		return -1;
+	if (c->owners && c->dst->fchown(c->dst->ctx, out, sb->st_uid,
+	    sb->st_gid) != 0)
+		return -1;
+	if (c->dst->fchmod(c->dst->ctx, out, sb->st_mode & 07777) != 0)
+		return -1;
+	return c->dst->futimens(c->dst->ctx, out, ts);
 }
 
 static int
@@ -111,13 +138,9 @@ fscopy_file(struct fscopy *c, const char *from, const char *to,
 	} else {
 		errno = 0;
 		if (fscopy_data(c, in, out, from, sb->st_size, c->buf,
-		    &end) != 0)
+		    &end) != 0 || fscopy_fattrs(c, out, end, sb) != 0)
 			bad = 1;
 		if (c->dst->close(c->dst->ctx, out) != 0)
-			bad = 1;
-		/* Holes at the end (or nothing written): the source's size. */
-		if (bad == 0 && end != sb->st_size &&
-		    c->dst->truncate(c->dst->ctx, to, sb->st_size) != 0)
 			bad = 1;
 		rv = bad ? fscopy_fail(c, to) : 0;
 	}
@@ -137,7 +160,7 @@ fscopy_symlink(const struct fscopy *c, const char *from, const char *to)
 	return 0;
 }
 
-/* Owner, mode and times, after the contents (a write changes mtime). */
+/* Owner, mode and times of a directory (after its entries) or symlink. */
 static int
 fscopy_attrs(const struct fscopy *c, const char *to, const struct stat *sb)
 {
@@ -216,8 +239,12 @@ fscopy_any(struct fscopy *c, const char *from, const char *to)
 	if (rv == 0 && !S_ISDIR(sb.st_mode) && sb.st_nlink > 1 &&
 	    fscopy_remember(c, &sb, to) != 0)
 		rv = fscopy_fail(c, from);
-	/* A directory gets its attributes even when a child failed. */
-	if ((rv == 0 || S_ISDIR(sb.st_mode)) && fscopy_attrs(c, to, &sb) != 0)
+	/*
+	 * A directory gets its attributes even when a child failed; a file
+	 * got them through its descriptor.
+	 */
+	if ((rv == 0 || S_ISDIR(sb.st_mode)) && !S_ISREG(sb.st_mode) &&
+	    fscopy_attrs(c, to, &sb) != 0)
 		rv = -1;
 	return rv;
 }

@@ -28,10 +28,15 @@ struct fsside {
 	ssize_t (*pwrite)(void *ctx, int fd, const void *buf, size_t len,
 	    off_t off);
 	int (*close)(void *ctx, int fd);
-	int (*truncate)(void *ctx, const char *path, off_t len);
+	/* A file open for writing: its size and attributes, by descriptor. */
+	int (*ftruncate)(void *ctx, int fd, off_t len);
+	int (*fchmod)(void *ctx, int fd, mode_t mode);
+	int (*fchown)(void *ctx, int fd, uid_t uid, gid_t gid);
+	int (*futimens)(void *ctx, int fd, const struct timespec ts[2]);
 	int (*mkdir)(void *ctx, const char *path, mode_t mode);
 	int (*symlink)(void *ctx, const char *target, const char *path);
 	int (*link)(void *ctx, const char *from, const char *to);
+	/* Directories and symlinks: by path. */
 	int (*chmod)(void *ctx, const char *path, mode_t mode);
 	int (*lchown)(void *ctx, const char *path, uid_t uid, gid_t gid);
 	int (*lutimens)(void *ctx, const char *path,

@@ -87,10 +87,31 @@ host_close(void *ctx, int fd)
 }
 
 static int
-host_truncate(void *ctx, const char *path, off_t len)
+host_ftruncate(void *ctx, int fd, off_t len)
 {
 	(void)ctx;
-	return truncate(path, len);
+	return ftruncate(fd, len);
+}
+
+static int
+host_fchmod(void *ctx, int fd, mode_t mode)
+{
+	(void)ctx;
+	return fchmod(fd, mode);
+}
+
+static int
+host_fchown(void *ctx, int fd, uid_t uid, gid_t gid)
+{
+	(void)ctx;
+	return fchown(fd, uid, gid);
+}
+
+static int
+host_futimens(void *ctx, int fd, const struct timespec ts[2])
+{
+	(void)ctx;
+	return futimens(fd, ts);
 }
 
 static int
@@ -145,7 +166,10 @@ const struct fsside fsside_host = {
 	.pread = host_pread,
 	.pwrite = host_pwrite,
 	.close = host_close,
-	.truncate = host_truncate,
+	.ftruncate = host_ftruncate,
+	.fchmod = host_fchmod,
+	.fchown = host_fchown,
+	.futimens = host_futimens,
 	.mkdir = host_mkdir,
 	.symlink = host_symlink,
 	.link = host_link,

@@ -70,9 +70,27 @@ img_close(void *ctx, int fd)
 }
 
 static int
-img_truncate(void *ctx, const char *path, off_t len)
+img_ftruncate(void *ctx, int fd, off_t len)
 {
-	return ukfs_truncate(ctx, path, len);
+	return ukfs_ftruncate(ctx, fd, len);
+}
+
+static int
+img_fchmod(void *ctx, int fd, mode_t mode)
+{
+	return ukfs_fchmod(ctx, fd, mode);
+}
+
+static int
+img_fchown(void *ctx, int fd, uid_t uid, gid_t gid)
+{
+	return ukfs_fchown(ctx, fd, uid, gid);
+}
+
+static int
+img_futimens(void *ctx, int fd, const struct timespec ts[2])
+{
+	return ukfs_futimens(ctx, fd, ts);
 }
 
 static int
@@ -125,7 +143,10 @@ fsside_image(struct ukfs *fs)
 		.pread = img_pread,
 		.pwrite = img_pwrite,
 		.close = img_close,
-		.truncate = img_truncate,
+		.ftruncate = img_ftruncate,
+		.fchmod = img_fchmod,
+		.fchown = img_fchown,
+		.futimens = img_futimens,
 		.mkdir = img_mkdir,
 		.symlink = img_symlink,
 		.link = img_link,
