@@ -66,6 +66,14 @@ struct ext2fs_devops {
 	 * reused (bdwrite_age).
 	 */
 	void (*ed_bdwrite_age)(void *dev, struct ext2fs_bh *bh);
+	/*
+	 * Optional: reads the n blocks of size bytes from DEV_BSIZE block
+	 * dblk on, one after the other on the disk, straight into dst and
+	 * caching nothing (bread_direct); EAGAIN when any of them is cached,
+	 * to be read with ed_bread.
+	 */
+	int (*ed_readdirect)(void *dev, uint64_t dblk, uint32_t size,
+	    uint32_t n, void *dst);
 };
 
 /* The superblock fields the file system uses, in host order. */
@@ -195,6 +203,8 @@ void ext2fs_brelse(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 void ext2fs_bdwrite(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 void ext2fs_bdwrite_age(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 int ext2fs_breada(struct ext2fs_mount *um, const uint32_t *blks, int n);
+int ext2fs_bread_direct(struct ext2fs_mount *um, uint32_t blk, uint32_t n,
+    void *dst);
 void ext2fs_bsetchecked(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 
 /*
@@ -204,6 +214,13 @@ void ext2fs_bsetchecked(struct ext2fs_mount *um, struct ext2fs_bh *bh);
  */
 #define EXT2_RA_BYTES		(256 * 1024)	/* read ahead at once */
 #define EXT2_RA_MAXBLKS		(EXT2_RA_BYTES / 1024)
+/*
+ * A read of this many bytes or more reads whole blocks straight into the
+ * reader's memory, past the cache (ext2fs_vnops.c, ext2fs_read_direct):
+ * a reader asking for this much at a time streams, and gains nothing
+ * from blocks kept.
+ */
+#define EXT2_DIRECT_MIN		(64 * 1024)
 struct ext2fs_ra {
 	uint64_t ra_next;	/* the block a sequential read reads next */
 	uint64_t ra_end;	/* the first block not read ahead */
@@ -263,6 +280,8 @@ int ext2fs_symlink_set(struct ext2fs_mount *um, struct ext2fs_inode *ip,
 /* ext2fs_bmap.c: file blocks to disk blocks. */
 int ext2fs_bmap(struct ext2fs_mount *um, const struct ext2fs_inode *ip,
     uint64_t lbn, uint32_t *blkp);
+int ext2fs_bmap_run(struct ext2fs_mount *um, const struct ext2fs_inode *ip,
+    uint64_t lbn, uint32_t max, uint32_t *blkp, uint32_t *runp);
 int ext2fs_bmap_alloc(struct ext2fs_mount *um, struct ext2fs_inode *ip,
     uint64_t lbn, uint32_t *blkp, bool *newp);
 int ext2fs_bmap_trunc(struct ext2fs_mount *um, struct ext2fs_inode *ip,

@@ -92,3 +92,27 @@ ext2fs_bsetchecked(struct ext2fs_mount *um, struct ext2fs_bh *bh)
 	if (um->um_devops->ed_setchecked != NULL)
 		um->um_devops->ed_setchecked(um->um_dev, bh);
 }
+
+/*
+ * Reads the n blocks from blk on (one after the other on the disk)
+ * straight into dst, past the cache; EAGAIN when the device cannot (any
+ * of them is cached, or it has no direct reads): read them with
+ * ext2fs_bread.  The caller holds the file they belong to locked, so
+ * nobody writes them meanwhile.
+ */
+int
+ext2fs_bread_direct(struct ext2fs_mount *um, uint32_t blk, uint32_t n,
+    void *dst)
+{
+	int error = 0;
+
+	KASSERT(n >= 1);
+	if (um->um_devops->ed_readdirect == NULL)
+		return EAGAIN;
+	for (uint32_t i = 0; i < n && error == 0; i++)
+		error = ext2fs_blk_check(um, blk + i);
+	if (error != 0)
+		return error;
+	return um->um_devops->ed_readdirect(um->um_dev,
+	    ext2fs_fsbtodb(um, blk), um->um_bsize, n, dst);
+}

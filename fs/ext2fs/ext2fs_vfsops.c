@@ -94,6 +94,13 @@ ext2fs_buf_readahead(void *dev, const uint64_t *dblks, int n, uint32_t size)
 	breada(dev, blks, sizes, n);
 }
 
+static int
+ext2fs_buf_readdirect(void *dev, uint64_t dblk, uint32_t size, uint32_t n,
+    void *dst)
+{
+	return bread_direct(dev, (daddr_t)dblk, (int)size, (int)n, dst);
+}
+
 static const struct ext2fs_devops ext2fs_buf_ops = {
 	.ed_bread = ext2fs_buf_read,
 	.ed_getblk = ext2fs_buf_get,
@@ -103,6 +110,7 @@ static const struct ext2fs_devops ext2fs_buf_ops = {
 	.ed_readahead = ext2fs_buf_readahead,
 	.ed_setchecked = ext2fs_buf_setchecked,
 	.ed_bdwrite_age = ext2fs_buf_dwrite_age,
+	.ed_readdirect = ext2fs_buf_readdirect,
 };
 
 static int

@@ -609,6 +609,38 @@ breada(struct vnode *vp, const daddr_t *rablks, const int *rasizes, int nra)
 	(void)buf_read_runs(vp, NULL, rablks, rasizes, nra);
 }
 
+/*
+ * Reading past the cache.  A long sequential read of file data copied
+ * each block twice on its way (from the cluster's bounce buffer into a
+ * buffer, from the buffer to the reader) and took a buffer, a hash entry
+ * and a lock round per block; read straight into the reader's memory it
+ * is one host call per run and no copy of ours.  Only blocks the cache
+ * does not hold may be read so: a cached block may be newer than the
+ * disk.
+ */
+int
+bread_direct(struct vnode *vp, daddr_t blkno, int size, int nblks, void *dst)
+{
+	daddr_t step = (daddr_t)size >> DEV_BSHIFT;
+	struct buf b;
+
+	KASSERT(size > 0 && size % DEV_BSIZE == 0 && nblks > 0);
+	mutex_enter(&bufcache_lock);
+	for (int i = 0; i < nblks; i++) {
+		if (buf_find(vp, blkno + i * step) != NULL) {
+			mutex_exit(&bufcache_lock);
+			return EAGAIN;
+		}
+	}
+	mutex_exit(&bufcache_lock);
+	memset(&b, 0, sizeof(b));
+	b.b_vp = vp;
+	b.b_lblkno = blkno;
+	b.b_data = dst;
+	b.b_bcount = b.b_bufsize = (size_t)size * (size_t)nblks;
+	return buf_io(&b, true);
+}
+
 /* ---- writing ---- */
 
 /*

@@ -278,6 +278,63 @@ a_failed_clustered_read_caches_nothing(void **state)
 }
 
 static void
+bread_direct_reads_a_run_with_one_host_call_and_caches_nothing(void **state)
+{
+	static unsigned char dst[4 * BSIZE];
+	struct etfs_stats before, after;
+	struct bufstats bbefore, bafter;
+
+	(void)state;
+	KTEST_ENTER();
+	before = stats();
+	buf_stats(&bbefore);
+	assert_int_equal(bread_direct(devvp, BLK(20), BSIZE, 4, dst), 0);
+	buf_stats(&bafter);
+	after = stats();
+	KTEST_EXIT();
+	assert_int_equal(after.es_reads - before.es_reads, 1);
+	assert_int_equal(bafter.bs_bytes, bbefore.bs_bytes);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(dst[i * BSIZE], 20 + i);
+		assert_int_equal(dst[i * BSIZE + BSIZE - 1], 20 + i);
+	}
+}
+
+static void
+bread_direct_of_a_run_the_cache_holds_part_of_is_eagain(void **state)
+{
+	static unsigned char dst[4 * BSIZE];
+	struct etfs_stats before, after;
+	struct buf *bp;
+
+	(void)state;
+	memset(dst, 0xee, sizeof(dst));
+	KTEST_ENTER();
+	/* A dirty block, newer than the disk: the disk must not be read. */
+	bp = getblk(devvp, BLK(32), BSIZE);
+	memset(bp->b_data, 0x99, BSIZE);
+	bdwrite(bp);
+	before = stats();
+	assert_int_equal(bread_direct(devvp, BLK(30), BSIZE, 4, dst), EAGAIN);
+	after = stats();
+	KTEST_EXIT();
+	assert_int_equal(after.es_reads, before.es_reads);
+	assert_int_equal(dst[0], 0xee);
+}
+
+static void
+bread_direct_past_the_device_is_eio(void **state)
+{
+	static unsigned char dst[2 * BSIZE];
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(bread_direct(devvp, BLK(IMG_SIZE / BSIZE - 1), BSIZE,
+	    2, dst), EIO);
+	KTEST_EXIT();
+}
+
+static void
 a_read_past_the_device_is_eio(void **state)
 {
 	struct buf *bp;
@@ -789,6 +846,9 @@ main(void)
 		bio_test(breadn_reads_scattered_read_ahead_one_by_one),
 		bio_test(read_ahead_skips_a_buffer_another_holds),
 		bio_test(a_failed_clustered_read_caches_nothing),
+		bio_test(bread_direct_reads_a_run_with_one_host_call_and_caches_nothing),
+		bio_test(bread_direct_of_a_run_the_cache_holds_part_of_is_eagain),
+		bio_test(bread_direct_past_the_device_is_eio),
 		bio_test(a_read_past_the_device_is_eio),
 		bio_test(injected_read_faults_fail_bread_with_eio),
 		bio_test(a_failed_delayed_write_is_reported_by_vflushbuf),
