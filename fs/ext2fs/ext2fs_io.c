@@ -67,10 +67,11 @@ ext2fs_bdwrite_age(struct ext2fs_mount *um, struct ext2fs_bh *bh)
 
 /*
  * Hands the blocks blks (checked against the disk first) to the device to
- * read ahead; the count handed, 0 when the device does not read ahead.
+ * read ahead, kept as ordinary blocks with keep (metadata); the count
+ * handed, 0 when the device does not read ahead.
  */
 int
-ext2fs_breada(struct ext2fs_mount *um, const uint32_t *blks, int n)
+ext2fs_breada(struct ext2fs_mount *um, const uint32_t *blks, int n, bool keep)
 {
 	uint64_t dblks[EXT2_RA_MAXBLKS];
 	int m = 0;
@@ -81,7 +82,8 @@ ext2fs_breada(struct ext2fs_mount *um, const uint32_t *blks, int n)
 	for (int i = 0; i < n && ext2fs_blk_check(um, blks[i]) == 0; i++)
 		dblks[m++] = ext2fs_fsbtodb(um, blks[i]);
 	if (m > 0)
-		um->um_devops->ed_readahead(um->um_dev, dblks, m, um->um_bsize);
+		um->um_devops->ed_readahead(um->um_dev, dblks, m, um->um_bsize,
+		    keep);
 	return m;
 }
 

@@ -81,7 +81,8 @@ ext2fs_buf_dwrite_age(void *dev, struct ext2fs_bh *bh)
 }
 
 static void
-ext2fs_buf_readahead(void *dev, const uint64_t *dblks, int n, uint32_t size)
+ext2fs_buf_readahead(void *dev, const uint64_t *dblks, int n, uint32_t size,
+    bool keep)
 {
 	daddr_t blks[EXT2_RA_MAXBLKS];
 	int sizes[EXT2_RA_MAXBLKS];
@@ -91,7 +92,10 @@ ext2fs_buf_readahead(void *dev, const uint64_t *dblks, int n, uint32_t size)
 		blks[i] = (daddr_t)dblks[i];
 		sizes[i] = (int)size;
 	}
-	breada(dev, blks, sizes, n);
+	if (keep)
+		breada_keep(dev, blks, sizes, n);
+	else
+		breada(dev, blks, sizes, n);
 }
 
 static int

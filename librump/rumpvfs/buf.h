@@ -90,6 +90,12 @@ int breadn(struct vnode *vp, daddr_t blkno, int size, const daddr_t *rablks,
 void breada(struct vnode *vp, const daddr_t *rablks, const int *rasizes,
     int nra);
 /*
+ * breada of blocks used more than once (metadata, such as an inode
+ * table): read ahead as ordinary blocks, not aged by their first use.
+ */
+void breada_keep(struct vnode *vp, const daddr_t *rablks, const int *rasizes,
+    int nra);
+/*
  * Reads the nblks blocks of size bytes from device block blkno on, one
  * after the other on vp, straight into dst with one strategy call,
  * caching nothing; EAGAIN (nothing read) when the cache holds any of

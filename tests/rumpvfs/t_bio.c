@@ -644,6 +644,32 @@ a_block_read_ahead_and_used_once_is_reused_first(void **state)
 	assert_int_equal(before.bs_hits, after.bs_hits + 1);
 }
 
+static void
+a_block_read_ahead_to_keep_and_used_once_is_not_reused_first(void **state)
+{
+	daddr_t ra[2] = { BLK(180), BLK(181) };
+	int rasz[2] = { BSIZE, BSIZE };
+	struct bufstats before, after;
+	struct buf *bp;
+
+	(void)state;
+	KTEST_ENTER();
+	breada_keep(devvp, ra, rasz, 2);
+	assert_int_equal(bread(devvp, BLK(180), BSIZE, &bp), 0);
+	brelse(bp, 0);
+	buf_stats(&before);
+	/* A new block gets a buffer of its own: 180 stays cached. */
+	assert_int_equal(bread(devvp, BLK(190), BSIZE, &bp), 0);
+	brelse(bp, 0);
+	buf_stats(&after);
+	assert_int_equal(after.bs_bytes, before.bs_bytes + BSIZE);
+	assert_int_equal(bread(devvp, BLK(180), BSIZE, &bp), 0);
+	brelse(bp, 0);
+	buf_stats(&before);
+	KTEST_EXIT();
+	assert_int_equal(before.bs_hits, after.bs_hits + 1);
+}
+
 /*
  * Reads blocks first..first+n-1 as a sequential reader does, ahead by 4;
  * blocks the tests before did not write.
@@ -863,6 +889,7 @@ main(void)
 		bio_test(breada_reads_a_run_of_blocks_with_one_host_call),
 		bio_test(breada_reads_around_cached_blocks_in_runs),
 		bio_test(a_block_read_ahead_and_used_once_is_reused_first),
+		bio_test(a_block_read_ahead_to_keep_and_used_once_is_not_reused_first),
 		bio_test(streaming_a_file_through_the_cache_keeps_other_blocks),
 		bio_test(streaming_more_than_the_cache_holds_stays_within_the_limit),
 		bio_test(a_dirty_run_is_written_from_its_start_whichever_block_comes_first),
