@@ -75,6 +75,15 @@ ssize_t ukfs_write(struct ukfs *fs, const char *path, off_t off,
 
 /* A rump file descriptor for path; open(2)'s flags and mode. */
 int ukfs_open(struct ukfs *fs, const char *path, int flags, mode_t mode);
+/*
+ * Entry name of the directory open as dirfd (from ukfs_open): one name,
+ * without '/' and not ".." (EINVAL), looked up alone rather than by a
+ * whole path again.
+ */
+int ukfs_openat(struct ukfs *fs, int dirfd, const char *name, int flags,
+    mode_t mode);
+int ukfs_lstatat(struct ukfs *fs, int dirfd, const char *name,
+    struct stat *sb);
 ssize_t ukfs_read_fd(struct ukfs *fs, int fd, off_t off, void *buf,
     size_t len);
 ssize_t ukfs_write_fd(struct ukfs *fs, int fd, off_t off, const void *buf,
@@ -136,5 +145,7 @@ int ukfs_getcwd(struct ukfs *fs, char *buf, size_t len);
 struct ukfs_dir *ukfs_opendir(struct ukfs *fs, const char *path);
 int ukfs_readdir(struct ukfs_dir *d, struct ukfs_dirent *ent);
 int ukfs_closedir(struct ukfs_dir *d);
+/* The directory's rump descriptor, for ukfs_openat and ukfs_lstatat. */
+int ukfs_dirfd(struct ukfs_dir *d);
 
 #endif

@@ -256,6 +256,45 @@ a_descriptor_reads_and_writes_at_offsets(void **state)
 }
 
 static void
+an_entry_is_opened_and_stated_from_its_directory_descriptor(void **state)
+{
+	struct ukfs *fs = mount_rw();
+	char buf[16] = { 0 };
+	struct ukfs_dir *d;
+	struct stat sb;
+	int dfd, fd;
+
+	(void)state;
+	dfd = ukfs_open(fs, "/d/e", O_RDONLY | O_DIRECTORY, 0);
+	assert_true(dfd >= 0);
+	assert_int_equal(ukfs_lstatat(fs, dfd, "f", &sb), 0);
+	assert_int_equal(sb.st_size, 4);
+	fd = ukfs_openat(fs, dfd, "g", O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ukfs_write_fd(fs, fd, 0, "new", 3), 3);
+	assert_int_equal(ukfs_close(fs, fd), 0);
+	assert_int_equal(ukfs_read(fs, "/d/e/g", 0, buf, sizeof(buf)), 3);
+	assert_string_equal(buf, "new");
+	/* One name of the directory only: nothing leads out of it. */
+	assert_int_equal(ukfs_openat(fs, dfd, "..", O_RDONLY, 0), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(ukfs_lstatat(fs, dfd, "../e/f", &sb), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(ukfs_lstatat(fs, dfd, "", &sb), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(ukfs_lstatat(fs, dfd, "missing", &sb), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(ukfs_close(fs, dfd), 0);
+	/* The descriptor of a directory open for reading serves as well. */
+	d = ukfs_opendir(fs, "/d/e");
+	assert_non_null(d);
+	assert_int_equal(ukfs_lstatat(fs, ukfs_dirfd(d), "g", &sb), 0);
+	assert_int_equal(sb.st_size, 3);
+	assert_int_equal(ukfs_closedir(d), 0);
+	release_clean(fs);
+}
+
+static void
 names_are_made_linked_renamed_and_removed(void **state)
 {
 	struct ukfs *fs = mount_rw();
@@ -561,6 +600,7 @@ main(void)
 		leak_test(ukfs_chdir_makes_relative_paths_start_there),
 		leak_test(a_write_at_an_offset_reads_back_and_the_image_stays_clean),
 		leak_test(a_descriptor_reads_and_writes_at_offsets),
+		leak_test(an_entry_is_opened_and_stated_from_its_directory_descriptor),
 		leak_test(names_are_made_linked_renamed_and_removed),
 		leak_test(a_readlink_that_does_not_fit_fails_with_enametoolong),
 		leak_test(a_path_longer_than_path_max_fails_with_enametoolong),

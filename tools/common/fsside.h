@@ -24,6 +24,17 @@ struct fsside {
 	ssize_t (*readlink)(void *ctx, const char *path, char *buf,
 	    size_t size);
 	int (*open)(void *ctx, const char *path, int flags, mode_t mode);
+	/*
+	 * A directory's descriptor: of one open for reading, or opened
+	 * (closed with close); then an entry of it by name alone: a copy
+	 * of a tree looks each file up once from its directory, not along
+	 * its whole path again.
+	 */
+	int (*dirfd)(void *dir);
+	int (*diropen)(void *ctx, const char *path);
+	int (*lstatat)(void *ctx, int dirfd, const char *name, struct stat *sb);
+	int (*openat)(void *ctx, int dirfd, const char *name, int flags,
+	    mode_t mode);
 	ssize_t (*pread)(void *ctx, int fd, void *buf, size_t len, off_t off);
 	ssize_t (*pwrite)(void *ctx, int fd, const void *buf, size_t len,
 	    off_t off);

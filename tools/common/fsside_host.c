@@ -65,6 +65,33 @@ host_open(void *ctx, const char *path, int flags, mode_t mode)
 	return open(path, flags | O_CLOEXEC, mode);
 }
 
+static int
+host_dirfd(void *dir)
+{
+	return dirfd(dir);
+}
+
+static int
+host_diropen(void *ctx, const char *path)
+{
+	(void)ctx;
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static int
+host_lstatat(void *ctx, int dirfd, const char *name, struct stat *sb)
+{
+	(void)ctx;
+	return fstatat(dirfd, name, sb, AT_SYMLINK_NOFOLLOW);
+}
+
+static int
+host_openat(void *ctx, int dirfd, const char *name, int flags, mode_t mode)
+{
+	(void)ctx;
+	return openat(dirfd, name, flags | O_CLOEXEC, mode);
+}
+
 static ssize_t
 host_pread(void *ctx, int fd, void *buf, size_t len, off_t off)
 {
@@ -163,6 +190,10 @@ const struct fsside fsside_host = {
 	.closedir = host_closedir,
 	.readlink = host_readlink,
 	.open = host_open,
+	.dirfd = host_dirfd,
+	.diropen = host_diropen,
+	.lstatat = host_lstatat,
+	.openat = host_openat,
 	.pread = host_pread,
 	.pwrite = host_pwrite,
 	.close = host_close,

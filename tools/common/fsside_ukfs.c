@@ -1,5 +1,6 @@
 /* An image mounted through ukfs as one side of an fsconsole copy. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -49,6 +50,30 @@ static int
 img_open(void *ctx, const char *path, int flags, mode_t mode)
 {
 	return ukfs_open(ctx, path, flags, mode);
+}
+
+static int
+img_dirfd(void *dir)
+{
+	return ukfs_dirfd(dir);
+}
+
+static int
+img_diropen(void *ctx, const char *path)
+{
+	return ukfs_open(ctx, path, O_RDONLY | O_DIRECTORY, 0);
+}
+
+static int
+img_lstatat(void *ctx, int dirfd, const char *name, struct stat *sb)
+{
+	return ukfs_lstatat(ctx, dirfd, name, sb);
+}
+
+static int
+img_openat(void *ctx, int dirfd, const char *name, int flags, mode_t mode)
+{
+	return ukfs_openat(ctx, dirfd, name, flags, mode);
 }
 
 static ssize_t
@@ -140,6 +165,10 @@ fsside_image(struct ukfs *fs)
 		.closedir = img_closedir,
 		.readlink = img_readlink,
 		.open = img_open,
+		.dirfd = img_dirfd,
+		.diropen = img_diropen,
+		.lstatat = img_lstatat,
+		.openat = img_openat,
 		.pread = img_pread,
 		.pwrite = img_pwrite,
 		.close = img_close,
