@@ -28,8 +28,8 @@ static LIST_HEAD(, sockin_pcb) sockin_pcbs[SOCKIN_HASHSIZE];
 static uint64_t sockin_lastid;
 
 /*
- * "sockin.pcbs": control blocks alive, orphans still sending included,
- * so a program can wait until every socket it closed is gone.
+ * "sockin.pcbs": control blocks alive, so a program can check that
+ * every socket it closed is gone.
  */
 static struct sockin_stats {
 	uint64_t pcbs;
@@ -260,7 +260,7 @@ sockin_init(void)
 	return 0;
 }
 
-/* Sockets still open here are orphans still sending: they are dropped. */
+/* Sockets still open here are dropped, their host sockets closed. */
 static void
 sockin_fini(void)
 {

@@ -84,7 +84,6 @@ sockin_uioiov(const struct uio *uio, struct sockin_user_iov *iov)
 static void
 sockin_rfail(struct socket *so)
 {
-	sbflush(&so->so_snd);
 	soisdisconnected(so);
 }
 
