@@ -90,6 +90,13 @@ sockin_readin(struct sockin_pcb *sp)
 
 /* ---- connections ---- */
 
+/*
+ * A host accept that fails (EMFILE, ENOBUFS, ...) leaves the connection in
+ * the host's backlog, and the host, edge-triggered, reports nothing more
+ * for it until another comes: the listener's accepters get the error, as
+ * a host program's would, and the next accept or poll on it tries again
+ * (sockin_acceptpoll).
+ */
 void
 sockin_acceptq(struct sockin_pcb *sp)
 {
@@ -110,10 +117,24 @@ sockin_acceptq(struct sockin_pcb *sp)
 		if (error != 0) {
 			soqremove(so);
 			pru_abort(so);
-			/* Nothing waiting, or an error the next accept meets. */
+			if (error != EAGAIN) {
+				sp->sp_flags |= SP_AFAILED;
+				soseterror(head, error);
+			}
 			return;
 		}
 		sotosockin(so)->sp_fd = fd;
+	}
+}
+
+void
+sockin_acceptpoll(struct socket *head)
+{
+	struct sockin_pcb *sp = sotosockin(head);
+
+	if (sp->sp_flags & SP_AFAILED) {
+		sp->sp_flags &= ~SP_AFAILED;
+		sockin_acceptq(sp);
 	}
 }
 

@@ -205,4 +205,5 @@ const struct pr_usrreqs sockin_usrreqs = {
 	.pr_rcvcount = sockin_rcvcount,
 	.pr_senddirect = sockin_senddirect,
 	.pr_sndpoll = sockin_sndpoll,
+	.pr_acceptpoll = sockin_acceptpoll,
 };

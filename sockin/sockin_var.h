@@ -29,6 +29,7 @@ struct sockin_user;
 #define SP_RREADY	0x10	/* a stream's host socket may have data */
 #define SP_RMUTED	0x40	/* and no longer reports it (sockin_recv.c) */
 #define SP_AFULL	0x20	/* the accept queue filled: accept on pr_accept */
+#define SP_AFAILED	0x04	/* the host's accept failed: again on the next */
 
 struct sockin_pcb {
 	struct socket *sp_so;
@@ -66,6 +67,8 @@ int sockin_ctloutput(int dir, struct socket *so, struct sockopt *sopt);
 void sockin_readin(struct sockin_pcb *sp);
 /* Accepts connections from a listener while its queue has room. */
 void sockin_acceptq(struct sockin_pcb *sp);
+/* pr_acceptpoll: accepts again what a failed host accept left. */
+void sockin_acceptpoll(struct socket *head);
 /* Acts on readiness reported for sp's host socket (SOCKIN_EV_*). */
 void sockin_event(struct sockin_pcb *sp, int events);
 

@@ -107,6 +107,14 @@ struct pr_usrreqs {
 	    const struct sockaddr *nam, socklen_t namelen, struct mbuf *control,
 	    int flags);
 	bool (*pr_sndpoll)(struct socket *so);
+	/*
+	 * Optional, for a listener whose protocol may hold connections it
+	 * could not queue for accept when they came (sockin: in the host's
+	 * backlog, after the host's accept failed): queue them now, or set
+	 * so_error to why not.  accept and poll call it on a listener whose
+	 * queue is empty, softnet_lock held.
+	 */
+	void (*pr_acceptpoll)(struct socket *head);
 };
 
 struct protosw {

@@ -306,6 +306,14 @@ pru_sndroom(struct socket *so)
 	    sbspace(&so->so_snd) >= (long)so->so_snd.sb_lowat;
 }
 
+/* A listener's queue is empty: the protocol may fill it (pr_acceptpoll). */
+static inline void
+pru_acceptpoll(struct socket *head)
+{
+	if (head->so_qlen == 0 && SO_PRU(head)->pr_acceptpoll != NULL)
+		SO_PRU(head)->pr_acceptpoll(head);
+}
+
 static inline int
 pru_sockaddr(struct socket *so, struct sockaddr_storage *nam, socklen_t *len)
 {

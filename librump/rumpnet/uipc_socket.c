@@ -214,6 +214,7 @@ soaccept(struct socket *head, struct socket **aso,
 		error = EINVAL;
 		goto out;
 	}
+	pru_acceptpoll(head);
 	while (head->so_qlen == 0 && head->so_error == 0) {
 		if (head->so_state & SS_CANTRCVMORE) {
 			error = ECONNABORTED;
@@ -853,6 +854,8 @@ sopoll(struct socket *so, int events, struct pollent *pe)
 
 	NET_LOCK();
 	pollrecord(&so->so_ph, pe);
+	if (so->so_options & SO_OPT_ACCEPTCONN)
+		pru_acceptpoll(so);
 	if (so->so_rcv.sb_cc >= so->so_rcv.sb_lowat ||
 	    (so->so_rcv.sb_mb != NULL && (so->so_proto->pr_flags & PR_ATOMIC)) ||
 	    (so->so_state & SS_CANTRCVMORE) || so->so_qlen > 0)

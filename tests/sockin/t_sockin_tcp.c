@@ -488,21 +488,98 @@ readv_skips_an_empty_piece_of_the_buffer(void **state)
 }
 
 /* At the host's descriptor limit, a socket is the host's EMFILE. */
+/*
+ * The lowest host descriptor free now, and the descriptor limit lowered to
+ * it in *low (the old one in *old): no new host descriptor from then on.
+ */
+static void
+host_fds_exhaust(struct rlimit *old, struct rlimit *low)
+{
+	int lowest;
+
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, old), 0);
+	lowest = dup(0);
+	assert_true(lowest >= 0);
+	close(lowest);
+	*low = *old;
+	low->rlim_cur = (rlim_t)lowest;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, low), 0);
+}
+
+/*
+ * A connection that came while the host had no descriptor for it: the
+ * accept says EMFILE, and, the connection left in the host's backlog
+ * (whose readiness the host reported once), the next accept takes it
+ * once a descriptor is free.
+ */
+static void
+a_connection_a_failed_host_accept_left_is_accepted_once_descriptors_free_up(void **state)
+{
+	struct rlimit old, low;
+	struct sockaddr_in sin;
+	int l, c, a;
+
+	(void)state;
+	l = listener(&sin, 4);
+	c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(c >= 0);
+	host_fds_exhaust(&old, &low);
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	a = rump_sys_accept(l, NULL, NULL);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	assert_int_equal(a, -1);
+	assert_int_equal(errno, EMFILE);
+	assert_int_equal(rump_sys_fcntl(l, F_SETFL, O_NONBLOCK), 0);
+	a = rump_sys_accept(l, NULL, NULL);
+	assert_true(a >= 0);
+	assert_int_equal(rump_sys_send(c, "x", 1, 0), 1);
+	assert_int_equal(rump_sys_recv(a, &(char){ 0 }, 1, 0), 1);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	rump_sys_close(l);
+}
+
+/* Poll on such a listener tries again too, and says it has one. */
+static void
+poll_on_a_listener_a_failed_host_accept_left_a_connection_says_readable(void **state)
+{
+	struct rlimit old, low;
+	struct sockaddr_in sin;
+	struct pollfd pfd;
+	int l, c, a;
+
+	(void)state;
+	l = listener(&sin, 4);
+	c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(c >= 0);
+	host_fds_exhaust(&old, &low);
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	pfd = (struct pollfd){ .fd = l, .events = POLLIN };
+	/* The failure is reported (POLLERR), then the error to accept. */
+	assert_int_equal(rump_sys_poll(&pfd, 1, -1), 1);
+	assert_int_equal(pfd.revents, POLLERR);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	assert_int_equal(rump_sys_accept(l, NULL, NULL), -1);
+	assert_int_equal(errno, EMFILE);
+	assert_int_equal(rump_sys_poll(&pfd, 1, 0), 1);
+	assert_int_equal(pfd.revents, POLLIN);
+	a = rump_sys_accept(l, NULL, NULL);
+	assert_true(a >= 0);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	rump_sys_close(l);
+}
+
 static void
 socket_at_the_hosts_descriptor_limit_is_emfile(void **state)
 {
 	struct rlimit old, low;
-	int lowest, s;
+	int s;
 
 	(void)state;
-	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
-	lowest = dup(0);
-	assert_true(lowest >= 0);
-	close(lowest);
-	/* No new host descriptor from here on. */
-	low = old;
-	low.rlim_cur = (rlim_t)lowest;
-	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	host_fds_exhaust(&old, &low);
 	s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
 	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
 	assert_int_equal(s, -1);
@@ -1088,6 +1165,8 @@ main(void)
 		leak_test(getpeername_of_an_unconnected_stream_is_enotconn),
 		leak_test(readv_skips_an_empty_piece_of_the_buffer),
 		leak_test(socket_at_the_hosts_descriptor_limit_is_emfile),
+		leak_test(a_connection_a_failed_host_accept_left_is_accepted_once_descriptors_free_up),
+		leak_test(poll_on_a_listener_a_failed_host_accept_left_a_connection_says_readable),
 		leak_test(a_closed_stream_goes_at_once_and_the_host_delivers_what_it_took),
 		leak_test(a_full_host_socket_is_eagain_and_not_writable_until_the_peer_reads),
 		leak_test(a_blocked_writer_sends_everything_once_the_peer_reads),
