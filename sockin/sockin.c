@@ -68,7 +68,7 @@ sockin_pcbfree(struct sockin_pcb *sp, bool reset)
 {
 	NET_ASSERT_LOCKED();
 	if (sp->sp_fd != -1)
-		sockin_user_close(sockin_su, sp->sp_fd, reset);
+		sockin_user_close(sp->sp_fd, reset);
 	sp->sp_so->so_pcb = NULL;
 	LIST_REMOVE(sp, sp_list);
 	sockin_stats.pcbs--;

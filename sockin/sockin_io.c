@@ -185,7 +185,7 @@ sockin_event(struct sockin_pcb *sp, int events)
 		return;
 	}
 	if (events & (SOCKIN_EV_IN | SOCKIN_EV_ERR | SOCKIN_EV_HUP))
-		sockin_rready(sp);
+		sockin_rready(sp, events);
 	if (events & (SOCKIN_EV_OUT | SOCKIN_EV_ERR | SOCKIN_EV_HUP))
 		sockin_wready(sp);
 }

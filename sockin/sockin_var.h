@@ -28,6 +28,7 @@ struct sockin_user;
 #define SP_WREADY	0x08	/* a stream's host socket may take data */
 #define SP_RREADY	0x10	/* a stream's host socket may have data */
 #define SP_RMUTED	0x40	/* and no longer reports it (sockin_recv.c) */
+#define SP_RFRESH	0x80	/* it reported data, unread since */
 #define SP_AFULL	0x20	/* the accept queue filled: accept on pr_accept */
 #define SP_AFAILED	0x04	/* the host's accept failed: again on the next */
 
@@ -73,7 +74,7 @@ void sockin_acceptpoll(struct socket *head);
 void sockin_event(struct sockin_pcb *sp, int events);
 
 /* sockin_recv.c: a stream's data, straight from the host to its reader. */
-void sockin_rready(struct sockin_pcb *sp);
+void sockin_rready(struct sockin_pcb *sp, int events);
 int sockin_recvdirect(struct socket *so, struct uio *uio, int flags);
 int sockin_rcvpoll(struct socket *so);
 size_t sockin_rcvcount(struct socket *so);
