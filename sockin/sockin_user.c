@@ -199,12 +199,15 @@ sockin_user_accept(struct sockin_user *su, int lfd, uint64_t id, int *fdp)
 }
 
 void
-sockin_user_close(struct sockin_user *su, int fd, int reset)
+sockin_user_close(int fd, int reset)
 {
 	struct linger l = { .l_onoff = 1, .l_linger = 0 };
 
-	/* Failing, both leave a socket that close() removes all the same. */
-	(void)epoll_ctl(su->su_epfd, EPOLL_CTL_DEL, fd, NULL);
+	/*
+	 * Its last descriptor closed, the socket leaves the epoll set by
+	 * itself, events not yet taken too: no EPOLL_CTL_DEL.  Failing,
+	 * setsockopt leaves a close without a reset.
+	 */
 	if (reset)
 		(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
 	close(fd);

@@ -78,8 +78,11 @@ int sockin_user_accept(struct sockin_user *su, int lfd, uint64_t id,
  * and errors are reported all along.
  */
 void sockin_user_watchin(struct sockin_user *su, int fd, uint64_t id, int in);
-/* Deregisters and closes; with reset, the peer gets a reset (SO_LINGER 0). */
-void sockin_user_close(struct sockin_user *su, int fd, int reset);
+/*
+ * Closes, which deregisters it too; with reset, the peer gets a reset
+ * (SO_LINGER 0).
+ */
+void sockin_user_close(int fd, int reset);
 
 int sockin_user_bind(int fd, const void *addr, unsigned addrlen);
 int sockin_user_listen(int fd, int backlog);
