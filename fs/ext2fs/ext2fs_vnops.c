@@ -215,11 +215,6 @@ ext2fs_markatime(struct vnode *vp)
 }
 
 /*
- * Reads block by block straight from the buffer cache into the caller's
- * buffer, the blocks ahead of a sequential reader read ahead in runs
- * (ext2fs_readahead.c); holes read as zeros.
- */
-/*
  * A long read (EXT2_DIRECT_MIN bytes or more, to its end) reads the
  * whole blocks at the uio's offset straight into the reader's memory,
  * past the cache, as many as lie one after the other on the disk and fit
@@ -255,6 +250,12 @@ ext2fs_read_direct(struct ext2fs_mount *um, const struct ext2fs_inode *ip,
 	return error;
 }
 
+/*
+ * Reads block by block straight from the buffer cache into the caller's
+ * buffer, the blocks ahead of a sequential reader read ahead in runs
+ * (ext2fs_readahead.c), or a long read's runs past the cache
+ * (ext2fs_read_direct); holes read as zeros.
+ */
 static int
 ext2fs_vread(struct vop_read_args *ap)
 {
