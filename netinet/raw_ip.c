@@ -209,11 +209,10 @@ rip_connect(struct socket *so, const struct sockaddr *nam, socklen_t len)
 	return 0;
 }
 
+/* The socket layer disconnects only a connected socket. */
 static int
 rip_disconnect(struct socket *so)
 {
-	if (!(so->so_state & SS_ISCONNECTED))
-		return ENOTCONN;
 	sotoinpcb(so)->inp_faddr.s_addr = INADDR_ANY;
 	so->so_state &= ~SS_ISCONNECTED;
 	return 0;

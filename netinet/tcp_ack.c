@@ -138,6 +138,8 @@ tcp_newack(struct tcpcb *tp, const struct tcp_seg *seg)
 
 	tcpstat.tcps_rcvackpack++;
 	tcpstat.tcps_rcvackbyte += acked;
+	if (tp->t_flags & TF_EIFEL)
+		tcp_spurious_rto_ack(tp, seg);
 	tcp_ack_rtt(tp, seg);
 	tcp_ack_drop(tp, acked);
 	tp->snd_una = seg->ack;
@@ -293,10 +295,5 @@ tcp_input_ack(struct tcpcb *tp, struct tcp_in *ti)
 	tcp_update_window(tp, seg);
 	if (tp->t_flags & TF_SACK_PERMIT)
 		tcp_sack_ack(tp, seg);
-	if (tp->t_state == TCPS_TIME_WAIT) {
-		if (seg->flags & TH_FIN)
-			tp->t_flags |= TF_ACKNOW;
-		return TV_OUTPUT;
-	}
 	return tcp_ack_states(tp);
 }
