@@ -58,30 +58,22 @@ in_thishost(struct in_addr dst, struct in_addr src)
 }
 
 int
-in_selectsrc(struct in_addr dst, struct in_addr *src)
-{
-	return in_selectsrc_rc(dst, NULL, src);
-}
-
-int
 in_selectsrc_rc(struct in_addr dst, struct rtcache *rc, struct in_addr *src)
 {
 	struct sockaddr_in sin;
 	struct rtentry *rt;
 
 	sockaddr_in_init(&sin, dst, 0);
-	rt = rc != NULL ? rtcache_lookup(rc, (struct sockaddr *)&sin) :
-	    rt_lookup((struct sockaddr *)&sin);
+	rt = rtcache_lookup(rc, (struct sockaddr *)&sin);
 	if (rt == NULL)
 		return ENETUNREACH;
+	/* Every route has an address (rt_add), never 0.0.0.0 (in_addr_add). */
 	if (rt->rt_flags & RTF_LOCAL)
 		*src = dst;
-	else if (rt->rt_ifa != NULL)
-		*src = ifatoia(rt->rt_ifa)->ia_addr;
 	else
-		*src = (struct in_addr){ INADDR_ANY };
+		*src = ifatoia(rt->rt_ifa)->ia_addr;
 	rt_rele(rt);
-	return src->s_addr == INADDR_ANY ? EADDRNOTAVAIL : 0;
+	return 0;
 }
 
 /* The two routes an address brings; the subnet one may exist already. */
@@ -232,14 +224,4 @@ inet_cidr_k(const char *s, struct in_addr *addr, int *plen)
 	addr->s_addr = htonl(haddr);
 	*plen = (int)len;
 	return 0;
-}
-
-char *
-inet_ntoa_k(struct in_addr addr, char *buf)
-{
-	uint32_t h = ntohl(addr.s_addr);
-
-	ksnprintf(buf, 16, "%u.%u.%u.%u", h >> 24, (h >> 16) & 0xff,
-	    (h >> 8) & 0xff, h & 0xff);
-	return buf;
 }

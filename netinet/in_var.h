@@ -54,9 +54,10 @@ bool in_isbroadcast(struct in_addr addr, struct ifnet *ifp);
  * one is chosen, else loopback.  Other destinations come back unchanged.
  */
 struct in_addr in_thishost(struct in_addr dst, struct in_addr src);
-/* The source address to use towards dst (from its route), or ENETUNREACH. */
-int in_selectsrc(struct in_addr dst, struct in_addr *src);
-/* The same with the route taken from and kept in rc (a PCB's). */
+/*
+ * The source address to use towards dst, from its route (taken from and
+ * kept in rc, a PCB's), or ENETUNREACH.
+ */
 struct rtcache;
 int in_selectsrc_rc(struct in_addr dst, struct rtcache *rc,
     struct in_addr *src);
@@ -67,8 +68,6 @@ void sockaddr_in_init(struct sockaddr_in *sin, struct in_addr addr,
 /* Parses dotted quads "198.18.0.2" (EINVAL) and "a.b.c.d/len" (plen). */
 int inet_aton_k(const char *s, struct in_addr *addr);
 int inet_cidr_k(const char *s, struct in_addr *addr, int *plen);
-/* Formats into buf of at least 16 bytes. */
-char *inet_ntoa_k(struct in_addr addr, char *buf);
 
 /* Prefix length <-> netmask (host order in, network order out). */
 struct in_addr in_plen2mask(int plen);

@@ -289,32 +289,23 @@ ip_output_nexthop(struct mbuf *m, int flags, struct rtentry *rt,
 
 /*
  * Completes a header of ours (not forwarded): the source address, the
- * route's unless the caller chose one (RFC 1122 3.3.4.3); the length; the
- * id, unless a raw caller set one; the checksum.  EADDRNOTAVAIL (counted)
- * when there is no address to send from.
+ * route's unless the caller chose one (RFC 1122 3.3.4.3; every route has
+ * an address, rt_add sees to it); the length; the id, unless a raw caller
+ * set one; the checksum.
  */
-static int
+static void
 ip_output_fill(struct mbuf *m, int flags, int hlen, struct rtentry *rt)
 {
 	struct ip *ip = mtod(m, struct ip *);
 
-	if (ip->ip_src.s_addr == htonl(INADDR_ANY)) {
-		struct in_ifaddr *ia = rt->rt_ifa != NULL ?
-		    ifatoia(rt->rt_ifa) : in_ifaddr_first(rt->rt_ifp);
-
-		if (ia == NULL) {
-			ipstat.ips_noroute++;
-			return EADDRNOTAVAIL;
-		}
-		ip->ip_src = ia->ia_addr;
-	}
+	if (ip->ip_src.s_addr == htonl(INADDR_ANY))
+		ip->ip_src = ifatoia(rt->rt_ifa)->ia_addr;
 	ip->ip_len = htons(m->m_pkthdr.len);
 	if (!(flags & IP_RAWOUTPUT) || ip->ip_id == 0)
 		ip->ip_id = htons(ip_newid());
 	ip->ip_sum = 0;
 	ip->ip_sum = htons(in_cksum(m, 0, hlen));
 	ipstat.ips_localout++;
-	return 0;
 }
 
 static int ip_output_send(struct mbuf *m, int flags, int hlen,
@@ -429,12 +420,11 @@ ip_output(struct mbuf *m, int flags, const struct ip_opts *opts)
 		icmp_error(m, ICMP_UNREACH, code, 0);
 		return error;
 	}
-	if ((error = ip_output_nexthop(m, flags, rt, &dst, &nexthop)) == 0 &&
-	    !(flags & IP_FORWARDING))
-		error = ip_output_fill(m, flags, hlen, rt);
-	if (error == 0)
+	if ((error = ip_output_nexthop(m, flags, rt, &dst, &nexthop)) == 0) {
+		if (!(flags & IP_FORWARDING))
+			ip_output_fill(m, flags, hlen, rt);
 		error = ip_output_send(m, flags, hlen, rt, nexthop);
-	else
+	} else
 		m_freem(m);
 	rt_rele(rt);
 	return error;

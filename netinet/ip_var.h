@@ -82,8 +82,7 @@ struct ip_opts {
  *     unless IP_RAWOUTPUT: then the caller's header is used as it is, with
  *     its options; ip_len and the checksum are still filled in, ip_id when
  *     it is 0.
- *   - ip_src INADDR_ANY is replaced by the address of the route (rt_ifa,
- *     or the first address of the route's interface: EADDRNOTAVAIL if none).
+ *   - ip_src INADDR_ANY is replaced by the address of the route (rt_ifa).
  *   - opts, if not NULL, sets the header's TTL (when ipo_ttl is not 0),
  *     TOS, and DF (set with IP_PMTUDISC_DO only: DONT and WANT, the
  *     default, let IP fragment to the route's MTU); it is ignored with
@@ -195,6 +194,6 @@ int tcp_tso_segment(struct mbuf *m, int hlen, struct mbuf **listp);
  * without pr_input); for a protocol that only raw sockets handle, the raw
  * input is the one to answer unreachable when no socket takes the packet.
  */
-const struct protosw *ip_protosw(int proto);
+const struct protosw *ip_protosw(uint8_t proto);
 
 #endif

@@ -97,7 +97,7 @@ rip_input(struct mbuf *m, int off, int proto)
 		sorwakeup(so);
 	}
 	/* Only we were asked to handle this protocol, and nobody wanted it. */
-	if (ndelivered == 0 && ip_protosw(proto)->pr_input == rip_input &&
+	if (ndelivered == 0 && ip_protosw((uint8_t)proto)->pr_input == rip_input &&
 	    !(m->m_flags & (M_BCAST | M_MCAST))) {
 		rawstat.raws_noproto++;
 		icmp_error(m, ICMP_UNREACH, ICMP_UNREACH_PROTOCOL, 0);
@@ -209,11 +209,10 @@ rip_connect(struct socket *so, const struct sockaddr *nam, socklen_t len)
 	return 0;
 }
 
+/* The socket layer disconnects only a connected socket. */
 static int
 rip_disconnect(struct socket *so)
 {
-	if (!(so->so_state & SS_ISCONNECTED))
-		return ENOTCONN;
 	sotoinpcb(so)->inp_faddr.s_addr = INADDR_ANY;
 	so->so_state &= ~SS_ISCONNECTED;
 	return 0;

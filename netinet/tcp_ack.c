@@ -64,6 +64,8 @@ tcp_dupack(struct tcpcb *tp)
 	uint32_t mss = tcp_effmss(tp);
 
 	tcpstat.tcps_rcvdupack++;
+	if (tp->t_flags & (TF_FRTO1 | TF_FRTO2))
+		tcp_frto_dupack(tp);
 	/* With SACK the scoreboard decides (tcp_sack_ack); just count. */
 	if (tp->t_flags & TF_SACK_PERMIT) {
 		tp->t_dupacks++;
@@ -138,6 +140,8 @@ tcp_newack(struct tcpcb *tp, const struct tcp_seg *seg)
 
 	tcpstat.tcps_rcvackpack++;
 	tcpstat.tcps_rcvackbyte += acked;
+	if (tp->t_flags & TF_EIFEL)
+		tcp_spurious_rto_ack(tp, seg);
 	tcp_ack_rtt(tp, seg);
 	tcp_ack_drop(tp, acked);
 	tp->snd_una = seg->ack;
@@ -168,6 +172,8 @@ tcp_newack(struct tcpcb *tp, const struct tcp_seg *seg)
 	} else if (!tcp_timer_isset(tp, TCPT_PERSIST)) {
 		tcp_timer_set(tp, TCPT_REXMT, tcp_rexmt_timeout(tp));
 	}
+	if (tp->t_flags & (TF_FRTO1 | TF_FRTO2))
+		tcp_frto_newack(tp);
 }
 
 /* RFC 9293 3.10.7.4: the send window moves with newer segments only. */
@@ -293,10 +299,5 @@ tcp_input_ack(struct tcpcb *tp, struct tcp_in *ti)
 	tcp_update_window(tp, seg);
 	if (tp->t_flags & TF_SACK_PERMIT)
 		tcp_sack_ack(tp, seg);
-	if (tp->t_state == TCPS_TIME_WAIT) {
-		if (seg->flags & TH_FIN)
-			tp->t_flags |= TF_ACKNOW;
-		return TV_OUTPUT;
-	}
 	return tcp_ack_states(tp);
 }

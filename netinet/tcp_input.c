@@ -317,7 +317,7 @@ tcp_input_synsent(struct tcpcb *tp, struct tcp_in *ti)
  * RFC 7323 5.3 (PAWS): a segment whose timestamp is older than the last
  * one recorded is an old duplicate, unless ts_recent is 24 days old.
  */
-static bool
+bool
 tcp_paws_reject(struct tcpcb *tp, const struct tcp_seg *seg)
 {
 	if (!(seg->opts.to_flags & TOF_TS) || !(tp->t_flags & TF_RCVD_TSTMP) ||
@@ -437,21 +437,6 @@ tcp_input_rst(struct tcpcb *tp, const struct tcp_seg *seg)
 	return TV_DONE;
 }
 
-/*
- * TIME-WAIT and a new SYN beyond the old connection's sequence space
- * (RFC 9293 3.6.1, RFC 6191): the old one gives way to the new.
- */
-static bool
-tcp_timewait_reuse(struct tcpcb *tp, const struct tcp_seg *seg)
-{
-	if (tp->t_state != TCPS_TIME_WAIT || (seg->flags & (TH_SYN | TH_ACK |
-	    TH_RST)) != TH_SYN || !SEQ_GT(seg->seq, tp->rcv_nxt))
-		return false;
-	tcpstat.tcps_twreuse++;
-	tcp_close(tp);
-	return true;
-}
-
 static enum tcp_verdict
 tcp_input_sync(struct tcpcb *tp, struct tcp_in *ti)
 {
@@ -527,10 +512,8 @@ tcp_finish(struct tcpcb *tp, struct tcp_in *ti, enum tcp_verdict v)
 		tcp_reply_rst(ti);
 		break;
 	case TV_OUTPUT:
-		if (tp->t_flags & TF_WAKESOR) {
-			tp->t_flags &= ~TF_WAKESOR;
-			sorwakeup(tp->t_inpcb->inp_socket);
-		}
+		if (tp->t_flags & TF_WAKESOR)
+			tcp_batch_wakeup(tp);
 		(void)tcp_output(tp);
 		break;
 	}
@@ -591,9 +574,9 @@ again:
 		v = tcp_input_listen(inp->inp_socket, &ti);
 	} else if (tp->t_state == TCPS_SYN_SENT) {
 		v = tcp_input_synsent(tp, &ti);
+	} else if (tp->t_state == TCPS_TIME_WAIT) {
+		v = tcp_timewait_input(tp, &ti);
 	} else {
-		if (tcp_timewait_reuse(tp, &ti.seg))
-			goto again;
 		v = tcp_input_sync(tp, &ti);
 	}
 	if (v == TV_AGAIN)

@@ -388,7 +388,7 @@ tcp_send(struct tcpcb *tp, struct tcp_out *o)
 		if (SEQ_GT(tp->rcv_nxt + adv, tp->rcv_adv))
 			tp->rcv_adv = tp->rcv_nxt + adv;
 		tp->last_ack_sent = tp->rcv_nxt;
-		tp->t_flags &= ~(TF_ACKNOW | TF_DELACK);
+		tp->t_flags &= ~(TF_ACKNOW | TF_DELACK | TF_ACKBATCH);
 		tp->t_unacked_segs = 0;
 		tcp_timer_clear(tp, TCPT_DELACK);
 	}

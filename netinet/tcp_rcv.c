@@ -13,17 +13,23 @@
 /*
  * RFC 1122 4.2.3.2: an ACK for at least every second full segment.  A
  * super-segment (a host tap's offloaded frame) counts as the full
- * segments it carries, so at least every 2 * MSS of data is ACKed.
- * len is never 0: only data in order comes here.
+ * segments it carries, so at least every 2 * MSS of data is ACKed; at
+ * the end of the batch of input it came in, which holds it back for at
+ * most TCP_ACKBATCH_SEGS segments (tcp_batch.c).  len is never 0: only
+ * data in order comes here.
  */
 static void
 tcp_ack_policy(struct tcpcb *tp, int len)
 {
 	tp->t_unacked_segs += (uint32_t)len / tcp_effmss(tp);
-	if (tp->t_quickack > 0 || tp->t_unacked_segs >= 2) {
+	if (tp->t_quickack > 0 || tp->t_unacked_segs >= TCP_ACKBATCH_SEGS) {
 		if (tp->t_quickack > 0)
 			tp->t_quickack--;
 		tp->t_flags |= TF_ACKNOW;
+		return;
+	}
+	if (tp->t_unacked_segs >= 2) {
+		tcp_batch_ack(tp);
 		return;
 	}
 	if (!(tp->t_flags & TF_DELACK)) {
@@ -70,10 +76,6 @@ tcp_input_fin(struct tcpcb *tp)
 		break;
 	case TCPS_FIN_WAIT_2:
 		tcp_enter_timewait(tp);
-		break;
-	case TCPS_TIME_WAIT:
-		/* A retransmitted FIN: our ACK was lost; wait 2 MSL again. */
-		tcp_timer_set(tp, TCPT_2MSL, 2ULL * tcp_msl_ms * 1000000ULL);
 		break;
 	default:
 		break;

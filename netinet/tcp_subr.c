@@ -97,6 +97,9 @@ static const struct kstat_desc tcp_kstat_desc[] = {
 	TCPSTAT(tcps_reassfull, "reassfull"),
 	TCPSTAT(tcps_timewait, "timewait"),
 	TCPSTAT(tcps_twreuse, "twreuse"),
+	TCPSTAT(tcps_twfinagain, "twfinagain"),
+	TCPSTAT(tcps_twrstdrop, "twrstdrop"),
+	TCPSTAT(tcps_twsyndrop, "twsyndrop"),
 	TCPSTAT(tcps_sackrecoveries, "sackrecoveries"),
 	TCPSTAT(tcps_sackrexmit, "sackrexmit"),
 	TCPSTAT(tcps_sackrxtlost, "sackrxtlost"),
@@ -105,6 +108,7 @@ static const struct kstat_desc tcp_kstat_desc[] = {
 	TCPSTAT(tcps_racktimeo, "racktimeo"),
 	TCPSTAT(tcps_tlpprobes, "tlpprobes"),
 	TCPSTAT(tcps_tlprecovered, "tlprecovered"),
+	TCPSTAT(tcps_spuriousrto, "spuriousrto"),
 	TCPSTAT(tcps_rcvbufgrown, "rcvbufgrown"),
 	TCPSTAT(tcps_pcbs, "pcbs"),
 };
@@ -173,16 +177,6 @@ tcp_state_change(struct tcpcb *tp, int state)
 	tp->t_state = state;
 }
 
-void
-tcp_enter_timewait(struct tcpcb *tp)
-{
-	tcp_state_change(tp, TCPS_TIME_WAIT);
-	for (int t = 0; t < TCPT_NTIMERS; t++)
-		tcp_timer_clear(tp, (enum tcp_timer)t);
-	tcp_timer_set(tp, TCPT_2MSL, 2ULL * tcp_msl_ms * 1000000ULL);
-	soisdisconnected(tp->t_inpcb->inp_socket);
-}
-
 /*
  * Frees the connection.  The callout may be running and waiting for
  * softnet_lock: the tcpcb is made unreachable first (no PCB, TF_DEAD) so
@@ -197,6 +191,7 @@ tcp_close(struct tcpcb *tp)
 	NET_ASSERT_LOCKED();
 	tp->t_flags |= TF_DEAD;
 	tp->t_state = TCPS_CLOSED;
+	tcp_batch_remove(tp);
 	tcp_reass_flush(tp);
 	inp->inp_ppcb = NULL;
 	soisdisconnected(so);

@@ -119,6 +119,8 @@ struct tcpcb {
 	uint64_t t_rtttime;		/* when it was sent (us); 0: none */
 	bool t_rtt_rexmit;		/* it was retransmitted (Karn) */
 	int t_rxtshift;			/* timeouts in a row */
+	uint32_t t_rxt_tsval;		/* TF_EIFEL: tcp_tsnow() of the timeout's resend */
+	tcp_seq t_frto_recover;		/* TF_FRTO1/2: SND.MAX at the timeout */
 	uint32_t t_rexmits_total;
 
 	/* Congestion control (RFC 5681, RFC 6582). */
@@ -135,6 +137,9 @@ struct tcpcb {
 	/* Tail loss probe (RFC 8985 7): TF_TLP while one is unanswered. */
 	tcp_seq t_tlp_high;		/* SND.MAX when it was sent */
 	bool t_tlp_rxt;			/* it was a retransmission */
+
+	/* TF_INBATCH: owes a wakeup or an ACK at the batch's end (tcp_batch.c). */
+	TAILQ_ENTRY(tcpcb) t_batch;
 
 	/* Reassembly queue. */
 	struct tcp_qhead t_segq;
@@ -176,7 +181,7 @@ struct tcpcb {
 #define TF_DEAD		0x0400	/* closed; the callout must not touch it */
 #define TF_SHUTWR	0x1000	/* the user shut down sending */
 #define TF_SYNCOOKIE	0x2000	/* made from a SYN cookie */
-#define TF_WAKESOR	0x4000	/* data was appended: wake the reader */
+#define TF_WAKESOR	0x4000	/* data was appended: wake the reader (at the batch's end) */
 #define TF_INTIMER	0x8000	/* the callout is running tcp_timer_expire */
 #define TF_FORCE	0x10000	/* persist: send one byte into a zero window */
 #define TF_FINQUEUED	0x20000	/* a FIN came beyond RCV.NXT */
@@ -184,6 +189,11 @@ struct tcpcb {
 #define TF_SACK_PERMIT	0x80000	/* both sides agreed on SACK */
 #define TF_TLP		0x100000	/* a tail loss probe is unanswered */
 #define TF_RTOEPISODE	0x200000	/* SND.UNA has not passed a timeout's SND.MAX */
+#define TF_EIFEL	0x400000	/* the next ACK of new data may show the timeout spurious */
+#define TF_INBATCH	0x800000	/* on the list of tcp_batch.c */
+#define TF_ACKBATCH	0x1000000	/* an ACK is owed at the end of the input batch */
+#define TF_FRTO1	0x2000000	/* F-RTO: the first ACK after a timeout decides ... */
+#define TF_FRTO2	0x4000000	/* ... and, after two new segments, the second */
 
 /* What a state's handler in tcp_input tells its caller to do next. */
 enum tcp_verdict {
@@ -274,6 +284,9 @@ struct tcpstat {
 	uint64_t tcps_reassfull;	/* out-of-order dropped: queue full */
 	uint64_t tcps_timewait;		/* connections in TIME_WAIT */
 	uint64_t tcps_twreuse;		/* TIME_WAIT ended by a new SYN */
+	uint64_t tcps_twfinagain;	/* FINs again in TIME_WAIT: ACKed, 2 MSL restarted */
+	uint64_t tcps_twrstdrop;	/* RSTs in TIME_WAIT ignored (RFC 1337) */
+	uint64_t tcps_twsyndrop;	/* SYNs in TIME_WAIT that may be old: dropped */
 	uint64_t tcps_sackrecoveries;	/* SACK-based recovery episodes */
 	uint64_t tcps_sackrexmit;	/* segments resent by SACK recovery */
 	uint64_t tcps_sackrxtlost;	/* retransmissions found lost by SACKs */
@@ -282,6 +295,7 @@ struct tcpstat {
 	uint64_t tcps_racktimeo;	/* RACK reordering timer expiries */
 	uint64_t tcps_tlpprobes;	/* tail loss probes sent */
 	uint64_t tcps_tlprecovered;	/* losses a probe repaired */
+	uint64_t tcps_spuriousrto;	/* timeouts found spurious and undone (RFC 3522) */
 	uint64_t tcps_rcvbufgrown;	/* receive buffers grown by auto-tuning */
 	uint64_t tcps_pcbs;		/* connection blocks now (a gauge) */
 };
@@ -365,8 +379,12 @@ void tcp_send_ctl(struct tcpcb *tp, tcp_seq seq, tcp_seq ack, uint8_t flags);
 /* The MSS for a connection to faddr: the route's MTU less 40. */
 uint32_t tcp_mss_for(struct in_addr faddr);
 void tcp_state_change(struct tcpcb *tp, int state);
+
+/* tcp_timewait.c */
 /* TIME-WAIT (RFC 9293 3.6.1): only the 2 MSL timer is left running. */
 void tcp_enter_timewait(struct tcpcb *tp);
+/* A segment for a connection in TIME-WAIT; TV_AGAIN: a new SYN ended it. */
+enum tcp_verdict tcp_timewait_input(struct tcpcb *tp, struct tcp_in *ti);
 
 /* tcp_options.c */
 /* Parses options of olen bytes; false when they are malformed. */
@@ -383,6 +401,8 @@ void tcp_sendseqinit(struct tcpcb *tp);
 void tcp_rcvseqinit(struct tcpcb *tp, tcp_seq irs);
 void tcp_syn_options(struct tcpcb *tp, const struct tcp_opts *to);
 void tcp_trim_window(struct tcpcb *tp, struct tcp_in *ti);
+/* PAWS (RFC 7323 5.3): the segment's timestamp is older than ts_recent. */
+bool tcp_paws_reject(struct tcpcb *tp, const struct tcp_seg *seg);
 
 /* tcp_ack.c: the ACK field (3.10.7.4, fifth check); TV_OUTPUT: go on. */
 enum tcp_verdict tcp_input_ack(struct tcpcb *tp, struct tcp_in *ti);
@@ -427,6 +447,16 @@ void tcp_rack_note_sent(struct tcpcb *tp, tcp_seq start, tcp_seq end);
 /* The RACK timer expired: look for losses again (RFC 8985 6.3). */
 void tcp_rack_timeout(struct tcpcb *tp);
 
+/* tcp_spurious.c: spurious timeouts (RFC 3522, RFC 5682, RFC 4015). */
+/* The first timeout of a loss: its resend is about to go out. */
+void tcp_spurious_rto_arm(struct tcpcb *tp);
+/* TF_EIFEL and an ACK of new data: undoes the timeout if spurious. */
+void tcp_spurious_rto_ack(struct tcpcb *tp, const struct tcp_seg *seg);
+/* TF_FRTO1 or TF_FRTO2: an ACK of new data (SND.UNA moved) ... */
+void tcp_frto_newack(struct tcpcb *tp);
+/* ... or a duplicate ACK (RFC 5682 2.1). */
+void tcp_frto_dupack(struct tcpcb *tp);
+
 /* tcp_tlp.c: the tail loss probe (RFC 8985 7). */
 /* New data went out, or an ACK moved SND.UNA: (re)arms the probe. */
 void tcp_tlp_arm(struct tcpcb *tp);
@@ -434,6 +464,16 @@ void tcp_tlp_arm(struct tcpcb *tp);
 void tcp_tlp_timeout(struct tcpcb *tp);
 /* Every ACK of a SACK connection, after the scoreboard was updated. */
 void tcp_tlp_ack(struct tcpcb *tp, const struct tcp_sack_result *res);
+
+/* tcp_batch.c: owed at the end of a batch of input. */
+/* Data was appended: the reader is woken at the batch's end. */
+void tcp_batch_wakeup(struct tcpcb *tp);
+/* In-order data wants an ACK: it goes at the batch's end. */
+void tcp_batch_ack(struct tcpcb *tp);
+/* tp is freed: nothing is owed any more. */
+void tcp_batch_remove(struct tcpcb *tp);
+/* Full segments an ACK waits for at most, within a batch. */
+#define TCP_ACKBATCH_SEGS	16
 
 /* tcp_timer.c */
 void tcp_timer_callout(void *arg);

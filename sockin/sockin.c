@@ -28,8 +28,8 @@ static LIST_HEAD(, sockin_pcb) sockin_pcbs[SOCKIN_HASHSIZE];
 static uint64_t sockin_lastid;
 
 /*
- * "sockin.pcbs": control blocks alive, orphans still sending included,
- * so a program can wait until every socket it closed is gone.
+ * "sockin.pcbs": control blocks alive, so a program can check that
+ * every socket it closed is gone.
  */
 static struct sockin_stats {
 	uint64_t pcbs;
@@ -68,7 +68,7 @@ sockin_pcbfree(struct sockin_pcb *sp, bool reset)
 {
 	NET_ASSERT_LOCKED();
 	if (sp->sp_fd != -1)
-		sockin_user_close(sockin_su, sp->sp_fd, reset);
+		sockin_user_close(sp->sp_fd, reset);
 	sp->sp_so->so_pcb = NULL;
 	LIST_REMOVE(sp, sp_list);
 	sockin_stats.pcbs--;
@@ -260,7 +260,7 @@ sockin_init(void)
 	return 0;
 }
 
-/* Sockets still open here are orphans still sending: they are dropped. */
+/* Sockets still open here are dropped, their host sockets closed. */
 static void
 sockin_fini(void)
 {

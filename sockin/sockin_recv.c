@@ -33,11 +33,17 @@
 
 #define SOCKIN_RXIOV	16	/* pieces of the reader's buffer per receive */
 
-/* The event thread: data, its end or an error may wait in the host. */
+/*
+ * The event thread: data, its end or an error may wait in the host
+ * (events, SOCKIN_EV_*).  Data alone, not read since, is readable for
+ * poll without asking the host again (SP_RFRESH).
+ */
 void
-sockin_rready(struct sockin_pcb *sp)
+sockin_rready(struct sockin_pcb *sp, int events)
 {
 	sp->sp_rgen++;
+	if (events == SOCKIN_EV_IN || events == (SOCKIN_EV_IN | SOCKIN_EV_OUT))
+		sp->sp_flags |= SP_RFRESH;
 	if (!(sp->sp_flags & SP_RREADY)) {
 		sp->sp_flags |= SP_RREADY;
 		sorwakeup(sp->sp_so);
@@ -54,7 +60,7 @@ sockin_rready(struct sockin_pcb *sp)
 static void
 sockin_rnone(struct sockin_pcb *sp)
 {
-	sp->sp_flags &= ~SP_RREADY;
+	sp->sp_flags &= ~(SP_RREADY | SP_RFRESH);
 	if (sp->sp_flags & SP_RMUTED) {
 		sp->sp_flags &= ~SP_RMUTED;
 		sockin_user_watchin(sockin_su, sp->sp_fd, sp->sp_id, 1);
@@ -84,7 +90,6 @@ sockin_uioiov(const struct uio *uio, struct sockin_user_iov *iov)
 static void
 sockin_rfail(struct socket *so)
 {
-	sbflush(&so->so_snd);
 	soisdisconnected(so);
 }
 
@@ -126,6 +131,9 @@ sockin_recvdirect(struct socket *so, struct uio *uio, int flags)
 			return EAGAIN;
 		gen = sp->sp_rgen;
 		error = sockin_hostrecv(sp, uio, flags, &got);
+		/* What the host reported may be what we took now. */
+		if (!(flags & MSG_PEEK))
+			sp->sp_flags &= ~SP_RFRESH;
 	} while (error == EAGAIN && sp->sp_rgen != gen);
 	if (error == EAGAIN) {
 		sockin_rnone(sp);
@@ -150,6 +158,9 @@ sockin_rcvpoll(struct socket *so)
 	/* Only a connection's host socket says "readable" for data. */
 	if (!(sp->sp_flags & SP_RREADY) || !(so->so_state & SS_ISCONNECTED))
 		return 0;
+	/* Reported by the host, and nobody has read since. */
+	if (sp->sp_flags & SP_RFRESH)
+		return POLLIN | POLLRDNORM;
 	ev = sockin_user_poll(sp->sp_fd);
 	if (ev & (SOCKIN_EV_IN | SOCKIN_EV_ERR | SOCKIN_EV_HUP))
 		revents |= POLLIN | POLLRDNORM;

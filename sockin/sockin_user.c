@@ -181,12 +181,14 @@ sockin_user_socket(struct sockin_user *su, int family, int type, int proto,
 }
 
 int
-sockin_user_accept(struct sockin_user *su, int lfd, uint64_t id, int *fdp)
+sockin_user_accept(struct sockin_user *su, int lfd, uint64_t id, int *fdp,
+    void *addr, unsigned *addrlen)
 {
+	socklen_t len = *addrlen;
 	int fd, error;
 
 	do
-		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		fd = accept4(lfd, addr, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	while (fd == -1 && errno == EINTR);
 	if (fd == -1)
 		return errno == EWOULDBLOCK ? EAGAIN : errno;
@@ -195,16 +197,20 @@ sockin_user_accept(struct sockin_user *su, int lfd, uint64_t id, int *fdp)
 		return error;
 	}
 	*fdp = fd;
+	*addrlen = len;
 	return 0;
 }
 
 void
-sockin_user_close(struct sockin_user *su, int fd, int reset)
+sockin_user_close(int fd, int reset)
 {
 	struct linger l = { .l_onoff = 1, .l_linger = 0 };
 
-	/* Failing, both leave a socket that close() removes all the same. */
-	(void)epoll_ctl(su->su_epfd, EPOLL_CTL_DEL, fd, NULL);
+	/*
+	 * Its last descriptor closed, the socket leaves the epoll set by
+	 * itself, events not yet taken too: no EPOLL_CTL_DEL.  Failing,
+	 * setsockopt leaves a close without a reset.
+	 */
 	if (reset)
 		(void)setsockopt(fd, SOL_SOCKET, SO_LINGER, &l, sizeof(l));
 	close(fd);

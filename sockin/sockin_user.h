@@ -67,19 +67,23 @@ void sockin_user_cancel(struct sockin_user *su);
 int sockin_user_socket(struct sockin_user *su, int family, int type,
     int proto, uint64_t id, int *fdp);
 /*
- * A connection from a listening socket, registered under id.  EAGAIN
- * when none is waiting.
+ * A connection from a listening socket, registered under id, and its
+ * peer's address (*addrlen: room in, length out).  EAGAIN when none is
+ * waiting.
  */
 int sockin_user_accept(struct sockin_user *su, int lfd, uint64_t id,
-    int *fdp);
+    int *fdp, void *addr, unsigned *addrlen);
 /*
  * Stops (in 0) or restarts (in 1) readiness reports for receiving on a
  * registered socket; restarting reports what is there already.  Sending
  * and errors are reported all along.
  */
 void sockin_user_watchin(struct sockin_user *su, int fd, uint64_t id, int in);
-/* Deregisters and closes; with reset, the peer gets a reset (SO_LINGER 0). */
-void sockin_user_close(struct sockin_user *su, int fd, int reset);
+/*
+ * Closes, which deregisters it too; with reset, the peer gets a reset
+ * (SO_LINGER 0).
+ */
+void sockin_user_close(int fd, int reset);
 
 int sockin_user_bind(int fd, const void *addr, unsigned addrlen);
 int sockin_user_listen(int fd, int backlog);

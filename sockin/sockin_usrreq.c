@@ -30,9 +30,9 @@ sockin_attach(struct socket *so, int proto)
 	    (error = sbreserve(&so->so_rcv, buf)) != 0))
 		return error;
 	sp = sockin_pcballoc(so);
-	/* Until the host says "nothing", a stream's reader asks it. */
+	/* Until the host says "nothing" or "full", its users ask it. */
 	if (sockin_stream(so))
-		sp->sp_flags |= SP_RREADY;
+		sp->sp_flags |= SP_RREADY | SP_WREADY;
 	if (so->so_head != NULL) {
 		sp->sp_head = so->so_head;
 		return 0;
@@ -46,22 +46,13 @@ sockin_attach(struct socket *so, int proto)
 }
 
 /*
- * A stream still holding data to send is closed once the event thread has
- * sent it, as a host socket would be; everything else is closed now.  One
- * with data its user never read resets the peer at once, its send buffer
- * dropped, as the host's close does (RFC 2525, 2.17).
+ * Everything sent is in the host socket, whose close sends it on, or, with
+ * data its user never read, resets the peer (RFC 2525, 2.17).
  */
 static void
 sockin_detach(struct socket *so)
 {
-	struct sockin_pcb *sp = sotosockin(so);
-
-	if (so->so_snd.sb_cc > 0 && so->so_error == 0 && sp->sp_fd != -1 &&
-	    sockin_rcvcount(so) == 0) {
-		sp->sp_flags |= SP_ORPHAN;
-		return;
-	}
-	sockin_pcbfree(sp, false);
+	sockin_pcbfree(sotosockin(so), false);
 }
 
 static void
@@ -118,8 +109,6 @@ sockin_accept(struct socket *so, struct sockaddr_storage *nam,
 {
 	struct sockin_pcb *sp = sotosockin(so);
 	struct socket *head = sp->sp_head;
-	unsigned len = sizeof(*nam);
-	int error;
 
 	sp->sp_head = NULL;
 	/* Room in the queue again: take what the host has queued. */
@@ -128,9 +117,9 @@ sockin_accept(struct socket *so, struct sockaddr_storage *nam,
 		sotosockin(head)->sp_flags &= ~SP_AFULL;
 		sockin_acceptq(sotosockin(head));
 	}
-	if ((error = sockin_user_getname(sp->sp_fd, 1, nam, &len)) != 0)
-		return error;
-	*namelen = len;
+	/* The peer the host's accept gave, without asking it again. */
+	memcpy(nam, &sp->sp_peer, sp->sp_peerlen);
+	*namelen = sp->sp_peerlen;
 	return 0;
 }
 
@@ -140,14 +129,12 @@ sockin_disconnect(struct socket *so)
 	struct sockin_pcb *sp = sotosockin(so);
 	int error;
 
+	/*
+	 * A stream's host socket holds all we sent: its own close lingers as
+	 * SO_LINGER told it.
+	 */
 	if (sockin_stream(so)) {
-		/*
-		 * Disconnected, for SO_LINGER, once the host socket holds all
-		 * we sent: its own close lingers as the option told it.
-		 */
-		soisdisconnecting(so);
-		if (so->so_snd.sb_cc == 0)
-			soisdisconnected(so);
+		soisdisconnected(so);
 		return 0;
 	}
 	if ((error = sockin_user_disconnect(sp->sp_fd)) != 0)
@@ -156,18 +143,20 @@ sockin_disconnect(struct socket *so)
 	return 0;
 }
 
-/* The host socket is shut for writing once what we hold is sent. */
+/*
+ * A stream's host socket is shut for writing too; a connection it no
+ * longer has (the peer reset it) is for the next read to report.
+ */
 static int
 sockin_shutdown(struct socket *so)
 {
-	struct sockin_pcb *sp = sotosockin(so);
+	int error;
 
 	socantsendmore(so);
 	if (!sockin_stream(so))
 		return 0;
-	sp->sp_flags |= SP_SHUTWR;
-	sockin_flush(sp);
-	return 0;
+	error = sockin_user_shutdown(sotosockin(so)->sp_fd, SHUT_WR);
+	return error == ENOTCONN ? 0 : error;
 }
 
 static int
@@ -207,10 +196,12 @@ const struct pr_usrreqs sockin_usrreqs = {
 	.pr_disconnect = sockin_disconnect,
 	.pr_shutdown = sockin_shutdown,
 	.pr_abort = sockin_abort,
-	.pr_send = sockin_send,
 	.pr_sockaddr = sockin_sockaddr,
 	.pr_peeraddr = sockin_peeraddr,
 	.pr_recvdirect = sockin_recvdirect,
 	.pr_rcvpoll = sockin_rcvpoll,
 	.pr_rcvcount = sockin_rcvcount,
+	.pr_senddirect = sockin_senddirect,
+	.pr_sndpoll = sockin_sndpoll,
+	.pr_acceptpoll = sockin_acceptpoll,
 };

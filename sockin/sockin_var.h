@@ -9,9 +9,10 @@
  * One kernel thread (sockin_events) waits for readiness of every host
  * socket at once and, under softnet_lock, reads datagrams that arrived
  * into the receive buffers, notes that a stream has data waiting (which
- * its reader takes straight from the host socket, sockin_recv.c), writes
- * what waits in the send buffers, completes connects and accepts
- * connections, waking the socket's waiters as any protocol does.
+ * its reader takes straight from the host socket, sockin_recv.c) or room
+ * to send (which its writer fills straight from its buffer,
+ * sockin_send.c), completes connects and accepts connections, waking the
+ * socket's waiters as any protocol does.
  */
 #ifndef SOCKIN_SOCKIN_VAR_H
 #define SOCKIN_SOCKIN_VAR_H
@@ -24,11 +25,12 @@ struct sockin_user;
 
 /* sp_flags */
 #define SP_LISTEN	0x01	/* a listening socket */
-#define SP_ORPHAN	0x04	/* closed, sending what it still holds */
-#define SP_SHUTWR	0x08	/* shut for writing once the buffer is sent */
+#define SP_WREADY	0x08	/* a stream's host socket may take data */
 #define SP_RREADY	0x10	/* a stream's host socket may have data */
 #define SP_RMUTED	0x40	/* and no longer reports it (sockin_recv.c) */
+#define SP_RFRESH	0x80	/* it reported data, unread since */
 #define SP_AFULL	0x20	/* the accept queue filled: accept on pr_accept */
+#define SP_AFAILED	0x04	/* the host's accept failed: again on the next */
 
 struct sockin_pcb {
 	struct socket *sp_so;
@@ -36,14 +38,21 @@ struct sockin_pcb {
 	uint64_t sp_id;			/* its epoll registration, never reused */
 	int sp_flags;
 	uint64_t sp_rgen;		/* readiness reports, counted */
-	/* A connection waiting for accept(): its listener. */
+	uint64_t sp_wgen;		/* reports of room to send, counted */
+	/* A connection waiting for accept(): its listener, its peer. */
 	struct socket *sp_head;
+	struct sockaddr_storage sp_peer;
+	unsigned sp_peerlen;
 	LIST_ENTRY(sockin_pcb) sp_list;	/* its hash bucket */
 };
 
 #define sotosockin(so)	((struct sockin_pcb *)(so)->so_pcb)
 
-/* Host sockets' buffers on our side: a stream's, a datagram socket's. */
+/*
+ * Host sockets' buffers on our side: a stream's (its size is only what
+ * SO_SNDBUF and SO_RCVBUF say: its data stays in the host socket), a
+ * datagram socket's (its received datagrams).
+ */
 #define SOCKIN_STREAM_BUF	(512 * 1024)
 #define SOCKIN_DGRAM_BUF	(256 * 1024)
 
@@ -56,22 +65,27 @@ struct sockin_pcb *sockin_pcballoc(struct socket *so);
 void sockin_pcbfree(struct sockin_pcb *sp, bool reset);
 int sockin_ctloutput(int dir, struct socket *so, struct sockopt *sopt);
 
-/* sockin_io.c: moving data, all with softnet_lock held. */
+/* sockin_io.c: readiness, all with softnet_lock held. */
 /* Reads the datagrams the host socket holds into the receive buffer. */
 void sockin_readin(struct sockin_pcb *sp);
-/* Writes the send buffer out; destroys an orphan once it is empty. */
-void sockin_flush(struct sockin_pcb *sp);
-int sockin_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
-    socklen_t namelen, struct mbuf *control, int flags);
 /* Accepts connections from a listener while its queue has room. */
 void sockin_acceptq(struct sockin_pcb *sp);
+/* pr_acceptpoll: accepts again what a failed host accept left. */
+void sockin_acceptpoll(struct socket *head);
 /* Acts on readiness reported for sp's host socket (SOCKIN_EV_*). */
 void sockin_event(struct sockin_pcb *sp, int events);
 
 /* sockin_recv.c: a stream's data, straight from the host to its reader. */
-void sockin_rready(struct sockin_pcb *sp);
+void sockin_rready(struct sockin_pcb *sp, int events);
 int sockin_recvdirect(struct socket *so, struct uio *uio, int flags);
 int sockin_rcvpoll(struct socket *so);
 size_t sockin_rcvcount(struct socket *so);
+
+/* sockin_send.c: data sent, straight from its writer to the host. */
+void sockin_wready(struct sockin_pcb *sp);
+int sockin_senddirect(struct socket *so, struct uio *uio,
+    const struct sockaddr *nam, socklen_t namelen, struct mbuf *control,
+    int flags);
+bool sockin_sndpoll(struct socket *so);
 
 #endif

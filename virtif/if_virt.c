@@ -342,7 +342,7 @@ virtif_txsend(void *arg, struct mbuf *m)
 		segs[first].vs_len = (size_t)m->m_pkthdr.len;
 		nsegs = first + 1;
 	}
-	error = virtif_user_send(sc->sc_vu, segs, nsegs, VIRTIF_USER_NOWAIT);
+	error = virtif_user_send(sc->sc_vu, segs, nsegs);
 	if (flat != NULL)
 		m_freem(flat);
 	m_freem(m);
@@ -355,24 +355,6 @@ virtif_transmit(struct ifnet *ifp, struct mbuf *m)
 	struct virtif_softc *sc = ifp->if_softc;
 
 	return if_txq_enqueue(&sc->sc_txq, m);
-}
-
-static int
-virtif_ioctl(struct ifnet *ifp, unsigned long cmd, void *data)
-{
-	(void)ifp;
-	switch (cmd) {
-	case SIOCSIFMTU:
-		/*
-		 * The receive thread sizes new buffers for the new MTU.  The
-		 * host side's MTU is left alone: it is the user's to set.
-		 */
-		if (*(int *)data > ETHER_MAX_MTU)
-			return EINVAL;
-		return 0;
-	default:
-		return ENOTTY;
-	}
 }
 
 static void
@@ -403,9 +385,13 @@ virtif_detach(struct ifnet *ifp)
 	if_txq_fini(&sc->sc_txq);
 }
 
+/*
+ * No ifd_ioctl: if_setmtu() checks a new MTU against Ethernet's limit, the
+ * receive thread sizes new buffers for it, and the host side's MTU is left
+ * alone (it is the user's to set).
+ */
 static const struct if_driverops virtif_driverops = {
 	.ifd_transmit = virtif_transmit,
-	.ifd_ioctl = virtif_ioctl,
 	.ifd_detach = virtif_detach,
 };
 

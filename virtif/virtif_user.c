@@ -304,114 +304,22 @@ virtif_user_recv(struct virtif_user *vu, struct virtif_user_frame *frames,
 	}
 }
 
-static int64_t
-now_ms(void)
-{
-	struct timespec ts;
-
-	clock_gettime(CLOCK_MONOTONIC, &ts);
-	return (int64_t)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
-}
-
-/*
- * Waits until the tap takes writes again or the deadline passes (ENOBUFS)
- * or shutdown was requested (ECANCELED).
- */
-static int
-wait_writable(struct virtif_user *vu, int64_t deadline)
-{
-	struct pollfd pfd[2];
-	int64_t left;
-	int rv;
-
-	pfd[0].fd = vu->vu_fd;
-	pfd[0].events = POLLOUT;
-	pfd[1].fd = vu->vu_wakefd;
-	pfd[1].events = POLLIN;
-	for (;;) {
-		if (atomic_load_explicit(&vu->vu_dying, memory_order_acquire))
-			return ECANCELED;
-		left = deadline - now_ms();
-		if (left <= 0)
-			return ENOBUFS;
-		rv = poll(pfd, 2, (int)left);
-		if (rv == -1 && errno != EINTR)
-			return errno;
-		if (rv > 0 && (pfd[0].revents & (POLLOUT | POLLERR | POLLHUP)))
-			return 0;
-	}
-}
-
-/*
- * Writes one frame.  *deadlinep is when waiting for room ends, 0 before
- * the first wait of a call (so a batch waits at most once in all).
- */
-static int
-send1(struct virtif_user *vu, const struct virtif_user_seg *segs, int nsegs,
-    int flags, int64_t *deadlinep)
+int
+virtif_user_send(struct virtif_user *vu, const struct virtif_user_seg *segs,
+    int nsegs)
 {
 	ssize_t len;
-	int error;
 
 	if (nsegs < 0 || nsegs > VIRTIF_USER_MAXSEGS)
 		return EINVAL;
-	for (;;) {
+	do
 		len = writev(vu->vu_fd, (const struct iovec *)(const void *)segs,
 		    nsegs);
-		if (len > 0)
-			return 0;	/* a tap takes a frame whole */
-		if (len == 0)
-			return EINVAL;	/* an empty frame: nothing was sent */
-		if (errno == EINTR)
-			continue;
-		if (errno != EAGAIN)
-			return errno;
-		if (flags & VIRTIF_USER_NOWAIT)
-			return EAGAIN;
-		if (*deadlinep == 0)
-			*deadlinep = now_ms() + VIRTIF_USER_SENDWAIT_MS;
-		error = wait_writable(vu, *deadlinep);
-		if (error != 0)
-			return error;
-	}
-}
-
-/* Errors after which the rest of a batch is not tried. */
-static bool
-stops_batch(int error)
-{
-	return error == EAGAIN || error == ENOBUFS || error == ECANCELED ||
-	    error == EBADFD;
-}
-
-int
-virtif_user_send(struct virtif_user *vu, const struct virtif_user_seg *segs,
-    int nsegs, int flags)
-{
-	int64_t deadline = 0;
-
-	return send1(vu, segs, nsegs, flags, &deadline);
-}
-
-int
-virtif_user_send_batch(struct virtif_user *vu, struct virtif_user_pkt *pkts,
-    size_t npkts, int flags)
-{
-	int64_t deadline = 0;
-	int error = 0, first = 0;
-	size_t i;
-
-	for (i = 0; i < npkts; i++) {
-		if (!stops_batch(error))
-			error = send1(vu, pkts[i].vp_segs, pkts[i].vp_nsegs,
-			    flags, &deadline);
-		pkts[i].vp_error = error;
-		if (first == 0)
-			first = error;
-		if (!stops_batch(error))
-			error = 0;
-	}
-	return first;
+	while (len == -1 && errno == EINTR);
+	if (len == -1)
+		return errno;
+	/* A tap takes a frame whole; nothing written is an empty frame. */
+	return len > 0 ? 0 : EINVAL;
 }
 
 void

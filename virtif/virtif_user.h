@@ -12,10 +12,8 @@
  * global state: everything lives in the opaque struct virtif_user.
  *
  * Blocking: virtif_user_recv() blocks until a frame arrives or shutdown is
- * requested, and the send calls may block for a short bounded time when
- * the tap's queue is full (not with VIRTIF_USER_NOWAIT).  The kernel half
- * gives back its virtual CPU around every call that may block.  No other
- * call blocks.
+ * requested; the kernel half gives back its virtual CPU around it.  No
+ * other call blocks: a frame the tap does not take at once is not sent.
  *
  * Threads: one thread at a time may receive; sending may happen at the
  * same time as receiving, from any number of threads.  Shutdown may be
@@ -125,56 +123,22 @@ void virtif_user_setspin(struct virtif_user *vu, uint64_t ns);
 #define VIRTIF_USER_MAXSEGS	1024
 
 /*
- * With VIRTIF_USER_NOWAIT the send calls never block: a full tap queue
- * gives EAGAIN at once and the caller may try again without the flag.
- */
-#define VIRTIF_USER_NOWAIT	0x01
-
-/*
- * The longest a send call waits for room in a full tap queue before it
- * drops the frame with ENOBUFS.
- */
-#define VIRTIF_USER_SENDWAIT_MS	10
-
-/*
  * Sends one frame gathered from nsegs segments, without copying it.  The
  * frame is sent whole or not at all; the caller keeps its buffers.  With
  * VIRTIF_USER_OFFLOAD the first VIRTIF_USER_VNETLEN bytes are the header.
  *
- * May block for at most VIRTIF_USER_SENDWAIT_MS, only when the tap's queue
- * is full.  Errors (the frame was not sent): ENOBUFS when the queue stayed
- * full that long; EAGAIN when it is full and flags has VIRTIF_USER_NOWAIT;
- * EIO when the host side of the tap is down; EINVAL for a frame shorter
- * than an Ethernet header, longer than the tap takes, or of more than
- * VIRTIF_USER_MAXSEGS segments; ECANCELED when shutdown was requested
- * while it waited; EBADFD when the host deleted the tap.
+ * Never blocks.  Errors (the frame was not sent): EIO when the host side
+ * of the tap is down; EINVAL for a frame shorter than an Ethernet header,
+ * longer than the tap takes, or of more than VIRTIF_USER_MAXSEGS
+ * segments; EBADFD when the host deleted the tap; EAGAIN when the tap
+ * has no room (not with the unlimited send buffer a tap has unless
+ * TUNSETSNDBUF lowered it).
  */
 int virtif_user_send(struct virtif_user *vu, const struct virtif_user_seg *segs,
-    int nsegs, int flags);
-
-/* One frame of a batch: its segments, and what became of it. */
-struct virtif_user_pkt {
-	const struct virtif_user_seg *vp_segs;
-	int vp_nsegs;
-	int vp_error;		/* set: 0 when sent, else as virtif_user_send() */
-};
+    int nsegs);
 
 /*
- * Sends npkts frames in order, as virtif_user_send() each, and sets every
- * frame's vp_error.  A frame the tap refuses (EIO, EINVAL) does not stop
- * the batch; a full queue does: the frame that found it full and all after
- * it are not sent and get ENOBUFS (EAGAIN with VIRTIF_USER_NOWAIT, so the
- * caller may send them again from the first that has it).  Returns 0 when
- * every frame was sent, else the vp_error of the first that was not.
- *
- * May block as virtif_user_send(), at most once per call.
- */
-int virtif_user_send_batch(struct virtif_user *vu, struct virtif_user_pkt *pkts,
-    size_t npkts, int flags);
-
-/*
- * Wakes a thread blocked in virtif_user_recv() or waiting in a send call
- * and makes every later virtif_user_recv() return ECANCELED at once.
+ * Wakes a thread blocked in virtif_user_recv() and makes every later virtif_user_recv() return ECANCELED at once.
  * Idempotent; never blocks.
  */
 void virtif_user_shutdown(struct virtif_user *vu);

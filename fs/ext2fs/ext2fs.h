@@ -51,9 +51,11 @@ struct ext2fs_devops {
 	/*
 	 * Optional: reads the n blocks of size bytes at DEV_BSIZE blocks
 	 * dblks into the cache ahead of their use; a hint that cannot fail.
+	 * keep: blocks used more than once (metadata), else file data that
+	 * a sequential reader uses once (breada_keep, breada).
 	 */
 	void (*ed_readahead)(void *dev, const uint64_t *dblks, int n,
-	    uint32_t size);
+	    uint32_t size, bool keep);
 	/*
 	 * Optional: remembers that the contents of a buffer read with
 	 * ed_bread were checked, until they are read or changed again
@@ -66,6 +68,14 @@ struct ext2fs_devops {
 	 * reused (bdwrite_age).
 	 */
 	void (*ed_bdwrite_age)(void *dev, struct ext2fs_bh *bh);
+	/*
+	 * Optional: reads the n blocks of size bytes from DEV_BSIZE block
+	 * dblk on, one after the other on the disk, straight into dst and
+	 * caching nothing (bread_direct); EAGAIN when any of them is cached,
+	 * to be read with ed_bread.
+	 */
+	int (*ed_readdirect)(void *dev, uint64_t dblk, uint32_t size,
+	    uint32_t n, void *dst);
 };
 
 /* The superblock fields the file system uses, in host order. */
@@ -159,6 +169,8 @@ struct ext2fs_mount {
 	struct siphash_key um_dhkey;	/* of the names' hashes; constant */
 	unsigned um_ndirhash;
 	uint32_t um_nextgen;		/* the next new inode's generation */
+	/* Inode-table read-ahead (ext2fs_inode.c): hints, no lock. */
+	uint32_t um_itra_start, um_itra_end;
 	char um_why[128];		/* why the mount was refused or read-only */
 };
 
@@ -194,7 +206,10 @@ int ext2fs_getblk(struct ext2fs_mount *um, uint32_t blk, struct ext2fs_bh *bh);
 void ext2fs_brelse(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 void ext2fs_bdwrite(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 void ext2fs_bdwrite_age(struct ext2fs_mount *um, struct ext2fs_bh *bh);
-int ext2fs_breada(struct ext2fs_mount *um, const uint32_t *blks, int n);
+int ext2fs_breada(struct ext2fs_mount *um, const uint32_t *blks, int n,
+    bool keep);
+int ext2fs_bread_direct(struct ext2fs_mount *um, uint32_t blk, uint32_t n,
+    void *dst);
 void ext2fs_bsetchecked(struct ext2fs_mount *um, struct ext2fs_bh *bh);
 
 /*
@@ -204,12 +219,21 @@ void ext2fs_bsetchecked(struct ext2fs_mount *um, struct ext2fs_bh *bh);
  */
 #define EXT2_RA_BYTES		(256 * 1024)	/* read ahead at once */
 #define EXT2_RA_MAXBLKS		(EXT2_RA_BYTES / 1024)
+/*
+ * A read of this many bytes or more reads whole blocks straight into the
+ * reader's memory, past the cache (ext2fs_vnops.c, ext2fs_read_direct):
+ * a reader asking for this much at a time streams, and gains nothing
+ * from blocks kept.
+ */
+#define EXT2_DIRECT_MIN		(64 * 1024)
 struct ext2fs_ra {
 	uint64_t ra_next;	/* the block a sequential read reads next */
 	uint64_t ra_end;	/* the first block not read ahead */
 };
 int ext2fs_readahead(struct ext2fs_mount *um, const struct ext2fs_inode *ip,
     struct ext2fs_ra *ra, uint64_t lbn);
+/* Inode-table blocks read ahead at once (ext2fs_inode.c). */
+#define EXT2_ITRA_BYTES		(64 * 1024)
 
 /* ext2fs_super.c: superblock and descriptors, mount and unmount. */
 int ext2fs_sb_check(const struct ext2fs_sb *s, uint64_t devsize,
@@ -263,6 +287,8 @@ int ext2fs_symlink_set(struct ext2fs_mount *um, struct ext2fs_inode *ip,
 /* ext2fs_bmap.c: file blocks to disk blocks. */
 int ext2fs_bmap(struct ext2fs_mount *um, const struct ext2fs_inode *ip,
     uint64_t lbn, uint32_t *blkp);
+int ext2fs_bmap_run(struct ext2fs_mount *um, const struct ext2fs_inode *ip,
+    uint64_t lbn, uint32_t max, uint32_t *blkp, uint32_t *runp);
 int ext2fs_bmap_alloc(struct ext2fs_mount *um, struct ext2fs_inode *ip,
     uint64_t lbn, uint32_t *blkp, bool *newp);
 int ext2fs_bmap_trunc(struct ext2fs_mount *um, struct ext2fs_inode *ip,

@@ -66,36 +66,87 @@ ext2fs_ptr_check(const struct ext2fs_mount *um, const struct ext2fs_inode *ip,
 	return 0;
 }
 
-/* The disk block of logical block lbn of ip, or 0 for a hole. */
+/* Entry i of a leaf: the inode's direct pointers, or an indirect block. */
+static uint32_t
+ext2fs_leaf_ptr(const struct ext2fs_inode *ip, const struct ext2fs_bh *leaf,
+    uint32_t i)
+{
+	return leaf == NULL ? ip->i_block[i] : ext2fs_blk_get(leaf->bh_data, i);
+}
+
+/*
+ * How many of the pointers after entry i of a leaf (at most max - 1)
+ * continue the run of blk on the disk, each checked before it counts.
+ */
+static uint32_t
+ext2fs_leaf_run(struct ext2fs_mount *um, const struct ext2fs_inode *ip,
+    const struct ext2fs_bh *leaf, uint32_t i, uint32_t blk, uint32_t max)
+{
+	uint32_t end = leaf == NULL ? EXT2_NDADDR : um->um_nindir, n = 1;
+
+	while (n < max && i + n < end &&
+	    ext2fs_leaf_ptr(ip, leaf, i + n) == blk + n &&
+	    ext2fs_ptr_check(um, ip, blk + n) == 0)
+		n++;
+	return n;
+}
+
+/*
+ * The disk block of logical block lbn of ip (0 for a hole), and in *runp
+ * how many blocks from lbn on (at most max) lie one after the other on
+ * the disk, as far as the pointers beside lbn's in the same leaf (the
+ * inode's direct pointers, or one indirect block) say: a reader maps a
+ * run with one lookup and reads it with one I/O.  A hole's run is 1.
+ */
 int
-ext2fs_bmap(struct ext2fs_mount *um, const struct ext2fs_inode *ip,
-    uint64_t lbn, uint32_t *blkp)
+ext2fs_bmap_run(struct ext2fs_mount *um, const struct ext2fs_inode *ip,
+    uint64_t lbn, uint32_t max, uint32_t *blkp, uint32_t *runp)
 {
 	struct ext2fs_path p;
 	struct ext2fs_bh bh;
-	uint32_t blk;
+	bool held = false;
+	uint32_t blk, i;
 	int error;
 
+	KASSERT(max >= 1);
+	*runp = 1;
 	error = ext2fs_path_of(um, lbn, &p);
 	if (error != 0)
 		return error;
 	blk = ip->i_block[p.p_root];
+	i = p.p_root;
 	for (int l = 0; l < p.p_levels && blk != 0; l++) {
+		if (held)
+			ext2fs_brelse(um, &bh);
+		held = false;
 		error = ext2fs_ptr_check(um, ip, blk);
 		if (error == 0)
 			error = ext2fs_bread(um, blk, &bh);
 		if (error != 0)
 			return error;
-		blk = ext2fs_blk_get(bh.bh_data, p.p_idx[l]);
-		ext2fs_brelse(um, &bh);
+		held = true;
+		i = p.p_idx[l];
+		blk = ext2fs_blk_get(bh.bh_data, i);
 	}
-	if (blk != 0) {
+	if (blk != 0)
 		error = ext2fs_ptr_check(um, ip, blk);
-		if (error != 0)
-			return error;
-	}
+	/* blk != 0: every level was walked, and bh (if held) is the leaf. */
+	if (error == 0 && blk != 0)
+		*runp = ext2fs_leaf_run(um, ip, held ? &bh : NULL, i, blk, max);
+	if (held)
+		ext2fs_brelse(um, &bh);
 	*blkp = blk;
-	return 0;
+	return error;
+}
+
+/* The disk block of logical block lbn of ip, or 0 for a hole. */
+int
+ext2fs_bmap(struct ext2fs_mount *um, const struct ext2fs_inode *ip,
+    uint64_t lbn, uint32_t *blkp)
+{
+	uint32_t run;
+
+	return ext2fs_bmap_run(um, ip, lbn, 1, blkp, &run);
 }
 
 /* Takes a block for ip near goal and counts it in i_blocks. */

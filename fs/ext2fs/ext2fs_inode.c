@@ -27,6 +27,59 @@ ext2fs_iloc(const struct ext2fs_mount *um, uint32_t ino, uint32_t *blkp,
 	return 0;
 }
 
+/*
+ * Inode-table blocks are read ahead: files made one after the other take
+ * inodes one after the other, and a listing reads the inodes of a
+ * directory, which mke2fs and the allocator put side by side, so block
+ * by block an inode table cost a host call per block.  A block outside
+ * the window read ahead last moves it: the blocks after it in its
+ * group's table, EXT2_ITRA_BYTES in all, are handed to the device,
+ * which reads those not cached with one host call.
+ */
+static void
+ext2fs_itable_readahead(struct ext2fs_mount *um, uint32_t ino, uint32_t blk)
+{
+	uint32_t start = __atomic_load_n(&um->um_itra_start, __ATOMIC_RELAXED);
+	uint32_t end = __atomic_load_n(&um->um_itra_end, __ATOMIC_RELAXED);
+	uint32_t tend = um->um_gd[ext2fs_ino_group(um, ino)].bg_inode_table +
+	    um->um_itblocks;
+	uint32_t blks[EXT2_ITRA_BYTES / 1024];
+	int n = 0;
+
+	if (blk >= start && blk < end)
+		return;
+	while (blk + 1 + (uint32_t)n < tend &&
+	    (uint32_t)n + 1 < (uint32_t)EXT2_ITRA_BYTES >> um->um_bshift) {
+		blks[n] = blk + 1 + (uint32_t)n;
+		n++;
+	}
+	__atomic_store_n(&um->um_itra_start, blk, __ATOMIC_RELAXED);
+	__atomic_store_n(&um->um_itra_end, blk + 1 + (uint32_t)n,
+	    __ATOMIC_RELAXED);
+	(void)ext2fs_breada(um, blks, n, true);
+}
+
+/*
+ * The inode-table block holding inode ino, read, and the inode's offset
+ * in it; with ahead, the blocks after it are read ahead (a read of an
+ * inode, or a new one: an inode written was read before, and moving
+ * the window for it would only look the blocks up again).
+ */
+static int
+ext2fs_itable_bread(struct ext2fs_mount *um, uint32_t ino, bool ahead,
+    struct ext2fs_bh *bh, uint32_t *offp)
+{
+	uint32_t blk;
+	int error;
+
+	error = ext2fs_iloc(um, ino, &blk, offp);
+	if (error != 0)
+		return error;
+	if (ahead)
+		ext2fs_itable_readahead(um, ino, blk);
+	return ext2fs_bread(um, blk, bh);
+}
+
 static bool
 ext2fs_mode_valid(uint16_t mode)
 {
@@ -126,13 +179,10 @@ static int
 ext2fs_iread(struct ext2fs_mount *um, uint32_t ino, struct ext2fs_inode *ip)
 {
 	struct ext2fs_bh bh;
-	uint32_t blk, off;
+	uint32_t off;
 	int error;
 
-	error = ext2fs_iloc(um, ino, &blk, &off);
-	if (error != 0)
-		return error;
-	error = ext2fs_bread(um, blk, &bh);
+	error = ext2fs_itable_bread(um, ino, true, &bh, &off);
 	if (error != 0)
 		return error;
 	ext2fs_inode_load((const struct ext2fs_dinode *)
@@ -159,13 +209,10 @@ int
 ext2fs_iput(struct ext2fs_mount *um, const struct ext2fs_inode *ip)
 {
 	struct ext2fs_bh bh;
-	uint32_t blk, off;
+	uint32_t off;
 	int error;
 
-	error = ext2fs_iloc(um, ip->i_number, &blk, &off);
-	if (error != 0)
-		return error;
-	error = ext2fs_bread(um, blk, &bh);
+	error = ext2fs_itable_bread(um, ip->i_number, false, &bh, &off);
 	if (error != 0)
 		return error;
 	ext2fs_inode_store(ip, (struct ext2fs_dinode *)
@@ -180,13 +227,10 @@ static int
 ext2fs_iclear(struct ext2fs_mount *um, uint32_t ino)
 {
 	struct ext2fs_bh bh;
-	uint32_t blk, off;
+	uint32_t off;
 	int error;
 
-	error = ext2fs_iloc(um, ino, &blk, &off);
-	if (error != 0)
-		return error;
-	error = ext2fs_bread(um, blk, &bh);
+	error = ext2fs_itable_bread(um, ino, true, &bh, &off);
 	if (error != 0)
 		return error;
 	ext2fs_dinode_clear((uint8_t *)bh.bh_data + off, um->um_isize);

@@ -67,10 +67,11 @@ ext2fs_bdwrite_age(struct ext2fs_mount *um, struct ext2fs_bh *bh)
 
 /*
  * Hands the blocks blks (checked against the disk first) to the device to
- * read ahead; the count handed, 0 when the device does not read ahead.
+ * read ahead, kept as ordinary blocks with keep (metadata); the count
+ * handed, 0 when the device does not read ahead.
  */
 int
-ext2fs_breada(struct ext2fs_mount *um, const uint32_t *blks, int n)
+ext2fs_breada(struct ext2fs_mount *um, const uint32_t *blks, int n, bool keep)
 {
 	uint64_t dblks[EXT2_RA_MAXBLKS];
 	int m = 0;
@@ -81,7 +82,8 @@ ext2fs_breada(struct ext2fs_mount *um, const uint32_t *blks, int n)
 	for (int i = 0; i < n && ext2fs_blk_check(um, blks[i]) == 0; i++)
 		dblks[m++] = ext2fs_fsbtodb(um, blks[i]);
 	if (m > 0)
-		um->um_devops->ed_readahead(um->um_dev, dblks, m, um->um_bsize);
+		um->um_devops->ed_readahead(um->um_dev, dblks, m, um->um_bsize,
+		    keep);
 	return m;
 }
 
@@ -91,4 +93,28 @@ ext2fs_bsetchecked(struct ext2fs_mount *um, struct ext2fs_bh *bh)
 {
 	if (um->um_devops->ed_setchecked != NULL)
 		um->um_devops->ed_setchecked(um->um_dev, bh);
+}
+
+/*
+ * Reads the n blocks from blk on (one after the other on the disk)
+ * straight into dst, past the cache; EAGAIN when the device cannot (any
+ * of them is cached, or it has no direct reads): read them with
+ * ext2fs_bread.  The caller holds the file they belong to locked, so
+ * nobody writes them meanwhile.
+ */
+int
+ext2fs_bread_direct(struct ext2fs_mount *um, uint32_t blk, uint32_t n,
+    void *dst)
+{
+	int error = 0;
+
+	KASSERT(n >= 1);
+	if (um->um_devops->ed_readdirect == NULL)
+		return EAGAIN;
+	for (uint32_t i = 0; i < n && error == 0; i++)
+		error = ext2fs_blk_check(um, blk + i);
+	if (error != 0)
+		return error;
+	return um->um_devops->ed_readdirect(um->um_dev,
+	    ext2fs_fsbtodb(um, blk), um->um_bsize, n, dst);
 }

@@ -41,5 +41,5 @@ ext2fs_readahead(struct ext2fs_mount *um, const struct ext2fs_inode *ip,
 			blks[n++] = blk;
 	}
 	__atomic_store_n(&ra->ra_end, b, __ATOMIC_RELAXED);
-	return ext2fs_breada(um, blks, n);
+	return ext2fs_breada(um, blks, n, false);
 }

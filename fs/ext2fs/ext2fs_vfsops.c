@@ -81,7 +81,8 @@ ext2fs_buf_dwrite_age(void *dev, struct ext2fs_bh *bh)
 }
 
 static void
-ext2fs_buf_readahead(void *dev, const uint64_t *dblks, int n, uint32_t size)
+ext2fs_buf_readahead(void *dev, const uint64_t *dblks, int n, uint32_t size,
+    bool keep)
 {
 	daddr_t blks[EXT2_RA_MAXBLKS];
 	int sizes[EXT2_RA_MAXBLKS];
@@ -91,7 +92,17 @@ ext2fs_buf_readahead(void *dev, const uint64_t *dblks, int n, uint32_t size)
 		blks[i] = (daddr_t)dblks[i];
 		sizes[i] = (int)size;
 	}
-	breada(dev, blks, sizes, n);
+	if (keep)
+		breada_keep(dev, blks, sizes, n);
+	else
+		breada(dev, blks, sizes, n);
+}
+
+static int
+ext2fs_buf_readdirect(void *dev, uint64_t dblk, uint32_t size, uint32_t n,
+    void *dst)
+{
+	return bread_direct(dev, (daddr_t)dblk, (int)size, (int)n, dst);
 }
 
 static const struct ext2fs_devops ext2fs_buf_ops = {
@@ -103,6 +114,7 @@ static const struct ext2fs_devops ext2fs_buf_ops = {
 	.ed_readahead = ext2fs_buf_readahead,
 	.ed_setchecked = ext2fs_buf_setchecked,
 	.ed_bdwrite_age = ext2fs_buf_dwrite_age,
+	.ed_readdirect = ext2fs_buf_readdirect,
 };
 
 static int

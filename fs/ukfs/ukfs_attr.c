@@ -69,6 +69,33 @@ ukfs_lutimens(struct ukfs *fs, const char *path,
 	return rump_sys_utimensat(AT_FDCWD, p, times, AT_SYMLINK_NOFOLLOW);
 }
 
+/*
+ * The same through a descriptor of ukfs_open: no path is looked up, so
+ * a copy that has the file open sets its attributes for the cost of the
+ * change alone.
+ */
+int
+ukfs_fchmod(struct ukfs *fs, int fd, mode_t mode)
+{
+	(void)fs;
+	return rump_sys_fchmod(fd, mode);
+}
+
+int
+ukfs_fchown(struct ukfs *fs, int fd, uid_t uid, gid_t gid)
+{
+	(void)fs;
+	return rump_sys_fchown(fd, uid, gid);
+}
+
+int
+ukfs_futimens(struct ukfs *fs, int fd, const struct timespec times[2])
+{
+	(void)fs;
+	/* A NULL path names fd itself, as the C library's futimens does. */
+	return rump_sys_utimensat(fd, NULL, times, 0);
+}
+
 int
 ukfs_statvfs(struct ukfs *fs, struct statvfs *sv)
 {

@@ -75,6 +75,12 @@ ukfs_readdir(struct ukfs_dir *d, struct ukfs_dirent *ent)
 }
 
 int
+ukfs_dirfd(struct ukfs_dir *d)
+{
+	return d->ud_fd;
+}
+
+int
 ukfs_closedir(struct ukfs_dir *d)
 {
 	int rv = rump_sys_close(d->ud_fd);

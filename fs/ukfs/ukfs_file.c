@@ -1,6 +1,7 @@
 /* File contents: by path at an offset, or through a rump descriptor. */
 #include <errno.h>
 #include <fcntl.h>
+#include <string.h>
 
 #include <rump/rump.h>
 
@@ -14,6 +15,40 @@ ukfs_open(struct ukfs *fs, const char *path, int flags, mode_t mode)
 	if (ukfs_path(fs, path, p) != 0)
 		return -1;
 	return rump_sys_open(p, flags | O_CLOEXEC, mode);
+}
+
+/*
+ * name must be one entry of the directory dirfd: "..", or a name with a
+ * '/', could lead out of the image, which the path calls never do.
+ */
+static int
+ukfs_name_check(const char *name)
+{
+	if (name[0] == '\0' || strchr(name, '/') != NULL ||
+	    strcmp(name, "..") == 0) {
+		errno = EINVAL;
+		return -1;
+	}
+	return 0;
+}
+
+int
+ukfs_openat(struct ukfs *fs, int dirfd, const char *name, int flags,
+    mode_t mode)
+{
+	(void)fs;
+	if (ukfs_name_check(name) != 0)
+		return -1;
+	return rump_sys_openat(dirfd, name, flags | O_CLOEXEC, mode);
+}
+
+int
+ukfs_lstatat(struct ukfs *fs, int dirfd, const char *name, struct stat *sb)
+{
+	(void)fs;
+	if (ukfs_name_check(name) != 0)
+		return -1;
+	return rump_sys_fstatat(dirfd, name, sb, AT_SYMLINK_NOFOLLOW);
 }
 
 ssize_t
@@ -89,4 +124,11 @@ ukfs_truncate(struct ukfs *fs, const char *path, off_t length)
 	if (ukfs_path(fs, path, p) != 0)
 		return -1;
 	return rump_sys_truncate(p, length);
+}
+
+int
+ukfs_ftruncate(struct ukfs *fs, int fd, off_t length)
+{
+	(void)fs;
+	return rump_sys_ftruncate(fd, length);
 }

@@ -75,6 +75,15 @@ ssize_t ukfs_write(struct ukfs *fs, const char *path, off_t off,
 
 /* A rump file descriptor for path; open(2)'s flags and mode. */
 int ukfs_open(struct ukfs *fs, const char *path, int flags, mode_t mode);
+/*
+ * Entry name of the directory open as dirfd (from ukfs_open): one name,
+ * without '/' and not ".." (EINVAL), looked up alone rather than by a
+ * whole path again.
+ */
+int ukfs_openat(struct ukfs *fs, int dirfd, const char *name, int flags,
+    mode_t mode);
+int ukfs_lstatat(struct ukfs *fs, int dirfd, const char *name,
+    struct stat *sb);
 ssize_t ukfs_read_fd(struct ukfs *fs, int fd, off_t off, void *buf,
     size_t len);
 ssize_t ukfs_write_fd(struct ukfs *fs, int fd, off_t off, const void *buf,
@@ -96,6 +105,8 @@ ssize_t ukfs_readlink(struct ukfs *fs, const char *path, char *buf,
     size_t size);
 int ukfs_rename(struct ukfs *fs, const char *from, const char *to);
 int ukfs_truncate(struct ukfs *fs, const char *path, off_t length);
+/* The file open as fd (from ukfs_open) cut or extended to length. */
+int ukfs_ftruncate(struct ukfs *fs, int fd, off_t length);
 
 int ukfs_stat(struct ukfs *fs, const char *path, struct stat *sb);
 int ukfs_lstat(struct ukfs *fs, const char *path, struct stat *sb);
@@ -109,6 +120,10 @@ int ukfs_chown(struct ukfs *fs, const char *path, uid_t uid, gid_t gid);
  */
 int ukfs_lutimens(struct ukfs *fs, const char *path,
     const struct timespec times[2]);
+/* Mode, owners and times of the file open as fd (from ukfs_open). */
+int ukfs_fchmod(struct ukfs *fs, int fd, mode_t mode);
+int ukfs_fchown(struct ukfs *fs, int fd, uid_t uid, gid_t gid);
+int ukfs_futimens(struct ukfs *fs, int fd, const struct timespec times[2]);
 int ukfs_statvfs(struct ukfs *fs, struct statvfs *sv);
 /* Writes everything buffered to the image. */
 int ukfs_sync(struct ukfs *fs);
@@ -130,5 +145,7 @@ int ukfs_getcwd(struct ukfs *fs, char *buf, size_t len);
 struct ukfs_dir *ukfs_opendir(struct ukfs *fs, const char *path);
 int ukfs_readdir(struct ukfs_dir *d, struct ukfs_dirent *ent);
 int ukfs_closedir(struct ukfs_dir *d);
+/* The directory's rump descriptor, for ukfs_openat and ukfs_lstatat. */
+int ukfs_dirfd(struct ukfs_dir *d);
 
 #endif

@@ -87,6 +87,34 @@ struct pr_usrreqs {
 	int (*pr_recvdirect)(struct socket *so, struct uio *uio, int flags);
 	int (*pr_rcvpoll)(struct socket *so);
 	size_t (*pr_rcvcount)(struct socket *so);
+	/*
+	 * Optional, the other way: a protocol whose sent data goes straight
+	 * from the caller's buffer to where it is sent (sockin: the host
+	 * socket), so that it is copied once and the send buffer stays
+	 * empty.  Used instead of pr_send for every send from a uio.
+	 *
+	 * pr_senddirect sends what the protocol takes now from uio (to nam
+	 * when not NULL, with control, which it owns), never blocking: 0 with
+	 * uio advanced (a stream: by what was taken, maybe less than all; a
+	 * datagram: by all of it); EAGAIN when it took nothing (the protocol
+	 * wakes the send buffer when it can take more); or an error.  The
+	 * socket layer calls it with softnet_lock held, and the send lock
+	 * for a stream; it may drop softnet_lock while it copies.
+	 * pr_sndpoll: whether it takes data now (POLLOUT), in place of the
+	 * send buffer's room.
+	 */
+	int (*pr_senddirect)(struct socket *so, struct uio *uio,
+	    const struct sockaddr *nam, socklen_t namelen, struct mbuf *control,
+	    int flags);
+	bool (*pr_sndpoll)(struct socket *so);
+	/*
+	 * Optional, for a listener whose protocol may hold connections it
+	 * could not queue for accept when they came (sockin: in the host's
+	 * backlog, after the host's accept failed): queue them now, or set
+	 * so_error to why not.  accept and poll call it on a listener whose
+	 * queue is empty, softnet_lock held.
+	 */
+	void (*pr_acceptpoll)(struct socket *head);
 };
 
 struct protosw {

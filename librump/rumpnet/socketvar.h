@@ -292,6 +292,29 @@ pru_rcvcount(struct socket *so)
 }
 
 static inline int
+pru_senddirect(struct socket *so, struct uio *uio, const struct sockaddr *nam,
+    socklen_t namelen, struct mbuf *control, int flags)
+{
+	return SO_PRU(so)->pr_senddirect(so, uio, nam, namelen, control, flags);
+}
+
+/* Does the protocol take data now (see pr_sndpoll)? */
+static inline bool
+pru_sndroom(struct socket *so)
+{
+	return SO_PRU(so)->pr_sndpoll != NULL ? SO_PRU(so)->pr_sndpoll(so) :
+	    sbspace(&so->so_snd) >= (long)so->so_snd.sb_lowat;
+}
+
+/* A listener's queue is empty: the protocol may fill it (pr_acceptpoll). */
+static inline void
+pru_acceptpoll(struct socket *head)
+{
+	if (head->so_qlen == 0 && SO_PRU(head)->pr_acceptpoll != NULL)
+		SO_PRU(head)->pr_acceptpoll(head);
+}
+
+static inline int
 pru_sockaddr(struct socket *so, struct sockaddr_storage *nam, socklen_t *len)
 {
 	return SO_PRU(so)->pr_sockaddr != NULL ?

@@ -214,6 +214,7 @@ soaccept(struct socket *head, struct socket **aso,
 		error = EINVAL;
 		goto out;
 	}
+	pru_acceptpoll(head);
 	while (head->so_qlen == 0 && head->so_error == 0) {
 		if (head->so_state & SS_CANTRCVMORE) {
 			error = ECONNABORTED;
@@ -460,16 +461,82 @@ sosend_stream(struct socket *so, struct uio *uio, struct mbuf *control,
 	return error;
 }
 
+/*
+ * A datagram to a protocol that sends straight from the caller's buffer
+ * (pr_senddirect, sockin): one piece, no copy here, no wait.
+ */
+static int
+sosend_direct_atomic(struct socket *so, const struct sockaddr *nam,
+    socklen_t namelen, struct uio *uio, struct mbuf *control, int flags)
+{
+	int error;
+
+	NET_LOCK();
+	error = sosend_check(so, nam);
+	if (error == 0)
+		error = pru_senddirect(so, uio, nam, namelen, control, flags);
+	else if (control != NULL)
+		m_freem(control);
+	NET_UNLOCK();
+	return error;
+}
+
+/*
+ * A stream to a protocol that sends straight from the caller's buffer:
+ * what it takes now goes, and a writer it takes nothing from waits in
+ * the send buffer's queue until the protocol says it can take more
+ * (sowwakeup), as one waits for room.  The send lock keeps concurrent
+ * writers' pieces apart, as in sosend_stream.
+ */
+static int
+sosend_direct_stream(struct socket *so, struct uio *uio,
+    struct mbuf *control, int flags, bool nbio)
+{
+	uint64_t deadline = sb_deadline(&so->so_snd);
+	int error;
+
+	NET_LOCK();
+	sbrelock(so, &so->so_snd);
+	for (;;) {
+		if ((error = sosend_check(so, NULL)) != 0)
+			break;
+		error = pru_senddirect(so, uio, NULL, 0, control, flags);
+		control = NULL;
+		if (error == 0 && uio->uio_resid == 0)
+			break;
+		if (error == 0)
+			continue;
+		if (error != EAGAIN || nbio)
+			break;
+		sbunlock(&so->so_snd);
+		error = sbwait(so, &so->so_snd, deadline);
+		sbrelock(so, &so->so_snd);
+		if (error != 0)
+			break;
+	}
+	sbunlock(&so->so_snd);
+	NET_UNLOCK();
+	if (control != NULL)
+		m_freem(control);
+	return error;
+}
+
 int
 sosend(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
     struct uio *uio, struct mbuf *top, struct mbuf *control, int flags,
     bool nbio)
 {
-	if (so->so_proto->pr_flags & PR_ATOMIC)
+	bool atomic = (so->so_proto->pr_flags & PR_ATOMIC) != 0;
+
+	nbio = nbio || (flags & MSG_DONTWAIT);
+	if (top == NULL && SO_PRU(so)->pr_senddirect != NULL)
+		return atomic ?
+		    sosend_direct_atomic(so, nam, namelen, uio, control, flags) :
+		    sosend_direct_stream(so, uio, control, flags, nbio);
+	if (atomic)
 		return sosend_atomic(so, nam, namelen, uio, top, control, flags);
 	KASSERT(top == NULL);
-	return sosend_stream(so, uio, control, flags,
-	    nbio || (flags & MSG_DONTWAIT));
+	return sosend_stream(so, uio, control, flags, nbio);
 }
 
 /* Why soreceive cannot return data now; 0 means wait (or data came). */
@@ -787,16 +854,20 @@ sopoll(struct socket *so, int events, struct pollent *pe)
 
 	NET_LOCK();
 	pollrecord(&so->so_ph, pe);
+	if (so->so_options & SO_OPT_ACCEPTCONN)
+		pru_acceptpoll(so);
 	if (so->so_rcv.sb_cc >= so->so_rcv.sb_lowat ||
 	    (so->so_rcv.sb_mb != NULL && (so->so_proto->pr_flags & PR_ATOMIC)) ||
 	    (so->so_state & SS_CANTRCVMORE) || so->so_qlen > 0)
 		revents |= events & (POLLIN | POLLRDNORM);
 	if (so->so_state & SS_CANTRCVMORE)
 		revents |= events & POLLRDHUP;
-	revents |= events & pru_rcvpoll(so);
-	if ((!(so->so_proto->pr_flags & PR_CONNREQUIRED) ||
-	    (so->so_state & SS_ISCONNECTED)) &&
-	    sbspace(&so->so_snd) >= (long)so->so_snd.sb_lowat)
+	/* The protocol is asked only what the caller wants to know. */
+	if (events & (POLLIN | POLLRDNORM | POLLRDHUP))
+		revents |= events & pru_rcvpoll(so);
+	if ((events & (POLLOUT | POLLWRNORM)) &&
+	    (!(so->so_proto->pr_flags & PR_CONNREQUIRED) ||
+	    (so->so_state & SS_ISCONNECTED)) && pru_sndroom(so))
 		revents |= events & (POLLOUT | POLLWRNORM);
 	if (so->so_state & SS_CANTSENDMORE)
 		revents |= events & (POLLOUT | POLLWRNORM);

@@ -90,6 +90,23 @@ int breadn(struct vnode *vp, daddr_t blkno, int size, const daddr_t *rablks,
 void breada(struct vnode *vp, const daddr_t *rablks, const int *rasizes,
     int nra);
 /*
+ * breada of blocks used more than once (metadata, such as an inode
+ * table): read ahead as ordinary blocks, not aged by their first use.
+ */
+void breada_keep(struct vnode *vp, const daddr_t *rablks, const int *rasizes,
+    int nra);
+/*
+ * Reads the nblks blocks of size bytes from device block blkno on, one
+ * after the other on vp, straight into dst with one strategy call,
+ * caching nothing; EAGAIN (nothing read) when the cache holds any of
+ * them, which the caller then reads with bread.  The caller sees to it
+ * that nobody writes these blocks meanwhile (a file system holds the
+ * file they belong to locked) and caches them only in blocks of size
+ * bytes: those are the keys looked up.
+ */
+int bread_direct(struct vnode *vp, daddr_t blkno, int size, int nblks,
+    void *dst);
+/*
  * The busy buffer of block blkno, size bytes, without reading it: its
  * contents are valid only if B_DONE.  A cached buffer of another size is
  * written if dirty and resized.

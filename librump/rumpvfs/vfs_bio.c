@@ -520,15 +520,16 @@ buf_continues(struct buf *const *run, int n, size_t bytes,
 
 /*
  * Reads the run and gives back its read-ahead buffers (all but a first
- * that the caller asked for); the error of that first one.
+ * that the caller asked for) with raflags (B_RAHEAD or 0); the error of
+ * that first one.
  */
 static int
-buf_read_run(struct buf **run, int n, bool first)
+buf_read_run(struct buf **run, int n, bool first, unsigned raflags)
 {
 	int error = buf_read_cluster(run, n);
 
 	for (int i = first ? 1 : 0; i < n; i++)
-		brelse(run[i], error != 0 ? B_INVAL : B_RAHEAD);
+		brelse(run[i], error != 0 ? B_INVAL : raflags);
 	return error;
 }
 
@@ -541,7 +542,7 @@ buf_read_run(struct buf **run, int n, bool first)
  */
 static int
 buf_read_runs(struct vnode *vp, struct buf *bp, const daddr_t *rablks,
-    const int *rasizes, int nra)
+    const int *rasizes, int nra, unsigned raflags)
 {
 	struct buf *run[BUF_MAXRUN];
 	size_t bytes = 0;
@@ -563,9 +564,9 @@ buf_read_runs(struct vnode *vp, struct buf *bp, const daddr_t *rablks,
 			continue;
 		if (n > 0 && !buf_continues(run, n, bytes, rbp)) {
 			if (first)
-				error = buf_read_run(run, n, true);
+				error = buf_read_run(run, n, true, raflags);
 			else
-				(void)buf_read_run(run, n, false);
+				(void)buf_read_run(run, n, false, raflags);
 			first = false;
 			n = 0;
 			bytes = 0;
@@ -574,9 +575,9 @@ buf_read_runs(struct vnode *vp, struct buf *bp, const daddr_t *rablks,
 		bytes += rbp->b_bcount;
 	}
 	if (n > 0 && first)
-		error = buf_read_run(run, n, true);
+		error = buf_read_run(run, n, true, raflags);
 	else if (n > 0)
-		(void)buf_read_run(run, n, false);
+		(void)buf_read_run(run, n, false, raflags);
 	return error;
 }
 
@@ -590,11 +591,11 @@ breadn(struct vnode *vp, daddr_t blkno, int size, const daddr_t *rablks,
 	*bpp = NULL;
 	if ((bp->b_flags & B_DONE) != 0) {
 		buf_hit(bp);
-		(void)buf_read_runs(vp, NULL, rablks, rasizes, nra);
+		(void)buf_read_runs(vp, NULL, rablks, rasizes, nra, B_RAHEAD);
 		*bpp = bp;
 		return 0;
 	}
-	error = buf_read_runs(vp, bp, rablks, rasizes, nra);
+	error = buf_read_runs(vp, bp, rablks, rasizes, nra, B_RAHEAD);
 	if (error != 0) {
 		brelse(bp, B_INVAL);
 		return error;
@@ -606,7 +607,46 @@ breadn(struct vnode *vp, daddr_t blkno, int size, const daddr_t *rablks,
 void
 breada(struct vnode *vp, const daddr_t *rablks, const int *rasizes, int nra)
 {
-	(void)buf_read_runs(vp, NULL, rablks, rasizes, nra);
+	(void)buf_read_runs(vp, NULL, rablks, rasizes, nra, B_RAHEAD);
+}
+
+void
+breada_keep(struct vnode *vp, const daddr_t *rablks, const int *rasizes,
+    int nra)
+{
+	(void)buf_read_runs(vp, NULL, rablks, rasizes, nra, 0);
+}
+
+/*
+ * Reading past the cache.  A long sequential read of file data copied
+ * each block twice on its way (from the cluster's bounce buffer into a
+ * buffer, from the buffer to the reader) and took a buffer, a hash entry
+ * and a lock round per block; read straight into the reader's memory it
+ * is one host call per run and no copy of ours.  Only blocks the cache
+ * does not hold may be read so: a cached block may be newer than the
+ * disk.
+ */
+int
+bread_direct(struct vnode *vp, daddr_t blkno, int size, int nblks, void *dst)
+{
+	daddr_t step = (daddr_t)size >> DEV_BSHIFT;
+	struct buf b;
+
+	KASSERT(size > 0 && size % DEV_BSIZE == 0 && nblks > 0);
+	mutex_enter(&bufcache_lock);
+	for (int i = 0; i < nblks; i++) {
+		if (buf_find(vp, blkno + i * step) != NULL) {
+			mutex_exit(&bufcache_lock);
+			return EAGAIN;
+		}
+	}
+	mutex_exit(&bufcache_lock);
+	memset(&b, 0, sizeof(b));
+	b.b_vp = vp;
+	b.b_lblkno = blkno;
+	b.b_data = dst;
+	b.b_bcount = b.b_bufsize = (size_t)size * (size_t)nblks;
+	return buf_io(&b, true);
 }
 
 /* ---- writing ---- */

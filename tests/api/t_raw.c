@@ -13,6 +13,7 @@
 #include <netinet/ip_icmp.h>
 #include <sys/socket.h>
 #include <sys/time.h>
+#include <time.h>
 
 #include "apitest.h"
 
@@ -409,6 +410,161 @@ a_raw_socket_of_a_protocol_beyond_255_is_refused(void **state)
 	assert_int_equal(errno, EPROTONOSUPPORT);
 }
 
+static uint64_t
+counter(const char *name)
+{
+	uint64_t v;
+
+	assert_int_equal(rump_kstat_get(name, &v), 0);
+	return v;
+}
+
+/*
+ * Packets that come while the receive buffer is full are dropped and
+ * counted; what fits is read afterwards.  The sender is an IPPROTO_RAW
+ * socket, which gets no copies itself.
+ */
+static void
+a_raw_socket_with_a_full_receive_buffer_drops_and_counts(void **state)
+{
+	const struct timespec ms = { 0, 1000000 };
+	char pkt[sizeof(struct ip) + 1000], buf[2048];
+	struct ip ip = header(1000);
+	uint64_t delivered, full, dd = 0, df = 0;
+	const int n = 16;
+	int r, s, one = 1, got = 0;
+
+	(void)state;
+	r = raw_socket(PROTO);
+	s = raw_socket(IPPROTO_RAW);
+	assert_int_equal(rump_sys_setsockopt(r, SOL_SOCKET, SO_RCVBUF, &one,
+	    sizeof(one)), 0);
+	memcpy(pkt, &ip, sizeof(ip));
+	memset(pkt + sizeof(ip), 'x', 1000);
+	delivered = counter("raw.delivered");
+	full = counter("raw.fullsock");
+	for (int i = 0; i < n; i++)
+		send_to(s, "127.0.0.1", pkt, sizeof(pkt));
+	/* Loopback delivers in a softint: wait until every packet came. */
+	for (int i = 0; i < 10000 && dd + df < (uint64_t)n; i++) {
+		nanosleep(&ms, NULL);
+		dd = counter("raw.delivered") - delivered;
+		df = counter("raw.fullsock") - full;
+	}
+	assert_int_equal(dd + df, n);
+	assert_true(df > 0);
+	while (receive(r, buf, sizeof(buf), NULL) == (int)sizeof(pkt))
+		got++;
+	assert_int_equal(got, dd);
+	rump_sys_close(r);
+	rump_sys_close(s);
+}
+
+static void
+addresses_too_short_or_not_ipv4_are_refused(void **state)
+{
+	struct sockaddr_in lo = addr("127.0.0.1");
+	struct sockaddr_in v6 = lo;
+	int s;
+
+	(void)state;
+	s = raw_socket(PROTO);
+	v6.sin_family = AF_INET6;
+	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)&lo, 8), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)&v6, sizeof(v6)),
+	    -1);
+	assert_int_equal(errno, EAFNOSUPPORT);
+	assert_int_equal(rump_sys_connect(s, (struct sockaddr *)&lo, 8), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(rump_sys_sendto(s, "x", 1, 0, (struct sockaddr *)&lo,
+	    8), -1);
+	assert_int_equal(errno, EINVAL);
+	rump_sys_close(s);
+}
+
+static int
+getint(int s, int name)
+{
+	socklen_t len = sizeof(int);
+	int v = -1;
+
+	assert_int_equal(rump_sys_getsockopt(s, IPPROTO_IP, name, &v, &len),
+	    0);
+	assert_int_equal(len, sizeof(int));
+	return v;
+}
+
+static void
+ip_hdrincl_is_read_back(void **state)
+{
+	int s, r, on = 1, off = 0;
+
+	(void)state;
+	s = raw_socket(PROTO);
+	r = raw_socket(IPPROTO_RAW);
+	assert_int_equal(getint(s, IP_HDRINCL), 0);
+	assert_int_equal(getint(r, IP_HDRINCL), 1);
+	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_IP, IP_HDRINCL, &on,
+	    sizeof(on)), 0);
+	assert_int_equal(getint(s, IP_HDRINCL), 1);
+	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_IP, IP_HDRINCL, &off,
+	    sizeof(off)), 0);
+	assert_int_equal(getint(s, IP_HDRINCL), 0);
+	rump_sys_close(s);
+	rump_sys_close(r);
+}
+
+/* As on Linux: only a raw socket writes its own headers. */
+static void
+ip_hdrincl_on_a_udp_socket_is_enoprotoopt(void **state)
+{
+	int s, on = 1;
+
+	(void)state;
+	s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(s >= 0);
+	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_IP, IP_HDRINCL, &on,
+	    sizeof(on)), -1);
+	assert_int_equal(errno, ENOPROTOOPT);
+	rump_sys_close(s);
+}
+
+static void
+ip_mtu_discover_is_read_back_and_kept_within_its_range(void **state)
+{
+	int s, v = IP_PMTUDISC_DO, bad = -1;
+
+	(void)state;
+	s = raw_socket(PROTO);
+	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_IP, IP_MTU_DISCOVER,
+	    &v, sizeof(v)), 0);
+	assert_int_equal(getint(s, IP_MTU_DISCOVER), IP_PMTUDISC_DO);
+	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_IP, IP_MTU_DISCOVER,
+	    &bad, sizeof(bad)), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(getint(s, IP_MTU_DISCOVER), IP_PMTUDISC_DO);
+	rump_sys_close(s);
+}
+
+static void
+an_unknown_ip_option_is_enoprotoopt(void **state)
+{
+	socklen_t len = sizeof(int);
+	int s, v = 1;
+
+	(void)state;
+	s = raw_socket(PROTO);
+	/* IP_PKTINFO: Linux has it, this kernel does not. */
+	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_IP, IP_PKTINFO, &v,
+	    sizeof(v)), -1);
+	assert_int_equal(errno, ENOPROTOOPT);
+	assert_int_equal(rump_sys_getsockopt(s, IPPROTO_IP, IP_PKTINFO, &v,
+	    &len), -1);
+	assert_int_equal(errno, ENOPROTOOPT);
+	rump_sys_close(s);
+}
+
 int
 main(void)
 {
@@ -430,6 +586,12 @@ main(void)
 		leak_test(a_protocol_no_socket_has_is_answered_protocol_unreachable),
 		leak_test(a_raw_socket_shut_for_reading_gets_nothing),
 		leak_test(a_raw_socket_of_a_protocol_beyond_255_is_refused),
+		leak_test(a_raw_socket_with_a_full_receive_buffer_drops_and_counts),
+		leak_test(addresses_too_short_or_not_ipv4_are_refused),
+		leak_test(ip_hdrincl_is_read_back),
+		leak_test(ip_hdrincl_on_a_udp_socket_is_enoprotoopt),
+		leak_test(ip_mtu_discover_is_read_back_and_kept_within_its_range),
+		leak_test(an_unknown_ip_option_is_enoprotoopt),
 	};
 
 	return cmocka_run_group_tests(tests, apitest_boot, apitest_halt);

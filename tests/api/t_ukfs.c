@@ -256,6 +256,45 @@ a_descriptor_reads_and_writes_at_offsets(void **state)
 }
 
 static void
+an_entry_is_opened_and_stated_from_its_directory_descriptor(void **state)
+{
+	struct ukfs *fs = mount_rw();
+	char buf[16] = { 0 };
+	struct ukfs_dir *d;
+	struct stat sb;
+	int dfd, fd;
+
+	(void)state;
+	dfd = ukfs_open(fs, "/d/e", O_RDONLY | O_DIRECTORY, 0);
+	assert_true(dfd >= 0);
+	assert_int_equal(ukfs_lstatat(fs, dfd, "f", &sb), 0);
+	assert_int_equal(sb.st_size, 4);
+	fd = ukfs_openat(fs, dfd, "g", O_WRONLY | O_CREAT | O_EXCL, 0600);
+	assert_true(fd >= 0);
+	assert_int_equal(ukfs_write_fd(fs, fd, 0, "new", 3), 3);
+	assert_int_equal(ukfs_close(fs, fd), 0);
+	assert_int_equal(ukfs_read(fs, "/d/e/g", 0, buf, sizeof(buf)), 3);
+	assert_string_equal(buf, "new");
+	/* One name of the directory only: nothing leads out of it. */
+	assert_int_equal(ukfs_openat(fs, dfd, "..", O_RDONLY, 0), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(ukfs_lstatat(fs, dfd, "../e/f", &sb), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(ukfs_lstatat(fs, dfd, "", &sb), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(ukfs_lstatat(fs, dfd, "missing", &sb), -1);
+	assert_int_equal(errno, ENOENT);
+	assert_int_equal(ukfs_close(fs, dfd), 0);
+	/* The descriptor of a directory open for reading serves as well. */
+	d = ukfs_opendir(fs, "/d/e");
+	assert_non_null(d);
+	assert_int_equal(ukfs_lstatat(fs, ukfs_dirfd(d), "g", &sb), 0);
+	assert_int_equal(sb.st_size, 3);
+	assert_int_equal(ukfs_closedir(d), 0);
+	release_clean(fs);
+}
+
+static void
 names_are_made_linked_renamed_and_removed(void **state)
 {
 	struct ukfs *fs = mount_rw();
@@ -397,6 +436,35 @@ attributes_are_set_and_read_back(void **state)
 }
 
 static void
+attributes_are_set_through_a_descriptor(void **state)
+{
+	struct ukfs *fs = mount_rw();
+	struct timespec ts[2] = { { 1100000000, 9 }, { 1300000000, 11 } };
+	struct stat sb;
+	int fd;
+
+	(void)state;
+	fd = ukfs_open(fs, "/d/e/f", O_WRONLY, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(ukfs_ftruncate(fs, fd, 10000), 0);
+	assert_int_equal(ukfs_fchown(fs, fd, 21, 43), 0);
+	assert_int_equal(ukfs_fchmod(fs, fd, 0751), 0);
+	assert_int_equal(ukfs_futimens(fs, fd, ts), 0);
+	assert_int_equal(ukfs_close(fs, fd), 0);
+	assert_int_equal(ukfs_stat(fs, "/d/e/f", &sb), 0);
+	assert_int_equal(sb.st_size, 10000);
+	assert_int_equal(sb.st_uid, 21);
+	assert_int_equal(sb.st_gid, 43);
+	assert_int_equal(sb.st_mode & 07777, 0751);
+	assert_int_equal(sb.st_atim.tv_sec, 1100000000);
+	assert_int_equal(sb.st_mtim.tv_sec, 1300000000);
+	/* A closed descriptor names nothing. */
+	assert_int_equal(ukfs_fchmod(fs, fd, 0600), -1);
+	assert_int_equal(errno, EBADF);
+	release_clean(fs);
+}
+
+static void
 statvfs_counts_the_blocks_a_write_takes(void **state)
 {
 	struct ukfs *fs = mount_rw();
@@ -532,11 +600,13 @@ main(void)
 		leak_test(ukfs_chdir_makes_relative_paths_start_there),
 		leak_test(a_write_at_an_offset_reads_back_and_the_image_stays_clean),
 		leak_test(a_descriptor_reads_and_writes_at_offsets),
+		leak_test(an_entry_is_opened_and_stated_from_its_directory_descriptor),
 		leak_test(names_are_made_linked_renamed_and_removed),
 		leak_test(a_readlink_that_does_not_fit_fails_with_enametoolong),
 		leak_test(a_path_longer_than_path_max_fails_with_enametoolong),
 		leak_test(the_directory_iterator_returns_every_entry_with_its_type),
 		leak_test(attributes_are_set_and_read_back),
+		leak_test(attributes_are_set_through_a_descriptor),
 		leak_test(statvfs_counts_the_blocks_a_write_takes),
 		leak_test(a_read_only_mount_refuses_writes_and_changes_no_byte),
 		leak_test(a_release_with_an_open_file_fails_busy_and_keeps_the_mount),

@@ -47,6 +47,9 @@ nsx() { ip netns exec "$NS" "$@"; }
 start() {
 	_n=$1
 	shift
+	# Emptied now, not by the background shell: wait_text must not find
+	# the last program's text in it.
+	: >"$TMP.$_n"
 	# Not through nsx: $! would be the subshell running the function,
 	# and killing it would leave the program running.
 	ip netns exec "$NS" "$@" >"$TMP.$_n" 2>&1 &
@@ -85,7 +88,11 @@ xfer() {
 	_sink=$last
 	wait_text "$TMP.sink" "listening"
 	_t0=$(now)
-	nsx $3 $port >"$TMP.send" 2>&1 </dev/null
+	if ! nsx $3 $port >"$TMP.send" 2>&1 </dev/null; then
+		echo "bench: $1: the source failed:"
+		cat "$TMP.send"
+		exit 1
+	fi
 	wait "$_sink"
 	echo "$1 $(mbit "$_t0" "$(now)")" >>"$TMP.tput"
 }

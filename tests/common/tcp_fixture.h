@@ -45,6 +45,7 @@ test_setup(void **state)
 	peer.seq = PEER_ISS;
 	peer.ack = 0;
 	peer.ts = false;
+	peer.tsecr = 0;
 	peer.win = 65535;
 	peer.rport++;
 	peer.lport = LPORT;
@@ -79,6 +80,30 @@ send_bytes(struct socket *so, int len)
 	uio_setup(&uio, &iov, 1, UIO_WRITE);
 	assert_int_equal(sosend(so, NULL, 0, &uio, NULL, NULL, 0, true), 0);
 	assert_int_equal(uio.uio_resid, 0);
+}
+
+/* The handshake with MSS 1460 and SACK-permitted; the accepted socket. */
+static inline struct socket *
+tpeer_connect_sack(void)
+{
+	static const uint8_t opts[8] = {
+		TCPOPT_MAXSEG, 4, 0x05, 0xb4,
+		TCPOPT_NOP, TCPOPT_NOP, TCPOPT_SACK_PERMITTED, 2,
+	};
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	struct socket *so;
+	struct tseg s;
+
+	tpeer_inject(&peer, TH_SYN, peer.seq, 0, opts, sizeof(opts), NULL, 0);
+	peer.seq++;
+	tpeer_expect(&peer, &s);
+	assert_true(s.opts.to_flags & TOF_SACKPERM);
+	peer.ack = s.seq + 1;
+	tpeer_send(&peer, TH_ACK, NULL, 0);
+	assert_int_equal(soaccept(ls, &so, &ss, &sslen, true), 0);
+	assert_true(tpeer_tcb(so)->t_flags & TF_SACK_PERMIT);
+	return so;
 }
 
 /* An active open to the peer; the peer's segments then go to its port. */

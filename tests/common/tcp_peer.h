@@ -38,6 +38,10 @@ struct tpeer {
 	uint16_t win;
 	bool ts;			/* it sends timestamps */
 	uint32_t tsval;
+	uint32_t tsecr;			/* the timestamp it echoes */
+	/* Between tpeer_batch_begin and _end: frames held for one batch. */
+	bool batching;
+	struct mbuf *batch, **batchtail;
 };
 
 /* A segment TCP sent, parsed. */
@@ -93,7 +97,7 @@ tpeer_inject(struct tpeer *p, uint8_t flags, tcp_seq seq, tcp_seq ack,
 		o[2] = TCPOPT_TIMESTAMP;
 		o[3] = TCPOLEN_TIMESTAMP;
 		be32enc(o + 4, p->tsval);
-		be32enc(o + 8, 0);
+		be32enc(o + 8, p->tsecr);
 	}
 	thlen = 20 + olen + (p->ts ? 12 : 0);
 	tlen = thlen + dlen;
@@ -117,7 +121,34 @@ tpeer_inject(struct tpeer *p, uint8_t flags, tcp_seq seq, tcp_seq ack,
 	be16enc(tcp + 28, fi_cksum(tcp, 12 + tlen));
 	tlen = fi_ipbuild(pkt, 20, p->remote, p->local, IPPROTO_TCP, 64, 1, 0,
 	    tcp + 12, tlen);
+	if (p->batching) {
+		struct mbuf *m = m_devget(pkt, tlen, &p->fi.fi_if);
+
+		assert_non_null(m);
+		*p->batchtail = m;
+		p->batchtail = &m->m_nextpkt;
+		return;
+	}
 	fi_inject(&p->fi, pkt, tlen, 0);
+}
+
+/*
+ * The segments injected until tpeer_batch_end reach the stack together,
+ * in one if_input_batch, as a driver hands over what it read at once.
+ */
+static inline void
+tpeer_batch_begin(struct tpeer *p)
+{
+	p->batching = true;
+	p->batch = NULL;
+	p->batchtail = &p->batch;
+}
+
+static inline void
+tpeer_batch_end(struct tpeer *p)
+{
+	p->batching = false;
+	if_input_batch(&p->fi.fi_if, p->batch);
 }
 
 /* A segment at the peer's own sequence numbers; data advances p->seq. */

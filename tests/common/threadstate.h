@@ -10,7 +10,10 @@
 #ifndef TESTS_THREADSTATE_H
 #define TESTS_THREADSTATE_H
 
+#include <dirent.h>
+#include <stdbool.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <sys/syscall.h>
 #include <time.h>
 #include <unistd.h>
@@ -54,6 +57,38 @@ wait_thread_asleep(const pid_t *tidp)
 		nanosleep(&ms, NULL);
 	}
 	fail_msg("the thread never went to sleep");
+}
+
+/*
+ * Waits (up to ten seconds) until every other thread of the process
+ * sleeps: a kernel thread started before (a driver's receive thread) has
+ * then taken what it holds while idle, so that memory does not grow under
+ * the next test's leak check.
+ */
+static inline void
+wait_other_threads_asleep(void)
+{
+	const struct timespec ms = { 0, 1000000 };
+	pid_t self = thread_self_id();
+	struct dirent *de;
+	bool asleep;
+	DIR *d;
+
+	for (int i = 0; i < 10000; i++) {
+		asleep = true;
+		assert_non_null(d = opendir("/proc/self/task"));
+		while ((de = readdir(d)) != NULL) {
+			pid_t tid = (pid_t)atoi(de->d_name);
+
+			if (tid > 0 && tid != self && thread_state(tid) != 'S')
+				asleep = false;
+		}
+		closedir(d);
+		if (asleep)
+			return;
+		nanosleep(&ms, NULL);
+	}
+	fail_msg("another thread never went to sleep");
 }
 
 #endif

@@ -20,6 +20,7 @@
 #include <unistd.h>
 #include <net/if.h>
 #include <sys/ioctl.h>
+#include <sys/resource.h>
 #include <sys/socket.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
@@ -319,7 +320,7 @@ arp_request_gets_reply(void **state)
 	/* Gathered from two pieces, as the kernel's mbuf chains are. */
 	segs[0] = (struct virtif_user_seg){ req.eh, sizeof(req.eh) };
 	segs[1] = (struct virtif_user_seg){ req.arp, sizeof(req.arp) };
-	assert_int_equal(virtif_user_send(tap0, segs, 2, 0), 0);
+	assert_int_equal(virtif_user_send(tap0, segs, 2), 0);
 	wait_arp_replies(tap0, 1, &peer_mac, &peer_ip);
 }
 
@@ -350,35 +351,26 @@ recv_drains_a_batch(void **state)
 }
 
 static void
-send_batch_reports_each_frame(void **state)
+send_refuses_a_runt_an_empty_frame_and_too_many_segments(void **state)
 {
-	static const uint8_t macs[2][6] = {
-		{ 0x02, 0, 0, 0, 0, 0x03 }, { 0x02, 0, 0, 0, 0, 0x04 },
-	};
-	static const uint8_t ips[2][4] = { { 198, 18, 0, 3 }, { 198, 18, 0, 4 } };
+	static const uint8_t mac3[6] = { 0x02, 0, 0, 0, 0, 0x03 };
+	static const uint8_t ip3[4] = { 198, 18, 0, 3 };
 	static const uint8_t runt[5] = { 1, 2, 3, 4, 5 };
-	struct arpframe req3, req4;
-	struct virtif_user_seg s3 = { &req3, sizeof(req3) };
-	struct virtif_user_seg s4 = { &req4, sizeof(req4) };
+	struct arpframe req;
+	struct virtif_user_seg seg = { &req, sizeof(req) };
 	struct virtif_user_seg sr = { runt, sizeof(runt) };
-	struct virtif_user_pkt pkts[4] = {
-		{ &s3, 1, -1 }, { &sr, 1, -1 }, { &s4, 1, -1 }, { NULL, 0, -1 },
-	};
 
 	(void)state;
 	NEED_NETNS();
-	make_arp_request(&req3, macs[0], ips[0], host_ip);
-	make_arp_request(&req4, macs[1], ips[1], host_ip);
-	/* A runt and an empty frame are refused; the others still go. */
-	assert_int_equal(virtif_user_send_batch(tap0, pkts, 4, 0), EINVAL);
-	assert_int_equal(pkts[0].vp_error, 0);
-	assert_int_equal(pkts[1].vp_error, EINVAL);
-	assert_int_equal(pkts[2].vp_error, 0);
-	assert_int_equal(pkts[3].vp_error, EINVAL);
-	wait_arp_replies(tap0, 2, macs, ips);
-
-	assert_int_equal(virtif_user_send(tap0, &s3, VIRTIF_USER_MAXSEGS + 1, 0),
+	make_arp_request(&req, mac3, ip3, host_ip);
+	assert_int_equal(virtif_user_send(tap0, &sr, 1), EINVAL);
+	assert_int_equal(virtif_user_send(tap0, NULL, 0), EINVAL);
+	assert_int_equal(virtif_user_send(tap0, &seg, VIRTIF_USER_MAXSEGS + 1),
 	    EINVAL);
+	assert_int_equal(virtif_user_send(tap0, &seg, -1), EINVAL);
+	/* The tap still takes a good one. */
+	assert_int_equal(virtif_user_send(tap0, &seg, 1), 0);
+	wait_arp_replies(tap0, 1, &mac3, &ip3);
 }
 
 static void
@@ -394,7 +386,7 @@ truncated_frame_is_flagged(void **state)
 	(void)state;
 	NEED_NETNS();
 	make_arp_request(&req, mac5, ip5, host_ip);
-	assert_int_equal(virtif_user_send(tap0, &seg, 1, 0), 0);
+	assert_int_equal(virtif_user_send(tap0, &seg, 1), 0);
 	/* The 42-byte reply does not fit in 20 bytes. */
 	rxbufs_init(&rx, 20);
 	for (;;) {
@@ -421,8 +413,7 @@ send_on_down_tap_is_eio(void **state)
 	NEED_NETNS();
 	assert_int_equal(virtif_user_open(TAP1, 0, 0, &vu), 0);
 	make_arp_request(&req, peer_mac, peer_ip, host_ip);
-	assert_int_equal(virtif_user_send(vu, &seg, 1, 0), EIO);
-	assert_int_equal(virtif_user_send(vu, &seg, 1, VIRTIF_USER_NOWAIT), EIO);
+	assert_int_equal(virtif_user_send(vu, &seg, 1), EIO);
 	virtif_user_close(vu);
 }
 
@@ -458,7 +449,7 @@ a_tap_with_offloads_passes_a_header_with_each_frame(void **state)
 	segs[0] = (struct virtif_user_seg){ hdr, sizeof(hdr) };
 	segs[1] = (struct virtif_user_seg){ req.eh, sizeof(req.eh) };
 	segs[2] = (struct virtif_user_seg){ req.arp, sizeof(req.arp) };
-	assert_int_equal(virtif_user_send(vu, segs, 3, 0), 0);
+	assert_int_equal(virtif_user_send(vu, segs, 3), 0);
 	while (!replied) {
 		memset(&f, 0, sizeof(f));
 		memset(rxhdr, 0xee, sizeof(rxhdr));
@@ -595,6 +586,72 @@ open_variants(void **state)
 	assert_int_equal(if_nametoindex(TAP2), 0);
 }
 
+/* The lowest descriptor free now. */
+static int
+lowest_free_fd(void)
+{
+	int fd = open("/dev/null", O_RDONLY | O_CLOEXEC);
+
+	assert_true(fd >= 0);
+	close(fd);
+	return fd;
+}
+
+/*
+ * Out of descriptors at each of the three open takes (the tap, the
+ * eventfd, the socket that sets the MTU): EMFILE, and nothing left open
+ * or created.
+ */
+static void
+open_out_of_descriptors_is_emfile_and_leaves_nothing(void **state)
+{
+	struct rlimit old, rl;
+	struct virtif_user *vu;
+
+	(void)state;
+	NEED_NETNS();
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
+	for (int k = 0; k < 3; k++) {
+		int fd = lowest_free_fd(), error;
+
+		rl = old;
+		rl.rlim_cur = (rlim_t)(fd + k);
+		assert_int_equal(setrlimit(RLIMIT_NOFILE, &rl), 0);
+		error = virtif_user_open(TAP2, 1400, 0, &vu);
+		assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+		assert_int_equal(error, EMFILE);
+		assert_int_equal(lowest_free_fd(), fd);
+		assert_int_equal(if_nametoindex(TAP2), 0);
+	}
+}
+
+static void
+recv_refuses_no_slots_and_a_slot_of_too_many_pieces(void **state)
+{
+	static uint8_t buf[BUFLEN];
+	struct virtif_user_seg more[VIRTIF_USER_RXMORE + 1];
+	struct virtif_user_frame f = {
+		.vf_buf = buf,
+		.vf_buflen = sizeof(buf),
+		.vf_more = more,
+		.vf_nmore = VIRTIF_USER_RXMORE + 1,
+	};
+	struct virtif_user *vu;
+	size_t n = 99;
+
+	(void)state;
+	NEED_NETNS();
+	memset(more, 0, sizeof(more));
+	assert_int_equal(virtif_user_open(TAP2, 0, 0, &vu), 0);
+	assert_int_equal(virtif_user_recv(vu, &f, 0, &n), EINVAL);
+	assert_int_equal(n, 0);
+	assert_int_equal(virtif_user_recv(vu, &f, 1, &n), EINVAL);
+	f.vf_nmore = -1;
+	assert_int_equal(virtif_user_recv(vu, &f, 1, &n), EINVAL);
+	assert_int_equal(n, 0);
+	virtif_user_close(vu);
+}
+
 /* Runs in a child: what open says without CAP_NET_ADMIN, then as nobody. */
 static int
 open_unprivileged(void)
@@ -646,12 +703,14 @@ main(void)
 		cmocka_unit_test(open_reports_name_and_creation),
 		cmocka_unit_test(arp_request_gets_reply),
 		cmocka_unit_test(recv_drains_a_batch),
-		cmocka_unit_test(send_batch_reports_each_frame),
+		cmocka_unit_test(send_refuses_a_runt_an_empty_frame_and_too_many_segments),
 		cmocka_unit_test(truncated_frame_is_flagged),
 		cmocka_unit_test(send_on_down_tap_is_eio),
 		cmocka_unit_test(shutdown_wakes_receiver),
 		cmocka_unit_test(a_tap_with_offloads_passes_a_header_with_each_frame),
 		cmocka_unit_test(open_variants),
+		cmocka_unit_test(open_out_of_descriptors_is_emfile_and_leaves_nothing),
+		cmocka_unit_test(recv_refuses_no_slots_and_a_slot_of_too_many_pieces),
 		cmocka_unit_test(open_without_permission_is_eperm),
 	};
 

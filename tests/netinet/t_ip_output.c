@@ -549,6 +549,133 @@ sends_to_ourselves_through_loopback(void **state)
 	KTEST_EXIT();
 }
 
+/* RFC 791: no fragment may carry less than 8 bytes of data. */
+static void
+cannot_fragment_to_a_route_mtu_below_68(void **state)
+{
+	struct in_addr dst = fi_ip(10, 0, 0, 9);
+	struct ipstat before;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(route_add(dst, 32, NULL, 0, 24), 0);
+	before = ipstat;
+	assert_int_equal(output(mkpkt(local, dst, 64, 0, 100), 0, NULL),
+	    EMSGSIZE);
+	IPSTAT_CHECK(before, IPS(ips_localout, 1), IPS(ips_cantfrag, 1));
+	assert_int_equal(fi_queued(&fi), 0);
+	route_delete(dst, 32);
+	KTEST_EXIT();
+}
+
+/* A fragment's header (1) or its share of the data (2) finds no mbuf. */
+static void
+running_out_of_mbufs_while_fragmenting_sends_nothing(void **state)
+{
+	struct ipstat before;
+
+	(void)state;
+	KTEST_ENTER();
+	for (unsigned nth = 1; nth <= 2; nth++) {
+		struct mbuf *m = mkpkt(local, remote, 64, 0, 4000);
+		int error;
+
+		before = ipstat;
+		mb_failnext(nth);
+		error = output(m, 0, NULL);
+		mb_failnext(0);
+		assert_int_equal(error, ENOBUFS);
+		IPSTAT_CHECK(before, IPS(ips_localout, 1),
+		    IPS(ips_odropped, 1));
+		assert_int_equal(fi_queued(&fi), 0);
+	}
+	KTEST_EXIT();
+}
+
+/* A header split across mbufs is gathered into a new one, if there is one. */
+static void
+no_mbuf_for_a_split_header_is_enobufs(void **state)
+{
+	static uint8_t buf[120];
+	struct ipstat before;
+	struct mbuf *m, *n;
+	int error;
+
+	(void)state;
+	KTEST_ENTER();
+	m = mkpkt(local, remote, 64, 0, 100);
+	m_copydata(m, 0, sizeof(buf), buf);
+	m_freem(m);
+	m = m_gethdr(M_WAIT, MT_DATA);
+	n = m_get(M_WAIT, MT_DATA);
+	memcpy(mtod(m, void *), buf, 10);
+	memcpy(mtod(n, void *), buf + 10, sizeof(buf) - 10);
+	m->m_len = 10;
+	n->m_len = (int)sizeof(buf) - 10;
+	m->m_next = n;
+	m->m_pkthdr.len = (int)sizeof(buf);
+	before = ipstat;
+	mb_failnext(1);
+	error = output(m, 0, NULL);
+	mb_failnext(0);
+	assert_int_equal(error, ENOBUFS);
+	IPSTAT_CHECK(before, IPS(ips_odropped, 1));
+	assert_int_equal(fi_queued(&fi), 0);
+	KTEST_EXIT();
+}
+
+/* The first fragment refused: the others are not sent after it. */
+static void
+a_fragment_the_interface_refuses_ends_the_packet(void **state)
+{
+	int error;
+
+	(void)state;
+	KTEST_ENTER();
+	fi.fi_error = ENOBUFS;
+	error = output(mkpkt(local, remote, 64, 0, 4000), 0, NULL);
+	fi.fi_error = 0;
+	assert_int_equal(error, ENOBUFS);
+	assert_int_equal(fi_queued(&fi), 0);
+	KTEST_EXIT();
+}
+
+static void
+a_multicast_destination_goes_out_as_multicast(void **state)
+{
+	struct in_addr group = fi_ip(224, 0, 0, 9);
+	int mflags;
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(route_add(fi_ip(224, 0, 0, 0), 4, NULL, 0, 0), 0);
+	assert_int_equal(output(mkpkt(local, group, 1, 0, 10), 0, NULL), 0);
+	take(NULL, &mflags);
+	assert_true(mflags & M_MCAST);
+	assert_false(mflags & M_BCAST);
+	route_delete(fi_ip(224, 0, 0, 0), 4);
+	KTEST_EXIT();
+}
+
+/* Shorter than the 20 bytes of a header without options. */
+static void
+a_packet_shorter_than_a_header_is_refused(void **state)
+{
+	struct ipstat before;
+	uint8_t buf[19];
+
+	(void)state;
+	KTEST_ENTER();
+	memset(buf, 0, sizeof(buf));
+	buf[0] = IP_VHL(4, 20);
+	before = ipstat;
+	assert_int_equal(output(m_devget(buf, sizeof(buf), NULL), IP_RAWOUTPUT,
+	    NULL), EINVAL);
+	IPSTAT_CHECK(before, IPS(ips_obadhdr, 1));
+	assert_int_equal(fi_queued(&fi), 0);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
@@ -569,6 +696,12 @@ main(void)
 		leak_test(raw_output_refuses_bad_header),
 		leak_test(does_not_write_shared_header),
 		leak_test(sends_to_ourselves_through_loopback),
+		leak_test(cannot_fragment_to_a_route_mtu_below_68),
+		leak_test(running_out_of_mbufs_while_fragmenting_sends_nothing),
+		leak_test(no_mbuf_for_a_split_header_is_enobufs),
+		leak_test(a_fragment_the_interface_refuses_ends_the_packet),
+		leak_test(a_multicast_destination_goes_out_as_multicast),
+		leak_test(a_packet_shorter_than_a_header_is_refused),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

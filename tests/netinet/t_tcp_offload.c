@@ -50,27 +50,6 @@ a_segment_of_less_than_two_full_segments_waits_for_the_delayed_ack(
 	KTEST_EXIT();
 }
 
-static struct socket *
-connect_sack(void)
-{
-	static const uint8_t opts[8] = {
-		TCPOPT_MAXSEG, 4, 0x05, 0xb4,
-		TCPOPT_NOP, TCPOPT_NOP, TCPOPT_SACK_PERMITTED, 2,
-	};
-	struct sockaddr_storage ss;
-	socklen_t sslen = sizeof(ss);
-	struct socket *so;
-	struct tseg s;
-
-	tpeer_inject(&peer, TH_SYN, peer.seq, 0, opts, sizeof(opts), NULL, 0);
-	peer.seq++;
-	tpeer_expect(&peer, &s);
-	peer.ack = s.seq + 1;
-	tpeer_send(&peer, TH_ACK, NULL, 0);
-	assert_int_equal(soaccept(ls, &so, &ss, &sslen, true), 0);
-	return so;
-}
-
 static void
 an_out_of_order_super_segment_is_sacked_whole_and_joined(void **state)
 {
@@ -79,7 +58,7 @@ an_out_of_order_super_segment_is_sacked_whole_and_joined(void **state)
 
 	(void)state;
 	KTEST_ENTER();
-	so = connect_sack();
+	so = tpeer_connect_sack();
 	tpeer_inject(&peer, TH_ACK, peer.seq + 100, peer.ack, NULL, 0, data,
 	    SUPER);
 	tpeer_expect(&peer, &s);

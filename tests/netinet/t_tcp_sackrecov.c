@@ -8,30 +8,6 @@
 #include "ktest.h"
 #include "tcp_fixture.h"
 
-/* The handshake with MSS 1460 and SACK-permitted; the accepted socket. */
-static struct socket *
-connect_sack(void)
-{
-	static const uint8_t opts[8] = {
-		TCPOPT_MAXSEG, 4, 0x05, 0xb4,
-		TCPOPT_NOP, TCPOPT_NOP, TCPOPT_SACK_PERMITTED, 2,
-	};
-	struct sockaddr_storage ss;
-	socklen_t sslen = sizeof(ss);
-	struct socket *so;
-	struct tseg s;
-
-	tpeer_inject(&peer, TH_SYN, peer.seq, 0, opts, sizeof(opts), NULL, 0);
-	peer.seq++;
-	tpeer_expect(&peer, &s);
-	assert_true(s.opts.to_flags & TOF_SACKPERM);
-	peer.ack = s.seq + 1;
-	tpeer_send(&peer, TH_ACK, NULL, 0);
-	assert_int_equal(soaccept(ls, &so, &ss, &sslen, true), 0);
-	assert_true(tpeer_tcb(so)->t_flags & TF_SACK_PERMIT);
-	return so;
-}
-
 static void
 out_of_order_data_is_reported_in_sack_blocks(void **state)
 {
@@ -40,7 +16,7 @@ out_of_order_data_is_reported_in_sack_blocks(void **state)
 
 	(void)state;
 	KTEST_ENTER();
-	so = connect_sack();
+	so = tpeer_connect_sack();
 	tpeer_inject(&peer, TH_ACK, peer.seq + 10, peer.ack, NULL, 0,
 	    "0123456789", 10);
 	tpeer_expect(&peer, &s);
@@ -73,7 +49,7 @@ data_that_came_twice_is_reported_as_a_dsack(void **state)
 
 	(void)state;
 	KTEST_ENTER();
-	so = connect_sack();
+	so = tpeer_connect_sack();
 	tpeer_tcb(so)->t_quickack = 0;
 	tpeer_inject(&peer, TH_ACK, peer.seq, peer.ack, NULL, 0, "abcd", 4);
 	tpeer_inject(&peer, TH_ACK, peer.seq, peer.ack, NULL, 0, "abcd", 4);
@@ -109,7 +85,7 @@ sack_blocks_above_a_hole_resend_it_at_once(void **state)
 
 	(void)state;
 	KTEST_ENTER();
-	so = connect_sack();
+	so = tpeer_connect_sack();
 	tp = tpeer_tcb(so);
 	send_bytes(so, 6 * 1460);
 	tpeer_expect(&peer, &s);
@@ -148,7 +124,7 @@ each_of_the_first_two_duplicate_acks_sends_a_new_segment(void **state)
 
 	(void)state;
 	KTEST_ENTER();
-	so = connect_sack();
+	so = tpeer_connect_sack();
 	tp = tpeer_tcb(so);
 	tp->t_cc.cc_cwnd = 3 * 1460;
 	send_bytes(so, 8 * 1460);
@@ -183,7 +159,7 @@ the_old_part_of_a_partly_new_segment_is_reported_as_a_dsack(void **state)
 
 	(void)state;
 	KTEST_ENTER();
-	so = connect_sack();
+	so = tpeer_connect_sack();
 	tpeer_inject(&peer, TH_ACK, peer.seq, peer.ack, NULL, 0, "abcd", 4);
 	tpeer_expect(&peer, &s);
 	tpeer_inject(&peer, TH_ACK, peer.seq + 2, peer.ack, NULL, 0, "cdef", 4);
@@ -201,7 +177,7 @@ the_old_part_of_a_partly_new_segment_is_reported_as_a_dsack(void **state)
 static struct socket *
 connect_srtt20(void)
 {
-	struct socket *so = connect_sack();
+	struct socket *so = tpeer_connect_sack();
 
 	tpeer_tcb(so)->t_rtt.rt_srtt = 20000;
 	return so;

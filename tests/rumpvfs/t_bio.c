@@ -278,6 +278,63 @@ a_failed_clustered_read_caches_nothing(void **state)
 }
 
 static void
+bread_direct_reads_a_run_with_one_host_call_and_caches_nothing(void **state)
+{
+	static unsigned char dst[4 * BSIZE];
+	struct etfs_stats before, after;
+	struct bufstats bbefore, bafter;
+
+	(void)state;
+	KTEST_ENTER();
+	before = stats();
+	buf_stats(&bbefore);
+	assert_int_equal(bread_direct(devvp, BLK(20), BSIZE, 4, dst), 0);
+	buf_stats(&bafter);
+	after = stats();
+	KTEST_EXIT();
+	assert_int_equal(after.es_reads - before.es_reads, 1);
+	assert_int_equal(bafter.bs_bytes, bbefore.bs_bytes);
+	for (int i = 0; i < 4; i++) {
+		assert_int_equal(dst[i * BSIZE], 20 + i);
+		assert_int_equal(dst[i * BSIZE + BSIZE - 1], 20 + i);
+	}
+}
+
+static void
+bread_direct_of_a_run_the_cache_holds_part_of_is_eagain(void **state)
+{
+	static unsigned char dst[4 * BSIZE];
+	struct etfs_stats before, after;
+	struct buf *bp;
+
+	(void)state;
+	memset(dst, 0xee, sizeof(dst));
+	KTEST_ENTER();
+	/* A dirty block, newer than the disk: the disk must not be read. */
+	bp = getblk(devvp, BLK(32), BSIZE);
+	memset(bp->b_data, 0x99, BSIZE);
+	bdwrite(bp);
+	before = stats();
+	assert_int_equal(bread_direct(devvp, BLK(30), BSIZE, 4, dst), EAGAIN);
+	after = stats();
+	KTEST_EXIT();
+	assert_int_equal(after.es_reads, before.es_reads);
+	assert_int_equal(dst[0], 0xee);
+}
+
+static void
+bread_direct_past_the_device_is_eio(void **state)
+{
+	static unsigned char dst[2 * BSIZE];
+
+	(void)state;
+	KTEST_ENTER();
+	assert_int_equal(bread_direct(devvp, BLK(IMG_SIZE / BSIZE - 1), BSIZE,
+	    2, dst), EIO);
+	KTEST_EXIT();
+}
+
+static void
 a_read_past_the_device_is_eio(void **state)
 {
 	struct buf *bp;
@@ -587,6 +644,32 @@ a_block_read_ahead_and_used_once_is_reused_first(void **state)
 	assert_int_equal(before.bs_hits, after.bs_hits + 1);
 }
 
+static void
+a_block_read_ahead_to_keep_and_used_once_is_not_reused_first(void **state)
+{
+	daddr_t ra[2] = { BLK(180), BLK(181) };
+	int rasz[2] = { BSIZE, BSIZE };
+	struct bufstats before, after;
+	struct buf *bp;
+
+	(void)state;
+	KTEST_ENTER();
+	breada_keep(devvp, ra, rasz, 2);
+	assert_int_equal(bread(devvp, BLK(180), BSIZE, &bp), 0);
+	brelse(bp, 0);
+	buf_stats(&before);
+	/* A new block gets a buffer of its own: 180 stays cached. */
+	assert_int_equal(bread(devvp, BLK(190), BSIZE, &bp), 0);
+	brelse(bp, 0);
+	buf_stats(&after);
+	assert_int_equal(after.bs_bytes, before.bs_bytes + BSIZE);
+	assert_int_equal(bread(devvp, BLK(180), BSIZE, &bp), 0);
+	brelse(bp, 0);
+	buf_stats(&before);
+	KTEST_EXIT();
+	assert_int_equal(before.bs_hits, after.bs_hits + 1);
+}
+
 /*
  * Reads blocks first..first+n-1 as a sequential reader does, ahead by 4;
  * blocks the tests before did not write.
@@ -789,6 +872,9 @@ main(void)
 		bio_test(breadn_reads_scattered_read_ahead_one_by_one),
 		bio_test(read_ahead_skips_a_buffer_another_holds),
 		bio_test(a_failed_clustered_read_caches_nothing),
+		bio_test(bread_direct_reads_a_run_with_one_host_call_and_caches_nothing),
+		bio_test(bread_direct_of_a_run_the_cache_holds_part_of_is_eagain),
+		bio_test(bread_direct_past_the_device_is_eio),
 		bio_test(a_read_past_the_device_is_eio),
 		bio_test(injected_read_faults_fail_bread_with_eio),
 		bio_test(a_failed_delayed_write_is_reported_by_vflushbuf),
@@ -803,6 +889,7 @@ main(void)
 		bio_test(breada_reads_a_run_of_blocks_with_one_host_call),
 		bio_test(breada_reads_around_cached_blocks_in_runs),
 		bio_test(a_block_read_ahead_and_used_once_is_reused_first),
+		bio_test(a_block_read_ahead_to_keep_and_used_once_is_not_reused_first),
 		bio_test(streaming_a_file_through_the_cache_keeps_other_blocks),
 		bio_test(streaming_more_than_the_cache_holds_stays_within_the_limit),
 		bio_test(a_dirty_run_is_written_from_its_start_whichever_block_comes_first),

@@ -488,21 +488,98 @@ readv_skips_an_empty_piece_of_the_buffer(void **state)
 }
 
 /* At the host's descriptor limit, a socket is the host's EMFILE. */
+/*
+ * The lowest host descriptor free now, and the descriptor limit lowered to
+ * it in *low (the old one in *old): no new host descriptor from then on.
+ */
+static void
+host_fds_exhaust(struct rlimit *old, struct rlimit *low)
+{
+	int lowest;
+
+	assert_int_equal(getrlimit(RLIMIT_NOFILE, old), 0);
+	lowest = dup(0);
+	assert_true(lowest >= 0);
+	close(lowest);
+	*low = *old;
+	low->rlim_cur = (rlim_t)lowest;
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, low), 0);
+}
+
+/*
+ * A connection that came while the host had no descriptor for it: the
+ * accept says EMFILE, and, the connection left in the host's backlog
+ * (whose readiness the host reported once), the next accept takes it
+ * once a descriptor is free.
+ */
+static void
+a_connection_a_failed_host_accept_left_is_accepted_once_descriptors_free_up(void **state)
+{
+	struct rlimit old, low;
+	struct sockaddr_in sin;
+	int l, c, a;
+
+	(void)state;
+	l = listener(&sin, 4);
+	c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(c >= 0);
+	host_fds_exhaust(&old, &low);
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	a = rump_sys_accept(l, NULL, NULL);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	assert_int_equal(a, -1);
+	assert_int_equal(errno, EMFILE);
+	assert_int_equal(rump_sys_fcntl(l, F_SETFL, O_NONBLOCK), 0);
+	a = rump_sys_accept(l, NULL, NULL);
+	assert_true(a >= 0);
+	assert_int_equal(rump_sys_send(c, "x", 1, 0), 1);
+	assert_int_equal(rump_sys_recv(a, &(char){ 0 }, 1, 0), 1);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	rump_sys_close(l);
+}
+
+/* Poll on such a listener tries again too, and says it has one. */
+static void
+poll_on_a_listener_a_failed_host_accept_left_a_connection_says_readable(void **state)
+{
+	struct rlimit old, low;
+	struct sockaddr_in sin;
+	struct pollfd pfd;
+	int l, c, a;
+
+	(void)state;
+	l = listener(&sin, 4);
+	c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(c >= 0);
+	host_fds_exhaust(&old, &low);
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	pfd = (struct pollfd){ .fd = l, .events = POLLIN };
+	/* The failure is reported (POLLERR), then the error to accept. */
+	assert_int_equal(rump_sys_poll(&pfd, 1, -1), 1);
+	assert_int_equal(pfd.revents, POLLERR);
+	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
+	assert_int_equal(rump_sys_accept(l, NULL, NULL), -1);
+	assert_int_equal(errno, EMFILE);
+	assert_int_equal(rump_sys_poll(&pfd, 1, 0), 1);
+	assert_int_equal(pfd.revents, POLLIN);
+	a = rump_sys_accept(l, NULL, NULL);
+	assert_true(a >= 0);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	rump_sys_close(l);
+}
+
 static void
 socket_at_the_hosts_descriptor_limit_is_emfile(void **state)
 {
 	struct rlimit old, low;
-	int lowest, s;
+	int s;
 
 	(void)state;
-	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
-	lowest = dup(0);
-	assert_true(lowest >= 0);
-	close(lowest);
-	/* No new host descriptor from here on. */
-	low = old;
-	low.rlim_cur = (rlim_t)lowest;
-	assert_int_equal(setrlimit(RLIMIT_NOFILE, &low), 0);
+	host_fds_exhaust(&old, &low);
 	s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
 	assert_int_equal(setrlimit(RLIMIT_NOFILE, &old), 0);
 	assert_int_equal(s, -1);
@@ -521,35 +598,227 @@ sockin_pcbs(void)
 	return v;
 }
 
-/*
- * A stream closed with data still in its send buffer stays (an orphan)
- * until the event thread has sent it all, then goes: the peer reads every
- * byte and then end of file.
- */
-static void
-a_closed_stream_still_sends_what_it_held_then_goes(void **state)
+/* Sends without waiting until the host socket is full; what it took. */
+static size_t
+fill(int s)
 {
 	static char chunk[64 * 1024];
-	size_t sent = 0, got = 0;
+	size_t sent = 0;
 	ssize_t n;
+
+	while ((n = rump_sys_send(s, chunk, sizeof(chunk), MSG_DONTWAIT)) > 0)
+		sent += (size_t)n;
+	assert_int_equal(n, -1);
+	assert_int_equal(errno, EAGAIN);
+	return sent;
+}
+
+/* Reads exactly n bytes. */
+static void
+drain(int s, size_t n)
+{
+	static char chunk[64 * 1024];
+	ssize_t got;
+
+	while (n > 0) {
+		got = rump_sys_read(s, chunk, MIN(n, sizeof(chunk)));
+		assert_true(got > 0);
+		n -= (size_t)got;
+	}
+}
+
+/*
+ * What a stream sent is in the host socket, none of it in ours: closed,
+ * its control block goes at once, and the host's close sends the rest
+ * on; the peer reads every byte and then end of file.
+ */
+static void
+a_closed_stream_goes_at_once_and_the_host_delivers_what_it_took(void **state)
+{
+	char b;
+	size_t sent;
 	int c, a;
 
 	(void)state;
 	tcp_pair(&c, &a);
-	assert_int_equal(rump_sys_fcntl(c, F_SETFL, O_NONBLOCK), 0);
-	/* The host's buffers fill, then ours. */
-	while ((n = rump_sys_write(c, chunk, sizeof(chunk))) > 0)
-		sent += (size_t)n;
-	assert_int_equal(errno, EAGAIN);
+	sent = fill(c);
 	assert_int_equal(rump_sys_close(c), 0);
-	assert_int_equal(sockin_pcbs(), 2);
-	while ((n = rump_sys_read(a, chunk, sizeof(chunk))) > 0)
-		got += (size_t)n;
-	assert_int_equal(n, 0);
-	assert_int_equal(got, sent);
-	while (sockin_pcbs() != 1)
-		usleep(1000);
+	assert_int_equal(sockin_pcbs(), 1);
+	drain(a, sent);
+	assert_int_equal(rump_sys_read(a, &b, 1), 0);
 	rump_sys_close(a);
+}
+
+/*
+ * MSG_DONTWAIT on a blocking socket: EAGAIN once the host is full, and
+ * poll says "not writable" until the peer has read, then "writable".
+ */
+static void
+a_full_host_socket_is_eagain_and_not_writable_until_the_peer_reads(void **state)
+{
+	struct pollfd pfd;
+	size_t sent;
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	sent = fill(c);
+	pfd = (struct pollfd){ .fd = c, .events = POLLOUT };
+	assert_int_equal(rump_sys_poll(&pfd, 1, 0), 0);
+	drain(a, sent);
+	assert_int_equal(rump_sys_poll(&pfd, 1, -1), 1);
+	assert_int_equal(pfd.revents, POLLOUT);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+/* A writer blocked in send(fd, len bytes of buf) on a thread of its own. */
+struct writer {
+	int fd;
+	const char *buf;
+	size_t len;
+	pid_t tid;
+	pthread_t t;
+	ssize_t rv;
+	int error;
+};
+
+static void *
+writer_main(void *arg)
+{
+	struct writer *w = arg;
+
+	__atomic_store_n(&w->tid, thread_self_id(), __ATOMIC_RELEASE);
+	w->rv = rump_sys_send(w->fd, w->buf, w->len, MSG_NOSIGNAL);
+	w->error = errno;
+	return NULL;
+}
+
+/* Starts the writer on a full host socket and waits until it sleeps. */
+static void
+writer_start(struct writer *w, int fd, const char *buf, size_t len)
+{
+	memset(w, 0, sizeof(*w));
+	w->fd = fd;
+	w->buf = buf;
+	w->len = len;
+	assert_int_equal(pthread_create(&w->t, NULL, writer_main, w), 0);
+	wait_thread_asleep(&w->tid);
+}
+
+static void
+a_blocked_writer_sends_everything_once_the_peer_reads(void **state)
+{
+	static char big[4 * 1024 * 1024];
+	struct writer w;
+	size_t sent;
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	sent = fill(c);
+	writer_start(&w, c, big, sizeof(big));
+	drain(a, sent + sizeof(big));
+	assert_int_equal(pthread_join(w.t, NULL), 0);
+	assert_int_equal(w.rv, sizeof(big));
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+static void
+a_blocked_writer_wakes_with_epipe_when_its_socket_is_shut(void **state)
+{
+	struct writer w;
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	(void)fill(c);
+	writer_start(&w, c, "x", 1);
+	assert_int_equal(rump_sys_shutdown(c, SHUT_WR), 0);
+	assert_int_equal(pthread_join(w.t, NULL), 0);
+	assert_int_equal(w.rv, -1);
+	assert_int_equal(w.error, EPIPE);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+/*
+ * SO_SNDTIMEO ends a blocking send that the host stopped taking: the
+ * bytes it took are the count; a send taking none is EAGAIN.
+ */
+static void
+so_sndtimeo_ends_a_blocked_send_with_what_the_host_took(void **state)
+{
+	struct timeval tv = { .tv_sec = 0, .tv_usec = 20000 };
+	size_t len = 64 * 1024 * 1024;
+	char *big = calloc(1, len);
+	ssize_t n;
+	int c, a;
+
+	(void)state;
+	assert_non_null(big);
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv,
+	    sizeof(tv)), 0);
+	n = rump_sys_send(c, big, len, 0);
+	assert_true(n > 0 && (size_t)n < len);
+	assert_int_equal(rump_sys_send(c, big, len, 0), -1);
+	assert_int_equal(errno, EAGAIN);
+	free(big);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+/* More pieces than one host call took before reach the peer in order. */
+static void
+writev_of_many_pieces_reaches_the_peer_in_order(void **state)
+{
+	struct iovec iov[100];
+	char src[100], dst[100];
+	int c, a, i;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	for (i = 0; i < 100; i++) {
+		src[i] = (char)i;
+		iov[i] = (struct iovec){ .iov_base = &src[i], .iov_len = 1 };
+	}
+	assert_int_equal(rump_sys_writev(c, iov, 100), 100);
+	assert_int_equal(rump_sys_recv(a, dst, sizeof(dst), MSG_WAITALL), 100);
+	assert_memory_equal(src, dst, sizeof(src));
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+/* A datagram of many pieces goes whole, one datagram. */
+static void
+sendmsg_of_a_datagram_in_many_pieces_sends_one_datagram(void **state)
+{
+	struct sockaddr_in sin = loopback(0);
+	socklen_t len = sizeof(sin);
+	struct iovec iov[100];
+	char src[100], dst[200];
+	struct msghdr msg = { .msg_iov = iov, .msg_iovlen = 100 };
+	int r, s, i;
+
+	(void)state;
+	r = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
+	s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(r >= 0 && s >= 0);
+	assert_int_equal(rump_sys_bind(r, (struct sockaddr *)&sin, len), 0);
+	assert_int_equal(rump_sys_getsockname(r, (struct sockaddr *)&sin, &len), 0);
+	msg.msg_name = &sin;
+	msg.msg_namelen = len;
+	for (i = 0; i < 100; i++) {
+		src[i] = (char)i;
+		iov[i] = (struct iovec){ .iov_base = &src[i], .iov_len = 1 };
+	}
+	assert_int_equal(rump_sys_sendmsg(s, &msg, 0), 100);
+	assert_int_equal(rump_sys_recv(r, dst, sizeof(dst), 0), 100);
+	assert_memory_equal(src, dst, sizeof(src));
+	rump_sys_close(r);
+	rump_sys_close(s);
 }
 
 /* ---- large transfers ---- */
@@ -896,7 +1165,15 @@ main(void)
 		leak_test(getpeername_of_an_unconnected_stream_is_enotconn),
 		leak_test(readv_skips_an_empty_piece_of_the_buffer),
 		leak_test(socket_at_the_hosts_descriptor_limit_is_emfile),
-		leak_test(a_closed_stream_still_sends_what_it_held_then_goes),
+		leak_test(a_connection_a_failed_host_accept_left_is_accepted_once_descriptors_free_up),
+		leak_test(poll_on_a_listener_a_failed_host_accept_left_a_connection_says_readable),
+		leak_test(a_closed_stream_goes_at_once_and_the_host_delivers_what_it_took),
+		leak_test(a_full_host_socket_is_eagain_and_not_writable_until_the_peer_reads),
+		leak_test(a_blocked_writer_sends_everything_once_the_peer_reads),
+		leak_test(a_blocked_writer_wakes_with_epipe_when_its_socket_is_shut),
+		leak_test(so_sndtimeo_ends_a_blocked_send_with_what_the_host_took),
+		leak_test(writev_of_many_pieces_reaches_the_peer_in_order),
+		leak_test(sendmsg_of_a_datagram_in_many_pieces_sends_one_datagram),
 		leak_test(sixteen_mebibytes_cross_byte_exact_and_end_with_eof),
 		leak_test(thousand_concurrent_connections_leave_no_socket_behind),
 		leak_test(a_blocked_waitall_reader_gets_every_piece_sent_while_it_waits),

@@ -183,6 +183,19 @@ what_cannot_be_copied_fails_the_copy_but_the_rest_is_copied(void **state)
 	assert_int_equal(sb.st_size, 1);
 }
 
+static void
+a_directory_copied_onto_a_file_fails_and_leaves_the_file(void **state)
+{
+	struct stat sb;
+
+	(void)state;
+	assert_int_equal(host("printf z >%s/t7", dir), 0);
+	assert_int_equal(copy("src", "t7"), -1);
+	xstat("t7", &sb);
+	assert_true(S_ISREG(sb.st_mode));
+	assert_int_equal(sb.st_size, 1);
+}
+
 int
 main(void)
 {
@@ -194,6 +207,7 @@ main(void)
 		cmocka_unit_test(a_hole_at_the_end_keeps_the_size),
 		cmocka_unit_test(a_missing_source_is_reported_and_fails),
 		cmocka_unit_test(what_cannot_be_copied_fails_the_copy_but_the_rest_is_copied),
+		cmocka_unit_test(a_directory_copied_onto_a_file_fails_and_leaves_the_file),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

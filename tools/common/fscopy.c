@@ -8,12 +8,23 @@
 #include "fscopy.h"
 #include "fsprogress.h"
 
-#define FSCOPY_BUF	(256 * 1024)
+#define FSCOPY_BUF	(1024 * 1024)
 
 struct fscopy_link {
 	dev_t dev;
 	ino_t ino;
 	char *to;
+};
+
+/*
+ * An entry of a directory being copied: the directory's descriptor on
+ * each side and the entry's name, so that a file is looked up once from
+ * there, not along its whole path again; NULL for the top of a copy,
+ * found by path.
+ */
+struct fscopy_at {
+	int sfd, dfd;
+	const char *name;
 };
 
 static int
@@ -61,7 +72,9 @@ fscopy_iszero(const char *buf, size_t n)
 
 /*
  * The contents; blocks of zeros are skipped and left as holes.  *endp is
- * the end of the last bytes written.
+ * the end of the last bytes written.  A short read that reaches the size
+ * lstat gave is the end: asking again for the 0 that says so would cost
+ * every small file a second read.
  */
 static int
 fscopy_data(const struct fscopy *c, int in, int out, const char *name,
@@ -87,14 +100,49 @@ fscopy_data(const struct fscopy *c, int in, int out, const char *name,
 		}
 		off += n;
 		fsprogress_update(&p, (uint64_t)off, fsprogress_now());
+		if (n < FSCOPY_BUF && off >= size)
+			break;
 	}
 	fsprogress_end(&p);
 	return n < 0 ? -1 : 0;
 }
 
+/*
+ * Owner, mode and times of a file through its open descriptor, after
+ * the contents (a write changes mtime) and the size (holes at the end,
+ * or nothing written): no path is looked up again.  chown before chmod,
+ * which it would undo the set-id bits of.
+ */
+static int
+fscopy_fattrs(const struct fscopy *c, int out, off_t end,
+    const struct stat *sb)
+{
+	struct timespec ts[2] = { sb->st_atim, sb->st_mtim };
+
+	if (end != sb->st_size &&
+	    c->dst->ftruncate(c->dst->ctx, out, sb->st_size) != 0)
+		return -1;
+	if (c->owners && c->dst->fchown(c->dst->ctx, out, sb->st_uid,
+	    sb->st_gid) != 0)
+		return -1;
+	if (c->dst->fchmod(c->dst->ctx, out, sb->st_mode & 07777) != 0)
+		return -1;
+	return c->dst->futimens(c->dst->ctx, out, ts);
+}
+
+/* Opens the file from or to on side s, by name from at if given. */
+static int
+fscopy_open(const struct fsside *s, const struct fscopy_at *at, int dirfd,
+    const char *path, int flags, mode_t mode)
+{
+	if (at != NULL)
+		return s->openat(s->ctx, dirfd, at->name, flags, mode);
+	return s->open(s->ctx, path, flags, mode);
+}
+
 static int
 fscopy_file(struct fscopy *c, const char *from, const char *to,
-    const struct stat *sb)
+    const struct stat *sb, const struct fscopy_at *at)
 {
 	int in, out, rv = -1, bad = 0;
 	off_t end;
@@ -102,22 +150,20 @@ fscopy_file(struct fscopy *c, const char *from, const char *to,
 	/* One buffer for every file: a tree of small files costs no mmap each. */
 	if (c->buf == NULL && (c->buf = malloc(FSCOPY_BUF)) == NULL)
 		return fscopy_fail(c, from);
-	if ((in = c->src->open(c->src->ctx, from, O_RDONLY, 0)) < 0)
+	in = fscopy_open(c->src, at, at != NULL ? at->sfd : -1, from, O_RDONLY,
+	    0);
+	if (in < 0)
 		return fscopy_fail(c, from);
-	out = c->dst->open(c->dst->ctx, to, O_WRONLY | O_CREAT | O_TRUNC,
-	    sb->st_mode & 07777);
+	out = fscopy_open(c->dst, at, at != NULL ? at->dfd : -1, to,
+	    O_WRONLY | O_CREAT | O_TRUNC, sb->st_mode & 07777);
 	if (out < 0) {
 		fscopy_fail(c, to);
 	} else {
 		errno = 0;
 		if (fscopy_data(c, in, out, from, sb->st_size, c->buf,
-		    &end) != 0)
+		    &end) != 0 || fscopy_fattrs(c, out, end, sb) != 0)
 			bad = 1;
 		if (c->dst->close(c->dst->ctx, out) != 0)
-			bad = 1;
-		/* Holes at the end (or nothing written): the source's size. */
-		if (bad == 0 && end != sb->st_size &&
-		    c->dst->truncate(c->dst->ctx, to, sb->st_size) != 0)
 			bad = 1;
 		rv = bad ? fscopy_fail(c, to) : 0;
 	}
@@ -137,7 +183,7 @@ fscopy_symlink(const struct fscopy *c, const char *from, const char *to)
 	return 0;
 }
 
-/* Owner, mode and times, after the contents (a write changes mtime). */
+/* Owner, mode and times of a directory (after its entries) or symlink. */
 static int
 fscopy_attrs(const struct fscopy *c, const char *to, const struct stat *sb)
 {
@@ -155,22 +201,17 @@ fscopy_attrs(const struct fscopy *c, const char *to, const struct stat *sb)
 	return 0;
 }
 
-static int fscopy_any(struct fscopy *c, const char *from, const char *to);
+static int fscopy_any(struct fscopy *c, const char *from, const char *to,
+    const struct fscopy_at *at);
 
+/* Copies the entries of the open directory d, each by name from at. */
 static int
-fscopy_dir(struct fscopy *c, const char *from, const char *to,
-    const struct stat *sb)
+fscopy_entries(struct fscopy *c, const char *from, const char *to, void *d,
+    struct fscopy_at *at)
 {
 	char name[NAME_MAX + 1], f[PATH_MAX], t[PATH_MAX];
-	void *d;
 	int rv = 0, more;
 
-	/* Writable while it is filled; its own mode comes after. */
-	if (c->dst->mkdir(c->dst->ctx, to, (sb->st_mode & 0777) | 0700) != 0 &&
-	    errno != EEXIST)
-		return fscopy_fail(c, to);
-	if ((d = c->src->opendir(c->src->ctx, from)) == NULL)
-		return fscopy_fail(c, from);
 	while ((more = c->src->readdir(d, name, sizeof(name))) == 1) {
 		if ((size_t)snprintf(f, sizeof(f), "%s/%s", from, name) >=
 		    sizeof(f) || (size_t)snprintf(t, sizeof(t), "%s/%s", to,
@@ -179,23 +220,50 @@ fscopy_dir(struct fscopy *c, const char *from, const char *to,
 			rv = fscopy_fail(c, f);
 			continue;
 		}
-		if (fscopy_any(c, f, t) != 0)
+		at->name = name;
+		if (fscopy_any(c, f, t, at) != 0)
 			rv = -1;
 	}
 	if (more < 0)
 		rv = fscopy_fail(c, from);
+	return rv;
+}
+
+static int
+fscopy_dir(struct fscopy *c, const char *from, const char *to,
+    const struct stat *sb)
+{
+	struct fscopy_at at;
+	void *d;
+	int rv;
+
+	/* Writable while it is filled; its own mode comes after. */
+	if (c->dst->mkdir(c->dst->ctx, to, (sb->st_mode & 0777) | 0700) != 0 &&
+	    errno != EEXIST)
+		return fscopy_fail(c, to);
+	if ((d = c->src->opendir(c->src->ctx, from)) == NULL)
+		return fscopy_fail(c, from);
+	at.sfd = c->src->dirfd(d);
+	if ((at.dfd = c->dst->diropen(c->dst->ctx, to)) < 0) {
+		rv = fscopy_fail(c, to);
+	} else {
+		rv = fscopy_entries(c, from, to, d, &at);
+		c->dst->close(c->dst->ctx, at.dfd);
+	}
 	c->src->closedir(d);
 	return rv;
 }
 
 static int
-fscopy_any(struct fscopy *c, const char *from, const char *to)
+fscopy_any(struct fscopy *c, const char *from, const char *to,
+    const struct fscopy_at *at)
 {
 	struct stat sb;
 	const char *first;
 	int rv;
 
-	if (c->src->lstat(c->src->ctx, from, &sb) != 0)
+	if ((at != NULL ? c->src->lstatat(c->src->ctx, at->sfd, at->name, &sb) :
+	    c->src->lstat(c->src->ctx, from, &sb)) != 0)
 		return fscopy_fail(c, from);
 	if (!S_ISDIR(sb.st_mode) && sb.st_nlink > 1 &&
 	    (first = fscopy_linked(c, &sb)) != NULL) {
@@ -208,7 +276,7 @@ fscopy_any(struct fscopy *c, const char *from, const char *to)
 	else if (S_ISLNK(sb.st_mode))
 		rv = fscopy_symlink(c, from, to);
 	else if (S_ISREG(sb.st_mode))
-		rv = fscopy_file(c, from, to, &sb);
+		rv = fscopy_file(c, from, to, &sb, at);
 	else {
 		errno = ENOTSUP;
 		return fscopy_fail(c, from);
@@ -216,8 +284,12 @@ fscopy_any(struct fscopy *c, const char *from, const char *to)
 	if (rv == 0 && !S_ISDIR(sb.st_mode) && sb.st_nlink > 1 &&
 	    fscopy_remember(c, &sb, to) != 0)
 		rv = fscopy_fail(c, from);
-	/* A directory gets its attributes even when a child failed. */
-	if ((rv == 0 || S_ISDIR(sb.st_mode)) && fscopy_attrs(c, to, &sb) != 0)
+	/*
+	 * A directory gets its attributes even when a child failed; a file
+	 * got them through its descriptor.
+	 */
+	if ((rv == 0 || S_ISDIR(sb.st_mode)) && !S_ISREG(sb.st_mode) &&
+	    fscopy_attrs(c, to, &sb) != 0)
 		rv = -1;
 	return rv;
 }
@@ -225,7 +297,7 @@ fscopy_any(struct fscopy *c, const char *from, const char *to)
 int
 fscopy_tree(struct fscopy *c, const char *from, const char *to)
 {
-	return fscopy_any(c, from, to);
+	return fscopy_any(c, from, to, NULL);
 }
 
 void

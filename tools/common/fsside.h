@@ -24,14 +24,30 @@ struct fsside {
 	ssize_t (*readlink)(void *ctx, const char *path, char *buf,
 	    size_t size);
 	int (*open)(void *ctx, const char *path, int flags, mode_t mode);
+	/*
+	 * A directory's descriptor: of one open for reading, or opened
+	 * (closed with close); then an entry of it by name alone: a copy
+	 * of a tree looks each file up once from its directory, not along
+	 * its whole path again.
+	 */
+	int (*dirfd)(void *dir);
+	int (*diropen)(void *ctx, const char *path);
+	int (*lstatat)(void *ctx, int dirfd, const char *name, struct stat *sb);
+	int (*openat)(void *ctx, int dirfd, const char *name, int flags,
+	    mode_t mode);
 	ssize_t (*pread)(void *ctx, int fd, void *buf, size_t len, off_t off);
 	ssize_t (*pwrite)(void *ctx, int fd, const void *buf, size_t len,
 	    off_t off);
 	int (*close)(void *ctx, int fd);
-	int (*truncate)(void *ctx, const char *path, off_t len);
+	/* A file open for writing: its size and attributes, by descriptor. */
+	int (*ftruncate)(void *ctx, int fd, off_t len);
+	int (*fchmod)(void *ctx, int fd, mode_t mode);
+	int (*fchown)(void *ctx, int fd, uid_t uid, gid_t gid);
+	int (*futimens)(void *ctx, int fd, const struct timespec ts[2]);
 	int (*mkdir)(void *ctx, const char *path, mode_t mode);
 	int (*symlink)(void *ctx, const char *target, const char *path);
 	int (*link)(void *ctx, const char *from, const char *to);
+	/* Directories and symlinks: by path. */
 	int (*chmod)(void *ctx, const char *path, mode_t mode);
 	int (*lchown)(void *ctx, const char *path, uid_t uid, gid_t gid);
 	int (*lutimens)(void *ctx, const char *path,

@@ -65,6 +65,33 @@ host_open(void *ctx, const char *path, int flags, mode_t mode)
 	return open(path, flags | O_CLOEXEC, mode);
 }
 
+static int
+host_dirfd(void *dir)
+{
+	return dirfd(dir);
+}
+
+static int
+host_diropen(void *ctx, const char *path)
+{
+	(void)ctx;
+	return open(path, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+}
+
+static int
+host_lstatat(void *ctx, int dirfd, const char *name, struct stat *sb)
+{
+	(void)ctx;
+	return fstatat(dirfd, name, sb, AT_SYMLINK_NOFOLLOW);
+}
+
+static int
+host_openat(void *ctx, int dirfd, const char *name, int flags, mode_t mode)
+{
+	(void)ctx;
+	return openat(dirfd, name, flags | O_CLOEXEC, mode);
+}
+
 static ssize_t
 host_pread(void *ctx, int fd, void *buf, size_t len, off_t off)
 {
@@ -87,10 +114,31 @@ host_close(void *ctx, int fd)
 }
 
 static int
-host_truncate(void *ctx, const char *path, off_t len)
+host_ftruncate(void *ctx, int fd, off_t len)
 {
 	(void)ctx;
-	return truncate(path, len);
+	return ftruncate(fd, len);
+}
+
+static int
+host_fchmod(void *ctx, int fd, mode_t mode)
+{
+	(void)ctx;
+	return fchmod(fd, mode);
+}
+
+static int
+host_fchown(void *ctx, int fd, uid_t uid, gid_t gid)
+{
+	(void)ctx;
+	return fchown(fd, uid, gid);
+}
+
+static int
+host_futimens(void *ctx, int fd, const struct timespec ts[2])
+{
+	(void)ctx;
+	return futimens(fd, ts);
 }
 
 static int
@@ -142,10 +190,17 @@ const struct fsside fsside_host = {
 	.closedir = host_closedir,
 	.readlink = host_readlink,
 	.open = host_open,
+	.dirfd = host_dirfd,
+	.diropen = host_diropen,
+	.lstatat = host_lstatat,
+	.openat = host_openat,
 	.pread = host_pread,
 	.pwrite = host_pwrite,
 	.close = host_close,
-	.truncate = host_truncate,
+	.ftruncate = host_ftruncate,
+	.fchmod = host_fchmod,
+	.fchown = host_fchown,
+	.futimens = host_futimens,
 	.mkdir = host_mkdir,
 	.symlink = host_symlink,
 	.link = host_link,

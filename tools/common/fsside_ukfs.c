@@ -1,5 +1,6 @@
 /* An image mounted through ukfs as one side of an fsconsole copy. */
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <string.h>
 
@@ -51,6 +52,30 @@ img_open(void *ctx, const char *path, int flags, mode_t mode)
 	return ukfs_open(ctx, path, flags, mode);
 }
 
+static int
+img_dirfd(void *dir)
+{
+	return ukfs_dirfd(dir);
+}
+
+static int
+img_diropen(void *ctx, const char *path)
+{
+	return ukfs_open(ctx, path, O_RDONLY | O_DIRECTORY, 0);
+}
+
+static int
+img_lstatat(void *ctx, int dirfd, const char *name, struct stat *sb)
+{
+	return ukfs_lstatat(ctx, dirfd, name, sb);
+}
+
+static int
+img_openat(void *ctx, int dirfd, const char *name, int flags, mode_t mode)
+{
+	return ukfs_openat(ctx, dirfd, name, flags, mode);
+}
+
 static ssize_t
 img_pread(void *ctx, int fd, void *buf, size_t len, off_t off)
 {
@@ -70,9 +95,27 @@ img_close(void *ctx, int fd)
 }
 
 static int
-img_truncate(void *ctx, const char *path, off_t len)
+img_ftruncate(void *ctx, int fd, off_t len)
 {
-	return ukfs_truncate(ctx, path, len);
+	return ukfs_ftruncate(ctx, fd, len);
+}
+
+static int
+img_fchmod(void *ctx, int fd, mode_t mode)
+{
+	return ukfs_fchmod(ctx, fd, mode);
+}
+
+static int
+img_fchown(void *ctx, int fd, uid_t uid, gid_t gid)
+{
+	return ukfs_fchown(ctx, fd, uid, gid);
+}
+
+static int
+img_futimens(void *ctx, int fd, const struct timespec ts[2])
+{
+	return ukfs_futimens(ctx, fd, ts);
 }
 
 static int
@@ -122,10 +165,17 @@ fsside_image(struct ukfs *fs)
 		.closedir = img_closedir,
 		.readlink = img_readlink,
 		.open = img_open,
+		.dirfd = img_dirfd,
+		.diropen = img_diropen,
+		.lstatat = img_lstatat,
+		.openat = img_openat,
 		.pread = img_pread,
 		.pwrite = img_pwrite,
 		.close = img_close,
-		.truncate = img_truncate,
+		.ftruncate = img_ftruncate,
+		.fchmod = img_fchmod,
+		.fchown = img_fchown,
+		.futimens = img_futimens,
 		.mkdir = img_mkdir,
 		.symlink = img_symlink,
 		.link = img_link,
