@@ -15,7 +15,6 @@
  * read); a signal that comes during the spin does not, as one that comes
  * while a request is being sent.
  */
-
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -46,10 +45,8 @@ static int rc_chan_keyerror;
 static void
 rc_chan_free(struct rc_chan *ch)
 {
-	if (ch->ch_hdr != NULL)
-		munmap(ch->ch_hdr, RUMP_RPC_CHANSIZE);
-	if (ch->ch_wakefd >= 0)
-		close(ch->ch_wakefd);
+	munmap(ch->ch_hdr, RUMP_RPC_CHANSIZE);
+	close(ch->ch_wakefd);
 	free(ch);
 }
 
