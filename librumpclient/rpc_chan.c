@@ -7,7 +7,6 @@
  * again before it sleeps.  Both with sequentially consistent fences, so
  * at least one of them sees the other's store (Dekker's pattern).
  */
-#include <sched.h>
 #include <sys/socket.h>
 #include <time.h>
 
@@ -52,8 +51,6 @@ rump_rpc_chan_spin(const uint32_t *state, uint32_t old, uint64_t budget)
 		}
 		if (rump_rpc_chan_now() >= end)
 			return false;
-		/* The peer may be waiting for this very CPU. */
-		sched_yield();
 	}
 }
 
