@@ -76,11 +76,12 @@ static const struct protosw inetsw[] = {
 /* Index into inetsw by protocol number: how IP finds a transport. */
 static uint8_t ip_protox[IPPROTO_MAX];
 
+/* A header's protocol field indexes it whole. */
+CTASSERT(IPPROTO_MAX == 256);
+
 const struct protosw *
-ip_protosw(int proto)
+ip_protosw(uint8_t proto)
 {
-	if (proto < 0 || proto >= IPPROTO_MAX)
-		return &inetsw[INETSW_RAW];
 	return &inetsw[ip_protox[proto]];
 }
 

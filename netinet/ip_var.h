@@ -194,6 +194,6 @@ int tcp_tso_segment(struct mbuf *m, int hlen, struct mbuf **listp);
  * without pr_input); for a protocol that only raw sockets handle, the raw
  * input is the one to answer unreachable when no socket takes the packet.
  */
-const struct protosw *ip_protosw(int proto);
+const struct protosw *ip_protosw(uint8_t proto);
 
 #endif

@@ -97,7 +97,7 @@ rip_input(struct mbuf *m, int off, int proto)
 		sorwakeup(so);
 	}
 	/* Only we were asked to handle this protocol, and nobody wanted it. */
-	if (ndelivered == 0 && ip_protosw(proto)->pr_input == rip_input &&
+	if (ndelivered == 0 && ip_protosw((uint8_t)proto)->pr_input == rip_input &&
 	    !(m->m_flags & (M_BCAST | M_MCAST))) {
 		rawstat.raws_noproto++;
 		icmp_error(m, ICMP_UNREACH, ICMP_UNREACH_PROTOCOL, 0);

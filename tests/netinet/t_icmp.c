@@ -700,6 +700,109 @@ hard_errors_reach_udp_socket(void **state)
 	KTEST_EXIT();
 }
 
+/*
+ * No error about what cannot be a datagram: shorter than an IP header, a
+ * header longer than the packet, or an ICMP message without even a type.
+ */
+static void
+no_error_about_a_packet_that_is_not_one(void **state)
+{
+	struct icmpstat before;
+	uint8_t buf[64];
+	int len;
+
+	(void)state;
+	KTEST_ENTER();
+	len = fi_ipbuild(buf, 20, remote, local, IPPROTO_UDP, 64, 1, 0, NULL,
+	    16);
+	before = icmpstat;
+	assert_int_equal(error_about(buf, 19, 0, &fi.fi_if, ICMP_UNREACH,
+	    ICMP_UNREACH_PORT, 0), 0);
+	buf[0] = IP_VHL(4, 60);
+	assert_int_equal(error_about(buf, len, 0, &fi.fi_if, ICMP_UNREACH,
+	    ICMP_UNREACH_PORT, 0), 0);
+	ICMPSTAT_CHECK(before, ICPS(icps_suppressed, 2));
+	len = fi_ipbuild(buf, 20, remote, local, IPPROTO_ICMP, 64, 1, 0, NULL,
+	    0);
+	before = icmpstat;
+	assert_int_equal(error_about(buf, len, 0, &fi.fi_if, ICMP_UNREACH,
+	    ICMP_UNREACH_PORT, 0), 0);
+	ICMPSTAT_CHECK(before, ICPS(icps_oldicmp, 1));
+	KTEST_EXIT();
+}
+
+/* The error's own mbuf (the first allocation) is not to be had. */
+static void
+no_mbuf_for_an_error_is_counted_and_sends_nothing(void **state)
+{
+	struct icmpstat before;
+	struct mbuf *m;
+	uint8_t buf[64];
+	int len;
+
+	(void)state;
+	KTEST_ENTER();
+	len = fi_ipbuild(buf, 20, remote, local, IPPROTO_UDP, 64, 1, 0, NULL,
+	    16);
+	m = m_devget(buf, len, &fi.fi_if);
+	assert_non_null(m);
+	before = icmpstat;
+	NET_LOCK();
+	mb_failnext(1);
+	icmp_error(m, ICMP_UNREACH, ICMP_UNREACH_PORT, 0);
+	mb_failnext(0);
+	NET_UNLOCK();
+	ICMPSTAT_CHECK(before, ICPS(icps_nobufs, 1));
+	assert_int_equal(fi_queued(&fi), 0);
+	KTEST_EXIT();
+}
+
+/*
+ * An echo request from 0.0.0.0 (which IP lets through: a host learning
+ * its address sends from it) gets no reply: there is nobody to send it to.
+ */
+static void
+echo_from_0_0_0_0_gets_no_reply(void **state)
+{
+	uint8_t body[8] = { 0 }, buf[64];
+	struct in_addr any = { INADDR_ANY };
+	struct icmpstat before;
+	int len;
+
+	(void)state;
+	KTEST_ENTER();
+	len = icmp_build(buf, any, local, ICMP_ECHO, 0, body, sizeof(body));
+	before = icmpstat;
+	fi_inject(&fi, buf, len, 0);
+	ICMPSTAT_CHECK(before, ICPS(icps_inhist[ICMP_ECHO], 1),
+	    ICPS(icps_badaddr, 1));
+	assert_int_equal(fi_queued(&fi), 0);
+	KTEST_EXIT();
+}
+
+/*
+ * Codes RFC 792 does not define for time exceeded (beyond 1) and
+ * parameter problem (beyond 2) are counted and reach no socket.
+ */
+static void
+unknown_codes_of_time_exceeded_and_parameter_problem_are_counted(void **state)
+{
+	struct icmpstat before;
+	struct socket *so;
+
+	(void)state;
+	KTEST_ENTER();
+	so = udp_connected();
+	before = icmpstat;
+	assert_int_equal(error_to_udp_socket(so, ICMP_TIMXCEED, 2, 0), 0);
+	assert_int_equal(error_to_udp_socket(so, ICMP_PARAMPROB, 3,
+	    20u << 24), 0);
+	ICMPSTAT_CHECK(before, ICPS(icps_inhist[ICMP_TIMXCEED], 1),
+	    ICPS(icps_inhist[ICMP_PARAMPROB], 1), ICPS(icps_badcode, 2));
+	assert_int_equal(soclose(so), 0);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
@@ -718,6 +821,10 @@ main(void)
 		leak_test(rate_limit_passes_a_burst_then_one_per_interval),
 		leak_test(rate_limit_bucket_holds_one_second),
 		leak_test(rate_limit_of_zero_is_none),
+		leak_test(no_error_about_a_packet_that_is_not_one),
+		leak_test(no_mbuf_for_an_error_is_counted_and_sends_nothing),
+		leak_test(echo_from_0_0_0_0_gets_no_reply),
+		leak_test(unknown_codes_of_time_exceeded_and_parameter_problem_are_counted),
 		leak_test(errors_reach_socket_if_quote_is_long_enough),
 		leak_test(soft_errors_do_not_reach_udp_socket),
 		leak_test(hard_errors_reach_udp_socket),

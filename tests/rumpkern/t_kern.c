@@ -229,6 +229,35 @@ kmem_counts_bytes_blocks_allocations_and_peak(void **state)
 	assert_int_equal(c.peak, b.peak);
 }
 
+/*
+ * Under AddressSanitizer an allocation the host cannot make must return
+ * NULL, as the C library's does, not end the program.
+ */
+const char *__asan_default_options(void);
+const char *
+__asan_default_options(void)
+{
+	return "allocator_may_return_null=1";
+}
+
+static void
+kmem_nosleep_gives_null_when_the_host_has_no_memory(void **state)
+{
+	struct rump_kmem_stat a, b;
+	void *p;
+
+	(void)state;
+	assert_int_equal(rump_kmem_stat("ktest", &a), 0);
+	KTEST_ENTER();
+	/* More than any host has: 2^62 bytes. */
+	p = kmem_alloc(&M_KTEST, (size_t)1 << 62, KM_NOSLEEP);
+	KTEST_EXIT();
+	assert_null(p);
+	assert_int_equal(rump_kmem_stat("ktest", &b), 0);
+	assert_int_equal(b.inuse, a.inuse);
+	assert_int_equal(b.total, a.total);
+}
+
 static void
 kmem_stat_of_an_unknown_type_is_enoent(void **state)
 {
@@ -430,6 +459,7 @@ main(void)
 		leak_test(kstrtoppm_parses_a_fraction_of_one_or_a_percentage),
 		leak_test(strlcpy_truncates_terminates_and_returns_the_source_length),
 		leak_test(kmem_counts_bytes_blocks_allocations_and_peak),
+		leak_test(kmem_nosleep_gives_null_when_the_host_has_no_memory),
 		leak_test(kmem_stat_of_an_unknown_type_is_enoent),
 		leak_test(kmem_strdup_copies_and_is_accounted),
 		leak_test(kstat_reads_registered_counters_by_name),
