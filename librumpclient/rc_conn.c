@@ -41,16 +41,6 @@
 #include "rumpclient_private.h"
 #include "rpc_io.h"
 
-struct rc_waiter {
-	uint64_t	w_id;
-	bool		w_done;
-	bool		w_intrsent;	/* the interrupt frame went out */
-	bool		w_filling;	/* a reader receives into w_r */
-	struct rc_reply	*w_r;		/* where the reply goes */
-	int		w_evfd;		/* its thread's eventfd: wakes it */
-	struct rc_waiter *w_next;
-};
-
 static struct {
 	pthread_mutex_t	lock;		/* everything below but fd's writes */
 	pthread_cond_t	idle;		/* the last waiter left */
@@ -58,6 +48,8 @@ static struct {
 	int		fd;
 	bool		up;		/* connected and not lost */
 	bool		reading;	/* a waiter is reading the socket */
+	uint32_t	features;	/* RUMP_RPC_FEAT_* the server offers */
+	uint64_t	gen;		/* counts connections, for channels */
 	uint64_t	nextid;
 	struct rc_waiter *waiters;
 } rc = {
@@ -122,17 +114,35 @@ rc_lost(void)
 {
 	struct rc_waiter *w;
 
-	rc.up = false;
+	__atomic_store_n(&rc.up, false, __ATOMIC_RELAXED);
+	/* A channel's waiter reads the end of the file. */
 	for (w = rc.waiters; w != NULL; w = w->w_next)
-		rc_wake(w);
+		if (w->w_chan)
+			shutdown(w->w_evfd, SHUT_RD);
+		else
+			rc_wake(w);
+}
+
+void
+rump_client_lose(void)
+{
+	pthread_mutex_lock(&rc.lock);
+	rc_lost();
+	pthread_mutex_unlock(&rc.lock);
+}
+
+bool
+rump_client_isup(void)
+{
+	return __atomic_load_n(&rc.up, __ATOMIC_RELAXED);
 }
 
 /*
  * A signal ended the wait for w's reply: the server is asked, once, to
  * end the call where it sleeps.
  */
-static void
-rc_interrupt(struct rc_waiter *w)
+void
+rump_client_interrupt(struct rc_waiter *w)
 {
 	uint8_t hb[RUMP_RPC_HDRLEN];
 	bool send;
@@ -168,7 +178,7 @@ rc_recvall(int fd, uint8_t *p, size_t len, struct rc_waiter *w)
 		n = recv(fd, p, len, 0);
 		if (n < 0 && errno == EINTR) {
 			if (w != NULL)
-				rc_interrupt(w);
+				rump_client_interrupt(w);
 			continue;
 		}
 		if (n <= 0)
@@ -260,7 +270,7 @@ rc_waiter_find(uint64_t id)
 	struct rc_waiter *w;
 
 	for (w = rc.waiters; w != NULL; w = w->w_next)
-		if (w->w_id == id && !w->w_done)
+		if (w->w_id == id && !w->w_done && !w->w_chan)
 			return w;
 	return NULL;
 }
@@ -343,7 +353,7 @@ rc_wait(struct rc_waiter *w)
 		pthread_mutex_unlock(&rc.lock);
 		error = rc_sleep(w);
 		if (error == EINTR)
-			rc_interrupt(w);
+			rump_client_interrupt(w);
 		pthread_mutex_lock(&rc.lock);
 		/* An eventfd that cannot be read cannot wake us: give up. */
 		if (error == EIO)
@@ -352,48 +362,81 @@ rc_wait(struct rc_waiter *w)
 }
 
 int
-rump_client_call(struct rpc_wbuf *req, struct rc_reply *reply)
+rump_client_begin(struct rc_waiter *w, uint64_t *genp)
 {
-	struct rc_waiter w = { .w_r = reply };
-	struct rc_waiter *o;
-	int error;
-
-	if (req->rb_nomem)
-		return ENOMEM;
-	error = rc_evfd_get(&w.w_evfd);
-	if (error != 0)
-		return error;
 	pthread_mutex_lock(&rc.lock);
 	if (!rc.up) {
 		pthread_mutex_unlock(&rc.lock);
 		return ENOTCONN;
 	}
-	w.w_id = rc.nextid++;
-	w.w_next = rc.waiters;
-	rc.waiters = &w;
+	w->w_id = rc.nextid++;
+	w->w_next = rc.waiters;
+	rc.waiters = w;
+	if (genp != NULL)
+		*genp = rc.gen;
 	pthread_mutex_unlock(&rc.lock);
+	return 0;
+}
 
+void
+rump_client_end(struct rc_waiter *w)
+{
+	struct rc_waiter *o;
+
+	pthread_mutex_lock(&rc.lock);
+	rc_unlink(w);
+	if (rc.waiters == NULL)
+		pthread_cond_broadcast(&rc.idle);
+	/* Someone else must read now, if anyone waits. */
+	for (o = rc.waiters; o != NULL && !rc.reading; o = o->w_next)
+		if (!o->w_done && !o->w_chan) {
+			rc_wake(o);
+			break;
+		}
+	pthread_mutex_unlock(&rc.lock);
+}
+
+int
+rump_client_sockcall(struct rpc_wbuf *req, uint16_t type, const int *fds, int nfds,
+    struct rc_reply *reply)
+{
+	struct rc_waiter w = { .w_r = reply };
+	int error;
+
+	if (req->rb_nomem)
+		return ENOMEM;
+	error = rc_evfd_get(&w.w_evfd);
+	if (error == 0)
+		error = rump_client_begin(&w, NULL);
+	if (error != 0)
+		return error;
 	rpc_put_hdr(req->rb_data, (uint32_t)(req->rb_len + req->rb_reflen),
-	    RUMP_RPC_CALL, w.w_id);
+	    type, w.w_id);
 	pthread_mutex_lock(&rc.wlock);
-	error = rump_rpc_sendframe(rc.fd, req);
+	error = rump_rpc_sendframe_fds(rc.fd, req, fds, nfds);
 	pthread_mutex_unlock(&rc.wlock);
 
 	pthread_mutex_lock(&rc.lock);
 	if (error != 0)
 		rc_lost();
 	rc_wait(&w);
-	rc_unlink(&w);
-	if (rc.waiters == NULL)
-		pthread_cond_broadcast(&rc.idle);
-	/* Someone else must read now, if anyone waits. */
-	for (o = rc.waiters; o != NULL && !rc.reading; o = o->w_next)
-		if (!o->w_done) {
-			rc_wake(o);
-			break;
-		}
 	pthread_mutex_unlock(&rc.lock);
+	rump_client_end(&w);
 	return w.w_done ? 0 : ENOTCONN;
+}
+
+int
+rump_client_call(struct rpc_wbuf *req, struct rc_reply *reply)
+{
+	struct rc_chan *ch;
+
+	if (req->rb_nomem)
+		return ENOMEM;
+	ch = rump_client_chan(__atomic_load_n(&rc.features, __ATOMIC_RELAXED),
+	    __atomic_load_n(&rc.gen, __ATOMIC_RELAXED));
+	if (ch != NULL)
+		return rump_client_chancall(ch, req, reply);
+	return rump_client_sockcall(req, RUMP_RPC_CALL, NULL, 0, reply);
 }
 
 /* ---- connecting ----------------------------------------------------------- */
@@ -456,14 +499,18 @@ rc_connect_tcp(const char *hostport, int *fdp)
 	return error;
 }
 
-/* Hello and welcome; the process the server made for us. */
+/*
+ * Hello and welcome; the process the server made for us, and the
+ * features it offers of those we asked for (channels, on a unix socket).
+ */
 static int
-rc_handshake(int fd, const char *where)
+rc_handshake(int fd, const char *where, bool isunix)
 {
 	struct rump_rpc_hello hello = {
 		.rhe_uid = (uint32_t)getuid(),
 		.rhe_gid = (uint32_t)getgid(),
 		.rhe_hostpid = (uint32_t)getpid(),
+		.rhe_features = isunix ? RUMP_RPC_FEAT_CHANNEL : 0,
 	};
 	struct rpc_wbuf b = { .rb_data = NULL };
 	struct rump_rpc_welcome wel;
@@ -508,6 +555,8 @@ rc_handshake(int fd, const char *where)
 		    where, strerror(wel.rw_error));
 		return wel.rw_error;
 	}
+	__atomic_store_n(&rc.features, wel.rw_features & hello.rhe_features,
+	    __ATOMIC_RELAXED);
 	return 0;
 }
 
@@ -543,13 +592,14 @@ rump_init(void)
 		fprintf(stderr, "rumpclient: cannot connect to %s: %s\n", where,
 		    strerror(error));
 	if (error == 0) {
-		error = rc_handshake(fd, where);
+		error = rc_handshake(fd, where, strncmp(where, "unix://", 7) == 0);
 		if (error != 0)
 			close(fd);
 	}
 	if (error == 0) {
 		rc.fd = fd;
-		rc.up = true;
+		__atomic_store_n(&rc.gen, rc.gen + 1, __ATOMIC_RELAXED);
+		__atomic_store_n(&rc.up, true, __ATOMIC_RELAXED);
 	}
 	pthread_mutex_unlock(&rc.lock);
 	return error;

@@ -467,7 +467,7 @@ rump_client_syscall(unsigned int sysnum, int64_t *a, void *const *p)
 	if (error == 0)
 		error = rc_unmarshal(c, r.data, r.len, a, p,
 		    r.placed ? direct : -1, &ret);
-	if (r.data != r.small)
+	if (r.data != r.small && !r.shared)
 		free(r.data);
 	if (error != 0) {
 		errno = error;

@@ -36,6 +36,7 @@ enum rump_rpc_type {
 	RUMP_RPC_CALL,		/* client: a system call and its in-data */
 	RUMP_RPC_REPLY,		/* server: its result and its out-data */
 	RUMP_RPC_INTERRUPT,	/* client: interrupt the call of this id */
+	RUMP_RPC_CHANNEL,	/* client: a shared-memory channel (rpc_chan.h) */
 };
 
 /* Every frame starts with this. */
@@ -57,16 +58,24 @@ struct rump_rpc_hello {
 	uint32_t	rhe_uid;
 	uint32_t	rhe_gid;
 	uint32_t	rhe_hostpid;	/* for the server's log */
-	uint32_t	rhe_reserved;
+	uint32_t	rhe_features;	/* RUMP_RPC_FEAT_* the client can use */
 };
 #define RUMP_RPC_HELLOLEN	16
 _Static_assert(sizeof(struct rump_rpc_hello) == RUMP_RPC_HELLOLEN, "hello");
 
+/*
+ * Features beyond the base protocol: the hello names the ones the client
+ * can use, the welcome the ones of those the server offers it.  A server
+ * that knows none sends a welcome without rw_features (8 bytes): none.
+ */
+#define RUMP_RPC_FEAT_CHANNEL	0x1u	/* RUMP_RPC_CHANNEL frames (unix only) */
+
 struct rump_rpc_welcome {
 	int32_t		rw_error;	/* 0, or why the client is refused */
 	uint32_t	rw_pid;		/* the client's process in the kernel */
+	uint32_t	rw_features;	/* RUMP_RPC_FEAT_* offered */
 };
-#define RUMP_RPC_WELCOMELEN	8
+#define RUMP_RPC_WELCOMELEN	12
 _Static_assert(sizeof(struct rump_rpc_welcome) == RUMP_RPC_WELCOMELEN,
     "welcome");
 
@@ -360,7 +369,7 @@ rpc_put_hello(struct rpc_wbuf *b, const struct rump_rpc_hello *h)
 	rpc_put32(b, h->rhe_uid);
 	rpc_put32(b, h->rhe_gid);
 	rpc_put32(b, h->rhe_hostpid);
-	rpc_put32(b, h->rhe_reserved);
+	rpc_put32(b, h->rhe_features);
 }
 
 static inline void
@@ -369,7 +378,7 @@ rpc_get_hello(struct rpc_rcur *c, struct rump_rpc_hello *h)
 	h->rhe_uid = rpc_get32(c);
 	h->rhe_gid = rpc_get32(c);
 	h->rhe_hostpid = rpc_get32(c);
-	h->rhe_reserved = rpc_get32(c);
+	h->rhe_features = rpc_get32(c);
 }
 
 static inline void
@@ -377,6 +386,7 @@ rpc_put_welcome(struct rpc_wbuf *b, const struct rump_rpc_welcome *w)
 {
 	rpc_put32(b, (uint32_t)w->rw_error);
 	rpc_put32(b, w->rw_pid);
+	rpc_put32(b, w->rw_features);
 }
 
 static inline void
@@ -384,6 +394,8 @@ rpc_get_welcome(struct rpc_rcur *c, struct rump_rpc_welcome *w)
 {
 	w->rw_error = (int32_t)rpc_get32(c);
 	w->rw_pid = rpc_get32(c);
+	/* Older servers end here: no features. */
+	w->rw_features = c->rc_left >= 4 ? rpc_get32(c) : 0;
 }
 
 static inline void

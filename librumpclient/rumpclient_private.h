@@ -26,12 +26,14 @@ long rump_client_syscall(unsigned int sysnum, int64_t *a, void *const *p);
  * reply may carry data for one buffer only (a read's, a recv's): a reply
  * of that shape (its header, the data's length, the data) has its data
  * received straight into dst, and placed says so; the payload then holds
- * all but the data.  data is small, or malloc'd (free it if it is not).
+ * all but the data.  data is small, or in the thread's channel (shared:
+ * valid until its next call), or malloc'd (free it if it is neither).
  */
 struct rc_reply {
 	void		*dst;
 	size_t		dstcap;
 	bool		placed;
+	bool		shared;
 	uint8_t		*data;
 	size_t		len;
 	uint8_t		small[RC_SMALLREPLY];
@@ -43,5 +45,54 @@ struct rc_reply {
  * an errno value: ENOTCONN once the connection is gone.
  */
 int rump_client_call(struct rpc_wbuf *req, struct rc_reply *reply);
+
+/* ---- the connection's insides (rc_conn.c), for the channels ------------- */
+
+/* A thread waiting for its call's reply. */
+struct rc_waiter {
+	uint64_t	w_id;
+	bool		w_done;
+	bool		w_intrsent;	/* the interrupt frame went out */
+	bool		w_filling;	/* a reader receives into w_r */
+	bool		w_chan;		/* its reply comes in its channel */
+	struct rc_reply	*w_r;		/* where the reply goes */
+	int		w_evfd;		/* wakes it: an eventfd; for a
+					   channel's, its end of the pair */
+	struct rc_waiter *w_next;
+};
+
+/*
+ * A call begins: w gets its id and is woken when the connection is lost
+ * (through w_evfd); *genp (if not NULL) names the connection.  0 or
+ * ENOTCONN.
+ */
+int rump_client_begin(struct rc_waiter *w, uint64_t *genp);
+/* The call is over: w leaves, another waiter reads the socket if need be. */
+void rump_client_end(struct rc_waiter *w);
+/*
+ * A frame of type (its header's room at the start of req) with nfds
+ * descriptors, on the socket, and its reply: 0, or an errno value.
+ */
+int rump_client_sockcall(struct rpc_wbuf *req, uint16_t type, const int *fds, int nfds,
+    struct rc_reply *reply);
+/* Asks the server, once, to interrupt w's call. */
+void rump_client_interrupt(struct rc_waiter *w);
+/* The connection is lost: every call fails with ENOTCONN. */
+void rump_client_lose(void);
+bool rump_client_isup(void);
+
+/* ---- the shared-memory channels (rc_chan.c) ------------------------------ */
+
+struct rc_chan;
+
+/*
+ * The calling thread's channel on connection gen, made at its first call
+ * when the server offers channels (features); NULL: the thread's calls
+ * go over the socket.
+ */
+struct rc_chan *rump_client_chan(uint32_t features, uint64_t gen);
+/* A call through channel ch: as rump_client_call(). */
+int rump_client_chancall(struct rc_chan *ch, struct rpc_wbuf *req,
+    struct rc_reply *reply);
 
 #endif

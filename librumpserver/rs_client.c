@@ -35,6 +35,7 @@
 #include <sys/socket.h>
 #include <unistd.h>
 
+#include "rs_chan.h"
 #include "rs_proc.h"
 #include "rumpserver_private.h"
 #include "librumpclient/rpc_io.h"
@@ -44,6 +45,12 @@
 
 /* A call frame this small is read into its worker's buffer, no malloc. */
 #define RS_SMALLFRAME	4096
+
+/*
+ * Interrupts for calls not found (yet) that are kept: a call posted in a
+ * channel may be interrupted on the socket before its worker took it.
+ */
+#define RS_EARLYINTR	16
 
 /* A reply buffer that grew beyond this is freed after its call. */
 #define RS_KEEPREPLY	65536
@@ -83,6 +90,7 @@ struct rs_client {
 	unsigned int	cl_id;
 	uid_t		cl_uid;
 	gid_t		cl_gid;
+	uint32_t	cl_features;	/* RUMP_RPC_FEAT_* it was offered */
 	pthread_t	cl_main;
 	pthread_mutex_t	cl_lock;	/* everything below */
 	pthread_cond_t	cl_cv;		/* closing */
@@ -90,6 +98,8 @@ struct rs_client {
 	struct rs_job	*cl_head, **cl_tail;
 	int		cl_nqueued;
 	struct rs_worker *cl_workers[RS_PROC_MAXTHREADS];
+	uint64_t	cl_early[RS_EARLYINTR];	/* a ring of such interrupts */
+	unsigned int	cl_nearly;
 	int		cl_nworkers;
 	int		cl_nidle;	/* workers waiting for a frame, or to */
 	pid_t		cl_pid;		/* 0 until the handshake made it */
@@ -98,6 +108,15 @@ struct rs_client {
 	bool		cl_hungup;	/* closed by us: nothing more is served */
 	struct rs_client *cl_next;
 };
+
+static void
+rs_closefds(const int *fds, int nfds)
+{
+	int i;
+
+	for (i = 0; i < nfds; i++)
+		close(fds[i]);
+}
 
 /* One line about a client, on stderr. */
 static void
@@ -183,13 +202,18 @@ rs_execute(struct rs_call *call, struct rpc_wbuf *reply)
 	rump_server_encode(call, ret, error, reply);
 }
 
+/*
+ * Decodes and runs a call, and sends its reply: on the socket, or into
+ * the channel ch.  A malformed call hangs the client up.
+ */
 static void
 rs_serve(struct rs_client *cl, struct rs_worker *w, uint64_t reqid,
-    uint8_t *payload, size_t len)
+    uint8_t *payload, size_t len, struct rs_chan *ch)
 {
 	struct rpc_wbuf *reply = &w->w_reply;
 	struct rs_call call;
 	const char *why;
+	int error;
 
 	if (rs_hungup(cl))
 		return;
@@ -203,7 +227,9 @@ rs_serve(struct rs_client *cl, struct rs_worker *w, uint64_t reqid,
 		reply->rb_reflen = 0;
 		rpc_wbuf_room(reply, RUMP_RPC_HDRLEN);
 		rs_execute(&call, reply);
-		if (rs_send(cl, reply, RUMP_RPC_REPLY, reqid) != 0)
+		error = ch != NULL ? rs_chan_reply(ch, reply, reqid) :
+		    rs_send(cl, reply, RUMP_RPC_REPLY, reqid);
+		if (error != 0)
 			rs_hangup(cl);
 	}
 	rump_server_call_free(&call);
@@ -240,32 +266,33 @@ rs_wait(struct rs_client *cl)
 }
 
 /*
- * Runs the call reqid as worker w, rearming the socket first if it read
- * the call (the call is marked as running before the next frame can be
- * read: an interrupt for it finds it).  Called and returns under cl_lock.  A
- * worker whose thread was interrupted leaves it for a new one: the
- * interrupt may have come once the call was over, and would end the
- * next call's first sleep.
+ * The call reqid is worker w's from now: an interrupt for it finds it.
+ * Under cl_lock.
  */
 static void
-rs_run(struct rs_worker *w, uint64_t reqid, bool interrupted, uint8_t *payload,
-    size_t len, bool arm)
+rs_begin(struct rs_worker *w, uint64_t reqid, bool interrupted)
 {
-	struct rs_client *cl = w->w_cl;
-	int error;
-
 	w->w_busy = true;
 	w->w_reqid = reqid;
 	/* Its first sleep ends at once, as if interrupted there. */
 	if (interrupted) {
 		w->w_interrupted = true;
-		rs_proc_interrupt(cl->cl_pid, w->w_lid);
+		rs_proc_interrupt(w->w_cl->cl_pid, w->w_lid);
 	}
-	pthread_mutex_unlock(&cl->cl_lock);
-	if (arm)
-		rs_arm(cl);
-	rs_serve(cl, w, reqid, payload, len);
-	pthread_mutex_lock(&cl->cl_lock);
+}
+
+/*
+ * The call is over.  A worker whose thread was interrupted leaves it for
+ * a new one: the interrupt may have come once the call was over, and
+ * would end the next call's first sleep.  Called and returns under
+ * cl_lock.
+ */
+static void
+rs_end(struct rs_worker *w)
+{
+	struct rs_client *cl = w->w_cl;
+	int error;
+
 	w->w_busy = false;
 	if (!w->w_interrupted)
 		return;
@@ -278,6 +305,26 @@ rs_run(struct rs_worker *w, uint64_t reqid, bool interrupted, uint8_t *payload,
 		w->w_attached = false;
 		rs_fail(cl, "a worker cannot rejoin its process");
 	}
+}
+
+/*
+ * Runs the call reqid as worker w, rearming the socket first if it read
+ * the call (the call is marked as running before the next frame can be
+ * read: an interrupt for it finds it).  Called and returns under cl_lock.
+ */
+static void
+rs_run(struct rs_worker *w, uint64_t reqid, bool interrupted, uint8_t *payload,
+    size_t len, bool arm)
+{
+	struct rs_client *cl = w->w_cl;
+
+	rs_begin(w, reqid, interrupted);
+	pthread_mutex_unlock(&cl->cl_lock);
+	if (arm)
+		rs_arm(cl);
+	rs_serve(cl, w, reqid, payload, len, NULL);
+	pthread_mutex_lock(&cl->cl_lock);
+	rs_end(w);
 }
 
 static void *rs_worker(void *arg);
@@ -316,18 +363,21 @@ rs_spawn(struct rs_client *cl)
 
 /*
  * A frame: its header and its payload, into small (RS_SMALLFRAME bytes)
- * when it fits, else malloc'd.
+ * when it fits, else malloc'd, and the descriptors that came with it
+ * (fds, RPC_MAXFDS of room: *nfdsp of them, ours to close, also on error).
  */
 static int
 rs_readframe(struct rs_client *cl, struct rump_rpc_hdr *h, uint8_t *small,
-    uint8_t **payloadp, size_t *lenp)
+    uint8_t **payloadp, size_t *lenp, int *fds, int *nfdsp)
 {
 	uint8_t hb[RUMP_RPC_HDRLEN], *payload;
 	char why[96];
 	size_t len;
 	int error;
 
-	error = rump_rpc_readall(cl->cl_fd, hb, sizeof(hb));
+	error = rump_rpc_readhdr_fds(cl->cl_fd, hb, sizeof(hb), fds, nfdsp);
+	if (error == EBADMSG)
+		rs_log(cl, "closed", "more descriptors than a frame carries");
 	if (error != 0)
 		return error;
 	rpc_get_hdr(hb, h);
@@ -352,12 +402,22 @@ rs_readframe(struct rs_client *cl, struct rump_rpc_hdr *h, uint8_t *small,
 	return 0;
 }
 
-/* What is wrong with a frame after the handshake, or NULL. */
+/*
+ * What is wrong with a frame after the handshake, or NULL.  Descriptors
+ * come with a channel request only, which only a client offered channels
+ * sends.
+ */
 static const char *
-rs_frame_check(const struct rump_rpc_hdr *h, size_t len)
+rs_frame_check(const struct rs_client *cl, const struct rump_rpc_hdr *h,
+    size_t len, int nfds)
 {
 	if (h->rh_version != RUMP_RPC_VERSION)
 		return "a frame of another protocol version";
+	if (h->rh_type == RUMP_RPC_CHANNEL)
+		return (cl->cl_features & RUMP_RPC_FEAT_CHANNEL) != 0 ? NULL :
+		    "a channel request from a client offered none";
+	if (nfds > 0)
+		return "descriptors with a frame that takes none";
 	if (h->rh_type == RUMP_RPC_CALL ||
 	    (h->rh_type == RUMP_RPC_INTERRUPT && len == 0))
 		return NULL;
@@ -378,12 +438,13 @@ rs_handshake(struct rs_client *cl)
 	struct rpc_rcur c;
 	uint8_t *small, *payload;
 	size_t len;
-	int error, refuse = 0;
+	int error, refuse = 0, fds[RPC_MAXFDS], nfds;
 
 	small = malloc(RS_SMALLFRAME);
 	if (small == NULL)
 		return ENOMEM;
-	error = rs_readframe(cl, &h, small, &payload, &len);
+	error = rs_readframe(cl, &h, small, &payload, &len, fds, &nfds);
+	rs_closefds(fds, nfds);
 	if (error != 0) {
 		free(small);
 		return error;
@@ -394,7 +455,8 @@ rs_handshake(struct rs_client *cl)
 	if (payload != small)
 		free(payload);
 	free(small);
-	if (h.rh_type != RUMP_RPC_HANDSHAKE || c.rc_bad || c.rc_left != 0) {
+	if (h.rh_type != RUMP_RPC_HANDSHAKE || c.rc_bad || c.rc_left != 0 ||
+	    nfds > 0) {
 		rs_log(cl, "closed", "no handshake");
 		return EBADMSG;
 	}
@@ -407,6 +469,10 @@ rs_handshake(struct rs_client *cl)
 	wel.rw_error = refuse;
 	if (refuse == 0)
 		wel.rw_pid = (uint32_t)cl->cl_pid;
+	/* Descriptors pass over a unix socket only. */
+	if (cl->cl_srv->isunix)
+		cl->cl_features = hello.rhe_features & RUMP_RPC_FEAT_CHANNEL;
+	wel.rw_features = cl->cl_features;
 	rpc_put_welcome(&b, &wel);
 	error = rs_send(cl, &b, RUMP_RPC_HANDSHAKE, h.rh_reqid);
 	free(b.rb_data);
@@ -479,16 +545,119 @@ rs_interrupt(struct rs_client *cl, uint64_t reqid)
 	struct rs_job *j;
 	int i;
 
+	bool found = false;
+
 	for (j = cl->cl_head; j != NULL; j = j->j_next)
 		if (j->j_reqid == reqid)
-			j->j_interrupted = true;
+			found = j->j_interrupted = true;
 	for (i = 0; i < cl->cl_nworkers; i++) {
 		w = cl->cl_workers[i];
 		if (w->w_busy && w->w_reqid == reqid) {
-			w->w_interrupted = true;
+			found = w->w_interrupted = true;
 			rs_proc_interrupt(cl->cl_pid, w->w_lid);
 		}
 	}
+	/*
+	 * Over, or still in its channel: kept for rs_early() (a client's
+	 * ids are never reused, so one that was over is never asked for).
+	 */
+	if (!found)
+		cl->cl_early[cl->cl_nearly++ % RS_EARLYINTR] = reqid;
+}
+
+/* Whether the call reqid was interrupted before it began.  Under cl_lock. */
+static bool
+rs_early(struct rs_client *cl, uint64_t reqid)
+{
+	unsigned int i;
+
+	for (i = 0; i < RS_EARLYINTR && i < cl->cl_nearly; i++)
+		if (cl->cl_early[i] == reqid) {
+			/* Once: a later id that happens to match finds nothing. */
+			cl->cl_early[i] = UINT64_MAX;
+			return true;
+		}
+	return false;
+}
+
+/*
+ * Serves the client thread of channel ch until it is gone, the client
+ * breaks the protocol or the connection ends; the channel is closed
+ * after.  Called and returns under cl_lock.
+ */
+static void
+rs_chan_serve(struct rs_worker *w, struct rs_chan *ch)
+{
+	struct rs_client *cl = w->w_cl;
+	const char *why = NULL;
+	uint8_t *payload;
+	uint64_t reqid;
+	size_t len;
+	int what;
+
+	while (!cl->cl_closing && w->w_attached && !rs_hungup(cl)) {
+		pthread_mutex_unlock(&cl->cl_lock);
+		what = rs_chan_next(ch, cl->cl_stopfd, &reqid, &payload, &len,
+		    &why);
+		pthread_mutex_lock(&cl->cl_lock);
+		if (what == RS_CHAN_BAD)
+			rs_fail(cl, why);
+		if (what != RS_CHAN_CALL || cl->cl_closing)
+			break;
+		rs_begin(w, reqid, rs_early(cl, reqid));
+		pthread_mutex_unlock(&cl->cl_lock);
+		rs_serve(cl, w, reqid, payload, len, ch);
+		pthread_mutex_lock(&cl->cl_lock);
+		rs_end(w);
+	}
+	pthread_mutex_unlock(&cl->cl_lock);
+	rs_chan_close(ch);
+	pthread_mutex_lock(&cl->cl_lock);
+}
+
+/* The answer to a channel request: 0, or why the thread stays on the socket. */
+static void
+rs_chan_answer(struct rs_client *cl, uint64_t reqid, int refuse)
+{
+	struct rpc_wbuf b = { .rb_data = NULL };
+
+	rpc_wbuf_room(&b, RUMP_RPC_HDRLEN);
+	rpc_put_replyhdr(&b, &(struct rump_rpc_replyhdr){ .rr_error = refuse });
+	if (rs_send(cl, &b, RUMP_RPC_REPLY, reqid) != 0)
+		rs_hangup(cl);
+	free(b.rb_data);
+}
+
+/*
+ * A channel request, read by worker w: w becomes the server of the
+ * channel, once another worker is there to read the socket (the client
+ * thread stays on the socket if there is none), until the channel
+ * closes; then it is an idle worker again.  Called and returns under
+ * cl_lock.
+ */
+static void
+rs_channel(struct rs_worker *w, uint64_t reqid, uint8_t *payload, size_t len,
+    int *fds, int nfds)
+{
+	struct rs_client *cl = w->w_cl;
+	struct rs_chan *ch = NULL;
+	const char *why = NULL;
+	int refuse = 0;
+
+	if (cl->cl_nidle == 0 && !rs_spawn(cl)) {
+		rs_closefds(fds, nfds);
+		refuse = EAGAIN;
+	} else if (rs_chan_open(fds, nfds, payload, len, &ch, &refuse,
+	    &why) != 0) {
+		rs_fail(cl, why);
+		return;
+	}
+	pthread_mutex_unlock(&cl->cl_lock);
+	rs_arm(cl);
+	rs_chan_answer(cl, reqid, refuse);
+	pthread_mutex_lock(&cl->cl_lock);
+	if (ch != NULL)
+		rs_chan_serve(w, ch);
 }
 
 /*
@@ -505,23 +674,31 @@ rs_next(struct rs_worker *w)
 	const char *why = NULL;
 	uint8_t *payload = NULL;
 	size_t len = 0;
-	int error = ESHUTDOWN;
+	int error = ESHUTDOWN, fds[RPC_MAXFDS], nfds = 0;
 
 	cl->cl_nidle++;
 	pthread_mutex_unlock(&cl->cl_lock);
 	if (rs_wait(cl) == RS_EV_SOCKET)
-		error = rs_readframe(cl, &h, w->w_small, &payload, &len);
+		error = rs_readframe(cl, &h, w->w_small, &payload, &len, fds,
+		    &nfds);
 	pthread_mutex_lock(&cl->cl_lock);
 	cl->cl_nidle--;
 	if (error == 0)
-		why = rs_frame_check(&h, len);
+		why = rs_frame_check(cl, &h, len, nfds);
 	if (error != 0 || why != NULL || rs_hungup(cl) || cl->cl_closing) {
+		rs_closefds(fds, nfds);
 		if (payload != w->w_small)
 			free(payload);
 		if (why != NULL)
 			rs_fail(cl, why);
 		rs_hangup(cl);
 		rs_close(cl);
+		return false;
+	}
+	if (h.rh_type == RUMP_RPC_CHANNEL) {
+		rs_channel(w, h.rh_reqid, payload, len, fds, nfds);
+		if (payload != w->w_small)
+			free(payload);
 		return false;
 	}
 	if (h.rh_type == RUMP_RPC_CALL && (cl->cl_nidle > 0 || rs_spawn(cl))) {

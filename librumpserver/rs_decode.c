@@ -535,3 +535,36 @@ rump_server_call_free(struct rs_call *call)
 	while (call->nallocs > 0)
 		free(call->allocs[--call->nallocs]);
 }
+
+/* ---- the frames of a shared-memory channel ----------------------------- */
+
+int
+rump_server_decode_chanreq(const uint8_t *payload, size_t len,
+    struct rump_rpc_chanreq *q, const char **whyp)
+{
+	struct rpc_rcur c = { .rc_p = payload, .rc_left = len };
+
+	rpc_get_chanreq(&c, q);
+	*whyp = NULL;
+	if (c.rc_bad || c.rc_left != 0)
+		*whyp = "a channel request of the wrong length";
+	else if (q->cq_version == RUMP_RPC_CHANVERSION &&
+	    q->cq_size != RUMP_RPC_CHANSIZE)
+		*whyp = "a channel of the wrong size";
+	return *whyp == NULL ? 0 : EBADMSG;
+}
+
+int
+rump_server_chanframe(const uint8_t *hb, struct rump_rpc_hdr *h,
+    const char **whyp)
+{
+	rpc_get_hdr(hb, h);
+	*whyp = NULL;
+	if (h->rh_version != RUMP_RPC_VERSION)
+		*whyp = "a channel frame of another protocol version";
+	else if (h->rh_type != RUMP_RPC_CALL)
+		*whyp = "a channel frame that is no call";
+	else if (h->rh_len < RUMP_RPC_HDRLEN || h->rh_len > RUMP_RPC_MAXFRAME)
+		*whyp = "a channel frame of a bad length";
+	return *whyp == NULL ? 0 : EBADMSG;
+}

@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <sys/types.h>
 
+#include "librumpclient/rpc_chan.h"
 #include "librumpclient/rpc_wire.h"
 
 /* Memory one call's decoding allocates: a few blocks per argument. */
@@ -44,6 +45,20 @@ int rump_server_decode(struct rs_call *call, uint8_t *payload, size_t len,
 void rump_server_encode(const struct rs_call *call, long ret, int error,
     struct rpc_wbuf *reply);
 void rump_server_call_free(struct rs_call *call);
+
+/*
+ * A RUMP_RPC_CHANNEL frame's payload: 0 and the request (a version other
+ * than ours is the caller's to refuse), or EBADMSG with *whyp.
+ */
+int rump_server_decode_chanreq(const uint8_t *payload, size_t len,
+    struct rump_rpc_chanreq *q, const char **whyp);
+/*
+ * The header of a frame in a channel's memory, its RUMP_RPC_HDRLEN bytes
+ * hb copied out once: 0 when it is a call of a length a frame may have,
+ * else EBADMSG with *whyp.
+ */
+int rump_server_chanframe(const uint8_t *hb, struct rump_rpc_hdr *h,
+    const char **whyp);
 
 /* Generated: the call sysnum with these arguments; -1 and errno on error. */
 long rump_server_dispatch(unsigned int sysnum, const int64_t *a, void *const *p);

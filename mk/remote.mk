@@ -14,7 +14,8 @@ RPC_GEN := $(GEN)/rump_rpc_calls.h $(GEN)/rumpclient_syscalls.c \
 RCLIENT_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(sort $(wildcard librumpclient/*.c))) \
 	$(O)/obj/remote/rumpclient_syscalls.o
 RSERVER_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(sort $(wildcard librumpserver/*.c))) \
-	$(O)/obj/remote/rumpserver_dispatch.o $(O)/obj/librumpclient/rpc_io.o
+	$(O)/obj/remote/rumpserver_dispatch.o $(O)/obj/librumpclient/rpc_io.o \
+	$(O)/obj/librumpclient/rpc_chan.o
 RCLIENT_CFLAGS := $(HOST_CFLAGS) -iquote librumpclient
 RSERVER_CFLAGS := $(HOST_CFLAGS) -iquote librumpserver
 RSERVER_LIB := $(O)/obj/librumpserver/librumpserver.a

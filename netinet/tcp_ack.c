@@ -64,6 +64,8 @@ tcp_dupack(struct tcpcb *tp)
 	uint32_t mss = tcp_effmss(tp);
 
 	tcpstat.tcps_rcvdupack++;
+	if (tp->t_flags & (TF_FRTO1 | TF_FRTO2))
+		tcp_frto_dupack(tp);
 	/* With SACK the scoreboard decides (tcp_sack_ack); just count. */
 	if (tp->t_flags & TF_SACK_PERMIT) {
 		tp->t_dupacks++;
@@ -170,6 +172,8 @@ tcp_newack(struct tcpcb *tp, const struct tcp_seg *seg)
 	} else if (!tcp_timer_isset(tp, TCPT_PERSIST)) {
 		tcp_timer_set(tp, TCPT_REXMT, tcp_rexmt_timeout(tp));
 	}
+	if (tp->t_flags & (TF_FRTO1 | TF_FRTO2))
+		tcp_frto_newack(tp);
 }
 
 /* RFC 9293 3.10.7.4: the send window moves with newer segments only. */

@@ -79,6 +79,8 @@ tcp_timer_rexmt(struct tcpcb *tp)
 		return false;
 	}
 	tcpstat.tcps_rexmttimeo++;
+	/* F-RTO's new segments were lost too: it is over (RFC 5682 2.1). */
+	tp->t_flags &= ~(TF_FRTO1 | TF_FRTO2);
 	if (tp->t_rxtshift == 1 && TCPS_HAVERCVDSYN(tp->t_state)) {
 		tcp_cc_rto(&tp->t_cc, tp->snd_max - tp->snd_una);
 		tcp_spurious_rto_arm(tp);

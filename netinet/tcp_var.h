@@ -120,6 +120,7 @@ struct tcpcb {
 	bool t_rtt_rexmit;		/* it was retransmitted (Karn) */
 	int t_rxtshift;			/* timeouts in a row */
 	uint32_t t_rxt_tsval;		/* TF_EIFEL: tcp_tsnow() of the timeout's resend */
+	tcp_seq t_frto_recover;		/* TF_FRTO1/2: SND.MAX at the timeout */
 	uint32_t t_rexmits_total;
 
 	/* Congestion control (RFC 5681, RFC 6582). */
@@ -191,6 +192,8 @@ struct tcpcb {
 #define TF_EIFEL	0x400000	/* the next ACK of new data may show the timeout spurious */
 #define TF_INBATCH	0x800000	/* on the list of tcp_batch.c */
 #define TF_ACKBATCH	0x1000000	/* an ACK is owed at the end of the input batch */
+#define TF_FRTO1	0x2000000	/* F-RTO: the first ACK after a timeout decides ... */
+#define TF_FRTO2	0x4000000	/* ... and, after two new segments, the second */
 
 /* What a state's handler in tcp_input tells its caller to do next. */
 enum tcp_verdict {
@@ -444,11 +447,15 @@ void tcp_rack_note_sent(struct tcpcb *tp, tcp_seq start, tcp_seq end);
 /* The RACK timer expired: look for losses again (RFC 8985 6.3). */
 void tcp_rack_timeout(struct tcpcb *tp);
 
-/* tcp_spurious.c: spurious timeouts (Eifel, RFC 3522 and RFC 4015). */
+/* tcp_spurious.c: spurious timeouts (RFC 3522, RFC 5682, RFC 4015). */
 /* The first timeout of a loss: its resend is about to go out. */
 void tcp_spurious_rto_arm(struct tcpcb *tp);
 /* TF_EIFEL and an ACK of new data: undoes the timeout if spurious. */
 void tcp_spurious_rto_ack(struct tcpcb *tp, const struct tcp_seg *seg);
+/* TF_FRTO1 or TF_FRTO2: an ACK of new data (SND.UNA moved) ... */
+void tcp_frto_newack(struct tcpcb *tp);
+/* ... or a duplicate ACK (RFC 5682 2.1). */
+void tcp_frto_dupack(struct tcpcb *tp);
 
 /* tcp_tlp.c: the tail loss probe (RFC 8985 7). */
 /* New data went out, or an ACK moved SND.UNA: (re)arms the probe. */

@@ -101,6 +101,7 @@ void
 sockin_acceptq(struct sockin_pcb *sp)
 {
 	struct socket *head = sp->sp_so, *so;
+	struct sockin_pcb *nsp;
 	int fd, error;
 
 	for (;;) {
@@ -112,8 +113,10 @@ sockin_acceptq(struct sockin_pcb *sp)
 			sp->sp_flags |= SP_AFULL;
 			return;
 		}
-		error = sockin_user_accept(sockin_su, sp->sp_fd,
-		    sotosockin(so)->sp_id, &fd);
+		nsp = sotosockin(so);
+		nsp->sp_peerlen = sizeof(nsp->sp_peer);
+		error = sockin_user_accept(sockin_su, sp->sp_fd, nsp->sp_id, &fd,
+		    &nsp->sp_peer, &nsp->sp_peerlen);
 		if (error != 0) {
 			soqremove(so);
 			pru_abort(so);
@@ -123,7 +126,7 @@ sockin_acceptq(struct sockin_pcb *sp)
 			}
 			return;
 		}
-		sotosockin(so)->sp_fd = fd;
+		nsp->sp_fd = fd;
 	}
 }
 

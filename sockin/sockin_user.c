@@ -181,12 +181,14 @@ sockin_user_socket(struct sockin_user *su, int family, int type, int proto,
 }
 
 int
-sockin_user_accept(struct sockin_user *su, int lfd, uint64_t id, int *fdp)
+sockin_user_accept(struct sockin_user *su, int lfd, uint64_t id, int *fdp,
+    void *addr, unsigned *addrlen)
 {
+	socklen_t len = *addrlen;
 	int fd, error;
 
 	do
-		fd = accept4(lfd, NULL, NULL, SOCK_NONBLOCK | SOCK_CLOEXEC);
+		fd = accept4(lfd, addr, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	while (fd == -1 && errno == EINTR);
 	if (fd == -1)
 		return errno == EWOULDBLOCK ? EAGAIN : errno;
@@ -195,6 +197,7 @@ sockin_user_accept(struct sockin_user *su, int lfd, uint64_t id, int *fdp)
 		return error;
 	}
 	*fdp = fd;
+	*addrlen = len;
 	return 0;
 }
 

@@ -67,11 +67,12 @@ void sockin_user_cancel(struct sockin_user *su);
 int sockin_user_socket(struct sockin_user *su, int family, int type,
     int proto, uint64_t id, int *fdp);
 /*
- * A connection from a listening socket, registered under id.  EAGAIN
- * when none is waiting.
+ * A connection from a listening socket, registered under id, and its
+ * peer's address (*addrlen: room in, length out).  EAGAIN when none is
+ * waiting.
  */
 int sockin_user_accept(struct sockin_user *su, int lfd, uint64_t id,
-    int *fdp);
+    int *fdp, void *addr, unsigned *addrlen);
 /*
  * Stops (in 0) or restarts (in 1) readiness reports for receiving on a
  * registered socket; restarting reports what is there already.  Sending

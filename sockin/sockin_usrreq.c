@@ -109,8 +109,6 @@ sockin_accept(struct socket *so, struct sockaddr_storage *nam,
 {
 	struct sockin_pcb *sp = sotosockin(so);
 	struct socket *head = sp->sp_head;
-	unsigned len = sizeof(*nam);
-	int error;
 
 	sp->sp_head = NULL;
 	/* Room in the queue again: take what the host has queued. */
@@ -119,9 +117,9 @@ sockin_accept(struct socket *so, struct sockaddr_storage *nam,
 		sotosockin(head)->sp_flags &= ~SP_AFULL;
 		sockin_acceptq(sotosockin(head));
 	}
-	if ((error = sockin_user_getname(sp->sp_fd, 1, nam, &len)) != 0)
-		return error;
-	*namelen = len;
+	/* The peer the host's accept gave, without asking it again. */
+	memcpy(nam, &sp->sp_peer, sp->sp_peerlen);
+	*namelen = sp->sp_peerlen;
 	return 0;
 }
 

@@ -39,8 +39,10 @@ struct sockin_pcb {
 	int sp_flags;
 	uint64_t sp_rgen;		/* readiness reports, counted */
 	uint64_t sp_wgen;		/* reports of room to send, counted */
-	/* A connection waiting for accept(): its listener. */
+	/* A connection waiting for accept(): its listener, its peer. */
 	struct socket *sp_head;
+	struct sockaddr_storage sp_peer;
+	unsigned sp_peerlen;
 	LIST_ENTRY(sockin_pcb) sp_list;	/* its hash bucket */
 };
 

@@ -215,20 +215,15 @@ ext2fs_markatime(struct vnode *vp)
 }
 
 /*
- * Reads block by block straight from the buffer cache into the caller's
- * buffer, the blocks ahead of a sequential reader read ahead in runs
- * (ext2fs_readahead.c); holes read as zeros.
- */
-/*
- * A long read (EXT2_DIRECT_MIN bytes or more) reads the whole blocks at
- * its offset straight into the reader's memory, past the cache, as many
- * as lie one after the other on the disk and fit the file and the first
- * piece of the uio: one host call per run and no copy of ours (through
- * the cache each block was copied twice).  *donep is the bytes read; 0
- * when this block goes through the cache (a hole, a part of a block);
- * EAGAIN when the cache holds a block of the run (it may be newer than
- * the disk) or the device has no direct reads.  The vnode is locked, so
- * nobody writes the file's blocks meanwhile.
+ * A long read (EXT2_DIRECT_MIN bytes or more, to its end) reads the
+ * whole blocks at the uio's offset straight into the reader's memory,
+ * past the cache, as many as lie one after the other on the disk and fit
+ * the file and the first piece of the uio: one host call per run and no
+ * copy of ours (through the cache each block was copied twice).
+ * *donep is the bytes read; 0 when this block goes through the cache (a
+ * hole, a part of a block); EAGAIN when the cache holds a block of the
+ * run (it may be newer than the disk) or the device has no direct reads.
+ * The vnode is locked, so nobody writes the file's blocks meanwhile.
  */
 static int
 ext2fs_read_direct(struct ext2fs_mount *um, const struct ext2fs_inode *ip,
@@ -240,8 +235,7 @@ ext2fs_read_direct(struct ext2fs_mount *um, const struct ext2fs_inode *ip,
 	int error;
 
 	*donep = 0;
-	if (uio->uio_resid < EXT2_DIRECT_MIN || (off & (um->um_bsize - 1)) != 0 ||
-	    len < um->um_bsize)
+	if ((off & (um->um_bsize - 1)) != 0 || len < um->um_bsize)
 		return 0;
 	error = ext2fs_bmap_run(um, ip, off >> um->um_bshift,
 	    (uint32_t)MIN(len >> um->um_bshift, (uint64_t)UINT32_MAX), &blk,
@@ -256,6 +250,12 @@ ext2fs_read_direct(struct ext2fs_mount *um, const struct ext2fs_inode *ip,
 	return error;
 }
 
+/*
+ * Reads block by block straight from the buffer cache into the caller's
+ * buffer, the blocks ahead of a sequential reader read ahead in runs
+ * (ext2fs_readahead.c), or a long read's runs past the cache
+ * (ext2fs_read_direct); holes read as zeros.
+ */
 static int
 ext2fs_vread(struct vop_read_args *ap)
 {
@@ -264,7 +264,8 @@ ext2fs_vread(struct vop_read_args *ap)
 	struct ext2fs_inode *ip = VTOI(vp);
 	struct uio *uio = ap->a_uio;
 	static const char zeros[4096];
-	bool direct = true;
+	/* A long read goes past the cache, to its end (ext2fs_read_direct). */
+	bool direct = uio->uio_resid >= EXT2_DIRECT_MIN;
 	int error = 0;
 
 	if (vp->v_type == VDIR)

@@ -862,8 +862,11 @@ sopoll(struct socket *so, int events, struct pollent *pe)
 		revents |= events & (POLLIN | POLLRDNORM);
 	if (so->so_state & SS_CANTRCVMORE)
 		revents |= events & POLLRDHUP;
-	revents |= events & pru_rcvpoll(so);
-	if ((!(so->so_proto->pr_flags & PR_CONNREQUIRED) ||
+	/* The protocol is asked only what the caller wants to know. */
+	if (events & (POLLIN | POLLRDNORM | POLLRDHUP))
+		revents |= events & pru_rcvpoll(so);
+	if ((events & (POLLOUT | POLLWRNORM)) &&
+	    (!(so->so_proto->pr_flags & PR_CONNREQUIRED) ||
 	    (so->so_state & SS_ISCONNECTED)) && pru_sndroom(so))
 		revents |= events & (POLLOUT | POLLWRNORM);
 	if (so->so_state & SS_CANTSENDMORE)

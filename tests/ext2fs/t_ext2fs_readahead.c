@@ -259,6 +259,26 @@ a_long_read_goes_to_the_reader_in_runs_and_caches_no_data(void **state)
 }
 
 static void
+a_long_read_stays_past_the_cache_to_its_end(void **state)
+{
+	static char buf[16 * BSIZE], want[SINGLE_SIZE];
+	struct bufstats before, after;
+
+	(void)state;
+	tree_file(want, sizeof(want));
+	KTEST_ENTER();
+	assert_int_equal(read_at("/mnt" SINGLE, buf, 0, 0), 0);
+	buf_stats(&before);
+	/* Blocks 0-11, then 12-15: 16 KiB left, past the cache still. */
+	assert_int_equal(read_at("/mnt" SINGLE, buf, sizeof(buf), 0), 0);
+	buf_stats(&after);
+	KTEST_EXIT();
+	assert_memory_equal(buf, want, sizeof(buf));
+	/* Only the indirect block that maps 12-15 is cached. */
+	assert_int_equal(after.bs_bytes - before.bs_bytes, BSIZE);
+}
+
+static void
 a_long_read_reads_holes_as_zeros(void **state)
 {
 	static char buf[1024 * 1024], want[1024 * 1024];
@@ -376,6 +396,7 @@ main(void)
 		ra_test(reads_out_of_order_read_only_what_they_ask),
 		ra_test(a_second_sequential_pass_is_read_ahead_again),
 		ra_test(a_long_read_goes_to_the_reader_in_runs_and_caches_no_data),
+		ra_test(a_long_read_stays_past_the_cache_to_its_end),
 		ra_test(a_long_read_reads_holes_as_zeros),
 		ra_test(a_long_read_takes_a_block_the_cache_holds_from_the_cache),
 		ra_test(a_long_read_from_a_failing_disk_is_eio),

@@ -14,10 +14,33 @@
 #include "rumpserver_private.h"
 
 /*
+ * The checks of a channel's frames on the same bytes: as a channel
+ * request's payload, and as the header of a frame in a channel's memory.
+ * 0, or -1 if one refused without a reason or passed a bad length.
+ */
+static inline int
+fz_rpc_chan(const uint8_t *data, size_t len)
+{
+	struct rump_rpc_chanreq q;
+	struct rump_rpc_hdr h;
+	const char *why = NULL;
+
+	if (rump_server_decode_chanreq(data, len, &q, &why) != 0 && why == NULL)
+		return -1;
+	if (len < RUMP_RPC_HDRLEN)
+		return 0;
+	if (rump_server_chanframe(data, &h, &why) != 0)
+		return why == NULL ? -1 : 0;
+	return h.rh_len >= RUMP_RPC_HDRLEN && h.rh_len <= RUMP_RPC_MAXFRAME ?
+	    0 : -1;
+}
+
+/*
  * Decodes data and, when it is a well-formed call, encodes the reply of
  * the call as if it had returned ret (or the decoder's own refusal).  0: decoded; EBADMSG: refused, with
  * a reason; -1: something that must never happen (refused without a
- * reason, or a reply larger than a frame).  The sanitizers catch the rest.
+ * reason, or a reply larger than a frame; or so in fz_rpc_chan()).  The
+ * sanitizers catch the rest.
  */
 static inline int
 fz_rpc_one(const uint8_t *data, size_t len, long ret)
@@ -28,8 +51,10 @@ fz_rpc_one(const uint8_t *data, size_t len, long ret)
 	uint8_t *copy = malloc(len > 0 ? len : 1);
 	int error, broken = 0;
 
-	if (copy == NULL)
+	if (copy == NULL || fz_rpc_chan(data, len) != 0) {
+		free(copy);
 		return -1;
+	}
 	if (len > 0)
 		memcpy(copy, data, len);
 	error = rump_server_decode(&call, copy, len, &why);

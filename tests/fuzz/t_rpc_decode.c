@@ -201,6 +201,80 @@ mutated_calls_are_decoded_or_refused_with_a_reason(void **state)
 }
 
 static void
+a_channel_request_is_decoded_and_its_truncations_refused(void **state)
+{
+	struct rump_rpc_chanreq q = { .cq_version = RUMP_RPC_CHANVERSION,
+	    .cq_size = RUMP_RPC_CHANSIZE };
+	struct rpc_wbuf b = { .rb_data = NULL };
+	const char *why;
+	size_t n;
+
+	(void)state;
+	rpc_put_chanreq(&b, &q);
+	assert_false(b.rb_nomem);
+	assert_int_equal(rump_server_decode_chanreq(b.rb_data, b.rb_len, &q,
+	    &why), 0);
+	assert_int_equal(q.cq_size, RUMP_RPC_CHANSIZE);
+	for (n = 0; n < b.rb_len; n++)
+		assert_int_equal(rump_server_decode_chanreq(b.rb_data, n, &q,
+		    &why), EBADMSG);
+	/* Our version at another size is malformed; another version is not. */
+	q = (struct rump_rpc_chanreq){ .cq_version = RUMP_RPC_CHANVERSION,
+	    .cq_size = 4096 };
+	b.rb_len = 0;
+	rpc_put_chanreq(&b, &q);
+	assert_int_equal(rump_server_decode_chanreq(b.rb_data, b.rb_len, &q,
+	    &why), EBADMSG);
+	q.cq_version = RUMP_RPC_CHANVERSION + 1;
+	b.rb_len = 0;
+	rpc_put_chanreq(&b, &q);
+	assert_int_equal(rump_server_decode_chanreq(b.rb_data, b.rb_len, &q,
+	    &why), 0);
+	free(b.rb_data);
+}
+
+static void
+a_channel_frame_header_is_refused_unless_a_call_of_a_frames_length(void **state)
+{
+	static const struct {
+		uint32_t len;
+		uint16_t version, type;
+		int ok;
+	} cases[] = {
+		{ RUMP_RPC_HDRLEN, RUMP_RPC_VERSION, RUMP_RPC_CALL, 1 },
+		{ RUMP_RPC_MAXFRAME, RUMP_RPC_VERSION, RUMP_RPC_CALL, 1 },
+		{ RUMP_RPC_MAXFRAME + 1, RUMP_RPC_VERSION, RUMP_RPC_CALL, 0 },
+		{ RUMP_RPC_HDRLEN - 1, RUMP_RPC_VERSION, RUMP_RPC_CALL, 0 },
+		{ 0xffffffff, RUMP_RPC_VERSION, RUMP_RPC_CALL, 0 },
+		{ 64, RUMP_RPC_VERSION + 1, RUMP_RPC_CALL, 0 },
+		{ 64, RUMP_RPC_VERSION, RUMP_RPC_REPLY, 0 },
+		{ 64, RUMP_RPC_VERSION, RUMP_RPC_CHANNEL, 0 },
+	};
+	uint8_t hb[RUMP_RPC_HDRLEN];
+	struct rump_rpc_hdr h;
+	const char *why;
+	size_t i;
+	uint16_t v;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		rpc_put_hdr(hb, cases[i].len, cases[i].type, 7);
+		v = htole16(cases[i].version);
+		memcpy(hb + 4, &v, 2);
+		why = NULL;
+		if (cases[i].ok) {
+			assert_int_equal(rump_server_chanframe(hb, &h, &why), 0);
+			assert_int_equal(h.rh_len, cases[i].len);
+			assert_true(h.rh_reqid == 7);
+		} else {
+			assert_int_equal(rump_server_chanframe(hb, &h, &why),
+			    EBADMSG);
+			assert_non_null(why);
+		}
+	}
+}
+
+static void
 write_seeds(const char *dir)
 {
 	char path[4096];
@@ -235,6 +309,8 @@ main(int argc, char **argv)
 		cmocka_unit_test(every_call_the_client_makes_is_decoded),
 		cmocka_unit_test(every_truncation_of_a_call_is_refused),
 		cmocka_unit_test(mutated_calls_are_decoded_or_refused_with_a_reason),
+		cmocka_unit_test(a_channel_request_is_decoded_and_its_truncations_refused),
+		cmocka_unit_test(a_channel_frame_header_is_refused_unless_a_call_of_a_frames_length),
 	};
 
 	make_seeds();

@@ -1,0 +1,48 @@
+/*
+ * The server's end of a shared-memory channel (rs_chan.c; the protocol
+ * is in librumpclient/rpc_chan.h): mapping what a client passed, waiting
+ * for its calls, copying each out before it is decoded, and posting the
+ * replies.
+ */
+#ifndef LIBRUMPSERVER_RS_CHAN_H
+#define LIBRUMPSERVER_RS_CHAN_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+struct rs_chan;
+struct rpc_wbuf;
+
+/*
+ * A channel from the descriptors and the payload of a RUMP_RPC_CHANNEL
+ * frame (the descriptors are the channel's from here on, or closed):
+ * 0 and *chp; a refusal the client is answered (*refusep, an errno
+ * value: another channel version, or no memory); or EBADMSG and *whyp,
+ * the client broke the protocol.
+ */
+int rs_chan_open(int *fds, int nfds, const uint8_t *payload, size_t len,
+    struct rs_chan **chp, int *refusep, const char **whyp);
+
+/* What rs_chan_next() found. */
+#define RS_CHAN_CALL	0	/* a call: *reqidp, *payloadp, *lenp */
+#define RS_CHAN_CLOSED	1	/* the client's thread is gone */
+#define RS_CHAN_STOP	2	/* stopfd is readable: the connection ends */
+#define RS_CHAN_BAD	3	/* a malformed frame or state: *whyp */
+
+/*
+ * Waits for the next call, spinning a while and then sleeping until the
+ * client wakes us or stopfd is readable.  A call's payload is a private
+ * copy, valid until the next rs_chan_next().
+ */
+int rs_chan_next(struct rs_chan *ch, int stopfd, uint64_t *reqidp,
+    uint8_t **payloadp, size_t *lenp, const char **whyp);
+
+/*
+ * The reply frame b holds (its header filled in here), to the client:
+ * 0, or ENOMEM or EMSGSIZE if b failed or outgrew a frame.
+ */
+int rs_chan_reply(struct rs_chan *ch, struct rpc_wbuf *b, uint64_t reqid);
+
+void rs_chan_close(struct rs_chan *ch);
+
+#endif
