@@ -15,7 +15,6 @@
  * read); a signal that comes during the spin does not, as one that comes
  * while a request is being sent.
  */
-
 #include <errno.h>
 #include <fcntl.h>
 #include <pthread.h>
@@ -46,10 +45,8 @@ static int rc_chan_keyerror;
 static void
 rc_chan_free(struct rc_chan *ch)
 {
-	if (ch->ch_hdr != NULL)
-		munmap(ch->ch_hdr, RUMP_RPC_CHANSIZE);
-	if (ch->ch_wakefd >= 0)
-		close(ch->ch_wakefd);
+	munmap(ch->ch_hdr, RUMP_RPC_CHANSIZE);
+	close(ch->ch_wakefd);
 	free(ch);
 }
 
@@ -104,9 +101,12 @@ rc_chan_make(int *memfdp, int *srvendp)
 	return ch;
 }
 
-/* Asks the server to serve the channel: 0, or why not. */
+/*
+ * Asks the server to serve the channel: 0, or why not; *intrp: a signal
+ * interrupted the wait for the answer.
+ */
 static int
-rc_chan_ask(int memfd, int srvend)
+rc_chan_ask(int memfd, int srvend, bool *intrp)
 {
 	struct rump_rpc_chanreq q = { .cq_version = RUMP_RPC_CHANVERSION,
 	    .cq_size = RUMP_RPC_CHANSIZE };
@@ -125,6 +125,7 @@ rc_chan_ask(int memfd, int srvend)
 	rpc_put_chanreq(&b, &q);
 	r.data = r.small;
 	error = rump_client_sockcall(&b, RUMP_RPC_CHANNEL, fds, RPC_CHAN_NFDS, &r);
+	*intrp = r.interrupted;
 	rpc_wbuf_free(&b);
 	if (error != 0)
 		return error;
@@ -138,7 +139,7 @@ rc_chan_ask(int memfd, int srvend)
 }
 
 struct rc_chan *
-rump_client_chan(uint32_t features, uint64_t gen)
+rump_client_chan(uint32_t features, uint64_t gen, bool *intrp)
 {
 	struct rc_chan *ch = rc_chan_cur;
 	int memfd, srvend, error;
@@ -160,7 +161,7 @@ rump_client_chan(uint32_t features, uint64_t gen)
 	if (rc_chan_keyerror != 0 || (ch = rc_chan_make(&memfd, &srvend)) == NULL)
 		return NULL;
 	ch->ch_gen = gen;
-	error = rc_chan_ask(memfd, srvend);
+	error = rc_chan_ask(memfd, srvend, intrp);
 	close(memfd);
 	close(srvend);
 	if (error == 0 && pthread_setspecific(rc_chan_key, ch) != 0)
@@ -236,7 +237,8 @@ rc_chan_reply(struct rc_chan *ch, uint64_t id, struct rc_reply *reply)
 }
 
 int
-rump_client_chancall(struct rc_chan *ch, struct rpc_wbuf *req, struct rc_reply *reply)
+rump_client_chancall(struct rc_chan *ch, struct rpc_wbuf *req,
+    struct rc_reply *reply, bool interrupted)
 {
 	struct rc_waiter w = { .w_r = reply, .w_chan = true,
 	    .w_evfd = ch->ch_wakefd };
@@ -261,6 +263,9 @@ rump_client_chancall(struct rc_chan *ch, struct rpc_wbuf *req, struct rc_reply *
 	}
 	rump_rpc_chan_post(&ch->ch_hdr->ch_state, RPC_CHAN_CALL,
 	    &ch->ch_hdr->ch_srvsleep, ch->ch_wakefd);
+	/* A signal that came while the channel was made is this call's. */
+	if (interrupted)
+		rump_client_interrupt(&w);
 	error = rc_chan_wait(ch, &w);
 	if (error == 0)
 		error = rc_chan_reply(ch, w.w_id, reply);

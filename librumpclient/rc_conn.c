@@ -420,6 +420,7 @@ rump_client_sockcall(struct rpc_wbuf *req, uint16_t type, const int *fds, int nf
 	if (error != 0)
 		rc_lost();
 	rc_wait(&w);
+	reply->interrupted = w.w_intrsent;
 	pthread_mutex_unlock(&rc.lock);
 	rump_client_end(&w);
 	return w.w_done ? 0 : ENOTCONN;
@@ -429,13 +430,14 @@ int
 rump_client_call(struct rpc_wbuf *req, struct rc_reply *reply)
 {
 	struct rc_chan *ch;
+	bool intr = false;
 
 	if (req->rb_nomem)
 		return ENOMEM;
 	ch = rump_client_chan(__atomic_load_n(&rc.features, __ATOMIC_RELAXED),
-	    __atomic_load_n(&rc.gen, __ATOMIC_RELAXED));
+	    __atomic_load_n(&rc.gen, __ATOMIC_RELAXED), &intr);
 	if (ch != NULL)
-		return rump_client_chancall(ch, req, reply);
+		return rump_client_chancall(ch, req, reply, intr);
 	return rump_client_sockcall(req, RUMP_RPC_CALL, NULL, 0, reply);
 }
 

@@ -34,6 +34,7 @@ struct rc_reply {
 	size_t		dstcap;
 	bool		placed;
 	bool		shared;
+	bool		interrupted;	/* a signal interrupted the wait */
 	uint8_t		*data;
 	size_t		len;
 	uint8_t		small[RC_SMALLREPLY];
@@ -88,11 +89,16 @@ struct rc_chan;
 /*
  * The calling thread's channel on connection gen, made at its first call
  * when the server offers channels (features); NULL: the thread's calls
- * go over the socket.
+ * go over the socket.  *intrp: a signal interrupted the making of it,
+ * and so the call it is made for.
  */
-struct rc_chan *rump_client_chan(uint32_t features, uint64_t gen);
-/* A call through channel ch: as rump_client_call(). */
+struct rc_chan *rump_client_chan(uint32_t features, uint64_t gen,
+    bool *intrp);
+/*
+ * A call through channel ch: as rump_client_call(); interrupted: as if
+ * a signal had interrupted the wait for it at once.
+ */
 int rump_client_chancall(struct rc_chan *ch, struct rpc_wbuf *req,
-    struct rc_reply *reply);
+    struct rc_reply *reply, bool interrupted);
 
 #endif

@@ -217,6 +217,13 @@ rs_chan_next(struct rs_chan *ch, int stopfd, uint64_t *reqidp,
 	return rs_chan_take(ch, reqidp, payloadp, lenp, whyp);
 }
 
+uint8_t *
+rs_chan_place(struct rs_chan *ch)
+{
+	/* After the frame's header, the reply's, and the block's length. */
+	return ch->ch_frame + RUMP_RPC_HDRLEN + RUMP_RPC_REPLYHDRLEN + 4;
+}
+
 int
 rs_chan_reply(struct rs_chan *ch, struct rpc_wbuf *b, uint64_t reqid)
 {
@@ -232,7 +239,10 @@ rs_chan_reply(struct rs_chan *ch, struct rpc_wbuf *b, uint64_t reqid)
 	    RUMP_RPC_REPLY, reqid);
 	n = rpc_wbuf_iov(b, iov);
 	for (i = 0; i < n; i++) {
-		memcpy(ch->ch_frame + at, iov[i].iov_base, iov[i].iov_len);
+		/* A block the kernel wrote in place (rs_chan_place()). */
+		if (iov[i].iov_base != ch->ch_frame + at)
+			memcpy(ch->ch_frame + at, iov[i].iov_base,
+			    iov[i].iov_len);
 		at += iov[i].iov_len;
 	}
 	ch->ch_last = RPC_CHAN_REPLY;

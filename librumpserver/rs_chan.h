@@ -38,6 +38,12 @@ int rs_chan_next(struct rs_chan *ch, int stopfd, uint64_t *reqidp,
     uint8_t **payloadp, size_t *lenp, const char **whyp);
 
 /*
+ * Where the data of a reply's first block will lie in the channel's
+ * memory, for the kernel to write it there (rump_server_decode()).
+ */
+uint8_t *rs_chan_place(struct rs_chan *ch);
+
+/*
  * The reply frame b holds (its header filled in here), to the client:
  * 0, or ENOMEM or EMSGSIZE if b failed or outgrew a frame.
  */

@@ -52,6 +52,13 @@
  */
 #define RS_EARLYINTR	16
 
+/*
+ * Channels of one client at most: each takes a worker for itself, and
+ * the rest must be enough for the calls of the socket (whose reader runs
+ * a call only when another worker is idle or can start).
+ */
+#define RS_MAXCHANNELS	(RS_PROC_MAXTHREADS / 2)
+
 /* A reply buffer that grew beyond this is freed after its call. */
 #define RS_KEEPREPLY	65536
 
@@ -101,6 +108,7 @@ struct rs_client {
 	uint64_t	cl_early[RS_EARLYINTR];	/* a ring of such interrupts */
 	unsigned int	cl_nearly;
 	int		cl_nworkers;
+	int		cl_nchannels;	/* workers serving a channel */
 	int		cl_nidle;	/* workers waiting for a frame, or to */
 	pid_t		cl_pid;		/* 0 until the handshake made it */
 	bool		cl_closing;	/* no more calls: workers leave */
@@ -217,7 +225,8 @@ rs_serve(struct rs_client *cl, struct rs_worker *w, uint64_t reqid,
 
 	if (rs_hungup(cl))
 		return;
-	if (rump_server_decode(&call, payload, len, &why) != 0) {
+	if (rump_server_decode(&call, payload, len,
+	    ch != NULL ? rs_chan_place(ch) : NULL, &why) != 0) {
 		rs_log(cl, "closed: malformed call", why);
 		rs_hangup(cl);
 	} else {
@@ -630,9 +639,10 @@ rs_chan_answer(struct rs_client *cl, uint64_t reqid, int refuse)
 
 /*
  * A channel request, read by worker w: w becomes the server of the
- * channel, once another worker is there to read the socket (the client
- * thread stays on the socket if there is none), until the channel
- * closes; then it is an idle worker again.  Called and returns under
+ * channel, once another worker is there to read the socket, until the
+ * channel closes; then it is an idle worker again.  A client with
+ * RS_MAXCHANNELS channels, or no worker to spare, is refused one (EAGAIN:
+ * the thread stays on the socket).  Called and returns under
  * cl_lock.
  */
 static void
@@ -644,7 +654,8 @@ rs_channel(struct rs_worker *w, uint64_t reqid, uint8_t *payload, size_t len,
 	const char *why = NULL;
 	int refuse = 0;
 
-	if (cl->cl_nidle == 0 && !rs_spawn(cl)) {
+	if (cl->cl_nchannels == RS_MAXCHANNELS ||
+	    (cl->cl_nidle == 0 && !rs_spawn(cl))) {
 		rs_closefds(fds, nfds);
 		refuse = EAGAIN;
 	} else if (rs_chan_open(fds, nfds, payload, len, &ch, &refuse,
@@ -652,12 +663,17 @@ rs_channel(struct rs_worker *w, uint64_t reqid, uint8_t *payload, size_t len,
 		rs_fail(cl, why);
 		return;
 	}
+	/* Counted before the answer: the next request may follow it at once. */
+	if (ch != NULL)
+		cl->cl_nchannels++;
 	pthread_mutex_unlock(&cl->cl_lock);
 	rs_arm(cl);
 	rs_chan_answer(cl, reqid, refuse);
 	pthread_mutex_lock(&cl->cl_lock);
-	if (ch != NULL)
-		rs_chan_serve(w, ch);
+	if (ch == NULL)
+		return;
+	rs_chan_serve(w, ch);
+	cl->cl_nchannels--;
 }
 
 /*

@@ -28,6 +28,7 @@
 struct rs_dec {
 	struct rpc_rcur	cur;
 	const char	*why;		/* set: malformed */
+	uint8_t		*place;		/* where the reply's first block goes */
 };
 
 static bool
@@ -75,6 +76,30 @@ rs_countbuf(const struct rump_rpc_call *c, const struct rump_rpc_arg *ra)
 {
 	return c->rc_count && ra->ra_kind == RUMP_RPC_OUT &&
 	    ra->ra_size == RUMP_RPC_SZ_ARG && ra->ra_elsize == 1;
+}
+
+/*
+ * Whether argument i's data would be the reply's first block: no
+ * argument before it carries out-data (rs_put_arg writes nothing for
+ * these kinds).
+ */
+static bool
+rs_firstout(const struct rump_rpc_call *c, int i)
+{
+	int j;
+
+	for (j = 0; j < i; j++)
+		switch (c->rc_args[j].ra_kind) {
+		case RUMP_RPC_SCALAR:
+		case RUMP_RPC_STR:
+		case RUMP_RPC_IN:
+		case RUMP_RPC_IOVIN:
+		case RUMP_RPC_MSGIN:
+			continue;
+		default:
+			return false;
+		}
+	return true;
 }
 
 /* Out-data the reply will carry: at most a frame's worth in all. */
@@ -370,15 +395,25 @@ rs_sizes(struct rs_call *call, struct rs_dec *d, int i)
 		return;
 	if (!rs_spend(call, d, want))
 		return;
-	if (ra->ra_kind == RUMP_RPC_OUT)
+	if (ra->ra_kind != RUMP_RPC_OUT)
+		return;
+	/*
+	 * The kernel writes a count's data where the reply carries it, so
+	 * the reply needs no copy of it (a read into a channel's memory).
+	 */
+	if (d->place != NULL && rs_countbuf(call->c, ra) &&
+	    rs_firstout(call->c, i))
+		call->p[i] = d->place;
+	else
 		call->p[i] = rs_mem(call, d, want, !rs_countbuf(call->c, ra));
 }
 
 int
 rump_server_decode(struct rs_call *call, uint8_t *payload, size_t len,
-    const char **whyp)
+    uint8_t *place, const char **whyp)
 {
-	struct rs_dec d = { .cur = { .rc_p = payload, .rc_left = len } };
+	struct rs_dec d = { .cur = { .rc_p = payload, .rc_left = len },
+	    .place = place };
 	struct rump_rpc_callhdr ch;
 	uint32_t nargs;
 	int i;

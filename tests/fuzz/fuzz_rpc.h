@@ -36,8 +36,23 @@ fz_rpc_chan(const uint8_t *data, size_t len)
 }
 
 /*
+ * Where a channel's reply would carry its first block (rump_server_decode's
+ * place): RUMP_RPC_MAXDATA bytes, made once and kept.
+ */
+static inline uint8_t *
+fz_rpc_place(void)
+{
+	static uint8_t *place;
+
+	if (place == NULL)
+		place = malloc(RUMP_RPC_MAXDATA);
+	return place;
+}
+
+/*
  * Decodes data and, when it is a well-formed call, encodes the reply of
- * the call as if it had returned ret (or the decoder's own refusal).  0: decoded; EBADMSG: refused, with
+ * the call as if it had returned ret (or the decoder's own refusal); for
+ * an odd ret, as a channel's call, its data placed in the reply.  0: decoded; EBADMSG: refused, with
  * a reason; -1: something that must never happen (refused without a
  * reason, or a reply larger than a frame; or so in fz_rpc_chan()).  The
  * sanitizers catch the rest.
@@ -57,7 +72,8 @@ fz_rpc_one(const uint8_t *data, size_t len, long ret)
 	}
 	if (len > 0)
 		memcpy(copy, data, len);
-	error = rump_server_decode(&call, copy, len, &why);
+	error = rump_server_decode(&call, copy, len,
+	    ret % 2 != 0 ? fz_rpc_place() : NULL, &why);
 	if (error != 0 && why == NULL)
 		broken = 1;
 	if (error == 0) {

@@ -200,6 +200,39 @@ mutated_calls_are_decoded_or_refused_with_a_reason(void **state)
 	assert_true(refused > 0);
 }
 
+/* Decodes seed i with a place for the reply's first block: argument arg's buffer. */
+static void *
+decoded_buffer(int i, int arg, uint8_t *place)
+{
+	struct rs_call call;
+	const char *why;
+	uint8_t *copy = malloc(seeds[i].len);
+	void *p;
+
+	assert_non_null(copy);
+	memcpy(copy, seeds[i].data, seeds[i].len);
+	assert_int_equal(rump_server_decode(&call, copy, seeds[i].len, place,
+	    &why), 0);
+	p = call.p[arg];
+	rump_server_call_free(&call);
+	free(copy);
+	return p;
+}
+
+static void
+a_reads_buffer_is_placed_where_a_channels_reply_carries_it(void **state)
+{
+	uint8_t *place = fz_rpc_place();
+
+	(void)state;
+	assert_non_null(place);
+	/* The seeds begin with read(3, buf, 64), write, open, stat(path, &sb). */
+	assert_ptr_equal(decoded_buffer(0, 1, place), place);
+	assert_ptr_not_equal(decoded_buffer(0, 1, NULL), place);
+	/* A struct stat is not a count's data: the server's own memory. */
+	assert_ptr_not_equal(decoded_buffer(3, 1, place), place);
+}
+
 static void
 a_channel_request_is_decoded_and_its_truncations_refused(void **state)
 {
@@ -309,6 +342,7 @@ main(int argc, char **argv)
 		cmocka_unit_test(every_call_the_client_makes_is_decoded),
 		cmocka_unit_test(every_truncation_of_a_call_is_refused),
 		cmocka_unit_test(mutated_calls_are_decoded_or_refused_with_a_reason),
+		cmocka_unit_test(a_reads_buffer_is_placed_where_a_channels_reply_carries_it),
 		cmocka_unit_test(a_channel_request_is_decoded_and_its_truncations_refused),
 		cmocka_unit_test(a_channel_frame_header_is_refused_unless_a_call_of_a_frames_length),
 	};

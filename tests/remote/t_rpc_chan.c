@@ -15,6 +15,9 @@
 #include "rpc_chan.h"
 #include "rpc_io.h"
 
+/* The channels of one client, as the server has them (rs_client.c). */
+#define RS_MAXCHANNELS	32
+
 /* A channel made by hand: the connection, the memory, our end of the pair. */
 struct rawchan {
 	int		sock;
@@ -63,16 +66,12 @@ raw_chananswer(int sock, uint64_t id)
 	return raw_result(sock, id, &ret, buf, sizeof(buf), NULL);
 }
 
-/* A connection that asked for channels, and the pair and memory of one. */
+/* The pair and memory of a channel (the connection is not touched). */
 static void
-raw_chan_make(struct rawchan *rc, int *memfdp, int *srvendp)
+raw_chan_pair(struct rawchan *rc, int *memfdp, int *srvendp)
 {
-	uint32_t offered;
 	int pair[2];
 
-	rc->sock = raw_connect();
-	rc->pid = raw_hello_features(rc->sock, RUMP_RPC_FEAT_CHANNEL, &offered);
-	assert_int_equal(offered, RUMP_RPC_FEAT_CHANNEL);
 	*memfdp = raw_memfd(RUMP_RPC_CHANSIZE, true);
 	assert_int_equal(socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
 	    pair), 0);
@@ -82,6 +81,18 @@ raw_chan_make(struct rawchan *rc, int *memfdp, int *srvendp)
 	    MAP_SHARED, *memfdp, 0);
 	assert_true(rc->hdr != MAP_FAILED);
 	rc->frame = (uint8_t *)rc->hdr + RUMP_RPC_CHANHDRLEN;
+}
+
+/* A connection that asked for channels, and the pair and memory of one. */
+static void
+raw_chan_make(struct rawchan *rc, int *memfdp, int *srvendp)
+{
+	uint32_t offered;
+
+	rc->sock = raw_connect();
+	rc->pid = raw_hello_features(rc->sock, RUMP_RPC_FEAT_CHANNEL, &offered);
+	assert_int_equal(offered, RUMP_RPC_FEAT_CHANNEL);
+	raw_chan_pair(rc, memfdp, srvendp);
 }
 
 /* A channel the server serves. */
@@ -261,6 +272,39 @@ a_closed_channel_leaves_its_connection_serving(void **state)
 	raw_chan_close(&again);
 	munmap(rc.hdr, RUMP_RPC_CHANSIZE);
 	close(rc.sock);
+}
+
+static void
+a_client_with_the_most_channels_is_refused_one_more(void **state)
+{
+	struct rawchan rc[RS_MAXCHANNELS + 1];
+	int fds[RPC_CHAN_NFDS], i, sock;
+	uint64_t id = 2;
+
+	(void)state;
+	raw_chan_open(&rc[0]);
+	sock = rc[0].sock;
+	for (i = 1; i < RS_MAXCHANNELS; i++) {
+		raw_chan_pair(&rc[i], &fds[RPC_CHAN_MEMFD], &fds[RPC_CHAN_WAKEFD]);
+		raw_chanreq(sock, RUMP_RPC_CHANVERSION, fds, RPC_CHAN_NFDS, id);
+		close(fds[RPC_CHAN_MEMFD]);
+		close(fds[RPC_CHAN_WAKEFD]);
+		assert_int_equal(raw_chananswer(sock, id++), 0);
+	}
+	raw_chan_pair(&rc[i], &fds[RPC_CHAN_MEMFD], &fds[RPC_CHAN_WAKEFD]);
+	raw_chanreq(sock, RUMP_RPC_CHANVERSION, fds, RPC_CHAN_NFDS, id);
+	close(fds[RPC_CHAN_MEMFD]);
+	close(fds[RPC_CHAN_WAKEFD]);
+	assert_int_equal(raw_chananswer(sock, id), EAGAIN);
+	assert_wake_closed(&rc[i]);
+	/* The socket serves on, and so do the channels. */
+	assert_int_equal(raw_getpid(sock), rc[0].pid);
+	assert_int_equal(raw_chan_getpid(&rc[1], 100), rc[0].pid);
+	for (i = RS_MAXCHANNELS; i > 0; i--) {
+		munmap(rc[i].hdr, RUMP_RPC_CHANSIZE);
+		close(rc[i].wake);
+	}
+	raw_chan_close(&rc[0]);
 }
 
 /*
@@ -494,6 +538,7 @@ main(void)
 		leak_test(calls_through_a_channel_get_their_replies_there),
 		leak_test(a_channel_of_another_version_is_refused_and_the_socket_serves_on),
 		leak_test(a_closed_channel_leaves_its_connection_serving),
+		leak_test(a_client_with_the_most_channels_is_refused_one_more),
 		leak_test(a_channel_request_without_its_descriptors_closes_that_client_only),
 		leak_test(channel_memory_that_may_shrink_closes_that_client_only),
 		leak_test(channel_memory_smaller_than_a_channel_closes_that_client_only),
