@@ -35,6 +35,13 @@ O ?= build
 SANFLAGS :=
 endif
 
+# One name for each build directory.  The dependency files (-MMD) name
+# their targets by $(O): a make given the directory the other way round
+# (absolute, as the install tests pass it, or relative) would rewrite them
+# under names the other never looks up, and a changed header would no
+# longer rebuild what includes it.
+override O := $(patsubst $(CURDIR)/%,%,$(abspath $(O)))
+
 PREFIX ?= /usr/local
 AWK ?= awk
 OBJCOPY ?= objcopy

@@ -426,8 +426,6 @@ virtif_parse(const char *ifname, int unit, const char *params,
 	/* RUMP_VIRTIF_OFFLOAD=0 turns them off for every interface. */
 	vp->vp_offload = param_get_u64("RUMP_VIRTIF_OFFLOAD", 0, 1, &mtu) != 0 ||
 	    mtu != 0;
-	if (params == NULL)
-		params = "";
 	if (strlcpy(buf, params, sizeof(buf)) >= sizeof(buf)) {
 		kprintf("%s: parameters too long\n", ifname);
 		return EINVAL;

@@ -241,14 +241,14 @@ void if_hooks_unregister(struct if_hooks *h);
 /* Interface cloning: a driver registers a name prefix ("virt"). */
 struct if_clone {
 	const char *ifc_name;
-	/* params: driver options ("tap=tap0,mac=..."), may be NULL. */
+	/* params: driver options ("tap=tap0,mac=..."), "" for none. */
 	int (*ifc_create)(struct if_clone *ifc, int unit, const char *params);
 	int (*ifc_destroy)(struct ifnet *ifp);
 	LIST_ENTRY(if_clone) ifc_list;
 };
 void if_clone_attach(struct if_clone *ifc);
 void if_clone_detach(struct if_clone *ifc);
-/* Creates "virt0" from the clone named "virt". */
+/* Creates "virt0" from the clone named "virt"; params "" for none. */
 int if_clone_create(const char *name, const char *params);
 int if_clone_destroy(const char *name);
 

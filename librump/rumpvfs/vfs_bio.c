@@ -273,7 +273,10 @@ buf_free_unhashed(struct buf *bp)
  * out of the cache to be used again (as NetBSD's getnewbuf does): a
  * full cache then reads without freeing and allocating memory for every
  * block, and a file streamed through the cache does not push everything
- * else out of it.  NULL otherwise.  bufcache_lock held.
+ * else out of it.  NULL otherwise.  bufcache_lock held.  The old
+ * contents stay: a buffer that is not B_DONE is read or written whole
+ * before anyone uses it, and clearing it cost every block written a
+ * pass over it.
  */
 static struct buf *
 buf_recycle(struct vnode *vp, daddr_t blkno, int size)
@@ -284,7 +287,6 @@ buf_recycle(struct vnode *vp, daddr_t blkno, int size)
 	    ((bp->b_flags & B_AGE) == 0 && !buf_overlimit((size_t)size)))
 		return NULL;
 	buf_unhash(bp);
-	memset(bp->b_data, 0, bp->b_bufsize);
 	bp->b_vp = vp;
 	bp->b_lblkno = bp->b_blkno = blkno;
 	bp->b_bcount = (size_t)size;

@@ -10,7 +10,12 @@
  * /dev/net/tun.  The host side sends with a packet socket bound to the tap.
  */
 #include <arpa/inet.h>
+#include <dirent.h>
 #include <net/if.h>
+#include <netinet/in.h>
+#include <netinet/ip.h>
+#include <netinet/ip_icmp.h>
+#include <net/ethernet.h>
 #include <netpacket/packet.h>
 #include <sched.h>
 #include <stdbool.h>
@@ -260,6 +265,168 @@ a_receiver_that_busy_polls_takes_frames_as_they_come(void **state)
 	assert_int_equal(rump_netconfig_ifdestroy(VIRT), 0);
 }
 
+/* Threads of this process, kernel threads among them. */
+static int
+task_count(void)
+{
+	struct dirent *de;
+	DIR *d = opendir("/proc/self/task");
+	int n = 0;
+
+	assert_non_null(d);
+	while ((de = readdir(d)) != NULL)
+		if (de->d_name[0] != '.')
+			n++;
+	closedir(d);
+	return n;
+}
+
+/*
+ * The host deleting the tap under virt0 ends its receive thread (the tap
+ * is gone for good); destroying virt0 afterwards still works.
+ */
+static void
+a_tap_the_host_deletes_ends_the_receive_thread(void **state)
+{
+	const struct timespec ms = { 0, 1000000 };
+	int n;
+
+	(void)state;
+	SKIP_WITHOUT_TAP();
+	assert_int_equal(rump_netconfig_ifcreate(VIRT, "tap=" TAP), 0);
+	wait_other_threads_asleep();
+	n = task_count();
+	assert_int_equal(system("ip link delete " TAP), 0);
+	for (int i = 0; i < 10000 && task_count() != n - 1; i++)
+		nanosleep(&ms, NULL);
+	assert_int_equal(task_count(), n - 1);
+	assert_int_equal(rump_netconfig_ifdestroy(VIRT), 0);
+}
+
+/* The Internet checksum of len bytes. */
+static uint16_t
+cksum(const void *buf, size_t len)
+{
+	const uint8_t *p = buf;
+	uint32_t sum = 0;
+
+	for (size_t i = 0; i + 1 < len; i += 2)
+		sum += (uint32_t)(p[i] << 8 | p[i + 1]);
+	if (len & 1)
+		sum += (uint32_t)(p[len - 1] << 8);
+	while (sum >> 16)
+		sum = (sum & 0xffff) + (sum >> 16);
+	return htons((uint16_t)~sum);
+}
+
+#define NFRAG	40			/* more pieces than a frame is sent in */
+#define ECHOLEN	(NFRAG * 8)		/* the ICMP message */
+
+/*
+ * An echo request in NFRAG fragments of 8 bytes each reassembles into a
+ * chain of as many buffers, and the reply is that chain: more pieces
+ * than virt0 gathers into one write, so it is copied into one buffer and
+ * must reach the host side whole.
+ */
+static void
+a_reply_of_many_pieces_reaches_the_tap_whole(void **state)
+{
+	static _Alignas(struct icmp) uint8_t echo[ECHOLEN];
+	static uint8_t frame[64], reply[2048];
+	struct sockaddr_ll sll;
+	struct ifreq ifr;
+	struct icmp *icp = (struct icmp *)(void *)echo;
+	struct timeval tv = { .tv_sec = 10 };
+	uint8_t host_mac[6];
+	int s, h, len;
+
+	(void)state;
+	SKIP_WITHOUT_TAP();
+	assert_int_equal(rump_netconfig_ifcreate(VIRT, "tap=" TAP
+	    ",offload=off"), 0);
+	/* The host side first: virt0 announces its address when it gets it. */
+	host_tap_up(1500);
+	assert_int_equal(system("ip addr add 198.18.0.1/24 dev " TAP), 0);
+	assert_int_equal(rump_netconfig_ipv4_ifaddr(VIRT, "198.18.0.2/24"), 0);
+	h = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0);
+	assert_true(h >= 0);
+	memset(&ifr, 0, sizeof(ifr));
+	strcpy(ifr.ifr_name, TAP);
+	assert_int_equal(ioctl(h, SIOCGIFHWADDR, &ifr), 0);
+	memcpy(host_mac, ifr.ifr_hwaddr.sa_data, 6);
+	close(h);
+	ifr = virt_ifreq(SIOCGIFHWADDR);
+
+	/* The host side listens for IPv4 frames from virt0. */
+	s = socket(AF_PACKET, SOCK_RAW | SOCK_CLOEXEC, htons(ETH_P_IP));
+	assert_true(s >= 0);
+	memset(&sll, 0, sizeof(sll));
+	sll.sll_family = AF_PACKET;
+	sll.sll_protocol = htons(ETH_P_IP);
+	sll.sll_ifindex = (int)if_nametoindex(TAP);
+	assert_int_equal(bind(s, (struct sockaddr *)&sll, sizeof(sll)), 0);
+	assert_int_equal(setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv,
+	    sizeof(tv)), 0);
+
+	for (int i = 0; i < ECHOLEN; i++)
+		echo[i] = (uint8_t)(i * 7);
+	icp->icmp_type = ICMP_ECHO;
+	icp->icmp_code = 0;
+	icp->icmp_cksum = 0;
+	icp->icmp_id = htons(0x4321);
+	icp->icmp_seq = htons(1);
+	icp->icmp_cksum = cksum(echo, ECHOLEN);
+	for (int i = 0; i < NFRAG; i++) {
+		struct ip ip;
+
+		memcpy(frame, ifr.ifr_hwaddr.sa_data, 6);
+		memcpy(frame + 6, host_mac, 6);
+		frame[12] = 0x08;
+		frame[13] = 0x00;
+		/* Built aligned: in the frame it starts 14 bytes in. */
+		memset(&ip, 0, sizeof(ip));
+		ip.ip_v = 4;
+		ip.ip_hl = 5;
+		ip.ip_len = htons(20 + 8);
+		ip.ip_id = htons(0x1234);
+		ip.ip_off = htons((uint16_t)(i | (i < NFRAG - 1 ? IP_MF : 0)));
+		ip.ip_ttl = 64;
+		ip.ip_p = IPPROTO_ICMP;
+		ip.ip_src.s_addr = inet_addr("198.18.0.1");
+		ip.ip_dst.s_addr = inet_addr("198.18.0.2");
+		ip.ip_sum = cksum(&ip, 20);
+		memcpy(frame + 14, &ip, sizeof(ip));
+		memcpy(frame + 34, echo + 8 * i, 8);
+		sll.sll_halen = 6;
+		memcpy(sll.sll_addr, ifr.ifr_hwaddr.sa_data, 6);
+		assert_int_equal(sendto(s, frame, 60, 0, (struct sockaddr *)&sll,
+		    sizeof(sll)), 60);
+	}
+	/* The reply, after virt0 asked the host's address with ARP. */
+	for (;;) {
+		static uint8_t msg[ECHOLEN];
+		struct icmp r;
+
+		len = (int)recv(s, reply, sizeof(reply), 0);
+		assert_true(len > 0);
+		if (len < 14 + 20 + ECHOLEN || reply[14 + 9] != IPPROTO_ICMP ||
+		    memcmp(reply + 6, ifr.ifr_hwaddr.sa_data, 6) != 0)
+			continue;
+		memcpy(msg, reply + 14 + 20, ECHOLEN);
+		memcpy(&r, msg, ICMP_MINLEN);
+		if (r.icmp_type != ICMP_ECHOREPLY)
+			continue;
+		assert_int_equal(len, 14 + 20 + ECHOLEN);
+		assert_int_equal(ntohs(r.icmp_id), 0x4321);
+		assert_int_equal(cksum(msg, ECHOLEN), 0);
+		assert_memory_equal(msg + 8, echo + 8, ECHOLEN - 8);
+		break;
+	}
+	close(s);
+	assert_int_equal(counter(VIRT ".txq.errors"), 0);
+	assert_int_equal(rump_netconfig_ifdestroy(VIRT), 0);
+}
+
 /*
  * The kernel boots with an interface nobody destroys: the component's
  * shutdown must destroy it (and close its tap), or rump_fini() fails with
@@ -303,6 +470,8 @@ main(void)
 		leak_test(without_parameters_the_tap_is_named_after_the_unit),
 		leak_test(a_frame_longer_than_the_mtu_is_dropped_as_too_big),
 		leak_test(a_receiver_that_busy_polls_takes_frames_as_they_come),
+		leak_test(a_tap_the_host_deletes_ends_the_receive_thread),
+		leak_test(a_reply_of_many_pieces_reaches_the_tap_whole),
 	};
 
 	/* A namespace of our own, before the kernel's threads exist. */

@@ -770,6 +770,79 @@ so_sndtimeo_ends_a_blocked_send_with_what_the_host_took(void **state)
 	rump_sys_close(c);
 }
 
+/*
+ * Poll says "not writable" as soon as the host does, before a send met a
+ * full host socket, and wakes when the peer has read.
+ */
+static void
+poll_not_writable_before_a_send_meets_a_full_host_is_woken_by_room(void **state)
+{
+	static char piece[16 * 1024];
+	struct pollfd pfd;
+	size_t sent = 0;
+	ssize_t n;
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	pfd = (struct pollfd){ .fd = c, .events = POLLOUT };
+	while (rump_sys_poll(&pfd, 1, 0) == 1) {
+		n = rump_sys_send(c, piece, sizeof(piece), MSG_DONTWAIT);
+		assert_true(n > 0);
+		sent += (size_t)n;
+	}
+	drain(a, sent);
+	assert_int_equal(rump_sys_poll(&pfd, 1, -1), 1);
+	assert_int_equal(pfd.revents, POLLOUT);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+/* Control messages on a stream are the host's to ignore, as Linux does. */
+static void
+control_messages_on_a_stream_do_not_stop_its_data(void **state)
+{
+	union {
+		char buf[CMSG_SPACE(sizeof(int))];
+		struct cmsghdr align;
+	} out;
+	char data = 'x', got = 0;
+	struct iovec iov = { &data, 1 };
+	struct msghdr msg = { .msg_iov = &iov, .msg_iovlen = 1,
+	    .msg_control = out.buf, .msg_controllen = sizeof(out.buf) };
+	struct cmsghdr *cmsg;
+	int c, a, ttl = 42;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	cmsg = CMSG_FIRSTHDR(&msg);
+	cmsg->cmsg_level = IPPROTO_IP;
+	cmsg->cmsg_type = IP_TTL;
+	cmsg->cmsg_len = CMSG_LEN(sizeof(int));
+	memcpy(CMSG_DATA(cmsg), &ttl, sizeof(ttl));
+	assert_int_equal(rump_sys_sendmsg(c, &msg, 0), 1);
+	assert_int_equal(rump_sys_recv(a, &got, 1, 0), 1);
+	assert_int_equal(got, 'x');
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+/* A datagram socket is always writable: the host refuses what it cannot take. */
+static void
+poll_says_a_udp_socket_is_writable(void **state)
+{
+	struct pollfd pfd;
+	int s;
+
+	(void)state;
+	s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(s >= 0);
+	pfd = (struct pollfd){ .fd = s, .events = POLLOUT };
+	assert_int_equal(rump_sys_poll(&pfd, 1, 0), 1);
+	assert_int_equal(pfd.revents, POLLOUT);
+	rump_sys_close(s);
+}
+
 /* More pieces than one host call took before reach the peer in order. */
 static void
 writev_of_many_pieces_reaches_the_peer_in_order(void **state)
@@ -1172,6 +1245,9 @@ main(void)
 		leak_test(a_blocked_writer_sends_everything_once_the_peer_reads),
 		leak_test(a_blocked_writer_wakes_with_epipe_when_its_socket_is_shut),
 		leak_test(so_sndtimeo_ends_a_blocked_send_with_what_the_host_took),
+		leak_test(poll_not_writable_before_a_send_meets_a_full_host_is_woken_by_room),
+		leak_test(control_messages_on_a_stream_do_not_stop_its_data),
+		leak_test(poll_says_a_udp_socket_is_writable),
 		leak_test(writev_of_many_pieces_reaches_the_peer_in_order),
 		leak_test(sendmsg_of_a_datagram_in_many_pieces_sends_one_datagram),
 		leak_test(sixteen_mebibytes_cross_byte_exact_and_end_with_eof),
