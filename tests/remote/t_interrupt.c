@@ -50,6 +50,11 @@ blocked_call(void *arg)
 	struct blocked *b = arg;
 	char c;
 
+	/*
+	 * A thread's first call makes its channel, a sleep of its own: the
+	 * thread must be seen asleep in the call, not in that.
+	 */
+	assert_true(rump_sys_getpid() > 1);
 	__atomic_store_n(&b->tid, thread_self_id(), __ATOMIC_RELEASE);
 	if (b->accept)
 		b->ret = rump_sys_accept(b->fd, NULL, NULL);
