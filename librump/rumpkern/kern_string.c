@@ -15,7 +15,6 @@ strlcpy(char *dst, const char *src, size_t size)
 	return len;
 }
 
-/* Parses a whole string as an unsigned number; EINVAL or ERANGE on failure. */
 size_t
 strnlen(const char *s, size_t maxlen)
 {
@@ -26,6 +25,7 @@ strnlen(const char *s, size_t maxlen)
 	return n;
 }
 
+/* Parses a whole string as an unsigned number; EINVAL or ERANGE on failure. */
 int
 kstrtou64(const char *s, int base, uint64_t *valp)
 {

@@ -12,7 +12,6 @@
  * answers as Linux does for an interface it does not have.
  */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <net/if.h>
 #include <net/if_arp.h>
 #include <net/route.h>
@@ -558,36 +557,6 @@ on_sockin_interface_requests_find_no_interface(void **state)
 
 /* ---- set-up ---- */
 
-#ifndef RUMP_TEST_SOCKIN
-/*
- * Waits until every other thread of the process sleeps: virt0's receive
- * thread has then taken its buffers and waits for the tap, so the memory
- * it holds does not grow under the first test's leak check.
- */
-static void
-wait_threads_asleep(void)
-{
-	const struct timespec ms = { 0, 1000000 };
-	pid_t self = thread_self_id();
-	struct dirent *de;
-	bool asleep;
-	DIR *d;
-
-	do {
-		asleep = true;
-		assert_non_null(d = opendir("/proc/self/task"));
-		while ((de = readdir(d)) != NULL) {
-			pid_t tid = (pid_t)atoi(de->d_name);
-
-			if (tid > 0 && tid != self && thread_state(tid) != 'S')
-				asleep = false;
-		}
-		closedir(d);
-		if (!asleep)
-			nanosleep(&ms, NULL);
-	} while (!asleep);
-}
-#endif
 
 static int
 boot_with_virt(void **state)
@@ -606,7 +575,7 @@ boot_with_virt(void **state)
 		have_virt = false;
 	}
 	rump_sys_close(s);
-	wait_threads_asleep();
+	wait_other_threads_asleep();
 #else
 	(void)ic;
 	(void)s;
