@@ -212,11 +212,12 @@ rs_execute(struct rs_call *call, struct rpc_wbuf *reply)
 
 /*
  * Decodes and runs a call, and sends its reply: on the socket, or into
- * the channel ch.  A malformed call hangs the client up.
+ * the channel ch (the payload in its memory, decoded through copy).  A
+ * malformed call hangs the client up.
  */
 static void
 rs_serve(struct rs_client *cl, struct rs_worker *w, uint64_t reqid,
-    uint8_t *payload, size_t len, struct rs_chan *ch)
+    uint8_t *payload, size_t len, struct rs_chan *ch, uint8_t *copy)
 {
 	struct rpc_wbuf *reply = &w->w_reply;
 	struct rs_call call;
@@ -225,7 +226,7 @@ rs_serve(struct rs_client *cl, struct rs_worker *w, uint64_t reqid,
 
 	if (rs_hungup(cl))
 		return;
-	if (rump_server_decode(&call, payload, len,
+	if (rump_server_decode(&call, payload, len, copy,
 	    ch != NULL ? rs_chan_place(ch) : NULL, &why) != 0) {
 		rs_log(cl, "closed: malformed call", why);
 		rs_hangup(cl);
@@ -331,7 +332,7 @@ rs_run(struct rs_worker *w, uint64_t reqid, bool interrupted, uint8_t *payload,
 	pthread_mutex_unlock(&cl->cl_lock);
 	if (arm)
 		rs_arm(cl);
-	rs_serve(cl, w, reqid, payload, len, NULL);
+	rs_serve(cl, w, reqid, payload, len, NULL, NULL);
 	pthread_mutex_lock(&cl->cl_lock);
 	rs_end(w);
 }
@@ -599,15 +600,15 @@ rs_chan_serve(struct rs_worker *w, struct rs_chan *ch)
 {
 	struct rs_client *cl = w->w_cl;
 	const char *why = NULL;
-	uint8_t *payload;
+	uint8_t *payload, *copy;
 	uint64_t reqid;
 	size_t len;
 	int what;
 
 	while (!cl->cl_closing && w->w_attached && !rs_hungup(cl)) {
 		pthread_mutex_unlock(&cl->cl_lock);
-		what = rs_chan_next(ch, cl->cl_stopfd, &reqid, &payload, &len,
-		    &why);
+		what = rs_chan_next(ch, cl->cl_stopfd, &reqid, &payload, &copy,
+		    &len, &why);
 		pthread_mutex_lock(&cl->cl_lock);
 		if (what == RS_CHAN_BAD)
 			rs_fail(cl, why);
@@ -615,7 +616,7 @@ rs_chan_serve(struct rs_worker *w, struct rs_chan *ch)
 			break;
 		rs_begin(w, reqid, rs_early(cl, reqid));
 		pthread_mutex_unlock(&cl->cl_lock);
-		rs_serve(cl, w, reqid, payload, len, ch);
+		rs_serve(cl, w, reqid, payload, len, ch, copy);
 		pthread_mutex_lock(&cl->cl_lock);
 		rs_end(w);
 	}
