@@ -3,7 +3,10 @@
  * in rpc_chan.h): made at the thread's first call when the server offers
  * channels, used for each of its calls after, closed when the thread
  * exits or the connection it was made on is gone.  A thread the server
- * refuses a channel (or that cannot make one) stays on the socket.
+ * refuses a channel (EAGAIN: there are enough; ENOMEM), or that cannot
+ * make one, makes its calls over the socket and asks again after
+ * RC_CHAN_RETRY of them: one round trip more per so many calls, and a
+ * channel soon after one is free.
  *
  * A call is its frame copied into the channel and the state set; the
  * reply is read where the server wrote it.  Waiting for it spins a while
@@ -35,9 +38,16 @@ struct rc_chan {
 	uint64_t	ch_spin;	/* the next spin's budget */
 };
 
+/* Calls over the socket between two asks of a thread refused a channel. */
+#define RC_CHAN_RETRY	64
+
 static __thread struct rc_chan *rc_chan_cur;
-/* The last connection this thread asked for a channel: it asks once. */
+/*
+ * The last connection this thread asked for a channel, and the calls
+ * before it asks again if it was refused.
+ */
 static __thread uint64_t rc_chan_asked;
+static __thread unsigned int rc_chan_later;
 static pthread_key_t rc_chan_key;
 static pthread_once_t rc_chan_once = PTHREAD_ONCE_INIT;
 static int rc_chan_keyerror;
@@ -154,9 +164,10 @@ rump_client_chan(uint32_t features, uint64_t gen, bool *intrp)
 		rc_chan_free(ch);
 		rc_chan_cur = NULL;
 	}
-	if (rc_chan_asked == gen)
+	if (rc_chan_asked == gen && --rc_chan_later > 0)
 		return NULL;
 	rc_chan_asked = gen;
+	rc_chan_later = RC_CHAN_RETRY;
 	pthread_once(&rc_chan_once, rc_chan_keymake);
 	if (rc_chan_keyerror != 0 || (ch = rc_chan_make(&memfd, &srvend)) == NULL)
 		return NULL;

@@ -10,6 +10,10 @@
  * What only a program with the kernel linked in has (its counters, its
  * process switching, its memory statistics) a test skips with
  * SKIP_ON_REMOTE; a call of it that a test reaches anyway fails the test.
+ *
+ * A program that needs the server started with options of its own defines
+ * REMOTETEST_SERVER_OPTS before including this: the extra arguments, each
+ * followed by a comma ("--max-channels", "1",).
  */
 #ifndef TESTS_REMOTETEST_H
 #define TESTS_REMOTETEST_H
@@ -37,6 +41,10 @@ remotetest_unavailable(const char *what)
 	remotetest_unavailable("rump_kmem_stat"))
 #define rump_lwproc_rfork(f)	((void)(f), remotetest_unavailable("rump_lwproc_rfork"))
 #define rump_lwproc_releaselwp() remotetest_unavailable("rump_lwproc_releaselwp")
+
+#ifndef REMOTETEST_SERVER_OPTS
+#define REMOTETEST_SERVER_OPTS
+#endif
 
 static pid_t remotetest_server = -1;
 static int remotetest_out = -1;		/* the server's stdout */
@@ -73,7 +81,8 @@ remotetest_exec(int out)
 	dup2(out, 1);
 	snprintf(prog, sizeof(prog), "%s/bin/rump_server",
 	    build != NULL ? build : "build");
-	execl(prog, prog, "--listen", remotetest_url, (char *)NULL);
+	execl(prog, prog, "--listen", remotetest_url, REMOTETEST_SERVER_OPTS
+	    (char *)NULL);
 	fprintf(stderr, "cannot run %s: %s\n", prog, strerror(errno));
 	_exit(127);
 }
