@@ -36,6 +36,7 @@ struct rc_chan {
 	int		ch_wakefd;	/* our end of the pair */
 	uint64_t	ch_gen;		/* the connection it was made on */
 	uint64_t	ch_spin;	/* the next spin's budget */
+	struct rc_chan	*ch_next, **ch_prevp;	/* on rc_chans */
 };
 
 /* Calls over the socket between two asks of a thread refused a channel. */
@@ -48,16 +49,29 @@ static __thread struct rc_chan *rc_chan_cur;
  */
 static __thread uint64_t rc_chan_asked;
 static __thread unsigned int rc_chan_later;
+/* Every channel of the program, for a child to close what it inherits. */
+static pthread_mutex_t rc_chans_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct rc_chan *rc_chans;
 static pthread_key_t rc_chan_key;
 static pthread_once_t rc_chan_once = PTHREAD_ONCE_INIT;
 static int rc_chan_keyerror;
 
 static void
-rc_chan_free(struct rc_chan *ch)
+rc_chan_unmap(struct rc_chan *ch)
 {
 	munmap(ch->ch_hdr, RUMP_RPC_CHANSIZE);
 	close(ch->ch_wakefd);
 	free(ch);
+}
+
+static void
+rc_chan_free(struct rc_chan *ch)
+{
+	pthread_mutex_lock(&rc_chans_lock);
+	if ((*ch->ch_prevp = ch->ch_next) != NULL)
+		ch->ch_next->ch_prevp = ch->ch_prevp;
+	pthread_mutex_unlock(&rc_chans_lock);
+	rc_chan_unmap(ch);
 }
 
 /* The thread exits: its end of the pair closes, and so the server's end. */
@@ -108,6 +122,12 @@ rc_chan_make(int *memfdp, int *srvendp)
 	ch->ch_frame = (uint8_t *)mem + RUMP_RPC_CHANHDRLEN;
 	ch->ch_spin = RPC_CHAN_SPINMAX;
 	*memfdp = fd;
+	pthread_mutex_lock(&rc_chans_lock);
+	if ((ch->ch_next = rc_chans) != NULL)
+		ch->ch_next->ch_prevp = &ch->ch_next;
+	ch->ch_prevp = &rc_chans;
+	rc_chans = ch;
+	pthread_mutex_unlock(&rc_chans_lock);
 	return ch;
 }
 
@@ -183,6 +203,30 @@ rump_client_chan(uint32_t features, uint64_t gen, bool *intrp)
 	}
 	rc_chan_cur = ch;
 	return ch;
+}
+
+void
+rump_client_chan_prefork(void)
+{
+	pthread_mutex_lock(&rc_chans_lock);
+}
+
+void
+rump_client_chan_postfork(bool child)
+{
+	struct rc_chan *ch;
+
+	if (child) {
+		/* The memory is shared with the parent: unmapped, not touched. */
+		while ((ch = rc_chans) != NULL) {
+			rc_chans = ch->ch_next;
+			rc_chan_unmap(ch);
+		}
+		if (rc_chan_cur != NULL)
+			pthread_setspecific(rc_chan_key, NULL);
+		rc_chan_cur = NULL;
+	}
+	pthread_mutex_unlock(&rc_chans_lock);
 }
 
 /*

@@ -100,5 +100,13 @@ struct rc_chan *rump_client_chan(uint32_t features, uint64_t gen,
  */
 int rump_client_chancall(struct rc_chan *ch, struct rpc_wbuf *req,
     struct rc_reply *reply, bool interrupted);
+/*
+ * fork(): before, the list of channels is held; after, let go, and in
+ * the child every channel is closed (unmapped, its end of the pair
+ * closed: the parent's thread keeps its own), and the thread that forked
+ * makes a new one at its next call, on the child's connection.
+ */
+void rump_client_chan_prefork(void);
+void rump_client_chan_postfork(bool child);
 
 #endif
