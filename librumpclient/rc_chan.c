@@ -10,20 +10,22 @@
  *
  * A call is its frame copied into the channel and the state set; the
  * reply is read where the server wrote it.  Waiting for it spins a while
- * (rump_rpc_chan_spin), then sleeps in a read() of the thread's end of the
- * pair: a byte when the server posts, the end of the file when the
- * server is gone or rc_lost() shut the end (ENOTCONN).  A signal whose
- * handler returns into that read() interrupts the call, as on the
- * socket, unless the handler has SA_RESTART (the host restarts the
- * read); a signal that comes during the spin does not, as one that comes
- * while a request is being sent.
+ * (rump_rpc_chan_spin), then sleeps in a poll() of the thread's end of
+ * the pair: a byte when the server posts, the end of the file when the
+ * server is gone or rc_lost() shut the end (ENOTCONN).  Every signal is
+ * blocked from the call's start (rc_signal.c): the poll also watches a
+ * signalfd of the signals the caller lets in, and one pending, whether
+ * it came during the spin or the sleep, interrupts the call unless its
+ * handler has SA_RESTART, as it would a local system call.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -36,6 +38,8 @@ struct rc_chan {
 	int		ch_wakefd;	/* our end of the pair */
 	uint64_t	ch_gen;		/* the connection it was made on */
 	uint64_t	ch_spin;	/* the next spin's budget */
+	int		ch_sigfd;	/* a signalfd of ch_letin */
+	sigset_t	ch_letin;	/* the signals the last sleeper let in */
 	struct rc_chan	*ch_next, **ch_prevp;	/* on rc_chans */
 };
 
@@ -61,6 +65,7 @@ rc_chan_unmap(struct rc_chan *ch)
 {
 	munmap(ch->ch_hdr, RUMP_RPC_CHANSIZE);
 	close(ch->ch_wakefd);
+	close(ch->ch_sigfd);
 	free(ch);
 }
 
@@ -100,8 +105,10 @@ rc_chan_make(int *memfdp, int *srvendp)
 
 	if (ch == NULL)
 		return NULL;
+	sigemptyset(&ch->ch_letin);
+	ch->ch_sigfd = signalfd(-1, &ch->ch_letin, SFD_CLOEXEC | SFD_NONBLOCK);
 	fd = memfd_create("rumpclient-channel", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (fd < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+	if (ch->ch_sigfd < 0 || fd < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
 	    pair) != 0 ||
 	    ftruncate(fd, RUMP_RPC_CHANSIZE) != 0 ||
 	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0 ||
@@ -113,6 +120,8 @@ rc_chan_make(int *memfdp, int *srvendp)
 			close(pair[0]);
 			close(pair[1]);
 		}
+		if (ch->ch_sigfd >= 0)
+			close(ch->ch_sigfd);
 		free(ch);
 		return NULL;
 	}
@@ -133,10 +142,12 @@ rc_chan_make(int *memfdp, int *srvendp)
 
 /*
  * Asks the server to serve the channel: 0, or why not; *intrp: a signal
- * interrupted the wait for the answer.
+ * came since the call began (signals blocked, the caller's mask in
+ * *orig), or interrupted the wait for the answer, which a signal may
+ * interrupt as the socket's waits.
  */
 static int
-rc_chan_ask(int memfd, int srvend, bool *intrp)
+rc_chan_ask(int memfd, int srvend, const sigset_t *orig, bool *intrp)
 {
 	struct rump_rpc_chanreq q = { .cq_version = RUMP_RPC_CHANVERSION,
 	    .cq_size = RUMP_RPC_CHANSIZE };
@@ -154,8 +165,11 @@ rc_chan_ask(int memfd, int srvend, bool *intrp)
 	rpc_wbuf_room(&b, RUMP_RPC_HDRLEN);
 	rpc_put_chanreq(&b, &q);
 	r.data = r.small;
-	error = rump_client_sockcall(&b, RUMP_RPC_CHANNEL, fds, RPC_CHAN_NFDS, &r);
-	*intrp = r.interrupted;
+	*intrp = rump_client_sigdeliver(orig);
+	error = rump_client_sockcall(&b, RUMP_RPC_CHANNEL, fds, RPC_CHAN_NFDS, &r,
+	    false);
+	rump_client_sigblock(NULL);
+	*intrp = *intrp || r.interrupted;
 	rpc_wbuf_free(&b);
 	if (error != 0)
 		return error;
@@ -169,13 +183,11 @@ rc_chan_ask(int memfd, int srvend, bool *intrp)
 }
 
 struct rc_chan *
-rump_client_chan(uint32_t features, uint64_t gen, bool *intrp)
+rump_client_chan(uint64_t gen, const sigset_t *orig, bool *intrp)
 {
 	struct rc_chan *ch = rc_chan_cur;
 	int memfd, srvend, error;
 
-	if ((features & RUMP_RPC_FEAT_CHANNEL) == 0)
-		return NULL;
 	if (ch != NULL && ch->ch_gen == gen)
 		return ch;
 	/* A channel of a connection that is gone. */
@@ -192,7 +204,7 @@ rump_client_chan(uint32_t features, uint64_t gen, bool *intrp)
 	if (rc_chan_keyerror != 0 || (ch = rc_chan_make(&memfd, &srvend)) == NULL)
 		return NULL;
 	ch->ch_gen = gen;
-	error = rc_chan_ask(memfd, srvend, intrp);
+	error = rc_chan_ask(memfd, srvend, orig, intrp);
 	close(memfd);
 	close(srvend);
 	if (error == 0 && pthread_setspecific(rc_chan_key, ch) != 0)
@@ -229,28 +241,51 @@ rump_client_chan_postfork(bool child)
 	pthread_mutex_unlock(&rc_chans_lock);
 }
 
+/* The signalfd watches the signals the caller's mask orig lets in. */
+static void
+rc_chan_watch(struct rc_chan *ch, const sigset_t *orig)
+{
+	sigset_t letin;
+
+	rump_client_sigletin(orig, &letin);
+	if (memcmp(&letin, &ch->ch_letin, sizeof(letin)) == 0)
+		return;
+	ch->ch_letin = letin;
+	/* Cannot fail: the descriptor is a signalfd, the flags valid. */
+	(void)signalfd(ch->ch_sigfd, &letin, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
 /*
- * Sleeps until the server posts, the connection is lost, or a signal
- * interrupts the call: false if the connection is lost.
+ * Sleeps, signals blocked, until the server posts, the connection is
+ * lost, or a signal the caller lets in is pending: its handler runs, and
+ * the server is asked to interrupt the call unless it has SA_RESTART.
+ * False if the connection is lost.
  */
 static bool
-rc_chan_sleep(struct rc_chan *ch, struct rc_waiter *w)
+rc_chan_sleep(struct rc_chan *ch, struct rc_waiter *w, const sigset_t *orig)
 {
+	struct pollfd pfd[2] = {
+		{ .fd = ch->ch_wakefd, .events = POLLIN },
+		{ .fd = ch->ch_sigfd, .events = POLLIN },
+	};
 	char buf[64];
-	ssize_t n;
-	int error;
+	ssize_t n = 1;
+	int polled;
 
 	if (!rump_rpc_chan_presleep(&ch->ch_hdr->ch_clsleep, &ch->ch_hdr->ch_state,
 	    RPC_CHAN_CALL))
 		return true;
-	n = read(ch->ch_wakefd, buf, sizeof(buf));
-	error = n < 0 ? errno : 0;
+	/* Only SIGSTOP and SIGCONT can end it early: wait on. */
+	polled = poll(pfd, 2, -1);
+	if (polled > 0 && pfd[0].revents != 0)
+		n = recv(ch->ch_wakefd, buf, sizeof(buf), MSG_DONTWAIT);
 	__atomic_store_n(&ch->ch_hdr->ch_clsleep, 0, __ATOMIC_RELAXED);
-	if (error == EINTR) {
-		rump_client_interrupt(w);
-		return true;
+	if (polled > 0 && pfd[1].revents != 0) {
+		if (rump_client_sigdeliver(orig))
+			rump_client_interrupt(w);
+		rump_client_sigblock(NULL);
 	}
-	if (n <= 0) {
+	if (n == 0 || (n < 0 && errno != EAGAIN)) {
 		rump_client_lose();
 		return false;
 	}
@@ -259,14 +294,16 @@ rc_chan_sleep(struct rc_chan *ch, struct rc_waiter *w)
 
 /* Waits for the reply to the call in ch: 0, or ENOTCONN. */
 static int
-rc_chan_wait(struct rc_chan *ch, struct rc_waiter *w)
+rc_chan_wait(struct rc_chan *ch, struct rc_waiter *w, const sigset_t *orig)
 {
 	bool caught;
 
 	caught = rump_rpc_chan_spin(&ch->ch_hdr->ch_state, RPC_CHAN_CALL,
 	    ch->ch_spin);
 	ch->ch_spin = rump_rpc_chan_budget(ch->ch_spin, caught);
-	while (!caught && rc_chan_sleep(ch, w))
+	if (!caught)
+		rc_chan_watch(ch, orig);
+	while (!caught && rc_chan_sleep(ch, w, orig))
 		caught = rump_rpc_chan_spin(&ch->ch_hdr->ch_state, RPC_CHAN_CALL, 0);
 	/* A reply that came with the hang-up is still ours. */
 	return __atomic_load_n(&ch->ch_hdr->ch_state, __ATOMIC_ACQUIRE) ==
@@ -293,7 +330,7 @@ rc_chan_reply(struct rc_chan *ch, uint64_t id, struct rc_reply *reply)
 
 int
 rump_client_chancall(struct rc_chan *ch, struct rpc_wbuf *req,
-    struct rc_reply *reply, bool interrupted)
+    struct rc_reply *reply, bool interrupted, const sigset_t *orig)
 {
 	struct rc_waiter w = { .w_r = reply, .w_chan = true,
 	    .w_evfd = ch->ch_wakefd };
@@ -321,7 +358,7 @@ rump_client_chancall(struct rc_chan *ch, struct rpc_wbuf *req,
 	/* A signal that came while the channel was made is this call's. */
 	if (interrupted)
 		rump_client_interrupt(&w);
-	error = rc_chan_wait(ch, &w);
+	error = rc_chan_wait(ch, &w, orig);
 	if (error == 0)
 		error = rc_chan_reply(ch, w.w_id, reply);
 	rump_client_end(&w);

@@ -438,7 +438,7 @@ rump_client_end(struct rc_waiter *w)
 
 int
 rump_client_sockcall(struct rpc_wbuf *req, uint16_t type, const int *fds, int nfds,
-    struct rc_reply *reply)
+    struct rc_reply *reply, bool interrupted)
 {
 	struct rc_waiter w = { .w_r = reply };
 	int error;
@@ -459,6 +459,11 @@ rump_client_sockcall(struct rpc_wbuf *req, uint16_t type, const int *fds, int nf
 	pthread_mutex_lock(&rc.lock);
 	if (error != 0)
 		rc_lost();
+	pthread_mutex_unlock(&rc.lock);
+	/* A signal that came before the call was sent is the call's. */
+	if (interrupted)
+		rump_client_interrupt(&w);
+	pthread_mutex_lock(&rc.lock);
 	rc_wait(&w);
 	reply->interrupted = w.w_intrsent;
 	pthread_mutex_unlock(&rc.lock);
@@ -466,21 +471,37 @@ rump_client_sockcall(struct rpc_wbuf *req, uint16_t type, const int *fds, int nf
 	return w.w_done ? 0 : ENOTCONN;
 }
 
+/*
+ * A call goes through the thread's channel when it has one, signals
+ * blocked from its start (rc_signal.c); else over the socket, where a
+ * signal that came while the channel was asked for is the call's.
+ */
 int
 rump_client_call(struct rpc_wbuf *req, struct rc_reply *reply)
 {
 	struct rc_chan *ch;
+	sigset_t orig;
 	bool intr = false;
+	int error;
 
 	if (req->rb_nomem)
 		return ENOMEM;
 	if (__atomic_load_n(&rc.forked, __ATOMIC_RELAXED))
 		rc_reconnect();
-	ch = rump_client_chan(__atomic_load_n(&rc.features, __ATOMIC_RELAXED),
-	    __atomic_load_n(&rc.gen, __ATOMIC_RELAXED), &intr);
-	if (ch != NULL)
-		return rump_client_chancall(ch, req, reply, intr);
-	return rump_client_sockcall(req, RUMP_RPC_CALL, NULL, 0, reply);
+	if ((__atomic_load_n(&rc.features, __ATOMIC_RELAXED) &
+	    RUMP_RPC_FEAT_CHANNEL) == 0)
+		return rump_client_sockcall(req, RUMP_RPC_CALL, NULL, 0, reply,
+		    false);
+	rump_client_sigblock(&orig);
+	ch = rump_client_chan(__atomic_load_n(&rc.gen, __ATOMIC_RELAXED), &orig,
+	    &intr);
+	if (ch != NULL) {
+		error = rump_client_chancall(ch, req, reply, intr, &orig);
+		rump_client_sigrestore(&orig);
+		return error;
+	}
+	intr = rump_client_sigdeliver(&orig) || intr;
+	return rump_client_sockcall(req, RUMP_RPC_CALL, NULL, 0, reply, intr);
 }
 
 /* ---- connecting ----------------------------------------------------------- */

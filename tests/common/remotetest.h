@@ -111,6 +111,34 @@ remotetest_start(void)
 	return 0;
 }
 
+/*
+ * Stops the server's process for a while (SIGSTOP), so that a client's
+ * request stays unanswered, and lets it go on: 0 once it is stopped or
+ * running again.  remotetest_stop() lets a server that is still stopped
+ * go on, so a test that fails in between does not hang.
+ */
+static inline int
+remotetest_pause(void)
+{
+	int status;
+
+	if (kill(remotetest_server, SIGSTOP) != 0 ||
+	    waitpid(remotetest_server, &status, WUNTRACED) != remotetest_server)
+		return -1;
+	return WIFSTOPPED(status) ? 0 : -1;
+}
+
+static inline int
+remotetest_resume(void)
+{
+	int status;
+
+	if (kill(remotetest_server, SIGCONT) != 0 ||
+	    waitpid(remotetest_server, &status, WCONTINUED) != remotetest_server)
+		return -1;
+	return WIFCONTINUED(status) ? 0 : -1;
+}
+
 /* Stops the server: 0 if it shut down cleanly, with no memory in use. */
 static inline int
 remotetest_stop(void)
@@ -120,6 +148,7 @@ remotetest_stop(void)
 
 	if (remotetest_server > 0) {
 		kill(remotetest_server, SIGTERM);
+		kill(remotetest_server, SIGCONT);
 		while (read(remotetest_out, buf, sizeof(buf)) > 0)
 			continue;
 		if (waitpid(remotetest_server, &status, 0) < 0)

@@ -11,10 +11,12 @@
 #define REMOTETEST_SERVER_OPTS "--max-channels", "1",
 
 #include <pthread.h>
+#include <signal.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
 #include "apitest.h"
+#include "threadstate.h"
 
 /* More calls than the client makes between two asks, many times over. */
 #define MAXCALLS	100000
@@ -23,7 +25,8 @@
 #define CMD_NONE	0
 #define CMD_CHANNEL	1	/* calls until the program maps a channel more */
 #define CMD_CALLS	2	/* a few calls */
-#define CMD_EXIT	3
+#define CMD_PIPE	3	/* a pipe, left open in fds */
+#define CMD_EXIT	4
 
 /* A thread making remote calls when told, and what came of them. */
 struct caller {
@@ -33,6 +36,7 @@ struct caller {
 	int		cmd;		/* CMD_*, CMD_NONE once done */
 	int		ok;		/* the last command's calls succeeded */
 	int		channels;	/* mapped after it */
+	int		fds[2];		/* CMD_PIPE's */
 };
 
 static int
@@ -97,6 +101,8 @@ caller_run(void *arg)
 		pthread_mutex_unlock(&c->lock);
 		if (cmd == CMD_CHANNEL)
 			c->ok = calls_until_a_channel();
+		else if (cmd == CMD_PIPE)
+			c->ok = rump_sys_pipe2(c->fds, 0) == 0;
 		else
 			c->ok = pipe_works() && rump_sys_getpid() > 1;
 		c->channels = channels_mapped();
@@ -178,6 +184,73 @@ a_refused_thread_gets_a_channel_once_the_other_is_closed(void **state)
 	caller_end(&refused);
 }
 
+static volatile sig_atomic_t signals_handled;
+
+static void
+on_signal(int sig)
+{
+	(void)sig;
+	signals_handled++;
+}
+
+/* A read that is a new thread's first call: it asks for a channel first. */
+struct reader {
+	pthread_t	thread;
+	pid_t		tid;
+	int		fd;
+	long		ret;
+	int		error;
+};
+
+static void *
+reader_run(void *arg)
+{
+	struct reader *r = arg;
+	char c;
+
+	__atomic_store_n(&r->tid, thread_self_id(), __ATOMIC_RELEASE);
+	r->ret = rump_sys_read(r->fd, &c, 1);
+	r->error = r->ret < 0 ? errno : 0;
+	return NULL;
+}
+
+static void
+a_signal_while_a_refused_channel_is_asked_for_interrupts_the_call(void **state)
+{
+	struct sigaction sa = { .sa_handler = on_signal };
+	struct caller holder;
+	struct reader r = { .tid = 0 };
+	int before = signals_handled;
+	char c = 'r';
+
+	(void)state;
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGUSR1, &sa, NULL), 0);
+	caller_start(&holder);
+	caller_do(&holder, CMD_CHANNEL);
+	caller_do(&holder, CMD_PIPE);
+	r.fd = holder.fds[0];
+	/* The request waits in the stopped server when the signal comes. */
+	assert_int_equal(remotetest_pause(), 0);
+	assert_int_equal(pthread_create(&r.thread, NULL, reader_run, &r), 0);
+	wait_thread_asleep(&r.tid);
+	assert_int_equal(pthread_kill(r.thread, SIGUSR1), 0);
+	while (signals_handled == before)
+		sched_yield();
+	assert_int_equal(remotetest_resume(), 0);
+	assert_int_equal(pthread_join(r.thread, NULL), 0);
+	assert_int_equal(r.ret, -1);
+	assert_int_equal(r.error, EINTR);
+	/* The server serves on, the pipe is empty. */
+	assert_int_equal(rump_sys_write(holder.fds[1], &c, 1), 1);
+	c = 0;
+	assert_int_equal(rump_sys_read(holder.fds[0], &c, 1), 1);
+	assert_int_equal(c, 'r');
+	assert_int_equal(rump_sys_close(holder.fds[0]), 0);
+	assert_int_equal(rump_sys_close(holder.fds[1]), 0);
+	caller_end(&holder);
+}
+
 static void
 a_bad_channel_limit_is_a_usage_error(void **state)
 {
@@ -218,6 +291,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		leak_test(a_thread_refused_a_channel_makes_its_calls_over_the_socket),
 		leak_test(a_refused_thread_gets_a_channel_once_the_other_is_closed),
+		leak_test(a_signal_while_a_refused_channel_is_asked_for_interrupts_the_call),
 		leak_test(a_bad_channel_limit_is_a_usage_error),
 	};
 

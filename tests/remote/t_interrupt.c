@@ -183,6 +183,72 @@ a_signal_with_sa_restart_does_not_interrupt_a_remote_read(void **state)
 	close_pipe(fds);
 }
 
+/* A read that is the thread's first call: it makes the channel first. */
+static void *
+first_call_read(void *arg)
+{
+	struct blocked *b = arg;
+	char c;
+
+	__atomic_store_n(&b->tid, thread_self_id(), __ATOMIC_RELEASE);
+	b->ret = rump_sys_read(b->fd, &c, 1);
+	b->error = b->ret < 0 ? errno : 0;
+	return NULL;
+}
+
+/*
+ * The thread's first call, a read of fd, waits for its channel's answer
+ * from the stopped server when SIGUSR1 comes; then the server goes on.
+ */
+static void
+signal_while_the_channel_is_asked_for(struct blocked *b, int fd)
+{
+	int before = signals_handled;
+
+	*b = (struct blocked){ .fd = fd };
+	assert_int_equal(remotetest_pause(), 0);
+	assert_int_equal(pthread_create(&b->thread, NULL, first_call_read, b), 0);
+	wait_thread_asleep(&b->tid);
+	assert_int_equal(pthread_kill(b->thread, SIGUSR1), 0);
+	while (signals_handled == before)
+		sched_yield();
+	assert_int_equal(remotetest_resume(), 0);
+}
+
+static void
+a_signal_while_the_channel_is_made_interrupts_the_call(void **state)
+{
+	struct blocked b;
+	int fds[2];
+
+	(void)state;
+	handle_sigusr1(0);
+	assert_int_equal(rump_sys_pipe2(fds, 0), 0);
+	signal_while_the_channel_is_asked_for(&b, fds[0]);
+	assert_interrupted(&b);
+	assert_pipe_works(fds);
+	close_pipe(fds);
+}
+
+static void
+a_signal_with_sa_restart_while_the_channel_is_made_does_not_interrupt(void **state)
+{
+	struct blocked b;
+	int fds[2];
+	char c = 's';
+
+	(void)state;
+	handle_sigusr1(SA_RESTART);
+	assert_int_equal(rump_sys_pipe2(fds, 0), 0);
+	signal_while_the_channel_is_asked_for(&b, fds[0]);
+	/* Asleep in the read now, which an interrupt would have ended. */
+	wait_thread_asleep(&b.tid);
+	assert_int_equal(rump_sys_write(fds[1], &c, 1), 1);
+	join_blocked(&b);
+	assert_int_equal(b.ret, 1);
+	close_pipe(fds);
+}
+
 /*
  * Two threads blocked at once: the first reads the socket for both, the
  * second sleeps on its eventfd.  Each is interrupted alone.
@@ -239,6 +305,8 @@ main(void)
 		leak_test(a_signal_ends_a_remote_accept_with_eintr),
 		leak_test(without_a_signal_a_blocked_remote_read_gets_its_data),
 		leak_test(a_signal_with_sa_restart_does_not_interrupt_a_remote_read),
+		leak_test(a_signal_while_the_channel_is_made_interrupts_the_call),
+		leak_test(a_signal_with_sa_restart_while_the_channel_is_made_does_not_interrupt),
 		leak_test(a_signal_interrupts_a_thread_waiting_behind_the_one_that_reads),
 		leak_test(the_interrupted_reader_leaves_the_reading_to_the_thread_still_waiting),
 	};
