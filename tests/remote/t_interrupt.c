@@ -13,6 +13,7 @@
 #include <sys/socket.h>
 
 #include "apitest.h"
+#include "rumpclient_private.h"
 #include "threadstate.h"
 
 /* A remote call made by a thread of its own, blocked until it returns. */
@@ -250,6 +251,76 @@ a_signal_with_sa_restart_while_the_channel_is_made_does_not_interrupt(void **sta
 }
 
 /*
+ * What a call through a channel decides of a signal that came while it
+ * blocked them all (during its spin, say): SIGUSR1, sent to ourselves
+ * while blocked, is pending when rump_client_sigdeliver() looks; true if
+ * it interrupts the call.  The handler has run either way, unless the
+ * caller's own mask blocks the signal.
+ */
+static int
+pending_signal_interrupts(bool caller_blocks)
+{
+	sigset_t orig, usr1;
+
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	assert_int_equal(pthread_sigmask(caller_blocks ? SIG_BLOCK : SIG_UNBLOCK,
+	    &usr1, NULL), 0);
+	rump_client_sigblock(&orig);
+	assert_int_equal(pthread_kill(pthread_self(), SIGUSR1), 0);
+	return rump_client_sigdeliver(&orig);
+}
+
+static void
+a_signal_pending_during_a_channel_call_interrupts_it(void **state)
+{
+	int before = signals_handled;
+
+	(void)state;
+	handle_sigusr1(0);
+	assert_true(pending_signal_interrupts(false));
+	assert_int_equal(signals_handled, before + 1);
+}
+
+static void
+a_pending_signal_with_sa_restart_does_not_interrupt_a_channel_call(void **state)
+{
+	int before = signals_handled;
+
+	(void)state;
+	handle_sigusr1(SA_RESTART);
+	assert_false(pending_signal_interrupts(false));
+	assert_int_equal(signals_handled, before + 1);
+}
+
+static void
+a_pending_signal_the_caller_blocks_does_not_interrupt_a_channel_call(void **state)
+{
+	int before = signals_handled;
+	sigset_t usr1;
+
+	(void)state;
+	handle_sigusr1(0);
+	assert_false(pending_signal_interrupts(true));
+	assert_int_equal(signals_handled, before);
+	sigemptyset(&usr1);
+	sigaddset(&usr1, SIGUSR1);
+	assert_int_equal(pthread_sigmask(SIG_UNBLOCK, &usr1, NULL), 0);
+	assert_int_equal(signals_handled, before + 1);
+}
+
+static void
+an_ignored_pending_signal_does_not_interrupt_a_channel_call(void **state)
+{
+	struct sigaction sa = { .sa_handler = SIG_IGN };
+
+	(void)state;
+	sigemptyset(&sa.sa_mask);
+	assert_int_equal(sigaction(SIGUSR1, &sa, NULL), 0);
+	assert_false(pending_signal_interrupts(false));
+}
+
+/*
  * Two threads blocked at once: the first reads the socket for both, the
  * second sleeps on its eventfd.  Each is interrupted alone.
  */
@@ -307,6 +378,10 @@ main(void)
 		leak_test(a_signal_with_sa_restart_does_not_interrupt_a_remote_read),
 		leak_test(a_signal_while_the_channel_is_made_interrupts_the_call),
 		leak_test(a_signal_with_sa_restart_while_the_channel_is_made_does_not_interrupt),
+		leak_test(a_signal_pending_during_a_channel_call_interrupts_it),
+		leak_test(a_pending_signal_with_sa_restart_does_not_interrupt_a_channel_call),
+		leak_test(a_pending_signal_the_caller_blocks_does_not_interrupt_a_channel_call),
+		leak_test(an_ignored_pending_signal_does_not_interrupt_a_channel_call),
 		leak_test(a_signal_interrupts_a_thread_waiting_behind_the_one_that_reads),
 		leak_test(the_interrupted_reader_leaves_the_reading_to_the_thread_still_waiting),
 	};
