@@ -7,8 +7,9 @@
  * each interruptible sleep).  A channel's call spends that time in the
  * spin, in user space: a signal there runs its handler and returns into
  * the spin, and the call would then sleep on unaware.  So a call through
- * a channel blocks every signal from its start; one that comes meanwhile
- * stays pending, and the waiting thread sees it (a signalfd in its
+ * a channel blocks every signal but the faults (SIGSEGV, SIGBUS,
+ * SIGFPE, SIGILL: the thread's own) from its start; one that comes
+ * meanwhile stays pending, and the waiting thread sees it (a signalfd in its
  * sleep's poll) before it would sleep, or while it sleeps.  Then, as the
  * host would decide for a local call: if a pending signal the caller does
  * not block has a handler without SA_RESTART, the call is interrupted;
@@ -27,6 +28,15 @@ rump_client_sigblock(sigset_t *orig)
 	sigset_t all;
 
 	sigfillset(&all);
+	/*
+	 * Faults are the thread's own (a bad buffer copied into the
+	 * channel): blocked, the host would kill the program instead of
+	 * running their handlers.
+	 */
+	sigdelset(&all, SIGSEGV);
+	sigdelset(&all, SIGBUS);
+	sigdelset(&all, SIGFPE);
+	sigdelset(&all, SIGILL);
 	pthread_sigmask(SIG_BLOCK, &all, orig);
 }
 
