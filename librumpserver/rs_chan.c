@@ -271,12 +271,12 @@ rs_chan_reserve(void)
 {
 	unsigned int n = __atomic_load_n(&rs_chan_count, __ATOMIC_RELAXED);
 
-	do
-		if (n >= __atomic_load_n(&rs_chan_max, __ATOMIC_RELAXED))
-			return false;
-	while (!__atomic_compare_exchange_n(&rs_chan_count, &n, n + 1, false,
-	    __ATOMIC_RELAXED, __ATOMIC_RELAXED));
-	return true;
+	/* A failed exchange loads the count anew into n. */
+	while (n < __atomic_load_n(&rs_chan_max, __ATOMIC_RELAXED))
+		if (__atomic_compare_exchange_n(&rs_chan_count, &n, n + 1, false,
+		    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return true;
+	return false;
 }
 
 void
