@@ -46,6 +46,22 @@ remotetest_unavailable(const char *what)
 #define REMOTETEST_SERVER_OPTS
 #endif
 
+/* libgcov's, in a COVERAGE=1 build only. */
+extern void __gcov_dump(void) __attribute__((weak));
+
+/*
+ * Ends a forked child of a test with status: _exit, so that nothing of
+ * its parent's (cmocka, stdio buffers, the sanitizers' exit checks) runs
+ * twice, but with its line counts written in a coverage build.
+ */
+static inline void __attribute__((noreturn))
+remotetest_child_exit(int status)
+{
+	if (__gcov_dump != NULL)
+		__gcov_dump();
+	_exit(status);
+}
+
 static pid_t remotetest_server = -1;
 static int remotetest_out = -1;		/* the server's stdout */
 static char remotetest_dir[] = "/tmp/rumpremote.XXXXXX";

@@ -4,7 +4,7 @@
  * descriptor table, and the parent's calls go on untouched, also one
  * blocked in a channel across the fork.  A child reports with its exit
  * status (0, or the number of the check that failed), as cmocka's
- * assertions are the parent's.
+ * assertions are the parent's (remotetest_child_exit()).
  */
 #include <fcntl.h>
 #include <pthread.h>
@@ -76,11 +76,11 @@ a_child_is_a_new_process_in_the_server(void **state)
 		pid_t mine = rump_sys_getpid();
 
 		if (mine <= 1 || mine == parent)
-			_exit(1);
+			remotetest_child_exit(1);
 		/* The parent's descriptors are not the child's. */
 		if (rump_sys_fcntl(fds[0], F_GETFD, 0) != -1 || errno != EBADF)
-			_exit(2);
-		_exit(pipe_open_carries('c') ? 0 : 3);
+			remotetest_child_exit(2);
+		remotetest_child_exit(pipe_open_carries('c') ? 0 : 3);
 	}
 	assert_int_equal(child_waited(child), 0);
 	assert_int_equal(rump_sys_getpid(), parent);
@@ -105,8 +105,9 @@ parent_and_child_calling_at_once_get_their_own_answers(void **state)
 		int cfds[2];
 
 		if (mine <= 1 || mine == parent || rump_sys_pipe2(cfds, 0) != 0)
-			_exit(1);
-		_exit(calls_get_their_own_answers(mine, cfds, 'c') ? 0 : 2);
+			remotetest_child_exit(1);
+		remotetest_child_exit(
+		    calls_get_their_own_answers(mine, cfds, 'c') ? 0 : 2);
 	}
 	assert_true(calls_get_their_own_answers(parent, fds, 'p'));
 	assert_int_equal(child_waited(child), 0);
@@ -151,7 +152,7 @@ a_call_blocked_in_the_parent_across_a_fork_gets_its_reply(void **state)
 	child = fork();
 	assert_true(child >= 0);
 	if (child == 0)
-		_exit(pipe_open_carries('c') ? 0 : 1);
+		remotetest_child_exit(pipe_open_carries('c') ? 0 : 1);
 	assert_int_equal(child_waited(child), 0);
 	assert_int_equal(rump_sys_write(fds[1], &c, 1), 1);
 	assert_int_equal(pthread_join(r.thread, NULL), 0);
@@ -172,8 +173,9 @@ a_child_that_ends_its_connection_gets_enotconn(void **state)
 	assert_true(child >= 0);
 	if (child == 0) {
 		if (rump_fini() != 0)
-			_exit(1);
-		_exit(rump_sys_getpid() == -1 && errno == ENOTCONN ? 0 : 2);
+			remotetest_child_exit(1);
+		remotetest_child_exit(
+		    rump_sys_getpid() == -1 && errno == ENOTCONN ? 0 : 2);
 	}
 	assert_int_equal(child_waited(child), 0);
 	assert_true(rump_sys_getpid() > 1);
