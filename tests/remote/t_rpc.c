@@ -627,6 +627,71 @@ a_server_url_that_cannot_be_reached_is_refused_with_its_reason(void **state)
 	assert_int_equal(in_child(init_error, url), ENAMETOOLONG);
 }
 
+/* How a fake server answers the hello (fake_server_answer()). */
+#define FAKE_VERSION	0	/* a welcome of another protocol version */
+#define FAKE_REFUSAL	1	/* a welcome that refuses the client */
+#define FAKE_NOTYPE	2	/* a reply frame instead of a welcome */
+#define FAKE_HANGUP	3	/* no answer: the connection closes */
+
+/*
+ * rump_init()'s error in a child, against a fake server on a unix
+ * socket of ours that reads the hello and answers as told.
+ */
+static int
+fake_server_answer(int how)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct rump_rpc_welcome wel = {
+	    .rw_error = how == FAKE_REFUSAL ? EPERM : 0 };
+	struct rpc_wbuf b = { .rb_data = NULL };
+	uint8_t hb[RUMP_RPC_HDRLEN], hello[RUMP_RPC_HELLOLEN];
+	char url[160];
+	int ls, fd, status;
+	pid_t kid;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/fake", remotetest_dir);
+	unlink(sun.sun_path);
+	ls = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(ls >= 0);
+	assert_int_equal(bind(ls, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_int_equal(listen(ls, 1), 0);
+	snprintf(url, sizeof(url), "unix://%s", sun.sun_path);
+	kid = fork();
+	assert_true(kid >= 0);
+	if (kid == 0)
+		remotetest_child_exit(init_error(url));
+	fd = accept(ls, NULL, NULL);
+	assert_true(fd >= 0);
+	raw_readall(fd, hb, sizeof(hb));
+	raw_readall(fd, hello, sizeof(hello));
+	if (how != FAKE_HANGUP) {
+		raw_begin(&b);
+		rpc_put_welcome(&b, &wel);
+		rpc_put_hdr(b.rb_data, (uint32_t)b.rb_len, how == FAKE_NOTYPE ?
+		    RUMP_RPC_REPLY : RUMP_RPC_HANDSHAKE, 0);
+		/* The version, after the length. */
+		b.rb_data[4] += how == FAKE_VERSION;
+		raw_write(fd, b.rb_data, b.rb_len);
+		free(b.rb_data);
+	}
+	close(fd);
+	close(ls);
+	unlink(sun.sun_path);
+	assert_int_equal(waitpid(kid, &status, 0), kid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void
+a_server_that_does_not_welcome_us_is_refused_with_its_reason(void **state)
+{
+	(void)state;
+	assert_int_equal(fake_server_answer(FAKE_VERSION), EPROTONOSUPPORT);
+	assert_int_equal(fake_server_answer(FAKE_REFUSAL), EPERM);
+	assert_int_equal(fake_server_answer(FAKE_NOTYPE), EPROTO);
+	assert_int_equal(fake_server_answer(FAKE_HANGUP), ECONNRESET);
+}
+
 static void
 a_tcp_listener_defaults_to_loopback_and_serves(void **state)
 {
@@ -745,6 +810,7 @@ main(void)
 		leak_test(a_user_other_than_the_owner_cannot_connect),
 		leak_test(no_server_at_the_path_is_enoent_and_later_calls_enotconn),
 		leak_test(a_server_url_that_cannot_be_reached_is_refused_with_its_reason),
+		leak_test(a_server_that_does_not_welcome_us_is_refused_with_its_reason),
 		leak_test(a_tcp_listener_defaults_to_loopback_and_serves),
 		leak_test(a_lost_server_gives_enotconn_to_every_later_call),
 	};
