@@ -184,6 +184,53 @@ a_signal_with_sa_restart_does_not_interrupt_a_remote_read(void **state)
 	close_pipe(fds);
 }
 
+/* Two remote reads of an empty pipe in a row by one thread. */
+struct twice {
+	pthread_t	thread;
+	pid_t		tid;
+	int		fd;
+	int		first_done;
+	int		errors[2];
+};
+
+static void *
+two_blocked_reads(void *arg)
+{
+	struct twice *t = arg;
+	char c;
+
+	assert_true(rump_sys_getpid() > 1);
+	__atomic_store_n(&t->tid, thread_self_id(), __ATOMIC_RELEASE);
+	t->errors[0] = rump_sys_read(t->fd, &c, 1) < 0 ? errno : 0;
+	__atomic_store_n(&t->first_done, 1, __ATOMIC_RELEASE);
+	t->errors[1] = rump_sys_read(t->fd, &c, 1) < 0 ? errno : 0;
+	return NULL;
+}
+
+static void
+a_thread_interrupted_once_is_interrupted_again_in_its_next_call(void **state)
+{
+	struct twice t = { .tid = 0 };
+	int fds[2];
+
+	(void)state;
+	handle_sigusr1(0);
+	assert_int_equal(rump_sys_pipe2(fds, 0), 0);
+	t.fd = fds[0];
+	assert_int_equal(pthread_create(&t.thread, NULL, two_blocked_reads, &t), 0);
+	wait_thread_asleep(&t.tid);
+	assert_int_equal(pthread_kill(t.thread, SIGUSR1), 0);
+	while (!__atomic_load_n(&t.first_done, __ATOMIC_ACQUIRE))
+		sched_yield();
+	wait_thread_asleep(&t.tid);
+	assert_int_equal(pthread_kill(t.thread, SIGUSR1), 0);
+	assert_int_equal(pthread_join(t.thread, NULL), 0);
+	assert_int_equal(t.errors[0], EINTR);
+	assert_int_equal(t.errors[1], EINTR);
+	assert_pipe_works(fds);
+	close_pipe(fds);
+}
+
 /* A read that is the thread's first call: it makes the channel first. */
 static void *
 first_call_read(void *arg)
@@ -376,6 +423,7 @@ main(void)
 		leak_test(a_signal_ends_a_remote_accept_with_eintr),
 		leak_test(without_a_signal_a_blocked_remote_read_gets_its_data),
 		leak_test(a_signal_with_sa_restart_does_not_interrupt_a_remote_read),
+		leak_test(a_thread_interrupted_once_is_interrupted_again_in_its_next_call),
 		leak_test(a_signal_while_the_channel_is_made_interrupts_the_call),
 		leak_test(a_signal_with_sa_restart_while_the_channel_is_made_does_not_interrupt),
 		leak_test(a_signal_pending_during_a_channel_call_interrupts_it),

@@ -563,6 +563,20 @@ connect_to(const char *url)
 	return rump_sys_getpid() > 1 ? 0 : 2;
 }
 
+/* Connects, disconnects and connects again: a new process each time. */
+static int
+connect_twice(const char *url)
+{
+	pid_t first;
+
+	setenv("RUMP_SERVER", url, 1);
+	if (rump_init() != 0 || (first = rump_sys_getpid()) <= 1)
+		return 1;
+	if (rump_fini() != 0 || rump_init() != 0)
+		return 2;
+	return rump_sys_getpid() > 1 && rump_sys_getpid() != first ? 0 : 3;
+}
+
 static int
 connect_fails(const char *url)
 {
@@ -606,6 +620,13 @@ closed_port(void)
 	assert_int_equal(getsockname(s, (struct sockaddr *)&sin, &len), 0);
 	close(s);
 	return ntohs(sin.sin_port);
+}
+
+static void
+a_client_that_connects_again_is_a_new_process(void **state)
+{
+	(void)state;
+	assert_int_equal(in_child(connect_twice, remotetest_url), 0);
 }
 
 static void
@@ -809,6 +830,7 @@ main(void)
 		leak_test(the_unix_socket_is_its_owners_alone),
 		leak_test(a_user_other_than_the_owner_cannot_connect),
 		leak_test(no_server_at_the_path_is_enoent_and_later_calls_enotconn),
+		leak_test(a_client_that_connects_again_is_a_new_process),
 		leak_test(a_server_url_that_cannot_be_reached_is_refused_with_its_reason),
 		leak_test(a_server_that_does_not_welcome_us_is_refused_with_its_reason),
 		leak_test(a_tcp_listener_defaults_to_loopback_and_serves),
