@@ -19,6 +19,7 @@
  */
 #include <signal.h>
 #include <stdbool.h>
+#include <string.h>
 
 #include "rumpclient_private.h"
 
@@ -49,7 +50,8 @@ rump_client_sigrestore(const sigset_t *orig)
 void
 rump_client_sigletin(const sigset_t *orig, sigset_t *letin)
 {
-	sigemptyset(letin);
+	/* All of it: sigemptyset() clears only the words the host uses. */
+	memset(letin, 0, sizeof(*letin));
 	for (int sig = 1; sig < NSIG; sig++)
 		if (sigismember(orig, sig) == 0)
 			sigaddset(letin, sig);
