@@ -8,6 +8,7 @@
  */
 #include <fcntl.h>
 #include <pthread.h>
+#include <sys/resource.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -181,6 +182,72 @@ a_child_that_ends_its_connection_gets_enotconn(void **state)
 	assert_true(rump_sys_getpid() > 1);
 }
 
+static int
+channels_mapped(void)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+	int n = 0;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, "rumpclient-channel") != NULL)
+			n++;
+	fclose(f);
+	return n;
+}
+
+static void *
+getpid_thread(void *arg)
+{
+	*(pid_t *)arg = rump_sys_getpid();
+	return NULL;
+}
+
+/*
+ * In the child: descriptors used up but one, which a new thread's call
+ * needs for its eventfd on the socket; a channel needs more.
+ */
+static int
+calls_without_room_for_a_channel(void)
+{
+	struct rlimit rl;
+	pid_t mine = rump_sys_getpid(), got = 0;
+	pthread_t t;
+	int fd, before;
+
+	if (mine <= 1 || (before = channels_mapped()) < 0)
+		return 1;
+	/* The lowest free descriptor: the only one left. */
+	if ((fd = dup(0)) < 0)
+		return 2;
+	rl.rlim_cur = rl.rlim_max = (rlim_t)fd + 1;
+	if (setrlimit(RLIMIT_NOFILE, &rl) != 0)
+		return 3;
+	close(fd);
+	if (pthread_create(&t, NULL, getpid_thread, &got) != 0 ||
+	    pthread_join(t, NULL) != 0)
+		return 4;
+	if (got != mine)
+		return 5;
+	return channels_mapped() == before ? 0 : 6;
+}
+
+static void
+a_thread_that_cannot_make_a_channel_makes_its_calls_over_the_socket(void **state)
+{
+	pid_t child;
+
+	(void)state;
+	fflush(NULL);
+	child = fork();
+	assert_true(child >= 0);
+	if (child == 0)
+		remotetest_child_exit(calls_without_room_for_a_channel());
+	assert_int_equal(child_waited(child), 0);
+}
+
 int
 main(void)
 {
@@ -189,6 +256,7 @@ main(void)
 		leak_test(parent_and_child_calling_at_once_get_their_own_answers),
 		leak_test(a_call_blocked_in_the_parent_across_a_fork_gets_its_reply),
 		leak_test(a_child_that_ends_its_connection_gets_enotconn),
+		leak_test(a_thread_that_cannot_make_a_channel_makes_its_calls_over_the_socket),
 	};
 
 	return cmocka_run_group_tests(tests, apitest_boot, apitest_halt);
