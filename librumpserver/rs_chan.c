@@ -12,6 +12,7 @@
  * we only ever use without blocking.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
@@ -23,7 +24,15 @@
 #include <unistd.h>
 
 #include "rs_chan.h"
+#include "rumpserver.h"
 #include "rumpserver_private.h"
+
+/*
+ * Channels of every client of the program, at most and now: each holds
+ * a worker thread and maps 4 MiB of its client's memory.
+ */
+static unsigned int rs_chan_max = UINT_MAX;
+static unsigned int rs_chan_count;
 
 struct rs_chan {
 	struct rump_rpc_chanhdr *ch_hdr;
@@ -249,6 +258,31 @@ rs_chan_reply(struct rs_chan *ch, struct rpc_wbuf *b, uint64_t reqid)
 	rump_rpc_chan_post(&ch->ch_hdr->ch_state, RPC_CHAN_REPLY,
 	    &ch->ch_hdr->ch_clsleep, ch->ch_wakefd);
 	return 0;
+}
+
+void
+rump_server_maxchannels(unsigned int max)
+{
+	__atomic_store_n(&rs_chan_max, max, __ATOMIC_RELAXED);
+}
+
+bool
+rs_chan_reserve(void)
+{
+	unsigned int n = __atomic_load_n(&rs_chan_count, __ATOMIC_RELAXED);
+
+	/* A failed exchange loads the count anew into n. */
+	while (n < __atomic_load_n(&rs_chan_max, __ATOMIC_RELAXED))
+		if (__atomic_compare_exchange_n(&rs_chan_count, &n, n + 1, false,
+		    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
+void
+rs_chan_unreserve(void)
+{
+	__atomic_sub_fetch(&rs_chan_count, 1, __ATOMIC_RELAXED);
 }
 
 void

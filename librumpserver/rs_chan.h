@@ -8,6 +8,7 @@
 #ifndef LIBRUMPSERVER_RS_CHAN_H
 #define LIBRUMPSERVER_RS_CHAN_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -53,5 +54,13 @@ uint8_t *rs_chan_place(struct rs_chan *ch);
 int rs_chan_reply(struct rs_chan *ch, struct rpc_wbuf *b, uint64_t reqid);
 
 void rs_chan_close(struct rs_chan *ch);
+
+/*
+ * A channel more under rump_server_maxchannels(): true, and
+ * rs_chan_unreserve() once it is closed or refused after all; false
+ * when there are that many already.
+ */
+bool rs_chan_reserve(void);
+void rs_chan_unreserve(void);
 
 #endif

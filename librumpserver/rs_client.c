@@ -639,12 +639,29 @@ rs_chan_answer(struct rs_client *cl, uint64_t reqid, int refuse)
 }
 
 /*
+ * Whether the client may have one channel more: it has fewer than
+ * RS_MAXCHANNELS, the program fewer than rump_server_maxchannels() (one
+ * is reserved), and a worker other than w is there to read the socket.
+ * Under cl_lock.
+ */
+static bool
+rs_chan_admit(struct rs_client *cl)
+{
+	if (cl->cl_nchannels == RS_MAXCHANNELS || !rs_chan_reserve())
+		return false;
+	if (cl->cl_nidle == 0 && !rs_spawn(cl)) {
+		rs_chan_unreserve();
+		return false;
+	}
+	return true;
+}
+
+/*
  * A channel request, read by worker w: w becomes the server of the
  * channel, once another worker is there to read the socket, until the
- * channel closes; then it is an idle worker again.  A client with
- * RS_MAXCHANNELS channels, or no worker to spare, is refused one (EAGAIN:
- * the thread stays on the socket).  Called and returns under
- * cl_lock.
+ * channel closes; then it is an idle worker again.  A client refused
+ * one by rs_chan_admit() is answered EAGAIN: the thread stays on the
+ * socket and asks again later.  Called and returns under cl_lock.
  */
 static void
 rs_channel(struct rs_worker *w, uint64_t reqid, uint8_t *payload, size_t len,
@@ -653,17 +670,17 @@ rs_channel(struct rs_worker *w, uint64_t reqid, uint8_t *payload, size_t len,
 	struct rs_client *cl = w->w_cl;
 	struct rs_chan *ch = NULL;
 	const char *why = NULL;
-	int refuse = 0;
+	int refuse = EAGAIN;
 
-	if (cl->cl_nchannels == RS_MAXCHANNELS ||
-	    (cl->cl_nidle == 0 && !rs_spawn(cl))) {
+	if (!rs_chan_admit(cl))
 		rs_closefds(fds, nfds);
-		refuse = EAGAIN;
-	} else if (rs_chan_open(fds, nfds, payload, len, &ch, &refuse,
+	else if (rs_chan_open(fds, nfds, payload, len, &ch, &refuse,
 	    &why) != 0) {
+		rs_chan_unreserve();
 		rs_fail(cl, why);
 		return;
-	}
+	} else if (ch == NULL)
+		rs_chan_unreserve();
 	/* Counted before the answer: the next request may follow it at once. */
 	if (ch != NULL)
 		cl->cl_nchannels++;
@@ -675,6 +692,7 @@ rs_channel(struct rs_worker *w, uint64_t reqid, uint8_t *payload, size_t len,
 		return;
 	rs_chan_serve(w, ch);
 	cl->cl_nchannels--;
+	rs_chan_unreserve();
 }
 
 /*
