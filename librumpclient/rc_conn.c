@@ -456,14 +456,12 @@ rump_client_sockcall(struct rpc_wbuf *req, uint16_t type, const int *fds, int nf
 	error = rump_rpc_sendframe_fds(rc.fd, req, fds, nfds);
 	pthread_mutex_unlock(&rc.wlock);
 
+	/* A signal that came before the call was sent is the call's. */
+	if (error == 0 && interrupted)
+		rump_client_interrupt(&w);
 	pthread_mutex_lock(&rc.lock);
 	if (error != 0)
 		rc_lost();
-	pthread_mutex_unlock(&rc.lock);
-	/* A signal that came before the call was sent is the call's. */
-	if (interrupted)
-		rump_client_interrupt(&w);
-	pthread_mutex_lock(&rc.lock);
 	rc_wait(&w);
 	reply->interrupted = w.w_intrsent;
 	pthread_mutex_unlock(&rc.lock);
