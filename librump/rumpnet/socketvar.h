@@ -116,7 +116,10 @@ int soconnect(struct socket *so, const struct sockaddr *nam,
 int soaccept(struct socket *head, struct socket **aso,
     struct sockaddr_storage *nam, socklen_t *namelen, bool nbio);
 int soshutdown(struct socket *so, int how);
-/* nam: destination or NULL. top: data already in mbufs, or uio. */
+/*
+ * nam: destination or NULL. top: data already in mbufs, or uio.  A send
+ * that moved part of uio returns 0, its error kept for the next call.
+ */
 int sosend(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
     struct uio *uio, struct mbuf *top, struct mbuf *control, int flags,
     bool nbio);

@@ -521,8 +521,8 @@ sosend_direct_stream(struct socket *so, struct uio *uio,
 	return error;
 }
 
-int
-sosend(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
+static int
+sosend1(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
     struct uio *uio, struct mbuf *top, struct mbuf *control, int flags,
     bool nbio)
 {
@@ -537,6 +537,36 @@ sosend(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
 		return sosend_atomic(so, nam, namelen, uio, top, control, flags);
 	KASSERT(top == NULL);
 	return sosend_stream(so, uio, control, flags, nbio);
+}
+
+/*
+ * A send that moved data succeeds with its count, as Linux's tcp_sendmsg
+ * does ("if (copied) goto out"), and the error that stopped it is the
+ * next call's: a connection's error goes back to so_error (taken from it
+ * by sosend_check, or the protocol's), EPIPE stays in the socket's state,
+ * and a timeout or an interrupt belongs to this call only.  Only a stream
+ * moves part of its data: a datagram goes whole or not at all (its uio
+ * consumed even when the protocol refused it).
+ */
+int
+sosend(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
+    struct uio *uio, struct mbuf *top, struct mbuf *control, int flags,
+    bool nbio)
+{
+	size_t orig = uio != NULL ? uio->uio_resid : 0;
+	int error;
+
+	error = sosend1(so, nam, namelen, uio, top, control, flags, nbio);
+	if (error == 0 || (so->so_proto->pr_flags & PR_ATOMIC) ||
+	    uio->uio_resid == orig)
+		return error;
+	if (error != EAGAIN && error != EINTR && error != EPIPE) {
+		NET_LOCK();
+		if (so->so_error == 0)
+			soseterror(so, error);
+		NET_UNLOCK();
+	}
+	return 0;
 }
 
 /* Why soreceive cannot return data now; 0 means wait (or data came). */
