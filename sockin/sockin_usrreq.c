@@ -3,6 +3,7 @@
  * host socket, made without blocking; what completes later (connects,
  * incoming connections, data) is reported by the event thread.
  */
+#include "rumpkern/lwp.h"
 #include "rumpnet/mbuf.h"
 #include "rumpnet/netlock.h"
 #include "sockin/sockin_user.h"
@@ -47,12 +48,30 @@ sockin_attach(struct socket *so, int proto)
 
 /*
  * Everything sent is in the host socket, whose close sends it on, or, with
- * data its user never read, resets the peer (RFC 2525, 2.17).
+ * data its user never read, resets the peer (RFC 2525, 2.17).  With
+ * SO_LINGER and a time, the host's close waits until the peer has taken
+ * it all (or the time is up): it waits without softnet_lock and without
+ * the virtual CPU, so other threads' calls go on, the control block gone
+ * first so that nothing (the event thread) finds the socket meanwhile.
  */
 static void
 sockin_detach(struct socket *so)
 {
-	sockin_pcbfree(sotosockin(so), false);
+	struct sockin_pcb *sp = sotosockin(so);
+	int fd = sp->sp_fd;
+
+	if (!(so->so_options & SO_OPT_LINGER) || so->so_linger == 0 ||
+	    fd == -1) {
+		sockin_pcbfree(sp, false);
+		return;
+	}
+	sp->sp_fd = -1;
+	sockin_pcbfree(sp, false);
+	NET_UNLOCK();
+	sched_block_begin();
+	sockin_user_close(fd, 0);
+	sched_block_end();
+	NET_LOCK();
 }
 
 static void
