@@ -321,7 +321,7 @@ sockin_user_send(int fd, const struct sockin_user_iov *iov, int iovcnt,
 int
 sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
     int flags, void *addr, unsigned *addrlen, void *control,
-    size_t *controllen, size_t *len, int *truncated)
+    size_t *controllen, size_t *len)
 {
 	struct msghdr msg = {
 		.msg_name = addr,
@@ -334,7 +334,8 @@ sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
 	ssize_t n;
 
 	do
-		n = recvmsg(fd, &msg, (flags & MSG_PEEK) | MSG_DONTWAIT);
+		n = recvmsg(fd, &msg, (flags & (MSG_PEEK | MSG_TRUNC)) |
+		    MSG_DONTWAIT);
 	while (n == -1 && errno == EINTR);
 	if (n == -1)
 		return errno == EWOULDBLOCK ? EAGAIN : errno;
@@ -342,22 +343,6 @@ sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
 		*addrlen = msg.msg_namelen;
 	if (control != NULL)
 		*controllen = msg.msg_controllen;
-	*len = (size_t)n;
-	*truncated = (msg.msg_flags & MSG_TRUNC) != 0;
-	return 0;
-}
-
-int
-sockin_user_peeklen(int fd, size_t *len)
-{
-	ssize_t n;
-	char c;
-
-	do
-		n = recv(fd, &c, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
-	while (n == -1 && errno == EINTR);
-	if (n == -1)
-		return errno == EWOULDBLOCK ? EAGAIN : errno;
 	*len = (size_t)n;
 	return 0;
 }

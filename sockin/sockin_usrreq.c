@@ -32,8 +32,9 @@ sockin_attach(struct socket *so, int proto)
 		return error;
 	sp = sockin_pcballoc(so);
 	/* Until the host says "nothing" or "full", its users ask it. */
+	sp->sp_flags |= SP_RREADY;
 	if (sockin_stream(so))
-		sp->sp_flags |= SP_RREADY | SP_WREADY;
+		sp->sp_flags |= SP_WREADY;
 	if (so->so_head != NULL) {
 		sp->sp_head = so->so_head;
 		return 0;
@@ -218,6 +219,7 @@ const struct pr_usrreqs sockin_usrreqs = {
 	.pr_sockaddr = sockin_sockaddr,
 	.pr_peeraddr = sockin_peeraddr,
 	.pr_recvdirect = sockin_recvdirect,
+	.pr_recvdgram = sockin_recvdgram,
 	.pr_rcvpoll = sockin_rcvpoll,
 	.pr_rcvcount = sockin_rcvcount,
 	.pr_senddirect = sockin_senddirect,

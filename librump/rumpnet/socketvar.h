@@ -282,6 +282,17 @@ pru_recvdirect(struct socket *so, struct uio *uio, int flags)
 	    SO_PRU(so)->pr_recvdirect(so, uio, flags) : EAGAIN;
 }
 
+/* The optional direct datagram receive (pr_recvdgram); EAGAIN without. */
+static inline int
+pru_recvdgram(struct socket *so, struct uio *uio, int flags,
+    struct sockaddr_storage *paddr, socklen_t *paddrlen,
+    struct mbuf **controlp, int *outflagsp, size_t *reclenp)
+{
+	return SO_PRU(so)->pr_recvdgram != NULL ?
+	    SO_PRU(so)->pr_recvdgram(so, uio, flags, paddr, paddrlen,
+	    controlp, outflagsp, reclenp) : EAGAIN;
+}
+
 static inline int
 pru_rcvpoll(struct socket *so)
 {

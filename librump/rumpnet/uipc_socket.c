@@ -622,9 +622,10 @@ soreceive_nodata(struct socket *so, struct uio *uio, bool *eof)
  *   Only small internal mbufs are copied under the lock, at most what the
  *   caller asked for.  Copying under the receive lock alone, without a
  *   reference, would race with both the flush and the append.
- * - A stream protocol that keeps its data until read (pr_recvdirect,
- *   sockin) is asked for it when the buffer is empty, under the receive
- *   lock too, so its reads never interleave either.
+ * - A protocol that keeps its data until read (pr_recvdirect for a
+ *   stream's, pr_recvdgram for datagrams: sockin) is asked for it when
+ *   the buffer is empty, under the receive lock too, so its reads never
+ *   interleave either.
  */
 
 /* Copies chain m to the caller as far as there is room, then frees it. */
@@ -785,7 +786,12 @@ soreceive(struct socket *so, struct sockaddr_storage *paddr,
 			if (error != 0 || eof)
 				break;
 			/* Data the protocol keeps until read comes straight here. */
-			if (!atomic) {
+			if (atomic) {
+				error = pru_recvdgram(so, uio, flags, paddr,
+				    paddrlen, controlp, &outflags, reclenp);
+				if (error != EAGAIN)
+					break;
+			} else {
 				error = pru_recvdirect(so, uio, flags);
 				if (error == 0 && (peek || !(flags & MSG_WAITALL) ||
 				    uio->uio_resid == 0))
@@ -858,7 +864,9 @@ soioctl(struct socket *so, unsigned long cmd, void *data)
 		NET_LOCK();
 		/* A datagram socket reports its first datagram, as Linux does. */
 		m = so->so_rcv.sb_mb;
-		if (so->so_proto->pr_flags & PR_ATOMIC) {
+		if ((so->so_proto->pr_flags & PR_ATOMIC) && m == NULL) {
+			n = (int)pru_rcvcount(so);
+		} else if (so->so_proto->pr_flags & PR_ATOMIC) {
 			for (; m != NULL; m = m->m_next)
 				if (m->m_type == MT_DATA || m->m_type == MT_HEADER)
 					n += m->m_len;
