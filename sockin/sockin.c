@@ -266,26 +266,19 @@ sockin_init(void)
 	return 0;
 }
 
-/* Sockets still open here are dropped, their host sockets closed. */
+/*
+ * No socket is left: the processes, which ran before (rump_teardown),
+ * closed their files and with them every socket, a listener's queued
+ * connections too (soclose), and a socket has no other holder.
+ */
 static void
 sockin_fini(void)
 {
-	struct sockin_pcb *sp;
-	struct socket *so;
-
 	kstat_unregister(&sockin_kstat);
 	sockin_user_cancel(sockin_su);
 	(void)kthread_join(sockin_lwp);
-	NET_LOCK();
-	for (unsigned i = 0; i < SOCKIN_HASHSIZE; i++) {
-		while ((sp = LIST_FIRST(&sockin_pcbs[i])) != NULL) {
-			so = sp->sp_so;
-			sockin_pcbfree(sp, true);
-			so->so_state |= SS_NOFDREF;
-			sofree(so);
-		}
-	}
-	NET_UNLOCK();
+	KASSERTMSG(sockin_stats.pcbs == 0, "sockin: %llu sockets left at fini",
+	    (unsigned long long)sockin_stats.pcbs);
 	sockin_detach_domains();
 	sockin_user_fini(sockin_su);
 }

@@ -96,11 +96,10 @@ sockin_user_wait(struct sockin_user *su, struct sockin_user_event *ev,
 	size_t n = 0;
 	int i, got;
 
-	do {
-		if (atomic_load(&su->su_cancelled))
-			return ECANCELED;
+	/* A cancel's kick stays readable: the wait returns, then sees it. */
+	do
 		got = epoll_wait(su->su_epfd, eev, SOCKIN_USER_NEVENTS, -1);
-	} while (got == -1 && errno == EINTR);
+	while (got == -1 && errno == EINTR);
 	if (got == -1)
 		return errno;
 	for (i = 0; i < got; i++) {

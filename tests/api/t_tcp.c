@@ -472,6 +472,32 @@ tcp_close_with_unread_data_resets_the_peer(void **state)
 	wait_no_connections();
 }
 
+/* Connections nobody accepted are reset when their listener closes. */
+static void
+tcp_closing_a_listener_resets_the_connections_it_had_not_given_out(
+    void **state)
+{
+	struct sockaddr_in sin;
+	struct pollfd pfd;
+	char buf[4];
+	int l, c;
+
+	(void)state;
+	l = tcp_listener(&sin);
+	c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	/* Readable: the connection waits in the listener's queue. */
+	pfd.fd = l;
+	pfd.events = POLLIN;
+	assert_int_equal(rump_sys_poll(&pfd, 1, -1), 1);
+	assert_int_equal(rump_sys_close(l), 0);
+	assert_int_equal(rump_sys_read(c, buf, sizeof(buf)), -1);
+	assert_int_equal(errno, ECONNRESET);
+	rump_sys_close(c);
+	wait_no_connections();
+}
+
 /* A send far larger than both socket buffers, from its own thread. */
 #define BIGSEND	(64u << 20)
 
@@ -712,6 +738,7 @@ main(void)
 		leak_test(tcp_receive_timeout_ends_a_read_that_gets_nothing_with_eagain),
 		leak_test(tcp_abortive_close_resets_the_peer),
 		leak_test(tcp_close_with_unread_data_resets_the_peer),
+		leak_test(tcp_closing_a_listener_resets_the_connections_it_had_not_given_out),
 		leak_test(tcp_a_send_cut_short_by_a_reset_returns_its_count_then_the_reset),
 		leak_test(tcp_a_write_cut_short_by_its_timeout_returns_its_count_and_no_error),
 		leak_test(tcp_poll_reports_end_of_file_and_hang_up),
