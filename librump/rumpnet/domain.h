@@ -56,7 +56,11 @@ struct pr_usrreqs {
 	/* No more sends (shutdown SHUT_WR). */
 	int (*pr_shutdown)(struct socket *so);
 	void (*pr_abort)(struct socket *so);
-	/* Owns m and control, also on error. nam is NULL when connected. */
+	/*
+	 * Owns m and control, also on error; an error means m was not
+	 * queued (a stream's data taken is a success, whatever its sending
+	 * meets after).  nam is NULL when connected.
+	 */
 	int (*pr_send)(struct socket *so, struct mbuf *m,
 	    const struct sockaddr *nam, socklen_t namelen, struct mbuf *control,
 	    int flags);

@@ -395,7 +395,8 @@ sosend_atomic(struct socket *so, const struct sockaddr *nam,
  * keeps concurrent writers' pieces apart; it is given up while waiting for
  * space, so a non-blocking writer waits at most for another one's copy.
  * Bytes copied but never handed over (an error, or no room for a
- * non-blocking writer) are given back to the caller's count.
+ * non-blocking writer), or refused by the protocol, are given back to the
+ * caller's count.
  */
 static int
 sosend_stream(struct socket *so, struct uio *uio, struct mbuf *control,
@@ -410,6 +411,7 @@ sosend_stream(struct socket *so, struct uio *uio, struct mbuf *control,
 	sbrelock(so, &so->so_snd);
 	for (;;) {
 		struct mbuf *rest = NULL;
+		size_t piece;
 		long space;
 
 		if ((error = sosend_check(so, NULL)) != 0)
@@ -440,22 +442,23 @@ sosend_stream(struct socket *so, struct uio *uio, struct mbuf *control,
 			rest = m_split(m, (int)space, M_WAIT);
 			KASSERT(rest != NULL);
 		}
-		mlen -= (size_t)m->m_pkthdr.len;
+		piece = (size_t)m->m_pkthdr.len;
 		/* The protocol owns m and control from here, also on error. */
 		error = pru_send(so, m, NULL, 0, control, flags &
 		    (rest == NULL && uio->uio_resid == 0 ? MSG_EOR | MSG_OOB :
 		    MSG_OOB));
 		control = NULL;
 		m = rest;
+		/* A piece the protocol refused was not sent. */
+		if (error == 0)
+			mlen -= piece;
 		if (error != 0 || (m == NULL && uio->uio_resid == 0))
 			break;
 	}
 	sbunlock(&so->so_snd);
 	NET_UNLOCK();
-	if (m != NULL) {
-		m_freem(m);
-		uio->uio_resid += mlen;
-	}
+	m_freem(m);
+	uio->uio_resid += mlen;
 	if (control != NULL)
 		m_freem(control);
 	return error;
