@@ -3,9 +3,9 @@
  * accept queues, connects completed, readers and writers woken.  Nothing
  * here blocks: a host socket that cannot give more now reports readiness
  * again when it can (edge-triggered epoll), or the socket layer tells us
- * (pr_accept) when a listener's queue has room again.  Data goes between the host
- * socket and its user's buffer directly, both ways, a stream's and a
- * datagram's (sockin_recv.c, sockin_send.c).
+ * (pr_accept) when a listener's queue has room again.  Data goes between
+ * the host socket and its user's buffer directly, both ways, a stream's
+ * and a datagram's (sockin_recv.c, sockin_send.c).
  */
 #include "rumpnet/netlock.h"
 #include "sockin/sockin_user.h"
