@@ -92,15 +92,20 @@ sockin_lookup(uint64_t id)
 
 /*
  * Socket-level options the host must know too, because they change what
- * its socket does; the others (buffers, timeouts) are the socket layer's.
+ * its socket does; the others (buffers, timeouts) are the socket layer's,
+ * but for a datagram socket's receive buffer: its datagrams queue in the
+ * host socket, whose buffer SO_RCVBUF then sizes as Linux does (twice the
+ * value, as the socket layer reports it).
  */
 static bool
-sockin_hostopt(int name)
+sockin_hostopt(const struct socket *so, int name)
 {
 	switch (name) {
 	case SO_REUSEADDR: case SO_REUSEPORT: case SO_KEEPALIVE:
 	case SO_BROADCAST: case SO_DONTROUTE: case SO_OOBINLINE: case SO_LINGER:
 		return true;
+	case SO_RCVBUF:
+		return !(so->so_proto->pr_flags & PR_CONNREQUIRED);
 	default:
 		return false;
 	}
@@ -119,7 +124,8 @@ sockin_ctloutput(int dir, struct socket *so, struct sockopt *sopt)
 	int error;
 
 	/* A socket its user holds keeps its host socket until it is closed. */
-	if (sopt->sopt_level == SOL_SOCKET && !sockin_hostopt(sopt->sopt_name))
+	if (sopt->sopt_level == SOL_SOCKET &&
+	    !sockin_hostopt(so, sopt->sopt_name))
 		return 0;
 	if (dir == SOPT_SET)
 		return sockin_user_setopt(sp->sp_fd, sopt->sopt_level,
@@ -275,27 +281,20 @@ sockin_init(void)
 	return 0;
 }
 
-/* Sockets still open here are dropped, their host sockets closed. */
+/*
+ * No socket is left: the processes, which ran before (rump_teardown),
+ * closed their files and with them every socket, a listener's queued
+ * connections too (soclose), and a socket has no other holder.
+ */
 static void
 sockin_fini(void)
 {
-	struct sockin_pcb *sp;
-	struct socket *so;
-
 	kstat_unregister(&sockin_kstat);
 	sockin_rest_stop();
 	sockin_user_cancel(sockin_su);
 	(void)kthread_join(sockin_lwp);
-	NET_LOCK();
-	for (unsigned i = 0; i < SOCKIN_HASHSIZE; i++) {
-		while ((sp = LIST_FIRST(&sockin_pcbs[i])) != NULL) {
-			so = sp->sp_so;
-			sockin_pcbfree(sp, true);
-			so->so_state |= SS_NOFDREF;
-			sofree(so);
-		}
-	}
-	NET_UNLOCK();
+	KASSERTMSG(sockin_stats.pcbs == 0, "sockin: %llu sockets left at fini",
+	    (unsigned long long)sockin_stats.pcbs);
 	sockin_detach_domains();
 	sockin_rest_fini();
 	sockin_user_fini(sockin_su);

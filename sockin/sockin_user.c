@@ -102,12 +102,11 @@ sockin_user_wait(struct sockin_user *su, struct sockin_user_event *ev,
 	size_t n = 0;
 	int i, got;
 
-	do {
-		if (atomic_load(&su->su_cancelled))
-			return ECANCELED;
+	/* A cancel's kick stays readable: the wait returns, then sees it. */
+	do
 		got = epoll_wait(su->su_epfd, eev, SOCKIN_USER_NEVENTS,
 		    block ? -1 : 0);
-	} while (got == -1 && errno == EINTR);
+	while (got == -1 && errno == EINTR);
 	if (got == -1)
 		return errno;
 	for (i = 0; i < got; i++) {
@@ -363,7 +362,7 @@ sockin_user_send(int fd, const struct sockin_user_iov *iov, int iovcnt,
 int
 sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
     int flags, void *addr, unsigned *addrlen, void *control,
-    size_t *controllen, size_t *len, int *truncated)
+    size_t *controllen, size_t *len)
 {
 	struct msghdr msg = {
 		.msg_name = addr,
@@ -376,7 +375,8 @@ sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
 	ssize_t n;
 
 	do
-		n = recvmsg(fd, &msg, (flags & MSG_PEEK) | MSG_DONTWAIT);
+		n = recvmsg(fd, &msg, (flags & (MSG_PEEK | MSG_TRUNC)) |
+		    MSG_DONTWAIT);
 	while (n == -1 && errno == EINTR);
 	if (n == -1)
 		return errno == EWOULDBLOCK ? EAGAIN : errno;
@@ -384,22 +384,6 @@ sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
 		*addrlen = msg.msg_namelen;
 	if (control != NULL)
 		*controllen = msg.msg_controllen;
-	*len = (size_t)n;
-	*truncated = (msg.msg_flags & MSG_TRUNC) != 0;
-	return 0;
-}
-
-int
-sockin_user_peeklen(int fd, size_t *len)
-{
-	ssize_t n;
-	char c;
-
-	do
-		n = recv(fd, &c, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
-	while (n == -1 && errno == EINTR);
-	if (n == -1)
-		return errno == EWOULDBLOCK ? EAGAIN : errno;
 	*len = (size_t)n;
 	return 0;
 }

@@ -7,12 +7,11 @@
  * waits, timeouts and poll work unchanged, and sockin moves data between
  * those buffers and the host socket without ever blocking in the host.
  * One kernel thread (sockin_events) waits for readiness of every host
- * socket at once and, under softnet_lock, reads datagrams that arrived
- * into the receive buffers, notes that a stream has data waiting (which
- * its reader takes straight from the host socket, sockin_recv.c) or room
- * to send (which its writer fills straight from its buffer,
- * sockin_send.c), completes connects and accepts connections, waking the
- * socket's waiters as any protocol does.
+ * socket at once and, under softnet_lock, notes that a socket has data
+ * or datagrams waiting (which its reader takes straight from the host
+ * socket, sockin_recv.c) or room to send (which its writer fills straight
+ * from its buffer, sockin_send.c), completes connects and accepts
+ * connections, waking the socket's waiters as any protocol does.
  */
 #ifndef SOCKIN_SOCKIN_VAR_H
 #define SOCKIN_SOCKIN_VAR_H
@@ -51,9 +50,8 @@ struct sockin_pcb {
 #define sotosockin(so)	((struct sockin_pcb *)(so)->so_pcb)
 
 /*
- * Host sockets' buffers on our side: a stream's (its size is only what
- * SO_SNDBUF and SO_RCVBUF say: its data stays in the host socket), a
- * datagram socket's (its received datagrams).
+ * Host sockets' buffers on our side: their size is only what SO_SNDBUF
+ * and SO_RCVBUF say, the data staying in the host socket.
  */
 #define SOCKIN_STREAM_BUF	(512 * 1024)
 #define SOCKIN_DGRAM_BUF	(256 * 1024)
@@ -91,8 +89,6 @@ void sockin_catchup(void);
 void sockin_watchful(struct sockin_pcb *sp, bool on);
 
 /* sockin_io.c: readiness, all with softnet_lock held. */
-/* Reads the datagrams the host socket holds into the receive buffer. */
-void sockin_readin(struct sockin_pcb *sp);
 /* Accepts connections from a listener while its queue has room. */
 void sockin_acceptq(struct sockin_pcb *sp);
 /* pr_acceptpoll: accepts again what a failed host accept left. */
@@ -100,9 +96,12 @@ void sockin_acceptpoll(struct socket *head);
 /* Acts on readiness reported for sp's host socket (SOCKIN_EV_*). */
 void sockin_event(struct sockin_pcb *sp, int events);
 
-/* sockin_recv.c: a stream's data, straight from the host to its reader. */
+/* sockin_recv.c: data received, straight from the host to its reader. */
 void sockin_rready(struct sockin_pcb *sp, int events);
 int sockin_recvdirect(struct socket *so, struct uio *uio, int flags);
+int sockin_recvdgram(struct socket *so, struct uio *uio, int flags,
+    struct sockaddr_storage *paddr, socklen_t *paddrlen,
+    struct mbuf **controlp, int *outflagsp, size_t *reclenp);
 int sockin_rcvpoll(struct socket *so);
 size_t sockin_rcvcount(struct socket *so);
 

@@ -88,6 +88,18 @@ struct pr_usrreqs {
 	int (*pr_rcvpoll)(struct socket *so);
 	size_t (*pr_rcvcount)(struct socket *so);
 	/*
+	 * Optional, the same for an atomic protocol's datagrams, with
+	 * pr_rcvpoll and pr_rcvcount (the next datagram's length):
+	 * pr_recvdgram moves the next datagram into uio (what fits), its
+	 * source into *paddr and its control messages into *controlp (each
+	 * when not NULL), MSG_TRUNC into *outflagsp when it did not fit and
+	 * its whole length into *reclenp (when not NULL); called, and
+	 * answering, as pr_recvdirect.
+	 */
+	int (*pr_recvdgram)(struct socket *so, struct uio *uio, int flags,
+	    struct sockaddr_storage *paddr, socklen_t *paddrlen,
+	    struct mbuf **controlp, int *outflagsp, size_t *reclenp);
+	/*
 	 * Optional, the other way: a protocol whose sent data goes straight
 	 * from the caller's buffer to where it is sent (sockin: the host
 	 * socket), so that it is copied once and the send buffer stays
