@@ -66,12 +66,12 @@ sockin_take(void)
 	struct sockin_user_event ev[SOCKIN_USER_NEVENTS];
 	size_t n, total = 0;
 
-	do {
-		if (sockin_user_wait(sockin_su, ev, &n, 0) != 0)
-			break;
+	while (sockin_user_wait(sockin_su, ev, &n, 0) == 0) {
 		sockin_dispatch(ev, n);
 		total += n;
-	} while (n == SOCKIN_USER_NEVENTS);
+		if (n < SOCKIN_USER_NEVENTS)
+			break;
+	}
 	return total;
 }
 
@@ -118,13 +118,13 @@ static int
 sockin_leadwait(uint64_t deadline_ns)
 {
 	uint64_t now = getnsuptime();
+	/* A deadline passed already: 1 ns, which the host says is over. */
+	uint64_t timeout = deadline_ns == 0 ? 0 :
+	    deadline_ns > now ? deadline_ns - now : 1;
 	int error;
 
-	if (deadline_ns != 0 && now >= deadline_ns)
-		return ETIMEDOUT;
 	sched_block_begin();
-	error = sockin_user_lead(sockin_su,
-	    deadline_ns != 0 ? deadline_ns - now : 0);
+	error = sockin_user_lead(sockin_su, timeout);
 	sched_block_end();
 	if (error == 0)
 		sockin_polltake();

@@ -35,7 +35,8 @@ int cv_wait_sig_until(kcondvar_t *cv, kmutex_t *mtx, uint64_t deadline_ns);
  * An interruptible sleep spent waiting in the host instead (for a host
  * event source a component owns): hw_wait, called without the interlock
  * and holding the virtual CPU, waits until its source has something, the
- * deadline (0: none) passes (ETIMEDOUT) or hw_kick is called, and acts on
+ * deadline (0: none) passes (ETIMEDOUT, also when it passed before) or
+ * hw_kick is called, and acts on
  * what came; whoever signals cv meanwhile (a waker, an interrupter) calls
  * hw_kick, under the interlock.  Not counted by lwp_sleepwatch: the
  * sleeper waits for the host itself.

@@ -111,8 +111,6 @@ cv_wait_sig_host(kcondvar_t *cv, kmutex_t *mtx, uint64_t deadline_ns,
 {
 	int error, intr;
 
-	if (deadline_ns != 0 && getnsuptime() >= deadline_ns)
-		return ETIMEDOUT;
 	if ((error = lwp_sleep_begin(cv, mtx, false)) != 0)
 		return error;
 	cv->cv_hostwait = hw;

@@ -193,6 +193,28 @@ a_poll_waiting_for_the_host_ends_at_its_timeout(void **state)
 	rump_sys_close(c);
 }
 
+/* Pending before the poll sleeps, the interrupt ends it there. */
+static void
+an_interrupt_pending_ends_a_poll_before_it_waits_for_the_host(void **state)
+{
+	struct pollfd pfd;
+	uint64_t leads;
+	int c, a, lid;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	event_thread_rests(a, c);
+	leads = kstat("sockin.leads");
+	assert_int_equal(rump_lwproc_curlwpid(&lid), 0);
+	assert_int_equal(rump_lwproc_interrupt(1, lid), 0);
+	pfd = (struct pollfd){ .fd = a, .events = POLLIN };
+	assert_int_equal(rump_sys_poll(&pfd, 1, -1), -1);
+	assert_int_equal(errno, EINTR);
+	assert_int_equal(kstat("sockin.leads"), leads + 1);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
 static long
 recv_one(struct blocker *b)
 {
@@ -313,6 +335,7 @@ main(void)
 		leak_test(a_poller_waiting_for_the_host_is_woken_by_a_pipe),
 		leak_test(a_poller_waiting_for_the_host_is_interrupted),
 		leak_test(a_poll_waiting_for_the_host_ends_at_its_timeout),
+		leak_test(an_interrupt_pending_ends_a_poll_before_it_waits_for_the_host),
 		leak_test(a_blocked_reader_wakes_the_resting_event_thread_for_its_data),
 		leak_test(a_nonblocking_recv_while_the_event_thread_rests_takes_the_news_itself),
 		leak_test(a_nonblocking_accept_while_the_event_thread_rests_takes_the_connection),
