@@ -83,6 +83,7 @@ sockin_acceptpoll(struct socket *head)
 {
 	struct sockin_pcb *sp = sotosockin(head);
 
+	sockin_catchup();
 	if (sp->sp_flags & SP_AFAILED) {
 		sp->sp_flags &= ~SP_AFAILED;
 		sockin_acceptq(sp);
@@ -105,6 +106,7 @@ sockin_connected(struct sockin_pcb *sp)
 		error = sockin_user_getname(sp->sp_fd, 1, &peer, &len);
 	if (error == ENOTCONN)
 		return;
+	sockin_watchful(sp, false);
 	if (error == 0)
 		soisconnected(sp->sp_so);
 	else

@@ -21,7 +21,8 @@
  *
  * A stream that keeps coming would wake the event thread once per piece
  * the host receives, each wake-up telling what SP_RREADY already says: at
- * the second report, the host stops reporting received data for the
+ * the second report (a new stream's SP_RREADY, set before any, is no
+ * report: SP_RTOLD), the host stops reporting received data for the
  * socket (SP_RMUTED) until the reader has taken everything, when
  * reports restart, the host reporting at once what came meanwhile.  A
  * request that comes and is read whole costs nothing more.
@@ -50,10 +51,12 @@ sockin_rready(struct sockin_pcb *sp, int events)
 	if (!(sp->sp_flags & SP_RREADY)) {
 		sp->sp_flags |= SP_RREADY;
 		sorwakeup(sp->sp_so);
-	} else if (!(sp->sp_flags & SP_RMUTED)) {
+	} else if ((sp->sp_flags & (SP_RTOLD | SP_RMUTED)) == SP_RTOLD) {
 		sp->sp_flags |= SP_RMUTED;
 		sockin_user_watchin(sockin_su, sp->sp_fd, sp->sp_id, 0);
 	}
+	/* A new stream's first report is its first: no mute for it. */
+	sp->sp_flags |= SP_RTOLD;
 }
 
 /*
@@ -63,7 +66,7 @@ sockin_rready(struct sockin_pcb *sp, int events)
 static void
 sockin_rnone(struct sockin_pcb *sp)
 {
-	sp->sp_flags &= ~(SP_RREADY | SP_RFRESH);
+	sp->sp_flags &= ~(SP_RREADY | SP_RFRESH | SP_RTOLD);
 	if (sp->sp_flags & SP_RMUTED) {
 		sp->sp_flags &= ~SP_RMUTED;
 		sockin_user_watchin(sockin_su, sp->sp_fd, sp->sp_id, 1);
@@ -129,6 +132,8 @@ sockin_recvdirect(struct socket *so, struct uio *uio, int flags)
 	 * Readiness reported while the host was asked woke nobody (SP_RREADY
 	 * was set): the data it reports is ours to take now.
 	 */
+	if (!(sp->sp_flags & SP_RREADY))
+		sockin_catchup();
 	do {
 		if (!(sp->sp_flags & SP_RREADY))
 			return EAGAIN;

@@ -53,14 +53,24 @@ int sockin_user_init(struct sockin_user **sup);
 void sockin_user_fini(struct sockin_user *su);
 
 /*
- * Waits until a socket is ready or a kick, and stores at most
- * SOCKIN_USER_NEVENTS events in ev; *nready may be 0 after a kick.
- * ECANCELED once cancelled.
+ * Waits (block 1) until a socket is ready or a kick, or only takes what is
+ * ready now (block 0), and stores at most SOCKIN_USER_NEVENTS events in
+ * ev; *nready may be 0 after a kick, or without waiting.  Several threads
+ * may take events at once, each getting its own.  ECANCELED once
+ * cancelled.
  */
 #define SOCKIN_USER_NEVENTS	64
 int sockin_user_wait(struct sockin_user *su, struct sockin_user_event *ev,
-    size_t *nready);
+    size_t *nready, int block);
 void sockin_user_kick(struct sockin_user *su);
+/*
+ * Waits, timeout_ns at most (0: no limit), until sockin_user_wait() has
+ * events, or sockin_user_leadkick() is called (before or during the
+ * wait): the wait of one thread at a time that takes its news itself.
+ * 0, or ETIMEDOUT.
+ */
+int sockin_user_lead(struct sockin_user *su, uint64_t timeout_ns);
+void sockin_user_leadkick(struct sockin_user *su);
 void sockin_user_cancel(struct sockin_user *su);
 
 /* A new socket, registered under id; *fdp is its host descriptor. */

@@ -35,6 +35,8 @@ sockin_attach(struct socket *so, int proto)
 	sp->sp_flags |= SP_RREADY;
 	if (sockin_stream(so))
 		sp->sp_flags |= SP_WREADY;
+	else
+		sockin_watchful(sp, true);
 	if (so->so_head != NULL) {
 		sp->sp_head = so->so_head;
 		return 0;
@@ -115,6 +117,7 @@ sockin_connect(struct socket *so, const struct sockaddr *nam,
 	error = sockin_user_connect(sp->sp_fd, nam, namelen);
 	if (error == EINPROGRESS) {
 		soisconnecting(so);
+		sockin_watchful(sp, true);
 		return 0;
 	}
 	if (error != 0)

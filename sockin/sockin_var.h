@@ -28,8 +28,10 @@ struct sockin_user;
 #define SP_RREADY	0x10	/* a stream's host socket may have data */
 #define SP_RMUTED	0x40	/* and no longer reports it (sockin_recv.c) */
 #define SP_RFRESH	0x80	/* it reported data, unread since */
+#define SP_RTOLD	0x200	/* SP_RREADY is the host's report, not a guess */
 #define SP_AFULL	0x20	/* the accept queue filled: accept on pr_accept */
 #define SP_AFAILED	0x04	/* the host's accept failed: again on the next */
+#define SP_WATCHFUL	0x100	/* keeps the event thread awake (sockin_rest.c) */
 
 struct sockin_pcb {
 	struct socket *sp_so;
@@ -62,6 +64,29 @@ struct sockin_pcb *sockin_pcballoc(struct socket *so);
 /* Closes the host socket and frees the block; so_pcb becomes NULL. */
 void sockin_pcbfree(struct sockin_pcb *sp, bool reset);
 int sockin_ctloutput(int dir, struct socket *so, struct sockopt *sopt);
+
+struct sockin_stats {
+	uint64_t pcbs;
+	uint64_t rests;
+	uint64_t polltaken;
+	uint64_t leads;
+};
+extern struct sockin_stats sockin_stats;
+
+struct sockin_user_event;
+/* Acts on events from sockin_user_wait(), softnet_lock held. */
+void sockin_dispatch(const struct sockin_user_event *ev, size_t n);
+
+/* sockin_rest.c: the event thread rests while pollers take the news. */
+void sockin_rest_init(void);
+void sockin_rest_stop(void);
+void sockin_rest_fini(void);
+/* The event thread, before it waits for the host: rests if it may. */
+void sockin_rest(void);
+/* softnet_lock held: takes the news waiting while the event thread rests. */
+void sockin_catchup(void);
+/* softnet_lock held: sp's news must be taken without a poller (on). */
+void sockin_watchful(struct sockin_pcb *sp, bool on);
 
 /* sockin_io.c: readiness, all with softnet_lock held. */
 /* Accepts connections from a listener while its queue has room. */
