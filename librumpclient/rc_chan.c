@@ -3,24 +3,29 @@
  * in rpc_chan.h): made at the thread's first call when the server offers
  * channels, used for each of its calls after, closed when the thread
  * exits or the connection it was made on is gone.  A thread the server
- * refuses a channel (or that cannot make one) stays on the socket.
+ * refuses a channel (EAGAIN: there are enough; ENOMEM), or that cannot
+ * make one, makes its calls over the socket and asks again after
+ * RC_CHAN_RETRY of them: one round trip more per so many calls, and a
+ * channel soon after one is free.
  *
  * A call is its frame copied into the channel and the state set; the
  * reply is read where the server wrote it.  Waiting for it spins a while
- * (rump_rpc_chan_spin), then sleeps in a read() of the thread's end of the
- * pair: a byte when the server posts, the end of the file when the
- * server is gone or rc_lost() shut the end (ENOTCONN).  A signal whose
- * handler returns into that read() interrupts the call, as on the
- * socket, unless the handler has SA_RESTART (the host restarts the
- * read); a signal that comes during the spin does not, as one that comes
- * while a request is being sent.
+ * (rump_rpc_chan_spin), then sleeps in a poll() of the thread's end of
+ * the pair: a byte when the server posts, the end of the file when the
+ * server is gone or rc_lost() shut the end (ENOTCONN).  Every signal is
+ * blocked from the call's start (rc_signal.c): the poll also watches a
+ * signalfd of the signals the caller lets in, and one pending, whether
+ * it came during the spin or the sleep, interrupts the call unless its
+ * handler has SA_RESTART, as it would a local system call.
  */
 #include <errno.h>
 #include <fcntl.h>
+#include <poll.h>
 #include <pthread.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/mman.h>
+#include <sys/signalfd.h>
 #include <sys/socket.h>
 #include <unistd.h>
 
@@ -33,21 +38,45 @@ struct rc_chan {
 	int		ch_wakefd;	/* our end of the pair */
 	uint64_t	ch_gen;		/* the connection it was made on */
 	uint64_t	ch_spin;	/* the next spin's budget */
+	int		ch_sigfd;	/* a signalfd of ch_letin */
+	sigset_t	ch_letin;	/* the signals the last sleeper let in */
+	struct rc_chan	*ch_next, **ch_prevp;	/* on rc_chans */
 };
 
+/* Calls over the socket between two asks of a thread refused a channel. */
+#define RC_CHAN_RETRY	64
+
 static __thread struct rc_chan *rc_chan_cur;
-/* The last connection this thread asked for a channel: it asks once. */
+/*
+ * The last connection this thread asked for a channel, and the calls
+ * before it asks again if it was refused.
+ */
 static __thread uint64_t rc_chan_asked;
+static __thread unsigned int rc_chan_later;
+/* Every channel of the program, for a child to close what it inherits. */
+static pthread_mutex_t rc_chans_lock = PTHREAD_MUTEX_INITIALIZER;
+static struct rc_chan *rc_chans;
 static pthread_key_t rc_chan_key;
 static pthread_once_t rc_chan_once = PTHREAD_ONCE_INIT;
 static int rc_chan_keyerror;
 
 static void
-rc_chan_free(struct rc_chan *ch)
+rc_chan_unmap(struct rc_chan *ch)
 {
 	munmap(ch->ch_hdr, RUMP_RPC_CHANSIZE);
 	close(ch->ch_wakefd);
+	close(ch->ch_sigfd);
 	free(ch);
+}
+
+static void
+rc_chan_free(struct rc_chan *ch)
+{
+	pthread_mutex_lock(&rc_chans_lock);
+	if ((*ch->ch_prevp = ch->ch_next) != NULL)
+		ch->ch_next->ch_prevp = ch->ch_prevp;
+	pthread_mutex_unlock(&rc_chans_lock);
+	rc_chan_unmap(ch);
 }
 
 /* The thread exits: its end of the pair closes, and so the server's end. */
@@ -76,8 +105,10 @@ rc_chan_make(int *memfdp, int *srvendp)
 
 	if (ch == NULL)
 		return NULL;
+	sigemptyset(&ch->ch_letin);
+	ch->ch_sigfd = signalfd(-1, &ch->ch_letin, SFD_CLOEXEC | SFD_NONBLOCK);
 	fd = memfd_create("rumpclient-channel", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (fd < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
+	if (ch->ch_sigfd < 0 || fd < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
 	    pair) != 0 ||
 	    ftruncate(fd, RUMP_RPC_CHANSIZE) != 0 ||
 	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0 ||
@@ -89,6 +120,8 @@ rc_chan_make(int *memfdp, int *srvendp)
 			close(pair[0]);
 			close(pair[1]);
 		}
+		if (ch->ch_sigfd >= 0)
+			close(ch->ch_sigfd);
 		free(ch);
 		return NULL;
 	}
@@ -98,15 +131,23 @@ rc_chan_make(int *memfdp, int *srvendp)
 	ch->ch_frame = (uint8_t *)mem + RUMP_RPC_CHANHDRLEN;
 	ch->ch_spin = RPC_CHAN_SPINMAX;
 	*memfdp = fd;
+	pthread_mutex_lock(&rc_chans_lock);
+	if ((ch->ch_next = rc_chans) != NULL)
+		ch->ch_next->ch_prevp = &ch->ch_next;
+	ch->ch_prevp = &rc_chans;
+	rc_chans = ch;
+	pthread_mutex_unlock(&rc_chans_lock);
 	return ch;
 }
 
 /*
  * Asks the server to serve the channel: 0, or why not; *intrp: a signal
- * interrupted the wait for the answer.
+ * came since the call began (signals blocked, the caller's mask in
+ * *orig), or interrupted the wait for the answer, which a signal may
+ * interrupt as the socket's waits.
  */
 static int
-rc_chan_ask(int memfd, int srvend, bool *intrp)
+rc_chan_ask(int memfd, int srvend, const sigset_t *orig, bool *intrp)
 {
 	struct rump_rpc_chanreq q = { .cq_version = RUMP_RPC_CHANVERSION,
 	    .cq_size = RUMP_RPC_CHANSIZE };
@@ -124,8 +165,11 @@ rc_chan_ask(int memfd, int srvend, bool *intrp)
 	rpc_wbuf_room(&b, RUMP_RPC_HDRLEN);
 	rpc_put_chanreq(&b, &q);
 	r.data = r.small;
-	error = rump_client_sockcall(&b, RUMP_RPC_CHANNEL, fds, RPC_CHAN_NFDS, &r);
-	*intrp = r.interrupted;
+	*intrp = rump_client_sigdeliver(orig);
+	error = rump_client_sockcall(&b, RUMP_RPC_CHANNEL, fds, RPC_CHAN_NFDS, &r,
+	    false);
+	rump_client_sigblock(NULL);
+	*intrp = *intrp || r.interrupted;
 	rpc_wbuf_free(&b);
 	if (error != 0)
 		return error;
@@ -139,13 +183,11 @@ rc_chan_ask(int memfd, int srvend, bool *intrp)
 }
 
 struct rc_chan *
-rump_client_chan(uint32_t features, uint64_t gen, bool *intrp)
+rump_client_chan(uint64_t gen, const sigset_t *orig, bool *intrp)
 {
 	struct rc_chan *ch = rc_chan_cur;
 	int memfd, srvend, error;
 
-	if ((features & RUMP_RPC_FEAT_CHANNEL) == 0)
-		return NULL;
 	if (ch != NULL && ch->ch_gen == gen)
 		return ch;
 	/* A channel of a connection that is gone. */
@@ -154,14 +196,15 @@ rump_client_chan(uint32_t features, uint64_t gen, bool *intrp)
 		rc_chan_free(ch);
 		rc_chan_cur = NULL;
 	}
-	if (rc_chan_asked == gen)
+	if (rc_chan_asked == gen && --rc_chan_later > 0)
 		return NULL;
 	rc_chan_asked = gen;
+	rc_chan_later = RC_CHAN_RETRY;
 	pthread_once(&rc_chan_once, rc_chan_keymake);
 	if (rc_chan_keyerror != 0 || (ch = rc_chan_make(&memfd, &srvend)) == NULL)
 		return NULL;
 	ch->ch_gen = gen;
-	error = rc_chan_ask(memfd, srvend, intrp);
+	error = rc_chan_ask(memfd, srvend, orig, intrp);
 	close(memfd);
 	close(srvend);
 	if (error == 0 && pthread_setspecific(rc_chan_key, ch) != 0)
@@ -174,28 +217,75 @@ rump_client_chan(uint32_t features, uint64_t gen, bool *intrp)
 	return ch;
 }
 
+void
+rump_client_chan_prefork(void)
+{
+	pthread_mutex_lock(&rc_chans_lock);
+}
+
+void
+rump_client_chan_postfork(bool child)
+{
+	struct rc_chan *ch;
+
+	if (child) {
+		/* The memory is shared with the parent: unmapped, not touched. */
+		while ((ch = rc_chans) != NULL) {
+			rc_chans = ch->ch_next;
+			rc_chan_unmap(ch);
+		}
+		if (rc_chan_cur != NULL)
+			pthread_setspecific(rc_chan_key, NULL);
+		rc_chan_cur = NULL;
+	}
+	pthread_mutex_unlock(&rc_chans_lock);
+}
+
+/* The signalfd watches the signals the caller's mask orig lets in. */
+static void
+rc_chan_watch(struct rc_chan *ch, const sigset_t *orig)
+{
+	sigset_t letin;
+
+	rump_client_sigletin(orig, &letin);
+	if (memcmp(&letin, &ch->ch_letin, sizeof(letin)) == 0)
+		return;
+	ch->ch_letin = letin;
+	/* Cannot fail: the descriptor is a signalfd, the flags valid. */
+	(void)signalfd(ch->ch_sigfd, &letin, SFD_CLOEXEC | SFD_NONBLOCK);
+}
+
 /*
- * Sleeps until the server posts, the connection is lost, or a signal
- * interrupts the call: false if the connection is lost.
+ * Sleeps, signals blocked, until the server posts, the connection is
+ * lost, or a signal the caller lets in is pending: its handler runs, and
+ * the server is asked to interrupt the call unless it has SA_RESTART.
+ * False if the connection is lost.
  */
 static bool
-rc_chan_sleep(struct rc_chan *ch, struct rc_waiter *w)
+rc_chan_sleep(struct rc_chan *ch, struct rc_waiter *w, const sigset_t *orig)
 {
+	struct pollfd pfd[2] = {
+		{ .fd = ch->ch_wakefd, .events = POLLIN },
+		{ .fd = ch->ch_sigfd, .events = POLLIN },
+	};
 	char buf[64];
-	ssize_t n;
-	int error;
+	ssize_t n = 1;
+	int polled;
 
 	if (!rump_rpc_chan_presleep(&ch->ch_hdr->ch_clsleep, &ch->ch_hdr->ch_state,
 	    RPC_CHAN_CALL))
 		return true;
-	n = read(ch->ch_wakefd, buf, sizeof(buf));
-	error = n < 0 ? errno : 0;
+	/* Only SIGSTOP and SIGCONT can end it early: wait on. */
+	polled = poll(pfd, 2, -1);
+	if (polled > 0 && pfd[0].revents != 0)
+		n = recv(ch->ch_wakefd, buf, sizeof(buf), MSG_DONTWAIT);
 	__atomic_store_n(&ch->ch_hdr->ch_clsleep, 0, __ATOMIC_RELAXED);
-	if (error == EINTR) {
-		rump_client_interrupt(w);
-		return true;
+	if (polled > 0 && pfd[1].revents != 0) {
+		if (rump_client_sigdeliver(orig))
+			rump_client_interrupt(w);
+		rump_client_sigblock(NULL);
 	}
-	if (n <= 0) {
+	if (n == 0 || (n < 0 && errno != EAGAIN)) {
 		rump_client_lose();
 		return false;
 	}
@@ -204,14 +294,16 @@ rc_chan_sleep(struct rc_chan *ch, struct rc_waiter *w)
 
 /* Waits for the reply to the call in ch: 0, or ENOTCONN. */
 static int
-rc_chan_wait(struct rc_chan *ch, struct rc_waiter *w)
+rc_chan_wait(struct rc_chan *ch, struct rc_waiter *w, const sigset_t *orig)
 {
 	bool caught;
 
 	caught = rump_rpc_chan_spin(&ch->ch_hdr->ch_state, RPC_CHAN_CALL,
 	    ch->ch_spin);
 	ch->ch_spin = rump_rpc_chan_budget(ch->ch_spin, caught);
-	while (!caught && rc_chan_sleep(ch, w))
+	if (!caught)
+		rc_chan_watch(ch, orig);
+	while (!caught && rc_chan_sleep(ch, w, orig))
 		caught = rump_rpc_chan_spin(&ch->ch_hdr->ch_state, RPC_CHAN_CALL, 0);
 	/* A reply that came with the hang-up is still ours. */
 	return __atomic_load_n(&ch->ch_hdr->ch_state, __ATOMIC_ACQUIRE) ==
@@ -238,7 +330,7 @@ rc_chan_reply(struct rc_chan *ch, uint64_t id, struct rc_reply *reply)
 
 int
 rump_client_chancall(struct rc_chan *ch, struct rpc_wbuf *req,
-    struct rc_reply *reply, bool interrupted)
+    struct rc_reply *reply, bool interrupted, const sigset_t *orig)
 {
 	struct rc_waiter w = { .w_r = reply, .w_chan = true,
 	    .w_evfd = ch->ch_wakefd };
@@ -266,7 +358,7 @@ rump_client_chancall(struct rc_chan *ch, struct rpc_wbuf *req,
 	/* A signal that came while the channel was made is this call's. */
 	if (interrupted)
 		rump_client_interrupt(&w);
-	error = rc_chan_wait(ch, &w);
+	error = rc_chan_wait(ch, &w, orig);
 	if (error == 0)
 		error = rc_chan_reply(ch, w.w_id, reply);
 	rump_client_end(&w);

@@ -22,6 +22,15 @@
  * A lost connection fails every waiting and every later call with
  * ENOTCONN; sends use MSG_NOSIGNAL, so a closed server never raises
  * SIGPIPE in the program.
+ *
+ * fork(): the child is a new client.  It keeps nothing of the parent's
+ * connection (its copies of the socket, the channels and the eventfds are
+ * closed in the child as it starts, so the parent's calls are untouched),
+ * and its first call connects again to the same server, which makes it a
+ * process of its own there: empty descriptor table, cwd "/", its own
+ * credentials — as NetBSD's rumpclient child without a fork of the
+ * parent's process.  Descriptors the parent opened in the server are not
+ * the child's.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -52,6 +61,8 @@ static struct {
 	uint64_t	gen;		/* counts connections, for channels */
 	uint64_t	nextid;
 	struct rc_waiter *waiters;
+	char		*where;		/* RUMP_SERVER, as connected to */
+	bool		forked;		/* a child: connect at the next call */
 } rc = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.idle = PTHREAD_COND_INITIALIZER,
@@ -59,16 +70,33 @@ static struct {
 	.fd = -1,
 };
 
-/* Each thread's eventfd: made at its first call, closed when it exits. */
+/*
+ * Each thread's eventfd: made at its first call, closed when it exits;
+ * all of them on a list, for a child to close what it inherits.
+ */
+struct rc_evfd {
+	int		fd;
+	struct rc_evfd	*next, **prevp;
+};
+
 static pthread_key_t rc_evkey;
 static pthread_once_t rc_evonce = PTHREAD_ONCE_INIT;
 static int rc_evkey_error;
-static __thread int rc_evfd = -1;
+static __thread struct rc_evfd *rc_evfd;
+static pthread_mutex_t rc_evlock = PTHREAD_MUTEX_INITIALIZER;
+static struct rc_evfd *rc_evfds;
 
 static void
 rc_evfd_close(void *p)
 {
-	close((int)(intptr_t)p - 1);
+	struct rc_evfd *e = p;
+
+	pthread_mutex_lock(&rc_evlock);
+	if ((*e->prevp = e->next) != NULL)
+		e->next->prevp = e->prevp;
+	pthread_mutex_unlock(&rc_evlock);
+	close(e->fd);
+	free(e);
 }
 
 static void
@@ -80,24 +108,36 @@ rc_evkey_make(void)
 static int
 rc_evfd_get(int *fdp)
 {
+	struct rc_evfd *e = rc_evfd;
 	int fd;
 
-	if (rc_evfd < 0) {
+	if (e == NULL) {
 		pthread_once(&rc_evonce, rc_evkey_make);
 		if (rc_evkey_error != 0)
 			return rc_evkey_error;
 		fd = eventfd(0, EFD_CLOEXEC);
 		if (fd < 0)
 			return errno;
-		if (pthread_setspecific(rc_evkey, (void *)(intptr_t)(fd + 1)) != 0) {
+		e = malloc(sizeof(*e));
+		if (e == NULL || pthread_setspecific(rc_evkey, e) != 0) {
 			close(fd);
+			free(e);
 			return ENOMEM;
 		}
-		rc_evfd = fd;
+		e->fd = fd;
+		pthread_mutex_lock(&rc_evlock);
+		if ((e->next = rc_evfds) != NULL)
+			e->next->prevp = &e->next;
+		e->prevp = &rc_evfds;
+		rc_evfds = e;
+		pthread_mutex_unlock(&rc_evlock);
+		rc_evfd = e;
 	}
-	*fdp = rc_evfd;
+	*fdp = e->fd;
 	return 0;
 }
+
+static void rc_reconnect(void);
 
 static void
 rc_wake(const struct rc_waiter *w)
@@ -398,7 +438,7 @@ rump_client_end(struct rc_waiter *w)
 
 int
 rump_client_sockcall(struct rpc_wbuf *req, uint16_t type, const int *fds, int nfds,
-    struct rc_reply *reply)
+    struct rc_reply *reply, bool interrupted)
 {
 	struct rc_waiter w = { .w_r = reply };
 	int error;
@@ -419,6 +459,11 @@ rump_client_sockcall(struct rpc_wbuf *req, uint16_t type, const int *fds, int nf
 	pthread_mutex_lock(&rc.lock);
 	if (error != 0)
 		rc_lost();
+	pthread_mutex_unlock(&rc.lock);
+	/* A signal that came before the call was sent is the call's. */
+	if (interrupted)
+		rump_client_interrupt(&w);
+	pthread_mutex_lock(&rc.lock);
 	rc_wait(&w);
 	reply->interrupted = w.w_intrsent;
 	pthread_mutex_unlock(&rc.lock);
@@ -426,19 +471,37 @@ rump_client_sockcall(struct rpc_wbuf *req, uint16_t type, const int *fds, int nf
 	return w.w_done ? 0 : ENOTCONN;
 }
 
+/*
+ * A call goes through the thread's channel when it has one, signals
+ * blocked from its start (rc_signal.c); else over the socket, where a
+ * signal that came while the channel was asked for is the call's.
+ */
 int
 rump_client_call(struct rpc_wbuf *req, struct rc_reply *reply)
 {
 	struct rc_chan *ch;
+	sigset_t orig;
 	bool intr = false;
+	int error;
 
 	if (req->rb_nomem)
 		return ENOMEM;
-	ch = rump_client_chan(__atomic_load_n(&rc.features, __ATOMIC_RELAXED),
-	    __atomic_load_n(&rc.gen, __ATOMIC_RELAXED), &intr);
-	if (ch != NULL)
-		return rump_client_chancall(ch, req, reply, intr);
-	return rump_client_sockcall(req, RUMP_RPC_CALL, NULL, 0, reply);
+	if (__atomic_load_n(&rc.forked, __ATOMIC_RELAXED))
+		rc_reconnect();
+	if ((__atomic_load_n(&rc.features, __ATOMIC_RELAXED) &
+	    RUMP_RPC_FEAT_CHANNEL) == 0)
+		return rump_client_sockcall(req, RUMP_RPC_CALL, NULL, 0, reply,
+		    false);
+	rump_client_sigblock(&orig);
+	ch = rump_client_chan(__atomic_load_n(&rc.gen, __ATOMIC_RELAXED), &orig,
+	    &intr);
+	if (ch != NULL) {
+		error = rump_client_chancall(ch, req, reply, intr, &orig);
+		rump_client_sigrestore(&orig);
+		return error;
+	}
+	intr = rump_client_sigdeliver(&orig) || intr;
+	return rump_client_sockcall(req, RUMP_RPC_CALL, NULL, 0, reply, intr);
 }
 
 /* ---- connecting ----------------------------------------------------------- */
@@ -563,34 +626,30 @@ rc_handshake(int fd, const char *where, bool isunix)
 }
 
 /*
- * Connects to the server RUMP_SERVER names: unix:///path or
- * tcp://host:port.  Errors say which server and why.
+ * Connects to where (RUMP_SERVER): unix:///path or tcp://host:port.
+ * Errors say which server and why.  Under rc.lock.
  */
-int
-rump_init(void)
+static int
+rc_connect(const char *where)
 {
-	const char *where = getenv("RUMP_SERVER");
 	int fd = -1, error;
 
-	pthread_mutex_lock(&rc.lock);
-	if (rc.up) {
-		pthread_mutex_unlock(&rc.lock);
-		return 0;
-	}
+	rc.forked = false;
 	if (where == NULL) {
 		fprintf(stderr, "rumpclient: RUMP_SERVER is not set (unix:///path "
 		    "or tcp://host:port)\n");
-		error = EINVAL;
-	} else if (strncmp(where, "unix://", 7) == 0)
+		return EINVAL;
+	}
+	if (strncmp(where, "unix://", 7) == 0)
 		error = rc_connect_unix(where + 7, &fd);
 	else if (strncmp(where, "tcp://", 6) == 0)
 		error = rc_connect_tcp(where + 6, &fd);
 	else {
 		fprintf(stderr, "rumpclient: RUMP_SERVER=%s: expected unix:///path "
 		    "or tcp://host:port\n", where);
-		error = EINVAL;
+		return EINVAL;
 	}
-	if (error != 0 && fd < 0 && where != NULL && error != EINVAL)
+	if (error != 0 && error != EINVAL)
 		fprintf(stderr, "rumpclient: cannot connect to %s: %s\n", where,
 		    strerror(error));
 	if (error == 0) {
@@ -598,11 +657,100 @@ rump_init(void)
 		if (error != 0)
 			close(fd);
 	}
-	if (error == 0) {
-		rc.fd = fd;
-		__atomic_store_n(&rc.gen, rc.gen + 1, __ATOMIC_RELAXED);
-		__atomic_store_n(&rc.up, true, __ATOMIC_RELAXED);
+	if (error != 0)
+		return error;
+	rc.fd = fd;
+	__atomic_store_n(&rc.gen, rc.gen + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&rc.up, true, __ATOMIC_RELAXED);
+	return 0;
+}
+
+/* A child's first call: a connection of its own, to the parent's server. */
+static void
+rc_reconnect(void)
+{
+	pthread_mutex_lock(&rc.lock);
+	if (rc.forked)
+		(void)rc_connect(rc.where);
+	pthread_mutex_unlock(&rc.lock);
+}
+
+/*
+ * fork(): the connection's state is copied whole (its locks held), and
+ * the child lets go of what it inherited.  Its copy of the socket is
+ * closed, not shut down: the parent's stays open.
+ */
+static void
+rc_prefork(void)
+{
+	rump_client_chan_prefork();
+	pthread_mutex_lock(&rc_evlock);
+	pthread_mutex_lock(&rc.lock);
+	pthread_mutex_lock(&rc.wlock);
+}
+
+static void
+rc_postfork_parent(void)
+{
+	pthread_mutex_unlock(&rc.wlock);
+	pthread_mutex_unlock(&rc.lock);
+	pthread_mutex_unlock(&rc_evlock);
+	rump_client_chan_postfork(false);
+}
+
+static void
+rc_postfork_child(void)
+{
+	struct rc_evfd *e;
+
+	if (rc.fd >= 0)
+		close(rc.fd);
+	rc.fd = -1;
+	rc.forked = rc.up;
+	__atomic_store_n(&rc.up, false, __ATOMIC_RELAXED);
+	rc.reading = false;
+	rc.waiters = NULL;
+	while ((e = rc_evfds) != NULL) {
+		rc_evfds = e->next;
+		close(e->fd);
+		free(e);
 	}
+	if (rc_evfd != NULL)
+		pthread_setspecific(rc_evkey, NULL);
+	rc_evfd = NULL;
+	pthread_mutex_unlock(&rc.wlock);
+	pthread_mutex_unlock(&rc.lock);
+	pthread_mutex_unlock(&rc_evlock);
+	rump_client_chan_postfork(true);
+}
+
+static pthread_once_t rc_forkonce = PTHREAD_ONCE_INIT;
+static int rc_forkerror;
+
+static void
+rc_forkhandlers(void)
+{
+	rc_forkerror = pthread_atfork(rc_prefork, rc_postfork_parent,
+	    rc_postfork_child);
+}
+
+int
+rump_init(void)
+{
+	const char *where = getenv("RUMP_SERVER");
+	int error;
+
+	pthread_once(&rc_forkonce, rc_forkhandlers);
+	if (rc_forkerror != 0)
+		return rc_forkerror;
+	pthread_mutex_lock(&rc.lock);
+	if (rc.up) {
+		pthread_mutex_unlock(&rc.lock);
+		return 0;
+	}
+	free(rc.where);
+	rc.where = where != NULL ? strdup(where) : NULL;
+	error = where != NULL && rc.where == NULL ? ENOMEM : rc_connect(where);
 	pthread_mutex_unlock(&rc.lock);
 	return error;
 }
@@ -615,6 +763,7 @@ int
 rump_fini(void)
 {
 	pthread_mutex_lock(&rc.lock);
+	rc.forked = false;
 	if (rc.fd >= 0) {
 		shutdown(rc.fd, SHUT_RDWR);
 		rc_lost();

@@ -304,15 +304,23 @@ rpc_put_hdr(uint8_t *p, uint32_t len, uint16_t type, uint64_t reqid)
  * A cursor over received bytes.  Reading past the end sets rc_bad and
  * yields zeros, so a decoder checks once, at the end or before using
  * what it read to size anything.
+ *
+ * Bytes that the sender may still change as they are read (a channel's
+ * memory) are read through rc_copy: what is taken is copied there first
+ * and read only from there, so every byte is read once and a check
+ * holds for what is used.  rc_copy then needs room for every byte the
+ * cursor spans.
  */
 struct rpc_rcur {
 	const uint8_t	*rc_p;
 	size_t		rc_left;
 	bool		rc_bad;
+	uint8_t		*rc_copy;	/* NULL: the bytes are ours, read in place */
 };
 
+/* n bytes where they lie, not copied: for bytes read only once, by one copy. */
 static inline const uint8_t *
-rpc_take(struct rpc_rcur *c, size_t n)
+rpc_takeref(struct rpc_rcur *c, size_t n)
 {
 	const uint8_t *p;
 
@@ -324,6 +332,21 @@ rpc_take(struct rpc_rcur *c, size_t n)
 	c->rc_p += n;
 	c->rc_left -= n;
 	return p;
+}
+
+static inline const uint8_t *
+rpc_take(struct rpc_rcur *c, size_t n)
+{
+	const uint8_t *p = rpc_takeref(c, n);
+	uint8_t *copy = c->rc_copy;
+
+	if (p == NULL || copy == NULL)
+		return p;
+	memcpy(copy, p, n);
+	/* The copy is what counts: no reading of the bytes behind it. */
+	__atomic_signal_fence(__ATOMIC_SEQ_CST);
+	c->rc_copy += n;
+	return copy;
 }
 
 static inline uint32_t

@@ -5,6 +5,7 @@
 #ifndef LIBRUMPCLIENT_RUMPCLIENT_PRIVATE_H
 #define LIBRUMPCLIENT_RUMPCLIENT_PRIVATE_H
 
+#include <signal.h>
 #include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -75,7 +76,7 @@ void rump_client_end(struct rc_waiter *w);
  * descriptors, on the socket, and its reply: 0, or an errno value.
  */
 int rump_client_sockcall(struct rpc_wbuf *req, uint16_t type, const int *fds, int nfds,
-    struct rc_reply *reply);
+    struct rc_reply *reply, bool interrupted);
 /* Asks the server, once, to interrupt w's call. */
 void rump_client_interrupt(struct rc_waiter *w);
 /* The connection is lost: every call fails with ENOTCONN. */
@@ -88,17 +89,42 @@ struct rc_chan;
 
 /*
  * The calling thread's channel on connection gen, made at its first call
- * when the server offers channels (features); NULL: the thread's calls
- * go over the socket.  *intrp: a signal interrupted the making of it,
- * and so the call it is made for.
+ * (and asked for again now and then if refused); NULL: the call goes
+ * over the socket.  Called with every signal blocked, the caller's mask
+ * in *orig.  *intrp: a signal interrupted the making of it, and so the
+ * call it is made for.
  */
-struct rc_chan *rump_client_chan(uint32_t features, uint64_t gen,
+struct rc_chan *rump_client_chan(uint64_t gen, const sigset_t *orig,
     bool *intrp);
 /*
- * A call through channel ch: as rump_client_call(); interrupted: as if
- * a signal had interrupted the wait for it at once.
+ * A call through channel ch, called with every signal blocked (the
+ * caller's mask in *orig, which is restored after): as
+ * rump_client_call(); interrupted: as if a signal had interrupted the
+ * wait for it at once.
  */
 int rump_client_chancall(struct rc_chan *ch, struct rpc_wbuf *req,
-    struct rc_reply *reply, bool interrupted);
+    struct rc_reply *reply, bool interrupted, const sigset_t *orig);
+/*
+ * fork(): before, the list of channels is held; after, let go, and in
+ * the child every channel is closed (unmapped, its end of the pair
+ * closed: the parent's thread keeps its own), and the thread that forked
+ * makes a new one at its next call, on the child's connection.
+ */
+void rump_client_chan_prefork(void);
+void rump_client_chan_postfork(bool child);
+
+/* ---- host signals during a channel's call (rc_signal.c) ------------------- */
+
+/* Blocks every signal; the thread's mask was *orig (if not NULL). */
+void rump_client_sigblock(sigset_t *orig);
+void rump_client_sigrestore(const sigset_t *orig);
+/* *letin: the signals mask orig does not block. */
+void rump_client_sigletin(const sigset_t *orig, sigset_t *letin);
+/*
+ * Restores the caller's mask orig, so the handlers of the pending signals
+ * run: true if one of them interrupts a system call (a handler without
+ * SA_RESTART), and so the call waiting.
+ */
+bool rump_client_sigdeliver(const sigset_t *orig);
 
 #endif

@@ -3,13 +3,16 @@
  * librumpclient/rpc_chan.h).
  *
  * The client can write its memory at any time, so nothing read there is
- * read twice: a call's header is copied out and checked, then its
- * payload is copied into memory of our own before the decoder sees it.
+ * read twice: a call's header is copied out and checked, then the
+ * decoder copies what it reads of the payload into memory of our own
+ * (ch_in) as it reads it, but for the call's bulk in-data, which the
+ * kernel reads in place (rump_server_decode).
  * The memfd must be sealed against shrinking, so no access to the
  * mapping can fault, and the wake-up must be a unix stream socket, which
  * we only ever use without blocking.
  */
 #include <errno.h>
+#include <limits.h>
 #include <fcntl.h>
 #include <poll.h>
 #include <stdio.h>
@@ -21,7 +24,15 @@
 #include <unistd.h>
 
 #include "rs_chan.h"
+#include "rumpserver.h"
 #include "rumpserver_private.h"
+
+/*
+ * Channels of every client of the program, at most and now: each holds
+ * a worker thread and maps 4 MiB of its client's memory.
+ */
+static unsigned int rs_chan_max = UINT_MAX;
+static unsigned int rs_chan_count;
 
 struct rs_chan {
 	struct rump_rpc_chanhdr *ch_hdr;
@@ -29,7 +40,7 @@ struct rs_chan {
 	int		ch_wakefd;	/* our end of the client's pair */
 	uint32_t	ch_last;	/* the state we saw or posted last */
 	uint64_t	ch_spin;	/* the next spin's budget */
-	uint8_t		*ch_in;		/* the copy of the call being served */
+	uint8_t		*ch_in;		/* the decoder's copy of the call */
 	size_t		ch_incap;
 };
 
@@ -162,10 +173,10 @@ rs_chan_sleep(struct rs_chan *ch, int stopfd)
 	    RS_CHAN_CALL;
 }
 
-/* The call in the channel, copied out; RS_CHAN_CALL or RS_CHAN_BAD. */
+/* The call in the channel and room to copy it; RS_CHAN_CALL or RS_CHAN_BAD. */
 static int
 rs_chan_take(struct rs_chan *ch, uint64_t *reqidp, uint8_t **payloadp,
-    size_t *lenp, const char **whyp)
+    uint8_t **copyp, size_t *lenp, const char **whyp)
 {
 	uint8_t hb[RUMP_RPC_HDRLEN], *p;
 	struct rump_rpc_hdr h;
@@ -184,18 +195,16 @@ rs_chan_take(struct rs_chan *ch, uint64_t *reqidp, uint8_t **payloadp,
 		ch->ch_in = p;
 		ch->ch_incap = len;
 	}
-	memcpy(ch->ch_in, ch->ch_frame + RUMP_RPC_HDRLEN, len);
-	/* The copy is what counts: no reading of the memory behind it. */
-	__atomic_signal_fence(__ATOMIC_SEQ_CST);
 	*reqidp = h.rh_reqid;
-	*payloadp = ch->ch_in;
+	*payloadp = ch->ch_frame + RUMP_RPC_HDRLEN;
+	*copyp = ch->ch_in;
 	*lenp = len;
 	return RS_CHAN_CALL;
 }
 
 int
 rs_chan_next(struct rs_chan *ch, int stopfd, uint64_t *reqidp,
-    uint8_t **payloadp, size_t *lenp, const char **whyp)
+    uint8_t **payloadp, uint8_t **copyp, size_t *lenp, const char **whyp)
 {
 	uint32_t state;
 	bool caught;
@@ -214,7 +223,7 @@ rs_chan_next(struct rs_chan *ch, int stopfd, uint64_t *reqidp,
 		*whyp = "a channel in a state only the server sets";
 		return RS_CHAN_BAD;
 	}
-	return rs_chan_take(ch, reqidp, payloadp, lenp, whyp);
+	return rs_chan_take(ch, reqidp, payloadp, copyp, lenp, whyp);
 }
 
 uint8_t *
@@ -249,6 +258,31 @@ rs_chan_reply(struct rs_chan *ch, struct rpc_wbuf *b, uint64_t reqid)
 	rump_rpc_chan_post(&ch->ch_hdr->ch_state, RPC_CHAN_REPLY,
 	    &ch->ch_hdr->ch_clsleep, ch->ch_wakefd);
 	return 0;
+}
+
+void
+rump_server_maxchannels(unsigned int max)
+{
+	__atomic_store_n(&rs_chan_max, max, __ATOMIC_RELAXED);
+}
+
+bool
+rs_chan_reserve(void)
+{
+	unsigned int n = __atomic_load_n(&rs_chan_count, __ATOMIC_RELAXED);
+
+	/* A failed exchange loads the count anew into n. */
+	while (n < __atomic_load_n(&rs_chan_max, __ATOMIC_RELAXED))
+		if (__atomic_compare_exchange_n(&rs_chan_count, &n, n + 1, false,
+		    __ATOMIC_RELAXED, __ATOMIC_RELAXED))
+			return true;
+	return false;
+}
+
+void
+rs_chan_unreserve(void)
+{
+	__atomic_sub_fetch(&rs_chan_count, 1, __ATOMIC_RELAXED);
 }
 
 void

@@ -212,11 +212,12 @@ rs_execute(struct rs_call *call, struct rpc_wbuf *reply)
 
 /*
  * Decodes and runs a call, and sends its reply: on the socket, or into
- * the channel ch.  A malformed call hangs the client up.
+ * the channel ch (the payload in its memory, decoded through copy).  A
+ * malformed call hangs the client up.
  */
 static void
 rs_serve(struct rs_client *cl, struct rs_worker *w, uint64_t reqid,
-    uint8_t *payload, size_t len, struct rs_chan *ch)
+    uint8_t *payload, size_t len, struct rs_chan *ch, uint8_t *copy)
 {
 	struct rpc_wbuf *reply = &w->w_reply;
 	struct rs_call call;
@@ -225,7 +226,7 @@ rs_serve(struct rs_client *cl, struct rs_worker *w, uint64_t reqid,
 
 	if (rs_hungup(cl))
 		return;
-	if (rump_server_decode(&call, payload, len,
+	if (rump_server_decode(&call, payload, len, copy,
 	    ch != NULL ? rs_chan_place(ch) : NULL, &why) != 0) {
 		rs_log(cl, "closed: malformed call", why);
 		rs_hangup(cl);
@@ -331,7 +332,7 @@ rs_run(struct rs_worker *w, uint64_t reqid, bool interrupted, uint8_t *payload,
 	pthread_mutex_unlock(&cl->cl_lock);
 	if (arm)
 		rs_arm(cl);
-	rs_serve(cl, w, reqid, payload, len, NULL);
+	rs_serve(cl, w, reqid, payload, len, NULL, NULL);
 	pthread_mutex_lock(&cl->cl_lock);
 	rs_end(w);
 }
@@ -599,15 +600,15 @@ rs_chan_serve(struct rs_worker *w, struct rs_chan *ch)
 {
 	struct rs_client *cl = w->w_cl;
 	const char *why = NULL;
-	uint8_t *payload;
+	uint8_t *payload, *copy;
 	uint64_t reqid;
 	size_t len;
 	int what;
 
 	while (!cl->cl_closing && w->w_attached && !rs_hungup(cl)) {
 		pthread_mutex_unlock(&cl->cl_lock);
-		what = rs_chan_next(ch, cl->cl_stopfd, &reqid, &payload, &len,
-		    &why);
+		what = rs_chan_next(ch, cl->cl_stopfd, &reqid, &payload, &copy,
+		    &len, &why);
 		pthread_mutex_lock(&cl->cl_lock);
 		if (what == RS_CHAN_BAD)
 			rs_fail(cl, why);
@@ -615,7 +616,7 @@ rs_chan_serve(struct rs_worker *w, struct rs_chan *ch)
 			break;
 		rs_begin(w, reqid, rs_early(cl, reqid));
 		pthread_mutex_unlock(&cl->cl_lock);
-		rs_serve(cl, w, reqid, payload, len, ch);
+		rs_serve(cl, w, reqid, payload, len, ch, copy);
 		pthread_mutex_lock(&cl->cl_lock);
 		rs_end(w);
 	}
@@ -638,12 +639,29 @@ rs_chan_answer(struct rs_client *cl, uint64_t reqid, int refuse)
 }
 
 /*
+ * Whether the client may have one channel more: it has fewer than
+ * RS_MAXCHANNELS, the program fewer than rump_server_maxchannels() (one
+ * is reserved), and a worker other than w is there to read the socket.
+ * Under cl_lock.
+ */
+static bool
+rs_chan_admit(struct rs_client *cl)
+{
+	if (cl->cl_nchannels == RS_MAXCHANNELS || !rs_chan_reserve())
+		return false;
+	if (cl->cl_nidle == 0 && !rs_spawn(cl)) {
+		rs_chan_unreserve();
+		return false;
+	}
+	return true;
+}
+
+/*
  * A channel request, read by worker w: w becomes the server of the
  * channel, once another worker is there to read the socket, until the
- * channel closes; then it is an idle worker again.  A client with
- * RS_MAXCHANNELS channels, or no worker to spare, is refused one (EAGAIN:
- * the thread stays on the socket).  Called and returns under
- * cl_lock.
+ * channel closes; then it is an idle worker again.  A client refused
+ * one by rs_chan_admit() is answered EAGAIN: the thread stays on the
+ * socket and asks again later.  Called and returns under cl_lock.
  */
 static void
 rs_channel(struct rs_worker *w, uint64_t reqid, uint8_t *payload, size_t len,
@@ -652,17 +670,17 @@ rs_channel(struct rs_worker *w, uint64_t reqid, uint8_t *payload, size_t len,
 	struct rs_client *cl = w->w_cl;
 	struct rs_chan *ch = NULL;
 	const char *why = NULL;
-	int refuse = 0;
+	int refuse = EAGAIN;
 
-	if (cl->cl_nchannels == RS_MAXCHANNELS ||
-	    (cl->cl_nidle == 0 && !rs_spawn(cl))) {
+	if (!rs_chan_admit(cl))
 		rs_closefds(fds, nfds);
-		refuse = EAGAIN;
-	} else if (rs_chan_open(fds, nfds, payload, len, &ch, &refuse,
+	else if (rs_chan_open(fds, nfds, payload, len, &ch, &refuse,
 	    &why) != 0) {
+		rs_chan_unreserve();
 		rs_fail(cl, why);
 		return;
-	}
+	} else if (ch == NULL)
+		rs_chan_unreserve();
 	/* Counted before the answer: the next request may follow it at once. */
 	if (ch != NULL)
 		cl->cl_nchannels++;
@@ -674,6 +692,7 @@ rs_channel(struct rs_worker *w, uint64_t reqid, uint8_t *payload, size_t len,
 		return;
 	rs_chan_serve(w, ch);
 	cl->cl_nchannels--;
+	rs_chan_unreserve();
 }
 
 /*

@@ -12,6 +12,14 @@
  * frame; out-data buffers are allocated zeroed (but for a count's data
  * buffer, of which the reply carries only the count), so a reply never
  * carries bytes the kernel did not write or the client did not send.
+ *
+ * A channel's call lies in memory the client may change as it is read:
+ * the cursor copies what it reads before anything is checked (rpc_take),
+ * but for the call's bulk data (a write's buffer, the iovecs of writev
+ * or sendmsg), which the kernel reads where it lies.  The kernel moves
+ * those bytes once, into a pipe, a socket or a file, and checks nothing
+ * in them, so bytes changed meanwhile are only other bytes of the
+ * client's own.
  */
 #include <errno.h>
 #include <stdbool.h>
@@ -79,6 +87,26 @@ rs_countbuf(const struct rump_rpc_call *c, const struct rump_rpc_arg *ra)
 }
 
 /*
+ * The data of a call returning a count that the kernel only moves (a
+ * write's, a send's buffer: its first plain in-buffer; the next of
+ * sendto is a sockaddr).
+ */
+static bool
+rs_bulkin(const struct rump_rpc_call *c, int i)
+{
+	const struct rump_rpc_arg *ra = &c->rc_args[i];
+	int j;
+
+	if (!c->rc_count || ra->ra_kind != RUMP_RPC_IN ||
+	    ra->ra_size != RUMP_RPC_SZ_ARG || ra->ra_elsize != 1)
+		return false;
+	for (j = 0; j < i; j++)
+		if (c->rc_args[j].ra_kind == RUMP_RPC_IN)
+			return false;
+	return true;
+}
+
+/*
  * Whether argument i's data would be the reply's first block: no
  * argument before it carries out-data (rs_put_arg writes nothing for
  * these kinds).
@@ -112,9 +140,12 @@ rs_spend(struct rs_call *call, struct rs_dec *d, uint64_t n)
 	return true;
 }
 
-/* A length word and that many bytes of the frame; *lenp RUMP_RPC_NULL: none. */
+/*
+ * A length word and that many bytes of the frame; *lenp RUMP_RPC_NULL:
+ * none.  bulk: data the kernel only moves, which stays where it lies.
+ */
 static void *
-rs_block(struct rs_dec *d, uint32_t *lenp)
+rs_block(struct rs_dec *d, uint32_t *lenp, bool bulk)
 {
 	uint32_t len = rpc_get32(&d->cur);
 	const uint8_t *p;
@@ -130,7 +161,7 @@ rs_block(struct rs_dec *d, uint32_t *lenp)
 		rs_bad(d, "a length beyond the largest frame");
 		return NULL;
 	}
-	p = rpc_take(&d->cur, len);
+	p = bulk ? rpc_takeref(&d->cur, len) : rpc_take(&d->cur, len);
 	if (p == NULL)
 		rs_bad(d, "a length beyond the frame's end");
 	return (void *)(uintptr_t)p;
@@ -140,7 +171,7 @@ static void *
 rs_str(struct rs_dec *d)
 {
 	uint32_t len;
-	char *s = rs_block(d, &len);
+	char *s = rs_block(d, &len, false);
 
 	if (s != NULL && (len == 0 || s[len - 1] != '\0')) {
 		rs_bad(d, "a string without its NUL");
@@ -166,7 +197,7 @@ rs_iov(struct rs_call *call, struct rs_dec *d, uint32_t cnt, bool in,
 		return NULL;
 	for (i = 0; i < cnt && d->why == NULL; i++) {
 		if (in) {
-			iov[i].iov_base = rs_block(d, &len);
+			iov[i].iov_base = rs_block(d, &len, true);
 		} else {
 			len = rpc_get32(&d->cur);
 			iov[i].iov_base = len == RUMP_RPC_NULL ? NULL : iov;
@@ -248,8 +279,8 @@ rs_msg(struct rs_call *call, struct rs_dec *d, bool in)
 	if (rm == NULL)
 		return NULL;
 	if (in) {
-		m->msg_name = rs_block(d, &namelen);
-		m->msg_control = rs_block(d, &ctllen);
+		m->msg_name = rs_block(d, &namelen, false);
+		m->msg_control = rs_block(d, &ctllen, false);
 	} else {
 		namelen = rpc_get32(&d->cur);
 		ctllen = rpc_get32(&d->cur);
@@ -333,7 +364,7 @@ rs_arg(struct rs_call *call, struct rs_dec *d, int i)
 		return;
 	case RUMP_RPC_IN:
 	case RUMP_RPC_INOUT:
-		call->p[i] = rs_block(d, &call->cap[i]);
+		call->p[i] = rs_block(d, &call->cap[i], rs_bulkin(call->c, i));
 		return;
 	case RUMP_RPC_OUT:
 		call->cap[i] = rpc_get32(&d->cur);
@@ -400,6 +431,8 @@ rs_sizes(struct rs_call *call, struct rs_dec *d, int i)
 	/*
 	 * The kernel writes a count's data where the reply carries it, so
 	 * the reply needs no copy of it (a read into a channel's memory).
+	 * No call has bulk in-data too, which lies there still
+	 * (t_rpc_decode checks the table).
 	 */
 	if (d->place != NULL && rs_countbuf(call->c, ra) &&
 	    rs_firstout(call->c, i))
@@ -410,10 +443,10 @@ rs_sizes(struct rs_call *call, struct rs_dec *d, int i)
 
 int
 rump_server_decode(struct rs_call *call, uint8_t *payload, size_t len,
-    uint8_t *place, const char **whyp)
+    uint8_t *copy, uint8_t *place, const char **whyp)
 {
-	struct rs_dec d = { .cur = { .rc_p = payload, .rc_left = len },
-	    .place = place };
+	struct rs_dec d = { .cur = { .rc_p = payload, .rc_left = len,
+	    .rc_copy = copy }, .place = place };
 	struct rump_rpc_callhdr ch;
 	uint32_t nargs;
 	int i;

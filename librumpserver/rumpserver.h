@@ -14,6 +14,13 @@
  * rump_server_stop(srv)
  *                   disconnects every client, ends their processes,
  *                   removes the unix socket and frees srv.
+ * rump_server_maxchannels(max)
+ *                   at most max shared-memory channels (the fast path of
+ *                   one client thread: a worker thread and 4 MiB of the
+ *                   client's memory mapped each) for all clients of
+ *                   every listener together, from the next request on;
+ *                   a thread refused one makes its calls over the
+ *                   socket and asks again later.  Unlimited by default.
  */
 #ifndef LIBRUMPSERVER_RUMPSERVER_H
 #define LIBRUMPSERVER_RUMPSERVER_H
@@ -25,5 +32,6 @@ struct rump_server;
 int rump_server_start(const char *url, bool verbose, struct rump_server **srvp);
 const char *rump_server_where(const struct rump_server *srv);
 void rump_server_stop(struct rump_server *srv);
+void rump_server_maxchannels(unsigned int max);
 
 #endif

@@ -38,12 +38,16 @@ struct rs_call {
  * Decodes a call's payload (which the call then points into: it must
  * outlive the call).  0, or EBADMSG with *whyp saying what was wrong: the
  * client broke the protocol.  rs_call_free() afterwards either way.
+ * copy, if not NULL, says the payload lies in a channel's memory, which
+ * the client may change at any time: what is read of it is copied there
+ * first (room for len bytes; the call points into it too), but for the
+ * call's bulk in-data, which the kernel reads where it lies.
  * place, if not NULL, is where the data of the reply's first block will
  * lie once the reply is written (RUMP_RPC_MAXDATA bytes of room, in a
  * channel's memory): the data buffer of a read, a recv, is put there.
  */
 int rump_server_decode(struct rs_call *call, uint8_t *payload, size_t len,
-    uint8_t *place, const char **whyp);
+    uint8_t *copy, uint8_t *place, const char **whyp);
 /* Writes the reply payload of a call that returned ret (error: errno). */
 void rump_server_encode(const struct rs_call *call, long ret, int error,
     struct rpc_wbuf *reply);

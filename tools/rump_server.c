@@ -9,6 +9,7 @@
  */
 #include <errno.h>
 #include <getopt.h>
+#include <limits.h>
 #include <netinet/in.h>
 #include <poll.h>
 #include <signal.h>
@@ -33,7 +34,8 @@
 #define MAXLISTEN	4
 
 static const char usage_text[] =
-"usage: rump_server [--listen URL] [--if NAME,tap=TAP[,mac=..][,mtu=..]]\n"
+"usage: rump_server [--listen URL] [--max-channels N]\n"
+"                   [--if NAME,tap=TAP[,mac=..][,mtu=..]]\n"
 "                   [--addr NAME,A.B.C.D/LEN] [--route DEST,GW]\n"
 "                   [--pcap NAME,FILE] [--fault NAME,SPEC]\n"
 "                   [--forward] [--udp-echo PORT] [-v]\n"
@@ -49,6 +51,12 @@ static const char usage_text[] =
 "                      a process of its own: unix:///PATH (a socket only\n"
 "                      its owner may use) or tcp://[ADDR]:PORT (ADDR\n"
 "                      127.0.0.1 if not given; PORT 0: any).  Up to 4.\n"
+"  --max-channels N    at most N shared-memory channels (a client thread's\n"
+"                      fast path on a unix socket: a thread of the server\n"
+"                      and 4 MiB of the client's memory each) for all\n"
+"                      clients together; other threads make their calls\n"
+"                      over the socket and ask again later.  Default: no\n"
+"                      limit\n"
 "  --udp-echo PORT     also send every UDP datagram that arrives on PORT back\n"
 "                      to its sender\n"
 "  -v, --verbose       at exit, print the kernel counters that are not zero;\n"
@@ -154,6 +162,7 @@ main(int argc, char **argv)
 		NETOPTS_LONGOPTS,
 		{ "udp-echo", required_argument, NULL, 'E' },
 		{ "listen", required_argument, NULL, 'L' },
+		{ "max-channels", required_argument, NULL, 'C' },
 		{ "verbose", no_argument, NULL, 'v' },
 		{ "help", no_argument, NULL, 'h' },
 		{ NULL, 0, NULL, 0 },
@@ -166,6 +175,7 @@ main(int argc, char **argv)
 	struct pollfd pfd[2];
 	char desc[2048];
 	bool verbose = false, want_echo = false;
+	long maxchannels;
 	int c, sigfd, status = 1;
 
 	tool_usage_init(&usage_info);
@@ -189,6 +199,11 @@ main(int argc, char **argv)
 			if (nlisten == MAXLISTEN)
 				usage_error("--listen: at most %d", MAXLISTEN);
 			urls[nlisten++] = optarg;
+			break;
+		case 'C':
+			if (tool_parse_long(optarg, 0, INT_MAX, &maxchannels) != 0)
+				usage_error("--max-channels: bad count '%s'", optarg);
+			rump_server_maxchannels((unsigned int)maxchannels);
 			break;
 		case 'v':
 			verbose = true;

@@ -3,12 +3,18 @@
 # (getpid) and bulk data through a 1 MiB pipe (64 MiB in 1 MiB calls, a writer
 # and a reader thread), made by a
 # program with the kernel linked in and by the same program linked with
-# librumpclient against rump_server on a unix socket.  Prints both and the
-# ratios.  Targets: remote getpid under 10 us; remote bulk at least half
-# the local throughput.  No root needed.
+# librumpclient against rump_server on a unix socket.  Targets: remote
+# getpid under 10 us; remote bulk at least half the local throughput.
+# No root needed.
+#
+# One round is a local run and a remote one; ROUNDS rounds (default 7)
+# alternate them, so that what else the machine does at the time weighs on
+# both alike, and each figure printed is the median of its rounds, the
+# ratio the one of the medians.  Nothing is pinned to a CPU.
 set -u
 O=${O:-build}
 B=$O/tests/bench
+ROUNDS=${ROUNDS:-7}
 DIR=$(mktemp -d /tmp/rumpbench-remote.XXXXXX)
 srv=""
 
@@ -19,23 +25,40 @@ cleanup() {
 trap cleanup EXIT
 trap 'exit 1' INT TERM
 
-"$B/rpc_bench_local" > "$DIR/local" || exit 1
 "$O/bin/rump_server" --listen "unix://$DIR/sock" > "$DIR/server" 2>&1 &
 srv=$!
 while ! grep -q "rump_server: up:" "$DIR/server" 2>/dev/null; do
 	kill -0 "$srv" 2>/dev/null || { cat "$DIR/server"; exit 1; }
 	sleep 0.1
 done
-RUMP_SERVER="unix://$DIR/sock" "$B/rpc_bench_remote" > "$DIR/remote" || exit 1
+i=0
+while [ "$i" -lt "$ROUNDS" ]; do
+	"$B/rpc_bench_local" >> "$DIR/local" || exit 1
+	RUMP_SERVER="unix://$DIR/sock" "$B/rpc_bench_remote" >> "$DIR/remote" ||
+	    exit 1
+	i=$((i + 1))
+done
 
-fig() { awk -v k="$1" '$1 == k { print $2 }' "$2"; }
-echo "remote system calls (rump_server on a unix socket) beside local ones:"
+# The median of figure $1 over the rounds in file $2.
+median() {
+	awk -v k="$1" '$1 == k { print $2 }' "$2" | sort -n |
+	    awk '{ v[NR] = $1 }
+	        END { print NR % 2 ? v[(NR + 1) / 2] : (v[NR / 2] + v[NR / 2 + 1]) / 2 }'
+}
+# Every round's figure $1 in file $2, in the order they ran.
+rounds() {
+	awk -v k="$1" '$1 == k { printf "%s%s", s, $2; s = " " }' "$2"
+}
+echo "remote system calls (rump_server on a unix socket) beside local ones," \
+    "median of $ROUNDS alternating rounds:"
 for k in getpid pipe; do
-	l=$(fig $k "$DIR/local") r=$(fig $k "$DIR/remote")
+	l=$(median $k "$DIR/local") r=$(median $k "$DIR/remote")
 	case $k in
 	getpid) printf '  %-8s local %8s ns   remote %8s ns   remote/local %s\n' \
 	    $k "$l" "$r" "$(awk -v a="$r" -v b="$l" 'BEGIN { printf "%.1f", a / b }')" ;;
 	*) printf '  %-8s local %8s MB/s remote %8s MB/s remote/local %s\n' \
 	    $k "$l" "$r" "$(awk -v a="$r" -v b="$l" 'BEGIN { printf "%.2f", a / b }')" ;;
 	esac
+	printf '           rounds: local %s; remote %s\n' \
+	    "$(rounds $k "$DIR/local")" "$(rounds $k "$DIR/remote")"
 done

@@ -10,6 +10,10 @@
  * What only a program with the kernel linked in has (its counters, its
  * process switching, its memory statistics) a test skips with
  * SKIP_ON_REMOTE; a call of it that a test reaches anyway fails the test.
+ *
+ * A program that needs the server started with options of its own defines
+ * REMOTETEST_SERVER_OPTS before including this: the extra arguments, each
+ * followed by a comma ("--max-channels", "1",).
  */
 #ifndef TESTS_REMOTETEST_H
 #define TESTS_REMOTETEST_H
@@ -37,6 +41,26 @@ remotetest_unavailable(const char *what)
 	remotetest_unavailable("rump_kmem_stat"))
 #define rump_lwproc_rfork(f)	((void)(f), remotetest_unavailable("rump_lwproc_rfork"))
 #define rump_lwproc_releaselwp() remotetest_unavailable("rump_lwproc_releaselwp")
+
+#ifndef REMOTETEST_SERVER_OPTS
+#define REMOTETEST_SERVER_OPTS
+#endif
+
+/* libgcov's, in a COVERAGE=1 build only. */
+extern void __gcov_dump(void) __attribute__((weak));
+
+/*
+ * Ends a forked child of a test with status: _exit, so that nothing of
+ * its parent's (cmocka, stdio buffers, the sanitizers' exit checks) runs
+ * twice, but with its line counts written in a coverage build.
+ */
+static inline void __attribute__((noreturn))
+remotetest_child_exit(int status)
+{
+	if (__gcov_dump != NULL)
+		__gcov_dump();
+	_exit(status);
+}
 
 static pid_t remotetest_server = -1;
 static int remotetest_out = -1;		/* the server's stdout */
@@ -73,7 +97,8 @@ remotetest_exec(int out)
 	dup2(out, 1);
 	snprintf(prog, sizeof(prog), "%s/bin/rump_server",
 	    build != NULL ? build : "build");
-	execl(prog, prog, "--listen", remotetest_url, (char *)NULL);
+	execl(prog, prog, "--listen", remotetest_url, REMOTETEST_SERVER_OPTS
+	    (char *)NULL);
 	fprintf(stderr, "cannot run %s: %s\n", prog, strerror(errno));
 	_exit(127);
 }
@@ -102,6 +127,34 @@ remotetest_start(void)
 	return 0;
 }
 
+/*
+ * Stops the server's process for a while (SIGSTOP), so that a client's
+ * request stays unanswered, and lets it go on: 0 once it is stopped or
+ * running again.  remotetest_stop() lets a server that is still stopped
+ * go on, so a test that fails in between does not hang.
+ */
+static inline int
+remotetest_pause(void)
+{
+	int status;
+
+	if (kill(remotetest_server, SIGSTOP) != 0 ||
+	    waitpid(remotetest_server, &status, WUNTRACED) != remotetest_server)
+		return -1;
+	return WIFSTOPPED(status) ? 0 : -1;
+}
+
+static inline int
+remotetest_resume(void)
+{
+	int status;
+
+	if (kill(remotetest_server, SIGCONT) != 0 ||
+	    waitpid(remotetest_server, &status, WCONTINUED) != remotetest_server)
+		return -1;
+	return WIFCONTINUED(status) ? 0 : -1;
+}
+
 /* Stops the server: 0 if it shut down cleanly, with no memory in use. */
 static inline int
 remotetest_stop(void)
@@ -111,6 +164,7 @@ remotetest_stop(void)
 
 	if (remotetest_server > 0) {
 		kill(remotetest_server, SIGTERM);
+		kill(remotetest_server, SIGCONT);
 		while (read(remotetest_out, buf, sizeof(buf)) > 0)
 			continue;
 		if (waitpid(remotetest_server, &status, 0) < 0)

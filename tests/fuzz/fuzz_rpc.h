@@ -52,7 +52,8 @@ fz_rpc_place(void)
 /*
  * Decodes data and, when it is a well-formed call, encodes the reply of
  * the call as if it had returned ret (or the decoder's own refusal); for
- * an odd ret, as a channel's call, its data placed in the reply.  0: decoded; EBADMSG: refused, with
+ * an odd ret, as a channel's call: read through a copy, its data placed
+ * in the reply.  0: decoded; EBADMSG: refused, with
  * a reason; -1: something that must never happen (refused without a
  * reason, or a reply larger than a frame; or so in fz_rpc_chan()).  The
  * sanitizers catch the rest.
@@ -64,16 +65,19 @@ fz_rpc_one(const uint8_t *data, size_t len, long ret)
 	struct rs_call call;
 	const char *why = NULL;
 	uint8_t *copy = malloc(len > 0 ? len : 1);
+	uint8_t *room = malloc(len > 0 ? len : 1);
+	bool chan = ret % 2 != 0;
 	int error, broken = 0;
 
-	if (copy == NULL || fz_rpc_chan(data, len) != 0) {
+	if (copy == NULL || room == NULL || fz_rpc_chan(data, len) != 0) {
 		free(copy);
+		free(room);
 		return -1;
 	}
 	if (len > 0)
 		memcpy(copy, data, len);
-	error = rump_server_decode(&call, copy, len,
-	    ret % 2 != 0 ? fz_rpc_place() : NULL, &why);
+	error = rump_server_decode(&call, copy, len, chan ? room : NULL,
+	    chan ? fz_rpc_place() : NULL, &why);
 	if (error != 0 && why == NULL)
 		broken = 1;
 	if (error == 0) {
@@ -84,6 +88,7 @@ fz_rpc_one(const uint8_t *data, size_t len, long ret)
 	rump_server_call_free(&call);
 	free(reply.rb_data);
 	free(copy);
+	free(room);
 	return broken ? -1 : error;
 }
 

@@ -29,6 +29,7 @@
 
 #include "rumpclient_private.h"
 #include "fuzz_rpc.h"
+#include "rump_rpc_calls.h"
 
 #define MAXSEEDS	64
 
@@ -211,8 +212,8 @@ decoded_buffer(int i, int arg, uint8_t *place)
 
 	assert_non_null(copy);
 	memcpy(copy, seeds[i].data, seeds[i].len);
-	assert_int_equal(rump_server_decode(&call, copy, seeds[i].len, place,
-	    &why), 0);
+	assert_int_equal(rump_server_decode(&call, copy, seeds[i].len, NULL,
+	    place, &why), 0);
 	p = call.p[arg];
 	rump_server_call_free(&call);
 	free(copy);
@@ -231,6 +232,141 @@ a_reads_buffer_is_placed_where_a_channels_reply_carries_it(void **state)
 	assert_ptr_not_equal(decoded_buffer(0, 1, NULL), place);
 	/* A struct stat is not a count's data: the server's own memory. */
 	assert_ptr_not_equal(decoded_buffer(3, 1, place), place);
+}
+
+/* A seed decoded as a channel's call: its payload, and the decoder's copy. */
+struct chancall {
+	struct rs_call	call;
+	uint8_t		*payload, *copy;
+	size_t		len;
+};
+
+static void
+chancall_decode(int i, struct chancall *cc)
+{
+	const char *why;
+
+	cc->len = seeds[i].len;
+	cc->payload = malloc(cc->len);
+	cc->copy = malloc(cc->len);
+	assert_non_null(cc->payload);
+	assert_non_null(cc->copy);
+	memcpy(cc->payload, seeds[i].data, cc->len);
+	assert_int_equal(rump_server_decode(&cc->call, cc->payload, cc->len,
+	    cc->copy, NULL, &why), 0);
+}
+
+static void
+chancall_free(struct chancall *cc)
+{
+	rump_server_call_free(&cc->call);
+	free(cc->payload);
+	free(cc->copy);
+}
+
+/* Whether p lies in the len bytes at base. */
+static bool
+within(const void *p, const uint8_t *base, size_t len)
+{
+	return (const uint8_t *)p >= base && (const uint8_t *)p < base + len;
+}
+
+static void
+a_channels_write_data_is_read_where_it_lies(void **state)
+{
+	struct chancall cc;
+
+	(void)state;
+	/* Seed 1: write(3, buf, 4). */
+	chancall_decode(1, &cc);
+	assert_true(within(cc.call.p[1], cc.payload, cc.len));
+	assert_memory_equal(cc.call.p[1], "data", 4);
+	chancall_free(&cc);
+}
+
+static void
+a_channels_writev_and_sendmsg_data_are_read_where_they_lie(void **state)
+{
+	const struct iovec *iov;
+	const struct msghdr *m;
+	struct chancall cc;
+
+	(void)state;
+	/* Seed 12: writev(3, iov, 3), the second buffer NULL. */
+	chancall_decode(12, &cc);
+	iov = cc.call.p[1];
+	assert_true(within(iov[0].iov_base, cc.payload, cc.len));
+	assert_null(iov[1].iov_base);
+	assert_true(within(iov[2].iov_base, cc.payload, cc.len));
+	chancall_free(&cc);
+	/* Seed 17: sendmsg(3, &msg, 0): its iovecs in place, its name copied. */
+	chancall_decode(17, &cc);
+	m = cc.call.p[1];
+	assert_true(within(m->msg_iov[0].iov_base, cc.payload, cc.len));
+	assert_true(within(m->msg_name, cc.copy, cc.len));
+	assert_true(within(m->msg_control, cc.copy, cc.len));
+	chancall_free(&cc);
+}
+
+static void
+a_channels_sendto_address_is_copied_and_its_data_is_not(void **state)
+{
+	struct chancall cc;
+
+	(void)state;
+	/* Seed 16: sendto(3, buf, 16, 0, &ss, sizeof(ss)). */
+	chancall_decode(16, &cc);
+	assert_true(within(cc.call.p[1], cc.payload, cc.len));
+	assert_true(within(cc.call.p[4], cc.copy, cc.len));
+	chancall_free(&cc);
+}
+
+static void
+a_channel_call_changed_after_decoding_changes_no_checked_argument(void **state)
+{
+	struct chancall cc;
+
+	(void)state;
+	/* Seed 2: open("/a/path", ...): a client overwriting its memory. */
+	chancall_decode(2, &cc);
+	memset(cc.payload, 0xff, cc.len);
+	assert_string_equal(cc.call.p[0], "/a/path");
+	assert_int_equal(cc.call.a[1], O_RDWR | O_CREAT);
+	chancall_free(&cc);
+	/* Seed 14: accept(3, &ss, &sl): the length the kernel trusts. */
+	chancall_decode(14, &cc);
+	memset(cc.payload, 0xff, cc.len);
+	assert_true(*(socklen_t *)cc.call.p[2] == sizeof(struct sockaddr_storage));
+	chancall_free(&cc);
+}
+
+/*
+ * A count's out-data placed in a channel's memory must not meet bulk
+ * in-data read there: no call returning a count has both a plain
+ * in-buffer and a plain out-buffer.
+ */
+static void
+no_call_has_both_bulk_in_data_and_a_counts_out_data(void **state)
+{
+	const struct rump_rpc_arg *ra;
+	unsigned int n;
+	int i, in, out;
+
+	(void)state;
+	for (n = 0; n < RUMP_RPC_NSYS; n++) {
+		if (rump_rpc_calls[n].rc_name == NULL || !rump_rpc_calls[n].rc_count)
+			continue;
+		in = out = 0;
+		for (i = 0; i < rump_rpc_calls[n].rc_nargs; i++) {
+			ra = &rump_rpc_calls[n].rc_args[i];
+			if (ra->ra_size != RUMP_RPC_SZ_ARG || ra->ra_elsize != 1)
+				continue;
+			in += ra->ra_kind == RUMP_RPC_IN ||
+			    ra->ra_kind == RUMP_RPC_IOVIN;
+			out += ra->ra_kind == RUMP_RPC_OUT;
+		}
+		assert_false(in > 0 && out > 0);
+	}
 }
 
 static void
@@ -343,6 +479,11 @@ main(int argc, char **argv)
 		cmocka_unit_test(every_truncation_of_a_call_is_refused),
 		cmocka_unit_test(mutated_calls_are_decoded_or_refused_with_a_reason),
 		cmocka_unit_test(a_reads_buffer_is_placed_where_a_channels_reply_carries_it),
+		cmocka_unit_test(a_channels_write_data_is_read_where_it_lies),
+		cmocka_unit_test(a_channels_writev_and_sendmsg_data_are_read_where_they_lie),
+		cmocka_unit_test(a_channels_sendto_address_is_copied_and_its_data_is_not),
+		cmocka_unit_test(a_channel_call_changed_after_decoding_changes_no_checked_argument),
+		cmocka_unit_test(no_call_has_both_bulk_in_data_and_a_counts_out_data),
 		cmocka_unit_test(a_channel_request_is_decoded_and_its_truncations_refused),
 		cmocka_unit_test(a_channel_frame_header_is_refused_unless_a_call_of_a_frames_length),
 	};

@@ -426,8 +426,8 @@ fifty_clients_at_once_each_have_their_own_descriptors(void **state)
 			close(gun[1]);
 			/* All start when the parent closes the pipe. */
 			if (read(gun[0], &c, 1) != 0)
-				_exit(9);
-			_exit(client_work(i));
+				remotetest_child_exit(9);
+			remotetest_child_exit(client_work(i));
 		}
 	}
 	close(gun[0]);
@@ -452,18 +452,18 @@ blocked_client(int tcp, uint16_t port, int tell)
 	int s;
 
 	if (rump_init() != 0)
-		_exit(1);
+		remotetest_child_exit(1);
 	s = rump_sys_socket(AF_INET, tcp ? SOCK_STREAM : SOCK_DGRAM, 0);
 	if (s < 0 || rump_sys_bind(s, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
 	    (tcp && rump_sys_listen(s, 5) != 0))
-		_exit(2);
+		remotetest_child_exit(2);
 	if (write(tell, &c, 1) != 1)
-		_exit(3);
+		remotetest_child_exit(3);
 	if (tcp)
 		rump_sys_accept(s, NULL, NULL);
 	else
 		rump_sys_recv(s, &c, 1, 0);
-	_exit(4);
+	remotetest_child_exit(4);
 }
 
 static void
@@ -528,11 +528,11 @@ a_user_other_than_the_owner_cannot_connect(void **state)
 	if (kid == 0) {
 		if (setgroups(0, NULL) != 0 || setgid(pw->pw_gid) != 0 ||
 		    setuid(pw->pw_uid) != 0)
-			_exit(1);
+			remotetest_child_exit(1);
 		fd = socket(AF_UNIX, SOCK_STREAM, 0);
 		if (connect(fd, (struct sockaddr *)&sun, sizeof(sun)) == 0)
-			_exit(2);
-		_exit(errno == EACCES ? 0 : 3);
+			remotetest_child_exit(2);
+		remotetest_child_exit(errno == EACCES ? 0 : 3);
 	}
 	assert_int_equal(waitpid(kid, &status, 0), kid);
 	assert_true(WIFEXITED(status));
@@ -548,7 +548,7 @@ in_child(int (*fn)(const char *), const char *arg)
 
 	assert_true(kid >= 0);
 	if (kid == 0)
-		_exit(fn(arg));
+		remotetest_child_exit(fn(arg));
 	assert_int_equal(waitpid(kid, &status, 0), kid);
 	assert_true(WIFEXITED(status));
 	return WEXITSTATUS(status);
@@ -561,6 +561,20 @@ connect_to(const char *url)
 	if (rump_init() != 0)
 		return 1;
 	return rump_sys_getpid() > 1 ? 0 : 2;
+}
+
+/* Connects, disconnects and connects again: a new process each time. */
+static int
+connect_twice(const char *url)
+{
+	pid_t first;
+
+	setenv("RUMP_SERVER", url, 1);
+	if (rump_init() != 0 || (first = rump_sys_getpid()) <= 1)
+		return 1;
+	if (rump_fini() != 0 || rump_init() != 0)
+		return 2;
+	return rump_sys_getpid() > 1 && rump_sys_getpid() != first ? 0 : 3;
 }
 
 static int
@@ -579,6 +593,124 @@ no_server_at_the_path_is_enoent_and_later_calls_enotconn(void **state)
 	(void)state;
 	snprintf(url, sizeof(url), "unix://%s/nothing", remotetest_dir);
 	assert_int_equal(in_child(connect_fails, url), 0);
+}
+
+/* rump_init()'s error with RUMP_SERVER=url (NULL: unset), in a child. */
+static int
+init_error(const char *url)
+{
+	if (url == NULL)
+		unsetenv("RUMP_SERVER");
+	else
+		setenv("RUMP_SERVER", url, 1);
+	return rump_init();
+}
+
+/* A TCP port on the loopback address that nobody listens on now. */
+static unsigned int
+closed_port(void)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sin);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(s >= 0);
+	assert_int_equal(bind(s, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(getsockname(s, (struct sockaddr *)&sin, &len), 0);
+	close(s);
+	return ntohs(sin.sin_port);
+}
+
+static void
+a_client_that_connects_again_is_a_new_process(void **state)
+{
+	(void)state;
+	assert_int_equal(in_child(connect_twice, remotetest_url), 0);
+}
+
+static void
+a_server_url_that_cannot_be_reached_is_refused_with_its_reason(void **state)
+{
+	char url[256], path[200];
+
+	(void)state;
+	assert_int_equal(in_child(init_error, NULL), EINVAL);
+	assert_int_equal(in_child(init_error, "ftp://127.0.0.1:21"), EINVAL);
+	assert_int_equal(in_child(init_error, "tcp://no-port"), EINVAL);
+	assert_int_equal(in_child(init_error, "tcp://127.0.0.1:no-port"),
+	    EHOSTUNREACH);
+	snprintf(url, sizeof(url), "tcp://127.0.0.1:%u", closed_port());
+	assert_int_equal(in_child(init_error, url), ECONNREFUSED);
+	memset(path, 'x', sizeof(path) - 1);
+	path[sizeof(path) - 1] = '\0';
+	snprintf(url, sizeof(url), "unix:///%s", path);
+	assert_int_equal(in_child(init_error, url), ENAMETOOLONG);
+}
+
+/* How a fake server answers the hello (fake_server_answer()). */
+#define FAKE_VERSION	0	/* a welcome of another protocol version */
+#define FAKE_REFUSAL	1	/* a welcome that refuses the client */
+#define FAKE_NOTYPE	2	/* a reply frame instead of a welcome */
+#define FAKE_HANGUP	3	/* no answer: the connection closes */
+
+/*
+ * rump_init()'s error in a child, against a fake server on a unix
+ * socket of ours that reads the hello and answers as told.
+ */
+static int
+fake_server_answer(int how)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct rump_rpc_welcome wel = {
+	    .rw_error = how == FAKE_REFUSAL ? EPERM : 0 };
+	struct rpc_wbuf b = { .rb_data = NULL };
+	uint8_t hb[RUMP_RPC_HDRLEN], hello[RUMP_RPC_HELLOLEN];
+	char url[160];
+	int ls, fd, status;
+	pid_t kid;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/fake", remotetest_dir);
+	unlink(sun.sun_path);
+	ls = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(ls >= 0);
+	assert_int_equal(bind(ls, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_int_equal(listen(ls, 1), 0);
+	snprintf(url, sizeof(url), "unix://%s", sun.sun_path);
+	kid = fork();
+	assert_true(kid >= 0);
+	if (kid == 0)
+		remotetest_child_exit(init_error(url));
+	fd = accept(ls, NULL, NULL);
+	assert_true(fd >= 0);
+	raw_readall(fd, hb, sizeof(hb));
+	raw_readall(fd, hello, sizeof(hello));
+	if (how != FAKE_HANGUP) {
+		raw_begin(&b);
+		rpc_put_welcome(&b, &wel);
+		rpc_put_hdr(b.rb_data, (uint32_t)b.rb_len, how == FAKE_NOTYPE ?
+		    RUMP_RPC_REPLY : RUMP_RPC_HANDSHAKE, 0);
+		/* The version, after the length. */
+		b.rb_data[4] += how == FAKE_VERSION;
+		raw_write(fd, b.rb_data, b.rb_len);
+		free(b.rb_data);
+	}
+	close(fd);
+	close(ls);
+	unlink(sun.sun_path);
+	assert_int_equal(waitpid(kid, &status, 0), kid);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void
+a_server_that_does_not_welcome_us_is_refused_with_its_reason(void **state)
+{
+	(void)state;
+	assert_int_equal(fake_server_answer(FAKE_VERSION), EPROTONOSUPPORT);
+	assert_int_equal(fake_server_answer(FAKE_REFUSAL), EPERM);
+	assert_int_equal(fake_server_answer(FAKE_NOTYPE), EPROTO);
+	assert_int_equal(fake_server_answer(FAKE_HANGUP), ECONNRESET);
 }
 
 static void
@@ -640,12 +772,12 @@ a_lost_server_gives_enotconn_to_every_later_call(void **state)
 	if (kid == 0) {
 		if (rump_init() != 0 || rump_sys_getpid() <= 1 ||
 		    write(up[1], &c, 1) != 1 || read(go[0], &c, 1) != 1)
-			_exit(1);
+			remotetest_child_exit(1);
 		if (rump_sys_getpid() != -1 || errno != ENOTCONN)
-			_exit(2);
+			remotetest_child_exit(2);
 		if (rump_sys_write(0, "x", 1) != -1 || errno != ENOTCONN)
-			_exit(3);
-		_exit(0);
+			remotetest_child_exit(3);
+		remotetest_child_exit(0);
 	}
 	assert_int_equal(read(up[0], &c, 1), 1);
 	assert_int_equal(remotetest_stop(), 0);
@@ -698,6 +830,9 @@ main(void)
 		leak_test(the_unix_socket_is_its_owners_alone),
 		leak_test(a_user_other_than_the_owner_cannot_connect),
 		leak_test(no_server_at_the_path_is_enoent_and_later_calls_enotconn),
+		leak_test(a_client_that_connects_again_is_a_new_process),
+		leak_test(a_server_url_that_cannot_be_reached_is_refused_with_its_reason),
+		leak_test(a_server_that_does_not_welcome_us_is_refused_with_its_reason),
 		leak_test(a_tcp_listener_defaults_to_loopback_and_serves),
 		leak_test(a_lost_server_gives_enotconn_to_every_later_call),
 	};
