@@ -191,7 +191,14 @@ tcp_send(struct socket *so, struct mbuf *m, const struct sockaddr *nam,
 		return so->so_error != 0 ? so->so_error : EPIPE;
 	}
 	sbappendstream(&so->so_snd, m);
-	return tcp_output(tp);
+	/*
+	 * Queued is sent, for the caller (pr_send): what sending meets now
+	 * (no buffer, no route) the retransmission timer meets again, and a
+	 * lasting failure ends the connection (so_error), as Linux's
+	 * tcp_sendmsg never returns an output error either.
+	 */
+	(void)tcp_output(tp);
+	return 0;
 }
 
 /*

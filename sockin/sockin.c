@@ -29,13 +29,16 @@ static uint64_t sockin_lastid;
 
 /*
  * "sockin.pcbs": control blocks alive, so a program can check that
- * every socket it closed is gone.
+ * every socket it closed is gone; "rests", "polltaken" and "leads": the
+ * event thread's rests, events pollers took themselves, and pollers
+ * that waited for the host themselves (sockin_rest.c).
  */
-static struct sockin_stats {
-	uint64_t pcbs;
-} sockin_stats;
+struct sockin_stats sockin_stats;
 static const struct kstat_desc sockin_kstat_desc[] = {
 	KSTAT_DESC(struct sockin_stats, pcbs, "pcbs"),
+	KSTAT_DESC(struct sockin_stats, rests, "rests"),
+	KSTAT_DESC(struct sockin_stats, polltaken, "polltaken"),
+	KSTAT_DESC(struct sockin_stats, leads, "leads"),
 };
 static struct kstat_group sockin_kstat;
 
@@ -67,6 +70,7 @@ void
 sockin_pcbfree(struct sockin_pcb *sp, bool reset)
 {
 	NET_ASSERT_LOCKED();
+	sockin_watchful(sp, false);
 	if (sp->sp_fd != -1)
 		sockin_user_close(sp->sp_fd, reset);
 	sp->sp_so->so_pcb = NULL;
@@ -88,15 +92,20 @@ sockin_lookup(uint64_t id)
 
 /*
  * Socket-level options the host must know too, because they change what
- * its socket does; the others (buffers, timeouts) are the socket layer's.
+ * its socket does; the others (buffers, timeouts) are the socket layer's,
+ * but for a datagram socket's receive buffer: its datagrams queue in the
+ * host socket, whose buffer SO_RCVBUF then sizes as Linux does (twice the
+ * value, as the socket layer reports it).
  */
 static bool
-sockin_hostopt(int name)
+sockin_hostopt(const struct socket *so, int name)
 {
 	switch (name) {
 	case SO_REUSEADDR: case SO_REUSEPORT: case SO_KEEPALIVE:
 	case SO_BROADCAST: case SO_DONTROUTE: case SO_OOBINLINE: case SO_LINGER:
 		return true;
+	case SO_RCVBUF:
+		return !(so->so_proto->pr_flags & PR_CONNREQUIRED);
 	default:
 		return false;
 	}
@@ -115,7 +124,8 @@ sockin_ctloutput(int dir, struct socket *so, struct sockopt *sopt)
 	int error;
 
 	/* A socket its user holds keeps its host socket until it is closed. */
-	if (sopt->sopt_level == SOL_SOCKET && !sockin_hostopt(sopt->sopt_name))
+	if (sopt->sopt_level == SOL_SOCKET &&
+	    !sockin_hostopt(so, sopt->sopt_name))
 		return 0;
 	if (dir == SOPT_SET)
 		return sockin_user_setopt(sp->sp_fd, sopt->sopt_level,
@@ -130,17 +140,31 @@ sockin_ctloutput(int dir, struct socket *so, struct sockopt *sopt)
 
 /* ---- the event thread ---- */
 
+void
+sockin_dispatch(const struct sockin_user_event *ev, size_t n)
+{
+	NET_ASSERT_LOCKED();
+	for (size_t i = 0; i < n; i++) {
+		struct sockin_pcb *sp = sockin_lookup(ev[i].sev_id);
+
+		/* Closed since: its events mean nothing now. */
+		if (sp != NULL)
+			sockin_event(sp, ev[i].sev_events);
+	}
+}
+
 static void
 sockin_events(void *arg)
 {
 	struct sockin_user_event ev[SOCKIN_USER_NEVENTS];
-	size_t n, i;
+	size_t n;
 	int error;
 
 	(void)arg;
 	for (;;) {
+		sockin_rest();
 		sched_block_begin();
-		error = sockin_user_wait(sockin_su, ev, &n);
+		error = sockin_user_wait(sockin_su, ev, &n, 1);
 		sched_block_end();
 		if (error == ECANCELED)
 			break;
@@ -151,13 +175,7 @@ sockin_events(void *arg)
 			break;
 		}
 		NET_LOCK();
-		for (i = 0; i < n; i++) {
-			struct sockin_pcb *sp = sockin_lookup(ev[i].sev_id);
-
-			/* Closed since: its events mean nothing now. */
-			if (sp != NULL)
-				sockin_event(sp, ev[i].sev_events);
-		}
+		sockin_dispatch(ev, n);
 		NET_UNLOCK();
 	}
 	kthread_exit(0);
@@ -245,6 +263,7 @@ sockin_init(void)
 		LIST_INIT(&sockin_pcbs[i]);
 	if ((error = sockin_user_init(&sockin_su)) != 0)
 		return error;
+	sockin_rest_init();
 	if ((error = sockin_attach_domains()) == 0) {
 		error = kthread_create(KTHREAD_MUSTJOIN, sockin_events, NULL,
 		    &sockin_lwp, "sockin");
@@ -252,6 +271,8 @@ sockin_init(void)
 			sockin_detach_domains();
 	}
 	if (error != 0) {
+		sockin_rest_stop();
+		sockin_rest_fini();
 		sockin_user_fini(sockin_su);
 		return error;
 	}
@@ -260,27 +281,22 @@ sockin_init(void)
 	return 0;
 }
 
-/* Sockets still open here are dropped, their host sockets closed. */
+/*
+ * No socket is left: the processes, which ran before (rump_teardown),
+ * closed their files and with them every socket, a listener's queued
+ * connections too (soclose), and a socket has no other holder.
+ */
 static void
 sockin_fini(void)
 {
-	struct sockin_pcb *sp;
-	struct socket *so;
-
 	kstat_unregister(&sockin_kstat);
+	sockin_rest_stop();
 	sockin_user_cancel(sockin_su);
 	(void)kthread_join(sockin_lwp);
-	NET_LOCK();
-	for (unsigned i = 0; i < SOCKIN_HASHSIZE; i++) {
-		while ((sp = LIST_FIRST(&sockin_pcbs[i])) != NULL) {
-			so = sp->sp_so;
-			sockin_pcbfree(sp, true);
-			so->so_state |= SS_NOFDREF;
-			sofree(so);
-		}
-	}
-	NET_UNLOCK();
+	KASSERTMSG(sockin_stats.pcbs == 0, "sockin: %llu sockets left at fini",
+	    (unsigned long long)sockin_stats.pcbs);
 	sockin_detach_domains();
+	sockin_rest_fini();
 	sockin_user_fini(sockin_su);
 }
 

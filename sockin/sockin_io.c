@@ -1,19 +1,15 @@
 /*
- * Acting on the readiness the event thread reports: datagrams into the
- * receive buffers, connections into the accept queues, connects
- * completed, a stream's readers and writers woken.  Nothing here blocks:
- * a host socket that cannot give more now reports readiness again when
- * it can (edge-triggered epoll), or the socket layer tells us (pr_accept)
- * when a listener's queue has room again.  A stream's data goes between
- * the host socket and its user's buffer directly (sockin_recv.c,
- * sockin_send.c), and so does a datagram sent.
+ * Acting on the readiness the event thread reports: connections into the
+ * accept queues, connects completed, readers and writers woken.  Nothing
+ * here blocks: a host socket that cannot give more now reports readiness
+ * again when it can (edge-triggered epoll), or the socket layer tells us
+ * (pr_accept) when a listener's queue has room again.  Data goes between
+ * the host socket and its user's buffer directly, both ways, a stream's
+ * and a datagram's (sockin_recv.c, sockin_send.c).
  */
-#include "rumpnet/mbuf.h"
 #include "rumpnet/netlock.h"
 #include "sockin/sockin_user.h"
 #include "sockin/sockin_var.h"
-
-#define SOCKIN_CMSGLEN	256		/* control messages of a datagram */
 
 /* A stream or a datagram socket went wrong in the host: the user hears. */
 static void
@@ -26,65 +22,17 @@ sockin_error(struct sockin_pcb *sp, int error)
 	soseterror(so, error);
 }
 
-/* ---- receiving datagrams ---- */
-
-/* One datagram into a record with its source and control messages. */
-static int
-sockin_readin_dgram1(struct sockin_pcb *sp)
+/*
+ * An error the host reports on a datagram socket (an ICMP error of a
+ * connected one) is the socket's, for the next call or poll to report,
+ * as Linux's sk_err is; a call that met it first in the host took it.
+ */
+static void
+sockin_dgramerror(struct sockin_pcb *sp)
 {
-	struct socket *so = sp->sp_so;
-	struct sockaddr_storage from;
-	struct sockin_user_iov iov;
-	struct mbuf *m, *control = NULL;
-	char cmsg[SOCKIN_CMSGLEN];
-	unsigned fromlen = sizeof(from);
-	size_t len, cmsglen = sizeof(cmsg);
-	int error, trunc;
+	int error = sockin_user_connect_result(sp->sp_fd);
 
-	if ((error = sockin_user_peeklen(sp->sp_fd, &len)) != 0)
-		return error;
-	if ((m = m_getlen(M_DONTWAIT, MT_DATA, MAX(len, 1))) == NULL)
-		return ENOBUFS;
-	iov.siov_base = mtod(m, void *);
-	iov.siov_len = len;
-	error = sockin_user_recv(sp->sp_fd, &iov, 1, 0, &from, &fromlen, cmsg,
-	    &cmsglen, &len, &trunc);
-	if (error != 0) {
-		m_freem(m);
-		return error;
-	}
-	m->m_len = (int)len;
-	m->m_pkthdr.len = (int)len;
-	if (cmsglen > 0) {
-		control = m_getlen(M_DONTWAIT, MT_CONTROL, cmsglen);
-		if (control == NULL) {
-			m_freem(m);
-			return ENOBUFS;
-		}
-		memcpy(mtod(control, void *), cmsg, cmsglen);
-		control->m_len = (int)cmsglen;
-	}
-	if (sbappendaddr(&so->so_rcv, (struct sockaddr *)&from, fromlen, m,
-	    control) != 0) {
-		so->so_rcvdrops++;
-		m_freem(m);
-		m_freem(control);
-		return 0;
-	}
-	sorwakeup(so);
-	return 0;
-}
-
-void
-sockin_readin(struct sockin_pcb *sp)
-{
-	int error;
-
-	do
-		error = sockin_readin_dgram1(sp);
-	while (error == 0);
-	/* Out of mbufs: the datagram waits in the host for the next one. */
-	if (error != EAGAIN && error != ENOBUFS)
+	if (error != 0)
 		sockin_error(sp, error);
 }
 
@@ -135,6 +83,7 @@ sockin_acceptpoll(struct socket *head)
 {
 	struct sockin_pcb *sp = sotosockin(head);
 
+	sockin_catchup();
 	if (sp->sp_flags & SP_AFAILED) {
 		sp->sp_flags &= ~SP_AFAILED;
 		sockin_acceptq(sp);
@@ -157,6 +106,7 @@ sockin_connected(struct sockin_pcb *sp)
 		error = sockin_user_getname(sp->sp_fd, 1, &peer, &len);
 	if (error == ENOTCONN)
 		return;
+	sockin_watchful(sp, false);
 	if (error == 0)
 		soisconnected(sp->sp_so);
 	else
@@ -183,8 +133,10 @@ sockin_event(struct sockin_pcb *sp, int events)
 	    !(so->so_state & (SS_ISCONNECTED | SS_ISDISCONNECTING)))
 		return;
 	if (!(so->so_proto->pr_flags & PR_CONNREQUIRED)) {
-		if (events & (SOCKIN_EV_IN | SOCKIN_EV_ERR | SOCKIN_EV_HUP))
-			sockin_readin(sp);
+		if (events & SOCKIN_EV_ERR)
+			sockin_dgramerror(sp);
+		if (events & SOCKIN_EV_IN)
+			sockin_rready(sp, events);
 		return;
 	}
 	if (events & (SOCKIN_EV_IN | SOCKIN_EV_ERR | SOCKIN_EV_HUP))

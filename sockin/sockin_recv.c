@@ -1,7 +1,8 @@
 /*
- * Receiving on a stream: the data stays in the host socket until a reader
- * asks, then goes straight from the host kernel into the reader's buffer,
- * copied once as for a host program.  (Read into the receive buffer by
+ * Receiving (a datagram socket's: sockin_recvdgram, below).  On a stream,
+ * the data stays in the host socket until a reader asks, then goes
+ * straight from the host kernel into the reader's buffer, copied once as
+ * for a host program.  (Read into the receive buffer by
  * the event thread first, it was copied twice, by two threads taking
  * turns at softnet_lock, and the receive rate was 0.4 of a host program's.)
  *
@@ -20,18 +21,21 @@
  *
  * A stream that keeps coming would wake the event thread once per piece
  * the host receives, each wake-up telling what SP_RREADY already says: at
- * the second report, the host stops reporting received data for the
+ * the second report (a new stream's SP_RREADY, set before any, is no
+ * report: SP_RTOLD), the host stops reporting received data for the
  * socket (SP_RMUTED) until the reader has taken everything, when
  * reports restart, the host reporting at once what came meanwhile.  A
  * request that comes and is read whole costs nothing more.
  */
 #include "rumpkern/lwp.h"
 #include "rumpkern/uio.h"
+#include "rumpnet/mbuf.h"
 #include "rumpnet/netlock.h"
 #include "sockin/sockin_user.h"
 #include "sockin/sockin_var.h"
 
 #define SOCKIN_RXIOV	16	/* pieces of the reader's buffer per receive */
+#define SOCKIN_CMSGLEN	256	/* control messages of a datagram */
 
 /*
  * The event thread: data, its end or an error may wait in the host
@@ -47,10 +51,12 @@ sockin_rready(struct sockin_pcb *sp, int events)
 	if (!(sp->sp_flags & SP_RREADY)) {
 		sp->sp_flags |= SP_RREADY;
 		sorwakeup(sp->sp_so);
-	} else if (!(sp->sp_flags & SP_RMUTED)) {
+	} else if ((sp->sp_flags & (SP_RTOLD | SP_RMUTED)) == SP_RTOLD) {
 		sp->sp_flags |= SP_RMUTED;
 		sockin_user_watchin(sockin_su, sp->sp_fd, sp->sp_id, 0);
 	}
+	/* A new stream's first report is its first: no mute for it. */
+	sp->sp_flags |= SP_RTOLD;
 }
 
 /*
@@ -60,7 +66,7 @@ sockin_rready(struct sockin_pcb *sp, int events)
 static void
 sockin_rnone(struct sockin_pcb *sp)
 {
-	sp->sp_flags &= ~(SP_RREADY | SP_RFRESH);
+	sp->sp_flags &= ~(SP_RREADY | SP_RFRESH | SP_RTOLD);
 	if (sp->sp_flags & SP_RMUTED) {
 		sp->sp_flags &= ~SP_RMUTED;
 		sockin_user_watchin(sockin_su, sp->sp_fd, sp->sp_id, 1);
@@ -103,12 +109,12 @@ sockin_hostrecv(struct sockin_pcb *sp, struct uio *uio, int flags,
     size_t *got)
 {
 	struct sockin_user_iov iov[SOCKIN_RXIOV];
-	int error, trunc, fd = sp->sp_fd, niov = sockin_uioiov(uio, iov);
+	int error, fd = sp->sp_fd, niov = sockin_uioiov(uio, iov);
 
 	NET_UNLOCK();
 	sched_block_begin();
 	error = sockin_user_recv(fd, iov, niov, flags & MSG_PEEK, NULL, NULL,
-	    NULL, NULL, got, &trunc);
+	    NULL, NULL, got);
 	sched_block_end();
 	NET_LOCK();
 	return error;
@@ -126,6 +132,8 @@ sockin_recvdirect(struct socket *so, struct uio *uio, int flags)
 	 * Readiness reported while the host was asked woke nobody (SP_RREADY
 	 * was set): the data it reports is ours to take now.
 	 */
+	if (!(sp->sp_flags & SP_RREADY))
+		sockin_catchup();
 	do {
 		if (!(sp->sp_flags & SP_RREADY))
 			return EAGAIN;
@@ -149,22 +157,104 @@ sockin_recvdirect(struct socket *so, struct uio *uio, int flags)
 	return 0;
 }
 
+/*
+ * One datagram from the host into uio, its source into *paddr, its
+ * control messages into *controlp and its whole length into *got, without
+ * softnet_lock and without the virtual CPU, as sockin_hostrecv.  A
+ * datagram goes in one call, so into all of uio's pieces at once: uio's
+ * iovecs are the host's layout (sockin_send.c checks it).
+ */
+static int
+sockin_hostrecvdgram(struct sockin_pcb *sp, struct uio *uio, int flags,
+    struct sockaddr_storage *paddr, socklen_t *paddrlen,
+    struct mbuf **controlp, size_t *got)
+{
+	char cmsg[SOCKIN_CMSGLEN];
+	unsigned addrlen = sizeof(*paddr);
+	size_t cmsglen = sizeof(cmsg);
+	int error, fd = sp->sp_fd;
+
+	NET_UNLOCK();
+	sched_block_begin();
+	error = sockin_user_recv(fd,
+	    (const struct sockin_user_iov *)uio->uio_iov, uio->uio_iovcnt,
+	    (flags & MSG_PEEK) | MSG_TRUNC, paddr, paddr != NULL ?
+	    &addrlen : NULL, controlp != NULL ? cmsg : NULL, &cmsglen, got);
+	sched_block_end();
+	NET_LOCK();
+	if (error != 0)
+		return error;
+	if (paddr != NULL)
+		*paddrlen = addrlen;
+	if (controlp != NULL && cmsglen > 0) {
+		*controlp = m_getlen(M_WAIT, MT_CONTROL, cmsglen);
+		memcpy(mtod(*controlp, void *), cmsg, cmsglen);
+		(*controlp)->m_len = (int)cmsglen;
+	}
+	return 0;
+}
+
+/*
+ * A datagram socket's datagrams wait in the host socket too, and go
+ * straight to their reader, one per call, with their source and control
+ * messages: copied once, where read into the receive buffer by the event
+ * thread first they were copied twice.  SP_RREADY, sp_rgen and SP_RFRESH
+ * work as for a stream.
+ */
+int
+sockin_recvdgram(struct socket *so, struct uio *uio, int flags,
+    struct sockaddr_storage *paddr, socklen_t *paddrlen,
+    struct mbuf **controlp, int *outflagsp, size_t *reclenp)
+{
+	struct sockin_pcb *sp = sotosockin(so);
+	size_t got, room = uio->uio_resid;
+	uint64_t gen;
+	int error;
+
+	do {
+		if (!(sp->sp_flags & SP_RREADY))
+			return EAGAIN;
+		gen = sp->sp_rgen;
+		error = sockin_hostrecvdgram(sp, uio, flags, paddr, paddrlen,
+		    controlp, &got);
+		if (!(flags & MSG_PEEK))
+			sp->sp_flags &= ~SP_RFRESH;
+	} while (error == EAGAIN && sp->sp_rgen != gen);
+	if (error == EAGAIN)
+		sockin_rnone(sp);
+	if (error != 0)
+		return error;
+	if (got > room)
+		*outflagsp |= MSG_TRUNC;
+	if (reclenp != NULL)
+		*reclenp = got;
+	uio_advance(uio, MIN(got, room));
+	return 0;
+}
+
+/*
+ * Only a connection's host socket, or a datagram socket's, says
+ * "readable" for data; a datagram socket's errors are its so_error
+ * (sockin_io.c).
+ */
 int
 sockin_rcvpoll(struct socket *so)
 {
 	struct sockin_pcb *sp = sotosockin(so);
+	bool stream = (so->so_proto->pr_flags & PR_CONNREQUIRED) != 0;
 	int ev, revents = 0;
 
-	/* Only a connection's host socket says "readable" for data. */
-	if (!(sp->sp_flags & SP_RREADY) || !(so->so_state & SS_ISCONNECTED))
+	if (!(sp->sp_flags & SP_RREADY) ||
+	    (stream && !(so->so_state & SS_ISCONNECTED)))
 		return 0;
 	/* Reported by the host, and nobody has read since. */
 	if (sp->sp_flags & SP_RFRESH)
 		return POLLIN | POLLRDNORM;
 	ev = sockin_user_poll(sp->sp_fd);
-	if (ev & (SOCKIN_EV_IN | SOCKIN_EV_ERR | SOCKIN_EV_HUP))
+	if (ev & (stream ? SOCKIN_EV_IN | SOCKIN_EV_ERR | SOCKIN_EV_HUP :
+	    SOCKIN_EV_IN))
 		revents |= POLLIN | POLLRDNORM;
-	if (ev & SOCKIN_EV_RDHUP)
+	if (stream && (ev & SOCKIN_EV_RDHUP))
 		revents |= POLLRDHUP;
 	/* Asked under softnet_lock: readiness coming after is not lost. */
 	if (revents == 0)
@@ -172,11 +262,12 @@ sockin_rcvpoll(struct socket *so)
 	return revents;
 }
 
+/* A stream's bytes waiting, or a datagram socket's next datagram's. */
 size_t
 sockin_rcvcount(struct socket *so)
 {
-	if (!(so->so_state & SS_ISCONNECTED) ||
-	    !(so->so_proto->pr_flags & PR_CONNREQUIRED))
+	if (!(so->so_state & SS_ISCONNECTED) &&
+	    (so->so_proto->pr_flags & PR_CONNREQUIRED))
 		return 0;
 	return sockin_user_rcvcount(sotosockin(so)->sp_fd);
 }

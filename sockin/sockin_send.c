@@ -84,6 +84,8 @@ sockin_senddirect_stream(struct socket *so, struct uio *uio, int flags)
 	/* Urgent data goes nowhere the socket API of this kernel reads it. */
 	if (flags & MSG_OOB)
 		return EOPNOTSUPP;
+	if (!(sp->sp_flags & SP_WREADY))
+		sockin_catchup();
 	do {
 		if (!(sp->sp_flags & SP_WREADY))
 			return EAGAIN;

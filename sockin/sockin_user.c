@@ -15,6 +15,7 @@
 #include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
+#include <time.h>
 #include <unistd.h>
 
 #include "sockin/sockin_user.h"
@@ -27,6 +28,7 @@ _Static_assert(offsetof(struct sockin_user_iov, siov_len) ==
 struct sockin_user {
 	int su_epfd;
 	int su_evfd;
+	int su_leadfd;		/* kicks the thread in sockin_user_lead */
 	atomic_bool su_cancelled;
 };
 
@@ -41,9 +43,12 @@ sockin_user_init(struct sockin_user **sup)
 		return ENOMEM;
 	su->su_epfd = epoll_create1(EPOLL_CLOEXEC);
 	su->su_evfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
-	if (su->su_epfd == -1 || su->su_evfd == -1 ||
+	su->su_leadfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+	if (su->su_epfd == -1 || su->su_evfd == -1 || su->su_leadfd == -1 ||
 	    epoll_ctl(su->su_epfd, EPOLL_CTL_ADD, su->su_evfd, &ev) == -1) {
 		error = errno;
+		if (su->su_leadfd != -1)
+			close(su->su_leadfd);
 		if (su->su_evfd != -1)
 			close(su->su_evfd);
 		if (su->su_epfd != -1)
@@ -59,6 +64,7 @@ sockin_user_init(struct sockin_user **sup)
 void
 sockin_user_fini(struct sockin_user *su)
 {
+	close(su->su_leadfd);
 	close(su->su_evfd);
 	close(su->su_epfd);
 	free(su);
@@ -89,24 +95,28 @@ _Static_assert(POLLIN == EPOLLIN && POLLOUT == EPOLLOUT &&
 
 int
 sockin_user_wait(struct sockin_user *su, struct sockin_user_event *ev,
-    size_t *nready)
+    size_t *nready, int block)
 {
 	struct epoll_event eev[SOCKIN_USER_NEVENTS];
 	uint64_t count;
 	size_t n = 0;
 	int i, got;
 
-	do {
-		if (atomic_load(&su->su_cancelled))
-			return ECANCELED;
-		got = epoll_wait(su->su_epfd, eev, SOCKIN_USER_NEVENTS, -1);
-	} while (got == -1 && errno == EINTR);
+	/* A cancel's kick stays readable: the wait returns, then sees it. */
+	do
+		got = epoll_wait(su->su_epfd, eev, SOCKIN_USER_NEVENTS,
+		    block ? -1 : 0);
+	while (got == -1 && errno == EINTR);
 	if (got == -1)
 		return errno;
 	for (i = 0; i < got; i++) {
 		if (eev[i].data.u64 == 0) {
-			/* A kick: reset the eventfd, nothing else to report. */
-			(void)read(su->su_evfd, &count, sizeof(count));
+			/*
+			 * A kick, for the waiter: it resets the eventfd; a
+			 * taker that does not wait leaves it to it.
+			 */
+			if (block)
+				(void)read(su->su_evfd, &count, sizeof(count));
 			continue;
 		}
 		ev[n].sev_id = eev[i].data.u64;
@@ -126,6 +136,37 @@ sockin_user_kick(struct sockin_user *su)
 
 	/* Only EAGAIN can fail it: the counter is full, the waiter wakes anyway. */
 	(void)write(su->su_evfd, &one, sizeof(one));
+}
+
+int
+sockin_user_lead(struct sockin_user *su, uint64_t timeout_ns)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = su->su_epfd, .events = POLLIN },
+		{ .fd = su->su_leadfd, .events = POLLIN },
+	};
+	struct timespec ts = {
+		.tv_sec = (time_t)(timeout_ns / 1000000000),
+		.tv_nsec = (long)(timeout_ns % 1000000000),
+	};
+	uint64_t count;
+	int n;
+
+	n = ppoll(pfd, 2, timeout_ns != 0 ? &ts : NULL, NULL);
+	if (n == 0)
+		return ETIMEDOUT;
+	/* EINTR (a host signal) is a wake-up like a kick: the caller looks. */
+	if (n > 0 && (pfd[1].revents & POLLIN))
+		(void)read(su->su_leadfd, &count, sizeof(count));
+	return 0;
+}
+
+void
+sockin_user_leadkick(struct sockin_user *su)
+{
+	uint64_t one = 1;
+
+	(void)write(su->su_leadfd, &one, sizeof(one));
 }
 
 void
@@ -321,7 +362,7 @@ sockin_user_send(int fd, const struct sockin_user_iov *iov, int iovcnt,
 int
 sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
     int flags, void *addr, unsigned *addrlen, void *control,
-    size_t *controllen, size_t *len, int *truncated)
+    size_t *controllen, size_t *len)
 {
 	struct msghdr msg = {
 		.msg_name = addr,
@@ -334,7 +375,8 @@ sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
 	ssize_t n;
 
 	do
-		n = recvmsg(fd, &msg, (flags & MSG_PEEK) | MSG_DONTWAIT);
+		n = recvmsg(fd, &msg, (flags & (MSG_PEEK | MSG_TRUNC)) |
+		    MSG_DONTWAIT);
 	while (n == -1 && errno == EINTR);
 	if (n == -1)
 		return errno == EWOULDBLOCK ? EAGAIN : errno;
@@ -342,22 +384,6 @@ sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
 		*addrlen = msg.msg_namelen;
 	if (control != NULL)
 		*controllen = msg.msg_controllen;
-	*len = (size_t)n;
-	*truncated = (msg.msg_flags & MSG_TRUNC) != 0;
-	return 0;
-}
-
-int
-sockin_user_peeklen(int fd, size_t *len)
-{
-	ssize_t n;
-	char c;
-
-	do
-		n = recv(fd, &c, 0, MSG_PEEK | MSG_TRUNC | MSG_DONTWAIT);
-	while (n == -1 && errno == EINTR);
-	if (n == -1)
-		return errno == EWOULDBLOCK ? EAGAIN : errno;
 	*len = (size_t)n;
 	return 0;
 }

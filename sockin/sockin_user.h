@@ -53,14 +53,24 @@ int sockin_user_init(struct sockin_user **sup);
 void sockin_user_fini(struct sockin_user *su);
 
 /*
- * Waits until a socket is ready or a kick, and stores at most
- * SOCKIN_USER_NEVENTS events in ev; *nready may be 0 after a kick.
- * ECANCELED once cancelled.
+ * Waits (block 1) until a socket is ready or a kick, or only takes what is
+ * ready now (block 0), and stores at most SOCKIN_USER_NEVENTS events in
+ * ev; *nready may be 0 after a kick, or without waiting.  Several threads
+ * may take events at once, each getting its own.  ECANCELED once
+ * cancelled.
  */
 #define SOCKIN_USER_NEVENTS	64
 int sockin_user_wait(struct sockin_user *su, struct sockin_user_event *ev,
-    size_t *nready);
+    size_t *nready, int block);
 void sockin_user_kick(struct sockin_user *su);
+/*
+ * Waits, timeout_ns at most (0: no limit), until sockin_user_wait() has
+ * events, or sockin_user_leadkick() is called (before or during the
+ * wait): the wait of one thread at a time that takes its news itself.
+ * 0, or ETIMEDOUT.
+ */
+int sockin_user_lead(struct sockin_user *su, uint64_t timeout_ns);
+void sockin_user_leadkick(struct sockin_user *su);
 void sockin_user_cancel(struct sockin_user *su);
 
 /* A new socket, registered under id; *fdp is its host descriptor. */
@@ -113,23 +123,24 @@ int sockin_user_send(int fd, const struct sockin_user_iov *iov, int iovcnt,
     size_t controllen, int flags, size_t *sent);
 /*
  * Receives what is there now into iov (one datagram, for datagram
- * sockets), with flags (MSG_PEEK or 0).  *len gets the bytes received, 0
- * at end of file; addr (when not NULL) and control (when not NULL) the
- * source and control messages, their lengths in *addrlen and
- * *controllen; *truncated says whether the datagram was longer than iov.
- * EAGAIN when nothing is there.
+ * sockets), with flags (MSG_PEEK, and MSG_TRUNC for a datagram socket, or
+ * 0).  *len gets the bytes received, 0 at end of file (with MSG_TRUNC, the
+ * datagram's whole length, even if iov took less); addr (when not NULL)
+ * and control (when not NULL) the source and control messages, their
+ * lengths in *addrlen and *controllen.  EAGAIN when nothing is there.
  */
 int sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
     int flags, void *addr, unsigned *addrlen, void *control,
-    size_t *controllen, size_t *len, int *truncated);
-/* The length of the next datagram waiting; EAGAIN when none is. */
-int sockin_user_peeklen(int fd, size_t *len);
+    size_t *controllen, size_t *len);
 /*
  * Readiness now (SOCKIN_EV_*), without waiting; SOCKIN_EV_ERR when the
  * host cannot tell (the next call on the socket meets the error).
  */
 int sockin_user_poll(int fd);
-/* The bytes waiting to be received (FIONREAD); 0 when the host cannot tell. */
+/*
+ * The bytes waiting to be received (FIONREAD): a stream's, or the next
+ * datagram's; 0 when the host cannot tell.
+ */
 size_t sockin_user_rcvcount(int fd);
 
 #endif

@@ -3,6 +3,7 @@
  * host socket, made without blocking; what completes later (connects,
  * incoming connections, data) is reported by the event thread.
  */
+#include "rumpkern/lwp.h"
 #include "rumpnet/mbuf.h"
 #include "rumpnet/netlock.h"
 #include "sockin/sockin_user.h"
@@ -31,8 +32,11 @@ sockin_attach(struct socket *so, int proto)
 		return error;
 	sp = sockin_pcballoc(so);
 	/* Until the host says "nothing" or "full", its users ask it. */
+	sp->sp_flags |= SP_RREADY;
 	if (sockin_stream(so))
-		sp->sp_flags |= SP_RREADY | SP_WREADY;
+		sp->sp_flags |= SP_WREADY;
+	else
+		sockin_watchful(sp, true);
 	if (so->so_head != NULL) {
 		sp->sp_head = so->so_head;
 		return 0;
@@ -47,12 +51,30 @@ sockin_attach(struct socket *so, int proto)
 
 /*
  * Everything sent is in the host socket, whose close sends it on, or, with
- * data its user never read, resets the peer (RFC 2525, 2.17).
+ * data its user never read, resets the peer (RFC 2525, 2.17).  With
+ * SO_LINGER and a time, the host's close waits until the peer has taken
+ * it all (or the time is up): it waits without softnet_lock and without
+ * the virtual CPU, so other threads' calls go on, the control block gone
+ * first so that nothing (the event thread) finds the socket meanwhile.
  */
 static void
 sockin_detach(struct socket *so)
 {
-	sockin_pcbfree(sotosockin(so), false);
+	struct sockin_pcb *sp = sotosockin(so);
+	int fd = sp->sp_fd;
+
+	if (!(so->so_options & SO_OPT_LINGER) || so->so_linger == 0 ||
+	    fd == -1) {
+		sockin_pcbfree(sp, false);
+		return;
+	}
+	sp->sp_fd = -1;
+	sockin_pcbfree(sp, false);
+	NET_UNLOCK();
+	sched_block_begin();
+	sockin_user_close(fd, 0);
+	sched_block_end();
+	NET_LOCK();
 }
 
 static void
@@ -95,6 +117,7 @@ sockin_connect(struct socket *so, const struct sockaddr *nam,
 	error = sockin_user_connect(sp->sp_fd, nam, namelen);
 	if (error == EINPROGRESS) {
 		soisconnecting(so);
+		sockin_watchful(sp, true);
 		return 0;
 	}
 	if (error != 0)
@@ -199,6 +222,7 @@ const struct pr_usrreqs sockin_usrreqs = {
 	.pr_sockaddr = sockin_sockaddr,
 	.pr_peeraddr = sockin_peeraddr,
 	.pr_recvdirect = sockin_recvdirect,
+	.pr_recvdgram = sockin_recvdgram,
 	.pr_rcvpoll = sockin_rcvpoll,
 	.pr_rcvcount = sockin_rcvcount,
 	.pr_senddirect = sockin_senddirect,

@@ -7,12 +7,11 @@
  * waits, timeouts and poll work unchanged, and sockin moves data between
  * those buffers and the host socket without ever blocking in the host.
  * One kernel thread (sockin_events) waits for readiness of every host
- * socket at once and, under softnet_lock, reads datagrams that arrived
- * into the receive buffers, notes that a stream has data waiting (which
- * its reader takes straight from the host socket, sockin_recv.c) or room
- * to send (which its writer fills straight from its buffer,
- * sockin_send.c), completes connects and accepts connections, waking the
- * socket's waiters as any protocol does.
+ * socket at once and, under softnet_lock, notes that a socket has data
+ * or datagrams waiting (which its reader takes straight from the host
+ * socket, sockin_recv.c) or room to send (which its writer fills straight
+ * from its buffer, sockin_send.c), completes connects and accepts
+ * connections, waking the socket's waiters as any protocol does.
  */
 #ifndef SOCKIN_SOCKIN_VAR_H
 #define SOCKIN_SOCKIN_VAR_H
@@ -29,8 +28,10 @@ struct sockin_user;
 #define SP_RREADY	0x10	/* a stream's host socket may have data */
 #define SP_RMUTED	0x40	/* and no longer reports it (sockin_recv.c) */
 #define SP_RFRESH	0x80	/* it reported data, unread since */
+#define SP_RTOLD	0x200	/* SP_RREADY is the host's report, not a guess */
 #define SP_AFULL	0x20	/* the accept queue filled: accept on pr_accept */
 #define SP_AFAILED	0x04	/* the host's accept failed: again on the next */
+#define SP_WATCHFUL	0x100	/* keeps the event thread awake (sockin_rest.c) */
 
 struct sockin_pcb {
 	struct socket *sp_so;
@@ -49,9 +50,8 @@ struct sockin_pcb {
 #define sotosockin(so)	((struct sockin_pcb *)(so)->so_pcb)
 
 /*
- * Host sockets' buffers on our side: a stream's (its size is only what
- * SO_SNDBUF and SO_RCVBUF say: its data stays in the host socket), a
- * datagram socket's (its received datagrams).
+ * Host sockets' buffers on our side: their size is only what SO_SNDBUF
+ * and SO_RCVBUF say, the data staying in the host socket.
  */
 #define SOCKIN_STREAM_BUF	(512 * 1024)
 #define SOCKIN_DGRAM_BUF	(256 * 1024)
@@ -65,9 +65,30 @@ struct sockin_pcb *sockin_pcballoc(struct socket *so);
 void sockin_pcbfree(struct sockin_pcb *sp, bool reset);
 int sockin_ctloutput(int dir, struct socket *so, struct sockopt *sopt);
 
+struct sockin_stats {
+	uint64_t pcbs;
+	uint64_t rests;
+	uint64_t polltaken;
+	uint64_t leads;
+};
+extern struct sockin_stats sockin_stats;
+
+struct sockin_user_event;
+/* Acts on events from sockin_user_wait(), softnet_lock held. */
+void sockin_dispatch(const struct sockin_user_event *ev, size_t n);
+
+/* sockin_rest.c: the event thread rests while pollers take the news. */
+void sockin_rest_init(void);
+void sockin_rest_stop(void);
+void sockin_rest_fini(void);
+/* The event thread, before it waits for the host: rests if it may. */
+void sockin_rest(void);
+/* softnet_lock held: takes the news waiting while the event thread rests. */
+void sockin_catchup(void);
+/* softnet_lock held: sp's news must be taken without a poller (on). */
+void sockin_watchful(struct sockin_pcb *sp, bool on);
+
 /* sockin_io.c: readiness, all with softnet_lock held. */
-/* Reads the datagrams the host socket holds into the receive buffer. */
-void sockin_readin(struct sockin_pcb *sp);
 /* Accepts connections from a listener while its queue has room. */
 void sockin_acceptq(struct sockin_pcb *sp);
 /* pr_acceptpoll: accepts again what a failed host accept left. */
@@ -75,9 +96,12 @@ void sockin_acceptpoll(struct socket *head);
 /* Acts on readiness reported for sp's host socket (SOCKIN_EV_*). */
 void sockin_event(struct sockin_pcb *sp, int events);
 
-/* sockin_recv.c: a stream's data, straight from the host to its reader. */
+/* sockin_recv.c: data received, straight from the host to its reader. */
 void sockin_rready(struct sockin_pcb *sp, int events);
 int sockin_recvdirect(struct socket *so, struct uio *uio, int flags);
+int sockin_recvdgram(struct socket *so, struct uio *uio, int flags,
+    struct sockaddr_storage *paddr, socklen_t *paddrlen,
+    struct mbuf **controlp, int *outflagsp, size_t *reclenp);
 int sockin_rcvpoll(struct socket *so);
 size_t sockin_rcvcount(struct socket *so);
 

@@ -8,10 +8,12 @@
 #include "rumpkern/mutex.h"
 
 struct rumpuser_cv;
+struct cv_hostwait;
 
 typedef struct kcondvar {
 	struct rumpuser_cv *cv_host;
 	unsigned cv_waiters;
+	const struct cv_hostwait *cv_hostwait;	/* its sleeper's, or NULL */
 } kcondvar_t;
 
 void cv_init(kcondvar_t *cv);
@@ -29,6 +31,22 @@ int cv_timedwait_until(kcondvar_t *cv, kmutex_t *mtx, uint64_t deadline_ns);
  */
 int cv_wait_sig(kcondvar_t *cv, kmutex_t *mtx);
 int cv_wait_sig_until(kcondvar_t *cv, kmutex_t *mtx, uint64_t deadline_ns);
+/*
+ * An interruptible sleep spent waiting in the host instead (for a host
+ * event source a component owns): hw_wait, called without the interlock
+ * and holding the virtual CPU, waits until its source has something, the
+ * deadline (0: none) passes (ETIMEDOUT, also when it passed before) or
+ * hw_kick is called, and acts on
+ * what came; whoever signals cv meanwhile (a waker, an interrupter) calls
+ * hw_kick, under the interlock.  Not counted by lwp_sleepwatch: the
+ * sleeper waits for the host itself.
+ */
+struct cv_hostwait {
+	int (*hw_wait)(uint64_t deadline_ns);
+	void (*hw_kick)(void);
+};
+int cv_wait_sig_host(kcondvar_t *cv, kmutex_t *mtx, uint64_t deadline_ns,
+    const struct cv_hostwait *hw);
 void cv_signal(kcondvar_t *cv);
 void cv_broadcast(kcondvar_t *cv);
 bool cv_has_waiters(const kcondvar_t *cv);

@@ -15,6 +15,7 @@ cv_init(kcondvar_t *cv)
 {
 	rumpuser_cv_init(&cv->cv_host);
 	cv->cv_waiters = 0;
+	cv->cv_hostwait = NULL;
 }
 
 void
@@ -78,7 +79,7 @@ cv_wait_sig_ns(kcondvar_t *cv, kmutex_t *mtx, uint64_t nsec)
 {
 	int error, intr;
 
-	if ((error = lwp_sleep_begin(cv, mtx)) != 0)
+	if ((error = lwp_sleep_begin(cv, mtx, true)) != 0)
 		return error;
 	error = cv_wait_ns(cv, mtx, nsec);
 	intr = lwp_sleep_end(cv, mtx);
@@ -104,15 +105,36 @@ cv_wait_sig_until(kcondvar_t *cv, kmutex_t *mtx, uint64_t deadline_ns)
 	return cv_wait_sig_ns(cv, mtx, deadline_ns - now);
 }
 
+int
+cv_wait_sig_host(kcondvar_t *cv, kmutex_t *mtx, uint64_t deadline_ns,
+    const struct cv_hostwait *hw)
+{
+	int error, intr;
+
+	if ((error = lwp_sleep_begin(cv, mtx, false)) != 0)
+		return error;
+	cv->cv_hostwait = hw;
+	mutex_exit(mtx);
+	error = hw->hw_wait(deadline_ns);
+	mutex_enter(mtx);
+	cv->cv_hostwait = NULL;
+	intr = lwp_sleep_end(cv, mtx);
+	return intr != 0 ? intr : error;
+}
+
 void
 cv_signal(kcondvar_t *cv)
 {
+	if (cv->cv_hostwait != NULL)
+		cv->cv_hostwait->hw_kick();
 	rumpuser_cv_signal(cv->cv_host);
 }
 
 void
 cv_broadcast(kcondvar_t *cv)
 {
+	if (cv->cv_hostwait != NULL)
+		cv->cv_hostwait->hw_kick();
 	rumpuser_cv_broadcast(cv->cv_host);
 }
 

@@ -47,10 +47,20 @@ lwp_intr_check(struct lwp *l)
 	return 0;
 }
 
+static void (*lwp_sleepwatcher)(bool);
+
+void
+lwp_sleepwatch(void (*fn)(bool asleep))
+{
+	__atomic_store_n(&lwp_sleepwatcher, fn, __ATOMIC_RELEASE);
+}
+
 /* Before an interruptible sleep on cv with mtx, which the caller holds. */
 int
-lwp_sleep_begin(kcondvar_t *cv, kmutex_t *mtx)
+lwp_sleep_begin(kcondvar_t *cv, kmutex_t *mtx, bool watched)
 {
+	void (*watch)(bool) = watched ? __atomic_load_n(&lwp_sleepwatcher,
+	    __ATOMIC_ACQUIRE) : NULL;
 	struct lwp *l = curlwp;
 	int error;
 
@@ -62,6 +72,10 @@ lwp_sleep_begin(kcondvar_t *cv, kmutex_t *mtx)
 		l->l_sleepmtx = mtx;
 	}
 	mutex_exit(&l->l_sleeplock);
+	/* Told only of sleeps that happen, and each end by its begin's. */
+	l->l_sleeptold = error == 0 ? watch : NULL;
+	if (l->l_sleeptold != NULL)
+		watch(true);
 	return error;
 }
 
@@ -83,6 +97,10 @@ lwp_sleep_end(kcondvar_t *cv, kmutex_t *mtx)
 	l->l_sleepmtx = NULL;
 	error = lwp_intr_check(l);
 	mutex_exit(&l->l_sleeplock);
+	if (l->l_sleeptold != NULL) {
+		l->l_sleeptold(false);
+		l->l_sleeptold = NULL;
+	}
 	return error;
 }
 

@@ -6,6 +6,7 @@
 #include "rumpkern/poll.h"
 
 static kmutex_t poll_lock;
+static const struct poll_hostops *poll_hostops;
 
 int
 poll_init(void)
@@ -18,6 +19,22 @@ void
 poll_fini(void)
 {
 	mutex_destroy(&poll_lock);
+}
+
+void
+poll_hostops_set(const struct poll_hostops *ops)
+{
+	__atomic_store_n(&poll_hostops, ops, __ATOMIC_RELEASE);
+}
+
+void
+poll_prescan(void)
+{
+	const struct poll_hostops *ops = __atomic_load_n(&poll_hostops,
+	    __ATOMIC_ACQUIRE);
+
+	if (ops != NULL)
+		ops->po_prescan();
 }
 
 void
@@ -111,8 +128,19 @@ pollwaiter_sleep(struct pollwaiter *pw, uint64_t deadline_ns)
 	int error = 0;
 
 	mutex_enter(&poll_lock);
-	while (!pw->pw_woken && error == 0)
-		error = cv_wait_sig_until(&pw->pw_cv, &poll_lock, deadline_ns);
+	while (!pw->pw_woken && error == 0) {
+		const struct poll_hostops *ops = __atomic_load_n(&poll_hostops,
+		    __ATOMIC_ACQUIRE);
+
+		if (ops != NULL && ops->po_lead()) {
+			error = cv_wait_sig_host(&pw->pw_cv, &poll_lock,
+			    deadline_ns, &ops->po_wait);
+			ops->po_unlead();
+		} else {
+			error = cv_wait_sig_until(&pw->pw_cv, &poll_lock,
+			    deadline_ns);
+		}
+	}
 	pw->pw_woken = false;
 	mutex_exit(&poll_lock);
 	return error;

@@ -24,7 +24,8 @@ extern pid_t proc_pidmax;
  * closes an exiting process's descriptors.  lwp_intr_reset() forgets
  * both marks when l changes process; under proc_lock.
  */
-int lwp_sleep_begin(struct kcondvar *cv, kmutex_t *mtx);
+/* watched: told to lwp_sleepwatch's watcher. */
+int lwp_sleep_begin(struct kcondvar *cv, kmutex_t *mtx, bool watched);
 int lwp_sleep_end(struct kcondvar *cv, kmutex_t *mtx);
 bool lwp_interrupt_mark(struct lwp *l, int why);
 void lwp_interrupt_wake(struct lwp *l);

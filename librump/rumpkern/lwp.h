@@ -94,6 +94,7 @@ struct lwp {
 	struct kcondvar *l_sleepcv;
 	kmutex_t *l_sleepmtx;
 	unsigned l_wakers;
+	void (*l_sleeptold)(bool);	/* the lwp_sleepwatch told of it */
 	LIST_ENTRY(lwp) l_list;		/* all lwps, under proc_lock */
 	LIST_ENTRY(lwp) l_sibling;	/* l_proc's lwps, under proc_lock */
 	LIST_ENTRY(lwp) l_wakelist;	/* private to lwproc_exit */
@@ -121,6 +122,13 @@ void sched_fini(void);
 /* Around a host call that may block. */
 void sched_block_begin(void);
 void sched_block_end(void);
+/*
+ * fn (NULL: none) is told when an interruptible sleep begins (true) and
+ * ends (false), by the sleeper, holding the sleep's interlock: a component
+ * whose thread serves sleepers (sockin's event thread) need only run while
+ * someone sleeps.  Set once, before the component's first sleep matters.
+ */
+void lwp_sleepwatch(void (*fn)(bool asleep));
 
 /* lwps and processes (kern_lwp.c, kern_proc.c). */
 struct lwp *lwp_alloc(struct proc *p, int flags, const char *name);

@@ -44,6 +44,26 @@ void pollent_unrecord(struct pollent *pe);
  */
 int pollwaiter_sleep(struct pollwaiter *pw, uint64_t deadline_ns);
 
+/*
+ * A component whose readiness news comes from the host (sockin) may take
+ * part in polls (poll_hostops_set; NULL: none):
+ * - po_prescan runs before each pass of a poll over its descriptors,
+ *   without locks held, and takes the news waiting, so that the pass sees
+ *   it;
+ * - po_lead, under the poll lock, says whether the poller about to sleep
+ *   is to wait for the host itself (po_wait, cv_wait_sig_host) rather
+ *   than for another thread to bring the news; if so, po_unlead follows
+ *   the sleep, under the poll lock too.
+ */
+struct poll_hostops {
+	void (*po_prescan)(void);
+	bool (*po_lead)(void);
+	void (*po_unlead)(void);
+	struct cv_hostwait po_wait;
+};
+void poll_hostops_set(const struct poll_hostops *ops);
+void poll_prescan(void);
+
 int poll_init(void);
 void poll_fini(void);
 

@@ -277,6 +277,7 @@ dopoll(struct pollfd *fds, size_t nfds, int timeout, long *retval)
 	for (;;) {
 		for (size_t i = 0; i < nfds; i++)
 			pollent_init(&pes[i], &pw);
+		poll_prescan();
 		nready = poll_scan(fds, nfds, timeout != 0 ? pes : NULL);
 		if (nready == 0 && timeout != 0)
 			error = pollwaiter_sleep(&pw, deadline);

@@ -56,7 +56,11 @@ struct pr_usrreqs {
 	/* No more sends (shutdown SHUT_WR). */
 	int (*pr_shutdown)(struct socket *so);
 	void (*pr_abort)(struct socket *so);
-	/* Owns m and control, also on error. nam is NULL when connected. */
+	/*
+	 * Owns m and control, also on error; an error means m was not
+	 * queued (a stream's data taken is a success, whatever its sending
+	 * meets after).  nam is NULL when connected.
+	 */
 	int (*pr_send)(struct socket *so, struct mbuf *m,
 	    const struct sockaddr *nam, socklen_t namelen, struct mbuf *control,
 	    int flags);
@@ -87,6 +91,18 @@ struct pr_usrreqs {
 	int (*pr_recvdirect)(struct socket *so, struct uio *uio, int flags);
 	int (*pr_rcvpoll)(struct socket *so);
 	size_t (*pr_rcvcount)(struct socket *so);
+	/*
+	 * Optional, the same for an atomic protocol's datagrams, with
+	 * pr_rcvpoll and pr_rcvcount (the next datagram's length):
+	 * pr_recvdgram moves the next datagram into uio (what fits), its
+	 * source into *paddr and its control messages into *controlp (each
+	 * when not NULL), MSG_TRUNC into *outflagsp when it did not fit and
+	 * its whole length into *reclenp (when not NULL); called, and
+	 * answering, as pr_recvdirect.
+	 */
+	int (*pr_recvdgram)(struct socket *so, struct uio *uio, int flags,
+	    struct sockaddr_storage *paddr, socklen_t *paddrlen,
+	    struct mbuf **controlp, int *outflagsp, size_t *reclenp);
 	/*
 	 * Optional, the other way: a protocol whose sent data goes straight
 	 * from the caller's buffer to where it is sent (sockin: the host

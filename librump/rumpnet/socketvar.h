@@ -116,7 +116,10 @@ int soconnect(struct socket *so, const struct sockaddr *nam,
 int soaccept(struct socket *head, struct socket **aso,
     struct sockaddr_storage *nam, socklen_t *namelen, bool nbio);
 int soshutdown(struct socket *so, int how);
-/* nam: destination or NULL. top: data already in mbufs, or uio. */
+/*
+ * nam: destination or NULL. top: data already in mbufs, or uio.  A send
+ * that moved part of uio returns 0, its error kept for the next call.
+ */
 int sosend(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
     struct uio *uio, struct mbuf *top, struct mbuf *control, int flags,
     bool nbio);
@@ -277,6 +280,17 @@ pru_recvdirect(struct socket *so, struct uio *uio, int flags)
 {
 	return SO_PRU(so)->pr_recvdirect != NULL ?
 	    SO_PRU(so)->pr_recvdirect(so, uio, flags) : EAGAIN;
+}
+
+/* The optional direct datagram receive (pr_recvdgram); EAGAIN without. */
+static inline int
+pru_recvdgram(struct socket *so, struct uio *uio, int flags,
+    struct sockaddr_storage *paddr, socklen_t *paddrlen,
+    struct mbuf **controlp, int *outflagsp, size_t *reclenp)
+{
+	return SO_PRU(so)->pr_recvdgram != NULL ?
+	    SO_PRU(so)->pr_recvdgram(so, uio, flags, paddr, paddrlen,
+	    controlp, outflagsp, reclenp) : EAGAIN;
 }
 
 static inline int

@@ -314,10 +314,9 @@ do_sendmsg(int s, const struct msghdr *msg, int flags, long *retval)
 	if (error == 0) {
 		size_t total = uio.uio_resid;
 
+		/* Data moved is a success, the error the next call's (sosend). */
 		error = sosend(fp->f_data, to, to != NULL ? msg->msg_namelen : 0,
 		    &uio, NULL, control, flags, fp_nbio(fp));
-		if (uio.uio_resid != total && (error == EAGAIN || error == EINTR))
-			error = 0;
 		*retval = (long)(total - uio.uio_resid);
 	}
 	iovec_free(iov, (int)msg->msg_iovlen, small);

@@ -395,7 +395,8 @@ sosend_atomic(struct socket *so, const struct sockaddr *nam,
  * keeps concurrent writers' pieces apart; it is given up while waiting for
  * space, so a non-blocking writer waits at most for another one's copy.
  * Bytes copied but never handed over (an error, or no room for a
- * non-blocking writer) are given back to the caller's count.
+ * non-blocking writer), or refused by the protocol, are given back to the
+ * caller's count.
  */
 static int
 sosend_stream(struct socket *so, struct uio *uio, struct mbuf *control,
@@ -410,6 +411,7 @@ sosend_stream(struct socket *so, struct uio *uio, struct mbuf *control,
 	sbrelock(so, &so->so_snd);
 	for (;;) {
 		struct mbuf *rest = NULL;
+		size_t piece;
 		long space;
 
 		if ((error = sosend_check(so, NULL)) != 0)
@@ -440,22 +442,23 @@ sosend_stream(struct socket *so, struct uio *uio, struct mbuf *control,
 			rest = m_split(m, (int)space, M_WAIT);
 			KASSERT(rest != NULL);
 		}
-		mlen -= (size_t)m->m_pkthdr.len;
+		piece = (size_t)m->m_pkthdr.len;
 		/* The protocol owns m and control from here, also on error. */
 		error = pru_send(so, m, NULL, 0, control, flags &
 		    (rest == NULL && uio->uio_resid == 0 ? MSG_EOR | MSG_OOB :
 		    MSG_OOB));
 		control = NULL;
 		m = rest;
+		/* A piece the protocol refused was not sent. */
+		if (error == 0)
+			mlen -= piece;
 		if (error != 0 || (m == NULL && uio->uio_resid == 0))
 			break;
 	}
 	sbunlock(&so->so_snd);
 	NET_UNLOCK();
-	if (m != NULL) {
-		m_freem(m);
-		uio->uio_resid += mlen;
-	}
+	m_freem(m);
+	uio->uio_resid += mlen;
 	if (control != NULL)
 		m_freem(control);
 	return error;
@@ -521,8 +524,8 @@ sosend_direct_stream(struct socket *so, struct uio *uio,
 	return error;
 }
 
-int
-sosend(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
+static int
+sosend1(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
     struct uio *uio, struct mbuf *top, struct mbuf *control, int flags,
     bool nbio)
 {
@@ -537,6 +540,36 @@ sosend(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
 		return sosend_atomic(so, nam, namelen, uio, top, control, flags);
 	KASSERT(top == NULL);
 	return sosend_stream(so, uio, control, flags, nbio);
+}
+
+/*
+ * A send that moved data succeeds with its count, as Linux's tcp_sendmsg
+ * does ("if (copied) goto out"), and the error that stopped it is the
+ * next call's: a connection's error goes back to so_error (taken from it
+ * by sosend_check, or the protocol's), EPIPE stays in the socket's state,
+ * and a timeout or an interrupt belongs to this call only.  Only a stream
+ * moves part of its data: a datagram goes whole or not at all (its uio
+ * consumed even when the protocol refused it).
+ */
+int
+sosend(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
+    struct uio *uio, struct mbuf *top, struct mbuf *control, int flags,
+    bool nbio)
+{
+	size_t orig = uio != NULL ? uio->uio_resid : 0;
+	int error;
+
+	error = sosend1(so, nam, namelen, uio, top, control, flags, nbio);
+	if (error == 0 || (so->so_proto->pr_flags & PR_ATOMIC) ||
+	    uio->uio_resid == orig)
+		return error;
+	if (error != EAGAIN && error != EINTR && error != EPIPE) {
+		NET_LOCK();
+		if (so->so_error == 0)
+			soseterror(so, error);
+		NET_UNLOCK();
+	}
+	return 0;
 }
 
 /* Why soreceive cannot return data now; 0 means wait (or data came). */
@@ -592,9 +625,10 @@ soreceive_nodata(struct socket *so, struct uio *uio, bool *eof)
  *   Only small internal mbufs are copied under the lock, at most what the
  *   caller asked for.  Copying under the receive lock alone, without a
  *   reference, would race with both the flush and the append.
- * - A stream protocol that keeps its data until read (pr_recvdirect,
- *   sockin) is asked for it when the buffer is empty, under the receive
- *   lock too, so its reads never interleave either.
+ * - A protocol that keeps its data until read (pr_recvdirect for a
+ *   stream's, pr_recvdgram for datagrams: sockin) is asked for it when
+ *   the buffer is empty, under the receive lock too, so its reads never
+ *   interleave either.
  */
 
 /* Copies chain m to the caller as far as there is room, then frees it. */
@@ -755,7 +789,12 @@ soreceive(struct socket *so, struct sockaddr_storage *paddr,
 			if (error != 0 || eof)
 				break;
 			/* Data the protocol keeps until read comes straight here. */
-			if (!atomic) {
+			if (atomic) {
+				error = pru_recvdgram(so, uio, flags, paddr,
+				    paddrlen, controlp, &outflags, reclenp);
+				if (error != EAGAIN)
+					break;
+			} else {
 				error = pru_recvdirect(so, uio, flags);
 				if (error == 0 && (peek || !(flags & MSG_WAITALL) ||
 				    uio->uio_resid == 0))
@@ -828,7 +867,9 @@ soioctl(struct socket *so, unsigned long cmd, void *data)
 		NET_LOCK();
 		/* A datagram socket reports its first datagram, as Linux does. */
 		m = so->so_rcv.sb_mb;
-		if (so->so_proto->pr_flags & PR_ATOMIC) {
+		if ((so->so_proto->pr_flags & PR_ATOMIC) && m == NULL) {
+			n = (int)pru_rcvcount(so);
+		} else if (so->so_proto->pr_flags & PR_ATOMIC) {
 			for (; m != NULL; m = m->m_next)
 				if (m->m_type == MT_DATA || m->m_type == MT_HEADER)
 					n += m->m_len;

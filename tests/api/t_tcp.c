@@ -472,6 +472,113 @@ tcp_close_with_unread_data_resets_the_peer(void **state)
 	wait_no_connections();
 }
 
+/* Connections nobody accepted are reset when their listener closes. */
+static void
+tcp_closing_a_listener_resets_the_connections_it_had_not_given_out(
+    void **state)
+{
+	struct sockaddr_in sin;
+	struct pollfd pfd;
+	char buf[4];
+	int l, c;
+
+	(void)state;
+	l = tcp_listener(&sin);
+	c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	/* Readable: the connection waits in the listener's queue. */
+	pfd.fd = l;
+	pfd.events = POLLIN;
+	assert_int_equal(rump_sys_poll(&pfd, 1, -1), 1);
+	assert_int_equal(rump_sys_close(l), 0);
+	assert_int_equal(rump_sys_read(c, buf, sizeof(buf)), -1);
+	assert_int_equal(errno, ECONNRESET);
+	rump_sys_close(c);
+	wait_no_connections();
+}
+
+/* A send far larger than both socket buffers, from its own thread. */
+#define BIGSEND	(64u << 20)
+
+struct bigsend {
+	int fd;
+	char *buf;
+	ssize_t rv;
+};
+
+static void *
+bigsend_run(void *arg)
+{
+	struct bigsend *b = arg;
+
+	b->rv = rump_sys_send(b->fd, b->buf, BIGSEND, MSG_NOSIGNAL);
+	return NULL;
+}
+
+/*
+ * As on Linux: the send returns what it moved, the reset is the next
+ * call's error (once), and the connection's end (EPIPE) every later one's.
+ */
+static void
+tcp_a_send_cut_short_by_a_reset_returns_its_count_then_the_reset(void **state)
+{
+	struct linger lg = { 1, 0 };
+	struct bigsend b;
+	struct pollfd pfd;
+	pthread_t t;
+	int a;
+
+	(void)state;
+	tcp_pair(&b.fd, &a);
+	assert_non_null(b.buf = calloc(1, BIGSEND));
+	assert_int_equal(pthread_create(&t, NULL, bigsend_run, &b), 0);
+	/* Data arrived: the send has moved some, and cannot finish. */
+	pfd.fd = a;
+	pfd.events = POLLIN;
+	assert_int_equal(rump_sys_poll(&pfd, 1, -1), 1);
+	assert_int_equal(rump_sys_setsockopt(a, SOL_SOCKET, SO_LINGER, &lg,
+	    sizeof(lg)), 0);
+	assert_int_equal(rump_sys_close(a), 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_true(b.rv > 0 && b.rv < (ssize_t)BIGSEND);
+	assert_int_equal(rump_sys_send(b.fd, "x", 1, MSG_NOSIGNAL), -1);
+	assert_int_equal(errno, ECONNRESET);
+	assert_int_equal(rump_sys_send(b.fd, "x", 1, MSG_NOSIGNAL), -1);
+	assert_int_equal(errno, EPIPE);
+	free(b.buf);
+	rump_sys_close(b.fd);
+	wait_no_connections();
+}
+
+/* A timeout belongs to the write it ended: no error is left behind. */
+static void
+tcp_a_write_cut_short_by_its_timeout_returns_its_count_and_no_error(
+    void **state)
+{
+	struct timeval tv = { 0, 20000 };
+	socklen_t len = sizeof(int);
+	char *buf, c1;
+	ssize_t rv;
+	int c, a, error = -1;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_non_null(buf = calloc(1, BIGSEND));
+	assert_int_equal(rump_sys_setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv,
+	    sizeof(tv)), 0);
+	rv = rump_sys_write(c, buf, BIGSEND);
+	assert_true(rv > 0 && rv < (ssize_t)BIGSEND);
+	assert_int_equal(rump_sys_getsockopt(c, SOL_SOCKET, SO_ERROR, &error,
+	    &len), 0);
+	assert_int_equal(error, 0);
+	assert_int_equal(rump_sys_read(a, &c1, 1), 1);
+	free(buf);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	wait_no_connections();
+}
+
 static void
 tcp_poll_reports_end_of_file_and_hang_up(void **state)
 {
@@ -631,6 +738,9 @@ main(void)
 		leak_test(tcp_receive_timeout_ends_a_read_that_gets_nothing_with_eagain),
 		leak_test(tcp_abortive_close_resets_the_peer),
 		leak_test(tcp_close_with_unread_data_resets_the_peer),
+		leak_test(tcp_closing_a_listener_resets_the_connections_it_had_not_given_out),
+		leak_test(tcp_a_send_cut_short_by_a_reset_returns_its_count_then_the_reset),
+		leak_test(tcp_a_write_cut_short_by_its_timeout_returns_its_count_and_no_error),
 		leak_test(tcp_poll_reports_end_of_file_and_hang_up),
 		leak_test(tcp_socket_options_read_back),
 		leak_test(tcp_keepalive_cork_and_maxseg_options_read_back),

@@ -226,6 +226,61 @@ close_with_so_linger_returns_once_the_host_holds_the_data(void **state)
 	rump_sys_close(a);
 }
 
+struct closer {
+	int fd;
+	pid_t tid;
+	int rv;
+	bool done;
+};
+
+static void *
+closer_run(void *arg)
+{
+	struct closer *cl = arg;
+
+	__atomic_store_n(&cl->tid, thread_self_id(), __ATOMIC_RELEASE);
+	cl->rv = rump_sys_close(cl->fd);
+	__atomic_store_n(&cl->done, true, __ATOMIC_RELEASE);
+	return NULL;
+}
+
+/*
+ * A close with SO_LINGER whose peer reads nothing waits in the host's
+ * close; with the one virtual CPU held, or softnet_lock, every other
+ * call would wait with it (for the hour).  The peer's reading ends it.
+ */
+static void
+a_lingering_close_lets_other_threads_calls_go_on(void **state)
+{
+	struct linger lg = { .l_onoff = 1, .l_linger = 3600 };
+	struct closer cl = { .tid = 0 };
+	static char buf[65536];
+	pthread_t t;
+	ssize_t n;
+	int a, s;
+
+	(void)state;
+	tcp_pair(&cl.fd, &a);
+	assert_int_equal(rump_sys_setsockopt(cl.fd, SOL_SOCKET, SO_LINGER, &lg,
+	    sizeof(lg)), 0);
+	/* Both hosts' buffers full: the peer cannot acknowledge a close. */
+	while (rump_sys_send(cl.fd, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		continue;
+	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(pthread_create(&t, NULL, closer_run, &cl), 0);
+	wait_thread_asleep(&cl.tid);
+	s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(s >= 0);
+	assert_int_equal(rump_sys_close(s), 0);
+	assert_false(__atomic_load_n(&cl.done, __ATOMIC_ACQUIRE));
+	while ((n = rump_sys_read(a, buf, sizeof(buf))) > 0)
+		continue;
+	assert_int_equal(n, 0);
+	assert_int_equal(pthread_join(t, NULL), 0);
+	assert_int_equal(cl.rv, 0);
+	rump_sys_close(a);
+}
+
 static void
 nonblocking_connect_completes_and_poll_says_writable(void **state)
 {
@@ -1226,6 +1281,7 @@ main(void)
 		leak_test(send_to_a_closed_peer_is_epipe_or_econnreset_not_sigpipe),
 		leak_test(shutdown_wr_gives_the_peer_end_of_file_and_keeps_reading),
 		leak_test(close_with_so_linger_returns_once_the_host_holds_the_data),
+		leak_test(a_lingering_close_lets_other_threads_calls_go_on),
 		leak_test(nonblocking_connect_completes_and_poll_says_writable),
 		leak_test(poll_sees_a_sockin_socket_and_a_pipe_together),
 		leak_test(protocol_options_reach_the_host_socket),

@@ -1,0 +1,347 @@
+/*
+ * sockin's event thread rests while pollers take the host's news
+ * themselves (sockin/sockin_rest.c): what it did for everyone is then done
+ * by the poller that takes it, the poller that sleeps waiting for the host
+ * itself, the call that would find nothing, or the event thread woken by
+ * anyone else who sleeps.  Run as an ordinary user on 127.0.0.1.
+ */
+#include <arpa/inet.h>
+#include <netinet/in.h>
+#include <poll.h>
+#include <pthread.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+#include "apitest.h"
+#include "blocker.h"
+
+static uint64_t
+kstat(const char *name)
+{
+	uint64_t v;
+
+	assert_int_equal(rump_kstat_get(name, &v), 0);
+	return v;
+}
+
+static int
+listener(struct sockaddr_in *sin)
+{
+	socklen_t len = sizeof(*sin);
+	int s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(s >= 0);
+	*sin = (struct sockaddr_in){
+		.sin_family = AF_INET,
+		.sin_addr = { htonl(INADDR_LOOPBACK) },
+	};
+	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)sin, sizeof(*sin)), 0);
+	assert_int_equal(rump_sys_listen(s, 5), 0);
+	assert_int_equal(rump_sys_getsockname(s, (struct sockaddr *)sin, &len), 0);
+	return s;
+}
+
+/* A connected pair: *c the client's end, *a the accepted one. */
+static void
+tcp_pair(int *c, int *a)
+{
+	struct sockaddr_in sin;
+	int l = listener(&sin);
+
+	*c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(*c >= 0);
+	assert_int_equal(rump_sys_connect(*c, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	*a = rump_sys_accept(l, NULL, NULL);
+	assert_true(*a >= 0);
+	rump_sys_close(l);
+}
+
+/* Reads what s holds without waiting, until the host says "nothing". */
+static void
+drain(int s)
+{
+	char buf[64];
+
+	while (rump_sys_recv(s, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		continue;
+	assert_int_equal(errno, EAGAIN);
+}
+
+/*
+ * Until the event thread rests: a poll pass (a poller is at work), then
+ * news for x (a byte from y) that it brings, with nobody asleep; the
+ * byte is read again.  A pass may take the news before the event thread,
+ * which then has no batch to rest after: another round.
+ */
+static void
+event_thread_rests(int x, int y)
+{
+	uint64_t rests = kstat("sockin.rests");
+	struct pollfd pfd = { .fd = x, .events = POLLIN };
+
+	for (int i = 0; kstat("sockin.rests") == rests; i++) {
+		assert_true(i < 1000);
+		assert_true(rump_sys_poll(&pfd, 1, 0) >= 0);
+		assert_int_equal(rump_sys_send(y, "r", 1, 0), 1);
+		wait_other_threads_asleep();
+	}
+	drain(x);
+}
+
+/* Which of the two descriptors poll found readable (the only one). */
+static long
+poll_first(struct blocker *b)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = b->fds[0], .events = POLLIN },
+		{ .fd = b->fds[1], .events = POLLIN },
+	};
+	long n = rump_sys_poll(pfd, 2, -1);
+
+	if (n != 1)
+		return n < 0 ? -1 : -2;
+	return (pfd[0].revents & POLLIN) ? 0 : 1;
+}
+
+static void
+a_sleeping_poller_waits_for_the_host_itself_and_takes_its_news(void **state)
+{
+	uint64_t leads, taken;
+	struct blocker b;
+	int c, a, p[2];
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_pipe2(p, 0), 0);
+	event_thread_rests(a, c);
+	leads = kstat("sockin.leads");
+	blocker_start(&b, 0, NULL, poll_first, (int[]){ a, p[0] });
+	assert_int_equal(kstat("sockin.leads"), leads + 1);
+	taken = kstat("sockin.polltaken");
+	assert_int_equal(rump_sys_send(c, "x", 1, 0), 1);
+	blocker_join(&b);
+	assert_int_equal(b.ret, 0);
+	assert_true(kstat("sockin.polltaken") > taken);
+	rump_sys_close(p[0]);
+	rump_sys_close(p[1]);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+static void
+a_poller_waiting_for_the_host_is_woken_by_a_pipe(void **state)
+{
+	uint64_t leads;
+	struct blocker b;
+	int c, a, p[2];
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_pipe2(p, 0), 0);
+	event_thread_rests(a, c);
+	leads = kstat("sockin.leads");
+	blocker_start(&b, 0, NULL, poll_first, (int[]){ a, p[0] });
+	assert_int_equal(kstat("sockin.leads"), leads + 1);
+	assert_int_equal(rump_sys_write(p[1], "w", 1), 1);
+	blocker_join(&b);
+	assert_int_equal(b.ret, 1);
+	rump_sys_close(p[0]);
+	rump_sys_close(p[1]);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+static void
+a_poller_waiting_for_the_host_is_interrupted(void **state)
+{
+	uint64_t leads;
+	struct blocker b;
+	int c, a, p[2];
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_int_equal(rump_sys_pipe2(p, 0), 0);
+	event_thread_rests(a, c);
+	leads = kstat("sockin.leads");
+	blocker_start(&b, 0, NULL, poll_first, (int[]){ a, p[0] });
+	assert_int_equal(kstat("sockin.leads"), leads + 1);
+	assert_int_equal(rump_lwproc_interrupt(1, b.lid), 0);
+	blocker_join_failed(&b, EINTR);
+	rump_sys_close(p[0]);
+	rump_sys_close(p[1]);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+static void
+a_poll_waiting_for_the_host_ends_at_its_timeout(void **state)
+{
+	struct pollfd pfd;
+	uint64_t leads;
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	event_thread_rests(a, c);
+	leads = kstat("sockin.leads");
+	pfd = (struct pollfd){ .fd = a, .events = POLLIN };
+	assert_int_equal(rump_sys_poll(&pfd, 1, 20), 0);
+	assert_int_equal(kstat("sockin.leads"), leads + 1);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+/* Pending before the poll sleeps, the interrupt ends it there. */
+static void
+an_interrupt_pending_ends_a_poll_before_it_waits_for_the_host(void **state)
+{
+	struct pollfd pfd;
+	uint64_t leads;
+	int c, a, lid;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	event_thread_rests(a, c);
+	leads = kstat("sockin.leads");
+	assert_int_equal(rump_lwproc_curlwpid(&lid), 0);
+	assert_int_equal(rump_lwproc_interrupt(1, lid), 0);
+	pfd = (struct pollfd){ .fd = a, .events = POLLIN };
+	assert_int_equal(rump_sys_poll(&pfd, 1, -1), -1);
+	assert_int_equal(errno, EINTR);
+	assert_int_equal(kstat("sockin.leads"), leads + 1);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+static long
+recv_one(struct blocker *b)
+{
+	char buf[8];
+
+	return rump_sys_recv(b->fds[0], buf, sizeof(buf), 0);
+}
+
+static void
+a_blocked_reader_wakes_the_resting_event_thread_for_its_data(void **state)
+{
+	struct blocker b;
+	int c, a;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	event_thread_rests(a, c);
+	blocker_start(&b, 0, NULL, recv_one, (int[]){ a, -1 });
+	assert_int_equal(rump_sys_send(c, "data", 4, 0), 4);
+	blocker_join(&b);
+	assert_int_equal(b.ret, 4);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+static void
+a_nonblocking_recv_while_the_event_thread_rests_takes_the_news_itself(void **state)
+{
+	char buf[8];
+	int c, a, n = 0;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	event_thread_rests(a, c);
+	assert_int_equal(rump_sys_send(c, "data", 4, 0), 4);
+	/* In the host's socket, the host's news with it. */
+	while (n < 4)
+		assert_int_equal(rump_sys_ioctl(a, FIONREAD, &n), 0);
+	assert_int_equal(rump_sys_recv(a, buf, sizeof(buf), MSG_DONTWAIT), 4);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+static void
+a_nonblocking_accept_while_the_event_thread_rests_takes_the_connection(void **state)
+{
+	struct sockaddr_in sin;
+	int c, a, l, h, s;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	l = listener(&sin);
+	event_thread_rests(a, c);
+	/* A host program connects: the rump kernel hears only the news. */
+	assert_true((h = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(connect(h, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	s = rump_sys_accept4(l, NULL, NULL, SOCK_NONBLOCK);
+	assert_true(s >= 0);
+	close(h);
+	rump_sys_close(s);
+	rump_sys_close(l);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+static void
+a_nonblocking_send_while_the_event_thread_rests_sees_room_come(void **state)
+{
+	static char buf[64 * 1024];
+	int c, a, x, y;
+	ssize_t n;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	tcp_pair(&x, &y);
+	/* Full: the host says so, and reports room only once there is. */
+	while (rump_sys_send(c, buf, sizeof(buf), MSG_DONTWAIT) > 0)
+		continue;
+	assert_int_equal(errno, EAGAIN);
+	event_thread_rests(y, x);
+	drain(a);
+	/* Each try takes the news waiting: room comes, without a poll. */
+	while ((n = rump_sys_send(c, buf, 1, MSG_DONTWAIT)) == -1)
+		assert_int_equal(errno, EAGAIN);
+	assert_int_equal(n, 1);
+	rump_sys_close(x);
+	rump_sys_close(y);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+static void
+a_datagram_socket_keeps_the_event_thread_awake(void **state)
+{
+	struct pollfd pfd;
+	uint64_t rests;
+	int c, a, u;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	assert_true((u = rump_sys_socket(AF_INET, SOCK_DGRAM, 0)) >= 0);
+	rests = kstat("sockin.rests");
+	pfd = (struct pollfd){ .fd = a, .events = POLLIN };
+	assert_int_equal(rump_sys_poll(&pfd, 1, 0), 0);
+	assert_int_equal(rump_sys_send(c, "r", 1, 0), 1);
+	wait_other_threads_asleep();
+	assert_int_equal(kstat("sockin.rests"), rests);
+	rump_sys_close(u);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+int
+main(void)
+{
+	const struct CMUnitTest tests[] = {
+		leak_test(a_sleeping_poller_waits_for_the_host_itself_and_takes_its_news),
+		leak_test(a_poller_waiting_for_the_host_is_woken_by_a_pipe),
+		leak_test(a_poller_waiting_for_the_host_is_interrupted),
+		leak_test(a_poll_waiting_for_the_host_ends_at_its_timeout),
+		leak_test(an_interrupt_pending_ends_a_poll_before_it_waits_for_the_host),
+		leak_test(a_blocked_reader_wakes_the_resting_event_thread_for_its_data),
+		leak_test(a_nonblocking_recv_while_the_event_thread_rests_takes_the_news_itself),
+		leak_test(a_nonblocking_accept_while_the_event_thread_rests_takes_the_connection),
+		leak_test(a_nonblocking_send_while_the_event_thread_rests_sees_room_come),
+		leak_test(a_datagram_socket_keeps_the_event_thread_awake),
+	};
+
+	return cmocka_run_group_tests(tests, apitest_boot, apitest_halt);
+}
