@@ -149,7 +149,12 @@ $(O)/obj/tests/bench/remote/rpc_bench.o: tests/bench/remote/rpc_bench.c | $(GEN_
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(HOST_CFLAGS) -c $< -o $@
-$(O)/tests/bench/rpc_bench_local: $(O)/obj/tests/bench/remote/rpc_bench.o $(STATIC_LIBS)
+# The local build mounts its image itself with libukfs (RPC_BENCH_LOCAL).
+$(O)/obj/tests/bench/remote/rpc_bench_local.o: tests/bench/remote/rpc_bench.c | $(GEN_PUBH)
+	@mkdir -p $(@D)
+	$(call say,CC,$<)
+	$(Q)$(CC) $(HOST_CFLAGS) -DRPC_BENCH_LOCAL -c $< -o $@
+$(O)/tests/bench/rpc_bench_local: $(O)/obj/tests/bench/remote/rpc_bench_local.o $(STATIC_LIBS)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
 	$(Q)$(CC) -o $@ $< $(LDFLAGS) $(KERNEL_LINK)
