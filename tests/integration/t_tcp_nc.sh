@@ -100,18 +100,24 @@ rump_source_to_host_nc() {
 both_ways_with_a_half_close() {
 	"$STREAM" gen 3000000 >"$WORKDIR/a.bin"
 	head -c 2000000 /dev/urandom >"$WORKDIR/b.bin"
-	start_bg "$NS" hostpipe sh -c "nc -l -N 5004 <'$WORKDIR/b.bin' \
-	    >'$WORKDIR/b-got.bin'" || return 1
-	wait_tcp_port "$NS" 5004 5 || return 1
+	# rump_nc listens, the host's nc connects: a listening nc (OpenBSD's)
+	# ends once the peer's FIN came and its buffers are empty for a
+	# moment, with standard input still to send, and would cut the
+	# stream it sends short.
 	# shellcheck disable=SC2086
-	check "rump_nc sends its input and receives until the host closes" \
-	    ip netns exec "$NS" sh -c "'$BIN/rump_nc' $RUMP_IF1 198.18.1.1 5004 \
+	start_bg "$NS" rumppipe sh -c "exec '$BIN/rump_nc' $RUMP_IF1 -v -l 5004 \
 	    <'$WORKDIR/a.bin' >'$WORKDIR/a-got.bin'" || return 1
-	wait_exit hostpipe 30 || return 1
+	wait_for_line rumppipe 'listening on TCP port' 10 || return 1
+	check "the host's nc sends its input and receives until rump_nc closes" \
+	    ip netns exec "$NS" sh -c "nc -N 198.18.1.2 5004 \
+	    <'$WORKDIR/b.bin' >'$WORKDIR/b-got.bin'" || return 1
+	wait_exit rumppipe 30 || return 1
+	check "rump_nc ended when both directions had" test "$_rc" -eq 0 ||
+	    return 1
+	check "rump_nc got the host's standard input" \
+	    cmp "$WORKDIR/b.bin" "$WORKDIR/a-got.bin" || return 1
 	check "the host got rump_nc's standard input" \
-	    cmp "$WORKDIR/a.bin" "$WORKDIR/b-got.bin" || return 1
-	check "rump_nc wrote the host's bytes to standard output" \
-	    cmp "$WORKDIR/b.bin" "$WORKDIR/a-got.bin"
+	    cmp "$WORKDIR/a.bin" "$WORKDIR/b-got.bin"
 }
 
 keep_listening_with_k() {

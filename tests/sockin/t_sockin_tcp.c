@@ -118,18 +118,26 @@ connection_is_accepted_and_carries_data_both_ways(void **state)
 static void
 connect_to_a_closed_port_is_econnrefused(void **state)
 {
-	struct sockaddr_in sin;
-	int l, s;
+	struct sockaddr_in sin = loopback(0);
+	socklen_t len = sizeof(sin);
+	int b, s;
 
 	(void)state;
-	/* A port that was just free: bound and closed again. */
-	l = listener(&sin, 1);
-	rump_sys_close(l);
+	/*
+	 * A port bound by a socket that does not listen: closed to
+	 * connections, and no other program on the loopback can take it
+	 * meanwhile, as it could a port bound and closed again.
+	 */
+	b = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(b >= 0);
+	assert_int_equal(rump_sys_bind(b, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(rump_sys_getsockname(b, (struct sockaddr *)&sin, &len), 0);
 	s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
 	assert_int_equal(rump_sys_connect(s, (struct sockaddr *)&sin,
 	    sizeof(sin)), -1);
 	assert_int_equal(errno, ECONNREFUSED);
 	rump_sys_close(s);
+	rump_sys_close(b);
 }
 
 static void
