@@ -16,6 +16,7 @@
 #include <time.h>
 
 #include "apitest.h"
+#include "udptest.h"
 
 static struct sockaddr_in
 loopback(in_port_t port)
@@ -29,22 +30,6 @@ loopback(in_port_t port)
 	return sin;
 }
 
-/* A UDP socket bound to 127.0.0.1 and an ephemeral port. */
-static int
-udp_bound(struct sockaddr_in *sin)
-{
-	socklen_t len = sizeof(*sin);
-	int s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
-
-	assert_true(s >= 0);
-	*sin = loopback(0);
-	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)sin, sizeof(*sin)), 0);
-	assert_int_equal(rump_sys_getsockname(s, (struct sockaddr *)sin, &len), 0);
-	assert_int_equal(len, sizeof(*sin));
-	assert_int_not_equal(sin->sin_port, 0);
-	return s;
-}
-
 static void
 udp_datagram_reaches_bound_socket_with_source_address(void **state)
 {
@@ -54,8 +39,8 @@ udp_datagram_reaches_bound_socket_with_source_address(void **state)
 	int sa, sb;
 
 	(void)state;
-	sa = udp_bound(&a);
-	sb = udp_bound(&b);
+	sa = udptest_bound(&a);
+	sb = udptest_bound(&b);
 	assert_int_equal(rump_sys_sendto(sb, "hello", 5, 0,
 	    (struct sockaddr *)&a, sizeof(a)), 5);
 	assert_int_equal(rump_sys_recvfrom(sa, buf, sizeof(buf), 0,
@@ -78,8 +63,8 @@ udp_connected_socket_sends_and_receives_with_send_recv(void **state)
 	int sa, sb;
 
 	(void)state;
-	sa = udp_bound(&a);
-	sb = udp_bound(&b);
+	sa = udptest_bound(&a);
+	sb = udptest_bound(&b);
 	assert_int_equal(rump_sys_connect(sb, (struct sockaddr *)&a, sizeof(a)), 0);
 	assert_int_equal(rump_sys_getpeername(sb, (struct sockaddr *)&peer, &len), 0);
 	assert_int_equal(peer.sin_port, a.sin_port);
@@ -98,9 +83,9 @@ udp_connected_socket_gets_econnrefused_from_closed_port(void **state)
 
 	(void)state;
 	/* A port that was bound and closed again is certainly free. */
-	sc = udp_bound(&closed);
+	sc = udptest_bound(&closed);
 	rump_sys_close(sc);
-	sa = udp_bound(&a);
+	sa = udptest_bound(&a);
 	assert_int_equal(rump_sys_connect(sa, (struct sockaddr *)&closed,
 	    sizeof(closed)), 0);
 	assert_int_equal(rump_sys_send(sa, "x", 1, 0), 1);
@@ -118,7 +103,7 @@ udp_getpeername_on_unconnected_socket_is_enotconn(void **state)
 	int sa;
 
 	(void)state;
-	sa = udp_bound(&a);
+	sa = udptest_bound(&a);
 	assert_int_equal(rump_sys_getpeername(sa, (struct sockaddr *)&peer, &len), -1);
 	assert_int_equal(errno, ENOTCONN);
 	rump_sys_close(sa);
@@ -131,7 +116,7 @@ udp_bind_to_taken_port_is_eaddrinuse_unless_reuseaddr(void **state)
 	int sa, sb, on = 1;
 
 	(void)state;
-	sa = udp_bound(&a);
+	sa = udptest_bound(&a);
 	sb = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
 	assert_int_equal(rump_sys_bind(sb, (struct sockaddr *)&a, sizeof(a)), -1);
 	assert_int_equal(errno, EADDRINUSE);
@@ -167,7 +152,7 @@ udp_recv_on_empty_nonblocking_socket_is_eagain(void **state)
 	int s, on = 1;
 
 	(void)state;
-	s = udp_bound(&a);
+	s = udptest_bound(&a);
 	assert_int_equal(rump_sys_recv(s, buf, sizeof(buf), MSG_DONTWAIT), -1);
 	assert_int_equal(errno, EAGAIN);
 	assert_int_equal(rump_sys_ioctl(s, FIONBIO, &on), 0);
@@ -192,7 +177,7 @@ udp_recv_times_out_after_so_rcvtimeo(void **state)
 	int s;
 
 	(void)state;
-	s = udp_bound(&a);
+	s = udptest_bound(&a);
 	assert_int_equal(rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &tv,
 	    sizeof(tv)), 0);
 	assert_int_equal(rump_sys_getsockopt(s, SOL_SOCKET, SO_RCVTIMEO, &got,
@@ -217,7 +202,7 @@ udp_short_buffer_truncates_datagram_and_says_so(void **state)
 	int s;
 
 	(void)state;
-	s = udp_bound(&a);
+	s = udptest_bound(&a);
 	assert_int_equal(rump_sys_sendto(s, "0123456789", 10, 0,
 	    (struct sockaddr *)&a, sizeof(a)), 10);
 	iov.iov_base = buf;
@@ -242,7 +227,7 @@ udp_peek_leaves_the_datagram_and_fionread_reports_its_size(void **state)
 	int s, n = -1;
 
 	(void)state;
-	s = udp_bound(&a);
+	s = udptest_bound(&a);
 	assert_int_equal(rump_sys_sendto(s, "first", 5, 0, (struct sockaddr *)&a,
 	    sizeof(a)), 5);
 	assert_int_equal(rump_sys_sendto(s, "second!", 7, 0,
@@ -267,7 +252,7 @@ udp_empty_datagram_is_delivered_as_zero_bytes(void **state)
 	int s;
 
 	(void)state;
-	s = udp_bound(&a);
+	s = udptest_bound(&a);
 	assert_int_equal(rump_sys_sendto(s, "", 0, 0, (struct sockaddr *)&a,
 	    sizeof(a)), 0);
 	assert_int_equal(rump_sys_sendto(s, "after", 5, 0,
@@ -287,7 +272,7 @@ udp_large_datagram_crosses_loopback_whole(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(out); i++)
 		out[i] = (char)(i * 7);
-	s = udp_bound(&a);
+	s = udptest_bound(&a);
 	assert_int_equal(rump_sys_sendto(s, out, sizeof(out), 0,
 	    (struct sockaddr *)&a, sizeof(a)), (ssize_t)sizeof(out));
 	assert_int_equal(rump_sys_recv(s, in, sizeof(in), 0), (ssize_t)sizeof(in));
@@ -303,7 +288,7 @@ udp_datagram_beyond_65507_bytes_is_emsgsize(void **state)
 	int s;
 
 	(void)state;
-	s = udp_bound(&a);
+	s = udptest_bound(&a);
 	assert_int_equal(rump_sys_sendto(s, big, sizeof(big), 0,
 	    (struct sockaddr *)&a, sizeof(a)), -1);
 	assert_int_equal(errno, EMSGSIZE);
@@ -322,7 +307,7 @@ udp_full_receive_buffer_drops_and_counts(void **state)
 	SKIP_ON_REMOTE("needs the kernel's counters or rump_lwproc_rfork");
 	SKIP_ON_SOCKIN("reads the rump stack's UDP counters");
 	memset(buf, 0, sizeof(buf));
-	s = udp_bound(&a);
+	s = udptest_bound(&a);
 	assert_int_equal(rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVBUF, &size,
 	    sizeof(size)), 0);
 
@@ -355,7 +340,7 @@ udp_recv_with_msg_trunc_returns_the_whole_datagrams_length(void **state)
 	int s;
 
 	(void)state;
-	s = udp_bound(&a);
+	s = udptest_bound(&a);
 	assert_int_equal(rump_sys_sendto(s, "hello world", 11, 0,
 	    (struct sockaddr *)&a, sizeof(a)), 11);
 	assert_int_equal(rump_sys_recv(s, buf, sizeof(buf), MSG_TRUNC), 11);
@@ -371,7 +356,7 @@ address_without_a_length_pointer_is_efault(void **state)
 	int s;
 
 	(void)state;
-	s = udp_bound(&a);
+	s = udptest_bound(&a);
 	assert_int_equal(rump_sys_getsockname(s, (struct sockaddr *)&from,
 	    NULL), -1);
 	assert_int_equal(errno, EFAULT);
@@ -472,7 +457,7 @@ non_blocking_senders_on_one_socket_do_not_turn_each_other_away(void **state)
 	SKIP_ON_SOCKIN("reads the rump stack's UDP counters");
 	assert_int_equal(rump_kstat_get("udp.ipackets", &in0), 0);
 	assert_int_equal(rump_kstat_get("udp.oqdrops", &drop0), 0);
-	r = udp_bound(&sink);
+	r = udptest_bound(&sink);
 	/* The sink drops what it cannot hold; senders must not care. */
 	assert_int_equal(rump_sys_setsockopt(r, SOL_SOCKET, SO_RCVBUF, &size,
 	    sizeof(size)), 0);
@@ -506,7 +491,7 @@ recv_of_zero_bytes_waits_for_a_datagram(void **state)
 	int s;
 
 	(void)state;
-	s = udp_bound(&a);
+	s = udptest_bound(&a);
 	assert_int_equal(rump_sys_recv(s, &c, 0, MSG_DONTWAIT), -1);
 	assert_int_equal(errno, EAGAIN);
 	assert_int_equal(rump_sys_sendto(s, "abc", 3, 0, (struct sockaddr *)&a,
@@ -525,7 +510,7 @@ datagram_larger_than_the_socket_buffers_goes_through(void **state)
 	int s, small = 1024;
 
 	(void)state;
-	s = udp_bound(&a);
+	s = udptest_bound(&a);
 	assert_int_equal(rump_sys_setsockopt(s, SOL_SOCKET, SO_SNDBUF, &small,
 	    sizeof(small)), 0);
 	assert_int_equal(rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVBUF, &small,
@@ -549,7 +534,7 @@ poll_finds_the_one_readable_socket_among_many(void **state)
 	/* A process of its own: its grown descriptor table goes with it. */
 	assert_int_equal(rump_lwproc_rfork(RUMP_RFCFDG), 0);
 	for (int i = 0; i < N; i++) {
-		pfd[i].fd = udp_bound(&sin[i]);
+		pfd[i].fd = udptest_bound(&sin[i]);
 		pfd[i].events = POLLIN;
 	}
 	assert_int_equal(rump_sys_poll(pfd, N, 0), 0);
@@ -572,7 +557,7 @@ shutdown_rd_makes_recv_return_end_of_file(void **state)
 	int s;
 
 	(void)state;
-	s = udp_bound(&a);
+	s = udptest_bound(&a);
 	assert_int_equal(rump_sys_connect(s, (struct sockaddr *)&a, sizeof(a)), 0);
 	assert_int_equal(rump_sys_shutdown(s, SHUT_RD), 0);
 	assert_int_equal(rump_sys_recv(s, buf, sizeof(buf), 0), 0);
@@ -590,7 +575,7 @@ shutdown_of_an_unconnected_socket_is_enotconn_but_shuts_it(void **state)
 	int s;
 
 	(void)state;
-	s = udp_bound(&a);
+	s = udptest_bound(&a);
 	/* As Linux: the error is reported and the shutdown done anyway. */
 	assert_int_equal(rump_sys_shutdown(s, SHUT_RD), -1);
 	assert_int_equal(errno, ENOTCONN);
@@ -610,7 +595,7 @@ udp_urgent_data_is_eopnotsupp(void **state)
 	int s;
 
 	(void)state;
-	s = udp_bound(&a);
+	s = udptest_bound(&a);
 	assert_int_equal(rump_sys_sendto(s, "x", 1, MSG_OOB,
 	    (struct sockaddr *)&a, sizeof(a)), -1);
 	assert_int_equal(errno, EOPNOTSUPP);
@@ -625,7 +610,7 @@ udp_to_0_0_0_0_reaches_this_host(void **state)
 	int s;
 
 	(void)state;
-	s = udp_bound(&a);
+	s = udptest_bound(&a);
 	any = a;
 	any.sin_addr.s_addr = htonl(INADDR_ANY);
 	assert_int_equal(rump_sys_sendto(s, "here", 4, 0,

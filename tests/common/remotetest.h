@@ -133,6 +133,23 @@ remotetest_start(void)
  * running again.  remotetest_stop() lets a server that is still stopped
  * go on, so a test that fails in between does not hang.
  */
+/* How many shared-memory channels this client has mapped, or -1. */
+static inline int
+remotetest_channels_mapped(void)
+{
+	char line[512];
+	FILE *f = fopen("/proc/self/maps", "r");
+	int n = 0;
+
+	if (f == NULL)
+		return -1;
+	while (fgets(line, sizeof(line), f) != NULL)
+		if (strstr(line, "rumpclient-channel") != NULL)
+			n++;
+	fclose(f);
+	return n;
+}
+
 static inline int
 remotetest_pause(void)
 {

@@ -14,6 +14,7 @@
 #include <sys/uio.h>
 
 #include "apitest.h"
+#include "udptest.h"
 
 #define MIB	(1 << 20)
 
@@ -92,28 +93,13 @@ writev_buffers_through_a_channel_arrive_in_order(void **state)
 	rump_sys_close(p[1]);
 }
 
-/* A UDP socket bound to 127.0.0.1 and an ephemeral port; its address in *sin. */
-static int
-udp_bound(struct sockaddr_in *sin)
-{
-	socklen_t len = sizeof(*sin);
-	int s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
-
-	assert_true(s >= 0);
-	*sin = (struct sockaddr_in){ .sin_family = AF_INET,
-	    .sin_addr = { htonl(INADDR_LOOPBACK) } };
-	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)sin, sizeof(*sin)), 0);
-	assert_int_equal(rump_sys_getsockname(s, (struct sockaddr *)sin, &len), 0);
-	return s;
-}
-
 static void
 a_sendto_through_a_channel_reaches_its_address_with_its_data(void **state)
 {
 	static uint8_t in[60000], out[sizeof(in)];
 	struct sockaddr_in to, from;
 	socklen_t fromlen = sizeof(from);
-	int r = udp_bound(&to), s = udp_bound(&from);
+	int r = udptest_bound(&to), s = udptest_bound(&from);
 
 	(void)state;
 	fill(in, sizeof(in), 5);
@@ -136,7 +122,7 @@ a_sendmsg_through_a_channel_carries_its_iovecs_in_order(void **state)
 	struct iovec iov[2] = { { a, sizeof(a) }, { b, sizeof(b) } };
 	struct msghdr m = { .msg_name = &to, .msg_namelen = sizeof(to),
 	    .msg_iov = iov, .msg_iovlen = 2 };
-	int r = udp_bound(&to), s = udp_bound(&from);
+	int r = udptest_bound(&to), s = udptest_bound(&from);
 
 	(void)state;
 	fill(a, sizeof(a), 6);

@@ -39,22 +39,6 @@ struct caller {
 	int		fds[2];		/* CMD_PIPE's */
 };
 
-static int
-channels_mapped(void)
-{
-	char line[512];
-	FILE *f = fopen("/proc/self/maps", "r");
-	int n = 0;
-
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (strstr(line, "rumpclient-channel") != NULL)
-			n++;
-	fclose(f);
-	return n;
-}
-
 /* A pipe carries a byte from end to end. */
 static int
 pipe_works(void)
@@ -75,12 +59,12 @@ pipe_works(void)
 static int
 calls_until_a_channel(void)
 {
-	int before = channels_mapped();
+	int before = remotetest_channels_mapped();
 
 	for (int i = 0; i < MAXCALLS; i++) {
 		if (rump_sys_getpid() <= 1)
 			return 0;
-		if (channels_mapped() > before)
+		if (remotetest_channels_mapped() > before)
 			return 1;
 	}
 	return 0;
@@ -105,7 +89,7 @@ caller_run(void *arg)
 			c->ok = rump_sys_pipe2(c->fds, 0) == 0;
 		else
 			c->ok = pipe_works() && rump_sys_getpid() > 1;
-		c->channels = channels_mapped();
+		c->channels = remotetest_channels_mapped();
 		pthread_mutex_lock(&c->lock);
 		c->cmd = CMD_NONE;
 		pthread_cond_broadcast(&c->cv);
@@ -178,7 +162,7 @@ a_refused_thread_gets_a_channel_once_the_other_is_closed(void **state)
 	caller_do(&refused, CMD_CALLS);
 	assert_int_equal(refused.channels, 1);
 	caller_end(&holder);
-	assert_int_equal(channels_mapped(), 0);
+	assert_int_equal(remotetest_channels_mapped(), 0);
 	caller_do(&refused, CMD_CHANNEL);
 	assert_int_equal(refused.channels, 1);
 	caller_end(&refused);

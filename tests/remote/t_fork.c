@@ -182,22 +182,6 @@ a_child_that_ends_its_connection_gets_enotconn(void **state)
 	assert_true(rump_sys_getpid() > 1);
 }
 
-static int
-channels_mapped(void)
-{
-	char line[512];
-	FILE *f = fopen("/proc/self/maps", "r");
-	int n = 0;
-
-	if (f == NULL)
-		return -1;
-	while (fgets(line, sizeof(line), f) != NULL)
-		if (strstr(line, "rumpclient-channel") != NULL)
-			n++;
-	fclose(f);
-	return n;
-}
-
 static void *
 getpid_thread(void *arg)
 {
@@ -217,7 +201,7 @@ calls_without_room_for_a_channel(void)
 	pthread_t t;
 	int fd, before;
 
-	if (mine <= 1 || (before = channels_mapped()) < 0)
+	if (mine <= 1 || (before = remotetest_channels_mapped()) < 0)
 		return 1;
 	/* The lowest free descriptor: the only one left. */
 	if ((fd = dup(0)) < 0)
@@ -231,7 +215,7 @@ calls_without_room_for_a_channel(void)
 		return 4;
 	if (got != mine)
 		return 5;
-	return channels_mapped() == before ? 0 : 6;
+	return remotetest_channels_mapped() == before ? 0 : 6;
 }
 
 static void

@@ -11,23 +11,7 @@
 #include <unistd.h>
 
 #include "apitest.h"
-
-/* A UDP socket bound to 127.0.0.1 and an ephemeral port (in *sin). */
-static int
-udp_bound(struct sockaddr_in *sin)
-{
-	socklen_t len = sizeof(*sin);
-	int s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
-
-	assert_true(s >= 0);
-	*sin = (struct sockaddr_in){ .sin_family = AF_INET,
-	    .sin_addr = { htonl(INADDR_LOOPBACK) } };
-	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)sin,
-	    sizeof(*sin)), 0);
-	assert_int_equal(rump_sys_getsockname(s, (struct sockaddr *)sin,
-	    &len), 0);
-	return s;
-}
+#include "udptest.h"
 
 /* The TTL a datagram's IP_TTL control message gives, or -1 for none. */
 static int
@@ -59,7 +43,7 @@ a_peek_reports_the_datagrams_source_and_control_messages_too(void **state)
 	int s, on = 1;
 
 	(void)state;
-	s = udp_bound(&sin);
+	s = udptest_bound(&sin);
 	assert_int_equal(rump_sys_setsockopt(s, IPPROTO_IP, IP_RECVTTL, &on,
 	    sizeof(on)), 0);
 	assert_int_equal(rump_sys_sendto(s, "peek", 4, 0,
@@ -94,7 +78,7 @@ a_datagram_fills_a_buffer_of_many_pieces_in_order(void **state)
 	(void)state;
 	for (size_t i = 0; i < sizeof(text); i++)
 		iov[i] = (struct iovec){ &got[i], 1 };
-	s = udp_bound(&sin);
+	s = udptest_bound(&sin);
 	assert_int_equal(rump_sys_sendto(s, text, sizeof(text), 0,
 	    (struct sockaddr *)&sin, sizeof(sin)), (ssize_t)sizeof(text));
 	assert_int_equal(rump_sys_readv(s, iov, (int)sizeof(text)),
@@ -118,8 +102,8 @@ an_icmp_error_is_reported_by_poll_then_once_by_the_next_call(void **state)
 
 	(void)state;
 	/* A port that was bound and closed again is certainly free. */
-	rump_sys_close(udp_bound(&closed));
-	s = udp_bound(&a);
+	rump_sys_close(udptest_bound(&closed));
+	s = udptest_bound(&a);
 	assert_int_equal(rump_sys_connect(s, (struct sockaddr *)&closed,
 	    sizeof(closed)), 0);
 	assert_int_equal(rump_sys_send(s, "x", 1, 0), 1);
@@ -150,7 +134,7 @@ so_rcvbuf_bounds_the_datagrams_the_host_keeps(void **state)
 	int s, size = 4096, got = 1;
 
 	(void)state;
-	s = udp_bound(&sin);
+	s = udptest_bound(&sin);
 	assert_int_equal(rump_sys_setsockopt(s, SOL_SOCKET, SO_RCVBUF, &size,
 	    sizeof(size)), 0);
 	for (int i = 0; i < 20; i++)
