@@ -10,12 +10,16 @@
 # - requests/s with wrk (100 connections, a 1 KiB file, keep-alive and
 #   one request per connection) against rump_httpd-sockin beside
 #   rump_httpd-host.
-# Needs root (for the namespace), nc and wrk.  BENCH_SECONDS per wrk run.
+# ROUNDS rounds (default 3) run every measurement once, sockin and host
+# alternating; each figure is the median of its rounds, the ratio the one
+# of the medians.  Needs root (for the namespace), nc and wrk.
+# BENCH_SECONDS per wrk run.
 set -u
 O=${O:-build}
 B=$O/bin
 H=$O/tests/bench
 SECS=${BENCH_SECONDS:-5}
+ROUNDS=${ROUNDS:-3}
 BYTES=$((1024 * 1024 * 1024))
 NS=rumpsockinb-$$
 TMP=/tmp/rumpsockinb-$$
@@ -97,24 +101,57 @@ xfer() {
 	echo "$1 $(mbit "$_t0" "$(now)")" >>"$TMP.tput"
 }
 
-echo "sockin bench: $BYTES bytes per transfer over loopback, wrk $SECS s"
+# The median of the figures in column $2 of the lines starting with $1 in
+# file $3.
+median() {
+	awk -v k="$1" -v c="$2" '$1 == k { print $c }' "$3" | sort -n |
+	    awk '{ v[NR] = $1 }
+	    END { h = int((NR + 1) / 2); print (NR % 2) ? v[h] : (v[h] + v[h + 1]) / 2 }'
+}
+
 SOCKIN=$B/rump_nc-sockin
 HOST=$H/rump_nc-host
-xfer sockin_send "$HOST" "$SOCKIN --source $BYTES 127.0.0.1"
-xfer host_send "$HOST" "$HOST --source $BYTES 127.0.0.1"
-xfer sockin_recv "$SOCKIN" "$HOST --source $BYTES 127.0.0.1"
-xfer host_recv "$HOST" "$HOST --source $BYTES 127.0.0.1"
-# Host nc into host nc, timed from the start to the end of the sink.
-port=$((port + 1))
-start nc sh -c "nc -l 127.0.0.1 $port >/dev/null </dev/null"
-_nc=$last
-wait_listen $port
-_t0=$(now)
-head -c "$BYTES" /dev/zero | nsx nc -N 127.0.0.1 $port
-wait "$_nc"
-echo "nc_nc $(mbit "$_t0" "$(now)")" >>"$TMP.tput"
+mkdir -p "$TMP/www"
+head -c 1024 /dev/urandom >"$TMP/www/1k.bin"
+wrk_rps() { nsx wrk -t2 -c100 -d"$SECS"s "$@" 2>&1 | awk '/Requests\/sec/ { print $2 }'; }
+# httpd_round FLAVOUR: one keep-alive and one closing wrk run against it.
+httpd_round() {
+	bin=$B/rump_httpd-sockin
+	[ "$1" = host ] && bin=$H/rump_httpd-host
+	port=$((port + 1))
+	start httpd "$bin" --port $port --root "$TMP/www" -q --max-conns 1024
+	httpd=$last
+	wait_text "$TMP.httpd" "serving"
+	echo "$1 $(wrk_rps "http://127.0.0.1:$port/1k.bin") \
+	    $(wrk_rps -H "Connection: close" "http://127.0.0.1:$port/1k.bin")" >>"$TMP.wrk"
+	stop "$httpd"
+}
 
-awk '{ v[$1] = $2 }
+echo "sockin bench: $BYTES bytes per transfer over loopback, wrk $SECS s;" \
+    "median of $ROUNDS alternating rounds"
+r=0
+while [ $r -lt "$ROUNDS" ]; do
+	r=$((r + 1))
+	xfer sockin_send "$HOST" "$SOCKIN --source $BYTES 127.0.0.1"
+	xfer host_send "$HOST" "$HOST --source $BYTES 127.0.0.1"
+	xfer sockin_recv "$SOCKIN" "$HOST --source $BYTES 127.0.0.1"
+	xfer host_recv "$HOST" "$HOST --source $BYTES 127.0.0.1"
+	# Host nc into host nc, timed from the start to the end of the sink.
+	port=$((port + 1))
+	start nc sh -c "nc -l 127.0.0.1 $port >/dev/null </dev/null"
+	_nc=$last
+	wait_listen $port
+	_t0=$(now)
+	head -c "$BYTES" /dev/zero | nsx nc -N 127.0.0.1 $port
+	wait "$_nc"
+	echo "nc_nc $(mbit "$_t0" "$(now)")" >>"$TMP.tput"
+	httpd_round sockin
+	httpd_round host
+done
+
+for k in sockin_send host_send sockin_recv host_recv nc_nc; do
+	echo "$k $(median $k 2 "$TMP.tput")"
+done | awk '{ v[$1] = $2 }
 END {
 	printf "\nTCP over loopback, Mbit/s   sockin   host calls   ratio   host nc->nc   ratio\n"
 	printf "  %-26s %8d %12d %7.2f %13d %7.2f\n", "rump_nc --source",
@@ -123,28 +160,17 @@ END {
 	printf "  %-26s %8d %12d %7.2f %13d %7.2f\n", "rump_nc --sink",
 	    v["sockin_recv"], v["host_recv"], v["sockin_recv"] / v["host_recv"],
 	    v["nc_nc"], v["sockin_recv"] / v["nc_nc"]
-}' "$TMP.tput"
-
-# wrk against the two httpd flavours, one at a time.
-mkdir -p "$TMP/www"
-head -c 1024 /dev/urandom >"$TMP/www/1k.bin"
-wrk_rps() { nsx wrk -t2 -c100 -d"$SECS"s "$@" 2>&1 | awk '/Requests\/sec/ { print $2 }'; }
-for h in sockin host; do
-	bin=$B/rump_httpd-sockin
-	[ $h = host ] && bin=$H/rump_httpd-host
-	port=$((port + 1))
-	start httpd "$bin" --port $port --root "$TMP/www" -q --max-conns 1024
-	httpd=$last
-	wait_text "$TMP.httpd" "serving"
-	echo "$h $(wrk_rps "http://127.0.0.1:$port/1k.bin") \
-	    $(wrk_rps -H "Connection: close" "http://127.0.0.1:$port/1k.bin")" >>"$TMP.wrk"
-	stop "$httpd"
-done
-awk '{ ka[$1] = $2; cl[$1] = $3 }
+}'
+for k in sockin host; do
+	echo "$k $(median $k 2 "$TMP.wrk") $(median $k 3 "$TMP.wrk")"
+done | awk '{ ka[$1] = $2; cl[$1] = $3 }
 END {
 	printf "\nwrk, 100 connections, 1 KiB file   sockin req/s   host calls req/s   ratio\n"
 	printf "  %-32s %12.0f %18.0f %7.2f\n", "keep-alive", ka["sockin"], ka["host"],
 	    (ka["host"] > 0 ? ka["sockin"] / ka["host"] : 0)
 	printf "  %-32s %12.0f %18.0f %7.2f\n", "one request per connection",
 	    cl["sockin"], cl["host"], (cl["host"] > 0 ? cl["sockin"] / cl["host"] : 0)
-}' "$TMP.wrk"
+}'
+printf '  rounds (keep-alive, closing req/s):'
+awk '{ printf " %s %.0f/%.0f;", $1, $2, $3 }' "$TMP.wrk"
+echo
