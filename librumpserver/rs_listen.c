@@ -83,7 +83,11 @@ rs_listen_tcp(struct rump_server *srv, const char *spec)
 	srv->lfd = socket(AF_INET, SOCK_STREAM | SOCK_CLOEXEC, 0);
 	if (srv->lfd < 0)
 		return errno;
-	setsockopt(srv->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+	/*
+	 * So that a server started again binds while its last one's
+	 * connections linger; without it, bind says the port is taken.
+	 */
+	(void)setsockopt(srv->lfd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
 	if (bind(srv->lfd, (struct sockaddr *)&sin, sizeof(sin)) != 0 ||
 	    getsockname(srv->lfd, (struct sockaddr *)&sin, &len) != 0) {
 		int error = errno;

@@ -756,6 +756,113 @@ a_tcp_listener_defaults_to_loopback_and_serves(void **state)
 	assert_int_equal(WEXITSTATUS(status), 0);
 }
 
+/*
+ * rump_server --listen URL, its standard error in err: its exit status,
+ * or -1 if it did not exit.
+ */
+static int
+server_listen_status(const char *url, char *err, size_t errlen)
+{
+	const char *build = getenv("RUMP_TEST_BUILD");
+	char prog[4096];
+	size_t len = 0;
+	ssize_t n;
+	int fds[2], status;
+	pid_t srv;
+
+	snprintf(prog, sizeof(prog), "%s/bin/rump_server",
+	    build != NULL ? build : "build");
+	if (pipe(fds) != 0 || (srv = fork()) < 0)
+		return -1;
+	if (srv == 0) {
+		prctl(PR_SET_PDEATHSIG, SIGTERM);
+		/* A server that listens instead ends here, not the test. */
+		alarm(60);
+		dup2(fds[1], 2);
+		execl(prog, prog, "--listen", url, (char *)NULL);
+		_exit(127);
+	}
+	close(fds[1]);
+	while (len < errlen - 1 &&
+	    (n = read(fds[0], err + len, errlen - 1 - len)) > 0)
+		len += (size_t)n;
+	err[len] = '\0';
+	close(fds[0]);
+	if (waitpid(srv, &status, 0) != srv || !WIFEXITED(status))
+		return -1;
+	return WEXITSTATUS(status);
+}
+
+/* rump_server refuses to listen on url, saying why, with exit status 1. */
+static void
+assert_listen_refused(const char *url, const char *why)
+{
+	char err[4096];
+
+	assert_int_equal(server_listen_status(url, err, sizeof(err)), 1);
+	if (strstr(err, why) == NULL)
+		fail_msg("--listen %s: no '%s' in: %s", url, why, err);
+}
+
+static void
+a_listen_url_of_another_scheme_is_refused(void **state)
+{
+	(void)state;
+	assert_listen_refused("http://127.0.0.1:80",
+	    "expected unix:///path or tcp://ADDR:PORT");
+}
+
+static void
+a_unix_listen_path_relative_or_too_long_is_refused(void **state)
+{
+	char url[300] = "unix:///";
+
+	(void)state;
+	assert_listen_refused("unix://sock", "expected an absolute path");
+	memset(url + 8, 'x', 200);
+	assert_listen_refused(url, "expected an absolute path");
+}
+
+static void
+a_unix_listen_path_that_cannot_be_made_is_refused(void **state)
+{
+	(void)state;
+	assert_listen_refused("unix:///nonexistent-rump-dir/sock",
+	    "cannot listen on unix:///nonexistent-rump-dir/sock");
+}
+
+static void
+a_tcp_listen_address_or_port_that_is_not_one_is_refused(void **state)
+{
+	static const char *const bad[] = {
+		"tcp://127.0.0.1", "tcp://127.0.0.1:", "tcp://127.0.0:80",
+		"tcp://:65536", "tcp://:80x", "tcp://0123456789abcdef:80",
+	};
+
+	(void)state;
+	for (size_t i = 0; i < sizeof(bad) / sizeof(bad[0]); i++)
+		assert_listen_refused(bad[i], "expected ADDR:PORT");
+}
+
+static void
+a_tcp_listen_port_taken_is_refused(void **state)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
+	socklen_t len = sizeof(sin);
+	char url[64];
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	(void)state;
+	assert_true(s >= 0);
+	assert_int_equal(bind(s, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(s, 1), 0);
+	assert_int_equal(getsockname(s, (struct sockaddr *)&sin, &len), 0);
+	snprintf(url, sizeof(url), "tcp://127.0.0.1:%u", ntohs(sin.sin_port));
+	assert_listen_refused(url, "cannot listen on tcp://127.0.0.1:");
+	close(s);
+}
+
 /* Last: the server goes away under a connected client. */
 static void
 a_lost_server_gives_enotconn_to_every_later_call(void **state)
@@ -834,6 +941,11 @@ main(void)
 		leak_test(a_server_url_that_cannot_be_reached_is_refused_with_its_reason),
 		leak_test(a_server_that_does_not_welcome_us_is_refused_with_its_reason),
 		leak_test(a_tcp_listener_defaults_to_loopback_and_serves),
+		leak_test(a_listen_url_of_another_scheme_is_refused),
+		leak_test(a_unix_listen_path_relative_or_too_long_is_refused),
+		leak_test(a_unix_listen_path_that_cannot_be_made_is_refused),
+		leak_test(a_tcp_listen_address_or_port_that_is_not_one_is_refused),
+		leak_test(a_tcp_listen_port_taken_is_refused),
 		leak_test(a_lost_server_gives_enotconn_to_every_later_call),
 	};
 
