@@ -108,8 +108,8 @@ rc_chan_make(int *memfdp, int *srvendp)
 	sigemptyset(&ch->ch_letin);
 	ch->ch_sigfd = signalfd(-1, &ch->ch_letin, SFD_CLOEXEC | SFD_NONBLOCK);
 	fd = memfd_create("rumpclient-channel", MFD_CLOEXEC | MFD_ALLOW_SEALING);
-	if (ch->ch_sigfd < 0 || fd < 0 || socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0,
-	    pair) != 0 ||
+	if (ch->ch_sigfd < 0 || fd < 0 ||
+	    socketpair(AF_UNIX, SOCK_STREAM | SOCK_CLOEXEC, 0, pair) != 0 ||
 	    ftruncate(fd, RUMP_RPC_CHANSIZE) != 0 ||
 	    fcntl(fd, F_ADD_SEALS, F_SEAL_SHRINK | F_SEAL_GROW | F_SEAL_SEAL) != 0 ||
 	    (mem = mmap(NULL, RUMP_RPC_CHANSIZE, PROT_READ | PROT_WRITE,

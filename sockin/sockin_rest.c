@@ -13,9 +13,9 @@
  * (sockin_lead: one at a time, the leader), takes the news when it comes
  * and so wakes itself, and whoever it is for, without a thread switch;
  * anybody else who sleeps (lwp_sleepwatch) wakes the event thread, which
- * brings the news to him, the leader's too (sockin_leadkick).  Calls that find nothing without sleeping
- * (a non-blocking receive, send or accept) take the news first while it
- * rests (sockin_catchup).  Datagram sockets and connects in progress,
+ * brings the news to him, the leader's too (sockin_leadkick).  Calls that
+ * find nothing without sleeping (a non-blocking receive, send or accept)
+ * take the news first while it rests (sockin_catchup).  Datagram sockets and connects in progress,
  * whose news the socket layer waits for without asking sockin, keep it
  * awake while there are any (sockin_watchful).
  */

@@ -560,7 +560,7 @@ sosend(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
 	int error;
 
 	error = sosend1(so, nam, namelen, uio, top, control, flags, nbio);
-	if (error == 0 || (so->so_proto->pr_flags & PR_ATOMIC) ||
+	if (error == 0 || uio == NULL || (so->so_proto->pr_flags & PR_ATOMIC) ||
 	    uio->uio_resid == orig)
 		return error;
 	if (error != EAGAIN && error != EINTR && error != EPIPE) {
@@ -867,15 +867,14 @@ soioctl(struct socket *so, unsigned long cmd, void *data)
 		NET_LOCK();
 		/* A datagram socket reports its first datagram, as Linux does. */
 		m = so->so_rcv.sb_mb;
-		if ((so->so_proto->pr_flags & PR_ATOMIC) && m == NULL) {
+		if (!(so->so_proto->pr_flags & PR_ATOMIC))
+			n = (int)(so->so_rcv.sb_cc + pru_rcvcount(so));
+		else if (m == NULL)	/* one the protocol keeps until read */
 			n = (int)pru_rcvcount(so);
-		} else if (so->so_proto->pr_flags & PR_ATOMIC) {
+		else
 			for (; m != NULL; m = m->m_next)
 				if (m->m_type == MT_DATA || m->m_type == MT_HEADER)
 					n += m->m_len;
-		} else {
-			n = (int)(so->so_rcv.sb_cc + pru_rcvcount(so));
-		}
 		NET_UNLOCK();
 		return copyout(&n, data, sizeof(n));
 	default:

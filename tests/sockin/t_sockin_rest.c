@@ -105,74 +105,74 @@ poll_first(struct blocker *b)
 	return (pfd[0].revents & POLLIN) ? 0 : 1;
 }
 
+/* A connected pair, a pipe, and a poller of a and p[0] leading. */
+struct leading {
+	int c, a, p[2];
+	struct blocker b;
+};
+
+/* The event thread rests, and the poller b waits for the host itself. */
+static void
+leading_start(struct leading *l)
+{
+	uint64_t leads;
+
+	tcp_pair(&l->c, &l->a);
+	assert_int_equal(rump_sys_pipe2(l->p, 0), 0);
+	event_thread_rests(l->a, l->c);
+	leads = kstat("sockin.leads");
+	blocker_start(&l->b, 0, NULL, poll_first, (int[]){ l->a, l->p[0] });
+	assert_int_equal(kstat("sockin.leads"), leads + 1);
+}
+
+static void
+leading_close(struct leading *l)
+{
+	rump_sys_close(l->p[0]);
+	rump_sys_close(l->p[1]);
+	rump_sys_close(l->a);
+	rump_sys_close(l->c);
+}
+
 static void
 a_sleeping_poller_waits_for_the_host_itself_and_takes_its_news(void **state)
 {
-	uint64_t leads, taken;
-	struct blocker b;
-	int c, a, p[2];
+	struct leading l;
+	uint64_t taken;
 
 	(void)state;
-	tcp_pair(&c, &a);
-	assert_int_equal(rump_sys_pipe2(p, 0), 0);
-	event_thread_rests(a, c);
-	leads = kstat("sockin.leads");
-	blocker_start(&b, 0, NULL, poll_first, (int[]){ a, p[0] });
-	assert_int_equal(kstat("sockin.leads"), leads + 1);
+	leading_start(&l);
 	taken = kstat("sockin.polltaken");
-	assert_int_equal(rump_sys_send(c, "x", 1, 0), 1);
-	blocker_join(&b);
-	assert_int_equal(b.ret, 0);
+	assert_int_equal(rump_sys_send(l.c, "x", 1, 0), 1);
+	blocker_join(&l.b);
+	assert_int_equal(l.b.ret, 0);
 	assert_true(kstat("sockin.polltaken") > taken);
-	rump_sys_close(p[0]);
-	rump_sys_close(p[1]);
-	rump_sys_close(a);
-	rump_sys_close(c);
+	leading_close(&l);
 }
 
 static void
 a_poller_waiting_for_the_host_is_woken_by_a_pipe(void **state)
 {
-	uint64_t leads;
-	struct blocker b;
-	int c, a, p[2];
+	struct leading l;
 
 	(void)state;
-	tcp_pair(&c, &a);
-	assert_int_equal(rump_sys_pipe2(p, 0), 0);
-	event_thread_rests(a, c);
-	leads = kstat("sockin.leads");
-	blocker_start(&b, 0, NULL, poll_first, (int[]){ a, p[0] });
-	assert_int_equal(kstat("sockin.leads"), leads + 1);
-	assert_int_equal(rump_sys_write(p[1], "w", 1), 1);
-	blocker_join(&b);
-	assert_int_equal(b.ret, 1);
-	rump_sys_close(p[0]);
-	rump_sys_close(p[1]);
-	rump_sys_close(a);
-	rump_sys_close(c);
+	leading_start(&l);
+	assert_int_equal(rump_sys_write(l.p[1], "w", 1), 1);
+	blocker_join(&l.b);
+	assert_int_equal(l.b.ret, 1);
+	leading_close(&l);
 }
 
 static void
 a_poller_waiting_for_the_host_is_interrupted(void **state)
 {
-	uint64_t leads;
-	struct blocker b;
-	int c, a, p[2];
+	struct leading l;
 
 	(void)state;
-	tcp_pair(&c, &a);
-	assert_int_equal(rump_sys_pipe2(p, 0), 0);
-	event_thread_rests(a, c);
-	leads = kstat("sockin.leads");
-	blocker_start(&b, 0, NULL, poll_first, (int[]){ a, p[0] });
-	assert_int_equal(kstat("sockin.leads"), leads + 1);
-	assert_int_equal(rump_lwproc_interrupt(1, b.lid), 0);
-	blocker_join_failed(&b, EINTR);
-	rump_sys_close(p[0]);
-	rump_sys_close(p[1]);
-	rump_sys_close(a);
-	rump_sys_close(c);
+	leading_start(&l);
+	assert_int_equal(rump_lwproc_interrupt(1, l.b.lid), 0);
+	blocker_join_failed(&l.b, EINTR);
+	leading_close(&l);
 }
 
 static void
