@@ -1,6 +1,6 @@
 #!/bin/sh
 # Remote system calls beside local ones, in one run: the null system call
-# (getpid) and bulk data through a 1 MiB pipe (64 MiB in 1 MiB calls, a writer
+# (getpid) and bulk data through a 1 MiB pipe (512 MiB in 1 MiB calls, a writer
 # and a reader thread), made by a
 # program with the kernel linked in and by the same program linked with
 # librumpclient against rump_server on a unix socket.  Targets: remote
@@ -81,7 +81,7 @@ rounds() {
 what() {
 	case $1 in
 	getpid) echo "the null system call, time per call" ;;
-	pipe) echo "64 MiB through a 1 MiB rump pipe in 1 MiB calls" \
+	pipe) echo "512 MiB through a 1 MiB rump pipe in 1 MiB calls" \
 	    "(memory copies only)" ;;
 	fwrite) echo "a 64 MiB file written on ext2 in 1 MiB calls, fsync" \
 	    "included" ;;

@@ -4,8 +4,10 @@
  * librumpclient (remote, RUMP_SERVER).  Prints one line per figure:
  *   getpid NS        mean time of one getpid, in nanoseconds
  *   pipe MBS         MB/s through a rump pipe of 1 MiB (F_SETPIPE_SZ),
- *                    64 MiB written by one thread 1 MiB a call and read
- *                    by another, timed once the first 8 MiB are through:
+ *                    512 MiB written by one thread 1 MiB a call and read
+ *                    by another, timed once the first 8 MiB are through
+ *                    (long enough to span many time slices of a busy
+ *                    machine: 64 MiB took 5 ms locally):
  *                    the first touch of every buffer (and remotely, of
  *                    the threads' channels) is not what is measured
  *   fwrite MBS       MB/s writing a 64 MiB file on the ext2 file system
@@ -42,6 +44,7 @@
 #define CALLS		200000
 #define CHUNK		(1 << 20)
 #define TOTAL		(64 << 20)
+#define PIPETOTAL	(512 << 20)
 #define WARMUP		(8 << 20)
 #define BENCHFILE	"/mnt/rpc_bench"
 
@@ -173,14 +176,14 @@ fail(const char *what)
 }
 
 /*
- * Moves WARMUP and then TOTAL bytes through the pipe fds, one stream,
+ * Moves WARMUP and then PIPETOTAL bytes through the pipe fds, one stream,
  * measured from the first read after WARMUP bytes came.
  */
 static int
 through_pipe(const int *fds)
 {
 	static char buf[CHUNK];
-	struct writejob job = { .fd = fds[1], .total = WARMUP + TOTAL };
+	struct writejob job = { .fd = fds[1], .total = WARMUP + PIPETOTAL };
 	pthread_t w;
 	struct mark m = { 0 };
 	size_t got, from = 0;
