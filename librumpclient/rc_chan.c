@@ -46,6 +46,15 @@ struct rc_chan {
 /* Calls over the socket between two asks of a thread refused a channel. */
 #define RC_CHAN_RETRY	64
 
+/* Looks at a streaming reply between two clock readings (rc_chan_stream). */
+#define RC_CHAN_STREAMCHECK	64
+
+/* A read this long waits for its first piece the longest spin. */
+#define RC_CHAN_STREAMLONG	(64 * 1024)
+
+/* A reply with one buffer's data: its header and the data's length. */
+#define RC_CHAN_DIRECTHEAD	(RUMP_RPC_REPLYHDRLEN + 4)
+
 static __thread struct rc_chan *rc_chan_cur;
 /*
  * The last connection this thread asked for a channel, and the calls
@@ -292,14 +301,80 @@ rc_chan_sleep(struct rc_chan *ch, struct rc_waiter *w, const sigset_t *orig)
 	return rump_client_isup();
 }
 
-/* Waits for the reply to the call in ch: 0, or ENOTCONN. */
-static int
-rc_chan_wait(struct rc_chan *ch, struct rc_waiter *w, const sigset_t *orig)
+/*
+ * The data the kernel has written so far for the caller's buffer r->dst
+ * (ch_progress), beyond the *copiedp bytes copied already, into it:
+ * true if there was more.  The count is the server's word: taken only up
+ * to the buffer's capacity.
+ */
+static bool
+rc_chan_take(struct rc_chan *ch, struct rc_reply *r, size_t *copiedp)
 {
+	uint64_t upto = __atomic_load_n(&ch->ch_hdr->ch_progress,
+	    __ATOMIC_ACQUIRE);
+
+	if (upto > r->dstcap)
+		upto = r->dstcap;
+	if (upto > RUMP_RPC_MAXDATA)
+		upto = RUMP_RPC_MAXDATA;
+	if (upto <= *copiedp)
+		return false;
+	memcpy((uint8_t *)r->dst + *copiedp,
+	    ch->ch_frame + RUMP_RPC_CHANPLACE + *copiedp, upto - *copiedp);
+	*copiedp = upto;
+	return true;
+}
+
+/*
+ * Spins as rump_rpc_chan_spin() while the kernel writes the data of a
+ * reply the caller's buffer r->dst waits for, copying each piece into it
+ * as it comes (rc_chan_take): the two copies of a read's data, the
+ * kernel's into the channel and ours out of it, run at once on two
+ * CPUs.  A spin that copies is no waste: the budget and the question
+ * whether a CPU is free count only from the last piece.  A long read's
+ * first piece takes the server longer to write than a short call's whole
+ * reply (the file system finds its blocks first), so it is waited for
+ * the longest spin, whatever the budget a thread's blocking calls left.
+ */
+static bool
+rc_chan_stream(struct rc_chan *ch, struct rc_reply *r, size_t *copiedp)
+{
+	uint64_t budget = r->dstcap >= RC_CHAN_STREAMLONG ? RPC_CHAN_SPINMAX :
+	    ch->ch_spin;
+	uint64_t now, end = rump_rpc_chan_now() + budget;
+	bool moved = false;
+	int i;
+
+	for (;;) {
+		for (i = 0; i < RC_CHAN_STREAMCHECK; i++) {
+			if (__atomic_load_n(&ch->ch_hdr->ch_state,
+			    __ATOMIC_ACQUIRE) != RPC_CHAN_CALL)
+				return true;
+			if (rc_chan_take(ch, r, copiedp))
+				moved = true;
+		}
+		now = rump_rpc_chan_now();
+		if (moved)
+			end = now + budget;
+		else if (now >= end || !rump_rpc_chan_cpufree())
+			return false;
+		moved = false;
+	}
+}
+
+/*
+ * Waits for the reply to the call in ch: 0, or ENOTCONN.  *copiedp: the
+ * bytes of the reply's data copied into r->dst meanwhile.
+ */
+static int
+rc_chan_wait(struct rc_chan *ch, struct rc_waiter *w, const sigset_t *orig,
+    size_t *copiedp)
+{
+	struct rc_reply *r = w->w_r;
 	bool caught;
 
-	caught = rump_rpc_chan_spin(&ch->ch_hdr->ch_state, RPC_CHAN_CALL,
-	    ch->ch_spin);
+	caught = r->dst != NULL ? rc_chan_stream(ch, r, copiedp) :
+	    rump_rpc_chan_spin(&ch->ch_hdr->ch_state, RPC_CHAN_CALL, ch->ch_spin);
 	ch->ch_spin = rump_rpc_chan_budget(ch->ch_spin, caught);
 	if (!caught)
 		rc_chan_watch(ch, orig);
@@ -310,9 +385,37 @@ rc_chan_wait(struct rc_chan *ch, struct rc_waiter *w, const sigset_t *orig)
 	    RPC_CHAN_CALL ? ENOTCONN : 0;
 }
 
+/*
+ * A reply carrying the data of r->dst only (its header, the data's
+ * length, the data) has the data, of which copied bytes are there
+ * already, copied into r->dst: placed, as the socket's reader does it.
+ * Bytes copied beyond the count the reply says (a read that stopped
+ * short) are what the kernel wrote into the buffer, as a local call
+ * writes into the caller's.
+ */
+static void
+rc_chan_place(struct rc_chan *ch, struct rc_reply *r, size_t copied)
+{
+	struct rpc_rcur c = { .rc_p = ch->ch_frame + RUMP_RPC_CHANPLACE - 4,
+	    .rc_left = 4 };
+	uint32_t n;
+
+	if (r->dst == NULL || r->len <= RC_CHAN_DIRECTHEAD)
+		return;
+	n = rpc_get32(&c);
+	if (n > r->dstcap || RC_CHAN_DIRECTHEAD + (size_t)n != r->len)
+		return;
+	if (n > copied)
+		memcpy((uint8_t *)r->dst + copied,
+		    ch->ch_frame + RUMP_RPC_CHANPLACE + copied, n - copied);
+	r->len = RC_CHAN_DIRECTHEAD;
+	r->placed = true;
+}
+
 /* The reply in ch, if it is the one to the call id. */
 static int
-rc_chan_reply(struct rc_chan *ch, uint64_t id, struct rc_reply *reply)
+rc_chan_reply(struct rc_chan *ch, uint64_t id, struct rc_reply *reply,
+    size_t copied)
 {
 	struct rump_rpc_hdr h;
 
@@ -325,6 +428,7 @@ rc_chan_reply(struct rc_chan *ch, uint64_t id, struct rc_reply *reply)
 	reply->data = ch->ch_frame + RUMP_RPC_HDRLEN;
 	reply->len = h.rh_len - RUMP_RPC_HDRLEN;
 	reply->shared = true;
+	rc_chan_place(ch, reply, copied);
 	return 0;
 }
 
@@ -336,7 +440,7 @@ rump_client_chancall(struct rc_chan *ch, struct rpc_wbuf *req,
 	    .w_evfd = ch->ch_wakefd };
 	struct iovec iov[RPC_WBUF_MAXIOV];
 	uint64_t gen;
-	size_t at = 0;
+	size_t at = 0, copied = 0;
 	int i, n, error;
 
 	error = rump_client_begin(&w, &gen);
@@ -358,9 +462,9 @@ rump_client_chancall(struct rc_chan *ch, struct rpc_wbuf *req,
 	/* A signal that came while the channel was made is this call's. */
 	if (interrupted)
 		rump_client_interrupt(&w);
-	error = rc_chan_wait(ch, &w, orig);
+	error = rc_chan_wait(ch, &w, orig, &copied);
 	if (error == 0)
-		error = rc_chan_reply(ch, w.w_id, reply);
+		error = rc_chan_reply(ch, w.w_id, reply, copied);
 	rump_client_end(&w);
 	return error;
 }

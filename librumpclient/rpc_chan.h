@@ -35,7 +35,7 @@
 
 #include "rpc_wire.h"
 
-#define RUMP_RPC_CHANVERSION	1
+#define RUMP_RPC_CHANVERSION	2
 
 /* ch_state */
 #define RPC_CHAN_IDLE		0	/* as made: no call yet */
@@ -49,11 +49,25 @@ struct rump_rpc_chanhdr {
 	uint32_t	ch_srvsleep;	/* the server sleeps: wake it */
 	uint8_t		ch_pad1[60];
 	uint32_t	ch_clsleep;	/* the client sleeps: wake it */
-	uint8_t		ch_pad2[124];
+	uint8_t		ch_pad2[60];
+	/*
+	 * During a call: the bytes of the reply's first block the kernel has
+	 * written so far where the reply will carry them (the server's
+	 * rs_chan_place); 0 again before the reply is posted.  The server
+	 * writes it and never reads it, the client reads it.
+	 */
+	uint64_t	ch_progress;
+	uint8_t		ch_pad3[56];
 };
 #define RUMP_RPC_CHANHDRLEN	256
 _Static_assert(sizeof(struct rump_rpc_chanhdr) == RUMP_RPC_CHANHDRLEN,
     "channel header");
+
+/*
+ * Where the data of a reply's first block lies in the channel's frame:
+ * after the frame's header, the reply's, and the block's length.
+ */
+#define RUMP_RPC_CHANPLACE	(RUMP_RPC_HDRLEN + RUMP_RPC_REPLYHDRLEN + 4)
 
 /* The memory of a channel: its header and a frame of any size. */
 #define RUMP_RPC_CHANSIZE	(RUMP_RPC_CHANHDRLEN + RUMP_RPC_MAXFRAME)

@@ -23,6 +23,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <rump/rump.h>
+
 #include "rs_chan.h"
 #include "rumpserver.h"
 #include "rumpserver_private.h"
@@ -229,8 +231,21 @@ rs_chan_next(struct rs_chan *ch, int stopfd, uint64_t *reqidp,
 uint8_t *
 rs_chan_place(struct rs_chan *ch)
 {
-	/* After the frame's header, the reply's, and the block's length. */
-	return ch->ch_frame + RUMP_RPC_HDRLEN + RUMP_RPC_REPLYHDRLEN + 4;
+	return ch->ch_frame + RUMP_RPC_CHANPLACE;
+}
+
+/* Neither can fail: the kernel runs while a worker serves calls. */
+void
+rs_chan_watch(struct rs_chan *ch)
+{
+	(void)rump_lwproc_progress(rs_chan_place(ch), RUMP_RPC_MAXDATA,
+	    &ch->ch_hdr->ch_progress);
+}
+
+void
+rs_chan_unwatch(void)
+{
+	(void)rump_lwproc_progress(NULL, 0, NULL);
 }
 
 int
@@ -255,6 +270,8 @@ rs_chan_reply(struct rs_chan *ch, struct rpc_wbuf *b, uint64_t reqid)
 		at += iov[i].iov_len;
 	}
 	ch->ch_last = RPC_CHAN_REPLY;
+	/* The next call's progress starts from nothing; posted with the state. */
+	__atomic_store_n(&ch->ch_hdr->ch_progress, 0, __ATOMIC_RELAXED);
 	rump_rpc_chan_post(&ch->ch_hdr->ch_state, RPC_CHAN_REPLY,
 	    &ch->ch_hdr->ch_clsleep, ch->ch_wakefd);
 	return 0;

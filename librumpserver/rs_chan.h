@@ -48,6 +48,14 @@ int rs_chan_next(struct rs_chan *ch, int stopfd, uint64_t *reqidp,
 uint8_t *rs_chan_place(struct rs_chan *ch);
 
 /*
+ * While the calling worker runs a call, its kernel tells the client how
+ * far it has written the data at rs_chan_place() (ch_progress), so the
+ * client copies each piece as it comes; rs_chan_unwatch() after the call.
+ */
+void rs_chan_watch(struct rs_chan *ch);
+void rs_chan_unwatch(void);
+
+/*
  * The reply frame b holds (its header filled in here), to the client:
  * 0, or ENOMEM or EMSGSIZE if b failed or outgrew a frame.
  */

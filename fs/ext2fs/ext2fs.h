@@ -226,6 +226,12 @@ void ext2fs_bsetchecked(struct ext2fs_mount *um, struct ext2fs_bh *bh);
  * from blocks kept.
  */
 #define EXT2_DIRECT_MIN		(64 * 1024)
+/*
+ * A watched long read's pieces (ext2fs_read_direct): small enough that
+ * its watcher's copy of one runs beside the host's read of the next,
+ * large enough that the host calls cost little; a few blocks at most.
+ */
+#define EXT2_DIRECT_PIECE	(128 * 1024)
 struct ext2fs_ra {
 	uint64_t ra_next;	/* the block a sequential read reads next */
 	uint64_t ra_end;	/* the first block not read ahead */

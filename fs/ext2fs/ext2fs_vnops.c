@@ -224,6 +224,9 @@ ext2fs_markatime(struct vnode *vp)
  * hole, a part of a block); EAGAIN when the cache holds a block of the
  * run (it may be newer than the disk) or the device has no direct reads.
  * The vnode is locked, so nobody writes the file's blocks meanwhile.
+ * A reader watched as it is written (uio_watched: a remote client that
+ * copies each piece out as it comes) gets the run in pieces of
+ * EXT2_DIRECT_PIECE bytes, each told as it is read.
  */
 static int
 ext2fs_read_direct(struct ext2fs_mount *um, const struct ext2fs_inode *ip,
@@ -242,6 +245,8 @@ ext2fs_read_direct(struct ext2fs_mount *um, const struct ext2fs_inode *ip,
 	    &run);
 	if (error != 0 || blk == 0)
 		return error;
+	if (uio_watched())
+		run = MIN(run, (uint32_t)EXT2_DIRECT_PIECE >> um->um_bshift);
 	error = ext2fs_bread_direct(um, blk, run, uio->uio_iov->iov_base);
 	if (error == 0) {
 		*donep = (size_t)run << um->um_bshift;

@@ -60,6 +60,14 @@
  *                   socket's peer sees the close as usual) and it is freed.
  *                   ESRCH: no such process, or already exiting; EPERM for
  *                   process 1.
+ * rump_lwproc_progress(start, len, &word)
+ *                   while the calling thread's calls read into
+ *                   [start, start + len) in order, the kernel stores how
+ *                   many bytes of it it has written so far at word, with
+ *                   release order, as it writes them (a remote server's
+ *                   client copies each piece as it comes).  (NULL, 0,
+ *                   NULL) stops it.  The thread must keep its lwp
+ *                   (attached, or rump_lwproc_rfork'ed).
  * rump_kmem_stat(type, st)
  *                   kernel memory of one type (ENOENT: no such type).
  * rump_kmem_inuse() bytes of kernel memory in use, all types together.

@@ -138,6 +138,8 @@ uio_advance(struct uio *uio, size_t len)
 		struct iovec *iov = uio->uio_iov;
 		size_t n = MIN(len, iov->iov_len);
 
+		if (uio->uio_rw == UIO_READ)
+			uio_progress(iov->iov_base, n);
 		iov->iov_base = (char *)iov->iov_base + n;
 		iov->iov_len -= n;
 		uio->uio_resid -= n;

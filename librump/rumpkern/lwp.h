@@ -95,6 +95,11 @@ struct lwp {
 	kmutex_t *l_sleepmtx;
 	unsigned l_wakers;
 	void (*l_sleeptold)(bool);	/* the lwp_sleepwatch told of it */
+	/* What rump_lwproc_progress() watches (kern_uioprogress.c). */
+	char *l_progstart;		/* NULL: nothing */
+	size_t l_proglen;
+	size_t l_progdone;
+	uint64_t *l_progword;
 	LIST_ENTRY(lwp) l_list;		/* all lwps, under proc_lock */
 	LIST_ENTRY(lwp) l_sibling;	/* l_proc's lwps, under proc_lock */
 	LIST_ENTRY(lwp) l_wakelist;	/* private to lwproc_exit */

@@ -20,7 +20,22 @@ struct uio {
 
 /* Moves up to len bytes between buf and the uio, in the uio's direction. */
 int uiomove(void *buf, size_t len, struct uio *uio);
-/* Counts len bytes (at most uio_resid) as moved: what another moved there. */
+/*
+ * len bytes were written at dst in the caller's memory: extends what the
+ * lwp's rump_lwproc_progress() watch says (kern_uioprogress.c).
+ * uio_advance() tells it of every read's move.
+ */
+void uio_progress(const void *dst, size_t len);
+/*
+ * Whether someone watches how far the lwp writes (rump_lwproc_progress):
+ * a long read straight into the caller's memory is then better done in
+ * pieces, each told as it is done.
+ */
+bool uio_watched(void);
+/*
+ * Counts len bytes (at most uio_resid) as moved: what another moved there.
+ * Of a read, they are written (uio_progress).
+ */
 void uio_advance(struct uio *uio, size_t len);
 /* Builds a uio over a caller's iovec array; checks counts and total size. */
 int uio_setup(struct uio *uio, struct iovec *iov, int iovcnt, enum uio_rw rw);

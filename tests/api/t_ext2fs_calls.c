@@ -186,6 +186,40 @@ device_nodes_of_the_image_and_sockets_are_renamed_with_their_types(
 	unmount_clean();
 }
 
+/*
+ * A long read past the cache, watched (rump_lwproc_progress, as the
+ * remote server watches a read into its channel), is read in pieces,
+ * each told: in the end, all of it.
+ */
+static void
+a_watched_long_read_past_the_cache_tells_all_it_read(void **state)
+{
+	enum { LEN = 512 * 1024 };
+	static uint8_t buf[LEN], want[LEN];
+	uint64_t word = 0;
+	int fd;
+
+	(void)state;
+	e2img_make(&img, "t_ext2fs_calls", "/mnt", "-t ext2 -b 1024", "8M");
+	assert_int_equal(e2img_host("head -c %d /dev/zero | tr '\\0' x > %s.f && "
+	    "debugfs -w -R 'write %s.f big' %s >/dev/null 2>&1 && rm %s.f",
+	    LEN, img.ei_path, img.ei_path, img.ei_path, img.ei_path), 0);
+	e2img_mount(&img, false);
+	memset(want, 'x', sizeof(want));
+	/* A process of its own: the thread keeps its lwp, and so the watch. */
+	assert_int_equal(rump_lwproc_rfork(RUMP_RFFDG), 0);
+	fd = rump_sys_open("/mnt/big", O_RDONLY, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(rump_lwproc_progress(buf, sizeof(buf), &word), 0);
+	assert_int_equal(rump_sys_read(fd, buf, sizeof(buf)), LEN);
+	assert_int_equal(rump_lwproc_progress(NULL, 0, NULL), 0);
+	assert_int_equal(word, LEN);
+	assert_memory_equal(buf, want, LEN);
+	assert_int_equal(rump_sys_close(fd), 0);
+	assert_int_equal(rump_lwproc_releaselwp(), 0);
+	unmount_clean();
+}
+
 int
 main(void)
 {
@@ -198,6 +232,7 @@ main(void)
 		leak_test(names_made_in_a_removed_directory_are_enoent),
 		leak_test(a_link_to_an_open_file_without_names_is_enoent),
 		leak_test(device_nodes_of_the_image_and_sockets_are_renamed_with_their_types),
+		leak_test(a_watched_long_read_past_the_cache_tells_all_it_read),
 	};
 
 	return cmocka_run_group_tests(tests, e2img_boot, apitest_halt);

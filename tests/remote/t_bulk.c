@@ -135,6 +135,50 @@ a_sendmsg_through_a_channel_carries_its_iovecs_in_order(void **state)
 	rump_sys_close(s);
 }
 
+/*
+ * The client copies a read's data out of the channel as the server's
+ * kernel writes it there; what lies past the count the call returns is
+ * the caller's still, as after a local read.
+ */
+static void
+a_short_read_through_a_channel_leaves_the_buffer_past_its_count_alone(
+    void **state)
+{
+	static uint8_t in[1000], out[MIB], want[MIB - sizeof(in)];
+	int p[2];
+
+	(void)state;
+	fill(in, sizeof(in), 9);
+	memset(out, 0xee, sizeof(out));
+	memset(want, 0xee, sizeof(want));
+	big_pipe(p);
+	assert_int_equal(rump_sys_write(p[1], in, sizeof(in)), sizeof(in));
+	assert_int_equal(rump_sys_read(p[0], out, sizeof(out)), sizeof(in));
+	assert_memory_equal(out, in, sizeof(in));
+	assert_memory_equal(out + sizeof(in), want, sizeof(want));
+	rump_sys_close(p[0]);
+	rump_sys_close(p[1]);
+}
+
+static void
+a_failed_read_through_a_channel_leaves_the_buffer_alone(void **state)
+{
+	static uint8_t out[MIB], want[MIB];
+	int fd;
+
+	(void)state;
+	memset(out, 0xee, sizeof(out));
+	memset(want, 0xee, sizeof(want));
+	assert_int_equal(rump_sys_read(-1, out, sizeof(out)), -1);
+	assert_int_equal(errno, EBADF);
+	fd = rump_sys_open("/", O_RDONLY, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(rump_sys_read(fd, out, sizeof(out)), -1);
+	assert_int_equal(errno, EISDIR);
+	assert_memory_equal(out, want, sizeof(want));
+	rump_sys_close(fd);
+}
+
 /* Writes n bytes a call of size chunk, from the thread of its own. */
 struct writer {
 	int		fd;
@@ -193,6 +237,8 @@ main(void)
 		leak_test(a_sendto_through_a_channel_reaches_its_address_with_its_data),
 		leak_test(a_sendmsg_through_a_channel_carries_its_iovecs_in_order),
 		leak_test(bulk_between_two_threads_channels_arrives_byte_exact),
+		leak_test(a_short_read_through_a_channel_leaves_the_buffer_past_its_count_alone),
+		leak_test(a_failed_read_through_a_channel_leaves_the_buffer_alone),
 	};
 
 	return cmocka_run_group_tests(tests, apitest_boot, apitest_halt);
