@@ -36,6 +36,7 @@
 #include <unistd.h>
 
 #include "rs_chan.h"
+#include "rs_fork.h"
 #include "rs_proc.h"
 #include "rumpserver_private.h"
 #include "librumpclient/rpc_io.h"
@@ -97,6 +98,7 @@ struct rs_client {
 	unsigned int	cl_id;
 	uid_t		cl_uid;
 	gid_t		cl_gid;
+	pid_t		cl_hostpid;	/* the peer's, or 0 (TCP) */
 	uint32_t	cl_features;	/* RUMP_RPC_FEAT_* it was offered */
 	pthread_t	cl_main;
 	pthread_mutex_t	cl_lock;	/* everything below */
@@ -429,26 +431,44 @@ rs_frame_check(const struct rs_client *cl, const struct rump_rpc_hdr *h,
 	if (nfds > 0)
 		return "descriptors with a frame that takes none";
 	if (h->rh_type == RUMP_RPC_CALL ||
-	    (h->rh_type == RUMP_RPC_INTERRUPT && len == 0))
+	    ((h->rh_type == RUMP_RPC_INTERRUPT ||
+	    h->rh_type == RUMP_RPC_PREFORK) && len == 0))
 		return NULL;
 	return "a frame of a type a client does not send";
 }
 
 /*
- * The handshake: hello in, the process made, welcome out.  A client of
- * another version is told ours and closed.
+ * The process of a client whose hello came: a new one, or for a fork
+ * handshake the copy its cookie names.
+ */
+static int
+rs_hello_proc(struct rs_client *cl, uint16_t type,
+    const struct rump_rpc_cookie *ck)
+{
+	if (type == RUMP_RPC_FORKHANDSHAKE)
+		return rs_fork_claim(cl->cl_srv, ck, cl->cl_hostpid, &cl->cl_pid);
+	return rs_proc_create(cl->cl_uid, cl->cl_gid, &cl->cl_pid);
+}
+
+/*
+ * The handshake: hello (and for a fork handshake, a cookie) in, the
+ * process made or claimed, welcome out.  A client of another version is
+ * told ours and closed; one whose cookie names no copy it may have is
+ * refused (ESRCH).
  */
 static int
 rs_handshake(struct rs_client *cl)
 {
 	struct rpc_wbuf b = { .rb_data = NULL };
 	struct rump_rpc_welcome wel = { .rw_pid = 0 };
+	struct rump_rpc_cookie ck;
 	struct rump_rpc_hello hello;
 	struct rump_rpc_hdr h;
 	struct rpc_rcur c;
 	uint8_t *small, *payload;
 	size_t len;
 	int error, refuse = 0, fds[RPC_MAXFDS], nfds;
+	bool fork;
 
 	small = malloc(RS_SMALLFRAME);
 	if (small == NULL)
@@ -462,11 +482,14 @@ rs_handshake(struct rs_client *cl)
 	c = (struct rpc_rcur){ .rc_p = payload, .rc_left = len };
 	/* Read for its form only: the credentials are not the client's to say. */
 	rpc_get_hello(&c, &hello);
+	fork = h.rh_type == RUMP_RPC_FORKHANDSHAKE;
+	if (fork)
+		rpc_get_cookie(&c, &ck);
 	if (payload != small)
 		free(payload);
 	free(small);
-	if (h.rh_type != RUMP_RPC_HANDSHAKE || c.rc_bad || c.rc_left != 0 ||
-	    nfds > 0) {
+	if ((h.rh_type != RUMP_RPC_HANDSHAKE && !fork) || c.rc_bad ||
+	    c.rc_left != 0 || nfds > 0) {
 		rs_log(cl, "closed", "no handshake");
 		return EBADMSG;
 	}
@@ -474,14 +497,15 @@ rs_handshake(struct rs_client *cl)
 		rs_log(cl, "closed", "protocol version mismatch");
 		refuse = EPROTONOSUPPORT;
 	} else
-		refuse = rs_proc_create(cl->cl_uid, cl->cl_gid, &cl->cl_pid);
+		refuse = rs_hello_proc(cl, h.rh_type, &ck);
 	rpc_wbuf_room(&b, RUMP_RPC_HDRLEN);
 	wel.rw_error = refuse;
 	if (refuse == 0)
 		wel.rw_pid = (uint32_t)cl->cl_pid;
 	/* Descriptors pass over a unix socket only. */
+	cl->cl_features = hello.rhe_features & RUMP_RPC_FEAT_FORK;
 	if (cl->cl_srv->isunix)
-		cl->cl_features = hello.rhe_features & RUMP_RPC_FEAT_CHANNEL;
+		cl->cl_features |= hello.rhe_features & RUMP_RPC_FEAT_CHANNEL;
 	wel.rw_features = cl->cl_features;
 	rpc_put_welcome(&b, &wel);
 	error = rs_send(cl, &b, RUMP_RPC_HANDSHAKE, h.rh_reqid);
@@ -625,17 +649,43 @@ rs_chan_serve(struct rs_worker *w, struct rs_chan *ch)
 	pthread_mutex_lock(&cl->cl_lock);
 }
 
-/* The answer to a channel request: 0, or why the thread stays on the socket. */
+/*
+ * The answer to a channel request (0, or why the thread stays on the
+ * socket) or a prefork (0 and the cookie ck, or why not).
+ */
 static void
-rs_chan_answer(struct rs_client *cl, uint64_t reqid, int refuse)
+rs_answer(struct rs_client *cl, uint64_t reqid, int refuse,
+    const struct rump_rpc_cookie *ck)
 {
 	struct rpc_wbuf b = { .rb_data = NULL };
 
 	rpc_wbuf_room(&b, RUMP_RPC_HDRLEN);
 	rpc_put_replyhdr(&b, &(struct rump_rpc_replyhdr){ .rr_error = refuse });
+	if (refuse == 0 && ck != NULL)
+		rpc_put_cookie(&b, ck);
 	if (rs_send(cl, &b, RUMP_RPC_REPLY, reqid) != 0)
 		rs_hangup(cl);
 	free(b.rb_data);
+}
+
+/*
+ * A prefork, read by worker w, which is a thread of the client's process
+ * and so makes the copy: answered with its cookie, or EAGAIN when the
+ * client holds RS_MAXFORKS copies nobody claimed.  Called and returns
+ * under cl_lock.
+ */
+static void
+rs_prefork(struct rs_worker *w, uint64_t reqid)
+{
+	struct rs_client *cl = w->w_cl;
+	struct rump_rpc_cookie ck;
+	int error;
+
+	pthread_mutex_unlock(&cl->cl_lock);
+	rs_arm(cl);
+	error = rs_fork_make(cl->cl_srv, cl, cl->cl_hostpid, &ck);
+	rs_answer(cl, reqid, error, &ck);
+	pthread_mutex_lock(&cl->cl_lock);
 }
 
 /*
@@ -686,7 +736,7 @@ rs_channel(struct rs_worker *w, uint64_t reqid, uint8_t *payload, size_t len,
 		cl->cl_nchannels++;
 	pthread_mutex_unlock(&cl->cl_lock);
 	rs_arm(cl);
-	rs_chan_answer(cl, reqid, refuse);
+	rs_answer(cl, reqid, refuse, NULL);
 	pthread_mutex_lock(&cl->cl_lock);
 	if (ch == NULL)
 		return;
@@ -734,6 +784,10 @@ rs_next(struct rs_worker *w)
 		rs_channel(w, h.rh_reqid, payload, len, fds, nfds);
 		if (payload != w->w_small)
 			free(payload);
+		return false;
+	}
+	if (h.rh_type == RUMP_RPC_PREFORK) {
+		rs_prefork(w, h.rh_reqid);
 		return false;
 	}
 	if (h.rh_type == RUMP_RPC_CALL && (cl->cl_nidle > 0 || rs_spawn(cl))) {
@@ -826,6 +880,8 @@ rs_main(void *arg)
 		free(j->j_payload);
 		free(j);
 	}
+	/* No worker is left to make one more. */
+	rs_fork_drop(cl->cl_srv, cl);
 	if (cl->cl_srv->verbose)
 		rs_log(cl, "gone", "disconnected");
 	pthread_mutex_lock(&cl->cl_srv->lock);
@@ -843,10 +899,12 @@ rs_peercred(struct rs_client *cl)
 
 	cl->cl_uid = 0;
 	cl->cl_gid = 0;
+	cl->cl_hostpid = 0;
 	if (cl->cl_srv->isunix &&
 	    getsockopt(cl->cl_fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0) {
 		cl->cl_uid = uc.uid;
 		cl->cl_gid = uc.gid;
+		cl->cl_hostpid = uc.pid;
 	}
 }
 
