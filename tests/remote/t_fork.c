@@ -681,6 +681,112 @@ a_fork_handshake_without_its_cookie_closes_the_connection(void **state)
 	assert_closed(fd);
 }
 
+/* How a fake server answers a prefork (fake_prefork()). */
+#define PF_REFUSE	0	/* with an error */
+#define PF_MALFORMED	1	/* with a reply that carries no cookie */
+#define PF_NOCLAIM	2	/* with a cookie, but refuses the fork handshake */
+
+/*
+ * In a child: connected to the fake server at url, forks; the
+ * grandchild's call must fail with ENOTCONN.  0, or the check that failed.
+ */
+static int
+fork_under_fake(const char *url)
+{
+	pid_t kid;
+	int status;
+
+	/* Ours: the real server's copy of the test's process. */
+	if (rump_fini() != 0 || setenv("RUMP_SERVER", url, 1) != 0 ||
+	    rump_init() != 0)
+		return 1;
+	kid = fork();
+	if (kid == 0)
+		remotetest_child_exit(
+		    rump_sys_getpid() == -1 && errno == ENOTCONN ? 0 : 1);
+	if (kid < 0 || waitpid(kid, &status, 0) != kid || !WIFEXITED(status))
+		return 2;
+	return WEXITSTATUS(status) == 0 ? 0 : 3;
+}
+
+/* A welcome offering forks, on fake connection fd whose hello (of size len) comes. */
+static void
+fake_welcome(int fd, size_t len, int refuse)
+{
+	struct rump_rpc_welcome wel = { .rw_error = refuse, .rw_pid = 7,
+	    .rw_features = RUMP_RPC_FEAT_FORK };
+	struct rpc_wbuf b;
+	uint8_t buf[RUMP_RPC_HDRLEN + RUMP_RPC_HELLOLEN + RUMP_RPC_COOKIELEN];
+
+	assert_true(len <= sizeof(buf));
+	raw_readall(fd, buf, len);
+	raw_begin(&b);
+	rpc_put_welcome(&b, &wel);
+	raw_frame(fd, &b, RUMP_RPC_HANDSHAKE, 0);
+}
+
+/*
+ * A fake server on a unix socket of ours, to which a child connects and
+ * forks: it answers the prefork as told (how); the child's exit status.
+ */
+static int
+fake_prefork(int how)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	struct rump_rpc_cookie ck = { .rk_bytes = { 9 } };
+	struct rump_rpc_hdr h;
+	struct rpc_wbuf b;
+	uint8_t hb[RUMP_RPC_HDRLEN];
+	char url[160];
+	int ls, fd, fd2, status;
+	pid_t kid;
+
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/fake", remotetest_dir);
+	ls = socket(AF_UNIX, SOCK_STREAM, 0);
+	assert_true(ls >= 0);
+	assert_int_equal(bind(ls, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_int_equal(listen(ls, 2), 0);
+	snprintf(url, sizeof(url), "unix://%s", sun.sun_path);
+	kid = fork();
+	assert_true(kid >= 0);
+	if (kid == 0)
+		remotetest_child_exit(fork_under_fake(url));
+	fd = accept(ls, NULL, NULL);
+	assert_true(fd >= 0);
+	fake_welcome(fd, RUMP_RPC_HDRLEN + RUMP_RPC_HELLOLEN, 0);
+	raw_readall(fd, hb, sizeof(hb));
+	rpc_get_hdr(hb, &h);
+	assert_int_equal(h.rh_type, RUMP_RPC_PREFORK);
+	raw_begin(&b);
+	rpc_put_replyhdr(&b, &(struct rump_rpc_replyhdr){
+	    .rr_error = how == PF_REFUSE ? EAGAIN : 0 });
+	if (how == PF_NOCLAIM)
+		rpc_put_cookie(&b, &ck);
+	raw_frame(fd, &b, RUMP_RPC_REPLY, h.rh_reqid);
+	if (how == PF_NOCLAIM) {
+		fd2 = accept(ls, NULL, NULL);
+		assert_true(fd2 >= 0);
+		fake_welcome(fd2, sizeof(hb) + RUMP_RPC_HELLOLEN +
+		    RUMP_RPC_COOKIELEN, ESRCH);
+		close(fd2);
+	}
+	assert_int_equal(waitpid(kid, &status, 0), kid);
+	close(fd);
+	close(ls);
+	unlink(sun.sun_path);
+	assert_true(WIFEXITED(status));
+	return WEXITSTATUS(status);
+}
+
+static void
+a_child_whose_copy_the_server_did_not_make_gets_enotconn(void **state)
+{
+	(void)state;
+	assert_int_equal(fake_prefork(PF_REFUSE), 0);
+	assert_int_equal(fake_prefork(PF_MALFORMED), 0);
+	assert_int_equal(fake_prefork(PF_NOCLAIM), 0);
+}
+
 int
 main(void)
 {
@@ -693,6 +799,7 @@ main(void)
 		leak_test(a_forking_echo_server_serves_each_connection_in_a_child),
 		leak_test(a_child_that_ends_its_connection_gets_enotconn),
 		leak_test(a_child_of_a_parent_without_a_connection_gets_enotconn),
+		leak_test(a_child_whose_copy_the_server_did_not_make_gets_enotconn),
 		leak_test(a_thread_that_cannot_make_a_channel_makes_its_calls_over_the_socket),
 		leak_test(a_hundred_forks_leave_nothing_behind),
 		leak_test(a_child_that_execs_lets_go_of_its_copy),
