@@ -16,7 +16,11 @@
  * interrupt frame interrupts the worker running the call it names (or
  * marks the call, if queued); a worker whose call was interrupted gets a
  * new thread in the kernel before its next call, so an interrupt that
- * came too late for its call cannot end the next one.
+ * came too late for its call cannot end the next one.  A prefork frame
+ * is answered by the worker that read it, a thread of the client's
+ * process, with a copy of that process for the client's fork
+ * (rs_fork.c); a connection whose handshake presents the copy's cookie
+ * becomes it.
  *
  * When the connection ends (the client closed it, broke the protocol, or
  * the server stops), an eventfd in the same epoll set wakes every idle
