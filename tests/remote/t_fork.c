@@ -357,6 +357,16 @@ a_forking_echo_server_serves_each_connection_in_a_child(void **state)
 }
 
 static void
+rump_init_when_connected_keeps_the_connection(void **state)
+{
+	pid_t pid = rump_sys_getpid();
+
+	(void)state;
+	assert_int_equal(rump_init(), 0);
+	assert_int_equal(rump_sys_getpid(), pid);
+}
+
+static void
 a_child_of_a_parent_without_a_connection_gets_enotconn(void **state)
 {
 	pid_t child;
@@ -798,6 +808,7 @@ main(void)
 		leak_test(a_call_blocked_in_the_parent_across_a_fork_gets_its_reply),
 		leak_test(a_forking_echo_server_serves_each_connection_in_a_child),
 		leak_test(a_child_that_ends_its_connection_gets_enotconn),
+		leak_test(rump_init_when_connected_keeps_the_connection),
 		leak_test(a_child_of_a_parent_without_a_connection_gets_enotconn),
 		leak_test(a_child_whose_copy_the_server_did_not_make_gets_enotconn),
 		leak_test(a_thread_that_cannot_make_a_channel_makes_its_calls_over_the_socket),

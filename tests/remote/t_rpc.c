@@ -825,6 +825,7 @@ struct tcp_reader {
 	pid_t		tid;
 	int		fd;
 	long		ret;
+	int		error;		/* errno, when ret is -1 */
 };
 
 static void *
@@ -835,13 +836,37 @@ tcp_reader_run(void *arg)
 
 	__atomic_store_n(&r->tid, thread_self_id(), __ATOMIC_RELEASE);
 	r->ret = rump_sys_read(r->fd, &c, 1);
+	r->error = errno;
 	return NULL;
 }
 
 /*
- * Over TCP: two threads blocked in reads (one reads the socket, the
- * other sleeps behind it) while this one's calls come and go; each read
- * ends with its own byte, in either order.  0, or the check that failed.
+ * Connected to url: two threads blocked in reads of the pipes a and b
+ * (one reads the socket, the other sleeps behind it).  False if not.
+ */
+static bool
+two_readers_over_tcp(const char *url, struct tcp_reader r[2], int a[2], int b[2])
+{
+	int i;
+
+	setenv("RUMP_SERVER", url, 1);
+	if (rump_init() != 0 || rump_sys_pipe2(a, 0) != 0 ||
+	    rump_sys_pipe2(b, 0) != 0)
+		return false;
+	r[0] = (struct tcp_reader){ .fd = a[0] };
+	r[1] = (struct tcp_reader){ .fd = b[0] };
+	for (i = 0; i < 2; i++) {
+		if (pthread_create(&r[i].thread, NULL, tcp_reader_run, &r[i]) != 0)
+			return false;
+		wait_thread_asleep(&r[i].tid);
+	}
+	return true;
+}
+
+/*
+ * Over TCP: while two threads are blocked in reads, this one's calls
+ * come and go; each read ends with its own byte, the first while the
+ * second waits on.  0, or the check that failed.
  */
 static int
 threads_over_tcp(const char *url)
@@ -849,17 +874,8 @@ threads_over_tcp(const char *url)
 	struct tcp_reader r[2];
 	int a[2], b[2], i;
 
-	setenv("RUMP_SERVER", url, 1);
-	if (rump_init() != 0 || rump_sys_pipe2(a, 0) != 0 ||
-	    rump_sys_pipe2(b, 0) != 0)
+	if (!two_readers_over_tcp(url, r, a, b))
 		return 1;
-	r[0] = (struct tcp_reader){ .fd = a[0] };
-	r[1] = (struct tcp_reader){ .fd = b[0] };
-	for (i = 0; i < 2; i++) {
-		if (pthread_create(&r[i].thread, NULL, tcp_reader_run, &r[i]) != 0)
-			return 2;
-		wait_thread_asleep(&r[i].tid);
-	}
 	for (i = 0; i < 100; i++)
 		if (rump_sys_getpid() <= 1)
 			return 3;
@@ -879,6 +895,38 @@ threads_over_tcp_take_turns_reading_their_replies(void **state)
 	(void)state;
 	tcp_server_start(&ts);
 	assert_int_equal(in_child(threads_over_tcp, ts.url), 0);
+	tcp_server_stop(&ts);
+}
+
+/*
+ * Over TCP: rump_fini() while two threads are blocked in reads returns
+ * once both have failed with ENOTCONN.  0, or the check that failed.
+ */
+static int
+fini_over_tcp(const char *url)
+{
+	struct tcp_reader r[2];
+	int a[2], b[2], i;
+
+	if (!two_readers_over_tcp(url, r, a, b))
+		return 1;
+	if (rump_fini() != 0)
+		return 2;
+	for (i = 0; i < 2; i++)
+		if (pthread_join(r[i].thread, NULL) != 0 || r[i].ret != -1 ||
+		    r[i].error != ENOTCONN)
+			return 3;
+	return 0;
+}
+
+static void
+rump_fini_over_tcp_fails_the_calls_blocked_in_other_threads(void **state)
+{
+	struct tcp_server ts;
+
+	(void)state;
+	tcp_server_start(&ts);
+	assert_int_equal(in_child(fini_over_tcp, ts.url), 0);
 	tcp_server_stop(&ts);
 }
 
@@ -1069,6 +1117,7 @@ main(void)
 		leak_test(a_tcp_listener_defaults_to_loopback_and_serves),
 		leak_test(a_forked_child_over_tcp_has_its_parents_descriptors),
 		leak_test(threads_over_tcp_take_turns_reading_their_replies),
+		leak_test(rump_fini_over_tcp_fails_the_calls_blocked_in_other_threads),
 		leak_test(a_listen_url_of_another_scheme_is_refused),
 		leak_test(a_unix_listen_path_relative_or_too_long_is_refused),
 		leak_test(a_unix_listen_path_that_cannot_be_made_is_refused),
