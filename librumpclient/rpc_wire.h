@@ -86,8 +86,7 @@ _Static_assert(sizeof(struct rump_rpc_welcome) == RUMP_RPC_WELCOMELEN,
 
 /*
  * What names a copy of a client's process made for its fork: random
- * bytes from the server, unguessable, good for one fork handshake from
- * the host process that asked for the copy.
+ * bytes from the server, unguessable, good for one fork handshake.
  */
 struct rump_rpc_cookie {
 	uint8_t		rk_bytes[32];

@@ -102,7 +102,6 @@ struct rs_client {
 	unsigned int	cl_id;
 	uid_t		cl_uid;
 	gid_t		cl_gid;
-	pid_t		cl_hostpid;	/* the peer's, or 0 (TCP) */
 	uint32_t	cl_features;	/* RUMP_RPC_FEAT_* it was offered */
 	pthread_t	cl_main;
 	pthread_mutex_t	cl_lock;	/* everything below */
@@ -450,15 +449,15 @@ rs_hello_proc(struct rs_client *cl, uint16_t type,
     const struct rump_rpc_cookie *ck)
 {
 	if (type == RUMP_RPC_FORKHANDSHAKE)
-		return rs_fork_claim(cl->cl_srv, ck, cl->cl_hostpid, &cl->cl_pid);
+		return rs_fork_claim(cl->cl_srv, ck, &cl->cl_pid);
 	return rs_proc_create(cl->cl_uid, cl->cl_gid, &cl->cl_pid);
 }
 
 /*
  * The handshake: hello (and for a fork handshake, a cookie) in, the
  * process made or claimed, welcome out.  A client of another version is
- * told ours and closed; one whose cookie names no copy it may have is
- * refused (ESRCH).
+ * told ours and closed; one whose cookie names no copy is refused
+ * (ESRCH).
  */
 static int
 rs_handshake(struct rs_client *cl)
@@ -687,7 +686,7 @@ rs_prefork(struct rs_worker *w, uint64_t reqid)
 
 	pthread_mutex_unlock(&cl->cl_lock);
 	rs_arm(cl);
-	error = rs_fork_make(cl->cl_srv, cl, cl->cl_hostpid, &ck);
+	error = rs_fork_make(cl->cl_srv, cl, &ck);
 	rs_answer(cl, reqid, error, &ck);
 	pthread_mutex_lock(&cl->cl_lock);
 }
@@ -903,12 +902,10 @@ rs_peercred(struct rs_client *cl)
 
 	cl->cl_uid = 0;
 	cl->cl_gid = 0;
-	cl->cl_hostpid = 0;
 	if (cl->cl_srv->isunix &&
 	    getsockopt(cl->cl_fd, SOL_SOCKET, SO_PEERCRED, &uc, &len) == 0) {
 		cl->cl_uid = uc.uid;
 		cl->cl_gid = uc.gid;
-		cl->cl_hostpid = uc.pid;
 	}
 }
 

@@ -3,11 +3,13 @@
  * its process (descriptors, directories, umask, credentials, as the
  * kernel's fork copies them) and gets a cookie for it; a new connection
  * presenting the cookie in its handshake becomes that copy, and the host
- * child inherits the connection.  The cookie is 256 random bits, good
- * once, and only from the host process that asked (the peer's pid, on a
- * unix socket): a guess or a stolen cookie is refused like a used one.
- * A copy nobody claimed ends with the client that asked for it, so a
- * client that never forks leaves nothing behind.
+ * child inherits the connection.  The cookie is 256 random bits, known
+ * to the client alone and good once: a guess is refused like a used one.
+ * It is not bound to the host process that asked: a child's connection
+ * is made by its parent (SO_PEERCRED names the parent), and the child's
+ * own fork asks on it and claims from the child.  A copy nobody claimed
+ * ends with the client that asked for it, so a client that never forks
+ * leaves nothing behind.
  */
 #include <errno.h>
 #include <pthread.h>
@@ -22,7 +24,6 @@ struct rs_fork {
 	struct rump_rpc_cookie f_cookie;
 	pid_t		f_pid;		/* the copy */
 	const void	*f_owner;	/* the client that asked */
-	pid_t		f_hostpid;	/* its host process, or 0 */
 	struct rs_fork	*f_next;
 };
 
@@ -51,7 +52,7 @@ rs_fork_count(const struct rump_server *srv, const void *owner)
 }
 
 int
-rs_fork_make(struct rump_server *srv, const void *owner, pid_t hostpid,
+rs_fork_make(struct rump_server *srv, const void *owner,
     struct rump_rpc_cookie *ck)
 {
 	struct rs_fork *f;
@@ -76,7 +77,6 @@ rs_fork_make(struct rump_server *srv, const void *owner, pid_t hostpid,
 		return error;
 	}
 	f->f_owner = owner;
-	f->f_hostpid = hostpid;
 	*ck = f->f_cookie;
 	pthread_mutex_lock(&srv->lock);
 	f->f_next = srv->forks;
@@ -87,13 +87,13 @@ rs_fork_make(struct rump_server *srv, const void *owner, pid_t hostpid,
 
 int
 rs_fork_claim(struct rump_server *srv, const struct rump_rpc_cookie *ck,
-    pid_t hostpid, pid_t *pidp)
+    pid_t *pidp)
 {
 	struct rs_fork **pp, *f;
 
 	pthread_mutex_lock(&srv->lock);
 	for (pp = &srv->forks; (f = *pp) != NULL; pp = &f->f_next)
-		if (rs_fork_match(&f->f_cookie, ck) && f->f_hostpid == hostpid) {
+		if (rs_fork_match(&f->f_cookie, ck)) {
 			*pp = f->f_next;
 			break;
 		}

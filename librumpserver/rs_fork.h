@@ -13,19 +13,18 @@
 #define RS_MAXFORKS	16
 
 /*
- * A copy of the calling thread's process (a worker of client owner, whose
- * host process is hostpid: 0 when unknown), named by a new cookie in *ck.
- * 0, EAGAIN when owner holds RS_MAXFORKS already, or another errno value.
+ * A copy of the calling thread's process (a worker of client owner),
+ * named by a new cookie in *ck.  0, EAGAIN when owner holds RS_MAXFORKS
+ * already, or another errno value.
  */
-int rs_fork_make(struct rump_server *srv, const void *owner, pid_t hostpid,
+int rs_fork_make(struct rump_server *srv, const void *owner,
     struct rump_rpc_cookie *ck);
 /*
- * The copy named by ck, for a connection from host process hostpid:
- * taken off the list, its pid in *pidp.  ESRCH when there is none, it
- * was claimed, or it was asked for by another host process.
+ * The copy named by ck: taken off the list, its pid in *pidp.  ESRCH
+ * when there is none (never made, or claimed already).
  */
 int rs_fork_claim(struct rump_server *srv, const struct rump_rpc_cookie *ck,
-    pid_t hostpid, pid_t *pidp);
+    pid_t *pidp);
 /* The copies owner made and nobody claimed end: owner is gone. */
 void rs_fork_drop(struct rump_server *srv, const void *owner);
 
