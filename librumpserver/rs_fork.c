@@ -58,11 +58,6 @@ rs_fork_make(struct rump_server *srv, const void *owner,
 	struct rs_fork *f;
 	int error;
 
-	pthread_mutex_lock(&srv->lock);
-	error = rs_fork_count(srv, owner) >= RS_MAXFORKS ? EAGAIN : 0;
-	pthread_mutex_unlock(&srv->lock);
-	if (error != 0)
-		return error;
 	f = calloc(1, sizeof(*f));
 	if (f == NULL)
 		return ENOMEM;
@@ -78,11 +73,20 @@ rs_fork_make(struct rump_server *srv, const void *owner,
 	}
 	f->f_owner = owner;
 	*ck = f->f_cookie;
+	/* Counted and listed at once: workers of one client may race here. */
 	pthread_mutex_lock(&srv->lock);
-	f->f_next = srv->forks;
-	srv->forks = f;
+	if (rs_fork_count(srv, owner) >= RS_MAXFORKS)
+		error = EAGAIN;
+	else {
+		f->f_next = srv->forks;
+		srv->forks = f;
+	}
 	pthread_mutex_unlock(&srv->lock);
-	return 0;
+	if (error != 0) {
+		rs_proc_exit(f->f_pid);
+		free(f);
+	}
+	return error;
 }
 
 int
