@@ -31,8 +31,8 @@
  * cookie, and opens a second connection whose handshake presents the
  * cookie: that connection is the copy.  The child keeps that connection
  * and lets go of the parent's (its copies of the socket, the channels and
- * the eventfds are closed as it starts: no malloc, nothing of the
- * parent's touched); the parent closes its end of the child's, and the
+ * the eventfds are closed as it starts: no malloc, nothing the parent
+ * uses touched); the parent closes its end of the child's, and the
  * server ends the copy once nobody holds it: the fork failed, the child
  * exited or exec'd (the socket is close-on-exec).  A copy that cannot be
  * made (the connection is gone, the server refuses) leaves the child
@@ -714,9 +714,9 @@ rc_prefork_answer(const struct rc_reply *r, struct rump_rpc_cookie *ck)
 	return rh.rr_error;
 }
 
-/* A copy of our process in the server, for a fork: its cookie in *ck. */
+/* A copy of our process in the server at where, for a fork: its cookie in *ck. */
 static int
-rc_prefork_ask(struct rump_rpc_cookie *ck)
+rc_prefork(const char *where, struct rump_rpc_cookie *ck)
 {
 	uint8_t mem[RUMP_RPC_HDRLEN];
 	struct rc_reply reply = { .dst = NULL };
@@ -732,6 +732,9 @@ rc_prefork_ask(struct rump_rpc_cookie *ck)
 		error = rc_prefork_answer(&reply, ck);
 	if (reply.data != reply.small)
 		free(reply.data);
+	if (error != 0)
+		fprintf(stderr, "rumpclient: %s: no copy of this process for "
+		    "a child: %s\n", where, strerror(error));
 	return error;
 }
 
@@ -753,9 +756,9 @@ rc_fork_prepare(void)
 	where = rc.up && (rc.features & RUMP_RPC_FEAT_FORK) != 0 ? rc.where :
 	    NULL;
 	pthread_mutex_unlock(&rc.lock);
-	if (where != NULL && rc_prefork_ask(&ck) == 0 &&
-	    rc_open(where, &ck, &fd, &features) != 0)
-		fd = -1;
+	/* Either failing says why on stderr, and leaves fd -1: ENOTCONN. */
+	if (where != NULL && rc_prefork(where, &ck) == 0)
+		(void)rc_open(where, &ck, &fd, &features);
 	pthread_mutex_lock(&rc.lock);
 	rc.forkfd = fd;
 	rc.forkfeatures = features;
@@ -769,7 +772,7 @@ rc_fork_prepare(void)
  * stays open.
  */
 static void
-rc_prefork(void)
+rc_atfork_prepare(void)
 {
 	rc_fork_prepare();
 	rump_client_chan_prefork();
@@ -822,7 +825,7 @@ static int rc_forkerror;
 static void
 rc_forkhandlers(void)
 {
-	rc_forkerror = pthread_atfork(rc_prefork, rc_postfork_parent,
+	rc_forkerror = pthread_atfork(rc_atfork_prepare, rc_postfork_parent,
 	    rc_postfork_child);
 }
 
