@@ -100,6 +100,16 @@ $(O)/tests/remote/t_%: $(O)/obj/tests/remote/t_%.o $(LIBDIR)/librumpclient.a
 	$(call say,LD,$@)
 	$(Q)$(CC) -o $@ $< $(LDFLAGS) $(LIBDIR)/librumpclient.a $(HOST_LIBS) -lcmocka
 
+# t_chan_nomem: the server's end of a channel alone (librumpserver, no
+# kernel), its calloc failing on demand: a refusal with ENOMEM that no
+# limit reaches (the channel's mapping comes first).
+$(O)/obj/tests/remote/t_chan_nomem.o: TEST_CFLAGS += -iquote librumpserver
+$(O)/tests/remote/t_chan_nomem: $(O)/obj/tests/remote/t_chan_nomem.o $(RSERVER_LIB)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $< $(LDFLAGS) -Wl,--wrap=calloc $(RSERVER_LIB) \
+		$(HOST_LIBS) -lcmocka
+
 # The decoder's fuzzer (tests/fuzz/fuzz_rpc.h): a bounded run in make test
 # (t_rpc_decode: the client's own calls as seeds, their truncations,
 # 200,000 mutations; the sanitizer build catches what they break) and
