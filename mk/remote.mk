@@ -90,11 +90,17 @@ $(O)/tests/remote/api/%: $(O)/obj/tests/remote/api/%.o $(LIBDIR)/librumpclient.a
 	$(Q)$(CC) -o $@ $< $(LDFLAGS) $(LIBDIR)/librumpclient.a $(HOST_LIBS) -lcmocka
 REMOTETESTS += $(patsubst %.c,$(O)/%,$(wildcard tests/remote/t_*.c))
 
+# A coverage build counts what a forked child's atfork handler ran
+# (tests/remote/gcov_fork.h).
+ifeq ($(COVERAGE),1)
+REMOTE_TEST_CFLAGS := -include tests/remote/gcov_fork.h
+endif
+
 $(O)/obj/tests/remote/%.o: tests/remote/%.c | $(GEN_PUBH)
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(HOST_CFLAGS) $(TEST_CFLAGS) -iquote librumpclient \
-		-DRUMP_TEST_REMOTE -c $< -o $@
+		$(REMOTE_TEST_CFLAGS) -DRUMP_TEST_REMOTE -c $< -o $@
 $(O)/tests/remote/t_%: $(O)/obj/tests/remote/t_%.o $(LIBDIR)/librumpclient.a
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
