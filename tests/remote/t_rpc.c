@@ -819,6 +819,62 @@ a_forked_child_over_tcp_has_its_parents_descriptors(void **state)
 	tcp_server_stop(&ts);
 }
 
+/*
+ * Connected over TCP (a call made), says so on up, waits for go (the
+ * server gone meanwhile), then forks: the parent's fork works, and the
+ * child's call, like the parent's, fails with ENOTCONN.  0, or the check
+ * that failed.
+ */
+static int
+fork_after_the_server_went(const char *url, int up, int go)
+{
+	pid_t kid;
+	int status;
+	char c = 0;
+
+	setenv("RUMP_SERVER", url, 1);
+	if (rump_init() != 0 || rump_sys_getpid() <= 1 ||
+	    write(up, &c, 1) != 1 || read(go, &c, 1) != 1)
+		return 1;
+	kid = fork();
+	if (kid == 0)
+		remotetest_child_exit(
+		    rump_sys_getpid() == -1 && errno == ENOTCONN ? 0 : 1);
+	if (kid < 0 || waitpid(kid, &status, 0) != kid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		return 2;
+	return rump_sys_getpid() == -1 && errno == ENOTCONN ? 0 : 3;
+}
+
+static void
+a_fork_after_the_server_went_leaves_the_child_enotconn(void **state)
+{
+	struct tcp_server ts;
+	int up[2], go[2], status;
+	pid_t kid;
+	char c = 0;
+
+	(void)state;
+	tcp_server_start(&ts);
+	assert_int_equal(pipe(up), 0);
+	assert_int_equal(pipe(go), 0);
+	kid = fork();
+	assert_true(kid >= 0);
+	if (kid == 0)
+		remotetest_child_exit(fork_after_the_server_went(ts.url, up[1],
+		    go[0]));
+	assert_int_equal(read(up[0], &c, 1), 1);
+	tcp_server_stop(&ts);
+	assert_int_equal(write(go[1], &c, 1), 1);
+	assert_int_equal(waitpid(kid, &status, 0), kid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	close(up[0]);
+	close(up[1]);
+	close(go[0]);
+	close(go[1]);
+}
+
 /* A thread blocked in a remote read of one byte. */
 struct tcp_reader {
 	pthread_t	thread;
@@ -1116,6 +1172,7 @@ main(void)
 		leak_test(a_server_that_does_not_welcome_us_is_refused_with_its_reason),
 		leak_test(a_tcp_listener_defaults_to_loopback_and_serves),
 		leak_test(a_forked_child_over_tcp_has_its_parents_descriptors),
+		leak_test(a_fork_after_the_server_went_leaves_the_child_enotconn),
 		leak_test(threads_over_tcp_take_turns_reading_their_replies),
 		leak_test(rump_fini_over_tcp_fails_the_calls_blocked_in_other_threads),
 		leak_test(a_listen_url_of_another_scheme_is_refused),
