@@ -69,7 +69,12 @@ static struct {
 	uint64_t	nextid;
 	struct rc_waiter *waiters;
 	char		*where;		/* RUMP_SERVER, as connected to */
-	int		forkfd;		/* across a fork: the child's connection */
+	/*
+	 * Across a fork, the child's connection: one fork at a time, as
+	 * glibc holds its atfork lock from the prepare handlers to the
+	 * parent's or the child's.
+	 */
+	int		forkfd;
 	uint32_t	forkfeatures;	/* what its server offers */
 } rc = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
