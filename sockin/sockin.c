@@ -31,7 +31,9 @@ static uint64_t sockin_lastid;
  * "sockin.pcbs": control blocks alive, so a program can check that
  * every socket it closed is gone; "rests", "polltaken" and "leads": the
  * event thread's rests, events pollers took themselves, and pollers
- * that waited for the host themselves (sockin_rest.c).
+ * that waited for the host themselves (sockin_rest.c); "registered":
+ * accepted streams registered because a user was to wait for one
+ * (sockin_lazy.c).
  */
 struct sockin_stats sockin_stats;
 static const struct kstat_desc sockin_kstat_desc[] = {
@@ -39,6 +41,7 @@ static const struct kstat_desc sockin_kstat_desc[] = {
 	KSTAT_DESC(struct sockin_stats, rests, "rests"),
 	KSTAT_DESC(struct sockin_stats, polltaken, "polltaken"),
 	KSTAT_DESC(struct sockin_stats, leads, "leads"),
+	KSTAT_DESC(struct sockin_stats, registered, "registered"),
 };
 static struct kstat_group sockin_kstat;
 

@@ -144,6 +144,11 @@ sockin_recvdirect(struct socket *so, struct uio *uio, int flags)
 			sp->sp_flags &= ~SP_RFRESH;
 	} while (error == EAGAIN && sp->sp_rgen != gen);
 	if (error == EAGAIN) {
+		/* A caller that does not wait leaves a lazy stream lazy. */
+		if ((sp->sp_flags & SP_LAZY) && (flags & MSG_DONTWAIT))
+			return EAGAIN;
+		if ((error = sockin_register(sp)) != 0)
+			return error;
 		sockin_rnone(sp);
 		return EAGAIN;
 	}
@@ -256,9 +261,19 @@ sockin_rcvpoll(struct socket *so)
 		revents |= POLLIN | POLLRDNORM;
 	if (stream && (ev & SOCKIN_EV_RDHUP))
 		revents |= POLLRDHUP;
-	/* Asked under softnet_lock: readiness coming after is not lost. */
-	if (revents == 0)
-		sockin_rnone(sp);
+	/*
+	 * Asked under softnet_lock: readiness coming after is not lost.  A
+	 * stream that cannot be registered for the news the poller waits
+	 * for has that error (POLLERR), and the next poll tries again.
+	 */
+	if (revents == 0) {
+		int error = sockin_register(sp);
+
+		if (error != 0)
+			soseterror(so, error);
+		else
+			sockin_rnone(sp);
+	}
 	return revents;
 }
 

@@ -179,7 +179,7 @@ sockin_user_cancel(struct sockin_user *su)
 #define SOCKIN_USER_EPIN	(EPOLLIN | EPOLLRDHUP)
 #define SOCKIN_USER_EPOUT	(EPOLLOUT | EPOLLET)
 
-static int
+int
 sockin_user_register(struct sockin_user *su, int fd, uint64_t id)
 {
 	struct epoll_event ev = {
@@ -222,21 +222,16 @@ sockin_user_socket(struct sockin_user *su, int family, int type, int proto,
 }
 
 int
-sockin_user_accept(struct sockin_user *su, int lfd, uint64_t id, int *fdp,
-    void *addr, unsigned *addrlen)
+sockin_user_accept(int lfd, int *fdp, void *addr, unsigned *addrlen)
 {
 	socklen_t len = *addrlen;
-	int fd, error;
+	int fd;
 
 	do
 		fd = accept4(lfd, addr, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	while (fd == -1 && errno == EINTR);
 	if (fd == -1)
 		return errno == EWOULDBLOCK ? EAGAIN : errno;
-	if ((error = sockin_user_register(su, fd, id)) != 0) {
-		close(fd);
-		return error;
-	}
 	*fdp = fd;
 	*addrlen = len;
 	return 0;
@@ -248,8 +243,8 @@ sockin_user_close(int fd, int reset)
 	struct linger l = { .l_onoff = 1, .l_linger = 0 };
 
 	/*
-	 * Its last descriptor closed, the socket leaves the epoll set by
-	 * itself, events not yet taken too: no EPOLL_CTL_DEL.  Failing,
+	 * Its last descriptor closed, a registered socket leaves the epoll
+	 * set by itself, events not yet taken too: no EPOLL_CTL_DEL.  Failing,
 	 * setsockopt leaves a close without a reset.
 	 */
 	if (reset)
@@ -398,6 +393,23 @@ sockin_user_poll(int fd)
 		n = poll(&pfd, 1, 0);
 	while (n == -1 && errno == EINTR);
 	return n == -1 ? SOCKIN_EV_ERR : sockin_user_evmask((uint32_t)pfd.revents);
+}
+
+void
+sockin_user_pollmany(const int *fd, int *ev, int n)
+{
+	struct pollfd pfd[SOCKIN_USER_NPOLL];
+	int i, got;
+
+	for (i = 0; i < n; i++)
+		pfd[i] = (struct pollfd){ .fd = fd[i],
+		    .events = POLLIN | POLLOUT | POLLRDHUP };
+	do
+		got = poll(pfd, (nfds_t)n, 0);
+	while (got == -1 && errno == EINTR);
+	for (i = 0; i < n; i++)
+		ev[i] = got == -1 ? SOCKIN_EV_ERR :
+		    sockin_user_evmask((uint32_t)pfd[i].revents);
 }
 
 size_t

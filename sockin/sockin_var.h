@@ -32,6 +32,7 @@ struct sockin_user;
 #define SP_AFULL	0x20	/* the accept queue filled: accept on pr_accept */
 #define SP_AFAILED	0x04	/* the host's accept failed: again on the next */
 #define SP_WATCHFUL	0x100	/* keeps the event thread awake (sockin_rest.c) */
+#define SP_LAZY		0x400	/* not registered with epoll yet (sockin_lazy.c) */
 
 struct sockin_pcb {
 	struct socket *sp_so;
@@ -70,6 +71,7 @@ struct sockin_stats {
 	uint64_t rests;
 	uint64_t polltaken;
 	uint64_t leads;
+	uint64_t registered;
 };
 extern struct sockin_stats sockin_stats;
 
@@ -87,6 +89,12 @@ void sockin_rest(void);
 void sockin_catchup(void);
 /* softnet_lock held: sp's news must be taken without a poller (on). */
 void sockin_watchful(struct sockin_pcb *sp, bool on);
+
+/*
+ * sockin_lazy.c, softnet_lock held: sp's news must be reported from now
+ * on, for a user that may wait for it.  0, or the host's error.
+ */
+int sockin_register(struct sockin_pcb *sp);
 
 /* sockin_io.c: readiness, all with softnet_lock held. */
 /* Accepts connections from a listener while its queue has room. */

@@ -84,7 +84,7 @@ struct pr_usrreqs {
 	 * softnet_lock while it copies.  0 with uio advanced, or with
 	 * SS_CANTRCVMORE set at end of file; EAGAIN when nothing waits (the
 	 * protocol wakes the receive buffer when something comes); or an
-	 * error.
+	 * error.  flags has MSG_DONTWAIT when the caller will not wait.
 	 * pr_rcvpoll: POLLIN, POLLRDNORM and POLLRDHUP for what waits there.
 	 * pr_rcvcount: how many bytes wait there (FIONREAD).
 	 */

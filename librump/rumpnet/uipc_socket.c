@@ -795,7 +795,8 @@ soreceive(struct socket *so, struct sockaddr_storage *paddr,
 				if (error != EAGAIN)
 					break;
 			} else {
-				error = pru_recvdirect(so, uio, flags);
+				error = pru_recvdirect(so, uio,
+				    nbio ? flags | MSG_DONTWAIT : flags);
 				if (error == 0 && (peek || !(flags & MSG_WAITALL) ||
 				    uio->uio_resid == 0))
 					break;
