@@ -92,20 +92,20 @@ sockin_lookup(uint64_t id)
 
 /*
  * Socket-level options the host must know too, because they change what
- * its socket does; the others (buffers, timeouts) are the socket layer's,
- * but for a datagram socket's receive buffer: its datagrams queue in the
- * host socket, whose buffer SO_RCVBUF then sizes as Linux does (twice the
- * value, as the socket layer reports it).
+ * its socket does, set and read there; the others (timeouts, low water
+ * marks) are the socket layer's.  The buffers are the host socket's: the
+ * data waits there both ways, never in the socket layer's, so SO_SNDBUF
+ * and SO_RCVBUF size the host's, and read back what the host made of them
+ * (Linux doubles and caps the value, and its defaults are its own).
  */
 static bool
-sockin_hostopt(const struct socket *so, int name)
+sockin_hostopt(int name)
 {
 	switch (name) {
 	case SO_REUSEADDR: case SO_REUSEPORT: case SO_KEEPALIVE:
 	case SO_BROADCAST: case SO_DONTROUTE: case SO_OOBINLINE: case SO_LINGER:
+	case SO_SNDBUF: case SO_RCVBUF:
 		return true;
-	case SO_RCVBUF:
-		return !(so->so_proto->pr_flags & PR_CONNREQUIRED);
 	default:
 		return false;
 	}
@@ -125,7 +125,7 @@ sockin_ctloutput(int dir, struct socket *so, struct sockopt *sopt)
 
 	/* A socket its user holds keeps its host socket until it is closed. */
 	if (sopt->sopt_level == SOL_SOCKET &&
-	    !sockin_hostopt(so, sopt->sopt_name))
+	    !sockin_hostopt(sopt->sopt_name))
 		return 0;
 	if (dir == SOPT_SET)
 		return sockin_user_setopt(sp->sp_fd, sopt->sopt_level,

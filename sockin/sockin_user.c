@@ -362,7 +362,7 @@ sockin_user_send(int fd, const struct sockin_user_iov *iov, int iovcnt,
 int
 sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
     int flags, void *addr, unsigned *addrlen, void *control,
-    size_t *controllen, size_t *len)
+    size_t *controllen, int *msgflags, size_t *len)
 {
 	struct msghdr msg = {
 		.msg_name = addr,
@@ -384,6 +384,8 @@ sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
 		*addrlen = msg.msg_namelen;
 	if (control != NULL)
 		*controllen = msg.msg_controllen;
+	if (msgflags != NULL)
+		*msgflags = msg.msg_flags & MSG_CTRUNC;
 	*len = (size_t)n;
 	return 0;
 }

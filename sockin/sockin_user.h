@@ -127,11 +127,13 @@ int sockin_user_send(int fd, const struct sockin_user_iov *iov, int iovcnt,
  * 0).  *len gets the bytes received, 0 at end of file (with MSG_TRUNC, the
  * datagram's whole length, even if iov took less); addr (when not NULL)
  * and control (when not NULL) the source and control messages, their
- * lengths in *addrlen and *controllen.  EAGAIN when nothing is there.
+ * lengths in *addrlen and *controllen, and *msgflags (when not NULL) the
+ * host's MSG_CTRUNC when control messages did not fit (*controllen of
+ * room, 0 without control).  EAGAIN when nothing is there.
  */
 int sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
     int flags, void *addr, unsigned *addrlen, void *control,
-    size_t *controllen, size_t *len);
+    size_t *controllen, int *msgflags, size_t *len);
 /*
  * Readiness now (SOCKIN_EV_*), without waiting; SOCKIN_EV_ERR when the
  * host cannot tell (the next call on the socket meets the error).

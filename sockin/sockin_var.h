@@ -101,7 +101,8 @@ void sockin_rready(struct sockin_pcb *sp, int events);
 int sockin_recvdirect(struct socket *so, struct uio *uio, int flags);
 int sockin_recvdgram(struct socket *so, struct uio *uio, int flags,
     struct sockaddr_storage *paddr, socklen_t *paddrlen,
-    struct mbuf **controlp, int *outflagsp, size_t *reclenp);
+    struct mbuf **controlp, size_t controlroom, int *outflagsp,
+    size_t *reclenp);
 int sockin_rcvpoll(struct socket *so);
 size_t sockin_rcvcount(struct socket *so);
 

@@ -25,7 +25,11 @@ struct uio;
 #define PR_CONNREQUIRED	0x04	/* must connect before sending */
 #define PR_WANTRCVD	0x08	/* tell the protocol when data is read */
 #define PR_LISTEN	0x10	/* supports listen() */
-/* pr_ctloutput also hears the SOL_SOCKET options the socket layer set. */
+/*
+ * pr_ctloutput also hears the SOL_SOCKET options the socket layer set, and
+ * may answer those it gets after the socket layer did (a value the
+ * protocol's own state holds, sockin's host socket's buffer sizes).
+ */
 #define PR_SOLOPTS	0x20
 
 /* pr_ctlinput commands: what an ICMP error reports. */
@@ -96,13 +100,15 @@ struct pr_usrreqs {
 	 * pr_rcvpoll and pr_rcvcount (the next datagram's length):
 	 * pr_recvdgram moves the next datagram into uio (what fits), its
 	 * source into *paddr and its control messages into *controlp (each
-	 * when not NULL), MSG_TRUNC into *outflagsp when it did not fit and
-	 * its whole length into *reclenp (when not NULL); called, and
-	 * answering, as pr_recvdirect.
+	 * when not NULL; controlroom of them at most, MSG_CTRUNC into
+	 * *outflagsp when more came), MSG_TRUNC into *outflagsp when it did
+	 * not fit and its whole length into *reclenp (when not NULL);
+	 * called, and answering, as pr_recvdirect.
 	 */
 	int (*pr_recvdgram)(struct socket *so, struct uio *uio, int flags,
 	    struct sockaddr_storage *paddr, socklen_t *paddrlen,
-	    struct mbuf **controlp, int *outflagsp, size_t *reclenp);
+	    struct mbuf **controlp, size_t controlroom, int *outflagsp,
+	    size_t *reclenp);
 	/*
 	 * Optional, the other way: a protocol whose sent data goes straight
 	 * from the caller's buffer to where it is sent (sockin: the host

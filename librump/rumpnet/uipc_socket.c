@@ -759,9 +759,9 @@ soreceive_wait(struct socket *so, bool keep, uint64_t deadline)
 }
 
 int
-soreceive(struct socket *so, struct sockaddr_storage *paddr,
+soreceivemsg(struct socket *so, struct sockaddr_storage *paddr,
     socklen_t *paddrlen, struct uio *uio, struct mbuf **controlp,
-    int *flagsp, bool nbio, size_t *reclenp)
+    size_t controlroom, int *flagsp, bool nbio, size_t *reclenp)
 {
 	int flags = flagsp != NULL ? *flagsp : 0;
 	bool atomic = (so->so_proto->pr_flags & PR_ATOMIC) != 0;
@@ -791,7 +791,8 @@ soreceive(struct socket *so, struct sockaddr_storage *paddr,
 			/* Data the protocol keeps until read comes straight here. */
 			if (atomic) {
 				error = pru_recvdgram(so, uio, flags, paddr,
-				    paddrlen, controlp, &outflags, reclenp);
+				    paddrlen, controlp, controlroom, &outflags,
+				    reclenp);
 				if (error != EAGAIN)
 					break;
 			} else {
