@@ -31,7 +31,10 @@ static uint64_t sockin_lastid;
  * "sockin.pcbs": control blocks alive, so a program can check that
  * every socket it closed is gone; "rests", "polltaken" and "leads": the
  * event thread's rests, events pollers took themselves, and pollers
- * that waited for the host themselves (sockin_rest.c).
+ * that waited for the host themselves (sockin_rest.c); "resting": 1
+ * while the event thread rests; "hostwaits": blocked calls that waited
+ * on their host socket themselves, "plainwaits": those that could not
+ * (sockin_wait.c).
  */
 struct sockin_stats sockin_stats;
 static const struct kstat_desc sockin_kstat_desc[] = {
@@ -39,6 +42,9 @@ static const struct kstat_desc sockin_kstat_desc[] = {
 	KSTAT_DESC(struct sockin_stats, rests, "rests"),
 	KSTAT_DESC(struct sockin_stats, polltaken, "polltaken"),
 	KSTAT_DESC(struct sockin_stats, leads, "leads"),
+	KSTAT_DESC(struct sockin_stats, resting, "resting"),
+	KSTAT_DESC(struct sockin_stats, hostwaits, "hostwaits"),
+	KSTAT_DESC(struct sockin_stats, plainwaits, "plainwaits"),
 };
 static struct kstat_group sockin_kstat;
 
@@ -112,6 +118,23 @@ sockin_hostopt(int name)
 }
 
 /*
+ * A datagram socket's error (an ICMP error of a connected one) is the
+ * socket layer's when the host's news brought it there, or else still the
+ * host socket's: the event thread may rest (sockin_rest.c), nobody having
+ * taken the news.  Read, it is gone from both, as on Linux.
+ */
+static int
+sockin_dgramsoerror(struct sockin_pcb *sp, struct sockopt *sopt)
+{
+	int error;
+
+	if (sockopt_getint(sopt, &error) == 0 && error == 0)
+		return sockopt_setint(sopt,
+		    sockin_user_connect_result(sp->sp_fd));
+	return 0;
+}
+
+/*
  * Protocol-level options (IPPROTO_IP, IPPROTO_TCP, ...) mean the same to
  * the host: they go to the host socket as they are, and so do the
  * socket-level ones the socket layer has taken (PR_SOLOPTS).
@@ -123,6 +146,10 @@ sockin_ctloutput(int dir, struct socket *so, struct sockopt *sopt)
 	unsigned len;
 	int error;
 
+	if (dir == SOPT_GET && sopt->sopt_level == SOL_SOCKET &&
+	    sopt->sopt_name == SO_ERROR &&
+	    !(so->so_proto->pr_flags & PR_CONNREQUIRED))
+		return sockin_dgramsoerror(sp, sopt);
 	/* A socket its user holds keeps its host socket until it is closed. */
 	if (sopt->sopt_level == SOL_SOCKET &&
 	    !sockin_hostopt(sopt->sopt_name))

@@ -223,6 +223,14 @@ sockin_recvdgram(struct socket *so, struct uio *uio, int flags,
 	uint64_t gen;
 	int error, msgflags = 0;
 
+	/* As a stream's; an error the news brings is this call's. */
+	if (!(sp->sp_flags & SP_RREADY)) {
+		sockin_catchup();
+		if ((error = so->so_error) != 0) {
+			so->so_error = 0;
+			return error;
+		}
+	}
 	do {
 		if (!(sp->sp_flags & SP_RREADY))
 			return EAGAIN;

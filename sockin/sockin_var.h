@@ -70,6 +70,9 @@ struct sockin_stats {
 	uint64_t rests;
 	uint64_t polltaken;
 	uint64_t leads;
+	uint64_t resting;	/* 1 while the event thread rests */
+	uint64_t hostwaits;	/* blocked calls that waited on their socket */
+	uint64_t plainwaits;	/* and those that had no kick for it */
 };
 extern struct sockin_stats sockin_stats;
 
@@ -87,6 +90,14 @@ void sockin_rest(void);
 void sockin_catchup(void);
 /* softnet_lock held: sp's news must be taken without a poller (on). */
 void sockin_watchful(struct sockin_pcb *sp, bool on);
+/* Without locks: a sleeper took its news itself (sockin_wait.c). */
+void sockin_tooknews(void);
+
+/* sockin_wait.c: a blocked call waits on its own host socket. */
+int sockin_sleep(struct socket *so, kcondvar_t *cv, int events,
+    uint64_t deadline_ns);
+/* The host wait's timeout (0: none) for deadline_ns (0: none). */
+uint64_t sockin_waitns(uint64_t deadline_ns);
 
 /* sockin_io.c: readiness, all with softnet_lock held. */
 /* Accepts connections from a listener while its queue has room. */

@@ -13,6 +13,7 @@
 #include "rumpkern/kern.h"
 #include "rumpnet/net_abi.h"
 
+struct kcondvar;
 struct mbuf;
 struct socket;
 struct sockopt;
@@ -137,6 +138,18 @@ struct pr_usrreqs {
 	 * queue is empty, softnet_lock held.
 	 */
 	void (*pr_acceptpoll)(struct socket *head);
+	/*
+	 * Optional, for a protocol whose news comes from elsewhere (sockin:
+	 * the host) and that can wait for it there: a sleep of a blocked
+	 * call on cv, one of so's (so_rcv's or so_snd's for a receive or a
+	 * send, so_cv for an accept or a connect), until so may be ready for
+	 * events (POLLIN: to receive or accept; POLLOUT: to send or after a
+	 * connect), a wake-up or the deadline (0: none).  Called and
+	 * answering as cv_wait_sig_until(cv, so_lock, deadline_ns), for
+	 * which it stands.
+	 */
+	int (*pr_sleep)(struct socket *so, struct kcondvar *cv, int events,
+	    uint64_t deadline_ns);
 };
 
 struct protosw {

@@ -37,6 +37,11 @@ struct sockbuf {
 	uint64_t sb_timeo_ns;		/* SO_RCVTIMEO/SO_SNDTIMEO, 0: none */
 	int sb_flags;
 	kcondvar_t sb_cv;		/* readers or writers wait here */
+	/*
+	 * For SB_LOCK: apart, so that a caller going to sleep for data, who
+	 * lets the lock go, does not wake the others asleep for data.
+	 */
+	kcondvar_t sb_lockcv;
 };
 
 #define SB_MAX		(4 * 1024 * 1024)	/* largest sb_hiwat */
@@ -333,6 +338,20 @@ pru_sndroom(struct socket *so)
 {
 	return SO_PRU(so)->pr_sndpoll != NULL ? SO_PRU(so)->pr_sndpoll(so) :
 	    sbspace(&so->so_snd) >= (long)so->so_snd.sb_lowat;
+}
+
+/*
+ * A blocked call's sleep on cv (one of so's) until so may be ready for
+ * events (POLLIN, POLLOUT): the protocol's (pr_sleep), or the socket
+ * layer's own.  As cv_wait_sig_until(cv, so_lock, deadline_ns).
+ */
+static inline int
+pru_sleep(struct socket *so, kcondvar_t *cv, int events,
+    uint64_t deadline_ns)
+{
+	return SO_PRU(so)->pr_sleep != NULL ?
+	    SO_PRU(so)->pr_sleep(so, cv, events, deadline_ns) :
+	    cv_wait_sig_until(cv, so->so_lock, deadline_ns);
 }
 
 /* A listener's queue is empty: the protocol may fill it (pr_acceptpoll). */

@@ -187,7 +187,7 @@ soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
 	 */
 	deadline = sb_deadline(&so->so_snd);
 	while ((so->so_state & SS_ISCONNECTING) && so->so_error == 0) {
-		error = cv_wait_sig_until(&so->so_cv, so->so_lock, deadline);
+		error = pru_sleep(so, &so->so_cv, POLLOUT, deadline);
 		if (error != 0) {
 			if (error == ETIMEDOUT)
 				error = EINPROGRESS;
@@ -224,8 +224,7 @@ soaccept(struct socket *head, struct socket **aso,
 			error = EAGAIN;
 			goto out;
 		}
-		error = cv_wait_sig_until(&head->so_cv, head->so_lock,
-		    deadline);
+		error = pru_sleep(head, &head->so_cv, POLLIN, deadline);
 		if (error != 0) {
 			if (error == ETIMEDOUT)
 				error = EAGAIN;
