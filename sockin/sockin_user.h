@@ -74,6 +74,27 @@ int sockin_user_lead(struct sockin_user *su, uint64_t timeout_ns);
 void sockin_user_leadkick(struct sockin_user *su);
 void sockin_user_cancel(struct sockin_user *su);
 
+/*
+ * A kick for one thread waiting on one socket (sockin_user_fdwait), from
+ * a pool of eventfds as large as the most threads that waited at once.
+ * ENOMEM, EMFILE, ENFILE.
+ */
+struct sockin_user_waiter;
+int sockin_user_waiter_get(struct sockin_user *su,
+    struct sockin_user_waiter **wp);
+/* Back to the pool; kicked: a kick may have come, taken back first. */
+void sockin_user_waiter_put(struct sockin_user *su,
+    struct sockin_user_waiter *w, int kicked);
+/*
+ * Waits, timeout_ns at most (0: no limit), until fd is ready for events
+ * (SOCKIN_EV_IN, SOCKIN_EV_OUT; errors and hang-ups always) or w is
+ * kicked (before or during the wait).  *revents: fd's readiness
+ * (SOCKIN_EV_*), 0 after a kick alone.  0, or ETIMEDOUT.
+ */
+int sockin_user_fdwait(struct sockin_user_waiter *w, int fd, int events,
+    uint64_t timeout_ns, int *revents);
+void sockin_user_waiter_kick(struct sockin_user_waiter *w);
+
 /* A new socket, registered under id; *fdp is its host descriptor. */
 int sockin_user_socket(struct sockin_user *su, int family, int type,
     int proto, uint64_t id, int *fdp);
@@ -133,11 +154,13 @@ int sockin_user_send(int fd, const struct sockin_user_iov *iov, int iovcnt,
  * 0).  *len gets the bytes received, 0 at end of file (with MSG_TRUNC, the
  * datagram's whole length, even if iov took less); addr (when not NULL)
  * and control (when not NULL) the source and control messages, their
- * lengths in *addrlen and *controllen.  EAGAIN when nothing is there.
+ * lengths in *addrlen and *controllen, and *msgflags (when not NULL) the
+ * host's MSG_CTRUNC when control messages did not fit (*controllen of
+ * room, 0 without control).  EAGAIN when nothing is there.
  */
 int sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
     int flags, void *addr, unsigned *addrlen, void *control,
-    size_t *controllen, size_t *len);
+    size_t *controllen, int *msgflags, size_t *len);
 /*
  * Readiness now (SOCKIN_EV_*), without waiting; SOCKIN_EV_ERR when the
  * host cannot tell (the next call on the socket meets the error).
