@@ -86,7 +86,8 @@ sockin_accept1(struct sockin_pcb *sp)
 static void
 sockin_acceptfresh(struct sockin_pcb **nsp, int n)
 {
-	int fd[SOCKIN_USER_NPOLL], ev[SOCKIN_USER_NPOLL];
+	/* Zeroes: gcc cannot tell that n is at most their length. */
+	int fd[SOCKIN_USER_NPOLL] = { 0 }, ev[SOCKIN_USER_NPOLL];
 
 	if (n == 0)
 		return;
