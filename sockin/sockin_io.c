@@ -86,7 +86,8 @@ sockin_accept1(struct sockin_pcb *sp)
 static void
 sockin_acceptfresh(struct sockin_pcb **nsp, int n)
 {
-	int fd[SOCKIN_USER_NPOLL], ev[SOCKIN_USER_NPOLL];
+	/* Zeroed: gcc's -Wmaybe-uninitialized cannot see the first n set. */
+	int fd[SOCKIN_USER_NPOLL] = { 0 }, ev[SOCKIN_USER_NPOLL];
 
 	if (n == 0)
 		return;
