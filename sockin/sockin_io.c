@@ -86,7 +86,7 @@ sockin_accept1(struct sockin_pcb *sp)
 static void
 sockin_acceptfresh(struct sockin_pcb **nsp, int n)
 {
-	/* Zeroes: gcc cannot tell that n is at most their length. */
+	/* Zeroed: gcc's -Wmaybe-uninitialized cannot see the first n set. */
 	int fd[SOCKIN_USER_NPOLL] = { 0 }, ev[SOCKIN_USER_NPOLL];
 
 	if (n == 0)
