@@ -7,13 +7,24 @@
  * again before it sleeps.  Both with sequentially consistent fences, so
  * at least one of them sees the other's store (Dekker's pattern).
  */
+#include <fcntl.h>
+#include <stdio.h>
 #include <sys/socket.h>
 #include <time.h>
+#include <unistd.h>
 
 #include "rpc_chan.h"
 
 /* Clock readings in a spin: one per this many looks at the state. */
 #define RPC_CHAN_SPINCHECK	64
+
+/*
+ * The host's runnable threads when rpc_chan_loadat (ns) was, and its
+ * CPUs: the program's, read and written by any thread, each word alone.
+ */
+static unsigned int rpc_chan_nrunning;
+static uint64_t rpc_chan_loadat;
+static unsigned int rpc_chan_ncpu;
 
 uint64_t
 rump_rpc_chan_now(void)
@@ -32,10 +43,62 @@ rpc_chan_relax(void)
 #endif
 }
 
+unsigned int
+rump_rpc_chan_loadfile(const char *path)
+{
+	char text[128];
+	unsigned int running;
+	ssize_t n;
+	int fd = open(path, O_RDONLY | O_CLOEXEC);
+
+	if (fd < 0)
+		return 0;
+	n = read(fd, text, sizeof(text) - 1);
+	close(fd);
+	if (n < 0)
+		return 0;
+	text[n] = '\0';
+	if (sscanf(text, "%*f %*f %*f %u/", &running) != 1)
+		return 0;
+	return running;
+}
+
+/* rump_rpc_chan_cpufree() at time now. */
+static bool
+rpc_chan_cpufree(uint64_t now)
+{
+	long ncpu;
+
+	if (__atomic_load_n(&rpc_chan_ncpu, __ATOMIC_RELAXED) == 0) {
+		ncpu = sysconf(_SC_NPROCESSORS_ONLN);
+		__atomic_store_n(&rpc_chan_ncpu, ncpu > 0 ? (unsigned int)ncpu : 1,
+		    __ATOMIC_RELAXED);
+	}
+	if (now - __atomic_load_n(&rpc_chan_loadat, __ATOMIC_RELAXED) >=
+	    RPC_CHAN_LOADAGE) {
+		__atomic_store_n(&rpc_chan_loadat, now, __ATOMIC_RELAXED);
+		__atomic_store_n(&rpc_chan_nrunning, rump_rpc_chan_loadfile("/proc/loadavg"),
+		    __ATOMIC_RELAXED);
+	}
+	return __atomic_load_n(&rpc_chan_nrunning, __ATOMIC_RELAXED) <=
+	    __atomic_load_n(&rpc_chan_ncpu, __ATOMIC_RELAXED);
+}
+
+bool
+rump_rpc_chan_cpufree(void)
+{
+	return rpc_chan_cpufree(rump_rpc_chan_now());
+}
+
+/*
+ * The first round of looks at the state comes before the question
+ * whether a CPU is free: a microsecond or two, which catches a quick
+ * answer on a busy machine too.
+ */
 bool
 rump_rpc_chan_spin(const uint32_t *state, uint32_t old, uint64_t budget)
 {
-	uint64_t end;
+	uint64_t now, end;
 	int i;
 
 	if (__atomic_load_n(state, __ATOMIC_ACQUIRE) != old)
@@ -49,7 +112,8 @@ rump_rpc_chan_spin(const uint32_t *state, uint32_t old, uint64_t budget)
 				return true;
 			rpc_chan_relax();
 		}
-		if (rump_rpc_chan_now() >= end)
+		now = rump_rpc_chan_now();
+		if (now >= end || !rpc_chan_cpufree(now))
 			return false;
 	}
 }

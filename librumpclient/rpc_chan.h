@@ -95,12 +95,38 @@ rpc_get_chanreq(struct rpc_rcur *c, struct rump_rpc_chanreq *q)
 #define RPC_CHAN_SPINMAX	50000
 #define RPC_CHAN_SPINMIN	2000
 
+/*
+ * How old the count of the host's runnable threads may be when a spin
+ * asks whether a CPU is free (rump_rpc_chan_cpufree), in nanoseconds:
+ * a read of /proc/loadavg costs a few microseconds, and a spin of one
+ * thread of the program in a millisecond asks for all of them.
+ */
+#define RPC_CHAN_LOADAGE	1000000
+
 /* CLOCK_MONOTONIC in nanoseconds. */
 uint64_t rump_rpc_chan_now(void);
 /*
- * Spins at most budget ns while *state is old; true once it is not.
+ * Spins at most budget ns while *state is old, and no longer than a
+ * first round of looks while no CPU is free (rump_rpc_chan_cpufree);
+ * true once *state is not old.
  */
 bool rump_rpc_chan_spin(const uint32_t *state, uint32_t old, uint64_t budget);
+/*
+ * Whether a spin takes no CPU another thread waits for: the host's
+ * runnable threads (this one among them) are at most its CPUs.  When
+ * they are more, a spin only keeps the peer from the CPU it needs to
+ * answer (a woken peer is queued behind its waker), so the waiter sleeps
+ * at once.  The count is the program's, read from /proc/loadavg at most
+ * every RPC_CHAN_LOADAGE ns by whichever thread asks; without it, a CPU
+ * is free.
+ */
+bool rump_rpc_chan_cpufree(void);
+/*
+ * The runnable threads the file at path says there are, as /proc/loadavg
+ * does in its fourth field ("0.52 0.58 0.59 3/132 17230": 3), or 0 if it
+ * cannot be read or says nothing of them.
+ */
+unsigned int rump_rpc_chan_loadfile(const char *path);
 /*
  * The next spin's budget after a wait that the spin caught or not:
  * doubled (up to RPC_CHAN_SPINMAX) while spins catch what they wait for,
