@@ -23,14 +23,21 @@
  * ENOTCONN; sends use MSG_NOSIGNAL, so a closed server never raises
  * SIGPIPE in the program.
  *
- * fork(): the child is a new client.  It keeps nothing of the parent's
- * connection (its copies of the socket, the channels and the eventfds are
- * closed in the child as it starts, so the parent's calls are untouched),
- * and its first call connects again to the same server, which makes it a
- * process of its own there: empty descriptor table, cwd "/", its own
- * credentials — as NetBSD's rumpclient child without a fork of the
- * parent's process.  Descriptors the parent opened in the server are not
- * the child's.
+ * fork(): the child is a copy of the parent's process in the server, as
+ * under a local kernel: the same descriptors (the same open files), cwd,
+ * root, umask and credentials.  Before the fork (the pthread_atfork
+ * prepare handler, in the parent, where anything may be called) the
+ * parent asks the server for a copy of its process, which answers with a
+ * cookie, and opens a second connection whose handshake presents the
+ * cookie: that connection is the copy.  The child keeps that connection
+ * and lets go of the parent's (its copies of the socket, the channels and
+ * the eventfds are closed as it starts: no malloc, nothing the parent
+ * uses touched); the parent closes its end of the child's, and the
+ * server ends the copy once nobody holds it: the fork failed, the child
+ * exited or exec'd (the socket is close-on-exec).  A copy that cannot be
+ * made (the connection is gone, the server refuses) leaves the child
+ * without a connection: its calls fail with ENOTCONN.  The parent is
+ * untouched, also a call of another thread blocked across the fork.
  */
 #include <errno.h>
 #include <netdb.h>
@@ -62,12 +69,19 @@ static struct {
 	uint64_t	nextid;
 	struct rc_waiter *waiters;
 	char		*where;		/* RUMP_SERVER, as connected to */
-	bool		forked;		/* a child: connect at the next call */
+	/*
+	 * Across a fork, the child's connection: one fork at a time, as
+	 * glibc holds its atfork lock from the prepare handlers to the
+	 * parent's or the child's.
+	 */
+	int		forkfd;
+	uint32_t	forkfeatures;	/* what its server offers */
 } rc = {
 	.lock = PTHREAD_MUTEX_INITIALIZER,
 	.idle = PTHREAD_COND_INITIALIZER,
 	.wlock = PTHREAD_MUTEX_INITIALIZER,
 	.fd = -1,
+	.forkfd = -1,
 };
 
 /*
@@ -136,8 +150,6 @@ rc_evfd_get(int *fdp)
 	*fdp = e->fd;
 	return 0;
 }
-
-static void rc_reconnect(void);
 
 static void
 rc_wake(const struct rc_waiter *w)
@@ -484,8 +496,6 @@ rump_client_call(struct rpc_wbuf *req, struct rc_reply *reply)
 
 	if (req->rb_nomem)
 		return ENOMEM;
-	if (__atomic_load_n(&rc.forked, __ATOMIC_RELAXED))
-		rc_reconnect();
 	if ((__atomic_load_n(&rc.features, __ATOMIC_RELAXED) &
 	    RUMP_RPC_FEAT_CHANNEL) == 0)
 		return rump_client_sockcall(req, RUMP_RPC_CALL, NULL, 0, reply,
@@ -563,17 +573,20 @@ rc_connect_tcp(const char *hostport, int *fdp)
 }
 
 /*
- * Hello and welcome; the process the server made for us, and the
- * features it offers of those we asked for (channels, on a unix socket).
+ * Hello and welcome; the process the server made for us (or, with a
+ * cookie ck, the copy it names), and in *featuresp the features it
+ * offers of those we asked for (forks; channels, on a unix socket).
  */
 static int
-rc_handshake(int fd, const char *where, bool isunix)
+rc_handshake(int fd, const char *where, bool isunix,
+    const struct rump_rpc_cookie *ck, uint32_t *featuresp)
 {
 	struct rump_rpc_hello hello = {
 		.rhe_uid = (uint32_t)getuid(),
 		.rhe_gid = (uint32_t)getgid(),
 		.rhe_hostpid = (uint32_t)getpid(),
-		.rhe_features = isunix ? RUMP_RPC_FEAT_CHANNEL : 0,
+		.rhe_features = RUMP_RPC_FEAT_FORK |
+		    (isunix ? RUMP_RPC_FEAT_CHANNEL : 0),
 	};
 	struct rpc_wbuf b = { .rb_data = NULL };
 	struct rump_rpc_welcome wel;
@@ -585,11 +598,14 @@ rc_handshake(int fd, const char *where, bool isunix)
 
 	rpc_wbuf_room(&b, RUMP_RPC_HDRLEN);
 	rpc_put_hello(&b, &hello);
+	if (ck != NULL)
+		rpc_put_cookie(&b, ck);
 	if (b.rb_nomem) {
 		free(b.rb_data);
 		return ENOMEM;
 	}
-	rpc_put_hdr(b.rb_data, (uint32_t)b.rb_len, RUMP_RPC_HANDSHAKE, 0);
+	rpc_put_hdr(b.rb_data, (uint32_t)b.rb_len, ck != NULL ?
+	    RUMP_RPC_FORKHANDSHAKE : RUMP_RPC_HANDSHAKE, 0);
 	error = rump_rpc_writeall(fd, b.rb_data, b.rb_len);
 	free(b.rb_data);
 	if (error == 0)
@@ -618,21 +634,22 @@ rc_handshake(int fd, const char *where, bool isunix)
 		    where, strerror(wel.rw_error));
 		return wel.rw_error;
 	}
-	__atomic_store_n(&rc.features, wel.rw_features & hello.rhe_features,
-	    __ATOMIC_RELAXED);
+	*featuresp = wel.rw_features & hello.rhe_features;
 	return 0;
 }
 
 /*
- * Connects to where (RUMP_SERVER): unix:///path or tcp://host:port.
- * Errors say which server and why.  Under rc.lock.
+ * A connection to where (RUMP_SERVER): unix:///path or tcp://host:port,
+ * as a new process or (ck) the copy the cookie names; its socket in
+ * *fdp and what the server offers in *featuresp.  Errors say which
+ * server and why.
  */
 static int
-rc_connect(const char *where)
+rc_open(const char *where, const struct rump_rpc_cookie *ck, int *fdp,
+    uint32_t *featuresp)
 {
 	int fd = -1, error;
 
-	rc.forked = false;
 	if (where == NULL) {
 		fprintf(stderr, "rumpclient: RUMP_SERVER is not set (unix:///path "
 		    "or tcp://host:port)\n");
@@ -651,36 +668,118 @@ rc_connect(const char *where)
 		fprintf(stderr, "rumpclient: cannot connect to %s: %s\n", where,
 		    strerror(error));
 	if (error == 0) {
-		error = rc_handshake(fd, where, strncmp(where, "unix://", 7) == 0);
+		error = rc_handshake(fd, where, strncmp(where, "unix://", 7) == 0,
+		    ck, featuresp);
 		if (error != 0)
 			close(fd);
 	}
-	if (error != 0)
-		return error;
-	rc.fd = fd;
-	__atomic_store_n(&rc.gen, rc.gen + 1, __ATOMIC_RELAXED);
-	__atomic_store_n(&rc.up, true, __ATOMIC_RELAXED);
-	return 0;
+	if (error == 0)
+		*fdp = fd;
+	return error;
 }
 
-/* A child's first call: a connection of its own, to the parent's server. */
+/* The connection is fd, offering features.  Under rc.lock (or in a child). */
 static void
-rc_reconnect(void)
+rc_use(int fd, uint32_t features)
 {
+	rc.fd = fd;
+	__atomic_store_n(&rc.features, features, __ATOMIC_RELAXED);
+	__atomic_store_n(&rc.gen, rc.gen + 1, __ATOMIC_RELAXED);
+	__atomic_store_n(&rc.up, fd >= 0, __ATOMIC_RELAXED);
+}
+
+/* Connects to where (RUMP_SERVER).  Under rc.lock. */
+static int
+rc_connect(const char *where)
+{
+	uint32_t features;
+	int fd, error;
+
+	error = rc_open(where, NULL, &fd, &features);
+	if (error == 0)
+		rc_use(fd, features);
+	return error;
+}
+
+/*
+ * The server's answer to a prefork, a reply: 0 and the copy's cookie in
+ * *ck, or why there is none.  The server is not trusted with its shape.
+ */
+static int
+rc_prefork_answer(const struct rc_reply *r, struct rump_rpc_cookie *ck)
+{
+	struct rpc_rcur c = { .rc_p = r->data, .rc_left = r->len };
+	struct rump_rpc_replyhdr rh;
+
+	rpc_get_replyhdr(&c, &rh);
+	if (rh.rr_error == 0)
+		rpc_get_cookie(&c, ck);
+	if (c.rc_bad || c.rc_left != 0)
+		return EPROTO;
+	return rh.rr_error;
+}
+
+/* A copy of our process in the server at where, for a fork: its cookie in *ck. */
+static int
+rc_prefork(const char *where, struct rump_rpc_cookie *ck)
+{
+	uint8_t mem[RUMP_RPC_HDRLEN];
+	struct rc_reply reply = { .dst = NULL };
+	struct rpc_wbuf req;
+	int error;
+
+	rpc_wbuf_init(&req, mem, sizeof(mem));
+	rpc_wbuf_room(&req, RUMP_RPC_HDRLEN);
+	reply.data = reply.small;
+	error = rump_client_sockcall(&req, RUMP_RPC_PREFORK, NULL, 0, &reply,
+	    false);
+	if (error == 0)
+		error = rc_prefork_answer(&reply, ck);
+	if (reply.data != reply.small)
+		free(reply.data);
+	if (error != 0)
+		fprintf(stderr, "rumpclient: %s: no copy of this process for "
+		    "a child: %s\n", where, strerror(error));
+	return error;
+}
+
+/*
+ * Before a fork, in the parent: a connection that is a copy of our
+ * process, for the child (rc.forkfd), unless the server is gone or
+ * cannot make one.  Nothing is held meanwhile: the other threads' calls
+ * go on.
+ */
+static void
+rc_fork_prepare(void)
+{
+	struct rump_rpc_cookie ck;
+	uint32_t features = 0;
+	const char *where;
+	int fd = -1;
+
 	pthread_mutex_lock(&rc.lock);
-	if (rc.forked)
-		(void)rc_connect(rc.where);
+	where = rc.up && (rc.features & RUMP_RPC_FEAT_FORK) != 0 ? rc.where :
+	    NULL;
+	pthread_mutex_unlock(&rc.lock);
+	/* Either failing says why on stderr, and leaves fd -1: ENOTCONN. */
+	if (where != NULL && rc_prefork(where, &ck) == 0)
+		(void)rc_open(where, &ck, &fd, &features);
+	pthread_mutex_lock(&rc.lock);
+	rc.forkfd = fd;
+	rc.forkfeatures = features;
 	pthread_mutex_unlock(&rc.lock);
 }
 
 /*
  * fork(): the connection's state is copied whole (its locks held), and
- * the child lets go of what it inherited.  Its copy of the socket is
- * closed, not shut down: the parent's stays open.
+ * the child lets go of what it inherited but the connection made for it.
+ * Its copy of the parent's socket is closed, not shut down: the parent's
+ * stays open.
  */
 static void
-rc_prefork(void)
+rc_atfork_prepare(void)
 {
+	rc_fork_prepare();
 	rump_client_chan_prefork();
 	pthread_mutex_lock(&rc_evlock);
 	pthread_mutex_lock(&rc.lock);
@@ -690,6 +789,10 @@ rc_prefork(void)
 static void
 rc_postfork_parent(void)
 {
+	/* The child's now, or nobody's (the fork failed). */
+	if (rc.forkfd >= 0)
+		close(rc.forkfd);
+	rc.forkfd = -1;
 	pthread_mutex_unlock(&rc.wlock);
 	pthread_mutex_unlock(&rc.lock);
 	pthread_mutex_unlock(&rc_evlock);
@@ -703,9 +806,8 @@ rc_postfork_child(void)
 
 	if (rc.fd >= 0)
 		close(rc.fd);
-	rc.fd = -1;
-	rc.forked = rc.up;
-	__atomic_store_n(&rc.up, false, __ATOMIC_RELAXED);
+	rc_use(rc.forkfd, rc.forkfeatures);
+	rc.forkfd = -1;
 	rc.reading = false;
 	rc.waiters = NULL;
 	while ((e = rc_evfds) != NULL) {
@@ -728,7 +830,7 @@ static int rc_forkerror;
 static void
 rc_forkhandlers(void)
 {
-	rc_forkerror = pthread_atfork(rc_prefork, rc_postfork_parent,
+	rc_forkerror = pthread_atfork(rc_atfork_prepare, rc_postfork_parent,
 	    rc_postfork_child);
 }
 
@@ -761,7 +863,6 @@ int
 rump_fini(void)
 {
 	pthread_mutex_lock(&rc.lock);
-	rc.forked = false;
 	if (rc.fd >= 0) {
 		shutdown(rc.fd, SHUT_RDWR);
 		rc_lost();

@@ -37,6 +37,10 @@ enum rump_rpc_type {
 	RUMP_RPC_REPLY,		/* server: its result and its out-data */
 	RUMP_RPC_INTERRUPT,	/* client: interrupt the call of this id */
 	RUMP_RPC_CHANNEL,	/* client: a shared-memory channel (rpc_chan.h) */
+	RUMP_RPC_PREFORK,	/* client: a copy of its process for a fork;
+				   answered by a reply and the copy's cookie */
+	RUMP_RPC_FORKHANDSHAKE,	/* client: hello and a cookie: the connection
+				   is that copy; answered by a welcome */
 };
 
 /* Every frame starts with this. */
@@ -69,6 +73,7 @@ _Static_assert(sizeof(struct rump_rpc_hello) == RUMP_RPC_HELLOLEN, "hello");
  * that knows none sends a welcome without rw_features (8 bytes): none.
  */
 #define RUMP_RPC_FEAT_CHANNEL	0x1u	/* RUMP_RPC_CHANNEL frames (unix only) */
+#define RUMP_RPC_FEAT_FORK	0x2u	/* RUMP_RPC_PREFORK, RUMP_RPC_FORKHANDSHAKE */
 
 struct rump_rpc_welcome {
 	int32_t		rw_error;	/* 0, or why the client is refused */
@@ -78,6 +83,17 @@ struct rump_rpc_welcome {
 #define RUMP_RPC_WELCOMELEN	12
 _Static_assert(sizeof(struct rump_rpc_welcome) == RUMP_RPC_WELCOMELEN,
     "welcome");
+
+/*
+ * What names a copy of a client's process made for its fork: random
+ * bytes from the server, unguessable, good for one fork handshake.
+ */
+struct rump_rpc_cookie {
+	uint8_t		rk_bytes[32];
+};
+#define RUMP_RPC_COOKIELEN	32
+_Static_assert(sizeof(struct rump_rpc_cookie) == RUMP_RPC_COOKIELEN,
+    "cookie");
 
 /* A call's payload starts with this, then its arguments in order. */
 struct rump_rpc_callhdr {
@@ -419,6 +435,23 @@ rpc_get_welcome(struct rpc_rcur *c, struct rump_rpc_welcome *w)
 	w->rw_pid = rpc_get32(c);
 	/* Older servers end here: no features. */
 	w->rw_features = c->rc_left >= 4 ? rpc_get32(c) : 0;
+}
+
+static inline void
+rpc_put_cookie(struct rpc_wbuf *b, const struct rump_rpc_cookie *k)
+{
+	rpc_putbytes(b, k->rk_bytes, sizeof(k->rk_bytes));
+}
+
+static inline void
+rpc_get_cookie(struct rpc_rcur *c, struct rump_rpc_cookie *k)
+{
+	const uint8_t *p = rpc_take(c, sizeof(k->rk_bytes));
+
+	if (p != NULL)
+		memcpy(k->rk_bytes, p, sizeof(k->rk_bytes));
+	else
+		memset(k->rk_bytes, 0, sizeof(k->rk_bytes));
 }
 
 static inline void

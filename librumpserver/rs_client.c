@@ -16,7 +16,11 @@
  * interrupt frame interrupts the worker running the call it names (or
  * marks the call, if queued); a worker whose call was interrupted gets a
  * new thread in the kernel before its next call, so an interrupt that
- * came too late for its call cannot end the next one.
+ * came too late for its call cannot end the next one.  A prefork frame
+ * is answered by the worker that read it, a thread of the client's
+ * process, with a copy of that process for the client's fork
+ * (rs_fork.c); a connection whose handshake presents the copy's cookie
+ * becomes it.
  *
  * When the connection ends (the client closed it, broke the protocol, or
  * the server stops), an eventfd in the same epoll set wakes every idle
@@ -36,6 +40,7 @@
 #include <unistd.h>
 
 #include "rs_chan.h"
+#include "rs_fork.h"
 #include "rs_proc.h"
 #include "rumpserver_private.h"
 #include "librumpclient/rpc_io.h"
@@ -433,26 +438,44 @@ rs_frame_check(const struct rs_client *cl, const struct rump_rpc_hdr *h,
 	if (nfds > 0)
 		return "descriptors with a frame that takes none";
 	if (h->rh_type == RUMP_RPC_CALL ||
-	    (h->rh_type == RUMP_RPC_INTERRUPT && len == 0))
+	    ((h->rh_type == RUMP_RPC_INTERRUPT ||
+	    h->rh_type == RUMP_RPC_PREFORK) && len == 0))
 		return NULL;
 	return "a frame of a type a client does not send";
 }
 
 /*
- * The handshake: hello in, the process made, welcome out.  A client of
- * another version is told ours and closed.
+ * The process of a client whose hello came: a new one, or for a fork
+ * handshake the copy its cookie names.
+ */
+static int
+rs_hello_proc(struct rs_client *cl, uint16_t type,
+    const struct rump_rpc_cookie *ck)
+{
+	if (type == RUMP_RPC_FORKHANDSHAKE)
+		return rs_fork_claim(cl->cl_srv, ck, &cl->cl_pid);
+	return rs_proc_create(cl->cl_uid, cl->cl_gid, &cl->cl_pid);
+}
+
+/*
+ * The handshake: hello (and for a fork handshake, a cookie) in, the
+ * process made or claimed, welcome out.  A client of another version is
+ * told ours and closed; one whose cookie names no copy is refused
+ * (ESRCH).
  */
 static int
 rs_handshake(struct rs_client *cl)
 {
 	struct rpc_wbuf b = { .rb_data = NULL };
 	struct rump_rpc_welcome wel = { .rw_pid = 0 };
+	struct rump_rpc_cookie ck;
 	struct rump_rpc_hello hello;
 	struct rump_rpc_hdr h;
 	struct rpc_rcur c;
 	uint8_t *small, *payload;
 	size_t len;
 	int error, refuse = 0, fds[RPC_MAXFDS], nfds;
+	bool fork;
 
 	small = malloc(RS_SMALLFRAME);
 	if (small == NULL)
@@ -466,11 +489,14 @@ rs_handshake(struct rs_client *cl)
 	c = (struct rpc_rcur){ .rc_p = payload, .rc_left = len };
 	/* Read for its form only: the credentials are not the client's to say. */
 	rpc_get_hello(&c, &hello);
+	fork = h.rh_type == RUMP_RPC_FORKHANDSHAKE;
+	if (fork)
+		rpc_get_cookie(&c, &ck);
 	if (payload != small)
 		free(payload);
 	free(small);
-	if (h.rh_type != RUMP_RPC_HANDSHAKE || c.rc_bad || c.rc_left != 0 ||
-	    nfds > 0) {
+	if ((h.rh_type != RUMP_RPC_HANDSHAKE && !fork) || c.rc_bad ||
+	    c.rc_left != 0 || nfds > 0) {
 		rs_log(cl, "closed", "no handshake");
 		return EBADMSG;
 	}
@@ -478,14 +504,15 @@ rs_handshake(struct rs_client *cl)
 		rs_log(cl, "closed", "protocol version mismatch");
 		refuse = EPROTONOSUPPORT;
 	} else
-		refuse = rs_proc_create(cl->cl_uid, cl->cl_gid, &cl->cl_pid);
+		refuse = rs_hello_proc(cl, h.rh_type, &ck);
 	rpc_wbuf_room(&b, RUMP_RPC_HDRLEN);
 	wel.rw_error = refuse;
 	if (refuse == 0)
 		wel.rw_pid = (uint32_t)cl->cl_pid;
 	/* Descriptors pass over a unix socket only. */
+	cl->cl_features = hello.rhe_features & RUMP_RPC_FEAT_FORK;
 	if (cl->cl_srv->isunix)
-		cl->cl_features = hello.rhe_features & RUMP_RPC_FEAT_CHANNEL;
+		cl->cl_features |= hello.rhe_features & RUMP_RPC_FEAT_CHANNEL;
 	wel.rw_features = cl->cl_features;
 	rpc_put_welcome(&b, &wel);
 	error = rs_send(cl, &b, RUMP_RPC_HANDSHAKE, h.rh_reqid);
@@ -629,17 +656,43 @@ rs_chan_serve(struct rs_worker *w, struct rs_chan *ch)
 	pthread_mutex_lock(&cl->cl_lock);
 }
 
-/* The answer to a channel request: 0, or why the thread stays on the socket. */
+/*
+ * The answer to a channel request (0, or why the thread stays on the
+ * socket) or a prefork (0 and the cookie ck, or why not).
+ */
 static void
-rs_chan_answer(struct rs_client *cl, uint64_t reqid, int refuse)
+rs_answer(struct rs_client *cl, uint64_t reqid, int refuse,
+    const struct rump_rpc_cookie *ck)
 {
 	struct rpc_wbuf b = { .rb_data = NULL };
 
 	rpc_wbuf_room(&b, RUMP_RPC_HDRLEN);
 	rpc_put_replyhdr(&b, &(struct rump_rpc_replyhdr){ .rr_error = refuse });
+	if (refuse == 0 && ck != NULL)
+		rpc_put_cookie(&b, ck);
 	if (rs_send(cl, &b, RUMP_RPC_REPLY, reqid) != 0)
 		rs_hangup(cl);
 	free(b.rb_data);
+}
+
+/*
+ * A prefork, read by worker w, which is a thread of the client's process
+ * and so makes the copy: answered with its cookie, or EAGAIN when the
+ * client holds RS_MAXFORKS copies nobody claimed.  Called and returns
+ * under cl_lock.
+ */
+static void
+rs_prefork(struct rs_worker *w, uint64_t reqid)
+{
+	struct rs_client *cl = w->w_cl;
+	struct rump_rpc_cookie ck;
+	int error;
+
+	pthread_mutex_unlock(&cl->cl_lock);
+	rs_arm(cl);
+	error = rs_fork_make(cl->cl_srv, cl, &ck);
+	rs_answer(cl, reqid, error, &ck);
+	pthread_mutex_lock(&cl->cl_lock);
 }
 
 /*
@@ -690,7 +743,7 @@ rs_channel(struct rs_worker *w, uint64_t reqid, uint8_t *payload, size_t len,
 		cl->cl_nchannels++;
 	pthread_mutex_unlock(&cl->cl_lock);
 	rs_arm(cl);
-	rs_chan_answer(cl, reqid, refuse);
+	rs_answer(cl, reqid, refuse, NULL);
 	pthread_mutex_lock(&cl->cl_lock);
 	if (ch == NULL)
 		return;
@@ -738,6 +791,10 @@ rs_next(struct rs_worker *w)
 		rs_channel(w, h.rh_reqid, payload, len, fds, nfds);
 		if (payload != w->w_small)
 			free(payload);
+		return false;
+	}
+	if (h.rh_type == RUMP_RPC_PREFORK) {
+		rs_prefork(w, h.rh_reqid);
 		return false;
 	}
 	if (h.rh_type == RUMP_RPC_CALL && (cl->cl_nidle > 0 || rs_spawn(cl))) {
@@ -830,6 +887,8 @@ rs_main(void *arg)
 		free(j->j_payload);
 		free(j);
 	}
+	/* No worker is left to make one more. */
+	rs_fork_drop(cl->cl_srv, cl);
 	if (cl->cl_srv->verbose)
 		rs_log(cl, "gone", "disconnected");
 	pthread_mutex_lock(&cl->cl_srv->lock);

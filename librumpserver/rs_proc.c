@@ -36,6 +36,13 @@ rs_proc_create(uid_t uid, gid_t gid, pid_t *pidp)
 	return 0;
 }
 
+/* As a worker of the parent, attached to it. */
+int
+rs_proc_fork(pid_t *pidp)
+{
+	return rump_lwproc_forkproc(pidp);
+}
+
 int
 rs_proc_attach(pid_t pid, int *lidp)
 {

@@ -20,6 +20,12 @@
  * pid, or an errno value.
  */
 int rs_proc_create(uid_t uid, gid_t gid, pid_t *pidp);
+/*
+ * A copy of the calling thread's process, as a fork makes it, held until
+ * rs_proc_exit(); the calling thread stays.  0 and its pid, or an errno
+ * value.
+ */
+int rs_proc_fork(pid_t *pidp);
 /* The calling thread joins process pid; 0 and its thread id, or ESRCH. */
 int rs_proc_attach(pid_t pid, int *lidp);
 /* The calling thread leaves its process. */

@@ -3,8 +3,8 @@
  * (rs_decode.c, which calls nothing in the kernel, so the fuzzer takes it
  * alone), the generated
  * switch into the kernel (rumpserver_dispatch.c), the clients
- * (rs_client.c), their processes (rs_proc.c) and the listener
- * (rs_listen.c).
+ * (rs_client.c), their processes (rs_proc.c) and forks (rs_fork.c), and
+ * the listener (rs_listen.c).
  */
 #ifndef LIBRUMPSERVER_RUMPSERVER_PRIVATE_H
 #define LIBRUMPSERVER_RUMPSERVER_PRIVATE_H
@@ -71,6 +71,7 @@ int rump_server_chanframe(const uint8_t *hb, struct rump_rpc_hdr *h,
 long rump_server_dispatch(unsigned int sysnum, const int64_t *a, void *const *p);
 
 struct rs_client;
+struct rs_fork;
 
 /* A listener and its clients (rs_listen.c). */
 struct rump_server {
@@ -81,8 +82,9 @@ struct rump_server {
 	char		where[128];	/* unix:///path or tcp://addr:port */
 	char		path[108];	/* the unix socket's, to remove */
 	pthread_t	acceptor;
-	pthread_mutex_t	lock;		/* clients, nextid */
+	pthread_mutex_t	lock;		/* clients, nextid, forks */
 	struct rs_client *clients;
+	struct rs_fork	*forks;		/* copies for forks, unclaimed (rs_fork.c) */
 	unsigned int	nextid;
 };
 

@@ -90,15 +90,31 @@ $(O)/tests/remote/api/%: $(O)/obj/tests/remote/api/%.o $(LIBDIR)/librumpclient.a
 	$(Q)$(CC) -o $@ $< $(LDFLAGS) $(LIBDIR)/librumpclient.a $(HOST_LIBS) -lcmocka
 REMOTETESTS += $(patsubst %.c,$(O)/%,$(wildcard tests/remote/t_*.c))
 
+# A coverage build counts what a forked child's atfork handler ran
+# (tests/remote/gcov_fork.h).
+ifeq ($(COVERAGE),1)
+REMOTE_TEST_CFLAGS := -include tests/remote/gcov_fork.h
+endif
+
 $(O)/obj/tests/remote/%.o: tests/remote/%.c | $(GEN_PUBH)
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(HOST_CFLAGS) $(TEST_CFLAGS) -iquote librumpclient \
-		-DRUMP_TEST_REMOTE -c $< -o $@
+		$(REMOTE_TEST_CFLAGS) -DRUMP_TEST_REMOTE -c $< -o $@
 $(O)/tests/remote/t_%: $(O)/obj/tests/remote/t_%.o $(LIBDIR)/librumpclient.a
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
 	$(Q)$(CC) -o $@ $< $(LDFLAGS) $(LIBDIR)/librumpclient.a $(HOST_LIBS) -lcmocka
+
+# t_chan_nomem: the server's end of a channel alone (librumpserver, no
+# kernel), its calloc failing on demand: a refusal with ENOMEM that no
+# limit reaches (the channel's mapping comes first).
+$(O)/obj/tests/remote/t_chan_nomem.o: TEST_CFLAGS += -iquote librumpserver
+$(O)/tests/remote/t_chan_nomem: $(O)/obj/tests/remote/t_chan_nomem.o $(RSERVER_LIB)
+	@mkdir -p $(@D)
+	$(call say,LD,$@)
+	$(Q)$(CC) -o $@ $< $(LDFLAGS) -Wl,--wrap=calloc $(RSERVER_LIB) \
+		$(HOST_LIBS) -lcmocka
 
 # The decoder's fuzzer (tests/fuzz/fuzz_rpc.h): a bounded run in make test
 # (t_rpc_decode: the client's own calls as seeds, their truncations,

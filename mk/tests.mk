@@ -115,10 +115,12 @@ $(O)/obj/tests/sockin/api/%.o: tests/api/%.c | $(GEN_PUBH)
 	@mkdir -p $(@D)
 	$(call say,CC,$<)
 	$(Q)$(CC) $(HOST_CFLAGS) $(TEST_CFLAGS) -DRUMP_TEST_SOCKIN -c $< -o $@
+# t_sockin_lazy mocks the host's poll and epoll_ctl (link-time).
+ldflags_t_sockin_lazy := -Wl,--wrap=poll -Wl,--wrap=epoll_ctl
 $(O)/tests/sockin/%: $(O)/obj/tests/sockin/%.o $(STATIC_LIBS)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)
-	$(Q)$(CC) -o $@ $< $(LDFLAGS) $(SOCKIN_LINK) -lcmocka
+	$(Q)$(CC) -o $@ $< $(LDFLAGS) $(ldflags_$*) $(SOCKIN_LINK) -lcmocka
 
 $(O)/obj/tests/tools/%.o: tests/tools/%.c | $(GEN_PUBH)
 	@mkdir -p $(@D)

@@ -31,7 +31,11 @@ static uint64_t sockin_lastid;
  * "sockin.pcbs": control blocks alive, so a program can check that
  * every socket it closed is gone; "rests", "polltaken" and "leads": the
  * event thread's rests, events pollers took themselves, and pollers
- * that waited for the host themselves (sockin_rest.c).
+ * that waited for the host themselves (sockin_rest.c); "resting": 1
+ * while the event thread rests; "hostwaits": blocked calls that waited
+ * on their host socket themselves, "plainwaits": those that could not
+ * (sockin_wait.c); "registered": accepted streams registered because a
+ * user was to wait for one (sockin_lazy.c).
  */
 struct sockin_stats sockin_stats;
 static const struct kstat_desc sockin_kstat_desc[] = {
@@ -39,6 +43,10 @@ static const struct kstat_desc sockin_kstat_desc[] = {
 	KSTAT_DESC(struct sockin_stats, rests, "rests"),
 	KSTAT_DESC(struct sockin_stats, polltaken, "polltaken"),
 	KSTAT_DESC(struct sockin_stats, leads, "leads"),
+	KSTAT_DESC(struct sockin_stats, resting, "resting"),
+	KSTAT_DESC(struct sockin_stats, hostwaits, "hostwaits"),
+	KSTAT_DESC(struct sockin_stats, plainwaits, "plainwaits"),
+	KSTAT_DESC(struct sockin_stats, registered, "registered"),
 };
 static struct kstat_group sockin_kstat;
 
@@ -92,23 +100,40 @@ sockin_lookup(uint64_t id)
 
 /*
  * Socket-level options the host must know too, because they change what
- * its socket does; the others (buffers, timeouts) are the socket layer's,
- * but for a datagram socket's receive buffer: its datagrams queue in the
- * host socket, whose buffer SO_RCVBUF then sizes as Linux does (twice the
- * value, as the socket layer reports it).
+ * its socket does, set and read there; the others (timeouts, low water
+ * marks) are the socket layer's.  The buffers are the host socket's: the
+ * data waits there both ways, never in the socket layer's, so SO_SNDBUF
+ * and SO_RCVBUF size the host's, and read back what the host made of them
+ * (Linux doubles and caps the value, and its defaults are its own).
  */
 static bool
-sockin_hostopt(const struct socket *so, int name)
+sockin_hostopt(int name)
 {
 	switch (name) {
 	case SO_REUSEADDR: case SO_REUSEPORT: case SO_KEEPALIVE:
 	case SO_BROADCAST: case SO_DONTROUTE: case SO_OOBINLINE: case SO_LINGER:
+	case SO_SNDBUF: case SO_RCVBUF:
 		return true;
-	case SO_RCVBUF:
-		return !(so->so_proto->pr_flags & PR_CONNREQUIRED);
 	default:
 		return false;
 	}
+}
+
+/*
+ * A datagram socket's error (an ICMP error of a connected one) is the
+ * socket layer's when the host's news brought it there, or else still the
+ * host socket's: the event thread may rest (sockin_rest.c), nobody having
+ * taken the news.  Read, it is gone from both, as on Linux.
+ */
+static int
+sockin_dgramsoerror(struct sockin_pcb *sp, struct sockopt *sopt)
+{
+	int error;
+
+	if (sockopt_getint(sopt, &error) == 0 && error == 0)
+		return sockopt_setint(sopt,
+		    sockin_user_connect_result(sp->sp_fd));
+	return 0;
 }
 
 /*
@@ -123,9 +148,13 @@ sockin_ctloutput(int dir, struct socket *so, struct sockopt *sopt)
 	unsigned len;
 	int error;
 
+	if (dir == SOPT_GET && sopt->sopt_level == SOL_SOCKET &&
+	    sopt->sopt_name == SO_ERROR &&
+	    !(so->so_proto->pr_flags & PR_CONNREQUIRED))
+		return sockin_dgramsoerror(sp, sopt);
 	/* A socket its user holds keeps its host socket until it is closed. */
 	if (sopt->sopt_level == SOL_SOCKET &&
-	    !sockin_hostopt(so, sopt->sopt_name))
+	    !sockin_hostopt(sopt->sopt_name))
 		return 0;
 	if (dir == SOPT_SET)
 		return sockin_user_setopt(sp->sp_fd, sopt->sopt_level,

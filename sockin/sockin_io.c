@@ -39,43 +39,79 @@ sockin_dgramerror(struct sockin_pcb *sp)
 /* ---- connections ---- */
 
 /*
- * A host accept that fails (EMFILE, ENOBUFS, ...) leaves the connection in
- * the host's backlog, and the host, edge-triggered, reports nothing more
- * for it until another comes: the listener's accepters get the error, as
- * a host program's would, and the next accept or poll on it tries again
- * (sockin_acceptpoll).
+ * One connection from the host's backlog into the listener's queue, lazy
+ * (registered once a user is to wait, sockin_lazy.c); NULL when there is
+ * none or no room.  A host accept that fails (EMFILE, ENOBUFS, ...)
+ * leaves the connection in the host's backlog, and the host,
+ * edge-triggered, reports nothing more for it until another comes: the
+ * listener's accepters get the error, as a host program's would, and the
+ * next accept or poll on it tries again (sockin_acceptpoll).
  */
-void
-sockin_acceptq(struct sockin_pcb *sp)
+static struct sockin_pcb *
+sockin_accept1(struct sockin_pcb *sp)
 {
 	struct socket *head = sp->sp_so, *so;
 	struct sockin_pcb *nsp;
 	int fd, error;
 
-	for (;;) {
-		if (head->so_qlen >= head->so_qlimit) {
-			sp->sp_flags |= SP_AFULL;
-			return;
-		}
-		if ((so = sonewconn(head, true)) == NULL) {
-			sp->sp_flags |= SP_AFULL;
-			return;
-		}
-		nsp = sotosockin(so);
-		nsp->sp_peerlen = sizeof(nsp->sp_peer);
-		error = sockin_user_accept(sockin_su, sp->sp_fd, nsp->sp_id, &fd,
-		    &nsp->sp_peer, &nsp->sp_peerlen);
-		if (error != 0) {
-			soqremove(so);
-			pru_abort(so);
-			if (error != EAGAIN) {
-				sp->sp_flags |= SP_AFAILED;
-				soseterror(head, error);
-			}
-			return;
-		}
-		nsp->sp_fd = fd;
+	if (head->so_qlen >= head->so_qlimit ||
+	    (so = sonewconn(head, true)) == NULL) {
+		sp->sp_flags |= SP_AFULL;
+		return NULL;
 	}
+	nsp = sotosockin(so);
+	nsp->sp_peerlen = sizeof(nsp->sp_peer);
+	error = sockin_user_accept(sp->sp_fd, &fd, &nsp->sp_peer,
+	    &nsp->sp_peerlen);
+	if (error != 0) {
+		soqremove(so);
+		pru_abort(so);
+		if (error != EAGAIN) {
+			sp->sp_flags |= SP_AFAILED;
+			soseterror(head, error);
+		}
+		return NULL;
+	}
+	nsp->sp_fd = fd;
+	nsp->sp_flags |= SP_LAZY;
+	return nsp;
+}
+
+/*
+ * Whether the connections just accepted have data there already, as a
+ * client's first request usually is: asked of the host for all of them
+ * in one call, so that poll, finding it fresh (SP_RFRESH), need not ask
+ * for each.  Nobody else reads them meanwhile: the data stays there.
+ */
+static void
+sockin_acceptfresh(struct sockin_pcb **nsp, int n)
+{
+	/* Zeroed: gcc's -Wmaybe-uninitialized cannot see the first n set. */
+	int fd[SOCKIN_USER_NPOLL] = { 0 }, ev[SOCKIN_USER_NPOLL];
+
+	if (n == 0)
+		return;
+	for (int i = 0; i < n; i++)
+		fd[i] = nsp[i]->sp_fd;
+	sockin_user_pollmany(fd, ev, n);
+	for (int i = 0; i < n; i++)
+		if ((ev[i] & ~SOCKIN_EV_OUT) == SOCKIN_EV_IN)
+			nsp[i]->sp_flags |= SP_RFRESH;
+}
+
+/* Accepts connections while the listener's queue has room. */
+void
+sockin_acceptq(struct sockin_pcb *sp)
+{
+	struct sockin_pcb *nsp[SOCKIN_USER_NPOLL];
+	int n = 0;
+
+	while ((nsp[n] = sockin_accept1(sp)) != NULL)
+		if (++n == SOCKIN_USER_NPOLL) {
+			sockin_acceptfresh(nsp, n);
+			n = 0;
+		}
+	sockin_acceptfresh(nsp, n);
 }
 
 void

@@ -35,7 +35,13 @@
 #include "sockin/sockin_var.h"
 
 #define SOCKIN_RXIOV	16	/* pieces of the reader's buffer per receive */
-#define SOCKIN_CMSGLEN	256	/* control messages of a datagram */
+/*
+ * Room for a datagram's control messages, at most: all Linux attaches to
+ * one (IPv6's extension headers of kilobytes aside), so that what the
+ * caller has room for is the host's room too, and the host cuts what does
+ * not fit as it would for a host program (MSG_CTRUNC).
+ */
+#define SOCKIN_CMSGMAX	4096
 
 /*
  * The event thread: data, its end or an error may wait in the host
@@ -114,7 +120,7 @@ sockin_hostrecv(struct sockin_pcb *sp, struct uio *uio, int flags,
 	NET_UNLOCK();
 	sched_block_begin();
 	error = sockin_user_recv(fd, iov, niov, flags & MSG_PEEK, NULL, NULL,
-	    NULL, NULL, got);
+	    NULL, NULL, NULL, got);
 	sched_block_end();
 	NET_LOCK();
 	return error;
@@ -144,6 +150,11 @@ sockin_recvdirect(struct socket *so, struct uio *uio, int flags)
 			sp->sp_flags &= ~SP_RFRESH;
 	} while (error == EAGAIN && sp->sp_rgen != gen);
 	if (error == EAGAIN) {
+		/* A caller that does not wait leaves a lazy stream lazy. */
+		if ((sp->sp_flags & SP_LAZY) && (flags & MSG_DONTWAIT))
+			return EAGAIN;
+		if ((error = sockin_register(sp)) != 0)
+			return error;
 		sockin_rnone(sp);
 		return EAGAIN;
 	}
@@ -159,39 +170,44 @@ sockin_recvdirect(struct socket *so, struct uio *uio, int flags)
 
 /*
  * One datagram from the host into uio, its source into *paddr, its
- * control messages into *controlp and its whole length into *got, without
- * softnet_lock and without the virtual CPU, as sockin_hostrecv.  A
- * datagram goes in one call, so into all of uio's pieces at once: uio's
- * iovecs are the host's layout (sockin_send.c checks it).
+ * control messages into *controlp (controlroom of them at most, straight
+ * into the mbuf), MSG_CTRUNC into *msgflags when more came, and its
+ * whole length into *got, without softnet_lock and without the virtual
+ * CPU, as sockin_hostrecv.  A datagram goes in one call, so into all of
+ * uio's pieces at once: uio's iovecs are the host's layout (sockin_send.c
+ * checks it).
  */
 static int
 sockin_hostrecvdgram(struct sockin_pcb *sp, struct uio *uio, int flags,
     struct sockaddr_storage *paddr, socklen_t *paddrlen,
-    struct mbuf **controlp, size_t *got)
+    struct mbuf **controlp, size_t controlroom, int *msgflags, size_t *got)
 {
-	char cmsg[SOCKIN_CMSGLEN];
+	size_t cmsglen = controlp != NULL ?
+	    MIN(controlroom, SOCKIN_CMSGMAX) : 0;
+	struct mbuf *control = NULL;
 	unsigned addrlen = sizeof(*paddr);
-	size_t cmsglen = sizeof(cmsg);
 	int error, fd = sp->sp_fd;
 
 	NET_UNLOCK();
+	if (cmsglen > 0)
+		control = m_getlen(M_WAIT, MT_CONTROL, cmsglen);
 	sched_block_begin();
 	error = sockin_user_recv(fd,
 	    (const struct sockin_user_iov *)uio->uio_iov, uio->uio_iovcnt,
 	    (flags & MSG_PEEK) | MSG_TRUNC, paddr, paddr != NULL ?
-	    &addrlen : NULL, controlp != NULL ? cmsg : NULL, &cmsglen, got);
+	    &addrlen : NULL, control != NULL ? mtod(control, void *) : NULL,
+	    &cmsglen, msgflags, got);
 	sched_block_end();
 	NET_LOCK();
-	if (error != 0)
-		return error;
-	if (paddr != NULL)
+	if (error == 0 && paddr != NULL)
 		*paddrlen = addrlen;
-	if (controlp != NULL && cmsglen > 0) {
-		*controlp = m_getlen(M_WAIT, MT_CONTROL, cmsglen);
-		memcpy(mtod(*controlp, void *), cmsg, cmsglen);
-		(*controlp)->m_len = (int)cmsglen;
+	if (error == 0 && control != NULL && cmsglen > 0) {
+		control->m_len = (int)cmsglen;
+		*controlp = control;
+		control = NULL;
 	}
-	return 0;
+	m_freem(control);
+	return error;
 }
 
 /*
@@ -204,19 +220,28 @@ sockin_hostrecvdgram(struct sockin_pcb *sp, struct uio *uio, int flags,
 int
 sockin_recvdgram(struct socket *so, struct uio *uio, int flags,
     struct sockaddr_storage *paddr, socklen_t *paddrlen,
-    struct mbuf **controlp, int *outflagsp, size_t *reclenp)
+    struct mbuf **controlp, size_t controlroom, int *outflagsp,
+    size_t *reclenp)
 {
 	struct sockin_pcb *sp = sotosockin(so);
 	size_t got, room = uio->uio_resid;
 	uint64_t gen;
-	int error;
+	int error, msgflags = 0;
 
+	/* As a stream's; an error the news brings is this call's. */
+	if (!(sp->sp_flags & SP_RREADY)) {
+		sockin_catchup();
+		if ((error = so->so_error) != 0) {
+			so->so_error = 0;
+			return error;
+		}
+	}
 	do {
 		if (!(sp->sp_flags & SP_RREADY))
 			return EAGAIN;
 		gen = sp->sp_rgen;
 		error = sockin_hostrecvdgram(sp, uio, flags, paddr, paddrlen,
-		    controlp, &got);
+		    controlp, controlroom, &msgflags, &got);
 		if (!(flags & MSG_PEEK))
 			sp->sp_flags &= ~SP_RFRESH;
 	} while (error == EAGAIN && sp->sp_rgen != gen);
@@ -224,6 +249,7 @@ sockin_recvdgram(struct socket *so, struct uio *uio, int flags,
 		sockin_rnone(sp);
 	if (error != 0)
 		return error;
+	*outflagsp |= msgflags;
 	if (got > room)
 		*outflagsp |= MSG_TRUNC;
 	if (reclenp != NULL)
@@ -256,9 +282,19 @@ sockin_rcvpoll(struct socket *so)
 		revents |= POLLIN | POLLRDNORM;
 	if (stream && (ev & SOCKIN_EV_RDHUP))
 		revents |= POLLRDHUP;
-	/* Asked under softnet_lock: readiness coming after is not lost. */
-	if (revents == 0)
-		sockin_rnone(sp);
+	/*
+	 * Asked under softnet_lock: readiness coming after is not lost.  A
+	 * stream that cannot be registered for the news the poller waits
+	 * for has that error (POLLERR), and the next poll tries again.
+	 */
+	if (revents == 0) {
+		int error = sockin_register(sp);
+
+		if (error != 0)
+			soseterror(so, error);
+		else
+			sockin_rnone(sp);
+	}
 	return revents;
 }
 

@@ -15,9 +15,18 @@
  * anybody else who sleeps (lwp_sleepwatch) wakes the event thread, which
  * brings the news to him, the leader's too (sockin_leadkick).  Calls that
  * find nothing without sleeping (a non-blocking receive, send or accept)
- * take the news first while it rests (sockin_catchup).  Datagram sockets and connects in progress,
- * whose news the socket layer waits for without asking sockin, keep it
- * awake while there are any (sockin_watchful).
+ * take the news first while it rests (sockin_catchup), and so does a
+ * datagram socket's receive, whose host errors become its so_error then;
+ * a blocked call waits for its host socket itself (sockin_wait.c).
+ *
+ * A connect in progress keeps it awake (sockin_watchful): a blocking one
+ * waits for its host socket itself, but a non-blocking one's completion
+ * is read where the socket layer does not ask sockin (SO_ERROR,
+ * getpeername, the state a send checks), as an interrupted or timed-out
+ * blocking one's, which goes on, is; only the event thread completes it
+ * then.  A datagram socket's host error needs no thread: poll takes the
+ * news, a receive takes it (above) or meets it in the host, a send meets
+ * it in the host, SO_ERROR reads it there (sockin_ctloutput).
  */
 #include "rumpkern/ktime.h"
 #include "rumpkern/lwp.h"
@@ -41,6 +50,7 @@ sockin_wake_locked(void)
 {
 	if (sockin_resting) {
 		sockin_resting = false;
+		sockin_stats.resting = 0;
 		cv_signal(&sockin_restcv);
 	}
 }
@@ -75,14 +85,20 @@ sockin_take(void)
 	return total;
 }
 
+void
+sockin_tooknews(void)
+{
+	/* Somebody is at work: the event thread may rest (sockin_rest). */
+	__atomic_store_n(&sockin_polled, true, __ATOMIC_RELAXED);
+}
+
 /* Without locks: the news, taken by a poller. */
 static void
 sockin_polltake(void)
 {
 	size_t n;
 
-	/* A poller is at work: the event thread may rest (sockin_rest). */
-	__atomic_store_n(&sockin_polled, true, __ATOMIC_RELAXED);
+	sockin_tooknews();
 	NET_LOCK();
 	n = sockin_take();
 	sockin_stats.polltaken += n;
@@ -115,16 +131,13 @@ sockin_unlead(void)
 
 /* The leader's wait, without the poll lock, until the news or a kick. */
 static int
-sockin_leadwait(uint64_t deadline_ns)
+sockin_leadwait(struct cv_hostwait *hw, uint64_t deadline_ns)
 {
-	uint64_t now = getnsuptime();
-	/* A deadline passed already: 1 ns, which the host says is over. */
-	uint64_t timeout = deadline_ns == 0 ? 0 :
-	    deadline_ns > now ? deadline_ns - now : 1;
 	int error;
 
+	(void)hw;
 	sched_block_begin();
-	error = sockin_user_lead(sockin_su, timeout);
+	error = sockin_user_lead(sockin_su, sockin_waitns(deadline_ns));
 	sched_block_end();
 	if (error == 0)
 		sockin_polltake();
@@ -136,8 +149,9 @@ sockin_leadwait(uint64_t deadline_ns)
  * it; the news the leader takes wakes itself, which needs no kick.
  */
 static void
-sockin_leadkick(void)
+sockin_leadkick(struct cv_hostwait *hw)
 {
+	(void)hw;
 	if (__atomic_load_n(&sockin_leader, __ATOMIC_RELAXED) != curlwp)
 		sockin_user_leadkick(sockin_su);
 }
@@ -146,10 +160,8 @@ static const struct poll_hostops sockin_pollops = {
 	.po_prescan = sockin_polltake,
 	.po_lead = sockin_lead,
 	.po_unlead = sockin_unlead,
-	.po_wait = {
-		.hw_wait = sockin_leadwait,
-		.hw_kick = sockin_leadkick,
-	},
+	.po_wait = sockin_leadwait,
+	.po_kick = sockin_leadkick,
 };
 
 void
@@ -187,6 +199,7 @@ sockin_rest(void)
 	    __atomic_load_n(&sockin_sleepers, __ATOMIC_RELAXED) == 0) {
 		sockin_resting = true;
 		sockin_stats.rests++;
+		sockin_stats.resting = 1;
 		while (sockin_resting)
 			cv_wait(&sockin_restcv, &sockin_restlock);
 	}

@@ -93,6 +93,8 @@ sockin_senddirect_stream(struct socket *so, struct uio *uio, int flags)
 		error = sockin_hostsend(sp, uio, NULL, 0, NULL, 0, &sent);
 	} while (error == EAGAIN && sp->sp_wgen != gen);
 	if (error == EAGAIN) {
+		if ((error = sockin_register(sp)) != 0)
+			return error;
 		sp->sp_flags &= ~SP_WREADY;
 		return EAGAIN;
 	}
@@ -137,6 +139,7 @@ bool
 sockin_sndpoll(struct socket *so)
 {
 	struct sockin_pcb *sp = sotosockin(so);
+	int error;
 
 	if (!(so->so_proto->pr_flags & PR_CONNREQUIRED))
 		return true;
@@ -146,6 +149,9 @@ sockin_sndpoll(struct socket *so)
 	    (SOCKIN_EV_OUT | SOCKIN_EV_ERR | SOCKIN_EV_HUP))
 		return true;
 	/* Asked under softnet_lock: a report of room coming after is not lost. */
-	sp->sp_flags &= ~SP_WREADY;
+	if ((error = sockin_register(sp)) != 0)
+		soseterror(so, error);
+	else
+		sp->sp_flags &= ~SP_WREADY;
 	return false;
 }

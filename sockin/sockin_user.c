@@ -1,10 +1,12 @@
 /*
  * sockin's host half: host sockets, one epoll instance for all of them,
- * and an eventfd to wake its waiter.  See sockin_user.h for the contract.
+ * an eventfd to wake its waiter, and a pool of eventfds to wake threads
+ * that wait on one socket each.  See sockin_user.h for the contract.
  */
 #include <errno.h>
 #include <fcntl.h>
 #include <poll.h>
+#include <pthread.h>
 #include <stdatomic.h>
 #include <stdbool.h>
 #include <stddef.h>
@@ -25,11 +27,19 @@ _Static_assert(sizeof(struct sockin_user_iov) == sizeof(struct iovec),
 _Static_assert(offsetof(struct sockin_user_iov, siov_len) ==
     offsetof(struct iovec, iov_len), "sockin_user_iov is laid out as struct iovec");
 
+/* A kick (an eventfd) of a thread waiting on one socket. */
+struct sockin_user_waiter {
+	int sw_kickfd;
+	struct sockin_user_waiter *sw_next;	/* in the pool */
+};
+
 struct sockin_user {
 	int su_epfd;
 	int su_evfd;
 	int su_leadfd;		/* kicks the thread in sockin_user_lead */
 	atomic_bool su_cancelled;
+	pthread_mutex_t su_poollock;
+	struct sockin_user_waiter *su_pool;	/* waiters' kicks unused */
 };
 
 int
@@ -57,6 +67,8 @@ sockin_user_init(struct sockin_user **sup)
 		return error;
 	}
 	atomic_init(&su->su_cancelled, false);
+	pthread_mutex_init(&su->su_poollock, NULL);
+	su->su_pool = NULL;
 	*sup = su;
 	return 0;
 }
@@ -64,6 +76,14 @@ sockin_user_init(struct sockin_user **sup)
 void
 sockin_user_fini(struct sockin_user *su)
 {
+	struct sockin_user_waiter *w;
+
+	while ((w = su->su_pool) != NULL) {
+		su->su_pool = w->sw_next;
+		close(w->sw_kickfd);
+		free(w);
+	}
+	pthread_mutex_destroy(&su->su_poollock);
 	close(su->su_leadfd);
 	close(su->su_evfd);
 	close(su->su_epfd);
@@ -169,6 +189,77 @@ sockin_user_leadkick(struct sockin_user *su)
 	(void)write(su->su_leadfd, &one, sizeof(one));
 }
 
+int
+sockin_user_waiter_get(struct sockin_user *su, struct sockin_user_waiter **wp)
+{
+	struct sockin_user_waiter *w;
+	int error;
+
+	pthread_mutex_lock(&su->su_poollock);
+	if ((w = su->su_pool) != NULL)
+		su->su_pool = w->sw_next;
+	pthread_mutex_unlock(&su->su_poollock);
+	if (w == NULL) {
+		if ((w = malloc(sizeof(*w))) == NULL)
+			return ENOMEM;
+		w->sw_kickfd = eventfd(0, EFD_CLOEXEC | EFD_NONBLOCK);
+		if (w->sw_kickfd == -1) {
+			error = errno;
+			free(w);
+			return error;
+		}
+	}
+	*wp = w;
+	return 0;
+}
+
+void
+sockin_user_waiter_put(struct sockin_user *su, struct sockin_user_waiter *w,
+    int kicked)
+{
+	uint64_t count;
+
+	/* Its next waiter must not see this one's kick. */
+	if (kicked)
+		(void)read(w->sw_kickfd, &count, sizeof(count));
+	pthread_mutex_lock(&su->su_poollock);
+	w->sw_next = su->su_pool;
+	su->su_pool = w;
+	pthread_mutex_unlock(&su->su_poollock);
+}
+
+int
+sockin_user_fdwait(struct sockin_user_waiter *w, int fd, int events,
+    uint64_t timeout_ns, int *revents)
+{
+	struct pollfd pfd[2] = {
+		{ .fd = fd, .events = (short)(
+		    ((events & SOCKIN_EV_IN) ? POLLIN | POLLRDHUP : 0) |
+		    ((events & SOCKIN_EV_OUT) ? POLLOUT : 0)) },
+		{ .fd = w->sw_kickfd, .events = POLLIN },
+	};
+	struct timespec ts = {
+		.tv_sec = (time_t)(timeout_ns / 1000000000),
+		.tv_nsec = (long)(timeout_ns % 1000000000),
+	};
+	int n;
+
+	n = ppoll(pfd, 2, timeout_ns != 0 ? &ts : NULL, NULL);
+	if (n == 0)
+		return ETIMEDOUT;
+	/* EINTR (a host signal) is a wake-up like a kick: the caller looks. */
+	*revents = n > 0 ? sockin_user_evmask((uint32_t)pfd[0].revents) : 0;
+	return 0;
+}
+
+void
+sockin_user_waiter_kick(struct sockin_user_waiter *w)
+{
+	uint64_t one = 1;
+
+	(void)write(w->sw_kickfd, &one, sizeof(one));
+}
+
 void
 sockin_user_cancel(struct sockin_user *su)
 {
@@ -179,7 +270,7 @@ sockin_user_cancel(struct sockin_user *su)
 #define SOCKIN_USER_EPIN	(EPOLLIN | EPOLLRDHUP)
 #define SOCKIN_USER_EPOUT	(EPOLLOUT | EPOLLET)
 
-static int
+int
 sockin_user_register(struct sockin_user *su, int fd, uint64_t id)
 {
 	struct epoll_event ev = {
@@ -222,21 +313,16 @@ sockin_user_socket(struct sockin_user *su, int family, int type, int proto,
 }
 
 int
-sockin_user_accept(struct sockin_user *su, int lfd, uint64_t id, int *fdp,
-    void *addr, unsigned *addrlen)
+sockin_user_accept(int lfd, int *fdp, void *addr, unsigned *addrlen)
 {
 	socklen_t len = *addrlen;
-	int fd, error;
+	int fd;
 
 	do
 		fd = accept4(lfd, addr, &len, SOCK_NONBLOCK | SOCK_CLOEXEC);
 	while (fd == -1 && errno == EINTR);
 	if (fd == -1)
 		return errno == EWOULDBLOCK ? EAGAIN : errno;
-	if ((error = sockin_user_register(su, fd, id)) != 0) {
-		close(fd);
-		return error;
-	}
 	*fdp = fd;
 	*addrlen = len;
 	return 0;
@@ -248,8 +334,8 @@ sockin_user_close(int fd, int reset)
 	struct linger l = { .l_onoff = 1, .l_linger = 0 };
 
 	/*
-	 * Its last descriptor closed, the socket leaves the epoll set by
-	 * itself, events not yet taken too: no EPOLL_CTL_DEL.  Failing,
+	 * Its last descriptor closed, a registered socket leaves the epoll
+	 * set by itself, events not yet taken too: no EPOLL_CTL_DEL.  Failing,
 	 * setsockopt leaves a close without a reset.
 	 */
 	if (reset)
@@ -362,7 +448,7 @@ sockin_user_send(int fd, const struct sockin_user_iov *iov, int iovcnt,
 int
 sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
     int flags, void *addr, unsigned *addrlen, void *control,
-    size_t *controllen, size_t *len)
+    size_t *controllen, int *msgflags, size_t *len)
 {
 	struct msghdr msg = {
 		.msg_name = addr,
@@ -384,6 +470,8 @@ sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
 		*addrlen = msg.msg_namelen;
 	if (control != NULL)
 		*controllen = msg.msg_controllen;
+	if (msgflags != NULL)
+		*msgflags = msg.msg_flags & MSG_CTRUNC;
 	*len = (size_t)n;
 	return 0;
 }
@@ -398,6 +486,23 @@ sockin_user_poll(int fd)
 		n = poll(&pfd, 1, 0);
 	while (n == -1 && errno == EINTR);
 	return n == -1 ? SOCKIN_EV_ERR : sockin_user_evmask((uint32_t)pfd.revents);
+}
+
+void
+sockin_user_pollmany(const int *fd, int *ev, int n)
+{
+	struct pollfd pfd[SOCKIN_USER_NPOLL];
+	int i, got;
+
+	for (i = 0; i < n; i++)
+		pfd[i] = (struct pollfd){ .fd = fd[i],
+		    .events = POLLIN | POLLOUT | POLLRDHUP };
+	do
+		got = poll(pfd, (nfds_t)n, 0);
+	while (got == -1 && errno == EINTR);
+	for (i = 0; i < n; i++)
+		ev[i] = got == -1 ? SOCKIN_EV_ERR :
+		    sockin_user_evmask((uint32_t)pfd[i].revents);
 }
 
 size_t

@@ -12,10 +12,11 @@
  * Every call returning int returns 0 or an errno value (EINTR is retried
  * inside); a call returning void never fails.
  *
- * Every host socket is non-blocking and close-on-exec, and is registered
- * with one epoll instance (edge-triggered) under the caller's id (not 0), so
- * no call here blocks except sockin_user_wait(), which waits for readiness
- * of all of them at once.  The kernel half gives back its virtual CPU
+ * Every host socket is non-blocking and close-on-exec, so no call here
+ * blocks except sockin_user_wait(), which waits for readiness of all of
+ * them at once: they are registered with one epoll instance
+ * (edge-triggered) under the caller's id (not 0), a new one at once, an
+ * accepted one when sockin_user_register() says so.  The kernel half gives back its virtual CPU
  * around that call.  sockin_user_kick() (an eventfd) makes a waiter return
  * at once without a signal; sockin_user_cancel() makes it return ECANCELED
  * from then on.  Sends never raise SIGPIPE (MSG_NOSIGNAL): a peer that
@@ -73,16 +74,42 @@ int sockin_user_lead(struct sockin_user *su, uint64_t timeout_ns);
 void sockin_user_leadkick(struct sockin_user *su);
 void sockin_user_cancel(struct sockin_user *su);
 
+/*
+ * A kick for one thread waiting on one socket (sockin_user_fdwait), from
+ * a pool of eventfds as large as the most threads that waited at once.
+ * ENOMEM, EMFILE, ENFILE.
+ */
+struct sockin_user_waiter;
+int sockin_user_waiter_get(struct sockin_user *su,
+    struct sockin_user_waiter **wp);
+/* Back to the pool; kicked: a kick may have come, taken back first. */
+void sockin_user_waiter_put(struct sockin_user *su,
+    struct sockin_user_waiter *w, int kicked);
+/*
+ * Waits, timeout_ns at most (0: no limit), until fd is ready for events
+ * (SOCKIN_EV_IN, SOCKIN_EV_OUT; errors and hang-ups always) or w is
+ * kicked (before or during the wait).  *revents: fd's readiness
+ * (SOCKIN_EV_*), 0 after a kick alone.  0, or ETIMEDOUT.
+ */
+int sockin_user_fdwait(struct sockin_user_waiter *w, int fd, int events,
+    uint64_t timeout_ns, int *revents);
+void sockin_user_waiter_kick(struct sockin_user_waiter *w);
+
 /* A new socket, registered under id; *fdp is its host descriptor. */
 int sockin_user_socket(struct sockin_user *su, int family, int type,
     int proto, uint64_t id, int *fdp);
 /*
- * A connection from a listening socket, registered under id, and its
+ * A connection from a listening socket, not registered yet, and its
  * peer's address (*addrlen: room in, length out).  EAGAIN when none is
  * waiting.
  */
-int sockin_user_accept(struct sockin_user *su, int lfd, uint64_t id,
-    int *fdp, void *addr, unsigned *addrlen);
+int sockin_user_accept(int lfd, int *fdp, void *addr, unsigned *addrlen);
+/*
+ * Registers an accepted socket under id: its readiness is reported from
+ * now on, what is there already at once.  ENOMEM, ENOSPC (the host's
+ * limit of registrations).
+ */
+int sockin_user_register(struct sockin_user *su, int fd, uint64_t id);
 /*
  * Stops (in 0) or restarts (in 1) readiness reports for receiving on a
  * registered socket; restarting reports what is there already.  Sending
@@ -127,16 +154,24 @@ int sockin_user_send(int fd, const struct sockin_user_iov *iov, int iovcnt,
  * 0).  *len gets the bytes received, 0 at end of file (with MSG_TRUNC, the
  * datagram's whole length, even if iov took less); addr (when not NULL)
  * and control (when not NULL) the source and control messages, their
- * lengths in *addrlen and *controllen.  EAGAIN when nothing is there.
+ * lengths in *addrlen and *controllen, and *msgflags (when not NULL) the
+ * host's MSG_CTRUNC when control messages did not fit (*controllen of
+ * room, 0 without control).  EAGAIN when nothing is there.
  */
 int sockin_user_recv(int fd, const struct sockin_user_iov *iov, int iovcnt,
     int flags, void *addr, unsigned *addrlen, void *control,
-    size_t *controllen, size_t *len);
+    size_t *controllen, int *msgflags, size_t *len);
 /*
  * Readiness now (SOCKIN_EV_*), without waiting; SOCKIN_EV_ERR when the
  * host cannot tell (the next call on the socket meets the error).
  */
 int sockin_user_poll(int fd);
+/*
+ * Readiness now of n sockets (SOCKIN_USER_NPOLL at most) in one call,
+ * ev[i] fd[i]'s as sockin_user_poll() tells it.
+ */
+#define SOCKIN_USER_NPOLL	64
+void sockin_user_pollmany(const int *fd, int *ev, int n);
 /*
  * The bytes waiting to be received (FIONREAD): a stream's, or the next
  * datagram's; 0 when the host cannot tell.

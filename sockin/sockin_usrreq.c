@@ -35,8 +35,6 @@ sockin_attach(struct socket *so, int proto)
 	sp->sp_flags |= SP_RREADY;
 	if (sockin_stream(so))
 		sp->sp_flags |= SP_WREADY;
-	else
-		sockin_watchful(sp, true);
 	if (so->so_head != NULL) {
 		sp->sp_head = so->so_head;
 		return 0;
@@ -223,6 +221,7 @@ const struct pr_usrreqs sockin_usrreqs = {
 	.pr_peeraddr = sockin_peeraddr,
 	.pr_recvdirect = sockin_recvdirect,
 	.pr_recvdgram = sockin_recvdgram,
+	.pr_sleep = sockin_sleep,
 	.pr_rcvpoll = sockin_rcvpoll,
 	.pr_rcvcount = sockin_rcvcount,
 	.pr_senddirect = sockin_senddirect,

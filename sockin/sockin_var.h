@@ -32,6 +32,7 @@ struct sockin_user;
 #define SP_AFULL	0x20	/* the accept queue filled: accept on pr_accept */
 #define SP_AFAILED	0x04	/* the host's accept failed: again on the next */
 #define SP_WATCHFUL	0x100	/* keeps the event thread awake (sockin_rest.c) */
+#define SP_LAZY		0x400	/* not registered with epoll yet (sockin_lazy.c) */
 
 struct sockin_pcb {
 	struct socket *sp_so;
@@ -70,6 +71,10 @@ struct sockin_stats {
 	uint64_t rests;
 	uint64_t polltaken;
 	uint64_t leads;
+	uint64_t resting;	/* 1 while the event thread rests */
+	uint64_t hostwaits;	/* blocked calls that waited on their socket */
+	uint64_t plainwaits;	/* and those that had no kick for it */
+	uint64_t registered;	/* accepted streams registered (sockin_lazy.c) */
 };
 extern struct sockin_stats sockin_stats;
 
@@ -87,6 +92,20 @@ void sockin_rest(void);
 void sockin_catchup(void);
 /* softnet_lock held: sp's news must be taken without a poller (on). */
 void sockin_watchful(struct sockin_pcb *sp, bool on);
+/* Without locks: a sleeper took its news itself (sockin_wait.c). */
+void sockin_tooknews(void);
+
+/* sockin_wait.c: a blocked call waits on its own host socket. */
+int sockin_sleep(struct socket *so, kcondvar_t *cv, int events,
+    uint64_t deadline_ns);
+/* The host wait's timeout (0: none) for deadline_ns (0: none). */
+uint64_t sockin_waitns(uint64_t deadline_ns);
+
+/*
+ * sockin_lazy.c, softnet_lock held: sp's news must be reported from now
+ * on, for a user that may wait for it.  0, or the host's error.
+ */
+int sockin_register(struct sockin_pcb *sp);
 
 /* sockin_io.c: readiness, all with softnet_lock held. */
 /* Accepts connections from a listener while its queue has room. */
@@ -101,7 +120,8 @@ void sockin_rready(struct sockin_pcb *sp, int events);
 int sockin_recvdirect(struct socket *so, struct uio *uio, int flags);
 int sockin_recvdgram(struct socket *so, struct uio *uio, int flags,
     struct sockaddr_storage *paddr, socklen_t *paddrlen,
-    struct mbuf **controlp, int *outflagsp, size_t *reclenp);
+    struct mbuf **controlp, size_t controlroom, int *outflagsp,
+    size_t *reclenp);
 int sockin_rcvpoll(struct socket *so);
 size_t sockin_rcvcount(struct socket *so);
 

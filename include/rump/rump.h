@@ -33,6 +33,15 @@
  *                   stays where it is.  Pids are unique while their
  *                   processes live and not reused at once (EAGAIN: none
  *                   is free).
+ * rump_lwproc_forkproc(&pid)
+ *                   makes a copy of the calling thread's process, as fork
+ *                   copies it (the descriptor table copied, each
+ *                   descriptor the same open file as the parent's; cwd,
+ *                   root, umask and credentials), for a remote client's
+ *                   fork, and gives its pid: no thread, held like one of
+ *                   rump_lwproc_newproc until rump_lwproc_exit.  The
+ *                   calling thread stays where it is (EAGAIN: no pid is
+ *                   free).
  * rump_lwproc_attach(pid)
  *                   the calling thread's next calls run in process pid
  *                   (ESRCH: there is none, or it is exiting), until

@@ -13,7 +13,7 @@ struct cv_hostwait;
 typedef struct kcondvar {
 	struct rumpuser_cv *cv_host;
 	unsigned cv_waiters;
-	const struct cv_hostwait *cv_hostwait;	/* its sleeper's, or NULL */
+	struct cv_hostwait *cv_hostwaits;	/* its host sleepers, a list */
 } kcondvar_t;
 
 void cv_init(kcondvar_t *cv);
@@ -38,15 +38,19 @@ int cv_wait_sig_until(kcondvar_t *cv, kmutex_t *mtx, uint64_t deadline_ns);
  * deadline (0: none) passes (ETIMEDOUT, also when it passed before) or
  * hw_kick is called, and acts on
  * what came; whoever signals cv meanwhile (a waker, an interrupter) calls
- * hw_kick, under the interlock.  Not counted by lwp_sleepwatch: the
+ * the hw_kick of each of its host sleepers, under the interlock (a
+ * sleeper's own signal too: it knows itself by curlwp).  hw is the
+ * sleeper's, on its stack, in the sleeper's larger structure
+ * (container_of); hw_next is cv's.  Not counted by lwp_sleepwatch: the
  * sleeper waits for the host itself.
  */
 struct cv_hostwait {
-	int (*hw_wait)(uint64_t deadline_ns);
-	void (*hw_kick)(void);
+	int (*hw_wait)(struct cv_hostwait *hw, uint64_t deadline_ns);
+	void (*hw_kick)(struct cv_hostwait *hw);
+	struct cv_hostwait *hw_next;
 };
 int cv_wait_sig_host(kcondvar_t *cv, kmutex_t *mtx, uint64_t deadline_ns,
-    const struct cv_hostwait *hw);
+    struct cv_hostwait *hw);
 void cv_signal(kcondvar_t *cv);
 void cv_broadcast(kcondvar_t *cv);
 bool cv_has_waiters(const kcondvar_t *cv);

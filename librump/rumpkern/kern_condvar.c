@@ -15,7 +15,7 @@ cv_init(kcondvar_t *cv)
 {
 	rumpuser_cv_init(&cv->cv_host);
 	cv->cv_waiters = 0;
-	cv->cv_hostwait = NULL;
+	cv->cv_hostwaits = NULL;
 }
 
 void
@@ -107,39 +107,54 @@ cv_wait_sig_until(kcondvar_t *cv, kmutex_t *mtx, uint64_t deadline_ns)
 
 int
 cv_wait_sig_host(kcondvar_t *cv, kmutex_t *mtx, uint64_t deadline_ns,
-    const struct cv_hostwait *hw)
+    struct cv_hostwait *hw)
 {
+	struct cv_hostwait **hwp;
 	int error, intr;
 
 	if ((error = lwp_sleep_begin(cv, mtx, false)) != 0)
 		return error;
-	cv->cv_hostwait = hw;
+	hw->hw_next = cv->cv_hostwaits;
+	cv->cv_hostwaits = hw;
 	mutex_exit(mtx);
-	error = hw->hw_wait(deadline_ns);
+	error = hw->hw_wait(hw, deadline_ns);
 	mutex_enter(mtx);
-	cv->cv_hostwait = NULL;
+	for (hwp = &cv->cv_hostwaits; *hwp != hw; hwp = &(*hwp)->hw_next)
+		continue;
+	*hwp = hw->hw_next;
 	intr = lwp_sleep_end(cv, mtx);
 	return intr != 0 ? intr : error;
+}
+
+/*
+ * Every host sleeper is kicked, a signal's too: which one the host would
+ * wake cannot be told, and a sleeper kicked for nothing looks and sleeps
+ * again, as after any wake-up.
+ */
+static void
+cv_kick(kcondvar_t *cv)
+{
+	for (struct cv_hostwait *hw = cv->cv_hostwaits; hw != NULL;
+	    hw = hw->hw_next)
+		hw->hw_kick(hw);
 }
 
 void
 cv_signal(kcondvar_t *cv)
 {
-	if (cv->cv_hostwait != NULL)
-		cv->cv_hostwait->hw_kick();
+	cv_kick(cv);
 	rumpuser_cv_signal(cv->cv_host);
 }
 
 void
 cv_broadcast(kcondvar_t *cv)
 {
-	if (cv->cv_hostwait != NULL)
-		cv->cv_hostwait->hw_kick();
+	cv_kick(cv);
 	rumpuser_cv_broadcast(cv->cv_host);
 }
 
 bool
 cv_has_waiters(const kcondvar_t *cv)
 {
-	return cv->cv_waiters != 0;
+	return cv->cv_waiters != 0 || cv->cv_hostwaits != NULL;
 }

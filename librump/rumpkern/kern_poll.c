@@ -133,8 +133,13 @@ pollwaiter_sleep(struct pollwaiter *pw, uint64_t deadline_ns)
 		    __ATOMIC_ACQUIRE);
 
 		if (ops != NULL && ops->po_lead()) {
+			struct cv_hostwait hw = {
+				.hw_wait = ops->po_wait,
+				.hw_kick = ops->po_kick,
+			};
+
 			error = cv_wait_sig_host(&pw->pw_cv, &poll_lock,
-			    deadline_ns, &ops->po_wait);
+			    deadline_ns, &hw);
 			ops->po_unlead();
 		} else {
 			error = cv_wait_sig_until(&pw->pw_cv, &poll_lock,

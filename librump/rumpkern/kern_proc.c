@@ -283,6 +283,19 @@ rumppriv_lwproc_newproc(pid_t *pidp)
 	    NULL);
 }
 
+/*
+ * A remote client's fork (librumpserver): its process copied as fork
+ * copies it, held like newproc's by its creation reference alone.
+ */
+int
+rumppriv_lwproc_forkproc(pid_t *pidp)
+{
+	struct proc *parent = curlwp->l_proc;
+
+	return proc_alloc(parent, fd_copy(parent->p_fd), NULL, P_CREATED, pidp,
+	    NULL);
+}
+
 int
 rumppriv_lwproc_attach(pid_t pid)
 {

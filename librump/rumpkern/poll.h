@@ -59,7 +59,9 @@ struct poll_hostops {
 	void (*po_prescan)(void);
 	bool (*po_lead)(void);
 	void (*po_unlead)(void);
-	struct cv_hostwait po_wait;
+	/* The leader's wait and kick (cv_hostwait, copied for each sleep). */
+	int (*po_wait)(struct cv_hostwait *hw, uint64_t deadline_ns);
+	void (*po_kick)(struct cv_hostwait *hw);
 };
 void poll_hostops_set(const struct poll_hostops *ops);
 void poll_prescan(void);

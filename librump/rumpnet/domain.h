@@ -13,6 +13,7 @@
 #include "rumpkern/kern.h"
 #include "rumpnet/net_abi.h"
 
+struct kcondvar;
 struct mbuf;
 struct socket;
 struct sockopt;
@@ -25,7 +26,11 @@ struct uio;
 #define PR_CONNREQUIRED	0x04	/* must connect before sending */
 #define PR_WANTRCVD	0x08	/* tell the protocol when data is read */
 #define PR_LISTEN	0x10	/* supports listen() */
-/* pr_ctloutput also hears the SOL_SOCKET options the socket layer set. */
+/*
+ * pr_ctloutput also hears the SOL_SOCKET options the socket layer set, and
+ * may answer those it gets after the socket layer did (a value the
+ * protocol's own state holds, sockin's host socket's buffer sizes).
+ */
 #define PR_SOLOPTS	0x20
 
 /* pr_ctlinput commands: what an ICMP error reports. */
@@ -84,7 +89,7 @@ struct pr_usrreqs {
 	 * softnet_lock while it copies.  0 with uio advanced, or with
 	 * SS_CANTRCVMORE set at end of file; EAGAIN when nothing waits (the
 	 * protocol wakes the receive buffer when something comes); or an
-	 * error.
+	 * error.  flags has MSG_DONTWAIT when the caller will not wait.
 	 * pr_rcvpoll: POLLIN, POLLRDNORM and POLLRDHUP for what waits there.
 	 * pr_rcvcount: how many bytes wait there (FIONREAD).
 	 */
@@ -96,13 +101,15 @@ struct pr_usrreqs {
 	 * pr_rcvpoll and pr_rcvcount (the next datagram's length):
 	 * pr_recvdgram moves the next datagram into uio (what fits), its
 	 * source into *paddr and its control messages into *controlp (each
-	 * when not NULL), MSG_TRUNC into *outflagsp when it did not fit and
-	 * its whole length into *reclenp (when not NULL); called, and
-	 * answering, as pr_recvdirect.
+	 * when not NULL; controlroom of them at most, MSG_CTRUNC into
+	 * *outflagsp when more came), MSG_TRUNC into *outflagsp when it did
+	 * not fit and its whole length into *reclenp (when not NULL);
+	 * called, and answering, as pr_recvdirect.
 	 */
 	int (*pr_recvdgram)(struct socket *so, struct uio *uio, int flags,
 	    struct sockaddr_storage *paddr, socklen_t *paddrlen,
-	    struct mbuf **controlp, int *outflagsp, size_t *reclenp);
+	    struct mbuf **controlp, size_t controlroom, int *outflagsp,
+	    size_t *reclenp);
 	/*
 	 * Optional, the other way: a protocol whose sent data goes straight
 	 * from the caller's buffer to where it is sent (sockin: the host
@@ -131,6 +138,18 @@ struct pr_usrreqs {
 	 * queue is empty, softnet_lock held.
 	 */
 	void (*pr_acceptpoll)(struct socket *head);
+	/*
+	 * Optional, for a protocol whose news comes from elsewhere (sockin:
+	 * the host) and that can wait for it there: a sleep of a blocked
+	 * call on cv, one of so's (so_rcv's or so_snd's for a receive or a
+	 * send, so_cv for an accept or a connect), until so may be ready for
+	 * events (POLLIN: to receive or accept; POLLOUT: to send or after a
+	 * connect), a wake-up or the deadline (0: none).  Called and
+	 * answering as cv_wait_sig_until(cv, so_lock, deadline_ns), for
+	 * which it stands.
+	 */
+	int (*pr_sleep)(struct socket *so, struct kcondvar *cv, int events,
+	    uint64_t deadline_ns);
 };
 
 struct protosw {

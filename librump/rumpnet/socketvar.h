@@ -37,6 +37,11 @@ struct sockbuf {
 	uint64_t sb_timeo_ns;		/* SO_RCVTIMEO/SO_SNDTIMEO, 0: none */
 	int sb_flags;
 	kcondvar_t sb_cv;		/* readers or writers wait here */
+	/*
+	 * For SB_LOCK: apart, so that a caller going to sleep for data, who
+	 * lets the lock go, does not wake the others asleep for data.
+	 */
+	kcondvar_t sb_lockcv;
 };
 
 #define SB_MAX		(4 * 1024 * 1024)	/* largest sb_hiwat */
@@ -126,11 +131,25 @@ int sosend(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
 /*
  * *paddr gets the source address (atomic protocols with PR_ADDR).  For an
  * atomic protocol, *reclenp (if not NULL) gets the whole datagram's length,
- * which may exceed what fitted (MSG_TRUNC).
+ * which may exceed what fitted (MSG_TRUNC).  soreceivemsg's controlroom
+ * is the room the caller has for control messages (recvmsg's
+ * msg_controllen), for a protocol that takes them from where they come
+ * from (pr_recvdgram): so what does not fit is cut there, as Linux cuts
+ * it, with MSG_CTRUNC.
  */
-int soreceive(struct socket *so, struct sockaddr_storage *paddr,
+int soreceivemsg(struct socket *so, struct sockaddr_storage *paddr,
     socklen_t *paddrlen, struct uio *uio, struct mbuf **controlp,
-    int *flagsp, bool nbio, size_t *reclenp);
+    size_t controlroom, int *flagsp, bool nbio, size_t *reclenp);
+
+/* soreceivemsg with room for every control message. */
+static inline int
+soreceive(struct socket *so, struct sockaddr_storage *paddr,
+    socklen_t *paddrlen, struct uio *uio, struct mbuf **controlp,
+    int *flagsp, bool nbio, size_t *reclenp)
+{
+	return soreceivemsg(so, paddr, paddrlen, uio, controlp, SIZE_MAX,
+	    flagsp, nbio, reclenp);
+}
 int sosetopt(struct socket *so, struct sockopt *sopt);
 int sogetopt(struct socket *so, struct sockopt *sopt);
 int sopoll(struct socket *so, int events, struct pollent *pe);
@@ -286,11 +305,12 @@ pru_recvdirect(struct socket *so, struct uio *uio, int flags)
 static inline int
 pru_recvdgram(struct socket *so, struct uio *uio, int flags,
     struct sockaddr_storage *paddr, socklen_t *paddrlen,
-    struct mbuf **controlp, int *outflagsp, size_t *reclenp)
+    struct mbuf **controlp, size_t controlroom, int *outflagsp,
+    size_t *reclenp)
 {
 	return SO_PRU(so)->pr_recvdgram != NULL ?
 	    SO_PRU(so)->pr_recvdgram(so, uio, flags, paddr, paddrlen,
-	    controlp, outflagsp, reclenp) : EAGAIN;
+	    controlp, controlroom, outflagsp, reclenp) : EAGAIN;
 }
 
 static inline int
@@ -318,6 +338,20 @@ pru_sndroom(struct socket *so)
 {
 	return SO_PRU(so)->pr_sndpoll != NULL ? SO_PRU(so)->pr_sndpoll(so) :
 	    sbspace(&so->so_snd) >= (long)so->so_snd.sb_lowat;
+}
+
+/*
+ * A blocked call's sleep on cv (one of so's) until so may be ready for
+ * events (POLLIN, POLLOUT): the protocol's (pr_sleep), or the socket
+ * layer's own.  As cv_wait_sig_until(cv, so_lock, deadline_ns).
+ */
+static inline int
+pru_sleep(struct socket *so, kcondvar_t *cv, int events,
+    uint64_t deadline_ns)
+{
+	return SO_PRU(so)->pr_sleep != NULL ?
+	    SO_PRU(so)->pr_sleep(so, cv, events, deadline_ns) :
+	    cv_wait_sig_until(cv, so->so_lock, deadline_ns);
 }
 
 /* A listener's queue is empty: the protocol may fill it (pr_acceptpoll). */

@@ -408,9 +408,9 @@ do_recvmsg(int s, struct msghdr *msg, int flags, long *retval)
 		int inflags = flags;
 
 		memset(&ss, 0, sizeof(ss));
-		error = soreceive(fp->f_data, &ss, &sslen, &uio,
-		    msg->msg_control != NULL ? &control : NULL, &flags,
-		    fp_nbio(fp), &reclen);
+		error = soreceivemsg(fp->f_data, &ss, &sslen, &uio,
+		    msg->msg_control != NULL ? &control : NULL,
+		    msg->msg_controllen, &flags, fp_nbio(fp), &reclen);
 		*retval = (long)(total - uio.uio_resid);
 		/* MSG_TRUNC given asks for the whole datagram's length (Linux). */
 		if ((inflags & MSG_TRUNC) && reclen > (size_t)*retval)

@@ -187,7 +187,7 @@ soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
 	 */
 	deadline = sb_deadline(&so->so_snd);
 	while ((so->so_state & SS_ISCONNECTING) && so->so_error == 0) {
-		error = cv_wait_sig_until(&so->so_cv, so->so_lock, deadline);
+		error = pru_sleep(so, &so->so_cv, POLLOUT, deadline);
 		if (error != 0) {
 			if (error == ETIMEDOUT)
 				error = EINPROGRESS;
@@ -224,8 +224,7 @@ soaccept(struct socket *head, struct socket **aso,
 			error = EAGAIN;
 			goto out;
 		}
-		error = cv_wait_sig_until(&head->so_cv, head->so_lock,
-		    deadline);
+		error = pru_sleep(head, &head->so_cv, POLLIN, deadline);
 		if (error != 0) {
 			if (error == ETIMEDOUT)
 				error = EAGAIN;
@@ -759,9 +758,9 @@ soreceive_wait(struct socket *so, bool keep, uint64_t deadline)
 }
 
 int
-soreceive(struct socket *so, struct sockaddr_storage *paddr,
+soreceivemsg(struct socket *so, struct sockaddr_storage *paddr,
     socklen_t *paddrlen, struct uio *uio, struct mbuf **controlp,
-    int *flagsp, bool nbio, size_t *reclenp)
+    size_t controlroom, int *flagsp, bool nbio, size_t *reclenp)
 {
 	int flags = flagsp != NULL ? *flagsp : 0;
 	bool atomic = (so->so_proto->pr_flags & PR_ATOMIC) != 0;
@@ -791,11 +790,13 @@ soreceive(struct socket *so, struct sockaddr_storage *paddr,
 			/* Data the protocol keeps until read comes straight here. */
 			if (atomic) {
 				error = pru_recvdgram(so, uio, flags, paddr,
-				    paddrlen, controlp, &outflags, reclenp);
+				    paddrlen, controlp, controlroom, &outflags,
+				    reclenp);
 				if (error != EAGAIN)
 					break;
 			} else {
-				error = pru_recvdirect(so, uio, flags);
+				error = pru_recvdirect(so, uio,
+				    nbio ? flags | MSG_DONTWAIT : flags);
 				if (error == 0 && (peek || !(flags & MSG_WAITALL) ||
 				    uio->uio_resid == 0))
 					break;

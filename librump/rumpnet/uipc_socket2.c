@@ -118,6 +118,7 @@ sbinit(struct sockbuf *sb)
 	memset(sb, 0, sizeof(*sb));
 	sb->sb_lowat = 1;
 	cv_init(&sb->sb_cv);
+	cv_init(&sb->sb_lockcv);
 }
 
 struct socket *
@@ -230,7 +231,9 @@ sofree(struct socket *so)
 	sbflush(&so->so_snd);
 	pollhead_destroy(&so->so_ph);
 	cv_destroy(&so->so_rcv.sb_cv);
+	cv_destroy(&so->so_rcv.sb_lockcv);
 	cv_destroy(&so->so_snd.sb_cv);
+	cv_destroy(&so->so_snd.sb_lockcv);
 	cv_destroy(&so->so_cv);
 	kmem_free(&M_SOCKET, so, sizeof(*so));
 }
@@ -245,7 +248,7 @@ sblock(struct socket *so, struct sockbuf *sb, bool nbio)
 	while (sb->sb_flags & SB_LOCK) {
 		if (nbio && (sb->sb_flags & SB_SLEEP))
 			return EAGAIN;
-		if ((error = cv_wait_sig(&sb->sb_cv, so->so_lock)) != 0)
+		if ((error = cv_wait_sig(&sb->sb_lockcv, so->so_lock)) != 0)
 			return error;
 	}
 	sb->sb_flags |= SB_LOCK;
@@ -256,7 +259,7 @@ void
 sbrelock(struct socket *so, struct sockbuf *sb)
 {
 	while (sb->sb_flags & SB_LOCK)
-		cv_wait(&sb->sb_cv, so->so_lock);
+		cv_wait(&sb->sb_lockcv, so->so_lock);
 	sb->sb_flags |= SB_LOCK;
 }
 
@@ -264,14 +267,15 @@ void
 sbunlock(struct sockbuf *sb)
 {
 	sb->sb_flags &= ~SB_LOCK;
-	if (cv_has_waiters(&sb->sb_cv))
-		cv_broadcast(&sb->sb_cv);
+	if (cv_has_waiters(&sb->sb_lockcv))
+		cv_broadcast(&sb->sb_lockcv);
 }
 
 int
 sbwait(struct socket *so, struct sockbuf *sb, uint64_t deadline_ns)
 {
-	int error = cv_wait_sig_until(&sb->sb_cv, so->so_lock, deadline_ns);
+	int error = pru_sleep(so, &sb->sb_cv,
+	    sb == &so->so_rcv ? POLLIN : POLLOUT, deadline_ns);
 
 	return error == ETIMEDOUT ? EAGAIN : error;
 }

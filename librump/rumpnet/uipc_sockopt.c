@@ -213,9 +213,11 @@ sogetopt(struct socket *so, struct sockopt *sopt)
 	int error;
 
 	NET_LOCK();
-	if (sopt->sopt_level == SOL_SOCKET)
+	if (sopt->sopt_level == SOL_SOCKET) {
 		error = so_getsockopt(so, sopt);
-	else if (so->so_proto->pr_ctloutput != NULL)
+		if (error == 0 && (so->so_proto->pr_flags & PR_SOLOPTS))
+			error = so->so_proto->pr_ctloutput(SOPT_GET, so, sopt);
+	} else if (so->so_proto->pr_ctloutput != NULL)
 		error = so->so_proto->pr_ctloutput(SOPT_GET, so, sopt);
 	else
 		error = ENOPROTOOPT;

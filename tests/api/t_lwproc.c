@@ -1,6 +1,6 @@
 /*
  * Processes for remote clients and interruptible calls, through the
- * public calls: rump_lwproc_newproc, _attach, _setcred, _curlwpid,
+ * public calls: rump_lwproc_newproc, _forkproc, _attach, _setcred, _curlwpid,
  * _interrupt and _exit.  A thread that must be blocked before the test
  * goes on is waited for with threadstate.h; each test leaves the calling
  * thread in process 1 and every process it made gone (leak_test).
@@ -101,6 +101,66 @@ two_processes_have_independent_descriptors(void **state)
 	assert_int_equal(c, 'a');
 	leave_and_end(pa);
 	assert_int_equal(rump_lwproc_exit(pb), 0);
+}
+
+/* A copy of the calling thread's process, entered; the parent's pid in *parentp. */
+static pid_t
+enter_copy(pid_t *parentp)
+{
+	pid_t pid;
+
+	*parentp = rump_sys_getpid();
+	assert_int_equal(rump_lwproc_forkproc(&pid), 0);
+	assert_int_not_equal(pid, *parentp);
+	/* The copy has no thread: it lives by its creation reference. */
+	assert_int_equal(rump_lwproc_attach(pid), 0);
+	assert_int_equal(rump_sys_getpid(), pid);
+	return pid;
+}
+
+static void
+a_process_copy_shares_the_open_files_of_its_parent(void **state)
+{
+	pid_t parent, pid;
+	int fds[2];
+	char c;
+
+	(void)state;
+	parent = enter_new_process();
+	assert_int_equal(rump_sys_pipe2(fds, O_CLOEXEC), 0);
+	pid = enter_copy(&parent);
+	assert_int_equal(rump_sys_fcntl(fds[0], F_GETFD, 0L), FD_CLOEXEC);
+	assert_int_equal(rump_sys_write(fds[1], "f", 1), 1);
+	/* Its close is its own: the parent's descriptor stays open. */
+	assert_int_equal(rump_sys_close(fds[0]), 0);
+	leave_and_end(pid);
+	assert_int_equal(rump_lwproc_attach(parent), 0);
+	assert_int_equal(rump_sys_read(fds[0], &c, 1), 1);
+	assert_int_equal(c, 'f');
+	leave_and_end(parent);
+}
+
+static void
+a_process_copy_has_the_cwd_umask_and_credentials_of_its_parent(void **state)
+{
+	char cwd[64];
+	pid_t parent, pid;
+
+	(void)state;
+	assert_int_equal(rump_sys_mkdir("/lwproc_copy", 0755), 0);
+	parent = enter_new_process();
+	assert_int_equal(rump_sys_chdir("/lwproc_copy"), 0);
+	assert_int_equal(rump_sys_umask(027), 022);
+	assert_int_equal(rump_lwproc_setcred(1000, 100, 0, NULL), 0);
+	pid = enter_copy(&parent);
+	assert_true(rump_sys_getcwd(cwd, sizeof(cwd)) > 0);
+	assert_string_equal(cwd, "/lwproc_copy");
+	assert_int_equal(rump_sys_umask(0), 027);
+	assert_int_equal(rump_sys_getuid(), 1000);
+	assert_int_equal(rump_sys_getegid(), 100);
+	leave_and_end(pid);
+	assert_int_equal(rump_lwproc_exit(parent), 0);
+	assert_int_equal(rump_sys_rmdir("/lwproc_copy"), 0);
 }
 
 struct attacher {
@@ -451,6 +511,8 @@ main(void)
 		leak_test(a_new_process_has_umask_022_whatever_process_1_has),
 		leak_test(two_processes_have_independent_descriptors),
 		leak_test(threads_attached_to_one_process_share_its_descriptors),
+		leak_test(a_process_copy_shares_the_open_files_of_its_parent),
+		leak_test(a_process_copy_has_the_cwd_umask_and_credentials_of_its_parent),
 		leak_test(setcred_changes_who_the_permission_checks_see),
 		leak_test(setcred_is_eperm_unless_the_process_is_root),
 		leak_test(setcred_refuses_a_bad_group_count),

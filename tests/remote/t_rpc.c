@@ -10,12 +10,14 @@
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <grp.h>
+#include <pthread.h>
 #include <pwd.h>
 #include <sys/socket.h>
 #include <sys/un.h>
 
 #include "apitest.h"
 #include "rawclient.h"
+#include "threadstate.h"
 
 /* A malformed call closes its client; another is served on. */
 static void
@@ -713,47 +715,275 @@ a_server_that_does_not_welcome_us_is_refused_with_its_reason(void **state)
 	assert_int_equal(fake_server_answer(FAKE_HANGUP), ECONNRESET);
 }
 
+/* A rump_server on TCP (tcp_server_start()). */
+struct tcp_server {
+	pid_t		pid;
+	int		out;		/* its standard output */
+	char		url[128];	/* where it listens */
+};
+
+/* rump_server --listen tcp://:0, up; where it listens in ts->url. */
 static void
-a_tcp_listener_defaults_to_loopback_and_serves(void **state)
+tcp_server_start(struct tcp_server *ts)
 {
 	const char *build = getenv("RUMP_TEST_BUILD");
-	char prog[4096], out[4096] = "", url[128];
+	char prog[4096], out[4096] = "";
 	const char *at;
 	size_t len = 0;
 	ssize_t n;
-	int fds[2], status;
-	pid_t srv;
+	int fds[2];
 
-	(void)state;
 	snprintf(prog, sizeof(prog), "%s/bin/rump_server",
 	    build != NULL ? build : "build");
 	assert_int_equal(pipe(fds), 0);
-	srv = fork();
-	assert_true(srv >= 0);
-	if (srv == 0) {
+	ts->pid = fork();
+	assert_true(ts->pid >= 0);
+	if (ts->pid == 0) {
 		prctl(PR_SET_PDEATHSIG, SIGTERM);
 		dup2(fds[1], 1);
 		execl(prog, prog, "--listen", "tcp://:0", (char *)NULL);
 		_exit(127);
 	}
 	close(fds[1]);
+	ts->out = fds[0];
 	while (strstr(out, "rump_server: up:") == NULL) {
-		n = read(fds[0], out + len, sizeof(out) - 1 - len);
+		n = read(ts->out, out + len, sizeof(out) - 1 - len);
 		assert_true(n > 0);
 		len += (size_t)n;
 		out[len] = '\0';
 	}
 	at = strstr(out, "listening on tcp://127.0.0.1:");
 	assert_non_null(at);
-	assert_int_equal(sscanf(at, "listening on %127s", url), 1);
-	assert_int_equal(in_child(connect_to, url), 0);
-	kill(srv, SIGTERM);
-	while (read(fds[0], out, sizeof(out)) > 0)
+	assert_int_equal(sscanf(at, "listening on %127s", ts->url), 1);
+}
+
+/* Stops it: it must shut down cleanly, with no kernel memory in use. */
+static void
+tcp_server_stop(struct tcp_server *ts)
+{
+	char buf[4096];
+	int status;
+
+	kill(ts->pid, SIGTERM);
+	while (read(ts->out, buf, sizeof(buf)) > 0)
 		continue;
-	close(fds[0]);
-	assert_int_equal(waitpid(srv, &status, 0), srv);
+	close(ts->out);
+	assert_int_equal(waitpid(ts->pid, &status, 0), ts->pid);
 	assert_true(WIFEXITED(status));
 	assert_int_equal(WEXITSTATUS(status), 0);
+}
+
+static void
+a_tcp_listener_defaults_to_loopback_and_serves(void **state)
+{
+	struct tcp_server ts;
+
+	(void)state;
+	tcp_server_start(&ts);
+	assert_int_equal(in_child(connect_to, ts.url), 0);
+	tcp_server_stop(&ts);
+}
+
+/*
+ * Over TCP (no channels): a child reads the pipe its parent opened and
+ * wrote to.  0, or the check that failed.
+ */
+static int
+fork_over_tcp(const char *url)
+{
+	int fds[2], status;
+	pid_t kid;
+	char c = 0;
+
+	setenv("RUMP_SERVER", url, 1);
+	if (rump_init() != 0 || rump_sys_pipe2(fds, 0) != 0 ||
+	    rump_sys_write(fds[1], "t", 1) != 1)
+		return 1;
+	kid = fork();
+	if (kid == 0)
+		remotetest_child_exit(rump_sys_read(fds[0], &c, 1) == 1 &&
+		    c == 't' ? 0 : 1);
+	if (kid < 0 || waitpid(kid, &status, 0) != kid || !WIFEXITED(status))
+		return 2;
+	return WEXITSTATUS(status) == 0 ? 0 : 3;
+}
+
+static void
+a_forked_child_over_tcp_has_its_parents_descriptors(void **state)
+{
+	struct tcp_server ts;
+
+	(void)state;
+	tcp_server_start(&ts);
+	assert_int_equal(in_child(fork_over_tcp, ts.url), 0);
+	tcp_server_stop(&ts);
+}
+
+/*
+ * Connected over TCP (a call made), says so on up, waits for go (the
+ * server gone meanwhile), then forks: the parent's fork works, and the
+ * child's call, like the parent's, fails with ENOTCONN.  0, or the check
+ * that failed.
+ */
+static int
+fork_after_the_server_went(const char *url, int up, int go)
+{
+	pid_t kid;
+	int status;
+	char c = 0;
+
+	setenv("RUMP_SERVER", url, 1);
+	if (rump_init() != 0 || rump_sys_getpid() <= 1 ||
+	    write(up, &c, 1) != 1 || read(go, &c, 1) != 1)
+		return 1;
+	kid = fork();
+	if (kid == 0)
+		remotetest_child_exit(
+		    rump_sys_getpid() == -1 && errno == ENOTCONN ? 0 : 1);
+	if (kid < 0 || waitpid(kid, &status, 0) != kid || !WIFEXITED(status) ||
+	    WEXITSTATUS(status) != 0)
+		return 2;
+	return rump_sys_getpid() == -1 && errno == ENOTCONN ? 0 : 3;
+}
+
+static void
+a_fork_after_the_server_went_leaves_the_child_enotconn(void **state)
+{
+	struct tcp_server ts;
+	int up[2], go[2], status;
+	pid_t kid;
+	char c = 0;
+
+	(void)state;
+	tcp_server_start(&ts);
+	assert_int_equal(pipe(up), 0);
+	assert_int_equal(pipe(go), 0);
+	kid = fork();
+	assert_true(kid >= 0);
+	if (kid == 0)
+		remotetest_child_exit(fork_after_the_server_went(ts.url, up[1],
+		    go[0]));
+	assert_int_equal(read(up[0], &c, 1), 1);
+	tcp_server_stop(&ts);
+	assert_int_equal(write(go[1], &c, 1), 1);
+	assert_int_equal(waitpid(kid, &status, 0), kid);
+	assert_true(WIFEXITED(status));
+	assert_int_equal(WEXITSTATUS(status), 0);
+	close(up[0]);
+	close(up[1]);
+	close(go[0]);
+	close(go[1]);
+}
+
+/* A thread blocked in a remote read of one byte. */
+struct tcp_reader {
+	pthread_t	thread;
+	pid_t		tid;
+	int		fd;
+	long		ret;
+	int		error;		/* errno, when ret is -1 */
+};
+
+static void *
+tcp_reader_run(void *arg)
+{
+	struct tcp_reader *r = arg;
+	char c;
+
+	__atomic_store_n(&r->tid, thread_self_id(), __ATOMIC_RELEASE);
+	r->ret = rump_sys_read(r->fd, &c, 1);
+	r->error = errno;
+	return NULL;
+}
+
+/*
+ * Connected to url: two threads blocked in reads of the pipes a and b
+ * (one reads the socket, the other sleeps behind it).  False if not.
+ */
+static bool
+two_readers_over_tcp(const char *url, struct tcp_reader r[2], int a[2], int b[2])
+{
+	int i;
+
+	setenv("RUMP_SERVER", url, 1);
+	if (rump_init() != 0 || rump_sys_pipe2(a, 0) != 0 ||
+	    rump_sys_pipe2(b, 0) != 0)
+		return false;
+	r[0] = (struct tcp_reader){ .fd = a[0] };
+	r[1] = (struct tcp_reader){ .fd = b[0] };
+	for (i = 0; i < 2; i++) {
+		if (pthread_create(&r[i].thread, NULL, tcp_reader_run, &r[i]) != 0)
+			return false;
+		wait_thread_asleep(&r[i].tid);
+	}
+	return true;
+}
+
+/*
+ * Over TCP: while two threads are blocked in reads, this one's calls
+ * come and go; each read ends with its own byte, the first while the
+ * second waits on.  0, or the check that failed.
+ */
+static int
+threads_over_tcp(const char *url)
+{
+	struct tcp_reader r[2];
+	int a[2], b[2], i;
+
+	if (!two_readers_over_tcp(url, r, a, b))
+		return 1;
+	for (i = 0; i < 100; i++)
+		if (rump_sys_getpid() <= 1)
+			return 3;
+	if (rump_sys_write(a[1], "a", 1) != 1 ||
+	    pthread_join(r[0].thread, NULL) != 0 || r[0].ret != 1 ||
+	    rump_sys_write(b[1], "b", 1) != 1 ||
+	    pthread_join(r[1].thread, NULL) != 0 || r[1].ret != 1)
+		return 4;
+	return 0;
+}
+
+static void
+threads_over_tcp_take_turns_reading_their_replies(void **state)
+{
+	struct tcp_server ts;
+
+	(void)state;
+	tcp_server_start(&ts);
+	assert_int_equal(in_child(threads_over_tcp, ts.url), 0);
+	tcp_server_stop(&ts);
+}
+
+/*
+ * Over TCP: rump_fini() while two threads are blocked in reads returns
+ * once both have failed with ENOTCONN.  0, or the check that failed.
+ */
+static int
+fini_over_tcp(const char *url)
+{
+	struct tcp_reader r[2];
+	int a[2], b[2], i;
+
+	if (!two_readers_over_tcp(url, r, a, b))
+		return 1;
+	if (rump_fini() != 0)
+		return 2;
+	for (i = 0; i < 2; i++)
+		if (pthread_join(r[i].thread, NULL) != 0 || r[i].ret != -1 ||
+		    r[i].error != ENOTCONN)
+			return 3;
+	return 0;
+}
+
+static void
+rump_fini_over_tcp_fails_the_calls_blocked_in_other_threads(void **state)
+{
+	struct tcp_server ts;
+
+	(void)state;
+	tcp_server_start(&ts);
+	assert_int_equal(in_child(fini_over_tcp, ts.url), 0);
+	tcp_server_stop(&ts);
 }
 
 /*
@@ -941,6 +1171,10 @@ main(void)
 		leak_test(a_server_url_that_cannot_be_reached_is_refused_with_its_reason),
 		leak_test(a_server_that_does_not_welcome_us_is_refused_with_its_reason),
 		leak_test(a_tcp_listener_defaults_to_loopback_and_serves),
+		leak_test(a_forked_child_over_tcp_has_its_parents_descriptors),
+		leak_test(a_fork_after_the_server_went_leaves_the_child_enotconn),
+		leak_test(threads_over_tcp_take_turns_reading_their_replies),
+		leak_test(rump_fini_over_tcp_fails_the_calls_blocked_in_other_threads),
 		leak_test(a_listen_url_of_another_scheme_is_refused),
 		leak_test(a_unix_listen_path_relative_or_too_long_is_refused),
 		leak_test(a_unix_listen_path_that_cannot_be_made_is_refused),

@@ -42,11 +42,17 @@ listener(struct sockaddr_in *sin)
 	return s;
 }
 
-/* A connected pair: *c the client's end, *a the accepted one. */
+/*
+ * A connected pair: *c the client's end, *a the accepted one, which a
+ * poll that finds nothing has registered for its news, as a socket made
+ * by socket() is from the start (an accepted one is only once a user is
+ * to wait for it, sockin_lazy.c): the tests here follow that news.
+ */
 static void
 tcp_pair(int *c, int *a)
 {
 	struct sockaddr_in sin;
+	struct pollfd pfd;
 	int l = listener(&sin);
 
 	*c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
@@ -56,6 +62,8 @@ tcp_pair(int *c, int *a)
 	*a = rump_sys_accept(l, NULL, NULL);
 	assert_true(*a >= 0);
 	rump_sys_close(l);
+	pfd = (struct pollfd){ .fd = *a, .events = POLLIN };
+	assert_int_equal(rump_sys_poll(&pfd, 1, 0), 0);
 }
 
 /* Reads what s holds without waiting, until the host says "nothing". */
@@ -70,24 +78,26 @@ drain(int s)
 }
 
 /*
- * Until the event thread rests: a poll pass (a poller is at work), then
- * news for x (a byte from y) that it brings, with nobody asleep; the
- * byte is read again.  A pass may take the news before the event thread,
- * which then has no batch to rest after: another round.
+ * Until the event thread rests (it may rest already: blocked calls wait
+ * for their own news): a poll pass (a poller is at work), then news for
+ * x (a byte from y) that it brings, with nobody asleep; the byte is read
+ * again.  A pass may take the news before the event thread, which then
+ * has no batch to rest after: another round.  The byte is read in each
+ * round, so that x reports the next one (a stream whose reader lags
+ * reports no more, sockin_recv.c).
  */
 static void
 event_thread_rests(int x, int y)
 {
-	uint64_t rests = kstat("sockin.rests");
 	struct pollfd pfd = { .fd = x, .events = POLLIN };
 
-	for (int i = 0; kstat("sockin.rests") == rests; i++) {
+	for (int i = 0; kstat("sockin.resting") == 0; i++) {
 		assert_true(i < 1000);
 		assert_true(rump_sys_poll(&pfd, 1, 0) >= 0);
 		assert_int_equal(rump_sys_send(y, "r", 1, 0), 1);
 		wait_other_threads_asleep();
+		drain(x);
 	}
-	drain(x);
 }
 
 /* Which of the two descriptors poll found readable (the only one). */
@@ -223,19 +233,26 @@ recv_one(struct blocker *b)
 	return rump_sys_recv(b->fds[0], buf, sizeof(buf), 0);
 }
 
+/* It waits on its host socket itself, and the event thread goes on resting. */
 static void
-a_blocked_reader_wakes_the_resting_event_thread_for_its_data(void **state)
+a_blocked_reader_takes_its_data_itself_while_the_event_thread_rests(void **state)
 {
 	struct blocker b;
+	uint64_t rests, waits;
 	int c, a;
 
 	(void)state;
 	tcp_pair(&c, &a);
 	event_thread_rests(a, c);
+	rests = kstat("sockin.rests");
+	waits = kstat("sockin.hostwaits");
 	blocker_start(&b, 0, NULL, recv_one, (int[]){ a, -1 });
+	assert_int_equal(kstat("sockin.hostwaits"), waits + 1);
 	assert_int_equal(rump_sys_send(c, "data", 4, 0), 4);
 	blocker_join(&b);
 	assert_int_equal(b.ret, 4);
+	assert_int_equal(kstat("sockin.resting"), 1);
+	assert_int_equal(kstat("sockin.rests"), rests);
 	rump_sys_close(a);
 	rump_sys_close(c);
 }
@@ -306,22 +323,132 @@ a_nonblocking_send_while_the_event_thread_rests_sees_room_come(void **state)
 	rump_sys_close(c);
 }
 
-static void
-a_datagram_socket_keeps_the_event_thread_awake(void **state)
+/* A UDP socket on 127.0.0.1, bound, and connected to a port closed. */
+static int
+udp_refused(struct sockaddr_in *sin)
 {
-	struct pollfd pfd;
-	uint64_t rests;
+	socklen_t len = sizeof(*sin);
+	struct sockaddr_in closed;
+	int s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0), t;
+
+	assert_true(s >= 0);
+	*sin = (struct sockaddr_in){
+		.sin_family = AF_INET,
+		.sin_addr = { htonl(INADDR_LOOPBACK) },
+	};
+	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)sin, sizeof(*sin)), 0);
+	assert_int_equal(rump_sys_getsockname(s, (struct sockaddr *)sin, &len), 0);
+	/* A port bound and closed again is certainly free. */
+	closed = *sin;
+	closed.sin_port = 0;
+	assert_true((t = rump_sys_socket(AF_INET, SOCK_DGRAM, 0)) >= 0);
+	assert_int_equal(rump_sys_bind(t, (struct sockaddr *)&closed,
+	    sizeof(closed)), 0);
+	len = sizeof(closed);
+	assert_int_equal(rump_sys_getsockname(t, (struct sockaddr *)&closed,
+	    &len), 0);
+	rump_sys_close(t);
+	assert_int_equal(rump_sys_connect(s, (struct sockaddr *)&closed,
+	    sizeof(closed)), 0);
+	return s;
+}
+
+/* Its news is taken by whoever asks, as a stream's. */
+static void
+a_datagram_socket_lets_the_event_thread_rest(void **state)
+{
+	struct sockaddr_in sin;
 	int c, a, u;
 
 	(void)state;
 	tcp_pair(&c, &a);
+	u = udp_refused(&sin);
+	event_thread_rests(a, c);
+	assert_int_equal(kstat("sockin.resting"), 1);
+	rump_sys_close(u);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+static void
+a_nonblocking_datagram_receive_while_the_event_thread_rests_takes_the_news(void **state)
+{
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr = { htonl(INADDR_LOOPBACK) },
+	};
+	socklen_t len = sizeof(sin);
+	char buf[4];
+	int c, a, u, h;
+
+	(void)state;
+	tcp_pair(&c, &a);
 	assert_true((u = rump_sys_socket(AF_INET, SOCK_DGRAM, 0)) >= 0);
-	rests = kstat("sockin.rests");
-	pfd = (struct pollfd){ .fd = a, .events = POLLIN };
-	assert_int_equal(rump_sys_poll(&pfd, 1, 0), 0);
-	assert_int_equal(rump_sys_send(c, "r", 1, 0), 1);
-	wait_other_threads_asleep();
-	assert_int_equal(kstat("sockin.rests"), rests);
+	assert_int_equal(rump_sys_bind(u, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(rump_sys_getsockname(u, (struct sockaddr *)&sin, &len), 0);
+	/* The host said "nothing": from now on only the news says more. */
+	assert_int_equal(rump_sys_recv(u, buf, sizeof(buf), MSG_DONTWAIT), -1);
+	assert_int_equal(errno, EAGAIN);
+	event_thread_rests(a, c);
+	/* A host program's datagram is in the socket once sendto returns. */
+	assert_true((h = socket(AF_INET, SOCK_DGRAM, 0)) >= 0);
+	assert_int_equal(sendto(h, "dgm", 3, 0, (struct sockaddr *)&sin,
+	    sizeof(sin)), 3);
+	close(h);
+	assert_int_equal(rump_sys_recv(u, buf, sizeof(buf), MSG_DONTWAIT), 3);
+	assert_int_equal(kstat("sockin.resting"), 1);
+	rump_sys_close(u);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+/* The ICMP error comes when the host has it: asked until it is there. */
+static void
+so_error_while_the_event_thread_rests_is_the_hosts_icmp_error(void **state)
+{
+	struct sockaddr_in sin;
+	socklen_t len = sizeof(int);
+	int c, a, u, error = 0;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	u = udp_refused(&sin);
+	event_thread_rests(a, c);
+	assert_int_equal(rump_sys_send(u, "x", 1, 0), 1);
+	for (int i = 0; error == 0; i++) {
+		assert_true(i < 100000);
+		assert_int_equal(rump_sys_getsockopt(u, SOL_SOCKET, SO_ERROR,
+		    &error, &len), 0);
+	}
+	assert_int_equal(error, ECONNREFUSED);
+	assert_int_equal(rump_sys_getsockopt(u, SOL_SOCKET, SO_ERROR, &error,
+	    &len), 0);
+	assert_int_equal(error, 0);
+	rump_sys_close(u);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+static void
+a_nonblocking_datagram_receive_while_the_event_thread_rests_gets_the_icmp_error(void **state)
+{
+	struct sockaddr_in sin;
+	char buf[4];
+	int c, a, u;
+	ssize_t n;
+
+	(void)state;
+	tcp_pair(&c, &a);
+	u = udp_refused(&sin);
+	assert_int_equal(rump_sys_recv(u, buf, sizeof(buf), MSG_DONTWAIT), -1);
+	assert_int_equal(errno, EAGAIN);
+	event_thread_rests(a, c);
+	assert_int_equal(rump_sys_send(u, "x", 1, 0), 1);
+	for (int i = 0; (n = rump_sys_recv(u, buf, sizeof(buf),
+	    MSG_DONTWAIT)) == -1 && errno == EAGAIN; i++)
+		assert_true(i < 100000);
+	assert_int_equal(n, -1);
+	assert_int_equal(errno, ECONNREFUSED);
 	rump_sys_close(u);
 	rump_sys_close(a);
 	rump_sys_close(c);
@@ -336,11 +463,14 @@ main(void)
 		leak_test(a_poller_waiting_for_the_host_is_interrupted),
 		leak_test(a_poll_waiting_for_the_host_ends_at_its_timeout),
 		leak_test(an_interrupt_pending_ends_a_poll_before_it_waits_for_the_host),
-		leak_test(a_blocked_reader_wakes_the_resting_event_thread_for_its_data),
+		leak_test(a_blocked_reader_takes_its_data_itself_while_the_event_thread_rests),
 		leak_test(a_nonblocking_recv_while_the_event_thread_rests_takes_the_news_itself),
 		leak_test(a_nonblocking_accept_while_the_event_thread_rests_takes_the_connection),
 		leak_test(a_nonblocking_send_while_the_event_thread_rests_sees_room_come),
-		leak_test(a_datagram_socket_keeps_the_event_thread_awake),
+		leak_test(a_datagram_socket_lets_the_event_thread_rest),
+		leak_test(a_nonblocking_datagram_receive_while_the_event_thread_rests_takes_the_news),
+		leak_test(so_error_while_the_event_thread_rests_is_the_hosts_icmp_error),
+		leak_test(a_nonblocking_datagram_receive_while_the_event_thread_rests_gets_the_icmp_error),
 	};
 
 	return cmocka_run_group_tests(tests, apitest_boot, apitest_halt);
