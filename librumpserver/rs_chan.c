@@ -23,8 +23,6 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-#include <rump/rump.h>
-
 #include "rs_chan.h"
 #include "rumpserver.h"
 #include "rumpserver_private.h"
@@ -234,18 +232,10 @@ rs_chan_place(struct rs_chan *ch)
 	return ch->ch_frame + RUMP_RPC_CHANPLACE;
 }
 
-/* Neither can fail: the kernel runs while a worker serves calls. */
-void
-rs_chan_watch(struct rs_chan *ch)
+uint64_t *
+rs_chan_progress(struct rs_chan *ch)
 {
-	(void)rump_lwproc_progress(rs_chan_place(ch), RUMP_RPC_MAXDATA,
-	    &ch->ch_hdr->ch_progress);
-}
-
-void
-rs_chan_unwatch(void)
-{
-	(void)rump_lwproc_progress(NULL, 0, NULL);
+	return &ch->ch_hdr->ch_progress;
 }
 
 int

@@ -47,10 +47,14 @@ int rs_chan_next(struct rs_chan *ch, int stopfd, uint64_t *reqidp,
  */
 uint8_t *rs_chan_place(struct rs_chan *ch);
 
+/* The header's ch_progress: the server's word to the client. */
+uint64_t *rs_chan_progress(struct rs_chan *ch);
+
 /*
  * While the calling worker runs a call, its kernel tells the client how
  * far it has written the data at rs_chan_place() (ch_progress), so the
- * client copies each piece as it comes; rs_chan_unwatch() after the call.
+ * client copies each piece as it comes; rs_chan_unwatch() after the call
+ * (rs_chan_watch.c: the kernel's half, apart from the channel's).
  */
 void rs_chan_watch(struct rs_chan *ch);
 void rs_chan_unwatch(void);
