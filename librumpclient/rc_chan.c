@@ -52,9 +52,6 @@ struct rc_chan {
 /* A read this long waits for its first piece the longest spin. */
 #define RC_CHAN_STREAMLONG	(64 * 1024)
 
-/* A reply with one buffer's data: its header and the data's length. */
-#define RC_CHAN_DIRECTHEAD	(RUMP_RPC_REPLYHDRLEN + 4)
-
 static __thread struct rc_chan *rc_chan_cur;
 /*
  * The last connection this thread asked for a channel, and the calls
@@ -400,15 +397,15 @@ rc_chan_place(struct rc_chan *ch, struct rc_reply *r, size_t copied)
 	    .rc_left = 4 };
 	uint32_t n;
 
-	if (r->dst == NULL || r->len <= RC_CHAN_DIRECTHEAD)
+	if (r->dst == NULL || r->len <= RC_DIRECT_HEAD)
 		return;
 	n = rpc_get32(&c);
-	if (n > r->dstcap || RC_CHAN_DIRECTHEAD + (size_t)n != r->len)
+	if (n > r->dstcap || RC_DIRECT_HEAD + (size_t)n != r->len)
 		return;
 	if (n > copied)
 		memcpy((uint8_t *)r->dst + copied,
 		    ch->ch_frame + RUMP_RPC_CHANPLACE + copied, n - copied);
-	r->len = RC_CHAN_DIRECTHEAD;
+	r->len = RC_DIRECT_HEAD;
 	r->placed = true;
 }
 

@@ -270,9 +270,6 @@ rc_readframe(int fd, struct rump_rpc_hdr *h, uint8_t **payloadp, size_t *lenp,
 	return 0;
 }
 
-/* A reply's header and the length of its one data block. */
-#define RC_DIRECT_HEAD	(RUMP_RPC_REPLYHDRLEN + 4)
-
 /* The rest of a payload of len bytes whose first r->len are in r->data. */
 static int
 rc_readrest(struct rc_reply *r, size_t len, struct rc_waiter *self)

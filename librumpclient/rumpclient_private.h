@@ -30,6 +30,9 @@ long rump_client_syscall(unsigned int sysnum, int64_t *a, void *const *p);
  * all but the data.  data is small, or in the thread's channel (shared:
  * valid until its next call), or malloc'd (free it if it is neither).
  */
+/* A reply with one buffer's data: its header and the data's length. */
+#define RC_DIRECT_HEAD	(RUMP_RPC_REPLYHDRLEN + 4)
+
 struct rc_reply {
 	void		*dst;
 	size_t		dstcap;
