@@ -2,6 +2,7 @@
 #ifndef TESTS_APITEST_H
 #define TESTS_APITEST_H
 
+#include <dirent.h>
 #include <errno.h>
 #include <setjmp.h>
 #include <stdarg.h>
@@ -35,6 +36,20 @@
 #else
 #define SKIP_ON_SOCKIN(why) do { } while (0)
 #endif
+
+/* The host descriptors this process has open (its /proc/self/fd). */
+static inline int
+host_fds(void)
+{
+	DIR *d = opendir("/proc/self/fd");
+	int n = 0;
+
+	assert_non_null(d);
+	while (readdir(d) != NULL)
+		n++;
+	closedir(d);
+	return n;
+}
 
 static inline int
 apitest_boot(void **state)

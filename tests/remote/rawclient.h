@@ -27,6 +27,25 @@
 #define NR_BIND		49
 #define NR_PIPE2	293
 
+/*
+ * A fake server's listening socket, at remotetest_dir's "fake", and the
+ * RUMP_SERVER url for it in url (urllen bytes).
+ */
+static inline int
+raw_fake_listen(char *url, size_t urllen)
+{
+	struct sockaddr_un sun = { .sun_family = AF_UNIX };
+	int ls = socket(AF_UNIX, SOCK_STREAM, 0);
+
+	assert_true(ls >= 0);
+	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/fake", remotetest_dir);
+	unlink(sun.sun_path);
+	assert_int_equal(bind(ls, (struct sockaddr *)&sun, sizeof(sun)), 0);
+	assert_int_equal(listen(ls, 2), 0);
+	snprintf(url, urllen, "unix://%s", sun.sun_path);
+	return ls;
+}
+
 static int
 raw_connect(void)
 {

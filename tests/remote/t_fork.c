@@ -6,7 +6,6 @@
  * status (0, or the number of the check that failed), as cmocka's
  * assertions are the parent's (remotetest_child_exit()).
  */
-#include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <pthread.h>
@@ -418,20 +417,6 @@ a_child_of_a_parent_without_a_connection_gets_enotconn(void **state)
 	assert_true(rump_sys_getpid() > 1);
 }
 
-/* The descriptors of this host process. */
-static int
-host_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	assert_non_null(d);
-	while (readdir(d) != NULL)
-		n++;
-	closedir(d);
-	return n;
-}
-
 /*
  * Each child of a forking parent holds the pipe's write end in the
  * server: half make a call first, half do not; once every child is gone,
@@ -755,7 +740,6 @@ fake_welcome(int fd, size_t len, int refuse)
 static int
 fake_prefork(int how)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct rump_rpc_cookie ck = { .rk_bytes = { 9 } };
 	struct rump_rpc_hdr h;
 	struct rpc_wbuf b;
@@ -764,12 +748,7 @@ fake_prefork(int how)
 	int ls, fd, fd2, status;
 	pid_t kid;
 
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/fake", remotetest_dir);
-	ls = socket(AF_UNIX, SOCK_STREAM, 0);
-	assert_true(ls >= 0);
-	assert_int_equal(bind(ls, (struct sockaddr *)&sun, sizeof(sun)), 0);
-	assert_int_equal(listen(ls, 2), 0);
-	snprintf(url, sizeof(url), "unix://%s", sun.sun_path);
+	ls = raw_fake_listen(url, sizeof(url));
 	kid = fork();
 	assert_true(kid >= 0);
 	if (kid == 0)
@@ -796,7 +775,7 @@ fake_prefork(int how)
 	assert_int_equal(waitpid(kid, &status, 0), kid);
 	close(fd);
 	close(ls);
-	unlink(sun.sun_path);
+	unlink(url + strlen("unix://"));
 	assert_true(WIFEXITED(status));
 	return WEXITSTATUS(status);
 }

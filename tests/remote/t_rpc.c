@@ -663,7 +663,6 @@ a_server_url_that_cannot_be_reached_is_refused_with_its_reason(void **state)
 static int
 fake_server_answer(int how)
 {
-	struct sockaddr_un sun = { .sun_family = AF_UNIX };
 	struct rump_rpc_welcome wel = {
 	    .rw_error = how == FAKE_REFUSAL ? EPERM : 0 };
 	struct rpc_wbuf b = { .rb_data = NULL };
@@ -672,13 +671,7 @@ fake_server_answer(int how)
 	int ls, fd, status;
 	pid_t kid;
 
-	snprintf(sun.sun_path, sizeof(sun.sun_path), "%s/fake", remotetest_dir);
-	unlink(sun.sun_path);
-	ls = socket(AF_UNIX, SOCK_STREAM, 0);
-	assert_true(ls >= 0);
-	assert_int_equal(bind(ls, (struct sockaddr *)&sun, sizeof(sun)), 0);
-	assert_int_equal(listen(ls, 1), 0);
-	snprintf(url, sizeof(url), "unix://%s", sun.sun_path);
+	ls = raw_fake_listen(url, sizeof(url));
 	kid = fork();
 	assert_true(kid >= 0);
 	if (kid == 0)
@@ -699,7 +692,7 @@ fake_server_answer(int how)
 	}
 	close(fd);
 	close(ls);
-	unlink(sun.sun_path);
+	unlink(url + strlen("unix://"));
 	assert_int_equal(waitpid(kid, &status, 0), kid);
 	assert_true(WIFEXITED(status));
 	return WEXITSTATUS(status);

@@ -4,7 +4,6 @@
  * with librumpnet_sockin instead of the rump TCP/IP stack.
  */
 #include <arpa/inet.h>
-#include <dirent.h>
 #include <fcntl.h>
 #include <netinet/in.h>
 #include <netinet/tcp.h>
@@ -71,20 +70,6 @@ tcp_pair(int *c, int *a)
 	*a = rump_sys_accept(l, NULL, NULL);
 	assert_true(*a >= 0);
 	rump_sys_close(l);
-}
-
-/* The host descriptors this process has open. */
-static int
-host_fds(void)
-{
-	DIR *d = opendir("/proc/self/fd");
-	int n = 0;
-
-	assert_non_null(d);
-	while (readdir(d) != NULL)
-		n++;
-	closedir(d);
-	return n;
 }
 
 static void
