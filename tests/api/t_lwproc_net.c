@@ -15,6 +15,7 @@
 #include <unistd.h>
 
 #include "apitest.h"
+#include "tcptest.h"
 #include "blocker.h"
 
 #ifndef RUMP_TEST_SOCKIN
@@ -53,24 +54,6 @@ wait_no_connections(void)
 		usleep(1000);
 }
 
-/* A listener on 127.0.0.1 and an ephemeral port, its address in *sin. */
-static int
-tcp_listener(struct sockaddr_in *sin)
-{
-	socklen_t len = sizeof(*sin);
-	int s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(s >= 0);
-	*sin = (struct sockaddr_in){
-		.sin_family = AF_INET,
-		.sin_addr = { htonl(INADDR_LOOPBACK) },
-	};
-	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)sin, sizeof(*sin)), 0);
-	assert_int_equal(rump_sys_listen(s, 16), 0);
-	assert_int_equal(rump_sys_getsockname(s, (struct sockaddr *)sin, &len), 0);
-	return s;
-}
-
 static int
 tcp_connect(const struct sockaddr_in *sin)
 {
@@ -87,7 +70,7 @@ static void
 tcp_pair(int fds[2])
 {
 	struct sockaddr_in sin;
-	int l = tcp_listener(&sin);
+	int l = tcptest_listener(&sin, 16);
 
 	fds[0] = tcp_connect(&sin);
 	assert_true(fds[0] >= 0);
@@ -246,7 +229,7 @@ interrupt_wakes_a_blocked_accept_with_eintr(void **state)
 	int fds[2];
 
 	(void)state;
-	fds[0] = tcp_listener(&sin);
+	fds[0] = tcptest_listener(&sin, 16);
 	fds[1] = -1;
 	blocker_start(&b, 0, NULL, block_accept, fds);
 	interrupt(&b);
@@ -275,7 +258,7 @@ interrupt_wakes_a_blocked_connect_with_eintr(void **state)
 	int fds[2];
 
 	(void)state;
-	fds[1] = tcp_listener(&sin);
+	fds[1] = tcptest_listener(&sin, 16);
 	fds[0] = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
 	assert_true(fds[0] >= 0);
 	/* The SYN and its retransmissions go nowhere. */
@@ -345,7 +328,7 @@ exit_wakes_the_process_and_its_sockets_peer_sees_the_close(void **state)
 	char c;
 
 	(void)state;
-	l = tcp_listener(&listener_addr);
+	l = tcptest_listener(&listener_addr, 16);
 	assert_int_equal(rump_lwproc_newproc(&pid), 0);
 	blocker_start(&b, pid, connect_to_listener, block_recv, NULL);
 	a = rump_sys_accept(l, NULL, NULL);

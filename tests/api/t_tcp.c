@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "apitest.h"
+#include "tcptest.h"
 
 #ifndef RUMP_TEST_REMOTE
 static uint64_t
@@ -75,27 +76,12 @@ loopback(in_port_t port)
 	return sin;
 }
 
-/* A listening socket on 127.0.0.1 and an ephemeral port (in *sin). */
-static int
-tcp_listener(struct sockaddr_in *sin)
-{
-	socklen_t len = sizeof(*sin);
-	int s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(s >= 0);
-	*sin = loopback(0);
-	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)sin, sizeof(*sin)), 0);
-	assert_int_equal(rump_sys_listen(s, 16), 0);
-	assert_int_equal(rump_sys_getsockname(s, (struct sockaddr *)sin, &len), 0);
-	return s;
-}
-
 /* A connected pair: *c connected to the listener's accepted *a. */
 static void
 tcp_pair(int *c, int *a)
 {
 	struct sockaddr_in sin;
-	int l = tcp_listener(&sin);
+	int l = tcptest_listener(&sin, 16);
 
 	*c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
 	assert_true(*c >= 0);
@@ -115,7 +101,7 @@ tcp_connect_accept_and_exchange_data(void **state)
 	int l, c, a;
 
 	(void)state;
-	l = tcp_listener(&sin);
+	l = tcptest_listener(&sin, 16);
 	c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
 	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin,
 	    sizeof(sin)), 0);
@@ -225,7 +211,7 @@ tcp_non_blocking_connect_is_in_progress_then_writable(void **state)
 	socklen_t len = sizeof(err);
 
 	(void)state;
-	l = tcp_listener(&sin);
+	l = tcptest_listener(&sin, 16);
 	c = rump_sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin,
 	    sizeof(sin)), -1);
@@ -276,7 +262,7 @@ tcp_accept_on_an_empty_non_blocking_listener_is_eagain(void **state)
 	int l;
 
 	(void)state;
-	l = tcp_listener(&sin);
+	l = tcptest_listener(&sin, 16);
 	assert_int_equal(rump_sys_fcntl(l, F_SETFL, O_NONBLOCK), 0);
 	assert_int_equal(rump_sys_accept(l, NULL, NULL), -1);
 	assert_int_equal(errno, EAGAIN);
@@ -483,7 +469,7 @@ tcp_closing_a_listener_resets_the_connections_it_had_not_given_out(
 	int l, c;
 
 	(void)state;
-	l = tcp_listener(&sin);
+	l = tcptest_listener(&sin, 16);
 	c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
 	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin,
 	    sizeof(sin)), 0);
@@ -704,7 +690,7 @@ tcp_maxseg_limits_the_segments_of_a_connection(void **state)
 	int v = 1000, l, c, a;
 
 	(void)state;
-	l = tcp_listener(&sin);
+	l = tcptest_listener(&sin, 16);
 	c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
 	assert_int_equal(rump_sys_setsockopt(c, IPPROTO_TCP, TCP_MAXSEG, &v,
 	    sizeof(v)), 0);

@@ -17,6 +17,7 @@
 #include <unistd.h>
 
 #include "apitest.h"
+#include "tcptest.h"
 #include "rawclient.h"
 #include "threadstate.h"
 
@@ -287,22 +288,6 @@ a_thread_that_cannot_make_a_channel_makes_its_calls_over_the_socket(void **state
 	assert_int_equal(child_waited(child), 0);
 }
 
-/* A listening TCP socket in the server, on 127.0.0.1 and a port of its own. */
-static int
-tcp_listener(struct sockaddr_in *sin)
-{
-	socklen_t len = sizeof(*sin);
-	int s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(s >= 0);
-	*sin = (struct sockaddr_in){ .sin_family = AF_INET,
-	    .sin_addr.s_addr = htonl(INADDR_LOOPBACK) };
-	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)sin, sizeof(*sin)), 0);
-	assert_int_equal(rump_sys_listen(s, 16), 0);
-	assert_int_equal(rump_sys_getsockname(s, (struct sockaddr *)sin, &len), 0);
-	return s;
-}
-
 /*
  * The child of a forking server: lets go of the listener and of the
  * other end c (its parent's, here), echoes what comes on connection a
@@ -331,7 +316,7 @@ a_forking_echo_server_serves_each_connection_in_a_child(void **state)
 	pid_t child;
 
 	(void)state;
-	l = tcp_listener(&sin);
+	l = tcptest_listener(&sin, 16);
 	for (i = 0; i < 3; i++) {
 		c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
 		assert_true(c >= 0);

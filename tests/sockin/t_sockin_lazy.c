@@ -23,6 +23,7 @@
 #include <unistd.h>
 
 #include "apitest.h"
+#include "tcptest.h"
 #include "blocker.h"
 
 /* ---- the mocks ---- */
@@ -83,24 +84,6 @@ registered(void)
 	return v;
 }
 
-/* A rump listener on 127.0.0.1 and an ephemeral port. */
-static int
-listener(struct sockaddr_in *sin, int backlog)
-{
-	socklen_t len = sizeof(*sin);
-	int s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(s >= 0);
-	*sin = (struct sockaddr_in){
-		.sin_family = AF_INET,
-		.sin_addr = { htonl(INADDR_LOOPBACK) },
-	};
-	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)sin, sizeof(*sin)), 0);
-	assert_int_equal(rump_sys_listen(s, backlog), 0);
-	assert_int_equal(rump_sys_getsockname(s, (struct sockaddr *)sin, &len), 0);
-	return s;
-}
-
 /* A host socket connected to sin. */
 static int
 host_client(const struct sockaddr_in *sin)
@@ -134,7 +117,7 @@ static void
 pair(int *hc, int *a)
 {
 	struct sockaddr_in sin;
-	int l = listener(&sin, 1);
+	int l = tcptest_listener(&sin, 1);
 
 	*hc = host_client(&sin);
 	*a = rump_sys_accept(l, NULL, NULL);
@@ -214,7 +197,7 @@ a_request_there_at_accept_is_readable_without_asking_the_host(void **state)
 	unsigned n;
 
 	(void)state;
-	l = listener(&sin, 1);
+	l = tcptest_listener(&sin, 1);
 	hc1 = host_client(&sin);
 	hc2 = host_client(&sin);
 	host_send_acked(hc2, "GET");

@@ -14,6 +14,7 @@
 #include <unistd.h>
 
 #include "apitest.h"
+#include "tcptest.h"
 #include "blocker.h"
 
 static uint64_t
@@ -23,23 +24,6 @@ kstat(const char *name)
 
 	assert_int_equal(rump_kstat_get(name, &v), 0);
 	return v;
-}
-
-static int
-listener(struct sockaddr_in *sin)
-{
-	socklen_t len = sizeof(*sin);
-	int s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(s >= 0);
-	*sin = (struct sockaddr_in){
-		.sin_family = AF_INET,
-		.sin_addr = { htonl(INADDR_LOOPBACK) },
-	};
-	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)sin, sizeof(*sin)), 0);
-	assert_int_equal(rump_sys_listen(s, 5), 0);
-	assert_int_equal(rump_sys_getsockname(s, (struct sockaddr *)sin, &len), 0);
-	return s;
 }
 
 /*
@@ -53,7 +37,7 @@ tcp_pair(int *c, int *a)
 {
 	struct sockaddr_in sin;
 	struct pollfd pfd;
-	int l = listener(&sin);
+	int l = tcptest_listener(&sin, 5);
 
 	*c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
 	assert_true(*c >= 0);
@@ -283,7 +267,7 @@ a_nonblocking_accept_while_the_event_thread_rests_takes_the_connection(void **st
 
 	(void)state;
 	tcp_pair(&c, &a);
-	l = listener(&sin);
+	l = tcptest_listener(&sin, 5);
 	event_thread_rests(a, c);
 	/* A host program connects: the rump kernel hears only the news. */
 	assert_true((h = socket(AF_INET, SOCK_STREAM, 0)) >= 0);

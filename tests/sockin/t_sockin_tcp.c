@@ -16,6 +16,7 @@
 #include <unistd.h>
 
 #include "apitest.h"
+#include "tcptest.h"
 #include "threadstate.h"
 
 #define MIN(a, b)	((a) < (b) ? (a) : (b))
@@ -30,22 +31,6 @@ loopback(in_port_t port)
 	};
 
 	return sin;
-}
-
-/* A listening socket on 127.0.0.1 and an ephemeral port. */
-static int
-listener(struct sockaddr_in *sin, int backlog)
-{
-	socklen_t len = sizeof(*sin);
-	int s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(s >= 0);
-	*sin = loopback(0);
-	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)sin, sizeof(*sin)), 0);
-	assert_int_equal(rump_sys_listen(s, backlog), 0);
-	assert_int_equal(rump_sys_getsockname(s, (struct sockaddr *)sin, &len), 0);
-	assert_int_not_equal(sin->sin_port, 0);
-	return s;
 }
 
 static int
@@ -64,7 +49,7 @@ static void
 tcp_pair(int *c, int *a)
 {
 	struct sockaddr_in sin;
-	int l = listener(&sin, 1);
+	int l = tcptest_listener(&sin, 1);
 
 	*c = connected(&sin);
 	*a = rump_sys_accept(l, NULL, NULL);
@@ -81,7 +66,7 @@ connection_is_accepted_and_carries_data_both_ways(void **state)
 	int l, c, a;
 
 	(void)state;
-	l = listener(&sin, 5);
+	l = tcptest_listener(&sin, 5);
 	c = connected(&sin);
 	a = rump_sys_accept(l, (struct sockaddr *)&peer, &plen);
 	assert_true(a >= 0);
@@ -132,7 +117,7 @@ bind_to_a_listening_port_is_eaddrinuse(void **state)
 	int l, s;
 
 	(void)state;
-	l = listener(&sin, 1);
+	l = tcptest_listener(&sin, 1);
 	s = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
 	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)&sin,
 	    sizeof(sin)), -1);
@@ -148,7 +133,7 @@ accept_on_an_empty_nonblocking_listener_is_eagain(void **state)
 	int l;
 
 	(void)state;
-	l = listener(&sin, 1);
+	l = tcptest_listener(&sin, 1);
 	assert_int_equal(rump_sys_fcntl(l, F_SETFL, O_NONBLOCK), 0);
 	assert_int_equal(rump_sys_accept(l, NULL, NULL), -1);
 	assert_int_equal(errno, EAGAIN);
@@ -283,7 +268,7 @@ nonblocking_connect_completes_and_poll_says_writable(void **state)
 	socklen_t len = sizeof(err);
 
 	(void)state;
-	l = listener(&sin, 1);
+	l = tcptest_listener(&sin, 1);
 	s = rump_sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 	if (rump_sys_connect(s, (struct sockaddr *)&sin, sizeof(sin)) == -1)
 		assert_int_equal(errno, EINPROGRESS);
@@ -568,7 +553,7 @@ a_connection_a_failed_host_accept_left_is_accepted_once_descriptors_free_up(void
 	int l, c, a;
 
 	(void)state;
-	l = listener(&sin, 4);
+	l = tcptest_listener(&sin, 4);
 	c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
 	assert_true(c >= 0);
 	host_fds_exhaust(&old, &low);
@@ -598,7 +583,7 @@ poll_on_a_listener_a_failed_host_accept_left_a_connection_says_readable(void **s
 	int l, c, a;
 
 	(void)state;
-	l = listener(&sin, 4);
+	l = tcptest_listener(&sin, 4);
 	c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
 	assert_true(c >= 0);
 	host_fds_exhaust(&old, &low);
@@ -1017,7 +1002,7 @@ thousand_concurrent_connections_leave_no_socket_behind(void **state)
 	(void)state;
 	/* A process of its own: the descriptor table it grows goes with it. */
 	assert_int_equal(rump_lwproc_rfork(RUMP_RFCFDG), 0);
-	l = listener(&sin, NCONN);
+	l = tcptest_listener(&sin, NCONN);
 	for (i = 0; i < NCONN; i++) {
 		cl[i] = rump_sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
 		assert_true(cl[i] >= 0);
@@ -1200,7 +1185,7 @@ fionread_of_a_listener_is_zero(void **state)
 	int l, n = -1;
 
 	(void)state;
-	l = listener(&sin, 1);
+	l = tcptest_listener(&sin, 1);
 	assert_int_equal(rump_sys_ioctl(l, FIONREAD, &n), 0);
 	assert_int_equal(n, 0);
 	rump_sys_close(l);
@@ -1225,7 +1210,7 @@ threads_blocked_in_accept_and_recv_do_not_stall_the_others(void **state)
 		assert_int_equal(pthread_create(&rw[i].t, NULL, recv_waiter,
 		    &rw[i]), 0);
 	}
-	l = listener(&sin, NWAIT);
+	l = tcptest_listener(&sin, NWAIT);
 	for (i = 0; i < NWAIT; i++) {
 		aw[i].fd = l;
 		assert_int_equal(pthread_create(&aw[i].t, NULL, accept_waiter,
