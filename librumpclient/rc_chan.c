@@ -393,14 +393,10 @@ rc_chan_wait(struct rc_chan *ch, struct rc_waiter *w, const sigset_t *orig,
 static void
 rc_chan_place(struct rc_chan *ch, struct rc_reply *r, size_t copied)
 {
-	struct rpc_rcur c = { .rc_p = ch->ch_frame + RUMP_RPC_CHANPLACE - 4,
-	    .rc_left = 4 };
 	uint32_t n;
 
-	if (r->dst == NULL || r->len <= RC_DIRECT_HEAD)
-		return;
-	n = rpc_get32(&c);
-	if (n > r->dstcap || RC_DIRECT_HEAD + (size_t)n != r->len)
+	if (r->dst == NULL || r->len <= RC_DIRECT_HEAD ||
+	    !rc_reply_placeable(r, r->data, r->len, &n))
 		return;
 	if (n > copied)
 		memcpy((uint8_t *)r->dst + copied,

@@ -304,9 +304,7 @@ rc_readpayload(struct rc_reply *r, size_t len, struct rc_waiter *self)
 	error = rc_recvall(rc.fd, r->data, RC_DIRECT_HEAD, self);
 	if (error != 0)
 		return error;
-	memcpy(&n, r->data + RUMP_RPC_REPLYHDRLEN, sizeof(n));
-	n = le32toh(n);
-	if (n > r->dstcap || RC_DIRECT_HEAD + (size_t)n != len)
+	if (!rc_reply_placeable(r, r->data, len, &n))
 		return rc_readrest(r, len, self);
 	r->placed = true;
 	return rc_recvall(rc.fd, r->dst, n, self);

@@ -30,9 +30,6 @@ long rump_client_syscall(unsigned int sysnum, int64_t *a, void *const *p);
  * all but the data.  data is small, or in the thread's channel (shared:
  * valid until its next call), or malloc'd (free it if it is neither).
  */
-/* A reply with one buffer's data: its header and the data's length. */
-#define RC_DIRECT_HEAD	(RUMP_RPC_REPLYHDRLEN + 4)
-
 struct rc_reply {
 	void		*dst;
 	size_t		dstcap;
@@ -43,6 +40,25 @@ struct rc_reply {
 	size_t		len;
 	uint8_t		small[RC_SMALLREPLY];
 };
+
+/* A reply with one buffer's data: its header and the data's length. */
+#define RC_DIRECT_HEAD	(RUMP_RPC_REPLYHDRLEN + 4)
+
+/*
+ * Whether a reply payload of len bytes (more than RC_DIRECT_HEAD), whose
+ * first RC_DIRECT_HEAD bytes are head, has the shape of one carrying
+ * r->dst's data only: the data's length in *np.
+ */
+static inline bool
+rc_reply_placeable(const struct rc_reply *r, const uint8_t *head, size_t len,
+    uint32_t *np)
+{
+	struct rpc_rcur c = { .rc_p = head + RUMP_RPC_REPLYHDRLEN,
+	    .rc_left = 4 };
+
+	*np = rpc_get32(&c);
+	return *np <= r->dstcap && RC_DIRECT_HEAD + (size_t)*np == len;
+}
 
 /*
  * Sends a request frame (rb_data holds room for its header at the start,

@@ -241,10 +241,11 @@ rs_serve(struct rs_client *cl, struct rs_worker *w, uint64_t reqid,
 		reply->rb_nrefs = 0;
 		reply->rb_reflen = 0;
 		rpc_wbuf_room(reply, RUMP_RPC_HDRLEN);
-		if (ch != NULL)
+		/* Only a read's data written at the place streams. */
+		if (call.placed)
 			rs_chan_watch(ch);
 		rs_execute(&call, reply);
-		if (ch != NULL)
+		if (call.placed)
 			rs_chan_unwatch();
 		error = ch != NULL ? rs_chan_reply(ch, reply, reqid) :
 		    rs_send(cl, reply, RUMP_RPC_REPLY, reqid);

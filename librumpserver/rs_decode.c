@@ -435,9 +435,10 @@ rs_sizes(struct rs_call *call, struct rs_dec *d, int i)
 	 * (t_rpc_decode checks the table).
 	 */
 	if (d->place != NULL && rs_countbuf(call->c, ra) &&
-	    rs_firstout(call->c, i))
+	    rs_firstout(call->c, i)) {
 		call->p[i] = d->place;
-	else
+		call->placed = true;
+	} else
 		call->p[i] = rs_mem(call, d, want, !rs_countbuf(call->c, ra));
 }
 

@@ -30,6 +30,7 @@ struct rs_call {
 	uint32_t	cnt[RUMP_RPC_MAXARGS];	/* an iovec array's entries */
 	int		refuse;		/* an errno answered without the kernel */
 	uint64_t	outbytes;	/* out-data the reply may carry */
+	bool		placed;		/* a buffer lies at the decoder's place */
 	void		*allocs[RS_MAXALLOCS];
 	int		nallocs;
 };

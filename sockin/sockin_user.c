@@ -158,35 +158,61 @@ sockin_user_kick(struct sockin_user *su)
 	(void)write(su->su_evfd, &one, sizeof(one));
 }
 
-int
-sockin_user_lead(struct sockin_user *su, uint64_t timeout_ns)
+/*
+ * Waits until fd is ready for events, the eventfd kickfd is written,
+ * timeout_ns (0: none) passes (ETIMEDOUT) or a host signal comes (a
+ * wake-up like a kick: the caller looks): 0, what fd is ready for in
+ * *revents and whether the kick came in *kicked (the caller resets it).
+ */
+static int
+sockin_user_kickwait(int fd, short events, int kickfd, uint64_t timeout_ns,
+    short *revents, bool *kicked)
 {
 	struct pollfd pfd[2] = {
-		{ .fd = su->su_epfd, .events = POLLIN },
-		{ .fd = su->su_leadfd, .events = POLLIN },
+		{ .fd = fd, .events = events },
+		{ .fd = kickfd, .events = POLLIN },
 	};
 	struct timespec ts = {
 		.tv_sec = (time_t)(timeout_ns / 1000000000),
 		.tv_nsec = (long)(timeout_ns % 1000000000),
 	};
-	uint64_t count;
 	int n;
 
 	n = ppoll(pfd, 2, timeout_ns != 0 ? &ts : NULL, NULL);
 	if (n == 0)
 		return ETIMEDOUT;
-	/* EINTR (a host signal) is a wake-up like a kick: the caller looks. */
-	if (n > 0 && (pfd[1].revents & POLLIN))
-		(void)read(su->su_leadfd, &count, sizeof(count));
+	*revents = n > 0 ? pfd[0].revents : 0;
+	*kicked = n > 0 && (pfd[1].revents & POLLIN);
 	return 0;
+}
+
+static void
+sockin_user_kickfd(int kickfd)
+{
+	uint64_t one = 1;
+
+	(void)write(kickfd, &one, sizeof(one));
+}
+
+int
+sockin_user_lead(struct sockin_user *su, uint64_t timeout_ns)
+{
+	uint64_t count;
+	short revents;
+	bool kicked;
+	int error;
+
+	error = sockin_user_kickwait(su->su_epfd, POLLIN, su->su_leadfd,
+	    timeout_ns, &revents, &kicked);
+	if (error == 0 && kicked)
+		(void)read(su->su_leadfd, &count, sizeof(count));
+	return error;
 }
 
 void
 sockin_user_leadkick(struct sockin_user *su)
 {
-	uint64_t one = 1;
-
-	(void)write(su->su_leadfd, &one, sizeof(one));
+	sockin_user_kickfd(su->su_leadfd);
 }
 
 int
@@ -232,32 +258,23 @@ int
 sockin_user_fdwait(struct sockin_user_waiter *w, int fd, int events,
     uint64_t timeout_ns, int *revents)
 {
-	struct pollfd pfd[2] = {
-		{ .fd = fd, .events = (short)(
-		    ((events & SOCKIN_EV_IN) ? POLLIN | POLLRDHUP : 0) |
-		    ((events & SOCKIN_EV_OUT) ? POLLOUT : 0)) },
-		{ .fd = w->sw_kickfd, .events = POLLIN },
-	};
-	struct timespec ts = {
-		.tv_sec = (time_t)(timeout_ns / 1000000000),
-		.tv_nsec = (long)(timeout_ns % 1000000000),
-	};
-	int n;
+	short pollev = 0;
+	bool kicked;
+	int error;
 
-	n = ppoll(pfd, 2, timeout_ns != 0 ? &ts : NULL, NULL);
-	if (n == 0)
-		return ETIMEDOUT;
-	/* EINTR (a host signal) is a wake-up like a kick: the caller looks. */
-	*revents = n > 0 ? sockin_user_evmask((uint32_t)pfd[0].revents) : 0;
-	return 0;
+	/* The kick is reset when the waiter goes back to the pool. */
+	error = sockin_user_kickwait(fd, (short)(
+	    ((events & SOCKIN_EV_IN) ? POLLIN | POLLRDHUP : 0) |
+	    ((events & SOCKIN_EV_OUT) ? POLLOUT : 0)), w->sw_kickfd,
+	    timeout_ns, &pollev, &kicked);
+	*revents = error == 0 ? sockin_user_evmask((uint32_t)pollev) : 0;
+	return error;
 }
 
 void
 sockin_user_waiter_kick(struct sockin_user_waiter *w)
 {
-	uint64_t one = 1;
-
-	(void)write(w->sw_kickfd, &one, sizeof(one));
+	sockin_user_kickfd(w->sw_kickfd);
 }
 
 void
