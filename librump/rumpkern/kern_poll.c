@@ -74,9 +74,16 @@ pollrecord(struct pollhead *ph, struct pollent *pe)
 	mutex_exit(&poll_lock);
 }
 
+/*
+ * Only the poller records pe; the lock is taken only if it did, and a
+ * destroyer that took the record away already (pe_head NULL, stored
+ * last, under the lock) no longer touches pe nor its waiter.
+ */
 void
 pollent_unrecord(struct pollent *pe)
 {
+	if (__atomic_load_n(&pe->pe_head, __ATOMIC_ACQUIRE) == NULL)
+		return;
 	mutex_enter(&poll_lock);
 	if (pe->pe_head != NULL) {
 		LIST_REMOVE(pe, pe_link);
@@ -95,7 +102,7 @@ pollwakeup_locked(struct pollhead *ph, bool detach)
 		cv_signal(&pe->pe_waiter->pw_cv);
 		if (detach) {
 			LIST_REMOVE(pe, pe_link);
-			pe->pe_head = NULL;
+			__atomic_store_n(&pe->pe_head, NULL, __ATOMIC_RELEASE);
 		}
 	}
 }
