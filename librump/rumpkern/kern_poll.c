@@ -121,9 +121,17 @@ pollwakeup(struct pollhead *ph)
 	mutex_exit(&poll_lock);
 }
 
+/*
+ * Nobody polls an object being destroyed any more: every record on it was
+ * made by a poller that held a reference to it, released before the last
+ * one, so an empty list seen now stays empty (most are: a served
+ * connection that nobody waited for was never recorded).
+ */
 void
 pollhead_destroy(struct pollhead *ph)
 {
+	if (__atomic_load_n(&ph->ph_list.lh_first, __ATOMIC_ACQUIRE) == NULL)
+		return;
 	mutex_enter(&poll_lock);
 	pollwakeup_locked(ph, true);
 	mutex_exit(&poll_lock);
