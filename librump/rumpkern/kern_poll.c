@@ -112,7 +112,7 @@ pollwakeup(struct pollhead *ph)
 {
 	/*
 	 * Unlocked peek: the caller changed state under the object's lock,
-	 * and a recorder checks state under that lock after recording.
+	 * and a recorder records and checks state in one hold of it.
 	 */
 	if (__atomic_load_n(&ph->ph_list.lh_first, __ATOMIC_ACQUIRE) == NULL)
 		return;
