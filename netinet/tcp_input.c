@@ -192,6 +192,7 @@ void
 tcp_sendseqinit(struct tcpcb *tp)
 {
 	tp->iss = tcp_new_isn(tp->t_inpcb);
+	tp->ts_offset = tcp_new_tsoffset(tp->t_inpcb);
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
 	tp->snd_recover = tp->iss;
 	tcp_sackboard_init(&tp->t_sackboard, tp->iss + 1);

@@ -1,6 +1,6 @@
 /*
- * Initial sequence numbers (RFC 6528) and the keyed hash they and SYN
- * cookies share: SipHash-2-4 of the connection's addresses and ports
+ * Initial sequence numbers (RFC 6528), timestamp offsets (RFC 7323) and
+ * the keyed hash they and SYN cookies share: SipHash-2-4 of the connection's addresses and ports
  * under a secret drawn at boot, so nobody off the path can predict the
  * sequence space of a connection or forge a cookie.
  */
@@ -68,4 +68,18 @@ tcp_new_isn(const struct inpcb *inp)
 {
 	return (tcp_seq)(tcp_now() / 4000) + tcp_hash4(inp->inp_laddr,
 	    inp->inp_lport, inp->inp_faddr, inp->inp_fport, 0);
+}
+
+/*
+ * RFC 7323 7.1: the timestamp clock starts at a random offset, so that
+ * it tells nobody the host's uptime.  As Linux, the offset is the keyed
+ * hash of the address pair, without the ports: every connection between
+ * two hosts then shares one clock whose timestamps only grow, so a new
+ * incarnation of a connection can end the peer's TIME-WAIT (RFC 6191),
+ * and no connection calls the host for random bytes.
+ */
+uint32_t
+tcp_new_tsoffset(const struct inpcb *inp)
+{
+	return tcp_hash4(inp->inp_laddr, 0, inp->inp_faddr, 0, 1);
 }
