@@ -78,7 +78,6 @@ void
 sockin_pcbfree(struct sockin_pcb *sp, bool reset)
 {
 	NET_ASSERT_LOCKED();
-	sockin_watchful(sp, false);
 	if (sp->sp_fd != -1)
 		sockin_user_close(sp->sp_fd, reset);
 	sp->sp_so->so_pcb = NULL;

@@ -139,6 +139,15 @@ struct pr_usrreqs {
 	 */
 	void (*pr_acceptpoll)(struct socket *head);
 	/*
+	 * Optional, for a protocol that learns elsewhere (sockin: from the
+	 * host) that a connect in progress finished: look now, and complete
+	 * it (soisconnected) or fail it (so_error) if it did.  The socket
+	 * layer calls it, softnet_lock held, on a connecting socket before
+	 * it reads the connect's outcome: connect, getpeername, SO_ERROR,
+	 * send and receive.
+	 */
+	void (*pr_connpoll)(struct socket *so);
+	/*
 	 * Optional, for a protocol whose news comes from elsewhere (sockin:
 	 * the host) and that can wait for it there: a sleep of a blocked
 	 * call on cv, one of so's (so_rcv's or so_snd's for a receive or a

@@ -362,6 +362,14 @@ pru_acceptpoll(struct socket *head)
 		SO_PRU(head)->pr_acceptpoll(head);
 }
 
+/* A connect in progress may have finished: the protocol looks (pr_connpoll). */
+static inline void
+pru_connpoll(struct socket *so)
+{
+	if ((so->so_state & SS_ISCONNECTING) && SO_PRU(so)->pr_connpoll != NULL)
+		SO_PRU(so)->pr_connpoll(so);
+}
+
 static inline int
 pru_sockaddr(struct socket *so, struct sockaddr_storage *nam, socklen_t *len)
 {

@@ -155,6 +155,7 @@ soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
 		error = EOPNOTSUPP;
 		goto out;
 	}
+	pru_connpoll(so);
 	if (stream && (so->so_state & SS_ISCONNECTED)) {
 		error = EISCONN;
 		goto out;
@@ -331,6 +332,7 @@ sosend_copyin(struct uio *uio, size_t len, bool atomic)
 static int
 sosend_check(struct socket *so, const struct sockaddr *nam)
 {
+	pru_connpoll(so);
 	if (so->so_error != 0) {
 		int error = so->so_error;
 
@@ -576,6 +578,7 @@ static int
 soreceive_nodata(struct socket *so, struct uio *uio, bool *eof)
 {
 	*eof = false;
+	pru_connpoll(so);
 	if (so->so_error != 0) {
 		int error = so->so_error;
 
