@@ -117,6 +117,8 @@ $(O)/obj/tests/sockin/api/%.o: tests/api/%.c | $(GEN_PUBH)
 	$(Q)$(CC) $(HOST_CFLAGS) $(TEST_CFLAGS) -DRUMP_TEST_SOCKIN -c $< -o $@
 # t_sockin_lazy mocks the host's poll and epoll_ctl (link-time).
 ldflags_t_sockin_lazy := -Wl,--wrap=poll -Wl,--wrap=epoll_ctl
+# t_sockin_cmsg makes the host's recvmsg attach kilobytes of control.
+ldflags_t_sockin_cmsg := -Wl,--wrap=recvmsg
 $(O)/tests/sockin/%: $(O)/obj/tests/sockin/%.o $(STATIC_LIBS)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)

@@ -36,12 +36,16 @@
 
 #define SOCKIN_RXIOV	16	/* pieces of the reader's buffer per receive */
 /*
- * Room for a datagram's control messages, at most: all Linux attaches to
- * one (IPv6's extension headers of kilobytes aside), so that what the
- * caller has room for is the host's room too, and the host cuts what does
- * not fit as it would for a host program (MSG_CTRUNC).
+ * Room for a datagram's control messages: the caller's, so that the host
+ * cuts what does not fit as it would for a host program (MSG_CTRUNC), up
+ * to the largest buffer the socket layer allocates (MAXMCLBYTES, 64 KiB).
+ * Linux attaches more than that to no datagram but one whose IPv6
+ * extension headers, each a message (IPV6_RECVHOPOPTS, IPV6_RECVDSTOPTS,
+ * IPV6_RECVRTHDR), take more than 64 KiB with their cmsghdrs: thousands
+ * of them, which only a sender with CAP_NET_RAW crafts; its messages
+ * beyond 64 KiB are cut here (MSG_CTRUNC) where Linux's would not be.
  */
-#define SOCKIN_CMSGMAX	4096
+#define SOCKIN_CMSGMAX	MAXMCLBYTES
 
 /*
  * The event thread: data, its end or an error may wait in the host
