@@ -56,8 +56,11 @@ void
 sockin_rready(struct sockin_pcb *sp, int events)
 {
 	sp->sp_rgen++;
+	/* Anything but data (an end, a reset) poll asks the host about. */
 	if (events == SOCKIN_EV_IN || events == (SOCKIN_EV_IN | SOCKIN_EV_OUT))
 		sp->sp_flags |= SP_RFRESH;
+	else
+		sp->sp_flags &= ~SP_RFRESH;
 	if (!(sp->sp_flags & SP_RREADY)) {
 		sp->sp_flags |= SP_RREADY;
 		sorwakeup(sp->sp_so);
@@ -265,7 +268,9 @@ sockin_recvdgram(struct socket *so, struct uio *uio, int flags,
 /*
  * Only a connection's host socket, or a datagram socket's, says
  * "readable" for data; a datagram socket's errors are its so_error
- * (sockin_io.c).
+ * (sockin_io.c).  A connection's error (a reset) and hang-up stay in the
+ * host socket until a call meets them, and poll reports them as the
+ * host's does (POLLERR, POLLHUP).
  */
 int
 sockin_rcvpoll(struct socket *so)
@@ -286,6 +291,10 @@ sockin_rcvpoll(struct socket *so)
 		revents |= POLLIN | POLLRDNORM;
 	if (stream && (ev & SOCKIN_EV_RDHUP))
 		revents |= POLLRDHUP;
+	if (stream && (ev & SOCKIN_EV_ERR))
+		revents |= POLLERR;
+	if (stream && (ev & SOCKIN_EV_HUP))
+		revents |= POLLHUP;
 	/*
 	 * Asked under softnet_lock: readiness coming after is not lost.  A
 	 * stream that cannot be registered for the news the poller waits

@@ -90,7 +90,9 @@ struct pr_usrreqs {
 	 * SS_CANTRCVMORE set at end of file; EAGAIN when nothing waits (the
 	 * protocol wakes the receive buffer when something comes); or an
 	 * error.  flags has MSG_DONTWAIT when the caller will not wait.
-	 * pr_rcvpoll: POLLIN, POLLRDNORM and POLLRDHUP for what waits there.
+	 * pr_rcvpoll: POLLIN, POLLRDNORM and POLLRDHUP for what waits there,
+	 * POLLERR and POLLHUP for an error or a hang-up that waits there
+	 * too (sockin: a connection's reset, in the host socket).
 	 * pr_rcvcount: how many bytes wait there (FIONREAD).
 	 */
 	int (*pr_recvdirect)(struct socket *so, struct uio *uio, int flags);

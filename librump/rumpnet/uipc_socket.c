@@ -906,9 +906,12 @@ sopoll(struct socket *so, int events, struct pollent *pe)
 		revents |= events & (POLLIN | POLLRDNORM);
 	if (so->so_state & SS_CANTRCVMORE)
 		revents |= events & POLLRDHUP;
-	/* The protocol is asked only what the caller wants to know. */
+	/*
+	 * The protocol is asked only what the caller wants to know; its
+	 * POLLERR and POLLHUP are reported unasked, as always.
+	 */
 	if (events & (POLLIN | POLLRDNORM | POLLRDHUP))
-		revents |= events & pru_rcvpoll(so);
+		revents |= (events | POLLERR | POLLHUP) & pru_rcvpoll(so);
 	if ((events & (POLLOUT | POLLWRNORM)) &&
 	    (!(so->so_proto->pr_flags & PR_CONNREQUIRED) ||
 	    (so->so_state & SS_ISCONNECTED)) && pru_sndroom(so))
