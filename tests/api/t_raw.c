@@ -227,13 +227,13 @@ static void
 a_payload_with_no_room_for_the_ip_header_is_emsgsize(void **state)
 {
 	size_t len = IP_MAXPACKET - sizeof(struct ip) + 1;
-	char *big = calloc(1, len);
 	struct sockaddr_in lo = addr("127.0.0.1");
+	char *big;
 	int s;
 
 	(void)state;
 	SKIP_ON_SOCKIN("raw sockets are the rump stack's");
-	assert_non_null(big);
+	assert_non_null(big = calloc(1, len));
 	s = raw_socket(PROTO);
 	assert_int_equal(rump_sys_sendto(s, big, len, 0,
 	    (struct sockaddr *)&lo, sizeof(lo)), -1);
