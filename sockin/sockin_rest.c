@@ -19,12 +19,12 @@
  * datagram socket's receive, whose host errors become its so_error then;
  * a blocked call waits for its host socket itself (sockin_wait.c).
  *
- * A connect in progress needs no thread either: a blocking one waits for
- * its host socket itself, and a non-blocking one's completion (or an
- * interrupted or timed-out blocking one's, which goes on) is looked for
- * by the socket layer where it reads it (pr_connpoll: connect,
- * SO_ERROR, getpeername, send, receive) and taken by poll with the rest
- * of the news.  A datagram socket's host error needs no thread: poll
+ * A connect in progress lets it rest: a blocking one waits for its host
+ * socket itself, and a non-blocking one's completion (or an interrupted
+ * or timed-out blocking one's, which goes on) is looked for by the
+ * socket layer where it reads it (pr_connpoll: connect, SO_ERROR,
+ * getpeername, send, receive) and taken by poll with the rest of the
+ * news.  A datagram socket's host error needs no thread either: poll
  * takes the news, a receive takes it (above) or meets it in the host, a
  * send meets it in the host, SO_ERROR reads it there (sockin_ctloutput).
  */
