@@ -676,6 +676,50 @@ so_error_after_a_refused_nonblocking_connect_is_econnrefused_once_as_the_hosts(v
 	rump_sys_close(c);
 }
 
+/* Asked again while the event thread rests, the host says "not yet". */
+static void
+a_second_connect_while_the_first_goes_on_is_ealready_as_the_hosts(void **state)
+{
+	struct fullhost f;
+	int c, a, h, r;
+
+	(void)state;
+	fullhost_start(&f);
+	connect_both(&f.sin, &h, &r);
+	tcp_pair(&c, &a);
+	event_thread_rests(a, c);
+	assert_int_equal(connect(h, (struct sockaddr *)&f.sin, sizeof(f.sin)),
+	    -1);
+	assert_int_equal(errno, EALREADY);
+	assert_int_equal(rump_sys_connect(r, (struct sockaddr *)&f.sin,
+	    sizeof(f.sin)), -1);
+	assert_int_equal(errno, EALREADY);
+	rump_sys_close(r);
+	close(h);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	fullhost_close(&f);
+}
+
+static void
+a_nonblocking_recv_before_a_connect_completes_is_eagain_as_the_hosts(void **state)
+{
+	struct fullhost f;
+	char b;
+	int h, r;
+
+	(void)state;
+	fullhost_start(&f);
+	connect_both(&f.sin, &h, &r);
+	assert_int_equal(recv(h, &b, 1, MSG_DONTWAIT), -1);
+	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(rump_sys_recv(r, &b, 1, MSG_DONTWAIT), -1);
+	assert_int_equal(errno, EAGAIN);
+	rump_sys_close(r);
+	close(h);
+	fullhost_close(&f);
+}
+
 int
 main(void)
 {
@@ -698,6 +742,8 @@ main(void)
 		leak_test(a_nonblocking_connect_made_in_the_host_is_seen_at_once_while_the_event_thread_rests),
 		leak_test(poll_sees_a_nonblocking_connect_complete_while_the_event_thread_rests_as_the_hosts),
 		leak_test(so_error_after_a_refused_nonblocking_connect_is_econnrefused_once_as_the_hosts),
+		leak_test(a_second_connect_while_the_first_goes_on_is_ealready_as_the_hosts),
+		leak_test(a_nonblocking_recv_before_a_connect_completes_is_eagain_as_the_hosts),
 	};
 
 	return cmocka_run_group_tests(tests, apitest_boot, apitest_halt);
