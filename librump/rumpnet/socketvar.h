@@ -58,6 +58,7 @@ struct sockbuf {
 #define SS_CANTRCVMORE		0x0010
 #define SS_ISDISCONNECTED	0x0020
 #define SS_NOFDREF		0x0040	/* no file refers to it any more */
+#define SS_CONNECTOUT		0x0080	/* a connect went on after its call */
 
 /* so_options: the SO_* boolean options, as bits */
 #define SO_OPT_DEBUG		0x0001

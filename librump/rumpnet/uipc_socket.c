@@ -142,6 +142,25 @@ sb_deadline(const struct sockbuf *sb)
 	return sb->sb_timeo_ns != 0 ? getnsuptime() + sb->sb_timeo_ns : 0;
 }
 
+/*
+ * A stream's connect that went on after its call returned (EINPROGRESS,
+ * a timeout, an interrupt: SS_CONNECTOUT) and has ended is reported by
+ * the next connect, once, as on Linux: 0 if it was made (EISCONN only
+ * after), its error if not (ECONNABORTED once SO_ERROR took that).
+ */
+static int
+soconnect_outcome(struct socket *so)
+{
+	int error;
+
+	so->so_state &= ~SS_CONNECTOUT;
+	if (so->so_state & SS_ISCONNECTED)
+		return 0;
+	error = so->so_error != 0 ? so->so_error : ECONNABORTED;
+	so->so_error = 0;
+	return error;
+}
+
 int
 soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
     bool nbio)
@@ -156,6 +175,11 @@ soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
 		goto out;
 	}
 	pru_connpoll(so);
+	if (stream && (so->so_state & (SS_CONNECTOUT | SS_ISCONNECTING)) ==
+	    SS_CONNECTOUT) {
+		error = soconnect_outcome(so);
+		goto out;
+	}
 	if (stream && (so->so_state & SS_ISCONNECTED)) {
 		error = EISCONN;
 		goto out;
@@ -179,6 +203,7 @@ soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
 	if (error != 0 || !stream)
 		goto out;
 	if (nbio && (so->so_state & SS_ISCONNECTING)) {
+		so->so_state |= SS_CONNECTOUT;
 		error = EINPROGRESS;
 		goto out;
 	}
@@ -192,6 +217,7 @@ soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
 		if (error != 0) {
 			if (error == ETIMEDOUT)
 				error = EINPROGRESS;
+			so->so_state |= SS_CONNECTOUT;
 			goto out;
 		}
 	}
