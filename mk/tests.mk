@@ -55,7 +55,7 @@ RUMP_TOOL_TESTS := t_http_serve
 KERNEL_TOOL_TESTS := t_netopts_mount
 TOOLTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/tools/t_*.c)) \
 	$(addprefix $(O)/tests/tools/rump/,$(RUMP_TOOL_TESTS))
-SOCKIN_API_TESTS := t_udp t_udp_linux t_tcp t_lwproc_net t_ifioctl
+SOCKIN_API_TESTS := t_udp t_udp_linux t_tcp t_lwproc_net t_ifioctl t_sockcall t_raw
 SOCKINTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/sockin/t_*.c)) \
 	$(addprefix $(O)/tests/sockin/api/,$(SOCKIN_API_TESTS))
 INTEG_HELPERS := $(patsubst %.c,$(O)/%,$(wildcard tests/integration/*.c))
@@ -117,6 +117,8 @@ $(O)/obj/tests/sockin/api/%.o: tests/api/%.c | $(GEN_PUBH)
 	$(Q)$(CC) $(HOST_CFLAGS) $(TEST_CFLAGS) -DRUMP_TEST_SOCKIN -c $< -o $@
 # t_sockin_lazy mocks the host's poll and epoll_ctl (link-time).
 ldflags_t_sockin_lazy := -Wl,--wrap=poll -Wl,--wrap=epoll_ctl
+# t_sockin_cmsg makes the host's recvmsg attach kilobytes of control.
+ldflags_t_sockin_cmsg := -Wl,--wrap=recvmsg
 $(O)/tests/sockin/%: $(O)/obj/tests/sockin/%.o $(STATIC_LIBS)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)

@@ -78,7 +78,6 @@ void
 sockin_pcbfree(struct sockin_pcb *sp, bool reset)
 {
 	NET_ASSERT_LOCKED();
-	sockin_watchful(sp, false);
 	if (sp->sp_fd != -1)
 		sockin_user_close(sp->sp_fd, reset);
 	sp->sp_so->so_pcb = NULL;
@@ -100,11 +99,14 @@ sockin_lookup(uint64_t id)
 
 /*
  * Socket-level options the host must know too, because they change what
- * its socket does, set and read there; the others (timeouts, low water
- * marks) are the socket layer's.  The buffers are the host socket's: the
- * data waits there both ways, never in the socket layer's, so SO_SNDBUF
- * and SO_RCVBUF size the host's, and read back what the host made of them
- * (Linux doubles and caps the value, and its defaults are its own).
+ * its socket does, set and read there; the others (timeouts, the send low
+ * water mark) are the socket layer's.  The receive low water mark holds
+ * back the host's readiness (Linux's poll says "readable" from that many
+ * bytes on), which is what poll reports.  The buffers are the host
+ * socket's: the data waits there both ways, never in the socket layer's,
+ * so SO_SNDBUF and SO_RCVBUF size the host's, and read back what the host
+ * made of them (Linux doubles and caps the value, and its defaults are
+ * its own).
  */
 static bool
 sockin_hostopt(int name)
@@ -112,7 +114,7 @@ sockin_hostopt(int name)
 	switch (name) {
 	case SO_REUSEADDR: case SO_REUSEPORT: case SO_KEEPALIVE:
 	case SO_BROADCAST: case SO_DONTROUTE: case SO_OOBINLINE: case SO_LINGER:
-	case SO_SNDBUF: case SO_RCVBUF:
+	case SO_SNDBUF: case SO_RCVBUF: case SO_RCVLOWAT:
 		return true;
 	default:
 		return false;

@@ -127,9 +127,12 @@ sockin_acceptpoll(struct socket *head)
 }
 
 /*
- * A connect in progress may have finished, one way or the other.  The
- * event may be older than the connect (a new socket is writable), so no
- * error is not enough: the host must know a peer.
+ * A connect in progress may have finished, one way or the other: the
+ * event thread's news, or the socket layer asking (pr_connpoll) before
+ * it reads the outcome, so that nobody need keep the event thread awake
+ * for a non-blocking connect (sockin_rest.c).  The event may be older
+ * than the connect (a new socket is writable), so no error is not
+ * enough: the host must know a peer.
  */
 static void
 sockin_connected(struct sockin_pcb *sp)
@@ -142,11 +145,16 @@ sockin_connected(struct sockin_pcb *sp)
 		error = sockin_user_getname(sp->sp_fd, 1, &peer, &len);
 	if (error == ENOTCONN)
 		return;
-	sockin_watchful(sp, false);
 	if (error == 0)
 		soisconnected(sp->sp_so);
 	else
 		sockin_error(sp, error);
+}
+
+void
+sockin_connpoll(struct socket *so)
+{
+	sockin_connected(sotosockin(so));
 }
 
 void

@@ -36,12 +36,16 @@
 
 #define SOCKIN_RXIOV	16	/* pieces of the reader's buffer per receive */
 /*
- * Room for a datagram's control messages, at most: all Linux attaches to
- * one (IPv6's extension headers of kilobytes aside), so that what the
- * caller has room for is the host's room too, and the host cuts what does
- * not fit as it would for a host program (MSG_CTRUNC).
+ * Room for a datagram's control messages: the caller's, so that the host
+ * cuts what does not fit as it would for a host program (MSG_CTRUNC), up
+ * to the largest buffer the socket layer allocates (MAXMCLBYTES, 64 KiB).
+ * Linux attaches more than that to no datagram but one whose IPv6
+ * extension headers, each a message (IPV6_RECVHOPOPTS, IPV6_RECVDSTOPTS,
+ * IPV6_RECVRTHDR), take more than 64 KiB with their cmsghdrs: thousands
+ * of them, which only a sender with CAP_NET_RAW crafts; its messages
+ * beyond 64 KiB are cut here (MSG_CTRUNC) where Linux's would not be.
  */
-#define SOCKIN_CMSGMAX	4096
+#define SOCKIN_CMSGMAX	MAXMCLBYTES
 
 /*
  * The event thread: data, its end or an error may wait in the host
@@ -52,8 +56,11 @@ void
 sockin_rready(struct sockin_pcb *sp, int events)
 {
 	sp->sp_rgen++;
+	/* Anything but data (an end, a reset) poll asks the host about. */
 	if (events == SOCKIN_EV_IN || events == (SOCKIN_EV_IN | SOCKIN_EV_OUT))
 		sp->sp_flags |= SP_RFRESH;
+	else
+		sp->sp_flags &= ~SP_RFRESH;
 	if (!(sp->sp_flags & SP_RREADY)) {
 		sp->sp_flags |= SP_RREADY;
 		sorwakeup(sp->sp_so);
@@ -261,7 +268,9 @@ sockin_recvdgram(struct socket *so, struct uio *uio, int flags,
 /*
  * Only a connection's host socket, or a datagram socket's, says
  * "readable" for data; a datagram socket's errors are its so_error
- * (sockin_io.c).
+ * (sockin_io.c).  A connection's error (a reset) and hang-up stay in the
+ * host socket until a call meets them, and poll reports them as the
+ * host's does (POLLERR, POLLHUP).
  */
 int
 sockin_rcvpoll(struct socket *so)
@@ -282,6 +291,10 @@ sockin_rcvpoll(struct socket *so)
 		revents |= POLLIN | POLLRDNORM;
 	if (stream && (ev & SOCKIN_EV_RDHUP))
 		revents |= POLLRDHUP;
+	if (stream && (ev & SOCKIN_EV_ERR))
+		revents |= POLLERR;
+	if (stream && (ev & SOCKIN_EV_HUP))
+		revents |= POLLHUP;
 	/*
 	 * Asked under softnet_lock: readiness coming after is not lost.  A
 	 * stream that cannot be registered for the news the poller waits

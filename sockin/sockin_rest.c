@@ -19,14 +19,14 @@
  * datagram socket's receive, whose host errors become its so_error then;
  * a blocked call waits for its host socket itself (sockin_wait.c).
  *
- * A connect in progress keeps it awake (sockin_watchful): a blocking one
- * waits for its host socket itself, but a non-blocking one's completion
- * is read where the socket layer does not ask sockin (SO_ERROR,
- * getpeername, the state a send checks), as an interrupted or timed-out
- * blocking one's, which goes on, is; only the event thread completes it
- * then.  A datagram socket's host error needs no thread: poll takes the
- * news, a receive takes it (above) or meets it in the host, a send meets
- * it in the host, SO_ERROR reads it there (sockin_ctloutput).
+ * A connect in progress lets it rest: a blocking one waits for its host
+ * socket itself, and a non-blocking one's completion (or an interrupted
+ * or timed-out blocking one's, which goes on) is looked for by the
+ * socket layer where it reads it (pr_connpoll: connect, SO_ERROR,
+ * getpeername, send, receive) and taken by poll with the rest of the
+ * news.  A datagram socket's host error needs no thread either: poll
+ * takes the news, a receive takes it (above) or meets it in the host, a
+ * send meets it in the host, SO_ERROR reads it there (sockin_ctloutput).
  */
 #include "rumpkern/ktime.h"
 #include "rumpkern/lwp.h"
@@ -42,7 +42,6 @@ static bool sockin_resting;
 static bool sockin_polled;	/* a poller took news since the last batch */
 static bool sockin_stopping;
 static struct lwp *sockin_leader;	/* a poller waiting for the host */
-static unsigned sockin_watchers;	/* sockets sockin_watchful counts */
 static unsigned sockin_sleepers;	/* atomic: lwps asleep */
 
 static void
@@ -173,29 +172,11 @@ sockin_catchup(void)
 }
 
 void
-sockin_watchful(struct sockin_pcb *sp, bool on)
-{
-	NET_ASSERT_LOCKED();
-	if (on == ((sp->sp_flags & SP_WATCHFUL) != 0))
-		return;
-	mutex_enter(&sockin_restlock);
-	if (on) {
-		sp->sp_flags |= SP_WATCHFUL;
-		sockin_watchers++;
-		sockin_wake_locked();
-	} else {
-		sp->sp_flags &= ~SP_WATCHFUL;
-		sockin_watchers--;
-	}
-	mutex_exit(&sockin_restlock);
-}
-
-void
 sockin_rest(void)
 {
 	mutex_enter(&sockin_restlock);
 	if (__atomic_load_n(&sockin_polled, __ATOMIC_RELAXED) &&
-	    sockin_watchers == 0 && !sockin_stopping &&
+	    !sockin_stopping &&
 	    __atomic_load_n(&sockin_sleepers, __ATOMIC_RELAXED) == 0) {
 		sockin_resting = true;
 		sockin_stats.rests++;

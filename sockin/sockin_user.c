@@ -40,6 +40,7 @@ struct sockin_user {
 	atomic_bool su_cancelled;
 	pthread_mutex_t su_poollock;
 	struct sockin_user_waiter *su_pool;	/* waiters' kicks unused */
+	unsigned su_poolsize;			/* how many */
 };
 
 int
@@ -222,8 +223,10 @@ sockin_user_waiter_get(struct sockin_user *su, struct sockin_user_waiter **wp)
 	int error;
 
 	pthread_mutex_lock(&su->su_poollock);
-	if ((w = su->su_pool) != NULL)
+	if ((w = su->su_pool) != NULL) {
 		su->su_pool = w->sw_next;
+		su->su_poolsize--;
+	}
 	pthread_mutex_unlock(&su->su_poollock);
 	if (w == NULL) {
 		if ((w = malloc(sizeof(*w))) == NULL)
@@ -244,14 +247,24 @@ sockin_user_waiter_put(struct sockin_user *su, struct sockin_user_waiter *w,
     int kicked)
 {
 	uint64_t count;
+	bool kept = false;
 
 	/* Its next waiter must not see this one's kick. */
 	if (kicked)
 		(void)read(w->sw_kickfd, &count, sizeof(count));
 	pthread_mutex_lock(&su->su_poollock);
-	w->sw_next = su->su_pool;
-	su->su_pool = w;
+	if (su->su_poolsize < SOCKIN_USER_WAITRESERVE) {
+		w->sw_next = su->su_pool;
+		su->su_pool = w;
+		su->su_poolsize++;
+		kept = true;
+	}
 	pthread_mutex_unlock(&su->su_poollock);
+	/* A burst of waiters is over: its descriptors go back to the host. */
+	if (!kept) {
+		close(w->sw_kickfd);
+		free(w);
+	}
 }
 
 int

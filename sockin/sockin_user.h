@@ -76,9 +76,12 @@ void sockin_user_cancel(struct sockin_user *su);
 
 /*
  * A kick for one thread waiting on one socket (sockin_user_fdwait), from
- * a pool of eventfds as large as the most threads that waited at once.
- * ENOMEM, EMFILE, ENFILE.
+ * a pool of eventfds that keeps SOCKIN_USER_WAITRESERVE of them between
+ * uses (a new one is an eventfd call; more, kept after a burst of
+ * waiters, would hold the host's descriptors for nothing).  ENOMEM,
+ * EMFILE, ENFILE.
  */
+#define SOCKIN_USER_WAITRESERVE	8
 struct sockin_user_waiter;
 int sockin_user_waiter_get(struct sockin_user *su,
     struct sockin_user_waiter **wp);

@@ -115,7 +115,6 @@ sockin_connect(struct socket *so, const struct sockaddr *nam,
 	error = sockin_user_connect(sp->sp_fd, nam, namelen);
 	if (error == EINPROGRESS) {
 		soisconnecting(so);
-		sockin_watchful(sp, true);
 		return 0;
 	}
 	if (error != 0)
@@ -227,4 +226,5 @@ const struct pr_usrreqs sockin_usrreqs = {
 	.pr_senddirect = sockin_senddirect,
 	.pr_sndpoll = sockin_sndpoll,
 	.pr_acceptpoll = sockin_acceptpoll,
+	.pr_connpoll = sockin_connpoll,
 };

@@ -31,7 +31,6 @@ struct sockin_user;
 #define SP_RTOLD	0x200	/* SP_RREADY is the host's report, not a guess */
 #define SP_AFULL	0x20	/* the accept queue filled: accept on pr_accept */
 #define SP_AFAILED	0x04	/* the host's accept failed: again on the next */
-#define SP_WATCHFUL	0x100	/* keeps the event thread awake (sockin_rest.c) */
 #define SP_LAZY		0x400	/* not registered with epoll yet (sockin_lazy.c) */
 
 struct sockin_pcb {
@@ -90,8 +89,6 @@ void sockin_rest_fini(void);
 void sockin_rest(void);
 /* softnet_lock held: takes the news waiting while the event thread rests. */
 void sockin_catchup(void);
-/* softnet_lock held: sp's news must be taken without a poller (on). */
-void sockin_watchful(struct sockin_pcb *sp, bool on);
 /* Without locks: a sleeper took its news itself (sockin_wait.c). */
 void sockin_tooknews(void);
 
@@ -112,6 +109,8 @@ int sockin_register(struct sockin_pcb *sp);
 void sockin_acceptq(struct sockin_pcb *sp);
 /* pr_acceptpoll: accepts again what a failed host accept left. */
 void sockin_acceptpoll(struct socket *head);
+/* pr_connpoll: completes a connect the host finished, or fails it. */
+void sockin_connpoll(struct socket *so);
 /* Acts on readiness reported for sp's host socket (SOCKIN_EV_*). */
 void sockin_event(struct sockin_pcb *sp, int events);
 

@@ -90,7 +90,9 @@ struct pr_usrreqs {
 	 * SS_CANTRCVMORE set at end of file; EAGAIN when nothing waits (the
 	 * protocol wakes the receive buffer when something comes); or an
 	 * error.  flags has MSG_DONTWAIT when the caller will not wait.
-	 * pr_rcvpoll: POLLIN, POLLRDNORM and POLLRDHUP for what waits there.
+	 * pr_rcvpoll: POLLIN, POLLRDNORM and POLLRDHUP for what waits there,
+	 * POLLERR and POLLHUP for an error or a hang-up that waits there
+	 * too (sockin: a connection's reset, in the host socket).
 	 * pr_rcvcount: how many bytes wait there (FIONREAD).
 	 */
 	int (*pr_recvdirect)(struct socket *so, struct uio *uio, int flags);
@@ -138,6 +140,15 @@ struct pr_usrreqs {
 	 * queue is empty, softnet_lock held.
 	 */
 	void (*pr_acceptpoll)(struct socket *head);
+	/*
+	 * Optional, for a protocol that learns elsewhere (sockin: from the
+	 * host) that a connect in progress finished: look now, and complete
+	 * it (soisconnected) or fail it (so_error) if it did.  The socket
+	 * layer calls it, softnet_lock held, on a connecting socket before
+	 * it reads the connect's outcome: connect, getpeername, SO_ERROR,
+	 * send and receive.
+	 */
+	void (*pr_connpoll)(struct socket *so);
 	/*
 	 * Optional, for a protocol whose news comes from elsewhere (sockin:
 	 * the host) and that can wait for it there: a sleep of a blocked

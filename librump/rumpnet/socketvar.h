@@ -58,6 +58,7 @@ struct sockbuf {
 #define SS_CANTRCVMORE		0x0010
 #define SS_ISDISCONNECTED	0x0020
 #define SS_NOFDREF		0x0040	/* no file refers to it any more */
+#define SS_CONNECTOUT		0x0080	/* a connect went on after its call */
 
 /* so_options: the SO_* boolean options, as bits */
 #define SO_OPT_DEBUG		0x0001
@@ -360,6 +361,14 @@ pru_acceptpoll(struct socket *head)
 {
 	if (head->so_qlen == 0 && SO_PRU(head)->pr_acceptpoll != NULL)
 		SO_PRU(head)->pr_acceptpoll(head);
+}
+
+/* A connect in progress may have finished: the protocol looks (pr_connpoll). */
+static inline void
+pru_connpoll(struct socket *so)
+{
+	if ((so->so_state & SS_ISCONNECTING) && SO_PRU(so)->pr_connpoll != NULL)
+		SO_PRU(so)->pr_connpoll(so);
 }
 
 static inline int

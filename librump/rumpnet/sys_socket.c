@@ -508,6 +508,8 @@ do_getname(int s, struct sockaddr *asa, socklen_t *alen, bool peer)
 	so = fp->f_data;
 	memset(&ss, 0, sizeof(ss));
 	NET_LOCK();
+	if (peer)
+		pru_connpoll(so);
 	if (peer && !(so->so_state & SS_ISCONNECTED))
 		error = ENOTCONN;
 	else if (peer)

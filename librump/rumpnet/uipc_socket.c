@@ -142,6 +142,25 @@ sb_deadline(const struct sockbuf *sb)
 	return sb->sb_timeo_ns != 0 ? getnsuptime() + sb->sb_timeo_ns : 0;
 }
 
+/*
+ * A stream's connect that went on after its call returned (EINPROGRESS,
+ * a timeout, an interrupt: SS_CONNECTOUT) and has ended is reported by
+ * the next connect, once, as on Linux: 0 if it was made (EISCONN only
+ * after), its error if not (ECONNABORTED once SO_ERROR took that).
+ */
+static int
+soconnect_outcome(struct socket *so)
+{
+	int error;
+
+	so->so_state &= ~SS_CONNECTOUT;
+	if (so->so_state & SS_ISCONNECTED)
+		return 0;
+	error = so->so_error != 0 ? so->so_error : ECONNABORTED;
+	so->so_error = 0;
+	return error;
+}
+
 int
 soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
     bool nbio)
@@ -153,6 +172,12 @@ soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
 	NET_LOCK();
 	if (so->so_options & SO_OPT_ACCEPTCONN) {
 		error = EOPNOTSUPP;
+		goto out;
+	}
+	pru_connpoll(so);
+	if (stream && (so->so_state & (SS_CONNECTOUT | SS_ISCONNECTING)) ==
+	    SS_CONNECTOUT) {
+		error = soconnect_outcome(so);
 		goto out;
 	}
 	if (stream && (so->so_state & SS_ISCONNECTED)) {
@@ -178,6 +203,7 @@ soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
 	if (error != 0 || !stream)
 		goto out;
 	if (nbio && (so->so_state & SS_ISCONNECTING)) {
+		so->so_state |= SS_CONNECTOUT;
 		error = EINPROGRESS;
 		goto out;
 	}
@@ -191,6 +217,7 @@ soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
 		if (error != 0) {
 			if (error == ETIMEDOUT)
 				error = EINPROGRESS;
+			so->so_state |= SS_CONNECTOUT;
 			goto out;
 		}
 	}
@@ -331,6 +358,7 @@ sosend_copyin(struct uio *uio, size_t len, bool atomic)
 static int
 sosend_check(struct socket *so, const struct sockaddr *nam)
 {
+	pru_connpoll(so);
 	if (so->so_error != 0) {
 		int error = so->so_error;
 
@@ -576,6 +604,7 @@ static int
 soreceive_nodata(struct socket *so, struct uio *uio, bool *eof)
 {
 	*eof = false;
+	pru_connpoll(so);
 	if (so->so_error != 0) {
 		int error = so->so_error;
 
@@ -910,9 +939,12 @@ sopoll(struct socket *so, int events, struct pollent *pe)
 		revents |= events & (POLLIN | POLLRDNORM);
 	if (so->so_state & SS_CANTRCVMORE)
 		revents |= events & POLLRDHUP;
-	/* The protocol is asked only what the caller wants to know. */
+	/*
+	 * The protocol is asked only what the caller wants to know; its
+	 * POLLERR and POLLHUP are reported unasked, as always.
+	 */
 	if (events & (POLLIN | POLLRDNORM | POLLRDHUP))
-		revents |= events & pru_rcvpoll(so);
+		revents |= (events | POLLERR | POLLHUP) & pru_rcvpoll(so);
 	if ((events & (POLLOUT | POLLWRNORM)) &&
 	    (!(so->so_proto->pr_flags & PR_CONNREQUIRED) ||
 	    (so->so_state & SS_ISCONNECTED)) && pru_sndroom(so))

@@ -169,6 +169,7 @@ so_getsockopt(struct socket *so, struct sockopt *sopt)
 		return sockopt_setint(sopt,
 		    (so->so_options & SO_OPT_ACCEPTCONN) != 0);
 	case SO_ERROR:
+		pru_connpoll(so);
 		val = so->so_error;
 		so->so_error = 0;
 		return sockopt_setint(sopt, val);

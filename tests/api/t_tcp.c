@@ -255,6 +255,56 @@ tcp_non_blocking_connect_to_a_closed_port_reports_econnrefused(void **state)
 	wait_no_connections();
 }
 
+/* As on Linux: the connect after a non-blocking one reports its outcome. */
+static void
+tcp_a_connect_after_a_non_blocking_one_was_made_returns_0_then_eisconn(void **state)
+{
+	struct sockaddr_in sin;
+	struct pollfd pfd;
+	int l, c, a;
+
+	(void)state;
+	l = tcptest_listener(&sin, 16);
+	c = rump_sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin,
+	    sizeof(sin)), -1);
+	assert_int_equal(errno, EINPROGRESS);
+	pfd = (struct pollfd){ .fd = c, .events = POLLOUT };
+	assert_int_equal(rump_sys_poll(&pfd, 1, -1), 1);
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin,
+	    sizeof(sin)), -1);
+	assert_int_equal(errno, EISCONN);
+	a = rump_sys_accept(l, NULL, NULL);
+	assert_true(a >= 0);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	rump_sys_close(l);
+	wait_no_connections();
+}
+
+static void
+tcp_a_connect_after_a_refused_non_blocking_one_is_econnrefused(void **state)
+{
+	struct sockaddr_in sin = loopback(9);
+	struct pollfd pfd;
+	int c;
+
+	(void)state;
+	c = rump_sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0);
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin,
+	    sizeof(sin)), -1);
+	assert_int_equal(errno, EINPROGRESS);
+	pfd = (struct pollfd){ .fd = c, .events = POLLOUT };
+	assert_int_equal(rump_sys_poll(&pfd, 1, -1), 1);
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin,
+	    sizeof(sin)), -1);
+	assert_int_equal(errno, ECONNREFUSED);
+	rump_sys_close(c);
+	wait_no_connections();
+}
+
 static void
 tcp_accept_on_an_empty_non_blocking_listener_is_eagain(void **state)
 {
@@ -715,6 +765,8 @@ main(void)
 		leak_test(tcp_transfers_megabytes_byte_exact),
 		leak_test(tcp_non_blocking_connect_is_in_progress_then_writable),
 		leak_test(tcp_non_blocking_connect_to_a_closed_port_reports_econnrefused),
+		leak_test(tcp_a_connect_after_a_non_blocking_one_was_made_returns_0_then_eisconn),
+		leak_test(tcp_a_connect_after_a_refused_non_blocking_one_is_econnrefused),
 		leak_test(tcp_accept_on_an_empty_non_blocking_listener_is_eagain),
 		leak_test(tcp_half_close_lets_the_other_direction_go_on),
 		leak_test(tcp_peek_leaves_data_and_waitall_waits_for_all),

@@ -1,9 +1,9 @@
 #!/bin/sh
 # One program source, two AF_INET stacks: it links and runs with sockin
-# (pkg-config rumpnet_sockin, or its archives) or with the rump TCP/IP
-# stack (rumpnet), and linking both fails with a message naming the
-# mistake: at link time for static archives, at rump_init for shared
-# libraries.  Prints cmocka-style lines.  Needs cc, make and pkg-config.
+# (pkg-config rumpnet_sockin, or its -l flags) or with the rump TCP/IP
+# stack (pkg-config rumpnet, or its -l flags), and linking both fails
+# with a message naming the mistake: at link time for static archives,
+# at rump_init for shared libraries.  Prints cmocka-style lines.  Needs cc, make and pkg-config.
 set -u
 : "${RUMP_TEST_BUILD:?run through tests/run.sh}"
 san=${RUMP_TEST_SANITIZE:-0}
@@ -67,6 +67,22 @@ check pkg_config_links_the_sockin_flavour builds rumpnet_sockin
 check the_sockin_flavour_runs "$tmp/rumpnet_sockin"
 check pkg_config_links_the_rump_stack_flavour builds rumpnet
 check the_rump_stack_flavour_runs "$tmp/rumpnet"
+
+# The flags docs/ARCHITECTURE.md gives, without pkg-config: each flavour
+# links and runs from the installed shared libraries, kept by
+# --no-as-needed (nothing names a component library).
+plain() {
+	_out=$1
+	shift
+	cc $sanflags -I "$tmp/prefix/include" -o "$tmp/$_out" "$tmp/udp.c" \
+	    -L "$tmp/prefix/lib" -Wl,-rpath,"$tmp/prefix/lib" \
+	    -Wl,--no-as-needed "$@" && "$tmp/$_out"
+}
+check plain_flags_link_and_run_the_sockin_flavour plain plain_sockin \
+    -lrumpnet_sockin -lrumpnet -lrump -lrumpuser
+check plain_flags_link_and_run_the_rump_stack_flavour plain plain_stack \
+    -lrumpnet_virtif -lrumpnet_netinet -lrumpnet_net -lrumpnet -lrump \
+    -lrumpuser
 
 # Static archives of both stacks: the link fails and says why.
 both_static_refused() {

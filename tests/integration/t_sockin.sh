@@ -4,7 +4,8 @@
 # privilege.  rump_httpd-sockin serves a 256 MiB file byte-exact to curl;
 # rump_nc-sockin and the host's nc exchange data both ways; 1,000
 # concurrent connections to rump_nc-sockin --echo leave no host socket,
-# control block or kernel memory behind; an interface option is refused.
+# control block or kernel memory behind; every interface option is
+# refused by both tools.
 # Ports are random high ones on 127.0.0.1.
 # SOCKIN_TEST_BYTES sets the file size (default 256 MiB).
 set -u
@@ -159,15 +160,30 @@ thousand_connections_to_nc_sockin_leave_nothing_behind() {
 	[ "$(grep -c ': echoed 3000 bytes' "$tmp/echo.log")" -eq 1000 ]
 }
 
-an_interface_option_is_refused() {
-	if "$BIN/rump_nc-sockin" --if virt0,tap=rtap9 127.0.0.1 9 \
-	    </dev/null 2>"$tmp/err"; then
-		echo "rump_nc-sockin took --if"
-		return 1
-	fi
+# refused TOOL ARGS...: TOOL exits with status 2 and says why, unstarted.
+refused() {
+	_tool=$1
+	shift
+	"$BIN/$_tool" "$@" </dev/null >/dev/null 2>"$tmp/err"
+	_rc=$?
 	cat "$tmp/err"
+	[ "$_rc" -eq 2 ] || { echo "$_tool $*: exit $_rc, not 2"; return 1; }
 	grep -q "do not apply: this program uses the host's own network" \
 	    "$tmp/err"
+}
+
+# Each interface option, well formed, to each sockin tool.
+every_interface_option_is_refused_by_both_tools() {
+	for _opt in "--if virt0,tap=rtap9" "--addr virt0,198.18.0.1/24" \
+	    "--route default,198.18.0.254" "--pcap virt0,$tmp/x.pcap" \
+	    "--fault virt0,drop=1%" "--forward"; do
+		# shellcheck disable=SC2086
+		refused rump_nc-sockin $_opt 127.0.0.1 9 || return 1
+		# shellcheck disable=SC2086
+		refused rump_httpd-sockin $_opt --port 9 --root "$tmp" ||
+		    return 1
+	done
+	[ ! -e "$tmp/x.pcap" ]
 }
 
 echo "[==========] Running t_sockin."
@@ -176,7 +192,8 @@ check nc_sockin_sends_to_the_hosts_nc nc_sockin_sends_to_the_hosts_nc
 check the_hosts_nc_sends_to_nc_sockin the_hosts_nc_sends_to_nc_sockin
 check thousand_connections_to_nc_sockin_leave_nothing_behind \
     thousand_connections_to_nc_sockin_leave_nothing_behind
-check an_interface_option_is_refused an_interface_option_is_refused
+check every_interface_option_is_refused_by_both_tools \
+    every_interface_option_is_refused_by_both_tools
 echo "[==========] $run test(s) run."
 echo "[  PASSED  ] $((run - failed)) test(s)."
 if [ "$failed" -ne 0 ]; then

@@ -5,11 +5,14 @@
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>
+#include <poll.h>
+#include <sys/ioctl.h>
 #include <sys/socket.h>
 #include <sys/uio.h>
 #include <unistd.h>
 
 #include "apitest.h"
+#include "tcptest.h"
 #include "udptest.h"
 
 /* The calls both kinds of socket answer alike. */
@@ -222,6 +225,99 @@ control_messages_with_no_room_say_msg_ctrunc(void **state)
 	assert_int_equal(kinds, 0);
 }
 
+/* A connected pair of host sockets on 127.0.0.1: *c connects, *a accepts. */
+static void
+host_pair(int *c, int *a)
+{
+	struct sockaddr_in sin = { .sin_family = AF_INET,
+	    .sin_addr = { htonl(INADDR_LOOPBACK) } };
+	socklen_t len = sizeof(sin);
+	int l = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(l >= 0);
+	assert_int_equal(bind(l, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_int_equal(listen(l, 1), 0);
+	assert_int_equal(getsockname(l, (struct sockaddr *)&sin, &len), 0);
+	assert_true((*c = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(connect(*c, (struct sockaddr *)&sin, sizeof(sin)), 0);
+	assert_true((*a = accept(l, NULL, NULL)) >= 0);
+	close(l);
+}
+
+/* The same with sockin sockets. */
+static void
+rump_pair(int *c, int *a)
+{
+	struct sockaddr_in sin;
+	int l = tcptest_listener(&sin, 1);
+
+	assert_true((*c = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(rump_sys_connect(*c, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	assert_true((*a = rump_sys_accept(l, NULL, NULL)) >= 0);
+	rump_sys_close(l);
+}
+
+/* The bytes waiting in a host socket, and in a sockin socket (FIONREAD). */
+static int
+host_fionread(int s)
+{
+	int n = -1;
+
+	assert_int_equal(ioctl(s, FIONREAD, &n), 0);
+	return n;
+}
+
+static int
+rump_fionread(int s)
+{
+	int n = -1;
+
+	assert_int_equal(rump_sys_ioctl(s, FIONREAD, &n), 0);
+	return n;
+}
+
+/* Until n bytes wait for a, then what poll says of it now. */
+static int
+pollin_at(int (*fionread)(int), int (*pollf)(struct pollfd *, nfds_t, int),
+    int a, int n)
+{
+	struct pollfd pfd = { .fd = a, .events = POLLIN };
+
+	for (int i = 0; fionread(a) < n; i++)
+		assert_true(i < 100000);
+	assert_true(pollf(&pfd, 1, 0) >= 0);
+	return pfd.revents;
+}
+
+#define LOWAT	10
+
+/* Linux's poll says "readable" once SO_RCVLOWAT bytes are there. */
+static void
+so_rcvlowat_holds_back_pollin_as_on_the_host(void **state)
+{
+	int hc, ha, rc, ra, lowat = LOWAT;
+
+	(void)state;
+	host_pair(&hc, &ha);
+	rump_pair(&rc, &ra);
+	setint(&hostapi, ha, SOL_SOCKET, SO_RCVLOWAT, lowat);
+	setint(&rumpapi, ra, SOL_SOCKET, SO_RCVLOWAT, lowat);
+	assert_int_equal(send(hc, "12345", 5, 0), 5);
+	assert_int_equal(rump_sys_send(rc, "12345", 5, 0), 5);
+	assert_int_equal(pollin_at(rump_fionread, rump_sys_poll, ra, 5),
+	    pollin_at(host_fionread, poll, ha, 5));
+	assert_int_equal(send(hc, "67890", 5, 0), 5);
+	assert_int_equal(rump_sys_send(rc, "67890", 5, 0), 5);
+	assert_int_equal(pollin_at(rump_fionread, rump_sys_poll, ra, LOWAT),
+	    POLLIN);
+	assert_int_equal(pollin_at(host_fionread, poll, ha, LOWAT), POLLIN);
+	close(ha);
+	close(hc);
+	rump_sys_close(ra);
+	rump_sys_close(rc);
+}
+
 int
 main(void)
 {
@@ -231,6 +327,7 @@ main(void)
 		leak_test(several_control_messages_arrive_whole_in_a_buffer_holding_them),
 		leak_test(control_messages_cut_for_a_small_buffer_say_msg_ctrunc),
 		leak_test(control_messages_with_no_room_say_msg_ctrunc),
+		leak_test(so_rcvlowat_holds_back_pollin_as_on_the_host),
 	};
 
 	return cmocka_run_group_tests(tests, apitest_boot, apitest_halt);

@@ -438,6 +438,288 @@ a_nonblocking_datagram_receive_while_the_event_thread_rests_gets_the_icmp_error(
 	rump_sys_close(c);
 }
 
+/*
+ * A host listener on 127.0.0.1 whose accept queue is full (backlog 0 and
+ * one connection queued, Linux dropping further SYNs), so that connects
+ * to it stay in progress until its backlog grows (fullhost_open) and
+ * their SYN comes again.
+ */
+struct fullhost {
+	int l, filler;
+	struct sockaddr_in sin;
+};
+
+static void
+fullhost_start(struct fullhost *f)
+{
+	socklen_t len = sizeof(f->sin);
+
+	f->sin = (struct sockaddr_in){ .sin_family = AF_INET,
+	    .sin_addr = { htonl(INADDR_LOOPBACK) } };
+	assert_true((f->l = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(bind(f->l, (struct sockaddr *)&f->sin,
+	    sizeof(f->sin)), 0);
+	assert_int_equal(listen(f->l, 0), 0);
+	assert_int_equal(getsockname(f->l, (struct sockaddr *)&f->sin, &len), 0);
+	assert_true((f->filler = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(connect(f->filler, (struct sockaddr *)&f->sin,
+	    sizeof(f->sin)), 0);
+}
+
+/* Room for n more: the connects in progress complete (host accepts them). */
+static void
+fullhost_open(struct fullhost *f, int n)
+{
+	int a;
+
+	assert_int_equal(listen(f->l, 8), 0);
+	for (int i = 0; i < n + 1; i++) {
+		assert_true((a = accept(f->l, NULL, NULL)) >= 0);
+		close(a);
+	}
+}
+
+static void
+fullhost_close(struct fullhost *f)
+{
+	close(f->filler);
+	close(f->l);
+}
+
+/* Host socket h and sockin socket r connect to sin without waiting. */
+static void
+connect_both(const struct sockaddr_in *sin, int *h, int *r)
+{
+	assert_true((*h = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)) >= 0);
+	assert_true((*r = rump_sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK,
+	    0)) >= 0);
+	assert_int_equal(connect(*h, (const struct sockaddr *)sin,
+	    sizeof(*sin)), -1);
+	assert_int_equal(errno, EINPROGRESS);
+	assert_int_equal(rump_sys_connect(*r, (const struct sockaddr *)sin,
+	    sizeof(*sin)), -1);
+	assert_int_equal(errno, EINPROGRESS);
+}
+
+static int
+so_error(int (*get)(int, int, int, void *, socklen_t *), int s)
+{
+	socklen_t len = sizeof(int);
+	int error = -1;
+
+	assert_int_equal(get(s, SOL_SOCKET, SO_ERROR, &error, &len), 0);
+	return error;
+}
+
+/* getpeername's answer: 0, or the errno. */
+static int
+peer_error(int (*get)(int, struct sockaddr *, socklen_t *), int s,
+    struct sockaddr_in *sin)
+{
+	socklen_t len = sizeof(*sin);
+
+	return get(s, (struct sockaddr *)sin, &len) == 0 ? 0 : errno;
+}
+
+/* Its completion is looked for where it is read (pr_connpoll). */
+static void
+a_connect_in_progress_lets_the_event_thread_rest(void **state)
+{
+	struct fullhost f;
+	struct sockaddr_in peer;
+	int c, a, h, r;
+
+	(void)state;
+	fullhost_start(&f);
+	connect_both(&f.sin, &h, &r);
+	tcp_pair(&c, &a);
+	event_thread_rests(a, c);
+	assert_int_equal(peer_error(rump_sys_getpeername, r, &peer), ENOTCONN);
+	rump_sys_close(r);
+	close(h);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	fullhost_close(&f);
+}
+
+static void
+before_a_nonblocking_connect_completes_getpeername_says_enotconn_as_the_hosts(void **state)
+{
+	struct fullhost f;
+	struct sockaddr_in peer;
+	int h, r;
+
+	(void)state;
+	fullhost_start(&f);
+	connect_both(&f.sin, &h, &r);
+	assert_int_equal(peer_error(getpeername, h, &peer), ENOTCONN);
+	assert_int_equal(peer_error(rump_sys_getpeername, r, &peer), ENOTCONN);
+	assert_int_equal(so_error(getsockopt, h), 0);
+	assert_int_equal(so_error(rump_sys_getsockopt, r), 0);
+	rump_sys_close(r);
+	close(h);
+	fullhost_close(&f);
+}
+
+/*
+ * Once the host accepted it, the connection is made at the client's end:
+ * getpeername, SO_ERROR and a send see it at once, nobody having taken
+ * the news, as the host socket's do.
+ */
+static void
+a_nonblocking_connect_made_in_the_host_is_seen_at_once_while_the_event_thread_rests(void **state)
+{
+	struct fullhost f;
+	struct sockaddr_in peer;
+	int c, a, h, r;
+
+	(void)state;
+	fullhost_start(&f);
+	connect_both(&f.sin, &h, &r);
+	tcp_pair(&c, &a);
+	event_thread_rests(a, c);
+	fullhost_open(&f, 2);
+	assert_int_equal(peer_error(getpeername, h, &peer), 0);
+	assert_int_equal(peer_error(rump_sys_getpeername, r, &peer), 0);
+	assert_int_equal(peer.sin_port, f.sin.sin_port);
+	assert_int_equal(so_error(getsockopt, h), 0);
+	assert_int_equal(so_error(rump_sys_getsockopt, r), 0);
+	assert_int_equal(send(h, "x", 1, MSG_DONTWAIT), 1);
+	assert_int_equal(rump_sys_send(r, "x", 1, MSG_DONTWAIT), 1);
+	assert_int_equal(kstat("sockin.resting"), 1);
+	rump_sys_close(r);
+	close(h);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	fullhost_close(&f);
+}
+
+static void
+poll_sees_a_nonblocking_connect_complete_while_the_event_thread_rests_as_the_hosts(void **state)
+{
+	struct fullhost f;
+	struct pollfd hp, rp;
+	int c, a, h, r;
+
+	(void)state;
+	fullhost_start(&f);
+	connect_both(&f.sin, &h, &r);
+	tcp_pair(&c, &a);
+	event_thread_rests(a, c);
+	fullhost_open(&f, 2);
+	hp = (struct pollfd){ .fd = h, .events = POLLOUT };
+	rp = (struct pollfd){ .fd = r, .events = POLLOUT };
+	assert_int_equal(poll(&hp, 1, -1), 1);
+	assert_int_equal(rump_sys_poll(&rp, 1, -1), 1);
+	assert_int_equal(rp.revents, hp.revents);
+	rump_sys_close(r);
+	close(h);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	fullhost_close(&f);
+}
+
+/* A port on 127.0.0.1 bound and closed again: nobody listens there. */
+static void
+closed_port(struct sockaddr_in *sin)
+{
+	socklen_t len = sizeof(*sin);
+	int s = socket(AF_INET, SOCK_STREAM, 0);
+
+	assert_true(s >= 0);
+	*sin = (struct sockaddr_in){ .sin_family = AF_INET,
+	    .sin_addr = { htonl(INADDR_LOOPBACK) } };
+	assert_int_equal(bind(s, (struct sockaddr *)sin, sizeof(*sin)), 0);
+	assert_int_equal(getsockname(s, (struct sockaddr *)sin, &len), 0);
+	close(s);
+}
+
+/* Until SO_ERROR of s says something (the refusal comes when it comes). */
+static int
+so_error_awaited(int (*get)(int, int, int, void *, socklen_t *), int s)
+{
+	int error = 0;
+
+	for (int i = 0; error == 0; i++) {
+		assert_true(i < 100000);
+		error = so_error(get, s);
+	}
+	return error;
+}
+
+static void
+so_error_after_a_refused_nonblocking_connect_is_econnrefused_once_as_the_hosts(void **state)
+{
+	struct sockaddr_in sin, peer;
+	int c, a, h, r;
+
+	(void)state;
+	closed_port(&sin);
+	tcp_pair(&c, &a);
+	event_thread_rests(a, c);
+	assert_true((h = socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK, 0)) >= 0);
+	assert_true((r = rump_sys_socket(AF_INET, SOCK_STREAM | SOCK_NONBLOCK,
+	    0)) >= 0);
+	if (connect(h, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		assert_int_equal(errno, EINPROGRESS);
+	if (rump_sys_connect(r, (struct sockaddr *)&sin, sizeof(sin)) == -1)
+		assert_int_equal(errno, EINPROGRESS);
+	assert_int_equal(so_error_awaited(getsockopt, h), ECONNREFUSED);
+	assert_int_equal(so_error_awaited(rump_sys_getsockopt, r), ECONNREFUSED);
+	assert_int_equal(so_error(getsockopt, h), 0);
+	assert_int_equal(so_error(rump_sys_getsockopt, r), 0);
+	assert_int_equal(peer_error(getpeername, h, &peer), ENOTCONN);
+	assert_int_equal(peer_error(rump_sys_getpeername, r, &peer), ENOTCONN);
+	rump_sys_close(r);
+	close(h);
+	rump_sys_close(a);
+	rump_sys_close(c);
+}
+
+/* Asked again while the event thread rests, the host says "not yet". */
+static void
+a_second_connect_while_the_first_goes_on_is_ealready_as_the_hosts(void **state)
+{
+	struct fullhost f;
+	int c, a, h, r;
+
+	(void)state;
+	fullhost_start(&f);
+	connect_both(&f.sin, &h, &r);
+	tcp_pair(&c, &a);
+	event_thread_rests(a, c);
+	assert_int_equal(connect(h, (struct sockaddr *)&f.sin, sizeof(f.sin)),
+	    -1);
+	assert_int_equal(errno, EALREADY);
+	assert_int_equal(rump_sys_connect(r, (struct sockaddr *)&f.sin,
+	    sizeof(f.sin)), -1);
+	assert_int_equal(errno, EALREADY);
+	rump_sys_close(r);
+	close(h);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	fullhost_close(&f);
+}
+
+static void
+a_nonblocking_recv_before_a_connect_completes_is_eagain_as_the_hosts(void **state)
+{
+	struct fullhost f;
+	char b;
+	int h, r;
+
+	(void)state;
+	fullhost_start(&f);
+	connect_both(&f.sin, &h, &r);
+	assert_int_equal(recv(h, &b, 1, MSG_DONTWAIT), -1);
+	assert_int_equal(errno, EAGAIN);
+	assert_int_equal(rump_sys_recv(r, &b, 1, MSG_DONTWAIT), -1);
+	assert_int_equal(errno, EAGAIN);
+	rump_sys_close(r);
+	close(h);
+	fullhost_close(&f);
+}
+
 int
 main(void)
 {
@@ -455,6 +737,13 @@ main(void)
 		leak_test(a_nonblocking_datagram_receive_while_the_event_thread_rests_takes_the_news),
 		leak_test(so_error_while_the_event_thread_rests_is_the_hosts_icmp_error),
 		leak_test(a_nonblocking_datagram_receive_while_the_event_thread_rests_gets_the_icmp_error),
+		leak_test(a_connect_in_progress_lets_the_event_thread_rest),
+		leak_test(before_a_nonblocking_connect_completes_getpeername_says_enotconn_as_the_hosts),
+		leak_test(a_nonblocking_connect_made_in_the_host_is_seen_at_once_while_the_event_thread_rests),
+		leak_test(poll_sees_a_nonblocking_connect_complete_while_the_event_thread_rests_as_the_hosts),
+		leak_test(so_error_after_a_refused_nonblocking_connect_is_econnrefused_once_as_the_hosts),
+		leak_test(a_second_connect_while_the_first_goes_on_is_ealready_as_the_hosts),
+		leak_test(a_nonblocking_recv_before_a_connect_completes_is_eagain_as_the_hosts),
 	};
 
 	return cmocka_run_group_tests(tests, apitest_boot, apitest_halt);

@@ -148,6 +148,54 @@ so_rcvbuf_bounds_the_datagrams_the_host_keeps(void **state)
 	rump_sys_close(s);
 }
 
+/* A UDP socket on the host's ::1 and an ephemeral port; -1 without ::1. */
+static int
+udp6_bound(struct sockaddr_in6 *sin6)
+{
+	socklen_t len = sizeof(*sin6);
+	int s = rump_sys_socket(AF_INET6, SOCK_DGRAM, 0);
+
+	assert_true(s >= 0);
+	*sin6 = (struct sockaddr_in6){ .sin6_family = AF_INET6,
+	    .sin6_addr = IN6ADDR_LOOPBACK_INIT };
+	if (rump_sys_bind(s, (struct sockaddr *)sin6, sizeof(*sin6)) != 0) {
+		assert_int_equal(errno, EADDRNOTAVAIL);
+		rump_sys_close(s);
+		return -1;
+	}
+	assert_int_equal(rump_sys_getsockname(s, (struct sockaddr *)sin6,
+	    &len), 0);
+	return s;
+}
+
+static void
+a_datagram_over_the_hosts_ipv6_loopback_arrives_with_its_source(void **state)
+{
+	struct sockaddr_in6 rsin6, ssin6, from;
+	socklen_t len = sizeof(from);
+	char buf[8];
+	int r, s;
+
+	(void)state;
+	if ((r = udp6_bound(&rsin6)) == -1) {
+		print_message("the host has no ::1\n");
+		skip();
+	}
+	assert_true((s = udp6_bound(&ssin6)) >= 0);
+	assert_int_equal(rump_sys_sendto(s, "six", 3, 0,
+	    (struct sockaddr *)&rsin6, sizeof(rsin6)), 3);
+	assert_int_equal(rump_sys_recvfrom(r, buf, sizeof(buf), 0,
+	    (struct sockaddr *)&from, &len), 3);
+	assert_memory_equal(buf, "six", 3);
+	assert_int_equal(len, sizeof(from));
+	assert_int_equal(from.sin6_family, AF_INET6);
+	assert_int_equal(from.sin6_port, ssin6.sin6_port);
+	assert_memory_equal(&from.sin6_addr, &in6addr_loopback,
+	    sizeof(in6addr_loopback));
+	rump_sys_close(s);
+	rump_sys_close(r);
+}
+
 int
 main(void)
 {
@@ -156,6 +204,7 @@ main(void)
 		leak_test(a_datagram_fills_a_buffer_of_many_pieces_in_order),
 		leak_test(an_icmp_error_is_reported_by_poll_then_once_by_the_next_call),
 		leak_test(so_rcvbuf_bounds_the_datagrams_the_host_keeps),
+		leak_test(a_datagram_over_the_hosts_ipv6_loopback_arrives_with_its_source),
 	};
 
 	return cmocka_run_group_tests(tests, apitest_boot, apitest_halt);

@@ -173,6 +173,59 @@ readers_blocked_on_one_socket_share_what_comes(void **state)
 	rump_sys_close(c);
 }
 
+/* The kicks sockin keeps between waits: SOCKIN_USER_WAITRESERVE. */
+#define KICK_RESERVE	8
+#define NBURST		64
+
+static long
+accept_one(struct blocker *b)
+{
+	int s = rump_sys_accept(b->fds[0], NULL, NULL);
+
+	if (s >= 0)
+		rump_sys_close(s);
+	return s >= 0 ? 0 : -1;
+}
+
+/*
+ * NBURST accepters blocked at once, each with a kick of its own, then
+ * all served: the host descriptors their kicks took are closed but for
+ * the reserve (the listener and its host clients are closed too).
+ */
+static void
+a_burst_of_blocked_calls_leaves_at_most_the_reserve_of_kicks_open(void **state)
+{
+	static struct blocker b[NBURST];
+	struct sockaddr_in sin = {
+		.sin_family = AF_INET,
+		.sin_addr = { htonl(INADDR_LOOPBACK) },
+	};
+	socklen_t len = sizeof(sin);
+	int l, h, fds;
+
+	(void)state;
+	fds = host_fds();
+	assert_true((l = rump_sys_socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+	assert_int_equal(rump_sys_bind(l, (struct sockaddr *)&sin, len), 0);
+	assert_int_equal(rump_sys_listen(l, NBURST), 0);
+	assert_int_equal(rump_sys_getsockname(l, (struct sockaddr *)&sin,
+	    &len), 0);
+	for (int i = 0; i < NBURST; i++)
+		blocker_start(&b[i], 0, NULL, accept_one, (int[]){ l, -1 });
+	for (int i = 0; i < NBURST; i++) {
+		assert_true((h = socket(AF_INET, SOCK_STREAM, 0)) >= 0);
+		assert_int_equal(connect(h, (struct sockaddr *)&sin,
+		    sizeof(sin)), 0);
+		close(h);
+	}
+	for (int i = 0; i < NBURST; i++) {
+		blocker_join(&b[i]);
+		assert_int_equal(b[i].ret, 0);
+	}
+	rump_sys_close(l);
+	assert_true(host_fds() <= fds + KICK_RESERVE);
+}
+
 int
 main(void)
 {
@@ -180,6 +233,7 @@ main(void)
 		leak_test(readers_without_a_descriptor_for_their_kick_still_get_their_data),
 		leak_test(readers_blocked_on_one_socket_all_wake_when_it_is_shut),
 		leak_test(readers_blocked_on_one_socket_share_what_comes),
+		leak_test(a_burst_of_blocked_calls_leaves_at_most_the_reserve_of_kicks_open),
 	};
 
 	return cmocka_run_group_tests(tests, apitest_boot, apitest_halt);
