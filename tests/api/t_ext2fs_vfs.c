@@ -610,6 +610,7 @@ a_read_only_mount_changes_no_byte_of_the_image(void **state)
 	assert_fails(rump_sys_open("/mnt/new", O_WRONLY | O_CREAT, 0644), EROFS);
 	assert_fails(rump_sys_mkdir("/mnt/newdir", 0755), EROFS);
 	assert_fails(rump_sys_unlink("/mnt/small"), EROFS);
+	assert_fails(rump_sys_rename("/mnt/small", "/mnt/renamed"), EROFS);
 	unmount_image();
 	assert_int_equal(host("cmp -s %s %s.orig", imgpath, imgpath), 0);
 	assert_int_equal(host("rm -f %s.orig", imgpath), 0);
