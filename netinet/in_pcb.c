@@ -104,23 +104,29 @@ in_pcbunhash(struct inpcb *inp)
 	inp->inp_hashed = inp->inp_bhashed = inp->inp_phashed = false;
 }
 
-/* Puts inp in the hash tables that match its state. */
+/*
+ * Puts inp in the hash tables that match its state.  Each bucket is
+ * hashed once into a local: LIST_INSERT_HEAD names its head four times.
+ */
 static void
 in_pcbhashin(struct inpcb *inp)
 {
 	struct inpcbtable *t = inp->inp_table;
+	struct inpcbhead *h;
 
 	if (inp->inp_lport == 0)
 		return;
-	LIST_INSERT_HEAD(in_pcbphash(t, inp->inp_lport), inp, inp_phash);
+	h = in_pcbphash(t, inp->inp_lport);
+	LIST_INSERT_HEAD(h, inp, inp_phash);
 	inp->inp_phashed = true;
 	if (inp->inp_faddr.s_addr != INADDR_ANY) {
-		LIST_INSERT_HEAD(in_pcbhash(t, inp->inp_faddr, inp->inp_fport,
-		    inp->inp_laddr, inp->inp_lport), inp, inp_hash);
+		h = in_pcbhash(t, inp->inp_faddr, inp->inp_fport,
+		    inp->inp_laddr, inp->inp_lport);
+		LIST_INSERT_HEAD(h, inp, inp_hash);
 		inp->inp_hashed = true;
 	} else {
-		LIST_INSERT_HEAD(in_pcbbhash(t, inp->inp_laddr,
-		    inp->inp_lport), inp, inp_bhash);
+		h = in_pcbbhash(t, inp->inp_laddr, inp->inp_lport);
+		LIST_INSERT_HEAD(h, inp, inp_bhash);
 		inp->inp_bhashed = true;
 	}
 }

@@ -307,10 +307,11 @@ ip_input(struct ifnet *ifp, struct mbuf *m)
 	/*
 	 * Ours: one of our addresses on any interface (RFC 1122 3.3.4.2, the
 	 * weak end-system model), the limited broadcast, or a broadcast
-	 * address of the receiving interface's subnets.
+	 * address of the receiving interface's subnets.  Unicast to us, the
+	 * common case, is asked first: each test is a hash lookup.
 	 */
-	if (dst.s_addr == htonl(INADDR_BROADCAST) || in_isbroadcast(dst, ifp) ||
-	    in_islocal(dst))
+	if (in_islocal(dst) || dst.s_addr == htonl(INADDR_BROADCAST) ||
+	    in_isbroadcast(dst, ifp))
 		ip_deliver(m);
 	else
 		ip_forward(m);

@@ -192,6 +192,7 @@ void
 tcp_sendseqinit(struct tcpcb *tp)
 {
 	tp->iss = tcp_new_isn(tp->t_inpcb);
+	tp->ts_offset = tcp_new_tsoffset(tp->t_inpcb);
 	tp->snd_una = tp->snd_nxt = tp->snd_max = tp->iss;
 	tp->snd_recover = tp->iss;
 	tcp_sackboard_init(&tp->t_sackboard, tp->iss + 1);
@@ -521,9 +522,16 @@ tcp_finish(struct tcpcb *tp, struct tcp_in *ti, enum tcp_verdict v)
 		m_freem(ti->m);
 }
 
-/* The connection or listener the segment is for; NULL: none. */
+/*
+ * The connection or listener the segment is for; NULL: none, or the
+ * segment is to a broadcast address (*bcast).  RFC 1122 4.2.3.10: a SYN
+ * to a broadcast or multicast address is dropped, and nothing is ever
+ * answered to one.  A connection's local address was unicast when it
+ * opened (bind refuses the others, and so does this for a SYN), so only
+ * a segment no connection takes is looked up in the broadcast addresses.
+ */
 static struct inpcb *
-tcp_lookup(const struct tcp_in *ti)
+tcp_lookup(const struct tcp_in *ti, struct ifnet *rcvif, bool *bcast)
 {
 	struct inpcb *inp;
 
@@ -531,6 +539,8 @@ tcp_lookup(const struct tcp_in *ti)
 	    ti->ip.ip_dst, ti->th.th_dport);
 	if (inp != NULL)
 		return inp;
+	if ((*bcast = in_isbroadcast(ti->ip.ip_dst, rcvif)))
+		return NULL;
 	inp = in_pcblookup_bind(&tcbtable, ti->ip.ip_dst, ti->th.th_dport);
 	if (inp != NULL && (intotcpcb(inp) == NULL ||
 	    intotcpcb(inp)->t_state != TCPS_LISTEN))
@@ -541,17 +551,18 @@ tcp_lookup(const struct tcp_in *ti)
 void
 tcp_input(struct mbuf *m, int off, int proto)
 {
+	struct ifnet *rcvif = m->m_pkthdr.rcvif;
 	struct tcp_in ti;
 	struct inpcb *inp;
 	struct tcpcb *tp;
 	enum tcp_verdict v;
+	bool bcast = false;
 	int thlen;
 
 	(void)proto;
 	NET_ASSERT_LOCKED();
 	tcpstat.tcps_rcvtotal++;
-	if ((m->m_flags & (M_BCAST | M_MCAST)) ||
-	    in_isbroadcast(mtod(m, struct ip *)->ip_dst, m->m_pkthdr.rcvif)) {
+	if (m->m_flags & (M_BCAST | M_MCAST)) {
 		tcpstat.tcps_rcvbcast++;
 		m_freem(m);
 		return;
@@ -563,7 +574,12 @@ tcp_input(struct mbuf *m, int off, int proto)
 		return;
 	}
 again:
-	if ((inp = tcp_lookup(&ti)) == NULL) {
+	if ((inp = tcp_lookup(&ti, rcvif, &bcast)) == NULL && bcast) {
+		tcpstat.tcps_rcvbcast++;
+		m_freem(ti.m);
+		return;
+	}
+	if (inp == NULL) {
 		tcpstat.tcps_noport++;
 		tcp_reply_rst(&ti);
 		m_freem(ti.m);

@@ -100,16 +100,27 @@ tcp_advwin(const struct tcpcb *tp)
 	return win;
 }
 
-/* Whether the window has opened enough since last advertised to say so. */
+/*
+ * Whether the window has opened enough since last advertised to say so
+ * in a segment of its own.  Only a peer that knows less than two
+ * segments of window may be held back by it (sender silly-window
+ * avoidance, RFC 9293 3.8.6.2.1); a peer that knows more sends, and the
+ * ACKs of what it sends carry the new window.  So the window of a SYN,
+ * never scaled (RFC 7323 2.2), is not followed by an update of its own
+ * once the handshake completes.
+ */
 static bool
 tcp_winupdate_due(const struct tcpcb *tp)
 {
 	struct socket *so = tp->t_inpcb->inp_socket;
+	int32_t known = (int32_t)(tp->rcv_adv - tp->rcv_nxt);
 	uint32_t adv;
 
 	if (!TCPS_HAVERCVDSYN(tp->t_state) || TCPS_RCVDFIN(tp->t_state))
 		return false;
-	adv = tcp_advwin(tp) - (tp->rcv_adv - tp->rcv_nxt);
+	if (known >= 2 * (int32_t)tcp_effmss(tp))
+		return false;
+	adv = tcp_advwin(tp) - (uint32_t)known;
 	if ((int32_t)adv <= 0)
 		return false;
 	return adv >= 2 * tcp_effmss(tp) || 2 * adv >= so->so_rcv.sb_hiwat;

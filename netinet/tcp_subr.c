@@ -160,7 +160,6 @@ tcp_newtcpcb(struct inpcb *inp)
 	tp->t_keepidle = TCP_KEEPIDLE_S;
 	tp->t_keepintvl = TCP_KEEPINTVL_S;
 	tp->t_keepcnt = TCP_KEEPCNT_DEFAULT;
-	tp->ts_offset = cprng_u32();
 	TAILQ_INIT(&tp->t_segq);
 	callout_init(&tp->t_callout, 0);
 	callout_setfunc(&tp->t_callout, tcp_timer_callout, tp);

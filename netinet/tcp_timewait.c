@@ -17,12 +17,18 @@ tcp_timewait_start(struct tcpcb *tp)
 	tcp_timer_set(tp, TCPT_2MSL, 2ULL * tcp_msl_ms * 1000000ULL);
 }
 
+/*
+ * The callout, armed for the earliest timer the connection had, moves to
+ * the 2 MSL deadline: a connection closed at a high rate would otherwise
+ * cost the callout thread a run for a timer already cleared.
+ */
 void
 tcp_enter_timewait(struct tcpcb *tp)
 {
 	tcp_state_change(tp, TCPS_TIME_WAIT);
 	for (int t = 0; t < TCPT_NTIMERS; t++)
 		tcp_timer_clear(tp, (enum tcp_timer)t);
+	tp->t_callout_at = 0;
 	tcp_timewait_start(tp);
 	soisdisconnected(tp->t_inpcb->inp_socket);
 }

@@ -110,7 +110,7 @@ struct tcpcb {
 	/* Timestamps (RFC 7323 3, 4 and 5). */
 	uint32_t ts_recent;
 	uint64_t ts_recent_age;		/* tcp_now() when it was stored */
-	uint32_t ts_offset;		/* random per connection */
+	uint32_t ts_offset;		/* secret per address pair */
 	tcp_seq last_ack_sent;
 
 	/* Retransmission (RFC 6298). */
@@ -344,6 +344,7 @@ void tcp_close(struct tcpcb *tp);
 /* Drops with an error for the user; sends RST if synchronized. */
 void tcp_drop(struct tcpcb *tp, int error);
 tcp_seq tcp_new_isn(const struct inpcb *inp);
+uint32_t tcp_new_tsoffset(const struct inpcb *inp);
 void tcp_isn_init(void);
 /* A keyed hash of a connection's 4-tuple and extra (tcp_isn.c). */
 uint32_t tcp_hash4(struct in_addr laddr, in_port_t lport,

@@ -26,8 +26,8 @@
  * "nothing" and the flag's clearing happen under softnet_lock, and the
  * report is acted on under it (sockin_rready, sockin_wready: the flag
  * set again and the waiters woken), so after all three, and after the
- * waiter recorded itself (a poller's pollrecord comes before it asks) or
- * went to sleep (sbwait releases softnet_lock as it sleeps).
+ * waiter recorded itself (a poller does so before it lets softnet_lock
+ * go) or went to sleep (sbwait releases softnet_lock as it sleeps).
  */
 #include "rumpnet/netlock.h"
 #include "sockin/sockin_user.h"

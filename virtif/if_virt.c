@@ -55,6 +55,7 @@ KMEM_DEFINE(M_VIRTIF, "virtif");
  */
 struct virtif_rxslot {
 	struct mbuf *rs_m;
+	int rs_cap;			/* the room of rs_m, mapped in the frame */
 	struct virtif_user_seg rs_more[VIRTIF_USER_RXMORE];
 	struct virtif_vnet_hdr rs_vnet;
 };
@@ -150,7 +151,9 @@ virtif_rxslot_map(struct virtif_rxslot *rs, struct virtif_user_frame *f)
 
 /*
  * Fills empty slots (and replaces buffers too small for a raised MTU).
- * Returns how many slots from the first are ready to receive into.
+ * Returns how many slots from the first are ready to receive into.  A
+ * slot whose chain stayed keeps its mapping: a receive changes neither,
+ * and mapping all the slots' chains again would cost every read.
  */
 static size_t
 virtif_rxfill(struct virtif_softc *sc)
@@ -161,14 +164,13 @@ virtif_rxfill(struct virtif_softc *sc)
 	for (i = 0; i < VIRTIF_RXBATCH; i++) {
 		struct virtif_rxslot *rs = &sc->sc_rxs[i];
 
-		if (rs->rs_m != NULL &&
-		    virtif_rxslot_map(rs, &sc->sc_rxf[i]) >= len)
+		if (rs->rs_m != NULL && rs->rs_cap >= len)
 			continue;
 		m_freem(rs->rs_m);
 		if ((rs->rs_m = virtif_rxbuf(len)) == NULL)
 			break;
 		rs->rs_m->m_data += ETHER_ALIGN;
-		(void)virtif_rxslot_map(rs, &sc->sc_rxf[i]);
+		rs->rs_cap = virtif_rxslot_map(rs, &sc->sc_rxf[i]);
 	}
 	return i;
 }

@@ -3,6 +3,15 @@
  * virtual CPU before the host wait and takes one again after; the
  * interlock is held again before the CPU is, which cannot deadlock because
  * a thread holding a CPU gives it back whenever it waits for a mutex.
+ *
+ * The host condition variable is made by the first wait, not by cv_init:
+ * most are never waited on (a socket has five, and a connection served
+ * without blocking waits on none), and making and destroying them cost a
+ * server a sixth of sockin's own work per connection.  A signal or a
+ * broadcast that finds none has nobody in the host to wake: a waiter
+ * makes it holding the interlock, before it sleeps, so a waker that
+ * changed the state under the interlock after the waiter checked it sees
+ * the host half, the interlock ordering the two.
  */
 #include "rump/rumpuser.h"
 #include "rumpkern/condvar.h"
@@ -13,7 +22,7 @@
 void
 cv_init(kcondvar_t *cv)
 {
-	rumpuser_cv_init(&cv->cv_host);
+	cv->cv_host = NULL;
 	cv->cv_waiters = 0;
 	cv->cv_hostwaits = NULL;
 }
@@ -22,7 +31,27 @@ void
 cv_destroy(kcondvar_t *cv)
 {
 	KASSERT(cv->cv_waiters == 0);
-	rumpuser_cv_destroy(cv->cv_host);
+	if (cv->cv_host != NULL)
+		rumpuser_cv_destroy(cv->cv_host);
+	cv->cv_host = NULL;
+}
+
+/*
+ * The host half, made now if no wait made it before.  Every waiter of a
+ * condition variable holds its one interlock (as NetBSD's condvar(9)
+ * requires), so two never make it at once; wakers may not hold it, so
+ * they read it atomically.
+ */
+static struct rumpuser_cv *
+cv_host(kcondvar_t *cv)
+{
+	struct rumpuser_cv *host = cv->cv_host;
+
+	if (host == NULL) {
+		rumpuser_cv_init(&host);
+		__atomic_store_n(&cv->cv_host, host, __ATOMIC_RELEASE);
+	}
+	return host;
 }
 
 /* Waits at most nsec (0: forever); ETIMEDOUT when the time ran out. */
@@ -30,18 +59,20 @@ static int
 cv_wait_ns(kcondvar_t *cv, kmutex_t *mtx, uint64_t nsec)
 {
 	struct lwp *l = curlwp;
+	struct rumpuser_cv *host;
 	int error = 0;
 
 	KASSERT(mtx->mtx_owner == l);
 	if (mtx->mtx_waithook != NULL)
 		mtx->mtx_waithook();
+	host = cv_host(cv);
 	cv->cv_waiters++;
 	mtx->mtx_owner = NULL;
 	sched_give_cpu(l);
 	if (nsec == 0)
-		rumpuser_cv_wait(cv->cv_host, mtx->mtx_host);
+		rumpuser_cv_wait(host, mtx->mtx_host);
 	else
-		error = rumpuser_cv_timedwait(cv->cv_host, mtx->mtx_host,
+		error = rumpuser_cv_timedwait(host, mtx->mtx_host,
 		    (int64_t)(nsec / NSEC_PER_SEC), (long)(nsec % NSEC_PER_SEC));
 	sched_take_cpu(l);
 	mtx->mtx_owner = l;
@@ -139,18 +170,27 @@ cv_kick(kcondvar_t *cv)
 		hw->hw_kick(hw);
 }
 
+/* No host half yet: nobody has waited in the host, nobody to wake there. */
 void
 cv_signal(kcondvar_t *cv)
 {
+	struct rumpuser_cv *host = __atomic_load_n(&cv->cv_host,
+	    __ATOMIC_ACQUIRE);
+
 	cv_kick(cv);
-	rumpuser_cv_signal(cv->cv_host);
+	if (host != NULL)
+		rumpuser_cv_signal(host);
 }
 
 void
 cv_broadcast(kcondvar_t *cv)
 {
+	struct rumpuser_cv *host = __atomic_load_n(&cv->cv_host,
+	    __ATOMIC_ACQUIRE);
+
 	cv_kick(cv);
-	rumpuser_cv_broadcast(cv->cv_host);
+	if (host != NULL)
+		rumpuser_cv_broadcast(host);
 }
 
 bool

@@ -74,9 +74,16 @@ pollrecord(struct pollhead *ph, struct pollent *pe)
 	mutex_exit(&poll_lock);
 }
 
+/*
+ * Only the poller records pe; the lock is taken only if it did, and a
+ * destroyer that took the record away already (pe_head NULL, stored
+ * last, under the lock) no longer touches pe nor its waiter.
+ */
 void
 pollent_unrecord(struct pollent *pe)
 {
+	if (__atomic_load_n(&pe->pe_head, __ATOMIC_ACQUIRE) == NULL)
+		return;
 	mutex_enter(&poll_lock);
 	if (pe->pe_head != NULL) {
 		LIST_REMOVE(pe, pe_link);
@@ -95,7 +102,7 @@ pollwakeup_locked(struct pollhead *ph, bool detach)
 		cv_signal(&pe->pe_waiter->pw_cv);
 		if (detach) {
 			LIST_REMOVE(pe, pe_link);
-			pe->pe_head = NULL;
+			__atomic_store_n(&pe->pe_head, NULL, __ATOMIC_RELEASE);
 		}
 	}
 }
@@ -105,7 +112,7 @@ pollwakeup(struct pollhead *ph)
 {
 	/*
 	 * Unlocked peek: the caller changed state under the object's lock,
-	 * and a recorder checks state under that lock after recording.
+	 * and a recorder records and checks state in one hold of it.
 	 */
 	if (__atomic_load_n(&ph->ph_list.lh_first, __ATOMIC_ACQUIRE) == NULL)
 		return;
@@ -114,9 +121,17 @@ pollwakeup(struct pollhead *ph)
 	mutex_exit(&poll_lock);
 }
 
+/*
+ * Nobody polls an object being destroyed any more: every record on it was
+ * made by a poller that held a reference to it, released before the last
+ * one, so an empty list seen now stays empty (most are: a served
+ * connection that nobody waited for was never recorded).
+ */
 void
 pollhead_destroy(struct pollhead *ph)
 {
+	if (__atomic_load_n(&ph->ph_list.lh_first, __ATOMIC_ACQUIRE) == NULL)
+		return;
 	mutex_enter(&poll_lock);
 	pollwakeup_locked(ph, true);
 	mutex_exit(&poll_lock);

@@ -2,10 +2,11 @@
  * Waiting for readiness on many objects at once (poll(2)).
  *
  * An object that can be polled embeds a struct pollhead.  Its fo_poll
- * records the caller's pollent with pollrecord() and checks its state, and
- * whoever changes that state calls pollwakeup() after; both the check and
- * the change are made under the object's own lock.  Then either the check
- * sees the change or the waker sees the record: no wakeup is lost.
+ * records the caller's pollent with pollrecord() and checks its state, in
+ * either order but in one hold of the object's own lock, and whoever
+ * changes that state calls pollwakeup() after, under that lock too.  Then
+ * either the check sees the change or the waker sees the record: no
+ * wakeup is lost.
  */
 #ifndef RUMPKERN_POLL_H
 #define RUMPKERN_POLL_H

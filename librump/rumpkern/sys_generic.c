@@ -234,7 +234,8 @@ sys_ioctl(struct lwp *l, const struct sys_ioctl_args *uap, long *retval)
 
 /*
  * One pass over the descriptors: records a pollent on every one that is
- * not ready (when pes is not NULL) and returns how many are ready.
+ * not ready (when pes is not NULL) until one is, after which the poll
+ * will not sleep, and returns how many are ready.
  */
 static int
 poll_scan(struct pollfd *fds, size_t nfds, struct pollent *pes)
@@ -253,7 +254,8 @@ poll_scan(struct pollfd *fds, size_t nfds, struct pollent *pes)
 			fds[i].revents = POLLNVAL;
 		} else {
 			fds[i].revents = (short)(fo_poll(fp, events,
-			    pes != NULL ? &pes[i] : NULL) & events);
+			    pes != NULL && nready == 0 ? &pes[i] : NULL) &
+			    events);
 			fd_putfile(fp);
 		}
 		if (fds[i].revents != 0)

@@ -888,13 +888,20 @@ soioctl(struct socket *so, unsigned long cmd, void *data)
 	}
 }
 
+/*
+ * The poller is recorded only when nothing is ready (a poll that finds
+ * something does not sleep; a busy server's poll finds most of its
+ * sockets ready): after the checks, but under softnet_lock as they are,
+ * and every waker changes the state under it, so a change after the
+ * checks finds the record.  Nothing here drops softnet_lock, the
+ * protocol's poll calls neither.
+ */
 int
 sopoll(struct socket *so, int events, struct pollent *pe)
 {
 	int revents = 0;
 
 	NET_LOCK();
-	pollrecord(&so->so_ph, pe);
 	if (so->so_options & SO_OPT_ACCEPTCONN)
 		pru_acceptpoll(so);
 	if (so->so_rcv.sb_cc >= so->so_rcv.sb_lowat ||
@@ -917,6 +924,8 @@ sopoll(struct socket *so, int events, struct pollent *pe)
 	if ((so->so_state & (SS_CANTRCVMORE | SS_CANTSENDMORE)) ==
 	    (SS_CANTRCVMORE | SS_CANTSENDMORE))
 		revents |= POLLHUP;
+	if (revents == 0)
+		pollrecord(&so->so_ph, pe);
 	NET_UNLOCK();
 	return revents;
 }

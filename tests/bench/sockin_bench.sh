@@ -10,16 +10,27 @@
 # - requests/s with wrk (100 connections, a 1 KiB file, keep-alive and
 #   one request per connection) against rump_httpd-sockin beside
 #   rump_httpd-host.
-# ROUNDS rounds (default 3) run every measurement once, sockin and host
+# ROUNDS rounds (default 5) run every measurement once, sockin and host
 # alternating; each figure is the median of its rounds, the ratio the one
 # of the medians.  Needs root (for the namespace), nc and wrk.
-# BENCH_SECONDS per wrk run.
+# BENCH_SECONDS per wrk run.  A round takes about 4 * BENCH_SECONDS plus
+# five transfers (25-30 s on a quiet machine; 5 rounds, about 2.5 min).
+#
+# Beside each figure, the CPU time it took (median): of the rump_nc
+# measured (the source of a --source row, the sink of a --sink row) per
+# GiB, and of the server per request (its utime + stime over the wrk run,
+# all threads, from /proc/PID/stat, over the requests wrk counted).  The
+# server is CPU-bound on one core, so its CPU per request is what its
+# request rate is the inverse of, without the noise of what else the
+# machine does meanwhile (single wrk runs move by +-15%; CPU per request
+# moves far less).
 set -u
 O=${O:-build}
 B=$O/bin
 H=$O/tests/bench
 SECS=${BENCH_SECONDS:-5}
-ROUNDS=${ROUNDS:-3}
+ROUNDS=${ROUNDS:-5}
+TCK=$(getconf CLK_TCK)
 BYTES=$((1024 * 1024 * 1024))
 NS=rumpsockinb-$$
 TMP=/tmp/rumpsockinb-$$
@@ -83,22 +94,26 @@ now() { date +%s.%N; }
 mbit() { awk -v a="$1" -v b="$2" -v n="$BYTES" 'BEGIN { printf "%.0f", n * 8 / (b - a) / 1e6 }'; }
 port=7100
 
-# xfer LABEL SINK SOURCE: SINK (a rump_nc listening, a port appended)
+# xfer LABEL WHO SINK SOURCE: SINK (a rump_nc listening, a port appended)
 # receives BYTES from SOURCE (a port appended), timed from the start of
-# the source to the end of the sink (the source's start-up included).
+# the source to the end of the sink (the source's start-up included);
+# beside it the CPU milliseconds per GiB of WHO (sink or source).
 xfer() {
 	port=$((port + 1))
-	start sink $2 -v -l --sink $port
+	start sink sh "$CPUTIMED" "$TMP.sinkcpu" $3 -v -l --sink $port
 	_sink=$last
 	wait_text "$TMP.sink" "listening"
 	_t0=$(now)
-	if ! nsx $3 $port >"$TMP.send" 2>&1 </dev/null; then
+	if ! nsx sh "$CPUTIMED" "$TMP.sourcecpu" $4 $port >"$TMP.send" 2>&1 \
+	    </dev/null; then
 		echo "bench: $1: the source failed:"
 		cat "$TMP.send"
 		exit 1
 	fi
 	wait "$_sink"
-	echo "$1 $(mbit "$_t0" "$(now)")" >>"$TMP.tput"
+	echo "$1 $(mbit "$_t0" "$(now)") $(awk -v n="$BYTES" \
+	    '{ printf "%.0f", $1 * 1000 * 1073741824 / n }' "$TMP.$2cpu")" \
+	    >>"$TMP.tput"
 }
 
 # The median of the figures in column $2 of the lines starting with $1 in
@@ -112,8 +127,43 @@ median() {
 SOCKIN=$B/rump_nc-sockin
 HOST=$H/rump_nc-host
 mkdir -p "$TMP/www"
+# sh $CPUTIMED FILE cmd...: runs cmd, and writes its CPU seconds (user +
+# system, all its threads: the shell's children's times) into FILE.
+CPUTIMED=$TMP/cputimed.sh
+cat >"$CPUTIMED" <<'EOF'
+f=$1
+shift
+# In the background, so that the bench's clean-up can stop it through us.
+"$@" &
+c=$!
+trap 'kill $c 2>/dev/null' INT TERM
+wait $c
+s=$?
+# A signal cut the first wait short: this one reaps.
+wait $c 2>/dev/null
+# Not in a pipeline: a subshell has no children's times.
+times >"$f.times"
+awk 'NR == 2 { t = 0
+	for (i = 1; i <= 2; i++) { split($i, a, "m"); t += a[1] * 60 + a[2] }
+	print t }' "$f.times" >"$f"
+exit $s
+EOF
 head -c 1024 /dev/urandom >"$TMP/www/1k.bin"
-wrk_rps() { nsx wrk -t2 -c100 -d"$SECS"s "$@" 2>&1 | awk '/Requests\/sec/ { print $2 }'; }
+# cputicks PID: the CPU clock ticks PID has used (user + system, all its
+# threads; the command name, field 2, may hold spaces: counted from ')').
+cputicks() { sed 's/.*) //' "/proc/$1/stat" | awk '{ print $12 + $13 }'; }
+# wrk_run PID ARGS...: one wrk run against server PID; prints its
+# requests/s and the server's CPU microseconds per request.
+wrk_run() {
+	_pid=$1
+	shift
+	_c0=$(cputicks "$_pid")
+	nsx wrk -t2 -c100 -d"$SECS"s "$@" >"$TMP.wrkout" 2>&1
+	awk -v c="$(($(cputicks "$_pid") - _c0))" -v t="$TCK" '
+	    / requests in / { n = $1 }
+	    /Requests\/sec/ { r = $2 }
+	    END { printf "%s %.1f", r, (n > 0 ? c * 1e6 / t / n : 0) }' "$TMP.wrkout"
+}
 # httpd_round FLAVOUR: one keep-alive and one closing wrk run against it.
 httpd_round() {
 	bin=$B/rump_httpd-sockin
@@ -122,8 +172,9 @@ httpd_round() {
 	start httpd "$bin" --port $port --root "$TMP/www" -q --max-conns 1024
 	httpd=$last
 	wait_text "$TMP.httpd" "serving"
-	echo "$1 $(wrk_rps "http://127.0.0.1:$port/1k.bin") \
-	    $(wrk_rps -H "Connection: close" "http://127.0.0.1:$port/1k.bin")" >>"$TMP.wrk"
+	echo "$1 $(wrk_run "$httpd" "http://127.0.0.1:$port/1k.bin") \
+	    $(wrk_run "$httpd" -H "Connection: close" \
+	    "http://127.0.0.1:$port/1k.bin")" >>"$TMP.wrk"
 	stop "$httpd"
 }
 
@@ -132,10 +183,10 @@ echo "sockin bench: $BYTES bytes per transfer over loopback, wrk $SECS s;" \
 r=0
 while [ $r -lt "$ROUNDS" ]; do
 	r=$((r + 1))
-	xfer sockin_send "$HOST" "$SOCKIN --source $BYTES 127.0.0.1"
-	xfer host_send "$HOST" "$HOST --source $BYTES 127.0.0.1"
-	xfer sockin_recv "$SOCKIN" "$HOST --source $BYTES 127.0.0.1"
-	xfer host_recv "$HOST" "$HOST --source $BYTES 127.0.0.1"
+	xfer sockin_send source "$HOST" "$SOCKIN --source $BYTES 127.0.0.1"
+	xfer host_send source "$HOST" "$HOST --source $BYTES 127.0.0.1"
+	xfer sockin_recv sink "$SOCKIN" "$HOST --source $BYTES 127.0.0.1"
+	xfer host_recv sink "$HOST" "$HOST --source $BYTES 127.0.0.1"
 	# Host nc into host nc, timed from the start to the end of the sink.
 	port=$((port + 1))
 	start nc sh -c "nc -l 127.0.0.1 $port >/dev/null </dev/null"
@@ -144,14 +195,14 @@ while [ $r -lt "$ROUNDS" ]; do
 	_t0=$(now)
 	head -c "$BYTES" /dev/zero | nsx nc -N 127.0.0.1 $port
 	wait "$_nc"
-	echo "nc_nc $(mbit "$_t0" "$(now)")" >>"$TMP.tput"
+	echo "nc_nc $(mbit "$_t0" "$(now)") 0" >>"$TMP.tput"
 	httpd_round sockin
 	httpd_round host
 done
 
 for k in sockin_send host_send sockin_recv host_recv nc_nc; do
-	echo "$k $(median $k 2 "$TMP.tput")"
-done | awk '{ v[$1] = $2 }
+	echo "$k $(median $k 2 "$TMP.tput") $(median $k 3 "$TMP.tput")"
+done | awk '{ v[$1] = $2; c[$1] = $3 }
 END {
 	printf "\nTCP over loopback, Mbit/s   sockin   host calls   ratio   host nc->nc   ratio\n"
 	printf "  %-26s %8d %12d %7.2f %13d %7.2f\n", "rump_nc --source",
@@ -160,17 +211,31 @@ END {
 	printf "  %-26s %8d %12d %7.2f %13d %7.2f\n", "rump_nc --sink",
 	    v["sockin_recv"], v["host_recv"], v["sockin_recv"] / v["host_recv"],
 	    v["nc_nc"], v["sockin_recv"] / v["nc_nc"]
+	printf "  CPU ms/GiB of that rump_nc  sockin   host calls   ratio\n"
+	printf "  %-26s %8d %12d %7.2f\n", "rump_nc --source",
+	    c["sockin_send"], c["host_send"],
+	    (c["host_send"] > 0 ? c["sockin_send"] / c["host_send"] : 0)
+	printf "  %-26s %8d %12d %7.2f\n", "rump_nc --sink",
+	    c["sockin_recv"], c["host_recv"],
+	    (c["host_recv"] > 0 ? c["sockin_recv"] / c["host_recv"] : 0)
 }'
 for k in sockin host; do
-	echo "$k $(median $k 2 "$TMP.wrk") $(median $k 3 "$TMP.wrk")"
-done | awk '{ ka[$1] = $2; cl[$1] = $3 }
+	echo "$k $(median $k 2 "$TMP.wrk") $(median $k 3 "$TMP.wrk")" \
+	    "$(median $k 4 "$TMP.wrk") $(median $k 5 "$TMP.wrk")"
+done | awk '{ ka[$1] = $2; kc[$1] = $3; cl[$1] = $4; cc[$1] = $5 }
+function row(what, s, h, sc, hc) {
+	printf "  %-27s %8.0f %6.1f %10.0f %6.1f %6.2f %6.2f\n", what, s, sc,
+	    h, hc, (h > 0 ? s / h : 0), (sc > 0 ? hc / sc : 0)
+}
 END {
-	printf "\nwrk, 100 connections, 1 KiB file   sockin req/s   host calls req/s   ratio\n"
-	printf "  %-32s %12.0f %18.0f %7.2f\n", "keep-alive", ka["sockin"], ka["host"],
-	    (ka["host"] > 0 ? ka["sockin"] / ka["host"] : 0)
-	printf "  %-32s %12.0f %18.0f %7.2f\n", "one request per connection",
-	    cl["sockin"], cl["host"], (cl["host"] > 0 ? cl["sockin"] / cl["host"] : 0)
+	printf "\nwrk, 100 connections, 1 KiB file   sockin        host calls      ratio\n"
+	printf "  %-27s %8s %6s %10s %6s %6s %6s\n", "", "req/s", "CPU us",
+	    "req/s", "CPU us", "req/s", "1/CPU"
+	row("keep-alive", ka["sockin"], ka["host"], kc["sockin"], kc["host"])
+	row("one request per connection", cl["sockin"], cl["host"],
+	    cc["sockin"], cc["host"])
+	printf "  (CPU us: the server'"'"'s CPU time per request; 1/CPU: host'"'"'s over sockin'"'"'s)\n"
 }'
-printf '  rounds (keep-alive, closing req/s):'
-awk '{ printf " %s %.0f/%.0f;", $1, $2, $3 }' "$TMP.wrk"
+printf '  rounds (keep-alive, closing req/s; CPU us per request):'
+awk '{ printf " %s %.0f/%.0f %.1f/%.1f;", $1, $2, $4, $3, $5 }' "$TMP.wrk"
 echo

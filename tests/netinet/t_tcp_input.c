@@ -529,6 +529,59 @@ window_scaling_is_agreed_and_applied_both_ways(void **state)
 	KTEST_EXIT();
 }
 
+/*
+ * The SYN-ACK's window is never scaled, so it offers less than the
+ * buffer holds; the ACK of the peer's first data carries the rest, and
+ * the handshake's last ACK is not answered with a window update.
+ */
+static void
+the_ack_completing_the_handshake_is_not_answered(void **state)
+{
+	static const uint8_t opts[] = {
+		TCPOPT_MAXSEG, 4, 0x05, 0xb4, TCPOPT_NOP, TCPOPT_WINDOW, 3, 7,
+	};
+	struct sockaddr_storage ss;
+	socklen_t sslen = sizeof(ss);
+	struct socket *so;
+	struct tseg s;
+
+	(void)state;
+	KTEST_ENTER();
+	tpeer_inject(&peer, TH_SYN, peer.seq, 0, opts, sizeof(opts), NULL, 0);
+	peer.seq++;
+	tpeer_expect(&peer, &s);
+	assert_true(s.opts.to_flags & TOF_SCALE);
+	assert_true(sbspace(&ls->so_rcv) > TCP_MAXWIN);
+	peer.ack = s.seq + 1;
+	tpeer_send(&peer, TH_ACK, NULL, 0);
+	assert_int_equal(soaccept(ls, &so, &ss, &sslen, true), 0);
+	assert_int_equal(fi_queued(&peer.fi), 0);
+	tpeer_abort(&peer, so);
+	KTEST_EXIT();
+}
+
+/*
+ * RFC 7323 7.1 with RFC 6191: the timestamp offset is secret but one per
+ * address pair, so a new connection from another port of the same peer
+ * sends timestamps on the same clock.
+ */
+static void
+connections_between_two_addresses_share_one_timestamp_offset(void **state)
+{
+	struct socket *a, *b;
+
+	(void)state;
+	KTEST_ENTER();
+	a = tpeer_connect(&peer, ls);
+	peer.rport++;
+	peer.seq = PEER_ISS;
+	b = tpeer_connect(&peer, ls);
+	assert_int_equal(tpeer_tcb(a)->ts_offset, tpeer_tcb(b)->ts_offset);
+	tpeer_abort(&peer, b);
+	tpeer_abort(&peer, a);
+	KTEST_EXIT();
+}
+
 static void
 a_rst_in_syn_received_frees_the_embryo_without_an_answer(void **state)
 {
@@ -839,6 +892,8 @@ main(void)
 		tcp_test(reuseaddr_binds_over_a_connection_in_time_wait),
 		tcp_test(a_new_syn_ends_time_wait_and_opens_a_new_connection),
 		tcp_test(window_scaling_is_agreed_and_applied_both_ways),
+		tcp_test(the_ack_completing_the_handshake_is_not_answered),
+		tcp_test(connections_between_two_addresses_share_one_timestamp_offset),
 		tcp_test(a_rst_in_syn_received_frees_the_embryo_without_an_answer),
 		tcp_test(a_segment_partly_received_before_delivers_only_its_new_bytes),
 		tcp_test(a_segment_reaching_beyond_the_window_is_cut_to_it),

@@ -77,6 +77,23 @@ a_fin_sent_again_is_acked_and_restarts_the_two_msl_timer(void **state)
 	KTEST_EXIT();
 }
 
+/*
+ * Our FIN's retransmission timer ran when TIME-WAIT began; the callout
+ * is moved to the 2 MSL deadline instead of running for nothing before.
+ */
+static void
+the_callout_waits_for_the_two_msl_deadline_only(void **state)
+{
+	struct tcpcb *tp;
+
+	(void)state;
+	KTEST_ENTER();
+	tp = timewait_enter();
+	assert_int_equal(tp->t_callout_at, tp->t_timer[TCPT_2MSL]);
+	timewait_end(tp);
+	KTEST_EXIT();
+}
+
 static void
 a_rst_is_ignored(void **state)
 {
@@ -258,6 +275,7 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		tcp_test(a_fin_sent_again_is_acked_and_restarts_the_two_msl_timer),
+		tcp_test(the_callout_waits_for_the_two_msl_deadline_only),
 		tcp_test(a_rst_is_ignored),
 		tcp_test(a_syn_with_a_newer_timestamp_reopens_below_the_old_sequence),
 		tcp_test(a_syn_with_the_same_timestamp_reopens_only_beyond_the_old_sequence),

@@ -218,6 +218,109 @@ condvar_timedwait_times_out(void **state)
 	KTEST_EXIT();
 }
 
+/* Signalled and broadcast, never waited on: no host half is ever made. */
+static void
+a_condition_variable_nobody_waits_on_has_no_host_half(void **state)
+{
+	kmutex_t m;
+	kcondvar_t cv;
+
+	(void)state;
+	KTEST_ENTER();
+	mutex_init(&m, MUTEX_DEFAULT);
+	cv_init(&cv);
+	mutex_enter(&m);
+	cv_signal(&cv);
+	cv_broadcast(&cv);
+	assert_false(cv_has_waiters(&cv));
+	mutex_exit(&m);
+	assert_null(cv.cv_host);
+	cv_destroy(&cv);
+	mutex_destroy(&m);
+	KTEST_EXIT();
+}
+
+/* A signal before any wait wakes nobody later; the wait makes the host half. */
+static void
+a_signal_before_the_first_wait_is_not_kept(void **state)
+{
+	kmutex_t m;
+	kcondvar_t cv;
+
+	(void)state;
+	KTEST_ENTER();
+	mutex_init(&m, MUTEX_DEFAULT);
+	cv_init(&cv);
+	mutex_enter(&m);
+	cv_signal(&cv);
+	assert_int_equal(cv_timedwait(&cv, &m, mstohz(10)), ETIMEDOUT);
+	assert_non_null(cv.cv_host);
+	mutex_exit(&m);
+	cv_destroy(&cv);
+	assert_null(cv.cv_host);
+	mutex_destroy(&m);
+	KTEST_EXIT();
+}
+
+struct crowd {
+	kmutex_t lock;
+	kcondvar_t arrived_cv;
+	kcondvar_t go_cv;	/* waited on first by the crowd */
+	int arrived;
+	int woken;
+	bool go;
+};
+
+static void
+crowd_member(void *arg)
+{
+	struct crowd *c = arg;
+
+	mutex_enter(&c->lock);
+	c->arrived++;
+	cv_signal(&c->arrived_cv);
+	while (!c->go)
+		cv_wait(&c->go_cv, &c->lock);
+	c->woken++;
+	mutex_exit(&c->lock);
+}
+
+/*
+ * Both members made or found go_cv's host half on their first wait, and
+ * are in it when the caller, holding the lock, sees both arrived: one
+ * broadcast must reach both, or the joins never return.
+ */
+static void
+a_broadcast_wakes_every_first_time_waiter(void **state)
+{
+	struct crowd c = { .arrived = 0 };
+	struct lwp *a, *b;
+
+	(void)state;
+	KTEST_ENTER();
+	mutex_init(&c.lock, MUTEX_DEFAULT);
+	cv_init(&c.arrived_cv);
+	cv_init(&c.go_cv);
+	assert_int_equal(kthread_create(KTHREAD_MUSTJOIN, crowd_member, &c,
+	    &a, "crowd a"), 0);
+	assert_int_equal(kthread_create(KTHREAD_MUSTJOIN, crowd_member, &c,
+	    &b, "crowd b"), 0);
+	mutex_enter(&c.lock);
+	while (c.arrived < 2)
+		cv_wait(&c.arrived_cv, &c.lock);
+	assert_true(cv_has_waiters(&c.go_cv));
+	c.go = true;
+	cv_broadcast(&c.go_cv);
+	mutex_exit(&c.lock);
+	assert_int_equal(kthread_join(a), 0);
+	assert_int_equal(kthread_join(b), 0);
+	assert_int_equal(c.woken, 2);
+	cv_destroy(&c.go_cv);
+	cv_destroy(&c.arrived_cv);
+	mutex_destroy(&c.lock);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
@@ -227,6 +330,9 @@ main(void)
 		leak_test(rwlock_readers_share_writer_waits),
 		leak_test(condvar_signal_alternates_two_threads),
 		leak_test(condvar_timedwait_times_out),
+		leak_test(a_condition_variable_nobody_waits_on_has_no_host_half),
+		leak_test(a_signal_before_the_first_wait_is_not_kept),
+		leak_test(a_broadcast_wakes_every_first_time_waiter),
 	};
 
 	return cmocka_run_group_tests(tests, ktest_boot, ktest_halt);

@@ -1454,6 +1454,64 @@ send_one_byte(void *arg)
 	ts_send_pat(p->so, 0, 1);
 }
 
+/*
+ * A poll that finds the socket ready will not sleep: it leaves no record
+ * (nothing for the poll to take away again); one that finds nothing is
+ * recorded, and unrecorded once.
+ */
+static void
+a_poll_records_itself_only_on_a_socket_not_ready(void **state)
+{
+	struct pollwaiter pw;
+	struct pollent pe;
+	struct socket *c, *s;
+
+	(void)state;
+	KTEST_ENTER();
+	ts_pair(&c, &s);
+	pollwaiter_init(&pw);
+	pollent_init(&pe, &pw);
+	assert_int_equal(sopoll(c, POLLOUT, &pe), POLLOUT);
+	assert_null(pe.pe_head);
+	assert_int_equal(sopoll(s, POLLIN, &pe), 0);
+	assert_ptr_equal(pe.pe_head, &s->so_ph);
+	pollent_unrecord(&pe);
+	assert_null(pe.pe_head);
+	pollent_unrecord(&pe);
+	pollwaiter_destroy(&pw);
+	assert_int_equal(soclose(c), 0);
+	assert_int_equal(soclose(s), 0);
+	KTEST_EXIT();
+}
+
+/*
+ * The socket goes while a poller is recorded on it: its poller is woken
+ * and its record taken away, so the poller's unrecord has nothing to do.
+ */
+static void
+closing_a_polled_socket_wakes_the_poller_and_takes_its_record(void **state)
+{
+	struct pollwaiter pw;
+	struct pollent pe;
+	struct socket *c, *s;
+
+	(void)state;
+	KTEST_ENTER();
+	ts_pair(&c, &s);
+	pollwaiter_init(&pw);
+	pollent_init(&pe, &pw);
+	assert_int_equal(sopoll(s, POLLIN, &pe), 0);
+	assert_non_null(pe.pe_head);
+	assert_int_equal(soclose(s), 0);
+	assert_null(pe.pe_head);
+	/* Woken: returns at once, without a deadline. */
+	assert_int_equal(pollwaiter_sleep(&pw, 0), 0);
+	pollent_unrecord(&pe);
+	pollwaiter_destroy(&pw);
+	assert_int_equal(soclose(c), 0);
+	KTEST_EXIT();
+}
+
 static void
 a_sleeping_poll_wakes_when_data_arrives(void **state)
 {
@@ -1539,6 +1597,8 @@ main(void)
 		leak_test(poll_reports_a_closed_peer_as_pollhup),
 		leak_test(poll_of_a_full_send_buffer_is_writable_again_once_drained),
 		leak_test(a_sleeping_poll_wakes_when_data_arrives),
+		leak_test(a_poll_records_itself_only_on_a_socket_not_ready),
+		leak_test(closing_a_polled_socket_wakes_the_poller_and_takes_its_record),
 	};
 
 	return cmocka_run_group_tests(tests, ts_group_setup, ts_group_teardown);
