@@ -42,12 +42,6 @@ getnstime(void)
 	return ktime_read(RUMPUSER_CLOCK_WALL);
 }
 
-uint64_t
-time_uptime(void)
-{
-	return getnsuptime() / NSEC_PER_SEC;
-}
-
 void
 kpause(uint64_t nsec)
 {

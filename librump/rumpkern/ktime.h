@@ -17,8 +17,6 @@ uint64_t getnsuptime(void);
 uint64_t getticks(void);
 /* Wall-clock time in nanoseconds since the Epoch. */
 uint64_t getnstime(void);
-/* Seconds since the kernel booted, for coarse timers (ARP, reassembly). */
-uint64_t time_uptime(void);
 
 static inline int
 mstohz(unsigned ms)

@@ -194,7 +194,6 @@ struct domain {
 	const struct protosw *dom_protosw;
 	int dom_nprotosw;
 	void (*dom_init)(void);
-	void (*dom_fini)(void);
 	int dom_flags;			/* DOM_* */
 	/* Interface ioctls for addresses of this family (SIOCSIFADDR...). */
 	int (*dom_ifioctl)(unsigned long cmd, void *data, struct ifnet *ifp);
@@ -211,8 +210,8 @@ struct domain {
 int domain_attach(struct domain *dp);
 void domain_detach(struct domain *dp);
 struct domain *pffinddomain(int family);
-/* The protocol for a socket(family, type, protocol) call; NULL if none. */
-const struct protosw *pffindproto(int family, int protocol, int type);
-const struct protosw *pffindtype(int family, int type);
+/* dp's protocol for a socket(family, type, protocol) call; NULL if none. */
+const struct protosw *pffindproto(const struct domain *dp, int protocol,
+    int type);
 
 #endif

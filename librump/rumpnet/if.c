@@ -238,21 +238,6 @@ if_find_byname(const char *name)
 	return ifp;
 }
 
-struct ifnet *
-if_find_byindex(unsigned index)
-{
-	struct ifnet *ifp;
-
-	NET_ASSERT_LOCKED();
-	TAILQ_FOREACH(ifp, &ifnet_list, if_list) {
-		if (ifp->if_index == index) {
-			if_ref(ifp);
-			return ifp;
-		}
-	}
-	return NULL;
-}
-
 int
 if_call_byname(const char *name, int (*fn)(struct ifnet *, const void *),
     const void *arg)

@@ -192,9 +192,8 @@ int if_attach(struct ifnet *ifp);
 void if_detach(struct ifnet *ifp);
 int if_init(void);		/* the rumpnet component: creates lo0 */
 void if_fini(void);
-/* Lookups under softnet_lock; each returns a held reference or NULL. */
+/* A lookup under softnet_lock; it returns a held reference or NULL. */
 struct ifnet *if_find_byname(const char *name);
-struct ifnet *if_find_byindex(unsigned index);
 void if_ref(struct ifnet *ifp);
 void if_rele(struct ifnet *ifp);
 /*

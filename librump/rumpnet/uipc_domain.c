@@ -25,8 +25,6 @@ domain_detach(struct domain *dp)
 	for (int i = dp->dom_nprotosw - 1; i >= 0; i--)
 		if (dp->dom_protosw[i].pr_fini != NULL)
 			dp->dom_protosw[i].pr_fini();
-	if (dp->dom_fini != NULL)
-		dp->dom_fini();
 	LIST_REMOVE(dp, dom_list);
 }
 
@@ -41,13 +39,10 @@ pffinddomain(int family)
 	return NULL;
 }
 
-const struct protosw *
-pffindtype(int family, int type)
+/* The first protocol of the type: protocol 0 of a socket call. */
+static const struct protosw *
+pffindtype(const struct domain *dp, int type)
 {
-	struct domain *dp = pffinddomain(family);
-
-	if (dp == NULL)
-		return NULL;
 	for (int i = 0; i < dp->dom_nprotosw; i++) {
 		const struct protosw *pr = &dp->dom_protosw[i];
 
@@ -63,15 +58,12 @@ pffindtype(int family, int type)
  * 0), which then delivers packets of that protocol number.
  */
 const struct protosw *
-pffindproto(int family, int protocol, int type)
+pffindproto(const struct domain *dp, int protocol, int type)
 {
-	struct domain *dp = pffinddomain(family);
 	const struct protosw *wildcard = NULL;
 
-	if (dp == NULL)
-		return NULL;
 	if (protocol == 0)
-		return pffindtype(family, type);
+		return pffindtype(dp, type);
 	for (int i = 0; i < dp->dom_nprotosw; i++) {
 		const struct protosw *pr = &dp->dom_protosw[i];
 

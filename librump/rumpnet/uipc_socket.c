@@ -30,13 +30,13 @@ int
 socreate(int family, struct socket **aso, int type, int proto)
 {
 	const struct protosw *pr;
+	struct domain *dp;
 	struct socket *so;
 	int error;
 
-	if (pffinddomain(family) == NULL)
+	if ((dp = pffinddomain(family)) == NULL)
 		return EAFNOSUPPORT;
-	pr = proto != 0 ? pffindproto(family, proto, type) :
-	    pffindtype(family, type);
+	pr = pffindproto(dp, proto, type);
 	if (pr == NULL)
 		return type == SOCK_STREAM || type == SOCK_DGRAM ||
 		    type == SOCK_RAW ? EPROTONOSUPPORT : ESOCKTNOSUPPORT;

@@ -3,7 +3,8 @@
  * something only ext2fs decides: fsync and fdatasync putting a file on
  * the image while it stays mounted, the largest file, reading a
  * directory, the link limit, names made in a directory already removed,
- * a link to an open file whose last name is gone.
+ * a link to an open file whose last name is gone, no inode left for a
+ * new file, a symbolic link that finds no block for its target.
  */
 #include "ext2img.h"
 #include "vfstest.h"
@@ -139,6 +140,7 @@ names_made_in_a_removed_directory_are_enoent(void **state)
 	assert_fails(rump_sys_mkdirat(fd, "d", 0755), ENOENT);
 	assert_fails(rump_sys_symlinkat("t", fd, "l"), ENOENT);
 	assert_fails(rump_sys_linkat(AT_FDCWD, "/mnt/f", fd, "h", 0), ENOENT);
+	assert_fails(rump_sys_renameat(AT_FDCWD, "/mnt/f", fd, "r"), ENOENT);
 	assert_int_equal(rump_sys_close(fd), 0);
 	unmount_clean();
 }
@@ -220,6 +222,65 @@ a_watched_long_read_past_the_cache_tells_all_it_read(void **state)
 	unmount_clean();
 }
 
+/* The last inode taken, a new file is ENOSPC and leaves no name. */
+static void
+a_file_made_with_no_inode_left_is_enospc(void **state)
+{
+	struct stat sb;
+	char name[32];
+	int fd, made;
+
+	(void)state;
+	e2img_make(&img, "t_ext2fs_calls", "/mnt", "-t ext2 -b 1024 -N 32",
+	    "8M");
+	e2img_mount(&img, false);
+	for (made = 0;; made++) {
+		snprintf(name, sizeof(name), "/mnt/f%d", made);
+		if ((fd = rump_sys_open(name, O_WRONLY | O_CREAT, 0644)) < 0)
+			break;
+		assert_int_equal(rump_sys_close(fd), 0);
+	}
+	assert_int_equal(errno, ENOSPC);
+	assert_true(made > 0);
+	assert_fails(rump_sys_lstat(name, &sb), ENOENT);
+	while (made-- > 0) {
+		snprintf(name, sizeof(name), "/mnt/f%d", made);
+		assert_int_equal(rump_sys_unlink(name), 0);
+	}
+	unmount_clean();
+}
+
+/*
+ * A target longer than the inode holds (60 bytes) needs a block: on a
+ * full disk the link is not made, and neither its name nor its inode
+ * stays behind (e2fsck finds none).
+ */
+static void
+a_symlink_finding_no_block_for_its_target_leaves_nothing(void **state)
+{
+	static char buf[65536];
+	char target[100];
+	struct stat sb;
+	ssize_t n;
+	int fd;
+
+	(void)state;
+	mount_fresh(false);
+	fd = rump_sys_open("/mnt/fill", O_WRONLY | O_CREAT, 0644);
+	assert_true(fd >= 0);
+	while ((n = rump_sys_write(fd, buf, sizeof(buf))) > 0)
+		continue;
+	assert_int_equal(n, -1);
+	assert_int_equal(errno, ENOSPC);
+	assert_int_equal(rump_sys_close(fd), 0);
+	memset(target, 't', sizeof(target) - 1);
+	target[sizeof(target) - 1] = '\0';
+	assert_fails(rump_sys_symlink(target, "/mnt/l"), ENOSPC);
+	assert_fails(rump_sys_lstat("/mnt/l", &sb), ENOENT);
+	assert_int_equal(rump_sys_unlink("/mnt/fill"), 0);
+	unmount_clean();
+}
+
 int
 main(void)
 {
@@ -233,6 +294,8 @@ main(void)
 		leak_test(a_link_to_an_open_file_without_names_is_enoent),
 		leak_test(device_nodes_of_the_image_and_sockets_are_renamed_with_their_types),
 		leak_test(a_watched_long_read_past_the_cache_tells_all_it_read),
+		leak_test(a_file_made_with_no_inode_left_is_enospc),
+		leak_test(a_symlink_finding_no_block_for_its_target_leaves_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, e2img_boot, apitest_halt);

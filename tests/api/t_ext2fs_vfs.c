@@ -610,6 +610,7 @@ a_read_only_mount_changes_no_byte_of_the_image(void **state)
 	assert_fails(rump_sys_open("/mnt/new", O_WRONLY | O_CREAT, 0644), EROFS);
 	assert_fails(rump_sys_mkdir("/mnt/newdir", 0755), EROFS);
 	assert_fails(rump_sys_unlink("/mnt/small"), EROFS);
+	assert_fails(rump_sys_rename("/mnt/small", "/mnt/renamed"), EROFS);
 	unmount_image();
 	assert_int_equal(host("cmp -s %s %s.orig", imgpath, imgpath), 0);
 	assert_int_equal(host("rm -f %s.orig", imgpath), 0);
@@ -661,6 +662,31 @@ device_read_errors_fail_calls_with_eio(void **state)
 	unmount_image();
 }
 
+/*
+ * The device failing once the file is open: a read of a direct block
+ * cannot read the block, one of the 13th cannot read the indirect block
+ * that maps it; both are EIO.
+ */
+static void
+reads_the_device_fails_after_the_open_are_eio(void **state)
+{
+	char buf[1024];
+	int fd;
+
+	(void)state;
+	mkimage("-t ext2 -b 1024", true);
+	mount_image(RUMP_ETFS_BLK_RDONLY, MS_RDONLY);
+	fd = rump_sys_open("/mnt/sub/single", O_RDONLY, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(rump_etfs_fault("/dev/e2", "rate=100%,seed=1,dir=read"),
+	    0);
+	assert_fails(rump_sys_pread(fd, buf, sizeof(buf), 0), EIO);
+	assert_fails(rump_sys_pread(fd, buf, sizeof(buf), 12 * 1024), EIO);
+	assert_int_equal(rump_etfs_fault("/dev/e2", "none"), 0);
+	assert_int_equal(rump_sys_close(fd), 0);
+	unmount_image();
+}
+
 int
 main(void)
 {
@@ -684,6 +710,7 @@ main(void)
 		leak_test(a_read_only_mount_changes_no_byte_of_the_image),
 		leak_test(a_corrupt_or_ext4_image_is_refused),
 		leak_test(device_read_errors_fail_calls_with_eio),
+		leak_test(reads_the_device_fails_after_the_open_are_eio),
 	};
 
 	return cmocka_run_group_tests(tests, boot, halt);

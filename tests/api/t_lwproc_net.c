@@ -22,38 +22,6 @@
 #include <rump/rumpnet_net_if_pub.h>
 #endif
 
-static uint64_t
-kstat(const char *name)
-{
-	uint64_t v = 0;
-
-	assert_int_equal(rump_kstat_get(name, &v), 0);
-	return v;
-}
-
-/* Every connection gone (see t_tcp.c), before the leak check. */
-#ifdef RUMP_TEST_SOCKIN
-static bool
-connections_gone(void)
-{
-	return kstat("sockin.pcbs") == 0;
-}
-#else
-static bool
-connections_gone(void)
-{
-	return kstat("tcp.pcbs") == 0 && kstat("lo0.opackets") ==
-	    kstat("lo0.ipackets") + kstat("lo0.drop.down");
-}
-#endif
-
-static void
-wait_no_connections(void)
-{
-	while (!connections_gone())
-		usleep(1000);
-}
-
 static int
 tcp_connect(const struct sockaddr_in *sin)
 {
@@ -84,7 +52,7 @@ close_pair(const int fds[2])
 {
 	assert_int_equal(rump_sys_close(fds[0]), 0);
 	assert_int_equal(rump_sys_close(fds[1]), 0);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 static void
@@ -303,7 +271,7 @@ interrupt_ends_the_linger_of_a_close(void **state)
 	assert_int_equal(b.ret, 0);
 	assert_int_equal(rump_netconfig_iffault("lo0", "none"), 0);
 	assert_int_equal(rump_sys_close(fds[1]), 0);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 #endif
@@ -338,7 +306,7 @@ exit_wakes_the_process_and_its_sockets_peer_sees_the_close(void **state)
 	assert_int_equal(rump_sys_read(a, &c, 1), 0);
 	assert_int_equal(rump_sys_close(a), 0);
 	assert_int_equal(rump_sys_close(l), 0);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 #ifndef RUMP_TEST_SOCKIN
@@ -356,7 +324,7 @@ exit_closes_a_lingering_socket_without_waiting(void **state)
 	/* No thread is left: the exit closes them here, not lingering. */
 	assert_int_equal(rump_lwproc_exit(pid), 0);
 	assert_int_equal(rump_netconfig_iffault("lo0", "none"), 0);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 #endif
 

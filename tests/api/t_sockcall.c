@@ -10,9 +10,9 @@
 #include <sys/socket.h>
 #include <sys/time.h>
 #include <sys/uio.h>
-#include <time.h>
 
 #include "apitest.h"
+#include "tcptest.h"
 
 #define NOTOPEN	1000
 
@@ -178,26 +178,6 @@ control_data_of_no_header_or_beyond_a_cluster_is_einval(void **state)
 	rump_sys_close(s);
 }
 
-static uint64_t
-counter(const char *name)
-{
-	uint64_t v = 0;
-
-	assert_int_equal(rump_kstat_get(name, &v), 0);
-	return v;
-}
-
-static bool
-connections_gone(void)
-{
-#ifdef RUMP_TEST_SOCKIN
-	return counter("sockin.pcbs") == 0;
-#else
-	return counter("tcp.pcbs") == 0 && counter("lo0.opackets") ==
-	    counter("lo0.ipackets") + counter("lo0.drop.down");
-#endif
-}
-
 /*
  * The connection accept took is closed again when its address cannot be
  * given back: the peer reads the end of the stream.
@@ -205,7 +185,6 @@ connections_gone(void)
 static void
 accepting_into_an_address_without_its_length_is_efault(void **state)
 {
-	const struct timespec ms = { 0, 1000000 };
 	struct timeval tv = { .tv_sec = 10 };
 	struct linger lg = { .l_onoff = 1, .l_linger = 0 };
 	struct sockaddr_in sin = {
@@ -241,10 +220,7 @@ accepting_into_an_address_without_its_length_is_efault(void **state)
 	    sizeof(lg)), 0);
 	rump_sys_close(s);
 	rump_sys_close(l);
-	/* Every connection gone, and lo0 done with the last segments. */
-	for (int i = 0; i < 10000 && !connections_gone(); i++)
-		nanosleep(&ms, NULL);
-	assert_true(connections_gone());
+	tcptest_wait_done();
 }
 
 int

@@ -10,6 +10,7 @@
 #include <unistd.h>
 
 #include "apitest.h"
+#include "tcptest.h"
 
 #include <rump/rump_netinfo.h>
 #include <rump/rump_sysctl.h>
@@ -344,27 +345,6 @@ the_address_and_route_tables_show_loopback(void **state)
 	free(rt);
 }
 
-static uint64_t
-kstat(const char *name)
-{
-	uint64_t v = 0;
-
-	assert_int_equal(rump_kstat_get(name, &v), 0);
-	return v;
-}
-
-/*
- * Waits until every connection is gone, TIME_WAIT included (the MSL is
- * 5 ms here), and lo0 delivered every segment it took (as t_tcp does).
- */
-static void
-wait_no_connections(void)
-{
-	while (kstat("tcp.pcbs") != 0 || kstat("lo0.opackets") !=
-	    kstat("lo0.ipackets") + kstat("lo0.drop.down"))
-		usleep(1000);
-}
-
 static const struct rump_sockinfo *
 find_sock(const struct rump_sockinfo *si, size_t n, uint16_t lport,
     uint16_t fport)
@@ -419,7 +399,7 @@ the_tcp_list_shows_a_listener_and_a_connection_with_queues(void **state)
 	rump_sys_close(as);
 	rump_sys_close(cs);
 	rump_sys_close(ls);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 static void

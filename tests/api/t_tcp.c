@@ -2,7 +2,7 @@
  * TCP through the public interface over lo0: the calls a Linux socket
  * program makes, with rump_sys_ in front.  TIME_WAIT is shortened with
  * RUMP_TCP_MSL_MS so that each test can wait for its connections to be
- * gone (tcp.pcbs back where it was) before the leak check.
+ * gone (tcptest_wait_done) before the leak check.
  */
 #include <arpa/inet.h>
 #include <fcntl.h>
@@ -17,52 +17,6 @@
 
 #include "apitest.h"
 #include "tcptest.h"
-
-#ifndef RUMP_TEST_REMOTE
-static uint64_t
-kstat(const char *name)
-{
-	uint64_t v = 0;
-
-	assert_int_equal(rump_kstat_get(name, &v), 0);
-	return v;
-}
-#endif
-
-/*
- * Waits until every connection is gone, TIME_WAIT included, and lo0 has
- * delivered every segment it took (a reset's last segments may still be
- * queued for the loopback softint when the connections are gone); on
- * sockin, until every socket is (the host keeps its own TIME_WAIT).
- */
-#if defined(RUMP_TEST_REMOTE)
-/* The server checks for leaks at its shutdown: nothing to wait for here. */
-static bool
-connections_gone(void)
-{
-	return true;
-}
-#elif defined(RUMP_TEST_SOCKIN)
-static bool
-connections_gone(void)
-{
-	return kstat("sockin.pcbs") == 0;
-}
-#else
-static bool
-connections_gone(void)
-{
-	return kstat("tcp.pcbs") == 0 && kstat("lo0.opackets") ==
-	    kstat("lo0.ipackets") + kstat("lo0.drop.down");
-}
-#endif
-
-static void
-wait_no_connections(void)
-{
-	while (!connections_gone())
-		usleep(1000);
-}
 
 static struct sockaddr_in
 loopback(in_port_t port)
@@ -120,7 +74,7 @@ tcp_connect_accept_and_exchange_data(void **state)
 	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), 0);
 	assert_int_equal(rump_sys_close(a), 0);
 	assert_int_equal(rump_sys_close(l), 0);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 static void
@@ -134,7 +88,7 @@ tcp_connect_to_a_closed_port_is_econnrefused(void **state)
 	    sizeof(sin)), -1);
 	assert_int_equal(errno, ECONNREFUSED);
 	assert_int_equal(rump_sys_close(c), 0);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 /* Sends n bytes of a pattern from one thread while the test reads them. */
@@ -199,7 +153,7 @@ tcp_transfers_megabytes_byte_exact(void **state)
 	assert_int_equal(got, snd.n);
 	assert_int_equal(rump_sys_close(a), 0);
 	assert_int_equal(rump_sys_close(c), 0);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 static void
@@ -228,7 +182,7 @@ tcp_non_blocking_connect_is_in_progress_then_writable(void **state)
 	rump_sys_close(a);
 	rump_sys_close(c);
 	rump_sys_close(l);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 static void
@@ -252,7 +206,7 @@ tcp_non_blocking_connect_to_a_closed_port_reports_econnrefused(void **state)
 	    &len), 0);
 	assert_int_equal(err, ECONNREFUSED);
 	rump_sys_close(c);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 /* As on Linux: the connect after a non-blocking one reports its outcome. */
@@ -317,7 +271,7 @@ tcp_accept_on_an_empty_non_blocking_listener_is_eagain(void **state)
 	assert_int_equal(rump_sys_accept(l, NULL, NULL), -1);
 	assert_int_equal(errno, EAGAIN);
 	rump_sys_close(l);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 static void
@@ -337,7 +291,7 @@ tcp_half_close_lets_the_other_direction_go_on(void **state)
 	assert_int_equal(errno, EPIPE);
 	rump_sys_close(a);
 	rump_sys_close(c);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 static void
@@ -361,7 +315,7 @@ tcp_peek_leaves_data_and_waitall_waits_for_all(void **state)
 	assert_int_equal(errno, EAGAIN);
 	rump_sys_close(a);
 	rump_sys_close(c);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 /* Waits until s is readable (everything the peer wrote has come). */
@@ -393,7 +347,7 @@ tcp_fionread_counts_the_bytes_waiting(void **state)
 	assert_int_equal(n, 4);
 	rump_sys_close(a);
 	rump_sys_close(c);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 static void
@@ -418,7 +372,7 @@ tcp_poll_is_not_readable_once_everything_is_read(void **state)
 	assert_memory_equal(buf, "more", 4);
 	rump_sys_close(a);
 	rump_sys_close(c);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 static void
@@ -439,7 +393,7 @@ tcp_non_blocking_read_of_an_empty_socket_is_eagain(void **state)
 	assert_int_equal(errno, EAGAIN);
 	rump_sys_close(a);
 	rump_sys_close(c);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 static void
@@ -460,7 +414,7 @@ tcp_receive_timeout_ends_a_read_that_gets_nothing_with_eagain(void **state)
 	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), 2);
 	rump_sys_close(a);
 	rump_sys_close(c);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 static void
@@ -471,7 +425,7 @@ tcp_abortive_close_resets_the_peer(void **state)
 	int c, a;
 #if !defined(RUMP_TEST_SOCKIN) && !defined(RUMP_TEST_REMOTE)
 	/* The count of resets sent is the rump stack's, seen locally. */
-	uint64_t rst = kstat("tcp.sndrst");
+	uint64_t rst = tcptest_kstat("tcp.sndrst");
 #endif
 
 	(void)state;
@@ -482,10 +436,10 @@ tcp_abortive_close_resets_the_peer(void **state)
 	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), -1);
 	assert_int_equal(errno, ECONNRESET);
 #if !defined(RUMP_TEST_SOCKIN) && !defined(RUMP_TEST_REMOTE)
-	assert_true(kstat("tcp.sndrst") > rst);
+	assert_true(tcptest_kstat("tcp.sndrst") > rst);
 #endif
 	rump_sys_close(a);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 static void
@@ -505,7 +459,7 @@ tcp_close_with_unread_data_resets_the_peer(void **state)
 	assert_int_equal(rump_sys_read(c, buf, sizeof(buf)), -1);
 	assert_int_equal(errno, ECONNRESET);
 	rump_sys_close(c);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 /* Connections nobody accepted are reset when their listener closes. */
@@ -531,7 +485,7 @@ tcp_closing_a_listener_resets_the_connections_it_had_not_given_out(
 	assert_int_equal(rump_sys_read(c, buf, sizeof(buf)), -1);
 	assert_int_equal(errno, ECONNRESET);
 	rump_sys_close(c);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 /* A send far larger than both socket buffers, from its own thread. */
@@ -584,7 +538,7 @@ tcp_a_send_cut_short_by_a_reset_returns_its_count_then_the_reset(void **state)
 	assert_int_equal(errno, EPIPE);
 	free(b.buf);
 	rump_sys_close(b.fd);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 /* A timeout belongs to the write it ended: no error is left behind. */
@@ -612,7 +566,7 @@ tcp_a_write_cut_short_by_its_timeout_returns_its_count_and_no_error(
 	free(buf);
 	rump_sys_close(a);
 	rump_sys_close(c);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 static void
@@ -633,7 +587,7 @@ tcp_poll_reports_end_of_file_and_hang_up(void **state)
 	assert_int_equal(pfd.revents, POLLIN | POLLRDHUP);
 	rump_sys_close(a);
 	rump_sys_close(c);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 static void
@@ -677,7 +631,7 @@ tcp_socket_options_read_back(void **state)
 	assert_int_equal(errno, EINVAL);
 	rump_sys_close(a);
 	rump_sys_close(c);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 /* getsockopt of an int option; fails the test if the call fails. */
@@ -730,7 +684,7 @@ tcp_keepalive_cork_and_maxseg_options_read_back(void **state)
 	    sizeof(v)), 0);
 	assert_int_equal(getint(s, IPPROTO_IP, IP_TTL), 33);
 	rump_sys_close(s);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 static void
@@ -753,7 +707,7 @@ tcp_maxseg_limits_the_segments_of_a_connection(void **state)
 	rump_sys_close(a);
 	rump_sys_close(c);
 	rump_sys_close(l);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 int

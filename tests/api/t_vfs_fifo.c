@@ -5,6 +5,7 @@
  */
 #include <poll.h>
 #include <pthread.h>
+#include <sys/ioctl.h>
 
 #include "vfstest.h"
 #include "threadstate.h"
@@ -148,6 +149,37 @@ a_reader_waits_in_open_until_a_writer_comes(void **state)
 	assert_int_equal(rump_sys_close(o.fd), 0);
 }
 
+/* ioctl and fcntl on a FIFO are its pipe's, shared by its openers. */
+static void
+fionread_on_a_fifo_counts_what_its_reader_can_read(void **state)
+{
+	int fd, n = -1;
+
+	(void)state;
+	fd = rump_sys_open(FIFO, O_RDWR, 0);
+	assert_true(fd >= 0);
+	assert_int_equal(rump_sys_write(fd, "abc", 3), 3);
+	assert_int_equal(rump_sys_ioctl(fd, FIONREAD, &n), 0);
+	assert_int_equal(n, 3);
+	assert_int_equal(rump_sys_close(fd), 0);
+}
+
+static void
+a_fifo_takes_the_pipe_size_set_through_another_opener(void **state)
+{
+	int a, b;
+
+	(void)state;
+	a = rump_sys_open(FIFO, O_RDWR, 0);
+	assert_true(a >= 0);
+	b = rump_sys_open(FIFO, O_RDONLY, 0);
+	assert_true(b >= 0);
+	assert_int_equal(rump_sys_fcntl(a, F_SETPIPE_SZ, 8192), 8192);
+	assert_int_equal(rump_sys_fcntl(b, F_GETPIPE_SZ, 0), 8192);
+	assert_int_equal(rump_sys_close(b), 0);
+	assert_int_equal(rump_sys_close(a), 0);
+}
+
 int
 main(void)
 {
@@ -158,6 +190,8 @@ main(void)
 		fifo_test(fstat_of_an_open_fifo_is_the_node),
 		fifo_test(what_is_left_in_a_fifo_goes_when_the_last_end_closes),
 		fifo_test(a_reader_waits_in_open_until_a_writer_comes),
+		fifo_test(fionread_on_a_fifo_counts_what_its_reader_can_read),
+		fifo_test(a_fifo_takes_the_pipe_size_set_through_another_opener),
 	};
 
 	return cmocka_run_group_tests(tests, apitest_boot, apitest_halt);

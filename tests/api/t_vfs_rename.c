@@ -104,6 +104,8 @@ rename_between_file_and_directory_fails_by_target_type(void **state)
 	assert_fails(rump_sys_rename("/f", "/d"), EISDIR);
 	assert_fails(rump_sys_rename("/d", "/f"), ENOTDIR);
 	assert_fails(rump_sys_rename("/f", "/f/"), ENOTDIR);
+	/* A trailing slash asks for a directory, also of a new name. */
+	assert_fails(rump_sys_rename("/f", "/g/"), ENOTDIR);
 	assert_int_equal(rump_sys_rmdir("/d"), 0);
 	assert_int_equal(rump_sys_unlink("/f"), 0);
 }
@@ -134,6 +136,17 @@ a_missing_source_with_a_file_as_target_directory_is_enotdir(void **state)
 	(void)state;
 	vfstest_mkfile("/f", "");
 	assert_fails(rump_sys_rename("/nothing", "/f/x"), ENOTDIR);
+	assert_int_equal(rump_sys_unlink("/f"), 0);
+}
+
+static void
+rename_with_either_path_missing_is_efault(void **state)
+{
+	(void)state;
+	vfstest_mkfile("/f", "");
+	assert_fails(rump_sys_rename(NULL, "/g"), EFAULT);
+	assert_fails(rump_sys_rename("/f", NULL), EFAULT);
+	vfstest_assert_content("/f", "");
 	assert_int_equal(rump_sys_unlink("/f"), 0);
 }
 
@@ -243,6 +256,7 @@ main(void)
 		leak_test(rename_of_dot_or_dotdot_is_ebusy),
 		leak_test(rename_of_a_missing_source_is_enoent),
 		leak_test(a_missing_source_with_a_file_as_target_directory_is_enotdir),
+		leak_test(rename_with_either_path_missing_is_efault),
 		leak_test(rename_of_a_file_over_its_own_directory_is_enotempty),
 		leak_test(rename_moves_a_directory_between_parents),
 		leak_test(renameat_resolves_both_sides_from_their_directories),

@@ -1,9 +1,10 @@
 /*
  * Names that change more than one inode (ext2fs_name.c), where they must
  * refuse: bad name lengths, the link limit, links to directories, the
- * wrong kind of file for unlink and rmdir, and running out of inodes or
- * blocks half-way through making a node, which must give back what it
- * took.  On images made by mke2fs, through the file system's own calls.
+ * wrong kind of file for unlink and rmdir, names that are not there,
+ * running out of inodes or blocks half-way through making a node or a
+ * link, which must give back what it took, and a read failing at any
+ * step.  On images made by mke2fs, through the file system's own calls.
  */
 #include "ext2fs_memdev.h"
 
@@ -265,6 +266,142 @@ an_inode_made_again_under_its_number_has_another_generation(void **state)
 	nfs_unmount(&n);
 }
 
+static void
+a_link_needing_a_new_directory_block_on_a_full_disk_keeps_the_link_count(
+    void **state)
+{
+	char name[EXT2_MAXNAMLEN + 1];
+	struct ext2fs_inode d, f;
+	uint32_t *blks, count;
+	struct nfs n;
+	int made = 0, error;
+
+	(void)state;
+	nfs_mount(&n, "groups");
+	assert_int_equal(mk(&n, &n.root, "d", EXT2_IFDIR | 0755, &d), 0);
+	assert_int_equal(mk(&n, &n.root, "f", EXT2_IFREG | 0644, &f), 0);
+	blks = take_all_blocks(&n, &count);
+	/* As above: three long names fill d's one block. */
+	memset(name, 'n', sizeof(name) - 1);
+	name[sizeof(name) - 1] = '\0';
+	for (;;) {
+		name[0] = (char)('a' + made);
+		error = ext2fs_link(n.um, &d, name, strlen(name), &f);
+		if (error != 0)
+			break;
+		made++;
+	}
+	assert_int_equal(error, ENOSPC);
+	assert_int_equal(made, 3);
+	assert_int_equal(f.i_links_count, 1 + made);
+	give_back(&n, blks, count);
+	while (made-- > 0) {
+		name[0] = (char)('a' + made);
+		assert_int_equal(ext2fs_unlink(n.um, &d, name, strlen(name),
+		    &f), 0);
+	}
+	rm(&n, &n.root, "f", &f);
+	rm(&n, &n.root, "d", &d);
+	nfs_unmount(&n);
+}
+
+static void
+unlink_and_rmdir_of_a_name_not_in_the_directory_are_enoent(void **state)
+{
+	struct ext2fs_inode d, f;
+	struct nfs n;
+
+	(void)state;
+	nfs_mount(&n, "1k");
+	assert_int_equal(mk(&n, &n.root, "d", EXT2_IFDIR | 0755, &d), 0);
+	assert_int_equal(mk(&n, &n.root, "f", EXT2_IFREG | 0644, &f), 0);
+	assert_int_equal(ext2fs_unlink(n.um, &n.root, "g", 1, &f), ENOENT);
+	assert_int_equal(ext2fs_rmdir(n.um, &n.root, "e", 1, &d), ENOENT);
+	assert_int_equal(f.i_links_count, 1);
+	assert_int_equal(d.i_links_count, 2);
+	rm(&n, &n.root, "f", &f);
+	rm(&n, &n.root, "d", &d);
+	nfs_unmount(&n);
+}
+
+/* A directory d and a file f in the root, for a name operation. */
+struct nameop {
+	struct nfs n;
+	struct ext2fs_inode d, f;
+};
+
+typedef int nameop_fn(struct nameop *);
+
+static int
+link_f_into_d(struct nameop *o)
+{
+	return ext2fs_link(o->n.um, &o->d, "l", 1, &o->f);
+}
+
+static int
+unlink_f(struct nameop *o)
+{
+	return ext2fs_unlink(o->n.um, &o->n.root, "f", 1, &o->f);
+}
+
+static int
+rmdir_d(struct nameop *o)
+{
+	return ext2fs_rmdir(o->n.um, &o->n.root, "d", 1, &o->d);
+}
+
+/*
+ * Runs op on a fresh image with its first read failing, then its second,
+ * and so on until it has read all it needs and succeeds: each failure is
+ * EIO and gives back every buffer.  Returns the reads op needed.
+ */
+static int
+each_read_failing_in_turn(nameop_fn *op)
+{
+	struct nameop o;
+	int reads, error;
+
+	for (reads = 0;; reads++) {
+		assert_true(reads < 16);
+		nfs_mount(&o.n, "1k");
+		assert_int_equal(mk(&o.n, &o.n.root, "d", EXT2_IFDIR | 0755,
+		    &o.d), 0);
+		assert_int_equal(mk(&o.n, &o.n.root, "f", EXT2_IFREG | 0644,
+		    &o.f), 0);
+		o.n.md.md_fail_reads = reads;
+		error = op(&o);
+		o.n.md.md_fail_reads = -1;
+		assert_int_equal(o.n.md.md_held, 0);
+		nfs_unmount(&o.n);
+		if (error == 0)
+			return reads;
+		assert_int_equal(error, EIO);
+	}
+}
+
+/* The directory's block, f's inode and d's inode: three reads. */
+static void
+a_read_failing_anywhere_in_link_is_eio(void **state)
+{
+	(void)state;
+	assert_int_equal(each_read_failing_in_turn(link_f_into_d), 3);
+}
+
+static void
+a_read_failing_anywhere_in_unlink_is_eio(void **state)
+{
+	(void)state;
+	assert_int_equal(each_read_failing_in_turn(unlink_f), 3);
+}
+
+/* d's block (is it empty?) first, then as for unlink. */
+static void
+a_read_failing_anywhere_in_rmdir_is_eio(void **state)
+{
+	(void)state;
+	assert_int_equal(each_read_failing_in_turn(rmdir_d), 4);
+}
+
 int
 main(void)
 {
@@ -277,6 +414,11 @@ main(void)
 		leak_test(running_out_of_inodes_gives_enospc_and_takes_nothing),
 		leak_test(a_directory_made_on_a_full_disk_gives_its_inode_back),
 		leak_test(a_name_needing_a_new_directory_block_on_a_full_disk_gives_its_inode_back),
+		leak_test(a_link_needing_a_new_directory_block_on_a_full_disk_keeps_the_link_count),
+		leak_test(unlink_and_rmdir_of_a_name_not_in_the_directory_are_enoent),
+		leak_test(a_read_failing_anywhere_in_link_is_eio),
+		leak_test(a_read_failing_anywhere_in_unlink_is_eio),
+		leak_test(a_read_failing_anywhere_in_rmdir_is_eio),
 	};
 
 	return cmocka_run_group_tests(tests, ktest_boot, ktest_halt);

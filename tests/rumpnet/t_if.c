@@ -334,6 +334,46 @@ fault_reordered_frame_goes_out_alone_after_a_while(void **state)
 }
 
 static void
+a_second_interface_of_the_same_name_is_eexist(void **state)
+{
+	struct fakeif a, b;
+
+	(void)state;
+	KTEST_ENTER();
+	fake_attach(&a, "fake0");
+	memset(&b, 0, sizeof(b));
+	if_init_ifnet(&b.ifnet, "fake0");
+	b.ifnet.if_drv = &fake_driverops;
+	b.ifnet.if_link = &fake_linkops;
+	assert_int_equal(if_attach(&b.ifnet), EEXIST);
+	fake_detach(&a);
+	KTEST_EXIT();
+}
+
+/* The interface went down while a frame was held: it is dropped, not sent. */
+static void
+fault_reordered_frame_held_while_the_interface_goes_down_is_dropped(
+    void **state)
+{
+	struct fakeif f;
+
+	(void)state;
+	KTEST_ENTER();
+	fake_attach(&f, "fake0");
+	fault_set(&f, "reorder=100%");
+	send_frames(&f, 1);
+	NET_LOCK();
+	assert_int_equal(if_setflags(&f.ifnet, 0), 0);
+	NET_UNLOCK();
+	for (int i = 0; i < 2000 && kstat("fake0.drop.down") == 0; i++)
+		kpause(NSEC_PER_TICK);
+	assert_int_equal(kstat("fake0.drop.down"), 1);
+	assert_int_equal(f.out.n, 0);
+	fake_detach(&f);
+	KTEST_EXIT();
+}
+
+static void
 fault_corrupt_flips_one_bit_of_a_private_copy(void **state)
 {
 	uint8_t orig[64], got[64];
@@ -498,6 +538,8 @@ main(void)
 		leak_test(fault_dup_all_sends_every_frame_twice),
 		leak_test(fault_reorder_swaps_a_frame_with_the_next),
 		leak_test(fault_reordered_frame_goes_out_alone_after_a_while),
+		leak_test(fault_reordered_frame_held_while_the_interface_goes_down_is_dropped),
+		leak_test(a_second_interface_of_the_same_name_is_eexist),
 		leak_test(fault_corrupt_flips_one_bit_of_a_private_copy),
 		leak_test(fault_with_the_same_seed_repeats_exactly),
 		leak_test(fault_replaced_and_cleared_leaves_nothing_behind),
