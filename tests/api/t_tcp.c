@@ -235,7 +235,7 @@ tcp_a_connect_after_a_non_blocking_one_was_made_returns_0_then_eisconn(void **st
 	rump_sys_close(a);
 	rump_sys_close(c);
 	rump_sys_close(l);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 static void
@@ -256,7 +256,7 @@ tcp_a_connect_after_a_refused_non_blocking_one_is_econnrefused(void **state)
 	    sizeof(sin)), -1);
 	assert_int_equal(errno, ECONNREFUSED);
 	rump_sys_close(c);
-	wait_no_connections();
+	tcptest_wait_done();
 }
 
 static void
