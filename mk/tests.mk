@@ -119,6 +119,8 @@ $(O)/obj/tests/sockin/api/%.o: tests/api/%.c | $(GEN_PUBH)
 ldflags_t_sockin_lazy := -Wl,--wrap=poll -Wl,--wrap=epoll_ctl
 # t_sockin_cmsg makes the host's recvmsg attach kilobytes of control.
 ldflags_t_sockin_cmsg := -Wl,--wrap=recvmsg
+# t_sockin_unlocked shuts a socket down while sockin asks the host.
+ldflags_t_sockin_unlocked := -Wl,--wrap=recvmsg -Wl,--wrap=sendmsg
 $(O)/tests/sockin/%: $(O)/obj/tests/sockin/%.o $(STATIC_LIBS)
 	@mkdir -p $(@D)
 	$(call say,LD,$@)

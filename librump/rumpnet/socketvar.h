@@ -36,6 +36,12 @@ struct sockbuf {
 	size_t sb_lowat;		/* poll/wakeup threshold */
 	uint64_t sb_timeo_ns;		/* SO_RCVTIMEO/SO_SNDTIMEO, 0: none */
 	int sb_flags;
+	/*
+	 * Wake-ups of sb_cv's waiters so far: a caller that let softnet_lock
+	 * go before it sleeps (a protocol asking the host) sees that one came
+	 * meanwhile, and looks again instead of sleeping through it.
+	 */
+	uint64_t sb_wakeups;
 	kcondvar_t sb_cv;		/* readers or writers wait here */
 	/*
 	 * For SB_LOCK: apart, so that a caller going to sleep for data, who

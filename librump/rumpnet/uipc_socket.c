@@ -528,6 +528,8 @@ sosend_direct_stream(struct socket *so, struct uio *uio,
 	NET_LOCK();
 	sbrelock(so, &so->so_snd);
 	for (;;) {
+		uint64_t woken = so->so_snd.sb_wakeups;
+
 		if ((error = sosend_check(so, NULL)) != 0)
 			break;
 		error = pru_senddirect(so, uio, NULL, 0, control, flags);
@@ -538,6 +540,9 @@ sosend_direct_stream(struct socket *so, struct uio *uio,
 			continue;
 		if (error != EAGAIN || nbio)
 			break;
+		/* As soreceivemsg's: the protocol let softnet_lock go. */
+		if (so->so_snd.sb_wakeups != woken)
+			continue;
 		sbunlock(&so->so_snd);
 		error = sbwait(so, &so->so_snd, deadline);
 		sbrelock(so, &so->so_snd);
@@ -807,6 +812,7 @@ soreceivemsg(struct socket *so, struct sockaddr_storage *paddr,
 		goto unlock;
 	for (;;) {
 		struct mbuf *m;
+		uint64_t woken;
 
 		if (so->so_rcv.sb_mb == NULL) {
 			error = soreceive_nodata(so, uio, &eof);
@@ -817,6 +823,7 @@ soreceivemsg(struct socket *so, struct sockaddr_storage *paddr,
 			if (error != 0 || eof)
 				break;
 			/* Data the protocol keeps until read comes straight here. */
+			woken = so->so_rcv.sb_wakeups;
 			if (atomic) {
 				error = pru_recvdgram(so, uio, flags, paddr,
 				    paddrlen, controlp, controlroom, &outflags,
@@ -838,6 +845,13 @@ soreceivemsg(struct socket *so, struct sockaddr_storage *paddr,
 				error = EAGAIN;
 				break;
 			}
+			/*
+			 * The protocol may have let softnet_lock go (sockin
+			 * asks the host without it): what woke nobody then (a
+			 * shutdown, an error) is looked at before sleeping.
+			 */
+			if (so->so_rcv.sb_wakeups != woken)
+				continue;
 			error = soreceive_wait(so, uio->uio_resid < orig,
 			    deadline);
 			if (error != 0)

@@ -15,6 +15,7 @@ KMEM_DEFINE(M_SOCKET, "socket");
 static void
 sbwakeup(struct socket *so, struct sockbuf *sb)
 {
+	sb->sb_wakeups++;
 	if (cv_has_waiters(&sb->sb_cv))
 		cv_broadcast(&sb->sb_cv);
 	pollwakeup(&so->so_ph);
@@ -36,6 +37,8 @@ sowwakeup(struct socket *so)
 static void
 sowakeall(struct socket *so)
 {
+	so->so_rcv.sb_wakeups++;
+	so->so_snd.sb_wakeups++;
 	cv_broadcast(&so->so_cv);
 	cv_broadcast(&so->so_rcv.sb_cv);
 	cv_broadcast(&so->so_snd.sb_cv);
