@@ -30,22 +30,6 @@ loopback(in_port_t port)
 	return sin;
 }
 
-/* A connected pair: *c connected to the listener's accepted *a. */
-static void
-tcp_pair(int *c, int *a)
-{
-	struct sockaddr_in sin;
-	int l = tcptest_listener(&sin, 16);
-
-	*c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(*c >= 0);
-	assert_int_equal(rump_sys_connect(*c, (struct sockaddr *)&sin,
-	    sizeof(sin)), 0);
-	*a = rump_sys_accept(l, NULL, NULL);
-	assert_true(*a >= 0);
-	assert_int_equal(rump_sys_close(l), 0);
-}
-
 static void
 tcp_connect_accept_and_exchange_data(void **state)
 {
@@ -138,7 +122,7 @@ tcp_transfers_megabytes_byte_exact(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	snd.fd = c;
 	assert_int_equal(pthread_create(&t, NULL, sender_run, &snd), 0);
 	while ((r = rump_sys_read(a, buf, sizeof(buf))) > 0) {
@@ -281,7 +265,7 @@ tcp_half_close_lets_the_other_direction_go_on(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	assert_int_equal(rump_sys_shutdown(c, SHUT_WR), 0);
 	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), 0);
 	assert_int_equal(rump_sys_write(a, "late", 4), 4);
@@ -301,7 +285,7 @@ tcp_peek_leaves_data_and_waitall_waits_for_all(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	assert_int_equal(rump_sys_write(c, "abcdef", 6), 6);
 	assert_int_equal(rump_sys_recvfrom(a, buf, 3, MSG_PEEK | MSG_WAITALL,
 	    NULL, NULL), 3);
@@ -335,7 +319,7 @@ tcp_fionread_counts_the_bytes_waiting(void **state)
 	int c, a, n = -1;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	assert_int_equal(rump_sys_ioctl(a, FIONREAD, &n), 0);
 	assert_int_equal(n, 0);
 	assert_int_equal(rump_sys_write(c, "sixbyt", 6), 6);
@@ -358,7 +342,7 @@ tcp_poll_is_not_readable_once_everything_is_read(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	assert_int_equal(rump_sys_write(c, "four", 4), 4);
 	wait_readable(a);
 	/* Exactly what came: nothing tells the reader there is no more. */
@@ -382,7 +366,7 @@ tcp_non_blocking_read_of_an_empty_socket_is_eagain(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	assert_int_equal(rump_sys_fcntl(a, F_SETFL, O_NONBLOCK), 0);
 	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), -1);
 	assert_int_equal(errno, EAGAIN);
@@ -404,7 +388,7 @@ tcp_receive_timeout_ends_a_read_that_gets_nothing_with_eagain(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	assert_int_equal(rump_sys_setsockopt(a, SOL_SOCKET, SO_RCVTIMEO, &tv,
 	    sizeof(tv)), 0);
 	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), -1);
@@ -429,7 +413,7 @@ tcp_abortive_close_resets_the_peer(void **state)
 #endif
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	assert_int_equal(rump_sys_setsockopt(c, SOL_SOCKET, SO_LINGER, &lg,
 	    sizeof(lg)), 0);
 	assert_int_equal(rump_sys_close(c), 0);
@@ -450,7 +434,7 @@ tcp_close_with_unread_data_resets_the_peer(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	assert_int_equal(rump_sys_write(c, "unread", 6), 6);
 	pfd.fd = a;
 	pfd.events = POLLIN;
@@ -520,7 +504,7 @@ tcp_a_send_cut_short_by_a_reset_returns_its_count_then_the_reset(void **state)
 	int a;
 
 	(void)state;
-	tcp_pair(&b.fd, &a);
+	tcptest_pair(&b.fd, &a);
 	assert_non_null(b.buf = calloc(1, BIGSEND));
 	assert_int_equal(pthread_create(&t, NULL, bigsend_run, &b), 0);
 	/* Data arrived: the send has moved some, and cannot finish. */
@@ -553,7 +537,7 @@ tcp_a_write_cut_short_by_its_timeout_returns_its_count_and_no_error(
 	int c, a, error = -1;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	assert_non_null(buf = calloc(1, BIGSEND));
 	assert_int_equal(rump_sys_setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv,
 	    sizeof(tv)), 0);
@@ -576,7 +560,7 @@ tcp_poll_reports_end_of_file_and_hang_up(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	pfd.fd = a;
 	pfd.events = POLLIN | POLLOUT | POLLRDHUP;
 	assert_int_equal(rump_sys_poll(&pfd, 1, 0), 1);
@@ -599,7 +583,7 @@ tcp_socket_options_read_back(void **state)
 	int one = 1, v, c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	assert_int_equal(rump_sys_setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &one,
 	    sizeof(one)), 0);
 	len = sizeof(v);

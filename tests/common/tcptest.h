@@ -26,6 +26,22 @@ tcptest_listener(struct sockaddr_in *sin, int backlog)
 	return s;
 }
 
+/* A connection on 127.0.0.1: *c the connecting end, *a the accepted one. */
+static inline void
+tcptest_pair(int *c, int *a)
+{
+	struct sockaddr_in sin;
+	int l = tcptest_listener(&sin, 1);
+
+	*c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_true(*c >= 0);
+	assert_int_equal(rump_sys_connect(*c, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	*a = rump_sys_accept(l, NULL, NULL);
+	assert_true(*a >= 0);
+	assert_int_equal(rump_sys_close(l), 0);
+}
+
 /*
  * Whether the stack is done with every TCP connection, for a test to
  * wait on before its leak check.  Rump stack: no PCB is left (TIME_WAIT

@@ -35,17 +35,9 @@ kstat(const char *name)
 static void
 tcp_pair(int *c, int *a)
 {
-	struct sockaddr_in sin;
 	struct pollfd pfd;
-	int l = tcptest_listener(&sin, 5);
 
-	*c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(*c >= 0);
-	assert_int_equal(rump_sys_connect(*c, (struct sockaddr *)&sin,
-	    sizeof(sin)), 0);
-	*a = rump_sys_accept(l, NULL, NULL);
-	assert_true(*a >= 0);
-	rump_sys_close(l);
+	tcptest_pair(c, a);
 	pfd = (struct pollfd){ .fd = *a, .events = POLLIN };
 	assert_int_equal(rump_sys_poll(&pfd, 1, 0), 0);
 }

@@ -44,19 +44,6 @@ connected(const struct sockaddr_in *sin)
 	return s;
 }
 
-/* A connected pair: *c the client's end, *a the accepted one. */
-static void
-tcp_pair(int *c, int *a)
-{
-	struct sockaddr_in sin;
-	int l = tcptest_listener(&sin, 1);
-
-	*c = connected(&sin);
-	*a = rump_sys_accept(l, NULL, NULL);
-	assert_true(*a >= 0);
-	rump_sys_close(l);
-}
-
 static void
 connection_is_accepted_and_carries_data_both_ways(void **state)
 {
@@ -147,7 +134,7 @@ send_to_a_closed_peer_is_epipe_or_econnreset_not_sigpipe(void **state)
 	int c, a, i, rv = 0;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	rump_sys_close(a);
 	/* The first send may go out; the peer's reset ends the ones after. */
 	for (i = 0; i < 1000 && (rv = rump_sys_send(c, buf, sizeof(buf), 0)) > 0; i++) {
@@ -167,7 +154,7 @@ shutdown_wr_gives_the_peer_end_of_file_and_keeps_reading(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	assert_int_equal(rump_sys_send(c, "bye", 3, 0), 3);
 	assert_int_equal(rump_sys_shutdown(c, SHUT_WR), 0);
 	assert_int_equal(rump_sys_recv(a, buf, sizeof(buf), MSG_WAITALL), 3);
@@ -193,7 +180,7 @@ close_with_so_linger_returns_once_the_host_holds_the_data(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	assert_int_equal(rump_sys_setsockopt(c, SOL_SOCKET, SO_LINGER, &lg,
 	    sizeof(lg)), 0);
 	assert_int_equal(rump_sys_send(c, "data", 4, 0), 4);
@@ -238,7 +225,7 @@ a_lingering_close_lets_other_threads_calls_go_on(void **state)
 	int a, s;
 
 	(void)state;
-	tcp_pair(&cl.fd, &a);
+	tcptest_pair(&cl.fd, &a);
 	assert_int_equal(rump_sys_setsockopt(cl.fd, SOL_SOCKET, SO_LINGER, &lg,
 	    sizeof(lg)), 0);
 	/* Both hosts' buffers full: the peer cannot acknowledge a close. */
@@ -292,7 +279,7 @@ poll_sees_a_sockin_socket_and_a_pipe_together(void **state)
 	int c, a, p[2];
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	assert_int_equal(rump_sys_pipe2(p, 0), 0);
 	pfd[0] = (struct pollfd){ .fd = a, .events = POLLIN };
 	pfd[1] = (struct pollfd){ .fd = p[0], .events = POLLIN };
@@ -318,7 +305,7 @@ protocol_options_reach_the_host_socket(void **state)
 	socklen_t len = sizeof(val);
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	assert_int_equal(rump_sys_setsockopt(c, IPPROTO_TCP, TCP_NODELAY, &on,
 	    sizeof(on)), 0);
 	assert_int_equal(rump_sys_getsockopt(c, IPPROTO_TCP, TCP_NODELAY, &val,
@@ -466,7 +453,7 @@ urgent_data_on_a_stream_is_eopnotsupp(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	assert_int_equal(rump_sys_send(c, "u", 1, MSG_OOB), -1);
 	assert_int_equal(errno, EOPNOTSUPP);
 	rump_sys_close(a);
@@ -512,7 +499,7 @@ readv_skips_an_empty_piece_of_the_buffer(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	assert_int_equal(rump_sys_send(c, "vecs", 4, 0), 4);
 	assert_int_equal(rump_sys_readv(a, iov, 2), 4);
 	assert_memory_equal(buf, "vecs", 4);
@@ -673,7 +660,7 @@ a_closed_stream_goes_at_once_and_the_host_delivers_what_it_took(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	sent = fill(c);
 	assert_int_equal(rump_sys_close(c), 0);
 	assert_int_equal(sockin_pcbs(), 1);
@@ -694,7 +681,7 @@ a_full_host_socket_is_eagain_and_not_writable_until_the_peer_reads(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	sent = fill(c);
 	pfd = (struct pollfd){ .fd = c, .events = POLLOUT };
 	assert_int_equal(rump_sys_poll(&pfd, 1, 0), 0);
@@ -748,7 +735,7 @@ a_blocked_writer_sends_everything_once_the_peer_reads(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	sent = fill(c);
 	writer_start(&w, c, big, sizeof(big));
 	drain(a, sent + sizeof(big));
@@ -765,7 +752,7 @@ a_blocked_writer_wakes_with_epipe_when_its_socket_is_shut(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	(void)fill(c);
 	writer_start(&w, c, "x", 1);
 	assert_int_equal(rump_sys_shutdown(c, SHUT_WR), 0);
@@ -791,7 +778,7 @@ so_sndtimeo_ends_a_blocked_send_with_what_the_host_took(void **state)
 
 	(void)state;
 	assert_non_null(big);
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	assert_int_equal(rump_sys_setsockopt(c, SOL_SOCKET, SO_SNDTIMEO, &tv,
 	    sizeof(tv)), 0);
 	n = rump_sys_send(c, big, len, 0);
@@ -817,7 +804,7 @@ poll_not_writable_before_a_send_meets_a_full_host_is_woken_by_room(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	pfd = (struct pollfd){ .fd = c, .events = POLLOUT };
 	while (rump_sys_poll(&pfd, 1, 0) == 1) {
 		n = rump_sys_send(c, piece, sizeof(piece), MSG_DONTWAIT);
@@ -847,7 +834,7 @@ control_messages_on_a_stream_do_not_stop_its_data(void **state)
 	int c, a, ttl = 42;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	cmsg = CMSG_FIRSTHDR(&msg);
 	cmsg->cmsg_level = IPPROTO_IP;
 	cmsg->cmsg_type = IP_TTL;
@@ -885,7 +872,7 @@ writev_of_many_pieces_reaches_the_peer_in_order(void **state)
 	int c, a, i;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	for (i = 0; i < 100; i++) {
 		src[i] = (char)i;
 		iov[i] = (struct iovec){ .iov_base = &src[i], .iov_len = 1 };
@@ -971,7 +958,7 @@ sixteen_mebibytes_cross_byte_exact_and_end_with_eof(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	assert_int_equal(pthread_create(&t, NULL, big_sender, &c), 0);
 	while ((n = rump_sys_read(a, buf, sizeof(buf))) > 0) {
 		for (ssize_t i = 0; i < n; i++)
@@ -1108,7 +1095,7 @@ a_blocked_waitall_reader_gets_every_piece_sent_while_it_waits(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	reader_start(&r, a, MSG_WAITALL);
 	assert_int_equal(rump_sys_send(c, "abc", 3, 0), 3);
 	assert_int_equal(rump_sys_send(c, "defgh", 5, 0), 5);
@@ -1126,7 +1113,7 @@ a_blocked_reader_wakes_with_end_of_file_when_the_peer_closes(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	reader_start(&r, a, 0);
 	assert_int_equal(rump_sys_close(c), 0);
 	reader_join(&r);
@@ -1143,7 +1130,7 @@ a_blocked_reader_wakes_with_econnreset_when_the_peer_resets(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	reader_start(&r, a, 0);
 	assert_int_equal(rump_sys_setsockopt(c, SOL_SOCKET, SO_LINGER, &lg,
 	    sizeof(lg)), 0);
@@ -1166,7 +1153,7 @@ a_peek_on_a_blocked_reader_leaves_the_data_for_the_next_read(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	reader_start(&r, a, MSG_PEEK);
 	assert_int_equal(rump_sys_send(c, "peek", 4, 0), 4);
 	reader_join(&r);
@@ -1205,7 +1192,7 @@ threads_blocked_in_accept_and_recv_do_not_stall_the_others(void **state)
 
 	(void)state;
 	for (i = 0; i < NWAIT; i++) {
-		tcp_pair(&cl[i], &ac[i]);
+		tcptest_pair(&cl[i], &ac[i]);
 		rw[i].fd = ac[i];
 		assert_int_equal(pthread_create(&rw[i].t, NULL, recv_waiter,
 		    &rw[i]), 0);

@@ -123,21 +123,6 @@ call_while_shut(struct call *c, int s, int how)
 }
 
 static void
-tcp_pair(int *c, int *a)
-{
-	struct sockaddr_in sin;
-	int l = tcptest_listener(&sin, 1);
-
-	*c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(*c >= 0);
-	assert_int_equal(rump_sys_connect(*c, (struct sockaddr *)&sin,
-	    sizeof(sin)), 0);
-	*a = rump_sys_accept(l, NULL, NULL);
-	assert_true(*a >= 0);
-	rump_sys_close(l);
-}
-
-static void
 a_stream_shut_for_reading_while_its_reader_asks_the_host_ends_the_read(
     void **state)
 {
@@ -145,7 +130,7 @@ a_stream_shut_for_reading_while_its_reader_asks_the_host_ends_the_read(
 	struct call r;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	r = (struct call){ .fd = a };
 	call_while_shut(&r, a, SHUT_RD);
 	assert_int_equal(r.rv, 0);
@@ -177,7 +162,7 @@ a_stream_shut_for_writing_while_its_writer_gives_to_the_host_is_epipe(
 	struct call w;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	w = (struct call){ .fd = c, .send = true };
 	call_while_shut(&w, c, SHUT_WR);
 	assert_int_equal(w.rv, -1);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "apitest.h"
+#include "tcptest.h"
 #include "blocker.h"
 
 #define NREADERS	3
@@ -23,31 +24,6 @@ kstat(const char *name)
 
 	assert_int_equal(rump_kstat_get(name, &v), 0);
 	return v;
-}
-
-/* A connected pair: *c the client's end, *a the accepted one. */
-static void
-tcp_pair(int *c, int *a)
-{
-	struct sockaddr_in sin = {
-		.sin_family = AF_INET,
-		.sin_addr = { htonl(INADDR_LOOPBACK) },
-	};
-	socklen_t len = sizeof(sin);
-	int l = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
-
-	assert_true(l >= 0);
-	assert_int_equal(rump_sys_bind(l, (struct sockaddr *)&sin, len), 0);
-	assert_int_equal(rump_sys_listen(l, 1), 0);
-	assert_int_equal(rump_sys_getsockname(l, (struct sockaddr *)&sin,
-	    &len), 0);
-	*c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
-	assert_true(*c >= 0);
-	assert_int_equal(rump_sys_connect(*c, (struct sockaddr *)&sin,
-	    sizeof(sin)), 0);
-	*a = rump_sys_accept(l, NULL, NULL);
-	assert_true(*a >= 0);
-	rump_sys_close(l);
 }
 
 static long
@@ -105,7 +81,7 @@ readers_without_a_descriptor_for_their_kick_still_get_their_data(void **state)
 
 	(void)state;
 	for (int i = 0; i < NREADERS; i++)
-		tcp_pair(&c[i], &r[i].fd);
+		tcptest_pair(&c[i], &r[i].fd);
 	waits = kstat("sockin.hostwaits") + plain;
 	assert_int_equal(getrlimit(RLIMIT_NOFILE, &old), 0);
 	assert_true((lowest = dup(0)) >= 0);
@@ -138,7 +114,7 @@ readers_blocked_on_one_socket_all_wake_when_it_is_shut(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	waits = kstat("sockin.hostwaits");
 	for (int i = 0; i < NREADERS; i++)
 		blocker_start(&b[i], 0, NULL, recv_one, (int[]){ a, -1 });
@@ -160,7 +136,7 @@ readers_blocked_on_one_socket_share_what_comes(void **state)
 	int c, a;
 
 	(void)state;
-	tcp_pair(&c, &a);
+	tcptest_pair(&c, &a);
 	for (int i = 0; i < NREADERS; i++)
 		blocker_start(&b[i], 0, NULL, recv_one, (int[]){ a, -1 });
 	for (int i = 0; i < NREADERS; i++)
