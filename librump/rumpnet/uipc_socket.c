@@ -161,12 +161,35 @@ soconnect_outcome(struct socket *so)
 	return error;
 }
 
+/*
+ * A blocking connect waits for the handshake, the one it started or one
+ * in progress before it, as Linux's __inet_stream_connect does: its
+ * outcome once it ends; EINTR when interrupted and, when SO_SNDTIMEO runs
+ * out, timedout (EINPROGRESS for the connect that started it, EALREADY
+ * for a later one).  A timeout or an interrupt leaves the connection
+ * going on, as Linux's does; poll says when it is made.
+ */
+static int
+soconnect_wait(struct socket *so, int timedout)
+{
+	uint64_t deadline = sb_deadline(&so->so_snd);
+	int error;
+
+	while ((so->so_state & SS_ISCONNECTING) && so->so_error == 0) {
+		error = pru_sleep(so, &so->so_cv, POLLOUT, deadline);
+		if (error != 0) {
+			so->so_state |= SS_CONNECTOUT;
+			return error == ETIMEDOUT ? timedout : error;
+		}
+	}
+	return soconnect_outcome(so);
+}
+
 int
 soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
     bool nbio)
 {
 	bool stream = (so->so_proto->pr_flags & PR_CONNREQUIRED) != 0;
-	uint64_t deadline;
 	int error;
 
 	NET_LOCK();
@@ -185,7 +208,7 @@ soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
 		goto out;
 	}
 	if (stream && (so->so_state & SS_ISCONNECTING)) {
-		error = nbio ? EALREADY : EINPROGRESS;
+		error = nbio ? EALREADY : soconnect_wait(so, EALREADY);
 		goto out;
 	}
 	/* A datagram socket connects anew, or to AF_UNSPEC to disconnect. */
@@ -207,22 +230,7 @@ soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
 		error = EINPROGRESS;
 		goto out;
 	}
-	/*
-	 * A timeout or an interrupt leaves the connection going on, as
-	 * Linux's does; poll says when it is made.
-	 */
-	deadline = sb_deadline(&so->so_snd);
-	while ((so->so_state & SS_ISCONNECTING) && so->so_error == 0) {
-		error = pru_sleep(so, &so->so_cv, POLLOUT, deadline);
-		if (error != 0) {
-			if (error == ETIMEDOUT)
-				error = EINPROGRESS;
-			so->so_state |= SS_CONNECTOUT;
-			goto out;
-		}
-	}
-	error = so->so_error;
-	so->so_error = 0;
+	error = soconnect_wait(so, EINPROGRESS);
 out:
 	NET_UNLOCK();
 	return error;
