@@ -55,7 +55,7 @@ RUMP_TOOL_TESTS := t_http_serve
 KERNEL_TOOL_TESTS := t_netopts_mount
 TOOLTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/tools/t_*.c)) \
 	$(addprefix $(O)/tests/tools/rump/,$(RUMP_TOOL_TESTS))
-SOCKIN_API_TESTS := t_udp t_udp_linux t_tcp t_tcp_connect t_lwproc_net t_ifioctl t_sockcall t_raw
+SOCKIN_API_TESTS := t_udp t_udp_linux t_sockopt_linux t_tcp t_tcp_connect t_lwproc_net t_ifioctl t_sockcall t_raw
 SOCKINTESTS := $(patsubst %.c,$(O)/%,$(wildcard tests/sockin/t_*.c)) \
 	$(addprefix $(O)/tests/sockin/api/,$(SOCKIN_API_TESTS))
 INTEG_HELPERS := $(patsubst %.c,$(O)/%,$(wildcard tests/integration/*.c))

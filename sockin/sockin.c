@@ -99,8 +99,8 @@ sockin_lookup(uint64_t id)
 
 /*
  * Socket-level options the host must know too, because they change what
- * its socket does, set and read there; the others (timeouts, the send low
- * water mark) are the socket layer's.  The receive low water mark holds
+ * its socket does, set and read there; the others (timeouts) are the
+ * socket layer's, which refuses SO_SNDLOWAT as Linux does.  The receive low water mark holds
  * back the host's readiness (Linux's poll says "readable" from that many
  * bytes on), which is what poll reports.  The buffers are the host
  * socket's: the data waits there both ways, never in the socket layer's,

@@ -52,6 +52,11 @@ so_optbit(int name)
 	}
 }
 
+/*
+ * As Linux's sock_set_timeout: a negative time is no wait at all (the
+ * call returns EAGAIN at once, and the timeout reads as 0), a deadline
+ * that has passed as soon as it is set.
+ */
 static int
 so_settimeo(struct sockbuf *sb, const struct sockopt *sopt)
 {
@@ -60,8 +65,12 @@ so_settimeo(struct sockbuf *sb, const struct sockopt *sopt)
 
 	if ((error = sockopt_get(sopt, &tv, sizeof(tv))) != 0)
 		return error;
-	if (tv.tv_sec < 0 || tv.tv_usec < 0 || tv.tv_usec >= 1000000)
+	if (tv.tv_usec < 0 || tv.tv_usec >= 1000000)
 		return EDOM;
+	if (tv.tv_sec < 0) {
+		sb->sb_timeo_ns = 1;
+		return 0;
+	}
 	sb->sb_timeo_ns = (uint64_t)tv.tv_sec * NSEC_PER_SEC +
 	    (uint64_t)tv.tv_usec * 1000;
 	return 0;
@@ -81,7 +90,8 @@ so_gettimeo(const struct sockbuf *sb, struct sockopt *sopt)
 /*
  * Buffer sizes as Linux sets them (socket(7)): the value is clamped, then
  * doubled to leave room for bookkeeping, and getsockopt reports the doubled
- * size.  Never refused.
+ * size.  Never refused: Linux takes the value as unsigned, so a negative
+ * one is the largest.
  */
 #define SO_MIN_SNDBUF	4608
 #define SO_MIN_RCVBUF	2304
@@ -89,15 +99,57 @@ so_gettimeo(const struct sockbuf *sb, struct sockopt *sopt)
 static int
 so_setbuf(struct sockbuf *sb, int val, size_t min)
 {
-	size_t cc = MIN((size_t)val, (size_t)SB_MAX / 2) * 2;
+	size_t cc = MIN((size_t)(unsigned)val, (size_t)SB_MAX / 2) * 2;
 
 	return sbreserve(sb, MAX(cc, min));
 }
 
+/*
+ * The receive low water mark: 0 is 1, and a negative one the largest, as
+ * on Linux; it never exceeds the buffer, so a reader cannot wait for more
+ * than the buffer holds.
+ */
+static void
+so_setrcvlowat(struct socket *so, int val)
+{
+	size_t lowat = val < 0 ? SB_MAX : (size_t)MAX(val, 1);
+
+	so->so_rcv.sb_lowat = MIN(lowat, so->so_rcv.sb_hiwat);
+}
+
+/*
+ * SO_LINGER as Linux's: turning it off keeps the time, and a negative
+ * time is no limit (INT32_MAX seconds, some 68 years).
+ */
+static int
+so_setlinger(struct socket *so, const struct sockopt *sopt)
+{
+	struct linger lg;
+	int error;
+
+	if ((error = sockopt_get(sopt, &lg, sizeof(lg))) != 0)
+		return error;
+	if (!lg.l_onoff) {
+		so->so_options &= ~SO_OPT_LINGER;
+		return 0;
+	}
+	so->so_linger = lg.l_linger < 0 ? INT32_MAX : lg.l_linger;
+	so->so_options |= SO_OPT_LINGER;
+	return 0;
+}
+
+/*
+ * The options a program sets.  SO_SNDLOWAT is not one: Linux refuses to set it (ENOPROTOOPT)
+ * and reads it as 1, and so does the socket layer for both stacks.  The
+ * rump stack has a send low water mark of its own (SO_DEFAULT_LOWAT_SND:
+ * a stream is writable, and a blocked send goes on, once that much room
+ * is free), as Linux's streams have theirs, but a program written for
+ * Linux never sets it, and sockin could not honour it: the data waits
+ * in the host's socket, whose readiness the host decides.
+ */
 static int
 so_setsockopt(struct socket *so, struct sockopt *sopt)
 {
-	struct linger lg;
 	int val, error;
 
 	if (so_optbit(sopt->sopt_name) != 0) {
@@ -111,30 +163,17 @@ so_setsockopt(struct socket *so, struct sockopt *sopt)
 	}
 	switch (sopt->sopt_name) {
 	case SO_LINGER:
-		if ((error = sockopt_get(sopt, &lg, sizeof(lg))) != 0)
-			return error;
-		so->so_linger = MAX(lg.l_linger, 0);
-		if (lg.l_onoff)
-			so->so_options |= SO_OPT_LINGER;
-		else
-			so->so_options &= ~SO_OPT_LINGER;
-		return 0;
+		return so_setlinger(so, sopt);
 	case SO_SNDBUF:
 	case SO_RCVBUF:
-	case SO_SNDLOWAT:
 	case SO_RCVLOWAT:
 		if ((error = sockopt_getint(sopt, &val)) != 0)
 			return error;
-		if (val < 0)
-			return EINVAL;
 		if (sopt->sopt_name == SO_SNDBUF)
 			return so_setbuf(&so->so_snd, val, SO_MIN_SNDBUF);
 		if (sopt->sopt_name == SO_RCVBUF)
 			return so_setbuf(&so->so_rcv, val, SO_MIN_RCVBUF);
-		if (sopt->sopt_name == SO_SNDLOWAT)
-			so->so_snd.sb_lowat = MIN((size_t)MAX(val, 1), so->so_snd.sb_hiwat);
-		else
-			so->so_rcv.sb_lowat = MIN((size_t)MAX(val, 1), so->so_rcv.sb_hiwat);
+		so_setrcvlowat(so, val);
 		return 0;
 	case SO_RCVTIMEO:
 		return so_settimeo(&so->so_rcv, sopt);
@@ -178,7 +217,7 @@ so_getsockopt(struct socket *so, struct sockopt *sopt)
 	case SO_RCVBUF:
 		return sockopt_setint(sopt, (int)so->so_rcv.sb_hiwat);
 	case SO_SNDLOWAT:
-		return sockopt_setint(sopt, (int)so->so_snd.sb_lowat);
+		return sockopt_setint(sopt, 1);
 	case SO_RCVLOWAT:
 		return sockopt_setint(sopt, (int)so->so_rcv.sb_lowat);
 	case SO_RCVTIMEO:

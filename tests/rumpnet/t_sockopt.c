@@ -4,6 +4,7 @@
  * options of its own.
  */
 #include "ktest.h"
+#include "rumpkern/config.h"
 #include "rumpkern/ktime.h"
 #include "teststream.h"
 
@@ -146,8 +147,44 @@ so_linger_reads_back_and_turns_off(void **state)
 	KTEST_EXIT();
 }
 
+/* As Linux's: the time given with l_onoff 0 is not taken. */
 static void
-buffer_sizes_are_doubled_and_refuse_negative_values(void **state)
+turning_so_linger_off_keeps_its_time(void **state)
+{
+	struct linger on = { 1, 7 }, off = { 0, 3 }, out;
+	struct socket *so;
+	size_t len = sizeof(out);
+
+	(void)state;
+	KTEST_ENTER();
+	so = sock();
+	assert_int_equal(set(so, SOL_SOCKET, SO_LINGER, &on, sizeof(on)), 0);
+	assert_int_equal(set(so, SOL_SOCKET, SO_LINGER, &off, sizeof(off)), 0);
+	assert_int_equal(get(so, SOL_SOCKET, SO_LINGER, &out, &len), 0);
+	assert_int_equal(out.l_onoff, 0);
+	assert_int_equal(out.l_linger, 7);
+	assert_int_equal(soclose(so), 0);
+	KTEST_EXIT();
+}
+
+/* As Linux's: a negative time lingers without a limit, never resets. */
+static void
+a_negative_linger_time_is_no_limit(void **state)
+{
+	struct linger lg = { 1, -1 };
+	struct socket *so;
+
+	(void)state;
+	KTEST_ENTER();
+	so = sock();
+	assert_int_equal(set(so, SOL_SOCKET, SO_LINGER, &lg, sizeof(lg)), 0);
+	assert_int_equal(so->so_linger, INT32_MAX);
+	assert_int_equal(soclose(so), 0);
+	KTEST_EXIT();
+}
+
+static void
+buffer_sizes_are_doubled(void **state)
 {
 	struct socket *so;
 
@@ -161,13 +198,30 @@ buffer_sizes_are_doubled_and_refuse_negative_values(void **state)
 	/* Too small: the minimum. */
 	assert_int_equal(set_int(so, SO_RCVBUF, 1), 0);
 	assert_int_equal(get_int(so, SO_RCVBUF), 2304);
-	assert_int_equal(set_int(so, SO_SNDBUF, -1), EINVAL);
+	assert_int_equal(soclose(so), 0);
+	KTEST_EXIT();
+}
+
+/* Linux takes the size as unsigned: a negative one is the largest. */
+static void
+a_negative_buffer_size_is_the_largest(void **state)
+{
+	struct socket *so;
+
+	(void)state;
+	KTEST_ENTER();
+	so = sock();
+	assert_int_equal(set_int(so, SO_SNDBUF, -1), 0);
+	assert_int_equal(get_int(so, SO_SNDBUF), SB_MAX);
+	assert_int_equal(set_int(so, SO_RCVBUF, -1), 0);
+	assert_int_equal(get_int(so, SO_RCVBUF), SB_MAX);
 	assert_int_equal(soclose(so), 0);
 	KTEST_EXIT();
 }
 
 static void
-low_water_marks_stay_between_one_and_the_buffer_size(void **state)
+the_receive_low_water_mark_stays_between_one_and_the_buffer_size(
+    void **state)
 {
 	struct socket *so;
 
@@ -178,14 +232,33 @@ low_water_marks_stay_between_one_and_the_buffer_size(void **state)
 	assert_int_equal(get_int(so, SO_RCVLOWAT), 100);
 	assert_int_equal(set_int(so, SO_RCVLOWAT, 0), 0);
 	assert_int_equal(get_int(so, SO_RCVLOWAT), 1);
-	assert_int_equal(set_int(so, SO_SNDLOWAT, 1 << 30), 0);
-	assert_int_equal(get_int(so, SO_SNDLOWAT), get_int(so, SO_SNDBUF));
+	assert_int_equal(set_int(so, SO_RCVLOWAT, 1 << 30), 0);
+	assert_int_equal(get_int(so, SO_RCVLOWAT), get_int(so, SO_RCVBUF));
+	/* Linux takes a negative one as the largest. */
+	assert_int_equal(set_int(so, SO_RCVLOWAT, -1), 0);
+	assert_int_equal(get_int(so, SO_RCVLOWAT), get_int(so, SO_RCVBUF));
+	assert_int_equal(soclose(so), 0);
+	KTEST_EXIT();
+}
+
+/* As Linux's: not set, and read as 1; the stream's own mark stays. */
+static void
+so_sndlowat_is_refused_and_reads_as_one(void **state)
+{
+	struct socket *so;
+
+	(void)state;
+	KTEST_ENTER();
+	so = sock();
+	assert_int_equal(set_int(so, SO_SNDLOWAT, 100), ENOPROTOOPT);
+	assert_int_equal(get_int(so, SO_SNDLOWAT), 1);
+	assert_int_equal(so->so_snd.sb_lowat, SO_DEFAULT_LOWAT_SND);
 	assert_int_equal(soclose(so), 0);
 	KTEST_EXIT();
 }
 
 static void
-timeouts_read_back_and_refuse_bad_timevals(void **state)
+timeouts_read_back_and_refuse_bad_microseconds(void **state)
 {
 	struct timeval tv = { .tv_sec = 2, .tv_usec = 500000 }, out;
 	struct socket *so;
@@ -202,9 +275,29 @@ timeouts_read_back_and_refuse_bad_timevals(void **state)
 	tv.tv_usec = 1000000;
 	assert_int_equal(set(so, SOL_SOCKET, SO_SNDTIMEO, &tv, sizeof(tv)),
 	    EDOM);
-	tv = (struct timeval){ .tv_sec = -1 };
+	tv = (struct timeval){ .tv_sec = -1, .tv_usec = -1 };
 	assert_int_equal(set(so, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)),
 	    EDOM);
+	assert_int_equal(soclose(so), 0);
+	KTEST_EXIT();
+}
+
+/* As Linux's: a negative time is no wait, a deadline already passed. */
+static void
+a_negative_timeout_is_no_wait_and_reads_as_zero(void **state)
+{
+	struct timeval tv = { .tv_sec = -1 }, out = { 9, 9 };
+	struct socket *so;
+	size_t len = sizeof(out);
+
+	(void)state;
+	KTEST_ENTER();
+	so = sock();
+	assert_int_equal(set(so, SOL_SOCKET, SO_RCVTIMEO, &tv, sizeof(tv)), 0);
+	assert_int_equal(so->so_rcv.sb_timeo_ns, 1);
+	assert_int_equal(get(so, SOL_SOCKET, SO_RCVTIMEO, &out, &len), 0);
+	assert_int_equal(out.tv_sec, 0);
+	assert_int_equal(out.tv_usec, 0);
 	assert_int_equal(soclose(so), 0);
 	KTEST_EXIT();
 }
@@ -253,9 +346,14 @@ main(void)
 		leak_test(boolean_options_are_set_and_cleared),
 		leak_test(an_option_value_shorter_than_its_type_is_einval),
 		leak_test(so_linger_reads_back_and_turns_off),
-		leak_test(buffer_sizes_are_doubled_and_refuse_negative_values),
-		leak_test(low_water_marks_stay_between_one_and_the_buffer_size),
-		leak_test(timeouts_read_back_and_refuse_bad_timevals),
+		leak_test(turning_so_linger_off_keeps_its_time),
+		leak_test(a_negative_linger_time_is_no_limit),
+		leak_test(buffer_sizes_are_doubled),
+		leak_test(a_negative_buffer_size_is_the_largest),
+		leak_test(the_receive_low_water_mark_stays_between_one_and_the_buffer_size),
+		leak_test(so_sndlowat_is_refused_and_reads_as_one),
+		leak_test(timeouts_read_back_and_refuse_bad_microseconds),
+		leak_test(a_negative_timeout_is_no_wait_and_reads_as_zero),
 		leak_test(type_protocol_domain_and_acceptconn_describe_the_socket),
 		leak_test(unknown_options_and_levels_are_enoprotoopt),
 	};
