@@ -100,19 +100,20 @@ sockin_lookup(uint64_t id)
 /*
  * Socket-level options the host must know too, because they change what
  * its socket does, set and read there; the others (timeouts) are the
- * socket layer's, which refuses SO_SNDLOWAT as Linux does.  The receive low water mark holds
- * back the host's readiness (Linux's poll says "readable" from that many
- * bytes on), which is what poll reports.  The buffers are the host
- * socket's: the data waits there both ways, never in the socket layer's,
- * so SO_SNDBUF and SO_RCVBUF size the host's, and read back what the host
- * made of them (Linux doubles and caps the value, and its defaults are
- * its own).
+ * socket layer's, which refuses SO_SNDLOWAT as Linux does.  The receive
+ * low water mark holds back the host's readiness (Linux's poll says
+ * "readable" from that many bytes on), which is what poll reports.  The
+ * buffers are the host socket's: the data waits there both ways, never
+ * in the socket layer's, so SO_SNDBUF and SO_RCVBUF size the host's, and
+ * read back what the host made of them (Linux doubles and caps the
+ * value, and its defaults are its own).  SO_DEBUG the host lets only a
+ * privileged caller set (EACCES): its answer is sockin's.
  */
 static bool
 sockin_hostopt(int name)
 {
 	switch (name) {
-	case SO_REUSEADDR: case SO_REUSEPORT: case SO_KEEPALIVE:
+	case SO_DEBUG: case SO_REUSEADDR: case SO_REUSEPORT: case SO_KEEPALIVE:
 	case SO_BROADCAST: case SO_DONTROUTE: case SO_OOBINLINE: case SO_LINGER:
 	case SO_SNDBUF: case SO_RCVBUF: case SO_RCVLOWAT:
 		return true;
