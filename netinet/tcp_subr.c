@@ -385,8 +385,7 @@ tcp_ctlinput(enum prc_cmd cmd, const struct sockaddr *dst, const void *vip,
 	if ((unsigned)cmd >= PRC_NCMDS || errmap[cmd] == 0)
 		return;
 	hlen = IP_HL(ip);
-	if (iplen < hlen + 8)
-		return;
+	KASSERT(iplen >= hlen + 8);	/* icmp_notify checked the quote */
 	memcpy(&th, (const char *)ip + hlen, 8);
 	inp = in_pcblookup_connect(&tcbtable, ip->ip_dst, th.th_dport,
 	    ip->ip_src, th.th_sport);

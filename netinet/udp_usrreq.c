@@ -217,8 +217,7 @@ udp_ctlinput(enum prc_cmd cmd, const struct sockaddr *dst, const void *vip,
 	if ((unsigned)cmd >= PRC_NCMDS || errmap[cmd] == 0)
 		return;
 	hlen = IP_HL(ip);
-	if (iplen < hlen + 8)
-		return;
+	KASSERT(iplen >= hlen + 8);	/* icmp_notify checked the quote */
 	memcpy(&uh, (const char *)ip + hlen, sizeof(uh));
 	in_pcbnotify(&udbtable, ip->ip_dst, uh.uh_dport, ip->ip_src,
 	    uh.uh_sport, errmap[cmd]);
@@ -297,9 +296,12 @@ udp_attach(struct socket *so, int proto)
 	int error;
 
 	(void)proto;
-	if ((error = sbreserve(&so->so_snd, UDP_SNDBUF)) != 0 ||
-	    (error = sbreserve(&so->so_rcv, udp_recvspace)) != 0)
-		return error;
+	/* Neither can fail: udp_recvspace's sysctl keeps it within SB_MAX. */
+	CTASSERT(UDP_SNDBUF <= SB_MAX);
+	error = sbreserve(&so->so_snd, UDP_SNDBUF);
+	KASSERT(error == 0);
+	error = sbreserve(&so->so_rcv, udp_recvspace);
+	KASSERT(error == 0);
 	return in_pcballoc(so, &udbtable);
 }
 
@@ -331,8 +333,8 @@ udp_disconnect(struct socket *so)
 {
 	struct inpcb *inp = sotoinpcb(so);
 
-	if (inp->inp_faddr.s_addr == INADDR_ANY)
-		return ENOTCONN;
+	/* The socket layer disconnects a connected socket only. */
+	KASSERT(inp->inp_faddr.s_addr != INADDR_ANY);
 	in_pcbdisconnect(inp);
 	/*
 	 * As on Linux: an address connect picked is forgotten, one the

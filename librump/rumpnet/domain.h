@@ -57,6 +57,7 @@ struct pr_usrreqs {
 	/* A new connection from the listen queue: fill in the peer. */
 	int (*pr_accept)(struct socket *so, struct sockaddr_storage *nam,
 	    socklen_t *namelen);
+	/* Called for a connected socket only (SS_ISCONNECTED). */
 	int (*pr_disconnect)(struct socket *so);
 	/* No more sends (shutdown SHUT_WR). */
 	int (*pr_shutdown)(struct socket *so);
@@ -170,7 +171,10 @@ struct protosw {
 	int pr_flags;
 	/* Network-layer input: m holds the packet, off where this header starts. */
 	void (*pr_input)(struct mbuf *m, int off, int proto);
-	/* An ICMP error about a packet we sent: ip is its returned header. */
+	/*
+	 * An ICMP error about a packet we sent: ip is its returned header
+	 * and iplen bytes of it, always the header and 8 more (RFC 792).
+	 */
 	void (*pr_ctlinput)(enum prc_cmd cmd, const struct sockaddr *dst,
 	    const void *ip, int iplen, uint32_t arg);
 	/* Protocol-level socket options (IP_*, TCP_*); set when dir is SOPT_SET. */

@@ -619,6 +619,64 @@ udp_to_0_0_0_0_reaches_this_host(void **state)
 	rump_sys_close(s);
 }
 
+/* As Linux's udp_sendmsg: port 0 is nobody's. */
+static void
+udp_sendto_port_0_is_einval(void **state)
+{
+	struct sockaddr_in a, zero;
+	int s;
+
+	(void)state;
+	s = udptest_bound(&a);
+	zero = a;
+	zero.sin_port = 0;
+	assert_int_equal(rump_sys_sendto(s, "x", 1, 0,
+	    (struct sockaddr *)&zero, sizeof(zero)), -1);
+	assert_int_equal(errno, EINVAL);
+	rump_sys_close(s);
+}
+
+/* As Linux's: shorter than a sockaddr_in is EINVAL, not AF_INET EAFNOSUPPORT. */
+static void
+udp_bind_or_connect_to_a_short_or_foreign_address_is_refused(void **state)
+{
+	struct sockaddr_in a = loopback(7), foreign = loopback(7);
+	int s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
+
+	(void)state;
+	assert_true(s >= 0);
+	foreign.sin_family = AF_INET6;
+	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)&a, 8), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(rump_sys_bind(s, (struct sockaddr *)&foreign,
+	    sizeof(foreign)), -1);
+	assert_int_equal(errno, EAFNOSUPPORT);
+	assert_int_equal(rump_sys_connect(s, (struct sockaddr *)&a, 8), -1);
+	assert_int_equal(errno, EINVAL);
+	assert_int_equal(rump_sys_connect(s, (struct sockaddr *)&foreign,
+	    sizeof(foreign)), -1);
+	assert_int_equal(errno, EAFNOSUPPORT);
+	rump_sys_close(s);
+}
+
+/* Only lo0 and its 127/8: 198.18.0.1 has no route. */
+static void
+udp_sendto_an_address_without_a_route_is_enetunreach(void **state)
+{
+	struct sockaddr_in far = { .sin_family = AF_INET,
+	    .sin_port = htons(9), .sin_addr = { htonl(0xc6120001) } };
+	int s;
+
+	(void)state;
+	SKIP_ON_SOCKIN("the host's routes are its own");
+	s = rump_sys_socket(AF_INET, SOCK_DGRAM, 0);
+	assert_true(s >= 0);
+	assert_int_equal(rump_sys_sendto(s, "x", 1, 0, (struct sockaddr *)&far,
+	    sizeof(far)), -1);
+	assert_int_equal(errno, ENETUNREACH);
+	rump_sys_close(s);
+}
+
 static void
 socket_options_read_back_what_was_set(void **state)
 {
@@ -779,6 +837,9 @@ main(void)
 		leak_test(shutdown_of_an_unconnected_socket_is_enotconn_but_shuts_it),
 		leak_test(udp_urgent_data_is_eopnotsupp),
 		leak_test(udp_to_0_0_0_0_reaches_this_host),
+		leak_test(udp_sendto_port_0_is_einval),
+		leak_test(udp_bind_or_connect_to_a_short_or_foreign_address_is_refused),
+		leak_test(udp_sendto_an_address_without_a_route_is_enetunreach),
 		leak_test(socket_options_read_back_what_was_set),
 		leak_test(socket_of_unknown_family_or_type_fails),
 		leak_test(socket_calls_on_a_pipe_are_enotsock),

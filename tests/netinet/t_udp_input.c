@@ -345,6 +345,95 @@ udp_broadcast_copy_without_mbufs_is_nobufs(void **state)
 	KTEST_EXIT();
 }
 
+/* A socket sharing its port (SO_REUSEADDR), bound to addr, maybe connected. */
+static struct socket *
+bcast_sock(struct in_addr addr, in_port_t port, struct in_addr faddr,
+    in_port_t fport)
+{
+	struct sockaddr_in sin;
+	struct socket *s;
+
+	assert_int_equal(socreate(AF_INET, &s, SOCK_DGRAM, 0), 0);
+	s->so_options |= SO_OPT_REUSEADDR;
+	sockaddr_in_init(&sin, addr, htons(port));
+	assert_int_equal(sobind(s, (const struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	if (fport != 0) {
+		sockaddr_in_init(&sin, faddr, htons(fport));
+		assert_int_equal(soconnect(s, (const struct sockaddr *)&sin,
+		    sizeof(sin), false), 0);
+	}
+	return s;
+}
+
+static size_t
+bcast_received(struct socket *s)
+{
+	size_t cc;
+
+	NET_LOCK();
+	cc = s->so_rcv.sb_cc;
+	NET_UNLOCK();
+	assert_int_equal(soclose(s), 0);
+	return cc;
+}
+
+/*
+ * A broadcast to 10.0.0.255:port from remote:5555 goes to each socket of
+ * the port that would take it, as Linux's __udp_is_mcast_sock decides:
+ * bound to any address or to the broadcast one, and connected, if at all,
+ * to its source.  The others (bound to our unicast address, connected to
+ * another port or host) do not see it; nor is it an error to anyone.
+ */
+static void
+udp_broadcast_reaches_each_socket_of_its_port_that_takes_it(void **state)
+{
+	const in_port_t port = PORT + 3;
+	struct in_addr any = fi_ip(0, 0, 0, 0), bcast = fi_ip(10, 0, 0, 255);
+	struct socket *s_any, *s_unicast, *s_source, *s_otherport, *s_otherhost;
+	struct udpstat before;
+	uint8_t buf[64];
+	int len;
+
+	(void)state;
+	KTEST_ENTER();
+	s_any = bcast_sock(any, port, any, 0);
+	s_unicast = bcast_sock(local, port, any, 0);
+	s_source = bcast_sock(bcast, port, remote, 5555);
+	s_otherport = bcast_sock(bcast, port, remote, 5556);
+	s_otherhost = bcast_sock(bcast, port, fi_ip(10, 0, 0, 3), 5555);
+	len = udp_build_to(buf, bcast, port, 12);
+	before = udpstat;
+	fi_inject(&fi, buf, len, 0);
+	UDPSTAT_CHECK(before, UDPS(udps_ipackets, 1), UDPS(udps_delivered, 2));
+	assert_int_equal(fi_queued(&fi), 0);
+	assert_int_equal(bcast_received(s_any), 12);
+	assert_int_equal(bcast_received(s_unicast), 0);
+	assert_int_equal(bcast_received(s_source), 12);
+	assert_int_equal(bcast_received(s_otherport), 0);
+	assert_int_equal(bcast_received(s_otherhost), 0);
+	KTEST_EXIT();
+}
+
+/* No socket has its port: counted, and no ICMP error (RFC 1122 4.1.3.1). */
+static void
+udp_broadcast_to_a_port_nobody_has_is_noportbcast(void **state)
+{
+	struct udpstat before;
+	uint8_t buf[64];
+	int len;
+
+	(void)state;
+	KTEST_ENTER();
+	len = udp_build_to(buf, fi_ip(10, 0, 0, 255), PORT + 4, 12);
+	before = udpstat;
+	fi_inject(&fi, buf, len, 0);
+	UDPSTAT_CHECK(before, UDPS(udps_ipackets, 1),
+	    UDPS(udps_noportbcast, 1));
+	assert_int_equal(fi_queued(&fi), 0);
+	KTEST_EXIT();
+}
+
 int
 main(void)
 {
@@ -358,6 +447,8 @@ main(void)
 		leak_test(udp_datagram_for_shut_down_socket_is_closed),
 		leak_test(udp_header_pullup_without_mbufs_is_nobufs),
 		leak_test(udp_broadcast_copy_without_mbufs_is_nobufs),
+		leak_test(udp_broadcast_reaches_each_socket_of_its_port_that_takes_it),
+		leak_test(udp_broadcast_to_a_port_nobody_has_is_noportbcast),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
