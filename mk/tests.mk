@@ -92,6 +92,9 @@ $(O)/obj/tests/%.o: tests/%.c | $(GEN_PUBH)
 # A kernel test may add link flags of its own in ldflags_<test> (a
 # link-time mock: -Wl,--wrap=...).
 ldflags_t_vnode := -Wl,--wrap=rumpuser_exit
+ldflags_t_random := -Wl,--wrap=rumpuser_exit -Wl,--wrap=rumpuser_getrandom
+ldflags_t_if_pcap_user := -Wl,--wrap=calloc -Wl,--wrap=free \
+	-Wl,--wrap=pcap_open_dead
 ldflags_t_vfs_init := -Wl,--wrap=rumpns_bufcache_init \
 	-Wl,--wrap=rumpns_vfs_mountroot -Wl,--wrap=rumpns_syscall_establish
 
