@@ -92,6 +92,8 @@ $(O)/obj/tests/%.o: tests/%.c | $(GEN_PUBH)
 # A kernel test may add link flags of its own in ldflags_<test> (a
 # link-time mock: -Wl,--wrap=...).
 ldflags_t_vnode := -Wl,--wrap=rumpuser_exit
+ldflags_t_netinet_init_fail := -Wl,--wrap=rumpns_arp_init \
+	-Wl,--wrap=rumpns_ether_proto_register -Wl,--wrap=rumpns_in_addr_add
 ldflags_t_random := -Wl,--wrap=rumpuser_exit -Wl,--wrap=rumpuser_getrandom
 ldflags_t_if_pcap_user := -Wl,--wrap=calloc -Wl,--wrap=free \
 	-Wl,--wrap=pcap_open_dead
