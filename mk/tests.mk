@@ -94,6 +94,7 @@ $(O)/obj/tests/%.o: tests/%.c | $(GEN_PUBH)
 ldflags_t_vnode := -Wl,--wrap=rumpuser_exit
 ldflags_t_netinet_init_fail := -Wl,--wrap=rumpns_arp_init \
 	-Wl,--wrap=rumpns_ether_proto_register -Wl,--wrap=rumpns_in_addr_add
+ldflags_t_route_nomem := -Wl,--wrap=rumpuser_malloc
 ldflags_t_random := -Wl,--wrap=rumpuser_exit -Wl,--wrap=rumpuser_getrandom
 ldflags_t_if_pcap_user := -Wl,--wrap=calloc -Wl,--wrap=free \
 	-Wl,--wrap=pcap_open_dead

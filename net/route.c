@@ -116,19 +116,6 @@ rt_family_key(const struct rt_family *rf, const struct sockaddr *sa)
 	return (const uint8_t *)sa + rf->rf_keyoff;
 }
 
-const uint8_t *
-rt_key(const struct sockaddr *sa, int *keylen)
-{
-	const struct rt_family *rf = rt_family_of(sa->sa_family);
-
-	if (rf == NULL) {
-		*keylen = 0;
-		return NULL;
-	}
-	*keylen = rf->rf_keylen;
-	return rt_family_key(rf, sa);
-}
-
 /* Clears the bits of key beyond plen. */
 static void
 rt_mask(uint8_t *key, int keylen, int plen)
@@ -251,16 +238,15 @@ rt_table_get(struct rt_family *rf, int plen)
 }
 
 /*
- * Brings a table's size back in line with its count after routes left:
- * frees it when empty, halves it when under a quarter full.
+ * Brings a table's size back in line with its count after routes left
+ * (plen's table exists: a route of it was just unlinked): frees it when
+ * empty, halves it when under a quarter full.
  */
 static void
 rt_table_settle(struct rt_family *rf, int plen)
 {
 	struct rt_table *t = rf->rf_tables[plen];
 
-	if (t == NULL)
-		return;
 	if (t->rtt_count == 0) {
 		rf->rf_used[plen / 64] &= ~((uint64_t)1 << (plen % 64));
 		rf->rf_tables[plen] = NULL;
@@ -652,15 +638,16 @@ rt_generation(void)
 static bool
 rtcache_valid(const struct rtcache *rc, const struct sockaddr *dst)
 {
-	const uint8_t *key, *ckey;
-	int keylen, ckeylen;
+	const struct rt_family *rf;
 
 	if (rc->rc_rt == NULL || rc->rc_gen != rt_gen ||
 	    rc->rc_dst.ss_family != dst->sa_family)
 		return false;
-	key = rt_key(dst, &keylen);
-	ckey = rt_key((const struct sockaddr *)&rc->rc_dst, &ckeylen);
-	return key != NULL && memcmp(key, ckey, (size_t)keylen) == 0;
+	/* A route was cached for this family: it is one with routes. */
+	rf = rt_family_of(dst->sa_family);
+	return memcmp(rt_family_key(rf, dst),
+	    rt_family_key(rf, (const struct sockaddr *)&rc->rc_dst),
+	    (size_t)rf->rf_keylen) == 0;
 }
 
 /*

@@ -146,10 +146,4 @@ struct rtentry *rtcache_lookup(struct rtcache *rc, const struct sockaddr *dst);
 int rt_init(void);
 void rt_fini(void);
 
-/*
- * Key helpers: address bytes of a sockaddr, and their length (NULL and 0
- * for a family without routes).
- */
-const uint8_t *rt_key(const struct sockaddr *sa, int *keylen);
-
 #endif

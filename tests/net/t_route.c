@@ -1069,6 +1069,112 @@ an_interface_going_down_or_up_changes_the_generation(void **state)
 	assert_true(g2 != g1);
 }
 
+/* ---- what is refused ---- */
+
+static int
+count_visit(struct rtentry *rt, void *arg)
+{
+	(void)rt;
+	(*(int *)arg)++;
+	return 0;
+}
+
+/* No family but AF_INET has routes: the others are refused and found nowhere. */
+static void
+a_family_without_routes_is_eafnosupport_and_found_nowhere(void **state)
+{
+	const struct sockaddr *v6 = (const struct sockaddr *)
+	    &(struct sockaddr_storage){ .ss_family = AF_INET6 };
+	struct rt_addinfo info = { .dst = v6, .plen = 0, .ifp = lo0ifp };
+	struct rtcache rc = { 0 };
+	int visited = 0;
+
+	(void)state;
+	KTEST_ENTER();
+	NET_LOCK();
+	assert_int_equal(rt_add(&info, NULL), EAFNOSUPPORT);
+	assert_int_equal(rt_delete(AF_INET6, v6, 0), EAFNOSUPPORT);
+	assert_null(rt_lookup(v6));
+	assert_null(rt_lookup_exact(AF_INET6, v6, 0));
+	assert_null(rtcache_lookup(&rc, v6));
+	assert_int_equal(rt_count(AF_INET6), 0);
+	assert_int_equal(rt_foreach(AF_INET6, count_visit, &visited), 0);
+	assert_int_equal(visited, 0);
+	NET_UNLOCK();
+	KTEST_EXIT();
+}
+
+/*
+ * What rt_add cannot make a route of: no destination, a negative MTU, a
+ * gateway or an address of another family, no way to the interface
+ * (neither it, an address nor a gateway), an interface going away, one
+ * without an address of the family.  Nothing is added.
+ */
+static void
+route_add_refuses_what_cannot_be_a_route(void **state)
+{
+	struct sockaddr_storage other = { .ss_family = AF_INET6 };
+	struct ifaddr otherifa = { .ifa_addr = { .ss_family = AF_INET6 } };
+	struct rt_addinfo info;
+	struct fakeif f, bare;
+
+	(void)state;
+	KTEST_ENTER();
+	fakeif_attach(&f, "fake0");
+	fakeif_attach(&bare, "fake1");
+	fakeif_addr(&f, IP4(192, 0, 2, 1), 24);
+	NET_LOCK();
+	info = (struct rt_addinfo){ .plen = 24, .ifp = &f.ifnet };
+	assert_int_equal(rt_add(&info, NULL), EINVAL);
+	info.dst = SA(IP4(192, 0, 2, 0));
+	assert_int_equal(rt_delete(AF_INET, NULL, 24), EINVAL);
+	info.mtu = -1;
+	assert_int_equal(rt_add(&info, NULL), EINVAL);
+	info.mtu = 0;
+	info.gateway = (const struct sockaddr *)&other;
+	assert_int_equal(rt_add(&info, NULL), EINVAL);
+	info.gateway = NULL;
+	info.ifa = &otherifa;
+	assert_int_equal(rt_add(&info, NULL), EINVAL);
+	info.ifa = NULL;
+	info.ifp = NULL;
+	assert_int_equal(rt_add(&info, NULL), EINVAL);
+	info.ifp = &bare.ifnet;
+	assert_int_equal(rt_add(&info, NULL), EADDRNOTAVAIL);
+	info.ifp = &f.ifnet;
+	f.ifnet.if_detaching = true;
+	assert_int_equal(rt_add(&info, NULL), ENXIO);
+	f.ifnet.if_detaching = false;
+	assert_int_equal(test_routes(), 0);
+	NET_UNLOCK();
+	fakeif_detach(&bare);
+	fakeif_detach(&f);
+	KTEST_EXIT();
+}
+
+/* Given an address and no interface, the route goes through its interface. */
+static void
+a_route_through_an_address_alone_takes_its_interface(void **state)
+{
+	struct fakeif f;
+	struct ifaddr *ifa;
+	struct rtentry *rt;
+
+	(void)state;
+	KTEST_ENTER();
+	fakeif_attach(&f, "fake0");
+	ifa = fakeif_addr(&f, IP4(192, 0, 2, 1), 24);
+	NET_LOCK();
+	assert_int_equal(route_add_ifa(IP4(192, 0, 2, 0), 24, 0, NULL, ifa,
+	    &rt), 0);
+	assert_ptr_equal(rt->rt_ifp, &f.ifnet);
+	assert_ptr_equal(rt->rt_ifa, ifa);
+	rt_rele(rt);
+	NET_UNLOCK();
+	fakeif_detach(&f);
+	KTEST_EXIT();
+}
+
 /* ---- the group ---- */
 
 int
@@ -1101,6 +1207,9 @@ main(void)
 		leak_test(a_route_added_replaces_the_cached_one),
 		leak_test(a_deleted_route_is_not_returned_from_the_cache),
 		leak_test(an_interface_going_down_or_up_changes_the_generation),
+		leak_test(a_family_without_routes_is_eafnosupport_and_found_nowhere),
+		leak_test(route_add_refuses_what_cannot_be_a_route),
+		leak_test(a_route_through_an_address_alone_takes_its_interface),
 	};
 
 	return cmocka_run_group_tests(tests, route_boot, ktest_halt);
