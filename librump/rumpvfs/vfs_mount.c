@@ -213,10 +213,9 @@ unref:
  * and the mount is attached again as it was.
  */
 static int
-vfs_dounmount(struct mount *mp)
+vfs_dounmount(struct mount *mp, struct cred *cred)
 {
 	struct vnode *covered = mp->mnt_vnodecovered;
-	struct cred *cred = proc_cred(curproc);
 	char owndev[sizeof(mp->mnt_from)] = "";
 	int error;
 
@@ -225,7 +224,6 @@ vfs_dounmount(struct mount *mp)
 	mp->mnt_flag |= MNT_UNMOUNTING;
 	mutex_exit(&mountlist_lock);
 	error = VFS_SYNC(mp, true, cred);
-	cred_release(cred);
 	if (error == 0)
 		error = vflush(mp);
 	mutex_enter(&mountlist_lock);
@@ -260,7 +258,6 @@ vfs_dounmount_path(const char *path, int flags)
 	rw_enter(&mount_lock, RW_WRITER);
 	NDINIT(&nd, LOOKUP, FOLLOW, path, cred);
 	error = namei(&nd);
-	cred_release(cred);
 	if (error != 0)
 		goto out;
 	vp = nd.ni_vp;
@@ -272,9 +269,10 @@ vfs_dounmount_path(const char *path, int flags)
 		error = EBUSY;
 	vrele(vp);
 	if (error == 0)
-		error = vfs_dounmount(mp);
+		error = vfs_dounmount(mp, cred);
 out:
 	rw_exit(&mount_lock);
+	cred_release(cred);
 	return error;
 }
 
@@ -353,10 +351,14 @@ fail:
 	return error;
 }
 
-/* At shutdown: every mount, the last mounted first, then the root. */
+/*
+ * At shutdown: every mount, the last mounted first, then the root.  The
+ * processes are gone by then, so the kernel writes them back as root.
+ */
 void
 vfs_unmountall(void)
 {
+	struct cred *cred = cred_alloc(0);
 	struct mount *mp;
 	int error;
 
@@ -369,10 +371,11 @@ vfs_unmountall(void)
 				last = mp;
 		if (last == NULL)
 			break;
-		error = vfs_dounmount(last);
+		error = vfs_dounmount(last, cred);
 		KASSERTMSG(error == 0, "vfs_unmountall: %s busy: %d",
 		    last->mnt_from, error);
 	}
+	cred_release(cred);
 	mp = TAILQ_FIRST(&mountlist);
 	TAILQ_REMOVE(&mountlist, mp, mnt_list);
 	rootvnode = NULL;
