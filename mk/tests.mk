@@ -95,6 +95,8 @@ ldflags_t_vnode := -Wl,--wrap=rumpuser_exit
 ldflags_t_netinet_init_fail := -Wl,--wrap=rumpns_arp_init \
 	-Wl,--wrap=rumpns_ether_proto_register -Wl,--wrap=rumpns_in_addr_add
 ldflags_t_route_nomem := -Wl,--wrap=rumpuser_malloc
+ldflags_t_virtif_create := -Wl,--wrap=rumpns_virtif_user_open \
+	-Wl,--wrap=rumpns_kthread_create -Wl,--wrap=rumpns_if_attach
 ldflags_t_random := -Wl,--wrap=rumpuser_exit -Wl,--wrap=rumpuser_getrandom
 ldflags_t_if_pcap_user := -Wl,--wrap=calloc -Wl,--wrap=free \
 	-Wl,--wrap=pcap_open_dead
