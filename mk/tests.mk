@@ -101,7 +101,7 @@ ldflags_t_random := -Wl,--wrap=rumpuser_exit -Wl,--wrap=rumpuser_getrandom
 ldflags_t_if_pcap_user := -Wl,--wrap=calloc -Wl,--wrap=free \
 	-Wl,--wrap=pcap_open_dead
 ldflags_t_vfs_init := -Wl,--wrap=rumpns_bufcache_init \
-	-Wl,--wrap=rumpns_vfs_mountroot -Wl,--wrap=rumpns_syscall_establish
+	-Wl,--wrap=rumpns_syscall_establish
 
 define KTEST_RULE
 $(O)/tests/$(1)/%: $(O)/obj/tests/$(1)/%.kro $(STATIC_LIBS)

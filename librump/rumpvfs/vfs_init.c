@@ -26,16 +26,13 @@ vfs_init(void)
 	if (error != 0)
 		goto fail_vcache;
 	etfs_init();
-	error = vfs_mountroot();
-	if (error != 0)
-		goto fail_etfs;
+	vfs_mountroot();
 	error = syscall_establish(vfs_sysent);
 	if (error != 0)
 		goto fail_root;
 	return 0;
 fail_root:
 	vfs_unmountall();
-fail_etfs:
 	etfs_fini();
 	bufcache_fini();
 fail_vcache:

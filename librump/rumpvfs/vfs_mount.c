@@ -322,7 +322,12 @@ static const struct proc_vnodeops vfs_proc_vnodeops = {
 	.pvo_release = vrele,
 };
 
-int
+/*
+ * Nothing here can fail: no type is registered yet (file systems are
+ * components of a later level), and rumpfs mounts without a source and
+ * has its root in memory.
+ */
+void
 vfs_mountroot(void)
 {
 	struct mount *mp;
@@ -331,24 +336,14 @@ vfs_mountroot(void)
 	rw_init(&mount_lock);
 	mutex_init(&mountlist_lock, MUTEX_DEFAULT);
 	error = vfs_register(&rumpfs_vfsops);
-	if (error != 0)
-		goto fail;
+	KASSERT(error == 0);
 	rumpfs_vfsops.vfs_refcount++;
 	error = mount_create(&rumpfs_vfsops, "rootfs", 0, NULL, 0, &mp);
-	if (error != 0) {
-		rumpfs_vfsops.vfs_refcount--;
-		vfs_unregister(&rumpfs_vfsops);
-		goto fail;
-	}
+	KASSERT(error == 0);
 	mp->mnt_flag |= MNT_ROOTFS;
 	TAILQ_INSERT_TAIL(&mountlist, mp, mnt_list);
 	rootvnode = mp->mnt_rootvp;
 	proc_setvnodeops(&vfs_proc_vnodeops);
-	return 0;
-fail:
-	mutex_destroy(&mountlist_lock);
-	rw_destroy(&mount_lock);
-	return error;
 }
 
 /*

@@ -7,7 +7,7 @@
 #include "rumpvfs/mount.h"
 
 /* Mounts rumpfs at / and hooks the VFS into processes' directories. */
-int vfs_mountroot(void);
+void vfs_mountroot(void);
 /* Unmounts everything, the root last (at shutdown). */
 void vfs_unmountall(void);
 /*

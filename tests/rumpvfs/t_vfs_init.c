@@ -1,7 +1,7 @@
 /*
  * The VFS component's boot, when a part of it fails: the buffer cache's
- * sync thread cannot start, the root file system cannot be mounted, or
- * another component took the file system calls.  rump_init() returns the
+ * sync thread cannot start, or another component took the file system
+ * calls (mounting the root cannot fail).  rump_init() returns the
  * error and what had started is undone (no kernel memory in use).  The
  * failures are link-time mocks (-Wl,--wrap, ldflags_t_vfs_init in
  * mk/tests.mk) of the renamed kernel functions; a kernel boots once per
@@ -15,14 +15,12 @@ pid_t fork(void);
 pid_t waitpid(pid_t pid, int *status, int options);
 void exit(int status) __attribute__((noreturn));
 
-enum vfs_part { PART_NONE, PART_BUFCACHE, PART_MOUNTROOT, PART_SYSCALLS };
+enum vfs_part { PART_NONE, PART_BUFCACHE, PART_SYSCALLS };
 
 static enum vfs_part failing;
 
 int __real_rumpns_bufcache_init(void);
 int __wrap_rumpns_bufcache_init(void);
-int __real_rumpns_vfs_mountroot(void);
-int __wrap_rumpns_vfs_mountroot(void);
 int __real_rumpns_syscall_establish(const struct sysent_init *calls);
 int __wrap_rumpns_syscall_establish(const struct sysent_init *calls);
 extern const struct sysent_init rumpns_vfs_sysent[];
@@ -32,13 +30,6 @@ __wrap_rumpns_bufcache_init(void)
 {
 	return failing == PART_BUFCACHE ? EAGAIN :
 	    __real_rumpns_bufcache_init();
-}
-
-int
-__wrap_rumpns_vfs_mountroot(void)
-{
-	return failing == PART_MOUNTROOT ? ENOMEM :
-	    __real_rumpns_vfs_mountroot();
 }
 
 int
@@ -75,13 +66,6 @@ a_sync_thread_that_cannot_start_fails_the_boot_and_undoes_it(void **state)
 }
 
 static void
-a_root_that_cannot_be_mounted_fails_the_boot_and_undoes_it(void **state)
-{
-	(void)state;
-	assert_int_equal(boot_failing(PART_MOUNTROOT, ENOMEM), 0);
-}
-
-static void
 file_system_calls_taken_already_fail_the_boot_and_undo_it(void **state)
 {
 	(void)state;
@@ -100,7 +84,6 @@ main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_sync_thread_that_cannot_start_fails_the_boot_and_undoes_it),
-		cmocka_unit_test(a_root_that_cannot_be_mounted_fails_the_boot_and_undoes_it),
 		cmocka_unit_test(file_system_calls_taken_already_fail_the_boot_and_undo_it),
 		cmocka_unit_test(with_nothing_failing_the_kernel_boots_and_keeps_memory_in_use),
 	};
