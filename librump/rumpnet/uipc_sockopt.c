@@ -139,13 +139,14 @@ so_setlinger(struct socket *so, const struct sockopt *sopt)
 }
 
 /*
- * The options a program sets.  SO_SNDLOWAT is not one: Linux refuses to set it (ENOPROTOOPT)
- * and reads it as 1, and so does the socket layer for both stacks.  The
- * rump stack has a send low water mark of its own (SO_DEFAULT_LOWAT_SND:
- * a stream is writable, and a blocked send goes on, once that much room
- * is free), as Linux's streams have theirs, but a program written for
- * Linux never sets it, and sockin could not honour it: the data waits
- * in the host's socket, whose readiness the host decides.
+ * The options a program sets.  SO_SNDLOWAT is not one: Linux refuses to
+ * set it (ENOPROTOOPT) and reads it as 1, and so does the socket layer
+ * for both stacks.  The rump stack has a send low water mark of its own
+ * (SO_DEFAULT_LOWAT_SND: a stream is writable, and a blocked send goes
+ * on, once that much room is free), as Linux's streams have theirs, but
+ * a program written for Linux never sets it, and sockin could not honour
+ * it: the data waits in the host's socket, whose readiness the host
+ * decides.
  */
 static int
 so_setsockopt(struct socket *so, struct sockopt *sopt)

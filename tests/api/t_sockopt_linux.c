@@ -8,11 +8,11 @@
  * Not compared on the rump stack: SO_DEBUG, which Linux lets only a
  * privileged caller set (the suite may run as nobody) and the rump
  * stack, which has no privileges, lets anybody; sockin asks the host.
- * Not compared at all: what depends on the stack's own limits and defaults (buffer
- * sizes, the cap on the receive low water mark, the linger time of a
- * negative SO_LINGER, which Linux reads back in ticks of its clock);
- * timeouts that are not a whole number of the host's clock ticks, which
- * Linux rounds up to one.
+ * Not compared at all: what depends on the stack's own limits and
+ * defaults (buffer sizes, the cap on the receive low water mark, the
+ * linger time of a negative SO_LINGER, which Linux reads back in ticks
+ * of its clock); timeouts that are not a whole number of the host's
+ * clock ticks, which Linux rounds up to one.
  */
 #include <arpa/inet.h>
 #include <netinet/in.h>

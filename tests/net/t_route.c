@@ -1079,7 +1079,7 @@ count_visit(struct rtentry *rt, void *arg)
 	return 0;
 }
 
-/* No family but AF_INET has routes: the others are refused and found nowhere. */
+/* Only AF_INET has routes: another family is refused and found nowhere. */
 static void
 a_family_without_routes_is_eafnosupport_and_found_nowhere(void **state)
 {
