@@ -636,7 +636,7 @@ udp_sendto_port_0_is_einval(void **state)
 	rump_sys_close(s);
 }
 
-/* As Linux's: shorter than a sockaddr_in is EINVAL; not AF_INET, EAFNOSUPPORT. */
+/* As Linux's: a short address is EINVAL, one not AF_INET EAFNOSUPPORT. */
 static void
 udp_bind_or_connect_to_a_short_or_foreign_address_is_refused(void **state)
 {
