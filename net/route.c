@@ -591,14 +591,6 @@ rt_match_ifa(const struct rtentry *rt, const void *arg)
 	return rt->rt_ifa == arg;
 }
 
-static bool
-rt_match_all(const struct rtentry *rt, const void *arg)
-{
-	(void)rt;
-	(void)arg;
-	return true;
-}
-
 void
 rt_purge_ifp(struct ifnet *ifp)
 {
@@ -694,12 +686,16 @@ rt_init(void)
 	return 0;
 }
 
+/*
+ * No route is left by now: each holds an address of its family, and the
+ * protocol families, finished before the routing component, removed
+ * theirs, and with them the routes (rt_purge_ifa).
+ */
 void
 rt_fini(void)
 {
 	if_hooks_unregister(&rt_ifhooks);
 	NET_LOCK();
-	rt_purge(rt_match_all, NULL);
 	for (size_t f = 0; f < __arraycount(rt_families); f++)
 		KASSERT(rt_families[f].rf_count == 0);
 	NET_UNLOCK();

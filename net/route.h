@@ -140,8 +140,9 @@ struct rtentry *rtcache_lookup(struct rtcache *rc, const struct sockaddr *dst);
  * The routing component: rt_init() registers the "route" counters
  * (route.lookups, .misses, .adds, .deletes, .cache_hits, .cache_misses)
  * and the interface hooks;
- * rt_fini() removes them and deletes every remaining route.  Both are
- * called without softnet_lock.
+ * rt_fini() removes them; no route is left by then (the protocols removed
+ * their addresses, and with them the routes).  Both are called without
+ * softnet_lock.
  */
 int rt_init(void);
 void rt_fini(void);

@@ -1,8 +1,9 @@
 /*
  * Routes left when the kernel shuts down (here one through lo0, which
- * never detaches) are deleted by the routing component's fini, with
- * the references they hold on lo0 and its address: rump_fini() succeeds
- * and no kernel memory is left.
+ * never detaches) go with the address they use, which netinet removes
+ * at its fini, before the routing component's (which finds none left),
+ * with the references they hold on lo0 and its address: rump_fini()
+ * succeeds and no kernel memory is left.
  *
  * A kernel boots once per process: this program is this one test.
  */
