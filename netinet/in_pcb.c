@@ -433,12 +433,20 @@ in_fillsin(struct sockaddr_storage *ss, socklen_t *len, struct in_addr addr,
 	*len = sizeof(struct sockaddr_in);
 }
 
+/*
+ * A TCP socket whose connection ended has no PCB until it is used again
+ * (so_renew): it is bound to nothing.
+ */
 int
 in_pcb_sockaddr(struct socket *so, struct sockaddr_storage *ss,
     socklen_t *len)
 {
 	const struct inpcb *inp = sotoinpcb(so);
 
+	if (inp == NULL) {
+		in_fillsin(ss, len, (struct in_addr){ INADDR_ANY }, 0);
+		return 0;
+	}
 	in_fillsin(ss, len, inp->inp_laddr, inp->inp_lport);
 	return 0;
 }

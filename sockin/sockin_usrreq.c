@@ -113,6 +113,15 @@ sockin_connect(struct socket *so, const struct sockaddr *nam,
 	int error;
 
 	error = sockin_user_connect(sp->sp_fd, nam, namelen);
+	/*
+	 * The host still holds the outcome of a connect that failed before:
+	 * we took it with SO_ERROR, and the socket layer has reported it, so
+	 * the host's connect says ECONNABORTED once and would then connect
+	 * anew (Linux's __inet_stream_connect).  The user's connect is that
+	 * new one.
+	 */
+	if (error == ECONNABORTED && sockin_stream(so))
+		error = sockin_user_connect(sp->sp_fd, nam, namelen);
 	if (error == EINPROGRESS) {
 		soisconnecting(so);
 		return 0;

@@ -101,13 +101,36 @@ soclose(struct socket *so)
 	return error;
 }
 
+/*
+ * A stream whose connection ended (reset, refused, timed out, closed)
+ * while its user holds it is a closed socket again, as on Linux: a bind,
+ * listen or connect first clears what the old connection left (its end
+ * of file both ways, its data), as Linux's tcp_disconnect does, and gives
+ * it a control block again if the protocol let go of its own (TCP frees
+ * it with the connection).
+ */
+static int
+so_renew(struct socket *so)
+{
+	if (!(so->so_proto->pr_flags & PR_CONNREQUIRED) ||
+	    !(so->so_state & SS_ISDISCONNECTED))
+		return 0;
+	so->so_state &= ~(SS_ISDISCONNECTED | SS_CANTRCVMORE |
+	    SS_CANTSENDMORE);
+	sbflush(&so->so_rcv);
+	sbflush(&so->so_snd);
+	return so->so_pcb == NULL ?
+	    pru_attach(so, so->so_proto->pr_protocol) : 0;
+}
+
 int
 sobind(struct socket *so, const struct sockaddr *nam, socklen_t namelen)
 {
 	int error;
 
 	NET_LOCK();
-	error = pru_bind(so, nam, namelen);
+	if ((error = so_renew(so)) == 0)
+		error = pru_bind(so, nam, namelen);
 	NET_UNLOCK();
 	return error;
 }
@@ -124,7 +147,8 @@ solisten(struct socket *so, int backlog)
 		NET_UNLOCK();
 		return EINVAL;
 	}
-	error = pru_listen(so, backlog);
+	if ((error = so_renew(so)) == 0)
+		error = pru_listen(so, backlog);
 	if (error == 0) {
 		if (backlog < 0 || backlog > SOMAXCONN)
 			backlog = SOMAXCONN;
@@ -222,6 +246,8 @@ soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
 		error = 0;
 		goto out;
 	}
+	if ((error = so_renew(so)) != 0)
+		goto out;
 	error = pru_connect(so, nam, namelen);
 	if (error != 0 || !stream)
 		goto out;

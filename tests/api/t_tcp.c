@@ -243,6 +243,73 @@ tcp_a_connect_after_a_refused_non_blocking_one_is_econnrefused(void **state)
 	tcptest_wait_done();
 }
 
+/*
+ * As on Linux: a socket whose connect failed is a closed socket again,
+ * which may be named, bound and connected anew, and the new connection
+ * carries data both ways (nothing of the old one's end is left).
+ */
+static void
+tcp_a_socket_whose_connect_was_refused_connects_anew(void **state)
+{
+	struct sockaddr_in closed = loopback(9), sin, name;
+	socklen_t len = sizeof(name);
+	char buf[4];
+	int l, c, a;
+
+	(void)state;
+	c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&closed,
+	    sizeof(closed)), -1);
+	assert_int_equal(errno, ECONNREFUSED);
+	assert_int_equal(rump_sys_getsockname(c, (struct sockaddr *)&name,
+	    &len), 0);
+	assert_int_equal(name.sin_family, AF_INET);
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&closed,
+	    sizeof(closed)), -1);
+	assert_int_equal(errno, ECONNREFUSED);
+	name = loopback(0);
+	assert_int_equal(rump_sys_bind(c, (struct sockaddr *)&name,
+	    sizeof(name)), 0);
+	l = tcptest_listener(&sin, 1);
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin,
+	    sizeof(sin)), 0);
+	a = rump_sys_accept(l, NULL, NULL);
+	assert_true(a >= 0);
+	assert_int_equal(rump_sys_write(c, "ping", 4), 4);
+	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), 4);
+	assert_int_equal(rump_sys_write(a, "pong", 4), 4);
+	assert_int_equal(rump_sys_read(c, buf, sizeof(buf)), 4);
+	assert_memory_equal(buf, "pong", 4);
+	rump_sys_close(a);
+	rump_sys_close(c);
+	rump_sys_close(l);
+	tcptest_wait_done();
+}
+
+/* A socket whose connection was reset can still be asked its name. */
+static void
+tcp_a_reset_socket_still_has_a_name(void **state)
+{
+	struct linger lg = { 1, 0 };
+	struct sockaddr_in name;
+	socklen_t len = sizeof(name);
+	char buf[4];
+	int c, a;
+
+	(void)state;
+	tcptest_pair(&c, &a);
+	assert_int_equal(rump_sys_setsockopt(c, SOL_SOCKET, SO_LINGER, &lg,
+	    sizeof(lg)), 0);
+	assert_int_equal(rump_sys_close(c), 0);
+	assert_int_equal(rump_sys_read(a, buf, sizeof(buf)), -1);
+	assert_int_equal(errno, ECONNRESET);
+	assert_int_equal(rump_sys_getsockname(a, (struct sockaddr *)&name,
+	    &len), 0);
+	assert_int_equal(name.sin_family, AF_INET);
+	rump_sys_close(a);
+	tcptest_wait_done();
+}
+
 static void
 tcp_accept_on_an_empty_non_blocking_listener_is_eagain(void **state)
 {
@@ -705,6 +772,8 @@ main(void)
 		leak_test(tcp_non_blocking_connect_to_a_closed_port_reports_econnrefused),
 		leak_test(tcp_a_connect_after_a_non_blocking_one_was_made_returns_0_then_eisconn),
 		leak_test(tcp_a_connect_after_a_refused_non_blocking_one_is_econnrefused),
+		leak_test(tcp_a_socket_whose_connect_was_refused_connects_anew),
+		leak_test(tcp_a_reset_socket_still_has_a_name),
 		leak_test(tcp_accept_on_an_empty_non_blocking_listener_is_eagain),
 		leak_test(tcp_half_close_lets_the_other_direction_go_on),
 		leak_test(tcp_peek_leaves_data_and_waitall_waits_for_all),

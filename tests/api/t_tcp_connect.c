@@ -247,6 +247,10 @@ a_blocking_connect_while_one_is_in_progress_returns_its_refusal(void **state)
 	blocker_join_failed(&b, ECONNREFUSED);
 	assert_int_equal(peer_error(fds[0], &peer), ENOTCONN);
 	assert_int_equal(so_error(fds[0]), 0);
+	/* The socket is unconnected again: a connect tries anew. */
+	assert_int_equal(rump_sys_connect(fds[0], (struct sockaddr *)&p.sin,
+	    sizeof(p.sin)), -1);
+	assert_int_equal(errno, ECONNREFUSED);
 	assert_int_equal(rump_sys_close(fds[0]), 0);
 	silent_end(&p);
 	tcptest_wait_done();
