@@ -246,9 +246,8 @@ soconnect(struct socket *so, const struct sockaddr *nam, socklen_t namelen,
 		error = 0;
 		goto out;
 	}
-	if ((error = so_renew(so)) != 0)
-		goto out;
-	error = pru_connect(so, nam, namelen);
+	if ((error = so_renew(so)) == 0)
+		error = pru_connect(so, nam, namelen);
 	if (error != 0 || !stream)
 		goto out;
 	if (nbio && (so->so_state & SS_ISCONNECTING)) {
