@@ -147,6 +147,7 @@ variant_flags() {
 # cases run in the plain build.
 compilers=cc
 [ "$san" = 1 ] || compilers="cc clang"
+# shellcheck disable=SC2086 # the flags are words
 for comp in $compilers; do
 	for v in defaults as_needed gc_sections no_pie gold lld; do
 		check "plain_flags_link_and_run_the_sockin_flavour_${comp}_$v" \
