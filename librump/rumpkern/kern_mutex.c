@@ -23,6 +23,19 @@
 
 #define MTX_WAITERS	((uintptr_t)1)	/* lwps are more than byte-aligned */
 
+/*
+ * Taken to make a host half: two threads may contend for a mutex for the
+ * first time at once.  Made by the first boot, kept by the process.
+ */
+static struct rumpuser_mtx *mutex_makelock;
+
+void
+mutex_sysinit(void)
+{
+	if (mutex_makelock == NULL)
+		rumpuser_mutex_init(&mutex_makelock, 0);
+}
+
 void
 mutex_init(kmutex_t *mtx, int type)
 {
@@ -60,21 +73,22 @@ mutex_cas(kmutex_t *mtx, uintptr_t old, uintptr_t new)
 	    __ATOMIC_ACQ_REL, __ATOMIC_RELAXED);
 }
 
-/* Two threads may contend for the first time at once: one host mutex wins. */
 static struct rumpuser_mtx *
 mutex_host(kmutex_t *mtx)
 {
 	struct rumpuser_mtx *host = __atomic_load_n(&mtx->mtx_host,
-	    __ATOMIC_ACQUIRE), *none = NULL;
+	    __ATOMIC_ACQUIRE);
 
-	if (host != NULL)
-		return host;
-	rumpuser_mutex_init(&host, 0);
-	if (__atomic_compare_exchange_n(&mtx->mtx_host, &none, host, false,
-	    __ATOMIC_ACQ_REL, __ATOMIC_ACQUIRE))
-		return host;
-	rumpuser_mutex_destroy(host);
-	return none;
+	if (host == NULL) {
+		rumpuser_mutex_enter(mutex_makelock);
+		if ((host = mtx->mtx_host) == NULL) {
+			rumpuser_mutex_init(&host, 0);
+			__atomic_store_n(&mtx->mtx_host, host,
+			    __ATOMIC_RELEASE);
+		}
+		rumpuser_mutex_exit(mutex_makelock);
+	}
+	return host;
 }
 
 /*

@@ -29,6 +29,8 @@ typedef struct kmutex {
 
 #define MUTEX_DEFAULT	0
 
+/* At boot, before a second thread runs. */
+void mutex_sysinit(void);
 void mutex_init(kmutex_t *mtx, int type);
 void mutex_destroy(kmutex_t *mtx);
 void mutex_enter(kmutex_t *mtx);

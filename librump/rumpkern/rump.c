@@ -101,6 +101,7 @@ rump_boot(const struct rump_params *rp)
 	struct lwp *l;
 	int error;
 
+	mutex_sysinit();
 	error = ktime_init();
 	if (error == 0)
 		error = sched_init((unsigned)rp->ncpu);
