@@ -128,8 +128,28 @@ UKFS_OBJS := $(patsubst %.c,$(O)/obj/%.o,$(UKFS_SRCS))
 LIBDIR := $(O)/lib
 STATIC_LIBS := $(LIBDIR)/librumpuser.a $(foreach l,$(KLIBS),$(LIBDIR)/lib$(l).a) \
 	$(LIBDIR)/libukfs.a
-SHARED_LIBS := $(LIBDIR)/librumpuser.so $(foreach l,$(KLIBS),$(LIBDIR)/lib$(l).so) \
-	$(LIBDIR)/libukfs.so
+# A shared library is the file lib<name>.so.$(SOVERSION), also its soname
+# (what a program's DT_NEEDED names).  lib<name>.so, what -l<name> finds,
+# is a symlink to it, except for a component library: there it is a
+# linker script that adds the library's anchor, an object naming the
+# component, so that --as-needed keeps a library nothing calls by name
+# (mk/component_anchor.c; "Shared libraries and their anchors" in
+# docs/ARCHITECTURE.md).  Every kernel library but the core is a component.
+SOVERSION := 0
+COMPONENT_KLIBS := $(filter-out rump,$(KLIBS))
+anchor_rumpvfs := vfs_component
+anchor_rumpnet := rumpnet_component
+anchor_rumpnet_net := net_component
+anchor_rumpnet_netinet := netinet_component
+anchor_rumpnet_virtif := virtif_component
+anchor_rumpfs_ext2fs := ext2fs_component
+anchor_rumpnet_sockin := sockin_component
+SHARED_LIBS := $(LIBDIR)/librumpuser.so.$(SOVERSION) \
+	$(foreach l,$(KLIBS),$(LIBDIR)/lib$(l).so.$(SOVERSION)) \
+	$(LIBDIR)/libukfs.so.$(SOVERSION)
+LINK_SCRIPTS := $(foreach l,$(COMPONENT_KLIBS),$(LIBDIR)/lib$(l).so)
+ANCHORS := $(foreach l,$(COMPONENT_KLIBS),$(LIBDIR)/lib$(l)_anchor.o)
+SO_LINKS := $(LIBDIR)/librumpuser.so $(LIBDIR)/librump.so $(LIBDIR)/libukfs.so
 
 reverse = $(if $(1),$(call reverse,$(wordlist 2,$(words $(1)),$(1))) $(firstword $(1)))
 # Tools and tests link everything statically; --whole-archive keeps every
@@ -144,7 +164,7 @@ SOCKIN_LINK := -Wl,--whole-archive $(foreach l,$(call reverse,$(SOCKIN_KLIBS)),$
 	-Wl,--no-whole-archive $(LIBDIR)/librumpuser.a $(HOST_LIBS)
 
 all: libs tools tests
-libs: $(STATIC_LIBS) $(SHARED_LIBS)
+libs: $(STATIC_LIBS) $(SHARED_LIBS) $(LINK_SCRIPTS) $(SO_LINKS)
 
 .PHONY: all libs tools tests test bench demo install clean
 # Generated sources are kept, not treated as intermediate files.
@@ -228,29 +248,53 @@ $(O)/robj/%.o: $(O)/obj/%.o $(O)/kern.syms
 $(LIBDIR)/librumpuser.a: $(RUMPUSER_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
-$(LIBDIR)/librumpuser.so: $(RUMPUSER_OBJS)
+$(LIBDIR)/librumpuser.so.$(SOVERSION): $(RUMPUSER_OBJS)
 	@mkdir -p $(@D)
-	$(CC) -shared -Wl,-soname,librumpuser.so -o $@ $^ $(LDFLAGS) \
+	$(CC) -shared -Wl,-soname,$(@F) -o $@ $^ $(LDFLAGS) \
 		$(SHLIB_LDFLAGS) $(HOST_LIBS)
 
 $(LIBDIR)/libukfs.a: $(UKFS_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
-# The file systems register themselves when loaded: linked even unused.
-$(LIBDIR)/libukfs.so: $(UKFS_OBJS) $(LIBDIR)/librumpfs_ext2fs.so
+# The file systems register themselves when loaded: -lrumpfs_ext2fs links
+# its anchor in, which keeps it although nothing here calls it.
+$(LIBDIR)/libukfs.so.$(SOVERSION): $(UKFS_OBJS) $(LIBDIR)/librumpfs_ext2fs.so \
+		$(LIBDIR)/librumpvfs.so $(LIBDIR)/librump.so $(LIBDIR)/librumpuser.so
 	@mkdir -p $(@D)
-	$(CC) -shared -Wl,-soname,libukfs.so -Wl,-rpath,'$$ORIGIN' \
+	$(CC) -shared -Wl,-soname,$(@F) -Wl,-rpath,'$$ORIGIN' \
 		-Wl,-z,defs -o $@ $(UKFS_OBJS) $(LDFLAGS) $(SHLIB_LDFLAGS) \
-		-L$(LIBDIR) -Wl,--push-state,--no-as-needed -lrumpfs_ext2fs \
-		-Wl,--pop-state -lrumpvfs -lrump -lrumpuser $(HOST_LIBS)
+		-L$(LIBDIR) -lrumpfs_ext2fs -lrumpvfs -lrump -lrumpuser \
+		$(HOST_LIBS)
+
+# The anchors: kernel objects (renamed like the rest, so RUMP_ANCHOR's
+# rumpns_ name is the one the library exports) without sanitizer or
+# coverage instrumentation, which would make every program linking them
+# link its runtime too.
+ANCHOR_CFLAGS := $(filter-out $(SANFLAGS),$(KERN_CFLAGS))
+$(O)/obj/anchor/lib%_anchor.o: mk/component_anchor.c | $(GEN_PUBH) $(GEN_PRIVH)
+	@mkdir -p $(@D)
+	$(call say,CC,$@)
+	$(Q)$(CC) $(ANCHOR_CFLAGS) -DRUMP_ANCHOR=$(anchor_$*) -c $< -o $@
+$(ANCHORS): $(LIBDIR)/%: $(O)/obj/anchor/% $(O)/kern.syms
+	@mkdir -p $(@D)
+	$(Q)$(OBJCOPY) --redefine-syms=$(O)/kern.syms $< $@
+# The names in the script are looked up on the library search path, as
+# the script itself was: the installed tree may move.
+$(LINK_SCRIPTS): $(LIBDIR)/%.so: $(LIBDIR)/%.so.$(SOVERSION) $(LIBDIR)/%_anchor.o
+	$(call say,GEN,$@)
+	$(Q)printf '%s\n%s\n' \
+	    '/* GNU ld script, made by the Makefile: DO NOT EDIT.  $*_anchor.o (mk/component_anchor.c) keeps $(<F) under --as-needed. */' \
+	    'INPUT ( $*_anchor.o $(<F) )' > $@.tmp && mv $@.tmp $@
+$(LIBDIR)/%.so: $(LIBDIR)/%.so.$(SOVERSION)
+	ln -sf $(<F) $@
 
 define KLIB_RULES
 $(LIBDIR)/lib$(1).a: $(call objs_of,$(1))
 	@mkdir -p $$(@D)
 	rm -f $$@ && $(AR) rcs $$@ $$^
-$(LIBDIR)/lib$(1).so: $(call objs_of,$(1)) $(foreach d,$(deps_$(1)),$(LIBDIR)/lib$(d).so) $(LIBDIR)/librumpuser.so
+$(LIBDIR)/lib$(1).so.$(SOVERSION): $(call objs_of,$(1)) $(foreach d,$(deps_$(1)),$(LIBDIR)/lib$(d).so) $(LIBDIR)/librumpuser.so
 	@mkdir -p $$(@D)
-	$(CC) -shared -Wl,-soname,lib$(1).so -Wl,-rpath,'$$$$ORIGIN' \
+	$(CC) -shared -Wl,-soname,$$(@F) -Wl,-rpath,'$$$$ORIGIN' \
 		-Wl,-z,defs -o $$@ $(call objs_of,$(1)) \
 		$(LDFLAGS) $(SHLIB_LDFLAGS) -L$(LIBDIR) \
 		$(foreach d,$(deps_$(1)),-l$(d)) -lrumpuser \
@@ -274,6 +318,10 @@ install: libs tools
 	install -m 644 $(sort $(PUB_HEADERS)) $(DESTDIR)$(PREFIX)/include/rump/
 	install -m 644 $(STATIC_LIBS) $(DESTDIR)$(PREFIX)/lib/
 	install -m 755 $(SHARED_LIBS) $(DESTDIR)$(PREFIX)/lib/
+	install -m 644 $(LINK_SCRIPTS) $(ANCHORS) $(DESTDIR)$(PREFIX)/lib/
+	for l in $(notdir $(SO_LINKS)); do \
+		ln -sf $$l.$(SOVERSION) $(DESTDIR)$(PREFIX)/lib/$$l; \
+	done
 	$(if $(TOOLS),install -m 755 $(TOOLS) $(DESTDIR)$(PREFIX)/bin/)
 	for pc in mk/*.pc.in; do \
 		sed -e 's|@PREFIX@|$(PREFIX)|g' $$pc > \

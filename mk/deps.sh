@@ -5,7 +5,7 @@
 set -e
 need="make gcc clang binutils pkg-config libcmocka-dev libpcap-dev iproute2
 iputils-ping netcat-openbsd tcpdump procps curl wrk e2fsprogs
-iperf ethtool libreadline-dev valgrind"
+iperf ethtool libreadline-dev valgrind lld"
 missing=""
 for p in $need; do
 	if ! dpkg-query -W -f='${Status}' "$p" 2>/dev/null | grep -q "ok installed"; then

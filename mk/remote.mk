@@ -20,9 +20,11 @@ RCLIENT_CFLAGS := $(HOST_CFLAGS) -iquote librumpclient
 RSERVER_CFLAGS := $(HOST_CFLAGS) -iquote librumpserver
 RSERVER_LIB := $(O)/obj/librumpserver/librumpserver.a
 
-libs: $(LIBDIR)/librumpclient.a $(LIBDIR)/librumpclient.so $(RSERVER_LIB)
+libs: $(LIBDIR)/librumpclient.a $(LIBDIR)/librumpclient.so.$(SOVERSION) \
+	$(LIBDIR)/librumpclient.so $(RSERVER_LIB)
 STATIC_LIBS += $(LIBDIR)/librumpclient.a
-SHARED_LIBS += $(LIBDIR)/librumpclient.so
+SHARED_LIBS += $(LIBDIR)/librumpclient.so.$(SOVERSION)
+SO_LINKS += $(LIBDIR)/librumpclient.so
 
 $(GEN)/rump_rpc_calls.h: $(SYSCALLS) mk/gen_syscalls.awk
 	@mkdir -p $(@D)
@@ -57,9 +59,9 @@ $(O)/obj/remote/rumpserver_dispatch.o: $(GEN)/rumpserver_dispatch.c | $(GEN_PUBH
 $(LIBDIR)/librumpclient.a: $(RCLIENT_OBJS)
 	@mkdir -p $(@D)
 	rm -f $@ && $(AR) rcs $@ $^
-$(LIBDIR)/librumpclient.so: $(RCLIENT_OBJS)
+$(LIBDIR)/librumpclient.so.$(SOVERSION): $(RCLIENT_OBJS)
 	@mkdir -p $(@D)
-	$(CC) -shared -Wl,-soname,librumpclient.so -Wl,-z,defs -o $@ $^ \
+	$(CC) -shared -Wl,-soname,$(@F) -Wl,-z,defs -o $@ $^ \
 		$(LDFLAGS) $(SHLIB_LDFLAGS) $(HOST_LIBS)
 $(RSERVER_LIB): $(RSERVER_OBJS)
 	@mkdir -p $(@D)

@@ -44,10 +44,12 @@ int rumpuser_thread_create(void *(*fun)(void *), void *arg, const char *name,
 void rumpuser_thread_exit(void) __attribute__((__noreturn__));
 int rumpuser_thread_join(void *cookie);
 
-/* The kernel lwp bound to the calling host thread. */
+/*
+ * The kernel lwp bound to the calling host thread, kept for the host
+ * thread's exit, when hyp_lwpexit is called with it.
+ */
 enum rumpuser_lwpop { RUMPUSER_LWP_SET, RUMPUSER_LWP_CLEAR };
 void rumpuser_curlwpop(enum rumpuser_lwpop op, void *lwp);
-void *rumpuser_curlwp(void);
 
 /* Locks.  These block the host thread; the kernel releases its CPU first. */
 struct rumpuser_mtx;

@@ -29,8 +29,13 @@ struct rump_component {
 
 void component_register(struct rump_component *rc);
 
+/*
+ * The descriptor is global: a component library's anchor object names it
+ * so that a program's link keeps the library (see "Shared libraries and
+ * their anchors" in docs/ARCHITECTURE.md).
+ */
 #define RUMP_COMPONENT(var, name, level, init, fini)			\
-	static struct rump_component var = {				\
+	struct rump_component var = {					\
 		.rc_name = name, .rc_level = level,			\
 		.rc_init = init, .rc_fini = fini,			\
 	};								\

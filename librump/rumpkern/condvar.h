@@ -8,11 +8,14 @@
 #include "rumpkern/mutex.h"
 
 struct rumpuser_cv;
+struct rumpuser_mtx;
 struct cv_hostwait;
 
 typedef struct kcondvar {
+	/* The host half, made by the first wait: cv_host is set last. */
 	struct rumpuser_cv *cv_host;
-	unsigned cv_waiters;
+	struct rumpuser_mtx *cv_hostmtx;
+	unsigned cv_waiters;		/* atomic: waiting in the host */
 	struct cv_hostwait *cv_hostwaits;	/* its host sleepers, a list */
 } kcondvar_t;
 

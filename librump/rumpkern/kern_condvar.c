@@ -4,14 +4,20 @@
  * interlock is held again before the CPU is, which cannot deadlock because
  * a thread holding a CPU gives it back whenever it waits for a mutex.
  *
- * The host condition variable is made by the first wait, not by cv_init:
- * most are never waited on (a socket has five, and a connection served
- * without blocking waits on none), and making and destroying them cost a
- * server a sixth of sockin's own work per connection.  A signal or a
- * broadcast that finds none has nobody in the host to wake: a waiter
- * makes it holding the interlock, before it sleeps, so a waker that
- * changed the state under the interlock after the waiter checked it sees
- * the host half, the interlock ordering the two.
+ * A kernel mutex is no host mutex (kern_mutex.c), so the host half of a
+ * condition variable is a host condition variable with a host mutex of its
+ * own.  A waiter takes that host mutex before it releases the interlock
+ * and keeps it until the host wait gives it back; a waker that changed the
+ * state under the interlock after the waiter checked it, and so saw it
+ * counted in cv_waiters, takes the host mutex to signal, and so cannot
+ * signal before the waiter sleeps.  A waker that finds nobody counted
+ * signals nobody, without a host call.
+ *
+ * The host half is made by the first wait, not by cv_init: most are never
+ * waited on (a socket has five, and a connection served without blocking
+ * waits on none), and making and destroying them cost a server a sixth of
+ * sockin's own work per connection.  A waiter makes it holding the
+ * interlock, so two never make it at once.
  */
 #include "rump/rumpuser.h"
 #include "rumpkern/condvar.h"
@@ -23,6 +29,7 @@ void
 cv_init(kcondvar_t *cv)
 {
 	cv->cv_host = NULL;
+	cv->cv_hostmtx = NULL;
 	cv->cv_waiters = 0;
 	cv->cv_hostwaits = NULL;
 }
@@ -31,9 +38,12 @@ void
 cv_destroy(kcondvar_t *cv)
 {
 	KASSERT(cv->cv_waiters == 0);
-	if (cv->cv_host != NULL)
+	if (cv->cv_host != NULL) {
 		rumpuser_cv_destroy(cv->cv_host);
+		rumpuser_mutex_destroy(cv->cv_hostmtx);
+	}
 	cv->cv_host = NULL;
+	cv->cv_hostmtx = NULL;
 }
 
 /*
@@ -48,6 +58,7 @@ cv_host(kcondvar_t *cv)
 	struct rumpuser_cv *host = cv->cv_host;
 
 	if (host == NULL) {
+		rumpuser_mutex_init(&cv->cv_hostmtx, 0);
 		rumpuser_cv_init(&host);
 		__atomic_store_n(&cv->cv_host, host, __ATOMIC_RELEASE);
 	}
@@ -62,21 +73,24 @@ cv_wait_ns(kcondvar_t *cv, kmutex_t *mtx, uint64_t nsec)
 	struct rumpuser_cv *host;
 	int error = 0;
 
-	KASSERT(mtx->mtx_owner == l);
+	KASSERT(mutex_owned(mtx));
 	if (mtx->mtx_waithook != NULL)
 		mtx->mtx_waithook();
 	host = cv_host(cv);
-	cv->cv_waiters++;
-	mtx->mtx_owner = NULL;
+	__atomic_add_fetch(&cv->cv_waiters, 1, __ATOMIC_RELEASE);
+	/* Its holders never wait for a CPU while they hold it. */
+	rumpuser_mutex_enter(cv->cv_hostmtx);
+	mutex_exit(mtx);
 	sched_give_cpu(l);
 	if (nsec == 0)
-		rumpuser_cv_wait(host, mtx->mtx_host);
+		rumpuser_cv_wait(host, cv->cv_hostmtx);
 	else
-		error = rumpuser_cv_timedwait(host, mtx->mtx_host,
+		error = rumpuser_cv_timedwait(host, cv->cv_hostmtx,
 		    (int64_t)(nsec / NSEC_PER_SEC), (long)(nsec % NSEC_PER_SEC));
+	rumpuser_mutex_exit(cv->cv_hostmtx);
+	mutex_enter_nocpu(mtx, l);
 	sched_take_cpu(l);
-	mtx->mtx_owner = l;
-	cv->cv_waiters--;
+	__atomic_sub_fetch(&cv->cv_waiters, 1, __ATOMIC_RELAXED);
 	return error;
 }
 
@@ -170,31 +184,39 @@ cv_kick(kcondvar_t *cv)
 		hw->hw_kick(hw);
 }
 
-/* No host half yet: nobody has waited in the host, nobody to wake there. */
+/* Nobody counted: nobody has waited in the host, or all are awake. */
+static void
+cv_wake(kcondvar_t *cv, bool all)
+{
+	struct rumpuser_cv *host;
+
+	cv_kick(cv);
+	if (__atomic_load_n(&cv->cv_waiters, __ATOMIC_ACQUIRE) == 0)
+		return;
+	host = __atomic_load_n(&cv->cv_host, __ATOMIC_ACQUIRE);
+	rumpuser_mutex_enter(cv->cv_hostmtx);
+	if (all)
+		rumpuser_cv_broadcast(host);
+	else
+		rumpuser_cv_signal(host);
+	rumpuser_mutex_exit(cv->cv_hostmtx);
+}
+
 void
 cv_signal(kcondvar_t *cv)
 {
-	struct rumpuser_cv *host = __atomic_load_n(&cv->cv_host,
-	    __ATOMIC_ACQUIRE);
-
-	cv_kick(cv);
-	if (host != NULL)
-		rumpuser_cv_signal(host);
+	cv_wake(cv, false);
 }
 
 void
 cv_broadcast(kcondvar_t *cv)
 {
-	struct rumpuser_cv *host = __atomic_load_n(&cv->cv_host,
-	    __ATOMIC_ACQUIRE);
-
-	cv_kick(cv);
-	if (host != NULL)
-		rumpuser_cv_broadcast(host);
+	cv_wake(cv, true);
 }
 
 bool
 cv_has_waiters(const kcondvar_t *cv)
 {
-	return cv->cv_waiters != 0 || cv->cv_hostwaits != NULL;
+	return __atomic_load_n(&cv->cv_waiters, __ATOMIC_RELAXED) != 0 ||
+	    cv->cv_hostwaits != NULL;
 }

@@ -8,7 +8,7 @@ kthread_start(void *arg)
 {
 	struct lwp *l = arg;
 
-	rumpuser_curlwpop(RUMPUSER_LWP_SET, l);
+	lwp_setcur(l);
 	sched_take_cpu(l);
 	l->l_func(l->l_arg);
 	kthread_exit(0);
@@ -52,7 +52,7 @@ kthread_exit(int ecode)
 		sched_give_cpu(l);
 		lwp_destroy(l);
 	}
-	rumpuser_curlwpop(RUMPUSER_LWP_CLEAR, NULL);
+	lwp_setcur(NULL);
 	rumpuser_thread_exit();
 }
 

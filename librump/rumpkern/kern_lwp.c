@@ -19,13 +19,20 @@ static LIST_HEAD(, lwp) alllwp = LIST_HEAD_INITIALIZER(alllwp);
 /* The last lwp id handed out; ids are not reused within 2^31 lwps. */
 static unsigned lwp_lastlid;
 
-struct lwp *
-curlwp_get(void)
-{
-	struct lwp *l = rumpuser_curlwp();
+__thread struct lwp *lwp_cur;
 
-	KASSERTMSG(l != NULL, "kernel code run by a thread outside the kernel");
-	return l;
+/* The host keeps it too, to call lwp_hostexit when the thread exits. */
+void
+lwp_setcur(struct lwp *l)
+{
+	lwp_cur = l;
+	rumpuser_curlwpop(l != NULL ? RUMPUSER_LWP_SET : RUMPUSER_LWP_CLEAR, l);
+}
+
+void
+lwp_nocur(void)
+{
+	panic("kernel code run by a thread outside the kernel");
 }
 
 struct lwp *
@@ -109,7 +116,7 @@ lwp_implicit(void)
 {
 	struct lwp *l = lwp_alloc(NULL, LW_IMPLICIT, "host");
 
-	rumpuser_curlwpop(RUMPUSER_LWP_SET, l);
+	lwp_setcur(l);
 	sched_take_cpu(l);
 	lwp_attach(l, proc_default());
 	sched_give_cpu(l);
@@ -129,7 +136,7 @@ rump_schedule(void)
 void
 lwp_enter(void)
 {
-	struct lwp *l = rumpuser_curlwp();
+	struct lwp *l = lwp_cur;
 
 	if (l == NULL)
 		l = lwp_implicit();
@@ -170,11 +177,11 @@ lwp_hostexit(void *arg)
 
 	if (!kernel_running())
 		return;
-	rumpuser_curlwpop(RUMPUSER_LWP_SET, l);
+	lwp_setcur(l);
 	sched_take_cpu(l);
 	lwp_detach(l);
 	sched_give_cpu(l);
-	rumpuser_curlwpop(RUMPUSER_LWP_CLEAR, NULL);
+	lwp_setcur(NULL);
 	lwp_destroy(l);
 }
 

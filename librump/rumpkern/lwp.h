@@ -114,7 +114,27 @@ struct cpu_info {
 extern struct proc proc0;		/* the kernel's own, pid 0 */
 extern unsigned ncpu;
 
-struct lwp *curlwp_get(void);
+/*
+ * The calling thread's lwp, NULL for a thread outside the kernel: a
+ * thread-local variable of the kernel's, set with lwp_setcur().  The
+ * kernel asks for its lwp some hundred times per request of a server
+ * (every mutex); a hypercall each time cost a tenth of sockin's own work.
+ * Initial-exec: the kernel's libraries are loaded at start (or linked
+ * in), so the variable is at a fixed offset from the thread pointer.
+ */
+extern __thread struct lwp *lwp_cur __attribute__((tls_model("initial-exec")));
+void lwp_setcur(struct lwp *l);
+void lwp_nocur(void) __noreturn;
+
+static inline struct lwp *
+curlwp_get(void)
+{
+	struct lwp *l = lwp_cur;
+
+	if (__builtin_expect(l == NULL, 0))
+		lwp_nocur();
+	return l;
+}
 #define curlwp		(curlwp_get())
 #define curproc		(curlwp->l_proc)
 #define curcpu()	(curlwp->l_cpu)

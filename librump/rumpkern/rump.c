@@ -101,6 +101,7 @@ rump_boot(const struct rump_params *rp)
 	struct lwp *l;
 	int error;
 
+	mutex_sysinit();
 	error = ktime_init();
 	if (error == 0)
 		error = sched_init((unsigned)rp->ncpu);
@@ -110,7 +111,7 @@ rump_boot(const struct rump_params *rp)
 
 	/* The booting thread becomes an lwp of process 1. */
 	l = lwp_alloc(NULL, LW_IMPLICIT, "boot");
-	rumpuser_curlwpop(RUMPUSER_LWP_SET, l);
+	lwp_setcur(l);
 	sched_take_cpu(l);
 	if ((error = proc_init()) != 0 || (error = poll_init()) != 0 ||
 	    (error = sysctl_init()) != 0 || (error = kstat_init()) != 0)
@@ -201,7 +202,7 @@ rump_teardown(struct lwp *self)
 	__atomic_store_n(&rump_state, RUMP_FINISHED, __ATOMIC_RELEASE);
 	sched_give_cpu(self);
 	sched_fini();
-	rumpuser_curlwpop(RUMPUSER_LWP_CLEAR, NULL);
+	lwp_setcur(NULL);
 	lwp_destroy(self);
 
 	leaked = rumppriv_kmem_inuse();

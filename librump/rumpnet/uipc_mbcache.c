@@ -12,7 +12,7 @@ KMEM_DEFINE(M_MBCACHE, "mbcache");
 static struct mbcache_cpu *
 mbcache_mycpu(struct mbcache *mc)
 {
-	struct lwp *l = rumpuser_curlwp();
+	struct lwp *l = lwp_cur;
 
 	if (mc->mc_cpus == NULL || l == NULL || l->l_cpu == NULL)
 		return NULL;

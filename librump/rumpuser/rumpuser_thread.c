@@ -7,16 +7,11 @@
 #include "rumpuser_int.h"
 
 /*
- * A thread's lwp is in two places: the key, whose destructor tells the
- * kernel when the host thread exits, and a plain thread-local variable,
- * which rumpuser_curlwp reads.  The kernel asks for its lwp a few dozen
- * times per system call (every mutex), and pthread_getspecific cost a
- * call and a dozen instructions each time, 5% of sockin's per-request
- * work in a server.  Initial-exec: the libraries are loaded at start, so
- * the variable is at a fixed offset from the thread pointer.
+ * A thread's lwp is kept in a key, whose destructor tells the kernel when
+ * the host thread exits.  The kernel reads its lwp from a thread-local
+ * variable of its own (lwp_cur), which it sets beside this.
  */
 static pthread_key_t rumpuser_lwpkey;
-static __thread void *rumpuser_lwp __attribute__((tls_model("initial-exec")));
 
 static void
 rumpuser_lwpkey_dtor(void *lwp)
@@ -104,12 +99,5 @@ rumpuser_thread_join(void *cookie)
 void
 rumpuser_curlwpop(enum rumpuser_lwpop op, void *lwp)
 {
-	rumpuser_lwp = op == RUMPUSER_LWP_SET ? lwp : NULL;
-	pthread_setspecific(rumpuser_lwpkey, rumpuser_lwp);
-}
-
-void *
-rumpuser_curlwp(void)
-{
-	return rumpuser_lwp;
+	pthread_setspecific(rumpuser_lwpkey, op == RUMPUSER_LWP_SET ? lwp : NULL);
 }

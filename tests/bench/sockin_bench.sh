@@ -10,11 +10,12 @@
 # - requests/s with wrk (100 connections, a 1 KiB file, keep-alive and
 #   one request per connection) against rump_httpd-sockin beside
 #   rump_httpd-host.
-# ROUNDS rounds (default 5) run every measurement once, sockin and host
-# alternating; each figure is the median of its rounds, the ratio the one
-# of the medians.  Needs root (for the namespace), nc and wrk.
-# BENCH_SECONDS per wrk run.  A round takes about 4 * BENCH_SECONDS plus
-# five transfers (25-30 s on a quiet machine; 5 rounds, about 2.5 min).
+# ROUNDS rounds (default 5) run every transfer once, sockin and host
+# alternating; WRK_ROUNDS (default 9) run wrk against each server, both
+# modes, BENCH_SECONDS (default 3) each, the first of each pair
+# alternating.  Each figure is the median of its runs, the ratio the one
+# of the medians.  Needs root (for the namespace), nc and wrk.  About two
+# and a half minutes on a quiet machine.
 #
 # Beside each figure, the CPU time it took (median): of the rump_nc
 # measured (the source of a --source row, the sink of a --sink row) per
@@ -28,8 +29,9 @@ set -u
 O=${O:-build}
 B=$O/bin
 H=$O/tests/bench
-SECS=${BENCH_SECONDS:-5}
+SECS=${BENCH_SECONDS:-3}
 ROUNDS=${ROUNDS:-5}
+WRK_ROUNDS=${WRK_ROUNDS:-9}
 TCK=$(getconf CLK_TCK)
 BYTES=$((1024 * 1024 * 1024))
 NS=rumpsockinb-$$
@@ -164,22 +166,30 @@ wrk_run() {
 	    /Requests\/sec/ { r = $2 }
 	    END { printf "%s %.1f", r, (n > 0 ? c * 1e6 / t / n : 0) }' "$TMP.wrkout"
 }
-# httpd_round FLAVOUR: one keep-alive and one closing wrk run against it.
-httpd_round() {
+# httpd_start FLAVOUR: its server, serving $TMP/www on a port of its own,
+# pid in $httpd_FLAVOUR and port in $port_FLAVOUR.
+httpd_start() {
 	bin=$B/rump_httpd-sockin
 	[ "$1" = host ] && bin=$H/rump_httpd-host
 	port=$((port + 1))
-	start httpd "$bin" --port $port --root "$TMP/www" -q --max-conns 1024
-	httpd=$last
-	wait_text "$TMP.httpd" "serving"
-	echo "$1 $(wrk_run "$httpd" "http://127.0.0.1:$port/1k.bin") \
-	    $(wrk_run "$httpd" -H "Connection: close" \
-	    "http://127.0.0.1:$port/1k.bin")" >>"$TMP.wrk"
-	stop "$httpd"
+	start "httpd_$1" "$bin" --port $port --root "$TMP/www" -q --max-conns 1024
+	eval "httpd_$1=$last port_$1=$port"
+	wait_text "$TMP.httpd_$1" "serving"
+}
+# wrk_pair MODE ARGS...: a wrk run against each server, in the order of
+# $order, each line "FLAVOUR MODE req/s CPU-us" into $TMP.wrk.
+wrk_pair() {
+	_m=$1
+	shift
+	for f in $order; do
+		eval "_p=\$httpd_$f _port=\$port_$f"
+		echo "$f $_m $(wrk_run "$_p" "$@" "http://127.0.0.1:$_port/1k.bin")" \
+		    >>"$TMP.wrk"
+	done
 }
 
-echo "sockin bench: $BYTES bytes per transfer over loopback, wrk $SECS s;" \
-    "median of $ROUNDS alternating rounds"
+echo "sockin bench: $BYTES bytes per transfer over loopback, median of" \
+    "$ROUNDS alternating rounds; wrk $SECS s, median of $WRK_ROUNDS runs each"
 r=0
 while [ $r -lt "$ROUNDS" ]; do
 	r=$((r + 1))
@@ -196,8 +206,21 @@ while [ $r -lt "$ROUNDS" ]; do
 	head -c "$BYTES" /dev/zero | nsx nc -N 127.0.0.1 $port
 	wait "$_nc"
 	echo "nc_nc $(mbit "$_t0" "$(now)") 0" >>"$TMP.tput"
-	httpd_round sockin
-	httpd_round host
+done
+# Both servers run side by side (the one not measured sleeps in poll),
+# measured in turn, the first of each pair alternating: a drift of the
+# machine's speed over the runs, and where the host happens to place
+# the server and wrk's threads (which moves a run by 10-25%), fall on
+# both alike.
+httpd_start sockin
+httpd_start host
+r=0
+while [ $r -lt "$WRK_ROUNDS" ]; do
+	r=$((r + 1))
+	order="sockin host"
+	[ $((r % 2)) -eq 0 ] && order="host sockin"
+	wrk_pair keep-alive
+	wrk_pair close -H "Connection: close"
 done
 
 for k in sockin_send host_send sockin_recv host_recv nc_nc; do
@@ -219,9 +242,16 @@ END {
 	    c["sockin_recv"], c["host_recv"],
 	    (c["host_recv"] > 0 ? c["sockin_recv"] / c["host_recv"] : 0)
 }'
+# The median of column $3 of the lines of flavour $1, mode $2, in $TMP.wrk.
+wmedian() {
+	awk -v f="$1" -v m="$2" -v c="$3" '$1 == f && $2 == m { print $c }' \
+	    "$TMP.wrk" | sort -n |
+	    awk '{ v[NR] = $1 }
+	    END { h = int((NR + 1) / 2); print (NR % 2) ? v[h] : (v[h] + v[h + 1]) / 2 }'
+}
 for k in sockin host; do
-	echo "$k $(median $k 2 "$TMP.wrk") $(median $k 3 "$TMP.wrk")" \
-	    "$(median $k 4 "$TMP.wrk") $(median $k 5 "$TMP.wrk")"
+	echo "$k $(wmedian $k keep-alive 3) $(wmedian $k keep-alive 4)" \
+	    "$(wmedian $k close 3) $(wmedian $k close 4)"
 done | awk '{ ka[$1] = $2; kc[$1] = $3; cl[$1] = $4; cc[$1] = $5 }
 function row(what, s, h, sc, hc) {
 	printf "  %-27s %8.0f %6.1f %10.0f %6.1f %6.2f %6.2f\n", what, s, sc,
@@ -236,6 +266,11 @@ END {
 	    cc["sockin"], cc["host"])
 	printf "  (CPU us: the server'"'"'s CPU time per request; 1/CPU: host'"'"'s over sockin'"'"'s)\n"
 }'
-printf '  rounds (keep-alive, closing req/s; CPU us per request):'
-awk '{ printf " %s %.0f/%.0f %.1f/%.1f;", $1, $2, $4, $3, $5 }' "$TMP.wrk"
-echo
+for m in keep-alive close; do
+	printf '  %s runs (sockin/host req/s, CPU us per request):' "$m"
+	awk -v m="$m" '$2 == m { v[$1, ++n[$1]] = $3; c[$1, n[$1]] = $4 }
+	    END { for (i = 1; i <= n["sockin"]; i++)
+		printf " %.0f/%.0f %.1f/%.1f;", v["sockin", i], v["host", i],
+		    c["sockin", i], c["host", i] }' "$TMP.wrk"
+	echo
+done

@@ -115,7 +115,7 @@ ktest_halt(void **state)
 static inline void
 ktest_release(void)
 {
-	struct lwp *l = rumpuser_curlwp();
+	struct lwp *l = lwp_cur;
 
 	if (l == NULL || l->l_cpu == NULL)
 		return;

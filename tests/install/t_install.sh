@@ -1,7 +1,8 @@
 #!/bin/sh
 # make install into a fresh prefix, then build and run programs against it
 # with pkg-config, as a user of the installed libraries would: one with the
-# kernel core (rump), one with the TCP/IP stack (rumpnet), one with ukfs.  Prints
+# kernel core (rump), one with the TCP/IP stack (rumpnet), one with ukfs,
+# and two with plain -l flags (the VFS, ukfs).  Prints
 # cmocka-style lines.  Needs cc, make and pkg-config.  Last, a client
 # built with librumpclient makes its calls in the installed rump_server.
 set -u
@@ -90,6 +91,18 @@ main(int argc, char *argv[])
 	return ukfs_release(fs) != 0;
 }
 PROG
+# The VFS alone: rumpfs is the root.
+cat >"$tmp/vfs.c" <<'PROG'
+#include <rump/rump.h>
+
+int
+main(void)
+{
+	if (rump_init() != 0 || rump_sys_mkdir("/d", 0755) != 0)
+		return 1;
+	return rump_fini();
+}
+PROG
 # librumpclient: the calls made in an installed rump_server.
 cat >"$tmp/client.c" <<'PROG'
 #include <rump/rump.h>
@@ -115,6 +128,22 @@ check pkg_config_builds_a_ukfs_program build ukfs ukfs
 mkdir -p "$tmp/tree" && printf abc >"$tmp/tree/f"
 check the_ukfs_program_reads_an_image sh -c "mke2fs -q -F -t ext2 \
     -d '$tmp/tree' '$tmp/img' 1M && '$tmp/ukfs' '$tmp/img'"
+# The plain -l flags under --as-needed: the component libraries
+# (librumpvfs, librumpfs_ext2fs), which nothing calls by name, are kept by
+# the anchors their linker scripts add.
+plain() {
+	_prog=$1
+	shift
+	cc $sanflags -I "$tmp/prefix/include" -o "$tmp/plain_$_prog" \
+	    "$tmp/$_prog.c" -L "$tmp/prefix/lib" -Wl,-rpath,"$tmp/prefix/lib" \
+	    -Wl,--as-needed "$@"
+}
+check plain_flags_link_a_vfs_program plain vfs -lrumpvfs -lrump -lrumpuser
+check the_plainly_linked_vfs_program_has_a_root "$tmp/plain_vfs"
+check plain_flags_link_a_ukfs_program plain ukfs -lukfs -lrumpfs_ext2fs \
+    -lrumpvfs -lrump -lrumpuser
+check the_plainly_linked_ukfs_program_reads_an_image "$tmp/plain_ukfs" \
+    "$tmp/img"
 check pkg_config_builds_a_remote_client build client rumpclient
 remote_client() {
 	"$tmp/prefix/bin/rump_server" --listen "unix://$tmp/sock" >"$tmp/srv" 2>&1 &

@@ -46,7 +46,7 @@ try_softnet_lock(void *arg)
 static void
 runs_after_the_failure_with_nothing_held(void **state)
 {
-	struct lwp *self = rumpuser_curlwp(), *l;
+	struct lwp *self = lwp_cur, *l;
 	bool took = false;
 
 	(void)state;

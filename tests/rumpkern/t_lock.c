@@ -67,6 +67,93 @@ mutex_tryenter_fails_when_held(void **state)
 	KTEST_EXIT();
 }
 
+/* Taken and given back with nobody waiting: no host mutex is ever made. */
+static void
+an_uncontended_mutex_has_no_host_half(void **state)
+{
+	kmutex_t m;
+
+	(void)state;
+	KTEST_ENTER();
+	mutex_init(&m, MUTEX_DEFAULT);
+	mutex_enter(&m);
+	mutex_exit(&m);
+	assert_true(mutex_tryenter(&m));
+	mutex_exit(&m);
+	assert_null(m.mtx_host);
+	mutex_destroy(&m);
+	KTEST_EXIT();
+}
+
+/* Waits, without the CPU, until n threads wait in the host for m. */
+static void
+wait_mutex_waiters(kmutex_t *m, unsigned n)
+{
+	int i;
+
+	sched_block_begin();
+	for (i = 0; i < 10000; i++) {
+		if (__atomic_load_n(&m->mtx_waiters, __ATOMIC_ACQUIRE) == n)
+			break;
+		rumpuser_clock_sleep(RUMPUSER_SLEEP_RELATIVE, 0, 1000000);
+	}
+	sched_block_end();
+	assert_int_equal(__atomic_load_n(&m->mtx_waiters, __ATOMIC_ACQUIRE), n);
+}
+
+struct waiter {
+	kmutex_t *lock;
+	int *order;		/* where it writes its number, holding the lock */
+	int *next;
+	int me;
+};
+
+static void
+mutex_waiter(void *arg)
+{
+	struct waiter *w = arg;
+
+	mutex_enter(w->lock);
+	w->order[(*w->next)++] = w->me;
+	mutex_exit(w->lock);
+}
+
+/*
+ * Two threads asleep in the host for a held mutex: the release wakes one,
+ * whose own release wakes the other (the first to wake keeps the mark
+ * that another waits), and both run, one at a time.
+ */
+static void
+a_released_mutex_wakes_each_waiter_in_turn(void **state)
+{
+	kmutex_t m;
+	struct waiter w[2];
+	struct lwp *l[2];
+	int order[2] = { -1, -1 }, next = 0;
+
+	(void)state;
+	KTEST_ENTER();
+	mutex_init(&m, MUTEX_DEFAULT);
+	mutex_enter(&m);
+	for (int i = 0; i < 2; i++) {
+		w[i] = (struct waiter){ .lock = &m, .order = order,
+		    .next = &next, .me = i };
+		assert_int_equal(kthread_create(KTHREAD_MUSTJOIN,
+		    mutex_waiter, &w[i], &l[i], "waiter"), 0);
+		wait_mutex_waiters(&m, (unsigned)i + 1);
+	}
+	mutex_exit(&m);
+	for (int i = 0; i < 2; i++)
+		assert_int_equal(kthread_join(l[i]), 0);
+	assert_int_equal(next, 2);
+	assert_int_not_equal(order[0], order[1]);
+	assert_int_equal(m.mtx_waiters, 0);
+	assert_true(mutex_tryenter(&m));
+	mutex_exit(&m);
+	mutex_destroy(&m);
+	KTEST_EXIT();
+}
+
 struct rwtest {
 	krwlock_t rw;
 	kmutex_t lock;
@@ -327,6 +414,8 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		leak_test(mutex_excludes_two_threads),
 		leak_test(mutex_tryenter_fails_when_held),
+		leak_test(an_uncontended_mutex_has_no_host_half),
+		leak_test(a_released_mutex_wakes_each_waiter_in_turn),
 		leak_test(rwlock_readers_share_writer_waits),
 		leak_test(condvar_signal_alternates_two_threads),
 		leak_test(condvar_timedwait_times_out),
