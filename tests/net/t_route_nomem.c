@@ -17,13 +17,13 @@
 int __wrap_rumpuser_malloc(size_t len, size_t alignment, void **memp);
 int __real_rumpuser_malloc(size_t len, size_t alignment, void **memp);
 
-static void *fail_lwp;		/* whose allocations count down */
+static struct lwp *fail_lwp;	/* whose allocations count down */
 static unsigned fail_countdown;	/* fail the nth from now; 0: none */
 
 int
 __wrap_rumpuser_malloc(size_t len, size_t alignment, void **memp)
 {
-	if (fail_countdown != 0 && rumpuser_curlwp() == fail_lwp &&
+	if (fail_countdown != 0 && lwp_cur == fail_lwp &&
 	    --fail_countdown == 0)
 		return ENOMEM;
 	return __real_rumpuser_malloc(len, alignment, memp);
@@ -33,7 +33,7 @@ __wrap_rumpuser_malloc(size_t len, size_t alignment, void **memp)
 static void
 fail_nth(unsigned n)
 {
-	fail_lwp = rumpuser_curlwp();
+	fail_lwp = curlwp;
 	fail_countdown = n;
 }
 
