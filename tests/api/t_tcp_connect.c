@@ -144,6 +144,20 @@ block_connect(struct blocker *b)
 	    sizeof(blocked_to));
 }
 
+/*
+ * A non-blocking connect to a silent peer left in progress in fds[0], and
+ * a second, blocking, connect of it to the same peer, in b.
+ */
+static void
+second_connect_start(struct silent *p, struct blocker *b, int fds[2])
+{
+	silent_start(p);
+	fds[0] = connecting(p);
+	fds[1] = -1;
+	blocked_to = p->sin;
+	blocker_start(b, 0, NULL, block_connect, fds);
+}
+
 static int
 so_error(int s)
 {
@@ -211,11 +225,7 @@ a_blocking_connect_while_one_is_in_progress_returns_0_once_it_is_made(
 	int fds[2];
 
 	(void)state;
-	silent_start(&p);
-	fds[0] = connecting(&p);
-	fds[1] = -1;
-	blocked_to = p.sin;
-	blocker_start(&b, 0, NULL, block_connect, fds);
+	second_connect_start(&p, &b, fds);
 	silent_answer(&p);
 	blocker_join(&b);
 	assert_int_equal(b.ret, 0);
@@ -238,11 +248,7 @@ a_blocking_connect_while_one_is_in_progress_returns_its_refusal(void **state)
 	int fds[2];
 
 	(void)state;
-	silent_start(&p);
-	fds[0] = connecting(&p);
-	fds[1] = -1;
-	blocked_to = p.sin;
-	blocker_start(&b, 0, NULL, block_connect, fds);
+	second_connect_start(&p, &b, fds);
 	silent_refuse(&p);
 	blocker_join_failed(&b, ECONNREFUSED);
 	assert_int_equal(peer_error(fds[0], &peer), ENOTCONN);
@@ -294,11 +300,7 @@ an_interrupted_blocking_connect_while_one_is_in_progress_is_eintr(
 	int fds[2];
 
 	(void)state;
-	silent_start(&p);
-	fds[0] = connecting(&p);
-	fds[1] = -1;
-	blocked_to = p.sin;
-	blocker_start(&b, 0, NULL, block_connect, fds);
+	second_connect_start(&p, &b, fds);
 	assert_int_equal(rump_lwproc_interrupt(rump_sys_getpid(), b.lid), 0);
 	blocker_join_failed(&b, EINTR);
 	silent_answer(&p);
