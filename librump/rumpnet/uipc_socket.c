@@ -182,6 +182,12 @@ soconnect_outcome(struct socket *so)
 		return 0;
 	error = so->so_error != 0 ? so->so_error : ECONNABORTED;
 	so->so_error = 0;
+	/*
+	 * Reported, the failure leaves the socket unconnected, as Linux's
+	 * tcp_disconnect does: a receive is ENOTCONN, not end of file (a
+	 * send stays EPIPE).
+	 */
+	so->so_state &= ~SS_CANTRCVMORE;
 	return error;
 }
 

@@ -75,6 +75,35 @@ tcp_connect_to_a_closed_port_is_econnrefused(void **state)
 	tcptest_wait_done();
 }
 
+/*
+ * A connect that reports its failure leaves the socket unconnected, as
+ * Linux's (tcp_disconnect): a receive is ENOTCONN, not end of file; a
+ * send is EPIPE (no SIGPIPE: MSG_NOSIGNAL).
+ */
+static void
+tcp_a_receive_after_a_refused_connect_is_enotconn(void **state)
+{
+	struct sockaddr_in sin = loopback(9);
+	int c = rump_sys_socket(AF_INET, SOCK_STREAM, 0);
+	char buf[4] = { 0 };
+
+	(void)state;
+	assert_int_equal(rump_sys_connect(c, (struct sockaddr *)&sin,
+	    sizeof(sin)), -1);
+	assert_int_equal(errno, ECONNREFUSED);
+	assert_int_equal(rump_sys_recvfrom(c, buf, sizeof(buf), 0, NULL, NULL),
+	    -1);
+	assert_int_equal(errno, ENOTCONN);
+	assert_int_equal(rump_sys_recvfrom(c, buf, sizeof(buf), MSG_DONTWAIT,
+	    NULL, NULL), -1);
+	assert_int_equal(errno, ENOTCONN);
+	assert_int_equal(rump_sys_sendto(c, buf, sizeof(buf), MSG_NOSIGNAL,
+	    NULL, 0), -1);
+	assert_int_equal(errno, EPIPE);
+	assert_int_equal(rump_sys_close(c), 0);
+	tcptest_wait_done();
+}
+
 /* Sends n bytes of a pattern from one thread while the test reads them. */
 struct sender {
 	int fd;
@@ -767,6 +796,7 @@ main(void)
 	const struct CMUnitTest tests[] = {
 		leak_test(tcp_connect_accept_and_exchange_data),
 		leak_test(tcp_connect_to_a_closed_port_is_econnrefused),
+		leak_test(tcp_a_receive_after_a_refused_connect_is_enotconn),
 		leak_test(tcp_transfers_megabytes_byte_exact),
 		leak_test(tcp_non_blocking_connect_is_in_progress_then_writable),
 		leak_test(tcp_non_blocking_connect_to_a_closed_port_reports_econnrefused),
